@@ -1,0 +1,34 @@
+import { EnvironmentSpec } from "./types";
+import { application, aws, dnsZone } from "./defaults";
+
+/**
+ * Three zones, nginx web pool in front of a gunicorn app pool, Multi-AZ PostgreSQL with
+ * two read replicas behind a pooler, Valkey with a standby, DNS failover to a maintenance
+ * page, everything stateful protected from deletion.
+ */
+export const production: EnvironmentSpec = {
+  environment: "production",
+  application,
+  domain: "www.example.com",
+  dnsZone,
+  layout: "split",
+  network: { cidr: "10.30.0.0/16", zones: 3 },
+  pools: {
+    web: { size: "medium", min: 3, max: 6 },
+    app: { size: "large", min: 3, max: 12, cpuTargetPercent: 55 },
+    worker: { size: "medium", min: 2, max: 8, concurrency: 4 },
+  },
+  postgres: {
+    size: "large",
+    storageGiB: 200,
+    highAvailability: true,
+    replicas: 2,
+    pooling: true,
+    backupRetentionDays: 14,
+  },
+  cache: { size: "medium", highAvailability: true },
+  cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com" },
+  failover: { title: "We'll be right back", message: "The shop is down for maintenance. Please try again in a few minutes." },
+  deletionProtection: true,
+  aws: { ...aws, natGateways: "per-zone" },
+};

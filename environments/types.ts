@@ -1,0 +1,1 @@
+export type { EnvironmentSpec } from "../modules/stacks/spec";

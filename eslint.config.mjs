@@ -1,0 +1,34 @@
+import tseslint from "typescript-eslint";
+
+/** Provider packages whose barrels (`@cdktf/provider-aws`, `.../lib`) load every resource class. */
+const barrel = {
+  regex: "^@cdktf/provider-[a-z0-9-]+(/lib)?(/index(\\.js)?)?$",
+  message: "Import provider classes from their deep path (@cdktf/provider-aws/lib/s3-bucket): the barrel makes synth ~10x slower.",
+};
+const anyProvider = {
+  regex: "^@cdktf/provider-",
+  message: "modules/core and modules/django are cloud-neutral: they never import a provider package.",
+};
+
+export default tseslint.config(
+  { ignores: ["node_modules/", "cdktf.out/", "dist/", "coverage/", ".bench/", "**/*.d.ts"] },
+  ...tseslint.configs.recommended,
+  {
+    files: ["**/*.ts", "**/*.mjs", "**/*.js"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [barrel] }],
+      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
+      "@typescript-eslint/no-non-null-assertion": "off",
+    },
+  },
+  {
+    files: ["modules/core/**/*.ts", "modules/django/**/*.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [barrel, anyProvider] }],
+    },
+  },
+  {
+    files: ["**/*.js", "**/*.cjs"],
+    rules: { "@typescript-eslint/no-require-imports": "off" },
+  },
+);

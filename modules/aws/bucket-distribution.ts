@@ -1,0 +1,154 @@
+import { Construct } from "constructs";
+import { CloudfrontDistribution, CloudfrontDistributionCustomErrorResponse } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
+import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
+import { S3BucketOwnershipControls } from "@cdktf/provider-aws/lib/s3-bucket-ownership-controls";
+import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
+import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
+import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
+import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { policyDocument } from "./shared";
+
+/** AWS managed cache policy `Managed-CachingOptimized`. */
+export const CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6";
+/** AWS managed origin request policy `Managed-CORS-S3Origin`. */
+export const CORS_S3_ORIGIN = "88a5eaf4-2fd4-4709-b370-b4c650ea3fcf";
+/** AWS managed response headers policy `Managed-SecurityHeadersPolicy`. */
+export const SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03";
+/** The lowest TLS version CloudFront accepts from viewers. */
+export const CLOUDFRONT_TLS_POLICY = "TLSv1.2_2021";
+
+export interface BucketDistributionProps {
+  readonly bucketName: string;
+  /** Empty the bucket on destroy (never with deletion protection). */
+  readonly forceDestroy: boolean;
+  readonly preventDestroy: boolean;
+  /** Days an old object version is kept. */
+  readonly noncurrentVersionDays: number;
+  /** Origins allowed cross-origin GETs (and their preflights). */
+  readonly corsOrigins: readonly string[];
+  /** Host names the distribution answers for. */
+  readonly aliases: readonly string[];
+  /** Validated us-east-1 ACM certificate ARN covering `aliases`. */
+  readonly certificateArn: string;
+  readonly priceClass: string;
+  readonly comment: string;
+  /** Served for `/`. @default - none */
+  readonly defaultRootObject?: string;
+  /** Answers for origin errors (the maintenance page turns every miss into a 503 page). @default [] */
+  readonly errorResponses?: readonly CloudfrontDistributionCustomErrorResponse[];
+}
+
+/**
+ * A private S3 bucket (public access blocked, owner-enforced, SSE-S3 with bucket keys,
+ * versioned, old versions expired, TLS-only policy) that only one CloudFront
+ * distribution may read, through origin access control; viewers are redirected to HTTPS
+ * with TLS 1.2 or newer. Shared by object stores and the maintenance site.
+ */
+export class BucketDistribution extends Construct {
+  public readonly bucket: S3Bucket;
+  public readonly distribution: CloudfrontDistribution;
+
+  constructor(scope: Construct, id: string, props: BucketDistributionProps) {
+    super(scope, id);
+    this.bucket = new S3Bucket(this, "bucket", {
+      bucket: props.bucketName,
+      forceDestroy: props.forceDestroy,
+      tags: { Name: props.bucketName },
+      lifecycle: { preventDestroy: props.preventDestroy },
+    });
+    const bucket = this.bucket.id;
+    new S3BucketPublicAccessBlock(this, "public-access-block", {
+      bucket,
+      blockPublicAcls: true,
+      blockPublicPolicy: true,
+      ignorePublicAcls: true,
+      restrictPublicBuckets: true,
+    });
+    new S3BucketOwnershipControls(this, "ownership", { bucket, rule: { objectOwnership: "BucketOwnerEnforced" } });
+    new S3BucketServerSideEncryptionConfigurationA(this, "encryption", {
+      bucket,
+      rule: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" }, bucketKeyEnabled: true }],
+    });
+    new S3BucketVersioningA(this, "versioning", { bucket, versioningConfiguration: { status: "Enabled" } });
+    new S3BucketLifecycleConfiguration(this, "lifecycle", {
+      bucket,
+      rule: [
+        {
+          id: "expire-old-versions",
+          status: "Enabled",
+          filter: [{}],
+          noncurrentVersionExpiration: [{ noncurrentDays: props.noncurrentVersionDays }],
+          abortIncompleteMultipartUpload: [{ daysAfterInitiation: 7 }],
+        },
+      ],
+    });
+    if (props.corsOrigins.length > 0) {
+      new S3BucketCorsConfiguration(this, "cors", {
+        bucket,
+        corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...props.corsOrigins], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
+      });
+    }
+
+    const oac = new CloudfrontOriginAccessControl(this, "origin-access-control", {
+      name: props.bucketName,
+      description: `CloudFront reads ${props.bucketName}`,
+      originAccessControlOriginType: "s3",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    });
+    const originId = "bucket";
+    this.distribution = new CloudfrontDistribution(this, "distribution", {
+      enabled: true,
+      comment: props.comment,
+      aliases: [...props.aliases],
+      isIpv6Enabled: true,
+      httpVersion: "http2and3",
+      priceClass: props.priceClass,
+      defaultRootObject: props.defaultRootObject,
+      origin: [{ originId, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
+      defaultCacheBehavior: {
+        targetOriginId: originId,
+        viewerProtocolPolicy: "redirect-to-https",
+        allowedMethods: ["GET", "HEAD", "OPTIONS"],
+        cachedMethods: ["GET", "HEAD"],
+        compress: true,
+        cachePolicyId: CACHING_OPTIMIZED,
+        originRequestPolicyId: CORS_S3_ORIGIN,
+        responseHeadersPolicyId: SECURITY_HEADERS,
+      },
+      customErrorResponse: props.errorResponses ? [...props.errorResponses] : undefined,
+      restrictions: { geoRestriction: { restrictionType: "none" } },
+      viewerCertificate: {
+        acmCertificateArn: props.certificateArn,
+        sslSupportMethod: "sni-only",
+        minimumProtocolVersion: CLOUDFRONT_TLS_POLICY,
+      },
+      tags: { Name: props.bucketName },
+    });
+
+    new S3BucketPolicy(this, "policy", {
+      bucket,
+      policy: policyDocument([
+        {
+          Sid: "CloudFrontReads",
+          Effect: "Allow",
+          Principal: { Service: "cloudfront.amazonaws.com" },
+          Action: "s3:GetObject",
+          Resource: `${this.bucket.arn}/*`,
+          Condition: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
+        },
+        {
+          Sid: "TlsOnly",
+          Effect: "Deny",
+          Principal: "*",
+          Action: "s3:*",
+          Resource: [this.bucket.arn, `${this.bucket.arn}/*`],
+          Condition: { Bool: { "aws:SecureTransport": "false" } },
+        },
+      ]),
+    });
+  }
+}

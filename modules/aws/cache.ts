@@ -1,0 +1,94 @@
+import { Construct } from "constructs";
+import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
+import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
+import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { CacheProps, Endpoint, ICache, IPeer, SecretRef } from "../core";
+import { AwsNetwork } from "./network";
+import { TierSecurityGroup } from "./security-group";
+import { SECRETS_MANAGER, asAws } from "./shared";
+
+export const VALKEY_PORT = 6379;
+
+export interface AwsCacheProps extends CacheProps {
+  /** ElastiCache node type of `size`. */
+  readonly nodeType: string;
+  /** ElastiCache engine version, e.g. `8.0`. */
+  readonly engineVersion: string;
+}
+
+/**
+ * ElastiCache for Valkey (a replication group, cluster mode off): encrypted at rest and in
+ * transit, AUTH token required. The token is generated in state by `random_password` and
+ * copied to Secrets Manager, where hosts read it; it never appears in synthesised output.
+ * Highly available: a replica in another zone with automatic failover.
+ */
+export class AwsCache extends Construct implements ICache {
+  public readonly port = VALKEY_PORT;
+  public readonly tls = true;
+  public readonly endpoint: Endpoint;
+  public readonly password: SecretRef;
+  public readonly securityGroup: TierSecurityGroup;
+  public readonly group: ElasticacheReplicationGroup;
+
+  constructor(scope: Construct, id: string, props: AwsCacheProps) {
+    super(scope, id);
+    const network = asAws(props.network, AwsNetwork, "network");
+    const name = `${props.namePrefix}-cache`;
+    const protect = props.deletionProtection;
+
+    this.securityGroup = new TierSecurityGroup(this, "security-group", {
+      vpcId: network.vpcId,
+      name,
+      description: "Valkey: from the app tier only",
+    });
+    const subnets = new ElasticacheSubnetGroup(this, "subnet-group", {
+      name,
+      description: `${name}: database subnets`,
+      subnetIds: network.databaseSubnets.map((s) => s.id),
+      tags: { Name: name },
+    });
+
+    const token = new Password(this, "auth-token", { length: 48, special: false });
+    const secret = new SecretsmanagerSecret(this, "auth-secret", {
+      name: `${props.namePrefix}/cache/auth-token`,
+      description: `AUTH token of ${name}`,
+      recoveryWindowInDays: protect ? 30 : 0,
+      tags: { Name: name },
+      lifecycle: { preventDestroy: protect },
+    });
+    new SecretsmanagerSecretVersion(this, "auth-secret-value", { secretId: secret.id, secretString: token.result });
+    this.password = { store: SECRETS_MANAGER, id: secret.arn };
+
+    this.group = new ElasticacheReplicationGroup(this, "replication-group", {
+      replicationGroupId: name,
+      description: `${props.namePrefix}: cache, sessions and Celery broker`,
+      engine: "valkey",
+      engineVersion: props.engineVersion,
+      nodeType: props.nodeType,
+      port: VALKEY_PORT,
+      numCacheClusters: props.highAvailability ? 2 : 1,
+      automaticFailoverEnabled: props.highAvailability,
+      multiAzEnabled: props.highAvailability,
+      subnetGroupName: subnets.name,
+      securityGroupIds: [this.securityGroup.id],
+      atRestEncryptionEnabled: "true",
+      transitEncryptionEnabled: true,
+      authToken: token.result,
+      autoMinorVersionUpgrade: "true",
+      maintenanceWindow: "sun:04:30-sun:05:30",
+      snapshotWindow: "01:00-02:00",
+      snapshotRetentionLimit: protect ? 7 : 0,
+      finalSnapshotIdentifier: protect ? `${name}-final` : undefined,
+      applyImmediately: false,
+      tags: { Name: name },
+      lifecycle: { preventDestroy: protect },
+    });
+    this.endpoint = { host: this.group.primaryEndpointAddress, port: VALKEY_PORT };
+  }
+
+  public allowFrom(peer: IPeer): void {
+    this.securityGroup.allowFromPeer(peer, VALKEY_PORT);
+  }
+}

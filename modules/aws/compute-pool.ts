@@ -1,0 +1,180 @@
+import { Construct } from "constructs";
+import { Token } from "cdktf";
+import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
+import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
+import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
+import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
+import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size } from "../core";
+import { environmentDocument, awsHostDelivery } from "./host-delivery";
+import { AwsLoadBalancer } from "./load-balancer";
+import { AwsNetwork } from "./network";
+import { TierSecurityGroup } from "./security-group";
+import { IAwsPeer, asAws, assumeRolePolicy, policyDocument, secretArns } from "./shared";
+
+/** Canonical's Ubuntu 24.04 LTS (amd64, gp3), resolved when each instance launches. */
+export const UBUNTU_AMI = "resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
+
+export interface AwsComputePoolProps extends ComputePoolProps {
+  /** The EC2 instance type of `size`. */
+  readonly instanceType: string;
+  /** AMI id or `resolve:ssm:` reference. */
+  readonly imageId: string;
+}
+
+/**
+ * An autoscaling group of hosts in the private subnets: a launch template with IMDSv2
+ * required, an encrypted gp3 root volume, no SSH key and an instance role with SSM
+ * Session Manager access; CPU target tracking; rolling instance refresh whenever the
+ * launch template changes. The app's configuration sits in an SSM parameter the role
+ * may read, with the secrets it names; the user data holds neither.
+ */
+export class AwsComputePool extends Construct implements IComputePool, IAwsPeer {
+  public readonly role: PoolRole;
+  public readonly size: Size;
+  public readonly minInstances: number;
+  public readonly maxInstances: number;
+  public readonly port?: number;
+  public readonly peerName: string;
+  public readonly securityGroup: TierSecurityGroup;
+  public readonly instanceRole: IamRole;
+  public readonly launchTemplate: LaunchTemplate;
+  public readonly group: AutoscalingGroup;
+  /** The SSM parameter holding the application's environment document. */
+  public readonly environment: SsmParameter;
+
+  constructor(scope: Construct, id: string, props: AwsComputePoolProps) {
+    super(scope, id);
+    const network = asAws(props.network, AwsNetwork, "network");
+    const name = `${props.namePrefix}-${props.role}`;
+    this.role = props.role;
+    this.size = props.size;
+    this.minInstances = props.minInstances;
+    this.maxInstances = props.maxInstances;
+    this.port = props.port;
+    this.peerName = `${props.role} pool`;
+
+    this.securityGroup = new TierSecurityGroup(this, "security-group", {
+      vpcId: network.vpcId,
+      name,
+      description: `${props.role} hosts`,
+    });
+    this.securityGroup.allowToAnywhere();
+
+    this.instanceRole = new IamRole(this, "role", {
+      name: `${name}-host`,
+      assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
+      tags: { Name: `${name}-host` },
+    });
+    new IamRolePolicyAttachment(this, "ssm-managed-instance", {
+      role: this.instanceRole.name,
+      policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    });
+    const profile = new IamInstanceProfile(this, "instance-profile", { name: `${name}-host`, role: this.instanceRole.name });
+
+    const parameterName = `/${props.namePrefix}/${props.role}/environment`;
+    this.environment = new SsmParameter(this, "environment", {
+      name: parameterName,
+      description: `Environment of the ${props.role} hosts: settings, and where each secret lives`,
+      type: "String",
+      tier: "Standard",
+      value: environmentDocument(props.host.configuration),
+    });
+    const secrets = secretArns(props.readableSecrets ?? []);
+    new IamRolePolicy(this, "read-environment", {
+      name: "read-environment",
+      role: this.instanceRole.id,
+      policy: policyDocument([
+        { Sid: "ReadEnvironment", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [this.environment.arn] },
+        ...(secrets.length > 0 ? [{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets }] : []),
+      ]),
+    });
+
+    const userData = props.host.render(awsHostDelivery(parameterName));
+    this.launchTemplate = new LaunchTemplate(this, "launch-template", {
+      name,
+      description: `${props.role} hosts of ${props.namePrefix}`,
+      imageId: props.imageId,
+      instanceType: props.instanceType,
+      iamInstanceProfile: { arn: profile.arn },
+      vpcSecurityGroupIds: [this.securityGroup.id],
+      userData: Buffer.from(userData, "utf8").toString("base64"),
+      updateDefaultVersion: true,
+      metadataOptions: {
+        httpEndpoint: "enabled",
+        httpTokens: "required",
+        httpPutResponseHopLimit: 2,
+        instanceMetadataTags: "disabled",
+      },
+      blockDeviceMappings: [
+        {
+          deviceName: "/dev/sda1",
+          ebs: { volumeSize: props.diskGiB ?? 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+        },
+      ],
+      monitoring: { enabled: true },
+      tagSpecifications: [
+        { resourceType: "instance", tags: { Name: name, Role: props.role } },
+        { resourceType: "volume", tags: { Name: name, Role: props.role } },
+      ],
+      tags: { Name: name },
+    });
+
+    const lb = props.loadBalancer ? asAws(props.loadBalancer, AwsLoadBalancer, "load balancer") : undefined;
+    const singleton = props.maxInstances === 1;
+    this.group = new AutoscalingGroup(this, "group", {
+      name,
+      minSize: props.minInstances,
+      maxSize: props.maxInstances,
+      vpcZoneIdentifier: network.privateSubnets.map((s) => s.id),
+      launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
+      targetGroupArns: lb ? [lb.targetGroup.arn] : undefined,
+      healthCheckType: lb ? "ELB" : "EC2",
+      healthCheckGracePeriod: 300,
+      defaultInstanceWarmup: 120,
+      enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize", "GroupTotalInstances"],
+      instanceRefresh: {
+        strategy: "Rolling",
+        // Launch before terminating, except for a singleton (Celery beat) which must never run twice.
+        preferences: singleton
+          ? { minHealthyPercentage: 0, maxHealthyPercentage: 100 }
+          : { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+      },
+      tag: [
+        { key: "Name", value: name, propagateAtLaunch: true },
+        { key: "Role", value: props.role, propagateAtLaunch: true },
+      ],
+    });
+
+    if (props.maxInstances > props.minInstances) {
+      new AutoscalingPolicy(this, "cpu-target", {
+        name: `${name}-cpu`,
+        autoscalingGroupName: this.group.name,
+        policyType: "TargetTrackingScaling",
+        targetTrackingConfiguration: {
+          predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
+          targetValue: props.cpuTargetPercent ?? 60,
+        },
+      });
+    }
+
+    if (lb) {
+      if (props.port === undefined) throw new Error(`the ${props.role} pool is behind a load balancer but serves no port`);
+      this.allowFrom(lb);
+      lb.allowTo(this);
+    }
+  }
+
+  public get securityGroupId(): string {
+    return this.securityGroup.id;
+  }
+
+  /** Admits `peer` on the pool's port. */
+  public allowFrom(peer: IPeer): void {
+    if (this.port === undefined) throw new Error(`the ${this.role} pool serves no port and accepts no connections`);
+    this.securityGroup.allowFromPeer(peer, this.port);
+  }
+}

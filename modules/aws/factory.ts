@@ -1,0 +1,120 @@
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import {
+  CacheProps,
+  CertificateProps,
+  ComputePoolProps,
+  DnsFailoverProps,
+  DnsZoneProps,
+  ICache,
+  ICertificate,
+  IComputePool,
+  IDnsFailover,
+  IDnsZone,
+  ILoadBalancer,
+  INetwork,
+  IObjectStoreCdn,
+  IPostgresCluster,
+  IStaticSite,
+  LoadBalancerProps,
+  NetworkProps,
+  ObjectStoreProps,
+  PostgresProps,
+  SizeMap,
+  StaticSiteProps,
+  TierFactory,
+  resolveSizeMap,
+} from "../core";
+import { AwsCache } from "./cache";
+import { AwsCertificate } from "./certificate";
+import { AwsComputePool, UBUNTU_AMI } from "./compute-pool";
+import { AwsDnsFailover } from "./dns-failover";
+import { AwsDnsZone } from "./dns-zone";
+import { AwsLoadBalancer } from "./load-balancer";
+import { AwsNetwork } from "./network";
+import { AwsObjectStore } from "./object-store";
+import { AwsPostgres } from "./postgres";
+import { AwsSettings } from "./settings";
+import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "./sizes";
+import { AwsStaticSite } from "./static-site";
+
+export interface AwsTierFactoryProps {
+  /** The environment's `aws` section. */
+  readonly settings: AwsSettings;
+  /** The us-east-1 provider alias CloudFront certificates are issued through. */
+  readonly cdnProvider: AwsProvider;
+}
+
+/** Builds every tier on AWS. Providers are the stack's; this only creates resources. */
+export class AwsTierFactory implements TierFactory {
+  public readonly cloud = "aws";
+  private readonly settings: AwsSettings;
+  private readonly cdnProvider: AwsProvider;
+  private readonly computeSizes: SizeMap;
+  private readonly postgresSizes: SizeMap;
+  private readonly cacheSizes: SizeMap;
+
+  constructor(props: AwsTierFactoryProps) {
+    this.settings = props.settings;
+    this.cdnProvider = props.cdnProvider;
+    this.computeSizes = resolveSizeMap(AWS_COMPUTE_SIZES, props.settings.sizes?.compute);
+    this.postgresSizes = resolveSizeMap(AWS_POSTGRES_SIZES, props.settings.sizes?.postgres);
+    this.cacheSizes = resolveSizeMap(AWS_CACHE_SIZES, props.settings.sizes?.cache);
+  }
+
+  private get priceClass(): string {
+    return this.settings.cdnPriceClass ?? "PriceClass_100";
+  }
+
+  public createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork {
+    return new AwsNetwork(scope, id, { ...props, region: this.settings.region, natGateways: this.settings.natGateways ?? "per-zone" });
+  }
+
+  public createDnsZone(scope: Construct, id: string, props: DnsZoneProps): IDnsZone {
+    return new AwsDnsZone(scope, id, { ...props, hostedZoneId: this.settings.hostedZoneId });
+  }
+
+  public createCertificate(scope: Construct, id: string, props: CertificateProps): ICertificate {
+    return new AwsCertificate(scope, id, { ...props, cdnProvider: this.cdnProvider });
+  }
+
+  public createLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer {
+    return new AwsLoadBalancer(scope, id, props);
+  }
+
+  public createComputePool(scope: Construct, id: string, props: ComputePoolProps): IComputePool {
+    return new AwsComputePool(scope, id, {
+      ...props,
+      instanceType: this.computeSizes[props.size],
+      imageId: this.settings.imageId ?? UBUNTU_AMI,
+    });
+  }
+
+  public createPostgres(scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
+    return new AwsPostgres(scope, id, {
+      ...props,
+      instanceClass: this.postgresSizes[props.size],
+      replicaInstanceClass: this.postgresSizes[props.replicaSize ?? props.size],
+    });
+  }
+
+  public createCache(scope: Construct, id: string, props: CacheProps): ICache {
+    const engineVersion = AWS_VALKEY_VERSIONS[props.version];
+    if (!engineVersion) {
+      throw new Error(`ElastiCache has no Valkey ${props.version}; use one of ${Object.keys(AWS_VALKEY_VERSIONS).join(", ")}`);
+    }
+    return new AwsCache(scope, id, { ...props, nodeType: this.cacheSizes[props.size], engineVersion });
+  }
+
+  public createObjectStore(scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn {
+    return new AwsObjectStore(scope, id, { ...props, region: this.settings.region, priceClass: this.priceClass });
+  }
+
+  public createStaticSite(scope: Construct, id: string, props: StaticSiteProps): IStaticSite {
+    return new AwsStaticSite(scope, id, { ...props, priceClass: this.priceClass });
+  }
+
+  public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
+    return new AwsDnsFailover(scope, id, props);
+  }
+}

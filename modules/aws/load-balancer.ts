@@ -1,0 +1,134 @@
+import { Construct } from "constructs";
+import { Lb } from "@cdktf/provider-aws/lib/lb";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
+import { ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
+import { AwsCertificate } from "./certificate";
+import { AwsNetwork } from "./network";
+import { TierSecurityGroup } from "./security-group";
+import { IAwsAliasTarget, IAwsPeer, asAws } from "./shared";
+
+/** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (the ELB console's recommendation). */
+export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/**
+ * `public`: an internet-facing Application Load Balancer in the public subnets, HTTPS on
+ * 443 with the ACM certificate and a modern TLS policy, HTTP 80 redirected to HTTPS,
+ * invalid header fields dropped. `internal`: a Network Load Balancer in the private
+ * subnets, TCP pass-through on 80, with a security group.
+ */
+export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPeer, IAwsAliasTarget {
+  public readonly scheme: "public" | "internal";
+  public readonly port: number;
+  public readonly targetPort: number;
+  public readonly healthCheckPath: string;
+  public readonly peerName: string;
+  public readonly lb: Lb;
+  public readonly targetGroup: LbTargetGroup;
+  public readonly securityGroup: TierSecurityGroup;
+
+  constructor(scope: Construct, id: string, props: LoadBalancerProps) {
+    super(scope, id);
+    const network = asAws(props.network, AwsNetwork, "network");
+    const isPublic = props.scheme === "public";
+    const name = `${props.namePrefix}-${isPublic ? "public" : "int"}`;
+    this.scheme = props.scheme;
+    this.port = isPublic ? 443 : 80;
+    this.targetPort = props.targetPort;
+    this.healthCheckPath = props.healthCheck.path;
+    this.peerName = isPublic ? "public load balancer" : "internal load balancer";
+
+    this.securityGroup = new TierSecurityGroup(this, "security-group", {
+      vpcId: network.vpcId,
+      name,
+      description: isPublic ? "Public load balancer: HTTPS and HTTP from the internet" : "Internal load balancer: from the web tier",
+    });
+    if (isPublic) {
+      this.securityGroup.allowFromInternet(443);
+      this.securityGroup.allowFromInternet(80);
+    }
+
+    this.lb = new Lb(this, "load-balancer", {
+      name,
+      internal: !isPublic,
+      loadBalancerType: isPublic ? "application" : "network",
+      subnets: (isPublic ? network.publicSubnets : network.privateSubnets).map((s) => s.id),
+      securityGroups: [this.securityGroup.id],
+      ...(isPublic
+        ? { dropInvalidHeaderFields: true, idleTimeout: props.idleTimeoutSeconds ?? 60, enableHttp2: true, desyncMitigationMode: "defensive" }
+        : { enableCrossZoneLoadBalancing: true }),
+      tags: { Name: name },
+    });
+
+    const hc = props.healthCheck;
+    this.targetGroup = new LbTargetGroup(this, "target-group", {
+      name,
+      vpcId: network.vpcId,
+      targetType: "instance",
+      port: props.targetPort,
+      protocol: isPublic ? "HTTP" : "TCP",
+      deregistrationDelay: String(props.drainSeconds ?? 30),
+      ...(isPublic ? {} : { preserveClientIp: "false" }),
+      healthCheck: {
+        enabled: true,
+        protocol: "HTTP",
+        port: "traffic-port",
+        path: hc.path,
+        matcher: "200",
+        interval: hc.intervalSeconds ?? 15,
+        timeout: hc.timeoutSeconds ?? 5,
+        healthyThreshold: hc.healthyThreshold ?? 2,
+        unhealthyThreshold: hc.unhealthyThreshold ?? 3,
+      },
+      tags: { Name: name },
+    });
+
+    if (isPublic) {
+      const certificate = asAws(props.certificate, AwsCertificate, "certificate");
+      new LbListener(this, "https", {
+        loadBalancerArn: this.lb.arn,
+        port: 443,
+        protocol: "HTTPS",
+        sslPolicy: ALB_SSL_POLICY,
+        certificateArn: certificate.arn,
+        defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      });
+      new LbListener(this, "http-redirect", {
+        loadBalancerArn: this.lb.arn,
+        port: 80,
+        protocol: "HTTP",
+        defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+      });
+    } else {
+      new LbListener(this, "tcp", {
+        loadBalancerArn: this.lb.arn,
+        port: 80,
+        protocol: "TCP",
+        defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+      });
+    }
+  }
+
+  public get hostname(): string {
+    return this.lb.dnsName;
+  }
+
+  public get aliasZoneId(): string {
+    return this.lb.zoneId;
+  }
+
+  public get securityGroupId(): string {
+    return this.securityGroup.id;
+  }
+
+  /** Internal load balancers admit `peer` on 80; the public one is open to the internet already. */
+  public allowFrom(peer: IPeer): void {
+    if (this.scheme === "public") return;
+    this.securityGroup.allowFromPeer(peer, this.port);
+  }
+
+  /** Lets the load balancer reach a pool's hosts on the target port (called by the pool). */
+  public allowTo(pool: IPeer): void {
+    this.securityGroup.allowToPeer(pool, this.targetPort);
+  }
+}

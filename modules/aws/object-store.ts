@@ -1,0 +1,79 @@
+import { Construct } from "constructs";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { IComputePool, IObjectStoreCdn, ObjectStoreProps } from "../core";
+import { BucketDistribution } from "./bucket-distribution";
+import { AwsCertificate } from "./certificate";
+import { AwsComputePool } from "./compute-pool";
+import { AwsDnsZone } from "./dns-zone";
+import { asAws, policyDocument, shortHash } from "./shared";
+
+export interface AwsObjectStoreProps extends ObjectStoreProps {
+  readonly region: string;
+  readonly priceClass: string;
+}
+
+/**
+ * An S3 bucket for Django's media or static files behind CloudFront on its own host name
+ * (A and AAAA alias records). The bucket is private; hosts get read/write through their
+ * instance role, viewers read through the CDN only.
+ */
+export class AwsObjectStore extends Construct implements IObjectStoreCdn {
+  public readonly purpose: "media" | "static";
+  public readonly region: string;
+  public readonly endpointUrl: string;
+  public readonly cdnDomain: string;
+  public readonly store: BucketDistribution;
+
+  constructor(scope: Construct, id: string, props: AwsObjectStoreProps) {
+    super(scope, id);
+    const zone = asAws(props.zone, AwsDnsZone, "DNS zone");
+    const certificate = asAws(props.certificate, AwsCertificate, "certificate");
+    this.purpose = props.purpose;
+    this.region = props.region;
+    this.endpointUrl = `https://s3.${props.region}.amazonaws.com`;
+    this.cdnDomain = props.cdnDomain;
+
+    this.store = new BucketDistribution(this, "store", {
+      bucketName: `${props.namePrefix}-${props.purpose}-${shortHash(props.cdnDomain)}`,
+      forceDestroy: !props.deletionProtection,
+      preventDestroy: props.deletionProtection,
+      noncurrentVersionDays: props.noncurrentVersionDays ?? 30,
+      corsOrigins: props.corsOrigins ?? [],
+      aliases: [props.cdnDomain],
+      certificateArn: certificate.arn,
+      priceClass: props.priceClass,
+      comment: `${props.namePrefix} ${props.purpose}`,
+    });
+    for (const type of ["A", "AAAA"]) {
+      new Route53Record(this, `alias-${type.toLowerCase()}`, {
+        zoneId: zone.zoneId,
+        name: props.cdnDomain,
+        type,
+        alias: {
+          name: this.store.distribution.domainName,
+          zoneId: this.store.distribution.hostedZoneId,
+          evaluateTargetHealth: false,
+        },
+      });
+    }
+  }
+
+  public get bucketName(): string {
+    return this.store.bucket.bucket;
+  }
+
+  /** An inline policy on the pool's instance role: list the bucket, read, write and delete objects. */
+  public grantReadWrite(pool: IComputePool): void {
+    const hosts = asAws(pool, AwsComputePool, "compute pool");
+    const bucket = this.store.bucket;
+    new IamRolePolicy(this, `${hosts.role}-read-write`, {
+      name: `${this.purpose}-read-write`,
+      role: hosts.instanceRole.id,
+      policy: policyDocument([
+        { Sid: "List", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucket.arn] },
+        { Sid: "Objects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`${bucket.arn}/*`] },
+      ]),
+    });
+  }
+}

@@ -1,0 +1,92 @@
+import { Construct } from "constructs";
+import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
+import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { IPeer } from "../core";
+import { IAwsPeer, securityGroupOf } from "./shared";
+
+export interface TierSecurityGroupProps {
+  readonly vpcId: string;
+  /** The group's name, e.g. `shop-production-postgres`. */
+  readonly name: string;
+  readonly description: string;
+}
+
+function ruleId(direction: string, what: string, port: number | "all"): string {
+  return `${direction}-${what.replace(/[^a-z0-9]+/gi, "-").toLowerCase()}-${port}`;
+}
+
+/**
+ * One tier's security group. It starts closed both ways; every opening is one
+ * `aws_vpc_security_group_*_rule` naming its peer, so the chain internet → load balancer →
+ * pool → database reads straight off the plan.
+ */
+export class TierSecurityGroup extends Construct {
+  public readonly group: SecurityGroup;
+
+  constructor(scope: Construct, id: string, props: TierSecurityGroupProps) {
+    super(scope, id);
+    this.group = new SecurityGroup(this, "group", {
+      namePrefix: `${props.name}-`,
+      description: props.description,
+      vpcId: props.vpcId,
+      tags: { Name: props.name },
+      lifecycle: { createBeforeDestroy: true },
+    });
+  }
+
+  public get id(): string {
+    return this.group.id;
+  }
+
+  /** This group as a peer named `name`, for rules between a tier's own groups. */
+  public asPeer(name: string): IAwsPeer {
+    return { peerName: name, securityGroupId: this.group.id };
+  }
+
+  /** Lets `peer`'s security group connect on `port`. */
+  public allowFromPeer(peer: IPeer, port: number): void {
+    new VpcSecurityGroupIngressRule(this, ruleId("from", peer.peerName, port), {
+      securityGroupId: this.group.id,
+      referencedSecurityGroupId: securityGroupOf(peer),
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description: `${peer.peerName} on ${port}`,
+    });
+  }
+
+  /** Lets the whole internet connect on `port` (public load balancers only). */
+  public allowFromInternet(port: number): void {
+    new VpcSecurityGroupIngressRule(this, ruleId("from", "internet", port), {
+      securityGroupId: this.group.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description: `internet on ${port}`,
+    });
+  }
+
+  /** Lets this group connect to `peer`'s security group on `port`. */
+  public allowToPeer(peer: IPeer, port: number): void {
+    new VpcSecurityGroupEgressRule(this, ruleId("to", peer.peerName, port), {
+      securityGroupId: this.group.id,
+      referencedSecurityGroupId: securityGroupOf(peer),
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description: `${peer.peerName} on ${port}`,
+    });
+  }
+
+  /** Lets this group connect anywhere (hosts: packages, images, cloud APIs through NAT). */
+  public allowToAnywhere(): void {
+    new VpcSecurityGroupEgressRule(this, "to-anywhere", {
+      securityGroupId: this.group.id,
+      cidrIpv4: "0.0.0.0/0",
+      ipProtocol: "-1",
+      description: "outbound through NAT",
+    });
+  }
+}

@@ -1,0 +1,72 @@
+import { SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
+
+/** Settings only the AWS stacks read: the `aws` section of an environment spec. */
+export interface AwsSettings {
+  /** The region of every regional resource, e.g. `eu-west-1`. */
+  readonly region: string;
+  /** Refuse to run against any other account (the provider's `allowed_account_ids`). @default - any account */
+  readonly allowedAccountIds?: readonly string[];
+  /** One NAT gateway per zone (survives a zone outage) or a single one (cheaper). @default "per-zone" */
+  readonly natGateways?: "per-zone" | "single";
+  /** An existing Route 53 hosted zone id; skips the lookup of `dnsZone` by name. @default - looked up by name */
+  readonly hostedZoneId?: string;
+  /**
+   * The pools' AMI: an id or `resolve:ssm:<parameter>`.
+   * @default - Canonical's Ubuntu 24.04 LTS, resolved from its public SSM parameter at launch
+   */
+  readonly imageId?: string;
+  /** Overrides of the size tables, e.g. `{ compute: { large: "m7i.xlarge" } }`. @default - the shipped tables */
+  readonly sizes?: {
+    readonly compute?: SizeMapOverride;
+    readonly postgres?: SizeMapOverride;
+    readonly cache?: SizeMapOverride;
+  };
+  /** CloudFront price class. @default "PriceClass_100" */
+  readonly cdnPriceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+}
+
+/** AWS commercial regions with at least two availability zones. */
+export const AWS_REGIONS = [
+  "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
+  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ca-central-1", "ca-west-1",
+  "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
+  "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
+];
+
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+/** The neutral fields the AWS rules also look at. */
+export interface AwsValidationContext {
+  readonly environment: string;
+  readonly zones: number;
+}
+
+/** AWS's own limits on a spec. */
+export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsValidationContext): ValidationIssue[] {
+  const v = new SpecValidator(ctx.environment);
+  if (settings === undefined) {
+    v.fail("aws", "is required to synthesise an AWS stack");
+    return [...v.issues];
+  }
+  v.oneOf("aws.region", settings.region, AWS_REGIONS);
+  settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
+  if (settings.natGateways !== undefined) v.oneOf("aws.natGateways", settings.natGateways, ["per-zone", "single"]);
+  if (settings.hostedZoneId !== undefined) v.matches("aws.hostedZoneId", settings.hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');
+  if (settings.imageId !== undefined) {
+    v.matches("aws.imageId", settings.imageId, /^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[\w./-]+)$/, 'an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>"');
+  }
+  if (settings.cdnPriceClass !== undefined) v.oneOf("aws.cdnPriceClass", settings.cdnPriceClass, ["PriceClass_100", "PriceClass_200", "PriceClass_All"]);
+  for (const table of ["compute", "postgres", "cache"] as const) {
+    for (const [size, type] of Object.entries(settings.sizes?.[table] ?? {})) {
+      if (!["small", "medium", "large", "xlarge"].includes(size)) {
+        v.fail(`aws.sizes.${table}.${size}`, `is not a size: use small, medium, large or xlarge`);
+      } else if (!INSTANCE_TYPE.test(type ?? "")) {
+        v.fail(`aws.sizes.${table}.${size}`, `must be an AWS instance type such as "m7i.large", got ${show(type)}`);
+      }
+    }
+  }
+  if (ctx.zones < 2) {
+    v.fail("network.zones", `must be at least 2 on AWS (load balancers and database subnet groups span two zones), got ${ctx.zones}`);
+  }
+  return [...v.issues];
+}

@@ -1,0 +1,65 @@
+import { Construct } from "constructs";
+import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
+import { IStaticSite, StaticSiteProps, terraformLiteral } from "../core";
+import { BucketDistribution } from "./bucket-distribution";
+import { AwsCertificate } from "./certificate";
+import { IAwsAliasTarget, asAws, shortHash } from "./shared";
+
+export interface AwsStaticSiteProps extends StaticSiteProps {
+  readonly priceClass: string;
+}
+
+function contentType(path: string): string {
+  if (path.endsWith(".html")) return "text/html; charset=utf-8";
+  if (path.endsWith(".css")) return "text/css; charset=utf-8";
+  if (path.endsWith(".svg")) return "image/svg+xml";
+  return "text/plain; charset=utf-8";
+}
+
+/**
+ * The maintenance site: its own private bucket with the pages uploaded as objects, and a
+ * CloudFront distribution answering for the site's own name. Every path that is not a
+ * page gets `index.html` with status 503, so browsers and crawlers see an outage.
+ */
+export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTarget {
+  public readonly domain: string;
+  public readonly site: BucketDistribution;
+
+  constructor(scope: Construct, id: string, props: AwsStaticSiteProps) {
+    super(scope, id);
+    if (!("index.html" in props.files)) throw new Error("a static site needs an index.html");
+    const certificate = asAws(props.certificate, AwsCertificate, "certificate");
+    this.domain = props.domain;
+    const unavailable = (errorCode: number) => ({ errorCode, responseCode: 503, responsePagePath: "/index.html", errorCachingMinTtl: 10 });
+    this.site = new BucketDistribution(this, "site", {
+      bucketName: `${props.namePrefix}-maintenance-${shortHash(props.domain)}`,
+      forceDestroy: true,
+      preventDestroy: false,
+      noncurrentVersionDays: 7,
+      corsOrigins: [],
+      aliases: [props.domain],
+      certificateArn: certificate.arn,
+      priceClass: props.priceClass,
+      comment: `${props.namePrefix} maintenance page`,
+      defaultRootObject: "index.html",
+      errorResponses: [unavailable(403), unavailable(404)],
+    });
+    for (const [path, body] of Object.entries(props.files).sort(([a], [b]) => a.localeCompare(b))) {
+      new S3Object(this, `file-${path.replace(/[^a-z0-9]+/gi, "-")}`, {
+        bucket: this.site.bucket.id,
+        key: path,
+        content: terraformLiteral(body),
+        contentType: contentType(path),
+        cacheControl: "no-cache",
+      });
+    }
+  }
+
+  public get hostname(): string {
+    return this.site.distribution.domainName;
+  }
+
+  public get aliasZoneId(): string {
+    return this.site.distribution.hostedZoneId;
+  }
+}

@@ -1,0 +1,24 @@
+import { isIpv4Cidr } from "./validation";
+
+function toInt(address: string): number {
+  return address.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
+function toAddress(value: number): string {
+  return [24, 16, 8, 0].map((shift) => Math.floor(value / 2 ** shift) % 256).join(".");
+}
+
+/**
+ * The `index`-th subnet of `newBits` extra prefix bits inside `cidr`, like Terraform's
+ * `cidrsubnet()`, computed at synth time so plans show literal blocks.
+ */
+export function cidrSubnet(cidr: string, newBits: number, index: number): string {
+  if (!isIpv4Cidr(cidr)) throw new Error(`cidrSubnet: ${JSON.stringify(cidr)} is not an IPv4 CIDR block`);
+  const [address, prefixText] = cidr.split("/");
+  const prefix = Number(prefixText) + newBits;
+  if (prefix > 32) throw new Error(`cidrSubnet: ${cidr} has no room for ${newBits} more prefix bits`);
+  if (index < 0 || index >= 2 ** newBits) {
+    throw new Error(`cidrSubnet: ${cidr} holds ${2 ** newBits} subnets of /${prefix}, index ${index} is out of range`);
+  }
+  return `${toAddress(toInt(address) + index * 2 ** (32 - prefix))}/${prefix}`;
+}

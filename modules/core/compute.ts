@@ -1,0 +1,48 @@
+import { HostBootstrap } from "./host";
+import { ILoadBalancer } from "./load-balancer";
+import { INetwork } from "./network";
+import { Size } from "./sizes";
+import { IAcceptsTraffic, IPeer, SecretRef, TierProps } from "./tier";
+
+/** What a pool's hosts do, after the seeds' server roles. */
+export type PoolRole = "web" | "app" | "worker" | "beat";
+
+/** An autoscaling group of identical hosts. */
+export interface ComputePoolProps extends TierProps {
+  /** The network the hosts live in (private addresses only). */
+  readonly network: INetwork;
+  /** What the hosts do; names the pool's resources. */
+  readonly role: PoolRole;
+  /** Machine size. */
+  readonly size: Size;
+  /** Fewest hosts. */
+  readonly minInstances: number;
+  /** Most hosts. */
+  readonly maxInstances: number;
+  /** Average CPU the pool scales to hold. @default 60 */
+  readonly cpuTargetPercent?: number;
+  /** Root volume size. @default 30 */
+  readonly diskGiB?: number;
+  /**
+   * The port the hosts serve on.
+   * @default - none: the hosts accept no inbound traffic (workers)
+   */
+  readonly port?: number;
+  /**
+   * Registers the hosts with this load balancer and lets it reach `port`.
+   * @default - not behind a load balancer
+   */
+  readonly loadBalancer?: ILoadBalancer;
+  /** Secrets the hosts may read at boot. @default [] */
+  readonly readableSecrets?: readonly SecretRef[];
+  /** What the hosts run. */
+  readonly host: HostBootstrap;
+}
+
+/** A pool of hosts. As a peer, it is the source of its hosts' connections. */
+export interface IComputePool extends IPeer, Partial<IAcceptsTraffic> {
+  readonly role: PoolRole;
+  readonly size: Size;
+  readonly minInstances: number;
+  readonly maxInstances: number;
+}

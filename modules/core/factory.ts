@@ -1,0 +1,29 @@
+import { Construct } from "constructs";
+import { CacheProps, ICache } from "./cache";
+import { CertificateProps, ICertificate } from "./certificate";
+import { ComputePoolProps, IComputePool } from "./compute";
+import { DnsFailoverProps, DnsZoneProps, IDnsFailover, IDnsZone } from "./dns";
+import { ILoadBalancer, LoadBalancerProps } from "./load-balancer";
+import { INetwork, NetworkProps } from "./network";
+import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from "./object-store";
+import { IPostgresCluster, PostgresProps } from "./postgres";
+
+/**
+ * Creates every tier on one cloud. The topology asks a factory for each tier and never
+ * names a cloud; a cloud is added by implementing this interface. Construct ids passed
+ * in become Terraform addresses: keep them stable.
+ */
+export interface TierFactory {
+  /** The cloud's short name, used in stack names: `aws`, `do`. */
+  readonly cloud: string;
+  createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork;
+  createDnsZone(scope: Construct, id: string, props: DnsZoneProps): IDnsZone;
+  createCertificate(scope: Construct, id: string, props: CertificateProps): ICertificate;
+  createLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer;
+  createComputePool(scope: Construct, id: string, props: ComputePoolProps): IComputePool;
+  createPostgres(scope: Construct, id: string, props: PostgresProps): IPostgresCluster;
+  createCache(scope: Construct, id: string, props: CacheProps): ICache;
+  createObjectStore(scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn;
+  createStaticSite(scope: Construct, id: string, props: StaticSiteProps): IStaticSite;
+  createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover;
+}

@@ -1,0 +1,44 @@
+import { SecretRef } from "./tier";
+
+/** A plain setting of the application's environment. The value may be a Terraform token. */
+export interface AppSetting {
+  readonly name: string;
+  readonly value: string;
+}
+
+/** A secret of the application's environment, fetched on the host at boot. */
+export interface AppSecret {
+  readonly name: string;
+  readonly secret: SecretRef;
+}
+
+/** Everything the application's process receives as environment variables. */
+export interface AppConfiguration {
+  readonly settings: readonly AppSetting[];
+  readonly secrets: readonly AppSecret[];
+}
+
+/**
+ * How a cloud delivers the application's configuration to a booting host. Each compute
+ * pool adapter builds one for its own configuration store; the neutral renderer only
+ * installs and runs it.
+ */
+export interface HostConfigDelivery {
+  /** Debian/Ubuntu packages the fetch script needs. */
+  readonly packages: readonly string[];
+  /** Commands run once, before the first fetch (e.g. installing a cloud CLI). */
+  readonly setupCommands: readonly string[];
+  /**
+   * A POSIX shell script. Run as root with one argument, a file path, it writes the whole
+   * application environment there as `KEY=VALUE` lines, readable by root only.
+   */
+  readonly fetchScript: string;
+}
+
+/** What a compute pool's hosts run, rendered once the cloud has said how config arrives. */
+export interface HostBootstrap {
+  /** The configuration the cloud must make available to the hosts. */
+  readonly configuration: AppConfiguration;
+  /** The cloud-init user data for the pool's hosts. */
+  render(delivery: HostConfigDelivery): string;
+}

@@ -1,0 +1,99 @@
+import { ValidationError, ValidationIssue } from "./errors";
+
+/** Renders a bad value the way it appears in messages: strings quoted, the rest as JSON. */
+export function show(value: unknown): string {
+  if (typeof value === "string") return JSON.stringify(value);
+  if (value === undefined) return "nothing";
+  return JSON.stringify(value) ?? String(value);
+}
+
+const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
+
+/** True for a lower-case DNS name of at least two labels, e.g. `www.example.com`. */
+export function isDomainName(value: unknown): value is string {
+  if (typeof value !== "string" || value.length > 253) return false;
+  const labels = value.split(".");
+  return labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+}
+
+/** True for an IPv4 CIDR block whose address has no bits set past its prefix, e.g. `10.0.0.0/16`. */
+export function isIpv4Cidr(value: unknown): value is string {
+  if (typeof value !== "string") return false;
+  const m = IPV4_CIDR.exec(value);
+  if (!m) return false;
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255) || prefix > 32) return false;
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  return address % 2 ** (32 - prefix) === 0;
+}
+
+/**
+ * Collects the problems of one environment spec. Checks record an issue and return
+ * whether the value was good, so that dependent checks can be skipped; `throwIfAny`
+ * raises one `ValidationError` with everything found.
+ */
+export class SpecValidator {
+  private readonly found: ValidationIssue[] = [];
+
+  constructor(public readonly environment: string) {}
+
+  /** Every issue recorded so far. */
+  public get issues(): readonly ValidationIssue[] {
+    return this.found;
+  }
+
+  /** Records a problem at `path`. */
+  public fail(path: string, message: string): false {
+    this.found.push({ environment: this.environment, path, message });
+    return false;
+  }
+
+  /** `value` must be one of `allowed`. */
+  public oneOf<T>(path: string, value: unknown, allowed: readonly T[]): value is T {
+    if (allowed.includes(value as T)) return true;
+    return this.fail(path, `must be one of ${allowed.map((a) => show(a)).join(", ")}, got ${show(value)}`);
+  }
+
+  /** `value` must be an integer in `min..max`. */
+  public integer(path: string, value: unknown, min: number, max: number): value is number {
+    if (typeof value === "number" && Number.isInteger(value) && value >= min && value <= max) return true;
+    return this.fail(path, `must be a whole number between ${min} and ${max}, got ${show(value)}`);
+  }
+
+  /** `value` must be a non-empty string. */
+  public nonEmpty(path: string, value: unknown): value is string {
+    if (typeof value === "string" && value.trim().length > 0) return true;
+    return this.fail(path, `must be a non-empty string, got ${show(value)}`);
+  }
+
+  /** `value` must be a boolean. */
+  public boolean(path: string, value: unknown): value is boolean {
+    if (typeof value === "boolean") return true;
+    return this.fail(path, `must be true or false, got ${show(value)}`);
+  }
+
+  /** `value` must be a DNS name such as `www.example.com`. */
+  public domain(path: string, value: unknown): value is string {
+    if (isDomainName(value)) return true;
+    return this.fail(path, `must be a lower-case domain name such as "www.example.com", got ${show(value)}`);
+  }
+
+  /** `value` must be an IPv4 CIDR block such as `10.0.0.0/16`. */
+  public cidr(path: string, value: unknown): value is string {
+    if (isIpv4Cidr(value)) return true;
+    return this.fail(path, `must be an IPv4 CIDR block such as "10.0.0.0/16", got ${show(value)}`);
+  }
+
+  /** `value` must match `pattern`; `what` says in words what is allowed. */
+  public matches(path: string, value: unknown, pattern: RegExp, what: string): value is string {
+    if (typeof value === "string" && pattern.test(value)) return true;
+    return this.fail(path, `must be ${what}, got ${show(value)}`);
+  }
+
+  /** Throws a `ValidationError` holding every issue found, if any. */
+  public throwIfAny(): void {
+    if (this.found.length > 0) throw new ValidationError(this.found);
+  }
+}

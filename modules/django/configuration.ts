@@ -1,0 +1,60 @@
+import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster, terraformLiteral } from "../core";
+
+/** `postgres://user@host:port/db?sslmode=require`; the password travels separately. */
+export function postgresUrl(endpoint: Endpoint, username: string, databaseName: string): string {
+  return `postgres://${username}@${endpoint.host}:${endpoint.port}/${databaseName}?sslmode=require`;
+}
+
+/** `rediss://host:port/0` (or `redis://` without TLS); the password travels separately. */
+export function redisUrl(cache: ICache): string {
+  return `${cache.tls ? "rediss" : "redis"}://${cache.endpoint.host}:${cache.endpoint.port}/0`;
+}
+
+/** The environment variables the topology sets itself; `application.settings` may not redefine them. */
+export const MANAGED_SETTINGS = [
+  "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SITE_URL", "DATABASE_URL", "DATABASE_PASSWORD",
+  "DATABASE_REPLICA_URLS", "REDIS_URL", "REDIS_PASSWORD", "STORAGE_REGION", "STORAGE_ENDPOINT_URL",
+  "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "APP_UPSTREAM",
+] as const;
+
+/** The tiers the application's processes talk to. */
+export interface AppBackends {
+  readonly domain: string;
+  readonly postgres: IPostgresCluster;
+  readonly cache: ICache;
+  readonly media: IObjectStoreCdn;
+  readonly staticFiles: IObjectStoreCdn;
+  readonly settingsModule?: string;
+  readonly extra?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The environment every Django process (gunicorn, Celery worker, beat) receives. Passwords
+ * are secrets fetched on the host; URLs never carry them (`DATABASE_PASSWORD`,
+ * `REDIS_PASSWORD` complete them).
+ */
+export function appConfiguration(b: AppBackends): AppConfiguration {
+  const pg = b.postgres;
+  const settings: AppSetting[] = [
+    { name: "DJANGO_ALLOWED_HOSTS", value: b.domain },
+    ...(b.settingsModule ? [{ name: "DJANGO_SETTINGS_MODULE", value: b.settingsModule }] : []),
+    { name: "SITE_URL", value: `https://${b.domain}` },
+    { name: "DATABASE_URL", value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName) },
+    ...(pg.replicas.length > 0
+      ? [{ name: "DATABASE_REPLICA_URLS", value: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)).join(",") }]
+      : []),
+    { name: "REDIS_URL", value: redisUrl(b.cache) },
+    { name: "STORAGE_REGION", value: b.media.region },
+    { name: "STORAGE_ENDPOINT_URL", value: b.media.endpointUrl },
+    { name: "MEDIA_BUCKET", value: b.media.bucketName },
+    { name: "MEDIA_CDN_DOMAIN", value: b.media.cdnDomain },
+    { name: "STATIC_BUCKET", value: b.staticFiles.bucketName },
+    { name: "STATIC_CDN_DOMAIN", value: b.staticFiles.cdnDomain },
+    ...Object.entries(b.extra ?? {}).map(([name, value]) => ({ name, value: terraformLiteral(value) })),
+  ];
+  const secrets: AppSecret[] = [
+    { name: "DATABASE_PASSWORD", secret: pg.password },
+    { name: "REDIS_PASSWORD", secret: b.cache.password },
+  ];
+  return { settings, secrets };
+}

@@ -1,0 +1,6 @@
+export * from "./configuration";
+export * from "./host";
+export * from "./maintenance-page";
+export * from "./spec";
+export * from "./topology";
+export * from "./validate";

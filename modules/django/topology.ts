@@ -1,0 +1,292 @@
+import { Construct } from "constructs";
+import {
+  AppConfiguration,
+  HostBootstrap,
+  HostConfigDelivery,
+  ICache,
+  IComputePool,
+  IDnsFailover,
+  IDnsZone,
+  ILoadBalancer,
+  INetwork,
+  IObjectStoreCdn,
+  IPostgresCluster,
+  IStaticSite,
+  PoolRole,
+  TierFactory,
+  ValidationError,
+} from "../core";
+import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, renderUserData } from "./host";
+import { renderMaintenancePage } from "./maintenance-page";
+import { DjangoTopologyProps, Layout, PoolSpec } from "./spec";
+import { namePrefix, validateTopology } from "./validate";
+
+export interface DjangoTopologyConfig {
+  /** The cloud to build on. */
+  readonly factory: TierFactory;
+  /** The environment, in neutral terms. */
+  readonly spec: DjangoTopologyProps;
+}
+
+/** A value the application (or its operator) needs from the stack. */
+export interface TopologyOutput {
+  /** The Terraform output's name. */
+  readonly name: string;
+  readonly value: string | string[];
+  readonly description: string;
+  readonly sensitive: boolean;
+}
+
+/** The name Django's database user and database get. */
+export const DATABASE_NAME = "app";
+export const DATABASE_USER = "app";
+
+/**
+ * The whole Django production topology of one environment, composed only through a
+ * `TierFactory`: public load balancer → web/app pool (→ internal load balancer → app pool
+ * in the `split` layout), Celery workers and beat, PostgreSQL with replicas and pooler,
+ * Valkey, media and static buckets behind a CDN, DNS failover to a maintenance page.
+ */
+export class DjangoTopology extends Construct {
+  public readonly layout: Layout;
+  public readonly network: INetwork;
+  public readonly zone: IDnsZone;
+  public readonly postgres: IPostgresCluster;
+  public readonly cache: ICache;
+  public readonly media: IObjectStoreCdn;
+  public readonly staticFiles: IObjectStoreCdn;
+  public readonly loadBalancer: ILoadBalancer;
+  /** `split` layout only. */
+  public readonly internalLoadBalancer?: ILoadBalancer;
+  /** Every pool, by role. */
+  public readonly pools: Readonly<Partial<Record<PoolRole, IComputePool>>>;
+  /** With failover only. */
+  public readonly maintenanceSite?: IStaticSite;
+  public readonly dns: IDnsFailover;
+  /** What Django processes receive as their environment. */
+  public readonly appConfiguration: AppConfiguration;
+
+  constructor(scope: Construct, id: string, config: DjangoTopologyConfig) {
+    super(scope, id);
+    const spec = config.spec;
+    const issues = validateTopology(spec);
+    if (issues.length > 0) throw new ValidationError(issues);
+
+    const f = config.factory;
+    const prefix = namePrefix(spec);
+    const protect = spec.deletionProtection ?? true;
+    const healthCheckPath = spec.healthCheckPath ?? "/healthz";
+    const mediaDomain = spec.cdn?.mediaDomain ?? `media.${spec.domain}`;
+    const staticDomain = spec.cdn?.staticDomain ?? `static.${spec.domain}`;
+    this.layout = spec.layout ?? "colocated";
+
+    this.network = f.createNetwork(this, "network", {
+      namePrefix: prefix,
+      cidr: spec.network?.cidr ?? "10.0.0.0/16",
+      zones: spec.network?.zones ?? 2,
+    });
+    this.zone = f.createDnsZone(this, "dns-zone", {
+      namePrefix: prefix,
+      zoneName: spec.dnsZone,
+      create: spec.createDnsZone ?? false,
+      deletionProtection: protect,
+    });
+    const certificate = f.createCertificate(this, "certificate", {
+      namePrefix: prefix,
+      zone: this.zone,
+      domainName: spec.domain,
+      use: "load-balancer",
+    });
+    const cdnCertificate = f.createCertificate(this, "cdn-certificate", {
+      namePrefix: prefix,
+      zone: this.zone,
+      domainName: mediaDomain,
+      alternativeNames: [staticDomain, ...(spec.failover ? [spec.domain] : [])],
+      use: "cdn",
+    });
+
+    const pg = spec.postgres;
+    this.postgres = f.createPostgres(this, "postgres", {
+      namePrefix: prefix,
+      network: this.network,
+      size: pg.size,
+      replicaSize: pg.replicaSize,
+      version: pg.version ?? "16",
+      storageGiB: pg.storageGiB,
+      highAvailability: pg.highAvailability,
+      replicas: pg.replicas,
+      pooling: pg.pooling ?? false,
+      backupRetentionDays: pg.backupRetentionDays ?? 7,
+      databaseName: DATABASE_NAME,
+      username: DATABASE_USER,
+      deletionProtection: protect,
+    });
+    this.cache = f.createCache(this, "cache", {
+      namePrefix: prefix,
+      network: this.network,
+      size: spec.cache.size,
+      highAvailability: spec.cache.highAvailability,
+      version: spec.cache.version ?? "8",
+      deletionProtection: protect,
+    });
+    const corsOrigins = [`https://${spec.domain}`];
+    this.media = f.createObjectStore(this, "media", {
+      namePrefix: prefix,
+      purpose: "media",
+      cdnDomain: mediaDomain,
+      zone: this.zone,
+      certificate: cdnCertificate,
+      corsOrigins,
+      deletionProtection: protect,
+    });
+    this.staticFiles = f.createObjectStore(this, "static", {
+      namePrefix: prefix,
+      purpose: "static",
+      cdnDomain: staticDomain,
+      zone: this.zone,
+      certificate: cdnCertificate,
+      corsOrigins,
+      deletionProtection: protect,
+    });
+
+    this.appConfiguration = appConfiguration({
+      domain: spec.domain,
+      postgres: this.postgres,
+      cache: this.cache,
+      media: this.media,
+      staticFiles: this.staticFiles,
+      settingsModule: spec.application.settingsModule,
+      extra: spec.application.settings,
+    });
+
+    this.loadBalancer = f.createLoadBalancer(this, "load-balancer", {
+      namePrefix: prefix,
+      network: this.network,
+      scheme: "public",
+      certificate,
+      targetPort: NGINX_PORT,
+      healthCheck: { path: healthCheckPath },
+    });
+
+    const bootstrap = (role: PoolRole, size: PoolSpec["size"], configuration: AppConfiguration): HostBootstrap => {
+      const options: HostRenderOptions = {
+        role,
+        layout: this.layout,
+        size,
+        application: spec.application,
+        domain: spec.domain,
+        healthCheckPath,
+        workerConcurrency: spec.pools.worker.concurrency,
+      };
+      return { configuration, render: (delivery: HostConfigDelivery) => renderUserData(options, delivery) };
+    };
+    const pool = (role: PoolRole, id: string, p: PoolSpec, extra: { port?: number; loadBalancer?: ILoadBalancer; configuration?: AppConfiguration }) => {
+      const configuration = extra.configuration ?? this.appConfiguration;
+      return f.createComputePool(this, id, {
+        namePrefix: prefix,
+        network: this.network,
+        role,
+        size: p.size,
+        minInstances: p.min,
+        maxInstances: p.max,
+        cpuTargetPercent: p.cpuTargetPercent,
+        port: extra.port,
+        loadBalancer: extra.loadBalancer,
+        readableSecrets: configuration.secrets.map((s) => s.secret),
+        host: bootstrap(role, p.size, configuration),
+      });
+    };
+
+    const pools: Partial<Record<PoolRole, IComputePool>> = {};
+    if (this.layout === "colocated") {
+      pools.web = pool("web", "web-pool", spec.pools.web, { port: NGINX_PORT, loadBalancer: this.loadBalancer });
+    } else {
+      const internal = f.createLoadBalancer(this, "internal-load-balancer", {
+        namePrefix: prefix,
+        network: this.network,
+        scheme: "internal",
+        targetPort: GUNICORN_PORT,
+        healthCheck: { path: healthCheckPath },
+      });
+      this.internalLoadBalancer = internal;
+      pools.web = pool("web", "web-pool", spec.pools.web, {
+        port: NGINX_PORT,
+        loadBalancer: this.loadBalancer,
+        configuration: { settings: [{ name: APP_UPSTREAM_SETTING, value: `${internal.hostname}:${internal.port}` }], secrets: [] },
+      });
+      internal.allowFrom(pools.web);
+      pools.app = pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal });
+    }
+    pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
+    if (spec.pools.worker.beat ?? true) {
+      pools.beat = pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, {});
+    }
+    this.pools = pools;
+
+    const appServers = this.layout === "colocated" ? [pools.web!] : [pools.app!];
+    const djangoHosts = [...appServers, pools.worker, ...(pools.beat ? [pools.beat] : [])];
+    for (const host of djangoHosts) {
+      this.postgres.allowFrom(host);
+      this.cache.allowFrom(host);
+      this.media.grantReadWrite(host);
+    }
+    for (const host of appServers) this.staticFiles.grantReadWrite(host);
+
+    if (spec.failover) {
+      this.maintenanceSite = f.createStaticSite(this, "maintenance-site", {
+        namePrefix: prefix,
+        domain: spec.domain,
+        certificate: cdnCertificate,
+        files: {
+          "index.html": renderMaintenancePage(
+            spec.failover.title ?? "Down for maintenance",
+            spec.failover.message ?? "We'll be back shortly.",
+          ),
+        },
+      });
+    }
+    this.dns = f.createDnsFailover(this, "dns", {
+      namePrefix: prefix,
+      zone: this.zone,
+      recordName: spec.domain,
+      primary: this.loadBalancer,
+      healthCheckPath,
+      secondary: this.maintenanceSite,
+    });
+  }
+
+  /** The stack outputs the Django app and its operators need, the same names on every cloud. */
+  public outputs(): TopologyOutput[] {
+    const pg = this.postgres;
+    const secretOf = (name: string) => this.appConfiguration.secrets.find((s) => s.name === name)!.secret;
+    const secretText = (name: string) => {
+      const s = secretOf(name);
+      return s.jsonKey ? `${s.store}:${s.id}#${s.jsonKey}` : `${s.store}:${s.id}`;
+    };
+    return [
+      { name: "site_url", value: `https://${this.dns.recordName}`, description: "The site's public URL.", sensitive: false },
+      {
+        name: "database_url",
+        value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),
+        description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
+        sensitive: true,
+      },
+      {
+        name: "database_replica_urls",
+        value: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)),
+        description: "One URL per read replica, for a Django database router.",
+        sensitive: true,
+      },
+      { name: "database_password_secret", value: secretText("DATABASE_PASSWORD"), description: "Where the database password lives (store:id#key).", sensitive: false },
+      { name: "redis_url", value: redisUrl(this.cache), description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", sensitive: true },
+      { name: "redis_password_secret", value: secretText("REDIS_PASSWORD"), description: "Where the Redis password lives (store:id#key).", sensitive: false },
+      { name: "media_bucket", value: this.media.bucketName, description: "Bucket for user uploads (MEDIA).", sensitive: false },
+      { name: "static_bucket", value: this.staticFiles.bucketName, description: "Bucket for collected static files.", sensitive: false },
+      { name: "media_cdn_domain", value: this.media.cdnDomain, description: "CDN host name serving media.", sensitive: false },
+      { name: "static_cdn_domain", value: this.staticFiles.cdnDomain, description: "CDN host name serving static files.", sensitive: false },
+      { name: "storage_region", value: this.media.region, description: "Region of the buckets.", sensitive: false },
+      { name: "storage_endpoint_url", value: this.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
+    ];
+  }
+}

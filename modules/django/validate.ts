@@ -1,0 +1,133 @@
+import { SIZES, SpecValidator, ValidationIssue, show } from "../core";
+import { MANAGED_SETTINGS } from "./configuration";
+import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
+
+const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+const IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+const WSGI = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?::[A-Za-z_][\w]*)?$/;
+const PYTHON_PATH = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
+const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** The longest `<application>-<environment>` prefix: every cloud's resource names fit after it. */
+export const MAX_NAME_PREFIX = 24;
+
+export const POSTGRES_VERSIONS = ["15", "16", "17"];
+export const CACHE_VERSIONS = ["7", "8"];
+export const MAX_REPLICAS = 5;
+
+/** `<application>-<environment>`: the prefix of every resource name. */
+export function namePrefix(props: Pick<DjangoTopologyProps, "application" | "environment">): string {
+  return `${props.application.name}-${props.environment}`;
+}
+
+function pool(v: SpecValidator, path: string, spec: PoolSpec | undefined, minFloor: number): void {
+  if (spec === undefined) {
+    v.fail(path, "is required");
+    return;
+  }
+  v.oneOf(`${path}.size`, spec.size, SIZES);
+  const minOk = v.integer(`${path}.min`, spec.min, minFloor, 100);
+  const maxOk = v.integer(`${path}.max`, spec.max, 1, 100);
+  if (minOk && maxOk && spec.min > spec.max) {
+    v.fail(`${path}.max`, `must be at least ${path}.min (${spec.min}), got ${spec.max}`);
+  }
+  if (spec.cpuTargetPercent !== undefined) v.integer(`${path}.cpuTargetPercent`, spec.cpuTargetPercent, 10, 90);
+}
+
+function under(v: SpecValidator, path: string, name: string, zone: string): void {
+  if (name !== zone && !name.endsWith(`.${zone}`)) {
+    v.fail(path, `must be inside the DNS zone "${zone}", got "${name}"`);
+  }
+}
+
+/**
+ * The rules every cloud shares. Returns every problem found; the clouds add their own
+ * limits on top (see each factory's `validate`).
+ */
+export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] {
+  const env = typeof props.environment === "string" && props.environment ? props.environment : "(unnamed)";
+  const v = new SpecValidator(env);
+  v.matches("environment", props.environment, NAME, "lower-case letters, digits and hyphens, starting with a letter");
+
+  const app = props.application;
+  if (!app) {
+    v.fail("application", "is required");
+  } else {
+    v.matches("application.name", app.name, NAME, "lower-case letters, digits and hyphens, starting with a letter");
+    if (typeof app.name === "string" && typeof props.environment === "string") {
+      const prefix = namePrefix(props);
+      if (prefix.length > MAX_NAME_PREFIX) {
+        v.fail("application.name", `and environment together ("${prefix}") must be at most ${MAX_NAME_PREFIX} characters, got ${prefix.length}`);
+      }
+    }
+    v.matches("application.image", app.image, IMAGE, 'a container image reference such as "ghcr.io/acme/shop:1.4.2"');
+    v.matches("application.wsgiModule", app.wsgiModule, WSGI, 'a WSGI callable such as "shop.wsgi:application"');
+    v.matches("application.celeryApp", app.celeryApp, PYTHON_PATH, 'a Python module path such as "shop"');
+    if (app.settingsModule !== undefined) {
+      v.matches("application.settingsModule", app.settingsModule, PYTHON_PATH, 'a Python module path such as "shop.settings.production"');
+    }
+    for (const [name, value] of Object.entries(app.settings ?? {})) {
+      const path = `application.settings.${name}`;
+      if (!v.matches(path, name, ENV_NAME, "named like an environment variable (A-Z, 0-9, _; not starting with a digit)")) continue;
+      if ((MANAGED_SETTINGS as readonly string[]).includes(name)) v.fail(path, "is set by the topology itself and cannot be overridden");
+      else if (typeof value !== "string" || /[\n\r]/.test(value)) v.fail(path, `must be a single-line string, got ${show(value)}`);
+    }
+  }
+
+  const zoneOk = v.domain("dnsZone", props.dnsZone);
+  const domainOk = v.domain("domain", props.domain);
+  if (zoneOk && domainOk) under(v, "domain", props.domain, props.dnsZone);
+  for (const key of ["mediaDomain", "staticDomain"] as const) {
+    const value = props.cdn?.[key];
+    if (value !== undefined && v.domain(`cdn.${key}`, value) && zoneOk) under(v, `cdn.${key}`, value, props.dnsZone);
+  }
+
+  const layout = props.layout ?? "colocated";
+  v.oneOf("layout", layout, LAYOUTS);
+  if (props.network?.cidr !== undefined && v.cidr("network.cidr", props.network.cidr)) {
+    const prefix = Number(props.network.cidr.split("/")[1]);
+    if (prefix < 16 || prefix > 19) v.fail("network.cidr", `must be a /16 to /19 block, got "${props.network.cidr}"`);
+  }
+  if (props.network?.zones !== undefined) v.integer("network.zones", props.network.zones, 1, 3);
+
+  if (!props.pools) {
+    v.fail("pools", "is required");
+  } else {
+    pool(v, "pools.web", props.pools.web, 1);
+    if (layout === "split") pool(v, "pools.app", props.pools.app, 1);
+    else if (props.pools.app !== undefined) v.fail("pools.app", `is only used by the "split" layout, but layout is "${layout}"`);
+    pool(v, "pools.worker", props.pools.worker, 0);
+    const worker = props.pools.worker;
+    if (worker?.concurrency !== undefined) v.integer("pools.worker.concurrency", worker.concurrency, 1, 64);
+    if (worker?.beat !== undefined) v.boolean("pools.worker.beat", worker.beat);
+  }
+
+  const pg = props.postgres;
+  if (!pg) {
+    v.fail("postgres", "is required");
+  } else {
+    v.oneOf("postgres.size", pg.size, SIZES);
+    if (pg.replicaSize !== undefined) v.oneOf("postgres.replicaSize", pg.replicaSize, SIZES);
+    if (pg.version !== undefined) v.oneOf("postgres.version", pg.version, POSTGRES_VERSIONS);
+    v.integer("postgres.storageGiB", pg.storageGiB, 20, 16384);
+    v.boolean("postgres.highAvailability", pg.highAvailability);
+    v.integer("postgres.replicas", pg.replicas, 0, MAX_REPLICAS);
+    if (pg.pooling !== undefined) v.boolean("postgres.pooling", pg.pooling);
+    if (pg.backupRetentionDays !== undefined) v.integer("postgres.backupRetentionDays", pg.backupRetentionDays, 1, 35);
+  }
+
+  const cache = props.cache;
+  if (!cache) {
+    v.fail("cache", "is required");
+  } else {
+    v.oneOf("cache.size", cache.size, SIZES);
+    v.boolean("cache.highAvailability", cache.highAvailability);
+    if (cache.version !== undefined) v.oneOf("cache.version", cache.version, CACHE_VERSIONS);
+  }
+
+  if (props.deletionProtection !== undefined) v.boolean("deletionProtection", props.deletionProtection);
+  if (props.createDnsZone !== undefined) v.boolean("createDnsZone", props.createDnsZone);
+  if (props.healthCheckPath !== undefined) {
+    v.matches("healthCheckPath", props.healthCheckPath, /^\/[\w\-./]*$/, 'an absolute URL path such as "/healthz"');
+  }
+  return [...v.issues];
+}

@@ -1,0 +1,4 @@
+export * from "./clouds";
+export * from "./spec";
+export * from "./stack";
+export * from "./validate";

@@ -1,0 +1,121 @@
+import { Testing, TerraformStack } from "cdktf";
+import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { AwsTierFactory } from "../modules/aws/factory";
+import { AppConfiguration, HostBootstrap } from "../modules/core";
+import { AwsSettings } from "../modules/aws/settings";
+import { CLOUDS } from "../modules/stacks/clouds";
+import { CloudTiersStack } from "../modules/stacks/stack";
+import { EnvironmentSpec } from "../modules/stacks/spec";
+import { dev } from "../environments/dev";
+
+/** A resource's configuration as synthesised, without cdktf's metadata. */
+export type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** A synthesised stack, parsed, with look-ups by type and construct path. */
+export class Synth {
+  public readonly json: Config;
+
+  constructor(text: string) {
+    this.json = JSON.parse(text);
+  }
+
+  /** Every resource of `type`, by logical id. */
+  public resources(type: string): Record<string, Config> {
+    return this.json.resource?.[type] ?? {};
+  }
+
+  /** Every data source of `type`, by logical id. */
+  public data(type: string): Record<string, Config> {
+    return this.json.data?.[type] ?? {};
+  }
+
+  /** The `[logicalId, config]` pairs of `type` whose construct path has `pathPart` (`a/b` or `a_b`) at a segment start. */
+  public entries(type: string, pathPart = ""): [string, Config][] {
+    const needle = pathPart.replace(/\//g, "_");
+    return Object.entries(this.resources(type)).filter(([id]) => id.startsWith(needle) || id.includes(`_${needle}`));
+  }
+
+  /** The resources of `type` whose construct path contains `pathPart`. */
+  public where(type: string, pathPart = ""): Config[] {
+    return this.entries(type, pathPart).map(([, r]) => r);
+  }
+
+  /** The single resource of `type` whose path contains `pathPart`; fails unless exactly one. */
+  public one(type: string, pathPart = ""): Config {
+    const found = this.where(type, pathPart);
+    if (found.length !== 1) throw new Error(`expected one ${type} at "${pathPart}", found ${found.length}`);
+    return found[0];
+  }
+
+  /** `${type}.${logicalId}` of a resource, to match references against. */
+  public address(type: string, pathPart = ""): string {
+    const found = this.entries(type, pathPart);
+    if (found.length !== 1) throw new Error(`expected one ${type} at "${pathPart}", found ${found.length}`);
+    return `${type}.${found[0][0]}`;
+  }
+
+  public get outputs(): Record<string, Config> {
+    return this.json.output ?? {};
+  }
+}
+
+/** A stack with the AWS providers a tier needs, and a factory bound to them. */
+export function awsTestStack(settings: Partial<AwsSettings> = {}): { stack: TerraformStack; factory: AwsTierFactory } {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new AwsProvider(stack, "aws", { region: "eu-west-1" });
+  const cdnProvider = new AwsProvider(stack, "aws-us-east-1", { alias: "us_east_1", region: "us-east-1" });
+  new RandomProvider(stack, "random");
+  return { stack, factory: new AwsTierFactory({ settings: { region: "eu-west-1", ...settings }, cdnProvider }) };
+}
+
+/** Synthesises with cdktf's validations on. */
+export function synth(stack: TerraformStack): Synth {
+  return new Synth(Testing.synth(stack, true));
+}
+
+/** A valid spec to start from: the shipped dev environment with `overrides` on top. */
+export function specWith(overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
+  return { ...dev, ...overrides };
+}
+
+/** Synthesises a whole environment on AWS. */
+export function synthAwsEnvironment(spec: EnvironmentSpec): Synth {
+  const aws = CLOUDS.find((c) => c.id === "aws")!;
+  return synth(new CloudTiersStack(Testing.app(), spec, aws));
+}
+
+/** `${ref}` as it appears in synthesised JSON. */
+export function ref(address: string, attribute: string): string {
+  return `\${${address}.${attribute}}`;
+}
+
+export function decodeUserData(launchTemplate: Config): string {
+  return Buffer.from(launchTemplate.user_data, "base64").toString("utf8");
+}
+
+export type { Construct };
+
+/** The tiers most other tiers stand on: network, zone, a regional and a CloudFront certificate. */
+export function awsFixture(settings: Partial<AwsSettings> = {}) {
+  const { stack, factory } = awsTestStack(settings);
+  const namePrefix = "shop-test";
+  const network = factory.createNetwork(stack, "network", { namePrefix, cidr: "10.0.0.0/16", zones: 2 });
+  const zone = factory.createDnsZone(stack, "zone", { namePrefix, zoneName: "example.com", deletionProtection: true });
+  const certificate = factory.createCertificate(stack, "certificate", { namePrefix, zone, domainName: "www.example.com", use: "load-balancer" });
+  const cdnCertificate = factory.createCertificate(stack, "cdn-certificate", {
+    namePrefix,
+    zone,
+    domainName: "media.example.com",
+    alternativeNames: ["www.example.com"],
+    use: "cdn",
+  });
+  return { stack, factory, namePrefix, network, zone, certificate, cdnCertificate };
+}
+
+/** A host bootstrap whose user data is just the cloud's fetch script, for tier tests. */
+export function fetchScriptHost(configuration: AppConfiguration = { settings: [], secrets: [] }): HostBootstrap {
+  return { configuration, render: (delivery) => `#!/bin/sh\n# packages: ${delivery.packages.join(" ")}\n${delivery.fetchScript}` };
+}
