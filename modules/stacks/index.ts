@@ -1,3 +1,4 @@
+export * from "./app";
 export * from "./clouds";
 export * from "./spec";
 export * from "./stack";

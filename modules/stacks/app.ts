@@ -1,0 +1,45 @@
+import { App } from "cdktf";
+import { ValidationError, formatIssue } from "../core";
+import { CLOUDS } from "./clouds";
+import { EnvironmentSpec } from "./spec";
+import { CloudTiersStack } from "./stack";
+import { validateEnvironment } from "./validate";
+
+export interface BuildOptions {
+  /** Where `synth()` writes. @default - `CDKTF_OUTDIR`, else `cdktf.out` */
+  readonly outdir?: string;
+}
+
+/**
+ * One stack per environment × cloud section. Every spec is validated first and all
+ * problems are thrown together, before the App exists, so an invalid spec leaves the
+ * output directory untouched.
+ */
+export function buildApp(environments: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
+  const issues = environments.flatMap(validateEnvironment);
+  const names = environments.map((e) => e.environment);
+  names.forEach((name, i) => {
+    if (names.indexOf(name) !== i) issues.push({ environment: name, path: "environment", message: "is used by two specs; stack names must be unique" });
+  });
+  if (issues.length > 0) throw new ValidationError(issues);
+  const app = new App({ outdir: options.outdir });
+  for (const spec of environments) {
+    for (const cloud of CLOUDS.filter((c) => c.wanted(spec))) new CloudTiersStack(app, spec, cloud);
+  }
+  return app;
+}
+
+/** Synthesises every stack; invalid specs are reported line by line, without a stack trace. Returns the exit code. */
+export function synthesize(environments: readonly EnvironmentSpec[], stderr: NodeJS.WritableStream = process.stderr): number {
+  let app: App;
+  try {
+    app = buildApp(environments);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    stderr.write(`cloudtiers: ${e.issues.length} problem(s) in the environment specs; nothing was synthesised.\n`);
+    for (const issue of e.issues) stderr.write(`  ${formatIssue(issue)}\n`);
+    return 1;
+  }
+  app.synth();
+  return 0;
+}

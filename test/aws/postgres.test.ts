@@ -1,0 +1,144 @@
+import { awsFixture, ref, synth } from "../helpers";
+
+function postgres(opts: { protect: boolean; highAvailability: boolean; replicas: number; pooling: boolean }) {
+  const f = awsFixture();
+  const db = f.factory.createPostgres(f.stack, "postgres", {
+    namePrefix: f.namePrefix,
+    network: f.network,
+    size: "large",
+    replicaSize: "medium",
+    version: "16",
+    storageGiB: 100,
+    highAvailability: opts.highAvailability,
+    replicas: opts.replicas,
+    pooling: opts.pooling,
+    backupRetentionDays: 14,
+    databaseName: "app",
+    username: "app",
+    deletionProtection: opts.protect,
+  });
+  return { f, db };
+}
+
+const production = { protect: true, highAvailability: true, replicas: 2, pooling: true };
+
+describe("AWS PostgreSQL", () => {
+  it("is private, encrypted and backed up, with RDS keeping the password in Secrets Manager", () => {
+    const { f } = postgres(production);
+    const s = synth(f.stack);
+    const primary = s.one("aws_db_instance", "postgres_primary");
+    expect(primary).toMatchObject({
+      identifier: "shop-test-postgres",
+      engine: "postgres",
+      engine_version: "16",
+      instance_class: "db.m7g.large",
+      storage_encrypted: true,
+      storage_type: "gp3",
+      publicly_accessible: false,
+      manage_master_user_password: true,
+      backup_retention_period: 14,
+      db_name: "app",
+      username: "app",
+      port: 5432,
+      db_subnet_group_name: ref(s.address("aws_db_subnet_group"), "name"),
+    });
+    expect(primary.password).toBeUndefined();
+    expect(s.one("aws_db_subnet_group").subnet_ids).toEqual([0, 1].map((i) => ref(s.address("aws_subnet", `database-subnet-${i}`), "id")));
+  });
+
+  it("requires TLS from every client through rds.force_ssl", () => {
+    const { f } = postgres(production);
+    const s = synth(f.stack);
+    const group = s.one("aws_db_parameter_group");
+    expect(group.family).toBe("postgres16");
+    expect(group.parameter).toContainEqual({ name: "rds.force_ssl", value: "1" });
+    for (const db of s.where("aws_db_instance")) expect(db.parameter_group_name).toBe(ref(s.address("aws_db_parameter_group"), "name"));
+  });
+
+  it("in production: Multi-AZ standby, deletion protection, prevent_destroy, a final snapshot, backups kept", () => {
+    const { f } = postgres(production);
+    const primary = synth(f.stack).one("aws_db_instance", "postgres_primary");
+    expect(primary).toMatchObject({
+      multi_az: true,
+      deletion_protection: true,
+      skip_final_snapshot: false,
+      final_snapshot_identifier: "shop-test-postgres-final",
+      delete_automated_backups: false,
+      lifecycle: { prevent_destroy: true },
+    });
+  });
+
+  it("unprotected (dev): no standby and nothing left behind on destroy", () => {
+    const { f } = postgres({ protect: false, highAvailability: false, replicas: 0, pooling: false });
+    const s = synth(f.stack);
+    expect(s.one("aws_db_instance", "postgres_primary")).toMatchObject({
+      multi_az: false,
+      deletion_protection: false,
+      skip_final_snapshot: true,
+      lifecycle: { prevent_destroy: false },
+    });
+    expect(s.one("aws_db_instance", "postgres_primary").final_snapshot_identifier).toBeUndefined();
+    expect(s.where("aws_db_proxy")).toHaveLength(0);
+  });
+
+  it("creates N read replicas that follow the primary, in the replica size, protected like it", () => {
+    const { f, db } = postgres(production);
+    const s = synth(f.stack);
+    const primary = s.address("aws_db_instance", "postgres_primary");
+    const replicas = s.where("aws_db_instance", "postgres_replica");
+    expect(replicas).toHaveLength(2);
+    replicas.forEach((r, i) => {
+      expect(r).toMatchObject({
+        identifier: `shop-test-postgres-replica-${i + 1}`,
+        replicate_source_db: ref(primary, "identifier"),
+        instance_class: "db.t4g.medium",
+        publicly_accessible: false,
+        storage_encrypted: true,
+        deletion_protection: true,
+        skip_final_snapshot: true,
+        lifecycle: { prevent_destroy: true },
+      });
+      expect(r.username).toBeUndefined();
+      expect(r.engine).toBeUndefined();
+    });
+    expect(db.replicas.map((e) => e.port)).toEqual([5432, 5432]);
+  });
+
+  it("pools connections with RDS Proxy: TLS required, the RDS-managed secret, in front of the primary", () => {
+    const { f, db } = postgres(production);
+    const s = synth(f.stack);
+    const secret = ref(s.address("aws_db_instance", "postgres_primary"), "master_user_secret[0].secret_arn");
+    const proxy = s.one("aws_db_proxy");
+    expect(proxy).toMatchObject({ engine_family: "POSTGRESQL", require_tls: true, name: "shop-test-postgres-pooler" });
+    expect(proxy.auth).toEqual([expect.objectContaining({ auth_scheme: "SECRETS", secret_arn: secret, iam_auth: "DISABLED" })]);
+    expect(s.one("aws_db_proxy_target")).toMatchObject({ db_instance_identifier: ref(s.address("aws_db_instance", "postgres_primary"), "identifier") });
+    expect(JSON.parse(s.one("aws_iam_role_policy", "pooler").policy).Statement).toEqual([
+      { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] },
+    ]);
+    expect(db.pooler?.host).toBeDefined();
+    expect(db.password).toEqual({ store: "aws-secrets-manager", id: expect.any(String), jsonKey: "password" });
+  });
+
+  it("admits only the peers it is told about, on 5432, to the database and the pooler", () => {
+    const { f, db } = postgres(production);
+    const lb = f.factory.createLoadBalancer(f.stack, "lb", {
+      namePrefix: f.namePrefix,
+      network: f.network,
+      scheme: "internal",
+      targetPort: 8000,
+      healthCheck: { path: "/healthz" },
+    });
+    db.allowFrom(lb);
+    const s = synth(f.stack);
+    const peer = ref(s.address("aws_security_group", "lb_security-group"), "id");
+    const dbRules = s.where("aws_vpc_security_group_ingress_rule", "postgres_security-group");
+    expect(dbRules.map((r) => [r.referenced_security_group_id, r.from_port]).sort()).toEqual(
+      [
+        [peer, 5432],
+        [ref(s.address("aws_security_group", "postgres_pooler-security-group"), "id"), 5432],
+      ].sort(),
+    );
+    expect(s.where("aws_vpc_security_group_ingress_rule", "postgres_pooler-security-group").map((r) => r.referenced_security_group_id)).toEqual([peer]);
+    expect(s.where("aws_vpc_security_group_egress_rule", "postgres_security-group")).toHaveLength(0);
+  });
+});

@@ -1,0 +1,57 @@
+import { AppBackends, appConfiguration, postgresUrl } from "../../modules/django/configuration";
+import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+
+const secret = { store: "test-store", id: "db" };
+const postgres: IPostgresCluster = {
+  port: 5432,
+  primary: { host: "primary.internal", port: 5432 },
+  replicas: [
+    { host: "replica-1.internal", port: 5432 },
+    { host: "replica-2.internal", port: 5432 },
+  ],
+  pooler: { host: "pooler.internal", port: 6432 },
+  databaseName: "app",
+  username: "app",
+  password: secret,
+  allowFrom: () => undefined,
+};
+const cache: ICache = { port: 6379, endpoint: { host: "cache.internal", port: 6379 }, tls: true, password: { store: "test-store", id: "cache" }, allowFrom: () => undefined };
+const store = (purpose: "media" | "static"): IObjectStoreCdn => ({
+  purpose,
+  bucketName: `${purpose}-bucket`,
+  region: "eu-west-1",
+  endpointUrl: "https://s3.example",
+  cdnDomain: `${purpose}.example.com`,
+  grantReadWrite: () => undefined,
+});
+const backends: AppBackends = { domain: "www.example.com", postgres, cache, media: store("media"), staticFiles: store("static") };
+
+describe("application configuration", () => {
+  it("writes through the pooler, reads from every replica, and keeps passwords out of URLs", () => {
+    const c = appConfiguration(backends);
+    const settings = Object.fromEntries(c.settings.map((s) => [s.name, s.value]));
+    expect(settings.DATABASE_URL).toBe("postgres://app@pooler.internal:6432/app?sslmode=require");
+    expect(settings.DATABASE_REPLICA_URLS).toBe(
+      "postgres://app@replica-1.internal:5432/app?sslmode=require,postgres://app@replica-2.internal:5432/app?sslmode=require",
+    );
+    expect(settings.REDIS_URL).toBe("rediss://cache.internal:6379/0");
+    expect(c.secrets).toEqual([
+      { name: "DATABASE_PASSWORD", secret },
+      { name: "REDIS_PASSWORD", secret: { store: "test-store", id: "cache" } },
+    ]);
+  });
+
+  it("writes to the primary when there is no pooler, and has no replica setting without replicas", () => {
+    const c = appConfiguration({ ...backends, postgres: { ...postgres, pooler: undefined, replicas: [] } });
+    const names = c.settings.map((s) => s.name);
+    expect(c.settings.find((s) => s.name === "DATABASE_URL")!.value).toBe(postgresUrl(postgres.primary, "app", "app"));
+    expect(names).not.toContain("DATABASE_REPLICA_URLS");
+  });
+
+  it("adds the application's own settings, escaped so Terraform leaves them as text", () => {
+    const c = appConfiguration({ ...backends, extra: { GREETING: "hello ${USER}" }, settingsModule: "shop.settings" });
+    expect(c.settings).toContainEqual({ name: "GREETING", value: "hello $${USER}" });
+    expect(c.settings).toContainEqual({ name: "DJANGO_SETTINGS_MODULE", value: "shop.settings" });
+    expect(c.settings).toContainEqual({ name: "DJANGO_ALLOWED_HOSTS", value: "www.example.com" });
+  });
+});

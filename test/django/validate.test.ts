@@ -1,0 +1,96 @@
+import { formatIssue } from "../../modules/core/errors";
+import { validateTopology } from "../../modules/django/validate";
+import { DjangoTopologyProps } from "../../modules/django/spec";
+import { validateEnvironment } from "../../modules/stacks/validate";
+import { environments } from "../../environments";
+import { production } from "../../environments/production";
+import { specWith } from "../helpers";
+
+/** The problems of `spec` as users read them. */
+function problems(spec: DjangoTopologyProps): string[] {
+  return validateTopology(spec).map(formatIssue);
+}
+
+describe("spec validation", () => {
+  it("accepts every shipped environment", () => {
+    for (const spec of environments) expect(validateEnvironment(spec)).toEqual([]);
+  });
+
+  const cases: [string, Partial<DjangoTopologyProps>, string[]][] = [
+    ["too many replicas", { postgres: { ...production.postgres, replicas: 9 } }, ["dev: postgres.replicas must be a whole number between 0 and 5, got 9"]],
+    ["an unknown size", { cache: { size: "huge" as never, highAvailability: false } }, ['dev: cache.size must be one of "small", "medium", "large", "xlarge", got "huge"']],
+    ["min above max", { pools: { web: { size: "small", min: 4, max: 2 }, worker: { size: "small", min: 0, max: 1 } } }, ["dev: pools.web.max must be at least pools.web.min (4), got 2"]],
+    ["an unknown layout", { layout: "mesh" as never }, ['dev: layout must be one of "colocated", "split", got "mesh"']],
+    [
+      "split without an app pool",
+      { layout: "split" },
+      ["dev: pools.app is required"],
+    ],
+    [
+      "an app pool in the colocated layout",
+      { pools: { web: { size: "small", min: 1, max: 1 }, app: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 1 } } },
+      ['dev: pools.app is only used by the "split" layout, but layout is "colocated"'],
+    ],
+    ["a domain outside the zone", { domain: "www.example.org" }, ['dev: domain must be inside the DNS zone "example.com", got "www.example.org"']],
+    ["a malformed domain", { domain: "Shop.Example.com" }, ['dev: domain must be a lower-case domain name such as "www.example.com", got "Shop.Example.com"']],
+    ["a misaligned CIDR", { network: { cidr: "10.0.0.1/16" } }, ['dev: network.cidr must be an IPv4 CIDR block such as "10.0.0.0/16", got "10.0.0.1/16"']],
+    ["a VPC too small for its subnets", { network: { cidr: "10.0.0.0/24" } }, ['dev: network.cidr must be a /16 to /19 block, got "10.0.0.0/24"']],
+    ["a health path without a slash", { healthCheckPath: "healthz" }, ['dev: healthCheckPath must be an absolute URL path such as "/healthz", got "healthz"']],
+    [
+      "an image reference that is not one",
+      { application: { ...production.application, image: "ghcr.io/acme/Shop:latest tag" } },
+      ['dev: application.image must be a container image reference such as "ghcr.io/acme/shop:1.4.2", got "ghcr.io/acme/Shop:latest tag"'],
+    ],
+    [
+      "an invalid environment variable name",
+      { application: { ...production.application, settings: { "feature-flag": "on" } } },
+      ['dev: application.settings.feature-flag must be named like an environment variable (A-Z, 0-9, _; not starting with a digit), got "feature-flag"'],
+    ],
+    [
+      "a setting the topology owns",
+      { application: { ...production.application, settings: { DATABASE_URL: "postgres://elsewhere" } } },
+      ["dev: application.settings.DATABASE_URL is set by the topology itself and cannot be overridden"],
+    ],
+    [
+      "a worker concurrency of 0",
+      { pools: { web: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 1, concurrency: 0 } } },
+      ["dev: pools.worker.concurrency must be a whole number between 1 and 64, got 0"],
+    ],
+    [
+      "a name prefix too long for the clouds' resource names",
+      { application: { ...production.application, name: "a-very-long-application-name" } },
+      ['dev: application.name and environment together ("a-very-long-application-name-dev") must be at most 24 characters, got 32'],
+    ],
+    ["an unsupported PostgreSQL version", { postgres: { ...production.postgres, version: "12" } }, ['dev: postgres.version must be one of "15", "16", "17", got "12"']],
+  ];
+
+  it.each(cases)("reports %s with the field, the bad value and what is allowed", (_name, overrides, expected) => {
+    expect(problems(specWith(overrides))).toEqual(expected);
+  });
+
+  it("reports every problem of a spec at once", () => {
+    const spec = specWith({ domain: "nope", postgres: { ...production.postgres, replicas: -1, storageGiB: 5 } });
+    expect(problems(spec)).toEqual([
+      'dev: domain must be a lower-case domain name such as "www.example.com", got "nope"',
+      "dev: postgres.storageGiB must be a whole number between 20 and 16384, got 5",
+      "dev: postgres.replicas must be a whole number between 0 and 5, got -1",
+    ]);
+  });
+
+  it("adds AWS's own limits: regions it has, two zones at least, instance types that look like one", () => {
+    const spec = specWith({
+      network: { zones: 1 },
+      aws: { region: "mars-north-1", allowedAccountIds: ["12345"], sizes: { compute: { large: "big box" } } },
+    });
+    expect(validateEnvironment(spec).map(formatIssue)).toEqual([
+      expect.stringMatching(/^dev: aws.region must be one of "af-south-1", .*"us-west-2", got "mars-north-1"$/),
+      'dev: aws.allowedAccountIds[0] must be a 12-digit AWS account id, got "12345"',
+      'dev: aws.sizes.compute.large must be an AWS instance type such as "m7i.large", got "big box"',
+      "dev: network.zones must be at least 2 on AWS (load balancers and database subnet groups span two zones), got 1",
+    ]);
+  });
+
+  it("refuses a spec that names no cloud", () => {
+    expect(validateEnvironment(specWith({ aws: undefined })).map(formatIssue)).toEqual(["dev: (clouds) names no cloud: add a section for at least one of aws"]);
+  });
+});

@@ -1,0 +1,74 @@
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { Writable } from "node:stream";
+import { ValidationError } from "../../modules/core";
+import { buildApp, synthesize } from "../../modules/stacks/app";
+import { environments } from "../../environments";
+import { specWith } from "../helpers";
+
+const root = join(__dirname, "..", "..");
+
+function capture(): { stream: Writable; text: () => string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+describe("the cdktf app", () => {
+  it("builds one stack per environment and cloud, named <environment>-<cloud>", () => {
+    const app = buildApp(environments, { outdir: mkdtempSync(join(tmpdir(), "cloudtiers-")) });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["dev-aws", "staging-aws", "production-aws"]);
+  });
+
+  it("reports every problem of every spec, writes nothing and returns 1", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+    rmSync(outdir, { recursive: true });
+    const bad = [specWith({ healthCheckPath: "healthz" }), specWith({ environment: "qa", postgres: { ...environments[0].postgres, replicas: 6 } })];
+    expect(() => buildApp(bad, { outdir })).toThrow(ValidationError);
+    const err = capture();
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      expect(synthesize(bad, err.stream)).toBe(1);
+    } finally {
+      delete process.env.CDKTF_OUTDIR;
+    }
+    expect(err.text()).toBe(
+      "cloudtiers: 2 problem(s) in the environment specs; nothing was synthesised.\n" +
+        '  dev: healthCheckPath must be an absolute URL path such as "/healthz", got "healthz"\n' +
+        "  qa: postgres.replicas must be a whole number between 0 and 5, got 6\n",
+    );
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  it("refuses two specs with one name", () => {
+    expect(() => buildApp([environments[0], environments[0]])).toThrow('dev: environment is used by two specs; stack names must be unique');
+  });
+
+  it("main.ts writes every stack to cdktf.out/stacks, byte-identical on a second run, with no machine path", () => {
+    const run = () => {
+      const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
+      execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: "pipe" });
+      const stacks = readdirSync(join(outdir, "stacks")).sort();
+      const files = Object.fromEntries(stacks.map((name) => [name, readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")]));
+      const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
+      rmSync(outdir, { recursive: true });
+      return { stacks, files, manifest, outdir };
+    };
+    const first = run();
+    const second = run();
+    expect(first.stacks).toEqual(["dev-aws", "production-aws", "staging-aws"]);
+    expect(second.files).toEqual(first.files);
+    for (const text of [...Object.values(first.files), first.manifest]) {
+      expect(text).not.toContain(first.outdir);
+      expect(text).not.toContain(root);
+    }
+  });
+});
+

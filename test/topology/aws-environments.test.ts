@@ -1,0 +1,144 @@
+import { environments } from "../../environments";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { Synth, ref, synthAwsEnvironment } from "../helpers";
+
+const OUTPUTS = [
+  "database_password_secret",
+  "database_replica_urls",
+  "database_url",
+  "media_bucket",
+  "media_cdn_domain",
+  "redis_password_secret",
+  "redis_url",
+  "site_url",
+  "static_bucket",
+  "static_cdn_domain",
+  "storage_endpoint_url",
+  "storage_region",
+];
+
+describe.each(environments.map((spec) => [spec.environment, spec] as [string, EnvironmentSpec]))("%s on AWS", (_name, spec) => {
+  let s: Synth;
+  beforeAll(() => {
+    s = synthAwsEnvironment(spec);
+  });
+  const split = spec.layout === "split";
+  const roles = ["web", ...(split ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
+  const sg = (path: string) => ref(s.address("aws_security_group", path), "id");
+
+  it("has every tier: network, load balancer, one pool per role, database, cache, buckets, CDN, DNS", () => {
+    expect(Object.keys(s.resources("aws_vpc"))).toHaveLength(1);
+    expect(s.where("aws_subnet")).toHaveLength(3 * (spec.network?.zones ?? 2));
+    expect(s.where("aws_lb")).toHaveLength(split ? 2 : 1);
+    expect(s.where("aws_autoscaling_group").map((g) => g.name).sort()).toEqual(roles.map((r) => `shop-${spec.environment}-${r}`).sort());
+    expect(s.where("aws_db_instance")).toHaveLength(1 + spec.postgres.replicas);
+    expect(s.where("aws_db_proxy")).toHaveLength(spec.postgres.pooling ? 1 : 0);
+    expect(s.where("aws_elasticache_replication_group")).toHaveLength(1);
+    expect(s.where("aws_s3_bucket")).toHaveLength(spec.failover ? 3 : 2);
+    expect(s.where("aws_cloudfront_distribution")).toHaveLength(spec.failover ? 3 : 2);
+    expect(s.where("aws_acm_certificate")).toHaveLength(2);
+  });
+
+  it("wires the public load balancer's HTTPS listener to a target group the web pool registers with", () => {
+    const tg = s.address("aws_lb_target_group", "django_load-balancer");
+    expect(s.one("aws_lb_listener", "django_load-balancer_https").default_action[0].target_group_arn).toBe(ref(tg, "arn"));
+    expect(s.one("aws_autoscaling_group", "web-pool").target_group_arns).toEqual([ref(tg, "arn")]);
+    if (split) {
+      const internal = s.address("aws_lb_target_group", "internal-load-balancer");
+      expect(s.one("aws_autoscaling_group", "app-pool").target_group_arns).toEqual([ref(internal, "arn")]);
+      expect(s.one("aws_lb_listener", "internal-load-balancer_tcp").default_action[0].target_group_arn).toBe(ref(internal, "arn"));
+    }
+    for (const role of ["worker", "beat"].filter((r) => roles.includes(r))) {
+      expect(s.one("aws_autoscaling_group", `${role}-pool`).target_group_arns).toBeUndefined();
+    }
+  });
+
+  it("chains security groups internet → load balancer → web (→ internal LB → app) → Postgres/Valkey, and nothing else comes in", () => {
+    const edges = s.where("aws_vpc_security_group_ingress_rule").map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4, r.from_port]);
+    const lb = sg("django_load-balancer_security-group");
+    const appHosts = split ? ["app-pool"] : ["web-pool"];
+    const djangoHosts = [...appHosts, ...roles.filter((r) => r === "worker" || r === "beat").map((r) => `${r}-pool`)];
+    const expected: unknown[][] = [
+      [lb, "0.0.0.0/0", 443],
+      [lb, "0.0.0.0/0", 80],
+      [sg("web-pool"), lb, 80],
+    ];
+    if (split) {
+      const nlb = sg("internal-load-balancer");
+      expected.push([nlb, sg("web-pool"), 80], [sg("app-pool"), nlb, 8000]);
+    }
+    const postgres = sg("postgres_security-group");
+    const cache = sg("cache_security-group");
+    for (const host of djangoHosts) {
+      expected.push([postgres, sg(host), 5432], [cache, sg(host), 6379]);
+      if (spec.postgres.pooling) expected.push([sg("postgres_pooler-security-group"), sg(host), 5432]);
+    }
+    if (spec.postgres.pooling) expected.push([postgres, sg("postgres_pooler-security-group"), 5432]);
+    const key = (e: unknown[]) => JSON.stringify(e);
+    expect(edges.map(key).sort()).toEqual(expected.map(key).sort());
+  });
+
+  it("opens nothing to the internet but the public load balancer's 80 and 443, and no SSH anywhere", () => {
+    const open = s.where("aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 || r.cidr_ipv6);
+    expect(open.map((r) => r.from_port).sort()).toEqual([443, 80]);
+    expect(s.where("aws_vpc_security_group_ingress_rule").filter((r) => r.from_port === 22)).toHaveLength(0);
+    expect(s.where("aws_security_group").every((g) => g.ingress === undefined && g.egress === undefined)).toBe(true);
+    for (const lt of s.where("aws_launch_template")) expect(lt.key_name).toBeUndefined();
+  });
+
+  it("points every read replica at the primary", () => {
+    const primary = s.address("aws_db_instance", "postgres_primary");
+    const replicas = s.where("aws_db_instance", "postgres_replica");
+    expect(replicas).toHaveLength(spec.postgres.replicas);
+    for (const r of replicas) expect(r.replicate_source_db).toBe(ref(primary, "identifier"));
+  });
+
+  it("routes DNS through the health-checked failover pair exactly when failover is on", () => {
+    const records = s.where("aws_route53_record").filter((r) => r.name === spec.domain);
+    if (spec.failover) {
+      const hc = ref(s.address("aws_route53_health_check"), "id");
+      expect(records.map((r) => r.failover_routing_policy?.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
+      expect(records.find((r) => r.set_identifier === "primary")!.health_check_id).toBe(hc);
+      expect(s.one("aws_route53_health_check").resource_path).toBe("/healthz");
+    } else {
+      expect(records).toHaveLength(1);
+      expect(s.where("aws_route53_health_check")).toHaveLength(0);
+    }
+  });
+
+  it("protects data exactly as the spec says", () => {
+    const protect = spec.deletionProtection ?? true;
+    for (const db of s.where("aws_db_instance")) {
+      expect(db.deletion_protection).toBe(protect);
+      expect(db.lifecycle.prevent_destroy).toBe(protect);
+    }
+    expect(s.one("aws_db_instance", "postgres_primary").multi_az).toBe(spec.postgres.highAvailability);
+    expect(s.one("aws_elasticache_replication_group").lifecycle.prevent_destroy).toBe(protect);
+    for (const purpose of ["media", "static"]) {
+      expect(s.one("aws_s3_bucket", `django_${purpose}`)).toMatchObject({ force_destroy: !protect, lifecycle: { prevent_destroy: protect } });
+    }
+  });
+
+  it("gives the app every output it needs, secrets-bearing ones marked sensitive", () => {
+    expect(Object.keys(s.outputs).sort()).toEqual(OUTPUTS);
+    for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect(s.outputs[name].sensitive).toBe(true);
+    expect(s.outputs.site_url.value).toBe(`https://${spec.domain}`);
+    expect(s.outputs.database_replica_urls.value).toHaveLength(spec.postgres.replicas);
+    const writer = spec.postgres.pooling ? ref(s.address("aws_db_proxy"), "endpoint") : ref(s.address("aws_db_instance", "postgres_primary"), "address");
+    expect(s.outputs.database_url.value).toBe(`postgres://app@${writer}:5432/app?sslmode=require`);
+  });
+
+  it("holds no literal secret and no path of the machine it ran on", () => {
+    const text = JSON.stringify(s.json);
+    for (const db of s.where("aws_db_instance")) expect(db.password).toBeUndefined();
+    expect(s.one("aws_elasticache_replication_group").auth_token).toBe(ref(s.address("random_password"), "result"));
+    expect(s.one("aws_secretsmanager_secret_version").secret_string).toBe(ref(s.address("random_password"), "result"));
+    expect(text).not.toMatch(/"(\/tmp|\/work|\/home|\/root|\/Users)\//);
+    expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
+    expect(s.json.terraform.backend).toEqual({ local: { path: `../../../terraform.${spec.environment}-aws.tfstate` } });
+  });
+
+  it("synthesises byte-identical output twice", () => {
+    expect(JSON.stringify(synthAwsEnvironment(spec).json)).toBe(JSON.stringify(s.json));
+  });
+});
