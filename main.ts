@@ -1,4 +1,5 @@
 import { environments } from "./environments";
 import { synthesize } from "./modules/stacks/app";
+import { withFastStackTraces } from "./modules/stacks/fast-synth";
 
-process.exitCode = synthesize(environments);
+process.exitCode = withFastStackTraces(() => synthesize(environments));

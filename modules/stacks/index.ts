@@ -1,5 +1,6 @@
 export * from "./app";
 export * from "./clouds";
+export * from "./fast-synth";
 export * from "./spec";
 export * from "./stack";
 export * from "./validate";

@@ -54,7 +54,7 @@ describe("the cdktf app", () => {
   it("main.ts writes every stack to cdktf.out/stacks, byte-identical on a second run, with no machine path", () => {
     const run = () => {
       const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
-      execFileSync(process.execPath, ["--import", "tsx", "main.ts"], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: "pipe" });
+      execFileSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "main.ts"], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: "pipe" });
       const stacks = readdirSync(join(outdir, "stacks")).sort();
       const files = Object.fromEntries(stacks.map((name) => [name, readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")]));
       const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
