@@ -34,7 +34,9 @@ function completeLockfile(lock) {
       const platform = platformOf(name);
       if (!platform) throw new Error(`${name} (optional dependency of ${path || "the project"}) is missing from the lockfile and is not a platform package`);
       if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) throw new Error(`${name}: expected an exact version, got "${version}"`);
-      lock.packages[`node_modules/${name}`] = { version, ...(entry.dev ? { dev: true } : {}), optional: true, ...platform };
+      // Keys in npm's own order (version, then alphabetical), so `npm install` leaves the file as it is.
+      const fields = { ...(entry.dev ? { dev: true } : {}), optional: true, ...platform };
+      lock.packages[`node_modules/${name}`] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) };
       added.push(name);
     }
   }
