@@ -36,11 +36,11 @@ function completeLockfile(lock) {
       if (!/^\d+\.\d+\.\d+(-[\w.]+)?$/.test(version)) throw new Error(`${name}: expected an exact version, got "${version}"`);
       // Keys in npm's own order (version, then alphabetical), so `npm install` leaves the file as it is.
       const fields = { ...(entry.dev ? { dev: true } : {}), optional: true, ...platform };
-      lock.packages[`node_modules/${name}`] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b))) };
+      lock.packages[`node_modules/${name}`] = { version, ...Object.fromEntries(Object.entries(fields).sort(([a], [b]) => a.localeCompare(b, "en"))) };
       added.push(name);
     }
   }
-  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : a > b ? 1 : 0)));
+  lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a.localeCompare(b, "en"))));
   return added;
 }
 
