@@ -17,7 +17,8 @@ export type Config = Record<string, any>; // eslint-disable-line @typescript-esl
 export class Synth {
   public readonly json: Config;
 
-  constructor(text: string) {
+  /** `text` is the synthesised JSON, for cdktf's matchers. */
+  constructor(public readonly text: string) {
     this.json = JSON.parse(text);
   }
 

@@ -1,3 +1,5 @@
-import { Testing } from "cdktf";
+import { setupJest } from "cdktf/lib/testing/adapters/jest";
 
-Testing.setupJest();
+// cdktf's matchers (toHaveResourceWithProperties, toHaveProviderWithProperties, ...).
+// toBeValidTerraform and toPlanSuccessfully need the provider registry and are never used.
+setupJest();

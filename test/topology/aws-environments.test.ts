@@ -1,3 +1,7 @@
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
+import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
 import { environments } from "../../environments";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Synth, ref, synthAwsEnvironment } from "../helpers";
@@ -37,6 +41,14 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
     expect(s.where("aws_s3_bucket")).toHaveLength(spec.failover ? 3 : 2);
     expect(s.where("aws_cloudfront_distribution")).toHaveLength(spec.failover ? 3 : 2);
     expect(s.where("aws_acm_certificate")).toHaveLength(2);
+  });
+
+  it("configures the stack's region, the us-east-1 alias for CloudFront certificates, and the zone to look up", () => {
+    const tags = { Application: "shop", Environment: spec.environment, ManagedBy: "cloudtiers" };
+    expect(s.text).toHaveProviderWithProperties(AwsProvider, { region: spec.aws!.region, default_tags: [{ tags }] });
+    expect(s.text).toHaveProviderWithProperties(AwsProvider, { alias: "us_east_1", region: "us-east-1", default_tags: [{ tags }] });
+    expect(s.text).toHaveDataSourceWithProperties(DataAwsRoute53Zone, { name: spec.dnsZone, private_zone: false });
+    expect(s.text).toHaveResourceWithProperties(LbListener, { port: 443, protocol: "HTTPS", ssl_policy: ALB_SSL_POLICY });
   });
 
   it("wires the public load balancer's HTTPS listener to a target group the web pool registers with", () => {
