@@ -120,3 +120,26 @@ export function awsFixture(settings: Partial<AwsSettings> = {}) {
 export function fetchScriptHost(configuration: AppConfiguration = { settings: [], secrets: [] }): HostBootstrap {
   return { configuration, render: (delivery) => `#!/bin/sh\n# packages: ${delivery.packages.join(" ")}\n${delivery.fetchScript}` };
 }
+
+/** The fixture's internet-facing load balancer in front of port 80, checked on /healthz. */
+export function publicLoadBalancer(f: ReturnType<typeof awsFixture>, id = "lb") {
+  return f.factory.createLoadBalancer(f.stack, id, {
+    namePrefix: f.namePrefix,
+    network: f.network,
+    scheme: "public",
+    certificate: f.certificate,
+    targetPort: 80,
+    healthCheck: { path: "/healthz" },
+  });
+}
+
+/** The fixture's internal load balancer in front of port 8000, checked on /healthz. */
+export function internalLoadBalancer(f: ReturnType<typeof awsFixture>, id = "internal") {
+  return f.factory.createLoadBalancer(f.stack, id, {
+    namePrefix: f.namePrefix,
+    network: f.network,
+    scheme: "internal",
+    targetPort: 8000,
+    healthCheck: { path: "/healthz" },
+  });
+}

@@ -46,37 +46,28 @@ export class TierSecurityGroup extends Construct {
 
   /** Lets `peer`'s security group connect on `port`. */
   public allowFromPeer(peer: IPeer, port: number): void {
-    new VpcSecurityGroupIngressRule(this, ruleId("from", peer.peerName, port), {
-      securityGroupId: this.group.id,
-      referencedSecurityGroupId: securityGroupOf(peer),
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: `${peer.peerName} on ${port}`,
-    });
+    this.tcpRule("from", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
   }
 
   /** Lets the whole internet connect on `port` (public load balancers only). */
   public allowFromInternet(port: number): void {
-    new VpcSecurityGroupIngressRule(this, ruleId("from", "internet", port), {
-      securityGroupId: this.group.id,
-      cidrIpv4: "0.0.0.0/0",
-      ipProtocol: "tcp",
-      fromPort: port,
-      toPort: port,
-      description: `internet on ${port}`,
-    });
+    this.tcpRule("from", "internet", port, { cidrIpv4: "0.0.0.0/0" });
   }
 
   /** Lets this group connect to `peer`'s security group on `port`. */
   public allowToPeer(peer: IPeer, port: number): void {
-    new VpcSecurityGroupEgressRule(this, ruleId("to", peer.peerName, port), {
+    this.tcpRule("to", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
+  }
+
+  private tcpRule(direction: "from" | "to", what: string, port: number, source: { referencedSecurityGroupId?: string; cidrIpv4?: string }): void {
+    const Rule = direction === "from" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
+    new Rule(this, ruleId(direction, what, port), {
       securityGroupId: this.group.id,
-      referencedSecurityGroupId: securityGroupOf(peer),
+      ...source,
       ipProtocol: "tcp",
       fromPort: port,
       toPort: port,
-      description: `${peer.peerName} on ${port}`,
+      description: `${what} on ${port}`,
     });
   }
 

@@ -2,7 +2,7 @@ import { HostBootstrap } from "./host";
 import { ILoadBalancer } from "./load-balancer";
 import { INetwork } from "./network";
 import { Size } from "./sizes";
-import { IAcceptsTraffic, IPeer, SecretRef, TierProps } from "./tier";
+import { IPeer, SecretRef, TierProps } from "./tier";
 
 /** What a pool's hosts do, after the seeds' server roles. */
 export type PoolRole = "web" | "app" | "worker" | "beat";
@@ -40,9 +40,13 @@ export interface ComputePoolProps extends TierProps {
 }
 
 /** A pool of hosts. As a peer, it is the source of its hosts' connections. */
-export interface IComputePool extends IPeer, Partial<IAcceptsTraffic> {
+export interface IComputePool extends IPeer {
   readonly role: PoolRole;
   readonly size: Size;
   readonly minInstances: number;
   readonly maxInstances: number;
+  /** The port the hosts serve on; none for pools that accept no connections. */
+  readonly port?: number;
+  /** Lets `peer` connect to `port`; throws for a pool that serves no port. */
+  allowFrom(peer: IPeer): void;
 }

@@ -1,19 +1,12 @@
 import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
-import { awsFixture, decodeUserData, fetchScriptHost, ref, synth } from "../helpers";
+import { awsFixture, decodeUserData, fetchScriptHost, publicLoadBalancer, ref, synth } from "../helpers";
 
 const DB_SECRET = { store: SECRETS_MANAGER, id: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf", jsonKey: "password" };
 
 function webPool(overrides: { min?: number; max?: number } = {}) {
   const f = awsFixture();
-  const lb = f.factory.createLoadBalancer(f.stack, "lb", {
-    namePrefix: f.namePrefix,
-    network: f.network,
-    scheme: "public",
-    certificate: f.certificate,
-    targetPort: 80,
-    healthCheck: { path: "/healthz" },
-  });
+  const lb = publicLoadBalancer(f, "lb");
   const configuration = { settings: [{ name: "SITE_URL", value: "https://www.example.com" }], secrets: [{ name: "DATABASE_PASSWORD", secret: DB_SECRET }] };
   f.factory.createComputePool(f.stack, "web", {
     namePrefix: f.namePrefix,

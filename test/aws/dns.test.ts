@@ -1,15 +1,8 @@
-import { awsFixture, ref, synth } from "../helpers";
+import { awsFixture, publicLoadBalancer, ref, synth } from "../helpers";
 
 function site(failover: boolean) {
   const f = awsFixture();
-  const lb = f.factory.createLoadBalancer(f.stack, "lb", {
-    namePrefix: f.namePrefix,
-    network: f.network,
-    scheme: "public",
-    certificate: f.certificate,
-    targetPort: 80,
-    healthCheck: { path: "/healthz" },
-  });
+  const lb = publicLoadBalancer(f, "lb");
   const secondary = failover
     ? f.factory.createStaticSite(f.stack, "maintenance", {
         namePrefix: f.namePrefix,

@@ -1,17 +1,10 @@
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
-import { awsFixture, ref, synth } from "../helpers";
+import { awsFixture, internalLoadBalancer, publicLoadBalancer, ref, synth } from "../helpers";
 
 describe("AWS load balancers", () => {
   function publicLb() {
     const f = awsFixture();
-    f.factory.createLoadBalancer(f.stack, "lb", {
-      namePrefix: f.namePrefix,
-      network: f.network,
-      scheme: "public",
-      certificate: f.certificate,
-      targetPort: 80,
-      healthCheck: { path: "/healthz" },
-    });
+    publicLoadBalancer(f, "lb");
     return synth(f.stack);
   }
 
@@ -59,21 +52,8 @@ describe("AWS load balancers", () => {
 
   it("internal: a TCP pass-through NLB in the private subnets that admits only its peers", () => {
     const f = awsFixture();
-    const internal = f.factory.createLoadBalancer(f.stack, "internal", {
-      namePrefix: f.namePrefix,
-      network: f.network,
-      scheme: "internal",
-      targetPort: 8000,
-      healthCheck: { path: "/healthz" },
-    });
-    const other = f.factory.createLoadBalancer(f.stack, "lb", {
-      namePrefix: f.namePrefix,
-      network: f.network,
-      scheme: "public",
-      certificate: f.certificate,
-      targetPort: 80,
-      healthCheck: { path: "/healthz" },
-    });
+    const internal = internalLoadBalancer(f, "internal");
+    const other = publicLoadBalancer(f, "lb");
     internal.allowFrom(other);
     const s = synth(f.stack);
     const lb = s.one("aws_lb", "internal");

@@ -1,4 +1,4 @@
-import { awsFixture, ref, synth } from "../helpers";
+import { awsFixture, internalLoadBalancer, ref, synth } from "../helpers";
 
 function postgres(opts: { protect: boolean; highAvailability: boolean; replicas: number; pooling: boolean }) {
   const f = awsFixture();
@@ -121,13 +121,7 @@ describe("AWS PostgreSQL", () => {
 
   it("admits only the peers it is told about, on 5432, to the database and the pooler", () => {
     const { f, db } = postgres(production);
-    const lb = f.factory.createLoadBalancer(f.stack, "lb", {
-      namePrefix: f.namePrefix,
-      network: f.network,
-      scheme: "internal",
-      targetPort: 8000,
-      healthCheck: { path: "/healthz" },
-    });
+    const lb = internalLoadBalancer(f, "lb");
     db.allowFrom(lb);
     const s = synth(f.stack);
     const peer = ref(s.address("aws_security_group", "lb_security-group"), "id");
