@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { CloudfrontDistribution, CloudfrontDistributionCustomErrorResponse } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
+import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
 import { S3BucketCorsConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-cors-configuration";
 import { S3BucketLifecycleConfiguration } from "@cdktf/provider-aws/lib/s3-bucket-lifecycle-configuration";
@@ -92,6 +93,7 @@ export class BucketDistribution extends Construct {
       });
     }
 
+    const responseHeaders = props.corsOrigins.length > 0 ? this.corsAndSecurityHeaders(props) : SECURITY_HEADERS;
     const oac = new CloudfrontOriginAccessControl(this, "origin-access-control", {
       name: props.bucketName,
       description: `CloudFront reads ${props.bucketName}`,
@@ -117,7 +119,7 @@ export class BucketDistribution extends Construct {
         compress: true,
         cachePolicyId: CACHING_OPTIMIZED,
         originRequestPolicyId: CORS_S3_ORIGIN,
-        responseHeadersPolicyId: SECURITY_HEADERS,
+        responseHeadersPolicyId: responseHeaders,
       },
       customErrorResponse: props.errorResponses ? [...props.errorResponses] : undefined,
       restrictions: { geoRestriction: { restrictionType: "none" } },
@@ -129,8 +131,39 @@ export class BucketDistribution extends Construct {
       tags: { Name: props.bucketName },
     });
 
+    this.allowOnlyCloudFront();
+  }
+
+  /**
+   * CORS headers added by CloudFront on every response, cached or not, for the allowed
+   * origins only (S3's own CORS answer would be cached for whichever origin asked
+   * first), plus the security headers of AWS's managed SecurityHeadersPolicy.
+   */
+  private corsAndSecurityHeaders(props: BucketDistributionProps): string {
+    return new CloudfrontResponseHeadersPolicy(this, "response-headers", {
+      name: props.bucketName,
+      comment: `CORS for ${props.corsOrigins.join(", ")}, and security headers`,
+      corsConfig: {
+        accessControlAllowCredentials: false,
+        accessControlAllowHeaders: { items: ["*"] },
+        accessControlAllowMethods: { items: ["GET", "HEAD", "OPTIONS"] },
+        accessControlAllowOrigins: { items: [...props.corsOrigins] },
+        accessControlMaxAgeSec: 3600,
+        originOverride: true,
+      },
+      securityHeadersConfig: {
+        contentTypeOptions: { override: true },
+        frameOptions: { frameOption: "SAMEORIGIN", override: false },
+        referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: false },
+        strictTransportSecurity: { accessControlMaxAgeSec: 31536000, override: false },
+      },
+    }).id;
+  }
+
+  /** Only this distribution reads objects, and nothing reaches the bucket without TLS. */
+  private allowOnlyCloudFront(): void {
     new S3BucketPolicy(this, "policy", {
-      bucket,
+      bucket: this.bucket.id,
       policy: policyDocument([
         {
           Sid: "CloudFrontReads",

@@ -1,13 +1,11 @@
 import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
-import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
-import { Password } from "@cdktf/provider-random/lib/password";
 import { CacheProps, Endpoint, ICache, IPeer, SecretRef } from "../core";
 import { AwsNetwork } from "./network";
 import { TierSecurityGroup } from "./security-group";
-import { SECRETS_MANAGER, asAws } from "./shared";
+import { GeneratedSecret } from "./generated-secret";
+import { asAws } from "./shared";
 
 export const VALKEY_PORT = 6379;
 
@@ -20,8 +18,8 @@ export interface AwsCacheProps extends CacheProps {
 
 /**
  * ElastiCache for Valkey (a replication group, cluster mode off): encrypted at rest and in
- * transit, AUTH token required. The token is generated in state by `random_password` and
- * copied to Secrets Manager, where hosts read it; it never appears in synthesised output.
+ * transit, AUTH token required. The token is a `GeneratedSecret`: in state and in Secrets
+ * Manager, where hosts read it, never in synthesised output.
  * Highly available: a replica in another zone with automatic failover.
  */
 export class AwsCache extends Construct implements ICache {
@@ -50,16 +48,12 @@ export class AwsCache extends Construct implements ICache {
       tags: { Name: name },
     });
 
-    const token = new Password(this, "auth-token", { length: 48, special: false });
-    const secret = new SecretsmanagerSecret(this, "auth-secret", {
+    const token = new GeneratedSecret(this, "auth-token", {
       name: `${props.namePrefix}/cache/auth-token`,
       description: `AUTH token of ${name}`,
-      recoveryWindowInDays: protect ? 30 : 0,
-      tags: { Name: name },
-      lifecycle: { preventDestroy: protect },
+      protect,
     });
-    new SecretsmanagerSecretVersion(this, "auth-secret-value", { secretId: secret.id, secretString: token.result });
-    this.password = { store: SECRETS_MANAGER, id: secret.arn };
+    this.password = token.ref;
 
     this.group = new ElasticacheReplicationGroup(this, "replication-group", {
       replicationGroupId: name,
@@ -75,7 +69,7 @@ export class AwsCache extends Construct implements ICache {
       securityGroupIds: [this.securityGroup.id],
       atRestEncryptionEnabled: "true",
       transitEncryptionEnabled: true,
-      authToken: token.result,
+      authToken: token.password,
       autoMinorVersionUpgrade: "true",
       maintenanceWindow: "sun:04:30-sun:05:30",
       snapshotWindow: "01:00-02:00",

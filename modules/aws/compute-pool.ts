@@ -69,7 +69,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
       tags: { Name: `${name}-host` },
     });
-    new IamRolePolicyAttachment(this, "ssm-managed-instance", {
+    const ssmAccess = new IamRolePolicyAttachment(this, "ssm-managed-instance", {
       role: this.instanceRole.name,
       policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
     });
@@ -84,7 +84,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       value: environmentDocument(props.host.configuration),
     });
     const secrets = secretArns(props.readableSecrets ?? []);
-    new IamRolePolicy(this, "read-environment", {
+    const readEnvironment = new IamRolePolicy(this, "read-environment", {
       name: "read-environment",
       role: this.instanceRole.id,
       policy: policyDocument([
@@ -124,7 +124,11 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     });
 
     const lb = props.loadBalancer ? asAws(props.loadBalancer, AwsLoadBalancer, "load balancer") : undefined;
-    const singleton = props.maxInstances === 1;
+    const exclusive = props.exclusive ?? false;
+    if (exclusive && props.maxInstances !== 1) {
+      throw new Error(`the ${props.role} pool is exclusive (one host at most) but maxInstances is ${props.maxInstances}`);
+    }
+    const replaceOnLb = lb !== undefined && (props.replaceUnhealthy ?? "load-balancer") === "load-balancer";
     this.group = new AutoscalingGroup(this, "group", {
       name,
       minSize: props.minInstances,
@@ -132,21 +136,26 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       vpcZoneIdentifier: network.privateSubnets.map((s) => s.id),
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       targetGroupArns: lb ? [lb.targetGroup.arn] : undefined,
-      healthCheckType: lb ? "ELB" : "EC2",
-      healthCheckGracePeriod: 300,
+      healthCheckType: replaceOnLb ? "ELB" : "EC2",
+      // First boot installs packages and pulls the image before the app answers.
+      healthCheckGracePeriod: 600,
       defaultInstanceWarmup: 120,
       enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize", "GroupTotalInstances"],
       instanceRefresh: {
         strategy: "Rolling",
-        // Launch before terminating, except for a singleton (Celery beat) which must never run twice.
-        preferences: singleton
+        // Launch before terminating, except for an exclusive pool (Celery beat), which must never run twice.
+        preferences: exclusive
           ? { minHealthyPercentage: 0, maxHealthyPercentage: 100 }
           : { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
       },
+      suspendedProcesses: exclusive ? ["AZRebalance"] : undefined,
       tag: [
         { key: "Name", value: name, propagateAtLaunch: true },
         { key: "Role", value: props.role, propagateAtLaunch: true },
       ],
+      // Hosts fetch packages, their image and their configuration at first boot: NAT
+      // routes, the parameter and the role's permissions must exist before any launches.
+      dependsOn: [...network.egressReady, this.environment, readEnvironment, ssmAccess],
     });
 
     if (props.maxInstances > props.minInstances) {

@@ -5,6 +5,7 @@ export * from "./compute-pool";
 export * from "./dns-failover";
 export * from "./dns-zone";
 export * from "./factory";
+export * from "./generated-secret";
 export * from "./host-delivery";
 export * from "./load-balancer";
 export * from "./network";

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, ITerraformDependable } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -47,6 +47,8 @@ export class AwsNetwork extends Construct implements INetwork {
   public readonly publicSubnets: Subnet[] = [];
   public readonly privateSubnets: Subnet[] = [];
   public readonly databaseSubnets: Subnet[] = [];
+  /** What hosts in the private subnets need before they boot: NAT gateways and their routes. */
+  public readonly egressReady: ITerraformDependable[] = [];
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
@@ -109,11 +111,14 @@ export class AwsNetwork extends Construct implements INetwork {
         }),
     );
     this.privateSubnets.forEach((s, zone) =>
-      new RouteTableAssociation(this, `private-subnet-${zone}-routes`, {
-        subnetId: s.id,
-        routeTableId: privateRoutes[Math.min(zone, privateRoutes.length - 1)].id,
-      }),
+      this.egressReady.push(
+        new RouteTableAssociation(this, `private-subnet-${zone}-routes`, {
+          subnetId: s.id,
+          routeTableId: privateRoutes[Math.min(zone, privateRoutes.length - 1)].id,
+        }),
+      ),
     );
+    this.egressReady.push(...nats, ...privateRoutes);
 
     const databaseRoutes = new RouteTable(this, "database-route-table", { vpcId: this.vpc.id, tags: { Name: `${name}-database` } });
     this.databaseSubnets.forEach((s, zone) =>

@@ -10,7 +10,8 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef } from "../core";
 import { AwsNetwork } from "./network";
 import { TierSecurityGroup } from "./security-group";
-import { SECRETS_MANAGER, asAws, assumeRolePolicy, policyDocument } from "./shared";
+import { GeneratedSecret } from "./generated-secret";
+import { asAws, assumeRolePolicy, policyDocument } from "./shared";
 
 export const POSTGRES_PORT = 5432;
 
@@ -23,11 +24,12 @@ export interface AwsPostgresProps extends PostgresProps {
 
 /**
  * RDS for PostgreSQL: an encrypted, private primary (Multi-AZ standby when highly
- * available) whose master password RDS keeps in Secrets Manager, so it is in neither
- * code, synthesised output nor state; `rds.force_ssl` on; automated backups; read
- * replicas through `replicate_source_db`; RDS Proxy in front of the primary when pooling
- * is asked for. With deletion protection: RDS's own flag, `prevent_destroy`, a final
- * snapshot and automated backups kept after deletion.
+ * available); `rds.force_ssl` on; automated backups; read replicas through
+ * `replicate_source_db`; RDS Proxy in front of the primary when pooling is asked for.
+ * The password is a `GeneratedSecret` (state and Secrets Manager, never code or
+ * synthesised output): RDS cannot create read replicas of an instance whose password it
+ * manages itself (`manage_master_user_password`). With deletion protection: RDS's own
+ * flag, `prevent_destroy`, a final snapshot and automated backups kept after deletion.
  */
 export class AwsPostgres extends Construct implements IPostgresCluster {
   public readonly port = POSTGRES_PORT;
@@ -74,6 +76,14 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    const credentials = new GeneratedSecret(this, "credentials", {
+      name: `${props.namePrefix}/postgres/credentials`,
+      description: `Login of ${name}`,
+      username: props.username,
+      protect,
+    });
+    this.password = credentials.ref;
+
     const common = {
       storageType: "gp3",
       storageEncrypted: true,
@@ -99,7 +109,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       allocatedStorage: props.storageGiB,
       dbName: props.databaseName,
       username: props.username,
-      manageMasterUserPassword: true,
+      password: credentials.password,
       multiAz: props.highAvailability,
       dbSubnetGroupName: subnets.name,
       backupRetentionPeriod: props.backupRetentionDays,
@@ -111,7 +121,6 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       tags: { Name: name, Role: "primary" },
     });
     this.primary = { host: this.instance.address, port: POSTGRES_PORT };
-    this.password = { store: SECRETS_MANAGER, id: this.instance.masterUserSecret.get(0).secretArn, jsonKey: "password" };
 
     this.replicaInstances = Array.from({ length: props.replicas }, (_, i) => {
       const replicaName = `${name}-replica-${i + 1}`;

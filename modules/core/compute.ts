@@ -33,6 +33,19 @@ export interface ComputePoolProps extends TierProps {
    * @default - not behind a load balancer
    */
   readonly loadBalancer?: ILoadBalancer;
+  /**
+   * At most one host may ever run (Celery beat): replacements terminate the old host
+   * before launching the new one, and the cloud never rebalances hosts across zones.
+   * Requires `maxInstances` 1. @default false
+   */
+  readonly exclusive?: boolean;
+  /**
+   * What gets a host replaced: failing the load balancer's health check as well as the
+   * machine's own (`load-balancer`), or only the machine's (`instance`), for hosts whose
+   * health check also reflects a tier behind them.
+   * @default - "load-balancer" behind a load balancer, else "instance"
+   */
+  readonly replaceUnhealthy?: "load-balancer" | "instance";
   /** Secrets the hosts may read at boot. @default [] */
   readonly readableSecrets?: readonly SecretRef[];
   /** What the hosts run. */

@@ -130,6 +130,9 @@ Before=nginx.service
 Type=oneshot
 RemainAfterExit=yes
 ExecStart=${UPSTREAM_WRAPPER}
+ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service
+Restart=on-failure
+RestartSec=10
 
 [Install]
 WantedBy=multi-user.target

@@ -181,7 +181,12 @@ export class DjangoTopology extends Construct {
       };
       return { configuration, render: (delivery: HostConfigDelivery) => renderUserData(options, delivery) };
     };
-    const pool = (role: PoolRole, id: string, p: PoolSpec, extra: { port?: number; loadBalancer?: ILoadBalancer; configuration?: AppConfiguration }) => {
+    const pool = (
+      role: PoolRole,
+      id: string,
+      p: PoolSpec,
+      extra: { port?: number; loadBalancer?: ILoadBalancer; configuration?: AppConfiguration; exclusive?: boolean; replaceUnhealthy?: "instance" },
+    ) => {
       const configuration = extra.configuration ?? this.appConfiguration;
       return f.createComputePool(this, id, {
         namePrefix: prefix,
@@ -193,6 +198,8 @@ export class DjangoTopology extends Construct {
         cpuTargetPercent: p.cpuTargetPercent,
         port: extra.port,
         loadBalancer: extra.loadBalancer,
+        exclusive: extra.exclusive,
+        replaceUnhealthy: extra.replaceUnhealthy,
         readableSecrets: configuration.secrets.map((s) => s.secret),
         host: bootstrap(role, p.size, configuration),
       });
@@ -214,13 +221,16 @@ export class DjangoTopology extends Construct {
         port: NGINX_PORT,
         loadBalancer: this.loadBalancer,
         configuration: { settings: [{ name: APP_UPSTREAM_SETTING, value: `${internal.hostname}:${internal.port}` }], secrets: [] },
+        // /healthz on a web host answers through the app tier: an app outage must not get
+        // every web host replaced, only take them out of rotation.
+        replaceUnhealthy: "instance",
       });
       internal.allowFrom(pools.web);
       pools.app = pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal });
     }
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
     if (spec.pools.worker.beat ?? true) {
-      pools.beat = pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, {});
+      pools.beat = pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true });
     }
     this.pools = pools;
 

@@ -19,7 +19,7 @@ describe("AWS cache", () => {
   it("is Valkey encrypted at rest and in transit with an AUTH token generated in state", () => {
     const { s, c } = cache(false, false);
     const group = s.one("aws_elasticache_replication_group");
-    const token = ref(s.address("random_password"), "result");
+    const token = ref(s.address("random_password", "cache_auth-token"), "result");
     expect(group).toMatchObject({
       engine: "valkey",
       engine_version: "8.0",
@@ -31,7 +31,7 @@ describe("AWS cache", () => {
       num_cache_clusters: 1,
       subnet_group_name: ref(s.address("aws_elasticache_subnet_group"), "name"),
     });
-    expect(s.one("random_password")).toMatchObject({ length: 48, special: false });
+    expect(s.one("random_password", "cache_auth-token")).toMatchObject({ length: 40, special: false });
     expect(c.tls).toBe(true);
     expect(c.endpoint.port).toBe(6379);
   });
@@ -40,10 +40,10 @@ describe("AWS cache", () => {
     const { s, c } = cache(false, false);
     expect(s.one("aws_secretsmanager_secret_version")).toMatchObject({
       secret_id: ref(s.address("aws_secretsmanager_secret"), "id"),
-      secret_string: ref(s.address("random_password"), "result"),
+      secret_string: `\${jsonencode({"password" = ${s.address("random_password")}.result})}`,
     });
     expect(s.one("aws_secretsmanager_secret").name).toBe("shop-test/cache/auth-token");
-    expect(c.password.store).toBe("aws-secrets-manager");
+    expect(c.password).toMatchObject({ store: "aws-secrets-manager", jsonKey: "password" });
     expect(s.outputs["password-secret"].value).toBe(ref(s.address("aws_secretsmanager_secret"), "arn"));
   });
 

@@ -81,10 +81,59 @@ describe("AWS compute pool", () => {
     });
   });
 
-  it("a singleton pool never runs two hosts at once and has no scaling policy", () => {
+  it("a one-host pool still launches its replacement first, and has no scaling policy", () => {
     const s = webPool({ min: 1, max: 1 });
-    expect(s.one("aws_autoscaling_group", "web").instance_refresh.preferences).toEqual({ min_healthy_percentage: 0, max_healthy_percentage: 100 });
+    const asg = s.one("aws_autoscaling_group", "web");
+    expect(asg.instance_refresh.preferences).toEqual({ min_healthy_percentage: 100, max_healthy_percentage: 200 });
+    expect(asg.suspended_processes).toBeUndefined();
     expect(s.where("aws_autoscaling_policy")).toHaveLength(0);
+  });
+
+  it("an exclusive pool (Celery beat) never runs two hosts: terminate before launch, no zone rebalancing", () => {
+    const f = awsFixture();
+    const beat = { namePrefix: f.namePrefix, network: f.network, role: "beat" as const, size: "small" as const, minInstances: 1, exclusive: true, host: fetchScriptHost() };
+    f.factory.createComputePool(f.stack, "beat", { ...beat, maxInstances: 1 });
+    const asg = synth(f.stack).one("aws_autoscaling_group", "beat");
+    expect(asg.instance_refresh.preferences).toEqual({ min_healthy_percentage: 0, max_healthy_percentage: 100 });
+    expect(asg.suspended_processes).toEqual(["AZRebalance"]);
+    expect(() => f.factory.createComputePool(f.stack, "beat-2", { ...beat, maxInstances: 2 })).toThrow(
+      "the beat pool is exclusive (one host at most) but maxInstances is 2",
+    );
+  });
+
+  it("launches no host before NAT routes, its parameter and its permissions exist", () => {
+    const s = webPool();
+    const deps: string[] = s.one("aws_autoscaling_group", "web").depends_on;
+    for (const [type, path] of [
+      ["aws_ssm_parameter", "web"],
+      ["aws_iam_role_policy", "web_read-environment"],
+      ["aws_iam_role_policy_attachment", "web"],
+      ["aws_nat_gateway", "nat-gateway-0"],
+      ["aws_route_table", "private-route-table-1"],
+      ["aws_route_table_association", "private-subnet-1-routes"],
+    ]) {
+      expect(deps).toContain(s.address(type, path));
+    }
+  });
+
+  it("replaces hosts on the load balancer's health check unless told to rely on the instance's own", () => {
+    expect(webPool().one("aws_autoscaling_group", "web").health_check_type).toBe("ELB");
+    const f = awsFixture();
+    f.factory.createComputePool(f.stack, "web", {
+      namePrefix: f.namePrefix,
+      network: f.network,
+      role: "web",
+      size: "small",
+      minInstances: 1,
+      maxInstances: 2,
+      port: 80,
+      loadBalancer: publicLoadBalancer(f),
+      replaceUnhealthy: "instance",
+      host: fetchScriptHost(),
+    });
+    const asg = synth(f.stack).one("aws_autoscaling_group", "web");
+    expect(asg).toMatchObject({ health_check_type: "EC2", health_check_grace_period: 600 });
+    expect(asg.target_group_arns).toHaveLength(1);
   });
 
   it("accepts the load balancer on its port and nothing else; reaches out through NAT", () => {

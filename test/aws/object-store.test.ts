@@ -1,4 +1,4 @@
-import { CACHING_OPTIMIZED, CLOUDFRONT_TLS_POLICY } from "../../modules/aws/bucket-distribution";
+import { CACHING_OPTIMIZED, CLOUDFRONT_TLS_POLICY, SECURITY_HEADERS } from "../../modules/aws/bucket-distribution";
 import { awsFixture, fetchScriptHost, ref, synth } from "../helpers";
 
 function mediaStore(protect: boolean) {
@@ -101,6 +101,21 @@ describe("AWS object store + CDN", () => {
     }
   });
 
+  it("adds CORS headers for the site's origin at the edge, so cached responses carry them for every viewer", () => {
+    const s = synth(mediaStore(true).f.stack);
+    const policy = s.one("aws_cloudfront_response_headers_policy", "media");
+    expect(policy.cors_config).toMatchObject({
+      access_control_allow_origins: { items: ["https://www.example.com"] },
+      access_control_allow_methods: { items: ["GET", "HEAD", "OPTIONS"] },
+      access_control_allow_credentials: false,
+      origin_override: true,
+    });
+    expect(policy.security_headers_config).toMatchObject({ content_type_options: { override: true }, strict_transport_security: { access_control_max_age_sec: 31536000 } });
+    expect(s.one("aws_cloudfront_distribution", "media").default_cache_behavior.response_headers_policy_id).toBe(
+      ref(s.address("aws_cloudfront_response_headers_policy", "media"), "id"),
+    );
+  });
+
   it("grants a pool's hosts read, write and delete on its objects through their role", () => {
     const { f, store } = mediaStore(true);
     const pool = f.factory.createComputePool(f.stack, "worker", {
@@ -152,6 +167,8 @@ describe("AWS maintenance site", () => {
     expect(d.default_root_object).toBe("index.html");
     expect(d.custom_error_response).toEqual([403, 404].map((code) => ({ error_code: code, response_code: 503, response_page_path: "/index.html", error_caching_min_ttl: 10 })));
     expect(s.one("aws_s3_bucket_public_access_block", "maintenance").block_public_policy).toBe(true);
+    expect(d.default_cache_behavior.response_headers_policy_id).toBe(SECURITY_HEADERS);
+    expect(s.where("aws_cloudfront_response_headers_policy")).toHaveLength(0);
   });
 
   it("refuses a site without an index page", () => {

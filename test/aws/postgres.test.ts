@@ -23,7 +23,7 @@ function postgres(opts: { protect: boolean; highAvailability: boolean; replicas:
 const production = { protect: true, highAvailability: true, replicas: 2, pooling: true };
 
 describe("AWS PostgreSQL", () => {
-  it("is private, encrypted and backed up, with RDS keeping the password in Secrets Manager", () => {
+  it("is private, encrypted and backed up, its password generated in state and kept in Secrets Manager", () => {
     const { f } = postgres(production);
     const s = synth(f.stack);
     const primary = s.one("aws_db_instance", "postgres_primary");
@@ -35,14 +35,20 @@ describe("AWS PostgreSQL", () => {
       storage_encrypted: true,
       storage_type: "gp3",
       publicly_accessible: false,
-      manage_master_user_password: true,
+      password: ref(s.address("random_password", "postgres_credentials"), "result"),
       backup_retention_period: 14,
       db_name: "app",
       username: "app",
       port: 5432,
       db_subnet_group_name: ref(s.address("aws_db_subnet_group"), "name"),
     });
-    expect(primary.password).toBeUndefined();
+    // RDS refuses read replicas of an instance whose password it manages itself.
+    expect(primary.manage_master_user_password).toBeUndefined();
+    expect(s.one("aws_secretsmanager_secret", "postgres_credentials").name).toBe("shop-test/postgres/credentials");
+    expect(s.one("aws_secretsmanager_secret_version", "postgres_credentials").secret_string).toBe(
+      `\${jsonencode({"username" = "app", "password" = ${s.address("random_password", "postgres_credentials")}.result})}`,
+    );
+    expect(s.one("random_password", "postgres_credentials")).toMatchObject({ length: 40, special: false });
     expect(s.one("aws_db_subnet_group").subnet_ids).toEqual([0, 1].map((i) => ref(s.address("aws_subnet", `database-subnet-${i}`), "id")));
   });
 
@@ -99,15 +105,16 @@ describe("AWS PostgreSQL", () => {
         lifecycle: { prevent_destroy: true },
       });
       expect(r.username).toBeUndefined();
+      expect(r.password).toBeUndefined();
       expect(r.engine).toBeUndefined();
     });
     expect(db.replicas.map((e) => e.port)).toEqual([5432, 5432]);
   });
 
-  it("pools connections with RDS Proxy: TLS required, the RDS-managed secret, in front of the primary", () => {
+  it("pools connections with RDS Proxy: TLS required, the credentials secret, in front of the primary", () => {
     const { f, db } = postgres(production);
     const s = synth(f.stack);
-    const secret = ref(s.address("aws_db_instance", "postgres_primary"), "master_user_secret[0].secret_arn");
+    const secret = ref(s.address("aws_secretsmanager_secret", "postgres_credentials"), "arn");
     const proxy = s.one("aws_db_proxy");
     expect(proxy).toMatchObject({ engine_family: "POSTGRESQL", require_tls: true, name: "shop-test-postgres-pooler" });
     expect(proxy.auth).toEqual([expect.objectContaining({ auth_scheme: "SECRETS", secret_arn: secret, iam_auth: "DISABLED" })]);
@@ -116,7 +123,7 @@ describe("AWS PostgreSQL", () => {
       { Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [secret] },
     ]);
     expect(db.pooler?.host).toBeDefined();
-    expect(db.password).toEqual({ store: "aws-secrets-manager", id: expect.any(String), jsonKey: "password" });
+    expect(db.password).toMatchObject({ store: "aws-secrets-manager", jsonKey: "password" });
   });
 
   it("admits only the peers it is told about, on 5432, to the database and the pooler", () => {

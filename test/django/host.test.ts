@@ -49,6 +49,9 @@ describe("host user data", () => {
     expect(file("/etc/nginx/sites-available/cloudtiers")).toContain("proxy_pass $cloudtiers_upstream;");
     expect(file("/usr/local/sbin/cloudtiers-nginx-upstream")).toContain("sed -n 's/^APP_UPSTREAM=//p'");
     expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "cloudtiers-nginx-upstream.service"]);
+    const unit = file("/etc/systemd/system/cloudtiers-nginx-upstream.service")!;
+    expect(unit).toContain("Restart=on-failure");
+    expect(unit).toContain("ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service");
   });
 
   it("split app hosts publish gunicorn to the network and run no nginx", () => {

@@ -65,6 +65,14 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
     }
   });
 
+  it("replaces hosts on their own health: split web hosts are not replaced for an app-tier outage; beat never runs twice", () => {
+    expect(s.one("aws_autoscaling_group", "web-pool").health_check_type).toBe(split ? "EC2" : "ELB");
+    if (split) expect(s.one("aws_autoscaling_group", "app-pool").health_check_type).toBe("ELB");
+    if (roles.includes("beat")) {
+      expect(s.one("aws_autoscaling_group", "beat-pool")).toMatchObject({ min_size: 1, max_size: 1, suspended_processes: ["AZRebalance"] });
+    }
+  });
+
   it("chains security groups internet → load balancer → web (→ internal LB → app) → Postgres/Valkey, and nothing else comes in", () => {
     const edges = s.where("aws_vpc_security_group_ingress_rule").map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4, r.from_port]);
     const lb = sg("django_load-balancer_security-group");
@@ -142,9 +150,11 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
 
   it("holds no literal secret and no path of the machine it ran on", () => {
     const text = JSON.stringify(s.json);
-    for (const db of s.where("aws_db_instance")) expect(db.password).toBeUndefined();
-    expect(s.one("aws_elasticache_replication_group").auth_token).toBe(ref(s.address("random_password"), "result"));
-    expect(s.one("aws_secretsmanager_secret_version").secret_string).toBe(ref(s.address("random_password"), "result"));
+    const generated = (path: string) => ref(s.address("random_password", path), "result");
+    expect(s.one("aws_db_instance", "postgres_primary").password).toBe(generated("postgres_credentials"));
+    for (const replica of s.where("aws_db_instance", "postgres_replica")) expect(replica.password).toBeUndefined();
+    expect(s.one("aws_elasticache_replication_group").auth_token).toBe(generated("cache_auth-token"));
+    for (const version of s.where("aws_secretsmanager_secret_version")) expect(version.secret_string).toMatch(/^\$\{jsonencode\(\{.*random_password\.[\w-]+\.result\}\)\}$/);
     expect(text).not.toMatch(/"(\/tmp|\/work|\/home|\/root|\/Users)\//);
     expect(text).not.toMatch(/AKIA[0-9A-Z]{16}/);
     expect(s.json.terraform.backend).toEqual({ local: { path: `../../../terraform.${spec.environment}-aws.tfstate` } });
