@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import {
   AppConfiguration,
+  ComputePoolProps,
   HostBootstrap,
   HostConfigDelivery,
   ICache,
@@ -181,14 +182,10 @@ export class DjangoTopology extends Construct {
       };
       return { configuration, render: (delivery: HostConfigDelivery) => renderUserData(options, delivery) };
     };
-    const pool = (
-      role: PoolRole,
-      id: string,
-      p: PoolSpec,
-      extra: { port?: number; loadBalancer?: ILoadBalancer; configuration?: AppConfiguration; exclusive?: boolean; replaceUnhealthy?: "instance" },
-    ) => {
-      const configuration = extra.configuration ?? this.appConfiguration;
-      return f.createComputePool(this, id, {
+    type PoolOptions = Pick<ComputePoolProps, "port" | "loadBalancer" | "exclusive" | "replaceUnhealthy"> & { configuration?: AppConfiguration };
+    const pool = (role: PoolRole, id: string, p: PoolSpec, { configuration = this.appConfiguration, ...options }: PoolOptions) =>
+      f.createComputePool(this, id, {
+        ...options,
         namePrefix: prefix,
         network: this.network,
         role,
@@ -196,14 +193,9 @@ export class DjangoTopology extends Construct {
         minInstances: p.min,
         maxInstances: p.max,
         cpuTargetPercent: p.cpuTargetPercent,
-        port: extra.port,
-        loadBalancer: extra.loadBalancer,
-        exclusive: extra.exclusive,
-        replaceUnhealthy: extra.replaceUnhealthy,
         readableSecrets: configuration.secrets.map((s) => s.secret),
         host: bootstrap(role, p.size, configuration),
       });
-    };
 
     const pools: Partial<Record<PoolRole, IComputePool>> = {};
     if (this.layout === "colocated") {
