@@ -4,16 +4,29 @@ import { ApplicationSpec, Layout } from "./spec";
 
 /** The port nginx listens on, on every web host. */
 export const NGINX_PORT = 80;
-/** The port gunicorn listens on inside and outside the container. */
+/** The port gunicorn listens on. */
 export const GUNICORN_PORT = 8000;
 /** The environment variable that carries the internal load balancer's address to split web hosts. */
 export const APP_UPSTREAM_SETTING = "APP_UPSTREAM";
 
-const ENV_FILE = "/run/cloudtiers/app.env";
-const FETCH = "/usr/local/sbin/cloudtiers-fetch-env";
-const ENV_WRAPPER = "/usr/local/sbin/cloudtiers-env";
-const UPSTREAM_WRAPPER = "/usr/local/sbin/cloudtiers-nginx-upstream";
-const UPSTREAM_INCLUDE = "/run/cloudtiers/nginx-upstream.conf";
+/** Where the rendered files live on a host. */
+export const HOST_PATHS = {
+  envFile: "/run/cloudtiers/app.env",
+  fetchScript: "/usr/local/sbin/cloudtiers-fetch-env",
+  envWrapper: "/usr/local/sbin/cloudtiers-env",
+  upstreamWrapper: "/usr/local/sbin/cloudtiers-nginx-upstream",
+  upstreamInclude: "/run/cloudtiers/nginx-upstream.conf",
+  appUnit: "/etc/systemd/system/cloudtiers-app.service",
+  upstreamUnit: "/etc/systemd/system/cloudtiers-nginx-upstream.service",
+  nginxSite: "/etc/nginx/sites-available/cloudtiers",
+  proxySnippet: "/etc/nginx/snippets/cloudtiers-proxy.conf",
+  sshd: "/etc/ssh/sshd_config.d/60-cloudtiers.conf",
+  fail2ban: "/etc/fail2ban/jail.d/cloudtiers.local",
+  unattendedUpgrades: "/etc/apt/apt.conf.d/52cloudtiers-unattended-upgrades",
+  journald: "/etc/systemd/journald.conf.d/60-cloudtiers.conf",
+  dockerDaemon: "/etc/docker/daemon.json",
+} as const;
+
 const CONTAINER = "cloudtiers-app";
 
 /** What one pool's hosts run. */
@@ -25,6 +38,8 @@ export interface HostRenderOptions {
   /** The site's host name: health checks are answered as if addressed to it. */
   readonly domain: string;
   readonly healthCheckPath: string;
+  /** IPv4 blocks the host firewall admits to the host's port: the private network. */
+  readonly allowFrom: readonly string[];
   /** Celery worker processes per host. @default - the size's vCPU count */
   readonly workerConcurrency?: number;
 }
@@ -34,20 +49,22 @@ export function gunicornWorkers(size: Size): number {
   return SIZE_PROFILES[size].vcpus * 2 + 1;
 }
 
-/** Does this role run nginx? Web hosts do, in both layouts. */
-function runsNginx(role: PoolRole): boolean {
-  return role === "web";
+/** The port a role's hosts serve: nginx on web hosts, gunicorn on split app hosts, none on workers. */
+export function servedPort(role: PoolRole): number | undefined {
+  if (role === "web") return NGINX_PORT;
+  if (role === "app") return GUNICORN_PORT;
+  return undefined;
 }
 
-/** Does this role run the application container, and with which command? */
+/** The command the application container runs for a role, if the role runs one. */
 function containerCommand(o: HostRenderOptions): string[] | undefined {
   const app = o.application;
   switch (o.role) {
     case "web":
-      if (o.layout === "split") return undefined;
-      return gunicorn(app, o.size);
+      // Colocated web hosts run gunicorn behind nginx on loopback; split web hosts run nginx only.
+      return o.layout === "split" ? undefined : gunicorn(app, o.size, "127.0.0.1");
     case "app":
-      return gunicorn(app, o.size);
+      return gunicorn(app, o.size, "0.0.0.0");
     case "worker":
       return ["celery", "-A", app.celeryApp, "worker", "--loglevel", "INFO", "--concurrency", String(o.workerConcurrency ?? SIZE_PROFILES[o.size].vcpus)];
     case "beat":
@@ -55,9 +72,14 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
   }
 }
 
-function gunicorn(app: ApplicationSpec, size: Size): string[] {
+/**
+ * gunicorn as the hosts run it. Keep-alive outlasts the load balancers' 60-second idle
+ * timeout, so they never reuse a connection gunicorn just closed; forwarded headers are
+ * trusted because only nginx or the load balancer can reach gunicorn.
+ */
+export function gunicorn(app: Pick<ApplicationSpec, "wsgiModule">, size: Size, bindHost: string, port = GUNICORN_PORT): string[] {
   return [
-    "gunicorn", "--bind", `0.0.0.0:${GUNICORN_PORT}`, "--workers", String(gunicornWorkers(size)),
+    "gunicorn", "--bind", `${bindHost}:${port}`, "--workers", String(gunicornWorkers(size)),
     "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "75",
     "--forwarded-allow-ips=*", "--access-logfile", "-", "--error-logfile", "-", app.wsgiModule,
   ];
@@ -69,7 +91,7 @@ function envWrapper(): string {
 set -eu
 umask 077
 mkdir -p "$(dirname "$1")"
-${FETCH} "$1.new"
+${HOST_PATHS.fetchScript} "$1.new"
 ip=$(hostname -I | cut -d' ' -f1)
 sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ip/" "$1.new"
 mv "$1.new" "$1"
@@ -80,22 +102,21 @@ function upstreamWrapper(): string {
   return `#!/bin/sh
 # Points nginx at the app tier's internal load balancer named in the environment.
 set -eu
-${ENV_WRAPPER} ${ENV_FILE}
-upstream=$(sed -n 's/^${APP_UPSTREAM_SETTING}=//p' ${ENV_FILE})
+${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}
+upstream=$(sed -n 's/^${APP_UPSTREAM_SETTING}=//p' ${HOST_PATHS.envFile})
 if [ -z "$upstream" ]; then
   echo "${APP_UPSTREAM_SETTING} is missing from the environment" >&2
   exit 1
 fi
-printf 'set $cloudtiers_upstream "http://%s";\\n' "$upstream" > ${UPSTREAM_INCLUDE}
+# shellcheck disable=SC2016 # $cloudtiers_upstream is an nginx variable, written literally.
+printf 'set $cloudtiers_upstream "http://%s";\\n' "$upstream" > ${HOST_PATHS.upstreamInclude}
 `;
 }
 
 function appUnit(o: HostRenderOptions, command: string[]): string {
-  const publish = o.role === "web" ? `127.0.0.1:${GUNICORN_PORT}:${GUNICORN_PORT}` : o.role === "app" ? `${GUNICORN_PORT}:${GUNICORN_PORT}` : undefined;
   const run = [
-    "/usr/bin/docker", "run", "--rm", "--name", CONTAINER, "--env-file", ENV_FILE, "--log-driver", "journald",
-    ...(publish ? ["--publish", publish] : []),
-    o.application.image, ...command,
+    "/usr/bin/docker", "run", "--rm", "--name", CONTAINER, "--network", "host",
+    "--env-file", HOST_PATHS.envFile, "--log-driver", "journald", o.application.image, ...command,
   ];
   return `[Unit]
 Description=cloudtiers ${o.role}: ${o.application.image}
@@ -105,7 +126,7 @@ Wants=network-online.target
 
 [Service]
 Type=simple
-ExecStartPre=${ENV_WRAPPER} ${ENV_FILE}
+ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}
 ExecStartPre=-/usr/bin/docker rm --force ${CONTAINER}
 ExecStartPre=/usr/bin/docker pull ${o.application.image}
 ExecStart=${run.join(" ")}
@@ -129,7 +150,7 @@ Before=nginx.service
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=${UPSTREAM_WRAPPER}
+ExecStart=${HOST_PATHS.upstreamWrapper}
 ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service
 Restart=on-failure
 RestartSec=10
@@ -139,7 +160,8 @@ WantedBy=multi-user.target
 `;
 }
 
-const PROXY_HEADERS = `proxy_http_version 1.1;
+/** The proxy settings every nginx location includes (nginx drops inherited `proxy_set_header`s once a location sets one). */
+export const NGINX_PROXY_SNIPPET = `proxy_http_version 1.1;
 proxy_set_header Connection "";
 proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
 proxy_set_header X-Forwarded-Proto $cloudtiers_forwarded_proto;
@@ -149,13 +171,34 @@ proxy_send_timeout 60s;
 proxy_read_timeout 60s;
 `;
 
-/** The nginx site for web hosts: `/healthz` answered as the site, the rest proxied with forwarded headers. */
-export function renderNginxSite(o: Pick<HostRenderOptions, "layout" | "domain" | "healthCheckPath">): string {
+/** What the nginx site needs to know; ports and paths default to the hosts' own. */
+export interface NginxSiteOptions {
+  readonly layout: Layout;
+  readonly domain: string;
+  readonly healthCheckPath: string;
+  /** @default 80 */
+  readonly listenPort?: number;
+  /** Colocated: where gunicorn listens. @default "127.0.0.1:8000" */
+  readonly appAddress?: string;
+  /** @default HOST_PATHS.proxySnippet */
+  readonly proxySnippet?: string;
+  /** Split: the file that sets `$cloudtiers_upstream`. @default HOST_PATHS.upstreamInclude */
+  readonly upstreamInclude?: string;
+}
+
+/**
+ * The nginx site of web hosts: the health path answered as if addressed to the site (load
+ * balancer and DNS checks send other `Host`s, which Django would refuse), everything
+ * proxied with the original scheme in `X-Forwarded-Proto`, bounded bodies, gzip.
+ */
+export function renderNginxSite(o: NginxSiteOptions): string {
   const split = o.layout === "split";
+  const snippet = o.proxySnippet ?? HOST_PATHS.proxySnippet;
   const target = split ? "$cloudtiers_upstream" : "http://cloudtiers_app";
   const upstream = split
-    ? `resolver 127.0.0.53 valid=30s ipv6=off;\n`
-    : `upstream cloudtiers_app {\n    server 127.0.0.1:${GUNICORN_PORT};\n    keepalive 16;\n}\n`;
+    ? // The internal load balancer's addresses change: resolve its name as its DNS TTL says.
+      `resolver 127.0.0.53 valid=30s ipv6=off;\n`
+    : `upstream cloudtiers_app {\n    server ${o.appAddress ?? `127.0.0.1:${GUNICORN_PORT}`};\n    keepalive 16;\n}\n`;
   return `# Managed by cloudtiers.
 map $http_x_forwarded_proto $cloudtiers_forwarded_proto {
     default $http_x_forwarded_proto;
@@ -164,10 +207,9 @@ map $http_x_forwarded_proto $cloudtiers_forwarded_proto {
 
 ${upstream}
 server {
-    listen ${NGINX_PORT} default_server;
-    listen [::]:${NGINX_PORT} default_server;
+    listen ${o.listenPort ?? NGINX_PORT} default_server;
     server_name _;
-${split ? `    include ${UPSTREAM_INCLUDE};\n` : ""}
+${split ? `    include ${o.upstreamInclude ?? HOST_PATHS.upstreamInclude};\n` : ""}
     client_max_body_size 25m;
     client_body_timeout 60s;
     keepalive_timeout 75s;
@@ -180,18 +222,55 @@ ${split ? `    include ${UPSTREAM_INCLUDE};\n` : ""}
 
     location = ${o.healthCheckPath} {
         access_log off;
-        include /etc/nginx/snippets/cloudtiers-proxy.conf;
+        include ${snippet};
         proxy_set_header Host ${o.domain};
         proxy_pass ${target};
     }
 
     location / {
-        include /etc/nginx/snippets/cloudtiers-proxy.conf;
+        include ${snippet};
         proxy_set_header Host $host;
         proxy_pass ${target};
     }
 }
 `;
+}
+
+const SSHD = `# Managed by cloudtiers: keys only (hosts are reached through the cloud's console or session manager).
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin no
+`;
+
+/**
+ * Only the sshd jail: behind a load balancer every web request comes from the load
+ * balancer's addresses, so a jail on nginx's logs would ban the load balancer itself.
+ */
+const FAIL2BAN = `[sshd]
+enabled = true
+backend = systemd
+maxretry = 5
+findtime = 10m
+bantime = 1h
+`;
+
+const UNATTENDED_UPGRADES = `APT::Periodic::Update-Package-Lists "1";
+APT::Periodic::Unattended-Upgrade "1";
+APT::Periodic::AutocleanInterval "7";
+Unattended-Upgrade::Automatic-Reboot "false";
+`;
+
+/** Container and system logs go to the journal; it keeps at most 1 GiB or two weeks. nginx's logs rotate with Ubuntu's logrotate. */
+const JOURNALD = `[Journal]
+SystemMaxUse=1G
+MaxRetentionSec=14day
+`;
+
+/** The host firewall: nothing in but the role's port from the private network; everything out. */
+function firewallCommands(o: HostRenderOptions): string[][] {
+  const port = servedPort(o.role);
+  const nginxOrApp = port === undefined ? [] : o.allowFrom.map((cidr) => ["ufw", "allow", "proto", "tcp", "from", cidr, "to", "any", "port", String(port)]);
+  return [["ufw", "default", "deny", "incoming"], ["ufw", "default", "allow", "outgoing"], ...nginxOrApp, ["ufw", "--force", "enable"]];
 }
 
 interface WriteFile {
@@ -201,56 +280,63 @@ interface WriteFile {
   content: string;
 }
 
+const file = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, permissions, owner: "root:root", content });
+
 /**
- * The cloud-init user data of a pool's hosts (Ubuntu 24.04): Docker runs the application
- * image under systemd with its environment fetched at every start through `delivery`;
- * web hosts run nginx in front. The same function serves every cloud and role.
+ * The cloud-init user data of a pool's hosts (Ubuntu 24.04). Docker runs the application
+ * image under systemd on the host's network, with its environment fetched through
+ * `delivery` at every start; web hosts run nginx in front. ufw admits only the role's port
+ * from the private network, fail2ban guards sshd, security updates install themselves,
+ * password logins are off. The same function serves every cloud and role.
  */
 export function renderUserData(o: HostRenderOptions, delivery: HostConfigDelivery): string {
   const command = containerCommand(o);
-  const nginx = runsNginx(o.role);
+  const nginx = o.role === "web";
   const files: WriteFile[] = [
-    { path: FETCH, permissions: "0700", owner: "root:root", content: delivery.fetchScript },
-    { path: ENV_WRAPPER, permissions: "0700", owner: "root:root", content: envWrapper() },
-    { path: "/etc/docker/daemon.json", permissions: "0644", owner: "root:root", content: `${JSON.stringify({ "log-driver": "journald", "live-restore": true }, null, 2)}\n` },
+    file(HOST_PATHS.fetchScript, delivery.fetchScript, "0700"),
+    file(HOST_PATHS.envWrapper, envWrapper(), "0700"),
+    file(HOST_PATHS.dockerDaemon, `${JSON.stringify({ "log-driver": "journald", "live-restore": true }, null, 2)}\n`),
+    file(HOST_PATHS.sshd, SSHD),
+    file(HOST_PATHS.fail2ban, FAIL2BAN),
+    file(HOST_PATHS.unattendedUpgrades, UNATTENDED_UPGRADES),
+    file(HOST_PATHS.journald, JOURNALD),
   ];
   const enable: string[] = [];
   if (command) {
-    files.push({ path: "/etc/systemd/system/cloudtiers-app.service", permissions: "0644", owner: "root:root", content: appUnit(o, command) });
+    files.push(file(HOST_PATHS.appUnit, appUnit(o, command)));
     enable.push("cloudtiers-app.service");
   }
   if (nginx) {
-    files.push(
-      { path: "/etc/nginx/snippets/cloudtiers-proxy.conf", permissions: "0644", owner: "root:root", content: PROXY_HEADERS },
-      { path: "/etc/nginx/sites-available/cloudtiers", permissions: "0644", owner: "root:root", content: renderNginxSite(o) },
-    );
+    files.push(file(HOST_PATHS.proxySnippet, NGINX_PROXY_SNIPPET), file(HOST_PATHS.nginxSite, renderNginxSite(o)));
     if (o.layout === "split") {
-      files.push(
-        { path: UPSTREAM_WRAPPER, permissions: "0700", owner: "root:root", content: upstreamWrapper() },
-        { path: "/etc/systemd/system/cloudtiers-nginx-upstream.service", permissions: "0644", owner: "root:root", content: upstreamUnit() },
-      );
+      files.push(file(HOST_PATHS.upstreamWrapper, upstreamWrapper(), "0700"), file(HOST_PATHS.upstreamUnit, upstreamUnit()));
       enable.push("cloudtiers-nginx-upstream.service");
     }
   }
-  const packages = [...new Set(["docker.io", "jq", ...(nginx ? ["nginx"] : []), ...delivery.packages])].sort();
-  const runcmd: (string | string[])[] = [
+  const packages = [
+    ...new Set(["docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages]),
+  ].sort();
+  const runcmd: string[][] = [
     ...delivery.setupCommands.map((c) => ["sh", "-c", c]),
+    ...firewallCommands(o),
     ...(nginx
       ? [
           ["rm", "-f", "/etc/nginx/sites-enabled/default"],
-          ["ln", "-sf", "/etc/nginx/sites-available/cloudtiers", "/etc/nginx/sites-enabled/cloudtiers"],
+          ["ln", "-sf", HOST_PATHS.nginxSite, "/etc/nginx/sites-enabled/cloudtiers"],
         ]
       : []),
     ["systemctl", "daemon-reload"],
-    ["systemctl", "restart", "docker.service"],
+    ["systemctl", "restart", "systemd-journald.service", "ssh.service", "docker.service"],
+    ["systemctl", "enable", "--now", "fail2ban.service"],
     ...enable.map((unit) => ["systemctl", "enable", "--now", unit]),
     ...(nginx ? [["systemctl", "restart", "nginx.service"]] : []),
   ];
   const doc = {
-    package_update: true,
-    packages,
+    users: ["default"],
     ssh_pwauth: false,
     disable_root: true,
+    package_update: true,
+    packages,
     write_files: files,
     runcmd,
   };

@@ -178,6 +178,7 @@ export class DjangoTopology extends Construct {
         application: spec.application,
         domain: spec.domain,
         healthCheckPath,
+        allowFrom: [this.network.cidr],
         workerConcurrency: spec.pools.worker.concurrency,
       };
       return { configuration, render: (delivery: HostConfigDelivery) => renderUserData(options, delivery) };

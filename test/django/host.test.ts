@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { HostConfigDelivery } from "../../modules/core";
-import { GUNICORN_PORT, HostRenderOptions, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
+import { GUNICORN_PORT, HOST_PATHS, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
 import { application } from "../../environments/defaults";
 
 const delivery: HostConfigDelivery = {
@@ -10,69 +10,100 @@ const delivery: HostConfigDelivery = {
 };
 
 function render(o: Partial<HostRenderOptions>) {
-  const text = renderUserData(
-    { role: "web", layout: "colocated", size: "medium", application, domain: "www.example.com", healthCheckPath: "/healthz", ...o },
-    delivery,
-  );
+  const options: HostRenderOptions = {
+    role: "web",
+    layout: "colocated",
+    size: "medium",
+    application,
+    domain: "www.example.com",
+    healthCheckPath: "/healthz",
+    allowFrom: ["10.0.0.0/16"],
+    ...o,
+  };
+  const text = renderUserData(options, delivery);
   const doc = parse(text);
   const file = (path: string): string | undefined => doc.write_files.find((f: { path: string }) => f.path === path)?.content;
-  return { text, doc, file };
+  return { text, doc, file, options };
 }
 
 describe("host user data", () => {
-  it("is a #cloud-config document with the packages of the role and of the cloud's delivery", () => {
+  it("is a #cloud-config document with the role's packages, the delivery's, and the hardening ones", () => {
     const { text, doc } = render({});
     expect(text.startsWith("#cloud-config\n")).toBe(true);
-    expect(doc.packages).toEqual(["awscli-test", "docker.io", "jq", "nginx"]);
+    expect(doc.packages).toEqual(["awscli-test", "docker.io", "fail2ban", "jq", "nginx", "python3-systemd", "ufw", "unattended-upgrades"]);
+    expect(doc.users).toEqual(["default"]);
     expect(doc.ssh_pwauth).toBe(false);
     expect(doc.runcmd[0]).toEqual(["sh", "-c", "echo setup"]);
     expect(render({ role: "worker" }).doc.packages).not.toContain("nginx");
   });
 
-  it("colocated web hosts run gunicorn on loopback behind nginx, workers sized from the instance", () => {
+  it("colocated web hosts run gunicorn on loopback behind nginx, with workers sized from the instance", () => {
     const { file, doc } = render({});
-    const unit = file("/etc/systemd/system/cloudtiers-app.service")!;
-    expect(unit).toContain(`--publish 127.0.0.1:${GUNICORN_PORT}:${GUNICORN_PORT}`);
-    expect(unit).toContain(`gunicorn --bind 0.0.0.0:8000 --workers ${gunicornWorkers("medium")} `);
+    const unit = file(HOST_PATHS.appUnit)!;
+    expect(unit).toContain(`gunicorn --bind 127.0.0.1:${GUNICORN_PORT} --workers ${gunicornWorkers("medium")} `);
+    expect(gunicornWorkers("small")).toBe(3);
     expect(gunicornWorkers("medium")).toBe(5);
-    expect(unit).toContain("ExecStartPre=/usr/local/sbin/cloudtiers-env /run/cloudtiers/app.env");
+    expect(gunicornWorkers("xlarge")).toBe(17);
+    expect(unit).toContain("--network host");
+    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`);
+    expect(unit).toContain(`ExecStartPre=/usr/bin/docker pull ${application.image}`);
     expect(unit).toContain("Restart=always");
-    expect(unit).toContain(`${application.image} gunicorn`);
     expect(unit).toMatch(/shop\.wsgi:application\n/);
-    expect(file("/etc/nginx/sites-available/cloudtiers")).toContain("server 127.0.0.1:8000;");
+    expect(file(HOST_PATHS.nginxSite)).toBe(renderNginxSite({ layout: "colocated", domain: "www.example.com", healthCheckPath: "/healthz" }));
+    expect(file(HOST_PATHS.proxySnippet)).toBe(NGINX_PROXY_SNIPPET);
     expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "cloudtiers-app.service"]);
   });
 
   it("split web hosts run nginx only, pointed at the app tier's load balancer named in the environment", () => {
     const { file, doc } = render({ layout: "split" });
-    expect(file("/etc/systemd/system/cloudtiers-app.service")).toBeUndefined();
-    expect(file("/etc/nginx/sites-available/cloudtiers")).toContain("proxy_pass $cloudtiers_upstream;");
-    expect(file("/usr/local/sbin/cloudtiers-nginx-upstream")).toContain("sed -n 's/^APP_UPSTREAM=//p'");
+    expect(file(HOST_PATHS.appUnit)).toBeUndefined();
+    expect(file(HOST_PATHS.nginxSite)).toContain("proxy_pass $cloudtiers_upstream;");
+    expect(file(HOST_PATHS.upstreamWrapper)).toContain("sed -n 's/^APP_UPSTREAM=//p'");
     expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "cloudtiers-nginx-upstream.service"]);
-    const unit = file("/etc/systemd/system/cloudtiers-nginx-upstream.service")!;
+    const unit = file(HOST_PATHS.upstreamUnit)!;
     expect(unit).toContain("Restart=on-failure");
     expect(unit).toContain("ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service");
   });
 
-  it("split app hosts publish gunicorn to the network and run no nginx", () => {
+  it("split app hosts serve gunicorn on the host network and run no nginx", () => {
     const { file } = render({ role: "app", layout: "split" });
-    expect(file("/etc/systemd/system/cloudtiers-app.service")).toContain(`--publish ${GUNICORN_PORT}:${GUNICORN_PORT} `);
-    expect(file("/etc/nginx/sites-available/cloudtiers")).toBeUndefined();
+    expect(file(HOST_PATHS.appUnit)).toContain(`gunicorn --bind 0.0.0.0:${GUNICORN_PORT} `);
+    expect(file(HOST_PATHS.nginxSite)).toBeUndefined();
   });
 
-  it("workers run Celery with the asked concurrency; beat runs the scheduler", () => {
-    const worker = render({ role: "worker", workerConcurrency: 7 }).file("/etc/systemd/system/cloudtiers-app.service")!;
-    expect(worker).toContain("celery -A shop worker --loglevel INFO --concurrency 7");
-    expect(worker).not.toContain("--publish");
-    expect(render({ role: "worker", size: "large" }).file("/etc/systemd/system/cloudtiers-app.service")).toContain("--concurrency 4");
-    expect(render({ role: "beat" }).file("/etc/systemd/system/cloudtiers-app.service")).toContain("celery -A shop beat");
+  it("workers run Celery with the asked concurrency, or one process per vCPU; beat runs the scheduler", () => {
+    expect(render({ role: "worker", workerConcurrency: 7 }).file(HOST_PATHS.appUnit)).toContain("celery -A shop worker --loglevel INFO --concurrency 7");
+    expect(render({ role: "worker", size: "large" }).file(HOST_PATHS.appUnit)).toContain("--concurrency 4");
+    expect(render({ role: "beat" }).file(HOST_PATHS.appUnit)).toContain("celery -A shop beat");
+  });
+
+  it("lets only the private network reach the role's port through ufw, and nothing reach workers", () => {
+    const rules = (o: Partial<HostRenderOptions>) => render(o).doc.runcmd.filter((c: string[]) => c[0] === "ufw");
+    const base = [["ufw", "default", "deny", "incoming"], ["ufw", "default", "allow", "outgoing"]];
+    const enable = ["ufw", "--force", "enable"];
+    expect(rules({})).toEqual([...base, ["ufw", "allow", "proto", "tcp", "from", "10.0.0.0/16", "to", "any", "port", "80"], enable]);
+    expect(rules({ role: "app", layout: "split" })).toEqual([...base, ["ufw", "allow", "proto", "tcp", "from", "10.0.0.0/16", "to", "any", "port", "8000"], enable]);
+    expect(rules({ role: "worker" })).toEqual([...base, enable]);
+    const runcmd: string[][] = render({}).doc.runcmd;
+    expect(runcmd.findIndex((c) => c[1] === "--force")).toBeLessThan(runcmd.findIndex((c) => c.includes("cloudtiers-app.service")));
+  });
+
+  it("turns password logins off, guards sshd with fail2ban, installs security updates, bounds the journal", () => {
+    const { file, doc } = render({ role: "worker" });
+    expect(file(HOST_PATHS.sshd)).toMatch(/^PasswordAuthentication no$/m);
+    expect(file(HOST_PATHS.sshd)).toMatch(/^PermitRootLogin no$/m);
+    expect(file(HOST_PATHS.fail2ban)).toMatch(/^\[sshd\]\nenabled = true\nbackend = systemd$/m);
+    expect(file(HOST_PATHS.fail2ban)).not.toContain("nginx");
+    expect(file(HOST_PATHS.unattendedUpgrades)).toContain('APT::Periodic::Unattended-Upgrade "1";');
+    expect(file(HOST_PATHS.journald)).toContain("SystemMaxUse=1G");
+    expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "fail2ban.service"]);
   });
 
   it("installs the cloud's fetch script for root only and lets health checks address the host by IP", () => {
     const { doc, file } = render({});
-    const fetch = doc.write_files.find((f: { path: string }) => f.path === "/usr/local/sbin/cloudtiers-fetch-env");
+    const fetch = doc.write_files.find((f: { path: string }) => f.path === HOST_PATHS.fetchScript);
     expect(fetch).toMatchObject({ permissions: "0700", owner: "root:root", content: delivery.fetchScript });
-    expect(file("/usr/local/sbin/cloudtiers-env")).toContain('sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ip/"');
+    expect(file(HOST_PATHS.envWrapper)).toContain('sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ip/"');
   });
 });
 
@@ -86,10 +117,12 @@ describe("nginx site", () => {
   it("passes the original scheme on so Django sees HTTPS behind the load balancer", () => {
     expect(site).toContain("map $http_x_forwarded_proto $cloudtiers_forwarded_proto");
     expect(site).toMatch(/location \/ \{[^}]*include \/etc\/nginx\/snippets\/cloudtiers-proxy\.conf;[^}]*proxy_set_header Host \$host;/);
+    expect(NGINX_PROXY_SNIPPET).toContain("proxy_set_header X-Forwarded-Proto $cloudtiers_forwarded_proto;");
   });
 
-  it("bounds request bodies and compresses text", () => {
+  it("bounds request bodies and time, and compresses text", () => {
     expect(site).toContain("client_max_body_size 25m;");
+    expect(NGINX_PROXY_SNIPPET).toContain("proxy_read_timeout 60s;");
     expect(site).toContain("gzip on;");
   });
 });

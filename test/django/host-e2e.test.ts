@@ -1,0 +1,128 @@
+import { spawnSync } from "node:child_process";
+import { request } from "node:http";
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { NGINX_PROXY_SNIPPET, gunicorn, renderNginxSite } from "../../modules/django/host";
+import { Layout } from "../../modules/django/spec";
+import { Processes, freePort, get, requireTool, waitForHttp } from "../tools";
+
+const DOMAIN = "www.example.com";
+const site = join(__dirname, "..", "fixtures", "django_site");
+
+/** Sends only the headers of a POST that announces `length` bytes, and returns the status nginx answers. */
+function announcePost(port: number, length: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path: "/info", method: "POST", headers: { Host: DOMAIN, "Content-Length": String(length) }, agent: false }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+      req.destroy();
+    });
+    req.on("error", reject);
+    req.flushHeaders();
+  });
+}
+
+describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loopback, %s layout", (layout) => {
+  const processes = new Processes();
+  let work: string;
+  let nginxPort: number;
+
+  beforeAll(async () => {
+    const nginx = requireTool("nginx", "nginx");
+    requireTool("gunicorn", "gunicorn");
+    if (spawnSync("/usr/bin/python3", ["-c", "import django"]).status !== 0) throw new Error("Django is not installed for /usr/bin/python3: apt-get install python3-django (.ci/run installs it)");
+
+    work = mkdtempSync(join(tmpdir(), "cloudtiers-e2e-"));
+    chmodSync(work, 0o755);
+    // nginx's workers run unprivileged: their temp directories must be writable to them.
+    const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => {
+      mkdirSync(join(work, kind));
+      chmodSync(join(work, kind), 0o777);
+      return `    ${kind}_temp_path ${join(work, kind)};`;
+    });
+    nginxPort = await freePort();
+    const appPort = await freePort();
+
+    // gunicorn with the flags the hosts use, only the bind address differs.
+    const [, ...args] = gunicorn({ wsgiModule: "wsgi:application" }, "small", "127.0.0.1", appPort);
+    processes.start("gunicorn", "/usr/bin/gunicorn", ["--chdir", site, ...args], {
+      env: { PATH: "/usr/bin:/bin", HOME: work, DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN },
+    });
+
+    writeFileSync(join(work, "proxy.conf"), NGINX_PROXY_SNIPPET);
+    writeFileSync(join(work, "upstream.conf"), `set $cloudtiers_upstream "http://127.0.0.1:${appPort}";\n`);
+    writeFileSync(
+      join(work, "site.conf"),
+      renderNginxSite({
+        layout,
+        domain: DOMAIN,
+        healthCheckPath: "/healthz",
+        listenPort: nginxPort,
+        appAddress: `127.0.0.1:${appPort}`,
+        proxySnippet: join(work, "proxy.conf"),
+        upstreamInclude: join(work, "upstream.conf"),
+      }),
+    );
+    writeFileSync(
+      join(work, "nginx.conf"),
+      [
+        "worker_processes 1;",
+        `pid ${join(work, "nginx.pid")};`,
+        `error_log ${join(work, "error.log")};`,
+        "events { worker_connections 64; }",
+        "http {",
+        `    access_log ${join(work, "access.log")};`,
+        ...temp,
+        `    include ${join(work, "site.conf")};`,
+        "}",
+        "",
+      ].join("\n"),
+    );
+    processes.start("nginx", nginx, ["-e", join(work, "error.log"), "-c", join(work, "nginx.conf"), "-g", "daemon off;"]);
+
+    try {
+      await waitForHttp(appPort, "/healthz", { Host: DOMAIN });
+      await waitForHttp(nginxPort, "/healthz");
+    } catch (e) {
+      throw new Error(`${String(e)}\n--- gunicorn:\n${processes.output("gunicorn")}\n--- nginx:\n${processes.output("nginx")}`);
+    }
+  }, 30000);
+
+  afterAll(async () => {
+    await processes.stopAll();
+    expect(processes.anyAlive()).toBe(false);
+    rmSync(work, { recursive: true, force: true });
+  });
+
+  it("answers /healthz with 200 through nginx, whatever Host the checker sends", async () => {
+    for (const host of [DOMAIN, "internal-lb-123.eu-west-1.elb.amazonaws.com", "10.0.3.7"]) {
+      const res = await get(nginxPort, "/healthz", { Host: host });
+      expect({ host, status: res.status, body: res.body }).toEqual({ host, status: 200, body: "ok" });
+    }
+  });
+
+  it("honours the load balancer's X-Forwarded-Proto, so Django sees HTTPS", async () => {
+    const secure = await get(nginxPort, "/info", { Host: DOMAIN, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9" });
+    expect(secure.status).toBe(200);
+    expect(JSON.parse(secure.body)).toEqual({ scheme: "https", secure: true, host: DOMAIN, forwarded_for: "203.0.113.9, 127.0.0.1" });
+    const plain = await get(nginxPort, "/info", { Host: DOMAIN });
+    expect(JSON.parse(plain.body)).toMatchObject({ scheme: "http", secure: false });
+  });
+
+  it("passes the real Host on, so Django refuses hosts it does not serve", async () => {
+    expect((await get(nginxPort, "/info", { Host: "evil.example.net" })).status).toBe(400);
+  });
+
+  it("compresses text and refuses bodies over 25 MiB", async () => {
+    const big = await get(nginxPort, "/big", { Host: DOMAIN, "Accept-Encoding": "gzip" });
+    expect(big.headers["content-encoding"]).toBe("gzip");
+    expect(await announcePost(nginxPort, 26 * 1024 * 1024)).toBe(413);
+  });
+
+  it("answers 502 once gunicorn is gone", async () => {
+    await processes.stop("gunicorn");
+    const res = await get(nginxPort, "/healthz", { Host: DOMAIN });
+    expect(res.status).toBe(502);
+  });
+});

@@ -1,0 +1,126 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { parse } from "yaml";
+import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { PoolRole } from "../../modules/core";
+import { HOST_PATHS, renderUserData } from "../../modules/django/host";
+import { Layout } from "../../modules/django/spec";
+import { environments } from "../../environments";
+import { application } from "../../environments/defaults";
+import { decodeUserData, synthAwsEnvironment } from "../helpers";
+import { requireTool } from "../tools";
+
+const run = promisify(execFile);
+
+interface Document {
+  /** `stack` for a shipped stack's launch template, `renderer` for the role × layout matrix. */
+  readonly source: "stack" | "renderer";
+  readonly name: string;
+  readonly text: string;
+  readonly files: { path: string; content: string }[];
+}
+
+/** Every user data document the project renders: each shipped stack's pools, and every role × layout. */
+function documents(): Document[] {
+  const texts: [Document["source"], string, string][] = [];
+  for (const spec of environments) {
+    const s = synthAwsEnvironment(spec);
+    for (const [id, lt] of Object.entries(s.resources("aws_launch_template"))) texts.push(["stack", `${spec.environment}-aws ${id}`, decodeUserData(lt)]);
+  }
+  const combos: [Layout, PoolRole][] = [
+    ["colocated", "web"], ["colocated", "worker"], ["colocated", "beat"],
+    ["split", "web"], ["split", "app"], ["split", "worker"], ["split", "beat"],
+  ];
+  for (const [layout, role] of combos) {
+    const text = renderUserData(
+      { role, layout, size: "large", application, domain: "shop.example.org", healthCheckPath: "/-/health", allowFrom: ["10.1.0.0/16", "10.2.0.0/16"], workerConcurrency: 3 },
+      awsHostDelivery(`/shop-test/${role}/environment`),
+    );
+    texts.push(["renderer", `${layout} ${role}`, text]);
+  }
+  return texts.map(([source, name, text]) => ({ source, name, text, files: parse(text).write_files }));
+}
+
+const docs = documents();
+let work: string;
+beforeAll(() => {
+  work = mkdtempSync(join(tmpdir(), "cloudtiers-host-"));
+});
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function safe(name: string): string {
+  return name.replace(/[^a-z0-9]+/gi, "-");
+}
+
+async function outcome(command: string, args: string[]): Promise<{ code: number; output: string }> {
+  try {
+    const { stdout, stderr } = await run(command, args, { encoding: "utf8" });
+    return { code: 0, output: stdout + stderr };
+  } catch (e) {
+    const err = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: typeof err.code === "number" ? err.code : 1, output: `${err.stdout ?? ""}${err.stderr ?? ""}` };
+  }
+}
+
+describe("rendered host configuration, checked by the real tools", () => {
+  it("covers every shipped pool and every role of both layouts", () => {
+    const pools = environments.reduce((n, e) => n + (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1), 0);
+    expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools);
+    expect(docs.filter((d) => d.source === "renderer")).toHaveLength(7);
+  });
+
+  it("cloud-init schema accepts every user data document, without deprecations", async () => {
+    const cloudInit = requireTool("cloud-init", "cloud-init python3-jsonschema");
+    const results = await Promise.all(
+      docs.map(async (d) => {
+        const path = join(work, `${safe(d.name)}.yaml`);
+        writeFileSync(path, d.text);
+        return { name: d.name, ...(await outcome(cloudInit, ["schema", "--config-file", path])) };
+      }),
+    );
+    for (const r of results) {
+      expect({ name: r.name, code: r.code, output: r.output.trim() }).toEqual({ name: r.name, code: 0, output: expect.stringMatching(/^Valid cloud-config: /) });
+      expect(r.output).not.toMatch(/deprecat/i);
+    }
+  });
+
+  it("shellcheck passes every shell script the user data installs", async () => {
+    const shellcheck = requireTool("shellcheck", "shellcheck");
+    const scripts = new Map<string, string>();
+    for (const d of docs) for (const f of d.files) if (f.content.startsWith("#!/bin/sh")) scripts.set(f.content, `${safe(d.name)}-${safe(f.path)}.sh`);
+    expect(scripts.size).toBeGreaterThanOrEqual(3);
+    const paths = [...scripts].map(([content, name]) => {
+      const path = join(work, name);
+      writeFileSync(path, content);
+      return path;
+    });
+    const result = await outcome(shellcheck, ["--shell=sh", "--severity=style", "--format=gcc", ...paths]);
+    expect(result).toEqual({ code: 0, output: "" });
+  });
+
+  it("nginx -t accepts every nginx site the user data installs", async () => {
+    const nginx = requireTool("nginx", "nginx");
+    const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));
+    // One web pool per shipped stack, and the two layouts' web roles.
+    expect(sites).toHaveLength(environments.length + 2);
+    for (const d of sites) {
+      const dir = mkdtempSync(join(work, "nginx-"));
+      const content = (path: string) => d.files.find((f) => f.path === path)!.content;
+      writeFileSync(join(dir, "proxy.conf"), content(HOST_PATHS.proxySnippet));
+      writeFileSync(join(dir, "upstream.conf"), 'set $cloudtiers_upstream "http://10.0.1.10:80";\n');
+      // Only the absolute include paths move into the scratch directory; the site is otherwise as rendered.
+      const site = content(HOST_PATHS.nginxSite)
+        .split(HOST_PATHS.proxySnippet)
+        .join(join(dir, "proxy.conf"))
+        .split(HOST_PATHS.upstreamInclude)
+        .join(join(dir, "upstream.conf"));
+      writeFileSync(join(dir, "site.conf"), site);
+      writeFileSync(join(dir, "nginx.conf"), `pid ${join(dir, "nginx.pid")};\nerror_log ${join(dir, "error.log")};\nevents {}\nhttp {\n    include ${join(dir, "site.conf")};\n}\n`);
+      const result = await outcome(nginx, ["-t", "-q", "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf")]);
+      expect({ site: d.name, ...result }).toEqual({ site: d.name, code: 0, output: "" });
+    }
+  });
+});

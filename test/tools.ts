@@ -1,0 +1,110 @@
+import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createServer, request } from "node:http";
+import { AddressInfo } from "node:net";
+
+/**
+ * Fails (never skips) when a Debian tool the tests need is missing, saying how to get it.
+ * `.ci/run` installs them all.
+ */
+export function requireTool(command: string, debianPackage: string): string {
+  const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
+  if (found.status !== 0) {
+    throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run installs every tool the tests need)`);
+  }
+  return found.stdout.trim();
+}
+
+/** A TCP port nothing listens on right now. */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+export interface Response {
+  readonly status: number;
+  readonly body: string;
+  readonly headers: Record<string, string | string[] | undefined>;
+}
+
+/** One HTTP GET to 127.0.0.1, with the headers given (Host included). */
+export function get(port: number, path: string, headers: Record<string, string> = {}): Promise<Response> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: "127.0.0.1", port, path, headers, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => (body += chunk));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on("error", reject);
+    req.setTimeout(10000, () => req.destroy(new Error(`GET ${path} on ${port} timed out`)));
+    req.end();
+  });
+}
+
+/** Polls until a GET answers (any status), or fails after `timeoutMs`. */
+export async function waitForHttp(port: number, path: string, headers: Record<string, string> = {}, timeoutMs = 15000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      await get(port, path, headers);
+      return;
+    } catch (e) {
+      last = e;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  throw new Error(`nothing answered on 127.0.0.1:${port}${path} within ${timeoutMs} ms: ${String(last)}`);
+}
+
+/** Child processes a test starts; `stopAll` ends every one of them. */
+export class Processes {
+  private readonly running: { name: string; child: ChildProcess; output: () => string }[] = [];
+
+  public start(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): ChildProcess {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout?.on("data", (d) => (output += d));
+    child.stderr?.on("data", (d) => (output += d));
+    this.running.push({ name, child, output: () => output });
+    return child;
+  }
+
+  /** Everything a process printed, for failure messages. */
+  public output(name: string): string {
+    return this.running.find((p) => p.name === name)?.output() ?? "";
+  }
+
+  /** Stops one process (SIGTERM, then SIGKILL after 5 s) and waits for it to exit. */
+  public async stop(name: string): Promise<void> {
+    const entry = this.running.find((p) => p.name === name);
+    if (entry) await terminate(entry.child);
+  }
+
+  public async stopAll(): Promise<void> {
+    await Promise.all(this.running.map((p) => terminate(p.child)));
+  }
+
+  /** Whether any started process is still running. */
+  public anyAlive(): boolean {
+    return this.running.some((p) => p.child.exitCode === null && p.child.signalCode === null);
+  }
+}
+
+function terminate(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    const kill = setTimeout(() => child.kill("SIGKILL"), 5000);
+    child.once("exit", () => {
+      clearTimeout(kill);
+      resolve();
+    });
+    child.kill("SIGTERM");
+  });
+}
