@@ -4,7 +4,7 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
 import { environments } from "../../environments";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { Synth, ref, synthAwsEnvironment } from "../helpers";
+import { Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
 
 const OUTPUTS = [
   "database_password_secret",
@@ -111,6 +111,16 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
     const replicas = s.where("aws_db_instance", "postgres_replica");
     expect(replicas).toHaveLength(spec.postgres.replicas);
     for (const r of replicas) expect(r.replicate_source_db).toBe(ref(primary, "identifier"));
+  });
+
+  it("checks one health path everywhere: every target group, the DNS failover and nginx", () => {
+    const path = spec.healthCheckPath ?? "/healthz";
+    const groups = s.where("aws_lb_target_group");
+    expect(groups.length).toBeGreaterThan(0);
+    for (const tg of groups) expect(tg.health_check.path).toBe(path);
+    for (const hc of s.where("aws_route53_health_check")) expect(hc.resource_path).toBe(path);
+    const web = decodeUserData(s.one("aws_launch_template", "web-pool"));
+    expect(web).toContain(`location = ${path} {`);
   });
 
   it("routes DNS through the health-checked failover pair exactly when failover is on", () => {
