@@ -1,5 +1,7 @@
 import { ApplicationSpec } from "../modules/django/spec";
 import { AwsSettings } from "../modules/aws/settings";
+import { CloudflareSettings } from "../modules/cloudflare/settings";
+import { DigitalOceanSettings } from "../modules/digitalocean/settings";
 
 /** The application every shipped environment runs. */
 export const application: ApplicationSpec = {
@@ -16,4 +18,16 @@ export const dnsZone = "example.com";
 /** AWS settings shared by the shipped environments. */
 export const aws: AwsSettings = {
   region: "eu-west-1",
+};
+
+/** DigitalOcean settings shared by the shipped environments (the key is an example fingerprint). */
+export const digitalocean: DigitalOceanSettings = {
+  region: "fra1",
+  sshKeys: ["3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa"],
+};
+
+/** The Cloudflare account and zone of `example.com` (example ids: use your own). */
+export const cloudflare: CloudflareSettings = {
+  accountId: "0123456789abcdef0123456789abcdef",
+  zoneId: "fedcba9876543210fedcba9876543210",
 };

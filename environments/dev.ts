@@ -1,5 +1,5 @@
 import { EnvironmentSpec } from "./types";
-import { application, aws, dnsZone } from "./defaults";
+import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults";
 
 /** One web host, one worker, a single small database: cheap, disposable. */
 export const dev: EnvironmentSpec = {
@@ -15,6 +15,9 @@ export const dev: EnvironmentSpec = {
   },
   postgres: { size: "small", storageGiB: 20, highAvailability: false, replicas: 0, pooling: false, backupRetentionDays: 1 },
   cache: { size: "small", highAvailability: false },
+  cdn: { mediaDomain: "media-dev.example.com", staticDomain: "static-dev.example.com" },
   deletionProtection: false,
   aws: { ...aws, natGateways: "single" },
+  digitalocean,
+  cloudflare,
 };

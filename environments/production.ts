@@ -1,5 +1,5 @@
 import { EnvironmentSpec } from "./types";
-import { application, aws, dnsZone } from "./defaults";
+import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults";
 
 /**
  * Three zones, nginx web pool in front of a gunicorn app pool, Multi-AZ PostgreSQL with
@@ -31,4 +31,6 @@ export const production: EnvironmentSpec = {
   failover: { title: "We'll be right back", message: "The shop is down for maintenance. Please try again in a few minutes." },
   deletionProtection: true,
   aws: { ...aws, natGateways: "per-zone" },
+  digitalocean: { ...digitalocean, disasterRecoveryRegion: "ams3" },
+  cloudflare: { ...cloudflare, manageZoneSettings: true },
 };

@@ -1,5 +1,5 @@
 import { EnvironmentSpec } from "./types";
-import { application, aws, dnsZone } from "./defaults";
+import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults";
 
 /** Production's shape at a smaller scale: split layout, one read replica, pooled connections. */
 export const staging: EnvironmentSpec = {
@@ -16,6 +16,9 @@ export const staging: EnvironmentSpec = {
   },
   postgres: { size: "medium", storageGiB: 50, highAvailability: false, replicas: 1, pooling: true, backupRetentionDays: 7 },
   cache: { size: "small", highAvailability: false },
+  cdn: { mediaDomain: "media-staging.example.com", staticDomain: "static-staging.example.com" },
   deletionProtection: true,
   aws: { ...aws, natGateways: "single" },
+  digitalocean,
+  cloudflare,
 };

@@ -23,6 +23,8 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
   public readonly region: string;
   public readonly endpointUrl: string;
   public readonly cdnDomain: string;
+  /** CloudFront reads through origin access control, so objects stay private. */
+  public readonly objectAcl = "private";
   public readonly store: BucketDistribution;
 
   constructor(scope: Construct, id: string, props: AwsObjectStoreProps) {

@@ -1,7 +1,7 @@
 import { ICertificate } from "./certificate";
 import { IDnsZone } from "./dns";
 import { IComputePool } from "./compute";
-import { IAliasTarget, StatefulTierProps, TierProps } from "./tier";
+import { IAliasTarget, SecretRef, StatefulTierProps, TierProps } from "./tier";
 
 /** A private bucket served only through a CDN on its own host name. */
 export interface ObjectStoreProps extends StatefulTierProps {
@@ -30,6 +30,18 @@ export interface IObjectStoreCdn {
   readonly endpointUrl: string;
   /** The CDN's host name. */
   readonly cdnDomain: string;
+  /**
+   * The ACL new objects need: `private` where the CDN reads the bucket with its own
+   * identity (origin access control), `public-read` where the cloud's CDN reads objects
+   * anonymously.
+   */
+  readonly objectAcl: "private" | "public-read";
+  /**
+   * Keys the application signs its requests with, where hosts have no identity of their
+   * own to grant access to.
+   * @default - none: `grantReadWrite` gives hosts access through their identity
+   */
+  readonly accessKey?: { readonly id: string; readonly secret: SecretRef };
   /** Lets the pool's hosts read, write and delete objects. */
   grantReadWrite(pool: IComputePool): void;
 }
@@ -38,6 +50,8 @@ export interface IObjectStoreCdn {
 export interface StaticSiteProps extends TierProps {
   /** The host name it answers for (the site's own name: it stands in during failover). */
   readonly domain: string;
+  /** The zone that holds `domain`. */
+  readonly zone: IDnsZone;
   /** A CDN certificate covering `domain`. */
   readonly certificate: ICertificate;
   /** Files to serve, by path, e.g. `{ "index.html": "<html>..." }`. `index.html` is required. */

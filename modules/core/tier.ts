@@ -35,6 +35,16 @@ export interface SecretRef {
   readonly id: string;
   /** For secrets that hold a JSON document: the key of the value inside it. */
   readonly jsonKey?: string;
+  /**
+   * Where the secret lives, safe to print (never the value itself).
+   * @default `<store>:<id>[#<jsonKey>]`
+   */
+  readonly location?: string;
+}
+
+/** Where a secret lives, in words safe to print and output. */
+export function secretLocation(ref: SecretRef): string {
+  return ref.location ?? (ref.jsonKey ? `${ref.store}:${ref.id}#${ref.jsonKey}` : `${ref.store}:${ref.id}`);
 }
 
 /** Anything traffic can come from inside the topology: a load balancer or a compute pool. */

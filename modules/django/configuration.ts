@@ -14,8 +14,18 @@ export function redisUrl(cache: ICache): string {
 export const MANAGED_SETTINGS = [
   "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SITE_URL", "DATABASE_URL", "DATABASE_PASSWORD",
   "DATABASE_REPLICA_URLS", "REDIS_URL", "REDIS_PASSWORD", "STORAGE_REGION", "STORAGE_ENDPOINT_URL",
-  "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "APP_UPSTREAM",
+  "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "STORAGE_DEFAULT_ACL",
+  "MEDIA_ACCESS_KEY_ID", "MEDIA_SECRET_ACCESS_KEY", "STATIC_ACCESS_KEY_ID", "STATIC_SECRET_ACCESS_KEY", "APP_UPSTREAM",
 ] as const;
+
+/** Where a store needs keys (no host identity), the settings and secrets that carry them. */
+function storeKeys(prefix: "MEDIA" | "STATIC", store: IObjectStoreCdn): { settings: AppSetting[]; secrets: AppSecret[] } {
+  if (!store.accessKey) return { settings: [], secrets: [] };
+  return {
+    settings: [{ name: `${prefix}_ACCESS_KEY_ID`, value: store.accessKey.id }],
+    secrets: [{ name: `${prefix}_SECRET_ACCESS_KEY`, secret: store.accessKey.secret }],
+  };
+}
 
 /** The tiers the application's processes talk to. */
 export interface AppBackends {
@@ -35,6 +45,8 @@ export interface AppBackends {
  */
 export function appConfiguration(b: AppBackends): AppConfiguration {
   const pg = b.postgres;
+  const media = storeKeys("MEDIA", b.media);
+  const statics = storeKeys("STATIC", b.staticFiles);
   const settings: AppSetting[] = [
     { name: "DJANGO_ALLOWED_HOSTS", value: b.domain },
     ...(b.settingsModule ? [{ name: "DJANGO_SETTINGS_MODULE", value: b.settingsModule }] : []),
@@ -50,11 +62,16 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     { name: "MEDIA_CDN_DOMAIN", value: b.media.cdnDomain },
     { name: "STATIC_BUCKET", value: b.staticFiles.bucketName },
     { name: "STATIC_CDN_DOMAIN", value: b.staticFiles.cdnDomain },
+    { name: "STORAGE_DEFAULT_ACL", value: b.media.objectAcl },
+    ...media.settings,
+    ...statics.settings,
     ...Object.entries(b.extra ?? {}).map(([name, value]) => ({ name, value: terraformLiteral(value) })),
   ];
   const secrets: AppSecret[] = [
     { name: "DATABASE_PASSWORD", secret: pg.password },
     { name: "REDIS_PASSWORD", secret: b.cache.password },
+    ...media.secrets,
+    ...statics.secrets,
   ];
   return { settings, secrets };
 }

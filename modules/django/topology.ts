@@ -16,6 +16,7 @@ import {
   PoolRole,
   TierFactory,
   ValidationError,
+  secretLocation,
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, renderUserData } from "./host";
@@ -240,6 +241,7 @@ export class DjangoTopology extends Construct {
       this.maintenanceSite = f.createStaticSite(this, "maintenance-site", {
         namePrefix: prefix,
         domain: spec.domain,
+        zone: this.zone,
         certificate: cdnCertificate,
         files: {
           "index.html": renderMaintenancePage(
@@ -262,11 +264,7 @@ export class DjangoTopology extends Construct {
   /** The stack outputs the Django app and its operators need, the same names on every cloud. */
   public outputs(): TopologyOutput[] {
     const pg = this.postgres;
-    const secretOf = (name: string) => this.appConfiguration.secrets.find((s) => s.name === name)!.secret;
-    const secretText = (name: string) => {
-      const s = secretOf(name);
-      return s.jsonKey ? `${s.store}:${s.id}#${s.jsonKey}` : `${s.store}:${s.id}`;
-    };
+    const secretText = (name: string) => secretLocation(this.appConfiguration.secrets.find((s) => s.name === name)!.secret);
     return [
       { name: "site_url", value: `https://${this.dns.recordName}`, description: "The site's public URL.", sensitive: false },
       {

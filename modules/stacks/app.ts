@@ -1,4 +1,4 @@
-import { App } from "cdktf";
+import { AnnotationMetadataEntryType, App } from "cdktf";
 import { ValidationError, formatIssue } from "../core";
 import { CLOUDS } from "./clouds";
 import { EnvironmentSpec } from "./spec";
@@ -29,6 +29,13 @@ export function buildApp(environments: readonly EnvironmentSpec[], options: Buil
   return app;
 }
 
+/** Every warning constructs recorded (cdktf's CLI prints them; a plain `app.synth()` does not), as `path: message`. */
+export function warnings(app: App): string[] {
+  return app.node
+    .findAll()
+    .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${String(m.data)}`));
+}
+
 /** Synthesises every stack; invalid specs are reported line by line, without a stack trace. Returns the exit code. */
 export function synthesize(environments: readonly EnvironmentSpec[], stderr: NodeJS.WritableStream = process.stderr): number {
   let app: App;
@@ -41,5 +48,6 @@ export function synthesize(environments: readonly EnvironmentSpec[], stderr: Nod
     return 1;
   }
   app.synth();
+  for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
   return 0;
 }

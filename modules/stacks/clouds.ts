@@ -1,9 +1,16 @@
-import { TerraformStack } from "cdktf";
+import { TerraformIterator, TerraformStack, Token } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
+import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { TierFactory, ValidationIssue } from "../core";
 import { AwsTierFactory } from "../aws/factory";
 import { validateAwsSettings } from "../aws/settings";
+import { validateCloudflareSettings } from "../cloudflare/settings";
+import { DigitalOceanTierFactory } from "../digitalocean/factory";
+import { validateDigitalOceanSettings } from "../digitalocean/settings";
 import { EnvironmentSpec } from "./spec";
 
 /** What the stack needs to know of a cloud. Adding a cloud is adding one entry to `CLOUDS`. */
@@ -40,5 +47,44 @@ export const AWS: CloudAdapter = {
   },
 };
 
+/** The names a DigitalOcean stack proxies through Cloudflare, with the spec field each comes from. */
+function proxiedNames(spec: EnvironmentSpec): { path: string; name: string }[] {
+  return [
+    { path: "domain", name: spec.domain },
+    { path: "cdn.mediaDomain", name: spec.cdn?.mediaDomain ?? `media.${spec.domain}` },
+    { path: "cdn.staticDomain", name: spec.cdn?.staticDomain ?? `static.${spec.domain}` },
+  ];
+}
+
+export const DIGITALOCEAN: CloudAdapter = {
+  id: "do",
+  wanted: (spec) => spec.digitalocean !== undefined,
+  validate(spec) {
+    const pools = spec.pools ?? {};
+    const issues = [
+      ...validateDigitalOceanSettings(spec.digitalocean, {
+        environment: spec.environment,
+        poolMinimums: (["web", "app", "worker"] as const)
+          .filter((role) => pools[role] !== undefined)
+          .map((role) => ({ path: `pools.${role}.min`, min: pools[role]!.min })),
+      }),
+      ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, proxiedNames(spec)),
+    ];
+    if (spec.createDnsZone) {
+      issues.push({ environment: spec.environment, path: "createDnsZone", message: "is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId" });
+    }
+    return issues;
+  },
+  configure(stack, spec) {
+    // Tokens come from DIGITALOCEAN_TOKEN, SPACES_ACCESS_KEY_ID / SPACES_SECRET_ACCESS_KEY and CLOUDFLARE_API_TOKEN.
+    new DigitaloceanProvider(stack, "digitalocean", {});
+    new CloudflareProvider(stack, "cloudflare", {});
+    new TlsProvider(stack, "tls", {});
+    const ranges = new DataCloudflareIpRanges(stack, "cloudflare-ip-ranges", {});
+    const edgeCidrs = Token.asList(TerraformIterator.fromList(ranges.ipv4Cidrs).forExpressionForList('"cidr:${val}"'));
+    return new DigitalOceanTierFactory({ settings: spec.digitalocean!, cloudflare: spec.cloudflare!, edgeCidrs });
+  },
+};
+
 /** Every cloud a stack can be synthesised for. */
-export const CLOUDS: readonly CloudAdapter[] = [AWS];
+export const CLOUDS: readonly CloudAdapter[] = [AWS, DIGITALOCEAN];

@@ -1,4 +1,6 @@
 import { AwsSettings } from "../aws/settings";
+import { CloudflareSettings } from "../cloudflare/settings";
+import { DigitalOceanSettings } from "../digitalocean/settings";
 import { DjangoTopologyProps } from "../django/spec";
 
 /**
@@ -8,4 +10,8 @@ import { DjangoTopologyProps } from "../django/spec";
 export interface EnvironmentSpec extends DjangoTopologyProps {
   /** Settings of the AWS stack (`<environment>-aws`). */
   readonly aws?: AwsSettings;
+  /** Settings of the DigitalOcean stack (`<environment>-do`); it needs `cloudflare` too. */
+  readonly digitalocean?: DigitalOceanSettings;
+  /** The Cloudflare edge of the DigitalOcean stack: account, zone, TLS settings. */
+  readonly cloudflare?: CloudflareSettings;
 }

@@ -152,6 +152,7 @@ describe("AWS maintenance site", () => {
     f.factory.createStaticSite(f.stack, "maintenance", {
       namePrefix: f.namePrefix,
       domain: "www.example.com",
+      zone: f.zone,
       certificate: f.cdnCertificate,
       files: { "index.html": "<h1>Back soon ${not-a-reference}</h1>" },
     });
@@ -174,7 +175,7 @@ describe("AWS maintenance site", () => {
   it("refuses a site without an index page", () => {
     const f = awsFixture();
     expect(() =>
-      f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", certificate: f.cdnCertificate, files: {} }),
+      f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, files: {} }),
     ).toThrow("a static site needs an index.html");
   });
 });

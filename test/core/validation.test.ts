@@ -1,6 +1,6 @@
 import { ValidationError, formatIssue } from "../../modules/core/errors";
 import { SpecValidator, isDomainName, isIpv4Cidr } from "../../modules/core/validation";
-import { terraformLiteral } from "../../modules/core/terraform";
+import { terraformLiteral, terraformTemplate } from "../../modules/core/terraform";
 
 describe("validation primitives", () => {
   it("recognises domain names", () => {
@@ -41,5 +41,9 @@ describe("validation primitives", () => {
   it("escapes literal text so Terraform does not interpolate it", () => {
     expect(terraformLiteral("cost ${HOME} and %{if x}")).toBe("cost $${HOME} and %%{if x}");
     expect(terraformLiteral("plain $5 and 100%")).toBe("plain $5 and 100%");
+  });
+
+  it("escapes the literal parts of a document but keeps the tokens embedded in it", () => {
+    expect(terraformTemplate("echo ${HOME} %{x} ${TfToken[TOKEN.12]}")).toBe("echo $${HOME} %%{x} ${TfToken[TOKEN.12]}");
   });
 });

@@ -22,6 +22,7 @@ const store = (purpose: "media" | "static"): IObjectStoreCdn => ({
   region: "eu-west-1",
   endpointUrl: "https://s3.example",
   cdnDomain: `${purpose}.example.com`,
+  objectAcl: "private",
   grantReadWrite: () => undefined,
 });
 const backends: AppBackends = { domain: "www.example.com", postgres, cache, media: store("media"), staticFiles: store("static") };
@@ -46,6 +47,26 @@ describe("application configuration", () => {
     const names = c.settings.map((s) => s.name);
     expect(c.settings.find((s) => s.name === "DATABASE_URL")!.value).toBe(postgresUrl(postgres.primary, "app", "app"));
     expect(names).not.toContain("DATABASE_REPLICA_URLS");
+  });
+
+  it("hands stores' keys to the app where hosts have no identity, and says which ACL objects need", () => {
+    const keyed = (purpose: "media" | "static"): IObjectStoreCdn => ({
+      ...store(purpose),
+      objectAcl: "public-read",
+      accessKey: { id: `${purpose}-key-id`, secret: { store: "test-store", id: `${purpose}-key` } },
+    });
+    const c = appConfiguration({ ...backends, media: keyed("media"), staticFiles: keyed("static") });
+    expect(c.settings).toEqual(
+      expect.arrayContaining([
+        { name: "STORAGE_DEFAULT_ACL", value: "public-read" },
+        { name: "MEDIA_ACCESS_KEY_ID", value: "media-key-id" },
+        { name: "STATIC_ACCESS_KEY_ID", value: "static-key-id" },
+      ]),
+    );
+    expect(c.secrets.map((s) => s.name)).toEqual(["DATABASE_PASSWORD", "REDIS_PASSWORD", "MEDIA_SECRET_ACCESS_KEY", "STATIC_SECRET_ACCESS_KEY"]);
+    const plain = appConfiguration(backends);
+    expect(plain.settings).toContainEqual({ name: "STORAGE_DEFAULT_ACL", value: "private" });
+    expect(plain.settings.map((s) => s.name)).not.toContain("MEDIA_ACCESS_KEY_ID");
   });
 
   it("adds the application's own settings, escaped so Terraform leaves them as text", () => {

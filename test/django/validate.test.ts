@@ -79,6 +79,7 @@ describe("spec validation", () => {
 
   it("adds AWS's own limits: regions it has, two zones at least, instance types that look like one", () => {
     const spec = specWith({
+      digitalocean: undefined,
       network: { zones: 1 },
       aws: { region: "mars-north-1", allowedAccountIds: ["12345"], sizes: { compute: { large: "big box" } } },
     });
@@ -91,6 +92,8 @@ describe("spec validation", () => {
   });
 
   it("refuses a spec that names no cloud", () => {
-    expect(validateEnvironment(specWith({ aws: undefined })).map(formatIssue)).toEqual(["dev: (clouds) names no cloud: add a section for at least one of aws"]);
+    expect(validateEnvironment(specWith({ aws: undefined, digitalocean: undefined })).map(formatIssue)).toEqual([
+      "dev: (clouds) names no cloud: add a section for at least one of aws, do",
+    ]);
   });
 });

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -24,7 +24,7 @@ function capture(): { stream: Writable; text: () => string } {
 describe("the cdktf app", () => {
   it("builds one stack per environment and cloud, named <environment>-<cloud>", () => {
     const app = buildApp(environments, { outdir: mkdtempSync(join(tmpdir(), "cloudtiers-")) });
-    expect(app.node.children.map((c) => c.node.id)).toEqual(["dev-aws", "staging-aws", "production-aws"]);
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["dev-aws", "dev-do", "staging-aws", "staging-do", "production-aws", "production-do"]);
   });
 
   it("reports every problem of every spec, writes nothing and returns 1", () => {
@@ -54,17 +54,28 @@ describe("the cdktf app", () => {
   it("main.ts writes every stack to cdktf.out/stacks, byte-identical on a second run, with no machine path", () => {
     const run = () => {
       const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
-      execFileSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "main.ts"], { cwd: root, env: { ...process.env, CDKTF_OUTDIR: outdir }, stdio: "pipe" });
+      const run = spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "main.ts"], {
+        cwd: root,
+        env: { ...process.env, CDKTF_OUTDIR: outdir },
+        encoding: "utf8",
+      });
+      expect(run.status).toBe(0);
+      const stderr = run.stderr;
       const stacks = readdirSync(join(outdir, "stacks")).sort();
       const files = Object.fromEntries(stacks.map((name) => [name, readFileSync(join(outdir, "stacks", name, "cdk.tf.json"), "utf8")]));
       const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
       rmSync(outdir, { recursive: true });
-      return { stacks, files, manifest, outdir };
+      return { stacks, files, manifest, outdir, stderr };
     };
     const first = run();
     const second = run();
-    expect(first.stacks).toEqual(["dev-aws", "production-aws", "staging-aws"]);
+    expect(first.stacks).toEqual(["dev-aws", "dev-do", "production-aws", "production-do", "staging-aws", "staging-do"]);
     expect(second.files).toEqual(first.files);
+    // Gaps a cloud cannot honour are said at synth, not left silent.
+    expect(first.stderr).toBe(
+      "warning: dev-do/django/postgres: PROVIDER GAP: DigitalOcean keeps PostgreSQL backups for 7 days; postgres.backupRetentionDays asks for 1\n" +
+        "warning: production-do/django/postgres: PROVIDER GAP: DigitalOcean keeps PostgreSQL backups for 7 days; postgres.backupRetentionDays asks for 14\n",
+    );
     for (const text of [...Object.values(first.files), first.manifest]) {
       expect(text).not.toContain(first.outdir);
       expect(text).not.toContain(root);

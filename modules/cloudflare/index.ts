@@ -1,0 +1,5 @@
+export * from "./dns-failover";
+export * from "./maintenance-site";
+export * from "./origin-certificate";
+export * from "./settings";
+export * from "./zone";

@@ -1,0 +1,54 @@
+import { Construct } from "constructs";
+import { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-cluster";
+import { CacheProps, Endpoint, ICache, IPeer, SecretRef } from "../core";
+import { DatabaseTrustedSources } from "./database-firewall";
+import { DoNetwork } from "./network";
+import { DO_VALKEY_PORT } from "./sizes";
+import { asDo, stateSecret } from "./shared";
+
+export interface DoCacheProps extends CacheProps {
+  readonly nodeSize: string;
+  readonly projectId?: string;
+}
+
+/**
+ * DigitalOcean managed Valkey on the VPC: TLS always, a password, a standby node when
+ * highly available, trusted sources naming only the app and worker tags. Eviction is
+ * `volatile_lru`: cache entries (which expire) make room, Celery's queues (which do not)
+ * are never evicted. PROVIDER GAP: no deletion protection or final snapshot beyond
+ * `prevent_destroy`.
+ */
+export class DoCache extends Construct implements ICache {
+  public readonly port = DO_VALKEY_PORT;
+  public readonly tls = true;
+  public readonly endpoint: Endpoint;
+  public readonly password: SecretRef;
+  public readonly cluster: DatabaseCluster;
+  private readonly trusted: DatabaseTrustedSources;
+
+  constructor(scope: Construct, id: string, props: DoCacheProps) {
+    super(scope, id);
+    const network = asDo(props.network, DoNetwork, "network");
+    this.cluster = new DatabaseCluster(this, "cluster", {
+      name: `${props.namePrefix}-cache`,
+      engine: "valkey",
+      version: props.version,
+      size: props.nodeSize,
+      region: network.region,
+      nodeCount: props.highAvailability ? 2 : 1,
+      privateNetworkUuid: network.vpcId,
+      projectId: props.projectId,
+      evictionPolicy: "volatile_lru",
+      tags: [props.namePrefix],
+      maintenanceWindow: [{ day: "sunday", hour: "04:00:00" }],
+      lifecycle: { preventDestroy: props.deletionProtection },
+    });
+    this.endpoint = { host: this.cluster.privateHost, port: DO_VALKEY_PORT };
+    this.password = stateSecret(this.cluster.password, "digitalocean_database_cluster.cache.password");
+    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", this.cluster.id);
+  }
+
+  public allowFrom(peer: IPeer): void {
+    this.trusted.admit(peer);
+  }
+}

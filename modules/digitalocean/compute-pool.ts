@@ -1,0 +1,123 @@
+import { Construct } from "constructs";
+import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
+import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
+import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, terraformTemplate } from "../core";
+import { inlineHostDelivery } from "./host-delivery";
+import { DoLoadBalancer } from "./load-balancer";
+import { DoNetwork } from "./network";
+import { DO_IMAGE } from "./sizes";
+import { IDoPeer, asDo, firewallSourcesOf } from "./shared";
+
+export interface DoComputePoolProps extends ComputePoolProps {
+  /** The droplet size slug of `size`. */
+  readonly dropletSize: string;
+  readonly sshKeys: readonly string[];
+  /** Addresses SSH is allowed from; none closes port 22. */
+  readonly adminCidrs: readonly string[];
+  readonly projectId?: string;
+}
+
+const ANYWHERE = ["0.0.0.0/0", "::/0"];
+
+/**
+ * A DigitalOcean droplet autoscale pool on Ubuntu 24.04 in the VPC, with the monitoring
+ * agent, CPU target scaling (a fixed size when min = max), the same rendered user data as
+ * every cloud, and a firewall on its tag: inbound only the pool's port from its load
+ * balancer or peers, SSH only from `adminCidrs`; outbound open.
+ *
+ * PROVIDER GAPS: droplets are replaced when they fail, never because a load balancer finds
+ * them unhealthy (`replaceUnhealthy` has no effect); the disk is the droplet size's own
+ * (`diskGiB` has no effect); hosts have no identity, so `readableSecrets` reach them inside
+ * their user data (see `inlineHostDelivery`).
+ */
+export class DoComputePool extends Construct implements IComputePool, IDoPeer {
+  public readonly role: PoolRole;
+  public readonly size: Size;
+  public readonly minInstances: number;
+  public readonly maxInstances: number;
+  public readonly port?: number;
+  public readonly peerName: string;
+  public readonly tag: Tag;
+  public readonly firewall: Firewall;
+  public readonly pool: DropletAutoscale;
+  private readonly inbound: FirewallInboundRule[] = [];
+
+  constructor(scope: Construct, id: string, props: DoComputePoolProps) {
+    super(scope, id);
+    const network = asDo(props.network, DoNetwork, "network");
+    const name = `${props.namePrefix}-${props.role}`;
+    this.role = props.role;
+    this.size = props.size;
+    this.minInstances = props.minInstances;
+    this.maxInstances = props.maxInstances;
+    this.port = props.port;
+    this.peerName = `${props.role} pool`;
+    if (props.exclusive && props.maxInstances !== 1) {
+      throw new Error(`the ${props.role} pool is exclusive (one host at most) but maxInstances is ${props.maxInstances}`);
+    }
+
+    this.tag = new Tag(this, "tag", { name });
+    if (props.adminCidrs.length > 0) this.inbound.push({ protocol: "tcp", portRange: "22", sourceAddresses: [...props.adminCidrs] });
+    this.firewall = new Firewall(this, "firewall", {
+      name,
+      tags: [this.tag.name],
+      inboundRule: this.inbound.length > 0 ? [...this.inbound] : undefined,
+      outboundRule: [
+        { protocol: "tcp", portRange: "1-65535", destinationAddresses: ANYWHERE },
+        { protocol: "udp", portRange: "1-65535", destinationAddresses: ANYWHERE },
+        { protocol: "icmp", destinationAddresses: ANYWHERE },
+      ],
+    });
+
+    const fixed = props.minInstances === props.maxInstances;
+    this.pool = new DropletAutoscale(this, "pool", {
+      name,
+      config: fixed
+        ? { targetNumberInstances: props.minInstances }
+        : {
+            minInstances: props.minInstances,
+            maxInstances: props.maxInstances,
+            targetCpuUtilization: (props.cpuTargetPercent ?? 60) / 100,
+            cooldownMinutes: 5,
+          },
+      dropletTemplate: {
+        image: DO_IMAGE,
+        size: props.dropletSize,
+        region: network.region,
+        vpcUuid: network.vpcId,
+        projectId: props.projectId,
+        tags: [this.tag.name],
+        sshKeys: [...props.sshKeys],
+        ipv6: false,
+        withDropletAgent: true,
+        userData: terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration))),
+      },
+      dependsOn: [this.firewall],
+    });
+
+    if (props.loadBalancer) {
+      const lb = asDo(props.loadBalancer, DoLoadBalancer, "load balancer");
+      if (props.port === undefined) throw new Error(`the ${props.role} pool is behind a load balancer but serves no port`);
+      lb.targetTag(this.tag.name);
+      this.allowFrom(lb);
+    }
+  }
+
+  public get firewallSources(): { tags: string[] } {
+    return { tags: [this.tag.name] };
+  }
+
+  /** Admits `peer` on the pool's port. */
+  public allowFrom(peer: IPeer): void {
+    if (this.port === undefined) throw new Error(`the ${this.role} pool serves no port and accepts no connections`);
+    const sources = firewallSourcesOf(peer);
+    this.inbound.push({
+      protocol: "tcp",
+      portRange: String(this.port),
+      ...(sources.loadBalancerUids ? { sourceLoadBalancerUids: sources.loadBalancerUids } : {}),
+      ...(sources.tags ? { sourceTags: sources.tags } : {}),
+    });
+    this.firewall.putInboundRule([...this.inbound]);
+  }
+}

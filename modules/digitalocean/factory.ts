@@ -1,0 +1,134 @@
+import { Construct } from "constructs";
+import {
+  CacheProps,
+  CertificateProps,
+  ComputePoolProps,
+  DnsFailoverProps,
+  DnsZoneProps,
+  ICache,
+  ICertificate,
+  IComputePool,
+  IDnsFailover,
+  IDnsZone,
+  ILoadBalancer,
+  INetwork,
+  IObjectStoreCdn,
+  IPostgresCluster,
+  IStaticSite,
+  LoadBalancerProps,
+  NetworkProps,
+  ObjectStoreProps,
+  PostgresProps,
+  SizeMap,
+  StaticSiteProps,
+  TierFactory,
+  resolveSizeMap,
+} from "../core";
+import { CloudflareDnsFailover } from "../cloudflare/dns-failover";
+import { MaintenanceSite } from "../cloudflare/maintenance-site";
+import { CloudflareSettings } from "../cloudflare/settings";
+import { CloudflareZone } from "../cloudflare/zone";
+import { DoCache } from "./cache";
+import { DoCertificate } from "./certificate";
+import { DoComputePool } from "./compute-pool";
+import { DoLoadBalancer } from "./load-balancer";
+import { DoNetwork } from "./network";
+import { DoObjectStore } from "./object-store";
+import { DoPostgres } from "./postgres";
+import { DigitalOceanSettings } from "./settings";
+import { DO_CACHE_SIZES, DO_COMPUTE_SIZES, DO_POSTGRES_SIZES } from "./sizes";
+import { asDo } from "./shared";
+
+export interface DigitalOceanTierFactoryProps {
+  /** The environment's `digitalocean` section. */
+  readonly settings: DigitalOceanSettings;
+  /** The environment's `cloudflare` section. */
+  readonly cloudflare: CloudflareSettings;
+  /** Cloudflare's address ranges (`cidr:` entries), the only sources public load balancers admit. */
+  readonly edgeCidrs: string[];
+}
+
+/**
+ * Builds every tier on DigitalOcean, with Cloudflare for the zone, the TLS edge, DNS
+ * failover and the maintenance page. Providers are the stack's.
+ */
+export class DigitalOceanTierFactory implements TierFactory {
+  public readonly cloud = "do";
+  private readonly settings: DigitalOceanSettings;
+  private readonly cloudflare: CloudflareSettings;
+  private readonly edgeCidrs: string[];
+  private readonly computeSizes: SizeMap;
+  private readonly postgresSizes: SizeMap;
+  private readonly cacheSizes: SizeMap;
+
+  constructor(props: DigitalOceanTierFactoryProps) {
+    this.settings = props.settings;
+    this.cloudflare = props.cloudflare;
+    this.edgeCidrs = props.edgeCidrs;
+    this.computeSizes = resolveSizeMap(DO_COMPUTE_SIZES, props.settings.sizes?.compute);
+    this.postgresSizes = resolveSizeMap(DO_POSTGRES_SIZES, props.settings.sizes?.postgres);
+    this.cacheSizes = resolveSizeMap(DO_CACHE_SIZES, props.settings.sizes?.cache);
+  }
+
+  public createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork {
+    return new DoNetwork(scope, id, { ...props, region: this.settings.region });
+  }
+
+  public createDnsZone(scope: Construct, id: string, props: DnsZoneProps): IDnsZone {
+    return new CloudflareZone(scope, id, {
+      ...props,
+      accountId: this.cloudflare.accountId,
+      zoneId: this.cloudflare.zoneId,
+      manageSettings: this.cloudflare.manageZoneSettings ?? false,
+    });
+  }
+
+  public createCertificate(scope: Construct, id: string, props: CertificateProps): ICertificate {
+    return new DoCertificate(scope, id, props);
+  }
+
+  public createLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer {
+    return new DoLoadBalancer(scope, id, {
+      ...props,
+      sizeUnit: this.settings.loadBalancerSizeUnit ?? 1,
+      projectId: this.settings.projectId,
+      edgeCidrs: this.edgeCidrs,
+    });
+  }
+
+  public createComputePool(scope: Construct, id: string, props: ComputePoolProps): IComputePool {
+    return new DoComputePool(scope, id, {
+      ...props,
+      dropletSize: this.computeSizes[props.size],
+      sshKeys: this.settings.sshKeys,
+      adminCidrs: this.settings.adminCidrs ?? [],
+      projectId: this.settings.projectId,
+    });
+  }
+
+  public createPostgres(scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
+    return new DoPostgres(scope, id, {
+      ...props,
+      nodeSize: this.postgresSizes[props.size],
+      replicaNodeSize: this.postgresSizes[props.replicaSize ?? props.size],
+      projectId: this.settings.projectId,
+      disasterRecoveryRegion: this.settings.disasterRecoveryRegion,
+    });
+  }
+
+  public createCache(scope: Construct, id: string, props: CacheProps): ICache {
+    return new DoCache(scope, id, { ...props, nodeSize: this.cacheSizes[props.size], projectId: this.settings.projectId });
+  }
+
+  public createObjectStore(scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn {
+    return new DoObjectStore(scope, id, { ...props, region: this.settings.region, projectId: this.settings.projectId });
+  }
+
+  public createStaticSite(scope: Construct, id: string, props: StaticSiteProps): IStaticSite {
+    return new MaintenanceSite(scope, id, { ...props, zone: asDo(props.zone, CloudflareZone, "DNS zone") });
+  }
+
+  public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
+    return new CloudflareDnsFailover(scope, id, { ...props, zone: asDo(props.zone, CloudflareZone, "DNS zone") });
+  }
+}

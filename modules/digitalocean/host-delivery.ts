@@ -1,0 +1,35 @@
+import { AppConfiguration, HostConfigDelivery } from "../core";
+import { TERRAFORM_STATE } from "./shared";
+
+const END = "CLOUDTIERS_ENV";
+
+/**
+ * How DigitalOcean hosts get their configuration. DigitalOcean has no secret store or
+ * instance identity, so the whole environment, secrets included, is written into the
+ * user data and copied to a root-only file at every start. Trade-off (README): anyone
+ * who can read the droplet's metadata (the API with the account's token, or a process on
+ * the droplet through 169.254.169.254) can read the secrets; they are also in Terraform
+ * state, as on every cloud.
+ */
+export function inlineHostDelivery(configuration: AppConfiguration): HostConfigDelivery {
+  const lines = [
+    ...configuration.settings.map((s) => `${s.name}=${s.value}`),
+    ...configuration.secrets.map((s) => {
+      if (s.secret.store !== TERRAFORM_STATE) throw new Error(`DigitalOcean hosts can only receive secrets held in ${TERRAFORM_STATE}, not "${s.secret.store}"`);
+      return `${s.name}=${s.secret.id}`;
+    }),
+  ];
+  return {
+    packages: [],
+    setupCommands: [],
+    fetchScript: `#!/bin/sh
+# Writes the application environment to $1. It is part of this host's user data:
+# DigitalOcean has no secret store the host could read it from.
+set -eu
+umask 077
+cat > "$1" <<'${END}'
+${lines.join("\n")}
+${END}
+`,
+  };
+}

@@ -1,0 +1,89 @@
+import { Construct } from "constructs";
+import { Cdn } from "@cdktf/provider-digitalocean/lib/cdn";
+import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
+import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
+import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration";
+import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
+import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef } from "../core";
+import { CloudflareZone } from "../cloudflare/zone";
+import { DoCertificate } from "./certificate";
+import { shortHash } from "./names";
+import { asDo, stateSecret } from "./shared";
+
+export interface DoObjectStoreProps extends ObjectStoreProps {
+  readonly region: string;
+  readonly projectId?: string;
+}
+
+/**
+ * A Spaces bucket (listing private, versioned, old versions expired, CORS for the site)
+ * behind DigitalOcean's CDN on its own host name, which Cloudflare proxies. The
+ * application signs with a Spaces key limited to this bucket.
+ *
+ * PROVIDER GAPS: Spaces has no origin access control, so the CDN reads objects
+ * anonymously and objects must be `public-read` (their keys are not listable); access keys
+ * are per bucket, not per host, so every host given the configuration holds the key.
+ */
+export class DoObjectStore extends Construct implements IObjectStoreCdn {
+  public readonly purpose: "media" | "static";
+  public readonly region: string;
+  public readonly endpointUrl: string;
+  public readonly cdnDomain: string;
+  public readonly objectAcl = "public-read";
+  public readonly accessKey: { readonly id: string; readonly secret: SecretRef };
+  public readonly bucket: SpacesBucket;
+
+  constructor(scope: Construct, id: string, props: DoObjectStoreProps) {
+    super(scope, id);
+    const zone = asDo(props.zone, CloudflareZone, "DNS zone");
+    const certificate = asDo(props.certificate, DoCertificate, "certificate");
+    this.purpose = props.purpose;
+    this.region = props.region;
+    this.endpointUrl = `https://${props.region}.digitaloceanspaces.com`;
+    this.cdnDomain = props.cdnDomain;
+    const name = `${props.namePrefix}-${props.purpose}-${shortHash(props.cdnDomain)}`;
+
+    this.bucket = new SpacesBucket(this, "bucket", {
+      name,
+      region: props.region,
+      acl: "private",
+      forceDestroy: !props.deletionProtection,
+      versioning: { enabled: true },
+      lifecycleRule: [
+        {
+          id: "expire-old-versions",
+          enabled: true,
+          abortIncompleteMultipartUploadDays: 7,
+          noncurrentVersionExpiration: { days: props.noncurrentVersionDays ?? 30 },
+        },
+      ],
+      lifecycle: { preventDestroy: props.deletionProtection },
+    });
+    if ((props.corsOrigins ?? []).length > 0) {
+      new SpacesBucketCorsConfiguration(this, "cors", {
+        bucket: this.bucket.name,
+        region: props.region,
+        corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...props.corsOrigins!], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
+      });
+    }
+    const cdn = new Cdn(this, "cdn", {
+      origin: this.bucket.bucketDomainName,
+      customDomain: props.cdnDomain,
+      certificateName: certificate.name,
+      ttl: 3600,
+    });
+    zone.proxiedRecord(this, "record", { name: props.cdnDomain, type: "CNAME", content: cdn.endpoint, comment: `${props.namePrefix}: ${props.purpose} CDN` });
+
+    const key = new SpacesKey(this, "key", { name, grant: [{ bucket: this.bucket.name, permission: "readwrite" }] });
+    this.accessKey = { id: key.accessKey, secret: stateSecret(key.secretKey, `digitalocean_spaces_key.${name}.secret_key`) };
+
+    if (props.projectId) new ProjectResources(this, "project", { project: props.projectId, resources: [this.bucket.urn] });
+  }
+
+  public get bucketName(): string {
+    return this.bucket.name;
+  }
+
+  /** Hosts use the bucket's key, which every host with the configuration holds (see the class's gaps). */
+  public grantReadWrite(_pool: IComputePool): void {}
+}

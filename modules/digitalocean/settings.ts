@@ -1,0 +1,70 @@
+import { SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
+
+/** Settings only the DigitalOcean stacks read: the `digitalocean` section of an environment spec. */
+export interface DigitalOceanSettings {
+  /** The region of every resource, e.g. `fra1` (one with Spaces and managed databases). */
+  readonly region: string;
+  /**
+   * SSH keys (ids or fingerprints) installed on droplets. Autoscale pools require at least
+   * one; port 22 stays closed at the firewall unless `adminCidrs` opens it.
+   */
+  readonly sshKeys: readonly string[];
+  /** Addresses SSH is allowed from. @default - none: SSH closed */
+  readonly adminCidrs?: readonly string[];
+  /** The project every resource joins. @default - the account's default project */
+  readonly projectId?: string;
+  /** A read replica in this other region, for disaster recovery (not used for reads). @default - none */
+  readonly disasterRecoveryRegion?: string;
+  /** Load balancer size units (1-100; each about 10,000 connections/s). @default 1 */
+  readonly loadBalancerSizeUnit?: number;
+  /** Overrides of the size tables, e.g. `{ compute: { large: "c-4" } }`. @default - the shipped tables */
+  readonly sizes?: {
+    readonly compute?: SizeMapOverride;
+    readonly postgres?: SizeMapOverride;
+    readonly cache?: SizeMapOverride;
+  };
+}
+
+/** Regions with droplets, load balancers, managed databases and Spaces. */
+export const DO_REGIONS = ["ams3", "atl1", "blr1", "fra1", "lon1", "nyc3", "sfo3", "sgp1", "syd1", "tor1"];
+
+const SLUG = /^[a-z0-9][a-z0-9-]*$/;
+const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$|^\d+$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** The neutral fields the DigitalOcean rules also look at. */
+export interface DigitalOceanValidationContext {
+  readonly environment: string;
+  readonly poolMinimums: readonly { path: string; min: number }[];
+}
+
+/** DigitalOcean's own limits on a spec. */
+export function validateDigitalOceanSettings(settings: DigitalOceanSettings | undefined, ctx: DigitalOceanValidationContext): ValidationIssue[] {
+  const v = new SpecValidator(ctx.environment);
+  if (settings === undefined) {
+    v.fail("digitalocean", "is required to synthesise a DigitalOcean stack");
+    return [...v.issues];
+  }
+  v.oneOf("digitalocean.region", settings.region, DO_REGIONS);
+  if (!Array.isArray(settings.sshKeys) || settings.sshKeys.length === 0) {
+    v.fail("digitalocean.sshKeys", `must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got ${show(settings.sshKeys)}`);
+  } else {
+    settings.sshKeys.forEach((k, i) => v.matches(`digitalocean.sshKeys[${i}]`, k, FINGERPRINT, 'an SSH key id or MD5 fingerprint ("ab:cd:...")'));
+  }
+  settings.adminCidrs?.forEach((c, i) => v.cidr(`digitalocean.adminCidrs[${i}]`, c));
+  if (settings.projectId !== undefined) v.matches("digitalocean.projectId", settings.projectId, UUID, "a project id (UUID)");
+  if (settings.disasterRecoveryRegion !== undefined && v.oneOf("digitalocean.disasterRecoveryRegion", settings.disasterRecoveryRegion, DO_REGIONS)) {
+    if (settings.disasterRecoveryRegion === settings.region) v.fail("digitalocean.disasterRecoveryRegion", `must differ from digitalocean.region ("${settings.region}")`);
+  }
+  if (settings.loadBalancerSizeUnit !== undefined) v.integer("digitalocean.loadBalancerSizeUnit", settings.loadBalancerSizeUnit, 1, 100);
+  for (const table of ["compute", "postgres", "cache"] as const) {
+    for (const [size, slug] of Object.entries(settings.sizes?.[table] ?? {})) {
+      if (!["small", "medium", "large", "xlarge"].includes(size)) v.fail(`digitalocean.sizes.${table}.${size}`, "is not a size: use small, medium, large or xlarge");
+      else v.matches(`digitalocean.sizes.${table}.${size}`, slug, SLUG, 'a DigitalOcean size slug such as "s-2vcpu-4gb"');
+    }
+  }
+  for (const { path, min } of ctx.poolMinimums) {
+    if (min < 1) v.fail(path, `must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got ${min}`);
+  }
+  return [...v.issues];
+}
