@@ -1,10 +1,16 @@
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsTierFactory } from "../modules/aws/factory";
 import { AppConfiguration, HostBootstrap } from "../modules/core";
 import { AwsSettings } from "../modules/aws/settings";
+import { CloudflareSettings } from "../modules/cloudflare/settings";
+import { DigitalOceanTierFactory } from "../modules/digitalocean/factory";
+import { DigitalOceanSettings } from "../modules/digitalocean/settings";
 import { CLOUDS } from "../modules/stacks/clouds";
 import { CloudTiersStack } from "../modules/stacks/stack";
 import { EnvironmentSpec } from "../modules/stacks/spec";
@@ -142,4 +148,42 @@ export function internalLoadBalancer(f: ReturnType<typeof awsFixture>, id = "int
     targetPort: 8000,
     healthCheck: { path: "/healthz" },
   });
+}
+
+/** A stack with the DigitalOcean, Cloudflare and TLS providers, and a factory bound to them. */
+export function doTestStack(settings: Partial<DigitalOceanSettings> = {}, cloudflare: Partial<CloudflareSettings> = {}) {
+  const app = Testing.app();
+  const stack = new TerraformStack(app, "test");
+  new DigitaloceanProvider(stack, "digitalocean", {});
+  new CloudflareProvider(stack, "cloudflare", {});
+  new TlsProvider(stack, "tls", {});
+  const factory = new DigitalOceanTierFactory({
+    settings: { region: "fra1", sshKeys: ["12345"], ...settings },
+    cloudflare: { accountId: "a".repeat(32), zoneId: "b".repeat(32), ...cloudflare },
+    edgeCidrs: ["cidr:173.245.48.0/20", "cidr:103.21.244.0/22"],
+  });
+  return { stack, factory };
+}
+
+/** The DigitalOcean tiers most others stand on. */
+export function doFixture(settings: Partial<DigitalOceanSettings> = {}, cloudflare: Partial<CloudflareSettings> = {}) {
+  const { stack, factory } = doTestStack(settings, cloudflare);
+  const namePrefix = "shop-test";
+  const network = factory.createNetwork(stack, "network", { namePrefix, cidr: "10.0.0.0/16", zones: 2 });
+  const zone = factory.createDnsZone(stack, "zone", { namePrefix, zoneName: "example.com", deletionProtection: true });
+  const certificate = factory.createCertificate(stack, "certificate", { namePrefix, zone, domainName: "www.example.com", use: "load-balancer" });
+  const cdnCertificate = factory.createCertificate(stack, "cdn-certificate", {
+    namePrefix,
+    zone,
+    domainName: "media.example.com",
+    alternativeNames: ["www.example.com"],
+    use: "cdn",
+  });
+  return { stack, factory, namePrefix, network, zone, certificate, cdnCertificate };
+}
+
+/** Synthesises a whole environment on DigitalOcean + Cloudflare. */
+export function synthDoEnvironment(spec: EnvironmentSpec): Synth {
+  const cloud = CLOUDS.find((c) => c.id === "do")!;
+  return synth(new CloudTiersStack(Testing.app(), spec, cloud));
 }

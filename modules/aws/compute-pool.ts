@@ -8,7 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, terraformTemplate } from "../core";
 import { environmentDocument, awsHostDelivery } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { AwsNetwork } from "./network";
@@ -81,7 +81,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       description: `Environment of the ${props.role} hosts: settings, and where each secret lives`,
       type: "String",
       tier: "Standard",
-      value: environmentDocument(props.host.configuration),
+      value: terraformTemplate(environmentDocument(props.host.configuration)),
     });
     const secrets = secretArns(props.readableSecrets ?? []);
     const readEnvironment = new IamRolePolicy(this, "read-environment", {

@@ -1,6 +1,10 @@
 import { SecretRef } from "./tier";
 
-/** A plain setting of the application's environment. The value may be a Terraform token. */
+/**
+ * A plain setting of the application's environment: literal text, or text with Terraform
+ * tokens in it. Cloud adapters escape the literal parts where they embed it in Terraform
+ * configuration (`terraformTemplate`).
+ */
 export interface AppSetting {
   readonly name: string;
   readonly value: string;

@@ -1,4 +1,4 @@
-import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster, terraformLiteral } from "../core";
+import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster } from "../core";
 
 /** `postgres://user@host:port/db?sslmode=require`; the password travels separately. */
 export function postgresUrl(endpoint: Endpoint, username: string, databaseName: string): string {
@@ -65,7 +65,7 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     { name: "STORAGE_DEFAULT_ACL", value: b.media.objectAcl },
     ...media.settings,
     ...statics.settings,
-    ...Object.entries(b.extra ?? {}).map(([name, value]) => ({ name, value: terraformLiteral(value) })),
+    ...Object.entries(b.extra ?? {}).map(([name, value]) => ({ name, value })),
   ];
   const secrets: AppSecret[] = [
     { name: "DATABASE_PASSWORD", secret: pg.password },

@@ -69,9 +69,9 @@ describe("application configuration", () => {
     expect(plain.settings.map((s) => s.name)).not.toContain("MEDIA_ACCESS_KEY_ID");
   });
 
-  it("adds the application's own settings, escaped so Terraform leaves them as text", () => {
+  it("adds the application's own settings as written (adapters escape them where they become Terraform text)", () => {
     const c = appConfiguration({ ...backends, extra: { GREETING: "hello ${USER}" }, settingsModule: "shop.settings" });
-    expect(c.settings).toContainEqual({ name: "GREETING", value: "hello $${USER}" });
+    expect(c.settings).toContainEqual({ name: "GREETING", value: "hello ${USER}" });
     expect(c.settings).toContainEqual({ name: "DJANGO_SETTINGS_MODULE", value: "shop.settings" });
     expect(c.settings).toContainEqual({ name: "DJANGO_ALLOWED_HOSTS", value: "www.example.com" });
   });

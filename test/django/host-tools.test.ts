@@ -10,7 +10,7 @@ import { HOST_PATHS, renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { environments } from "../../environments";
 import { application } from "../../environments/defaults";
-import { decodeUserData, synthAwsEnvironment } from "../helpers";
+import { decodeUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 import { requireTool } from "../tools";
 
 const run = promisify(execFile);
@@ -27,8 +27,12 @@ interface Document {
 function documents(): Document[] {
   const texts: [Document["source"], string, string][] = [];
   for (const spec of environments) {
-    const s = synthAwsEnvironment(spec);
-    for (const [id, lt] of Object.entries(s.resources("aws_launch_template"))) texts.push(["stack", `${spec.environment}-aws ${id}`, decodeUserData(lt)]);
+    const aws = synthAwsEnvironment(spec);
+    for (const [id, lt] of Object.entries(aws.resources("aws_launch_template"))) texts.push(["stack", `${spec.environment}-aws ${id}`, decodeUserData(lt)]);
+    const digitalocean = synthDoEnvironment(spec);
+    for (const [id, pool] of Object.entries(digitalocean.resources("digitalocean_droplet_autoscale"))) {
+      texts.push(["stack", `${spec.environment}-do ${id}`, pool.droplet_template.user_data]);
+    }
   }
   const combos: [Layout, PoolRole][] = [
     ["colocated", "web"], ["colocated", "worker"], ["colocated", "beat"],
@@ -66,9 +70,9 @@ async function outcome(command: string, args: string[]): Promise<{ code: number;
 }
 
 describe("rendered host configuration, checked by the real tools", () => {
-  it("covers every shipped pool and every role of both layouts", () => {
+  it("covers every shipped pool on both clouds and every role of both layouts", () => {
     const pools = environments.reduce((n, e) => n + (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1), 0);
-    expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools);
+    expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools * 2);
     expect(docs.filter((d) => d.source === "renderer")).toHaveLength(7);
   });
 
@@ -104,8 +108,8 @@ describe("rendered host configuration, checked by the real tools", () => {
   it("nginx -t accepts every nginx site the user data installs", async () => {
     const nginx = requireTool("nginx", "nginx");
     const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));
-    // One web pool per shipped stack, and the two layouts' web roles.
-    expect(sites).toHaveLength(environments.length + 2);
+    // One web pool per shipped stack on each cloud, and the two layouts' web roles.
+    expect(sites).toHaveLength(environments.length * 2 + 2);
     for (const d of sites) {
       const dir = mkdtempSync(join(work, "nginx-"));
       const content = (path: string) => d.files.find((f) => f.path === path)!.content;

@@ -1,0 +1,97 @@
+import { environments } from "../../environments";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { Synth, ref, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+
+describe.each(environments.map((spec) => [spec.environment, spec] as [string, EnvironmentSpec]))("%s on DigitalOcean + Cloudflare", (_name, spec) => {
+  let s: Synth;
+  beforeAll(() => {
+    s = synthDoEnvironment(spec);
+  });
+  const split = spec.layout === "split";
+  const roles = ["web", ...(split ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
+  const tag = (role: string) => ref(s.address("digitalocean_tag", `${role}-pool`), "name");
+
+  it("has every tier: VPC, load balancers, one pool per role, PostgreSQL, Valkey, Spaces + CDN, the Cloudflare edge", () => {
+    expect(s.where("digitalocean_vpc")).toHaveLength(1);
+    expect(s.where("digitalocean_loadbalancer")).toHaveLength(split ? 2 : 1);
+    expect(s.where("digitalocean_droplet_autoscale").map((p) => p.name).sort()).toEqual(roles.map((r) => `shop-${spec.environment}-${r}`).sort());
+    expect(s.where("digitalocean_database_cluster").map((c) => c.engine).sort()).toEqual(["pg", "valkey"]);
+    expect(s.where("digitalocean_database_replica")).toHaveLength(spec.postgres.replicas + (spec.digitalocean?.disasterRecoveryRegion ? 1 : 0));
+    expect(s.where("digitalocean_database_connection_pool")).toHaveLength(spec.postgres.pooling ? 1 : 0);
+    expect(s.where("digitalocean_spaces_bucket")).toHaveLength(2);
+    expect(s.where("digitalocean_cdn")).toHaveLength(2);
+    expect(s.where("cloudflare_load_balancer")).toHaveLength(spec.failover ? 1 : 0);
+    expect(s.where("cloudflare_workers_script")).toHaveLength(spec.failover ? 1 : 0);
+  });
+
+  it("sends each load balancer's traffic to its pool's tag, and each pool admits only its load balancer", () => {
+    const pub = s.address("digitalocean_loadbalancer", "django_load-balancer");
+    expect(s.one("digitalocean_loadbalancer", "django_load-balancer").droplet_tag).toBe(tag("web"));
+    expect(s.one("digitalocean_firewall", "web-pool").inbound_rule).toEqual([{ protocol: "tcp", port_range: "80", source_load_balancer_uids: [ref(pub, "id")] }]);
+    if (split) {
+      const internal = s.address("digitalocean_loadbalancer", "internal-load-balancer");
+      expect(s.one("digitalocean_loadbalancer", "internal-load-balancer").droplet_tag).toBe(tag("app"));
+      expect(s.one("digitalocean_firewall", "app-pool").inbound_rule).toEqual([{ protocol: "tcp", port_range: "8000", source_load_balancer_uids: [ref(internal, "id")] }]);
+    }
+    for (const role of roles.filter((r) => r === "worker" || r === "beat")) {
+      expect(s.one("digitalocean_firewall", `${role}-pool`).inbound_rule).toBeUndefined();
+    }
+  });
+
+  it("lets only the Django hosts' tags reach PostgreSQL and Valkey", () => {
+    const djangoHosts = [split ? "app" : "web", ...roles.filter((r) => r === "worker" || r === "beat")];
+    const expected = djangoHosts.map((r) => ({ type: "tag", value: tag(r) }));
+    expect(s.one("digitalocean_database_firewall", "postgres").rule).toEqual(expected);
+    expect(s.one("digitalocean_database_firewall", "cache").rule).toEqual(expected);
+  });
+
+  it("opens nothing to the internet: the load balancer admits Cloudflare only, names are proxied, no SSH", () => {
+    expect(s.one("digitalocean_loadbalancer", "django_load-balancer").firewall.allow).toMatch(/^\$\{\[ for key, val in toset\(data\.cloudflare_ip_ranges\.[\w-]+\.ipv4_cidrs\): "cidr:\$\{val\}"\]\}$/);
+    for (const fw of s.where("digitalocean_firewall")) {
+      for (const rule of fw.inbound_rule ?? []) expect(rule.source_addresses).toBeUndefined();
+    }
+    for (const record of s.where("cloudflare_dns_record")) expect(record.proxied).toBe(true);
+  });
+
+  it("points every read replica at the primary", () => {
+    const primary = ref(s.address("digitalocean_database_cluster", "postgres"), "id");
+    for (const r of s.where("digitalocean_database_replica")) expect(r.cluster_id).toBe(primary);
+  });
+
+  it("fails over to the maintenance Worker exactly when failover is on", () => {
+    if (spec.failover) {
+      expect(s.one("cloudflare_load_balancer").name).toBe(spec.domain);
+      expect(s.one("cloudflare_load_balancer_monitor").path).toBe(spec.healthCheckPath ?? "/healthz");
+      expect(s.one("cloudflare_load_balancer_pool", "maintenance-pool").origins[0].address).toBe(`maintenance.${spec.domain}`);
+    } else {
+      expect(s.one("cloudflare_dns_record", "django_dns")).toMatchObject({ name: spec.domain, type: "A", proxied: true });
+    }
+  });
+
+  it("protects data exactly as the spec says", () => {
+    const protect = spec.deletionProtection ?? true;
+    for (const c of s.where("digitalocean_database_cluster")) expect(c.lifecycle.prevent_destroy).toBe(protect);
+    for (const r of s.where("digitalocean_database_replica")) expect(r.lifecycle.prevent_destroy).toBe(protect);
+    for (const b of s.where("digitalocean_spaces_bucket")) expect(b).toMatchObject({ force_destroy: !protect, lifecycle: { prevent_destroy: protect } });
+  });
+
+  it("has the same outputs, with the same names and sensitivity, as the AWS stack", () => {
+    const aws = synthAwsEnvironment(spec).outputs;
+    expect(Object.keys(s.outputs).sort()).toEqual(Object.keys(aws).sort());
+    for (const name of Object.keys(aws)) expect({ name, sensitive: s.outputs[name].sensitive }).toEqual({ name, sensitive: aws[name].sensitive });
+    expect(s.outputs.database_password_secret.value).toBe("terraform-state:digitalocean_database_user.app.password");
+    expect(s.outputs.site_url.value).toBe(`https://${spec.domain}`);
+  });
+
+  it("holds no literal secret and no path of the machine it ran on; tokens come from the environment", () => {
+    const text = JSON.stringify(s.json);
+    expect(text).not.toMatch(/"(\/tmp|\/work|\/home|\/root|\/Users)\//);
+    expect(s.json.provider).toEqual({ cloudflare: [{}], digitalocean: [{}], tls: [{}] });
+    const userData: string = s.one("digitalocean_droplet_autoscale", "worker-pool").droplet_template.user_data;
+    expect(userData).toMatch(/DATABASE_PASSWORD=\$\{digitalocean_database_user\.[\w-]+\.password\}/);
+  });
+
+  it("synthesises byte-identical output twice", () => {
+    expect(JSON.stringify(synthDoEnvironment(spec).json)).toBe(JSON.stringify(s.json));
+  });
+});
