@@ -15,7 +15,6 @@ export const dev: EnvironmentSpec = {
   },
   postgres: { size: "small", storageGiB: 20, highAvailability: false, replicas: 0, pooling: false, backupRetentionDays: 1 },
   cache: { size: "small", highAvailability: false },
-  cdn: { mediaDomain: "media-dev.example.com", staticDomain: "static-dev.example.com" },
   deletionProtection: false,
   aws: { ...aws, natGateways: "single" },
   digitalocean,

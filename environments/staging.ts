@@ -16,7 +16,6 @@ export const staging: EnvironmentSpec = {
   },
   postgres: { size: "medium", storageGiB: 50, highAvailability: false, replicas: 1, pooling: true, backupRetentionDays: 7 },
   cache: { size: "small", highAvailability: false },
-  cdn: { mediaDomain: "media-staging.example.com", staticDomain: "static-staging.example.com" },
   deletionProtection: true,
   aws: { ...aws, natGateways: "single" },
   digitalocean,

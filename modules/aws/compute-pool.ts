@@ -106,7 +106,9 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       metadataOptions: {
         httpEndpoint: "enabled",
         httpTokens: "required",
-        httpPutResponseHopLimit: 2,
+        // Containers share the host's network, so one hop suffices; a second would let a
+        // proxied request from a bridged container reach the role's credentials.
+        httpPutResponseHopLimit: 1,
         instanceMetadataTags: "disabled",
       },
       blockDeviceMappings: [

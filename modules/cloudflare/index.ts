@@ -1,4 +1,5 @@
 export * from "./dns-failover";
+export * from "./edge-certificate";
 export * from "./maintenance-site";
 export * from "./origin-certificate";
 export * from "./settings";

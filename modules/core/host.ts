@@ -39,10 +39,16 @@ export interface HostConfigDelivery {
   readonly fetchScript: string;
 }
 
+/** Administrative access a cloud allows to its hosts. */
+export interface HostAccess {
+  /** IPv4 blocks the host firewall admits to SSH. @default [] */
+  readonly sshFrom?: readonly string[];
+}
+
 /** What a compute pool's hosts run, rendered once the cloud has said how config arrives. */
 export interface HostBootstrap {
   /** The configuration the cloud must make available to the hosts. */
   readonly configuration: AppConfiguration;
   /** The cloud-init user data for the pool's hosts. */
-  render(delivery: HostConfigDelivery): string;
+  render(delivery: HostConfigDelivery, access?: HostAccess): string;
 }

@@ -45,7 +45,7 @@ export class DoCache extends Construct implements ICache {
     });
     this.endpoint = { host: this.cluster.privateHost, port: DO_VALKEY_PORT };
     this.password = stateSecret(this.cluster.password, "digitalocean_database_cluster.cache.password");
-    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", this.cluster.id);
+    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", { firewall: this.cluster.id });
   }
 
   public allowFrom(peer: IPeer): void {

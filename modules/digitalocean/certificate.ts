@@ -1,8 +1,8 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { Certificate } from "@cdktf/provider-digitalocean/lib/certificate";
 import { CertificateProps, CertificateUse, ICertificate } from "../core";
 import { OriginCertificate } from "../cloudflare/origin-certificate";
-import { shortHash } from "./names";
 
 /**
  * The certificate DigitalOcean presents to Cloudflare: a Cloudflare Origin CA certificate
@@ -20,9 +20,10 @@ export class DoCertificate extends Construct implements ICertificate {
     this.names = [props.domainName, ...(props.alternativeNames ?? [])];
     this.use = props.use;
     const origin = new OriginCertificate(this, "origin", { hostnames: this.names });
-    // A new set of names gets a new name, so the replacement exists before the old one goes.
+    // Named after its content: a replacement (new names, new key) gets a new name, so it
+    // can exist before the old one goes; DigitalOcean refuses two with one name.
     const certificate = new Certificate(this, "certificate", {
-      name: `${props.namePrefix}-${props.use}-${shortHash(this.names.join(","))}`,
+      name: `${props.namePrefix}-${props.use}-${Fn.substr(Fn.sha1(origin.certificatePem), 0, 8)}`,
       type: "custom",
       privateKey: origin.privateKeyPem,
       leafCertificate: origin.certificatePem,

@@ -91,7 +91,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         sshKeys: [...props.sshKeys],
         ipv6: false,
         withDropletAgent: true,
-        userData: terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration))),
+        userData: terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration), { sshFrom: props.adminCidrs })),
       },
       dependsOn: [this.firewall],
     });

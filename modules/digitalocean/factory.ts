@@ -25,6 +25,7 @@ import {
   resolveSizeMap,
 } from "../core";
 import { CloudflareDnsFailover } from "../cloudflare/dns-failover";
+import { EdgeCertificate } from "../cloudflare/edge-certificate";
 import { MaintenanceSite } from "../cloudflare/maintenance-site";
 import { CloudflareSettings } from "../cloudflare/settings";
 import { CloudflareZone } from "../cloudflare/zone";
@@ -83,8 +84,13 @@ export class DigitalOceanTierFactory implements TierFactory {
     });
   }
 
+  /**
+   * Load balancers present a Cloudflare Origin CA certificate; CDN names are Cloudflare's
+   * edge certificate's (nothing to create: the CDN and the maintenance Worker bring their
+   * own).
+   */
   public createCertificate(scope: Construct, id: string, props: CertificateProps): ICertificate {
-    return new DoCertificate(scope, id, props);
+    return props.use === "load-balancer" ? new DoCertificate(scope, id, props) : new EdgeCertificate(props);
   }
 
   public createLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer {

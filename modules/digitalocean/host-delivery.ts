@@ -9,7 +9,8 @@ const END = "CLOUDTIERS_ENV";
  * user data and copied to a root-only file at every start. Trade-off (README): anyone
  * who can read the droplet's metadata (the API with the account's token, or a process on
  * the droplet through 169.254.169.254) can read the secrets; they are also in Terraform
- * state, as on every cloud.
+ * state, as on every cloud. The script closes the metadata service to every process but
+ * root's, so an application that runs as a non-root user cannot be made to fetch it.
  */
 export function inlineHostDelivery(configuration: AppConfiguration): HostConfigDelivery {
   const lines = [

@@ -1,3 +1,4 @@
+import { Annotations } from "cdktf";
 import { Construct } from "constructs";
 import { Cdn } from "@cdktf/provider-digitalocean/lib/cdn";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
@@ -5,10 +6,8 @@ import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef } from "../core";
-import { CloudflareZone } from "../cloudflare/zone";
-import { DoCertificate } from "./certificate";
 import { shortHash } from "./names";
-import { asDo, stateSecret } from "./shared";
+import { stateSecret } from "./shared";
 
 export interface DoObjectStoreProps extends ObjectStoreProps {
   readonly region: string;
@@ -17,12 +16,16 @@ export interface DoObjectStoreProps extends ObjectStoreProps {
 
 /**
  * A Spaces bucket (listing private, versioned, old versions expired, CORS for the site)
- * behind DigitalOcean's CDN on its own host name, which Cloudflare proxies. The
- * application signs with a Spaces key limited to this bucket.
+ * behind DigitalOcean's CDN. The application signs with a Spaces key limited to this
+ * bucket.
  *
- * PROVIDER GAPS: Spaces has no origin access control, so the CDN reads objects
- * anonymously and objects must be `public-read` (their keys are not listable); access keys
- * are per bucket, not per host, so every host given the configuration holds the key.
+ * PROVIDER GAPS: the CDN serves on its own endpoint name, not `cdnDomain` (a warning says
+ * so): a custom name needs a publicly trusted certificate, DigitalOcean's CDN refuses
+ * Cloudflare Origin CA certificates (terraform-provider-digitalocean#1135), and rewriting
+ * the Host header at Cloudflare needs an Enterprise plan. Spaces has no origin access
+ * control, so the CDN reads objects anonymously and objects must be `public-read` (their
+ * keys are not listable). Keys are per bucket, not per host: every host given the
+ * configuration holds the key.
  */
 export class DoObjectStore extends Construct implements IObjectStoreCdn {
   public readonly purpose: "media" | "static";
@@ -35,12 +38,9 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
 
   constructor(scope: Construct, id: string, props: DoObjectStoreProps) {
     super(scope, id);
-    const zone = asDo(props.zone, CloudflareZone, "DNS zone");
-    const certificate = asDo(props.certificate, DoCertificate, "certificate");
     this.purpose = props.purpose;
     this.region = props.region;
     this.endpointUrl = `https://${props.region}.digitaloceanspaces.com`;
-    this.cdnDomain = props.cdnDomain;
     const name = `${props.namePrefix}-${props.purpose}-${shortHash(props.cdnDomain)}`;
 
     this.bucket = new SpacesBucket(this, "bucket", {
@@ -66,13 +66,11 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
         corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...props.corsOrigins!], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
       });
     }
-    const cdn = new Cdn(this, "cdn", {
-      origin: this.bucket.bucketDomainName,
-      customDomain: props.cdnDomain,
-      certificateName: certificate.name,
-      ttl: 3600,
-    });
-    zone.proxiedRecord(this, "record", { name: props.cdnDomain, type: "CNAME", content: cdn.endpoint, comment: `${props.namePrefix}: ${props.purpose} CDN` });
+    const cdn = new Cdn(this, "cdn", { origin: this.bucket.bucketDomainName, ttl: 3600 });
+    this.cdnDomain = cdn.endpoint;
+    Annotations.of(this).addWarning(
+      `PROVIDER GAP: DigitalOcean's CDN serves ${props.purpose} on its own endpoint name, not "${props.cdnDomain}" (it refuses Cloudflare Origin CA certificates)`,
+    );
 
     const key = new SpacesKey(this, "key", { name, grant: [{ bucket: this.bucket.name, permission: "readwrite" }] });
     this.accessKey = { id: key.accessKey, secret: stateSecret(key.secretKey, `digitalocean_spaces_key.${name}.secret_key`) };

@@ -31,7 +31,8 @@ export const DO_BACKUP_DAYS = 7;
  * PROVIDER GAPS: no deletion-protection flag and no final snapshot (protection is
  * `prevent_destroy`); backups are kept 7 days whatever `backupRetentionDays` says (a
  * warning says so); storage is the node size's own; replicas have no pools of their own,
- * so reads connect to them directly; replicas follow the primary's trusted sources.
+ * so reads connect to them directly. Every replica has trusted sources of its own, the
+ * same as the primary's.
  */
 export class DoPostgres extends Construct implements IPostgresCluster {
   public readonly port = DO_DATABASE_PORT;
@@ -104,7 +105,11 @@ export class DoPostgres extends Construct implements IPostgresCluster {
       });
       this.pooler = { host: pool.privateHost, port: DO_POOL_PORT };
     }
-    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", this.cluster.id);
+    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", {
+      firewall: this.cluster.id,
+      ...Object.fromEntries(this.replicaNodes.map((r, i) => [`replica-${i + 1}`, r.uuid])),
+      ...(this.disasterRecoveryReplica ? { "disaster-recovery": this.disasterRecoveryReplica.uuid } : {}),
+    });
   }
 
   /** Admits a pool's droplets (by tag) to the cluster, its replicas and its pool. */

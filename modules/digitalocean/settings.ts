@@ -1,4 +1,4 @@
-import { SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
+import { SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
 
 /** Settings only the DigitalOcean stacks read: the `digitalocean` section of an environment spec. */
 export interface DigitalOceanSettings {
@@ -36,6 +36,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 export interface DigitalOceanValidationContext {
   readonly environment: string;
   readonly poolMinimums: readonly { path: string; min: number }[];
+  readonly postgresSize?: Size;
+  readonly postgresReplicaSize?: Size;
 }
 
 /** DigitalOcean's own limits on a spec. */
@@ -62,6 +64,10 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
       if (!["small", "medium", "large", "xlarge"].includes(size)) v.fail(`digitalocean.sizes.${table}.${size}`, "is not a size: use small, medium, large or xlarge");
       else v.matches(`digitalocean.sizes.${table}.${size}`, slug, SLUG, 'a DigitalOcean size slug such as "s-2vcpu-4gb"');
     }
+  }
+  const { postgresSize: primary, postgresReplicaSize: replica } = ctx;
+  if (primary && replica && SIZES.indexOf(replica) < SIZES.indexOf(primary)) {
+    v.fail("postgres.replicaSize", `must be at least postgres.size ("${primary}") on DigitalOcean, whose read-only nodes cannot be smaller than the primary, got "${replica}"`);
   }
   for (const { path, min } of ctx.poolMinimums) {
     if (min < 1) v.fail(path, `must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got ${min}`);

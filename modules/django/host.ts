@@ -1,5 +1,5 @@
 import { stringify } from "yaml";
-import { HostConfigDelivery, PoolRole, SIZE_PROFILES, Size } from "../core";
+import { HostAccess, HostConfigDelivery, PoolRole, SIZE_PROFILES, Size } from "../core";
 import { ApplicationSpec, Layout } from "./spec";
 
 /** The port nginx listens on, on every web host. */
@@ -87,13 +87,14 @@ export function gunicorn(app: Pick<ApplicationSpec, "wsgiModule">, size: Size, b
 
 function envWrapper(): string {
   return `#!/bin/sh
-# Fetches the application environment and lets health checks address this host by IP.
+# Fetches the application environment and lets health checks address this host by any
+# of its IPs (load balancers reach hosts on their private address).
 set -eu
 umask 077
 mkdir -p "$(dirname "$1")"
 ${HOST_PATHS.fetchScript} "$1.new"
-ip=$(hostname -I | cut -d' ' -f1)
-sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ip/" "$1.new"
+ips=$(hostname -I | tr -s ' ' '\n' | grep -v '^$' | paste -sd, -)
+sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ips/" "$1.new"
 mv "$1.new" "$1"
 `;
 }
@@ -236,10 +237,11 @@ ${split ? `    include ${o.upstreamInclude ?? HOST_PATHS.upstreamInclude};\n` : 
 `;
 }
 
-const SSHD = `# Managed by cloudtiers: keys only (hosts are reached through the cloud's console or session manager).
+const SSHD = `# Managed by cloudtiers: keys only, never passwords (SSH itself is closed unless the cloud's
+# settings admit addresses to it).
 PasswordAuthentication no
 KbdInteractiveAuthentication no
-PermitRootLogin no
+PermitRootLogin prohibit-password
 `;
 
 /**
@@ -266,11 +268,20 @@ SystemMaxUse=1G
 MaxRetentionSec=14day
 `;
 
-/** The host firewall: nothing in but the role's port from the private network; everything out. */
-function firewallCommands(o: HostRenderOptions): string[][] {
+/**
+ * The host firewall: nothing in but the role's port from the private network, and SSH
+ * from the addresses the cloud admits (none by default); everything out.
+ */
+function firewallCommands(o: HostRenderOptions, access: HostAccess): string[][] {
   const port = servedPort(o.role);
-  const nginxOrApp = port === undefined ? [] : o.allowFrom.map((cidr) => ["ufw", "allow", "proto", "tcp", "from", cidr, "to", "any", "port", String(port)]);
-  return [["ufw", "default", "deny", "incoming"], ["ufw", "default", "allow", "outgoing"], ...nginxOrApp, ["ufw", "--force", "enable"]];
+  const allow = (cidr: string, p: number) => ["ufw", "allow", "proto", "tcp", "from", cidr, "to", "any", "port", String(p)];
+  return [
+    ["ufw", "default", "deny", "incoming"],
+    ["ufw", "default", "allow", "outgoing"],
+    ...(port === undefined ? [] : o.allowFrom.map((cidr) => allow(cidr, port))),
+    ...(access.sshFrom ?? []).map((cidr) => allow(cidr, 22)),
+    ["ufw", "--force", "enable"],
+  ];
 }
 
 interface WriteFile {
@@ -286,10 +297,11 @@ const file = (path: string, content: string, permissions = "0644"): WriteFile =>
  * The cloud-init user data of a pool's hosts (Ubuntu 24.04). Docker runs the application
  * image under systemd on the host's network, with its environment fetched through
  * `delivery` at every start; web hosts run nginx in front. ufw admits only the role's port
- * from the private network, fail2ban guards sshd, security updates install themselves,
- * password logins are off. The same function serves every cloud and role.
+ * from the private network (and SSH from `access.sshFrom`), fail2ban guards sshd,
+ * security updates install themselves, password logins are off. The same function serves
+ * every cloud and role.
  */
-export function renderUserData(o: HostRenderOptions, delivery: HostConfigDelivery): string {
+export function renderUserData(o: HostRenderOptions, delivery: HostConfigDelivery, access: HostAccess = {}): string {
   const command = containerCommand(o);
   const nginx = o.role === "web";
   const files: WriteFile[] = [
@@ -318,7 +330,7 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
   ].sort();
   const runcmd: string[][] = [
     ...delivery.setupCommands.map((c) => ["sh", "-c", c]),
-    ...firewallCommands(o),
+    ...firewallCommands(o, access),
     ...(nginx
       ? [
           ["rm", "-f", "/etc/nginx/sites-enabled/default"],
@@ -334,7 +346,8 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
   const doc = {
     users: ["default"],
     ssh_pwauth: false,
-    disable_root: true,
+    // Root keeps the cloud's keys where the image logs in as root (DigitalOcean); sshd allows keys only.
+    disable_root: false,
     package_update: true,
     packages,
     write_files: files,

@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import {
   AppConfiguration,
   ComputePoolProps,
+  HostAccess,
   HostBootstrap,
   HostConfigDelivery,
   ICache,
@@ -182,7 +183,7 @@ export class DjangoTopology extends Construct {
         allowFrom: [this.network.cidr],
         workerConcurrency: spec.pools.worker.concurrency,
       };
-      return { configuration, render: (delivery: HostConfigDelivery) => renderUserData(options, delivery) };
+      return { configuration, render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access) };
     };
     type PoolOptions = Pick<ComputePoolProps, "port" | "loadBalancer" | "exclusive" | "replaceUnhealthy"> & { configuration?: AppConfiguration };
     const pool = (role: PoolRole, id: string, p: PoolSpec, { configuration = this.appConfiguration, ...options }: PoolOptions) =>

@@ -47,14 +47,6 @@ export const AWS: CloudAdapter = {
   },
 };
 
-/** The names a DigitalOcean stack proxies through Cloudflare, with the spec field each comes from. */
-function proxiedNames(spec: EnvironmentSpec): { path: string; name: string }[] {
-  return [
-    { path: "domain", name: spec.domain },
-    { path: "cdn.mediaDomain", name: spec.cdn?.mediaDomain ?? `media.${spec.domain}` },
-    { path: "cdn.staticDomain", name: spec.cdn?.staticDomain ?? `static.${spec.domain}` },
-  ];
-}
 
 export const DIGITALOCEAN: CloudAdapter = {
   id: "do",
@@ -67,8 +59,11 @@ export const DIGITALOCEAN: CloudAdapter = {
         poolMinimums: (["web", "app", "worker"] as const)
           .filter((role) => pools[role] !== undefined)
           .map((role) => ({ path: `pools.${role}.min`, min: pools[role]!.min })),
+        postgresSize: spec.postgres?.size,
+        postgresReplicaSize: spec.postgres?.replicaSize,
       }),
-      ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, proxiedNames(spec)),
+      // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
+      ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),
     ];
     if (spec.createDnsZone) {
       issues.push({ environment: spec.environment, path: "createDnsZone", message: "is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId" });

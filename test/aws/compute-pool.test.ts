@@ -26,7 +26,7 @@ function webPool(overrides: { min?: number; max?: number } = {}) {
 describe("AWS compute pool", () => {
   it("launches hardened hosts: IMDSv2 only, encrypted gp3 root volume, no SSH key, the size's instance type", () => {
     const lt = webPool().one("aws_launch_template", "web");
-    expect(lt.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 2, instance_metadata_tags: "disabled" });
+    expect(lt.metadata_options).toEqual({ http_endpoint: "enabled", http_tokens: "required", http_put_response_hop_limit: 1, instance_metadata_tags: "disabled" });
     expect(lt.block_device_mappings).toEqual([
       { device_name: "/dev/sda1", ebs: { encrypted: "true", volume_type: "gp3", volume_size: 30, delete_on_termination: "true" } },
     ]);

@@ -113,7 +113,8 @@ export const digitalOceanInspector: CloudInspector = {
       ...s.where("digitalocean_spaces_bucket").filter((b) => b.acl !== "private").map((b) => `bucket ${b.name}`),
       ...s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL" && !String(l.firewall?.allow).includes("cloudflare_ip_ranges")).map((l) => `load balancer ${l.name} open to all`),
     ];
-    const cdnNames = s.where("digitalocean_cdn").map((c) => c.custom_domain as string);
+    // PROVIDER GAP: the CDN answers on its endpoint name (no custom domain).
+    const cdnNames = Object.keys(s.resources("digitalocean_cdn")).map((id) => ref(`digitalocean_cdn.${id}`, "endpoint"));
     return { loadBalancers: external.length, cdnNames: cdnNames.sort(), maintenanceSites: s.where("cloudflare_workers_custom_domain").length, other };
   },
   failoverTarget(s) {

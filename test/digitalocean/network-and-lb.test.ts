@@ -86,23 +86,30 @@ describe("DigitalOcean load balancers", () => {
 });
 
 describe("DigitalOcean certificates", () => {
-  it("are Cloudflare Origin CA certificates for the names, with a generated key, uploaded as custom certificates", () => {
+  it("load balancers get a Cloudflare Origin CA certificate for the names, with a generated key, uploaded as a custom certificate", () => {
     const s = synth(doFixture().stack);
-    const request = s.one("tls_cert_request", "cdn-certificate");
-    expect(request.dns_names).toEqual(["media.example.com", "www.example.com"]);
-    expect(s.one("tls_private_key", "cdn-certificate")).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
-    expect(s.one("cloudflare_origin_ca_certificate", "cdn-certificate")).toMatchObject({
-      hostnames: ["media.example.com", "www.example.com"],
+    expect(s.one("tls_cert_request", "certificate").dns_names).toEqual(["www.example.com"]);
+    expect(s.one("tls_private_key", "certificate")).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
+    const origin = s.address("cloudflare_origin_ca_certificate", "certificate");
+    expect(s.one("cloudflare_origin_ca_certificate", "certificate")).toMatchObject({
+      hostnames: ["www.example.com"],
       request_type: "origin-ecc",
-      csr: ref(s.address("tls_cert_request", "cdn-certificate"), "cert_request_pem"),
+      csr: ref(s.address("tls_cert_request", "certificate"), "cert_request_pem"),
     });
-    const cert = s.one("digitalocean_certificate", "cdn-certificate");
+    const cert = s.one("digitalocean_certificate", "certificate");
     expect(cert).toMatchObject({
       type: "custom",
-      leaf_certificate: ref(s.address("cloudflare_origin_ca_certificate", "cdn-certificate"), "certificate"),
-      private_key: ref(s.address("tls_private_key", "cdn-certificate"), "private_key_pem"),
+      leaf_certificate: ref(origin, "certificate"),
+      private_key: ref(s.address("tls_private_key", "certificate"), "private_key_pem"),
       lifecycle: { create_before_destroy: true },
     });
-    expect(cert.name).toMatch(/^shop-test-cdn-[0-9a-f]{8}$/);
+    // Named after its content, so a replacement never collides with the certificate it replaces.
+    expect(cert.name).toBe(`shop-test-load-balancer-\${substr(sha1(${origin}.certificate), 0, 8)}`);
+  });
+
+  it("CDN names are Cloudflare's edge certificate's: nothing is created for them", () => {
+    const s = synth(doFixture().stack);
+    expect(s.where("digitalocean_certificate")).toHaveLength(1);
+    expect(s.where("cloudflare_origin_ca_certificate")).toHaveLength(1);
   });
 });

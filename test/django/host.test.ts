@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { parse } from "yaml";
 import { HostConfigDelivery } from "../../modules/core";
 import { GUNICORN_PORT, HOST_PATHS, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
@@ -84,6 +88,8 @@ describe("host user data", () => {
     expect(rules({})).toEqual([...base, ["ufw", "allow", "proto", "tcp", "from", "10.0.0.0/16", "to", "any", "port", "80"], enable]);
     expect(rules({ role: "app", layout: "split" })).toEqual([...base, ["ufw", "allow", "proto", "tcp", "from", "10.0.0.0/16", "to", "any", "port", "8000"], enable]);
     expect(rules({ role: "worker" })).toEqual([...base, enable]);
+    const withSsh = renderUserData({ ...render({}).options, role: "worker" }, delivery, { sshFrom: ["203.0.113.0/24"] });
+    expect(parse(withSsh).runcmd).toContainEqual(["ufw", "allow", "proto", "tcp", "from", "203.0.113.0/24", "to", "any", "port", "22"]);
     const runcmd: string[][] = render({}).doc.runcmd;
     expect(runcmd.findIndex((c) => c[1] === "--force")).toBeLessThan(runcmd.findIndex((c) => c.includes("cloudtiers-app.service")));
   });
@@ -91,7 +97,7 @@ describe("host user data", () => {
   it("turns password logins off, guards sshd with fail2ban, installs security updates, bounds the journal", () => {
     const { file, doc } = render({ role: "worker" });
     expect(file(HOST_PATHS.sshd)).toMatch(/^PasswordAuthentication no$/m);
-    expect(file(HOST_PATHS.sshd)).toMatch(/^PermitRootLogin no$/m);
+    expect(file(HOST_PATHS.sshd)).toMatch(/^PermitRootLogin prohibit-password$/m);
     expect(file(HOST_PATHS.fail2ban)).toMatch(/^\[sshd\]\nenabled = true\nbackend = systemd$/m);
     expect(file(HOST_PATHS.fail2ban)).not.toContain("nginx");
     expect(file(HOST_PATHS.unattendedUpgrades)).toContain('APT::Periodic::Unattended-Upgrade "1";');
@@ -103,7 +109,19 @@ describe("host user data", () => {
     const { doc, file } = render({});
     const fetch = doc.write_files.find((f: { path: string }) => f.path === HOST_PATHS.fetchScript);
     expect(fetch).toMatchObject({ permissions: "0700", owner: "root:root", content: delivery.fetchScript });
-    expect(file(HOST_PATHS.envWrapper)).toContain('sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ip/"');
+    // Run the wrapper: every address of the host joins DJANGO_ALLOWED_HOSTS (load balancers use the private one).
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-wrapper-"));
+    try {
+      writeFileSync(join(dir, "hostname"), "#!/bin/sh\necho '203.0.113.5 10.0.1.7 '\n", { mode: 0o755 });
+      writeFileSync(join(dir, "fetch"), "#!/bin/sh\nprintf 'DJANGO_ALLOWED_HOSTS=www.example.com\\nOTHER=1\\n' > \"$1\"\n", { mode: 0o755 });
+      writeFileSync(join(dir, "wrapper"), file(HOST_PATHS.envWrapper)!.split(HOST_PATHS.fetchScript).join(join(dir, "fetch")), { mode: 0o755 });
+      const run = spawnSync(join(dir, "wrapper"), [join(dir, "run", "app.env")], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
+      expect(run.stderr).toBe("");
+      expect(readFileSync(join(dir, "run", "app.env"), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,203.0.113.5,10.0.1.7\nOTHER=1\n");
+      expect(statSync(join(dir, "run", "app.env")).mode & 0o777).toBe(0o600);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 

@@ -97,6 +97,8 @@ describe("spec validation", () => {
       cdn: undefined,
       createDnsZone: true,
       pools: { web: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 2 } },
+      postgres: { ...production.postgres, size: "large", replicaSize: "medium" },
+      domain: "www.dev.example.com",
       digitalocean: { region: "nyc1", sshKeys: [], disasterRecoveryRegion: "nyc1", loadBalancerSizeUnit: 0 },
       cloudflare: { accountId: "0123456789abcdef0123456789abcdef", zoneId: "fedcba9876543210fedcba9876543210" },
     });
@@ -105,9 +107,9 @@ describe("spec validation", () => {
       "dev: digitalocean.sshKeys must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got []",
       expect.stringMatching(/^dev: digitalocean.disasterRecoveryRegion must be one of "ams3", .*, got "nyc1"$/),
       "dev: digitalocean.loadBalancerSizeUnit must be a whole number between 1 and 100, got 0",
+      'dev: postgres.replicaSize must be at least postgres.size ("large") on DigitalOcean, whose read-only nodes cannot be smaller than the primary, got "medium"',
       "dev: pools.worker.min must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got 0",
-      'dev: cdn.mediaDomain must be "example.com" or one level below it on Cloudflare, whose Universal SSL covers no deeper names, got "media.dev.example.com" (set cloudflare.advancedCertificates if the zone has an Advanced Certificate)',
-      'dev: cdn.staticDomain must be "example.com" or one level below it on Cloudflare, whose Universal SSL covers no deeper names, got "static.dev.example.com" (set cloudflare.advancedCertificates if the zone has an Advanced Certificate)',
+      'dev: domain must be "example.com" or one level below it on Cloudflare, whose Universal SSL covers no deeper names, got "www.dev.example.com" (set cloudflare.advancedCertificates if the zone has an Advanced Certificate)',
       "dev: createDnsZone is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId",
     ]);
     expect(validateEnvironment(specWith({ aws: undefined, cloudflare: undefined })).map(formatIssue)).toEqual([

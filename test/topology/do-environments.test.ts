@@ -41,7 +41,14 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
   it("lets only the Django hosts' tags reach PostgreSQL and Valkey", () => {
     const djangoHosts = [split ? "app" : "web", ...roles.filter((r) => r === "worker" || r === "beat")];
     const expected = djangoHosts.map((r) => ({ type: "tag", value: tag(r) }));
-    expect(s.one("digitalocean_database_firewall", "postgres").rule).toEqual(expected);
+    // The primary and every replica (the disaster-recovery one too) have trusted sources of their own.
+    const nodes = [
+      ref(s.address("digitalocean_database_cluster", "postgres"), "id"),
+      ...Object.keys(s.resources("digitalocean_database_replica")).map((id) => ref(`digitalocean_database_replica.${id}`, "uuid")),
+    ];
+    const firewalls = s.where("digitalocean_database_firewall", "postgres");
+    expect(firewalls.map((f) => f.cluster_id).sort()).toEqual(nodes.sort());
+    for (const f of firewalls) expect(f.rule).toEqual(expected);
     expect(s.one("digitalocean_database_firewall", "cache").rule).toEqual(expected);
   });
 
