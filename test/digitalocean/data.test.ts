@@ -87,6 +87,16 @@ describe("DigitalOcean PostgreSQL", () => {
     expect(postgres({ ...production, pooling: false }).s.where("digitalocean_database_connection_pool")).toHaveLength(0);
   });
 
+  it("PROVIDER GAP: replicas have no pools of their own, so reads connect to them directly", () => {
+    const { s, db, f } = postgres(production);
+    const pools = s.where("digitalocean_database_connection_pool");
+    expect(pools.map((p) => p.cluster_id)).toEqual([ref(s.address("digitalocean_database_cluster", "postgres"), "id")]);
+    const replicaHosts = Object.keys(s.resources("digitalocean_database_replica")).map((id) => ref(`digitalocean_database_replica.${id}`, "private_host"));
+    new TerraformOutput(f.stack, "replica-hosts", { value: db.replicas.map((r) => r.host) });
+    expect(synth(f.stack).outputs["replica-hosts"].value).toEqual(replicaHosts);
+    expect(db.replicas.map((r) => r.port)).toEqual([DO_DATABASE_PORT, DO_DATABASE_PORT]);
+  });
+
   it("trusts only the tags of the pools it admits, on the primary and on every replica", () => {
     const { s } = postgres(production, "ams3");
     const nodes = [
