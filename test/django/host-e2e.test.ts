@@ -47,7 +47,7 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
     // gunicorn with the flags the hosts use, only the bind address differs.
     const [, ...args] = gunicorn({ wsgiModule: "wsgi:application" }, "small", "127.0.0.1", appPort);
     processes.start("gunicorn", "/usr/bin/gunicorn", ["--chdir", site, ...args], {
-      env: { PATH: "/usr/bin:/bin", HOME: work, DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN },
+      env: { PATH: "/usr/bin:/bin", HOME: work, PYTHONDONTWRITEBYTECODE: "1", DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN },
     });
 
     writeFileSync(join(work, "proxy.conf"), NGINX_PROXY_SNIPPET);
