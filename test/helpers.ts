@@ -6,7 +6,7 @@ import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider"
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsTierFactory } from "../modules/aws/factory";
-import { AppConfiguration, HostBootstrap } from "../modules/core";
+import { AppConfiguration, HostBootstrap, TierFactory } from "../modules/core";
 import { AwsSettings } from "../modules/aws/settings";
 import { CloudflareSettings } from "../modules/cloudflare/settings";
 import { DigitalOceanTierFactory } from "../modules/digitalocean/factory";
@@ -105,9 +105,8 @@ export function decodeUserData(launchTemplate: Config): string {
 
 export type { Construct };
 
-/** The tiers most other tiers stand on: network, zone, a regional and a CloudFront certificate. */
-export function awsFixture(settings: Partial<AwsSettings> = {}) {
-  const { stack, factory } = awsTestStack(settings);
+/** The tiers most other tiers stand on, through any factory: network, zone, a load balancer and a CDN certificate. */
+function baseTiers<F extends TierFactory>(stack: TerraformStack, factory: F) {
   const namePrefix = "shop-test";
   const network = factory.createNetwork(stack, "network", { namePrefix, cidr: "10.0.0.0/16", zones: 2 });
   const zone = factory.createDnsZone(stack, "zone", { namePrefix, zoneName: "example.com", deletionProtection: true });
@@ -120,6 +119,12 @@ export function awsFixture(settings: Partial<AwsSettings> = {}) {
     use: "cdn",
   });
   return { stack, factory, namePrefix, network, zone, certificate, cdnCertificate };
+}
+
+/** The base tiers on AWS. */
+export function awsFixture(settings: Partial<AwsSettings> = {}) {
+  const { stack, factory } = awsTestStack(settings);
+  return baseTiers(stack, factory);
 }
 
 /** A host bootstrap whose user data is just the cloud's fetch script, for tier tests. */
@@ -165,21 +170,10 @@ export function doTestStack(settings: Partial<DigitalOceanSettings> = {}, cloudf
   return { stack, factory };
 }
 
-/** The DigitalOcean tiers most others stand on. */
+/** The base tiers on DigitalOcean + Cloudflare. */
 export function doFixture(settings: Partial<DigitalOceanSettings> = {}, cloudflare: Partial<CloudflareSettings> = {}) {
   const { stack, factory } = doTestStack(settings, cloudflare);
-  const namePrefix = "shop-test";
-  const network = factory.createNetwork(stack, "network", { namePrefix, cidr: "10.0.0.0/16", zones: 2 });
-  const zone = factory.createDnsZone(stack, "zone", { namePrefix, zoneName: "example.com", deletionProtection: true });
-  const certificate = factory.createCertificate(stack, "certificate", { namePrefix, zone, domainName: "www.example.com", use: "load-balancer" });
-  const cdnCertificate = factory.createCertificate(stack, "cdn-certificate", {
-    namePrefix,
-    zone,
-    domainName: "media.example.com",
-    alternativeNames: ["www.example.com"],
-    use: "cdn",
-  });
-  return { stack, factory, namePrefix, network, zone, certificate, cdnCertificate };
+  return baseTiers(stack, factory);
 }
 
 /** Synthesises a whole environment on DigitalOcean + Cloudflare. */
@@ -187,3 +181,19 @@ export function synthDoEnvironment(spec: EnvironmentSpec): Synth {
   const cloud = CLOUDS.find((c) => c.id === "do")!;
   return synth(new CloudTiersStack(Testing.app(), spec, cloud));
 }
+
+/** The stack outputs every stack has, on every cloud. */
+export const OUTPUT_NAMES = [
+  "database_password_secret",
+  "database_replica_urls",
+  "database_url",
+  "media_bucket",
+  "media_cdn_domain",
+  "redis_password_secret",
+  "redis_url",
+  "site_url",
+  "static_bucket",
+  "static_cdn_domain",
+  "storage_endpoint_url",
+  "storage_region",
+];

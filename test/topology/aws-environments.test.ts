@@ -4,22 +4,8 @@ import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zon
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
 import { environments } from "../../environments";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
+import { OUTPUT_NAMES, Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
 
-const OUTPUTS = [
-  "database_password_secret",
-  "database_replica_urls",
-  "database_url",
-  "media_bucket",
-  "media_cdn_domain",
-  "redis_password_secret",
-  "redis_url",
-  "site_url",
-  "static_bucket",
-  "static_cdn_domain",
-  "storage_endpoint_url",
-  "storage_region",
-];
 
 describe.each(environments.map((spec) => [spec.environment, spec] as [string, EnvironmentSpec]))("%s on AWS", (_name, spec) => {
   let s: Synth;
@@ -150,7 +136,7 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
   });
 
   it("gives the app every output it needs, secrets-bearing ones marked sensitive", () => {
-    expect(Object.keys(s.outputs).sort()).toEqual(OUTPUTS);
+    expect(Object.keys(s.outputs).sort()).toEqual(OUTPUT_NAMES);
     for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect(s.outputs[name].sensitive).toBe(true);
     expect(s.outputs.site_url.value).toBe(`https://${spec.domain}`);
     expect(s.outputs.database_replica_urls.value).toHaveLength(spec.postgres.replicas);
