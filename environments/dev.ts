@@ -15,6 +15,7 @@ export const dev: EnvironmentSpec = {
   },
   postgres: { size: "small", storageGiB: 20, highAvailability: false, replicas: 0, pooling: false, backupRetentionDays: 1 },
   cache: { size: "small", highAvailability: false },
+  production: false,
   deletionProtection: false,
   aws: { ...aws, natGateways: "single" },
   digitalocean,

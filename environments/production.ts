@@ -29,6 +29,7 @@ export const production: EnvironmentSpec = {
   cache: { size: "medium", highAvailability: true },
   cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com" },
   failover: { title: "We'll be right back", message: "The shop is down for maintenance. Please try again in a few minutes." },
+  production: true,
   deletionProtection: true,
   aws: { ...aws, natGateways: "per-zone" },
   digitalocean: { ...digitalocean, disasterRecoveryRegion: "ams3" },

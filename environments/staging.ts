@@ -16,6 +16,7 @@ export const staging: EnvironmentSpec = {
   },
   postgres: { size: "medium", storageGiB: 50, highAvailability: false, replicas: 1, pooling: true, backupRetentionDays: 7 },
   cache: { size: "small", highAvailability: false },
+  production: false,
   deletionProtection: true,
   aws: { ...aws, natGateways: "single" },
   digitalocean,

@@ -33,8 +33,8 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
     const unavailable = (errorCode: number) => ({ errorCode, responseCode: 503, responsePagePath: "/index.html", errorCachingMinTtl: 10 });
     this.site = new BucketDistribution(this, "site", {
       bucketName: `${props.namePrefix}-maintenance-${shortHash(props.domain)}`,
-      forceDestroy: true,
-      preventDestroy: false,
+      forceDestroy: !props.deletionProtection,
+      preventDestroy: props.deletionProtection,
       noncurrentVersionDays: 7,
       corsOrigins: [],
       aliases: [props.domain],

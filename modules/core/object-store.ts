@@ -1,7 +1,7 @@
 import { ICertificate } from "./certificate";
 import { IDnsZone } from "./dns";
 import { IComputePool } from "./compute";
-import { IAliasTarget, SecretRef, StatefulTierProps, TierProps } from "./tier";
+import { IAliasTarget, SecretRef, StatefulTierProps } from "./tier";
 
 /** A private bucket served only through a CDN on its own host name. */
 export interface ObjectStoreProps extends StatefulTierProps {
@@ -47,7 +47,7 @@ export interface IObjectStoreCdn {
 }
 
 /** A static site served by the CDN from its own private bucket: the maintenance page. */
-export interface StaticSiteProps extends TierProps {
+export interface StaticSiteProps extends StatefulTierProps {
   /** The host name it answers for (the site's own name: it stands in during failover). */
   readonly domain: string;
   /** The zone that holds `domain`. */

@@ -244,6 +244,7 @@ export class DjangoTopology extends Construct {
         domain: spec.domain,
         zone: this.zone,
         certificate: cdnCertificate,
+        deletionProtection: protect,
         files: {
           "index.html": renderMaintenancePage(
             spec.failover.title ?? "Down for maintenance",

@@ -1,7 +1,9 @@
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { ValidationError, formatIssue } from "../core";
+import { formatReport } from "../policy";
 import { CLOUDS } from "./clouds";
 import { EnvironmentSpec } from "./spec";
+import { OutputSnapshot, checkPolicy } from "./policy";
 import { CloudTiersStack } from "./stack";
 import { validateEnvironment } from "./validate";
 
@@ -36,7 +38,12 @@ export function warnings(app: App): string[] {
     .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${String(m.data)}`));
 }
 
-/** Synthesises every stack; invalid specs are reported line by line, without a stack trace. Returns the exit code. */
+/**
+ * Synthesises every stack, then holds each to the policy pack. Invalid specs are reported
+ * line by line, without a stack trace, and nothing is written; a policy violation is
+ * reported with its stack's report, and the previous output is put back. Returns the
+ * exit code.
+ */
 export function synthesize(environments: readonly EnvironmentSpec[], stderr: NodeJS.WritableStream = process.stderr): number {
   let app: App;
   try {
@@ -47,7 +54,15 @@ export function synthesize(environments: readonly EnvironmentSpec[], stderr: Nod
     for (const issue of e.issues) stderr.write(`  ${formatIssue(issue)}\n`);
     return 1;
   }
+  const previous = new OutputSnapshot(app);
   app.synth();
   for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
+  const failing = checkPolicy(app).filter((r) => r.failed.length > 0);
+  if (failing.length > 0) {
+    previous.restore();
+    stderr.write(`cloudtiers: the policy pack refused ${failing.length} stack(s); the previous output is unchanged.\n`);
+    for (const report of failing) stderr.write(formatReport(report));
+    return 1;
+  }
   return 0;
 }

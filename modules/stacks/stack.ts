@@ -25,10 +25,14 @@ export function localStatePath(name: string): string {
  */
 export class CloudTiersStack extends TerraformStack {
   public readonly topology: DjangoTopology;
+  public readonly spec: EnvironmentSpec;
+  public readonly cloud: CloudAdapter;
 
   constructor(scope: Construct, spec: EnvironmentSpec, cloud: CloudAdapter) {
     const name = stackName(spec, cloud);
     super(scope, name);
+    this.spec = spec;
+    this.cloud = cloud;
     const issues = validateEnvironment(spec);
     if (issues.length > 0) throw new ValidationError(issues);
 

@@ -1,4 +1,5 @@
-import { ValidationIssue } from "../core";
+import { SpecValidator, ValidationIssue, show } from "../core";
+import { RULES } from "../policy";
 import { validateTopology } from "../django/validate";
 import { CLOUDS } from "./clouds";
 import { EnvironmentSpec } from "./spec";
@@ -18,5 +19,23 @@ export function validateEnvironment(spec: EnvironmentSpec): ValidationIssue[] {
     });
   }
   for (const cloud of wanted) issues.push(...cloud.validate(spec));
+  issues.push(...validatePolicySettings(spec, wanted.map((c) => c.id)));
   return issues;
+}
+
+/** The spec's `production` flag and policy suppressions. */
+function validatePolicySettings(spec: EnvironmentSpec, clouds: readonly string[]): ValidationIssue[] {
+  const v = new SpecValidator(spec.environment);
+  if (spec.production !== undefined) v.boolean("production", spec.production);
+  const ids = RULES.map((r) => r.id);
+  (spec.policy?.suppress ?? []).forEach((s, i) => {
+    const path = `policy.suppress[${i}]`;
+    v.oneOf(`${path}.rule`, s.rule, ids);
+    v.oneOf(`${path}.cloud`, s.cloud, clouds);
+    v.nonEmpty(`${path}.resource`, s.resource);
+    if (typeof s.reason !== "string" || s.reason.trim().length < 10) {
+      v.fail(`${path}.reason`, `must say why the rule does not apply, in 10 characters at least, got ${show(s.reason)}`);
+    }
+  });
+  return [...v.issues];
 }

@@ -7,6 +7,7 @@ function site(failover: boolean) {
     ? f.factory.createStaticSite(f.stack, "maintenance", {
         namePrefix: f.namePrefix,
         domain: "www.example.com",
+        deletionProtection: false,
         zone: f.zone,
         certificate: f.cdnCertificate,
         files: { "index.html": "down" },

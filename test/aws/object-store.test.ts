@@ -152,6 +152,7 @@ describe("AWS maintenance site", () => {
     f.factory.createStaticSite(f.stack, "maintenance", {
       namePrefix: f.namePrefix,
       domain: "www.example.com",
+      deletionProtection: true,
       zone: f.zone,
       certificate: f.cdnCertificate,
       files: { "index.html": "<h1>Back soon ${not-a-reference}</h1>" },
@@ -169,13 +170,15 @@ describe("AWS maintenance site", () => {
     expect(d.custom_error_response).toEqual([403, 404].map((code) => ({ error_code: code, response_code: 503, response_page_path: "/index.html", error_caching_min_ttl: 10 })));
     expect(s.one("aws_s3_bucket_public_access_block", "maintenance").block_public_policy).toBe(true);
     expect(d.default_cache_behavior.response_headers_policy_id).toBe(SECURITY_HEADERS);
+    // Protected like every bucket of a protected environment.
+    expect(s.one("aws_s3_bucket", "maintenance")).toMatchObject({ force_destroy: false, lifecycle: { prevent_destroy: true } });
     expect(s.where("aws_cloudfront_response_headers_policy")).toHaveLength(0);
   });
 
   it("refuses a site without an index page", () => {
     const f = awsFixture();
     expect(() =>
-      f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, files: {} }),
+      f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, deletionProtection: false, files: {} }),
     ).toThrow("a static site needs an index.html");
   });
 });

@@ -19,7 +19,7 @@ function site(failover: boolean) {
     healthCheck: { path: "/healthz" },
   });
   const secondary = failover
-    ? f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, files: { "index.html": "<h1>down</h1>" } })
+    ? f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, deletionProtection: false, files: { "index.html": "<h1>down</h1>" } })
     : undefined;
   f.factory.createDnsFailover(f.stack, "dns", { namePrefix: f.namePrefix, zone: f.zone, recordName: "www.example.com", primary: lb, healthCheckPath: "/healthz", secondary });
   return synth(f.stack);
@@ -98,7 +98,7 @@ describe("the maintenance Worker", () => {
 
   it("is deployed as a module Worker, its source escaped for Terraform", () => {
     const f = doFixture();
-    f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, files: { "index.html": "cost ${price}" } });
+    f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, deletionProtection: false, files: { "index.html": "cost ${price}" } });
     const script = synth(f.stack).one("cloudflare_workers_script");
     expect(script).toMatchObject({ script_name: "shop-test-maintenance", main_module: "worker.js", account_id: "a".repeat(32) });
     expect(script.content).toContain('"index.html":"cost $${price}"');

@@ -47,6 +47,56 @@ describe("the cdktf app", () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
+  it("refuses a stack the policy pack fails, reporting it, and leaves the previous output as it was", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+    const good = buildApp([environments[0]], { outdir });
+    good.synth();
+    const file = join(outdir, "stacks", "dev-aws", "cdk.tf.json");
+    const before = readFileSync(file, "utf8");
+    const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
+
+    // dev held to production rules: no standby, no deletion protection, no failover.
+    const strict = specWith({ production: true, digitalocean: undefined });
+    const err = capture();
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      expect(synthesize([strict], err.stream)).toBe(1);
+    } finally {
+      delete process.env.CDKTF_OUTDIR;
+    }
+    expect(err.text()).toContain("cloudtiers: the policy pack refused 1 stack(s); the previous output is unchanged.\n");
+    expect(err.text()).toMatch(/^dev-aws: 23 rules checked, \d+ passed, 0 suppressed, \d+ failed$/m);
+    expect(err.text()).toMatch(/^ {2}FAILED CT-DB-004 aws_db_instance\.django_postgres_primary_\w+: multi_az is not true$/m);
+    expect(err.text()).toMatch(/^ {2}FAILED CT-DNS-001 \(stack\): no SECONDARY failover record$/m);
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe(manifest);
+    rmSync(outdir, { recursive: true });
+  });
+
+  it("lets a spec suppress a rule for one resource, with a reason", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+    const app = buildApp([specWith({ digitalocean: undefined })], { outdir });
+    app.synth();
+    const primary = Object.keys(JSON.parse(readFileSync(join(outdir, "stacks", "dev-aws", "cdk.tf.json"), "utf8")).resource.aws_db_instance)[0];
+    const reason = "dev runs a single-zone database on purpose";
+    const spec = specWith({
+      production: true,
+      deletionProtection: true,
+      digitalocean: undefined,
+      failover: {},
+      postgres: { ...environments[0].postgres, highAvailability: false },
+      policy: { suppress: [{ rule: "CT-DB-004", cloud: "aws", resource: `aws_db_instance.${primary}`, reason }] },
+    });
+    const err = capture();
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      expect({ code: synthesize([spec], err.stream), stderr: err.text() }).toEqual({ code: 0, stderr: "" });
+    } finally {
+      delete process.env.CDKTF_OUTDIR;
+    }
+    rmSync(outdir, { recursive: true });
+  });
+
   it("refuses two specs with one name", () => {
     expect(() => buildApp([environments[0], environments[0]])).toThrow('dev: environment is used by two specs; stack names must be unique');
   });

@@ -1,0 +1,29 @@
+/**
+ * `npm run policy [stack...]`: synthesises every shipped stack into a scratch directory and
+ * prints each one's policy report: rules checked, passed, suppressed (with reasons) and
+ * failed. Exits 1 when any stack has a failure. `npm run synth` applies the same rules and
+ * refuses to write a failing stack.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { environments } from "../environments";
+import { formatReport } from "../modules/policy";
+import { buildApp } from "../modules/stacks/app";
+import { withFastStackTraces } from "../modules/stacks/fast-synth";
+import { checkPolicy } from "../modules/stacks/policy";
+
+const only = process.argv.slice(2);
+const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-policy-"));
+try {
+  const reports = withFastStackTraces(() => {
+    const app = buildApp(environments, { outdir });
+    app.synth();
+    return checkPolicy(app);
+  }).filter((r) => only.length === 0 || only.includes(r.stack));
+  if (reports.length === 0) throw new Error(`no stack named ${only.join(", ")}`);
+  for (const report of reports) process.stdout.write(formatReport(report));
+  process.exitCode = reports.some((r) => r.failed.length > 0) ? 1 : 0;
+} finally {
+  rmSync(outdir, { recursive: true, force: true });
+}

@@ -1,0 +1,27 @@
+import { RULES, StackDocument } from "../../modules/policy";
+import { FIXTURES, Resources } from "./fixtures";
+
+const stack = (resources: Resources) => new StackDocument({ resource: resources });
+
+describe("the policy rule pack", () => {
+  it("has a passing and a failing fixture for every rule on every cloud it applies to", () => {
+    const needed = RULES.flatMap((r) => Object.keys(r.checks).map((cloud) => `${r.id} ${cloud}`)).sort();
+    expect(FIXTURES.map((f) => `${f.rule} ${f.cloud}`).sort()).toEqual(needed);
+  });
+
+  it("has unique, stable ids and a title and rationale for each rule", () => {
+    expect(new Set(RULES.map((r) => r.id)).size).toBe(RULES.length);
+    for (const r of RULES) {
+      expect(r.id).toMatch(/^CT-[A-Z0-9]+-\d{3}$/);
+      expect(r.title.length).toBeGreaterThan(10);
+      expect(r.rationale.length).toBeGreaterThan(10);
+    }
+  });
+
+  it.each(FIXTURES.map((f) => [f.rule, f.cloud, f] as const))("%s on %s: passes its passing fixture and reports its failing one", (_rule, cloud, fixture) => {
+    const rule = RULES.find((r) => r.id === fixture.rule)!;
+    const check = rule.checks[cloud]!;
+    expect(check(stack(fixture.pass))).toEqual([]);
+    expect(check(stack(fixture.fail))).toEqual([fixture.finding]);
+  });
+});
