@@ -48,6 +48,8 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     v.fail("aws", "is required to synthesise an AWS stack");
     return [...v.issues];
   }
+  if (!v.fields("aws", settings, ["region", "allowedAccountIds", "natGateways", "hostedZoneId", "imageId", "sizes", "cdnPriceClass"])) return [...v.issues];
+  if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, ["compute", "postgres", "cache"]);
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
   if (settings.natGateways !== undefined) v.oneOf("aws.natGateways", settings.natGateways, ["per-zone", "single"]);

@@ -41,9 +41,11 @@ export function validateCloudflareSettings(
     v.fail("cloudflare", "is required with digitalocean: Cloudflare serves the DNS, TLS edge and failover");
     return [...v.issues];
   }
+  if (!v.fields("cloudflare", settings, ["accountId", "zoneId", "manageZoneSettings", "advancedCertificates"])) return [...v.issues];
   v.matches("cloudflare.accountId", settings.accountId, ID, "a Cloudflare account id (32 hexadecimal characters)");
   v.matches("cloudflare.zoneId", settings.zoneId, ID, "a Cloudflare zone id (32 hexadecimal characters)");
   if (settings.manageZoneSettings !== undefined) v.boolean("cloudflare.manageZoneSettings", settings.manageZoneSettings);
+  if (settings.advancedCertificates !== undefined) v.boolean("cloudflare.advancedCertificates", settings.advancedCertificates);
   if (!settings.advancedCertificates) {
     for (const { path, name } of proxied) {
       if (name !== zone && !(name.endsWith(`.${zone}`) && !name.slice(0, -zone.length - 1).includes("."))) {

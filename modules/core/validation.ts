@@ -92,8 +92,39 @@ export class SpecValidator {
     return this.fail(path, `must be ${what}, got ${show(value)}`);
   }
 
+  /**
+   * `value` must be an object whose keys are all in `allowed`: a misspelt field would
+   * otherwise be ignored without a word. Returns whether it is an object at all.
+   */
+  public fields(path: string, value: unknown, allowed: readonly string[]): value is Record<string, unknown> {
+    if (typeof value !== "object" || value === null || Array.isArray(value)) {
+      return this.fail(path || "(spec)", `must be an object, got ${show(value)}`);
+    }
+    for (const key of Object.keys(value)) {
+      if (allowed.includes(key)) continue;
+      const near = allowed.find((a) => editDistance(a.toLowerCase(), key.toLowerCase()) <= 2);
+      this.fail(path ? `${path}.${key}` : key, `is not a known field${near ? ` (did you mean "${near}"?)` : ""}; known: ${allowed.join(", ")}`);
+    }
+    return true;
+  }
+
   /** Throws a `ValidationError` holding every issue found, if any. */
   public throwIfAny(): void {
     if (this.found.length > 0) throw new ValidationError(this.found);
   }
+}
+
+/** Levenshtein distance, for "did you mean" suggestions. */
+export function editDistance(a: string, b: string): number {
+  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    let previous = row[0];
+    row[0] = i;
+    for (let j = 1; j <= b.length; j++) {
+      const current = row[j];
+      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, previous + (a[i - 1] === b[j - 1] ? 0 : 1));
+      previous = current;
+    }
+  }
+  return row[b.length];
 }

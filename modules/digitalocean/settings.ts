@@ -47,6 +47,9 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
     v.fail("digitalocean", "is required to synthesise a DigitalOcean stack");
     return [...v.issues];
   }
+  const known = ["region", "sshKeys", "adminCidrs", "projectId", "disasterRecoveryRegion", "loadBalancerSizeUnit", "sizes"];
+  if (!v.fields("digitalocean", settings, known)) return [...v.issues];
+  if (settings.sizes !== undefined) v.fields("digitalocean.sizes", settings.sizes, ["compute", "postgres", "cache"]);
   v.oneOf("digitalocean.region", settings.region, DO_REGIONS);
   if (!Array.isArray(settings.sshKeys) || settings.sshKeys.length === 0) {
     v.fail("digitalocean.sshKeys", `must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got ${show(settings.sshKeys)}`);

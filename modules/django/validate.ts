@@ -43,9 +43,44 @@ function under(v: SpecValidator, path: string, name: string, zone: string): void
  * The rules every cloud shares. Returns every problem found; the clouds add their own
  * limits on top (see each factory's `validate`).
  */
+/** The fields of the neutral spec, level by level. */
+export const TOPOLOGY_FIELDS = [
+  "environment", "application", "domain", "dnsZone", "createDnsZone", "layout", "network", "pools",
+  "postgres", "cache", "cdn", "failover", "deletionProtection", "healthCheckPath",
+];
+const FIELDS = {
+  application: ["name", "image", "wsgiModule", "celeryApp", "settingsModule", "settings"],
+  network: ["cidr", "zones"],
+  pools: ["web", "app", "worker"],
+  pool: ["size", "min", "max", "cpuTargetPercent"],
+  worker: ["size", "min", "max", "cpuTargetPercent", "concurrency", "beat"],
+  postgres: ["size", "replicaSize", "version", "storageGiB", "highAvailability", "replicas", "pooling", "backupRetentionDays"],
+  cache: ["size", "highAvailability", "version"],
+  cdn: ["mediaDomain", "staticDomain"],
+  failover: ["title", "message"],
+};
+
+/** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
+function knownFields(v: SpecValidator, props: DjangoTopologyProps): void {
+  const nested: [string, unknown, readonly string[]][] = [
+    ["application", props.application, FIELDS.application],
+    ["network", props.network, FIELDS.network],
+    ["pools", props.pools, FIELDS.pools],
+    ["pools.web", props.pools?.web, FIELDS.pool],
+    ["pools.app", props.pools?.app, FIELDS.pool],
+    ["pools.worker", props.pools?.worker, FIELDS.worker],
+    ["postgres", props.postgres, FIELDS.postgres],
+    ["cache", props.cache, FIELDS.cache],
+    ["cdn", props.cdn, FIELDS.cdn],
+    ["failover", props.failover, FIELDS.failover],
+  ];
+  for (const [path, value, allowed] of nested) if (value !== undefined) v.fields(path, value, allowed);
+}
+
 export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] {
   const env = typeof props.environment === "string" && props.environment ? props.environment : "(unnamed)";
   const v = new SpecValidator(env);
+  knownFields(v, props);
   v.matches("environment", props.environment, NAME, "lower-case letters, digits and hyphens, starting with a letter");
 
   const app = props.application;
@@ -124,6 +159,14 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     if (cache.version !== undefined) v.oneOf("cache.version", cache.version, CACHE_VERSIONS);
   }
 
+  if (props.failover !== undefined) {
+    for (const key of ["title", "message"] as const) {
+      const text = props.failover?.[key];
+      if (text !== undefined && (typeof text !== "string" || text.trim() === "" || text.length > 500)) {
+        v.fail(`failover.${key}`, `must be text of 1 to 500 characters for the maintenance page, got ${show(text)}`);
+      }
+    }
+  }
   if (props.deletionProtection !== undefined) v.boolean("deletionProtection", props.deletionProtection);
   if (props.createDnsZone !== undefined) v.boolean("createDnsZone", props.createDnsZone);
   if (props.healthCheckPath !== undefined) {

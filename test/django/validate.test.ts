@@ -1,7 +1,7 @@
 import { formatIssue } from "../../modules/core/errors";
 import { validateTopology } from "../../modules/django/validate";
 import { DjangoTopologyProps } from "../../modules/django/spec";
-import { validateEnvironment } from "../../modules/stacks/validate";
+import { ENVIRONMENT_FIELDS, validateEnvironment } from "../../modules/stacks/validate";
 import { environments } from "../../environments";
 import { production } from "../../environments/production";
 import { specWith } from "../helpers";
@@ -66,6 +66,63 @@ describe("spec validation", () => {
 
   it.each(cases)("reports %s with the field, the bad value and what is allowed", (_name, overrides, expected) => {
     expect(problems(specWith(overrides))).toEqual(expected);
+  });
+
+  /** Cases that need the whole environment's rules: top-level fields, cloud sections, policy. */
+  const environmentCases: [string, Record<string, unknown>, string[]][] = [
+    [
+      "a misspelt top-level field",
+      { failovr: { title: "Down" } },
+      ['dev: failovr is not a known field (did you mean "failover"?); known: ' + ENVIRONMENT_FIELDS.join(", ")],
+    ],
+    [
+      "a misspelt nested field",
+      { postgres: { ...production.postgres, replica: 2 } },
+      ['dev: postgres.replica is not a known field (did you mean "replicas"?); known: size, replicaSize, version, storageGiB, highAvailability, replicas, pooling, backupRetentionDays'],
+    ],
+    ["a number given as text", { pools: { web: { size: "small", min: "1", max: 2 }, worker: { size: "small", min: 1, max: 1 } } }, ['dev: pools.web.min must be a whole number between 1 and 100, got "1"']],
+    ["a section that is not an object", { network: "10.0.0.0/16" }, ['dev: network must be an object, got "10.0.0.0/16"']],
+    ["an empty maintenance message", { failover: { message: "  " } }, ['dev: failover.message must be text of 1 to 500 characters for the maintenance page, got "  "']],
+    ["a production flag that is not a boolean", { production: "yes" }, ['dev: production must be true or false, got "yes"']],
+    ["too many zones", { network: { zones: 5 } }, ["dev: network.zones must be a whole number between 1 and 3, got 5"]],
+    ["a CPU target out of range", { pools: { web: { size: "small", min: 1, max: 2, cpuTargetPercent: 99 }, worker: { size: "small", min: 1, max: 1 } } }, ["dev: pools.web.cpuTargetPercent must be a whole number between 10 and 90, got 99"]],
+    ["backups kept too long", { postgres: { ...production.postgres, backupRetentionDays: 40 } }, ["dev: postgres.backupRetentionDays must be a whole number between 1 and 35, got 40"]],
+    ["an unknown Valkey version", { cache: { size: "small", highAvailability: false, version: "6" } }, ['dev: cache.version must be one of "7", "8", got "6"']],
+    ["a CDN name outside the zone", { cdn: { mediaDomain: "media.example.net" } }, ['dev: cdn.mediaDomain must be inside the DNS zone "example.com", got "media.example.net"']],
+    ["an environment name with capitals", { environment: "Prod" }, ['Prod: environment must be lower-case letters, digits and hyphens, starting with a letter, got "Prod"']],
+    [
+      "a suppression of an unknown rule without a reason",
+      { policy: { suppress: [{ rule: "CT-XX-999", cloud: "aws", resource: "aws_db_instance.x", reason: "ok" }] } },
+      [
+        expect.stringMatching(/^dev: policy\.suppress\[0\]\.rule must be one of "CT-DB-001", .*, got "CT-XX-999"$/) as unknown as string,
+        'dev: policy.suppress[0].reason must say why the rule does not apply, in 10 characters at least, got "ok"',
+      ],
+    ],
+    [
+      "a suppression for a cloud the spec does not use",
+      { digitalocean: undefined, policy: { suppress: [{ rule: "CT-DB-004", cloud: "gcp", resource: "x", reason: "a real reason here" }] } },
+      ['dev: policy.suppress[0].cloud must be one of "aws", got "gcp"'],
+    ],
+    ["a NAT gateway mode AWS does not have", { aws: { region: "eu-west-1", natGateways: "none" } }, ['dev: aws.natGateways must be one of "per-zone", "single", got "none"']],
+    ["an AMI that is not one", { aws: { region: "eu-west-1", imageId: "ubuntu" } }, ['dev: aws.imageId must be an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>", got "ubuntu"']],
+    [
+      "a misspelt AWS setting",
+      { aws: { regoin: "eu-west-1" } },
+      [
+        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass',
+        expect.stringMatching(/^dev: aws\.region must be one of "af-south-1", .*, got nothing$/) as unknown as string,
+      ],
+    ],
+    ["an admin CIDR that is not one", { digitalocean: { region: "fra1", sshKeys: ["12345"], adminCidrs: ["203.0.113.1"] } }, ['dev: digitalocean.adminCidrs[0] must be an IPv4 CIDR block such as "10.0.0.0/16", got "203.0.113.1"']],
+    ["a Cloudflare zone id that is not one", { cloudflare: { accountId: "0123456789abcdef0123456789abcdef", zoneId: "example.com" } }, ['dev: cloudflare.zoneId must be a Cloudflare zone id (32 hexadecimal characters), got "example.com"']],
+  ];
+
+  it.each(environmentCases)("reports %s", (_name, overrides, expected) => {
+    expect(validateEnvironment(specWith(overrides as Partial<DjangoTopologyProps>)).map(formatIssue)).toEqual(expected);
+  });
+
+  it("holds at least 25 malformed specs to their exact messages", () => {
+    expect(cases.length + environmentCases.length).toBeGreaterThanOrEqual(25);
   });
 
   it("reports every problem of a spec at once", () => {

@@ -97,6 +97,23 @@ describe("the cdktf app", () => {
     rmSync(outdir, { recursive: true });
   });
 
+  it("leaves an existing cdktf.out exactly as it was when a spec is invalid", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+    buildApp([environments[0]], { outdir }).synth();
+    const listing = (dir: string): string[] =>
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listing(join(dir, e.name)) : [`${join(dir, e.name)}:${readFileSync(join(dir, e.name), "utf8").length}`]));
+    const before = listing(outdir);
+    const err = capture();
+    process.env.CDKTF_OUTDIR = outdir;
+    try {
+      expect(synthesize([specWith({ layout: "mesh" as never })], err.stream)).toBe(1);
+    } finally {
+      delete process.env.CDKTF_OUTDIR;
+    }
+    expect(listing(outdir)).toEqual(before);
+    rmSync(outdir, { recursive: true });
+  });
+
   it("refuses two specs with one name", () => {
     expect(() => buildApp([environments[0], environments[0]])).toThrow('dev: environment is used by two specs; stack names must be unique');
   });
