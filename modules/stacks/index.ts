@@ -1,3 +1,4 @@
+export * from "./addresses";
 export * from "./app";
 export * from "./clouds";
 export * from "./fast-synth";

@@ -1,0 +1,43 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Testing, TerraformStack } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
+import { environments } from "../../environments";
+import { PolicyCloud, StackDocument } from "../../modules/policy";
+import { ADDRESS_BOOK, AddressBook, addressProblems } from "../../modules/stacks/addresses";
+import { synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+
+const book: AddressBook = JSON.parse(readFileSync(join(__dirname, "..", "..", ADDRESS_BOOK), "utf8"));
+
+describe("stable addresses of stateful resources", () => {
+  it.each(environments.flatMap((spec) => (["aws", "do"] as const).map((cloud) => [`${spec.environment}-${cloud}`, spec, cloud] as const)))(
+    "%s keeps every recorded stateful address (or moves it)",
+    (stack, spec, cloud) => {
+      const s = cloud === "aws" ? synthAwsEnvironment(spec) : synthDoEnvironment(spec);
+      expect(book[stack]?.length).toBeGreaterThan(0);
+      expect(addressProblems(stack, book[stack], new StackDocument(s.json), cloud as PolicyCloud)).toEqual([]);
+    },
+  );
+
+  function bucketStack(id: string, movedFrom?: string): StackDocument {
+    const stack = new TerraformStack(Testing.app(), "x");
+    new AwsProvider(stack, "aws", { region: "eu-west-1" });
+    const bucket = new S3Bucket(stack, id, { bucket: "media" });
+    if (movedFrom) bucket.moveFromId(movedFrom);
+    return StackDocument.parse(Testing.synth(stack));
+  }
+
+  it("refuses a rename, which would replace the bucket, with how to make it safe", () => {
+    expect(addressProblems("x", ["aws_s3_bucket.media"], bucketStack("uploads"), "aws")).toEqual([
+      'x: aws_s3_bucket.media is gone: Terraform would destroy it and create a new one. Keep its construct id, or move its state: newResource.moveFromId("aws_s3_bucket.media")',
+      `x: aws_s3_bucket.uploads is a stateful resource not recorded in ${ADDRESS_BOOK}: run npm run addresses:update and commit the change`,
+    ]);
+  });
+
+  it("accepts the same rename with a moved block", () => {
+    const doc = bucketStack("uploads", "aws_s3_bucket.media");
+    expect(doc.moves()).toEqual([{ from: "aws_s3_bucket.media", to: "aws_s3_bucket.uploads" }]);
+    expect(addressProblems("x", ["aws_s3_bucket.media"], doc, "aws")).toEqual([]);
+  });
+});
