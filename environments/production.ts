@@ -4,7 +4,7 @@ import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults"
 /**
  * Three zones, nginx web pool in front of a gunicorn app pool, Multi-AZ PostgreSQL with
  * two read replicas behind a pooler, Valkey with a standby, DNS failover to a maintenance
- * page, everything stateful protected from deletion.
+ * page, everything stateful protected from deletion; runs follow staging's in Terraform Cloud.
  */
 export const production: EnvironmentSpec = {
   environment: "production",
@@ -31,6 +31,8 @@ export const production: EnvironmentSpec = {
   failover: { title: "We'll be right back", message: "The shop is down for maintenance. Please try again in a few minutes." },
   production: true,
   deletionProtection: true,
+  // In Terraform Cloud (TF_CLOUD_ORGANIZATION set), a staging apply queues a production run.
+  terraformCloud: { promotesFrom: "staging" },
   aws: { ...aws, natGateways: "per-zone" },
   digitalocean: { ...digitalocean, disasterRecoveryRegion: "ams3" },
   cloudflare: { ...cloudflare, manageZoneSettings: true },

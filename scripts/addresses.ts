@@ -17,7 +17,8 @@ import { cloudTiersStacks, stackFile } from "../modules/stacks/policy";
 const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-addresses-"));
 try {
   const book: AddressBook = withFastStackTraces(() => {
-    const app = buildApp(environments, { outdir });
+    // Every stack, whatever the shell selects; addresses do not depend on the backend.
+    const app = buildApp(environments, { outdir, env: {} });
     app.synth();
     return Object.fromEntries(
       cloudTiersStacks(app)

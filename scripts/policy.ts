@@ -1,5 +1,6 @@
 /**
- * `npm run policy [stack...]`: synthesises every shipped stack into a scratch directory and
+ * `npm run policy [stack...]`: synthesises the shipped stacks (every one, or those named;
+ * `*` matches any run of characters, as in CLOUDTIERS_STACKS) into a scratch directory and
  * prints each one's policy report: rules checked, passed, suppressed (with reasons) and
  * failed. Exits 1 when any stack has a failure. `npm run synth` applies the same rules and
  * refuses to write a failing stack.
@@ -8,6 +9,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../environments";
+import { ValidationError, formatIssue } from "../modules/core";
 import { formatReport } from "../modules/policy";
 import { buildApp } from "../modules/stacks/app";
 import { withFastStackTraces } from "../modules/stacks/fast-synth";
@@ -17,13 +19,16 @@ const only = process.argv.slice(2);
 const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-policy-"));
 try {
   const reports = withFastStackTraces(() => {
-    const app = buildApp(environments, { outdir });
+    const app = buildApp(environments, { outdir, select: only.length > 0 ? only : undefined });
     app.synth();
     return checkPolicy(app);
-  }).filter((r) => only.length === 0 || only.includes(r.stack));
-  if (reports.length === 0) throw new Error(`no stack named ${only.join(", ")}`);
+  });
   for (const report of reports) process.stdout.write(formatReport(report));
   process.exitCode = reports.some((r) => r.failed.length > 0) ? 1 : 0;
+} catch (e) {
+  if (!(e instanceof ValidationError)) throw e;
+  for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  process.exitCode = 1;
 } finally {
   rmSync(outdir, { recursive: true, force: true });
 }

@@ -1,33 +1,121 @@
 import { AnnotationMetadataEntryType, App } from "cdktf";
-import { ValidationError, formatIssue } from "../core";
+import { ValidationError, ValidationIssue, formatIssue } from "../core";
 import { formatReport } from "../policy";
-import { CLOUDS } from "./clouds";
+import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 import { OutputSnapshot, checkPolicy } from "./policy";
-import { CloudTiersStack } from "./stack";
+import { CloudTiersStack, stackName } from "./stack";
+import { BootstrapMember, TerraformCloudBootstrapStack, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
 
 export interface BuildOptions {
   /** Where `synth()` writes. @default - `CDKTF_OUTDIR`, else `cdktf.out` */
   readonly outdir?: string;
+  /**
+   * Stack names to build, `*` matching any run of characters (`production-*`, `*-do`).
+   * @default - `CLOUDTIERS_STACKS` (comma-separated), else the cdktf context `stacks`, else every stack
+   */
+  readonly select?: readonly string[];
+  /** Where Terraform Cloud settings and the selection come from. @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
 }
 
-/**
- * One stack per environment × cloud section. Every spec is validated first and all
- * problems are thrown together, before the App exists, so an invalid spec leaves the
- * output directory untouched.
- */
-export function buildApp(environments: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
-  const issues = environments.flatMap(validateEnvironment);
+/** A stack the specs call for, before it is built. */
+interface PlannedStack {
+  readonly spec: EnvironmentSpec;
+  readonly cloud: CloudAdapter;
+  readonly name: string;
+}
+
+function planStacks(environments: readonly EnvironmentSpec[]): PlannedStack[] {
+  return environments.flatMap((spec) => CLOUDS.filter((c) => c.wanted(spec)).map((cloud) => ({ spec, cloud, name: stackName(spec, cloud) })));
+}
+
+/** The bootstrap stacks: one per Terraform Cloud organization (and host) the stacks use. */
+function planBootstraps(planned: readonly PlannedStack[], env: NodeJS.ProcessEnv): { name: string; members: BootstrapMember[] }[] {
+  const groups = new Map<string, BootstrapMember[]>();
+  for (const p of planned) {
+    const workspace = remoteWorkspace(p.spec, p.cloud.id, env);
+    if (!workspace) continue;
+    const key = `${workspace.hostname ?? ""}/${workspace.organization}`;
+    groups.set(key, [...(groups.get(key) ?? []), { spec: p.spec, cloudId: p.cloud.id, stack: p.name, workspace, credentials: p.cloud.credentials }]);
+  }
+  const organizations = [...groups.values()].map((m) => m[0].workspace.organization);
+  return [...groups.values()].map((members) => {
+    const { organization, hostname } = members[0].workspace;
+    const shared = organizations.filter((o) => o === organization).length > 1;
+    return { name: `terraform-cloud-${organization}${shared && hostname ? `-${hostname.split(".")[0]}` : ""}`.toLowerCase(), members };
+  });
+}
+
+/** Rules across specs: unique names, promotions between existing environments, unique workspaces. */
+function validateAcross(environments: readonly EnvironmentSpec[], planned: readonly PlannedStack[], env: NodeJS.ProcessEnv): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
   const names = environments.map((e) => e.environment);
   names.forEach((name, i) => {
     if (names.indexOf(name) !== i) issues.push({ environment: name, path: "environment", message: "is used by two specs; stack names must be unique" });
   });
-  if (issues.length > 0) throw new ValidationError(issues);
-  const app = new App({ outdir: options.outdir });
   for (const spec of environments) {
-    for (const cloud of CLOUDS.filter((c) => c.wanted(spec))) new CloudTiersStack(app, spec, cloud);
+    const from = spec.terraformCloud?.promotesFrom;
+    if (!from || from === spec.environment) continue;
+    const source = environments.find((e) => e.environment === from);
+    const clouds = (s: EnvironmentSpec) => CLOUDS.filter((c) => c.wanted(s)).map((c) => c.id);
+    if (!source) {
+      issues.push({ environment: spec.environment, path: "terraformCloud.promotesFrom", message: `names no environment: "${from}" is not one of ${names.map((n) => `"${n}"`).join(", ")}` });
+    } else if (!clouds(spec).some((c) => clouds(source).includes(c))) {
+      issues.push({ environment: spec.environment, path: "terraformCloud.promotesFrom", message: `"${from}" shares no cloud with this environment, so no run can promote from it` });
+    }
   }
+  const seen = new Map<string, string>();
+  for (const p of planned) {
+    const w = remoteWorkspace(p.spec, p.cloud.id, env);
+    if (!w) continue;
+    const key = `${w.hostname ?? ""}/${w.organization}/${w.name}`;
+    const other = seen.get(key);
+    if (other) issues.push({ environment: p.spec.environment, path: "terraformCloud.workspacePrefix", message: `gives workspace "${w.name}" to both ${other} and ${p.name}` });
+    else seen.set(key, p.name);
+  }
+  return issues;
+}
+
+/** The selection patterns and where they came from: the option, else `CLOUDTIERS_STACKS`, else the `stacks` context. */
+function selectionOf(app: App, options: BuildOptions, env: NodeJS.ProcessEnv): { patterns: string[]; source: string } | undefined {
+  const [raw, source] =
+    options.select !== undefined ? [options.select, "select"] : env.CLOUDTIERS_STACKS !== undefined ? [env.CLOUDTIERS_STACKS, "CLOUDTIERS_STACKS"] : [app.node.tryGetContext("stacks"), "context stacks"];
+  if (raw === undefined || raw === "") return undefined;
+  const patterns = (Array.isArray(raw) ? raw : String(raw).split(",")).map((p: string) => p.trim()).filter((p: string) => p.length > 0);
+  return { patterns, source };
+}
+
+function matches(pattern: string, name: string): boolean {
+  return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
+}
+
+/**
+ * One stack per environment × cloud section, plus one Terraform Cloud bootstrap stack per
+ * organization the stacks use; only the selected ones are built. Every spec is validated
+ * first and all problems are thrown together, before the App writes anything, so an
+ * invalid spec leaves the output directory untouched.
+ */
+export function buildApp(environments: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
+  const env = options.env ?? process.env;
+  const planned = planStacks(environments);
+  const issues = [...environments.flatMap((spec) => validateEnvironment(spec, env)), ...validateAcross(environments, planned, env)];
+  if (issues.length > 0) throw new ValidationError(issues);
+  const bootstraps = planBootstraps(planned, env);
+
+  const app = new App({ outdir: options.outdir });
+  const selection = selectionOf(app, options, env);
+  const available = [...planned.map((p) => p.name), ...bootstraps.map((b) => b.name)];
+  const unmatched = (selection?.patterns ?? []).filter((p) => !available.some((name) => matches(p, name)));
+  if (unmatched.length > 0) {
+    throw new ValidationError(
+      unmatched.map((p) => ({ environment: "(selection)", path: selection!.source, message: `"${p}" matches no stack; the stacks are ${available.join(", ")}` })),
+    );
+  }
+  const selected = (name: string) => !selection || selection.patterns.some((p) => matches(p, name));
+  for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+  for (const b of bootstraps.filter((b) => selected(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
   return app;
 }
 
@@ -56,7 +144,8 @@ export function synthesize(environments: readonly EnvironmentSpec[], stderr: Nod
   }
   const previous = new OutputSnapshot(app);
   app.synth();
-  for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
+  // The cdktf CLI (which passes the context in CDKTF_CONTEXT_JSON) prints them itself.
+  if (process.env.CDKTF_CONTEXT_JSON === undefined) for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
   const failing = checkPolicy(app).filter((r) => r.failed.length > 0);
   if (failing.length > 0) {
     previous.restore();

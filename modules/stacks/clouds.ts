@@ -17,6 +17,8 @@ import { EnvironmentSpec } from "./spec";
 export interface CloudAdapter {
   /** The stack name suffix: `production-<id>`. */
   readonly id: string;
+  /** The environment variables the cloud's providers read their credentials from. */
+  readonly credentials: readonly string[];
   /** Whether the spec has this cloud's section, i.e. wants this cloud's stack. */
   wanted(spec: EnvironmentSpec): boolean;
   /** The cloud's own rules on the spec. */
@@ -32,6 +34,7 @@ export function defaultTags(spec: EnvironmentSpec): Record<string, string> {
 
 export const AWS: CloudAdapter = {
   id: "aws",
+  credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
   validate: (spec) => validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2 }),
   configure(stack, spec) {
@@ -50,6 +53,7 @@ export const AWS: CloudAdapter = {
 
 export const DIGITALOCEAN: CloudAdapter = {
   id: "do",
+  credentials: ["DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY", "CLOUDFLARE_API_TOKEN"],
   wanted: (spec) => spec.digitalocean !== undefined,
   validate(spec) {
     const pools = spec.pools ?? {};

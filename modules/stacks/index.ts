@@ -5,4 +5,5 @@ export * from "./fast-synth";
 export * from "./policy";
 export * from "./spec";
 export * from "./stack";
+export * from "./terraform-cloud";
 export * from "./validate";

@@ -1,6 +1,6 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
-import { App } from "cdktf";
+import { App, TerraformStack } from "cdktf";
 import { PolicyCloud, PolicyReport, StackDocument, evaluatePolicy } from "../policy";
 import { CloudTiersStack } from "./stack";
 
@@ -10,7 +10,7 @@ export function cloudTiersStacks(app: App): CloudTiersStack[] {
 }
 
 /** Where a stack's synthesised JSON is written. */
-export function stackFile(app: App, stack: CloudTiersStack): string {
+export function stackFile(app: App, stack: TerraformStack): string {
   return join(app.outdir, "stacks", stack.node.id, "cdk.tf.json");
 }
 
@@ -35,7 +35,7 @@ export class OutputSnapshot {
   private readonly files = new Map<string, string | undefined>();
 
   constructor(app: App) {
-    for (const file of [join(app.outdir, "manifest.json"), ...cloudTiersStacks(app).map((s) => stackFile(app, s))]) {
+    for (const file of [join(app.outdir, "manifest.json"), ...app.node.children.filter((c) => c instanceof TerraformStack).map((s) => stackFile(app, s))]) {
       this.files.set(file, existsSync(file) ? readFileSync(file, "utf8") : undefined);
     }
   }

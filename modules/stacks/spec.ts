@@ -15,6 +15,40 @@ export interface PolicySuppression {
   readonly reason: string;
 }
 
+/** The repository a VCS-driven workspace follows. */
+export interface TerraformCloudVcs {
+  /** `<owner>/<repository>`. */
+  readonly repository: string;
+  /** @default - the repository's default branch */
+  readonly branch?: string;
+  /** The OAuth token of the organization's VCS connection (`ot-…`); this or `githubAppInstallationId`. */
+  readonly oauthTokenId?: string;
+  /** The GitHub App installation (`ghain-…`); this or `oauthTokenId`. */
+  readonly githubAppInstallationId?: string;
+}
+
+/** How this environment's stacks run in Terraform Cloud (or Terraform Enterprise). */
+export interface TerraformCloudSettings {
+  /** The organization. @default - `TF_CLOUD_ORGANIZATION` */
+  readonly organization?: string;
+  /** Terraform Enterprise's host name. @default - `TF_CLOUD_HOSTNAME`, else app.terraform.io */
+  readonly hostname?: string;
+  /** The project the workspaces belong to; the bootstrap stack creates it. @default - `TF_CLOUD_PROJECT`, else the organization's default project */
+  readonly project?: string;
+  /** Workspaces are named `<prefix>-<environment>-<cloud>`. @default - `application.name` */
+  readonly workspacePrefix?: string;
+  /** The Terraform version remote runs use. @default "1.11.4" */
+  readonly terraformVersion?: string;
+  /**
+   * Makes the workspaces VCS-driven: runs start from commits to the repository, which
+   * must contain the synthesised `cdktf.out` (each workspace's working directory is its
+   * stack's). @default - CLI-driven: runs start from `cdktf deploy` and `cdktf diff`
+   */
+  readonly vcs?: TerraformCloudVcs;
+  /** The environment whose successful applies queue a run here (a run trigger), e.g. `staging`. @default - none */
+  readonly promotesFrom?: string;
+}
+
 /**
  * One environment: the neutral topology plus one section per cloud it is deployed to.
  * A stack `<environment>-<cloud>` is synthesised for each cloud section present.
@@ -26,6 +60,14 @@ export interface EnvironmentSpec extends DjangoTopologyProps {
    * @default true
    */
   readonly production?: boolean;
+  /**
+   * Where state lives: `local` (a file beside the project) or `terraform-cloud` (one
+   * workspace per stack). @default - `terraform-cloud` when an organization is known (the
+   * spec's or `TF_CLOUD_ORGANIZATION`), else `local`
+   */
+  readonly backend?: "local" | "terraform-cloud";
+  /** Terraform Cloud settings, used when the backend is Terraform Cloud. @default - from the environment variables */
+  readonly terraformCloud?: TerraformCloudSettings;
   /** Policy rules this environment switches off, each for one resource, with a reason. @default - none */
   readonly policy?: { readonly suppress?: readonly PolicySuppression[] };
   /** Settings of the AWS stack (`<environment>-aws`). */

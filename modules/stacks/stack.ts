@@ -1,9 +1,10 @@
 import { Construct } from "constructs";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "cdktf";
 import { ValidationError } from "../core";
 import { DjangoTopology } from "../django/topology";
 import { CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
+import { RemoteWorkspace, TerraformCloudEnvironment, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
 
 /** `<environment>-<cloud>`, e.g. `production-aws`. */
@@ -27,6 +28,8 @@ export class CloudTiersStack extends TerraformStack {
   public readonly topology: DjangoTopology;
   public readonly spec: EnvironmentSpec;
   public readonly cloud: CloudAdapter;
+  /** The Terraform Cloud workspace holding the stack's state, if it is not local. */
+  public readonly workspace?: RemoteWorkspace;
 
   /**
    * cdktf resolves every token of a stack twice per synth: a preparing pass, which exists
@@ -38,15 +41,26 @@ export class CloudTiersStack extends TerraformStack {
     this.ensureBackendExists();
   }
 
-  constructor(scope: Construct, spec: EnvironmentSpec, cloud: CloudAdapter) {
+  /** `env`: where Terraform Cloud settings the spec leaves out come from. */
+  constructor(scope: Construct, spec: EnvironmentSpec, cloud: CloudAdapter, env: TerraformCloudEnvironment = process.env) {
     const name = stackName(spec, cloud);
     super(scope, name);
     this.spec = spec;
     this.cloud = cloud;
-    const issues = validateEnvironment(spec);
+    const issues = validateEnvironment(spec, env);
     if (issues.length > 0) throw new ValidationError(issues);
 
-    new LocalBackend(this, { path: localStatePath(name) });
+    this.workspace = remoteWorkspace(spec, cloud.id, env);
+    if (this.workspace) {
+      // The token comes from `terraform login` or TF_TOKEN_<host>, never from here.
+      new CloudBackend(this, {
+        organization: this.workspace.organization,
+        hostname: this.workspace.hostname,
+        workspaces: new NamedCloudWorkspace(this.workspace.name, this.workspace.project),
+      });
+    } else {
+      new LocalBackend(this, { path: localStatePath(name) });
+    }
     const factory = cloud.configure(this, spec);
     this.topology = new DjangoTopology(this, "django", { factory, spec });
     for (const output of this.topology.outputs()) {

@@ -3,15 +3,17 @@ import { RULES } from "../policy";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
 import { CLOUDS } from "./clouds";
 import { EnvironmentSpec } from "./spec";
+import { TerraformCloudEnvironment, organizationOf } from "./terraform-cloud";
+
+/** The fields an environment spec may have: the topology's, the backend's, the policy's, one section per cloud. */
+export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "backend", "terraformCloud", "policy", "aws", "digitalocean", "cloudflare"];
 
 /**
- * Every problem with one environment: the neutral rules, then the rules of each cloud
- * the spec asks for. Nothing is synthesised from a spec that has any.
+ * Every problem with one environment: the neutral rules, the rules of each cloud the spec
+ * asks for, then its backend's. Nothing is synthesised from a spec that has any. `env`:
+ * where Terraform Cloud settings the spec leaves out come from.
  */
-/** The fields an environment spec may have: the topology's, the policy's, one section per cloud. */
-export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "policy", "aws", "digitalocean", "cloudflare"];
-
-export function validateEnvironment(spec: EnvironmentSpec): ValidationIssue[] {
+export function validateEnvironment(spec: EnvironmentSpec, env: TerraformCloudEnvironment = process.env): ValidationIssue[] {
   const top = new SpecValidator(typeof spec?.environment === "string" && spec.environment ? spec.environment : "(unnamed)");
   if (!top.fields("", spec, ENVIRONMENT_FIELDS)) return [...top.issues];
   const issues = [...top.issues, ...validateTopology(spec)];
@@ -25,7 +27,47 @@ export function validateEnvironment(spec: EnvironmentSpec): ValidationIssue[] {
   }
   for (const cloud of wanted) issues.push(...cloud.validate(spec));
   issues.push(...validatePolicySettings(spec, wanted.map((c) => c.id)));
+  issues.push(...validateTerraformCloud(spec, env));
   return issues;
+}
+
+const TFC_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+
+/** The backend choice and the Terraform Cloud section. */
+function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnvironment): ValidationIssue[] {
+  const v = new SpecValidator(spec.environment);
+  if (spec.backend !== undefined) v.oneOf("backend", spec.backend, ["local", "terraform-cloud"]);
+  const tfc = spec.terraformCloud;
+  if (tfc !== undefined) {
+    const known = ["organization", "hostname", "project", "workspacePrefix", "terraformVersion", "vcs", "promotesFrom"];
+    if (!v.fields("terraformCloud", tfc, known)) return [...v.issues];
+    if (tfc.organization !== undefined) v.matches("terraformCloud.organization", tfc.organization, TFC_NAME, "a Terraform Cloud organization name (letters, digits, - and _)");
+    if (tfc.hostname !== undefined) v.domain("terraformCloud.hostname", tfc.hostname);
+    if (tfc.project !== undefined) v.matches("terraformCloud.project", tfc.project, /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/, "a project name of up to 40 letters, digits, spaces, - and _");
+    if (tfc.workspacePrefix !== undefined) v.matches("terraformCloud.workspacePrefix", tfc.workspacePrefix, TFC_NAME, "letters, digits, - and _ (workspace names are <prefix>-<environment>-<cloud>)");
+    if (tfc.terraformVersion !== undefined) v.matches("terraformCloud.terraformVersion", tfc.terraformVersion, /^(~> ?|>= ?)?\d+\.\d+(\.\d+)?$/, 'a Terraform version such as "1.11.4" or "~> 1.11"');
+    if (tfc.vcs !== undefined && v.fields("terraformCloud.vcs", tfc.vcs, ["repository", "branch", "oauthTokenId", "githubAppInstallationId"])) {
+      const vcs = tfc.vcs;
+      v.matches("terraformCloud.vcs.repository", vcs.repository, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a repository as "<owner>/<name>"');
+      if (vcs.branch !== undefined) v.nonEmpty("terraformCloud.vcs.branch", vcs.branch);
+      if ((vcs.oauthTokenId === undefined) === (vcs.githubAppInstallationId === undefined)) {
+        v.fail("terraformCloud.vcs", "must name exactly one VCS connection: oauthTokenId (ot-…) or githubAppInstallationId (ghain-…)");
+      } else if (vcs.oauthTokenId !== undefined) {
+        v.matches("terraformCloud.vcs.oauthTokenId", vcs.oauthTokenId, /^ot-[A-Za-z0-9]+$/, 'an OAuth token id such as "ot-AbC123"');
+      } else {
+        v.matches("terraformCloud.vcs.githubAppInstallationId", vcs.githubAppInstallationId, /^ghain-[A-Za-z0-9]+$/, 'a GitHub App installation id such as "ghain-AbC123"');
+      }
+    }
+    if (tfc.promotesFrom !== undefined) {
+      if (v.nonEmpty("terraformCloud.promotesFrom", tfc.promotesFrom) && tfc.promotesFrom === spec.environment) {
+        v.fail("terraformCloud.promotesFrom", `must name another environment, got "${tfc.promotesFrom}"`);
+      }
+    }
+  }
+  if (spec.backend === "terraform-cloud" && !organizationOf(spec, env)) {
+    v.fail("backend", 'is "terraform-cloud" but names no organization: set terraformCloud.organization, or TF_CLOUD_ORGANIZATION');
+  }
+  return [...v.issues];
 }
 
 /** The spec's `production` flag and policy suppressions. */

@@ -1,0 +1,188 @@
+import { Construct } from "constructs";
+import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
+import { Project } from "@cdktf/provider-tfe/lib/project";
+import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
+import { RunTrigger } from "@cdktf/provider-tfe/lib/run-trigger";
+import { Variable } from "@cdktf/provider-tfe/lib/variable";
+import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
+import { Workspace, WorkspaceConfig } from "@cdktf/provider-tfe/lib/workspace";
+import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
+import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
+import { EnvironmentSpec, TerraformCloudVcs } from "./spec";
+
+/** The Terraform version remote runs use unless the spec says otherwise. */
+export const DEFAULT_TERRAFORM_VERSION = "1.11.4";
+
+/** Where one stack's state and runs live in Terraform Cloud. */
+export interface RemoteWorkspace {
+  readonly organization: string;
+  /** `undefined` for app.terraform.io. */
+  readonly hostname?: string;
+  readonly project?: string;
+  readonly name: string;
+}
+
+/**
+ * The environment variables Terraform Cloud settings fall back to: Terraform's own
+ * `TF_CLOUD_ORGANIZATION`, `TF_CLOUD_HOSTNAME` and `TF_CLOUD_PROJECT` (and
+ * `TFC_ORGANIZATION`, the name the design document uses, when the first is unset).
+ */
+export type TerraformCloudEnvironment = Readonly<Record<string, string | undefined>>;
+
+/** The organization a spec's stacks would use, from the spec or the environment. */
+export function organizationOf(spec: EnvironmentSpec, env: TerraformCloudEnvironment): string | undefined {
+  return spec.terraformCloud?.organization ?? (env.TF_CLOUD_ORGANIZATION || env.TFC_ORGANIZATION || undefined);
+}
+
+/** The prefix of the spec's workspace names: `terraformCloud.workspacePrefix`, else the application's name. */
+export function workspacePrefix(spec: EnvironmentSpec): string {
+  return spec.terraformCloud?.workspacePrefix ?? spec.application.name;
+}
+
+/** `<prefix>-<environment>-<cloud>`. */
+export function workspaceName(spec: EnvironmentSpec, cloudId: string): string {
+  return `${workspacePrefix(spec)}-${spec.environment}-${cloudId}`;
+}
+
+/** The workspace of a stack, or `undefined` when its state is local. */
+export function remoteWorkspace(spec: EnvironmentSpec, cloudId: string, env: TerraformCloudEnvironment): RemoteWorkspace | undefined {
+  const organization = organizationOf(spec, env);
+  const backend = spec.backend ?? (organization ? "terraform-cloud" : "local");
+  if (backend === "local" || !organization) return undefined;
+  return {
+    organization,
+    hostname: spec.terraformCloud?.hostname ?? (env.TF_CLOUD_HOSTNAME || undefined),
+    project: spec.terraformCloud?.project ?? (env.TF_CLOUD_PROJECT || undefined),
+    name: workspaceName(spec, cloudId),
+  };
+}
+
+/** One stack the bootstrap makes a workspace for. */
+export interface BootstrapMember {
+  readonly spec: EnvironmentSpec;
+  readonly cloudId: string;
+  readonly stack: string;
+  readonly workspace: RemoteWorkspace;
+  /** The environment variables holding the cloud's credentials. */
+  readonly credentials: readonly string[];
+}
+
+function id(text: string): string {
+  return text.replace(/[^a-zA-Z0-9]+/g, "-").toLowerCase();
+}
+
+/**
+ * Creates, in one organization, every workspace the stacks use: remote execution, the
+ * Terraform version, auto-apply and destroy plans off in production, no run queued by
+ * creation alone, and for VCS-driven environments the repository and the stack's working
+ * directory; one variable set per cloud holding its credentials as sensitive environment
+ * variables, attached to that cloud's workspaces; and run triggers from each environment
+ * to the one it promotes to. Credential values are ephemeral input variables
+ * (`TF_VAR_<name>` at apply time) written through `value_wo`, so they are in neither the
+ * code, the synthesised output, the plan nor the state. Its own state is local; the token
+ * comes from `TFE_TOKEN` or `terraform login`.
+ */
+export class TerraformCloudBootstrapStack extends TerraformStack {
+  public readonly workspaces = new Map<string, Workspace>();
+
+  constructor(scope: Construct, name: string, members: readonly BootstrapMember[]) {
+    super(scope, name);
+    const { organization, hostname } = members[0].workspace;
+    new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+    new TfeProvider(this, "tfe", { hostname });
+
+    const projects = new Map<string, Project>();
+    for (const projectName of [...new Set(members.map((m) => m.workspace.project).filter((p): p is string => !!p))].sort()) {
+      projects.set(projectName, new Project(this, `project-${id(projectName)}`, { organization, name: projectName, description: "Managed by cloudtiers" }));
+    }
+
+    for (const m of members) {
+      const tfc = m.spec.terraformCloud;
+      const production = m.spec.production ?? true;
+      const workspace = new Workspace(this, `workspace-${m.stack}`, {
+        organization,
+        name: m.workspace.name,
+        description: `${m.stack}: managed by cloudtiers`,
+        projectId: m.workspace.project ? projects.get(m.workspace.project)!.id : undefined,
+        terraformVersion: tfc?.terraformVersion ?? DEFAULT_TERRAFORM_VERSION,
+        autoApply: !production,
+        allowDestroyPlan: !production,
+        queueAllRuns: false,
+        tags: { environment: m.spec.environment, cloud: m.cloudId },
+        ...(tfc?.vcs ? vcsSettings(tfc.vcs, m.stack) : {}),
+        // The workspace holds the stack's state: losing it orphans every resource.
+        lifecycle: production ? { preventDestroy: true } : undefined,
+      });
+      new WorkspaceSettings(this, `settings-${m.stack}`, { workspaceId: workspace.id, executionMode: "remote" });
+      this.workspaces.set(m.stack, workspace);
+    }
+
+    const inputs = new Map<string, TerraformVariable>();
+    const input = (key: string) => {
+      const existing = inputs.get(key);
+      if (existing) return existing;
+      const created = new TerraformVariable(this, key.toLowerCase(), {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: `${key} of the workspaces that use it; set TF_VAR_${key.toLowerCase()} when applying`,
+      });
+      // Ephemeral: Terraform keeps the value out of plan files and state (Terraform 1.10+).
+      created.addOverride("ephemeral", true);
+      inputs.set(key, created);
+      return created;
+    };
+
+    // One variable set per application (workspace prefix) and cloud: names are unique in
+    // an organization, which other applications may share.
+    const groups = new Map<string, BootstrapMember[]>();
+    for (const m of members) {
+      const setName = `${workspacePrefix(m.spec)}-${m.cloudId}-credentials`;
+      groups.set(setName, [...(groups.get(setName) ?? []), m]);
+    }
+    for (const [setName, inSet] of [...groups].sort(([a], [b]) => a.localeCompare(b))) {
+      const set = new VariableSet(this, setName, {
+        organization,
+        name: setName,
+        description: `Credentials of the ${inSet.map((m) => m.stack).join(", ")} workspaces, written by the cloudtiers bootstrap stack from TF_VAR_* at apply time`,
+      });
+      for (const key of inSet[0].credentials) {
+        new Variable(this, `${setName}-${id(key)}`, {
+          variableSetId: set.id,
+          key,
+          valueWo: input(key).stringValue,
+          category: "env",
+          sensitive: true,
+          description: "Set by the cloudtiers bootstrap stack",
+        });
+      }
+      for (const m of inSet) new WorkspaceVariableSet(this, `attach-${setName}-${m.stack}`, { variableSetId: set.id, workspaceId: this.workspaces.get(m.stack)!.id });
+    }
+
+    for (const m of members) {
+      const from = m.spec.terraformCloud?.promotesFrom;
+      if (!from) continue;
+      const source = members.find((s) => s.spec.environment === from && s.cloudId === m.cloudId);
+      if (!source) continue;
+      new RunTrigger(this, `promote-${source.stack}-to-${m.stack}`, {
+        workspaceId: this.workspaces.get(m.stack)!.id,
+        sourceableId: this.workspaces.get(source.stack)!.id,
+      });
+    }
+  }
+}
+
+/** A VCS-driven workspace: the repository, and the stack's directory in the committed `cdktf.out`. */
+function vcsSettings(vcs: TerraformCloudVcs, stack: string): Pick<WorkspaceConfig, "vcsRepo" | "workingDirectory" | "triggerPatterns"> {
+  const workingDirectory = `cdktf.out/stacks/${stack}`;
+  return {
+    workingDirectory,
+    triggerPatterns: [`${workingDirectory}/**/*`],
+    vcsRepo: {
+      identifier: vcs.repository,
+      branch: vcs.branch,
+      oauthTokenId: vcs.oauthTokenId,
+      githubAppInstallationId: vcs.githubAppInstallationId,
+    },
+  };
+}

@@ -1,0 +1,111 @@
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { validateAction, validateWorkflow } from "@action-validator/core";
+import { parse } from "yaml";
+import { environments } from "../environments";
+import { buildApp } from "../modules/stacks/app";
+import { DEFAULT_TERRAFORM_VERSION } from "../modules/stacks/terraform-cloud";
+import { requireTool } from "./tools";
+
+const root = join(__dirname, "..");
+const WORKFLOW = ".github/workflows/cloudtiers.yml";
+const TOOLCHAIN = ".github/actions/cdktf/action.yml";
+const workflowText = readFileSync(join(root, WORKFLOW), "utf8");
+const actionText = readFileSync(join(root, TOOLCHAIN), "utf8");
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type Yaml = any;
+const workflow: Yaml = parse(workflowText);
+const toolchain: Yaml = parse(actionText);
+
+/** The stack names of the shipped environments. */
+const stacks = buildApp(environments, { outdir: mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-")), env: {} }).node.children.map((c) => c.node.id);
+
+/** Every `run:` script of the workflow and the toolchain action, with where it is. */
+function runScripts(): { where: string; script: string }[] {
+  const jobSteps = Object.entries(workflow.jobs).flatMap(([job, j]: [string, Yaml]) => j.steps.map((s: Yaml, i: number) => ({ where: `${WORKFLOW} ${job} step ${i + 1}`, step: s })));
+  const actionSteps = toolchain.runs.steps.map((s: Yaml, i: number) => ({ where: `${TOOLCHAIN} step ${i + 1}`, step: s }));
+  return [...jobSteps, ...actionSteps].filter((s) => s.step.run !== undefined).map((s) => ({ where: s.where, script: s.step.run }));
+}
+
+/** The rows of the README's CI pipeline table, as `name` → kind. */
+function documentedInputs(): Map<string, string> {
+  const readme = readFileSync(join(root, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("### CI pipeline"), readme.indexOf("\n#", readme.indexOf("### CI pipeline") + 1));
+  return new Map([...section.matchAll(/^\| `([^`]+)`(?:, `[^`]+`)* \| (secret|variable|environments) \|/gm)].map((m) => [m[1], m[2]]));
+}
+
+describe("the CI pipeline example", () => {
+  it("is a valid GitHub Actions workflow, and its toolchain a valid action", () => {
+    expect(validateWorkflow(workflowText).errors).toEqual([]);
+    expect(validateAction(actionText).errors).toEqual([]);
+  });
+
+  it("tests, synthesises and plans every stack against Terraform Cloud on pull requests", () => {
+    expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
+    expect(workflow.on.push.branches).toEqual(["main"]);
+    expect(workflow.jobs.test.steps.map((s: Yaml) => s.run).filter(Boolean)).toEqual([".ci/run", "npm run synth"]);
+    const diff = workflow.jobs.diff;
+    expect(diff.if).toContain("github.event_name == 'pull_request'");
+    expect(diff.needs).toBe("test");
+    expect([...diff.strategy.matrix.stack].sort()).toEqual([...stacks].sort());
+    expect(diff.env.CLOUDTIERS_STACKS).toBe("${{ matrix.stack }}");
+    expect(diff.steps.at(-1).run).toBe('npx cdktf diff "$CLOUDTIERS_STACKS"');
+  });
+
+  it("deploys staging on main, then production behind the production environment's approval", () => {
+    const staging = workflow.jobs["deploy-staging"];
+    const production = workflow.jobs["deploy-production"];
+    expect(staging.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    expect(staging.environment).toBe("staging");
+    expect(staging.strategy.matrix.stack).toEqual(stacks.filter((s) => s.startsWith("staging-")));
+    expect(production.needs).toBe("deploy-staging");
+    expect(production.environment).toBe("production");
+    expect(production.strategy.matrix.stack).toEqual(stacks.filter((s) => s.startsWith("production-")));
+    for (const job of [staging, production]) {
+      expect(job.env.CLOUDTIERS_STACKS).toBe("${{ matrix.stack }}");
+      expect(job.steps.at(-1).run).toBe('npx cdktf deploy "$CLOUDTIERS_STACKS" --auto-approve');
+      expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
+    }
+  });
+
+  it("runs the Terraform version the workspaces run, without the wrapper cdktf cannot read", () => {
+    const setup = toolchain.runs.steps.find((s: Yaml) => String(s.uses).startsWith("hashicorp/setup-terraform@"));
+    expect(setup.with).toEqual({ terraform_version: DEFAULT_TERRAFORM_VERSION, terraform_wrapper: false });
+    for (const job of ["diff", "deploy-staging", "deploy-production"]) {
+      expect(workflow.jobs[job].steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf"]);
+    }
+  });
+
+  it("uses exactly the secrets and variables the README documents, and the token only where Terraform runs", () => {
+    const used = (kind: "secrets" | "vars") => [...new Set([...workflowText.matchAll(new RegExp(`\\$\\{\\{ ${kind}\\.(\\w+) \\}\\}`, "g"))].map((m) => m[1]))].sort();
+    const documented = documentedInputs();
+    expect(used("secrets")).toEqual([...documented].filter(([, k]) => k === "secret").map(([n]) => n).sort());
+    expect(used("vars")).toEqual([...documented].filter(([, k]) => k === "variable").map(([n]) => n).sort());
+    expect(workflow.env.TF_TOKEN_app_terraform_io).toBeUndefined();
+    expect(workflow.jobs.test.env).toBeUndefined();
+    for (const job of ["diff", "deploy-staging", "deploy-production"]) {
+      expect(workflow.jobs[job].env.TF_TOKEN_app_terraform_io).toBe("${{ secrets.TF_API_TOKEN }}");
+    }
+  });
+
+  it("keeps expressions out of shell scripts, and every script passes shellcheck", () => {
+    const shellcheck = requireTool("shellcheck", "shellcheck");
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    try {
+      const scripts = runScripts();
+      expect(scripts).toHaveLength(6);
+      for (const { where, script } of scripts) {
+        // `${{ }}` in a script is pasted in before the shell sees it: script injection.
+        expect({ where, expression: script.includes("${{") }).toEqual({ where, expression: false });
+        const file = join(dir, "step.sh");
+        writeFileSync(file, `#!/usr/bin/env bash\nset -euo pipefail\n${script}\n`);
+        const run = spawnSync(shellcheck, ["--severity=style", file], { encoding: "utf8" });
+        expect({ where, status: run.status, output: run.stdout }).toEqual({ where, status: 0, output: "" });
+      }
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
