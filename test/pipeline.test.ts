@@ -29,11 +29,11 @@ function runScripts(): { where: string; script: string }[] {
   return [...jobSteps, ...actionSteps].filter((s) => s.step.run !== undefined).map((s) => ({ where: s.where, script: s.step.run }));
 }
 
-/** The rows of the README's CI pipeline table, as `name` → kind. */
+/** The rows of the README's CI pipeline table, as `name` → kind (`repository secret`, `environment secret`, ...). */
 function documentedInputs(): Map<string, string> {
   const readme = readFileSync(join(root, "README.md"), "utf8");
   const section = readme.slice(readme.indexOf("### CI pipeline"), readme.indexOf("\n#", readme.indexOf("### CI pipeline") + 1));
-  return new Map([...section.matchAll(/^\| `([^`]+)`(?:, `[^`]+`)* \| (secret|variable|environments) \|/gm)].map((m) => [m[1], m[2]]));
+  return new Map([...section.matchAll(/^\| `([^`]+)`(?:, `[^`]+`)* \| ((?:repository|environment) (?:secret|variable)|environments) \|/gm)].map((m) => [m[1], m[2]]));
 }
 
 describe("the CI pipeline example", () => {
@@ -52,6 +52,15 @@ describe("the CI pipeline example", () => {
     expect([...diff.strategy.matrix.stack].sort()).toEqual([...stacks].sort());
     expect(diff.env.CLOUDTIERS_STACKS).toBe("${{ matrix.stack }}");
     expect(diff.steps.at(-1).run).toBe('npx cdktf diff "$CLOUDTIERS_STACKS"');
+  });
+
+  it("deploys each environment after the one it promotes from, as the specs say", () => {
+    for (const spec of environments.filter((e) => e.terraformCloud?.promotesFrom)) {
+      expect({ job: `deploy-${spec.environment}`, needs: workflow.jobs[`deploy-${spec.environment}`]?.needs }).toEqual({
+        job: `deploy-${spec.environment}`,
+        needs: `deploy-${spec.terraformCloud!.promotesFrom}`,
+      });
+    }
   });
 
   it("deploys staging on main, then production behind the production environment's approval", () => {
@@ -78,14 +87,19 @@ describe("the CI pipeline example", () => {
     }
   });
 
-  it("uses exactly the secrets and variables the README documents, and the token only where Terraform runs", () => {
+  it("uses exactly the secrets and variables the README documents; a token that applies only in jobs of a protected environment", () => {
     const used = (kind: "secrets" | "vars") => [...new Set([...workflowText.matchAll(new RegExp(`\\$\\{\\{ ${kind}\\.(\\w+) \\}\\}`, "g"))].map((m) => m[1]))].sort();
-    const documented = documentedInputs();
-    expect(used("secrets")).toEqual([...documented].filter(([, k]) => k === "secret").map(([n]) => n).sort());
-    expect(used("vars")).toEqual([...documented].filter(([, k]) => k === "variable").map(([n]) => n).sort());
+    const documented = [...documentedInputs()];
+    expect(used("secrets")).toEqual(documented.filter(([, k]) => k.endsWith(" secret")).map(([n]) => n).sort());
+    expect(used("vars")).toEqual(documented.filter(([, k]) => k.endsWith(" variable")).map(([n]) => n).sort());
+    expect(documentedInputs().get("TF_API_TOKEN")).toBe("environment secret");
     expect(workflow.env.TF_TOKEN_app_terraform_io).toBeUndefined();
     expect(workflow.jobs.test.env).toBeUndefined();
-    for (const job of ["diff", "deploy-staging", "deploy-production"]) {
+    // A pull request can rewrite its own workflow: it may only ever hold the plan-only token.
+    expect(workflow.jobs.diff.environment).toBeUndefined();
+    expect(workflow.jobs.diff.env.TF_TOKEN_app_terraform_io).toBe("${{ secrets.TF_PLAN_TOKEN }}");
+    for (const job of ["deploy-staging", "deploy-production"]) {
+      expect(workflow.jobs[job].environment).toBe(job.replace("deploy-", ""));
       expect(workflow.jobs[job].env.TF_TOKEN_app_terraform_io).toBe("${{ secrets.TF_API_TOKEN }}");
     }
   });

@@ -5,7 +5,7 @@ import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 import { OutputSnapshot, checkPolicy } from "./policy";
 import { CloudTiersStack, stackName } from "./stack";
-import { BootstrapMember, TerraformCloudBootstrapStack, remoteWorkspace } from "./terraform-cloud";
+import { BootstrapMember, RemoteWorkspace, TERRAFORM_CLOUD_HOST, TerraformCloudBootstrapStack, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
 
 export interface BuildOptions {
@@ -40,11 +40,12 @@ function planBootstraps(planned: readonly PlannedStack[], env: NodeJS.ProcessEnv
     const key = `${workspace.hostname ?? ""}/${workspace.organization}`;
     groups.set(key, [...(groups.get(key) ?? []), { spec: p.spec, cloudId: p.cloud.id, stack: p.name, workspace, credentials: p.cloud.credentials }]);
   }
-  const organizations = [...groups.values()].map((m) => m[0].workspace.organization);
+  const organizations = [...groups.values()].map((m) => m[0].workspace.organization.toLowerCase());
   return [...groups.values()].map((members) => {
     const { organization, hostname } = members[0].workspace;
-    const shared = organizations.filter((o) => o === organization).length > 1;
-    return { name: `terraform-cloud-${organization}${shared && hostname ? `-${hostname.split(".")[0]}` : ""}`.toLowerCase(), members };
+    // One organization name on two hosts: the Terraform Enterprise one is named after its host.
+    const shared = organizations.filter((o) => o === organization.toLowerCase()).length > 1;
+    return { name: `terraform-cloud-${organization}${shared && hostname ? `-${hostname.replace(/\./g, "-")}` : ""}`.toLowerCase(), members };
   });
 }
 
@@ -60,10 +61,20 @@ function validateAcross(environments: readonly EnvironmentSpec[], planned: reado
     if (!from || from === spec.environment) continue;
     const source = environments.find((e) => e.environment === from);
     const clouds = (s: EnvironmentSpec) => CLOUDS.filter((c) => c.wanted(s)).map((c) => c.id);
+    const shared = source ? clouds(spec).filter((c) => clouds(source).includes(c)) : [];
+    const path = "terraformCloud.promotesFrom";
     if (!source) {
-      issues.push({ environment: spec.environment, path: "terraformCloud.promotesFrom", message: `names no environment: "${from}" is not one of ${names.map((n) => `"${n}"`).join(", ")}` });
-    } else if (!clouds(spec).some((c) => clouds(source).includes(c))) {
-      issues.push({ environment: spec.environment, path: "terraformCloud.promotesFrom", message: `"${from}" shares no cloud with this environment, so no run can promote from it` });
+      issues.push({ environment: spec.environment, path, message: `names no environment: "${from}" is not one of ${names.map((n) => `"${n}"`).join(", ")}` });
+    } else if (shared.length === 0) {
+      issues.push({ environment: spec.environment, path, message: `"${from}" shares no cloud with this environment, so no run can promote from it` });
+    } else if (spec.terraformCloud?.vcs) {
+      // A run trigger (VCS-driven workspaces only) joins two workspaces of one organization.
+      const here = remoteWorkspace(spec, shared[0], env);
+      const there = remoteWorkspace(source, shared[0], env);
+      const where = (w: RemoteWorkspace | undefined) => (w ? `${w.organization} on ${w.hostname ?? TERRAFORM_CLOUD_HOST}` : "a local file");
+      if (here && (!there || there.organization !== here.organization || there.hostname !== here.hostname)) {
+        issues.push({ environment: spec.environment, path, message: `"${from}" keeps its state in ${where(there)}, not in ${where(here)}, so no run trigger can join them` });
+      }
     }
   }
   const seen = new Map<string, string>();
@@ -82,9 +93,9 @@ function validateAcross(environments: readonly EnvironmentSpec[], planned: reado
 function selectionOf(app: App, options: BuildOptions, env: NodeJS.ProcessEnv): { patterns: string[]; source: string } | undefined {
   const [raw, source] =
     options.select !== undefined ? [options.select, "select"] : env.CLOUDTIERS_STACKS !== undefined ? [env.CLOUDTIERS_STACKS, "CLOUDTIERS_STACKS"] : [app.node.tryGetContext("stacks"), "context stacks"];
-  if (raw === undefined || raw === "") return undefined;
-  const patterns = (Array.isArray(raw) ? raw : String(raw).split(",")).map((p: string) => p.trim()).filter((p: string) => p.length > 0);
-  return { patterns, source };
+  const patterns: string[] = (raw === undefined ? [] : Array.isArray(raw) ? raw : String(raw).split(",")).map((p: string) => p.trim()).filter((p: string) => p.length > 0);
+  // Empty (an unset CI variable gives "") selects nothing in particular: every stack.
+  return patterns.length > 0 ? { patterns, source } : undefined;
 }
 
 function matches(pattern: string, name: string): boolean {

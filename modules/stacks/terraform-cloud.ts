@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { LocalBackend, TerraformStack, TerraformVariable } from "cdktf";
-import { Project } from "@cdktf/provider-tfe/lib/project";
+import { DataTfeProject } from "@cdktf/provider-tfe/lib/data-tfe-project";
 import { TfeProvider } from "@cdktf/provider-tfe/lib/provider";
 import { RunTrigger } from "@cdktf/provider-tfe/lib/run-trigger";
 import { Variable } from "@cdktf/provider-tfe/lib/variable";
@@ -13,10 +13,13 @@ import { EnvironmentSpec, TerraformCloudVcs } from "./spec";
 /** The Terraform version remote runs use unless the spec says otherwise. */
 export const DEFAULT_TERRAFORM_VERSION = "1.11.4";
 
+/** Terraform Cloud's own host: a backend or provider without a hostname uses it. */
+export const TERRAFORM_CLOUD_HOST = "app.terraform.io";
+
 /** Where one stack's state and runs live in Terraform Cloud. */
 export interface RemoteWorkspace {
   readonly organization: string;
-  /** `undefined` for app.terraform.io. */
+  /** Terraform Enterprise's host; `undefined` for Terraform Cloud (app.terraform.io). */
   readonly hostname?: string;
   readonly project?: string;
   readonly name: string;
@@ -34,6 +37,17 @@ export function organizationOf(spec: EnvironmentSpec, env: TerraformCloudEnviron
   return spec.terraformCloud?.organization ?? (env.TF_CLOUD_ORGANIZATION || env.TFC_ORGANIZATION || undefined);
 }
 
+/** The Terraform Enterprise host a spec's stacks would use; `undefined` for Terraform Cloud. */
+export function hostnameOf(spec: EnvironmentSpec, env: TerraformCloudEnvironment): string | undefined {
+  const hostname = spec.terraformCloud?.hostname ?? (env.TF_CLOUD_HOSTNAME || undefined);
+  return hostname === TERRAFORM_CLOUD_HOST ? undefined : hostname;
+}
+
+/** The project a spec's workspaces belong to, if one is named. */
+export function projectOf(spec: EnvironmentSpec, env: TerraformCloudEnvironment): string | undefined {
+  return spec.terraformCloud?.project ?? (env.TF_CLOUD_PROJECT || undefined);
+}
+
 /** The prefix of the spec's workspace names: `terraformCloud.workspacePrefix`, else the application's name. */
 export function workspacePrefix(spec: EnvironmentSpec): string {
   return spec.terraformCloud?.workspacePrefix ?? spec.application.name;
@@ -49,12 +63,7 @@ export function remoteWorkspace(spec: EnvironmentSpec, cloudId: string, env: Ter
   const organization = organizationOf(spec, env);
   const backend = spec.backend ?? (organization ? "terraform-cloud" : "local");
   if (backend === "local" || !organization) return undefined;
-  return {
-    organization,
-    hostname: spec.terraformCloud?.hostname ?? (env.TF_CLOUD_HOSTNAME || undefined),
-    project: spec.terraformCloud?.project ?? (env.TF_CLOUD_PROJECT || undefined),
-    name: workspaceName(spec, cloudId),
-  };
+  return { organization, hostname: hostnameOf(spec, env), project: projectOf(spec, env), name: workspaceName(spec, cloudId) };
 }
 
 /** One stack the bootstrap makes a workspace for. */
@@ -75,12 +84,12 @@ function id(text: string): string {
  * Creates, in one organization, every workspace the stacks use: remote execution, the
  * Terraform version, auto-apply and destroy plans off in production, no run queued by
  * creation alone, and for VCS-driven environments the repository and the stack's working
- * directory; one variable set per cloud holding its credentials as sensitive environment
- * variables, attached to that cloud's workspaces; and run triggers from each environment
- * to the one it promotes to. Credential values are ephemeral input variables
- * (`TF_VAR_<name>` at apply time) written through `value_wo`, so they are in neither the
- * code, the synthesised output, the plan nor the state. Its own state is local; the token
- * comes from `TFE_TOKEN` or `terraform login`.
+ * directory; one variable set per application and cloud holding the cloud's credentials
+ * as sensitive environment variables, attached to that cloud's workspaces; and, for
+ * VCS-driven workspaces, run triggers from the environment each one promotes from.
+ * Credential values are sensitive input variables (`TF_VAR_<name>` at apply time): never
+ * in code or synthesised output, but in this stack's state, as with any `tfe_variable`.
+ * Its own state is local; the token comes from `TFE_TOKEN` or `terraform login`.
  */
 export class TerraformCloudBootstrapStack extends TerraformStack {
   public readonly workspaces = new Map<string, Workspace>();
@@ -91,10 +100,11 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
     new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
     new TfeProvider(this, "tfe", { hostname });
 
-    const projects = new Map<string, Project>();
-    for (const projectName of [...new Set(members.map((m) => m.workspace.project).filter((p): p is string => !!p))].sort()) {
-      projects.set(projectName, new Project(this, `project-${id(projectName)}`, { organization, name: projectName, description: "Managed by cloudtiers" }));
-    }
+    // Projects are looked up, not created: they usually carry team access managed elsewhere.
+    const projects = new Map<string, DataTfeProject>();
+    [...new Set(members.map((m) => m.workspace.project).filter((p): p is string => !!p))].sort().forEach((projectName, i) => {
+      projects.set(projectName, new DataTfeProject(this, `project-${i + 1}`, { organization, name: projectName }));
+    });
 
     for (const m of members) {
       const tfc = m.spec.terraformCloud;
@@ -105,32 +115,35 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
         description: `${m.stack}: managed by cloudtiers`,
         projectId: m.workspace.project ? projects.get(m.workspace.project)!.id : undefined,
         terraformVersion: tfc?.terraformVersion ?? DEFAULT_TERRAFORM_VERSION,
-        autoApply: !production,
         allowDestroyPlan: !production,
         queueAllRuns: false,
-        tags: { environment: m.spec.environment, cloud: m.cloudId },
         ...(tfc?.vcs ? vcsSettings(tfc.vcs, m.stack) : {}),
         // The workspace holds the stack's state: losing it orphans every resource.
         lifecycle: production ? { preventDestroy: true } : undefined,
       });
-      new WorkspaceSettings(this, `settings-${m.stack}`, { workspaceId: workspace.id, executionMode: "remote" });
+      // Execution mode, auto-apply and tags belong to the settings resource alone: set on
+      // both, the two fight over them.
+      new WorkspaceSettings(this, `settings-${m.stack}`, {
+        workspaceId: workspace.id,
+        executionMode: "remote",
+        autoApply: !production,
+        tags: { environment: m.spec.environment, cloud: m.cloudId },
+      });
       this.workspaces.set(m.stack, workspace);
     }
 
     const inputs = new Map<string, TerraformVariable>();
     const input = (key: string) => {
-      const existing = inputs.get(key);
-      if (existing) return existing;
-      const created = new TerraformVariable(this, key.toLowerCase(), {
-        type: "string",
-        sensitive: true,
-        nullable: false,
-        description: `${key} of the workspaces that use it; set TF_VAR_${key.toLowerCase()} when applying`,
-      });
-      // Ephemeral: Terraform keeps the value out of plan files and state (Terraform 1.10+).
-      created.addOverride("ephemeral", true);
-      inputs.set(key, created);
-      return created;
+      const existing =
+        inputs.get(key) ??
+        new TerraformVariable(this, key.toLowerCase(), {
+          type: "string",
+          sensitive: true,
+          nullable: false,
+          description: `${key} of the workspaces that use it; set TF_VAR_${key.toLowerCase()} when applying`,
+        });
+      inputs.set(key, existing);
+      return existing;
     };
 
     // One variable set per application (workspace prefix) and cloud: names are unique in
@@ -147,10 +160,12 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
         description: `Credentials of the ${inSet.map((m) => m.stack).join(", ")} workspaces, written by the cloudtiers bootstrap stack from TF_VAR_* at apply time`,
       });
       for (const key of inSet[0].credentials) {
+        // `value`, not the write-only `value_wo`: tfe 0.71 (the prebuilt bindings' version)
+        // writes variable set variables given through `value_wo` empty (terraform-provider-tfe#1718).
         new Variable(this, `${setName}-${id(key)}`, {
           variableSetId: set.id,
           key,
-          valueWo: input(key).stringValue,
+          value: input(key).stringValue,
           category: "env",
           sensitive: true,
           description: "Set by the cloudtiers bootstrap stack",
@@ -159,9 +174,11 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
       for (const m of inSet) new WorkspaceVariableSet(this, `attach-${setName}-${m.stack}`, { variableSetId: set.id, workspaceId: this.workspaces.get(m.stack)!.id });
     }
 
-    for (const m of members) {
+    // Only VCS-driven workspaces get run triggers: a CLI-driven workspace's triggered run
+    // would plan its previous upload and, awaiting confirmation in production, hold the
+    // queue against the pipeline's own `cdktf deploy`, which orders CLI-driven runs instead.
+    for (const m of members.filter((m) => m.spec.terraformCloud?.vcs)) {
       const from = m.spec.terraformCloud?.promotesFrom;
-      if (!from) continue;
       const source = members.find((s) => s.spec.environment === from && s.cloudId === m.cloudId);
       if (!source) continue;
       new RunTrigger(this, `promote-${source.stack}-to-${m.stack}`, {

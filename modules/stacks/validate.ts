@@ -32,8 +32,11 @@ export function validateEnvironment(spec: EnvironmentSpec, env: TerraformCloudEn
 }
 
 const TFC_NAME = /^[A-Za-z0-9][A-Za-z0-9_-]*$/;
+const ORGANIZATION = "a Terraform Cloud organization name (letters, digits, - and _)";
+const PROJECT = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/;
+const PROJECT_NAME = "a project name of up to 40 letters, digits, spaces, - and _";
 
-/** The backend choice and the Terraform Cloud section. */
+/** The backend choice, the Terraform Cloud section, and the environment variables it falls back to. */
 function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnvironment): ValidationIssue[] {
   const v = new SpecValidator(spec.environment);
   if (spec.backend !== undefined) v.oneOf("backend", spec.backend, ["local", "terraform-cloud"]);
@@ -41,9 +44,9 @@ function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnviro
   if (tfc !== undefined) {
     const known = ["organization", "hostname", "project", "workspacePrefix", "terraformVersion", "vcs", "promotesFrom"];
     if (!v.fields("terraformCloud", tfc, known)) return [...v.issues];
-    if (tfc.organization !== undefined) v.matches("terraformCloud.organization", tfc.organization, TFC_NAME, "a Terraform Cloud organization name (letters, digits, - and _)");
+    if (tfc.organization !== undefined) v.matches("terraformCloud.organization", tfc.organization, TFC_NAME, ORGANIZATION);
     if (tfc.hostname !== undefined) v.domain("terraformCloud.hostname", tfc.hostname);
-    if (tfc.project !== undefined) v.matches("terraformCloud.project", tfc.project, /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/, "a project name of up to 40 letters, digits, spaces, - and _");
+    if (tfc.project !== undefined) v.matches("terraformCloud.project", tfc.project, PROJECT, PROJECT_NAME);
     if (tfc.workspacePrefix !== undefined) v.matches("terraformCloud.workspacePrefix", tfc.workspacePrefix, TFC_NAME, "letters, digits, - and _ (workspace names are <prefix>-<environment>-<cloud>)");
     if (tfc.terraformVersion !== undefined) v.matches("terraformCloud.terraformVersion", tfc.terraformVersion, /^(~> ?|>= ?)?\d+\.\d+(\.\d+)?$/, 'a Terraform version such as "1.11.4" or "~> 1.11"');
     if (tfc.vcs !== undefined && v.fields("terraformCloud.vcs", tfc.vcs, ["repository", "branch", "oauthTokenId", "githubAppInstallationId"])) {
@@ -63,6 +66,16 @@ function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnviro
         v.fail("terraformCloud.promotesFrom", `must name another environment, got "${tfc.promotesFrom}"`);
       }
     }
+  }
+  // The environment variables, where the spec leaves the setting to them and they count.
+  const remote = spec.backend !== "local";
+  if (remote && tfc?.organization === undefined) {
+    const name = env.TF_CLOUD_ORGANIZATION ? "TF_CLOUD_ORGANIZATION" : "TFC_ORGANIZATION";
+    if (env[name]) v.matches(name, env[name], TFC_NAME, ORGANIZATION);
+  }
+  if (remote && organizationOf(spec, env)) {
+    if (tfc?.hostname === undefined && env.TF_CLOUD_HOSTNAME) v.domain("TF_CLOUD_HOSTNAME", env.TF_CLOUD_HOSTNAME);
+    if (tfc?.project === undefined && env.TF_CLOUD_PROJECT) v.matches("TF_CLOUD_PROJECT", env.TF_CLOUD_PROJECT, PROJECT, PROJECT_NAME);
   }
   if (spec.backend === "terraform-cloud" && !organizationOf(spec, env)) {
     v.fail("backend", 'is "terraform-cloud" but names no organization: set terraformCloud.organization, or TF_CLOUD_ORGANIZATION');

@@ -82,6 +82,12 @@ describe("the backend of each stack", () => {
     expect(synthStacks([local], { env: ACME, select: ["dev-aws"] })["dev-aws"].terraform).toMatchObject({ backend: { local: { path: "../../../terraform.dev-aws.tfstate" } } });
   });
 
+  it("treats an empty TF_CLOUD_ORGANIZATION (an unset CI variable) as unset", () => {
+    expect(synthStacks(environments, { env: { TF_CLOUD_ORGANIZATION: "" }, select: ["dev-aws"] })["dev-aws"].terraform.backend).toEqual({
+      local: { path: "../../../terraform.dev-aws.tfstate" },
+    });
+  });
+
   it("never writes a token, even one the operator's shell holds", () => {
     const token = "sentinel-token-9f8e7d";
     const saved = { ...process.env };
@@ -148,6 +154,17 @@ describe("the Terraform Cloud settings of a spec", () => {
     ]);
   });
 
+  it("hold the environment variables they fall back to to the same rules, naming the variable", () => {
+    expect(problems([specWith()], { env: { TF_CLOUD_ORGANIZATION: "acme corp", TF_CLOUD_HOSTNAME: "https://tfe.example.com", TF_CLOUD_PROJECT: "a/b" } })).toEqual([
+      'dev: TF_CLOUD_ORGANIZATION must be a Terraform Cloud organization name (letters, digits, - and _), got "acme corp"',
+      'dev: TF_CLOUD_HOSTNAME must be a lower-case domain name such as "www.example.com", got "https://tfe.example.com"',
+      'dev: TF_CLOUD_PROJECT must be a project name of up to 40 letters, digits, spaces, - and _, got "a/b"',
+    ]);
+    // Ignored, so not checked, where the spec decides: local state, or its own settings.
+    expect(problems([specWith({ backend: "local" })], { env: { TF_CLOUD_ORGANIZATION: "acme corp" } })).toEqual([]);
+    expect(problems([specWith({ terraformCloud: { organization: "acme", project: "Web" } })], { env: { TF_CLOUD_ORGANIZATION: "x y", TF_CLOUD_PROJECT: "a/b" } })).toEqual([]);
+  });
+
   it("suggest the field meant", () => {
     expect(problems([specWith({ terraformCloud: { organisation: "acme" } as never })], { env: {} })).toEqual([
       'dev: terraformCloud.organisation is not a known field (did you mean "organization"?); known: organization, hostname, project, workspacePrefix, terraformVersion, vcs, promotesFrom',
@@ -160,6 +177,17 @@ describe("the Terraform Cloud settings of a spec", () => {
     const awsOnly = specWith({ environment: "staging", digitalocean: undefined });
     const doOnly = { ...production, aws: undefined };
     expect(problems([awsOnly, doOnly], { env: {} })).toEqual(['production: terraformCloud.promotesFrom "staging" shares no cloud with this environment, so no run can promote from it']);
+    // A run trigger (VCS-driven) joins two workspaces of one organization.
+    const vcs = { repository: "acme/shop-infra", oauthTokenId: "ot-abc" };
+    const staging = environments.find((e) => e.environment === "staging")!;
+    const vcsProduction = { ...production, terraformCloud: { promotesFrom: "staging", vcs } };
+    expect(problems([{ ...staging, backend: "local" }, vcsProduction], { env: ACME })).toEqual([
+      'production: terraformCloud.promotesFrom "staging" keeps its state in a local file, not in acme on app.terraform.io, so no run trigger can join them',
+    ]);
+    expect(problems([{ ...staging, terraformCloud: { organization: "other" } }, vcsProduction], { env: ACME })).toEqual([
+      'production: terraformCloud.promotesFrom "staging" keeps its state in other on app.terraform.io, not in acme on app.terraform.io, so no run trigger can join them',
+    ]);
+    expect(problems([staging, vcsProduction], { env: ACME })).toEqual([]);
   });
 });
 
@@ -167,7 +195,14 @@ describe("the bootstrap stack", () => {
   const stacks = synthStacks(environments, { env: ACME, select: ["terraform-cloud-*"] });
   const bootstrap = stacks["terraform-cloud-acme"];
   const workspaces = resources(bootstrap, "tfe_workspace");
-  const byName = (name: string) => Object.entries(workspaces).find(([, w]) => w.name === name)!;
+  const settings = Object.values(resources(bootstrap, "tfe_workspace_settings"));
+  const named = (b: Config, name: string) => Object.entries(resources(b, "tfe_workspace")).find(([, w]) => w.name === name)!;
+  const settingsOf = (name: string) => settings.find((s) => s.workspace_id === ref("tfe_workspace", named(bootstrap, name)[0]))!;
+  const workspaceNamed = (b: Config, address: string) => Object.entries(resources(b, "tfe_workspace")).find(([id]) => ref("tfe_workspace", id) === address)![1].name;
+  const triggers = (b: Config) =>
+    Object.values(resources(b, "tfe_run_trigger"))
+      .map((t) => `${workspaceNamed(b, t.sourceable_id)} -> ${workspaceNamed(b, t.workspace_id)}`)
+      .sort();
 
   it("is built only when an organization is known, with local state and the token left to the environment", () => {
     expect(Object.keys(stacks)).toEqual(["terraform-cloud-acme"]);
@@ -186,28 +221,30 @@ describe("the bootstrap stack", () => {
       "shop-staging-aws",
       "shop-staging-do",
     ]);
-    const settings = Object.values(resources(bootstrap, "tfe_workspace_settings"));
     for (const [id, workspace] of Object.entries(workspaces)) {
       expect(workspace).toMatchObject({ organization: "acme", terraform_version: DEFAULT_TERRAFORM_VERSION, queue_all_runs: false });
-      expect(workspace.working_directory).toBeUndefined();
-      expect(workspace.vcs_repo).toBeUndefined();
-      expect(settings.filter((s) => s.workspace_id === ref("tfe_workspace", id))).toEqual([{ workspace_id: ref("tfe_workspace", id), execution_mode: "remote" }]);
+      // Settings the workspace_settings resource owns are not set twice.
+      for (const owned of ["working_directory", "vcs_repo", "auto_apply", "tags", "execution_mode"]) expect(workspace[owned]).toBeUndefined();
+      expect(settings.filter((s) => s.workspace_id === ref("tfe_workspace", id))).toEqual([
+        expect.objectContaining({ workspace_id: ref("tfe_workspace", id), execution_mode: "remote", tags: { environment: expect.any(String), cloud: expect.any(String) } }),
+      ]);
     }
+    expect(settingsOf("shop-staging-do").tags).toEqual({ environment: "staging", cloud: "do" });
   });
 
   it("turns auto-apply and destroy plans off in production and protects its workspaces from deletion", () => {
-    for (const env of ["production-aws", "production-do"]) {
-      const [, workspace] = byName(`shop-${env}`);
-      expect(workspace).toMatchObject({ auto_apply: false, allow_destroy_plan: false, lifecycle: { prevent_destroy: true }, tags: { environment: "production" } });
+    for (const name of ["shop-production-aws", "shop-production-do"]) {
+      expect(named(bootstrap, name)[1]).toMatchObject({ allow_destroy_plan: false, lifecycle: { prevent_destroy: true } });
+      expect(settingsOf(name).auto_apply).toBe(false);
     }
-    for (const env of ["dev-aws", "staging-do"]) {
-      const [, workspace] = byName(`shop-${env}`);
-      expect(workspace).toMatchObject({ auto_apply: true, allow_destroy_plan: true });
-      expect(workspace.lifecycle).toBeUndefined();
+    for (const name of ["shop-dev-aws", "shop-staging-do"]) {
+      expect(named(bootstrap, name)[1]).toMatchObject({ allow_destroy_plan: true });
+      expect(named(bootstrap, name)[1].lifecycle).toBeUndefined();
+      expect(settingsOf(name).auto_apply).toBe(true);
     }
   });
 
-  it("attaches one credentials variable set per cloud, sensitive environment variables whose values are never written", () => {
+  it("attaches one credentials variable set per cloud: sensitive environment variables from sensitive inputs, no value in the output", () => {
     const sets = resources(bootstrap, "tfe_variable_set");
     expect(Object.values(sets).map((s) => s.name).sort()).toEqual(["shop-aws-credentials", "shop-do-credentials"]);
     const setId = (name: string) => ref("tfe_variable_set", Object.entries(sets).find(([, s]) => s.name === name)![0]);
@@ -217,39 +254,55 @@ describe("the bootstrap stack", () => {
     expect(keysIn("shop-do-credentials")).toEqual(["CLOUDFLARE_API_TOKEN", "DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY"]);
     for (const v of variables) {
       const input = v.key.toLowerCase();
-      expect(v).toMatchObject({ category: "env", sensitive: true, value_wo: `\${var.${input}}` });
-      expect(v.value).toBeUndefined();
-      expect(bootstrap.variable[input]).toEqual({ type: "string", sensitive: true, ephemeral: true, nullable: false, description: expect.stringContaining(`TF_VAR_${input}`) });
+      // `value_wo` would be written empty into a variable set by tfe 0.71.
+      expect(v).toEqual({ variable_set_id: expect.any(String), key: v.key, value: `\${var.${input}}`, category: "env", sensitive: true, description: "Set by the cloudtiers bootstrap stack" });
+      expect(bootstrap.variable[input]).toEqual({ type: "string", sensitive: true, nullable: false, description: expect.stringContaining(`TF_VAR_${input}`) });
     }
     const attachments = Object.values(resources(bootstrap, "tfe_workspace_variable_set"));
-    const attachedTo = (name: string) =>
-      attachments.filter((a) => a.variable_set_id === setId(name)).map((a) => Object.entries(workspaces).find(([id]) => ref("tfe_workspace", id) === a.workspace_id)![1].name).sort();
+    const attachedTo = (name: string) => attachments.filter((a) => a.variable_set_id === setId(name)).map((a) => workspaceNamed(bootstrap, a.workspace_id)).sort();
     expect(attachedTo("shop-aws-credentials")).toEqual(["shop-dev-aws", "shop-production-aws", "shop-staging-aws"]);
     expect(attachedTo("shop-do-credentials")).toEqual(["shop-dev-do", "shop-production-do", "shop-staging-do"]);
   });
 
-  it("queues production after each staging apply, per cloud, and nothing else", () => {
-    const triggers = Object.values(resources(bootstrap, "tfe_run_trigger")).map(
-      (t) => `${Object.entries(workspaces).find(([id]) => ref("tfe_workspace", id) === t.sourceable_id)![1].name} -> ${Object.entries(workspaces).find(([id]) => ref("tfe_workspace", id) === t.workspace_id)![1].name}`,
-    );
-    expect(triggers.sort()).toEqual(["shop-staging-aws -> shop-production-aws", "shop-staging-do -> shop-production-do"]);
-  });
-
-  it("creates the project the workspaces belong to, and makes VCS-driven workspaces follow the stack's directory", () => {
+  it("makes VCS-driven workspaces follow the repository and the stack's directory, and queues production after each staging apply", () => {
     const vcs = { repository: "acme/shop-infra", branch: "main", githubAppInstallationId: "ghain-abc123" };
-    const spec = specWith({ terraformCloud: { project: "Web shop", vcs } });
-    const stack = synthStacks([spec], { env: ACME, select: ["terraform-cloud-acme"] })["terraform-cloud-acme"];
-    const projects = resources(stack, "tfe_project");
-    expect(Object.values(projects)).toEqual([{ organization: "acme", name: "Web shop", description: "Managed by cloudtiers" }]);
+    const viaVcs = environments.map((e) => ({ ...e, terraformCloud: { ...e.terraformCloud, vcs } }));
+    const stack = synthStacks(viaVcs, { env: ACME, select: ["terraform-cloud-acme"] })["terraform-cloud-acme"];
     for (const [name, workspace] of Object.entries(resources(stack, "tfe_workspace"))) {
       const stackName = name.replace(/^workspace-/, "");
       expect(workspace).toMatchObject({
-        project_id: ref("tfe_project", Object.keys(projects)[0]),
         working_directory: `cdktf.out/stacks/${stackName}`,
         trigger_patterns: [`cdktf.out/stacks/${stackName}/**/*`],
         vcs_repo: { identifier: "acme/shop-infra", branch: "main", github_app_installation_id: "ghain-abc123" },
       });
     }
+    expect(triggers(stack)).toEqual(["shop-staging-aws -> shop-production-aws", "shop-staging-do -> shop-production-do"]);
+  });
+
+  it("gives CLI-driven workspaces no run trigger, which would hold production's queue against the pipeline's deploy", () => {
+    expect(environments.find((e) => e.environment === "production")!.terraformCloud?.promotesFrom).toBe("staging");
+    expect(triggers(bootstrap)).toEqual([]);
+  });
+
+  it("looks up the named project, which must exist, and puts the workspaces in it", () => {
+    const stack = synthStacks(environments, { env: { ...ACME, TF_CLOUD_PROJECT: "Web shop" }, select: ["terraform-cloud-acme"] })["terraform-cloud-acme"];
+    expect(stack.resource.tfe_project).toBeUndefined();
+    const projects = Object.entries(stack.data.tfe_project as Record<string, Config>);
+    expect(projects.map(([, p]) => ({ organization: p.organization, name: p.name }))).toEqual([{ organization: "acme", name: "Web shop" }]);
+    for (const workspace of Object.values(resources(stack, "tfe_workspace"))) expect(workspace.project_id).toBe(`\${data.tfe_project.${projects[0][0]}.id}`);
+  });
+
+  it("is one per organization and host, Terraform Cloud's host named or not", () => {
+    const cloudByName = specWith({ terraformCloud: { hostname: "app.terraform.io" } });
+    const names = (specs: EnvironmentSpec[], env: Record<string, string>) => buildApp(specs, { outdir: mkdtempSync(join(tmpdir(), "cloudtiers-tfc-")), env }).node.children.map((c) => c.node.id);
+    expect(names([cloudByName, specWith({ environment: "qa" })], ACME)).toEqual(["dev-aws", "dev-do", "qa-aws", "qa-do", "terraform-cloud-acme"]);
+    expect(synthStacks([cloudByName], { env: ACME, select: ["dev-aws"] })["dev-aws"].terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "shop-dev-aws" } });
+    const onTfe = (environment: string, hostname: string) => specWith({ environment, terraformCloud: { hostname } });
+    expect(names([specWith(), onTfe("qa", "tfe.a.example.com"), onTfe("uat", "tfe.b.example.com")], ACME).filter((n) => n.startsWith("terraform-cloud"))).toEqual([
+      "terraform-cloud-acme",
+      "terraform-cloud-acme-tfe-a-example-com",
+      "terraform-cloud-acme-tfe-b-example-com",
+    ]);
   });
 });
 
@@ -265,6 +318,10 @@ describe("stack selection", () => {
     expect(names({ env: { CLOUDTIERS_STACKS: "production-aws" } })).toEqual(["production-aws"]);
     expect(names({ env: { CLOUDTIERS_STACKS: "dev-aws, *-do" } })).toEqual(["dev-aws", "dev-do", "staging-do", "production-do"]);
     expect(names({ env: { ...ACME, CLOUDTIERS_STACKS: "terraform-cloud-*" } })).toEqual(["terraform-cloud-acme"]);
+  });
+
+  it("builds every stack when the selection is empty", () => {
+    expect(names({ env: { CLOUDTIERS_STACKS: " , " } })).toHaveLength(6);
   });
 
   it("reads the cdktf context `stacks` when the variable is not set", () => {
