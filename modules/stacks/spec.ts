@@ -45,7 +45,11 @@ export interface TerraformCloudSettings {
    * stack's). @default - CLI-driven: runs start from `cdktf deploy` and `cdktf diff`
    */
   readonly vcs?: TerraformCloudVcs;
-  /** The environment whose successful applies queue a run here (a run trigger), e.g. `staging`. @default - none */
+  /**
+   * The environment deployed before this one, e.g. `staging`. For VCS-driven workspaces a
+   * run trigger queues a run here after each of its applies; CLI-driven environments are
+   * ordered by the pipeline (whose job order a test holds to this). @default - none
+   */
   readonly promotesFrom?: string;
 }
 

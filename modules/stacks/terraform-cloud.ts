@@ -134,7 +134,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
 
     const inputs = new Map<string, TerraformVariable>();
     const input = (key: string) => {
-      const existing =
+      const variable =
         inputs.get(key) ??
         new TerraformVariable(this, key.toLowerCase(), {
           type: "string",
@@ -142,8 +142,8 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
           nullable: false,
           description: `${key} of the workspaces that use it; set TF_VAR_${key.toLowerCase()} when applying`,
         });
-      inputs.set(key, existing);
-      return existing;
+      inputs.set(key, variable);
+      return variable;
     };
 
     // One variable set per application (workspace prefix) and cloud: names are unique in
