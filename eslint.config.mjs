@@ -11,7 +11,7 @@ const anyProvider = {
 };
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", "dist/", "coverage/", ".bench/", "**/*.d.ts"] },
+  { ignores: ["node_modules/", "cdktf.out/", "dist/", "build/", "coverage/", ".bench/", "**/*.d.ts"] },
   ...tseslint.configs.recommended,
   {
     files: ["**/*.ts", "**/*.mjs", "**/*.js"],

@@ -1,11 +1,10 @@
 import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
-import { CacheProps, Endpoint, ICache, IPeer, SecretRef } from "../core";
-import { AwsNetwork } from "./network";
+import { CacheProps, Endpoint, ICache, IPeer, SecretRef, choose, protectedLifecycle } from "../core";
+import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { GeneratedSecret } from "./generated-secret";
-import { asAws } from "./shared";
 
 export const VALKEY_PORT = 6379;
 
@@ -32,7 +31,7 @@ export class AwsCache extends Construct implements ICache {
 
   constructor(scope: Construct, id: string, props: AwsCacheProps) {
     super(scope, id);
-    const network = asAws(props.network, AwsNetwork, "network");
+    const network = awsNetworkOf(props.network);
     const name = `${props.namePrefix}-cache`;
     const protect = props.deletionProtection;
 
@@ -44,7 +43,7 @@ export class AwsCache extends Construct implements ICache {
     const subnets = new ElasticacheSubnetGroup(this, "subnet-group", {
       name,
       description: `${name}: database subnets`,
-      subnetIds: network.databaseSubnets.map((s) => s.id),
+      subnetIds: network.databaseSubnetIds,
       tags: { Name: name },
     });
 
@@ -62,7 +61,7 @@ export class AwsCache extends Construct implements ICache {
       engineVersion: props.engineVersion,
       nodeType: props.nodeType,
       port: VALKEY_PORT,
-      numCacheClusters: props.highAvailability ? 2 : 1,
+      numCacheClusters: choose(props.highAvailability, 2, 1),
       automaticFailoverEnabled: props.highAvailability,
       multiAzEnabled: props.highAvailability,
       subnetGroupName: subnets.name,
@@ -73,11 +72,11 @@ export class AwsCache extends Construct implements ICache {
       autoMinorVersionUpgrade: "true",
       maintenanceWindow: "sun:04:30-sun:05:30",
       snapshotWindow: "01:00-02:00",
-      snapshotRetentionLimit: protect ? 7 : 0,
-      finalSnapshotIdentifier: protect ? `${name}-final` : undefined,
+      snapshotRetentionLimit: choose(protect, 7, 0),
+      finalSnapshotIdentifier: choose(protect, `${name}-final`, undefined),
       applyImmediately: false,
       tags: { Name: name },
-      lifecycle: { preventDestroy: protect },
+      lifecycle: protectedLifecycle(protect),
     });
     this.endpoint = { host: this.group.primaryEndpointAddress, port: VALKEY_PORT };
   }

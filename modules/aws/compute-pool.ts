@@ -11,7 +11,7 @@ import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, terraformTemplate } from "../core";
 import { environmentDocument, awsHostDelivery } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
-import { AwsNetwork } from "./network";
+import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { IAwsPeer, asAws, assumeRolePolicy, policyDocument, secretArns } from "./shared";
 
@@ -48,7 +48,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
 
   constructor(scope: Construct, id: string, props: AwsComputePoolProps) {
     super(scope, id);
-    const network = asAws(props.network, AwsNetwork, "network");
+    const network = awsNetworkOf(props.network);
     const name = `${props.namePrefix}-${props.role}`;
     this.role = props.role;
     this.size = props.size;
@@ -135,7 +135,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       name,
       minSize: props.minInstances,
       maxSize: props.maxInstances,
-      vpcZoneIdentifier: network.privateSubnets.map((s) => s.id),
+      vpcZoneIdentifier: network.privateSubnetIds,
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       targetGroupArns: lb ? [lb.targetGroup.arn] : undefined,
       healthCheckType: replaceOnLb ? "ELB" : "EC2",

@@ -3,7 +3,7 @@ import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { SecretRef } from "../core";
+import { SecretRef, choose, protectedLifecycle } from "../core";
 import { SECRETS_MANAGER } from "./shared";
 
 export interface GeneratedSecretProps {
@@ -36,9 +36,9 @@ export class GeneratedSecret extends Construct {
     this.secret = new SecretsmanagerSecret(this, "secret", {
       name: props.name,
       description: props.description,
-      recoveryWindowInDays: props.protect ? 30 : 0,
+      recoveryWindowInDays: choose(props.protect, 30, 0),
       tags: { Name: props.name },
-      lifecycle: { preventDestroy: props.protect },
+      lifecycle: protectedLifecycle(props.protect),
     });
     new SecretsmanagerSecretVersion(this, "value", {
       secretId: this.secret.id,

@@ -4,7 +4,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
 import { ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
 import { AwsCertificate } from "./certificate";
-import { AwsNetwork } from "./network";
+import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { IAwsAliasTarget, IAwsPeer, asAws } from "./shared";
 
@@ -29,7 +29,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
-    const network = asAws(props.network, AwsNetwork, "network");
+    const network = awsNetworkOf(props.network);
     const isPublic = props.scheme === "public";
     const name = `${props.namePrefix}-${isPublic ? "public" : "int"}`;
     this.scheme = props.scheme;
@@ -52,7 +52,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
       name,
       internal: !isPublic,
       loadBalancerType: isPublic ? "application" : "network",
-      subnets: (isPublic ? network.publicSubnets : network.privateSubnets).map((s) => s.id),
+      subnets: isPublic ? network.publicSubnetIds : network.privateSubnetIds,
       securityGroups: [this.securityGroup.id],
       ...(isPublic
         ? { dropInvalidHeaderFields: true, idleTimeout: props.idleTimeoutSeconds ?? 60, enableHttp2: true, desyncMitigationMode: "defensive" }

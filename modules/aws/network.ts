@@ -35,12 +35,52 @@ export function subnetCidr(vpcCidr: string, tier: SubnetTier, zone: number): str
   }
 }
 
+/** What AWS tiers need of a network: its VPC and the subnets of each tier. */
+export interface IAwsNetwork extends INetwork {
+  readonly vpcId: string;
+  readonly publicSubnetIds: string[];
+  readonly privateSubnetIds: string[];
+  readonly databaseSubnetIds: string[];
+  /** What hosts in the private subnets need before they boot (NAT and its routes), if this stack makes it. */
+  readonly egressReady: ITerraformDependable[];
+}
+
+/** A network made elsewhere (another stack, a module's inputs), given by its ids; values may be references. */
+export class ExistingAwsNetwork implements IAwsNetwork {
+  public readonly egressReady: ITerraformDependable[] = [];
+
+  constructor(
+    public readonly vpcId: string,
+    public readonly subnets: { readonly public: string[]; readonly private: string[]; readonly database: string[] },
+    public readonly cidr: string,
+    public readonly zones: number,
+  ) {}
+
+  public get publicSubnetIds(): string[] {
+    return this.subnets.public;
+  }
+
+  public get privateSubnetIds(): string[] {
+    return this.subnets.private;
+  }
+
+  public get databaseSubnetIds(): string[] {
+    return this.subnets.database;
+  }
+}
+
+/** Narrows a neutral network to an AWS one; networks of another cloud's factory are refused. */
+export function awsNetworkOf(network: INetwork): IAwsNetwork {
+  if (network instanceof AwsNetwork || network instanceof ExistingAwsNetwork) return network;
+  throw new Error("AwsTierFactory was given a network that another factory created; AWS tiers only combine with AWS tiers");
+}
+
 /**
  * A VPC over `zones` availability zones: public subnets (load balancer, NAT), private
  * subnets (hosts, egress through NAT) and database subnets (no route out at all). The
  * default security group is emptied; an S3 gateway endpoint keeps bucket traffic off NAT.
  */
-export class AwsNetwork extends Construct implements INetwork {
+export class AwsNetwork extends Construct implements IAwsNetwork {
   public readonly cidr: string;
   public readonly zones: number;
   public readonly vpc: Vpc;
@@ -136,5 +176,17 @@ export class AwsNetwork extends Construct implements INetwork {
 
   public get vpcId(): string {
     return this.vpc.id;
+  }
+
+  public get publicSubnetIds(): string[] {
+    return this.publicSubnets.map((s) => s.id);
+  }
+
+  public get privateSubnetIds(): string[] {
+    return this.privateSubnets.map((s) => s.id);
+  }
+
+  public get databaseSubnetIds(): string[] {
+    return this.databaseSubnets.map((s) => s.id);
   }
 }

@@ -8,10 +8,10 @@ import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef } from "../core";
-import { AwsNetwork } from "./network";
+import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { GeneratedSecret } from "./generated-secret";
-import { asAws, assumeRolePolicy, policyDocument } from "./shared";
+import { assumeRolePolicy, policyDocument } from "./shared";
 
 export const POSTGRES_PORT = 5432;
 
@@ -47,7 +47,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
 
   constructor(scope: Construct, id: string, props: AwsPostgresProps) {
     super(scope, id);
-    const network = asAws(props.network, AwsNetwork, "network");
+    const network = awsNetworkOf(props.network);
     const name = `${props.namePrefix}-postgres`;
     const protect = props.deletionProtection;
     this.databaseName = props.databaseName;
@@ -61,7 +61,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     const subnets = new DbSubnetGroup(this, "subnet-group", {
       name,
       description: `${name}: database subnets`,
-      subnetIds: network.databaseSubnets.map((s) => s.id),
+      subnetIds: network.databaseSubnetIds,
       tags: { Name: name },
     });
     const parameters = new DbParameterGroup(this, "parameter-group", {
@@ -161,7 +161,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         name: `${name}-pooler`,
         engineFamily: "POSTGRESQL",
         roleArn: role.arn,
-        vpcSubnetIds: network.databaseSubnets.map((s) => s.id),
+        vpcSubnetIds: network.databaseSubnetIds,
         vpcSecurityGroupIds: [this.proxySecurityGroup.id],
         requireTls: true,
         idleClientTimeout: 1800,

@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { TerraformIterator } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -47,6 +48,23 @@ export class TierSecurityGroup extends Construct {
   /** Lets `peer`'s security group connect on `port`. */
   public allowFromPeer(peer: IPeer, port: number): void {
     this.tcpRule("from", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
+  }
+
+  /**
+   * Lets every security group in `ids` connect on `port`: one rule per group, made by
+   * Terraform (`for_each`), so the list may be a reference (a module's variable).
+   */
+  public allowFromSecurityGroups(ids: string[], port: number): void {
+    const each = TerraformIterator.fromList(ids);
+    new VpcSecurityGroupIngressRule(this, `from-security-groups-${port}`, {
+      forEach: each,
+      securityGroupId: this.group.id,
+      referencedSecurityGroupId: each.value,
+      ipProtocol: "tcp",
+      fromPort: port,
+      toPort: port,
+      description: `${each.value} on ${port}`,
+    });
   }
 
   /** Lets the whole internet connect on `port` (public load balancers only). */

@@ -2,6 +2,7 @@ export * from "./cache";
 export * from "./certificate";
 export * from "./cidr";
 export * from "./compute";
+export * from "./decide";
 export * from "./dns";
 export * from "./errors";
 export * from "./factory";

@@ -2,7 +2,8 @@ import { SIZES, SpecValidator, ValidationIssue, show } from "../core";
 import { MANAGED_SETTINGS } from "./configuration";
 import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
 
-const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
+/** Names of applications and environments, and the resource name prefixes made of them. */
+export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
 const IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 const WSGI = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?::[A-Za-z_][\w]*)?$/;
 const PYTHON_PATH = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
@@ -81,13 +82,13 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   const env = typeof props.environment === "string" && props.environment ? props.environment : "(unnamed)";
   const v = new SpecValidator(env);
   knownFields(v, props);
-  v.matches("environment", props.environment, NAME, "lower-case letters, digits and hyphens, starting with a letter");
+  v.matches("environment", props.environment, RESOURCE_NAME, "lower-case letters, digits and hyphens, starting with a letter");
 
   const app = props.application;
   if (!app) {
     v.fail("application", "is required");
   } else {
-    v.matches("application.name", app.name, NAME, "lower-case letters, digits and hyphens, starting with a letter");
+    v.matches("application.name", app.name, RESOURCE_NAME, "lower-case letters, digits and hyphens, starting with a letter");
     if (typeof app.name === "string" && typeof props.environment === "string") {
       const prefix = namePrefix(props);
       if (prefix.length > MAX_NAME_PREFIX) {

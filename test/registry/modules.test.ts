@@ -1,0 +1,178 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BuiltModule, buildModule, terraform, terraformFmt } from "../../tools/registry/build";
+import { MODULES } from "../../tools/registry/catalog";
+import { ModuleDefinition, providerConstraint } from "../../tools/registry/definition";
+import { hclValue } from "../../tools/registry/hcl";
+
+const FILES = ["README.md", "examples/basic/main.tf", "main.tf", "outputs.tf", "variables.tf", "versions.tf"];
+const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+/** The warnings and errors in Terraform's output. */
+const problemsIn = (output: string) => plain(output).match(/(Warning|Error): .*/g) ?? [];
+
+/** `terraform console` on the module's variables.tf alone: what Terraform says of these values. */
+function checkValues(module: BuiltModule, values: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-vars-"));
+  try {
+    cpSync(join(module.directory, "variables.tf"), join(dir, "variables.tf"));
+    const args = Object.entries(values).flatMap(([k, v]) => ["-var", `${k}=${typeof v === "string" ? v : hclValue(v).replace(/\s*\n\s*/g, " ")}`]);
+    // Terraform wraps messages to the terminal's width: one line, boxes drawn out.
+    return plain(terraform(["console", ...args], { cwd: dir, input: "1\n" }).output).replace(/[│\s]+/g, " ");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function examples(definition: ModuleDefinition): Record<string, unknown> {
+  return Object.fromEntries(definition.variables.filter((v) => v.default === undefined).map((v) => [v.name, v.example]));
+}
+
+describe("the standalone Terraform modules", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-modules-"));
+  const version = "1.2.3";
+  const built = MODULES.map((definition) => ({ definition, module: buildModule(definition, version, outdir) }));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("are every tier the catalog names, each with its files and nothing else", () => {
+    expect(built.map(({ module }) => `${module.name}/${module.provider}`)).toEqual(MODULES.map((m) => `${m.name}/${m.provider}`));
+    for (const { module } of built) expect(module.files).toEqual(FILES);
+  });
+
+  it("are the ones the README lists", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("### As Terraform modules"), readme.indexOf("### How versions are chosen"));
+    const listed = [...section.matchAll(/^\| `([a-z0-9-]+)` \| `([a-z0-9]+)` \|/gm)].map((m) => `${m[1]}/${m[2]}`);
+    expect(listed).toEqual(MODULES.map((m) => `${m.name}/${m.provider}`));
+  });
+
+  it("are formatted as terraform fmt writes them", () => {
+    for (const { module } of built) {
+      const fmt = terraformFmt(module.directory, true);
+      expect({ module: module.name, ok: fmt.ok, output: fmt.output }).toEqual({ module: module.name, ok: true, output: "" });
+    }
+  });
+
+  it("configure no provider and no backend, and constrain each provider to the version of its binding", () => {
+    for (const { definition, module } of built) {
+      const main = readFileSync(join(module.directory, "main.tf"), "utf8");
+      expect(main).not.toMatch(/^provider\s|^terraform\s*\{|backend\s|^\s*prevent_destroy/m);
+      const versions = readFileSync(join(module.directory, "versions.tf"), "utf8");
+      for (const p of definition.providers) {
+        const { source, version: range } = providerConstraint(p);
+        expect(versions).toContain(`${p.name} = {\n      source  = "${source}"\n      version = "${range}"`);
+      }
+    }
+  });
+
+  it("load in Terraform without a warning, as does their example calling them", () => {
+    for (const { definition, module } of built) {
+      const copy = mkdtempSync(join(tmpdir(), "cloudtiers-module-copy-"));
+      try {
+        cpSync(module.directory, copy, { recursive: true });
+        const own = terraform(["providers"], { cwd: copy });
+        expect({ module: module.name, ok: own.ok, problems: problemsIn(own.output) }).toEqual({ module: module.name, ok: true, problems: [] });
+        const example = join(copy, "examples", "basic");
+        expect(terraform(["get"], { cwd: example }).ok).toBe(true);
+        const called = terraform(["providers"], { cwd: example });
+        expect({ module: module.name, ok: called.ok, problems: problemsIn(called.output) }).toEqual({ module: module.name, ok: true, problems: [] });
+        const call = `module.${definition.name.replace(/^cloudtiers-/, "").replace(/-/g, "_")}`;
+        expect(called.stdout).toContain(call);
+        for (const p of definition.providers) expect(called.stdout).toContain(`provider[registry.terraform.io/${providerConstraint(p).source}]`);
+      } finally {
+        rmSync(copy, { recursive: true, force: true });
+      }
+    }
+  });
+
+  it("accept their example values and refuse what the spec refuses, with the rule's message", () => {
+    for (const { definition, module } of built) expect({ module: module.name, problems: problemsIn(checkValues(module, examples(definition))) }).toEqual({ module: module.name, problems: [] });
+    const cache = built.find(({ module }) => module.name === "cloudtiers-cache" && module.provider === "aws")!;
+    const refused = checkValues(cache.module, {
+      name_prefix: "Shop_Production",
+      vpc_id: "vpc-0123456789abcdef0",
+      subnet_ids: ["subnet-0123456789abcdef0"],
+      size: "huge",
+      engine_version: "6",
+      node_type: "t3.small",
+      allowed_security_group_ids: ["default"],
+    });
+    for (const message of [
+      "The name_prefix must be lower-case letters, digits and hyphens, starting with a letter.",
+      "The subnet_ids must hold at least 2 subnets.",
+      'The size must be one of "small", "medium", "large", "xlarge".',
+      'The engine_version must be one of "7", "8".',
+      'The node_type must be an ElastiCache node type such as "cache.t4g.small".',
+      'Every item of allowed_security_group_ids must be a security group id such as "sg-0123456789abcdef0".',
+    ]) {
+      expect(refused).toContain(message);
+    }
+  });
+
+  it("document every input and output in their README, with a usage example that passes every required input", () => {
+    for (const { definition, module } of built) {
+      const readme = readFileSync(join(module.directory, "README.md"), "utf8");
+      const outputs = [...readFileSync(join(module.directory, "outputs.tf"), "utf8").matchAll(/^output "([^"]+)"/gm)].map((m) => m[1]);
+      expect(outputs.length).toBeGreaterThan(0);
+      for (const o of outputs) expect(readme).toMatch(new RegExp(`^\\| \`${o}\` \\| .+ \\|$`, "m"));
+      for (const v of definition.variables) {
+        expect(readme).toMatch(new RegExp(`^\\| \`${v.name}\` \\| .+ \\| \`${v.type.replace(/[()]/g, "\\$&")}\` \\| .* \\| ${v.default === undefined ? "yes" : "no"} \\|$`, "m"));
+        expect(readFileSync(join(module.directory, "variables.tf"), "utf8")).toMatch(new RegExp(`variable "${v.name}" \\{\\n  type\\s+= .+\\n  description = ".+"`));
+      }
+      expect(readme).toContain(`source  = "app.terraform.io/ORGANIZATION/${definition.name}/${definition.provider}"`);
+      expect(readme).toContain('version = "~> 1.2"');
+      for (const name of Object.keys(examples(definition))) expect(readme).toMatch(new RegExp(`^  ${name}\\s+=`, "m"));
+    }
+  });
+
+  it("are packed as <name>-<provider>-<version>.tar.gz with the module at the archive root, byte for byte the same on every build", () => {
+    for (const { definition, module } of built) {
+      expect(module.tarball).toBe(join(outdir, `${definition.name}-${definition.provider}-${version}.tar.gz`));
+      const listing = spawnSync("tar", ["-tzf", module.tarball], { encoding: "utf8" });
+      expect(listing.status).toBe(0);
+      expect(listing.stdout.split("\n").filter((l) => l && !l.endsWith("/")).sort()).toEqual(FILES);
+      const extracted = mkdtempSync(join(tmpdir(), "cloudtiers-untar-"));
+      try {
+        expect(spawnSync("tar", ["-xzf", module.tarball, "-C", extracted]).status).toBe(0);
+        for (const file of FILES) expect(readFileSync(join(extracted, file), "utf8")).toBe(readFileSync(join(module.directory, file), "utf8"));
+      } finally {
+        rmSync(extracted, { recursive: true, force: true });
+      }
+      const again = mkdtempSync(join(tmpdir(), "cloudtiers-modules-again-"));
+      try {
+        const second = buildModule(definition, version, again);
+        expect(readFileSync(second.tarball, "base64")).toBe(readFileSync(module.tarball, "base64"));
+      } finally {
+        rmSync(again, { recursive: true, force: true });
+      }
+    }
+  });
+});
+
+describe("the AWS cache module", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-cache-module-"));
+  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-cache" && m.provider === "aws")!, "0.1.0", outdir);
+  const main = readFileSync(join(module.directory, "main.tf"), "utf8");
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("decides in Terraform what the stacks decide at synth: replicas, node type, engine, snapshots", () => {
+    expect(main).toContain("num_cache_clusters         = var.high_availability ? 2 : 1");
+    expect(main).toContain("automatic_failover_enabled = var.high_availability");
+    expect(main).toContain('node_type                  = coalesce(var.node_type, { "small" = "cache.t4g.small", "medium" = "cache.t4g.medium", "large" = "cache.m7g.large", "xlarge" = "cache.m7g.xlarge" }[var.size])');
+    expect(main).toContain('engine_version             = { "7" = "7.2", "8" = "8.0" }[var.engine_version]');
+    expect(main).toContain('final_snapshot_identifier  = var.deletion_protection ? "${var.name_prefix}-cache-final" : null');
+    expect(main).toContain("snapshot_retention_limit = var.deletion_protection ? 7 : 0");
+    expect(main).toContain("recovery_window_in_days = var.deletion_protection ? 30 : 0");
+  });
+
+  it("keeps the stacks' secure defaults and admits only the security groups it is given", () => {
+    expect(main).toContain("at_rest_encryption_enabled = \"true\"");
+    expect(main).toContain("transit_encryption_enabled = true");
+    expect(main).toContain("auth_token                 = random_password.cache_auth_token_password.result");
+    expect(main).toContain("for_each                     = toset(var.allowed_security_group_ids)");
+    expect(main).toContain("referenced_security_group_id = each.value");
+    expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(1);
+  });
+});

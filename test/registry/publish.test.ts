@@ -1,0 +1,486 @@
+import { spawn, spawnSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
+import { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PublishOptions, PublishResult, listTarballs, parseTarballName, publishModules, resolveToken, summarize, tokenVariable } from "../../tools/registry/publish";
+
+const root = join(__dirname, "..", "..");
+const TOKEN = "tfc-token-0123456789.atlasv1.secret";
+const JSON_API = "application/vnd.api+json";
+const ORG = "acme";
+const POSTGRES = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws";
+const CREATE_MODULE = "/api/v2/organizations/acme/registry-modules";
+
+/** One request the fake registry received. */
+interface Recorded {
+  server: "api" | "storage";
+  method: string;
+  path: string;
+  authorization?: string;
+  contentType?: string;
+  body: Buffer;
+}
+
+interface VersionState {
+  status: string;
+  error?: string;
+  uploaded: boolean;
+  pollsLeft: number;
+}
+
+/** How an uploaded version's ingestion ends, after how many GETs of its module. */
+interface Ingestion {
+  polls: number;
+  status: string;
+  error?: string;
+}
+
+/**
+ * The private registry API on one server and the upload storage on another (so the upload
+ * URL is on another host:port, as in Terraform Cloud), with in-memory state; records every request.
+ */
+class FakeRegistry {
+  readonly requests: Recorded[] = [];
+  readonly modules = new Map<string, Map<string, VersionState>>();
+  readonly uploads = new Map<string, Buffer>();
+  acceptedToken = TOKEN;
+  /** When set, POST version answers 422 "has already been taken" whatever the state. */
+  versionRace = false;
+  /** When set, this path answers 500 with a JSON:API error. */
+  failingPath?: string;
+  ingestion: Ingestion = { polls: 2, status: "ok" };
+  private readonly api = createServer((req, res) => void this.handle("api", req, res));
+  private readonly storage = createServer((req, res) => void this.handle("storage", req, res));
+  private readonly pendingUploads = new Map<string, VersionState>();
+
+  async start(): Promise<this> {
+    await Promise.all([listen(this.api), listen(this.storage)]);
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([close(this.api), close(this.storage)]);
+  }
+
+  get apiBase(): string {
+    return `http://127.0.0.1:${port(this.api)}/api/v2`;
+  }
+
+  /** Adds a module, and versions with their statuses. */
+  seed(name: string, provider: string, versions: Record<string, string> = {}): void {
+    const entries = Object.entries(versions).map(([version, status]): [string, VersionState] => [version, { status, uploaded: true, pollsLeft: 0 }]);
+    this.modules.set(`${ORG}/${name}/${provider}`, new Map(entries));
+  }
+
+  /** The requests without their raw bodies: JSON bodies parsed, upload bodies left out. */
+  summary(): { server: string; method: string; path: string; authorization?: string; contentType?: string; json?: unknown }[] {
+    return this.requests.map(({ server, method, path, authorization, contentType, body }) => ({
+      server,
+      method,
+      path,
+      authorization,
+      contentType,
+      ...(contentType === JSON_API ? { json: JSON.parse(body.toString("utf8")) } : {}),
+    }));
+  }
+
+  private async handle(server: Recorded["server"], req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Plain views: this @types/node's Buffer does not type-check as a Uint8Array.
+    const chunks: Uint8Array[] = [];
+    for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
+    const request: Recorded = { server, method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], body: Buffer.concat(chunks) };
+    this.requests.push(request);
+    const [status, body] = server === "api" ? this.route(request) : this.store(request);
+    res.writeHead(status, { "Content-Type": JSON_API });
+    res.end(body === undefined ? "" : JSON.stringify(body));
+  }
+
+  private route(request: Recorded): [number, unknown] {
+    if (request.authorization !== `Bearer ${this.acceptedToken}`) return [401, { errors: [{ status: "401", title: "unauthorized" }] }];
+    if (request.path === this.failingPath) return [500, { errors: [{ status: "500", title: "internal error", detail: "the database is on fire" }] }];
+    const module = /^\/api\/v2\/organizations\/([^/]+)\/registry-modules\/private\/([^/]+)\/([^/]+)\/([^/]+)(\/versions)?$/.exec(request.path);
+    if (request.method === "GET" && module && !module[5]) return this.getModule(`${module[2]}/${module[3]}/${module[4]}`);
+    if (request.method === "POST" && module && module[5]) return this.createVersion(`${module[2]}/${module[3]}/${module[4]}`, request);
+    if (request.method === "POST" && /^\/api\/v2\/organizations\/[^/]+\/registry-modules$/.test(request.path)) return this.createModule(request);
+    return [404, { errors: [{ status: "404", title: "not found" }] }];
+  }
+
+  private getModule(key: string): [number, unknown] {
+    const versions = this.modules.get(key);
+    if (versions === undefined) return [404, { errors: [{ status: "404", title: "not found" }] }];
+    for (const state of versions.values()) {
+      if (!state.uploaded || state.status !== "pending" || --state.pollsLeft > 0) continue;
+      state.status = this.ingestion.status;
+      if (this.ingestion.error !== undefined) state.error = this.ingestion.error;
+    }
+    const statuses = [...versions].map(([version, { status, error }]) => ({ version, status, ...(error === undefined ? {} : { error }) }));
+    return [200, { data: { id: "mod-1", type: "registry-modules", attributes: { name: key.split("/")[1], "version-statuses": statuses } } }];
+  }
+
+  private createModule(request: Recorded): [number, unknown] {
+    const { name, provider } = JSON.parse(request.body.toString("utf8")).data.attributes as { name: string; provider: string };
+    const key = `${ORG}/${name}/${provider}`;
+    if (this.modules.has(key)) return [422, { errors: [{ status: "422", detail: "Name has already been taken" }] }];
+    this.modules.set(key, new Map());
+    return [201, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, "version-statuses": [] } } }];
+  }
+
+  private createVersion(key: string, request: Recorded): [number, unknown] {
+    const { version } = JSON.parse(request.body.toString("utf8")).data.attributes as { version: string };
+    const versions = this.modules.get(key);
+    if (versions === undefined) return [404, { errors: [{ status: "404", title: "not found" }] }];
+    if (this.versionRace || versions.has(version)) return [422, { errors: [{ status: "422", title: "invalid attribute", detail: "Version has already been taken" }] }];
+    const state: VersionState = { status: "pending", uploaded: false, pollsLeft: this.ingestion.polls };
+    versions.set(version, state);
+    const id = `${key.replace(/\//g, "-")}-${version}`;
+    this.pendingUploads.set(id, state);
+    const upload = `http://127.0.0.1:${port(this.storage)}/object/${id}?signature=presigned`;
+    return [201, { data: { id: "modver-1", type: "registry-module-versions", attributes: { version, status: "pending" }, links: { upload } } }];
+  }
+
+  private store(request: Recorded): [number, unknown] {
+    const id = /^\/object\/([^?]+)/.exec(request.path)?.[1];
+    const state = id === undefined ? undefined : this.pendingUploads.get(id);
+    if (request.method !== "PUT" || id === undefined || state === undefined) return [404, undefined];
+    this.uploads.set(id, request.body);
+    state.uploaded = true;
+    return [200, undefined];
+  }
+}
+
+function listen(server: Server): Promise<void> {
+  return new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
+}
+
+function close(server: Server): Promise<void> {
+  server.closeAllConnections();
+  return new Promise((resolve) => server.close(() => resolve()));
+}
+
+function port(server: Server): number {
+  return (server.address() as AddressInfo).port;
+}
+
+let registry: FakeRegistry;
+let dir: string;
+let log: string[];
+
+beforeEach(async () => {
+  registry = await new FakeRegistry().start();
+  dir = mkdtempSync(join(tmpdir(), "cloudtiers-publish-"));
+  log = [];
+});
+
+afterEach(async () => {
+  await registry.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+/** Writes a tarball of random bytes into the temp directory and returns its path. */
+function tarball(name: string, bytes = 1024): string {
+  const file = join(dir, name);
+  writeFileSync(file, new Uint8Array(randomBytes(bytes)));
+  return file;
+}
+
+/** Publishes against the fake registry with fast polling and the token in TF_TOKEN_app_terraform_io. */
+function publish(files: string[], options: Partial<PublishOptions> = {}): Promise<PublishResult[]> {
+  return publishModules({
+    files,
+    organization: ORG,
+    apiBase: registry.apiBase,
+    env: { TF_TOKEN_app_terraform_io: TOKEN },
+    log: (line) => log.push(line),
+    pollIntervalMs: 10,
+    pollTimeoutMs: 5000,
+    ...options,
+  });
+}
+
+const auth = `Bearer ${TOKEN}`;
+const get = (path: string) => ({ server: "api", method: "GET", path, authorization: auth, contentType: undefined });
+const createModule = (name: string, provider: string) => ({
+  server: "api",
+  method: "POST",
+  path: CREATE_MODULE,
+  authorization: auth,
+  contentType: JSON_API,
+  json: { data: { type: "registry-modules", attributes: { name, provider, "registry-name": "private", "no-code": false } } },
+});
+const createVersion = (path: string, version: string) => ({
+  server: "api",
+  method: "POST",
+  path: `${path}/versions`,
+  authorization: auth,
+  contentType: JSON_API,
+  json: { data: { type: "registry-module-versions", attributes: { version } } },
+});
+const upload = (id: string) => ({ server: "storage", method: "PUT", path: `/object/${id}?signature=presigned`, authorization: undefined, contentType: "application/octet-stream" });
+
+describe("publishModules against a registry", () => {
+  it("creates an absent module and its version, uploads the tarball without the token, and polls until ok", async () => {
+    const file = tarball("cloudtiers-postgres-aws-0.1.0.tar.gz");
+    const results = await publish([file]);
+
+    expect(registry.summary()).toEqual([
+      get(POSTGRES),
+      createModule("cloudtiers-postgres", "aws"),
+      createVersion(POSTGRES, "0.1.0"),
+      upload("acme-cloudtiers-postgres-aws-0.1.0"),
+      get(POSTGRES),
+      get(POSTGRES),
+    ]);
+    expect(registry.uploads.get("acme-cloudtiers-postgres-aws-0.1.0")).toEqual(readFileSync(file));
+    expect(results).toEqual([
+      { file, name: "cloudtiers-postgres", provider: "aws", version: "0.1.0", outcome: "published", message: "published cloudtiers-postgres/aws 0.1.0 to app.terraform.io/acme" },
+    ]);
+    expect(log).toEqual([
+      "publishing 1 module version(s) to app.terraform.io/acme with the token from TF_TOKEN_app_terraform_io",
+      "created the module cloudtiers-postgres/aws in acme's registry",
+      "uploaded cloudtiers-postgres/aws 0.1.0 (1024 bytes); waiting for the registry to ingest it",
+      "published cloudtiers-postgres/aws 0.1.0 to app.terraform.io/acme",
+    ]);
+    expect(summarize(results)).toBe("published 1, skipped 0, failed 0");
+  });
+
+  it("adds a new version to an existing module without creating the module", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.ingestion = { polls: 1, status: "ok" };
+    const file = tarball("cloudtiers-postgres-aws-0.2.0.tar.gz");
+    const results = await publish([file]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.2.0"), upload("acme-cloudtiers-postgres-aws-0.2.0"), get(POSTGRES)]);
+    expect(registry.uploads.get("acme-cloudtiers-postgres-aws-0.2.0")).toEqual(readFileSync(file));
+    expect(results.map((r) => r.outcome)).toEqual(["published"]);
+  });
+
+  it("skips a version already in the registry and still publishes the other tarballs", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.ingestion = { polls: 1, status: "ok" };
+    const existing = tarball("cloudtiers-postgres-aws-0.1.0.tar.gz");
+    const fresh = tarball("cloudtiers-redis-aws-0.1.0.tar.gz", 10);
+    const results = await publish([existing, fresh]);
+
+    const redis = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-redis/aws";
+    expect(registry.summary()).toEqual([
+      get(POSTGRES),
+      get(redis),
+      createModule("cloudtiers-redis", "aws"),
+      createVersion(redis, "0.1.0"),
+      upload("acme-cloudtiers-redis-aws-0.1.0"),
+      get(redis),
+    ]);
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      ["skipped", "cloudtiers-postgres/aws 0.1.0 is already in acme's registry (status ok); skipped: bump the version to publish a new one"],
+      ["published", "published cloudtiers-redis/aws 0.1.0 to app.terraform.io/acme"],
+    ]);
+    expect(log).toContain(results[0].message);
+    expect(summarize(results)).toBe("published 1, skipped 1, failed 0");
+  });
+
+  it("treats a version created meanwhile (422 has already been taken) as skipped", async () => {
+    registry.seed("cloudtiers-postgres", "aws");
+    registry.versionRace = true;
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.1.0")]);
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+    expect(results[0].message).toMatch(/^cloudtiers-postgres\/aws 0\.1\.0 is already in acme's registry \(status .*\); skipped: bump the version to publish a new one$/);
+  });
+
+  it("fails a tarball the registry cannot ingest, with the registry's error", async () => {
+    registry.ingestion = { polls: 1, status: "reg_ingress_failed", error: "main.tf:3: Unsupported argument" };
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      ["failed", "failed to publish cloudtiers-postgres/aws 0.1.0: the registry could not ingest it (status reg_ingress_failed: main.tf:3: Unsupported argument)"],
+    ]);
+    expect(summarize(results)).toBe("published 0, skipped 0, failed 1");
+  });
+
+  it("reports the last status when ingestion outlasts the poll timeout", async () => {
+    registry.ingestion = { polls: Number.POSITIVE_INFINITY, status: "ok" };
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { pollTimeoutMs: 50 });
+
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      ["failed", "failed to publish cloudtiers-postgres/aws 0.1.0: uploaded, but its status is still pending after 50 ms; check app.terraform.io/acme's registry"],
+    ]);
+  });
+
+  it("reports a 401 as the token lacking access, and never shows the token", async () => {
+    const wrong = "wrong-token-5ecret.atlasv1.zzz";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { env: { TFE_TOKEN: wrong } });
+
+    expect(registry.summary()).toEqual([{ ...get(POSTGRES), authorization: `Bearer ${wrong}` }]);
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      ["failed", `failed to publish cloudtiers-postgres/aws 0.1.0: GET ${POSTGRES.replace("/api/v2", "")} returned 401: the token from TFE_TOKEN lacks access to acme's private module registry on app.terraform.io (unauthorized)`],
+    ]);
+    expect(JSON.stringify([log, results])).not.toContain(wrong);
+  });
+
+  it("reports any other HTTP error with method, path, status and the JSON:API details", async () => {
+    registry.failingPath = CREATE_MODULE;
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(results[0].outcome).toBe("failed");
+    expect(results[0].message).toBe("failed to publish cloudtiers-postgres/aws 0.1.0: POST /organizations/acme/registry-modules returned 500: the database is on fire");
+  });
+
+  it("names the URL when the API cannot be reached", async () => {
+    const closed = createServer();
+    await listen(closed);
+    const apiBase = `http://127.0.0.1:${port(closed)}/api/v2`;
+    await close(closed);
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { apiBase });
+
+    expect(results[0].outcome).toBe("failed");
+    expect(results[0].message).toContain(`GET ${apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws failed: `);
+  });
+
+  it("sends TF_TOKEN_<host> of the hostname given, in preference to TFE_TOKEN", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], {
+      hostname: "tfe.example-corp.com",
+      env: { TF_TOKEN_tfe_example__corp_com: TOKEN, TFE_TOKEN: "the-fallback-token" },
+    });
+
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(results[0].message).toContain("already in acme's registry");
+  });
+
+  it("sends no request at all in a dry run, needs no token, and prints one line per tarball", async () => {
+    const files = [tarball("cloudtiers-postgres-aws-0.1.0.tar.gz", 2048), tarball("cloudtiers-dns-cloudflare-1.0.0-rc.1.tar.gz", 7)];
+    const results = await publish(files, { dryRun: true, env: {} });
+
+    expect(registry.requests).toEqual([]);
+    expect(log).toEqual([
+      "would publish cloudtiers-postgres/aws 0.1.0 (2048 bytes) to app.terraform.io/acme: create the module if absent, create the version, upload the tarball",
+      "would publish cloudtiers-dns/cloudflare 1.0.0-rc.1 (7 bytes) to app.terraform.io/acme: create the module if absent, create the version, upload the tarball",
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual(["dry-run", "dry-run"]);
+    expect(summarize(results)).toBe("dry run: would publish 2, sent no request");
+  });
+
+  it("refuses, before any request, a missing token, naming both variables", async () => {
+    const promise = publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { env: { TF_TOKEN_tfe_example__corp_com: "for another host" } });
+    await expect(promise).rejects.toThrow("no API token for app.terraform.io: set TF_TOKEN_app_terraform_io or TFE_TOKEN");
+    expect(registry.requests).toEqual([]);
+  });
+
+  it("refuses, before any request, a badly named file or a missing organization", async () => {
+    const good = tarball("cloudtiers-postgres-aws-0.1.0.tar.gz");
+    const bad = tarball("cloudtiers-postgres.tgz");
+    await expect(publish([good, bad])).rejects.toThrow(`${bad} is not named <name>-<provider>-<version>.tar.gz (e.g. cloudtiers-postgres-aws-0.1.0.tar.gz)`);
+    await expect(publish([good], { organization: undefined })).rejects.toThrow("no organization: pass --organization ORG or set TF_CLOUD_ORGANIZATION");
+    expect(registry.requests).toEqual([]);
+  });
+});
+
+describe("inputs", () => {
+  it("reads name, provider and version from the right of a tarball's name", () => {
+    expect(parseTarballName("build/cloudtiers-postgres-aws-0.1.0.tar.gz")).toEqual({ file: "build/cloudtiers-postgres-aws-0.1.0.tar.gz", name: "cloudtiers-postgres", provider: "aws", version: "0.1.0" });
+    expect(parseTarballName("vpc-digitalocean-12.3.45-beta-2.tar.gz")).toMatchObject({ name: "vpc", provider: "digitalocean", version: "12.3.45-beta-2" });
+    for (const bad of ["postgres-0.1.0.tar.gz", "cloudtiers-postgres-aws-0.1.tar.gz", "cloudtiers-postgres-AWS-0.1.0.tar.gz", "cloudtiers-postgres-aws-0.1.0.zip", "-aws-0.1.0.tar.gz"]) {
+      expect(() => parseTarballName(bad)).toThrow(`${bad} is not named <name>-<provider>-<version>.tar.gz`);
+    }
+  });
+
+  it("resolves the token as Terraform does: TF_TOKEN_<host>, else TFE_TOKEN", () => {
+    expect(tokenVariable("app.terraform.io")).toBe("TF_TOKEN_app_terraform_io");
+    expect(tokenVariable("tfe.example-corp.com")).toBe("TF_TOKEN_tfe_example__corp_com");
+    expect(resolveToken("app.terraform.io", { TF_TOKEN_app_terraform_io: "a", TFE_TOKEN: "b" })).toEqual({ variable: "TF_TOKEN_app_terraform_io", token: "a" });
+    expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_tfe_example__corp_com: "c", TFE_TOKEN: "b" })).toEqual({ variable: "TF_TOKEN_tfe_example__corp_com", token: "c" });
+    expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_app_terraform_io: "a", TFE_TOKEN: "b" })).toEqual({ variable: "TFE_TOKEN", token: "b" });
+    expect(resolveToken("app.terraform.io", { TF_TOKEN_app_terraform_io: "", TFE_TOKEN: "" })).toBeUndefined();
+  });
+
+  it("lists a directory's tarballs sorted by name, and refuses an empty one", () => {
+    tarball("b-aws-1.0.0.tar.gz");
+    tarball("a-aws-1.0.0.tar.gz");
+    tarball("notes.txt");
+    expect(listTarballs(dir)).toEqual([join(dir, "a-aws-1.0.0.tar.gz"), join(dir, "b-aws-1.0.0.tar.gz")]);
+    const empty = join(dir, "empty");
+    mkdirSync(empty);
+    expect(() => listTarballs(empty)).toThrow(`${empty} holds no *.tar.gz file`);
+  });
+});
+
+describe("scripts/modules-publish.ts", () => {
+  const args = ["--require", "./scripts/register-ts.cjs", "scripts/modules-publish.ts"];
+  /** The environment without Terraform Cloud settings or tokens, plus `extra`. */
+  const cleanEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+    ...Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(TF_TOKEN_|TFE_TOKEN$|TF_CLOUD_)/.test(name))),
+    ...extra,
+  });
+
+  it("prints the dry run's plan and a summary, and exits 0, without a token", () => {
+    const file = tarball("cloudtiers-postgres-aws-0.1.0.tar.gz", 300);
+    const run = spawnSync(process.execPath, [...args, "--dry-run", "--organization", ORG, file], { cwd: root, env: cleanEnv(), encoding: "utf8" });
+
+    expect(run.stderr).toBe("");
+    expect(run.stdout).toBe(
+      "would publish cloudtiers-postgres/aws 0.1.0 (300 bytes) to app.terraform.io/acme: create the module if absent, create the version, upload the tarball\n" +
+        "dry run: would publish 1, sent no request\n",
+    );
+    expect(run.status).toBe(0);
+  });
+
+  it("reads the organization, hostname and default directory from the environment and the cwd", () => {
+    mkdirSync(join(dir, "build", "terraform-modules"), { recursive: true });
+    writeFileSync(join(dir, "build", "terraform-modules", "dns-cloudflare-2.0.0.tar.gz"), "x");
+    const run = spawnSync(process.execPath, ["--require", join(root, "scripts", "register-ts.cjs"), join(root, "scripts", "modules-publish.ts"), "--dry-run"], {
+      cwd: dir,
+      env: cleanEnv({ TF_CLOUD_ORGANIZATION: "initech", TF_CLOUD_HOSTNAME: "tfe.example-corp.com" }),
+      encoding: "utf8",
+    });
+
+    expect(run.stdout).toContain("would publish dns/cloudflare 2.0.0 (1 bytes) to tfe.example-corp.com/initech: ");
+    expect(run.status).toBe(0);
+  });
+
+  it("prints an expected error without a stack trace and exits 1", () => {
+    const file = tarball("postgres.tgz");
+    const run = spawnSync(process.execPath, [...args, "--dry-run", "--organization", ORG, file], { cwd: root, env: cleanEnv(), encoding: "utf8" });
+
+    expect(run.stderr).toBe(`${file} is not named <name>-<provider>-<version>.tar.gz (e.g. cloudtiers-postgres-aws-0.1.0.tar.gz)\n`);
+    expect(run.status).toBe(1);
+
+    const missing = spawnSync(process.execPath, [...args, "--organization", ORG, tarball("x-aws-1.0.0.tar.gz")], { cwd: root, env: cleanEnv(), encoding: "utf8" });
+    expect(missing.stderr).toBe("no API token for app.terraform.io: set TF_TOKEN_app_terraform_io or TFE_TOKEN\n");
+    expect(missing.status).toBe(1);
+  });
+
+  it("publishes against the registry given by --api-base, and exits 1 when a tarball failed", async () => {
+    registry.seed("cloudtiers-redis", "aws", { "0.1.0": "ok" });
+    registry.ingestion = { polls: 1, status: "ok" };
+    const files = [tarball("cloudtiers-postgres-aws-0.1.0.tar.gz"), tarball("cloudtiers-redis-aws-0.1.0.tar.gz")];
+    const ok = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, ...files], cleanEnv({ TFE_TOKEN: TOKEN }));
+
+    expect(ok.stdout.split("\n").slice(-2)).toEqual(["published 1, skipped 1, failed 0", ""]);
+    expect(ok.stdout + ok.stderr).not.toContain(TOKEN);
+    expect(ok.status).toBe(0);
+
+    registry.acceptedToken = "another";
+    const denied = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, files[0]], cleanEnv({ TFE_TOKEN: TOKEN }));
+    expect(denied.stdout).toContain("lacks access to acme's private module registry");
+    expect(denied.stdout.split("\n").slice(-2)).toEqual(["published 0, skipped 0, failed 1", ""]);
+    expect(denied.stdout + denied.stderr).not.toContain(TOKEN);
+    expect(denied.status).toBe(1);
+  });
+});
+
+/** Runs node with `args` from the project root without blocking this process, which serves the registry. */
+function runAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string; status: number | null }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, args, { cwd: root, env });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (chunk: string) => (stdout += chunk));
+    child.stderr.setEncoding("utf8").on("data", (chunk: string) => (stderr += chunk));
+    child.on("error", reject);
+    child.on("close", (status) => resolve({ stdout, stderr, status }));
+  });
+}

@@ -1,0 +1,304 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { Node } from "constructs";
+import { App, TerraformElement, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
+import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
+import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
+import { RandomProvider } from "@cdktf/provider-random/lib/provider";
+import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
+import { ModuleDefinition, ModuleInputs, ModuleOutput, ModuleVariable, providerConstraint } from "./definition";
+import { hclValue, repairCdktfHcl } from "./hcl";
+import { tarGz } from "./tarball";
+
+/** The binding packages modules may use, and their provider classes. */
+const PROVIDER_CLASSES: Readonly<Record<string, new (scope: TerraformStack, id: string, config: { alias?: string }) => TerraformProvider>> = {
+  "@cdktf/provider-aws": AwsProvider,
+  "@cdktf/provider-cloudflare": CloudflareProvider,
+  "@cdktf/provider-digitalocean": DigitaloceanProvider,
+  "@cdktf/provider-random": RandomProvider,
+  "@cdktf/provider-tls": TlsProvider,
+};
+
+/** The Terraform that generated modules need at least (validation blocks, optional attributes). */
+export const REQUIRED_TERRAFORM = ">= 1.5.0";
+
+export interface BuiltModule {
+  readonly name: string;
+  readonly provider: string;
+  readonly version: string;
+  /** The module's directory. */
+  readonly directory: string;
+  /** `<name>-<provider>-<version>.tar.gz`, the module at its root. */
+  readonly tarball: string;
+  /** The files of the module, relative to its directory, sorted. */
+  readonly files: readonly string[];
+}
+
+/**
+ * A stack whose resources are named after their construct path (`cache_replication_group`)
+ * rather than cdktf's path-plus-hash ids: a module is read by people, and the path is
+ * unique within it.
+ */
+class ModuleStack extends TerraformStack {
+  protected override allocateLogicalId(element: TerraformElement | Node): string {
+    const node = element instanceof Node ? element : element.node;
+    const path = node.scopes.slice(node.scopes.indexOf(this) + 1).map((c) => c.node.id);
+    return path.join("_").replace(/[^A-Za-z0-9_]+/g, "_").toLowerCase();
+  }
+}
+
+type Part = "main" | "outputs";
+
+function partOf(child: unknown): Part | "provider" | "variable" {
+  if (child instanceof TerraformProvider) return "provider";
+  if (child instanceof TerraformVariable) return "variable";
+  if (child instanceof TerraformOutput) return "outputs";
+  return "main";
+}
+
+/**
+ * One file of the module as cdktf renders it: the construct tree built afresh, everything
+ * but `part` removed. Also returns the module's outputs, for the README.
+ */
+function renderPart(definition: ModuleDefinition, part: Part, scratch: string): { hcl: string; outputs: readonly ModuleOutput[] } {
+  const app = new App({ outdir: scratch, skipValidation: true });
+  const stack = new ModuleStack(app, definition.name);
+  const providers: Record<string, TerraformProvider> = {};
+  for (const requirement of definition.providers) {
+    const Provider = PROVIDER_CLASSES[requirement.binding];
+    if (!Provider) throw new Error(`${definition.name}: no provider class for ${requirement.binding}`);
+    providers[requirement.name] = new Provider(stack, requirement.name, {});
+    for (const alias of requirement.aliases ?? []) {
+      providers[`${requirement.name}.${alias.name}`] = new Provider(stack, `${requirement.name}.${alias.name}`, { alias: alias.name });
+    }
+  }
+  const inputs: Record<string, ModuleInputs[string]> = {};
+  for (const v of definition.variables) {
+    // Only for references: variables.tf is written from the definitions (cdktf drops `false` defaults).
+    const variable = new TerraformVariable(stack, v.name, { type: v.type });
+    inputs[v.name] = {
+      string: variable.stringValue,
+      number: variable.numberValue,
+      boolean: variable.booleanValue as unknown as boolean,
+      list: variable.listValue,
+      any: variable.value,
+    };
+  }
+  const outputs = definition.build(stack, inputs, providers);
+  for (const output of outputs) {
+    new TerraformOutput(stack, output.name, { value: output.value, description: output.description, sensitive: output.sensitive });
+  }
+  for (const child of [...stack.node.children]) {
+    if (partOf(child) !== part) stack.node.tryRemoveChild(child.node.id);
+  }
+  return { hcl: `${repairCdktfHcl(stack.toHclTerraform().hcl).trim()}\n`, outputs };
+}
+
+/** `variables.tf`: every input, typed, described, with its default and validation rules. */
+function variablesTf(definition: ModuleDefinition): string {
+  return definition.variables
+    .map((v) =>
+      [
+        `variable "${v.name}" {`,
+        `  type        = ${v.type}`,
+        `  description = ${hclValue(v.description)}`,
+        ...(v.default !== undefined ? [`  default     = ${hclValue(v.default, "  ")}`] : []),
+        ...(v.default === null ? ["  nullable    = true"] : []),
+        ...(v.sensitive ? ["  sensitive   = true"] : []),
+        ...(v.validation ?? []).flatMap((r) => ["", "  validation {", `    condition     = ${r.condition}`, `    error_message = ${hclValue(r.errorMessage)}`, "  }"]),
+        "}",
+      ].join("\n"),
+    )
+    .join("\n\n")
+    .concat("\n");
+}
+
+/** `versions.tf`: the Terraform and provider versions, and the provider configurations the caller passes. */
+function versionsTf(definition: ModuleDefinition): string {
+  const providers = definition.providers.map((p) => {
+    const { source, version } = providerConstraint(p);
+    const aliases = (p.aliases ?? []).map((a) => `${p.name}.${a.name}`);
+    return [
+      `    ${p.name} = {`,
+      `      source  = ${JSON.stringify(source)}`,
+      `      version = ${JSON.stringify(version)}`,
+      ...(aliases.length > 0 ? [`      configuration_aliases = [${aliases.join(", ")}]`] : []),
+      "    }",
+    ].join("\n");
+  });
+  return ["terraform {", `  required_version = ${JSON.stringify(REQUIRED_TERRAFORM)}`, "", "  required_providers {", ...providers, "  }", "}", ""].join("\n");
+}
+
+/** The arguments of a call to the module: every required variable with its example value. */
+function callArguments(variables: readonly ModuleVariable[], indent: string): string[] {
+  return variables
+    .filter((v) => v.default === undefined)
+    .map((v) => {
+      if (v.example === undefined) throw new Error(`variable ${v.name} is required but has no example value`);
+      return `${indent}${v.name} = ${hclValue(v.example, indent)}`;
+    });
+}
+
+/** The local name a caller gives the module: `cloudtiers-cache` → `cache`. */
+function callName(definition: ModuleDefinition): string {
+  return definition.name.replace(/^cloudtiers-/, "").replace(/-/g, "_");
+}
+
+function providersArgument(definition: ModuleDefinition, indent: string): string[] {
+  const aliased = definition.providers.filter((p) => (p.aliases ?? []).length > 0);
+  if (aliased.length === 0) return [];
+  const pairs = aliased.flatMap((p) => [`${p.name} = ${p.name}`, ...(p.aliases ?? []).map((a) => `${p.name}.${a.name} = ${p.name}.${a.name}`)]);
+  return [`${indent}providers = {`, ...pairs.map((pair) => `${indent}  ${pair}`), `${indent}}`, ""];
+}
+
+/** `examples/basic/main.tf`: provider configurations and a call of the module with example values. */
+function exampleTf(definition: ModuleDefinition): string {
+  const providerBlocks = definition.providers.flatMap((p) => {
+    const blocks = [{ alias: undefined as string | undefined, config: p.example ?? {} }, ...(p.aliases ?? []).map((a) => ({ alias: a.name, config: a.example ?? {} }))];
+    if (blocks.length === 1 && Object.keys(blocks[0].config).length === 0 && p.name !== definition.provider) return [];
+    return blocks.map(({ alias, config }) =>
+      [`provider "${p.name}" {`, ...(alias ? [`  alias = "${alias}"`] : []), ...Object.entries(config).map(([k, v]) => `  ${k} = ${hclValue(v, "  ")}`), "}", ""].join("\n"),
+    );
+  });
+  return [
+    versionsTf(definition).replace(/\n\s+configuration_aliases = \[[^\]]*\]/g, ""),
+    ...providerBlocks,
+    moduleCall(definition, ['source = "../.."']),
+  ].join("\n");
+}
+
+/** A `module` block calling the module: `source` (and `version`), providers, every required input. */
+function moduleCall(definition: ModuleDefinition, source: readonly string[]): string {
+  return [
+    `module "${callName(definition)}" {`,
+    ...source.map((line) => `  ${line}`),
+    "",
+    ...providersArgument(definition, "  "),
+    ...callArguments(definition.variables, "  "),
+    "}",
+    "",
+  ].join("\n");
+}
+
+function markdownCell(text: string): string {
+  return text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+}
+
+/** `README.md`: what the module makes, a usage example, and tables of providers, inputs and outputs. */
+function readme(definition: ModuleDefinition, version: string, outputs: readonly { name: string; description: string; sensitive?: boolean }[]): string {
+  const [major, minor] = version.split(".");
+  const constraint = major === "0" ? `~> ${major}.${minor}.0` : `~> ${major}.${minor}`;
+  const inputs = definition.variables.map((v) => {
+    const fallback = v.default === undefined ? "" : `\`${hclValue(v.default).replace(/\s*\n\s*/g, " ")}\``;
+    return `| \`${v.name}\` | ${markdownCell(v.description)} | \`${v.type}\` | ${fallback} | ${v.default === undefined ? "yes" : "no"} |`;
+  });
+  const providers = definition.providers.map((p) => {
+    const { source, version: range } = providerConstraint(p);
+    const aliases = (p.aliases ?? []).map((a) => `\`${p.name}.${a.name}\``).join(", ");
+    return `| \`${p.name}\` | \`${source}\` | \`${range}\` | ${aliases || "default"} |`;
+  });
+  return [
+    `# ${definition.name} (${definition.provider})`,
+    "",
+    definition.description,
+    "",
+    `Generated from the cloudtiers ${version} constructs by \`npm run modules:build\`: change the construct and rebuild rather than editing these files.`,
+    "",
+    "## Usage",
+    "",
+    "```hcl",
+    formatHcl(moduleCall(definition, [`source  = "app.terraform.io/ORGANIZATION/${definition.name}/${definition.provider}"`, `version = "${constraint}"`])).trimEnd(),
+    "```",
+    "",
+    "Replace `app.terraform.io/ORGANIZATION` with your registry's host and organization. `examples/basic` is a complete configuration.",
+    "",
+    "## Providers",
+    "",
+    "| name | source | version | configurations |",
+    "|---|---|---|---|",
+    ...providers,
+    "",
+    `Terraform ${REQUIRED_TERRAFORM}.`,
+    "",
+    "## Inputs",
+    "",
+    "| name | description | type | default | required |",
+    "|---|---|---|---|---|",
+    ...inputs,
+    "",
+    "## Outputs",
+    "",
+    "| name | description |",
+    "|---|---|",
+    ...outputs.map((o) => `| \`${o.name}\` | ${markdownCell(o.description)}${o.sensitive ? " (sensitive)" : ""} |`),
+    "",
+    ...(definition.notes && definition.notes.length > 0 ? ["## Notes", "", ...definition.notes.map((n) => `- ${n}`), ""] : []),
+  ].join("\n");
+}
+
+/** Runs the terraform binary (`TERRAFORM_BINARY`, else `terraform` on the PATH); a missing binary is a clear error. */
+export function terraform(args: readonly string[], options: { cwd?: string; input?: string } = {}): { ok: boolean; stdout: string; output: string } {
+  const binary = process.env.TERRAFORM_BINARY ?? "terraform";
+  // A CLI configuration that names a missing file only adds a warning to every command.
+  const config = process.env.TF_CLI_CONFIG_FILE && existsSync(process.env.TF_CLI_CONFIG_FILE) ? process.env.TF_CLI_CONFIG_FILE : "/dev/null";
+  const env = { ...process.env, TF_CLI_CONFIG_FILE: config, CHECKPOINT_DISABLE: "1" };
+  const run = spawnSync(binary, args, { encoding: "utf8", cwd: options.cwd, input: options.input, env });
+  if (run.error) {
+    throw new Error(`the terraform binary was not found (${binary}): modules are formatted and checked by Terraform itself; install Terraform ${REQUIRED_TERRAFORM} or set TERRAFORM_BINARY`);
+  }
+  return { ok: run.status === 0, stdout: run.stdout, output: `${run.stdout}${run.stderr}` };
+}
+
+/** Runs `terraform fmt` on a directory; the modules are only published formatted. */
+export function terraformFmt(directory: string, check = false): { ok: boolean; output: string } {
+  return terraform(["fmt", "-recursive", ...(check ? ["-check", "-diff"] : []), directory]);
+}
+
+/** HCL text as `terraform fmt` writes it (for the README's usage block). */
+function formatHcl(text: string): string {
+  const run = terraform(["fmt", "-"], { input: text });
+  if (!run.ok) throw new Error(`terraform fmt refused generated HCL:\n${run.output}\n${text}`);
+  return run.stdout;
+}
+
+function listFiles(directory: string, base = directory): string[] {
+  return readdirSync(directory)
+    .flatMap((entry) => {
+      const path = join(directory, entry);
+      return statSync(path).isDirectory() ? listFiles(path, base) : [relative(base, path).split("\\").join("/")];
+    })
+    .sort();
+}
+
+/**
+ * Writes one module: `main.tf` and `outputs.tf` (cdktf's HCL of the construct tree,
+ * without provider configuration or backend), `variables.tf`, `versions.tf`,
+ * `README.md` and `examples/basic/main.tf`, formatted by `terraform fmt`; then packs it as
+ * `<name>-<provider>-<version>.tar.gz` beside its directory.
+ */
+export function buildModule(definition: ModuleDefinition, version: string, outdir: string): BuiltModule {
+  const scratch = mkdtempSync(join(tmpdir(), "cloudtiers-module-"));
+  try {
+    const directory = join(outdir, `${definition.name}-${definition.provider}`);
+    rmSync(directory, { recursive: true, force: true });
+    mkdirSync(join(directory, "examples", "basic"), { recursive: true });
+    const main = renderPart(definition, "main", scratch);
+    writeFileSync(join(directory, "main.tf"), main.hcl);
+    writeFileSync(join(directory, "variables.tf"), variablesTf(definition));
+    writeFileSync(join(directory, "outputs.tf"), renderPart(definition, "outputs", scratch).hcl);
+    writeFileSync(join(directory, "versions.tf"), versionsTf(definition));
+    writeFileSync(join(directory, "README.md"), readme(definition, version, main.outputs));
+    writeFileSync(join(directory, "examples", "basic", "main.tf"), exampleTf(definition));
+    const fmt = terraformFmt(directory);
+    if (!fmt.ok) throw new Error(`${definition.name}: terraform fmt failed:\n${fmt.output}`);
+    const files = listFiles(directory);
+    const tarball = join(outdir, `${definition.name}-${definition.provider}-${version}.tar.gz`);
+    writeFileSync(tarball, tarGz(files.map((path) => ({ path, content: readFileSync(join(directory, path), "utf8") }))));
+    return { name: definition.name, provider: definition.provider, version, directory, tarball, files };
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,81 @@
+import { readFileSync } from "node:fs";
+import { Construct } from "constructs";
+import { TerraformProvider } from "cdktf";
+
+/** A provider a module uses, with the prebuilt binding that generates its resources. */
+export interface ProviderRequirement {
+  /** The local name, e.g. `aws`. */
+  readonly name: string;
+  /** The binding package, e.g. `@cdktf/provider-aws`: its provider version is the module's minimum. */
+  readonly binding: string;
+  /** Arguments of the example's provider block, e.g. `{ region: "eu-west-1" }`. @default - none */
+  readonly example?: Readonly<Record<string, unknown>>;
+  /** Configurations the caller passes besides the default one, e.g. `us_east_1`, with their example arguments. */
+  readonly aliases?: readonly { readonly name: string; readonly example?: Readonly<Record<string, unknown>> }[];
+}
+
+/** `source` and `version` of a provider, from the binding the module was generated with. */
+export function providerConstraint(requirement: ProviderRequirement): { source: string; version: string } {
+  const pkg = JSON.parse(readFileSync(require.resolve(`${requirement.binding}/package.json`), "utf8"));
+  const provider: { name: string; version: string } = pkg.cdktf.provider;
+  const major = Number(provider.version.split(".")[0]);
+  return { source: provider.name.replace(/^registry\.terraform\.io\//, ""), version: `>= ${provider.version}, < ${major + 1}.0.0` };
+}
+
+/** A `validation` block of a variable. */
+export interface VariableRule {
+  /** A Terraform expression that is true for valid values. */
+  readonly condition: string;
+  /** One sentence, capitalised and ending with a period, as Terraform requires. */
+  readonly errorMessage: string;
+}
+
+/** An input of a module: a typed Terraform variable. */
+export interface ModuleVariable {
+  /** snake_case. */
+  readonly name: string;
+  /** A Terraform type expression: `string`, `number`, `bool`, `list(string)`, ... */
+  readonly type: string;
+  readonly description: string;
+  /** Absent: the variable is required. */
+  readonly default?: unknown;
+  readonly sensitive?: boolean;
+  readonly validation?: readonly VariableRule[];
+  /** The value the example and the README's usage pass (required variables only). */
+  readonly example?: unknown;
+}
+
+/** An output of a module. */
+export interface ModuleOutput {
+  readonly name: string;
+  readonly description: string;
+  /** A Terraform reference (a cdktf token) or literal. */
+  readonly value: unknown;
+  readonly sensitive?: boolean;
+}
+
+/** The references a module's `build` receives, one per variable, by name. */
+export type ModuleInputs = Readonly<Record<string, { readonly string: string; readonly number: number; readonly boolean: boolean; readonly list: string[]; readonly any: unknown }>>;
+
+/**
+ * A standalone Terraform module generated from cloudtiers constructs: the tier (or the
+ * whole topology) built with every prop taken from a variable.
+ */
+export interface ModuleDefinition {
+  /** Registry name, e.g. `cloudtiers-cache`. */
+  readonly name: string;
+  /** The registry's provider of the module, e.g. `aws`. */
+  readonly provider: string;
+  /** One paragraph for the README. */
+  readonly description: string;
+  readonly providers: readonly ProviderRequirement[];
+  readonly variables: readonly ModuleVariable[];
+  /**
+   * Builds the module's resources in `scope` from `inputs`. `providers` holds a provider
+   * construct per requirement and alias (`aws`, `aws.us_east_1`) for constructs that need
+   * one; the module's output has no provider configuration, the caller passes them.
+   */
+  build(scope: Construct, inputs: ModuleInputs, providers: Readonly<Record<string, TerraformProvider>>): readonly ModuleOutput[];
+  /** Notes for the README (data protection, what the caller wires up). */
+  readonly notes?: readonly string[];
+}

@@ -1,0 +1,87 @@
+import { SIZES } from "../../modules/core";
+import { MAX_NAME_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
+import { ModuleVariable, VariableRule } from "./definition";
+
+/*
+ * Variables and their validation rules, made from the same constants the spec validator
+ * uses, so a module refuses what a spec would.
+ */
+
+/** Terraform's `regex` takes RE2, which reads these JavaScript patterns the same way. */
+function re2(pattern: RegExp): string {
+  return JSON.stringify(pattern.source);
+}
+
+/** A rule that holds for null too, for optional variables whose default is null. */
+function nullOr(name: string, condition: string, nullable: boolean): string {
+  return nullable ? `var.${name} == null ? true : ${condition}` : condition;
+}
+
+export function oneOfRule(name: string, allowed: readonly string[], nullable = false): VariableRule {
+  return {
+    condition: nullOr(name, `contains(${JSON.stringify(allowed)}, var.${name})`, nullable),
+    errorMessage: `The ${name} must be one of ${allowed.map((a) => JSON.stringify(a)).join(", ")}.`,
+  };
+}
+
+export function matchesRule(name: string, pattern: RegExp, what: string, nullable = false): VariableRule {
+  return { condition: nullOr(name, `can(regex(${re2(pattern)}, var.${name}))`, nullable), errorMessage: `The ${name} must be ${what}.` };
+}
+
+export function eachMatchesRule(name: string, pattern: RegExp, what: string): VariableRule {
+  return { condition: `alltrue([for v in var.${name} : can(regex(${re2(pattern)}, v))])`, errorMessage: `Every item of ${name} must be ${what}.` };
+}
+
+export function wholeNumberRule(name: string, min: number, max: number): VariableRule {
+  return {
+    condition: `var.${name} == floor(var.${name}) && var.${name} >= ${min} && var.${name} <= ${max}`,
+    errorMessage: `The ${name} must be a whole number between ${min} and ${max}.`,
+  };
+}
+
+export function minLengthRule(name: string, min: number, what: string): VariableRule {
+  return { condition: `length(var.${name}) >= ${min}`, errorMessage: `The ${name} must hold at least ${min} ${what}.` };
+}
+
+/** `name_prefix`: the `<application>-<environment>` every resource name starts with. */
+export function namePrefixVariable(example: string): ModuleVariable {
+  return {
+    name: "name_prefix",
+    type: "string",
+    description: `Prefix of every resource name, \`<application>-<environment>\`: lower-case letters, digits and hyphens, at most ${MAX_NAME_PREFIX} characters.`,
+    validation: [
+      matchesRule("name_prefix", RESOURCE_NAME, "lower-case letters, digits and hyphens, starting with a letter"),
+      { condition: `length(var.name_prefix) <= ${MAX_NAME_PREFIX}`, errorMessage: `The name_prefix must be at most ${MAX_NAME_PREFIX} characters.` },
+    ],
+    example,
+  };
+}
+
+/** A neutral size, mapped to the cloud's machine type by the module. */
+export function sizeVariable(name: string, what: string, fallback = "small"): ModuleVariable {
+  return {
+    name,
+    type: "string",
+    description: `Size of ${what}: ${SIZES.join(", ")} (1, 2, 4 and 8 vCPU).`,
+    default: fallback,
+    validation: [oneOfRule(name, SIZES)],
+  };
+}
+
+/** `deletion_protection`: the provider's own protection, final snapshots, recovery windows. */
+export function deletionProtectionVariable(what: string): ModuleVariable {
+  return {
+    name: "deletion_protection",
+    type: "bool",
+    description: `Protect ${what} from deletion: the provider's deletion protection where there is one, a final snapshot, a recovery window for secrets.`,
+    default: true,
+  };
+}
+
+/** What `deletion_protection` does in a module, and what it cannot do. */
+export function dataProtectionNote(what: string): string {
+  return (
+    `\`deletion_protection\` (on by default) keeps ${what}. Terraform takes \`prevent_destroy\` only as a literal, so a module cannot set it from a variable, ` +
+    "as the cloudtiers stacks do in production: guard production state at the workspace instead (cloudtiers' Terraform Cloud bootstrap turns destroy plans off there)."
+  );
+}
