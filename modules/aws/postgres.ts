@@ -7,11 +7,11 @@ import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
 import { DbSubnetGroup } from "@cdktf/provider-aws/lib/db-subnet-group";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef } from "../core";
+import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, isReference, negate, protectedLifecycle, repeat, times } from "../core";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { GeneratedSecret } from "./generated-secret";
-import { assumeRolePolicy, policyDocument } from "./shared";
+import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
 
 export const POSTGRES_PORT = 5432;
 
@@ -42,6 +42,8 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
   public readonly securityGroup: TierSecurityGroup;
   public readonly instance: DbInstance;
   public readonly replicaInstances: readonly DbInstance[];
+  /** The replicas' host names, in order; a list reference when their count is one (then `replicas` is empty). */
+  public readonly replicaHosts: string[];
   public readonly proxy?: DbProxy;
   private readonly proxySecurityGroup?: TierSecurityGroup;
 
@@ -87,7 +89,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     const common = {
       storageType: "gp3",
       storageEncrypted: true,
-      maxAllocatedStorage: props.storageGiB * 4,
+      maxAllocatedStorage: times(props.storageGiB, 4),
       vpcSecurityGroupIds: [this.securityGroup.id],
       parameterGroupName: parameters.name,
       publiclyAccessible: false,
@@ -97,7 +99,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       copyTagsToSnapshot: true,
       deletionProtection: protect,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],
-      lifecycle: { preventDestroy: protect },
+      lifecycle: protectedLifecycle(protect),
     };
     this.instance = new DbInstance(this, "primary", {
       ...common,
@@ -115,16 +117,17 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       backupRetentionPeriod: props.backupRetentionDays,
       backupWindow: "02:00-03:00",
       maintenanceWindow: "sun:03:30-sun:04:30",
-      deleteAutomatedBackups: !protect,
-      skipFinalSnapshot: !protect,
-      finalSnapshotIdentifier: protect ? `${name}-final` : undefined,
+      deleteAutomatedBackups: negate(protect),
+      skipFinalSnapshot: negate(protect),
+      finalSnapshotIdentifier: choose(protect, `${name}-final`, undefined),
       tags: { Name: name, Role: "primary" },
     });
     this.primary = { host: this.instance.address, port: POSTGRES_PORT };
 
-    this.replicaInstances = Array.from({ length: props.replicas }, (_, i) => {
-      const replicaName = `${name}-replica-${i + 1}`;
-      return new DbInstance(this, `replica-${i + 1}`, {
+    const replicas = repeat(props.replicas, "replica", (id, ordinal, meta) => {
+      const replicaName = `${name}-replica-${ordinal}`;
+      return new DbInstance(this, id, {
+        ...meta,
         ...common,
         identifier: replicaName,
         replicateSourceDb: this.instance.identifier,
@@ -136,56 +139,26 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         tags: { Name: replicaName, Role: "replica" },
       });
     });
-    this.replicas = this.replicaInstances.map((r) => ({ host: r.address, port: POSTGRES_PORT }));
+    this.replicaInstances = replicas.constructs;
+    this.replicaHosts = replicas.all("address");
+    this.replicas = isReference(props.replicas) ? [] : this.replicaInstances.map((r) => ({ host: r.address, port: POSTGRES_PORT }));
 
+    if (isReference(props.pooling)) {
+      throw new Error("AwsPostgres takes pooling as a literal; a module makes the pooler with addRdsProxy, as its own submodule");
+    }
     if (props.pooling) {
-      this.proxySecurityGroup = new TierSecurityGroup(this, "pooler-security-group", {
+      const pooler = addRdsProxy(this, {
+        name,
         vpcId: network.vpcId,
-        name: `${name}-pooler`,
-        description: "RDS Proxy: from the app tier, to PostgreSQL",
+        subnetIds: network.databaseSubnetIds,
+        secretArn: this.password.id,
+        instanceIdentifier: this.instance.identifier,
+        admitToPostgres: (peer) => this.securityGroup.allowFromPeer(peer, POSTGRES_PORT),
+        postgres: this.securityGroup.asPeer("postgres"),
       });
-      this.proxySecurityGroup.allowToPeer(this.securityGroup.asPeer("postgres"), POSTGRES_PORT);
-      this.securityGroup.allowFromPeer(this.proxySecurityGroup.asPeer("pooler"), POSTGRES_PORT);
-
-      const role = new IamRole(this, "pooler-role", {
-        name: `${name}-pooler`,
-        assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com"),
-        tags: { Name: `${name}-pooler` },
-      });
-      new IamRolePolicy(this, "pooler-read-secret", {
-        name: "read-master-secret",
-        role: role.id,
-        policy: policyDocument([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [this.password.id] }]),
-      });
-      this.proxy = new DbProxy(this, "pooler", {
-        name: `${name}-pooler`,
-        engineFamily: "POSTGRESQL",
-        roleArn: role.arn,
-        vpcSubnetIds: network.databaseSubnetIds,
-        vpcSecurityGroupIds: [this.proxySecurityGroup.id],
-        requireTls: true,
-        idleClientTimeout: 1800,
-        auth: [
-          {
-            authScheme: "SECRETS",
-            secretArn: this.password.id,
-            iamAuth: "DISABLED",
-            clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
-            description: "the application user",
-          },
-        ],
-        tags: { Name: `${name}-pooler` },
-      });
-      const targetGroup = new DbProxyDefaultTargetGroup(this, "pooler-target-group", {
-        dbProxyName: this.proxy.name,
-        connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
-      });
-      new DbProxyTarget(this, "pooler-target", {
-        dbProxyName: this.proxy.name,
-        targetGroupName: targetGroup.name,
-        dbInstanceIdentifier: this.instance.identifier,
-      });
-      this.pooler = { host: this.proxy.endpoint, port: POSTGRES_PORT };
+      this.proxy = pooler.proxy;
+      this.proxySecurityGroup = pooler.securityGroup;
+      this.pooler = pooler.endpoint;
     }
   }
 
@@ -194,4 +167,76 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     this.securityGroup.allowFromPeer(peer, POSTGRES_PORT);
     this.proxySecurityGroup?.allowFromPeer(peer, POSTGRES_PORT);
   }
+}
+
+export interface RdsProxyProps {
+  /** The cluster's name; the pooler's resources are `<name>-pooler`. */
+  readonly name: string;
+  readonly vpcId: string;
+  /** The database subnets. */
+  readonly subnetIds: string[];
+  /** The Secrets Manager secret with the application user's `username` and `password`. */
+  readonly secretArn: string;
+  /** The primary instance the pooler forwards to. */
+  readonly instanceIdentifier: string;
+  /** The primary's security group, which the pooler connects to. */
+  readonly postgres: IAwsPeer;
+  /** Opens the primary's security group to the pooler. */
+  readonly admitToPostgres: (pooler: IAwsPeer) => void;
+}
+
+/**
+ * RDS Proxy in front of a primary, in `scope`: its own security group (to PostgreSQL
+ * only), a role that reads the credentials secret, TLS required, SCRAM authentication.
+ * `AwsPostgres` adds it when pooling is on; a module makes it a submodule it can count.
+ */
+export function addRdsProxy(scope: Construct, props: RdsProxyProps): { proxy: DbProxy; securityGroup: TierSecurityGroup; endpoint: Endpoint } {
+  const name = `${props.name}-pooler`;
+  const securityGroup = new TierSecurityGroup(scope, "pooler-security-group", {
+    vpcId: props.vpcId,
+    name,
+    description: "RDS Proxy: from the app tier, to PostgreSQL",
+  });
+  securityGroup.allowToPeer(props.postgres, POSTGRES_PORT);
+  props.admitToPostgres(securityGroup.asPeer("pooler"));
+
+  const role = new IamRole(scope, "pooler-role", {
+    name,
+    assumeRolePolicy: assumeRolePolicy("rds.amazonaws.com"),
+    tags: { Name: name },
+  });
+  new IamRolePolicy(scope, "pooler-read-secret", {
+    name: "read-master-secret",
+    role: role.id,
+    policy: policyDocument([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [props.secretArn] }]),
+  });
+  const proxy = new DbProxy(scope, "pooler", {
+    name,
+    engineFamily: "POSTGRESQL",
+    roleArn: role.arn,
+    vpcSubnetIds: props.subnetIds,
+    vpcSecurityGroupIds: [securityGroup.id],
+    requireTls: true,
+    idleClientTimeout: 1800,
+    auth: [
+      {
+        authScheme: "SECRETS",
+        secretArn: props.secretArn,
+        iamAuth: "DISABLED",
+        clientPasswordAuthType: "POSTGRES_SCRAM_SHA_256",
+        description: "the application user",
+      },
+    ],
+    tags: { Name: name },
+  });
+  const targetGroup = new DbProxyDefaultTargetGroup(scope, "pooler-target-group", {
+    dbProxyName: proxy.name,
+    connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
+  });
+  new DbProxyTarget(scope, "pooler-target", {
+    dbProxyName: proxy.name,
+    targetGroupName: targetGroup.name,
+    dbInstanceIdentifier: props.instanceIdentifier,
+  });
+  return { proxy, securityGroup, endpoint: { host: proxy.endpoint, port: POSTGRES_PORT } };
 }

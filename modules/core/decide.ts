@@ -1,4 +1,4 @@
-import { Fn, Token } from "cdktf";
+import { Fn, Op, TerraformCount, TerraformResource, TerraformStack, Token, ref } from "cdktf";
 
 /*
  * A tier's props are literals when a stack is built from an environment spec, and
@@ -32,4 +32,41 @@ export function pick<T>(table: Readonly<Record<string, T>>, key: string): T {
  */
 export function protectedLifecycle(protect: boolean): { preventDestroy: boolean } | undefined {
   return isReference(protect) ? undefined : { preventDestroy: protect };
+}
+
+/** `!value`, by Terraform when it is a reference. */
+export function negate(value: boolean): boolean {
+  return isReference(value) ? (Op.not(value) as unknown as boolean) : !value;
+}
+
+/** `value * factor`, by Terraform when it is a reference. */
+export function times(value: number, factor: number): number {
+  return isReference(value) ? Op.mul(value, factor) : value * factor;
+}
+
+/** Copies of a resource, made at synth (one construct each) or by Terraform (`count`). */
+export interface Copies<T extends TerraformResource> {
+  /** The constructs: one per copy at synth; the single counted one when Terraform makes the copies. */
+  readonly constructs: readonly T[];
+  /** A string attribute of every copy, in order (`aws_db_instance.replica[*].address` when counted). */
+  all(attribute: string): string[];
+}
+
+/**
+ * `count` copies of a resource. For a literal count, `make` runs once per copy with ids
+ * `<id>-1`, `<id>-2`, ... and ordinals "1", "2", ...; for a reference it runs once, with
+ * `id`, Terraform's `count` to spread into the resource's config, and `count.index + 1`
+ * as the ordinal.
+ */
+export function repeat<T extends TerraformResource>(count: number, id: string, make: (id: string, ordinal: string, meta: { count?: TerraformCount }) => T): Copies<T> {
+  if (!isReference(count)) {
+    const constructs = Array.from({ length: count }, (_, i) => make(`${id}-${i + 1}`, String(i + 1), {}));
+    return { constructs, all: (attribute) => constructs.map((c) => c.getStringAttribute(attribute)) };
+  }
+  const counter = TerraformCount.of(count);
+  const counted = make(id, Token.asString(Op.add(counter.index, 1)), { count: counter });
+  return {
+    constructs: [counted],
+    all: (attribute) => Token.asList(ref(`${counted.terraformResourceType}.${counted.friendlyUniqueId}[*].${attribute}`, TerraformStack.of(counted))),
+  };
 }

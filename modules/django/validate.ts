@@ -12,6 +12,10 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const MAX_NAME_PREFIX = 24;
 
 export const POSTGRES_VERSIONS = ["15", "16", "17"];
+/** Allocated PostgreSQL storage, in GiB: the range every cloud's managed service takes. */
+export const POSTGRES_STORAGE_GIB = { min: 20, max: 16384 } as const;
+/** Days of automated PostgreSQL backups. */
+export const BACKUP_RETENTION_DAYS = { min: 1, max: 35 } as const;
 export const CACHE_VERSIONS = ["7", "8"];
 export const MAX_REPLICAS = 5;
 
@@ -144,11 +148,13 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     v.oneOf("postgres.size", pg.size, SIZES);
     if (pg.replicaSize !== undefined) v.oneOf("postgres.replicaSize", pg.replicaSize, SIZES);
     if (pg.version !== undefined) v.oneOf("postgres.version", pg.version, POSTGRES_VERSIONS);
-    v.integer("postgres.storageGiB", pg.storageGiB, 20, 16384);
+    v.integer("postgres.storageGiB", pg.storageGiB, POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max);
     v.boolean("postgres.highAvailability", pg.highAvailability);
     v.integer("postgres.replicas", pg.replicas, 0, MAX_REPLICAS);
     if (pg.pooling !== undefined) v.boolean("postgres.pooling", pg.pooling);
-    if (pg.backupRetentionDays !== undefined) v.integer("postgres.backupRetentionDays", pg.backupRetentionDays, 1, 35);
+    if (pg.backupRetentionDays !== undefined) {
+      v.integer("postgres.backupRetentionDays", pg.backupRetentionDays, BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max);
+    }
   }
 
   const cache = props.cache;

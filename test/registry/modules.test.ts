@@ -7,7 +7,12 @@ import { MODULES } from "../../tools/registry/catalog";
 import { ModuleDefinition, providerConstraint } from "../../tools/registry/definition";
 import { hclValue } from "../../tools/registry/hcl";
 
-const FILES = ["README.md", "examples/basic/main.tf", "main.tf", "outputs.tf", "variables.tf", "versions.tf"];
+const CODE = ["main.tf", "outputs.tf", "variables.tf", "versions.tf"];
+
+/** A module's files: its code, README and example, and each submodule's code. */
+function filesOf(definition: ModuleDefinition): string[] {
+  return [...CODE, "README.md", "examples/basic/main.tf", ...(definition.submodules ?? []).flatMap((m) => CODE.map((f) => `modules/${m.name}/${f}`))].sort();
+}
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 /** The warnings and errors in Terraform's output. */
@@ -38,7 +43,7 @@ describe("the standalone Terraform modules", () => {
 
   it("are every tier the catalog names, each with its files and nothing else", () => {
     expect(built.map(({ module }) => `${module.name}/${module.provider}`)).toEqual(MODULES.map((m) => `${m.name}/${m.provider}`));
-    for (const { module } of built) expect(module.files).toEqual(FILES);
+    for (const { definition, module } of built) expect(module.files).toEqual(filesOf(definition));
   });
 
   it("are the ones the README lists", () => {
@@ -72,6 +77,7 @@ describe("the standalone Terraform modules", () => {
       const copy = mkdtempSync(join(tmpdir(), "cloudtiers-module-copy-"));
       try {
         cpSync(module.directory, copy, { recursive: true });
+        expect(terraform(["get"], { cwd: copy }).ok).toBe(true);
         const own = terraform(["providers"], { cwd: copy });
         expect({ module: module.name, ok: own.ok, problems: problemsIn(own.output) }).toEqual({ module: module.name, ok: true, problems: [] });
         const example = join(copy, "examples", "basic");
@@ -132,11 +138,11 @@ describe("the standalone Terraform modules", () => {
       expect(module.tarball).toBe(join(outdir, `${definition.name}-${definition.provider}-${version}.tar.gz`));
       const listing = spawnSync("tar", ["-tzf", module.tarball], { encoding: "utf8" });
       expect(listing.status).toBe(0);
-      expect(listing.stdout.split("\n").filter((l) => l && !l.endsWith("/")).sort()).toEqual(FILES);
+      expect(listing.stdout.split("\n").filter((l) => l && !l.endsWith("/")).sort()).toEqual(filesOf(definition));
       const extracted = mkdtempSync(join(tmpdir(), "cloudtiers-untar-"));
       try {
         expect(spawnSync("tar", ["-xzf", module.tarball, "-C", extracted]).status).toBe(0);
-        for (const file of FILES) expect(readFileSync(join(extracted, file), "utf8")).toBe(readFileSync(join(module.directory, file), "utf8"));
+        for (const file of filesOf(definition)) expect(readFileSync(join(extracted, file), "utf8")).toBe(readFileSync(join(module.directory, file), "utf8"));
       } finally {
         rmSync(extracted, { recursive: true, force: true });
       }
@@ -174,5 +180,53 @@ describe("the AWS cache module", () => {
     expect(main).toContain("for_each                     = toset(var.allowed_security_group_ids)");
     expect(main).toContain("referenced_security_group_id = each.value");
     expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(1);
+  });
+});
+
+describe("the AWS PostgreSQL module", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-postgres-module-"));
+  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-postgres" && m.provider === "aws")!, "0.1.0", outdir);
+  const read = (file: string) => readFileSync(join(module.directory, file), "utf8");
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("makes the replicas Terraform's count and the pooler a submodule counted by pooling", () => {
+    const main = read("main.tf");
+    expect(main).toMatch(/resource "aws_db_instance" "postgres_replica" \{[^]*identifier\s+= "\$\{var.name_prefix\}-postgres-replica-\$\{\(count.index \+ 1\)\}"[^]*count = var.replicas\n\}/);
+    expect(main).toMatch(/module "pooler" \{[^]*source\s+= "\.\/modules\/pooler"\n\s+count\s+= var.pooling \? 1 : 0\n\}/);
+    expect(read("outputs.tf")).toContain("value       = aws_db_instance.postgres_replica[*].address");
+    expect(read("outputs.tf")).toContain("value       = coalesce(one(module.pooler[*].host), aws_db_instance.postgres_primary.address)");
+    expect(read("modules/pooler/main.tf")).toContain('policy = "{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Action\\":[\\"secretsmanager:GetSecretValue\\"],\\"Resource\\":[\\"${var.secret_arn}\\"]}]}"');
+  });
+
+  it("keeps the stacks' protections, decided by deletion_protection", () => {
+    const main = read("main.tf");
+    for (const line of [
+      "deletion_protection         = var.deletion_protection",
+      "delete_automated_backups    = !var.deletion_protection",
+      "skip_final_snapshot       = !var.deletion_protection",
+      'final_snapshot_identifier = var.deletion_protection ? "${var.name_prefix}-postgres-final" : null',
+      "max_allocated_storage     = (var.storage_gib * 4)",
+      "storage_encrypted         = true",
+      "publicly_accessible       = false",
+    ]) {
+      expect(main).toContain(line);
+    }
+    expect(main).toContain('name  = "rds.force_ssl"');
+  });
+
+  it("refuses what the spec refuses", () => {
+    const values = { name_prefix: "shop-production", vpc_id: "vpc-0123456789abcdef0", subnet_ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] };
+    const refused = checkValues(module, { ...values, replicas: 6, storage_gib: 10, backup_retention_days: 40, engine_version: "14", replica_size: "tiny", database_name: "App-DB" });
+    for (const message of [
+      "The replicas must be a whole number between 0 and 5.",
+      "The storage_gib must be a whole number between 20 and 16384.",
+      "The backup_retention_days must be a whole number between 1 and 35.",
+      'The engine_version must be one of "15", "16", "17".',
+      'The replica_size must be one of "small", "medium", "large", "xlarge".',
+      "The database_name must be a PostgreSQL identifier (lower-case letters, digits and _).",
+    ]) {
+      expect(refused).toContain(message);
+    }
+    expect(problemsIn(checkValues(module, { ...values, replicas: 2, pooling: true, size: "large", replica_size: "medium" }))).toEqual([]);
   });
 });

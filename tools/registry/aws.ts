@@ -1,11 +1,14 @@
 import { Fn } from "cdktf";
-import { CACHE_VERSIONS } from "../../modules/django/validate";
-import { pick } from "../../modules/core";
+import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
+import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
+import { SIZES, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
-import { AWS_CACHE_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
+import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
+import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
-import { dataProtectionNote, deletionProtectionVariable, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { dataProtectionNote, deletionProtectionVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
@@ -90,5 +93,154 @@ export const AWS_CACHE_MODULE: ModuleDefinition = {
   },
   notes: [
     dataProtectionNote("a final snapshot, seven days of snapshots and a 30-day recovery window for the token"),
+  ],
+};
+
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+const POSTGRES_IDENTIFIER = /^[a-z][a-z0-9-]*$/;
+
+/** RDS Proxy in front of a primary: the pooler submodule of `cloudtiers-postgres`, counted by `var.pooling`. */
+const AWS_POOLER_SUBMODULE: ModuleDefinition = {
+  name: "pooler",
+  provider: "aws",
+  description: "RDS Proxy in front of the primary.",
+  providers: [AWS],
+  variables: [
+    { name: "name", type: "string", description: "The cluster's name; the pooler's resources are `<name>-pooler`.", example: "shop-production-postgres" },
+    vpcId,
+    subnetIds("The database subnets"),
+    { name: "secret_arn", type: "string", description: "The secret with the application user's credentials.", validation: [matchesRule("secret_arn", SECRET_ARN, "a Secrets Manager secret ARN")] },
+    { name: "instance_identifier", type: "string", description: "The primary the pooler forwards to.", validation: [matchesRule("instance_identifier", POSTGRES_IDENTIFIER, "an RDS instance identifier")] },
+    { name: "postgres_security_group_id", type: "string", description: "The primary's security group.", validation: [matchesRule("postgres_security_group_id", SECURITY_GROUP_ID, "a security group id")] },
+    allowedSecurityGroups,
+  ],
+  build(scope, inputs) {
+    const postgresGroup = inputs.postgres_security_group_id.string;
+    const pooler = addRdsProxy(scope, {
+      name: inputs.name.string,
+      vpcId: inputs.vpc_id.string,
+      subnetIds: inputs.subnet_ids.list,
+      secretArn: inputs.secret_arn.string,
+      instanceIdentifier: inputs.instance_identifier.string,
+      postgres: { peerName: "postgres", securityGroupId: postgresGroup },
+      admitToPostgres: (peer) =>
+        new VpcSecurityGroupIngressRule(scope, "postgres-from-pooler", {
+          securityGroupId: postgresGroup,
+          referencedSecurityGroupId: peer.securityGroupId,
+          ipProtocol: "tcp",
+          fromPort: POSTGRES_PORT,
+          toPort: POSTGRES_PORT,
+          description: `${peer.peerName} on ${POSTGRES_PORT}`,
+        }),
+    });
+    pooler.securityGroup.allowFromSecurityGroups(inputs.allowed_security_group_ids.list, POSTGRES_PORT);
+    return [
+      { name: "host", description: "The pooler's endpoint.", value: pooler.endpoint.host },
+      { name: "security_group_id", description: "The pooler's security group.", value: pooler.securityGroup.id },
+    ];
+  },
+};
+
+/** RDS for PostgreSQL, as `AwsPostgres` builds it for the stacks, with the pooler as a submodule. */
+export const AWS_POSTGRES_MODULE: ModuleDefinition = {
+  name: "cloudtiers-postgres",
+  provider: "aws",
+  description:
+    "RDS for PostgreSQL for Django: an encrypted, private primary with `rds.force_ssl` (a Multi-AZ standby when highly available), automated backups, " +
+    "read replicas through `replicate_source_db`, and RDS Proxy in front of the primary when pooling is on. The password is generated in state and kept in " +
+    "Secrets Manager (RDS cannot make replicas of an instance whose password it manages), never in outputs.",
+  providers: [AWS, RANDOM],
+  variables: [
+    namePrefixVariable("shop-production"),
+    vpcId,
+    subnetIds("Subnets for the database (the network's database subnets)"),
+    { ...allowedSecurityGroups, description: "Security groups whose members may connect to the primary, the replicas and the pooler (the application hosts). Nothing else can." },
+    sizeVariable("size", "the primary (and standby)"),
+    { ...sizeVariable("replica_size", "each read replica"), default: null, validation: [oneOfRule("replica_size", SIZES, true)], description: `Size of each read replica: ${SIZES.join(", ")}; the primary's when null.` },
+    {
+      name: "instance_class",
+      type: "string",
+      description: "RDS instance class of the primary; overrides `size`.",
+      default: null,
+      validation: [matchesRule("instance_class", /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.small"', true)],
+    },
+    { name: "engine_version", type: "string", description: "PostgreSQL major version.", default: "16", validation: [oneOfRule("engine_version", POSTGRES_VERSIONS)] },
+    {
+      name: "storage_gib",
+      type: "number",
+      description: "Allocated storage in GiB; it grows to four times this on its own.",
+      default: POSTGRES_STORAGE_GIB.min,
+      validation: [wholeNumberRule("storage_gib", POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max)],
+    },
+    { name: "high_availability", type: "bool", description: "A synchronous Multi-AZ standby that takes over on failure.", default: false },
+    { name: "replicas", type: "number", description: "Read replicas that follow the primary.", default: 0, validation: [wholeNumberRule("replicas", 0, MAX_REPLICAS)] },
+    { name: "pooling", type: "bool", description: "RDS Proxy in front of the primary, as the application's write endpoint.", default: false },
+    {
+      name: "backup_retention_days",
+      type: "number",
+      description: "Days of automated backups kept.",
+      default: 7,
+      validation: [wholeNumberRule("backup_retention_days", BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max)],
+    },
+    { name: "database_name", type: "string", description: "The application database.", default: DATABASE_NAME, validation: [matchesRule("database_name", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
+    { name: "username", type: "string", description: "The application's database user.", default: DATABASE_USER, validation: [matchesRule("username", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
+    deletionProtectionVariable("the database, its backups and its credentials"),
+  ],
+  submodules: [AWS_POOLER_SUBMODULE],
+  build(scope, inputs, context) {
+    const size = inputs.size.string;
+    const replicaSize = Fn.coalesce([inputs.replica_size.string, size]);
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: [], private: [], database: inputs.subnet_ids.list }, "", 2);
+    const postgres = new AwsPostgres(scope, "postgres", {
+      namePrefix: inputs.name_prefix.string,
+      network,
+      size: size as never,
+      version: inputs.engine_version.string,
+      storageGiB: inputs.storage_gib.number,
+      highAvailability: inputs.high_availability.boolean,
+      replicas: inputs.replicas.number,
+      // The pooler is the submodule below, which Terraform counts.
+      pooling: false,
+      backupRetentionDays: inputs.backup_retention_days.number,
+      databaseName: inputs.database_name.string,
+      username: inputs.username.string,
+      deletionProtection: inputs.deletion_protection.boolean,
+      instanceClass: Fn.coalesce([inputs.instance_class.string, pick(AWS_POSTGRES_SIZES, size)]),
+      replicaInstanceClass: pick(AWS_POSTGRES_SIZES, replicaSize),
+    });
+    postgres.securityGroup.allowFromSecurityGroups(inputs.allowed_security_group_ids.list, POSTGRES_PORT);
+    const pooler = context.submodule(
+      "pooler",
+      {
+        name: `${inputs.name_prefix.string}-postgres`,
+        vpc_id: inputs.vpc_id.string,
+        subnet_ids: inputs.subnet_ids.list,
+        secret_arn: postgres.password.id,
+        instance_identifier: postgres.instance.identifier,
+        postgres_security_group_id: postgres.securityGroup.id,
+        allowed_security_group_ids: inputs.allowed_security_group_ids.list,
+      },
+      inputs.pooling.boolean,
+    );
+    return [
+      { name: "primary_host", description: "The primary's host name, for writes.", value: postgres.primary.host },
+      { name: "replica_hosts", description: "The read replicas' host names, in order.", value: postgres.replicaHosts },
+      { name: "pooler_host", description: "The pooler's endpoint when pooling is on, else null.", value: pooler.output("host") },
+      {
+        name: "write_host",
+        description: "Where the application writes: the pooler when pooling is on, else the primary.",
+        value: Fn.coalesce([pooler.output("host"), postgres.primary.host]),
+      },
+      { name: "port", description: "The port (TLS required).", value: POSTGRES_PORT },
+      { name: "database_name", description: "The application database.", value: postgres.databaseName },
+      { name: "username", description: "The application's database user.", value: postgres.username },
+      { name: "credentials_secret_arn", description: "The Secrets Manager secret holding `username` and `password`.", value: postgres.password.id },
+      { name: "security_group_id", description: "The database's security group.", value: postgres.securityGroup.id },
+      { name: "primary_identifier", description: "The primary RDS instance.", value: postgres.instance.identifier },
+    ];
+  },
+  notes: [
+    dataProtectionNote("RDS deletion protection, a final snapshot, automated backups after deletion and a 30-day recovery window for the credentials"),
+    "Replicas are one counted resource (`aws_db_instance.postgres_replica[*]`): lowering `replicas` removes the last ones.",
   ],
 };

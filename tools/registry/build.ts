@@ -3,13 +3,14 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Node } from "constructs";
-import { App, TerraformElement, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable } from "cdktf";
+import { App, Fn, TerraformElement, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref } from "cdktf";
+import { choose } from "../../modules/core";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
 import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
-import { ModuleDefinition, ModuleInputs, ModuleOutput, ModuleVariable, providerConstraint } from "./definition";
+import { BuildContext, ModuleDefinition, ModuleInputs, ModuleOutput, ModuleVariable, providerConstraint } from "./definition";
 import { hclValue, repairCdktfHcl } from "./hcl";
 import { tarGz } from "./tarball";
 
@@ -87,9 +88,21 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
       any: variable.value,
     };
   }
-  const outputs = definition.build(stack, inputs, providers);
+  const context: BuildContext = {
+    providers,
+    submodule(name, args, enabled) {
+      if (!(definition.submodules ?? []).some((m) => m.name === name)) throw new Error(`${definition.name}: no submodule ${name}`);
+      // The submodule ships inside the module: no asset copying.
+      const call = new TerraformHclModule(stack, name, { source: `./modules/${name}`, variables: { ...args }, skipAssetCreationFromLocalModules: true });
+      if (enabled === undefined) return { output: (output) => call.getString(output) };
+      call.addOverride("count", choose(enabled, 1, 0));
+      return { output: (output) => Fn.one(Token.asList(ref(`module.${name}[*].${output}`, stack))) };
+    },
+  };
+  const outputs = definition.build(stack, inputs, context);
   for (const output of outputs) {
-    new TerraformOutput(stack, output.name, { value: output.value, description: output.description, sensitive: output.sensitive });
+    // Outputs may share a name with a variable (`database_name`); construct ids may not.
+    new TerraformOutput(stack, `output-${output.name}`, { value: output.value, description: output.description, sensitive: output.sensitive }).overrideLogicalId(output.name);
   }
   for (const child of [...stack.node.children]) {
     if (partOf(child) !== part) stack.node.tryRemoveChild(child.node.id);
@@ -239,6 +252,17 @@ function readme(definition: ModuleDefinition, version: string, outputs: readonly
   ].join("\n");
 }
 
+/** `main.tf`, `variables.tf`, `outputs.tf` and `versions.tf` of a module (or submodule) in `directory`. */
+function writeCode(definition: ModuleDefinition, directory: string, scratch: string): { outputs: readonly ModuleOutput[] } {
+  mkdirSync(directory, { recursive: true });
+  const main = renderPart(definition, "main", scratch);
+  writeFileSync(join(directory, "main.tf"), main.hcl);
+  writeFileSync(join(directory, "variables.tf"), variablesTf(definition));
+  writeFileSync(join(directory, "outputs.tf"), renderPart(definition, "outputs", scratch).hcl);
+  writeFileSync(join(directory, "versions.tf"), versionsTf(definition));
+  return main;
+}
+
 /** Runs the terraform binary (`TERRAFORM_BINARY`, else `terraform` on the PATH); a missing binary is a clear error. */
 export function terraform(args: readonly string[], options: { cwd?: string; input?: string } = {}): { ok: boolean; stdout: string; output: string } {
   const binary = process.env.TERRAFORM_BINARY ?? "terraform";
@@ -285,11 +309,8 @@ export function buildModule(definition: ModuleDefinition, version: string, outdi
     const directory = join(outdir, `${definition.name}-${definition.provider}`);
     rmSync(directory, { recursive: true, force: true });
     mkdirSync(join(directory, "examples", "basic"), { recursive: true });
-    const main = renderPart(definition, "main", scratch);
-    writeFileSync(join(directory, "main.tf"), main.hcl);
-    writeFileSync(join(directory, "variables.tf"), variablesTf(definition));
-    writeFileSync(join(directory, "outputs.tf"), renderPart(definition, "outputs", scratch).hcl);
-    writeFileSync(join(directory, "versions.tf"), versionsTf(definition));
+    const main = writeCode(definition, directory, scratch);
+    for (const child of definition.submodules ?? []) writeCode(child, join(directory, "modules", child.name), scratch);
     writeFileSync(join(directory, "README.md"), readme(definition, version, main.outputs));
     writeFileSync(join(directory, "examples", "basic", "main.tf"), exampleTf(definition));
     const fmt = terraformFmt(directory);

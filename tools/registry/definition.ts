@@ -2,6 +2,24 @@ import { readFileSync } from "node:fs";
 import { Construct } from "constructs";
 import { TerraformProvider } from "cdktf";
 
+/** A submodule the module calls (`./modules/<name>`): its outputs, by name. */
+export interface Submodule {
+  /** An output of the submodule; `null` when the submodule is switched off. */
+  output(name: string): string;
+}
+
+/** What a module's `build` may use besides its variables. */
+export interface BuildContext {
+  /** A provider construct per requirement and alias (`aws`, `aws.us_east_1`), for constructs that need one. */
+  readonly providers: Readonly<Record<string, TerraformProvider>>;
+  /**
+   * Calls one of the definition's `submodules` with `inputs`; `enabled` (a reference)
+   * becomes its `count`. For optional parts of a tier, which Terraform can only switch
+   * on and off as a whole module.
+   */
+  submodule(name: string, inputs: Readonly<Record<string, unknown>>, enabled?: boolean): Submodule;
+}
+
 /** A provider a module uses, with the prebuilt binding that generates its resources. */
 export interface ProviderRequirement {
   /** The local name, e.g. `aws`. */
@@ -71,11 +89,12 @@ export interface ModuleDefinition {
   readonly providers: readonly ProviderRequirement[];
   readonly variables: readonly ModuleVariable[];
   /**
-   * Builds the module's resources in `scope` from `inputs`. `providers` holds a provider
-   * construct per requirement and alias (`aws`, `aws.us_east_1`) for constructs that need
-   * one; the module's output has no provider configuration, the caller passes them.
+   * Builds the module's resources in `scope` from `inputs`, and returns its outputs. The
+   * module's HCL has no provider configuration: the caller passes providers.
    */
-  build(scope: Construct, inputs: ModuleInputs, providers: Readonly<Record<string, TerraformProvider>>): readonly ModuleOutput[];
+  build(scope: Construct, inputs: ModuleInputs, context: BuildContext): readonly ModuleOutput[];
+  /** Modules this one calls, written to `modules/<name>/` inside it. */
+  readonly submodules?: readonly ModuleDefinition[];
   /** Notes for the README (data protection, what the caller wires up). */
   readonly notes?: readonly string[];
 }
