@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, TerraformCount, TerraformResource } from "cdktf";
 import { DataAwsAvailabilityZones } from "@cdktf/provider-aws/lib/data-aws-availability-zones";
 import { DefaultSecurityGroup } from "@cdktf/provider-aws/lib/default-security-group";
 import { Eip } from "@cdktf/provider-aws/lib/eip";
@@ -10,7 +10,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { INetwork, NetworkProps, cidrSubnet } from "../core";
+import { Copies, INetwork, NetworkProps, Position, choose, cidrSubnet, equals, isReference, plus, repeat } from "../core";
 
 export interface AwsNetworkProps extends NetworkProps {
   readonly region: string;
@@ -25,15 +25,14 @@ export type SubnetTier = "public" | "private" | "database";
  * each in a /16), public and database subnets a 256th each from its upper half.
  */
 export function subnetCidr(vpcCidr: string, tier: SubnetTier, zone: number): string {
-  switch (tier) {
-    case "private":
-      return cidrSubnet(vpcCidr, 4, zone);
-    case "public":
-      return cidrSubnet(vpcCidr, 8, 128 + zone);
-    case "database":
-      return cidrSubnet(vpcCidr, 8, 144 + zone);
-  }
+  const [newBits, first] = SUBNET_LAYOUT[tier];
+  return cidrSubnet(vpcCidr, newBits, plus(first, zone));
 }
+
+const TIERS: readonly SubnetTier[] = ["public", "private", "database"];
+
+/** Per tier: the extra prefix bits of its subnets and the index of the first one. */
+const SUBNET_LAYOUT: Readonly<Record<SubnetTier, readonly [number, number]>> = { private: [4, 0], public: [8, 128], database: [8, 144] };
 
 /** What AWS tiers need of a network: its VPC and the subnets of each tier. */
 export interface IAwsNetwork extends INetwork {
@@ -84,11 +83,13 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
   public readonly cidr: string;
   public readonly zones: number;
   public readonly vpc: Vpc;
-  public readonly publicSubnets: Subnet[] = [];
-  public readonly privateSubnets: Subnet[] = [];
-  public readonly databaseSubnets: Subnet[] = [];
+  /** One per zone; a single counted subnet when the zone count is a reference. */
+  public readonly publicSubnets: readonly Subnet[];
+  public readonly privateSubnets: readonly Subnet[];
+  public readonly databaseSubnets: readonly Subnet[];
   /** What hosts in the private subnets need before they boot: NAT gateways and their routes. */
   public readonly egressReady: ITerraformDependable[] = [];
+  private readonly subnetIds: Readonly<Record<SubnetTier, string[]>>;
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
@@ -109,67 +110,92 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
     new DefaultSecurityGroup(this, "default-security-group", { vpcId: this.vpc.id, tags: { Name: `${name}-default-closed` } });
     const igw = new InternetGateway(this, "internet-gateway", { vpcId: this.vpc.id, tags: { Name: name } });
 
-    const subnet = (tier: SubnetTier, zone: number) =>
-      new Subnet(this, `${tier}-subnet-${zone}`, {
+    // Per zone, in the order the stacks have always created them (their ids are addresses).
+    const perZone = <T extends TerraformResource>(what: string, make: (id: string, zone: Position, meta: { count?: TerraformCount }) => T) =>
+      repeat(props.zones, what, make, 0);
+    const subnet = (tier: SubnetTier, subnetId: string, zone: Position, meta: { count?: TerraformCount }) =>
+      new Subnet(this, subnetId, {
+        ...meta,
         vpcId: this.vpc.id,
-        cidrBlock: subnetCidr(props.cidr, tier, zone),
-        availabilityZone: Fn.element(azs.names, zone),
+        cidrBlock: subnetCidr(props.cidr, tier, zone.index),
+        availabilityZone: Fn.element(azs.names, zone.index),
         mapPublicIpOnLaunch: false,
-        tags: { Name: `${name}-${tier}-${zone}`, Tier: tier },
+        tags: { Name: `${name}-${tier}-${zone.ordinal}`, Tier: tier },
       });
-    for (let zone = 0; zone < props.zones; zone++) {
-      this.publicSubnets.push(subnet("public", zone));
-      this.privateSubnets.push(subnet("private", zone));
-      this.databaseSubnets.push(subnet("database", zone));
+    const subnets = {} as Record<SubnetTier, Copies<Subnet>>;
+    if (isReference(props.zones)) {
+      for (const tier of TIERS) subnets[tier] = perZone(`${tier}-subnet`, (subnetId, zone, meta) => subnet(tier, subnetId, zone, meta));
+    } else {
+      // Zone by zone, as the stacks always have: the same JSON, byte for byte.
+      const made = Object.fromEntries(TIERS.map((tier) => [tier, [] as Subnet[]])) as Record<SubnetTier, Subnet[]>;
+      for (let zone = 0; zone < props.zones; zone++) {
+        for (const tier of TIERS) made[tier].push(subnet(tier, `${tier}-subnet-${zone}`, { index: zone, ordinal: String(zone) }, {}));
+      }
+      for (const tier of TIERS) subnets[tier] = { constructs: made[tier], all: (attribute) => made[tier].map((s) => s.getStringAttribute(attribute)) };
     }
+    this.publicSubnets = subnets.public.constructs;
+    this.privateSubnets = subnets.private.constructs;
+    this.databaseSubnets = subnets.database.constructs;
+    this.subnetIds = { public: subnets.public.all("id"), private: subnets.private.all("id"), database: subnets.database.all("id") };
+    const subnetOf = (tier: SubnetTier, zone: Position) => (isReference(props.zones) ? Fn.element(this.subnetIds[tier], zone.index) : subnets[tier].constructs[zone.index].id);
 
     const publicRoutes = new RouteTable(this, "public-route-table", {
       vpcId: this.vpc.id,
       route: [{ cidrBlock: "0.0.0.0/0", gatewayId: igw.id }],
       tags: { Name: `${name}-public` },
     });
-    this.publicSubnets.forEach((s, zone) =>
-      new RouteTableAssociation(this, `public-subnet-${zone}-routes`, { subnetId: s.id, routeTableId: publicRoutes.id }),
+    perZone("public-subnet", (_, zone, meta) =>
+      new RouteTableAssociation(this, `public-subnet-${isReference(props.zones) ? "" : `${zone.index}-`}routes`, { ...meta, subnetId: subnetOf("public", zone), routeTableId: publicRoutes.id }),
     );
 
-    const natCount = props.natGateways === "single" ? 1 : props.zones;
-    const nats = Array.from({ length: natCount }, (_, zone) => {
-      const eip = new Eip(this, `nat-address-${zone}`, { domain: "vpc", tags: { Name: `${name}-nat-${zone}` }, dependsOn: [igw] });
-      return new NatGateway(this, `nat-gateway-${zone}`, {
-        allocationId: eip.id,
-        subnetId: this.publicSubnets[zone].id,
-        tags: { Name: `${name}-${zone}` },
-        dependsOn: [igw],
-      });
-    });
-    const privateRoutes = nats.map(
-      (nat, zone) =>
-        new RouteTable(this, `private-route-table-${zone}`, {
+    const natCount = choose(equals(props.natGateways, "single"), 1, props.zones);
+    const eips = repeat(natCount, "nat-address", (eipId, zone, meta) => new Eip(this, eipId, { ...meta, domain: "vpc", tags: { Name: `${name}-nat-${zone.ordinal}` }, dependsOn: [igw] }), 0);
+    const nats = repeat(
+      natCount,
+      "nat-gateway",
+      (natId, zone, meta) =>
+        new NatGateway(this, natId, {
+          ...meta,
+          allocationId: isReference(natCount) ? Fn.element(eips.all("id"), zone.index) : eips.constructs[zone.index].id,
+          subnetId: subnetOf("public", zone),
+          tags: { Name: `${name}-${zone.ordinal}` },
+          dependsOn: [igw],
+        }),
+      0,
+    );
+    const privateRoutes = repeat(
+      natCount,
+      "private-route-table",
+      (tableId, zone, meta) =>
+        new RouteTable(this, tableId, {
+          ...meta,
           vpcId: this.vpc.id,
-          route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-          tags: { Name: `${name}-private-${zone}` },
+          route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: isReference(natCount) ? Fn.element(nats.all("id"), zone.index) : nats.constructs[zone.index].id }],
+          tags: { Name: `${name}-private-${zone.ordinal}` },
         }),
+      0,
     );
-    this.privateSubnets.forEach((s, zone) =>
-      this.egressReady.push(
-        new RouteTableAssociation(this, `private-subnet-${zone}-routes`, {
-          subnetId: s.id,
-          routeTableId: privateRoutes[Math.min(zone, privateRoutes.length - 1)].id,
-        }),
-      ),
+    const privateRouteIds = privateRoutes.all("id");
+    // One NAT for every zone, or one for all: each zone's route table is its own, or the only one.
+    const privateAssociations = perZone("private-subnet", (_, zone, meta) =>
+      new RouteTableAssociation(this, `private-subnet-${isReference(props.zones) ? "" : `${zone.index}-`}routes`, {
+        ...meta,
+        subnetId: subnetOf("private", zone),
+        routeTableId: isReference(natCount) ? Fn.element(privateRouteIds, zone.index) : privateRoutes.constructs[Math.min(zone.index, privateRoutes.constructs.length - 1)].id,
+      }),
     );
-    this.egressReady.push(...nats, ...privateRoutes);
+    this.egressReady.push(...privateAssociations.constructs, ...nats.constructs, ...privateRoutes.constructs);
 
     const databaseRoutes = new RouteTable(this, "database-route-table", { vpcId: this.vpc.id, tags: { Name: `${name}-database` } });
-    this.databaseSubnets.forEach((s, zone) =>
-      new RouteTableAssociation(this, `database-subnet-${zone}-routes`, { subnetId: s.id, routeTableId: databaseRoutes.id }),
+    perZone("database-subnet", (_, zone, meta) =>
+      new RouteTableAssociation(this, `database-subnet-${isReference(props.zones) ? "" : `${zone.index}-`}routes`, { ...meta, subnetId: subnetOf("database", zone), routeTableId: databaseRoutes.id }),
     );
 
     new VpcEndpoint(this, "s3-endpoint", {
       vpcId: this.vpc.id,
       serviceName: `com.amazonaws.${props.region}.s3`,
       vpcEndpointType: "Gateway",
-      routeTableIds: privateRoutes.map((r) => r.id),
+      routeTableIds: privateRouteIds,
       tags: { Name: `${name}-s3` },
     });
   }
@@ -179,14 +205,14 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
   }
 
   public get publicSubnetIds(): string[] {
-    return this.publicSubnets.map((s) => s.id);
+    return this.subnetIds.public;
   }
 
   public get privateSubnetIds(): string[] {
-    return this.privateSubnets.map((s) => s.id);
+    return this.subnetIds.private;
   }
 
   public get databaseSubnetIds(): string[] {
-    return this.databaseSubnets.map((s) => s.id);
+    return this.subnetIds.database;
   }
 }

@@ -124,7 +124,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     });
     this.primary = { host: this.instance.address, port: POSTGRES_PORT };
 
-    const replicas = repeat(props.replicas, "replica", (id, ordinal, meta) => {
+    const replicas = repeat(props.replicas, "replica", (id, { ordinal }, meta) => {
       const replicaName = `${name}-replica-${ordinal}`;
       return new DbInstance(this, id, {
         ...meta,

@@ -1,5 +1,10 @@
 import { SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
 
+/** One NAT gateway per zone (survives a zone's loss), or one for all (cheaper). */
+export const NAT_GATEWAY_MODES = ["per-zone", "single"] as const;
+/** Load balancers and database subnet groups span at least two zones. */
+export const AWS_MIN_ZONES = 2;
+
 /** Settings only the AWS stacks read: the `aws` section of an environment spec. */
 export interface AwsSettings {
   /** The region of every regional resource, e.g. `eu-west-1`. */
@@ -7,7 +12,7 @@ export interface AwsSettings {
   /** Refuse to run against any other account (the provider's `allowed_account_ids`). @default - any account */
   readonly allowedAccountIds?: readonly string[];
   /** One NAT gateway per zone (survives a zone outage) or a single one (cheaper). @default "per-zone" */
-  readonly natGateways?: "per-zone" | "single";
+  readonly natGateways?: (typeof NAT_GATEWAY_MODES)[number];
   /** An existing Route 53 hosted zone id; skips the lookup of `dnsZone` by name. @default - looked up by name */
   readonly hostedZoneId?: string;
   /**
@@ -52,7 +57,7 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
   if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, ["compute", "postgres", "cache"]);
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
-  if (settings.natGateways !== undefined) v.oneOf("aws.natGateways", settings.natGateways, ["per-zone", "single"]);
+  if (settings.natGateways !== undefined) v.oneOf("aws.natGateways", settings.natGateways, NAT_GATEWAY_MODES);
   if (settings.hostedZoneId !== undefined) v.matches("aws.hostedZoneId", settings.hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');
   if (settings.imageId !== undefined) {
     v.matches("aws.imageId", settings.imageId, /^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[\w./-]+)$/, 'an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>"');
@@ -67,8 +72,8 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
       }
     }
   }
-  if (ctx.zones < 2) {
-    v.fail("network.zones", `must be at least 2 on AWS (load balancers and database subnet groups span two zones), got ${ctx.zones}`);
+  if (ctx.zones < AWS_MIN_ZONES) {
+    v.fail("network.zones", `must be at least ${AWS_MIN_ZONES} on AWS (load balancers and database subnet groups span two zones), got ${ctx.zones}`);
   }
   return [...v.issues];
 }

@@ -1,3 +1,5 @@
+import { Fn } from "cdktf";
+import { isReference } from "./decide";
 import { isIpv4Cidr } from "./validation";
 
 function toInt(address: string): number {
@@ -10,9 +12,11 @@ function toAddress(value: number): string {
 
 /**
  * The `index`-th subnet of `newBits` extra prefix bits inside `cidr`, like Terraform's
- * `cidrsubnet()`, computed at synth time so plans show literal blocks.
+ * `cidrsubnet()`, computed at synth time so plans show literal blocks; Terraform's own
+ * `cidrsubnet()` when the block or the index is a reference.
  */
 export function cidrSubnet(cidr: string, newBits: number, index: number): string {
+  if (isReference(cidr) || isReference(index)) return Fn.cidrsubnet(cidr, newBits, index);
   if (!isIpv4Cidr(cidr)) throw new Error(`cidrSubnet: ${JSON.stringify(cidr)} is not an IPv4 CIDR block`);
   const [address, prefixText] = cidr.split("/");
   const prefix = Number(prefixText) + newBits;

@@ -39,6 +39,11 @@ export function negate(value: boolean): boolean {
   return isReference(value) ? (Op.not(value) as unknown as boolean) : !value;
 }
 
+/** `a + b`, by Terraform when either is a reference. */
+export function plus(a: number, b: number): number {
+  return isReference(a) || isReference(b) ? Op.add(a, b) : a + b;
+}
+
 /** `value * factor`, by Terraform when it is a reference. */
 export function times(value: number, factor: number): number {
   return isReference(value) ? Op.mul(value, factor) : value * factor;
@@ -52,21 +57,38 @@ export interface Copies<T extends TerraformResource> {
   all(attribute: string): string[];
 }
 
+/** Where a copy stands: its 0-based `index` and its `ordinal` (`index + first`, as text for names). */
+export interface Position {
+  readonly index: number;
+  readonly ordinal: string;
+}
+
 /**
  * `count` copies of a resource. For a literal count, `make` runs once per copy with ids
- * `<id>-1`, `<id>-2`, ... and ordinals "1", "2", ...; for a reference it runs once, with
- * `id`, Terraform's `count` to spread into the resource's config, and `count.index + 1`
- * as the ordinal.
+ * `<id>-<ordinal>` and ordinals counted from `first` (1 unless given); for a reference it
+ * runs once, with `id`, Terraform's `count` to spread into the resource's config, and
+ * `count.index` as the index.
  */
-export function repeat<T extends TerraformResource>(count: number, id: string, make: (id: string, ordinal: string, meta: { count?: TerraformCount }) => T): Copies<T> {
+export function repeat<T extends TerraformResource>(
+  count: number,
+  id: string,
+  make: (id: string, position: Position, meta: { count?: TerraformCount }) => T,
+  first = 1,
+): Copies<T> {
   if (!isReference(count)) {
-    const constructs = Array.from({ length: count }, (_, i) => make(`${id}-${i + 1}`, String(i + 1), {}));
+    const constructs = Array.from({ length: count }, (_, i) => make(`${id}-${i + first}`, { index: i, ordinal: String(i + first) }, {}));
     return { constructs, all: (attribute) => constructs.map((c) => c.getStringAttribute(attribute)) };
   }
   const counter = TerraformCount.of(count);
-  const counted = make(id, Token.asString(Op.add(counter.index, 1)), { count: counter });
+  const ordinal = first === 0 ? Token.asString(counter.index) : Token.asString(Op.add(counter.index, first));
+  const counted = make(id, { index: counter.index, ordinal }, { count: counter });
   return {
     constructs: [counted],
     all: (attribute) => Token.asList(ref(`${counted.terraformResourceType}.${counted.friendlyUniqueId}[*].${attribute}`, TerraformStack.of(counted))),
   };
+}
+
+/** `a == b`, by Terraform when either is a reference. */
+export function equals(a: unknown, b: unknown): boolean {
+  return isReference(a) || isReference(b) ? (Op.eq(a, b) as unknown as boolean) : a === b;
 }

@@ -12,6 +12,10 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const MAX_NAME_PREFIX = 24;
 
 export const POSTGRES_VERSIONS = ["15", "16", "17"];
+/** The prefix lengths a network's block may have: room for every subnet tier in three zones. */
+export const NETWORK_PREFIX = { min: 16, max: 19 } as const;
+/** The most availability zones a network spans. */
+export const MAX_ZONES = 3;
 /** Allocated PostgreSQL storage, in GiB: the range every cloud's managed service takes. */
 export const POSTGRES_STORAGE_GIB = { min: 20, max: 16384 } as const;
 /** Days of automated PostgreSQL backups. */
@@ -125,9 +129,11 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   v.oneOf("layout", layout, LAYOUTS);
   if (props.network?.cidr !== undefined && v.cidr("network.cidr", props.network.cidr)) {
     const prefix = Number(props.network.cidr.split("/")[1]);
-    if (prefix < 16 || prefix > 19) v.fail("network.cidr", `must be a /16 to /19 block, got "${props.network.cidr}"`);
+    if (prefix < NETWORK_PREFIX.min || prefix > NETWORK_PREFIX.max) {
+      v.fail("network.cidr", `must be a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max} block, got "${props.network.cidr}"`);
+    }
   }
-  if (props.network?.zones !== undefined) v.integer("network.zones", props.network.zones, 1, 3);
+  if (props.network?.zones !== undefined) v.integer("network.zones", props.network.zones, 1, MAX_ZONES);
 
   if (!props.pools) {
     v.fail("pools", "is required");

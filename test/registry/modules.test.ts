@@ -230,3 +230,47 @@ describe("the AWS PostgreSQL module", () => {
     expect(problemsIn(checkValues(module, { ...values, replicas: 2, pooling: true, size: "large", replica_size: "medium" }))).toEqual([]);
   });
 });
+
+describe("the AWS network module", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-network-module-"));
+  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-network" && m.provider === "aws")!, "0.1.0", outdir);
+  const main = readFileSync(join(module.directory, "main.tf"), "utf8");
+  /** One top-level block of main.tf, whitespace collapsed. */
+  const block = (header: string) => {
+    const start = main.indexOf(`${header} {`);
+    expect(start).toBeGreaterThanOrEqual(0);
+    return main.slice(start, main.indexOf("\n}\n", start) + 2).replace(/\s+/g, " ");
+  };
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("lays the subnets out as the stacks do, one per zone, counted by Terraform", () => {
+    const az = "availability_zone = element(data.aws_availability_zones.network_zones.names, count.index)";
+    for (const [tier, bits, first] of [["private", 4, 0], ["public", 8, 128], ["database", 8, 144]] as const) {
+      const subnet = block(`resource "aws_subnet" "network_${tier}_subnet"`);
+      expect(subnet).toContain(`cidr_block = cidrsubnet(var.cidr, ${bits}, (${first} + count.index))`);
+      expect(subnet).toContain(az);
+      expect(subnet).toContain("count = var.zones");
+    }
+  });
+
+  it("makes a NAT gateway per zone or one for all, and routes each private subnet through its own or the only one", () => {
+    const natCount = 'count = (var.nat_gateways == "single") ? 1 : var.zones';
+    for (const header of ['resource "aws_eip" "network_nat_address"', 'resource "aws_nat_gateway" "network_nat_gateway"', 'resource "aws_route_table" "network_private_route_table"']) {
+      expect(block(header)).toContain(natCount);
+    }
+    expect(block('resource "aws_nat_gateway" "network_nat_gateway"')).toContain("depends_on = [ aws_internet_gateway.network_internet_gateway, ]");
+    expect(block('resource "aws_route_table_association" "network_private_subnet_routes"')).toContain("route_table_id = element(aws_route_table.network_private_route_table[*].id, count.index)");
+    expect(block('resource "aws_vpc_endpoint" "network_s3_endpoint"')).toContain('service_name = "com.amazonaws.${data.aws_region.region.region}.s3"');
+    // The database subnets' route table has no route at all.
+    expect(block('resource "aws_route_table" "network_database_route_table"')).not.toContain("route {");
+  });
+
+  it("refuses what the spec refuses", () => {
+    const refused = checkValues(module, { name_prefix: "shop", cidr: "10.0.0.0/8", zones: 1, nat_gateways: "two" });
+    for (const message of ["The cidr must be a /16 to /19 block.", "The zones must be a whole number between 2 and 3.", 'The nat_gateways must be one of "per-zone", "single".']) {
+      expect(refused).toContain(message);
+    }
+    expect(checkValues(module, { name_prefix: "shop", cidr: "banana" })).toContain('The cidr must be an IPv4 CIDR block such as "10.0.0.0/16".');
+    expect(problemsIn(checkValues(module, { name_prefix: "shop", cidr: "10.20.0.0/19", zones: 3, nat_gateways: "per-zone" }))).toEqual([]);
+  });
+});

@@ -1,10 +1,12 @@
 import { Fn } from "cdktf";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
+import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
 import { SIZES, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
-import { ExistingAwsNetwork } from "../../modules/aws/network";
+import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
@@ -243,4 +245,56 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
     dataProtectionNote("RDS deletion protection, a final snapshot, automated backups after deletion and a 30-day recovery window for the credentials"),
     "Replicas are one counted resource (`aws_db_instance.postgres_replica[*]`): lowering `replicas` removes the last ones.",
   ],
+};
+
+/** The VPC of every AWS tier, as `AwsNetwork` builds it for the stacks. */
+export const AWS_NETWORK_MODULE: ModuleDefinition = {
+  name: "cloudtiers-network",
+  provider: "aws",
+  description:
+    "A VPC over two or three availability zones with three subnet tiers, after terraform-aws-modules/vpc: public subnets (load balancers, NAT), " +
+    "private subnets (hosts, out through NAT) and database subnets (no route out at all). The default security group is emptied; " +
+    "an S3 gateway endpoint keeps bucket traffic off NAT.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    {
+      name: "cidr",
+      type: "string",
+      description: `The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}: private subnets take its first sixteenths, public and database subnets a 256th each from its upper half.`,
+      validation: [
+        { condition: "can(cidrhost(var.cidr, 0))", errorMessage: 'The cidr must be an IPv4 CIDR block such as "10.0.0.0/16".' },
+        {
+          condition: `can(cidrhost(var.cidr, 0)) ? tonumber(split("/", var.cidr)[1]) >= ${NETWORK_PREFIX.min} && tonumber(split("/", var.cidr)[1]) <= ${NETWORK_PREFIX.max} : true`,
+          errorMessage: `The cidr must be a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max} block.`,
+        },
+      ],
+      example: "10.30.0.0/16",
+    },
+    { name: "zones", type: "number", description: "How many availability zones to spread over.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
+    {
+      name: "nat_gateways",
+      type: "string",
+      description: "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper).",
+      default: "single",
+      validation: [oneOfRule("nat_gateways", NAT_GATEWAY_MODES)],
+    },
+  ],
+  build(scope, inputs) {
+    const region = new DataAwsRegion(scope, "region", {});
+    const network = new AwsNetwork(scope, "network", {
+      namePrefix: inputs.name_prefix.string,
+      cidr: inputs.cidr.string,
+      zones: inputs.zones.number,
+      natGateways: inputs.nat_gateways.string as never,
+      region: region.region,
+    });
+    return [
+      { name: "vpc_id", description: "The VPC.", value: network.vpcId },
+      { name: "cidr", description: "The VPC's block.", value: network.cidr },
+      { name: "public_subnet_ids", description: "One public subnet per zone (load balancers, NAT).", value: network.publicSubnetIds },
+      { name: "private_subnet_ids", description: "One private subnet per zone (hosts).", value: network.privateSubnetIds },
+      { name: "database_subnet_ids", description: "One database subnet per zone, with no route out.", value: network.databaseSubnetIds },
+    ];
+  },
 };

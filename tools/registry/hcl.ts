@@ -64,11 +64,12 @@ export function escapeTemplateQuotes(template: string): string {
 /**
  * Repairs what cdktf's HCL renderer writes wrongly: single-line strings that mix text
  * with quotes and interpolations (left unescaped, which Terraform cannot parse), and
- * quoted provider references (`provider = "aws.us_east_1"`, deprecated). Interpolation-only
+ * quoted references in `provider` and `depends_on` (deprecated). Interpolation-only
  * strings (`"${var.x}"`) are left to `terraform fmt`, which unwraps them.
  */
 export function repairCdktfHcl(hcl: string): string {
   return hcl
+    .replace(/^(\s*depends_on\s*=\s*\[)([^\]]*)\]/gm, (_, head: string, items: string) => `${head}${items.replace(/"([A-Za-z0-9_.-]+)"/g, "$1")}]`)
     .replace(/^(\s*provider\s*=\s*)"([a-z0-9_-]+(?:\.[a-z0-9_]+)?)"\s*$/gm, "$1$2")
     .replace(/^(\s*(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)"(.*)"(,?)\s*$/gm, (_, head: string, body: string, comma: string) => `${head}"${escapeTemplateQuotes(body)}"${comma}`);
 }
