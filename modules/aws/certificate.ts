@@ -6,6 +6,26 @@ import { CertificateProps, CertificateUse, ICertificate } from "../core";
 import { AwsDnsZone } from "./dns-zone";
 import { asAws } from "./shared";
 
+/** What AWS tiers need of a certificate: its ARN, once validated. */
+export interface IAwsCertificate extends ICertificate {
+  readonly arn: string;
+}
+
+/** A certificate issued elsewhere, given by its ARN (which may be a reference). */
+export class ExistingAwsCertificate implements IAwsCertificate {
+  constructor(
+    public readonly arn: string,
+    public readonly use: CertificateUse,
+    public readonly names: readonly string[] = [],
+  ) {}
+}
+
+/** Narrows a neutral certificate to an ACM one; certificates of another cloud's factory are refused. */
+export function awsCertificateOf(certificate: ICertificate | undefined): IAwsCertificate {
+  if (certificate instanceof AwsCertificate || certificate instanceof ExistingAwsCertificate) return certificate;
+  throw new Error("AwsTierFactory was given a certificate that another factory created, or none; AWS tiers only combine with AWS tiers");
+}
+
 export interface AwsCertificateProps extends CertificateProps {
   /** The provider of us-east-1, where CloudFront reads certificates from. Required for `cdn`. */
   readonly cdnProvider?: AwsProvider;
@@ -15,7 +35,7 @@ export interface AwsCertificateProps extends CertificateProps {
  * An ACM certificate validated through Route 53. `cdn` certificates are issued in
  * us-east-1 through the second provider alias, as CloudFront requires.
  */
-export class AwsCertificate extends Construct implements ICertificate {
+export class AwsCertificate extends Construct implements IAwsCertificate {
   public readonly names: readonly string[];
   public readonly use: CertificateUse;
   /** The ARN, available once validation succeeded: attach this one. */

@@ -2,11 +2,11 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
-import { AwsCertificate } from "./certificate";
+import { ILoadBalancer, IPeer, LoadBalancerProps, asText } from "../core";
+import { awsCertificateOf } from "./certificate";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
-import { IAwsAliasTarget, IAwsPeer, asAws } from "./shared";
+import { IAwsAliasTarget, IAwsPeer } from "./shared";
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (the ELB console's recommendation). */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -67,7 +67,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
       targetType: "instance",
       port: props.targetPort,
       protocol: isPublic ? "HTTP" : "TCP",
-      deregistrationDelay: String(props.drainSeconds ?? 30),
+      deregistrationDelay: asText(props.drainSeconds ?? 30),
       ...(isPublic ? {} : { preserveClientIp: "false" }),
       healthCheck: {
         enabled: true,
@@ -84,7 +84,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
     });
 
     if (isPublic) {
-      const certificate = asAws(props.certificate, AwsCertificate, "certificate");
+      const certificate = awsCertificateOf(props.certificate);
       new LbListener(this, "https", {
         loadBalancerArn: this.lb.arn,
         port: 443,

@@ -3,7 +3,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { IComputePool, IObjectStoreCdn, ObjectStoreProps } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
-import { AwsCertificate } from "./certificate";
+import { awsCertificateOf } from "./certificate";
 import { AwsComputePool } from "./compute-pool";
 import { AwsDnsZone } from "./dns-zone";
 import { asAws, policyDocument, shortHash } from "./shared";
@@ -30,7 +30,7 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
   constructor(scope: Construct, id: string, props: AwsObjectStoreProps) {
     super(scope, id);
     const zone = asAws(props.zone, AwsDnsZone, "DNS zone");
-    const certificate = asAws(props.certificate, AwsCertificate, "certificate");
+    const certificate = awsCertificateOf(props.certificate);
     this.purpose = props.purpose;
     this.region = props.region;
     this.endpointUrl = `https://s3.${props.region}.amazonaws.com`;

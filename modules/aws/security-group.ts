@@ -3,7 +3,7 @@ import { TerraformIterator } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { IPeer } from "../core";
+import { IPeer, isReference } from "../core";
 import { IAwsPeer, securityGroupOf } from "./shared";
 
 export interface TierSecurityGroupProps {
@@ -55,8 +55,18 @@ export class TierSecurityGroup extends Construct {
    * Terraform (`for_each`), so the list may be a reference (a module's variable).
    */
   public allowFromSecurityGroups(ids: string[], port: number): void {
+    this.groupRules("from", ids, port);
+  }
+
+  /** Lets this group connect to every security group in `ids` on `port`; the list may be a reference. */
+  public allowToSecurityGroups(ids: string[], port: number): void {
+    this.groupRules("to", ids, port);
+  }
+
+  private groupRules(direction: "from" | "to", ids: string[], port: number): void {
+    const Rule = direction === "from" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
     const each = TerraformIterator.fromList(ids);
-    new VpcSecurityGroupIngressRule(this, `from-security-groups-${port}`, {
+    new Rule(this, isReference(port) ? `${direction}-security-groups` : `${direction}-security-groups-${port}`, {
       forEach: each,
       securityGroupId: this.group.id,
       referencedSecurityGroupId: each.value,

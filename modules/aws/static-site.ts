@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { IStaticSite, StaticSiteProps, terraformLiteral } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
-import { AwsCertificate } from "./certificate";
-import { IAwsAliasTarget, asAws, shortHash } from "./shared";
+import { awsCertificateOf } from "./certificate";
+import { IAwsAliasTarget, shortHash } from "./shared";
 
 export interface AwsStaticSiteProps extends StaticSiteProps {
   readonly priceClass: string;
@@ -28,7 +28,7 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
   constructor(scope: Construct, id: string, props: AwsStaticSiteProps) {
     super(scope, id);
     if (!("index.html" in props.files)) throw new Error("a static site needs an index.html");
-    const certificate = asAws(props.certificate, AwsCertificate, "certificate");
+    const certificate = awsCertificateOf(props.certificate);
     this.domain = props.domain;
     const unavailable = (errorCode: number) => ({ errorCode, responseCode: 503, responsePagePath: "/index.html", errorCachingMinTtl: 10 });
     this.site = new BucketDistribution(this, "site", {

@@ -39,6 +39,11 @@ export function negate(value: boolean): boolean {
   return isReference(value) ? (Op.not(value) as unknown as boolean) : !value;
 }
 
+/** A number as text (`"30"`), by Terraform when it is a reference. */
+export function asText(value: number): string {
+  return isReference(value) ? Token.asString(value) : String(value);
+}
+
 /** `a + b`, by Terraform when either is a reference. */
 export function plus(a: number, b: number): number {
   return isReference(a) || isReference(b) ? Op.add(a, b) : a + b;

@@ -12,6 +12,8 @@ const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 export const MAX_NAME_PREFIX = 24;
 
 export const POSTGRES_VERSIONS = ["15", "16", "17"];
+/** A health check path: absolute, URL-safe. */
+export const HEALTH_CHECK_PATH = /^\/[\w\-./]*$/;
 /** The prefix lengths a network's block may have: room for every subnet tier in three zones. */
 export const NETWORK_PREFIX = { min: 16, max: 19 } as const;
 /** The most availability zones a network spans. */
@@ -183,7 +185,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   if (props.deletionProtection !== undefined) v.boolean("deletionProtection", props.deletionProtection);
   if (props.createDnsZone !== undefined) v.boolean("createDnsZone", props.createDnsZone);
   if (props.healthCheckPath !== undefined) {
-    v.matches("healthCheckPath", props.healthCheckPath, /^\/[\w\-./]*$/, 'an absolute URL path such as "/healthz"');
+    v.matches("healthCheckPath", props.healthCheckPath, HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"');
   }
   return [...v.issues];
 }

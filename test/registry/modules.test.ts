@@ -15,6 +15,13 @@ function filesOf(definition: ModuleDefinition): string[] {
 }
 const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
+/** One top-level block of an HCL file, whitespace collapsed. */
+function blockOf(hcl: string, header: string): string {
+  const start = hcl.indexOf(`${header} {`);
+  if (start < 0) throw new Error(`no ${header} in:\n${hcl}`);
+  return hcl.slice(start, hcl.indexOf("\n}\n", start) + 2).replace(/\s+/g, " ");
+}
+
 /** The warnings and errors in Terraform's output. */
 const problemsIn = (output: string) => plain(output).match(/(Warning|Error): .*/g) ?? [];
 
@@ -235,12 +242,7 @@ describe("the AWS network module", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-network-module-"));
   const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-network" && m.provider === "aws")!, "0.1.0", outdir);
   const main = readFileSync(join(module.directory, "main.tf"), "utf8");
-  /** One top-level block of main.tf, whitespace collapsed. */
-  const block = (header: string) => {
-    const start = main.indexOf(`${header} {`);
-    expect(start).toBeGreaterThanOrEqual(0);
-    return main.slice(start, main.indexOf("\n}\n", start) + 2).replace(/\s+/g, " ");
-  };
+  const block = (header: string) => blockOf(main, header);
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it("lays the subnets out as the stacks do, one per zone, counted by Terraform", () => {
@@ -272,5 +274,36 @@ describe("the AWS network module", () => {
     }
     expect(checkValues(module, { name_prefix: "shop", cidr: "banana" })).toContain('The cidr must be an IPv4 CIDR block such as "10.0.0.0/16".');
     expect(problemsIn(checkValues(module, { name_prefix: "shop", cidr: "10.20.0.0/19", zones: 3, nat_gateways: "per-zone" }))).toEqual([]);
+  });
+});
+
+describe("the AWS load balancer module", () => {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-lb-module-"));
+  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-load-balancer" && m.provider === "aws")!, "0.1.0", outdir);
+  const main = readFileSync(join(module.directory, "main.tf"), "utf8");
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
+  it("serves HTTPS with the modern policy, redirects HTTP, drops invalid headers and checks the health path", () => {
+    expect(blockOf(main, 'resource "aws_lb_listener" "load_balancer_https"')).toContain('certificate_arn = var.certificate_arn load_balancer_arn = aws_lb.load_balancer_load_balancer.arn port = 443 protocol = "HTTPS" ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"');
+    expect(blockOf(main, 'resource "aws_lb_listener" "load_balancer_http_redirect"')).toContain('redirect { port = "443" protocol = "HTTPS" status_code = "HTTP_301" }');
+    const lb = blockOf(main, 'resource "aws_lb" "load_balancer_load_balancer"');
+    for (const line of ["drop_invalid_header_fields = true", "idle_timeout = var.idle_timeout_seconds", "internal = false", 'load_balancer_type = "application"', "subnets = var.subnet_ids"]) expect(lb).toContain(line);
+    const group = blockOf(main, 'resource "aws_lb_target_group" "load_balancer_target_group"');
+    for (const line of ["deregistration_delay = var.drain_seconds", "port = var.target_port", 'matcher = "200"', "path = var.health_check_path"]) expect(group).toContain(line);
+  });
+
+  it("opens to the internet on 443 and 80 only, and reaches only the hosts' groups on the target port", () => {
+    expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(2);
+    expect(blockOf(main, 'resource "aws_vpc_security_group_ingress_rule" "load_balancer_security_group_from_internet_443"')).toContain('cidr_ipv4 = "0.0.0.0/0"');
+    const egress = blockOf(main, 'resource "aws_vpc_security_group_egress_rule" "load_balancer_security_group_to_security_groups"');
+    for (const line of ["from_port = var.target_port", "to_port = var.target_port", "for_each = toset(var.target_security_group_ids)"]) expect(egress).toContain(line);
+  });
+
+  it("refuses what the spec refuses", () => {
+    const values = { name_prefix: "shop", vpc_id: "vpc-0123456789abcdef0", subnet_ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"] };
+    const refused = checkValues(module, { ...values, certificate_arn: "my-cert", health_check_path: "healthz", target_port: 0 });
+    for (const message of ["The certificate_arn must be an ACM certificate ARN.", 'The health_check_path must be an absolute URL path such as "/healthz".', "The target_port must be a whole number between 1 and 65535."]) {
+      expect(refused).toContain(message);
+    }
   });
 });

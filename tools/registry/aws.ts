@@ -1,12 +1,15 @@
 import { Fn } from "cdktf";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, HEALTH_CHECK_PATH, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
 import { SIZES, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
+import { ExistingAwsCertificate } from "../../modules/aws/certificate";
+import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
+import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
@@ -295,6 +298,68 @@ export const AWS_NETWORK_MODULE: ModuleDefinition = {
       { name: "public_subnet_ids", description: "One public subnet per zone (load balancers, NAT).", value: network.publicSubnetIds },
       { name: "private_subnet_ids", description: "One private subnet per zone (hosts).", value: network.privateSubnetIds },
       { name: "database_subnet_ids", description: "One database subnet per zone, with no route out.", value: network.databaseSubnetIds },
+    ];
+  },
+};
+
+const CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:[a-z0-9-]+:\d{12}:certificate\/[0-9a-f-]+$/;
+
+/** The public Application Load Balancer in front of the web pool, as `AwsLoadBalancer` builds it. */
+export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
+  name: "cloudtiers-load-balancer",
+  provider: "aws",
+  description:
+    "The internet-facing Application Load Balancer in front of the web hosts: HTTPS on 443 with your ACM certificate and the " +
+    "`ELBSecurityPolicy-TLS13-1-2-2021-06` policy, HTTP on 80 redirected to HTTPS, invalid header fields dropped, desync mitigation on, " +
+    "and a target group that checks each host's health path. (The internal Network Load Balancer of the split layout is part of the topology module.)",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    vpcId,
+    subnetIds("Public subnets (the network's public subnets)"),
+    {
+      name: "certificate_arn",
+      type: "string",
+      description: "The ACM certificate of the site's name, validated, in the load balancer's region.",
+      validation: [matchesRule("certificate_arn", CERTIFICATE_ARN, "an ACM certificate ARN")],
+      example: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    },
+    { name: "target_port", type: "number", description: "The port the hosts serve HTTP on (nginx).", default: NGINX_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
+    {
+      name: "health_check_path",
+      type: "string",
+      description: "The path each host answers 200 on when healthy.",
+      default: "/healthz",
+      validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
+    },
+    { name: "idle_timeout_seconds", type: "number", description: "Seconds an idle connection is kept open.", default: 60, validation: [wholeNumberRule("idle_timeout_seconds", 1, 4000)] },
+    { name: "drain_seconds", type: "number", description: "Seconds a deregistering host keeps draining requests.", default: 30, validation: [wholeNumberRule("drain_seconds", 0, 3600)] },
+    {
+      ...allowedSecurityGroups,
+      name: "target_security_group_ids",
+      description: "Security groups of the hosts behind it: the load balancer may connect to them on `target_port`. (Their own rules must admit it.)",
+      validation: [eachMatchesRule("target_security_group_ids", SECURITY_GROUP_ID, 'a security group id such as "sg-0123456789abcdef0"')],
+    },
+  ],
+  build(scope, inputs) {
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list, private: [], database: [] }, "", 2);
+    const lb = new AwsLoadBalancer(scope, "load-balancer", {
+      namePrefix: inputs.name_prefix.string,
+      network,
+      scheme: "public",
+      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "load-balancer"),
+      targetPort: inputs.target_port.number,
+      healthCheck: { path: inputs.health_check_path.string },
+      idleTimeoutSeconds: inputs.idle_timeout_seconds.number,
+      drainSeconds: inputs.drain_seconds.number,
+    });
+    lb.securityGroup.allowToSecurityGroups(inputs.target_security_group_ids.list, inputs.target_port.number);
+    return [
+      { name: "dns_name", description: "The load balancer's DNS name, for an alias record.", value: lb.hostname },
+      { name: "zone_id", description: "The load balancer's hosted zone, for an alias record.", value: lb.aliasZoneId },
+      { name: "arn", description: "The load balancer.", value: lb.lb.arn },
+      { name: "target_group_arn", description: "The target group the hosts (an autoscaling group) register in.", value: lb.targetGroup.arn },
+      { name: "security_group_id", description: "The load balancer's security group: admit it on the hosts' `target_port`.", value: lb.securityGroupId },
     ];
   },
 };
