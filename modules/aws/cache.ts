@@ -43,7 +43,7 @@ export class AwsCache extends Construct implements ICache {
     const subnets = new ElasticacheSubnetGroup(this, "subnet-group", {
       name,
       description: `${name}: database subnets`,
-      subnetIds: network.databaseSubnetIds,
+      subnetIds: network.subnetIds.database,
       tags: { Name: name },
     });
 

@@ -135,7 +135,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       name,
       minSize: props.minInstances,
       maxSize: props.maxInstances,
-      vpcZoneIdentifier: network.privateSubnetIds,
+      vpcZoneIdentifier: network.subnetIds.private,
       launchTemplate: { id: this.launchTemplate.id, version: Token.asString(this.launchTemplate.latestVersion) },
       targetGroupArns: lb ? [lb.targetGroup.arn] : undefined,
       healthCheckType: replaceOnLb ? "ELB" : "EC2",

@@ -52,7 +52,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
       name,
       internal: !isPublic,
       loadBalancerType: isPublic ? "application" : "network",
-      subnets: isPublic ? network.publicSubnetIds : network.privateSubnetIds,
+      subnets: isPublic ? network.subnetIds.public : network.subnetIds.private,
       securityGroups: [this.securityGroup.id],
       ...(isPublic
         ? { dropInvalidHeaderFields: true, idleTimeout: props.idleTimeoutSeconds ?? 60, enableHttp2: true, desyncMitigationMode: "defensive" }

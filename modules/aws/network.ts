@@ -10,7 +10,7 @@ import { RouteTableAssociation } from "@cdktf/provider-aws/lib/route-table-assoc
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
 import { VpcEndpoint } from "@cdktf/provider-aws/lib/vpc-endpoint";
-import { Copies, INetwork, NetworkProps, Position, choose, cidrSubnet, equals, isReference, plus, repeat } from "../core";
+import { Copies, INetwork, NetworkProps, Position, choose, cidrSubnet, copiesOf, equals, isReference, plus, repeat } from "../core";
 
 export interface AwsNetworkProps extends NetworkProps {
   readonly region: string;
@@ -37,9 +37,8 @@ const SUBNET_LAYOUT: Readonly<Record<SubnetTier, readonly [number, number]>> = {
 /** What AWS tiers need of a network: its VPC and the subnets of each tier. */
 export interface IAwsNetwork extends INetwork {
   readonly vpcId: string;
-  readonly publicSubnetIds: string[];
-  readonly privateSubnetIds: string[];
-  readonly databaseSubnetIds: string[];
+  /** The subnet ids of each tier, one per zone (list references when made elsewhere or counted). */
+  readonly subnetIds: Readonly<Record<SubnetTier, string[]>>;
   /** What hosts in the private subnets need before they boot (NAT and its routes), if this stack makes it. */
   readonly egressReady: ITerraformDependable[];
 }
@@ -47,24 +46,16 @@ export interface IAwsNetwork extends INetwork {
 /** A network made elsewhere (another stack, a module's inputs), given by its ids; values may be references. */
 export class ExistingAwsNetwork implements IAwsNetwork {
   public readonly egressReady: ITerraformDependable[] = [];
+  public readonly subnetIds: Readonly<Record<SubnetTier, string[]>>;
 
   constructor(
     public readonly vpcId: string,
-    public readonly subnets: { readonly public: string[]; readonly private: string[]; readonly database: string[] },
+    /** The tiers a module is given; the others are empty. */
+    subnetIds: Partial<Record<SubnetTier, string[]>>,
     public readonly cidr: string,
     public readonly zones: number,
-  ) {}
-
-  public get publicSubnetIds(): string[] {
-    return this.subnets.public;
-  }
-
-  public get privateSubnetIds(): string[] {
-    return this.subnets.private;
-  }
-
-  public get databaseSubnetIds(): string[] {
-    return this.subnets.database;
+  ) {
+    this.subnetIds = { public: [], private: [], database: [], ...subnetIds };
   }
 }
 
@@ -89,7 +80,7 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
   public readonly databaseSubnets: readonly Subnet[];
   /** What hosts in the private subnets need before they boot: NAT gateways and their routes. */
   public readonly egressReady: ITerraformDependable[] = [];
-  private readonly subnetIds: Readonly<Record<SubnetTier, string[]>>;
+  public readonly subnetIds: Readonly<Record<SubnetTier, string[]>>;
 
   constructor(scope: Construct, id: string, props: AwsNetworkProps) {
     super(scope, id);
@@ -131,13 +122,13 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
       for (let zone = 0; zone < props.zones; zone++) {
         for (const tier of TIERS) made[tier].push(subnet(tier, `${tier}-subnet-${zone}`, { index: zone, ordinal: String(zone) }, {}));
       }
-      for (const tier of TIERS) subnets[tier] = { constructs: made[tier], all: (attribute) => made[tier].map((s) => s.getStringAttribute(attribute)) };
+      for (const tier of TIERS) subnets[tier] = copiesOf(made[tier]);
     }
     this.publicSubnets = subnets.public.constructs;
     this.privateSubnets = subnets.private.constructs;
     this.databaseSubnets = subnets.database.constructs;
     this.subnetIds = { public: subnets.public.all("id"), private: subnets.private.all("id"), database: subnets.database.all("id") };
-    const subnetOf = (tier: SubnetTier, zone: Position) => (isReference(props.zones) ? Fn.element(this.subnetIds[tier], zone.index) : subnets[tier].constructs[zone.index].id);
+    const subnetOf = (tier: SubnetTier, zone: Position) => subnets[tier].at(zone.index, "id");
 
     const publicRoutes = new RouteTable(this, "public-route-table", {
       vpcId: this.vpc.id,
@@ -156,7 +147,7 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
       (natId, zone, meta) =>
         new NatGateway(this, natId, {
           ...meta,
-          allocationId: isReference(natCount) ? Fn.element(eips.all("id"), zone.index) : eips.constructs[zone.index].id,
+          allocationId: eips.at(zone.index, "id"),
           subnetId: subnetOf("public", zone),
           tags: { Name: `${name}-${zone.ordinal}` },
           dependsOn: [igw],
@@ -170,7 +161,7 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
         new RouteTable(this, tableId, {
           ...meta,
           vpcId: this.vpc.id,
-          route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: isReference(natCount) ? Fn.element(nats.all("id"), zone.index) : nats.constructs[zone.index].id }],
+          route: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nats.at(zone.index, "id") }],
           tags: { Name: `${name}-private-${zone.ordinal}` },
         }),
       0,
@@ -202,17 +193,5 @@ export class AwsNetwork extends Construct implements IAwsNetwork {
 
   public get vpcId(): string {
     return this.vpc.id;
-  }
-
-  public get publicSubnetIds(): string[] {
-    return this.subnetIds.public;
-  }
-
-  public get privateSubnetIds(): string[] {
-    return this.subnetIds.private;
-  }
-
-  public get databaseSubnetIds(): string[] {
-    return this.subnetIds.database;
   }
 }

@@ -63,7 +63,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     const subnets = new DbSubnetGroup(this, "subnet-group", {
       name,
       description: `${name}: database subnets`,
-      subnetIds: network.databaseSubnetIds,
+      subnetIds: network.subnetIds.database,
       tags: { Name: name },
     });
     const parameters = new DbParameterGroup(this, "parameter-group", {
@@ -150,7 +150,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       const pooler = addRdsProxy(this, {
         name,
         vpcId: network.vpcId,
-        subnetIds: network.databaseSubnetIds,
+        subnetIds: network.subnetIds.database,
         secretArn: this.password.id,
         instanceIdentifier: this.instance.identifier,
         admitToPostgres: (peer) => this.securityGroup.allowFromPeer(peer, POSTGRES_PORT),

@@ -60,6 +60,17 @@ export interface Copies<T extends TerraformResource> {
   readonly constructs: readonly T[];
   /** A string attribute of every copy, in order (`aws_db_instance.replica[*].address` when counted). */
   all(attribute: string): string[];
+  /** A string attribute of the copy at `index` (`element(...[*].id, count.index)` when counted). */
+  at(index: number, attribute: string): string;
+}
+
+/** Copies made at synth, one construct each. */
+export function copiesOf<T extends TerraformResource>(constructs: readonly T[]): Copies<T> {
+  return {
+    constructs,
+    all: (attribute) => constructs.map((c) => c.getStringAttribute(attribute)),
+    at: (index, attribute) => constructs[index].getStringAttribute(attribute),
+  };
 }
 
 /** Where a copy stands: its 0-based `index` and its `ordinal` (`index + first`, as text for names). */
@@ -81,16 +92,13 @@ export function repeat<T extends TerraformResource>(
   first = 1,
 ): Copies<T> {
   if (!isReference(count)) {
-    const constructs = Array.from({ length: count }, (_, i) => make(`${id}-${i + first}`, { index: i, ordinal: String(i + first) }, {}));
-    return { constructs, all: (attribute) => constructs.map((c) => c.getStringAttribute(attribute)) };
+    return copiesOf(Array.from({ length: count }, (_, i) => make(`${id}-${i + first}`, { index: i, ordinal: String(i + first) }, {})));
   }
   const counter = TerraformCount.of(count);
   const ordinal = first === 0 ? Token.asString(counter.index) : Token.asString(Op.add(counter.index, first));
   const counted = make(id, { index: counter.index, ordinal }, { count: counter });
-  return {
-    constructs: [counted],
-    all: (attribute) => Token.asList(ref(`${counted.terraformResourceType}.${counted.friendlyUniqueId}[*].${attribute}`, TerraformStack.of(counted))),
-  };
+  const all = (attribute: string) => Token.asList(ref(`${counted.terraformResourceType}.${counted.friendlyUniqueId}[*].${attribute}`, TerraformStack.of(counted)));
+  return { constructs: [counted], all, at: (index, attribute) => Fn.element(all(attribute), index) };
 }
 
 /** `a == b`, by Terraform when either is a reference. */

@@ -38,6 +38,14 @@ function checkValues(module: BuiltModule, values: Record<string, unknown>): stri
   }
 }
 
+/** Builds one module of the catalog into a scratch directory (removed after the file's tests) and reads its files. */
+function useModule(name: string, provider: string): { module: BuiltModule; read: (file: string) => string } {
+  const outdir = mkdtempSync(join(tmpdir(), `cloudtiers-${name}-${provider}-`));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const module = buildModule(MODULES.find((m) => m.name === name && m.provider === provider)!, "0.1.0", outdir);
+  return { module, read: (file) => readFileSync(join(module.directory, file), "utf8") };
+}
+
 function examples(definition: ModuleDefinition): Record<string, unknown> {
   return Object.fromEntries(definition.variables.filter((v) => v.default === undefined).map((v) => [v.name, v.example]));
 }
@@ -165,10 +173,8 @@ describe("the standalone Terraform modules", () => {
 });
 
 describe("the AWS cache module", () => {
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-cache-module-"));
-  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-cache" && m.provider === "aws")!, "0.1.0", outdir);
-  const main = readFileSync(join(module.directory, "main.tf"), "utf8");
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { read } = useModule("cloudtiers-cache", "aws");
+  const main = read("main.tf");
 
   it("decides in Terraform what the stacks decide at synth: replicas, node type, engine, snapshots", () => {
     expect(main).toContain("num_cache_clusters         = var.high_availability ? 2 : 1");
@@ -191,10 +197,8 @@ describe("the AWS cache module", () => {
 });
 
 describe("the AWS PostgreSQL module", () => {
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-postgres-module-"));
-  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-postgres" && m.provider === "aws")!, "0.1.0", outdir);
-  const read = (file: string) => readFileSync(join(module.directory, file), "utf8");
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { module, read } = useModule("cloudtiers-postgres", "aws");
+
 
   it("makes the replicas Terraform's count and the pooler a submodule counted by pooling", () => {
     const main = read("main.tf");
@@ -239,11 +243,9 @@ describe("the AWS PostgreSQL module", () => {
 });
 
 describe("the AWS network module", () => {
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-network-module-"));
-  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-network" && m.provider === "aws")!, "0.1.0", outdir);
-  const main = readFileSync(join(module.directory, "main.tf"), "utf8");
+  const { module, read } = useModule("cloudtiers-network", "aws");
+  const main = read("main.tf");
   const block = (header: string) => blockOf(main, header);
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it("lays the subnets out as the stacks do, one per zone, counted by Terraform", () => {
     const az = "availability_zone = element(data.aws_availability_zones.network_zones.names, count.index)";
@@ -278,10 +280,8 @@ describe("the AWS network module", () => {
 });
 
 describe("the AWS load balancer module", () => {
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-lb-module-"));
-  const module = buildModule(MODULES.find((m) => m.name === "cloudtiers-load-balancer" && m.provider === "aws")!, "0.1.0", outdir);
-  const main = readFileSync(join(module.directory, "main.tf"), "utf8");
-  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const { module, read } = useModule("cloudtiers-load-balancer", "aws");
+  const main = read("main.tf");
 
   it("serves HTTPS with the modern policy, redirects HTTP, drops invalid headers and checks the health path", () => {
     expect(blockOf(main, 'resource "aws_lb_listener" "load_balancer_https"')).toContain('certificate_arn = var.certificate_arn load_balancer_arn = aws_lb.load_balancer_load_balancer.arn port = 443 protocol = "HTTPS" ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"');

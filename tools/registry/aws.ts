@@ -13,7 +13,7 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
-import { dataProtectionNote, deletionProtectionVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { dataProtectionNote, deletionProtectionVariable, machineTypeVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
@@ -63,19 +63,13 @@ export const AWS_CACHE_MODULE: ModuleDefinition = {
     subnetIds("Subnets for the cache (the network's database subnets)"),
     allowedSecurityGroups,
     sizeVariable("size", "the cache nodes"),
-    {
-      name: "node_type",
-      type: "string",
-      description: "ElastiCache node type; overrides `size`.",
-      default: null,
-      validation: [matchesRule("node_type", /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.t4g.small"', true)],
-    },
+    machineTypeVariable("node_type", "ElastiCache node type; overrides `size`.", /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.t4g.small"'),
     { name: "engine_version", type: "string", description: "Valkey major version.", default: "8", validation: [oneOfRule("engine_version", CACHE_VERSIONS)] },
     { name: "high_availability", type: "bool", description: "A replica in another zone with automatic failover.", default: false },
     deletionProtectionVariable("the cache and its token"),
   ],
   build(scope, inputs) {
-    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: [], private: [], database: inputs.subnet_ids.list }, "", 2);
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { database: inputs.subnet_ids.list }, "", 2);
     const cache = new AwsCache(scope, "cache", {
       namePrefix: inputs.name_prefix.string,
       network,
@@ -162,13 +156,7 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
     { ...allowedSecurityGroups, description: "Security groups whose members may connect to the primary, the replicas and the pooler (the application hosts). Nothing else can." },
     sizeVariable("size", "the primary (and standby)"),
     { ...sizeVariable("replica_size", "each read replica"), default: null, validation: [oneOfRule("replica_size", SIZES, true)], description: `Size of each read replica: ${SIZES.join(", ")}; the primary's when null.` },
-    {
-      name: "instance_class",
-      type: "string",
-      description: "RDS instance class of the primary; overrides `size`.",
-      default: null,
-      validation: [matchesRule("instance_class", /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.small"', true)],
-    },
+    machineTypeVariable("instance_class", "RDS instance class of the primary; overrides `size`.", /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.small"'),
     { name: "engine_version", type: "string", description: "PostgreSQL major version.", default: "16", validation: [oneOfRule("engine_version", POSTGRES_VERSIONS)] },
     {
       name: "storage_gib",
@@ -195,7 +183,7 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
   build(scope, inputs, context) {
     const size = inputs.size.string;
     const replicaSize = Fn.coalesce([inputs.replica_size.string, size]);
-    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: [], private: [], database: inputs.subnet_ids.list }, "", 2);
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { database: inputs.subnet_ids.list }, "", 2);
     const postgres = new AwsPostgres(scope, "postgres", {
       namePrefix: inputs.name_prefix.string,
       network,
@@ -295,9 +283,9 @@ export const AWS_NETWORK_MODULE: ModuleDefinition = {
     return [
       { name: "vpc_id", description: "The VPC.", value: network.vpcId },
       { name: "cidr", description: "The VPC's block.", value: network.cidr },
-      { name: "public_subnet_ids", description: "One public subnet per zone (load balancers, NAT).", value: network.publicSubnetIds },
-      { name: "private_subnet_ids", description: "One private subnet per zone (hosts).", value: network.privateSubnetIds },
-      { name: "database_subnet_ids", description: "One database subnet per zone, with no route out.", value: network.databaseSubnetIds },
+      { name: "public_subnet_ids", description: "One public subnet per zone (load balancers, NAT).", value: network.subnetIds.public },
+      { name: "private_subnet_ids", description: "One private subnet per zone (hosts).", value: network.subnetIds.private },
+      { name: "database_subnet_ids", description: "One database subnet per zone, with no route out.", value: network.subnetIds.database },
     ];
   },
 };
@@ -342,7 +330,7 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
     },
   ],
   build(scope, inputs) {
-    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list, private: [], database: [] }, "", 2);
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list }, "", 2);
     const lb = new AwsLoadBalancer(scope, "load-balancer", {
       namePrefix: inputs.name_prefix.string,
       network,

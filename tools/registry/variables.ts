@@ -85,3 +85,8 @@ export function dataProtectionNote(what: string): string {
     "as the cloudtiers stacks do in production: guard production state at the workspace instead (cloudtiers' Terraform Cloud bootstrap turns destroy plans off there)."
   );
 }
+
+/** An optional machine type that overrides the size's (`node_type`); null keeps the size's. */
+export function machineTypeVariable(name: string, description: string, pattern: RegExp, what: string): ModuleVariable {
+  return { name, type: "string", description, default: null, validation: [matchesRule(name, pattern, what, true)] };
+}
