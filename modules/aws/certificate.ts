@@ -2,9 +2,10 @@ import { Construct } from "constructs";
 import { AcmCertificate } from "@cdktf/provider-aws/lib/acm-certificate";
 import { AcmCertificateValidation } from "@cdktf/provider-aws/lib/acm-certificate-validation";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CertificateProps, CertificateUse, ICertificate } from "../core";
-import { AwsDnsZone } from "./dns-zone";
-import { asAws } from "./shared";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { TerraformIterator, Token } from "cdktf";
+import { CertificateProps, CertificateUse, ICertificate, isReference } from "../core";
+import { AwsDnsZone, IAwsDnsZone, awsDnsZoneOf } from "./dns-zone";
 
 /** What AWS tiers need of a certificate: its ARN, once validated. */
 export interface IAwsCertificate extends ICertificate {
@@ -43,26 +44,47 @@ export class AwsCertificate extends Construct implements IAwsCertificate {
 
   constructor(scope: Construct, id: string, props: AwsCertificateProps) {
     super(scope, id);
-    const zone = asAws(props.zone, AwsDnsZone, "DNS zone");
+    const zone = awsDnsZoneOf(props.zone);
     if (props.use === "cdn" && !props.cdnProvider) throw new Error("a CloudFront certificate needs the us-east-1 provider");
     const provider = props.use === "cdn" ? props.cdnProvider : undefined;
-    this.names = [props.domainName, ...(props.alternativeNames ?? [])];
+    const alternatives = props.alternativeNames ?? [];
+    this.names = isReference(alternatives) ? [props.domainName] : [props.domainName, ...alternatives];
     this.use = props.use;
 
     const certificate = new AcmCertificate(this, "certificate", {
       provider,
       domainName: props.domainName,
-      subjectAlternativeNames: props.alternativeNames?.length ? [...props.alternativeNames] : undefined,
+      subjectAlternativeNames: isReference(alternatives) || alternatives.length > 0 ? [...alternatives] : undefined,
       validationMethod: "DNS",
       keyAlgorithm: "RSA_2048",
       tags: { Name: `${props.namePrefix}-${props.use}` },
       lifecycle: { createBeforeDestroy: true },
     });
-    const records = this.names.map((name) => zone.validationRecord(name, certificate));
     this.arn = new AcmCertificateValidation(this, "validation", {
       provider,
       certificateArn: certificate.arn,
-      validationRecordFqdns: records.map((r) => r.fqdn),
+      validationRecordFqdns: validationFqdns(this, zone, certificate, this.names),
     }).certificateArn;
   }
+}
+
+/**
+ * The DNS records that prove control of a certificate's names: one per name, owned by the
+ * zone this stack made (so certificates sharing a name share a record); when the names or
+ * the zone come from elsewhere (a module's variables), one record per validation option,
+ * made by Terraform (`for_each`) in the certificate's own scope.
+ */
+function validationFqdns(scope: Construct, zone: IAwsDnsZone, certificate: AcmCertificate, names: readonly string[]): string[] {
+  if (zone instanceof AwsDnsZone && !names.some(isReference)) return names.map((name) => zone.validationRecord(name, certificate).fqdn);
+  const options = TerraformIterator.fromComplexList(certificate.domainValidationOptions, "domain_name");
+  const records = new Route53Record(scope, "validation-record", {
+    forEach: options,
+    zoneId: zone.zoneId,
+    name: options.getString("resource_record_name"),
+    type: options.getString("resource_record_type"),
+    records: [options.getString("resource_record_value")],
+    ttl: 300,
+    allowOverwrite: true,
+  });
+  return Token.asList(TerraformIterator.fromResources(records).pluckProperty("fqdn"));
 }

@@ -2,8 +2,8 @@ import { Construct } from "constructs";
 import { Route53HealthCheck } from "@cdktf/provider-aws/lib/route53-health-check";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { DnsFailoverProps, IDnsFailover } from "../core";
-import { AwsDnsZone } from "./dns-zone";
-import { aliasZoneOf, asAws } from "./shared";
+import { awsDnsZoneOf } from "./dns-zone";
+import { aliasZoneOf } from "./shared";
 
 /**
  * The site's A record in Route 53. With a secondary: an HTTPS health check of the load
@@ -17,7 +17,7 @@ export class AwsDnsFailover extends Construct implements IDnsFailover {
 
   constructor(scope: Construct, id: string, props: DnsFailoverProps) {
     super(scope, id);
-    const zone = asAws(props.zone, AwsDnsZone, "DNS zone");
+    const zone = awsDnsZoneOf(props.zone);
     this.recordName = props.recordName;
     this.failover = props.secondary !== undefined;
     const primaryAlias = { name: props.primary.hostname, zoneId: aliasZoneOf(props.primary), evaluateTargetHealth: true };

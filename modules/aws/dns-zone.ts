@@ -11,6 +11,25 @@ export interface AwsDnsZoneProps extends DnsZoneProps {
   readonly hostedZoneId?: string;
 }
 
+/** What AWS tiers need of a hosted zone: its id and name. */
+export interface IAwsDnsZone extends IDnsZone {
+  readonly zoneId: string;
+}
+
+/** A hosted zone made elsewhere, given by its id and name (which may be references). */
+export class ExistingAwsDnsZone implements IAwsDnsZone {
+  constructor(
+    public readonly zoneId: string,
+    public readonly zoneName: string,
+  ) {}
+}
+
+/** Narrows a neutral zone to a Route 53 one; zones of another cloud's factory are refused. */
+export function awsDnsZoneOf(zone: IDnsZone): IAwsDnsZone {
+  if (zone instanceof AwsDnsZone || zone instanceof ExistingAwsDnsZone) return zone;
+  throw new Error("AwsTierFactory was given a DNS zone that another factory created; AWS tiers only combine with AWS tiers");
+}
+
 function recordId(domain: string): string {
   return `validation-${domain.replace(/\./g, "-")}`;
 }
@@ -21,7 +40,7 @@ function recordId(domain: string): string {
  * issued for its names, one record per name, so two certificates covering the same name
  * (regional and CloudFront) share one record instead of fighting over it.
  */
-export class AwsDnsZone extends Construct implements IDnsZone {
+export class AwsDnsZone extends Construct implements IAwsDnsZone {
   public readonly zoneName: string;
   public readonly zoneId: string;
   /** The zone's name servers, when this stack creates it. */

@@ -5,7 +5,7 @@ import { IComputePool, IObjectStoreCdn, ObjectStoreProps } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { AwsComputePool } from "./compute-pool";
-import { AwsDnsZone } from "./dns-zone";
+import { awsDnsZoneOf } from "./dns-zone";
 import { asAws, policyDocument, shortHash } from "./shared";
 
 export interface AwsObjectStoreProps extends ObjectStoreProps {
@@ -29,7 +29,7 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
 
   constructor(scope: Construct, id: string, props: AwsObjectStoreProps) {
     super(scope, id);
-    const zone = asAws(props.zone, AwsDnsZone, "DNS zone");
+    const zone = awsDnsZoneOf(props.zone);
     const certificate = awsCertificateOf(props.certificate);
     this.purpose = props.purpose;
     this.region = props.region;

@@ -1,4 +1,3 @@
-import { ILoadBalancer } from "./load-balancer";
 import { IAliasTarget, StatefulTierProps, TierProps } from "./tier";
 
 /** A DNS zone that holds the site's records. */
@@ -24,8 +23,8 @@ export interface DnsFailoverProps extends TierProps {
   readonly zone: IDnsZone;
   /** The site's host name, e.g. `www.example.com`. */
   readonly recordName: string;
-  /** Where the name points while healthy: the public load balancer. */
-  readonly primary: ILoadBalancer;
+  /** Where the name points while healthy: the public load balancer, checked on its port. */
+  readonly primary: IAliasTarget & { readonly port: number };
   /** The path the health check requests over HTTPS, e.g. `/healthz`. */
   readonly healthCheckPath: string;
   /**

@@ -7,14 +7,17 @@ export function show(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-const DOMAIN_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+/**
+ * A lower-case DNS name of at least two labels, each of 1 to 63 letters, digits and inner
+ * hyphens, the last starting with a letter. RE2 reads it the same way, so Terraform
+ * variables validate names with this very pattern.
+ */
+export const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** True for a lower-case DNS name of at least two labels, e.g. `www.example.com`. */
 export function isDomainName(value: unknown): value is string {
-  if (typeof value !== "string" || value.length > 253) return false;
-  const labels = value.split(".");
-  return labels.length >= 2 && labels.every((l) => DOMAIN_LABEL.test(l)) && !/^\d+$/.test(labels[labels.length - 1]);
+  return typeof value === "string" && value.length <= 253 && DOMAIN_NAME.test(value);
 }
 
 /** True for an IPv4 CIDR block whose address has no bits set past its prefix, e.g. `10.0.0.0/16`. */

@@ -307,3 +307,47 @@ describe("the AWS load balancer module", () => {
     }
   });
 });
+
+describe("the AWS certificate module", () => {
+  const { module, read } = useModule("cloudtiers-certificate", "aws");
+  const main = read("main.tf");
+
+  it("validates every name through the zone with one record per validation option, and outputs the ARN only once validated", () => {
+    const records = blockOf(main, 'resource "aws_route53_record" "certificate_validation_record"');
+    expect(records).toContain("for_each = { for key, val in tolist(aws_acm_certificate.certificate_certificate.domain_validation_options) : val.domain_name => val }");
+    expect(records).toContain("zone_id = var.zone_id");
+    expect(blockOf(main, 'resource "aws_acm_certificate_validation" "certificate_validation"')).toContain(
+      "validation_record_fqdns = [for key, val in aws_route53_record.certificate_validation_record : val.fqdn]",
+    );
+    expect(read("outputs.tf")).toContain("value       = aws_acm_certificate_validation.certificate_validation.certificate_arn");
+    expect(blockOf(main, 'resource "aws_acm_certificate" "certificate_certificate"')).toContain("subject_alternative_names = var.alternative_names");
+  });
+
+  it("refuses what the spec refuses", () => {
+    const refused = checkValues(module, { name_prefix: "shop", domain_name: "Example.com", zone_id: "zone", alternative_names: ["ok.example.com", "not a name"], use: "edge" });
+    for (const message of [
+      'The domain_name must be a lower-case domain name such as "www.example.com".',
+      'The zone_id must be a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ".',
+      'Every item of alternative_names must be a lower-case domain name such as "www.example.com".',
+      'The use must be one of "load-balancer", "cdn".',
+    ]) {
+      expect(refused).toContain(message);
+    }
+  });
+});
+
+describe("the AWS DNS failover module", () => {
+  const { read } = useModule("cloudtiers-dns-failover", "aws");
+  const main = read("main.tf");
+
+  it("checks the primary over HTTPS on its health path and fails over to the maintenance site", () => {
+    const check = blockOf(main, 'resource "aws_route53_health_check" "dns_health_check"');
+    for (const line of ["fqdn = var.primary_dns_name", "port = 443", "resource_path = var.health_check_path", 'type = "HTTPS"', "enable_sni = true"]) expect(check).toContain(line);
+    const primary = blockOf(main, 'resource "aws_route53_record" "dns_primary"');
+    expect(primary).toContain("health_check_id = aws_route53_health_check.dns_health_check.id");
+    expect(primary).toContain('failover_routing_policy { type = "PRIMARY" }');
+    const secondary = blockOf(main, 'resource "aws_route53_record" "dns_secondary"');
+    expect(secondary).toContain('failover_routing_policy { type = "SECONDARY" }');
+    expect(secondary).toContain("name = var.secondary_dns_name zone_id = var.secondary_zone_id");
+  });
+});

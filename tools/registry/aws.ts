@@ -7,13 +7,17 @@ import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
 import { SIZES, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
-import { ExistingAwsCertificate } from "../../modules/aws/certificate";
+import { AwsCertificate, ExistingAwsCertificate } from "../../modules/aws/certificate";
+import { AwsDnsFailover } from "../../modules/aws/dns-failover";
+import { IAwsAliasTarget } from "../../modules/aws/shared";
+import { ExistingAwsDnsZone } from "../../modules/aws/dns-zone";
+import { DOMAIN_NAME } from "../../modules/core";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
-import { dataProtectionNote, deletionProtectionVariable, machineTypeVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { dataProtectionNote, deletionProtectionVariable, domainVariable, machineTypeVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
@@ -348,6 +352,98 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
       { name: "arn", description: "The load balancer.", value: lb.lb.arn },
       { name: "target_group_arn", description: "The target group the hosts (an autoscaling group) register in.", value: lb.targetGroup.arn },
       { name: "security_group_id", description: "The load balancer's security group: admit it on the hosts' `target_port`.", value: lb.securityGroupId },
+    ];
+  },
+};
+
+const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+
+const zoneId: ModuleVariable = {
+  name: "zone_id",
+  type: "string",
+  description: "The Route 53 public hosted zone that holds the names.",
+  validation: [matchesRule("zone_id", HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"')],
+  example: "Z0123456789ABCDEFGHIJ",
+};
+
+/** An ACM certificate validated through Route 53, as `AwsCertificate` issues them for the stacks. */
+export const AWS_CERTIFICATE_MODULE: ModuleDefinition = {
+  name: "cloudtiers-certificate",
+  provider: "aws",
+  description:
+    "An ACM certificate (RSA 2048) for a name and its alternatives, validated through DNS records in a Route 53 hosted zone; " +
+    "its ARN is output only once validation succeeded. Issued in the region of the `aws` provider you pass: " +
+    "for CloudFront, pass a provider configured for us-east-1.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    domainVariable("domain_name", "The certificate's main name.", "www.example.com"),
+    {
+      name: "alternative_names",
+      type: "list(string)",
+      description: "Further names it covers.",
+      default: [],
+      validation: [eachMatchesRule("alternative_names", DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"')],
+    },
+    zoneId,
+    { name: "use", type: "string", description: "Where it is presented, for its Name tag: `load-balancer` or `cdn`.", default: "load-balancer", validation: [oneOfRule("use", ["load-balancer", "cdn"])] },
+  ],
+  build(scope, inputs) {
+    const certificate = new AwsCertificate(scope, "certificate", {
+      namePrefix: inputs.name_prefix.string,
+      zone: new ExistingAwsDnsZone(inputs.zone_id.string, ""),
+      domainName: inputs.domain_name.string,
+      alternativeNames: inputs.alternative_names.list,
+      use: inputs.use.string as never,
+    });
+    return [{ name: "arn", description: "The certificate's ARN, once validated: attach this one.", value: certificate.arn }];
+  },
+};
+
+/** The site's record with DNS failover to a maintenance page, as `AwsDnsFailover` builds it. */
+export const AWS_DNS_FAILOVER_MODULE: ModuleDefinition = {
+  name: "cloudtiers-dns-failover",
+  provider: "aws",
+  description:
+    "The site's A record in Route 53 as a PRIMARY/SECONDARY failover pair: the primary aliases the load balancer and carries an HTTPS health check " +
+    "of its health path; the secondary aliases a static maintenance site (a CloudFront distribution) while the primary is unhealthy.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    zoneId,
+    domainVariable("record_name", "The site's host name.", "www.example.com"),
+    domainVariable("primary_dns_name", "The load balancer's DNS name.", "shop-production-public-123456789.eu-west-1.elb.amazonaws.com"),
+    { ...zoneId, name: "primary_zone_id", description: "The load balancer's hosted zone id (an alias target's).", validation: [matchesRule("primary_zone_id", HOSTED_ZONE_ID, "a hosted zone id")], example: "Z32O12XQLNTSW2" },
+    {
+      name: "health_check_path",
+      type: "string",
+      description: "The path the health check requests over HTTPS.",
+      default: "/healthz",
+      validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
+    },
+    domainVariable("secondary_dns_name", "The maintenance site's CloudFront domain name.", "d111111abcdef8.cloudfront.net"),
+    {
+      name: "secondary_zone_id",
+      type: "string",
+      description: "The maintenance site's hosted zone id (CloudFront's is Z2FDTNDATAQYW2).",
+      default: "Z2FDTNDATAQYW2",
+      validation: [matchesRule("secondary_zone_id", HOSTED_ZONE_ID, "a hosted zone id")],
+    },
+  ],
+  build(scope, inputs) {
+    const primary: IAwsAliasTarget & { port: number } = { hostname: inputs.primary_dns_name.string, aliasZoneId: inputs.primary_zone_id.string, port: 443 };
+    const secondary: IAwsAliasTarget = { hostname: inputs.secondary_dns_name.string, aliasZoneId: inputs.secondary_zone_id.string };
+    const failover = new AwsDnsFailover(scope, "dns", {
+      namePrefix: inputs.name_prefix.string,
+      zone: new ExistingAwsDnsZone(inputs.zone_id.string, ""),
+      recordName: inputs.record_name.string,
+      primary,
+      healthCheckPath: inputs.health_check_path.string,
+      secondary,
+    });
+    return [
+      { name: "record_name", description: "The site's host name.", value: failover.recordName },
+      { name: "health_check_id", description: "The primary's Route 53 health check.", value: failover.healthCheck!.id },
     ];
   },
 };

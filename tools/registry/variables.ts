@@ -1,4 +1,4 @@
-import { SIZES } from "../../modules/core";
+import { DOMAIN_NAME, SIZES } from "../../modules/core";
 import { MAX_NAME_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 
@@ -89,4 +89,9 @@ export function dataProtectionNote(what: string): string {
 /** An optional machine type that overrides the size's (`node_type`); null keeps the size's. */
 export function machineTypeVariable(name: string, description: string, pattern: RegExp, what: string): ModuleVariable {
   return { name, type: "string", description, default: null, validation: [matchesRule(name, pattern, what, true)] };
+}
+
+/** A lower-case DNS name, e.g. `www.example.com`. */
+export function domainVariable(name: string, description: string, example?: string): ModuleVariable {
+  return { name, type: "string", description, validation: [matchesRule(name, DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"')], ...(example ? { example } : {}) };
 }
