@@ -10,6 +10,8 @@ import { S3BucketPolicy } from "@cdktf/provider-aws/lib/s3-bucket-policy";
 import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-public-access-block";
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
+import { Fn, Op, TerraformCount } from "cdktf";
+import { isReference, optional, protectedLifecycle } from "../core";
 import { policyDocument } from "./shared";
 
 /** AWS managed cache policy `Managed-CachingOptimized`. */
@@ -58,7 +60,7 @@ export class BucketDistribution extends Construct {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy,
       tags: { Name: props.bucketName },
-      lifecycle: { preventDestroy: props.preventDestroy },
+      lifecycle: protectedLifecycle(props.preventDestroy),
     });
     const bucket = this.bucket.id;
     new S3BucketPublicAccessBlock(this, "public-access-block", {
@@ -86,14 +88,18 @@ export class BucketDistribution extends Construct {
         },
       ],
     });
-    if (props.corsOrigins.length > 0) {
+    // CORS only for the origins given: resources made at synth for a literal list, counted by Terraform for a reference.
+    // (`>= 1`, not `> 0`: cdktf renders a literal 0 operand as `undefined`.)
+    const withCors = isReference(props.corsOrigins) ? (Op.gte(Fn.lengthOf(props.corsOrigins), 1) as unknown as boolean) : props.corsOrigins.length > 0;
+    optional(withCors, (meta) =>
       new S3BucketCorsConfiguration(this, "cors", {
+        ...meta,
         bucket,
         corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...props.corsOrigins], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
-      });
-    }
-
-    const responseHeaders = props.corsOrigins.length > 0 ? this.corsAndSecurityHeaders(props) : SECURITY_HEADERS;
+      }),
+    );
+    const corsHeaders = optional(withCors, (meta) => this.corsAndSecurityHeaders(props, meta));
+    const responseHeaders = isReference(withCors) ? Fn.coalesce([Fn.one(corsHeaders.all("id")), SECURITY_HEADERS]) : (corsHeaders.constructs[0]?.id ?? SECURITY_HEADERS);
     const oac = new CloudfrontOriginAccessControl(this, "origin-access-control", {
       name: props.bucketName,
       description: `CloudFront reads ${props.bucketName}`,
@@ -139,10 +145,12 @@ export class BucketDistribution extends Construct {
    * origins only (S3's own CORS answer would be cached for whichever origin asked
    * first), plus the security headers of AWS's managed SecurityHeadersPolicy.
    */
-  private corsAndSecurityHeaders(props: BucketDistributionProps): string {
+  private corsAndSecurityHeaders(props: BucketDistributionProps, meta: { count?: TerraformCount }): CloudfrontResponseHeadersPolicy {
+    const origins = isReference(props.corsOrigins) ? Fn.join(", ", [...props.corsOrigins]) : props.corsOrigins.join(", ");
     return new CloudfrontResponseHeadersPolicy(this, "response-headers", {
+      ...meta,
       name: props.bucketName,
-      comment: `CORS for ${props.corsOrigins.join(", ")}, and security headers`,
+      comment: `CORS for ${origins}, and security headers`,
       corsConfig: {
         accessControlAllowCredentials: false,
         accessControlAllowHeaders: { items: ["*"] },
@@ -157,7 +165,7 @@ export class BucketDistribution extends Construct {
         referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: false },
         strictTransportSecurity: { accessControlMaxAgeSec: 31536000, override: false },
       },
-    }).id;
+    });
   }
 
   /** Only this distribution reads objects, and nothing reaches the bucket without TLS. */

@@ -1,7 +1,8 @@
 import { Construct } from "constructs";
+import { TerraformIterator } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { IComputePool, IObjectStoreCdn, ObjectStoreProps } from "../core";
+import { IComputePool, IObjectStoreCdn, ObjectStoreProps, negate } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { AwsComputePool } from "./compute-pool";
@@ -38,7 +39,7 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
 
     this.store = new BucketDistribution(this, "store", {
       bucketName: `${props.namePrefix}-${props.purpose}-${shortHash(props.cdnDomain)}`,
-      forceDestroy: !props.deletionProtection,
+      forceDestroy: negate(props.deletionProtection),
       preventDestroy: props.deletionProtection,
       noncurrentVersionDays: props.noncurrentVersionDays ?? 30,
       corsOrigins: props.corsOrigins ?? [],
@@ -68,14 +69,20 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
   /** An inline policy on the pool's instance role: list the bucket, read, write and delete objects. */
   public grantReadWrite(pool: IComputePool): void {
     const hosts = asAws(pool, AwsComputePool, "compute pool");
+    new IamRolePolicy(this, `${hosts.role}-read-write`, { name: `${this.purpose}-read-write`, role: hosts.instanceRole.id, policy: this.readWritePolicy() });
+  }
+
+  /** The same policy on every role in `roleIds` (one per role, by Terraform's `for_each`), which may be a reference. */
+  public grantReadWriteToRoles(roleIds: string[]): void {
+    const each = TerraformIterator.fromList(roleIds);
+    new IamRolePolicy(this, "roles-read-write", { forEach: each, name: `${this.purpose}-read-write`, role: each.value, policy: this.readWritePolicy() });
+  }
+
+  private readWritePolicy(): string {
     const bucket = this.store.bucket;
-    new IamRolePolicy(this, `${hosts.role}-read-write`, {
-      name: `${this.purpose}-read-write`,
-      role: hosts.instanceRole.id,
-      policy: policyDocument([
-        { Sid: "List", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucket.arn] },
-        { Sid: "Objects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`${bucket.arn}/*`] },
-      ]),
-    });
+    return policyDocument([
+      { Sid: "List", Effect: "Allow", Action: ["s3:ListBucket"], Resource: [bucket.arn] },
+      { Sid: "Objects", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: [`${bucket.arn}/*`] },
+    ]);
   }
 }

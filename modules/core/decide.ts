@@ -101,6 +101,16 @@ export function repeat<T extends TerraformResource>(
   return { constructs: [counted], all, at: (index, attribute) => Fn.element(all(attribute), index) };
 }
 
+/**
+ * A resource that exists or not: made at synth when `enabled` is true (under the id the
+ * caller gives it), not at all when false, and counted `enabled ? 1 : 0` by Terraform
+ * when it is a reference.
+ */
+export function optional<T extends TerraformResource>(enabled: boolean, make: (meta: { count?: TerraformCount }) => T): Copies<T> {
+  if (!isReference(enabled)) return copiesOf(enabled ? [make({})] : []);
+  return repeat(choose(enabled, 1, 0), "", (_, __, meta) => make(meta));
+}
+
 /** `a == b`, by Terraform when either is a reference. */
 export function equals(a: unknown, b: unknown): boolean {
   return isReference(a) || isReference(b) ? (Op.eq(a, b) as unknown as boolean) : a === b;

@@ -351,3 +351,49 @@ describe("the AWS DNS failover module", () => {
     expect(secondary).toContain("name = var.secondary_dns_name zone_id = var.secondary_zone_id");
   });
 });
+
+describe("the AWS object store module", () => {
+  const { module, read } = useModule("cloudtiers-object-store", "aws");
+  const main = read("main.tf");
+
+  it("names the bucket as the stacks do and keeps it private, versioned and TLS-only", () => {
+    const bucket = blockOf(main, 'resource "aws_s3_bucket" "store_store_bucket"');
+    expect(bucket).toContain('bucket = "${var.name_prefix}-${var.purpose}-${substr(sha256(var.cdn_domain), 0, 8)}"');
+    expect(bucket).toContain("force_destroy = !var.deletion_protection");
+    expect(blockOf(main, 'resource "aws_s3_bucket_public_access_block" "store_store_public_access_block"')).toContain("restrict_public_buckets = true");
+    expect(blockOf(main, 'resource "aws_s3_bucket_policy" "store_store_policy"')).toContain('\\"aws:SecureTransport\\":\\"false\\"');
+    expect(blockOf(main, 'resource "aws_cloudfront_distribution" "store_store_distribution"')).toContain('minimum_protocol_version = "TLSv1.2_2021"');
+  });
+
+  it("adds CORS at the edge only when origins are given, and grants each listed role read-write", () => {
+    for (const header of ['resource "aws_s3_bucket_cors_configuration" "store_store_cors"', 'resource "aws_cloudfront_response_headers_policy" "store_store_response_headers"']) {
+      expect(blockOf(main, header)).toContain("count = (length(var.cors_origins) >= 1) ? 1 : 0");
+    }
+    expect(blockOf(main, 'resource "aws_cloudfront_distribution" "store_store_distribution"')).toContain(
+      'response_headers_policy_id = coalesce(one(aws_cloudfront_response_headers_policy.store_store_response_headers[*].id), "67f7725c-6f97-4210-82d7-5512b31e9d03")',
+    );
+    const grant = blockOf(main, 'resource "aws_iam_role_policy" "store_roles_read_write"');
+    expect(grant).toContain("for_each = toset(var.read_write_role_ids)");
+    expect(grant).toContain("role = each.value");
+  });
+
+  it("refuses what the spec refuses", () => {
+    const refused = checkValues(module, {
+      name_prefix: "shop",
+      purpose: "logs",
+      cdn_domain: "media.example.com",
+      zone_id: "Z0123456789ABCDEFGHIJ",
+      certificate_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+      cors_origins: ["http://www.example.com"],
+      price_class: "PriceClass_1",
+    });
+    for (const message of [
+      'The purpose must be one of "media", "static".',
+      "The certificate_arn must be an ACM certificate ARN in us-east-1.",
+      'Every item of cors_origins must be an https origin such as "https://www.example.com".',
+      'The price_class must be one of "PriceClass_100", "PriceClass_200", "PriceClass_All".',
+    ]) {
+      expect(refused).toContain(message);
+    }
+  });
+});

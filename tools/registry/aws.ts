@@ -9,6 +9,7 @@ import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
 import { AwsCertificate, ExistingAwsCertificate } from "../../modules/aws/certificate";
 import { AwsDnsFailover } from "../../modules/aws/dns-failover";
+import { AwsObjectStore } from "../../modules/aws/object-store";
 import { IAwsAliasTarget } from "../../modules/aws/shared";
 import { ExistingAwsDnsZone } from "../../modules/aws/dns-zone";
 import { DOMAIN_NAME } from "../../modules/core";
@@ -446,4 +447,72 @@ export const AWS_DNS_FAILOVER_MODULE: ModuleDefinition = {
       { name: "health_check_id", description: "The primary's Route 53 health check.", value: failover.healthCheck!.id },
     ];
   },
+};
+
+const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
+const ROLE_ID = /^[\w+=,.@-]{1,64}$/;
+
+/** An S3 bucket behind CloudFront for Django's media or static files, as `AwsObjectStore` builds it. */
+export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
+  name: "cloudtiers-object-store",
+  provider: "aws",
+  description:
+    "A private S3 bucket for Django's media or static files (public access blocked, owner-enforced, SSE with bucket keys, versioned with old versions expired, " +
+    "TLS-only policy) that only its CloudFront distribution reads, through origin access control, on its own host name with A and AAAA alias records. " +
+    "Viewers are redirected to HTTPS with TLS 1.2 or newer; CORS headers for the origins you list are added at the edge.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    { name: "purpose", type: "string", description: "What Django keeps there: `media` (uploads) or `static` (collected static files).", validation: [oneOfRule("purpose", ["media", "static"])], example: "media" },
+    domainVariable("cdn_domain", "The CDN's host name.", "media.example.com"),
+    zoneId,
+    {
+      name: "certificate_arn",
+      type: "string",
+      description: "A validated ACM certificate in us-east-1 covering `cdn_domain` (CloudFront reads certificates there).",
+      validation: [matchesRule("certificate_arn", /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN in us-east-1")],
+      example: "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    },
+    {
+      name: "cors_origins",
+      type: "list(string)",
+      description: "Origins allowed to fetch across origins (fonts, uploads), e.g. `https://www.example.com`.",
+      default: [],
+      validation: [eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"')],
+    },
+    { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: 30, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
+    { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
+    {
+      name: "read_write_role_ids",
+      type: "list(string)",
+      description: "IAM roles (names) of the hosts that read, write and delete objects: each gets an inline policy.",
+      default: [],
+      validation: [eachMatchesRule("read_write_role_ids", ROLE_ID, "an IAM role name")],
+    },
+    deletionProtectionVariable("the bucket (no force_destroy)"),
+  ],
+  build(scope, inputs) {
+    const region = new DataAwsRegion(scope, "region", {});
+    const store = new AwsObjectStore(scope, "store", {
+      namePrefix: inputs.name_prefix.string,
+      purpose: inputs.purpose.string as never,
+      cdnDomain: inputs.cdn_domain.string,
+      zone: new ExistingAwsDnsZone(inputs.zone_id.string, ""),
+      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "cdn"),
+      corsOrigins: inputs.cors_origins.list,
+      noncurrentVersionDays: inputs.noncurrent_version_days.number,
+      deletionProtection: inputs.deletion_protection.boolean,
+      region: region.region,
+      priceClass: inputs.price_class.string,
+    });
+    store.grantReadWriteToRoles(inputs.read_write_role_ids.list);
+    return [
+      { name: "bucket_name", description: "The bucket (AWS_STORAGE_BUCKET_NAME).", value: store.bucketName },
+      { name: "region", description: "The bucket's region (AWS_S3_REGION_NAME).", value: store.region },
+      { name: "endpoint_url", description: "The S3 endpoint (AWS_S3_ENDPOINT_URL).", value: store.endpointUrl },
+      { name: "cdn_domain", description: "The CDN's host name (AWS_S3_CUSTOM_DOMAIN).", value: store.cdnDomain },
+      { name: "distribution_id", description: "The CloudFront distribution, for invalidations.", value: store.store.distribution.id },
+    ];
+  },
+  notes: [dataProtectionNote("the bucket: `force_destroy` stays off, so Terraform cannot delete it while it holds objects; versions keep overwritten and deleted objects for `noncurrent_version_days`")],
 };
