@@ -18,7 +18,7 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
-import { dataProtectionNote, deletionProtectionVariable, domainVariable, machineTypeVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { dataProtectionNote, deletionProtectionVariable, domainVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
@@ -27,13 +27,7 @@ const VPC_ID = /^vpc-[0-9a-f]+$/;
 const SUBNET_ID = /^subnet-[0-9a-f]+$/;
 const SECURITY_GROUP_ID = /^sg-[0-9a-f]+$/;
 
-const vpcId: ModuleVariable = {
-  name: "vpc_id",
-  type: "string",
-  description: "The VPC the tier lives in.",
-  validation: [matchesRule("vpc_id", VPC_ID, 'a VPC id such as "vpc-0123456789abcdef0"')],
-  example: "vpc-0123456789abcdef0",
-};
+const vpcId = patternVariable("vpc_id", "The VPC the tier lives in.", VPC_ID, 'a VPC id such as "vpc-0123456789abcdef0"', "vpc-0123456789abcdef0");
 
 function subnetIds(what: string): ModuleVariable {
   return {
@@ -113,9 +107,9 @@ const AWS_POOLER_SUBMODULE: ModuleDefinition = {
     { name: "name", type: "string", description: "The cluster's name; the pooler's resources are `<name>-pooler`.", example: "shop-production-postgres" },
     vpcId,
     subnetIds("The database subnets"),
-    { name: "secret_arn", type: "string", description: "The secret with the application user's credentials.", validation: [matchesRule("secret_arn", SECRET_ARN, "a Secrets Manager secret ARN")] },
-    { name: "instance_identifier", type: "string", description: "The primary the pooler forwards to.", validation: [matchesRule("instance_identifier", POSTGRES_IDENTIFIER, "an RDS instance identifier")] },
-    { name: "postgres_security_group_id", type: "string", description: "The primary's security group.", validation: [matchesRule("postgres_security_group_id", SECURITY_GROUP_ID, "a security group id")] },
+    patternVariable("secret_arn", "The secret with the application user's credentials.", SECRET_ARN, "a Secrets Manager secret ARN"),
+    patternVariable("instance_identifier", "The primary the pooler forwards to.", POSTGRES_IDENTIFIER, "an RDS instance identifier"),
+    patternVariable("postgres_security_group_id", "The primary's security group.", SECURITY_GROUP_ID, "a security group id"),
     allowedSecurityGroups,
   ],
   build(scope, inputs) {
@@ -310,13 +304,13 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
     namePrefixVariable("shop-production"),
     vpcId,
     subnetIds("Public subnets (the network's public subnets)"),
-    {
-      name: "certificate_arn",
-      type: "string",
-      description: "The ACM certificate of the site's name, validated, in the load balancer's region.",
-      validation: [matchesRule("certificate_arn", CERTIFICATE_ARN, "an ACM certificate ARN")],
-      example: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-    },
+    patternVariable(
+      "certificate_arn",
+      "The ACM certificate of the site's name, validated, in the load balancer's region.",
+      CERTIFICATE_ARN,
+      "an ACM certificate ARN",
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    ),
     { name: "target_port", type: "number", description: "The port the hosts serve HTTP on (nginx).", default: NGINX_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
     {
       name: "health_check_path",
@@ -359,13 +353,7 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
 
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
-const zoneId: ModuleVariable = {
-  name: "zone_id",
-  type: "string",
-  description: "The Route 53 public hosted zone that holds the names.",
-  validation: [matchesRule("zone_id", HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"')],
-  example: "Z0123456789ABCDEFGHIJ",
-};
+const zoneId = patternVariable("zone_id", "The Route 53 public hosted zone that holds the names.", HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"', "Z0123456789ABCDEFGHIJ");
 
 /** An ACM certificate validated through Route 53, as `AwsCertificate` issues them for the stacks. */
 export const AWS_CERTIFICATE_MODULE: ModuleDefinition = {
@@ -466,13 +454,13 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
     { name: "purpose", type: "string", description: "What Django keeps there: `media` (uploads) or `static` (collected static files).", validation: [oneOfRule("purpose", ["media", "static"])], example: "media" },
     domainVariable("cdn_domain", "The CDN's host name.", "media.example.com"),
     zoneId,
-    {
-      name: "certificate_arn",
-      type: "string",
-      description: "A validated ACM certificate in us-east-1 covering `cdn_domain` (CloudFront reads certificates there).",
-      validation: [matchesRule("certificate_arn", /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/, "an ACM certificate ARN in us-east-1")],
-      example: "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
-    },
+    patternVariable(
+      "certificate_arn",
+      "A validated ACM certificate in us-east-1 covering `cdn_domain` (CloudFront reads certificates there).",
+      /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+      "an ACM certificate ARN in us-east-1",
+      "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    ),
     {
       name: "cors_origins",
       type: "list(string)",

@@ -93,5 +93,10 @@ export function machineTypeVariable(name: string, description: string, pattern: 
 
 /** A lower-case DNS name, e.g. `www.example.com`. */
 export function domainVariable(name: string, description: string, example?: string): ModuleVariable {
-  return { name, type: "string", description, validation: [matchesRule(name, DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"')], ...(example ? { example } : {}) };
+  return patternVariable(name, description, DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"', example);
+}
+
+/** A required string of a known shape (an id, an ARN), with the example the README and the example call pass. */
+export function patternVariable(name: string, description: string, pattern: RegExp, what: string, example?: string): ModuleVariable {
+  return { name, type: "string", description, validation: [matchesRule(name, pattern, what)], ...(example !== undefined ? { example } : {}) };
 }
