@@ -1,0 +1,52 @@
+import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
+import { MODULES } from "../../tools/registry/catalog";
+import { ModuleDefinition } from "../../tools/registry/definition";
+import { hclValue } from "../../tools/registry/hcl";
+
+/* What the module tests share: building a module of the catalog, reading its blocks, and asking Terraform about values. */
+
+export const CODE = ["main.tf", "outputs.tf", "variables.tf", "versions.tf"];
+
+/** A module's files: its code, README and example, and each submodule's code. */
+export function filesOf(definition: ModuleDefinition): string[] {
+  return [...CODE, "README.md", "examples/basic/main.tf", ...(definition.submodules ?? []).flatMap((m) => CODE.map((f) => `modules/${m.name}/${f}`))].sort();
+}
+export const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
+
+/** One top-level block of an HCL file, whitespace collapsed. */
+export function blockOf(hcl: string, header: string): string {
+  const start = hcl.indexOf(`${header} {`);
+  if (start < 0) throw new Error(`no ${header} in:\n${hcl}`);
+  return hcl.slice(start, hcl.indexOf("\n}\n", start) + 2).replace(/\s+/g, " ");
+}
+
+/** The warnings and errors in Terraform's output. */
+export const problemsIn = (output: string) => plain(output).match(/(Warning|Error): .*/g) ?? [];
+
+/** `terraform console` on the module's variables.tf alone: what Terraform says of these values. */
+export function checkValues(module: BuiltModule, values: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-vars-"));
+  try {
+    cpSync(join(module.directory, "variables.tf"), join(dir, "variables.tf"));
+    const args = Object.entries(values).flatMap(([k, v]) => ["-var", `${k}=${typeof v === "string" ? v : hclValue(v).replace(/\s*\n\s*/g, " ")}`]);
+    // Terraform wraps messages to the terminal's width: one line, boxes drawn out.
+    return plain(terraform(["console", ...args], { cwd: dir, input: "1\n" }).output).replace(/[│\s]+/g, " ");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Builds one module of the catalog into a scratch directory (removed after the file's tests) and reads its files. */
+export function useModule(name: string, provider: string): { module: BuiltModule; read: (file: string) => string } {
+  const outdir = mkdtempSync(join(tmpdir(), `cloudtiers-${name}-${provider}-`));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+  const module = buildModule(MODULES.find((m) => m.name === name && m.provider === provider)!, "0.1.0", outdir);
+  return { module, read: (file) => readFileSync(join(module.directory, file), "utf8") };
+}
+
+export function examples(definition: ModuleDefinition): Record<string, unknown> {
+  return Object.fromEntries(definition.variables.filter((v) => v.default === undefined).map((v) => [v.name, v.example]));
+}
