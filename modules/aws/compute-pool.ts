@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
@@ -8,7 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, terraformTemplate } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, exceeds, exclusiveLifecycle, isReference, optional, terraformTemplate } from "../core";
 import { environmentDocument, awsHostDelivery } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
@@ -23,6 +23,28 @@ export interface AwsComputePoolProps extends ComputePoolProps {
   readonly instanceType: string;
   /** AMI id or `resolve:ssm:` reference. */
   readonly imageId: string;
+  /**
+   * The hosts' environment: the document the SSM parameter holds, and the secrets it
+   * names, which the hosts may read.
+   * @default - from `host.configuration` and `readableSecrets`
+   */
+  readonly environment?: AwsHostEnvironment;
+}
+
+/** A pool's environment as AWS hosts read it (see `environmentDocument`). */
+export interface AwsHostEnvironment {
+  /** JSON: `{ "settings": { NAME: value }, "secrets": { NAME: { "id": arn, "jsonKey": key } } }`. */
+  readonly document: string;
+  /** The Secrets Manager secrets the document names; may be a reference. */
+  readonly secretArns: string[];
+}
+
+/** The statements of the hosts' policy: the parameter, and the secrets when there are any (decided by Terraform for a reference). */
+function hostPolicy(parameterArn: string, secrets: string[]): string {
+  const readEnvironment = { Sid: "ReadEnvironment", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameterArn] };
+  const readSecrets = { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets };
+  if (!isReference(secrets)) return policyDocument([readEnvironment, ...(secrets.length > 0 ? [readSecrets] : [])]);
+  return Fn.jsonencode({ Version: "2012-10-17", Statement: Fn.concat([[readEnvironment], Fn.conditional(Op.gte(Fn.lengthOf(secrets), 1), [readSecrets], [])]) });
 }
 
 /**
@@ -81,16 +103,12 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       description: `Environment of the ${props.role} hosts: settings, and where each secret lives`,
       type: "String",
       tier: "Standard",
-      value: terraformTemplate(environmentDocument(props.host.configuration)),
+      value: props.environment?.document ?? terraformTemplate(environmentDocument(props.host.configuration)),
     });
-    const secrets = secretArns(props.readableSecrets ?? []);
     const readEnvironment = new IamRolePolicy(this, "read-environment", {
       name: "read-environment",
       role: this.instanceRole.id,
-      policy: policyDocument([
-        { Sid: "ReadEnvironment", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [this.environment.arn] },
-        ...(secrets.length > 0 ? [{ Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets }] : []),
-      ]),
+      policy: hostPolicy(this.environment.arn, props.environment?.secretArns ?? secretArns(props.readableSecrets ?? [])),
     });
 
     const userData = props.host.render(awsHostDelivery(parameterName));
@@ -101,7 +119,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       instanceType: props.instanceType,
       iamInstanceProfile: { arn: profile.arn },
       vpcSecurityGroupIds: [this.securityGroup.id],
-      userData: Buffer.from(userData, "utf8").toString("base64"),
+      userData: isReference(userData) ? Fn.base64encode(userData) : Buffer.from(userData, "utf8").toString("base64"),
       updateDefaultVersion: true,
       metadataOptions: {
         httpEndpoint: "enabled",
@@ -127,7 +145,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
 
     const lb = props.loadBalancer ? asAws(props.loadBalancer, AwsLoadBalancer, "load balancer") : undefined;
     const exclusive = props.exclusive ?? false;
-    if (exclusive && props.maxInstances !== 1) {
+    if (!isReference(exclusive) && exclusive && props.maxInstances !== 1) {
       throw new Error(`the ${props.role} pool is exclusive (one host at most) but maxInstances is ${props.maxInstances}`);
     }
     const replaceOnLb = lb !== undefined && (props.replaceUnhealthy ?? "load-balancer") === "load-balancer";
@@ -146,11 +164,9 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       instanceRefresh: {
         strategy: "Rolling",
         // Launch before terminating, except for an exclusive pool (Celery beat), which must never run twice.
-        preferences: exclusive
-          ? { minHealthyPercentage: 0, maxHealthyPercentage: 100 }
-          : { minHealthyPercentage: 100, maxHealthyPercentage: 200 },
+        preferences: { minHealthyPercentage: choose(exclusive, 0, 100), maxHealthyPercentage: choose(exclusive, 100, 200) },
       },
-      suspendedProcesses: exclusive ? ["AZRebalance"] : undefined,
+      suspendedProcesses: choose(exclusive, ["AZRebalance"], undefined),
       tag: [
         { key: "Name", value: name, propagateAtLaunch: true },
         { key: "Role", value: props.role, propagateAtLaunch: true },
@@ -158,10 +174,12 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       // Hosts fetch packages, their image and their configuration at first boot: NAT
       // routes, the parameter and the role's permissions must exist before any launches.
       dependsOn: [...network.egressReady, this.environment, readEnvironment, ssmAccess],
+      lifecycle: exclusiveLifecycle(exclusive, props.maxInstances),
     });
 
-    if (props.maxInstances > props.minInstances) {
+    optional(exceeds(props.maxInstances, props.minInstances), (meta) =>
       new AutoscalingPolicy(this, "cpu-target", {
+        ...meta,
         name: `${name}-cpu`,
         autoscalingGroupName: this.group.name,
         policyType: "TargetTrackingScaling",
@@ -169,8 +187,8 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
           predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
           targetValue: props.cpuTargetPercent ?? 60,
         },
-      });
-    }
+      }),
+    );
 
     if (lb) {
       if (props.port === undefined) throw new Error(`the ${props.role} pool is behind a load balancer but serves no port`);

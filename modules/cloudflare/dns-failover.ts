@@ -3,7 +3,7 @@ import { LoadBalancer } from "@cdktf/provider-cloudflare/lib/load-balancer";
 import { LoadBalancerMonitor } from "@cdktf/provider-cloudflare/lib/load-balancer-monitor";
 import { LoadBalancerPool } from "@cdktf/provider-cloudflare/lib/load-balancer-pool";
 import { DnsFailoverProps, IAliasTarget, IDnsFailover } from "../core";
-import { CloudflareZone } from "./zone";
+import { ICloudflareZone, proxiedRecord } from "./zone";
 
 /** An origin Cloudflare can send traffic to: the load balancer's public address. */
 export interface IOriginTarget extends IAliasTarget {
@@ -18,7 +18,7 @@ export function originAddressOf(target: IAliasTarget): string {
 }
 
 export interface CloudflareDnsFailoverProps extends DnsFailoverProps {
-  readonly zone: CloudflareZone;
+  readonly zone: ICloudflareZone;
 }
 
 /**
@@ -29,6 +29,13 @@ export interface CloudflareDnsFailoverProps extends DnsFailoverProps {
 export class CloudflareDnsFailover extends Construct implements IDnsFailover {
   public readonly recordName: string;
   public readonly failover: boolean;
+  /** The HTTPS monitor of the primary's health path (with a secondary). */
+  public readonly monitor?: LoadBalancerMonitor;
+  /** The pool of the origin, and the fallback pool of the maintenance site (with a secondary). */
+  public readonly primaryPool?: LoadBalancerPool;
+  public readonly fallbackPool?: LoadBalancerPool;
+  /** The Cloudflare load balancer that answers for the name (with a secondary). */
+  public readonly loadBalancer?: LoadBalancer;
 
   constructor(scope: Construct, id: string, props: CloudflareDnsFailoverProps) {
     super(scope, id);
@@ -38,10 +45,10 @@ export class CloudflareDnsFailover extends Construct implements IDnsFailover {
     const origin = originAddressOf(props.primary);
 
     if (!props.secondary) {
-      zone.proxiedRecord(this, "site", { name: props.recordName, type: "A", content: origin, comment: `${props.namePrefix}: the load balancer` });
+      proxiedRecord(zone, this, "site", { name: props.recordName, type: "A", content: origin, comment: `${props.namePrefix}: the load balancer` });
       return;
     }
-    const monitor = new LoadBalancerMonitor(this, "monitor", {
+    const monitor = (this.monitor = new LoadBalancerMonitor(this, "monitor", {
       accountId: zone.accountId,
       description: `${props.namePrefix}: ${props.healthCheckPath}`,
       type: "https",
@@ -58,24 +65,24 @@ export class CloudflareDnsFailover extends Construct implements IDnsFailover {
       followRedirects: false,
       // Origin CA certificates are trusted by the proxy, not by monitors; the traffic itself is verified (SSL strict).
       allowInsecure: true,
-    });
-    const primary = new LoadBalancerPool(this, "primary-pool", {
+    }));
+    const primary = (this.primaryPool = new LoadBalancerPool(this, "primary-pool", {
       accountId: zone.accountId,
       name: `${props.namePrefix}-primary`,
       description: "The origin load balancer",
       monitor: monitor.id,
       minimumOrigins: 1,
       origins: [{ name: "load-balancer", address: origin, enabled: true, header: { host: [props.recordName] } }],
-    });
+    }));
     const secondary = props.secondary;
-    const fallback = new LoadBalancerPool(this, "maintenance-pool", {
+    const fallback = (this.fallbackPool = new LoadBalancerPool(this, "maintenance-pool", {
       accountId: zone.accountId,
       name: `${props.namePrefix}-maintenance`,
       description: "The maintenance page, while the origin is unhealthy",
       minimumOrigins: 1,
       origins: [{ name: "maintenance", address: secondary.hostname, enabled: true, header: { host: [secondary.hostname] } }],
-    });
-    new LoadBalancer(this, "load-balancer", {
+    }));
+    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
       zoneId: zone.zoneId,
       name: props.recordName,
       description: `${props.namePrefix}: origin, or the maintenance page`,

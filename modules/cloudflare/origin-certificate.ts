@@ -1,10 +1,12 @@
+import { Fn } from "cdktf";
 import { Construct } from "constructs";
 import { OriginCaCertificate } from "@cdktf/provider-cloudflare/lib/origin-ca-certificate";
 import { CertRequest } from "@cdktf/provider-tls/lib/cert-request";
 import { PrivateKey } from "@cdktf/provider-tls/lib/private-key";
+import { isReference } from "../core";
 
 export interface OriginCertificateProps {
-  /** The names the origin answers for. */
+  /** The names the origin answers for, the first as the subject; a list reference when a module's variables give them. */
   readonly hostnames: readonly string[];
 }
 
@@ -16,13 +18,15 @@ export interface OriginCertificateProps {
 export class OriginCertificate extends Construct {
   public readonly certificatePem: string;
   public readonly privateKeyPem: string;
+  /** When the certificate expires (RFC 3339). */
+  public readonly expiresOn: string;
 
   constructor(scope: Construct, id: string, props: OriginCertificateProps) {
     super(scope, id);
     const key = new PrivateKey(this, "key", { algorithm: "ECDSA", ecdsaCurve: "P256" });
     const request = new CertRequest(this, "request", {
       privateKeyPem: key.privateKeyPem,
-      subject: [{ commonName: props.hostnames[0] }],
+      subject: [{ commonName: isReference(props.hostnames) ? Fn.element(props.hostnames, 0) : props.hostnames[0] }],
       dnsNames: [...props.hostnames],
     });
     const certificate = new OriginCaCertificate(this, "certificate", {
@@ -33,5 +37,6 @@ export class OriginCertificate extends Construct {
     });
     this.certificatePem = certificate.certificate;
     this.privateKeyPem = key.privateKeyPem;
+    this.expiresOn = certificate.expiresOn;
   }
 }

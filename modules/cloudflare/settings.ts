@@ -21,7 +21,8 @@ export interface CloudflareSettings {
   readonly advancedCertificates?: boolean;
 }
 
-const ID = /^[0-9a-f]{32}$/;
+/** A Cloudflare account or zone id: 32 hexadecimal characters. */
+export const CLOUDFLARE_ID = /^[0-9a-f]{32}$/;
 
 /** The names this stack proxies through Cloudflare, for the certificate coverage rule. */
 export interface ProxiedName {
@@ -42,8 +43,8 @@ export function validateCloudflareSettings(
     return [...v.issues];
   }
   if (!v.fields("cloudflare", settings, ["accountId", "zoneId", "manageZoneSettings", "advancedCertificates"])) return [...v.issues];
-  v.matches("cloudflare.accountId", settings.accountId, ID, "a Cloudflare account id (32 hexadecimal characters)");
-  v.matches("cloudflare.zoneId", settings.zoneId, ID, "a Cloudflare zone id (32 hexadecimal characters)");
+  v.matches("cloudflare.accountId", settings.accountId, CLOUDFLARE_ID, "a Cloudflare account id (32 hexadecimal characters)");
+  v.matches("cloudflare.zoneId", settings.zoneId, CLOUDFLARE_ID, "a Cloudflare zone id (32 hexadecimal characters)");
   if (settings.manageZoneSettings !== undefined) v.boolean("cloudflare.manageZoneSettings", settings.manageZoneSettings);
   if (settings.advancedCertificates !== undefined) v.boolean("cloudflare.advancedCertificates", settings.advancedCertificates);
   if (!settings.advancedCertificates) {

@@ -10,6 +10,31 @@ export interface CloudflareZoneProps extends DnsZoneProps {
   readonly manageSettings: boolean;
 }
 
+/** What Cloudflare tiers need of a zone: its id and its account's. */
+export interface ICloudflareZone extends IDnsZone {
+  readonly zoneId: string;
+  readonly accountId: string;
+}
+
+/** A zone (and its account) given by id, which may be references: a module's variables. Sets nothing in the zone. */
+export class ExistingCloudflareZone implements ICloudflareZone {
+  constructor(
+    public readonly zoneId: string,
+    public readonly accountId: string,
+    public readonly zoneName: string,
+  ) {}
+}
+
+/** A record proxied through Cloudflare (edge TLS, caching, origin address hidden). */
+export function proxiedRecord(
+  zone: ICloudflareZone,
+  scope: Construct,
+  id: string,
+  props: { name: string; type: "A" | "CNAME"; content: string; comment: string },
+): DnsRecord {
+  return new DnsRecord(scope, id, { zoneId: zone.zoneId, name: props.name, type: props.type, content: props.content, proxied: true, ttl: 1, comment: props.comment });
+}
+
 /** TLS settings that make the edge verify origins and refuse old clients. */
 export const ZONE_TLS_SETTINGS: Readonly<Record<string, string>> = {
   ssl: "strict",
@@ -23,7 +48,7 @@ export const ZONE_TLS_SETTINGS: Readonly<Record<string, string>> = {
  * zone is not created here (Cloudflare zones are created with the account and delegated
  * by the registrar); `createDnsZone` is refused for this cloud.
  */
-export class CloudflareZone extends Construct implements IDnsZone {
+export class CloudflareZone extends Construct implements ICloudflareZone {
   public readonly zoneName: string;
   public readonly zoneId: string;
   public readonly accountId: string;
@@ -40,10 +65,5 @@ export class CloudflareZone extends Construct implements IDnsZone {
         new ZoneSetting(this, `setting-${setting}`, { zoneId: this.zoneId, settingId: setting, value: value as unknown as Record<string, string> });
       }
     }
-  }
-
-  /** A record proxied through Cloudflare (edge TLS, caching, origin address hidden). */
-  public proxiedRecord(scope: Construct, id: string, props: { name: string; type: "A" | "CNAME"; content: string; comment: string }): DnsRecord {
-    return new DnsRecord(scope, id, { zoneId: this.zoneId, name: props.name, type: props.type, content: props.content, proxied: true, ttl: 1, comment: props.comment });
   }
 }

@@ -1,3 +1,5 @@
+import { Op, TerraformResourceLifecycle } from "cdktf";
+import { isReference, negate } from "./decide";
 import { HostBootstrap } from "./host";
 import { ILoadBalancer } from "./load-balancer";
 import { INetwork } from "./network";
@@ -6,6 +8,17 @@ import { IPeer, SecretRef, TierProps } from "./tier";
 
 /** What a pool's hosts do, after the seeds' server roles. */
 export type PoolRole = "web" | "app" | "worker" | "beat";
+export const POOL_ROLES: readonly PoolRole[] = ["web", "app", "worker", "beat"];
+
+/**
+ * The `lifecycle` of a pool's group when Terraform decides whether it is exclusive (a
+ * module's role): a precondition that refuses more than one host. A literal is checked
+ * at synth instead, and gets none.
+ */
+export function exclusiveLifecycle(exclusive: boolean, maxInstances: number): TerraformResourceLifecycle | undefined {
+  if (!isReference(exclusive)) return undefined;
+  return { precondition: [{ condition: Op.or(negate(exclusive), Op.eq(maxInstances, 1)), errorMessage: "An exclusive pool (Celery beat) runs one host at most: its maximum must be 1." }] };
+}
 
 /** An autoscaling group of identical hosts. */
 export interface ComputePoolProps extends TierProps {

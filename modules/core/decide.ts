@@ -111,7 +111,22 @@ export function optional<T extends TerraformResource>(enabled: boolean, make: (m
   return repeat(choose(enabled, 1, 0), "", (_, __, meta) => make(meta));
 }
 
+/** Whether an optional prop is given: a literal is when set and not empty; a reference when not `null`, by Terraform. */
+export function given(value: unknown): boolean {
+  return isReference(value) ? (Op.neq(value, Token.nullValue()) as unknown as boolean) : Boolean(value);
+}
+
 /** `a == b`, by Terraform when either is a reference. */
 export function equals(a: unknown, b: unknown): boolean {
   return isReference(a) || isReference(b) ? (Op.eq(a, b) as unknown as boolean) : a === b;
+}
+
+/** `a > b`, by Terraform when either is a reference. */
+export function exceeds(a: number, b: number): boolean {
+  return isReference(a) || isReference(b) ? (Op.gt(a, b) as unknown as boolean) : a > b;
+}
+
+/** `text` with each search string replaced in turn, by Terraform's `replace()` when it is a reference. */
+export function replaceEach(text: string, replacements: readonly (readonly [string, string])[]): string {
+  return replacements.reduce((t, [search, by]) => (isReference(t) ? Fn.replace(t, Fn.rawString(search), Fn.rawString(by)) : t.split(search).join(by)), text);
 }

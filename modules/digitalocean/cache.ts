@@ -1,10 +1,10 @@
 import { Construct } from "constructs";
 import { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-cluster";
-import { CacheProps, Endpoint, ICache, IPeer, SecretRef } from "../core";
+import { CacheProps, Endpoint, ICache, IPeer, SecretRef, choose, protectedLifecycle } from "../core";
 import { DatabaseTrustedSources } from "./database-firewall";
-import { DoNetwork } from "./network";
+import { doNetworkOf } from "./network";
 import { DO_VALKEY_PORT } from "./sizes";
-import { asDo, stateSecret } from "./shared";
+import { stateSecret } from "./shared";
 
 export interface DoCacheProps extends CacheProps {
   readonly nodeSize: string;
@@ -28,20 +28,20 @@ export class DoCache extends Construct implements ICache {
 
   constructor(scope: Construct, id: string, props: DoCacheProps) {
     super(scope, id);
-    const network = asDo(props.network, DoNetwork, "network");
+    const network = doNetworkOf(props.network);
     this.cluster = new DatabaseCluster(this, "cluster", {
       name: `${props.namePrefix}-cache`,
       engine: "valkey",
       version: props.version,
       size: props.nodeSize,
       region: network.region,
-      nodeCount: props.highAvailability ? 2 : 1,
+      nodeCount: choose(props.highAvailability, 2, 1),
       privateNetworkUuid: network.vpcId,
       projectId: props.projectId,
       evictionPolicy: "volatile_lru",
       tags: [props.namePrefix],
       maintenanceWindow: [{ day: "sunday", hour: "04:00:00" }],
-      lifecycle: { preventDestroy: props.deletionProtection },
+      lifecycle: protectedLifecycle(props.deletionProtection),
     });
     this.endpoint = { host: this.cluster.privateHost, port: DO_VALKEY_PORT };
     this.password = stateSecret(this.cluster.password, "digitalocean_database_cluster.cache.password");
@@ -50,5 +50,10 @@ export class DoCache extends Construct implements ICache {
 
   public allowFrom(peer: IPeer): void {
     this.trusted.admit(peer);
+  }
+
+  /** Admits the droplets carrying any of `tags` (which may be a reference). */
+  public allowFromTags(tags: string[]): void {
+    this.trusted.admitTags(tags);
   }
 }

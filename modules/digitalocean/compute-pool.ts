@@ -1,11 +1,12 @@
 import { Construct } from "constructs";
+import { Op } from "cdktf";
 import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
 import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, terraformTemplate } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, exclusiveLifecycle, isReference, terraformTemplate } from "../core";
 import { inlineHostDelivery } from "./host-delivery";
 import { DoLoadBalancer } from "./load-balancer";
-import { DoNetwork } from "./network";
+import { doNetworkOf } from "./network";
 import { DO_IMAGE } from "./sizes";
 import { IDoPeer, asDo, firewallSourcesOf } from "./shared";
 
@@ -45,7 +46,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
 
   constructor(scope: Construct, id: string, props: DoComputePoolProps) {
     super(scope, id);
-    const network = asDo(props.network, DoNetwork, "network");
+    const network = doNetworkOf(props.network);
     const name = `${props.namePrefix}-${props.role}`;
     this.role = props.role;
     this.size = props.size;
@@ -53,7 +54,8 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
     this.maxInstances = props.maxInstances;
     this.port = props.port;
     this.peerName = `${props.role} pool`;
-    if (props.exclusive && props.maxInstances !== 1) {
+    const exclusive = props.exclusive ?? false;
+    if (!isReference(exclusive) && exclusive && props.maxInstances !== 1) {
       throw new Error(`the ${props.role} pool is exclusive (one host at most) but maxInstances is ${props.maxInstances}`);
     }
 
@@ -70,17 +72,18 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
       ],
     });
 
-    const fixed = props.minInstances === props.maxInstances;
+    const fixed = equals(props.minInstances, props.maxInstances);
+    const cpuTarget = props.cpuTargetPercent ?? 60;
     this.pool = new DropletAutoscale(this, "pool", {
       name,
-      config: fixed
-        ? { targetNumberInstances: props.minInstances }
-        : {
-            minInstances: props.minInstances,
-            maxInstances: props.maxInstances,
-            targetCpuUtilization: (props.cpuTargetPercent ?? 60) / 100,
-            cooldownMinutes: 5,
-          },
+      // A fixed number of droplets when min = max; else CPU target scaling between them.
+      config: {
+        targetNumberInstances: choose(fixed, props.minInstances, undefined),
+        minInstances: choose(fixed, undefined, props.minInstances),
+        maxInstances: choose(fixed, undefined, props.maxInstances),
+        targetCpuUtilization: choose(fixed, undefined, isReference(cpuTarget) ? Op.div(cpuTarget, 100) : cpuTarget / 100),
+        cooldownMinutes: choose(fixed, undefined, 5),
+      },
       dropletTemplate: {
         image: DO_IMAGE,
         size: props.dropletSize,
@@ -94,6 +97,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         userData: terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration), { sshFrom: props.adminCidrs })),
       },
       dependsOn: [this.firewall],
+      lifecycle: exclusiveLifecycle(exclusive, props.maxInstances),
     });
 
     if (props.loadBalancer) {

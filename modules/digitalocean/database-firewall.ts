@@ -1,7 +1,10 @@
 import { Construct } from "constructs";
+import { TerraformCount, TerraformIterator } from "cdktf";
 import { DatabaseFirewall, DatabaseFirewallRule } from "@cdktf/provider-digitalocean/lib/database-firewall";
-import { IPeer } from "../core";
+import { IPeer, isReference } from "../core";
 import { tagOf } from "./shared";
+
+const ONLY_ADMISSION = "DatabaseTrustedSources: a list of tags from a reference must be the only admission";
 
 /**
  * The trusted sources of a managed database and of each of its read replicas (each node
@@ -9,17 +12,56 @@ import { tagOf } from "./shared";
  * about. Rule lists are rewritten whole on each admission, as the API replaces them whole.
  */
 export class DatabaseTrustedSources extends Construct {
-  public readonly firewalls: readonly DatabaseFirewall[];
+  private readonly nodes: DatabaseFirewall[] = [];
   private readonly rules: DatabaseFirewallRule[] = [];
+  private referencedTags?: string[];
 
-  /** `nodes`: construct id → cluster or replica uuid. */
-  constructor(scope: Construct, id: string, nodes: Readonly<Record<string, string>>) {
+  /** `nodes`: construct id → cluster or replica uuid; `guard` adds more. */
+  constructor(scope: Construct, id: string, nodes: Readonly<Record<string, string>> = {}) {
     super(scope, id);
-    this.firewalls = Object.entries(nodes).map(([node, clusterId]) => new DatabaseFirewall(this, node, { clusterId, rule: [] }));
+    for (const [node, clusterId] of Object.entries(nodes)) this.guard(node, clusterId);
+  }
+
+  /** The trusted sources of one more node, with the rules admitted so far; `meta` counts them with counted replicas. */
+  public guard(node: string, clusterId: string, meta: { count?: TerraformCount } = {}): DatabaseFirewall {
+    const firewall = new DatabaseFirewall(this, node, { ...meta, clusterId, rule: [...this.rules] });
+    if (this.referencedTags) putTags(firewall, this.referencedTags);
+    this.nodes.push(firewall);
+    return firewall;
+  }
+
+  /** One per node (a counted one per counted set of replicas). */
+  public get firewalls(): readonly DatabaseFirewall[] {
+    return this.nodes;
   }
 
   public admit(peer: IPeer): void {
-    this.rules.push({ type: "tag", value: tagOf(peer) });
+    this.admitTag(tagOf(peer));
+  }
+
+  /**
+   * Admits the droplets carrying any of `tags`. A reference (a module's list) becomes a
+   * `dynamic "rule"` block, one rule per tag, and must be the only admission.
+   */
+  public admitTags(tags: string[]): void {
+    if (!isReference(tags)) {
+      for (const tag of tags) this.admitTag(tag);
+      return;
+    }
+    if (this.rules.length > 0 || this.referencedTags) throw new Error(ONLY_ADMISSION);
+    this.referencedTags = tags;
+    for (const firewall of this.firewalls) putTags(firewall, tags);
+  }
+
+  private admitTag(tag: string): void {
+    if (this.referencedTags) throw new Error(ONLY_ADMISSION);
+    this.rules.push({ type: "tag", value: tag });
     for (const firewall of this.firewalls) firewall.putRule([...this.rules]);
   }
+}
+
+/** One `tag` rule per item of a referenced list: a `dynamic "rule"` block. */
+function putTags(firewall: DatabaseFirewall, tags: string[]): void {
+  const each = TerraformIterator.fromList(tags);
+  firewall.putRule(each.dynamic({ type: "tag", value: each.value }));
 }

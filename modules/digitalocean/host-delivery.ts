@@ -20,6 +20,19 @@ export function inlineHostDelivery(configuration: AppConfiguration): HostConfigD
       return `${s.name}=${s.secret.id}`;
     }),
   ];
+  return inlineEnvironmentDelivery(`cat > "$1" <<'${END}'\n${lines.join("\n")}\n${END}`);
+}
+
+/**
+ * The delivery of `inlineHostDelivery` for an environment Terraform assembles (a module's
+ * variables): `KEY=VALUE` lines, base64-encoded so that they stay one line of the YAML
+ * whatever they hold.
+ */
+export function encodedEnvironmentDelivery(linesBase64: string): HostConfigDelivery {
+  return inlineEnvironmentDelivery(`printf '%s' '${linesBase64}' | base64 -d > "$1"`);
+}
+
+function inlineEnvironmentDelivery(write: string): HostConfigDelivery {
   return {
     packages: [],
     setupCommands: [],
@@ -28,9 +41,7 @@ export function inlineHostDelivery(configuration: AppConfiguration): HostConfigD
 # DigitalOcean has no secret store the host could read it from.
 set -eu
 umask 077
-cat > "$1" <<'${END}'
-${lines.join("\n")}
-${END}
+${write}
 `,
   };
 }

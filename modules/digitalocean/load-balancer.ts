@@ -2,9 +2,9 @@ import { Construct } from "constructs";
 import { Loadbalancer } from "@cdktf/provider-digitalocean/lib/loadbalancer";
 import { ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
 import { IOriginTarget } from "../cloudflare/dns-failover";
-import { DoCertificate } from "./certificate";
-import { DoNetwork } from "./network";
-import { IDoPeer, asDo } from "./shared";
+import { doCertificateOf } from "./certificate";
+import { IDoNetwork, doNetworkOf } from "./network";
+import { IDoPeer } from "./shared";
 
 export interface DoLoadBalancerProps extends LoadBalancerProps {
   readonly sizeUnit: number;
@@ -27,11 +27,11 @@ export class DoLoadBalancer extends Construct implements ILoadBalancer, IDoPeer,
   public readonly healthCheckPath: string;
   public readonly peerName: string;
   public readonly lb: Loadbalancer;
-  private readonly network: DoNetwork;
+  private readonly network: IDoNetwork;
 
   constructor(scope: Construct, id: string, props: DoLoadBalancerProps) {
     super(scope, id);
-    this.network = asDo(props.network, DoNetwork, "network");
+    this.network = doNetworkOf(props.network);
     const isPublic = props.scheme === "public";
     this.scheme = props.scheme;
     this.port = isPublic ? 443 : 80;
@@ -39,7 +39,7 @@ export class DoLoadBalancer extends Construct implements ILoadBalancer, IDoPeer,
     this.healthCheckPath = props.healthCheck.path;
     this.peerName = isPublic ? "public load balancer" : "internal load balancer";
     const hc = props.healthCheck;
-    const certificate = isPublic ? asDo(props.certificate, DoCertificate, "certificate") : undefined;
+    const certificate = isPublic ? doCertificateOf(props.certificate) : undefined;
 
     this.lb = new Loadbalancer(this, "load-balancer", {
       name: `${props.namePrefix}-${isPublic ? "public" : "int"}`,

@@ -1,16 +1,18 @@
-import { Annotations } from "cdktf";
+import { Annotations, Fn, Op } from "cdktf";
 import { Construct } from "constructs";
 import { Cdn } from "@cdktf/provider-digitalocean/lib/cdn";
 import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resources";
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
-import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef } from "../core";
+import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional, protectedLifecycle } from "../core";
 import { shortHash } from "./names";
 import { stateSecret } from "./shared";
 
-export interface DoObjectStoreProps extends ObjectStoreProps {
+/** The neutral props but the zone and the certificate, which DigitalOcean's CDN cannot use (see the class's gaps). */
+export interface DoObjectStoreProps extends Omit<ObjectStoreProps, "zone" | "certificate"> {
   readonly region: string;
+  /** The project the bucket joins; a reference that is null joins none. @default - the account's default project */
   readonly projectId?: string;
 }
 
@@ -35,6 +37,7 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
   public readonly objectAcl = "public-read";
   public readonly accessKey: { readonly id: string; readonly secret: SecretRef };
   public readonly bucket: SpacesBucket;
+  public readonly cdn: Cdn;
 
   constructor(scope: Construct, id: string, props: DoObjectStoreProps) {
     super(scope, id);
@@ -47,7 +50,7 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
       name,
       region: props.region,
       acl: "private",
-      forceDestroy: !props.deletionProtection,
+      forceDestroy: negate(props.deletionProtection),
       versioning: { enabled: true },
       lifecycleRule: [
         {
@@ -57,25 +60,31 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
           noncurrentVersionExpiration: { days: props.noncurrentVersionDays ?? 30 },
         },
       ],
-      lifecycle: { preventDestroy: props.deletionProtection },
+      lifecycle: protectedLifecycle(props.deletionProtection),
     });
-    if ((props.corsOrigins ?? []).length > 0) {
+    const origins = props.corsOrigins ?? [];
+    const withCors = isReference(origins) ? (Op.gte(Fn.lengthOf(origins), 1) as unknown as boolean) : origins.length > 0;
+    optional(withCors, (meta) =>
       new SpacesBucketCorsConfiguration(this, "cors", {
+        ...meta,
         bucket: this.bucket.name,
         region: props.region,
-        corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...props.corsOrigins!], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
-      });
-    }
-    const cdn = new Cdn(this, "cdn", { origin: this.bucket.bucketDomainName, ttl: 3600 });
-    this.cdnDomain = cdn.endpoint;
-    Annotations.of(this).addWarning(
-      `PROVIDER GAP: DigitalOcean's CDN serves ${props.purpose} on its own endpoint name, not "${props.cdnDomain}" (it refuses Cloudflare Origin CA certificates)`,
+        corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...origins], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
+      }),
     );
+    this.cdn = new Cdn(this, "cdn", { origin: this.bucket.bucketDomainName, ttl: 3600 });
+    this.cdnDomain = this.cdn.endpoint;
+    if (!isReference(props.cdnDomain)) {
+      Annotations.of(this).addWarning(
+        `PROVIDER GAP: DigitalOcean's CDN serves ${props.purpose} on its own endpoint name, not "${props.cdnDomain}" (it refuses Cloudflare Origin CA certificates)`,
+      );
+    }
 
     const key = new SpacesKey(this, "key", { name, grant: [{ bucket: this.bucket.name, permission: "readwrite" }] });
     this.accessKey = { id: key.accessKey, secret: stateSecret(key.secretKey, `digitalocean_spaces_key.${name}.secret_key`) };
 
-    if (props.projectId) new ProjectResources(this, "project", { project: props.projectId, resources: [this.bucket.urn] });
+    const projectId = props.projectId;
+    optional(given(projectId), (meta) => new ProjectResources(this, "project", { ...meta, project: projectId!, resources: [this.bucket.urn] }));
   }
 
   public get bucketName(): string {

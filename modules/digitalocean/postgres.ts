@@ -1,21 +1,21 @@
-import { Annotations } from "cdktf";
+import { Annotations, Fn, TerraformCount } from "cdktf";
 import { Construct } from "constructs";
 import { DatabaseCluster } from "@cdktf/provider-digitalocean/lib/database-cluster";
 import { DatabaseConnectionPool } from "@cdktf/provider-digitalocean/lib/database-connection-pool";
 import { DatabaseDb } from "@cdktf/provider-digitalocean/lib/database-db";
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
 import { DatabaseUser } from "@cdktf/provider-digitalocean/lib/database-user";
-import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef } from "../core";
+import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, given, isReference, optional, pick, protectedLifecycle, repeat } from "../core";
 import { DatabaseTrustedSources } from "./database-firewall";
-import { DoNetwork } from "./network";
+import { doNetworkOf } from "./network";
 import { DO_DATABASE_PORT, DO_POOL_PORT, DO_POOL_SIZES } from "./sizes";
-import { asDo, stateSecret } from "./shared";
+import { stateSecret } from "./shared";
 
 export interface DoPostgresProps extends PostgresProps {
   readonly nodeSize: string;
   readonly replicaNodeSize: string;
   readonly projectId?: string;
-  /** One more replica, in another region, for disaster recovery. */
+  /** One more replica, in another region, for disaster recovery; a reference that is null makes none. @default - none */
   readonly disasterRecoveryRegion?: string;
 }
 
@@ -38,23 +38,28 @@ export class DoPostgres extends Construct implements IPostgresCluster {
   public readonly port = DO_DATABASE_PORT;
   public readonly primary: Endpoint;
   public readonly replicas: readonly Endpoint[];
+  /** The pool, when pooling is on; when `pooling` is a reference, its host is null while pooling is off. */
   public readonly pooler?: Endpoint;
   public readonly databaseName: string;
   public readonly username: string;
   public readonly password: SecretRef;
   public readonly cluster: DatabaseCluster;
+  /** One per replica; the single counted one when `replicas` is a reference. */
   public readonly replicaNodes: readonly DatabaseReplica[];
+  /** The replicas' private host names, in order; a list reference when their count is one (then `replicas` is empty). */
+  public readonly replicaHosts: string[];
+  /** The disaster-recovery replica; counted (0 or 1) when its region is a reference. */
   public readonly disasterRecoveryReplica?: DatabaseReplica;
   private readonly trusted: DatabaseTrustedSources;
 
   constructor(scope: Construct, id: string, props: DoPostgresProps) {
     super(scope, id);
-    const network = asDo(props.network, DoNetwork, "network");
+    const network = doNetworkOf(props.network);
     const name = `${props.namePrefix}-postgres`;
-    const lifecycle = { preventDestroy: props.deletionProtection };
+    const lifecycle = protectedLifecycle(props.deletionProtection);
     this.databaseName = props.databaseName;
     this.username = props.username;
-    if (props.backupRetentionDays !== DO_BACKUP_DAYS) {
+    if (!isReference(props.backupRetentionDays) && props.backupRetentionDays !== DO_BACKUP_DAYS) {
       Annotations.of(this).addWarning(
         `PROVIDER GAP: DigitalOcean keeps PostgreSQL backups for ${DO_BACKUP_DAYS} days; postgres.backupRetentionDays asks for ${props.backupRetentionDays}`,
       );
@@ -66,7 +71,7 @@ export class DoPostgres extends Construct implements IPostgresCluster {
       version: props.version,
       size: props.nodeSize,
       region: network.region,
-      nodeCount: props.highAvailability ? 2 : 1,
+      nodeCount: choose(props.highAvailability, 2, 1),
       privateNetworkUuid: network.vpcId,
       projectId: props.projectId,
       tags: [props.namePrefix],
@@ -78,8 +83,9 @@ export class DoPostgres extends Construct implements IPostgresCluster {
     this.password = stateSecret(user.password, `digitalocean_database_user.${props.username}.password`);
     this.primary = { host: this.cluster.privateHost, port: DO_DATABASE_PORT };
 
-    const replica = (replicaId: string, replicaName: string, region?: string) =>
+    const replica = (replicaId: string, replicaName: string, meta: { count?: TerraformCount }, region?: string) =>
       new DatabaseReplica(this, replicaId, {
+        ...meta,
         clusterId: this.cluster.id,
         name: replicaName,
         size: props.replicaNodeSize,
@@ -88,32 +94,41 @@ export class DoPostgres extends Construct implements IPostgresCluster {
         tags: [props.namePrefix],
         lifecycle,
       });
-    this.replicaNodes = Array.from({ length: props.replicas }, (_, i) => replica(`replica-${i + 1}`, `${name}-replica-${i + 1}`));
-    this.replicas = this.replicaNodes.map((r) => ({ host: r.privateHost, port: DO_DATABASE_PORT }));
-    if (props.disasterRecoveryRegion) {
-      this.disasterRecoveryReplica = replica("disaster-recovery", `${name}-dr`, props.disasterRecoveryRegion);
-    }
+    const replicas = repeat(props.replicas, "replica", (replicaId, { ordinal }, meta) => replica(replicaId, `${name}-replica-${ordinal}`, meta));
+    this.replicaNodes = replicas.constructs;
+    this.replicaHosts = replicas.all("private_host");
+    this.replicas = isReference(props.replicas) ? [] : this.replicaNodes.map((r) => ({ host: r.privateHost, port: DO_DATABASE_PORT }));
+    const drRegion = props.disasterRecoveryRegion;
+    const withDr = given(drRegion);
+    const dr = optional(withDr, (meta) => replica("disaster-recovery", `${name}-dr`, meta, drRegion));
+    this.disasterRecoveryReplica = dr.constructs[0];
 
-    if (props.pooling) {
-      const pool = new DatabaseConnectionPool(this, "pooler", {
+    const pool = optional(props.pooling, (meta) =>
+      new DatabaseConnectionPool(this, "pooler", {
+        ...meta,
         clusterId: this.cluster.id,
         name: props.databaseName,
         mode: "transaction",
-        size: DO_POOL_SIZES[props.size],
+        size: pick(DO_POOL_SIZES, props.size),
         dbName: props.databaseName,
         user: user.name,
-      });
-      this.pooler = { host: pool.privateHost, port: DO_POOL_PORT };
-    }
-    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", {
-      firewall: this.cluster.id,
-      ...Object.fromEntries(this.replicaNodes.map((r, i) => [`replica-${i + 1}`, r.uuid])),
-      ...(this.disasterRecoveryReplica ? { "disaster-recovery": this.disasterRecoveryReplica.uuid } : {}),
-    });
+      }),
+    );
+    if (isReference(props.pooling)) this.pooler = { host: Fn.one(pool.all("private_host")), port: DO_POOL_PORT };
+    else if (pool.constructs[0]) this.pooler = { host: pool.constructs[0].privateHost, port: DO_POOL_PORT };
+
+    this.trusted = new DatabaseTrustedSources(this, "trusted-sources", { firewall: this.cluster.id });
+    repeat(props.replicas, "replica", (node, { index }, meta) => this.trusted.guard(node, replicas.at(index, "uuid"), meta));
+    optional(withDr, (meta) => this.trusted.guard("disaster-recovery", isReference(withDr) ? Fn.one(dr.all("uuid")) : dr.constructs[0].uuid, meta));
   }
 
   /** Admits a pool's droplets (by tag) to the cluster, its replicas and its pool. */
   public allowFrom(peer: IPeer): void {
     this.trusted.admit(peer);
+  }
+
+  /** Admits the droplets carrying any of `tags` (which may be a reference) to the cluster, its replicas and its pool. */
+  public allowFromTags(tags: string[]): void {
+    this.trusted.admitTags(tags);
   }
 }

@@ -28,9 +28,14 @@ export interface DigitalOceanSettings {
 /** Regions with droplets, load balancers, managed databases and Spaces. */
 export const DO_REGIONS = ["ams3", "atl1", "blr1", "fra1", "lon1", "nyc3", "sfo3", "sgp1", "syd1", "tor1"];
 
-const SLUG = /^[a-z0-9][a-z0-9-]*$/;
-const FINGERPRINT = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$|^\d+$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** A size slug, e.g. `db-s-2vcpu-4gb`. */
+export const DO_SIZE_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+/** An SSH key DigitalOcean knows: its id, or its MD5 fingerprint. */
+export const DO_SSH_KEY = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$|^\d+$/;
+/** A DigitalOcean id that is a UUID: projects, VPCs. */
+export const DO_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** Load balancer size units: each about 10,000 connections/s. */
+export const DO_LB_SIZE_UNITS = { min: 1, max: 100 } as const;
 
 /** The neutral fields the DigitalOcean rules also look at. */
 export interface DigitalOceanValidationContext {
@@ -54,18 +59,18 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   if (!Array.isArray(settings.sshKeys) || settings.sshKeys.length === 0) {
     v.fail("digitalocean.sshKeys", `must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got ${show(settings.sshKeys)}`);
   } else {
-    settings.sshKeys.forEach((k, i) => v.matches(`digitalocean.sshKeys[${i}]`, k, FINGERPRINT, 'an SSH key id or MD5 fingerprint ("ab:cd:...")'));
+    settings.sshKeys.forEach((k, i) => v.matches(`digitalocean.sshKeys[${i}]`, k, DO_SSH_KEY, 'an SSH key id or MD5 fingerprint ("ab:cd:...")'));
   }
   settings.adminCidrs?.forEach((c, i) => v.cidr(`digitalocean.adminCidrs[${i}]`, c));
-  if (settings.projectId !== undefined) v.matches("digitalocean.projectId", settings.projectId, UUID, "a project id (UUID)");
+  if (settings.projectId !== undefined) v.matches("digitalocean.projectId", settings.projectId, DO_UUID, "a project id (UUID)");
   if (settings.disasterRecoveryRegion !== undefined && v.oneOf("digitalocean.disasterRecoveryRegion", settings.disasterRecoveryRegion, DO_REGIONS)) {
     if (settings.disasterRecoveryRegion === settings.region) v.fail("digitalocean.disasterRecoveryRegion", `must differ from digitalocean.region ("${settings.region}")`);
   }
-  if (settings.loadBalancerSizeUnit !== undefined) v.integer("digitalocean.loadBalancerSizeUnit", settings.loadBalancerSizeUnit, 1, 100);
+  if (settings.loadBalancerSizeUnit !== undefined) v.integer("digitalocean.loadBalancerSizeUnit", settings.loadBalancerSizeUnit, DO_LB_SIZE_UNITS.min, DO_LB_SIZE_UNITS.max);
   for (const table of ["compute", "postgres", "cache"] as const) {
     for (const [size, slug] of Object.entries(settings.sizes?.[table] ?? {})) {
       if (!["small", "medium", "large", "xlarge"].includes(size)) v.fail(`digitalocean.sizes.${table}.${size}`, "is not a size: use small, medium, large or xlarge");
-      else v.matches(`digitalocean.sizes.${table}.${size}`, slug, SLUG, 'a DigitalOcean size slug such as "s-2vcpu-4gb"');
+      else v.matches(`digitalocean.sizes.${table}.${size}`, slug, DO_SIZE_SLUG, 'a DigitalOcean size slug such as "s-2vcpu-4gb"');
     }
   }
   const { postgresSize: primary, postgresReplicaSize: replica } = ctx;

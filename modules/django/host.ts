@@ -1,5 +1,6 @@
+import { Fn } from "cdktf";
 import { stringify } from "yaml";
-import { HostAccess, HostConfigDelivery, PoolRole, SIZE_PROFILES, Size } from "../core";
+import { HostAccess, HostConfigDelivery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
 import { ApplicationSpec, Layout } from "./spec";
 
 /** The port nginx listens on, on every web host. */
@@ -44,16 +45,27 @@ export interface HostRenderOptions {
   readonly workerConcurrency?: number;
 }
 
-/** gunicorn's usual `2 × vCPU + 1` sync workers. */
-export function gunicornWorkers(size: Size): number {
-  return SIZE_PROFILES[size].vcpus * 2 + 1;
+/** gunicorn's usual `2 × vCPU + 1` sync workers, by size. */
+const GUNICORN_WORKERS: Readonly<Record<Size, number>> = Object.fromEntries(SIZES.map((s) => [s, SIZE_PROFILES[s].vcpus * 2 + 1])) as Record<Size, number>;
+/** A host's vCPUs, by size: Celery's default concurrency. */
+const VCPUS: Readonly<Record<Size, number>> = Object.fromEntries(SIZES.map((s) => [s, SIZE_PROFILES[s].vcpus])) as Record<Size, number>;
+
+/** Celery worker processes on a host of `size` unless told otherwise: one per vCPU (looked up by Terraform when `size` is a reference). */
+export function celeryConcurrency(size: Size): number {
+  return pick(VCPUS, size);
 }
 
-/** The port a role's hosts serve: nginx on web hosts, gunicorn on split app hosts, none on workers. */
+/** gunicorn's usual `2 × vCPU + 1` sync workers (looked up by Terraform when `size` is a reference). */
+export function gunicornWorkers(size: Size): number {
+  return pick(GUNICORN_WORKERS, size);
+}
+
+/** The port each role's hosts serve: nginx on web hosts, gunicorn on split app hosts; workers serve none. */
+export const SERVED_PORTS: Readonly<Partial<Record<PoolRole, number>>> = { web: NGINX_PORT, app: GUNICORN_PORT };
+
+/** The port a role's hosts serve, if any. */
 export function servedPort(role: PoolRole): number | undefined {
-  if (role === "web") return NGINX_PORT;
-  if (role === "app") return GUNICORN_PORT;
-  return undefined;
+  return SERVED_PORTS[role];
 }
 
 /** The command the application container runs for a role, if the role runs one. */
@@ -66,7 +78,7 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
     case "app":
       return gunicorn(app, o.size, "0.0.0.0");
     case "worker":
-      return ["celery", "-A", app.celeryApp, "worker", "--loglevel", "INFO", "--concurrency", String(o.workerConcurrency ?? SIZE_PROFILES[o.size].vcpus)];
+      return ["celery", "-A", app.celeryApp, "worker", "--loglevel", "INFO", "--concurrency", asText(o.workerConcurrency ?? celeryConcurrency(o.size))];
     case "beat":
       return ["celery", "-A", app.celeryApp, "beat", "--loglevel", "INFO", "--schedule", "/tmp/celerybeat-schedule"];
   }
@@ -79,7 +91,7 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
  */
 export function gunicorn(app: Pick<ApplicationSpec, "wsgiModule">, size: Size, bindHost: string, port = GUNICORN_PORT): string[] {
   return [
-    "gunicorn", "--bind", `${bindHost}:${port}`, "--workers", String(gunicornWorkers(size)),
+    "gunicorn", "--bind", `${bindHost}:${port}`, "--workers", asText(gunicornWorkers(size)),
     "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "75",
     "--forwarded-allow-ips=*", "--access-logfile", "-", "--error-logfile", "-", app.wsgiModule,
   ];
@@ -279,7 +291,10 @@ function firewallCommands(o: HostRenderOptions, access: HostAccess): string[][] 
     ["ufw", "default", "deny", "incoming"],
     ["ufw", "default", "allow", "outgoing"],
     ...(port === undefined ? [] : o.allowFrom.map((cidr) => allow(cidr, port))),
-    ...(access.sshFrom ?? []).map((cidr) => allow(cidr, 22)),
+    ...(isReference(access.sshFrom)
+      ? // A list Terraform knows (a module's input): one loop over it.
+        [["sh", "-c", `for cidr in ${Fn.join(" ", access.sshFrom as string[])}; do ufw allow proto tcp from "$cidr" to any port 22; done`]]
+      : (access.sshFrom ?? []).map((cidr) => allow(cidr, 22))),
     ["ufw", "--force", "enable"],
   ];
 }

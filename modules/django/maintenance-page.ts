@@ -1,8 +1,16 @@
+import { replaceEach } from "../core";
+
+/** Text made safe for HTML; by Terraform when it is a reference (a module's variable). */
 function escapeHtml(text: string): string {
-  return text.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+  return replaceEach(text, [
+    ["&", "&amp;"],
+    ["<", "&lt;"],
+    [">", "&gt;"],
+    ['"', "&quot;"],
+  ]);
 }
 
-/** The static page DNS failover serves while the site is unhealthy. */
+/** The static page DNS failover serves while the site is unhealthy; `title` and `message` may be references. */
 export function renderMaintenancePage(title: string, message: string): string {
   return `<!doctype html>
 <html lang="en">

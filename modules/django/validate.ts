@@ -4,10 +4,14 @@ import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-const IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
-const WSGI = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?::[A-Za-z_][\w]*)?$/;
-const PYTHON_PATH = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
-const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
+/** A container image reference, e.g. `ghcr.io/acme/shop:1.4.2`. */
+export const CONTAINER_IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+/** A WSGI callable, e.g. `shop.wsgi:application`. */
+export const WSGI_CALLABLE = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?::[A-Za-z_][\w]*)?$/;
+/** A dotted Python module path, e.g. `shop.settings`. */
+export const PYTHON_PATH = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*$/;
+/** An environment variable's name. */
+export const ENV_NAME = /^[A-Z_][A-Z0-9_]*$/;
 /** The longest `<application>-<environment>` prefix: every cloud's resource names fit after it. */
 export const MAX_NAME_PREFIX = 24;
 
@@ -24,6 +28,14 @@ export const POSTGRES_STORAGE_GIB = { min: 20, max: 16384 } as const;
 export const BACKUP_RETENTION_DAYS = { min: 1, max: 35 } as const;
 export const CACHE_VERSIONS = ["7", "8"];
 export const MAX_REPLICAS = 5;
+/** The longest maintenance page title or message (`failover.title`, `failover.message`), in characters. */
+export const MAX_MAINTENANCE_TEXT = 500;
+/** Hosts in a pool, at most. */
+export const MAX_POOL_HOSTS = 100;
+/** The average CPU a pool may scale to hold. */
+export const CPU_TARGET_PERCENT = { min: 10, max: 90 } as const;
+/** Celery worker processes per host. */
+export const WORKER_CONCURRENCY = { min: 1, max: 64 } as const;
 
 /** `<application>-<environment>`: the prefix of every resource name. */
 export function namePrefix(props: Pick<DjangoTopologyProps, "application" | "environment">): string {
@@ -36,12 +48,12 @@ function pool(v: SpecValidator, path: string, spec: PoolSpec | undefined, minFlo
     return;
   }
   v.oneOf(`${path}.size`, spec.size, SIZES);
-  const minOk = v.integer(`${path}.min`, spec.min, minFloor, 100);
-  const maxOk = v.integer(`${path}.max`, spec.max, 1, 100);
+  const minOk = v.integer(`${path}.min`, spec.min, minFloor, MAX_POOL_HOSTS);
+  const maxOk = v.integer(`${path}.max`, spec.max, 1, MAX_POOL_HOSTS);
   if (minOk && maxOk && spec.min > spec.max) {
     v.fail(`${path}.max`, `must be at least ${path}.min (${spec.min}), got ${spec.max}`);
   }
-  if (spec.cpuTargetPercent !== undefined) v.integer(`${path}.cpuTargetPercent`, spec.cpuTargetPercent, 10, 90);
+  if (spec.cpuTargetPercent !== undefined) v.integer(`${path}.cpuTargetPercent`, spec.cpuTargetPercent, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max);
 }
 
 function under(v: SpecValidator, path: string, name: string, zone: string): void {
@@ -105,8 +117,8 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
         v.fail("application.name", `and environment together ("${prefix}") must be at most ${MAX_NAME_PREFIX} characters, got ${prefix.length}`);
       }
     }
-    v.matches("application.image", app.image, IMAGE, 'a container image reference such as "ghcr.io/acme/shop:1.4.2"');
-    v.matches("application.wsgiModule", app.wsgiModule, WSGI, 'a WSGI callable such as "shop.wsgi:application"');
+    v.matches("application.image", app.image, CONTAINER_IMAGE, 'a container image reference such as "ghcr.io/acme/shop:1.4.2"');
+    v.matches("application.wsgiModule", app.wsgiModule, WSGI_CALLABLE, 'a WSGI callable such as "shop.wsgi:application"');
     v.matches("application.celeryApp", app.celeryApp, PYTHON_PATH, 'a Python module path such as "shop"');
     if (app.settingsModule !== undefined) {
       v.matches("application.settingsModule", app.settingsModule, PYTHON_PATH, 'a Python module path such as "shop.settings.production"');
@@ -145,7 +157,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     else if (props.pools.app !== undefined) v.fail("pools.app", `is only used by the "split" layout, but layout is "${layout}"`);
     pool(v, "pools.worker", props.pools.worker, 0);
     const worker = props.pools.worker;
-    if (worker?.concurrency !== undefined) v.integer("pools.worker.concurrency", worker.concurrency, 1, 64);
+    if (worker?.concurrency !== undefined) v.integer("pools.worker.concurrency", worker.concurrency, WORKER_CONCURRENCY.min, WORKER_CONCURRENCY.max);
     if (worker?.beat !== undefined) v.boolean("pools.worker.beat", worker.beat);
   }
 
@@ -177,8 +189,8 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   if (props.failover !== undefined) {
     for (const key of ["title", "message"] as const) {
       const text = props.failover?.[key];
-      if (text !== undefined && (typeof text !== "string" || text.trim() === "" || text.length > 500)) {
-        v.fail(`failover.${key}`, `must be text of 1 to 500 characters for the maintenance page, got ${show(text)}`);
+      if (text !== undefined && (typeof text !== "string" || text.trim() === "" || text.length > MAX_MAINTENANCE_TEXT)) {
+        v.fail(`failover.${key}`, `must be text of 1 to ${MAX_MAINTENANCE_TEXT} characters for the maintenance page, got ${show(text)}`);
       }
     }
   }

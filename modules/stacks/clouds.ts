@@ -1,13 +1,13 @@
-import { TerraformIterator, TerraformStack, Token } from "cdktf";
+import { TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import { DataCloudflareIpRanges } from "@cdktf/provider-cloudflare/lib/data-cloudflare-ip-ranges";
 import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { TierFactory, ValidationIssue } from "../core";
 import { AwsTierFactory } from "../aws/factory";
 import { validateAwsSettings } from "../aws/settings";
+import { cloudflareEdgeCidrs } from "../cloudflare/ip-ranges";
 import { validateCloudflareSettings } from "../cloudflare/settings";
 import { DigitalOceanTierFactory } from "../digitalocean/factory";
 import { validateDigitalOceanSettings } from "../digitalocean/settings";
@@ -79,9 +79,7 @@ export const DIGITALOCEAN: CloudAdapter = {
     new DigitaloceanProvider(stack, "digitalocean", {});
     new CloudflareProvider(stack, "cloudflare", {});
     new TlsProvider(stack, "tls", {});
-    const ranges = new DataCloudflareIpRanges(stack, "cloudflare-ip-ranges", {});
-    const edgeCidrs = Token.asList(TerraformIterator.fromList(ranges.ipv4Cidrs).forExpressionForList('"cidr:${val}"'));
-    return new DigitalOceanTierFactory({ settings: spec.digitalocean!, cloudflare: spec.cloudflare!, edgeCidrs });
+    return new DigitalOceanTierFactory({ settings: spec.digitalocean!, cloudflare: spec.cloudflare!, edgeCidrs: cloudflareEdgeCidrs(stack) });
   },
 };
 

@@ -1,4 +1,12 @@
-import { blockOf, checkValues, problemsIn, useModule } from "./support";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PoolRole, Size } from "../../modules/core";
+import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { renderUserData } from "../../modules/django/host";
+import { Layout } from "../../modules/django/spec";
+import { terraform } from "../../tools/registry/build";
+import { blockOf, checkValues, problemsIn, useModule, varArguments } from "./support";
 
 describe("the AWS cache module", () => {
   const { read } = useModule("cloudtiers-cache", "aws");
@@ -223,5 +231,114 @@ describe("the AWS object store module", () => {
     ]) {
       expect(refused).toContain(message);
     }
+  });
+});
+
+describe("the AWS compute pool module", () => {
+  const { module, read } = useModule("cloudtiers-compute-pool", "aws");
+  const main = read("main.tf");
+  const application = { name: "shop-production", image: "ghcr.io/acme/shop:1.4.2", wsgiModule: "shop.wsgi:application", celeryApp: "shop" };
+  const values = {
+    name_prefix: "shop-production",
+    vpc_id: "vpc-0123456789abcdef0",
+    subnet_ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"],
+    container_image: application.image,
+    wsgi_module: application.wsgiModule,
+    celery_app: application.celeryApp,
+    domain: "www.example.com",
+  };
+
+  /** What Terraform makes of the module's user data for these inputs, with the VPC's block given rather than read. */
+  function userData(role: PoolRole, layout: string, size: string, extra: Record<string, unknown> = {}): string {
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-user-data-"));
+    try {
+      const locals = main.slice(main.indexOf("locals {")).replace(/data\.aws_vpc\.vpc\.cidr_block/g, "var.vpc_cidr");
+      writeFileSync(join(dir, "main.tf"), `${read("variables.tf")}\nvariable "vpc_cidr" {\n  type = string\n}\n\n${locals}`);
+      const key = role === "web" ? `web_${layout}` : role;
+      const args = varArguments({ ...values, role, layout, size, vpc_cidr: "10.30.0.0/16", ...extra });
+      const run = terraform(["console", ...args], { cwd: dir, input: `base64encode(local.user_data_${key})\n` });
+      expect(run.ok).toBe(true);
+      return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }
+
+  it("gives each role the user data the stacks render for it, through Terraform", () => {
+    const cases: [PoolRole, Layout, Size][] = [["web", "colocated", "medium"], ["web", "split", "small"], ["app", "split", "large"], ["worker", "colocated", "xlarge"], ["beat", "colocated", "small"]];
+    for (const [role, layout, size] of cases) {
+      const expected = renderUserData(
+        { role, layout, size, application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.30.0.0/16"] },
+        awsHostDelivery(`/shop-production/${role}/environment`),
+      );
+      expect({ role, layout, userData: userData(role, layout, size) }).toEqual({ role, layout, userData: expected });
+    }
+    expect(userData("worker", "colocated", "small", { worker_concurrency: 6, health_check_path: "/up" })).toBe(
+      renderUserData(
+        { role: "worker", layout: "colocated", size: "small", application, domain: values.domain, healthCheckPath: "/up", allowFrom: ["10.30.0.0/16"], workerConcurrency: 6 },
+        awsHostDelivery("/shop-production/worker/environment"),
+      ),
+    );
+  });
+
+  it("picks the role's user data, and keeps the stacks' launch template and rollout", () => {
+    const template = blockOf(main, 'resource "aws_launch_template" "pool_launch_template"');
+    expect(template).toContain(
+      'user_data = base64encode({ "web-colocated" = local.user_data_web_colocated, "web-split" = local.user_data_web_split, "app" = local.user_data_app, "worker" = local.user_data_worker, "beat" = local.user_data_beat }[(var.role == "web") ? format("web-%s", var.layout) : var.role])',
+    );
+    for (const line of ['http_tokens = "required"', "http_put_response_hop_limit = 1", 'encrypted = "true"', "volume_size = var.disk_gib", 'volume_type = "gp3"']) expect(template).toContain(line);
+    const group = blockOf(main, 'resource "aws_autoscaling_group" "pool_group"');
+    for (const line of [
+      'health_check_type = ((length(var.target_group_arns) >= 1) && var.replace_on_load_balancer_health) ? "ELB" : "EC2"',
+      'suspended_processes = (var.role == "beat") ? ["AZRebalance"] : null',
+      'max_healthy_percentage = (var.role == "beat") ? 100 : 200',
+      'min_healthy_percentage = (var.role == "beat") ? 0 : 100',
+      "condition = (!(var.role == \"beat\") || (var.max_instances == 1))",
+    ]) {
+      expect(group).toContain(line);
+    }
+    expect(blockOf(main, 'resource "aws_autoscaling_policy" "pool_cpu_target"')).toContain("count = (var.max_instances > var.min_instances) ? 1 : 0");
+  });
+
+  it("keeps the environment in SSM, lets the role read only the secrets named, and admits connections only on a served port", () => {
+    expect(blockOf(main, 'resource "aws_ssm_parameter" "pool_environment"')).toContain(
+      'value = jsonencode({ "settings" = var.environment, "secrets" = { for key, val in var.secrets : key => { id = val.secret_arn, jsonKey = val.json_key } } })',
+    );
+    expect(blockOf(main, 'resource "aws_iam_role_policy" "pool_read_environment"')).toContain(
+      '(length([for key, val in var.secrets : val.secret_arn]) >= 1) ? [{ "Sid" = "ReadSecrets", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [for key, val in var.secrets : val.secret_arn] }] : []',
+    );
+    const ingress = blockOf(main, 'resource "aws_vpc_security_group_ingress_rule" "pool_security_group_from_security_groups"');
+    expect(ingress).toContain('from_port = { "web" = 80, "app" = 8000 }[var.role]');
+    expect(ingress).toContain('for_each = toset(contains(["web", "app"], var.role) ? var.allowed_security_group_ids : [])');
+  });
+
+  it("refuses what the spec refuses", () => {
+    const refused = checkValues(module, {
+      ...values,
+      role: "db",
+      layout: "mixed",
+      container_image: "Shop Image",
+      wsgi_module: "shop/wsgi.py",
+      worker_concurrency: 0,
+      max_instances: 0,
+      cpu_target_percent: 95,
+      environment: { debug: "1" },
+      secrets: { SECRET_KEY: { secret_arn: "my-secret" } },
+    });
+    for (const message of [
+      'The role must be one of "web", "app", "worker", "beat".',
+      'The layout must be one of "colocated", "split".',
+      'The container_image must be a container image reference such as "ghcr.io/acme/shop:1.4.2".',
+      'The wsgi_module must be a WSGI callable such as "shop.wsgi:application".',
+      "The worker_concurrency must be a whole number between 1 and 64.",
+      "The max_instances must be a whole number between 1 and 100.",
+      "The cpu_target_percent must be a whole number between 10 and 90.",
+      "Every key of environment must be named like an environment variable (A-Z, 0-9, _; not starting with a digit).",
+      "Every secret_arn of secrets must be a Secrets Manager secret ARN.",
+    ]) {
+      expect(refused).toContain(message);
+    }
+    const secrets = { SECRET_KEY: { secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-key-AbCdEf" }, DATABASE_PASSWORD: { secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf", json_key: "password" } };
+    expect(problemsIn(checkValues(module, { ...values, role: "worker", worker_concurrency: 4, environment: { DJANGO_SETTINGS_MODULE: "shop.settings" }, secrets }))).toEqual([]);
   });
 });

@@ -35,7 +35,7 @@ describe("the standalone Terraform modules", () => {
   it("configure no provider and no backend, and constrain each provider to the version of its binding", () => {
     for (const { definition, module } of built) {
       const main = readFileSync(join(module.directory, "main.tf"), "utf8");
-      expect(main).not.toMatch(/^provider\s|^terraform\s*\{|backend\s|^\s*prevent_destroy/m);
+      expect(main).not.toMatch(/^provider\s|^terraform\s*\{|^\s*backend\s+"|^\s*prevent_destroy/m);
       const versions = readFileSync(join(module.directory, "versions.tf"), "utf8");
       for (const p of definition.providers) {
         const { source, version: range } = providerConstraint(p);

@@ -4,7 +4,6 @@ import { join } from "node:path";
 import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { ModuleDefinition } from "../../tools/registry/definition";
-import { hclValue } from "../../tools/registry/hcl";
 
 /* What the module tests share: building a module of the catalog, reading its blocks, and asking Terraform about values. */
 
@@ -31,7 +30,7 @@ export function checkValues(module: BuiltModule, values: Record<string, unknown>
   const dir = mkdtempSync(join(tmpdir(), "cloudtiers-vars-"));
   try {
     cpSync(join(module.directory, "variables.tf"), join(dir, "variables.tf"));
-    const args = Object.entries(values).flatMap(([k, v]) => ["-var", `${k}=${typeof v === "string" ? v : hclValue(v).replace(/\s*\n\s*/g, " ")}`]);
+    const args = varArguments(values);
     // Terraform wraps messages to the terminal's width: one line, boxes drawn out.
     return plain(terraform(["console", ...args], { cwd: dir, input: "1\n" }).output).replace(/[│\s]+/g, " ");
   } finally {
@@ -49,4 +48,9 @@ export function useModule(name: string, provider: string): { module: BuiltModule
 
 export function examples(definition: ModuleDefinition): Record<string, unknown> {
   return Object.fromEntries(definition.variables.filter((v) => v.default === undefined).map((v) => [v.name, v.example]));
+}
+
+/** `-var name=value` for each value: strings as they are, anything else as JSON, which HCL reads too. */
+export function varArguments(values: Record<string, unknown>): string[] {
+  return Object.entries(values).flatMap(([k, v]) => ["-var", `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`]);
 }

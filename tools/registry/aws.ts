@@ -1,10 +1,24 @@
-import { Fn } from "cdktf";
+import { Fn, Op, TerraformIterator, Token } from "cdktf";
+import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
+import { AwsComputePool, UBUNTU_AMI } from "../../modules/aws/compute-pool";
+import { HostBootstrap, PoolRole, Size } from "../../modules/core";
+import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
+import { POOL_ROLE_VARIABLES, poolScalingVariables, applicationVariables, envNamesRule, hostUserData, servedPortOf } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, HEALTH_CHECK_PATH, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import {
+  BACKUP_RETENTION_DAYS,
+  CACHE_VERSIONS,
+  HEALTH_CHECK_PATH,
+  MAX_REPLICAS,
+  MAX_ZONES,
+  NETWORK_PREFIX,
+  POSTGRES_STORAGE_GIB,
+  POSTGRES_VERSIONS,
+} from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import { SIZES, pick } from "../../modules/core";
+import { SIZES, equals, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
 import { AwsCertificate, ExistingAwsCertificate } from "../../modules/aws/certificate";
@@ -16,7 +30,7 @@ import { DOMAIN_NAME } from "../../modules/core";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
-import { AWS_CACHE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
+import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
 import { dataProtectionNote, deletionProtectionVariable, domainVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
@@ -503,4 +517,113 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
     ];
   },
   notes: [dataProtectionNote("the bucket: `force_destroy` stays off, so Terraform cannot delete it while it holds objects; versions keep overwritten and deleted objects for `noncurrent_version_days`")],
+};
+
+/** An autoscaling pool of Django hosts of one role, as `AwsComputePool` builds them for the stacks. */
+export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
+  name: "cloudtiers-compute-pool",
+  provider: "aws",
+  description:
+    "An autoscaling group of Ubuntu 24.04 hosts of one role of a Django application: `web` (nginx in front of gunicorn, or in front of an app pool in the split layout), " +
+    "`app` (gunicorn), `worker` (Celery) or `beat` (Celery beat, one host at most, replaced by terminating first). Hosts run your container image under systemd, " +
+    "configured by cloud-init (ufw admitting only the role's port from the VPC, fail2ban, unattended security upgrades, no password logins). " +
+    "The launch template requires IMDSv2 and encrypts the gp3 root volume; there is no SSH key, Session Manager instead. " +
+    "The application's environment sits in an SSM parameter, with Secrets Manager secrets named there and read by the instance role at every start: none of it is in the user data.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    ...POOL_ROLE_VARIABLES,
+    vpcId,
+    subnetIds("Subnets for the hosts (the network's private subnets)"),
+    sizeVariable("size", "the hosts"),
+    machineTypeVariable("instance_type", "EC2 instance type; overrides `size`.", /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t3.small"'),
+    { name: "image_id", type: "string", description: "The AMI: an id, or a `resolve:ssm:` parameter resolved at each launch.", default: UBUNTU_AMI, validation: [matchesRule("image_id", /^(ami-[0-9a-f]+|resolve:ssm:\S+)$/, 'an AMI id such as "ami-0123456789abcdef0" or a "resolve:ssm:" parameter')] },
+    ...poolScalingVariables(0),
+    { name: "disk_gib", type: "number", description: "Root volume size in GiB.", default: 30, validation: [wholeNumberRule("disk_gib", 10, 16384)] },
+    ...applicationVariables("Plain settings of the application's environment, by variable name (never secrets: they are readable in the parameter)."),
+    {
+      name: "secrets",
+      type: "map(object({ secret_arn = string, json_key = optional(string) }))",
+      description: "Secrets of the application's environment, by variable name: a Secrets Manager secret and, for a JSON secret, the key to read. The hosts' role may read exactly these.",
+      default: {},
+      validation: [
+        envNamesRule("secrets"),
+        { condition: `alltrue([for s in values(var.secrets) : can(regex(${JSON.stringify(SECRET_ARN.source)}, s.secret_arn))])`, errorMessage: "Every secret_arn of secrets must be a Secrets Manager secret ARN." },
+      ],
+    },
+    {
+      name: "target_group_arns",
+      type: "list(string)",
+      description: "Load balancer target groups the hosts register in.",
+      default: [],
+      validation: [eachMatchesRule("target_group_arns", /^arn:aws[a-z-]*:elasticloadbalancing:[a-z0-9-]+:\d{12}:targetgroup\/.+$/, "a target group ARN")],
+    },
+    {
+      name: "replace_on_load_balancer_health",
+      type: "bool",
+      description: "Replace hosts that fail the load balancer's health check, not only the machine's own. Turn off for hosts whose check also reflects a tier behind them (split-layout web hosts).",
+      default: true,
+    },
+    {
+      ...allowedSecurityGroups,
+      description: "Security groups whose members may connect to the role's port (web: 80, app: 8000): the load balancer's. Workers and beat serve no port and admit nothing.",
+    },
+  ],
+  build(scope, inputs, context) {
+    const vpc = new DataAwsVpc(scope, "vpc", { id: inputs.vpc_id.string });
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { private: inputs.subnet_ids.list }, vpc.cidrBlock, 2);
+    const role = inputs.role.string as PoolRole;
+    const size = inputs.size.string as Size;
+    const host: HostBootstrap = {
+      // The environment is the parameter's document below, from the variables.
+      configuration: { settings: [], secrets: [] },
+      render: (delivery) => hostUserData(context, inputs, [vpc.cidrBlock], delivery),
+    };
+    const secrets = TerraformIterator.fromMap(inputs.secrets.any as Record<string, unknown>);
+    const { port, serves } = servedPortOf(role);
+    const pool = new AwsComputePool(scope, "pool", {
+      namePrefix: inputs.name_prefix.string,
+      network,
+      role,
+      size,
+      minInstances: inputs.min_instances.number,
+      maxInstances: inputs.max_instances.number,
+      cpuTargetPercent: inputs.cpu_target_percent.number,
+      diskGiB: inputs.disk_gib.number,
+      port,
+      exclusive: equals(role, "beat"),
+      host,
+      instanceType: Fn.coalesce([inputs.instance_type.string, pick(AWS_COMPUTE_SIZES, size)]),
+      imageId: inputs.image_id.string,
+      environment: {
+        document: Fn.jsonencode({ settings: inputs.environment.any, secrets: secrets.forExpressionForMap("key", "{ id = val.secret_arn, jsonKey = val.json_key }") }),
+        secretArns: Token.asList(secrets.pluckProperty("secret_arn")),
+      },
+    });
+    pool.environment.lifecycle = {
+      precondition: [
+        {
+          condition: Op.or(Op.or(Op.neq(role, "web"), Op.neq(inputs.layout.string, "split")), Fn.contains(Fn.keys(inputs.environment.any), APP_UPSTREAM_SETTING)),
+          errorMessage: `Split-layout web hosts proxy to the ${APP_UPSTREAM_SETTING} setting: add it to environment (the internal load balancer's host:port).`,
+        },
+      ],
+    };
+    const targetGroups = inputs.target_group_arns.list;
+    pool.group.targetGroupArns = targetGroups;
+    pool.group.healthCheckType = Fn.conditional(Op.and(Op.gte(Fn.lengthOf(targetGroups), 1), inputs.replace_on_load_balancer_health.boolean), "ELB", "EC2");
+    pool.securityGroup.allowFromSecurityGroups(Token.asList(Fn.conditional(serves, inputs.allowed_security_group_ids.list, [])), port);
+    return [
+      { name: "autoscaling_group_name", description: "The autoscaling group.", value: pool.group.name },
+      { name: "security_group_id", description: "The hosts' security group: admit it where they connect (database, cache).", value: pool.securityGroup.id },
+      { name: "instance_role_name", description: "The hosts' IAM role: grant it what the application reads (buckets).", value: pool.instanceRole.name },
+      { name: "instance_role_arn", description: "The hosts' IAM role's ARN.", value: pool.instanceRole.arn },
+      { name: "launch_template_id", description: "The launch template; each change rolls the hosts.", value: pool.launchTemplate.id },
+      { name: "environment_parameter_name", description: "The SSM parameter holding the application's environment.", value: pool.environment.name },
+      { name: "port", description: "The port the hosts serve (web: 80, app: 8000); null for worker and beat.", value: port },
+    ];
+  },
+  notes: [
+    "Hosts fetch the environment at every start of the application: after changing `environment` or `secrets`, restart the service (`systemctl restart cloudtiers-app`) or let the instance refresh roll the hosts, which any change of the launch template does.",
+    `Split-layout web hosts proxy to the host and port in the \`${APP_UPSTREAM_SETTING}\` setting of \`environment\` (the internal load balancer's name and port).`,
+  ],
 };

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Node } from "constructs";
-import { App, Fn, TerraformElement, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref } from "cdktf";
+import { App, DefaultTokenResolver, Fn, StringConcat, TerraformElement, Tokenization, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref, TerraformResource, TerraformDataSource } from "cdktf";
 import { choose } from "../../modules/core";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
@@ -11,7 +11,7 @@ import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider"
 import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { BuildContext, ModuleDefinition, ModuleInputs, ModuleOutput, ModuleVariable, providerConstraint } from "./definition";
-import { hclValue, repairCdktfHcl } from "./hcl";
+import { NESTED_ATTRIBUTE_PROVIDERS, hclValue, nestedAsAttributes, repairCdktfHcl } from "./hcl";
 import { tarGz } from "./tarball";
 
 /** The binding packages modules may use, and their provider classes. */
@@ -88,8 +88,13 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
       any: variable.value,
     };
   }
+  const templates: { name: string; text: string }[] = [];
   const context: BuildContext = {
     providers,
+    template(name, text) {
+      templates.push({ name, text });
+      return Token.asString(ref(`local.${name}`, stack));
+    },
     submodule(name, args, enabled) {
       if (!(definition.submodules ?? []).some((m) => m.name === name)) throw new Error(`${definition.name}: no submodule ${name}`);
       // The submodule ships inside the module: no asset copying.
@@ -100,6 +105,13 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
     },
   };
   const outputs = definition.build(stack, inputs, context);
+  for (const element of stack.node.findAll()) {
+    if (element instanceof TerraformResource || element instanceof TerraformDataSource) {
+      if (!NESTED_ATTRIBUTE_PROVIDERS.includes(element.terraformGeneratorMetadata?.providerName ?? "")) continue;
+      const render = element.toHclTerraform.bind(element);
+      element.toHclTerraform = () => nestedAsAttributes(render());
+    }
+  }
   for (const output of outputs) {
     // Outputs may share a name with a variable (`database_name`); construct ids may not.
     new TerraformOutput(stack, `output-${output.name}`, { value: output.value, description: output.description, sensitive: output.sensitive }).overrideLogicalId(output.name);
@@ -107,7 +119,15 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
   for (const child of [...stack.node.children]) {
     if (partOf(child) !== part) stack.node.tryRemoveChild(child.node.id);
   }
-  return { hcl: `${repairCdktfHcl(stack.toHclTerraform().hcl).trim()}\n`, outputs };
+  const locals = part === "main" ? templates.map(({ name, text }) => heredocLocal(name, Tokenization.resolve(text, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }))) : [];
+  return { hcl: [repairCdktfHcl(stack.toHclTerraform().hcl).trim(), ...locals].join("\n\n").concat("\n"), outputs };
+}
+
+/** `locals { <name> = <<-EOT ... EOT }`: a heredoc takes the text as it is (no escapes), interpolations and all. */
+function heredocLocal(name: string, text: string): string {
+  const lines = text.replace(/\n$/, "").split("\n");
+  if (lines.some((line) => line.trim() === "EOT")) throw new Error(`template ${name} has a line "EOT", which would end its heredoc`);
+  return [`locals {`, `  ${name} = <<-EOT`, ...lines.map((line) => (line === "" ? "" : `    ${line}`)), `  EOT`, `}`].join("\n");
 }
 
 /** `variables.tf`: every input, typed, described, with its default and validation rules. */
@@ -270,9 +290,10 @@ export function terraform(args: readonly string[], options: { cwd?: string; inpu
   const config = process.env.TF_CLI_CONFIG_FILE && existsSync(process.env.TF_CLI_CONFIG_FILE) ? process.env.TF_CLI_CONFIG_FILE : "/dev/null";
   const env = { ...process.env, TF_CLI_CONFIG_FILE: config, CHECKPOINT_DISABLE: "1" };
   const run = spawnSync(binary, args, { encoding: "utf8", cwd: options.cwd, input: options.input, env });
-  if (run.error) {
+  if ((run.error as NodeJS.ErrnoException | undefined)?.code === "ENOENT") {
     throw new Error(`the terraform binary was not found (${binary}): modules are formatted and checked by Terraform itself; install Terraform ${REQUIRED_TERRAFORM} or set TERRAFORM_BINARY`);
   }
+  if (run.error) throw new Error(`terraform ${args.join(" ")} could not run (${binary}): ${run.error.message}`);
   return { ok: run.status === 0, stdout: run.stdout, output: `${run.stdout}${run.stderr}` };
 }
 

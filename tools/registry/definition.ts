@@ -18,6 +18,11 @@ export interface BuildContext {
    * on and off as a whole module.
    */
   submodule(name: string, inputs: Readonly<Record<string, unknown>>, enabled?: boolean): Submodule;
+  /**
+   * A multi-line text with references in it (cloud-init user data), kept as a heredoc
+   * `local.<name>` so it reads as the text it is; returns the reference to it.
+   */
+  template(name: string, text: string): string;
 }
 
 /** A provider a module uses, with the prebuilt binding that generates its resources. */

@@ -62,14 +62,63 @@ export function escapeTemplateQuotes(template: string): string {
 }
 
 /**
+ * `precondition = [{ condition = ..., error_message = ... }]`, as cdktf writes a
+ * lifecycle's conditions, as the blocks Terraform reads.
+ */
+function conditionBlocks(hcl: string): string {
+  return hcl.replace(/^([ \t]*)(precondition|postcondition) = \[\n((?:[ \t]*\{\n[\s\S]*?\n[ \t]*\},?\n)*)[ \t]*\]/gm, (_, indent: string, kind: string, items: string) =>
+    [...items.matchAll(/\{\n([\s\S]*?)\n[ \t]*\},?/g)].map((item) => `${indent}${kind} {\n${item[1]}\n${indent}}`).join("\n"),
+  );
+}
+
+/**
  * Repairs what cdktf's HCL renderer writes wrongly: single-line strings that mix text
  * with quotes and interpolations (left unescaped, which Terraform cannot parse), and
- * quoted references in `provider` and `depends_on` (deprecated). Interpolation-only
+ * quoted references in `provider` and `depends_on` (deprecated), and lifecycle
+ * conditions written as a list (Terraform reads only blocks). Interpolation-only
  * strings (`"${var.x}"`) are left to `terraform fmt`, which unwraps them.
  */
 export function repairCdktfHcl(hcl: string): string {
-  return hcl
+  return conditionBlocks(hcl)
     .replace(/^(\s*depends_on\s*=\s*\[)([^\]]*)\]/gm, (_, head: string, items: string) => `${head}${items.replace(/"([A-Za-z0-9_.-]+)"/g, "$1")}]`)
     .replace(/^(\s*provider\s*=\s*)"([a-z0-9_-]+(?:\.[a-z0-9_]+)?)"\s*$/gm, "$1$2")
     .replace(/^(\s*(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)"(.*)"(,?)\s*$/gm, (_, head: string, body: string, comma: string) => `${head}"${escapeTemplateQuotes(body)}"${comma}`);
+}
+
+/**
+ * Providers built on the Terraform Plugin Framework whose resources have nested attributes
+ * only, no blocks (Cloudflare v5: `origins = [{ ... }]`, `header = { Host = [...] }`).
+ * Their cdktf bindings mark those attributes as blocks, and cdktf's HCL renderer writes a
+ * map of lists as objects of indexes; JSON, which the stacks synthesise, does not tell
+ * the two apart, HCL does.
+ */
+export const NESTED_ATTRIBUTE_PROVIDERS: readonly string[] = ["cloudflare"];
+
+/** cdktf's rendering metadata (`{ value, isBlock, type, storageClassType }`) stripped to the plain value, tokens left as they are. */
+function plainValue(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(plainValue);
+  if (value === null || typeof value !== "object" || Object.getPrototypeOf(value) !== Object.prototype) return value;
+  const record = value as Record<string, unknown>;
+  if ("value" in record && "type" in record) return plainValue(record.value);
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, plainValue(v)]));
+}
+
+type HclFragment = Record<string, Record<string, Record<string, Record<string, unknown>>> | undefined>;
+
+/**
+ * A resource's or data source's `toHclTerraform()` with its blocks and maps as plain
+ * values, which cdktf's renderer writes as attributes (`name = [{ ... }]`, `name = { ... }`).
+ */
+export function nestedAsAttributes(fragment: HclFragment): HclFragment {
+  for (const kind of ["resource", "data"]) {
+    for (const byName of Object.values(fragment[kind] ?? {})) {
+      for (const attributes of Object.values(byName)) {
+        for (const [name, meta] of Object.entries(attributes)) {
+          const m = meta as { isBlock?: boolean; type?: string } | undefined;
+          if (name !== "lifecycle" && m && typeof m === "object" && (m.isBlock || m.type === "map")) attributes[name] = plainValue(m);
+        }
+      }
+    }
+  }
+  return fragment;
 }

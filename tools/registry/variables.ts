@@ -1,5 +1,5 @@
 import { DOMAIN_NAME, SIZES } from "../../modules/core";
-import { MAX_NAME_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
+import { MAX_NAME_PREFIX, NETWORK_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 
 /*
@@ -99,4 +99,32 @@ export function domainVariable(name: string, description: string, example?: stri
 /** A required string of a known shape (an id, an ARN), with the example the README and the example call pass. */
 export function patternVariable(name: string, description: string, pattern: RegExp, what: string, example?: string): ModuleVariable {
   return { name, type: "string", description, validation: [matchesRule(name, pattern, what)], ...(example !== undefined ? { example } : {}) };
+}
+
+/** `cidr`: a network's IPv4 block, of the sizes the spec validator allows. */
+export function cidrVariable(description: string, example: string): ModuleVariable {
+  return {
+    name: "cidr",
+    type: "string",
+    description,
+    validation: [
+      { condition: "can(cidrhost(var.cidr, 0))", errorMessage: 'The cidr must be an IPv4 CIDR block such as "10.0.0.0/16".' },
+      {
+        condition: `can(cidrhost(var.cidr, 0)) ? tonumber(split("/", var.cidr)[1]) >= ${NETWORK_PREFIX.min} && tonumber(split("/", var.cidr)[1]) <= ${NETWORK_PREFIX.max} : true`,
+        errorMessage: `The cidr must be a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max} block.`,
+      },
+    ],
+    example,
+  };
+}
+
+/** `cors_origins`: https origins allowed to fetch a bucket's files across origins. */
+export function corsOriginsVariable(): ModuleVariable {
+  return {
+    name: "cors_origins",
+    type: "list(string)",
+    description: "Origins allowed to fetch across origins (fonts, uploads), e.g. `https://www.example.com`.",
+    default: [],
+    validation: [eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"')],
+  };
 }

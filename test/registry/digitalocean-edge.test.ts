@@ -1,0 +1,211 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { renderMaintenancePage } from "../../modules/django/maintenance-page";
+import { terraform } from "../../tools/registry/build";
+import { blockOf, checkValues, plain, problemsIn, useModule, varArguments } from "./support";
+
+const VPC_UUID = "c2a5e4f0-1b3d-4e6f-8a9b-0c1d2e3f4a5b";
+const ACCOUNT = "0123456789abcdef0123456789abcdef";
+const ZONE = "fedcba9876543210fedcba9876543210";
+
+describe("the DigitalOcean load balancer module", () => {
+  const { module, read } = useModule("cloudtiers-load-balancer", "digitalocean");
+  const main = read("main.tf");
+  const lb = blockOf(main, 'resource "digitalocean_loadbalancer" "load_balancer_load_balancer"');
+
+  it("terminates HTTPS with the named certificate and strong ciphers, and redirects HTTP", () => {
+    expect(lb).toContain('forwarding_rule { certificate_name = var.certificate_name entry_port = 443 entry_protocol = "https" target_port = var.target_port target_protocol = "http" }');
+    expect(lb).toContain('forwarding_rule { entry_port = 80 entry_protocol = "http" target_port = var.target_port target_protocol = "http" }');
+    for (const line of [
+      "redirect_http_to_https = true",
+      'tls_cipher_policy = "STRONG"',
+      'network = "EXTERNAL"',
+      "enable_backend_keepalive = true",
+      "http_idle_timeout_seconds = var.idle_timeout_seconds",
+      "size_unit = var.size_unit",
+      "region = var.region",
+      "vpc_uuid = var.vpc_uuid",
+      "project_id = var.project_id",
+      'name = "${var.name_prefix}-public"',
+    ]) {
+      expect(lb).toContain(line);
+    }
+  });
+
+  it("checks each droplet's health path and sends traffic to the droplets of the tag", () => {
+    expect(lb).toContain(
+      'healthcheck { check_interval_seconds = 10 healthy_threshold = 2 path = var.health_check_path port = var.target_port protocol = "http" response_timeout_seconds = 5 unhealthy_threshold = 3 }',
+    );
+    expect(lb).toContain("droplet_tag = var.droplet_tag");
+  });
+
+  it("admits only Cloudflare's IPv4 ranges, read from Cloudflare", () => {
+    expect(main).toContain('data "cloudflare_ip_ranges" "cloudflare_ip_ranges" {');
+    expect(lb).toContain('firewall { allow = [for key, val in toset(data.cloudflare_ip_ranges.cloudflare_ip_ranges.ipv4_cidrs) : "cidr:${val}"] }');
+    expect(read("outputs.tf")).toContain("value       = digitalocean_loadbalancer.load_balancer_load_balancer.ip");
+  });
+
+  it("refuses what the spec refuses", () => {
+    const values = { name_prefix: "shop", region: "fra1", vpc_uuid: VPC_UUID, certificate_name: "shop-load-balancer-0f1e2d3c", droplet_tag: "shop-web" };
+    const refused = checkValues(module, {
+      ...values,
+      region: "mars1",
+      vpc_uuid: "vpc-1",
+      certificate_name: " ",
+      droplet_tag: "web pool",
+      health_check_path: "healthz",
+      target_port: 0,
+      idle_timeout_seconds: 10,
+      size_unit: 101,
+      project_id: "default",
+    });
+    for (const message of [
+      "The region must be one of",
+      'The vpc_uuid must be a VPC id (a UUID such as "c2a5e4f0-1b3d-4e6f-8a9b-0c1d2e3f4a5b").',
+      "The certificate_name must name a certificate uploaded to DigitalOcean.",
+      "The droplet_tag must be a droplet tag (letters, digits, colons, dashes and underscores).",
+      'The health_check_path must be an absolute URL path such as "/healthz".',
+      "The target_port must be a whole number between 1 and 65535.",
+      "The idle_timeout_seconds must be a whole number between 30 and 600.",
+      "The size_unit must be a whole number between 1 and 100.",
+      "The project_id must be a project id (a UUID).",
+    ]) {
+      expect(refused).toContain(message);
+    }
+    expect(problemsIn(checkValues(module, { ...values, target_port: 8080, health_check_path: "/health/ready", idle_timeout_seconds: 600, size_unit: 4, project_id: VPC_UUID }))).toEqual([]);
+  });
+});
+
+describe("the DigitalOcean certificate module", () => {
+  const { module, read } = useModule("cloudtiers-certificate", "digitalocean");
+  const main = read("main.tf");
+
+  it("requests an Origin CA certificate for every name with a key from the tls provider", () => {
+    expect(blockOf(main, 'resource "tls_private_key" "certificate_origin_key"')).toContain('algorithm = "ECDSA" ecdsa_curve = "P256"');
+    const request = blockOf(main, 'resource "tls_cert_request" "certificate_origin_request"');
+    expect(request).toContain("dns_names = concat([var.domain_name], var.alternative_names)");
+    expect(request).toContain("subject { common_name = element(concat([var.domain_name], var.alternative_names), 0) }");
+    const origin = blockOf(main, 'resource "cloudflare_origin_ca_certificate" "certificate_origin_certificate"');
+    for (const line of ["csr = tls_cert_request.certificate_origin_request.cert_request_pem", "hostnames = concat([var.domain_name], var.alternative_names)", 'request_type = "origin-ecc"', "requested_validity = 5475"]) {
+      expect(origin).toContain(line);
+    }
+  });
+
+  it("uploads it to DigitalOcean under a name of its content, the new one before the old one goes", () => {
+    const uploaded = blockOf(main, 'resource "digitalocean_certificate" "certificate_certificate"');
+    expect(uploaded).toContain('name = "${var.name_prefix}-${var.use}-${substr(sha1(cloudflare_origin_ca_certificate.certificate_origin_certificate.certificate), 0, 8)}"');
+    expect(uploaded).toContain('type = "custom"');
+    expect(uploaded).toContain("private_key = tls_private_key.certificate_origin_key.private_key_pem");
+    expect(uploaded).toContain("lifecycle { create_before_destroy = true }");
+    expect(read("outputs.tf")).toContain("value       = digitalocean_certificate.certificate_certificate.name");
+  });
+
+  it("refuses what the spec refuses, and a CDN use DigitalOcean cannot serve", () => {
+    const refused = checkValues(module, { name_prefix: "shop", domain_name: "Example.com", alternative_names: ["ok.example.com", "not a name"], use: "cdn" });
+    for (const message of [
+      'The domain_name must be a lower-case domain name such as "www.example.com".',
+      'Every item of alternative_names must be a lower-case domain name such as "www.example.com".',
+      'The use must be one of "load-balancer".',
+    ]) {
+      expect(refused).toContain(message);
+    }
+    expect(problemsIn(checkValues(module, { name_prefix: "shop", domain_name: "www.example.com", alternative_names: ["example.com"], use: "load-balancer" }))).toEqual([]);
+  });
+});
+
+describe("the Cloudflare DNS failover module", () => {
+  const { module, read } = useModule("cloudtiers-dns-failover", "cloudflare");
+  const main = read("main.tf");
+
+  it("watches the origin's health path over HTTPS with a monitor that sends the site's name", () => {
+    const monitor = blockOf(main, 'resource "cloudflare_load_balancer_monitor" "dns_monitor"');
+    for (const line of ['type = "https"', 'method = "GET"', "path = var.health_check_path", "port = 443", 'expected_codes = "200"', "account_id = var.account_id", 'header = { Host = [ "${var.record_name}", ] }']) {
+      expect(monitor).toContain(line);
+    }
+  });
+
+  it("sends the name to the origin's pool, and to the maintenance pool while the origin is unhealthy", () => {
+    const primary = blockOf(main, 'resource "cloudflare_load_balancer_pool" "dns_primary_pool"');
+    expect(primary).toContain("monitor = cloudflare_load_balancer_monitor.dns_monitor.id");
+    expect(primary).toContain('origins = [ { address = "${var.origin_address}" enabled = true header = { host = [ "${var.record_name}", ] } name = "load-balancer" }, ]');
+    const fallback = blockOf(main, 'resource "cloudflare_load_balancer_pool" "dns_maintenance_pool"');
+    expect(fallback).not.toContain("monitor =");
+    expect(fallback).toContain('address = "${coalesce(var.maintenance_hostname, one(module.maintenance[*].hostname))}"');
+    const balancer = blockOf(main, 'resource "cloudflare_load_balancer" "dns_load_balancer"');
+    for (const line of [
+      'default_pools = [ "${cloudflare_load_balancer_pool.dns_primary_pool.id}" ]',
+      "fallback_pool = cloudflare_load_balancer_pool.dns_maintenance_pool.id",
+      "name = var.record_name",
+      "proxied = true",
+      'steering_policy = "off"',
+      "zone_id = var.zone_id",
+    ]) {
+      expect(balancer).toContain(line);
+    }
+    // Cloudflare v5 has nested attributes only: no block may remain in its resources.
+    expect(main).not.toMatch(/^\s+(origins|header)\s*\{/m);
+  });
+
+  it("runs the maintenance Worker as a submodule unless a fallback host is given", () => {
+    expect(main).toMatch(/module "maintenance" \{[^]*source\s+= "\.\/modules\/maintenance"\n\s+count\s+= \(var.maintenance_hostname == null\) \? 1 : 0\n\}/);
+    const worker = read("modules/maintenance/main.tf");
+    expect(blockOf(worker, 'resource "cloudflare_workers_custom_domain" "maintenance_site_domain"')).toContain('hostname = "maintenance.${var.domain}"');
+    expect(blockOf(worker, 'resource "cloudflare_workers_script" "maintenance_site_worker"')).toContain('script_name = "${var.name_prefix}-maintenance"');
+  });
+
+  it("serves the page the stacks render, escaped, from the title and message the caller gives (run in Node)", () => {
+    const worker = read("modules/maintenance/main.tf");
+    const content = /content\s+= (<<EOF\n[^]*?\nEOF\n)/.exec(worker)![1];
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-worker-module-"));
+    try {
+      cpSync(join(module.directory, "modules", "maintenance", "variables.tf"), join(dir, "variables.tf"));
+      writeFileSync(join(dir, "worker.tf"), `locals {\n  content = ${content}}\n`);
+      const title = 'Back <soon> & "ready"';
+      const message = "Costs ${price}, 100% \\ sure";
+      const values = { name_prefix: "shop", account_id: ACCOUNT, zone_id: ZONE, domain: "www.example.com", title, message };
+      const run = terraform(["console", ...varArguments(values)], { cwd: dir, input: "base64encode(local.content)\n" });
+      expect(problemsIn(run.output)).toEqual([]);
+      writeFileSync(join(dir, "worker.mjs"), Buffer.from(JSON.parse(plain(run.stdout).trim()), "base64").toString("utf8"));
+      const probe = `
+        import worker from ${JSON.stringify(join(dir, "worker.mjs"))};
+        const res = await worker.fetch(new Request("https://maintenance.www.example.com/any/path"));
+        console.log(JSON.stringify([res.status, await res.text()]));`;
+      const node = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
+      expect(node.stderr).toBe("");
+      expect(JSON.parse(node.stdout)).toEqual([503, renderMaintenancePage(title, message)]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("refuses what the spec refuses", () => {
+    const values = { name_prefix: "shop", account_id: ACCOUNT, zone_id: ZONE, record_name: "www.example.com", origin_address: "203.0.113.10" };
+    const refused = checkValues(module, {
+      ...values,
+      account_id: "acme",
+      zone_id: "Z0123",
+      record_name: "WWW",
+      origin_address: "300.1.1.1",
+      health_check_path: "healthz",
+      maintenance_hostname: "not a host",
+      maintenance_title: " ",
+      maintenance_message: "x".repeat(501),
+    });
+    for (const message of [
+      "The account_id must be a Cloudflare account id (32 hexadecimal characters).",
+      "The zone_id must be a Cloudflare zone id (32 hexadecimal characters).",
+      'The record_name must be a lower-case domain name such as "www.example.com".',
+      'The origin_address must be an IPv4 address such as "203.0.113.10" or a lower-case host name.',
+      'The health_check_path must be an absolute URL path such as "/healthz".',
+      'The maintenance_hostname must be a lower-case domain name such as "maintenance.example.com".',
+      "The maintenance_title must be text of 1 to 500 characters.",
+      "The maintenance_message must be text of 1 to 500 characters.",
+    ]) {
+      expect(refused).toContain(message);
+    }
+    expect(problemsIn(checkValues(module, values))).toEqual([]);
+    expect(problemsIn(checkValues(module, { ...values, origin_address: "origin.example.com", maintenance_hostname: "sorry.example.com", health_check_path: "/health/" }))).toEqual([]);
+  });
+});

@@ -1,0 +1,293 @@
+import { Fn, Token } from "cdktf";
+import { CertificateUse, DOMAIN_NAME, equals } from "../../modules/core";
+import { CloudflareDnsFailover, IOriginTarget } from "../../modules/cloudflare/dns-failover";
+import { cloudflareEdgeCidrs } from "../../modules/cloudflare/ip-ranges";
+import { MaintenanceSite } from "../../modules/cloudflare/maintenance-site";
+import { CLOUDFLARE_ID } from "../../modules/cloudflare/settings";
+import { ExistingCloudflareZone } from "../../modules/cloudflare/zone";
+import { DoCertificate, ExistingDoCertificate } from "../../modules/digitalocean/certificate";
+import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
+import { ExistingDoNetwork } from "../../modules/digitalocean/network";
+import { DO_LB_SIZE_UNITS, DO_UUID } from "../../modules/digitalocean/settings";
+import { NGINX_PORT } from "../../modules/django/host";
+import { renderMaintenancePage } from "../../modules/django/maintenance-page";
+import { HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT } from "../../modules/django/validate";
+import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
+import { DIGITALOCEAN, regionVariable, vpcUuidVariable } from "./digitalocean";
+import { domainVariable, eachMatchesRule, matchesRule, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+
+/*
+ * The traffic-entry tiers of the DigitalOcean + Cloudflare cloud as standalone modules:
+ * the public load balancer, its Origin CA certificate, and the Cloudflare failover in
+ * front of it. Inputs mirror the AWS modules' where they mean the same.
+ */
+
+const CLOUDFLARE: ProviderRequirement = { name: "cloudflare", binding: "@cdktf/provider-cloudflare" };
+const TLS: ProviderRequirement = { name: "tls", binding: "@cdktf/provider-tls" };
+
+/** The idle timeouts a DigitalOcean load balancer takes, in seconds. */
+const DO_LB_IDLE_TIMEOUT_SECONDS = { min: 30, max: 600 } as const;
+/** Droplet tags: letters, digits, colons, hyphens and underscores, at most 255 characters. */
+const DROPLET_TAG = /^[A-Za-z0-9_:-]{1,255}$/;
+const IPV4_ADDRESS = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
+/**
+ * Where a DigitalOcean Origin CA certificate can be presented: on the load balancer only.
+ * DigitalOcean's CDN refuses Origin CA certificates, and names proxied by Cloudflare
+ * present Cloudflare's edge certificate (the stacks create nothing for `cdn`).
+ */
+const DO_CERTIFICATE_USES: readonly CertificateUse[] = ["load-balancer"];
+
+const healthCheckPath = (description: string): ModuleVariable => ({
+  name: "health_check_path",
+  type: "string",
+  description,
+  default: "/healthz",
+  validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
+});
+
+/** The maintenance page's title or message: what the spec's `failover.title` and `failover.message` may be. */
+const maintenanceText = (name: string, description: string, fallback?: string): ModuleVariable => ({
+  name,
+  type: "string",
+  description,
+  ...(fallback !== undefined ? { default: fallback } : {}),
+  validation: [
+    {
+      condition: `trimspace(var.${name}) != "" && length(var.${name}) <= ${MAX_MAINTENANCE_TEXT}`,
+      errorMessage: `The ${name} must be text of 1 to ${MAX_MAINTENANCE_TEXT} characters.`,
+    },
+  ],
+});
+
+const cloudflareId = (name: string, what: string, example: string): ModuleVariable =>
+  patternVariable(name, `The Cloudflare ${what} id (32 hexadecimal characters).`, CLOUDFLARE_ID, `a Cloudflare ${what} id (32 hexadecimal characters)`, example);
+
+/** The public DigitalOcean load balancer behind Cloudflare, as `DoLoadBalancer` builds it for the stacks. */
+export const DO_LOAD_BALANCER_MODULE: ModuleDefinition = {
+  name: "cloudtiers-load-balancer",
+  provider: "digitalocean",
+  description:
+    "The public DigitalOcean load balancer in front of the web droplets, reachable only through Cloudflare: HTTPS on 443 with an uploaded certificate " +
+    "(the Cloudflare Origin CA certificate of cloudtiers-certificate) and the strong cipher policy, HTTP on 80 redirected to HTTPS, backend keepalive, " +
+    "a health check of each droplet's health path, and a firewall that admits only Cloudflare's IPv4 ranges (read from Cloudflare at plan time). " +
+    "It sends traffic to the droplets carrying a tag. (The internal load balancer of the split layout is part of the topology.)",
+  providers: [DIGITALOCEAN, CLOUDFLARE],
+  variables: [
+    namePrefixVariable("shop-production"),
+    vpcUuidVariable,
+    regionVariable,
+    {
+      name: "certificate_name",
+      type: "string",
+      description: "The name of the uploaded certificate HTTPS presents: cloudtiers-certificate's `name` (a Cloudflare Origin CA certificate, for SSL strict).",
+      validation: [{ condition: 'trimspace(var.certificate_name) != ""', errorMessage: "The certificate_name must name a certificate uploaded to DigitalOcean." }],
+      example: "shop-production-load-balancer-0f1e2d3c",
+    },
+    patternVariable("droplet_tag", "The tag of the droplets it sends traffic to (the web pool's).", DROPLET_TAG, "a droplet tag (letters, digits, colons, dashes and underscores)", "shop-production-web"),
+    { name: "target_port", type: "number", description: "The port the droplets serve HTTP on (nginx).", default: NGINX_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
+    healthCheckPath("The path each droplet answers 200 on when healthy."),
+    {
+      name: "idle_timeout_seconds",
+      type: "number",
+      description: "Seconds an idle HTTP connection is kept open.",
+      default: 60,
+      validation: [wholeNumberRule("idle_timeout_seconds", DO_LB_IDLE_TIMEOUT_SECONDS.min, DO_LB_IDLE_TIMEOUT_SECONDS.max)],
+    },
+    {
+      name: "size_unit",
+      type: "number",
+      description: "Load balancer size units, each about 10,000 connections per second.",
+      default: 1,
+      validation: [wholeNumberRule("size_unit", DO_LB_SIZE_UNITS.min, DO_LB_SIZE_UNITS.max)],
+    },
+    {
+      name: "project_id",
+      type: "string",
+      description: "The DigitalOcean project the load balancer joins (a UUID); the account's default project when null.",
+      default: null,
+      validation: [matchesRule("project_id", DO_UUID, "a project id (a UUID)", true)],
+    },
+  ],
+  build(scope, inputs) {
+    const lb = new DoLoadBalancer(scope, "load-balancer", {
+      namePrefix: inputs.name_prefix.string,
+      network: new ExistingDoNetwork(inputs.vpc_uuid.string, inputs.region.string, ""),
+      scheme: "public",
+      certificate: new ExistingDoCertificate(inputs.certificate_name.string, "load-balancer"),
+      targetPort: inputs.target_port.number,
+      healthCheck: { path: inputs.health_check_path.string },
+      idleTimeoutSeconds: inputs.idle_timeout_seconds.number,
+      sizeUnit: inputs.size_unit.number,
+      projectId: inputs.project_id.string,
+      edgeCidrs: cloudflareEdgeCidrs(scope),
+    });
+    lb.targetTag(inputs.droplet_tag.string);
+    return [
+      { name: "ip", description: "The load balancer's public IPv4 address: cloudtiers-dns-failover's `origin_address`.", value: lb.originAddress },
+      { name: "id", description: "The load balancer's id: admit it on the droplets' firewall (`source_load_balancer_uids`) on `target_port`.", value: lb.lb.id },
+      { name: "urn", description: "The load balancer's URN, for a project's resources.", value: lb.lb.urn },
+      { name: "name", description: "The load balancer's name.", value: lb.lb.name },
+    ];
+  },
+  notes: [
+    "The firewall admits Cloudflare's IPv4 ranges only, so the site is reachable through Cloudflare alone: put its address behind a proxied name (cloudtiers-dns-failover) with the zone in SSL `strict` mode.",
+    "The droplets' own firewall must admit the load balancer (output `id`) on `target_port`; DigitalOcean load balancer firewalls name addresses, not droplet tags.",
+    "The `cloudflare` provider is only read from here (`data.cloudflare_ip_ranges`): the ranges follow Cloudflare's list on every plan.",
+  ],
+};
+
+/** The Origin CA certificate a DigitalOcean load balancer presents to Cloudflare, as `DoCertificate` makes it for the stacks. */
+export const DO_CERTIFICATE_MODULE: ModuleDefinition = {
+  name: "cloudtiers-certificate",
+  provider: "digitalocean",
+  description:
+    "A Cloudflare Origin CA certificate (ECDSA P-256, 15 years) for a name and its alternatives, its key generated by the tls provider (kept in state), " +
+    "uploaded to DigitalOcean as a custom certificate for the load balancer. Cloudflare's edge trusts it under SSL `strict`, nothing else does: " +
+    "viewers see Cloudflare's edge certificate. Its name carries a hash of the certificate, so a replacement is uploaded before the old one goes.",
+  providers: [DIGITALOCEAN, CLOUDFLARE, TLS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    domainVariable("domain_name", "The certificate's main name.", "www.example.com"),
+    {
+      name: "alternative_names",
+      type: "list(string)",
+      description: "Further names it covers.",
+      default: [],
+      validation: [eachMatchesRule("alternative_names", DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"')],
+    },
+    {
+      name: "use",
+      type: "string",
+      description:
+        "Where it is presented, for its name: `load-balancer` only (DigitalOcean's CDN refuses Origin CA certificates; Cloudflare presents its own edge certificate for proxied names).",
+      default: "load-balancer",
+      validation: [oneOfRule("use", DO_CERTIFICATE_USES)],
+    },
+  ],
+  build(scope, inputs) {
+    const certificate = new DoCertificate(scope, "certificate", {
+      namePrefix: inputs.name_prefix.string,
+      // Origin CA certificates need no DNS validation: the zone is not used.
+      zone: { zoneName: "" },
+      domainName: inputs.domain_name.string,
+      alternativeNames: inputs.alternative_names.list,
+      use: inputs.use.string as CertificateUse,
+    });
+    return [
+      { name: "name", description: "The uploaded certificate's name: cloudtiers-load-balancer's `certificate_name`.", value: certificate.name },
+      { name: "uuid", description: "The uploaded certificate's UUID.", value: certificate.certificate.uuid },
+      { name: "names", description: "Every name it covers, the main name first.", value: certificate.names },
+      { name: "expires_on", description: "When the Origin CA certificate expires.", value: certificate.origin.expiresOn },
+    ];
+  },
+  notes: [
+    "The `cloudflare` provider needs an API token allowed to create Origin CA certificates (Zone, SSL and Certificates, Edit).",
+    "The private key is generated in Terraform state (tls_private_key): keep the state encrypted and access-controlled.",
+  ],
+};
+
+/** The maintenance page as a Cloudflare Worker: the submodule of `cloudtiers-dns-failover`, counted when no fallback host is given. */
+const MAINTENANCE_SUBMODULE: ModuleDefinition = {
+  name: "maintenance",
+  provider: "cloudflare",
+  description: "The maintenance page, served by a Worker on its own host name with status 503.",
+  providers: [CLOUDFLARE],
+  variables: [
+    namePrefixVariable("shop-production"),
+    cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"),
+    cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"),
+    domainVariable("domain", "The site's host name: the Worker answers on `maintenance.<domain>`.", "www.example.com"),
+    { ...maintenanceText("title", "The page's title and heading."), example: "Down for maintenance" },
+    { ...maintenanceText("message", "The page's message."), example: "We'll be back shortly." },
+  ],
+  build(scope, inputs) {
+    const site = new MaintenanceSite(scope, "maintenance-site", {
+      namePrefix: inputs.name_prefix.string,
+      domain: inputs.domain.string,
+      zone: new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, ""),
+      // The Worker's custom domain brings its own edge certificate.
+      certificate: { names: [], use: "cdn" },
+      deletionProtection: false,
+      files: { "index.html": renderMaintenancePage(inputs.title.string, inputs.message.string) },
+    });
+    return [{ name: "hostname", description: "The Worker's host name.", value: site.hostname }];
+  },
+};
+
+/** The site's name on Cloudflare with failover to a maintenance page, as `CloudflareDnsFailover` builds it. */
+export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
+  name: "cloudtiers-dns-failover",
+  provider: "cloudflare",
+  description:
+    "The site's name on Cloudflare as a proxied Cloudflare load balancer: its default pool is the origin (the DigitalOcean load balancer's address), " +
+    "watched by an HTTPS monitor of the health path; its fallback pool is a maintenance site, served while the origin is unhealthy. " +
+    "Unless you name your own fallback host, the module runs the maintenance page itself: a Worker answering every path with the page and a 503 " +
+    "on `maintenance.<record_name>`, as the cloudtiers stacks do.",
+  providers: [CLOUDFLARE],
+  variables: [
+    namePrefixVariable("shop-production"),
+    cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"),
+    cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"),
+    domainVariable("record_name", "The site's host name, in the zone.", "www.example.com"),
+    {
+      name: "origin_address",
+      type: "string",
+      description: "The origin's public address: the load balancer's IPv4 address (cloudtiers-load-balancer's `ip`) or a host name.",
+      validation: [
+        {
+          condition: `can(regex(${JSON.stringify(IPV4_ADDRESS.source)}, var.origin_address)) || can(regex(${JSON.stringify(DOMAIN_NAME.source)}, var.origin_address))`,
+          errorMessage: 'The origin_address must be an IPv4 address such as "203.0.113.10" or a lower-case host name.',
+        },
+      ],
+      example: "203.0.113.10",
+    },
+    healthCheckPath("The path the monitor requests over HTTPS on 443; 200 is healthy."),
+    {
+      ...domainVariable("maintenance_hostname", "A host you run that serves the maintenance page (the fallback pool's origin); null: the module serves the page from a Worker on `maintenance.<record_name>`."),
+      default: null,
+      validation: [matchesRule("maintenance_hostname", DOMAIN_NAME, 'a lower-case domain name such as "maintenance.example.com"', true)],
+    },
+    maintenanceText("maintenance_title", "The Worker's page title and heading.", "Down for maintenance"),
+    maintenanceText("maintenance_message", "The Worker's page message.", "We'll be back shortly."),
+  ],
+  submodules: [MAINTENANCE_SUBMODULE],
+  build(scope, inputs, context) {
+    const maintenance = context.submodule(
+      "maintenance",
+      {
+        name_prefix: inputs.name_prefix.string,
+        account_id: inputs.account_id.string,
+        zone_id: inputs.zone_id.string,
+        domain: inputs.record_name.string,
+        title: inputs.maintenance_title.string,
+        message: inputs.maintenance_message.string,
+      },
+      equals(inputs.maintenance_hostname.string, Token.nullValue()),
+    );
+    const fallback = Fn.coalesce([inputs.maintenance_hostname.string, maintenance.output("hostname")]);
+    const origin = inputs.origin_address.string;
+    const primary: IOriginTarget & { port: number } = { hostname: origin, originAddress: origin, port: 443 };
+    const failover = new CloudflareDnsFailover(scope, "dns", {
+      namePrefix: inputs.name_prefix.string,
+      zone: new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, ""),
+      recordName: inputs.record_name.string,
+      primary,
+      healthCheckPath: inputs.health_check_path.string,
+      secondary: { hostname: fallback },
+    });
+    return [
+      { name: "record_name", description: "The site's host name.", value: failover.recordName },
+      { name: "load_balancer_id", description: "The Cloudflare load balancer.", value: failover.loadBalancer!.id },
+      { name: "monitor_id", description: "The monitor of the origin's health path.", value: failover.monitor!.id },
+      { name: "primary_pool_id", description: "The origin's pool.", value: failover.primaryPool!.id },
+      { name: "fallback_pool_id", description: "The maintenance site's pool.", value: failover.fallbackPool!.id },
+      { name: "maintenance_hostname", description: "The fallback pool's origin: `maintenance_hostname`, or the Worker's host name.", value: fallback },
+    ];
+  },
+  notes: [
+    "Cloudflare Load Balancing is a paid add-on of the account: enable it before applying.",
+    "The maintenance page is a Worker (a submodule counted when `maintenance_hostname` is null) rather than a required input, because on Cloudflare the fallback pool needs an origin that answers every path, and a Worker is the one Cloudflare offers without more infrastructure; pass `maintenance_hostname` to use a site of your own instead.",
+    "Keep the zone in SSL `strict` mode with HTTPS always on, and `record_name` at the zone's apex or one level below it unless the zone has an Advanced Certificate: Universal SSL covers no deeper names. The module cannot check this (it is not given the zone's name); the cloudtiers spec validator does.",
+    "The monitor does not verify the origin's certificate (Origin CA certificates are trusted by Cloudflare's proxy, not by its monitors); proxied traffic is verified under SSL `strict`.",
+  ],
+};

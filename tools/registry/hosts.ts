@@ -1,0 +1,117 @@
+import { Fn, Token } from "cdktf";
+import { HostAccess, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
+import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, renderUserData } from "../../modules/django/host";
+import { LAYOUTS, Layout } from "../../modules/django/spec";
+import { CONTAINER_IMAGE, CPU_TARGET_PERCENT, ENV_NAME, HEALTH_CHECK_PATH, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY, WSGI_CALLABLE } from "../../modules/django/validate";
+import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
+import { domainVariable, matchesRule, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+
+/*
+ * What every cloud's compute pool module shares: the role and application inputs, and
+ * the hosts' user data, rendered by the stacks' own renderer for every role and picked
+ * by Terraform.
+ */
+
+/** `role` and `layout`. */
+export const POOL_ROLE_VARIABLES: readonly ModuleVariable[] = [
+  { name: "role", type: "string", description: "What the hosts do: `web`, `app`, `worker` or `beat`. Names the pool's resources.", validation: [oneOfRule("role", POOL_ROLES)], example: "web" },
+  {
+    name: "layout",
+    type: "string",
+    description: `Where web hosts find Django: \`colocated\` (gunicorn on the web host) or \`split\` (an app pool behind an internal load balancer, named by the \`${APP_UPSTREAM_SETTING}\` setting). Only web hosts read it.`,
+    default: "colocated",
+    validation: [oneOfRule("layout", LAYOUTS)],
+  },
+];
+
+/** `min_instances` (at least `minFloor`), `max_instances` and `cpu_target_percent`. */
+export const poolScalingVariables = (minFloor: number): ModuleVariable[] => [
+  { name: "min_instances", type: "number", description: "Fewest hosts.", default: 1, validation: [wholeNumberRule("min_instances", minFloor, MAX_POOL_HOSTS)] },
+  { name: "max_instances", type: "number", description: "Most hosts; above `min_instances`, the pool scales on CPU.", default: 1, validation: [wholeNumberRule("max_instances", 1, MAX_POOL_HOSTS)] },
+  {
+    name: "cpu_target_percent",
+    type: "number",
+    description: "Average CPU the pool scales to hold.",
+    default: 60,
+    validation: [wholeNumberRule("cpu_target_percent", CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max)],
+  },
+];
+
+const envNamesRule = (name: string) => ({
+  condition: `alltrue([for k in keys(var.${name}) : can(regex(${JSON.stringify(ENV_NAME.source)}, k))])`,
+  errorMessage: `Every key of ${name} must be named like an environment variable (A-Z, 0-9, _; not starting with a digit).`,
+});
+
+/** The application the hosts run, and its plain environment (`environment`). */
+export function applicationVariables(environmentDescription: string): ModuleVariable[] {
+  return [
+    patternVariable("container_image", "The application's container image.", CONTAINER_IMAGE, 'a container image reference such as "ghcr.io/acme/shop:1.4.2"', "ghcr.io/acme/shop:1.4.2"),
+    patternVariable("wsgi_module", "The WSGI callable gunicorn serves.", WSGI_CALLABLE, 'a WSGI callable such as "shop.wsgi:application"', "shop.wsgi:application"),
+    patternVariable("celery_app", "The Celery application (`celery -A <celery_app>`).", PYTHON_PATH, 'a Python module path such as "shop"', "shop"),
+    domainVariable("domain", "The site's host name: web hosts answer health checks as if addressed to it.", "www.example.com"),
+    {
+      name: "health_check_path",
+      type: "string",
+      description: "The path the load balancer checks; web hosts pass it to Django with the site's host name.",
+      default: "/healthz",
+      validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
+    },
+    {
+      name: "worker_concurrency",
+      type: "number",
+      description: "Celery worker processes per host; one per vCPU when null.",
+      default: null,
+      validation: [
+        {
+          condition: `var.worker_concurrency == null ? true : var.worker_concurrency == floor(var.worker_concurrency) && var.worker_concurrency >= ${WORKER_CONCURRENCY.min} && var.worker_concurrency <= ${WORKER_CONCURRENCY.max}`,
+          errorMessage: `The worker_concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
+        },
+      ],
+    },
+    { name: "environment", type: "map(string)", description: environmentDescription, default: {}, validation: [envNamesRule("environment")] },
+  ];
+}
+
+/** The rule that a map's keys are environment variable names. */
+export { envNamesRule };
+
+/** The port each role serves, looked up by Terraform (null for worker and beat), and whether the role serves one. */
+export function servedPortOf(role: string): { port: number; serves: boolean } {
+  return { port: Token.asNumber(Fn.lookup(SERVED_PORTS, role, null)), serves: Fn.contains(Object.keys(SERVED_PORTS), role) as unknown as boolean };
+}
+
+/** The user data of every role a pool may have, keyed as the module picks one. */
+const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout }[] = [
+  { key: "web-colocated", role: "web", layout: "colocated" },
+  { key: "web-split", role: "web", layout: "split" },
+  { key: "app", role: "app", layout: "split" },
+  { key: "worker", role: "worker", layout: "colocated" },
+  { key: "beat", role: "beat", layout: "colocated" },
+];
+
+/**
+ * The hosts' user data: the stacks' renderer run for every role (each kept as a heredoc
+ * `local.user_data_<role>`), picked by `var.role` and `var.layout`.
+ */
+export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowFrom: string[], delivery: HostConfigDelivery, access?: HostAccess): string {
+  const size = inputs.size.string as Size;
+  const application = { name: inputs.name_prefix.string, image: inputs.container_image.string, wsgiModule: inputs.wsgi_module.string, celeryApp: inputs.celery_app.string };
+  const workerConcurrency = Token.asNumber(Fn.coalesce([inputs.worker_concurrency.number, celeryConcurrency(size)]));
+  const variants = Object.fromEntries(
+    VARIANTS.map(({ key, role, layout }) => [
+      key,
+      context.template(
+        `user_data_${key.replace(/-/g, "_")}`,
+        terraformTemplate(
+          renderUserData(
+            { role, layout, size, application, domain: inputs.domain.string, healthCheckPath: inputs.health_check_path.string, allowFrom, workerConcurrency },
+            delivery,
+            access,
+          ),
+        ),
+      ),
+    ]),
+  );
+  const role = inputs.role.string;
+  return Token.asString(Fn.lookup(variants, Fn.conditional(equals(role, "web"), Fn.format("web-%s", [inputs.layout.string]), role)));
+}
