@@ -1,12 +1,8 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { PoolRole, Size } from "../../modules/core";
 import { encodedEnvironmentDelivery } from "../../modules/digitalocean/host-delivery";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
-import { terraform } from "../../tools/registry/build";
-import { blockOf, checkValues, problemsIn, useModule, varArguments } from "./support";
+import { blockOf, checkValues, evaluateUserData, expectRefused, problemsIn, useModule } from "./support";
 
 describe("the DigitalOcean compute pool module", () => {
   const { module, read } = useModule("cloudtiers-compute-pool", "digitalocean");
@@ -14,7 +10,7 @@ describe("the DigitalOcean compute pool module", () => {
   const application = { name: "shop-production", image: "ghcr.io/acme/shop:1.4.2", wsgiModule: "shop.wsgi:application", celeryApp: "shop" };
   const values = {
     name_prefix: "shop-production",
-    vpc_id: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    vpc_uuid: "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     ssh_keys: ["12345678"],
     container_image: application.image,
     wsgi_module: application.wsgiModule,
@@ -27,20 +23,8 @@ describe("the DigitalOcean compute pool module", () => {
   const environmentLines = "DJANGO_SETTINGS_MODULE=shop.settings\nSECRET_KEY=s3cr3t value\n";
   const sshLoop = '  - - sh\n    - -c\n    - for cidr in 203.0.113.0/24 198.51.100.7/32; do ufw allow proto tcp from "$cidr" to any port 22; done\n';
 
-  /** What Terraform makes of the module's user data for these inputs, with the VPC's range given rather than read. */
-  function userData(role: PoolRole, layout: string, size: string): string {
-    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-do-user-data-"));
-    try {
-      const locals = main.slice(main.indexOf("locals {")).replace(/data\.digitalocean_vpc\.vpc\.ip_range/g, "var.vpc_range");
-      writeFileSync(join(dir, "main.tf"), `${read("variables.tf")}\nvariable "vpc_range" {\n  type = string\n}\n\n${locals}`);
-      const key = role === "web" ? `web_${layout}` : role;
-      const run = terraform(["console", ...varArguments({ ...values, role, layout, size, vpc_range: "10.40.0.0/16" })], { cwd: dir, input: `nonsensitive(base64encode(local.user_data_${key}))\n` });
-      expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
-      return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const userData = (role: PoolRole, layout: string, size: string) =>
+    evaluateUserData(read, role === "web" ? `web-${layout}` : role, "data.digitalocean_vpc.vpc.ip_range", "10.40.0.0/16", { ...values, role, layout, size });
 
   it("gives each role the user data the stacks render for it, the environment inline and SSH admitted from admin_cidrs, through Terraform", () => {
     const cases: [PoolRole, Layout, Size][] = [["web", "colocated", "small"], ["web", "split", "medium"], ["app", "split", "large"], ["worker", "colocated", "xlarge"], ["beat", "colocated", "small"]];
@@ -61,7 +45,7 @@ describe("the DigitalOcean compute pool module", () => {
     for (const line of [
       "target_number_instances = (var.min_instances == var.max_instances) ? var.min_instances : null",
       "target_cpu_utilization = (var.min_instances == var.max_instances) ? null : (var.cpu_target_percent / 100)",
-      "vpc_uuid = var.vpc_id",
+      "vpc_uuid = var.vpc_uuid",
       "region = data.digitalocean_vpc.vpc.region",
       "with_droplet_agent = true",
       'condition = (!(var.role == "beat") || (var.max_instances == 1))',
@@ -74,22 +58,19 @@ describe("the DigitalOcean compute pool module", () => {
     const firewall = blockOf(main, 'resource "digitalocean_firewall" "pool_firewall"');
     expect(firewall).toContain('(length(var.admin_cidrs) >= 1) ? [{ "port_range" = "22", "source_addresses" = var.admin_cidrs');
     expect(firewall).toContain(
-      '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_tags)) >= 1)) ? [{ "port_range" = tostring({ "web" = 80, "app" = 8000 }[var.role]), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_tags }] : []',
+      '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_droplet_tags)) >= 1)) ? [{ "port_range" = tostring({ "web" = 80, "app" = 8000 }[var.role]), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_droplet_tags }] : []',
     );
     expect(firewall).not.toMatch(/inbound_rule \{/);
   });
 
   it("refuses what the spec refuses", () => {
-    const refused = checkValues(module, { ...values, ssh_keys: [], min_instances: 0, admin_cidrs: ["everyone"], droplet_size: "Big", secrets: { "secret-key": "x" } });
-    for (const message of [
+    expectRefused(module, { ...values, ssh_keys: [], min_instances: 0, admin_cidrs: ["everyone"], droplet_size: "Big", secrets: { "secret-key": "x" } }, [
       "The ssh_keys must hold at least 1 key.",
       "The min_instances must be a whole number between 1 and 100.",
       'Every item of admin_cidrs must be an IPv4 CIDR block such as "203.0.113.0/24".',
       'The droplet_size must be a droplet size slug such as "s-2vcpu-4gb".',
       "Every key of secrets must be named like an environment variable (A-Z, 0-9, _; not starting with a digit).",
-    ]) {
-      expect(refused).toContain(message);
-    }
+    ]);
     expect(problemsIn(checkValues(module, { ...values, role: "app", layout: "split", min_instances: 2, max_instances: 6, load_balancer_ids: ["0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"] }))).toEqual([]);
   });
 });

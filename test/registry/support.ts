@@ -1,4 +1,4 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
@@ -53,4 +53,30 @@ export function examples(definition: ModuleDefinition): Record<string, unknown> 
 /** `-var name=value` for each value: strings as they are, anything else as JSON, which HCL reads too. */
 export function varArguments(values: Record<string, unknown>): string[] {
   return Object.entries(values).flatMap(([k, v]) => ["-var", `${k}=${typeof v === "string" ? v : JSON.stringify(v)}`]);
+}
+
+/** Asserts that Terraform refuses `values` for the module's variables with each of `messages`, its rules' own words. */
+export function expectRefused(module: BuiltModule, values: Record<string, unknown>, messages: readonly string[]): void {
+  const refused = checkValues(module, values);
+  for (const message of messages) expect(refused).toContain(message);
+}
+
+/**
+ * What Terraform makes of a compute pool module's user data for `values`
+ * (`local.user_data_<key>`), with the data source attribute `reference` (the VPC's block)
+ * given as `given` instead of read.
+ */
+export function evaluateUserData(read: (file: string) => string, key: string, reference: string, given: string, values: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-user-data-"));
+  try {
+    const main = read("main.tf");
+    const locals = main.slice(main.indexOf("locals {")).split(reference).join("var.given");
+    writeFileSync(join(dir, "main.tf"), `${read("variables.tf")}\nvariable "given" {\n  type = string\n}\n\n${locals}`);
+    const text = `base64encode(local.user_data_${key.replace(/-/g, "_")})`;
+    const run = terraform(["console", ...varArguments({ ...values, given })], { cwd: dir, input: `try(nonsensitive(${text}), ${text})\n` });
+    expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
+    return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

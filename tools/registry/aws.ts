@@ -8,7 +8,6 @@ import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-securit
 import {
   BACKUP_RETENTION_DAYS,
   CACHE_VERSIONS,
-  HEALTH_CHECK_PATH,
   MAX_REPLICAS,
   MAX_ZONES,
   NETWORK_PREFIX,
@@ -32,7 +31,7 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
-import { dataProtectionNote, deletionProtectionVariable, domainVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { cidrVariable, corsOriginsVariable, dataProtectionNote, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
@@ -262,19 +261,10 @@ export const AWS_NETWORK_MODULE: ModuleDefinition = {
   providers: [AWS],
   variables: [
     namePrefixVariable("shop-production"),
-    {
-      name: "cidr",
-      type: "string",
-      description: `The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}: private subnets take its first sixteenths, public and database subnets a 256th each from its upper half.`,
-      validation: [
-        { condition: "can(cidrhost(var.cidr, 0))", errorMessage: 'The cidr must be an IPv4 CIDR block such as "10.0.0.0/16".' },
-        {
-          condition: `can(cidrhost(var.cidr, 0)) ? tonumber(split("/", var.cidr)[1]) >= ${NETWORK_PREFIX.min} && tonumber(split("/", var.cidr)[1]) <= ${NETWORK_PREFIX.max} : true`,
-          errorMessage: `The cidr must be a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max} block.`,
-        },
-      ],
-      example: "10.30.0.0/16",
-    },
+    cidrVariable(
+      `The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}: private subnets take its first sixteenths, public and database subnets a 256th each from its upper half.`,
+      "10.30.0.0/16",
+    ),
     { name: "zones", type: "number", description: "How many availability zones to spread over.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
     {
       name: "nat_gateways",
@@ -326,13 +316,7 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
       "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     ),
     { name: "target_port", type: "number", description: "The port the hosts serve HTTP on (nginx).", default: NGINX_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
-    {
-      name: "health_check_path",
-      type: "string",
-      description: "The path each host answers 200 on when healthy.",
-      default: "/healthz",
-      validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
-    },
+    healthCheckPathVariable("The path each host answers 200 on when healthy."),
     { name: "idle_timeout_seconds", type: "number", description: "Seconds an idle connection is kept open.", default: 60, validation: [wholeNumberRule("idle_timeout_seconds", 1, 4000)] },
     { name: "drain_seconds", type: "number", description: "Seconds a deregistering host keeps draining requests.", default: 30, validation: [wholeNumberRule("drain_seconds", 0, 3600)] },
     {
@@ -417,13 +401,7 @@ export const AWS_DNS_FAILOVER_MODULE: ModuleDefinition = {
     domainVariable("record_name", "The site's host name.", "www.example.com"),
     domainVariable("primary_dns_name", "The load balancer's DNS name.", "shop-production-public-123456789.eu-west-1.elb.amazonaws.com"),
     { ...zoneId, name: "primary_zone_id", description: "The load balancer's hosted zone id (an alias target's).", validation: [matchesRule("primary_zone_id", HOSTED_ZONE_ID, "a hosted zone id")], example: "Z32O12XQLNTSW2" },
-    {
-      name: "health_check_path",
-      type: "string",
-      description: "The path the health check requests over HTTPS.",
-      default: "/healthz",
-      validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
-    },
+    healthCheckPathVariable("The path the health check requests over HTTPS."),
     domainVariable("secondary_dns_name", "The maintenance site's CloudFront domain name.", "d111111abcdef8.cloudfront.net"),
     {
       name: "secondary_zone_id",
@@ -475,13 +453,7 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
       "an ACM certificate ARN in us-east-1",
       "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     ),
-    {
-      name: "cors_origins",
-      type: "list(string)",
-      description: "Origins allowed to fetch across origins (fonts, uploads), e.g. `https://www.example.com`.",
-      default: [],
-      validation: [eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"')],
-    },
+    corsOriginsVariable(),
     { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: 30, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
     { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
     {

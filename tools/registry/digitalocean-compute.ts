@@ -6,11 +6,10 @@ import { encodedEnvironmentDelivery } from "../../modules/digitalocean/host-deli
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_SIZE_SLUG, DO_SSH_KEY, DO_UUID } from "../../modules/digitalocean/settings";
 import { DO_COMPUTE_SIZES } from "../../modules/digitalocean/sizes";
-import { ModuleDefinition, ProviderRequirement } from "./definition";
+import { ModuleDefinition } from "./definition";
+import { DIGITALOCEAN, DROPLET_TAG, projectIdVariable, vpcUuidVariable } from "./digitalocean";
 import { POOL_ROLE_VARIABLES, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
-import { eachMatchesRule, machineTypeVariable, matchesRule, namePrefixVariable, patternVariable, sizeVariable } from "./variables";
-
-const DIGITALOCEAN: ProviderRequirement = { name: "digitalocean", binding: "@cdktf/provider-digitalocean" };
+import { eachMatchesRule, machineTypeVariable, namePrefixVariable, sizeVariable } from "./variables";
 
 const CIDR_RULE = "can(cidrhost(v, 0))";
 
@@ -28,7 +27,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
   variables: [
     namePrefixVariable("shop-production"),
     ...POOL_ROLE_VARIABLES,
-    patternVariable("vpc_id", "The VPC the droplets live in; its region is theirs.", DO_UUID, "a VPC id (UUID)", "0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b"),
+    { ...vpcUuidVariable, description: "The VPC the droplets join (its id, a UUID); its region is theirs." },
     sizeVariable("size", "the droplets"),
     machineTypeVariable("droplet_size", "Droplet size slug; overrides `size`.", DO_SIZE_SLUG, 'a droplet size slug such as "s-2vcpu-4gb"'),
     ...poolScalingVariables(1),
@@ -49,7 +48,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
       default: [],
       validation: [{ condition: `alltrue([for v in var.admin_cidrs : ${CIDR_RULE}])`, errorMessage: 'Every item of admin_cidrs must be an IPv4 CIDR block such as "203.0.113.0/24".' }],
     },
-    { ...patternVariable("project_id", "The project the droplets belong to; the account's default project when null.", DO_UUID, "a project id (UUID)"), default: null, validation: [matchesRule("project_id", DO_UUID, "a project id (UUID)", true)] },
+    projectIdVariable,
     ...applicationVariables("Plain settings of the application's environment, by variable name."),
     {
       name: "secrets",
@@ -67,14 +66,15 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
       validation: [eachMatchesRule("load_balancer_ids", DO_UUID, "a load balancer id (UUID)")],
     },
     {
-      name: "allowed_tags",
+      name: "allowed_droplet_tags",
       type: "list(string)",
       description: "Droplet tags admitted to the role's port (the web pool's tag, for an app pool). Workers and beat serve no port and admit nothing.",
       default: [],
+      validation: [eachMatchesRule("allowed_droplet_tags", DROPLET_TAG, "a droplet tag (letters, digits, colons, dashes and underscores)")],
     },
   ],
   build(scope, inputs, context) {
-    const vpc = new DataDigitaloceanVpc(scope, "vpc", { id: inputs.vpc_id.string });
+    const vpc = new DataDigitaloceanVpc(scope, "vpc", { id: inputs.vpc_uuid.string });
     const role = inputs.role.string as PoolRole;
     const size = inputs.size.string as Size;
     const lines = TerraformIterator.fromMap(Fn.merge([inputs.environment.any, inputs.secrets.any])).forExpressionForList('"${key}=${val}\\n"');
@@ -86,7 +86,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
     const { port, serves } = servedPortOf(role);
     const pool = new DoComputePool(scope, "pool", {
       namePrefix: inputs.name_prefix.string,
-      network: new ExistingDoNetwork(inputs.vpc_id.string, vpc.region, vpc.ipRange),
+      network: new ExistingDoNetwork(inputs.vpc_uuid.string, vpc.region, vpc.ipRange),
       role,
       size,
       minInstances: inputs.min_instances.number,
@@ -102,8 +102,8 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
     });
     // The firewall's inbound rules, decided by Terraform: SSH when admitted, the role's port when it serves one to anybody.
     const ssh = { port_range: "22", source_addresses: inputs.admin_cidrs.list, source_load_balancer_uids: [], source_tags: [] };
-    const served = { port_range: Fn.tostring(port), source_addresses: [], source_load_balancer_uids: inputs.load_balancer_ids.list, source_tags: inputs.allowed_tags.list };
-    const sources = Op.add(Fn.lengthOf(inputs.load_balancer_ids.list), Fn.lengthOf(inputs.allowed_tags.list));
+    const served = { port_range: Fn.tostring(port), source_addresses: [], source_load_balancer_uids: inputs.load_balancer_ids.list, source_tags: inputs.allowed_droplet_tags.list };
+    const sources = Op.add(Fn.lengthOf(inputs.load_balancer_ids.list), Fn.lengthOf(inputs.allowed_droplet_tags.list));
     const rules = TerraformIterator.fromList(
       Fn.concat([Fn.conditional(Op.gte(Fn.lengthOf(inputs.admin_cidrs.list), 1), [ssh], []), Fn.conditional(Op.and(serves, Op.gte(sources, 1)), [served], [])]),
     );

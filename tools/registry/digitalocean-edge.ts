@@ -11,10 +11,10 @@ import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_LB_SIZE_UNITS, DO_UUID } from "../../modules/digitalocean/settings";
 import { NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
-import { HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT } from "../../modules/django/validate";
+import { MAX_MAINTENANCE_TEXT } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
-import { DIGITALOCEAN, regionVariable, vpcUuidVariable } from "./digitalocean";
-import { domainVariable, eachMatchesRule, matchesRule, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+import { DIGITALOCEAN, DROPLET_TAG, regionVariable, vpcUuidVariable } from "./digitalocean";
+import { domainVariable, eachMatchesRule, healthCheckPathVariable, matchesRule, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
 
 /*
  * The traffic-entry tiers of the DigitalOcean + Cloudflare cloud as standalone modules:
@@ -28,7 +28,6 @@ const TLS: ProviderRequirement = { name: "tls", binding: "@cdktf/provider-tls" }
 /** The idle timeouts a DigitalOcean load balancer takes, in seconds. */
 const DO_LB_IDLE_TIMEOUT_SECONDS = { min: 30, max: 600 } as const;
 /** Droplet tags: letters, digits, colons, hyphens and underscores, at most 255 characters. */
-const DROPLET_TAG = /^[A-Za-z0-9_:-]{1,255}$/;
 const IPV4_ADDRESS = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/;
 /**
  * Where a DigitalOcean Origin CA certificate can be presented: on the load balancer only.
@@ -36,14 +35,6 @@ const IPV4_ADDRESS = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0
  * present Cloudflare's edge certificate (the stacks create nothing for `cdn`).
  */
 const DO_CERTIFICATE_USES: readonly CertificateUse[] = ["load-balancer"];
-
-const healthCheckPath = (description: string): ModuleVariable => ({
-  name: "health_check_path",
-  type: "string",
-  description,
-  default: "/healthz",
-  validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
-});
 
 /** The maintenance page's title or message: what the spec's `failover.title` and `failover.message` may be. */
 const maintenanceText = (name: string, description: string, fallback?: string): ModuleVariable => ({
@@ -85,7 +76,7 @@ export const DO_LOAD_BALANCER_MODULE: ModuleDefinition = {
     },
     patternVariable("droplet_tag", "The tag of the droplets it sends traffic to (the web pool's).", DROPLET_TAG, "a droplet tag (letters, digits, colons, dashes and underscores)", "shop-production-web"),
     { name: "target_port", type: "number", description: "The port the droplets serve HTTP on (nginx).", default: NGINX_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
-    healthCheckPath("The path each droplet answers 200 on when healthy."),
+    healthCheckPathVariable("The path each droplet answers 200 on when healthy."),
     {
       name: "idle_timeout_seconds",
       type: "number",
@@ -241,7 +232,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       ],
       example: "203.0.113.10",
     },
-    healthCheckPath("The path the monitor requests over HTTPS on 443; 200 is healthy."),
+    healthCheckPathVariable("The path the monitor requests over HTTPS on 443; 200 is healthy."),
     {
       ...domainVariable("maintenance_hostname", "A host you run that serves the maintenance page (the fallback pool's origin); null: the module serves the page from a Worker on `maintenance.<record_name>`."),
       default: null,

@@ -56,7 +56,7 @@ export const vpcUuidVariable = patternVariable(
 );
 
 /** The project resources join; null keeps the account's default project. */
-const projectIdVariable: ModuleVariable = {
+export const projectIdVariable: ModuleVariable = {
   name: "project_id",
   type: "string",
   description: "The DigitalOcean project the resources join (a UUID); the account's default project when null.",

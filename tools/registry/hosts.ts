@@ -2,9 +2,9 @@ import { Fn, Token } from "cdktf";
 import { HostAccess, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
 import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
-import { CONTAINER_IMAGE, CPU_TARGET_PERCENT, ENV_NAME, HEALTH_CHECK_PATH, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY, WSGI_CALLABLE } from "../../modules/django/validate";
+import { CONTAINER_IMAGE, CPU_TARGET_PERCENT, ENV_NAME, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY, WSGI_CALLABLE } from "../../modules/django/validate";
 import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
-import { domainVariable, matchesRule, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+import { domainVariable, healthCheckPathVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
 
 /*
  * What every cloud's compute pool module shares: the role and application inputs, and
@@ -49,13 +49,7 @@ export function applicationVariables(environmentDescription: string): ModuleVari
     patternVariable("wsgi_module", "The WSGI callable gunicorn serves.", WSGI_CALLABLE, 'a WSGI callable such as "shop.wsgi:application"', "shop.wsgi:application"),
     patternVariable("celery_app", "The Celery application (`celery -A <celery_app>`).", PYTHON_PATH, 'a Python module path such as "shop"', "shop"),
     domainVariable("domain", "The site's host name: web hosts answer health checks as if addressed to it.", "www.example.com"),
-    {
-      name: "health_check_path",
-      type: "string",
-      description: "The path the load balancer checks; web hosts pass it to Django with the site's host name.",
-      default: "/healthz",
-      validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')],
-    },
+    healthCheckPathVariable("The path the load balancer checks; web hosts pass it to Django with the site's host name."),
     {
       name: "worker_concurrency",
       type: "number",

@@ -1,5 +1,5 @@
 import { DOMAIN_NAME, SIZES } from "../../modules/core";
-import { MAX_NAME_PREFIX, NETWORK_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
+import { HEALTH_CHECK_PATH, MAX_NAME_PREFIX, NETWORK_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 
 /*
@@ -127,4 +127,9 @@ export function corsOriginsVariable(): ModuleVariable {
     default: [],
     validation: [eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"')],
   };
+}
+
+/** `health_check_path`: the path a load balancer or monitor requests, as the spec allows it. */
+export function healthCheckPathVariable(description: string): ModuleVariable {
+  return { name: "health_check_path", type: "string", description, default: "/healthz", validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')] };
 }
