@@ -8,7 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, exceeds, exclusiveLifecycle, isReference, optional, terraformTemplate } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
 import { environmentDocument, awsHostDelivery } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
@@ -174,7 +174,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       // Hosts fetch packages, their image and their configuration at first boot: NAT
       // routes, the parameter and the role's permissions must exist before any launches.
       dependsOn: [...network.egressReady, this.environment, readEnvironment, ssmAccess],
-      lifecycle: exclusiveLifecycle(exclusive, props.maxInstances),
+      lifecycle: poolLifecycle(exclusive, props.minInstances, props.maxInstances),
     });
 
     optional(exceeds(props.maxInstances, props.minInstances), (meta) =>

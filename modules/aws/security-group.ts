@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformIterator } from "cdktf";
+import { Fn, TerraformCount } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -63,17 +63,23 @@ export class TierSecurityGroup extends Construct {
     this.groupRules("to", ids, port);
   }
 
+  /**
+   * One rule per group in `ids`, counted rather than keyed by id: the ids are usually
+   * other resources' (a load balancer's group), unknown until they exist, and Terraform
+   * must know `for_each` keys at plan time but only a list's length for `count`.
+   */
   private groupRules(direction: "from" | "to", ids: string[], port: number): void {
     const Rule = direction === "from" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
-    const each = TerraformIterator.fromList(ids);
+    const count = TerraformCount.of(Fn.lengthOf(ids));
+    const id = Fn.element(ids, count.index);
     new Rule(this, isReference(port) ? `${direction}-security-groups` : `${direction}-security-groups-${port}`, {
-      forEach: each,
+      count,
       securityGroupId: this.group.id,
-      referencedSecurityGroupId: each.value,
+      referencedSecurityGroupId: id,
       ipProtocol: "tcp",
       fromPort: port,
       toPort: port,
-      description: `${each.value} on ${port}`,
+      description: `${id} on ${port}`,
     });
   }
 

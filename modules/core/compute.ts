@@ -11,13 +11,18 @@ export type PoolRole = "web" | "app" | "worker" | "beat";
 export const POOL_ROLES: readonly PoolRole[] = ["web", "app", "worker", "beat"];
 
 /**
- * The `lifecycle` of a pool's group when Terraform decides whether it is exclusive (a
- * module's role): a precondition that refuses more than one host. A literal is checked
- * at synth instead, and gets none.
+ * The `lifecycle` of a pool's group when Terraform decides its bounds or whether it is
+ * exclusive (a module's inputs): preconditions refusing a maximum below the minimum, and
+ * more than one host for an exclusive pool. Literals are checked at synth and get none.
  */
-export function exclusiveLifecycle(exclusive: boolean, maxInstances: number): TerraformResourceLifecycle | undefined {
-  if (!isReference(exclusive)) return undefined;
-  return { precondition: [{ condition: Op.or(negate(exclusive), Op.eq(maxInstances, 1)), errorMessage: "An exclusive pool (Celery beat) runs one host at most: its maximum must be 1." }] };
+export function poolLifecycle(exclusive: boolean, minInstances: number, maxInstances: number): TerraformResourceLifecycle | undefined {
+  if (![exclusive, minInstances, maxInstances].some(isReference)) return undefined;
+  return {
+    precondition: [
+      { condition: Op.lte(minInstances, maxInstances), errorMessage: "A pool's maximum must be at least its minimum." },
+      { condition: Op.or(negate(exclusive), Op.eq(maxInstances, 1)), errorMessage: "An exclusive pool (Celery beat) runs one host at most: its maximum must be 1." },
+    ],
+  };
 }
 
 /** An autoscaling group of identical hosts. */

@@ -3,7 +3,7 @@ import { Op } from "cdktf";
 import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
 import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, exclusiveLifecycle, isReference, terraformTemplate } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, poolLifecycle, isReference, terraformTemplate } from "../core";
 import { inlineHostDelivery } from "./host-delivery";
 import { DoLoadBalancer } from "./load-balancer";
 import { doNetworkOf } from "./network";
@@ -97,7 +97,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         userData: terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration), { sshFrom: props.adminCidrs })),
       },
       dependsOn: [this.firewall],
-      lifecycle: exclusiveLifecycle(exclusive, props.maxInstances),
+      lifecycle: poolLifecycle(exclusive, props.minInstances, props.maxInstances),
     });
 
     if (props.loadBalancer) {

@@ -9,8 +9,10 @@ const END = "CLOUDTIERS_ENV";
  * user data and copied to a root-only file at every start. Trade-off (README): anyone
  * who can read the droplet's metadata (the API with the account's token, or a process on
  * the droplet through 169.254.169.254) can read the secrets; they are also in Terraform
- * state, as on every cloud. The script closes the metadata service to every process but
- * root's, so an application that runs as a non-root user cannot be made to fetch it.
+ * state, as on every cloud. At every start the script closes the metadata service to
+ * the processes of regular users (uid 1000 and up, which is what an image's non-root
+ * `USER` is), so an application run as one cannot be made to fetch it; root and the
+ * system users of DigitalOcean's agents, which read it, keep their access.
  */
 export function inlineHostDelivery(configuration: AppConfiguration): HostConfigDelivery {
   const lines = [
@@ -32,14 +34,21 @@ export function encodedEnvironmentDelivery(linesBase64: string): HostConfigDeliv
   return inlineEnvironmentDelivery(`printf '%s' '${linesBase64}' | base64 -d > "$1"`);
 }
 
+/** The metadata service, which serves the user data and with it the secrets. */
+const METADATA = "169.254.169.254";
+const CLOSE_METADATA = `-d ${METADATA} -p tcp -m owner --uid-owner 1000-4294967294 -j REJECT`;
+
 function inlineEnvironmentDelivery(write: string): HostConfigDelivery {
   return {
-    packages: [],
+    packages: ["iptables"],
     setupCommands: [],
     fetchScript: `#!/bin/sh
 # Writes the application environment to $1. It is part of this host's user data:
-# DigitalOcean has no secret store the host could read it from.
+# DigitalOcean has no secret store the host could read it from. Regular users'
+# processes (the application's, run as a non-root USER) may not read the metadata
+# service that serves it.
 set -eu
+iptables -C OUTPUT ${CLOSE_METADATA} 2>/dev/null || iptables -I OUTPUT ${CLOSE_METADATA}
 umask 077
 ${write}
 `,

@@ -65,6 +65,12 @@ describe("DigitalOcean compute pool", () => {
     );
   });
 
+  it("closes the metadata service, which serves the secrets with the user data, to regular users' processes at every start", () => {
+    const userData: string = pool().one("digitalocean_droplet_autoscale", "web").droplet_template.user_data;
+    const rule = "-d 169.254.169.254 -p tcp -m owner --uid-owner 1000-4294967294 -j REJECT";
+    expect(userData).toMatch(new RegExp(`\\n\\s*iptables -C OUTPUT ${rule} 2>/dev/null \\|\\| iptables -I OUTPUT ${rule}\\n\\s*umask 077\\n\\s*cat > "\\$1"`));
+  });
+
   it("firewalls its tag: the pool's port from its load balancer only, no SSH, everything out", () => {
     const s = pool();
     const fw = s.one("digitalocean_firewall", "web");

@@ -22,8 +22,9 @@ describe("the AWS cache module", () => {
     expect(main).toContain("at_rest_encryption_enabled = \"true\"");
     expect(main).toContain("transit_encryption_enabled = true");
     expect(main).toContain("auth_token                 = random_password.cache_auth_token_password.result");
-    expect(main).toContain("for_each                     = toset(var.allowed_security_group_ids)");
-    expect(main).toContain("referenced_security_group_id = each.value");
+    // Counted, not keyed by id: the ids are other resources', unknown at plan.
+    expect(main).toContain("count                        = length(var.allowed_security_group_ids)");
+    expect(main).toContain("referenced_security_group_id = element(var.allowed_security_group_ids, count.index)");
     expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(1);
   });
 });
@@ -122,7 +123,7 @@ describe("the AWS load balancer module", () => {
     expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(2);
     expect(blockOf(main, 'resource "aws_vpc_security_group_ingress_rule" "load_balancer_security_group_from_internet_443"')).toContain('cidr_ipv4 = "0.0.0.0/0"');
     const egress = blockOf(main, 'resource "aws_vpc_security_group_egress_rule" "load_balancer_security_group_to_security_groups"');
-    for (const line of ["from_port = var.target_port", "to_port = var.target_port", "for_each = toset(var.target_security_group_ids)"]) expect(egress).toContain(line);
+    for (const line of ["from_port = var.target_port", "to_port = var.target_port", "count = length(var.target_security_group_ids)"]) expect(egress).toContain(line);
   });
 
   it("refuses what the spec refuses", () => {
@@ -262,6 +263,7 @@ describe("the AWS compute pool module", () => {
       'max_healthy_percentage = (var.role == "beat") ? 100 : 200',
       'min_healthy_percentage = (var.role == "beat") ? 0 : 100',
       "condition = (!(var.role == \"beat\") || (var.max_instances == 1))",
+      "condition = (var.min_instances <= var.max_instances)",
     ]) {
       expect(group).toContain(line);
     }
@@ -276,8 +278,8 @@ describe("the AWS compute pool module", () => {
       '(length([for key, val in var.secrets : val.secret_arn]) >= 1) ? [{ "Sid" = "ReadSecrets", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [for key, val in var.secrets : val.secret_arn] }] : []',
     );
     const ingress = blockOf(main, 'resource "aws_vpc_security_group_ingress_rule" "pool_security_group_from_security_groups"');
-    expect(ingress).toContain('from_port = { "web" = 80, "app" = 8000 }[var.role]');
-    expect(ingress).toContain('for_each = toset(contains(["web", "app"], var.role) ? var.allowed_security_group_ids : [])');
+    expect(ingress).toContain('from_port = contains(["web", "app"], var.role) ? { "web" = 80, "app" = 8000 }[var.role] : null');
+    expect(ingress).toContain('count = length(contains(["web", "app"], var.role) ? var.allowed_security_group_ids : [])');
   });
 
   it("refuses what the spec refuses", () => {
@@ -291,7 +293,7 @@ describe("the AWS compute pool module", () => {
       max_instances: 0,
       cpu_target_percent: 95,
       environment: { debug: "1" },
-      secrets: { SECRET_KEY: { secret_arn: "my-secret" } },
+      secrets: { SECRET_KEY: { secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-key" } },
     }, [
       'The role must be one of "web", "app", "worker", "beat".',
       'The layout must be one of "colocated", "split".',
@@ -301,7 +303,7 @@ describe("the AWS compute pool module", () => {
       "The max_instances must be a whole number between 1 and 100.",
       "The cpu_target_percent must be a whole number between 10 and 90.",
       "Every key of environment must be named like an environment variable (A-Z, 0-9, _; not starting with a digit).",
-      "Every secret_arn of secrets must be a Secrets Manager secret ARN.",
+      "Every secret_arn of secrets must be a whole Secrets Manager secret ARN (ending in the six characters Secrets Manager appends).",
     ]);
     const secrets = { SECRET_KEY: { secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-key-AbCdEf" }, DATABASE_PASSWORD: { secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db-AbCdEf", json_key: "password" } };
     expect(problemsIn(checkValues(module, { ...values, role: "worker", worker_concurrency: 4, environment: { DJANGO_SETTINGS_MODULE: "shop.settings" }, secrets }))).toEqual([]);

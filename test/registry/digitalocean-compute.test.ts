@@ -49,6 +49,7 @@ describe("the DigitalOcean compute pool module", () => {
       "region = data.digitalocean_vpc.vpc.region",
       "with_droplet_agent = true",
       'condition = (!(var.role == "beat") || (var.max_instances == 1))',
+      "condition = (var.min_instances <= var.max_instances)",
     ]) {
       expect(config).toContain(line);
     }
@@ -58,9 +59,10 @@ describe("the DigitalOcean compute pool module", () => {
     const firewall = blockOf(main, 'resource "digitalocean_firewall" "pool_firewall"');
     expect(firewall).toContain('(length(var.admin_cidrs) >= 1) ? [{ "port_range" = "22", "source_addresses" = var.admin_cidrs');
     expect(firewall).toContain(
-      '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_droplet_tags)) >= 1)) ? [{ "port_range" = tostring({ "web" = 80, "app" = 8000 }[var.role]), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_droplet_tags }] : []',
+      '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_droplet_tags)) >= 1)) ? [{ "port_range" = tostring(contains(["web", "app"], var.role) ? { "web" = 80, "app" = 8000 }[var.role] : null), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_droplet_tags }] : []',
     );
     expect(firewall).not.toMatch(/inbound_rule \{/);
+    expect(blockOf(main, 'resource "digitalocean_tag" "pool_tag"')).toContain('condition = (((var.role != "web") || (var.layout != "split")) || contains(keys(var.environment), "APP_UPSTREAM"))');
   });
 
   it("refuses what the spec refuses", () => {

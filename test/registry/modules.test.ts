@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { buildModule, terraform, terraformFmt } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { providerConstraint } from "../../tools/registry/definition";
-import { checkValues, examples, expectRefused, filesOf, problemsIn } from "./support";
+import { checkValues, examples, expectRefused, filesOf, outputExpression, problemsIn } from "./support";
 
 describe("the standalone Terraform modules", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-modules-"));
@@ -122,6 +122,16 @@ describe("the standalone Terraform modules", () => {
       } finally {
         rmSync(again, { recursive: true, force: true });
       }
+    }
+  });
+
+  it("give compute pools' port as the role serves it, and null for roles that serve none", () => {
+    const pools = built.filter(({ module }) => module.name === "cloudtiers-compute-pool");
+    expect(pools.map(({ module }) => module.provider)).toEqual(["aws", "digitalocean"]);
+    for (const { definition, module } of pools) {
+      const port = outputExpression(readFileSync(join(module.directory, "outputs.tf"), "utf8"), "port");
+      const served = Object.fromEntries(["web", "app", "worker", "beat"].map((role) => [role, checkValues(module, { ...examples(definition), role }, port).trim()]));
+      expect({ module: module.provider, served }).toEqual({ module: module.provider, served: { web: "80", app: "8000", worker: "null", beat: "null" } });
     }
   });
 });

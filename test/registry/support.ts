@@ -25,17 +25,24 @@ export function blockOf(hcl: string, header: string): string {
 /** The warnings and errors in Terraform's output. */
 export const problemsIn = (output: string) => plain(output).match(/(Warning|Error): .*/g) ?? [];
 
-/** `terraform console` on the module's variables.tf alone: what Terraform says of these values. */
-export function checkValues(module: BuiltModule, values: Record<string, unknown>): string {
+/** `terraform console` on the module's variables.tf alone: what Terraform says of these values (and of `expression` over them). */
+export function checkValues(module: BuiltModule, values: Record<string, unknown>, expression = "1"): string {
   const dir = mkdtempSync(join(tmpdir(), "cloudtiers-vars-"));
   try {
     cpSync(join(module.directory, "variables.tf"), join(dir, "variables.tf"));
     const args = varArguments(values);
     // Terraform wraps messages to the terminal's width: one line, boxes drawn out.
-    return plain(terraform(["console", ...args], { cwd: dir, input: "1\n" }).output).replace(/[│\s]+/g, " ");
+    return plain(terraform(["console", ...args], { cwd: dir, input: `${expression}\n` }).output).replace(/[│\s]+/g, " ");
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The expression of an output in outputs.tf. */
+export function outputExpression(outputs: string, name: string): string {
+  const match = new RegExp(`output "${name}" \\{\\n\\s*value\\s*= (.*)\\n`).exec(outputs);
+  if (!match) throw new Error(`no output ${name}`);
+  return match[1];
 }
 
 /** Builds one module of the catalog into a scratch directory (removed after the file's tests) and reads its files. */

@@ -3,7 +3,7 @@ import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { AwsComputePool, UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { HostBootstrap, PoolRole, Size } from "../../modules/core";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
-import { POOL_ROLE_VARIABLES, poolScalingVariables, applicationVariables, envNamesRule, hostUserData, servedPortOf } from "./hosts";
+import { POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import {
   BACKUP_RETENTION_DAYS,
@@ -107,7 +107,8 @@ export const AWS_CACHE_MODULE: ModuleDefinition = {
   ],
 };
 
-const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:.+$/;
+/** A whole secret ARN, with the six characters Secrets Manager appends: IAM policies grant exactly this. */
+const SECRET_ARN = /^arn:aws[a-z-]*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9\/_+=.@-]+-[A-Za-z0-9]{6}$/;
 const POSTGRES_IDENTIFIER = /^[a-z][a-z0-9-]*$/;
 
 /** RDS Proxy in front of a primary: the pooler submodule of `cloudtiers-postgres`, counted by `var.pooling`. */
@@ -520,7 +521,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
       default: {},
       validation: [
         envNamesRule("secrets"),
-        { condition: `alltrue([for s in values(var.secrets) : can(regex(${JSON.stringify(SECRET_ARN.source)}, s.secret_arn))])`, errorMessage: "Every secret_arn of secrets must be a Secrets Manager secret ARN." },
+        { condition: `alltrue([for s in values(var.secrets) : can(regex(${JSON.stringify(SECRET_ARN.source)}, s.secret_arn))])`, errorMessage: "Every secret_arn of secrets must be a whole Secrets Manager secret ARN (ending in the six characters Secrets Manager appends)." },
       ],
     },
     {
@@ -572,14 +573,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
         secretArns: Token.asList(secrets.pluckProperty("secret_arn")),
       },
     });
-    pool.environment.lifecycle = {
-      precondition: [
-        {
-          condition: Op.or(Op.or(Op.neq(role, "web"), Op.neq(inputs.layout.string, "split")), Fn.contains(Fn.keys(inputs.environment.any), APP_UPSTREAM_SETTING)),
-          errorMessage: `Split-layout web hosts proxy to the ${APP_UPSTREAM_SETTING} setting: add it to environment (the internal load balancer's host:port).`,
-        },
-      ],
-    };
+    pool.environment.lifecycle = appUpstreamRequired(inputs);
     const targetGroups = inputs.target_group_arns.list;
     pool.group.targetGroupArns = targetGroups;
     pool.group.healthCheckType = Fn.conditional(Op.and(Op.gte(Fn.lengthOf(targetGroups), 1), inputs.replace_on_load_balancer_health.boolean), "ELB", "EC2");

@@ -8,7 +8,7 @@ import { DO_SIZE_SLUG, DO_SSH_KEY, DO_UUID } from "../../modules/digitalocean/se
 import { DO_COMPUTE_SIZES } from "../../modules/digitalocean/sizes";
 import { ModuleDefinition } from "./definition";
 import { DIGITALOCEAN, DROPLET_TAG, projectIdVariable, vpcUuidVariable } from "./digitalocean";
-import { POOL_ROLE_VARIABLES, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
+import { POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { eachMatchesRule, machineTypeVariable, namePrefixVariable, sizeVariable } from "./variables";
 
 const CIDR_RULE = "can(cidrhost(v, 0))";
@@ -53,7 +53,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
     {
       name: "secrets",
       type: "map(string)",
-      description: "Secret settings of the application's environment, by variable name. DigitalOcean has no secret store: they travel in the droplets' user data (readable through the API and, on the droplet, by root only) and sit in Terraform state.",
+      description: "Secret settings of the application's environment, by variable name. DigitalOcean has no secret store: they travel in the droplets' user data (readable through the API with the account's token and, on the droplet, by root and system users: the metadata service is closed to uid 1000 and up, so run the image as such a USER) and sit in Terraform state.",
       default: {},
       sensitive: true,
       validation: [envNamesRule("secrets")],
@@ -100,6 +100,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
       adminCidrs: inputs.admin_cidrs.list,
       projectId: inputs.project_id.string,
     });
+    pool.tag.lifecycle = appUpstreamRequired(inputs);
     // The firewall's inbound rules, decided by Terraform: SSH when admitted, the role's port when it serves one to anybody.
     const ssh = { port_range: "22", source_addresses: inputs.admin_cidrs.list, source_load_balancer_uids: [], source_tags: [] };
     const served = { port_range: Fn.tostring(port), source_addresses: [], source_load_balancer_uids: inputs.load_balancer_ids.list, source_tags: inputs.allowed_droplet_tags.list };

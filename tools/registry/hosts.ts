@@ -1,4 +1,4 @@
-import { Fn, Token } from "cdktf";
+import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
 import { HostAccess, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
 import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
@@ -71,7 +71,22 @@ export { envNamesRule };
 
 /** The port each role serves, looked up by Terraform (null for worker and beat), and whether the role serves one. */
 export function servedPortOf(role: string): { port: number; serves: boolean } {
-  return { port: Token.asNumber(Fn.lookup(SERVED_PORTS, role, null)), serves: Fn.contains(Object.keys(SERVED_PORTS), role) as unknown as boolean };
+  const serves = Fn.contains(Object.keys(SERVED_PORTS), role) as unknown as boolean;
+  // Not lookup(..., null): cdktf drops a null default, and an index of a missing key fails at plan.
+  return { port: Token.asNumber(Fn.conditional(serves, Fn.lookup(SERVED_PORTS, role), null)), serves };
+}
+
+/** A `lifecycle` refusing split-layout web hosts without the `APP_UPSTREAM` setting they proxy to. */
+export function appUpstreamRequired(inputs: ModuleInputs): TerraformResourceLifecycle {
+  const needsNone = Op.or(Op.neq(inputs.role.string, "web"), Op.neq(inputs.layout.string, "split"));
+  return {
+    precondition: [
+      {
+        condition: Op.or(needsNone, Fn.contains(Fn.keys(inputs.environment.any), APP_UPSTREAM_SETTING)),
+        errorMessage: `Split-layout web hosts proxy to the ${APP_UPSTREAM_SETTING} setting: add it to environment (the internal load balancer's host:port).`,
+      },
+    ],
+  };
 }
 
 /** The user data of every role a pool may have, keyed as the module picks one. */
