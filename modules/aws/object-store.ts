@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { TerraformIterator } from "cdktf";
+import { Fn, TerraformCount } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { IComputePool, IObjectStoreCdn, ObjectStoreProps, negate } from "../core";
@@ -72,10 +72,14 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
     new IamRolePolicy(this, `${hosts.role}-read-write`, { name: `${this.purpose}-read-write`, role: hosts.instanceRole.id, policy: this.readWritePolicy() });
   }
 
-  /** The same policy on every role in `roleIds` (one per role, by Terraform's `for_each`), which may be a reference. */
+  /**
+   * The same policy on every role in `roleIds`, which may be a reference: one per role,
+   * counted (role names made by other resources may be unknown at plan; a count needs
+   * only the list's length).
+   */
   public grantReadWriteToRoles(roleIds: string[]): void {
-    const each = TerraformIterator.fromList(roleIds);
-    new IamRolePolicy(this, "roles-read-write", { forEach: each, name: `${this.purpose}-read-write`, role: each.value, policy: this.readWritePolicy() });
+    const count = TerraformCount.of(Fn.lengthOf(roleIds));
+    new IamRolePolicy(this, "roles-read-write", { count, name: `${this.purpose}-read-write`, role: Fn.element(roleIds, count.index), policy: this.readWritePolicy() });
   }
 
   private readWritePolicy(): string {

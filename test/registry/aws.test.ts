@@ -194,8 +194,8 @@ describe("the AWS object store module", () => {
       'response_headers_policy_id = coalesce(one(aws_cloudfront_response_headers_policy.store_store_response_headers[*].id), "67f7725c-6f97-4210-82d7-5512b31e9d03")',
     );
     const grant = blockOf(main, 'resource "aws_iam_role_policy" "store_roles_read_write"');
-    expect(grant).toContain("for_each = toset(var.read_write_role_ids)");
-    expect(grant).toContain("role = each.value");
+    expect(grant).toContain("count = length(var.read_write_role_ids)");
+    expect(grant).toContain("role = element(var.read_write_role_ids, count.index)");
   });
 
   it("refuses what the spec refuses", () => {
