@@ -55,7 +55,7 @@ function subnetIds(what: string): ModuleVariable {
 const allowedSecurityGroups: ModuleVariable = {
   name: "allowed_security_group_ids",
   type: "list(string)",
-  description: "Security groups whose members may connect (the application hosts). Nothing else can.",
+  description: "Security groups whose members may connect (the application hosts). Nothing else can. One rule per position (ids may come from resources not made yet): add groups at the end.",
   default: [],
   validation: [eachMatchesRule("allowed_security_group_ids", SECURITY_GROUP_ID, 'a security group id such as "sg-0123456789abcdef0"')],
 };
@@ -225,7 +225,7 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
         postgres_security_group_id: postgres.securityGroup.id,
         allowed_security_group_ids: inputs.allowed_security_group_ids.list,
       },
-      inputs.pooling.boolean,
+      { enabled: inputs.pooling.boolean },
     );
     return [
       { name: "primary_host", description: "The primary's host name, for writes.", value: postgres.primary.host },

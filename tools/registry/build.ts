@@ -95,13 +95,25 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
       templates.push({ name, text });
       return Token.asString(ref(`local.${name}`, stack));
     },
-    submodule(name, args, enabled) {
+    submodule(name, args, { enabled, as = name, providers: passed = {} } = {}) {
       if (!(definition.submodules ?? []).some((m) => m.name === name)) throw new Error(`${definition.name}: no submodule ${name}`);
+      const configurations = Object.entries(passed).map(([local, key]) => {
+        const provider = providers[key];
+        if (!provider) throw new Error(`${definition.name}: no provider configuration ${key} to pass to ${as}`);
+        if (local !== provider.terraformResourceType) throw new Error(`${definition.name}: ${key} cannot be ${as}'s ${local}`);
+        return provider;
+      });
       // The submodule ships inside the module: no asset copying.
-      const call = new TerraformHclModule(stack, name, { source: `./modules/${name}`, variables: { ...args }, skipAssetCreationFromLocalModules: true });
-      if (enabled === undefined) return { output: (output) => call.getString(output) };
+      const call = new TerraformHclModule(stack, as, {
+        source: `./modules/${name}`,
+        variables: { ...args },
+        providers: configurations.length > 0 ? configurations : undefined,
+        skipAssetCreationFromLocalModules: true,
+      });
+      if (enabled === undefined) return { output: (output) => call.getString(output), list: (output) => call.getList(output) };
       call.addOverride("count", choose(enabled, 1, 0));
-      return { output: (output) => Fn.one(Token.asList(ref(`module.${name}[*].${output}`, stack))) };
+      const all = (output: string) => Token.asList(ref(`module.${call.friendlyUniqueId}[*].${output}`, stack));
+      return { output: (output) => Fn.one(all(output)), list: (output) => Token.asList(Fn.flatten(all(output))) };
     },
   };
   const outputs = definition.build(stack, inputs, context);
@@ -114,7 +126,7 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
   }
   for (const output of outputs) {
     // Outputs may share a name with a variable (`database_name`); construct ids may not.
-    new TerraformOutput(stack, `output-${output.name}`, { value: output.value, description: output.description, sensitive: output.sensitive }).overrideLogicalId(output.name);
+    new TerraformOutput(stack, `output-${output.name}`, { value: output.value, description: output.description, sensitive: output.sensitive, dependsOn: output.dependsOn && [...output.dependsOn] }).overrideLogicalId(output.name);
   }
   for (const child of [...stack.node.children]) {
     if (partOf(child) !== part) stack.node.tryRemoveChild(child.node.id);
@@ -283,6 +295,15 @@ function writeCode(definition: ModuleDefinition, directory: string, scratch: str
   return main;
 }
 
+/** Each submodule's code in `modules/<name>/` of its caller's directory, and theirs in turn. */
+function writeSubmodules(definition: ModuleDefinition, directory: string, scratch: string): void {
+  for (const child of definition.submodules ?? []) {
+    const path = join(directory, "modules", child.name);
+    writeCode(child, path, scratch);
+    writeSubmodules(child, path, scratch);
+  }
+}
+
 /** Runs the terraform binary (`TERRAFORM_BINARY`, else `terraform` on the PATH); a missing binary is a clear error. */
 export function terraform(args: readonly string[], options: { cwd?: string; input?: string } = {}): { ok: boolean; stdout: string; output: string } {
   const binary = process.env.TERRAFORM_BINARY ?? "terraform";
@@ -331,7 +352,7 @@ export function buildModule(definition: ModuleDefinition, version: string, outdi
     rmSync(directory, { recursive: true, force: true });
     mkdirSync(join(directory, "examples", "basic"), { recursive: true });
     const main = writeCode(definition, directory, scratch);
-    for (const child of definition.submodules ?? []) writeCode(child, join(directory, "modules", child.name), scratch);
+    writeSubmodules(definition, directory, scratch);
     writeFileSync(join(directory, "README.md"), readme(definition, version, main.outputs));
     writeFileSync(join(directory, "examples", "basic", "main.tf"), exampleTf(definition));
     const fmt = terraformFmt(directory);

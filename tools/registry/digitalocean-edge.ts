@@ -253,7 +253,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
         title: inputs.maintenance_title.string,
         message: inputs.maintenance_message.string,
       },
-      equals(inputs.maintenance_hostname.string, Token.nullValue()),
+      { enabled: equals(inputs.maintenance_hostname.string, Token.nullValue()) },
     );
     const fallback = Fn.coalesce([inputs.maintenance_hostname.string, maintenance.output("hostname")]);
     const origin = inputs.origin_address.string;
