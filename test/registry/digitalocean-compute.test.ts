@@ -58,7 +58,7 @@ describe("the DigitalOcean compute pool module", () => {
     const firewall = blockOf(main, 'resource "digitalocean_firewall" "pool_firewall"');
     expect(firewall).toContain('(length(var.admin_cidrs) >= 1) ? [{ "port_range" = "22", "source_addresses" = var.admin_cidrs');
     expect(firewall).toContain(
-      '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_droplet_tags)) >= 1)) ? [{ "port_range" = tostring({ "web" = 80, "app" = 8000 }[var.role]), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_droplet_tags }] : []',
+      '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_droplet_tags)) >= 1)) ? [{ "port_range" = tostring(contains(["web", "app"], var.role) ? { "web" = 80, "app" = 8000 }[var.role] : null), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_droplet_tags }] : []',
     );
     expect(firewall).not.toMatch(/inbound_rule \{/);
   });

@@ -18,6 +18,9 @@ function submoduleFiles(definition: ModuleDefinition): string[] {
 export function filesOf(definition: ModuleDefinition): string[] {
   return [...CODE, "README.md", "examples/basic/main.tf", ...submoduleFiles(definition)].sort();
 }
+/** `text` as a regular expression that matches exactly it. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 export const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 /** One top-level block of an HCL file, whitespace collapsed. */

@@ -8,6 +8,12 @@ export interface Submodule {
   output(name: string): string;
   /** A list output of the submodule; empty when the submodule is switched off. */
   list(name: string): string[];
+  /** A single-value output of every call: one item, none when the submodule is switched off (a list whose length Terraform knows at plan). */
+  each(name: string): string[];
+  /** An output of the call's one instance (`module.<call>[0].<name>`), unguarded: only behind the condition that switches the submodule on. */
+  instance(name: string): string;
+  /** Sets an input after the call: for inputs made of calls that come after it (the groups of the hosts a tier admits). */
+  set(input: string, value: unknown): void;
 }
 
 /** How a module calls one of its submodules. */
@@ -73,11 +79,13 @@ export interface VariableRule {
 export interface ModuleVariable {
   /** snake_case. */
   readonly name: string;
-  /** A Terraform type expression: `string`, `number`, `bool`, `list(string)`, ... */
+  /** A Terraform type expression on one line: `string`, `number`, `bool`, `list(string)`, `object({ a = optional(string, "x"), b = number })`, ... */
   readonly type: string;
   readonly description: string;
   /** Absent: the variable is required. */
   readonly default?: unknown;
+  /** `false`: a caller's `null` means the default (objects whose attributes the module reads). @default - Terraform's (true) */
+  readonly nullable?: false;
   readonly sensitive?: boolean;
   readonly validation?: readonly VariableRule[];
   /** The value the example and the README's usage pass (required variables only). */

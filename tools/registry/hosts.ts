@@ -71,7 +71,9 @@ export { envNamesRule };
 
 /** The port each role serves, looked up by Terraform (null for worker and beat), and whether the role serves one. */
 export function servedPortOf(role: string): { port: number; serves: boolean } {
-  return { port: Token.asNumber(Fn.lookup(SERVED_PORTS, role, null)), serves: Fn.contains(Object.keys(SERVED_PORTS), role) as unknown as boolean };
+  const serves = Fn.contains(Object.keys(SERVED_PORTS), role) as unknown as boolean;
+  // `{...}[role]` alone fails for worker and beat (cdktf's lookup drops a null default).
+  return { port: Token.asNumber(Fn.conditional(serves, Fn.lookup(SERVED_PORTS, role), null)), serves };
 }
 
 /** The user data of every role a pool may have, keyed as the module picks one. */
