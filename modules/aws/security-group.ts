@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, TerraformCount } from "cdktf";
+import { Fn, TerraformCount, Token } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -52,7 +52,7 @@ export class TierSecurityGroup extends Construct {
 
   /**
    * Lets every security group in `ids` connect on `port`: one rule per group, made by
-   * Terraform (`for_each`), so the list may be a reference (a module's variable).
+   * Terraform (`count`), so the list may be a reference (a module's variable).
    */
   public allowFromSecurityGroups(ids: string[], port: number): void {
     this.groupRules("from", ids, port);
@@ -64,22 +64,22 @@ export class TierSecurityGroup extends Construct {
   }
 
   /**
-   * One rule per group in `ids`, counted rather than keyed by id: the ids are usually
-   * other resources' (a load balancer's group), unknown until they exist, and Terraform
-   * must know `for_each` keys at plan time but only a list's length for `count`.
+   * One rule per group, by position (`count`) rather than by id (`for_each`): the ids of
+   * groups made in the same apply (another module's output) are unknown at plan, and
+   * Terraform needs `for_each` keys known then, but only a list's length for `count`.
    */
   private groupRules(direction: "from" | "to", ids: string[], port: number): void {
     const Rule = direction === "from" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
     const count = TerraformCount.of(Fn.lengthOf(ids));
-    const id = Fn.element(ids, count.index);
+    const group = Token.asString(Fn.element(ids, count.index));
     new Rule(this, isReference(port) ? `${direction}-security-groups` : `${direction}-security-groups-${port}`, {
       count,
       securityGroupId: this.group.id,
-      referencedSecurityGroupId: id,
+      referencedSecurityGroupId: group,
       ipProtocol: "tcp",
       fromPort: port,
       toPort: port,
-      description: `${id} on ${port}`,
+      description: `${group} on ${port}`,
     });
   }
 

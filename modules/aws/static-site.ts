@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { IStaticSite, StaticSiteProps, terraformLiteral } from "../core";
+import { IStaticSite, StaticSiteProps, isReference, negate, terraformLiteral, terraformTemplate } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { IAwsAliasTarget, shortHash } from "./shared";
@@ -33,7 +33,7 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
     const unavailable = (errorCode: number) => ({ errorCode, responseCode: 503, responsePagePath: "/index.html", errorCachingMinTtl: 10 });
     this.site = new BucketDistribution(this, "site", {
       bucketName: `${props.namePrefix}-maintenance-${shortHash(props.domain)}`,
-      forceDestroy: !props.deletionProtection,
+      forceDestroy: negate(props.deletionProtection),
       preventDestroy: props.deletionProtection,
       noncurrentVersionDays: 7,
       corsOrigins: [],
@@ -48,7 +48,8 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
       new S3Object(this, `file-${path.replace(/[^a-z0-9]+/gi, "-")}`, {
         bucket: this.site.bucket.id,
         key: path,
-        content: terraformLiteral(body),
+        // A page may be a reference (a module's heredoc local): its interpolations stay.
+        content: isReference(body) ? terraformTemplate(body) : terraformLiteral(body),
         contentType: contentType(path),
         cacheControl: "no-cache",
       });

@@ -38,7 +38,7 @@ describe("the AWS PostgreSQL module", () => {
     expect(main).toMatch(/resource "aws_db_instance" "postgres_replica" \{[^]*identifier\s+= "\$\{var.name_prefix\}-postgres-replica-\$\{\(count.index \+ 1\)\}"[^]*count = var.replicas\n\}/);
     expect(main).toMatch(/module "pooler" \{[^]*source\s+= "\.\/modules\/pooler"\n\s+count\s+= var.pooling \? 1 : 0\n\}/);
     expect(read("outputs.tf")).toContain("value       = aws_db_instance.postgres_replica[*].address");
-    expect(read("outputs.tf")).toContain("value       = coalesce(one(module.pooler[*].host), aws_db_instance.postgres_primary.address)");
+    expect(read("outputs.tf")).toContain("value       = coalesce(var.pooling ? module.pooler[0].host : null, aws_db_instance.postgres_primary.address)");
     expect(read("modules/pooler/main.tf")).toContain('policy = "{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Action\\":[\\"secretsmanager:GetSecretValue\\"],\\"Resource\\":[\\"${var.secret_arn}\\"]}]}"');
   });
 

@@ -115,7 +115,7 @@ describe("the Cloudflare DNS failover module", () => {
 
   it("watches the origin's health path over HTTPS with a monitor that sends the site's name", () => {
     const monitor = blockOf(main, 'resource "cloudflare_load_balancer_monitor" "dns_monitor"');
-    for (const line of ['type = "https"', 'method = "GET"', "path = var.health_check_path", "port = 443", 'expected_codes = "200"', "account_id = var.account_id", 'header = { Host = [ "${var.record_name}", ] }']) {
+    for (const line of ['type = "https"', 'method = "GET"', "path = var.health_check_path", "port = 443", 'expected_codes = "200"', "account_id = var.account_id", 'header = { Host = [ var.record_name, ] }']) {
       expect(monitor).toContain(line);
     }
   });
@@ -123,13 +123,13 @@ describe("the Cloudflare DNS failover module", () => {
   it("sends the name to the origin's pool, and to the maintenance pool while the origin is unhealthy", () => {
     const primary = blockOf(main, 'resource "cloudflare_load_balancer_pool" "dns_primary_pool"');
     expect(primary).toContain("monitor = cloudflare_load_balancer_monitor.dns_monitor.id");
-    expect(primary).toContain('origins = [ { address = "${var.origin_address}" enabled = true header = { host = [ "${var.record_name}", ] } name = "load-balancer" }, ]');
+    expect(primary).toContain('origins = [ { address = var.origin_address enabled = true header = { host = [ var.record_name, ] } name = "load-balancer" }, ]');
     const fallback = blockOf(main, 'resource "cloudflare_load_balancer_pool" "dns_maintenance_pool"');
     expect(fallback).not.toContain("monitor =");
-    expect(fallback).toContain('address = "${coalesce(var.maintenance_hostname, one(module.maintenance[*].hostname))}"');
+    expect(fallback).toContain('address = coalesce(var.maintenance_hostname, (var.maintenance_hostname == null) ? module.maintenance[0].hostname : null)');
     const balancer = blockOf(main, 'resource "cloudflare_load_balancer" "dns_load_balancer"');
     for (const line of [
-      'default_pools = [ "${cloudflare_load_balancer_pool.dns_primary_pool.id}" ]',
+      'default_pools = [ cloudflare_load_balancer_pool.dns_primary_pool.id ]',
       "fallback_pool = cloudflare_load_balancer_pool.dns_maintenance_pool.id",
       "name = var.record_name",
       "proxied = true",

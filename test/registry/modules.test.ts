@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { buildModule, terraform, terraformFmt } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { providerConstraint } from "../../tools/registry/definition";
-import { checkValues, examples, expectRefused, filesOf, outputExpression, problemsIn } from "./support";
+import { checkValues, escapeRegExp, examples, expectRefused, filesOf, outputExpression, problemsIn } from "./support";
 
 describe("the standalone Terraform modules", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-modules-"));
@@ -39,7 +39,7 @@ describe("the standalone Terraform modules", () => {
       const versions = readFileSync(join(module.directory, "versions.tf"), "utf8");
       for (const p of definition.providers) {
         const { source, version: range } = providerConstraint(p);
-        expect(versions).toContain(`${p.name} = {\n      source  = "${source}"\n      version = "${range}"`);
+        expect(versions).toMatch(new RegExp(`${p.name} = \\{\\n\\s+source\\s+= "${escapeRegExp(source)}"\\n\\s+version\\s+= "${escapeRegExp(range)}"`));
       }
     }
   });
@@ -93,8 +93,9 @@ describe("the standalone Terraform modules", () => {
       expect(outputs.length).toBeGreaterThan(0);
       for (const o of outputs) expect(readme).toMatch(new RegExp(`^\\| \`${o}\` \\| .+ \\|$`, "m"));
       for (const v of definition.variables) {
-        expect(readme).toMatch(new RegExp(`^\\| \`${v.name}\` \\| .+ \\| \`${v.type.replace(/[()]/g, "\\$&")}\` \\| .* \\| ${v.default === undefined ? "yes" : "no"} \\|$`, "m"));
-        expect(readFileSync(join(module.directory, "variables.tf"), "utf8")).toMatch(new RegExp(`variable "${v.name}" \\{\\n  type\\s+= .+\\n  description = ".+"`));
+        expect(readme).toMatch(new RegExp(`^\\| \`${v.name}\` \\| .+ \\| \`${escapeRegExp(v.type)}\` \\| .* \\| ${v.default === undefined ? "yes" : "no"} \\|$`, "m"));
+        // Object types take a line per attribute.
+        expect(readFileSync(join(module.directory, "variables.tf"), "utf8")).toMatch(new RegExp(`variable "${v.name}" \\{\\n  type\\s+= (?:.+\\n)+?  description = ".+"`));
       }
       expect(readme).toContain(`source  = "app.terraform.io/ORGANIZATION/${definition.name}/${definition.provider}"`);
       expect(readme).toContain('version = "~> 1.2"');

@@ -9,10 +9,18 @@ import { ModuleDefinition } from "../../tools/registry/definition";
 
 export const CODE = ["main.tf", "outputs.tf", "variables.tf", "versions.tf"];
 
+/** The code of a module's submodules, and of theirs, under `modules/<name>/`. */
+function submoduleFiles(definition: ModuleDefinition): string[] {
+  return (definition.submodules ?? []).flatMap((m) => [...CODE, ...submoduleFiles(m)].map((f) => `modules/${m.name}/${f}`));
+}
+
 /** A module's files: its code, README and example, and each submodule's code. */
 export function filesOf(definition: ModuleDefinition): string[] {
-  return [...CODE, "README.md", "examples/basic/main.tf", ...(definition.submodules ?? []).flatMap((m) => CODE.map((f) => `modules/${m.name}/${f}`))].sort();
+  return [...CODE, "README.md", "examples/basic/main.tf", ...submoduleFiles(definition)].sort();
 }
+/** `text` as a regular expression that matches exactly it. */
+export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
 export const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
 /** One top-level block of an HCL file, whitespace collapsed. */

@@ -33,16 +33,16 @@ import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERS
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
 import { cidrVariable, corsOriginsVariable, dataProtectionNote, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
-const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
-const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
+export const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
+export const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
 
 const VPC_ID = /^vpc-[0-9a-f]+$/;
 const SUBNET_ID = /^subnet-[0-9a-f]+$/;
-const SECURITY_GROUP_ID = /^sg-[0-9a-f]+$/;
+export const SECURITY_GROUP_ID = /^sg-[0-9a-f]+$/;
 
-const vpcId = patternVariable("vpc_id", "The VPC the tier lives in.", VPC_ID, 'a VPC id such as "vpc-0123456789abcdef0"', "vpc-0123456789abcdef0");
+export const vpcId = patternVariable("vpc_id", "The VPC the tier lives in.", VPC_ID, 'a VPC id such as "vpc-0123456789abcdef0"', "vpc-0123456789abcdef0");
 
-function subnetIds(what: string): ModuleVariable {
+export function subnetIds(what: string): ModuleVariable {
   return {
     name: "subnet_ids",
     type: "list(string)",
@@ -52,10 +52,10 @@ function subnetIds(what: string): ModuleVariable {
   };
 }
 
-const allowedSecurityGroups: ModuleVariable = {
+export const allowedSecurityGroups: ModuleVariable = {
   name: "allowed_security_group_ids",
   type: "list(string)",
-  description: "Security groups whose members may connect (the application hosts). Nothing else can.",
+  description: "Security groups whose members may connect (the application hosts). Nothing else can. One rule per position (ids may come from resources not made yet): add groups at the end.",
   default: [],
   validation: [eachMatchesRule("allowed_security_group_ids", SECURITY_GROUP_ID, 'a security group id such as "sg-0123456789abcdef0"')],
 };
@@ -226,7 +226,7 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
         postgres_security_group_id: postgres.securityGroup.id,
         allowed_security_group_ids: inputs.allowed_security_group_ids.list,
       },
-      inputs.pooling.boolean,
+      { enabled: inputs.pooling.boolean },
     );
     return [
       { name: "primary_host", description: "The primary's host name, for writes.", value: postgres.primary.host },
@@ -288,7 +288,12 @@ export const AWS_NETWORK_MODULE: ModuleDefinition = {
       { name: "vpc_id", description: "The VPC.", value: network.vpcId },
       { name: "cidr", description: "The VPC's block.", value: network.cidr },
       { name: "public_subnet_ids", description: "One public subnet per zone (load balancers, NAT).", value: network.subnetIds.public },
-      { name: "private_subnet_ids", description: "One private subnet per zone (hosts).", value: network.subnetIds.private },
+      {
+        name: "private_subnet_ids",
+        description: "One private subnet per zone (hosts), once their NAT routes exist: hosts placed there reach the internet from their first boot.",
+        value: network.subnetIds.private,
+        dependsOn: network.egressReady,
+      },
       { name: "database_subnet_ids", description: "One database subnet per zone, with no route out.", value: network.subnetIds.database },
     ];
   },
@@ -350,9 +355,9 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
   },
 };
 
-const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
-const zoneId = patternVariable("zone_id", "The Route 53 public hosted zone that holds the names.", HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"', "Z0123456789ABCDEFGHIJ");
+export const zoneId = patternVariable("zone_id", "The Route 53 public hosted zone that holds the names.", HOSTED_ZONE_ID, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"', "Z0123456789ABCDEFGHIJ");
 
 /** An ACM certificate validated through Route 53, as `AwsCertificate` issues them for the stacks. */
 export const AWS_CERTIFICATE_MODULE: ModuleDefinition = {
@@ -430,7 +435,9 @@ export const AWS_DNS_FAILOVER_MODULE: ModuleDefinition = {
   },
 };
 
-const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
+/** An ACM certificate in us-east-1, where CloudFront reads certificates. */
+export const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/;
+export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
 const ROLE_ID = /^[\w+=,.@-]{1,64}$/;
 
 /** An S3 bucket behind CloudFront for Django's media or static files, as `AwsObjectStore` builds it. */
@@ -450,7 +457,7 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
     patternVariable(
       "certificate_arn",
       "A validated ACM certificate in us-east-1 covering `cdn_domain` (CloudFront reads certificates there).",
-      /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/,
+      CLOUDFRONT_CERTIFICATE_ARN,
       "an ACM certificate ARN in us-east-1",
       "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     ),

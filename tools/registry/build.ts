@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, 
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Node } from "constructs";
-import { App, DefaultTokenResolver, Fn, StringConcat, TerraformElement, Tokenization, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref, TerraformResource, TerraformDataSource } from "cdktf";
+import { App, DefaultTokenResolver, StringConcat, TerraformElement, Tokenization, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref, TerraformResource, TerraformDataSource } from "cdktf";
 import { choose } from "../../modules/core";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
@@ -79,7 +79,9 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
   const inputs: Record<string, ModuleInputs[string]> = {};
   for (const v of definition.variables) {
     // Only for references: variables.tf is written from the definitions (cdktf drops `false` defaults).
-    const variable = new TerraformVariable(stack, v.name, { type: v.type });
+    // Submodule calls may share a name with a variable (`postgres`); construct ids may not.
+    const variable = new TerraformVariable(stack, `variable-${v.name}`, { type: v.type });
+    variable.overrideLogicalId(v.name);
     inputs[v.name] = {
       string: variable.stringValue,
       number: variable.numberValue,
@@ -95,13 +97,37 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
       templates.push({ name, text });
       return Token.asString(ref(`local.${name}`, stack));
     },
-    submodule(name, args, enabled) {
+    submodule(name, args, { enabled, as = name, providers: passed = {} } = {}) {
       if (!(definition.submodules ?? []).some((m) => m.name === name)) throw new Error(`${definition.name}: no submodule ${name}`);
+      const configurations = Object.entries(passed).map(([local, key]) => {
+        const provider = providers[key];
+        if (!provider) throw new Error(`${definition.name}: no provider configuration ${key} to pass to ${as}`);
+        if (local !== provider.terraformResourceType) throw new Error(`${definition.name}: ${key} cannot be ${as}'s ${local}`);
+        return provider;
+      });
       // The submodule ships inside the module: no asset copying.
-      const call = new TerraformHclModule(stack, name, { source: `./modules/${name}`, variables: { ...args }, skipAssetCreationFromLocalModules: true });
-      if (enabled === undefined) return { output: (output) => call.getString(output) };
+      const call = new TerraformHclModule(stack, as, {
+        source: `./modules/${name}`,
+        variables: { ...args },
+        providers: configurations.length > 0 ? configurations : undefined,
+        skipAssetCreationFromLocalModules: true,
+      });
+      const set = (input: string, value: unknown) => call.set(input, value);
+      if (enabled === undefined) {
+        return { output: (output) => call.getString(output), list: (output) => call.getList(output), each: (output) => [call.getString(output)], instance: (output) => call.getString(output), set };
+      }
       call.addOverride("count", choose(enabled, 1, 0));
-      return { output: (output) => Fn.one(Token.asList(ref(`module.${name}[*].${output}`, stack))) };
+      // `module.<call>[0].<output>` behind the count's own condition, never `module.<call>[*]`: Terraform makes a
+      // reference to every instance depend on all of the submodule, which cycles when the submodule takes
+      // inputs from what uses its outputs (a pooler admitting the hosts that are told its address).
+      const instance = (output: string) => Token.asString(ref(`module.${call.friendlyUniqueId}[0].${output}`, stack));
+      return {
+        output: (output) => Token.asString(choose<unknown>(enabled, instance(output), null)),
+        list: (output) => Token.asList(choose<unknown>(enabled, instance(output), [])),
+        each: (output) => Token.asList(choose<unknown>(enabled, [instance(output)], [])),
+        instance,
+        set,
+      };
     },
   };
   const outputs = definition.build(stack, inputs, context);
@@ -114,7 +140,7 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
   }
   for (const output of outputs) {
     // Outputs may share a name with a variable (`database_name`); construct ids may not.
-    new TerraformOutput(stack, `output-${output.name}`, { value: output.value, description: output.description, sensitive: output.sensitive }).overrideLogicalId(output.name);
+    new TerraformOutput(stack, `output-${output.name}`, { value: output.value, description: output.description, sensitive: output.sensitive, dependsOn: output.dependsOn && [...output.dependsOn] }).overrideLogicalId(output.name);
   }
   for (const child of [...stack.node.children]) {
     if (partOf(child) !== part) stack.node.tryRemoveChild(child.node.id);
@@ -130,16 +156,51 @@ function heredocLocal(name: string, text: string): string {
   return [`locals {`, `  ${name} = <<-EOT`, ...lines.map((line) => (line === "" ? "" : `    ${line}`)), `  EOT`, `}`].join("\n");
 }
 
+/**
+ * A one-line type expression laid out as Terraform users write object types: one
+ * attribute per line, nested objects indented (`terraform fmt` aligns the rest).
+ */
+export function typeLayout(type: string, indent = "  "): string {
+  let out = "";
+  // Open brackets; "{" stands for an object type with attributes, "{}" for an empty object value.
+  const open: string[] = [];
+  const depth = () => indent.repeat(open.filter((b) => b === "{").length + 1);
+  for (let i = 0; i < type.length; i++) {
+    const c = type[i];
+    const top = open[open.length - 1];
+    if (c === "{" && type[i + 1] === "}") {
+      out += "{}";
+      i++;
+    } else if (c === "{") {
+      open.push(c);
+      out += `{\n${depth()}`;
+      while (type[i + 1] === " ") i++;
+    } else if (c === "}" && top === "{") {
+      open.pop();
+      out = `${out.trimEnd()}\n${depth()}}`;
+    } else if (c === "," && top === "{") {
+      out += `\n${depth()}`;
+      while (type[i + 1] === " ") i++;
+    } else {
+      if (c === "(" || c === "[") open.push(c);
+      if (c === ")" || c === "]") open.pop();
+      out += c;
+    }
+  }
+  return out;
+}
+
 /** `variables.tf`: every input, typed, described, with its default and validation rules. */
 function variablesTf(definition: ModuleDefinition): string {
   return definition.variables
     .map((v) =>
       [
         `variable "${v.name}" {`,
-        `  type        = ${v.type}`,
+        `  type        = ${typeLayout(v.type)}`,
         `  description = ${hclValue(v.description)}`,
         ...(v.default !== undefined ? [`  default     = ${hclValue(v.default, "  ")}`] : []),
         ...(v.default === null ? ["  nullable    = true"] : []),
+        ...(v.nullable === false ? ["  nullable    = false"] : []),
         ...(v.sensitive ? ["  sensitive   = true"] : []),
         ...(v.validation ?? []).flatMap((r) => ["", "  validation {", `    condition     = ${r.condition}`, `    error_message = ${hclValue(r.errorMessage)}`, "  }"]),
         "}",
@@ -283,6 +344,15 @@ function writeCode(definition: ModuleDefinition, directory: string, scratch: str
   return main;
 }
 
+/** Each submodule's code in `modules/<name>/` of its caller's directory, and theirs in turn. */
+function writeSubmodules(definition: ModuleDefinition, directory: string, scratch: string): void {
+  for (const child of definition.submodules ?? []) {
+    const path = join(directory, "modules", child.name);
+    writeCode(child, path, scratch);
+    writeSubmodules(child, path, scratch);
+  }
+}
+
 /** Runs the terraform binary (`TERRAFORM_BINARY`, else `terraform` on the PATH); a missing binary is a clear error. */
 export function terraform(args: readonly string[], options: { cwd?: string; input?: string } = {}): { ok: boolean; stdout: string; output: string } {
   const binary = process.env.TERRAFORM_BINARY ?? "terraform";
@@ -331,7 +401,7 @@ export function buildModule(definition: ModuleDefinition, version: string, outdi
     rmSync(directory, { recursive: true, force: true });
     mkdirSync(join(directory, "examples", "basic"), { recursive: true });
     const main = writeCode(definition, directory, scratch);
-    for (const child of definition.submodules ?? []) writeCode(child, join(directory, "modules", child.name), scratch);
+    writeSubmodules(definition, directory, scratch);
     writeFileSync(join(directory, "README.md"), readme(definition, version, main.outputs));
     writeFileSync(join(directory, "examples", "basic", "main.tf"), exampleTf(definition));
     const fmt = terraformFmt(directory);

@@ -11,10 +11,9 @@ import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_LB_SIZE_UNITS, DO_UUID } from "../../modules/digitalocean/settings";
 import { NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
-import { MAX_MAINTENANCE_TEXT } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
 import { DIGITALOCEAN, DROPLET_TAG, regionVariable, vpcUuidVariable } from "./digitalocean";
-import { domainVariable, eachMatchesRule, healthCheckPathVariable, matchesRule, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+import { domainVariable, eachMatchesRule, healthCheckPathVariable, maintenanceTextVariable, matchesRule, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
 
 /*
  * The traffic-entry tiers of the DigitalOcean + Cloudflare cloud as standalone modules:
@@ -35,20 +34,6 @@ const IPV4_ADDRESS = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0
  * present Cloudflare's edge certificate (the stacks create nothing for `cdn`).
  */
 const DO_CERTIFICATE_USES: readonly CertificateUse[] = ["load-balancer"];
-
-/** The maintenance page's title or message: what the spec's `failover.title` and `failover.message` may be. */
-const maintenanceText = (name: string, description: string, fallback?: string): ModuleVariable => ({
-  name,
-  type: "string",
-  description,
-  ...(fallback !== undefined ? { default: fallback } : {}),
-  validation: [
-    {
-      condition: `trimspace(var.${name}) != "" && length(var.${name}) <= ${MAX_MAINTENANCE_TEXT}`,
-      errorMessage: `The ${name} must be text of 1 to ${MAX_MAINTENANCE_TEXT} characters.`,
-    },
-  ],
-});
 
 const cloudflareId = (name: string, what: string, example: string): ModuleVariable =>
   patternVariable(name, `The Cloudflare ${what} id (32 hexadecimal characters).`, CLOUDFLARE_ID, `a Cloudflare ${what} id (32 hexadecimal characters)`, example);
@@ -188,8 +173,8 @@ const MAINTENANCE_SUBMODULE: ModuleDefinition = {
     cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"),
     cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"),
     domainVariable("domain", "The site's host name: the Worker answers on `maintenance.<domain>`.", "www.example.com"),
-    { ...maintenanceText("title", "The page's title and heading."), example: "Down for maintenance" },
-    { ...maintenanceText("message", "The page's message."), example: "We'll be back shortly." },
+    { ...maintenanceTextVariable("title", "The page's title and heading."), example: "Down for maintenance" },
+    { ...maintenanceTextVariable("message", "The page's message."), example: "We'll be back shortly." },
   ],
   build(scope, inputs) {
     const site = new MaintenanceSite(scope, "maintenance-site", {
@@ -238,8 +223,8 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       default: null,
       validation: [matchesRule("maintenance_hostname", DOMAIN_NAME, 'a lower-case domain name such as "maintenance.example.com"', true)],
     },
-    maintenanceText("maintenance_title", "The Worker's page title and heading.", "Down for maintenance"),
-    maintenanceText("maintenance_message", "The Worker's page message.", "We'll be back shortly."),
+    maintenanceTextVariable("maintenance_title", "The Worker's page title and heading.", "Down for maintenance"),
+    maintenanceTextVariable("maintenance_message", "The Worker's page message.", "We'll be back shortly."),
   ],
   submodules: [MAINTENANCE_SUBMODULE],
   build(scope, inputs, context) {
@@ -253,7 +238,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
         title: inputs.maintenance_title.string,
         message: inputs.maintenance_message.string,
       },
-      equals(inputs.maintenance_hostname.string, Token.nullValue()),
+      { enabled: equals(inputs.maintenance_hostname.string, Token.nullValue()) },
     );
     const fallback = Fn.coalesce([inputs.maintenance_hostname.string, maintenance.output("hostname")]);
     const origin = inputs.origin_address.string;

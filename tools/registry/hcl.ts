@@ -71,16 +71,38 @@ function conditionBlocks(hcl: string): string {
   );
 }
 
+/** `providers = { aws = "aws.us_east_1" }` of a module call, as the references Terraform reads. */
+function providerReferences(hcl: string): string {
+  return hcl.replace(/^([ \t]*)providers = \{\n([\s\S]*?)\n\1\}/gm, (block: string, _indent: string, items: string) =>
+    block.replace(items, items.replace(/^(\s*[a-z0-9_]+(?:\.[a-z0-9_]+)?\s*=\s*)"([a-z0-9_]+(?:\.[a-z0-9_]+)?)"(,?)$/gm, "$1$2$3")),
+  );
+}
+
+/**
+ * A value that is one interpolation and nothing else (`"${module.web.id}"`, which HCL
+ * evaluates to the interpolated value itself, not converted to text) as the bare
+ * expression: `terraform fmt` unwraps an attribute's, not a list item's or a local's.
+ */
+function unwrapInterpolations(hcl: string): string {
+  return hcl.replace(/^(\s*(?:(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)?)"\$\{(.*)\}"(,?)$/gm, (line: string, head: string, body: string, comma: string) => {
+    try {
+      return interpolationEnd(`${body}}`, 0) === body.length ? `${head}${body}${comma}` : line;
+    } catch {
+      return line;
+    }
+  });
+}
+
 /**
  * Repairs what cdktf's HCL renderer writes wrongly: single-line strings that mix text
  * with quotes and interpolations (left unescaped, which Terraform cannot parse), and
- * quoted references in `provider` and `depends_on` (deprecated), and lifecycle
- * conditions written as a list (Terraform reads only blocks). Interpolation-only
- * strings (`"${var.x}"`) are left to `terraform fmt`, which unwraps them.
+ * quoted references in `provider` and `depends_on` (deprecated; an output's are interpolations, which Terraform refuses there), and lifecycle
+ * conditions written as a list (Terraform reads only blocks); quoted provider
+ * references in a module call's `providers`; and values that are one interpolation only.
  */
 export function repairCdktfHcl(hcl: string): string {
-  return conditionBlocks(hcl)
-    .replace(/^(\s*depends_on\s*=\s*\[)([^\]]*)\]/gm, (_, head: string, items: string) => `${head}${items.replace(/"([A-Za-z0-9_.-]+)"/g, "$1")}]`)
+  return unwrapInterpolations(providerReferences(conditionBlocks(hcl)))
+    .replace(/^(\s*depends_on\s*=\s*\[)([^\]]*)\]/gm, (_, head: string, items: string) => `${head}${items.replace(/"(?:\$\{)?([A-Za-z0-9_.-]+)\}?"/g, "$1")}]`)
     .replace(/^(\s*provider\s*=\s*)"([a-z0-9_-]+(?:\.[a-z0-9_]+)?)"\s*$/gm, "$1$2")
     .replace(/^(\s*(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)"(.*)"(,?)\s*$/gm, (_, head: string, body: string, comma: string) => `${head}"${escapeTemplateQuotes(body)}"${comma}`);
 }

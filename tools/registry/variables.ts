@@ -1,5 +1,5 @@
 import { DOMAIN_NAME, SIZES } from "../../modules/core";
-import { HEALTH_CHECK_PATH, MAX_NAME_PREFIX, NETWORK_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
+import { HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 
 /*
@@ -132,4 +132,17 @@ export function corsOriginsVariable(): ModuleVariable {
 /** `health_check_path`: the path a load balancer or monitor requests, as the spec allows it. */
 export function healthCheckPathVariable(description: string): ModuleVariable {
   return { name: "health_check_path", type: "string", description, default: "/healthz", validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')] };
+}
+
+/** The text of a maintenance page's title or message, as the spec's `failover.title` and `failover.message` may be: `name` may be an attribute path (`failover.title`). */
+export function maintenanceTextRule(name: string): VariableRule {
+  return {
+    condition: `trimspace(var.${name}) != "" && length(var.${name}) <= ${MAX_MAINTENANCE_TEXT}`,
+    errorMessage: `The ${name} must be text of 1 to ${MAX_MAINTENANCE_TEXT} characters.`,
+  };
+}
+
+/** A maintenance page's title or message. */
+export function maintenanceTextVariable(name: string, description: string, fallback?: string): ModuleVariable {
+  return { name, type: "string", description, ...(fallback !== undefined ? { default: fallback } : {}), validation: [maintenanceTextRule(name)] };
 }

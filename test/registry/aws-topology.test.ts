@@ -1,0 +1,325 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
+import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { appConfiguration } from "../../modules/django/configuration";
+import { renderMaintenancePage } from "../../modules/django/maintenance-page";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { terraform } from "../../tools/registry/build";
+import { synthAwsEnvironment } from "../helpers";
+import { blockOf, checkValues, expectRefused, problemsIn, useModule, varArguments } from "./support";
+
+/** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
+function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
+  const pool = (p: { size: string; min: number; max: number; cpuTargetPercent?: number } | undefined) =>
+    p && { size: p.size, min: p.min, max: p.max, cpu_target_percent: p.cpuTargetPercent };
+  const pg = spec.postgres;
+  const inputs: Record<string, unknown> = {
+    name_prefix: `${spec.application.name}-${spec.environment}`,
+    domain: spec.domain,
+    zone_id: "Z0123456789ABCDEFGHIJ",
+    cidr: spec.network?.cidr,
+    zones: spec.network?.zones,
+    nat_gateways: spec.aws?.natGateways,
+    layout: spec.layout,
+    container_image: spec.application.image,
+    wsgi_module: spec.application.wsgiModule,
+    celery_app: spec.application.celeryApp,
+    settings_module: spec.application.settingsModule,
+    environment: spec.application.settings ?? {},
+    health_check_path: spec.healthCheckPath,
+    pools: { web: pool(spec.pools.web), app: pool(spec.pools.app), worker: { ...pool(spec.pools.worker), concurrency: spec.pools.worker.concurrency, beat: spec.pools.worker.beat } },
+    postgres: {
+      size: pg.size,
+      replica_size: pg.replicaSize,
+      version: pg.version,
+      storage_gib: pg.storageGiB,
+      high_availability: pg.highAvailability,
+      replicas: pg.replicas,
+      pooling: pg.pooling,
+      backup_retention_days: pg.backupRetentionDays,
+    },
+    cache: { size: spec.cache.size, version: spec.cache.version, high_availability: spec.cache.highAvailability },
+    cdn: { media_domain: spec.cdn?.mediaDomain, static_domain: spec.cdn?.staticDomain, price_class: spec.aws?.cdnPriceClass },
+    failover: spec.failover ? { enabled: true, ...spec.failover } : { enabled: false },
+    deletion_protection: spec.deletionProtection,
+  };
+  // Left out, an input takes its default (nested fields left out are dropped on the way as JSON).
+  return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
+}
+
+/** The first `locals { ... }` block of an HCL file. */
+function localsOf(hcl: string): string {
+  return hcl.match(/^locals \{\n[\s\S]*?\n\}\n/m)![0];
+}
+
+/** What Terraform makes of `expression` over `hcl` (with `variables.tf`), given `values`: base64-encoded by Terraform, decoded here. */
+function evaluate(variables: string, hcl: string, expression: string, values: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-evaluate-"));
+  try {
+    writeFileSync(join(dir, "main.tf"), `${variables}\n${hcl}`);
+    const run = terraform(["console", ...varArguments(values)], { cwd: dir, input: `base64encode(${expression})\n` });
+    expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
+    return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe("the AWS topology module (cloudtiers-django)", () => {
+  const { module, read } = useModule("cloudtiers-django", "aws");
+  const main = read("main.tf");
+  const call = (name: string) => blockOf(main, `module "${name}"`);
+  const required = { name_prefix: "shop-production", domain: "www.example.com", zone_id: "Z0123456789ABCDEFGHIJ", container_image: "ghcr.io/acme/shop:1.4.2", wsgi_module: "shop.wsgi:application", celery_app: "shop" };
+
+  it("calls every tier's module from modules/, and counts the optional ones by the layout, beat, failover and pooling", () => {
+    const sources: Record<string, string> = {
+      network: "network",
+      certificate: "certificate",
+      cdn_certificate: "certificate",
+      postgres: "postgres",
+      cache: "cache",
+      media: "object-store",
+      static: "object-store",
+      load_balancer: "load-balancer",
+      internal_load_balancer: "internal-load-balancer",
+      web_pool: "compute-pool",
+      app_pool: "compute-pool",
+      worker_pool: "compute-pool",
+      beat_pool: "compute-pool",
+      maintenance_site: "maintenance-site",
+      dns_failover: "dns-failover",
+    };
+    expect([...main.matchAll(/^module "([a-z_]+)"/gm)].map((m) => m[1]).sort()).toEqual(Object.keys(sources).sort());
+    for (const [name, source] of Object.entries(sources)) expect(call(name)).toContain(`source = "./modules/${source}"`);
+    const counted: Record<string, string> = {
+      internal_load_balancer: 'count = (var.layout == "split") ? 1 : 0',
+      app_pool: 'count = (var.layout == "split") ? 1 : 0',
+      beat_pool: "count = var.pools.worker.beat ? 1 : 0",
+      maintenance_site: "count = var.failover.enabled ? 1 : 0",
+      dns_failover: "count = var.failover.enabled ? 1 : 0",
+    };
+    for (const name of Object.keys(sources)) {
+      if (counted[name]) expect(call(name)).toContain(counted[name]);
+      else expect(call(name)).not.toContain("count =");
+    }
+    // Without failover, one alias record to the load balancer, as the stacks make it.
+    const site = blockOf(main, 'resource "aws_route53_record" "site"');
+    for (const line of ["count = !var.failover.enabled ? 1 : 0", "name = module.load_balancer.dns_name", "zone_id = module.load_balancer.zone_id", "evaluate_target_health = true", 'type = "A"']) expect(site).toContain(line);
+    // The postgres submodule's own submodule, RDS Proxy, is written inside it and counted by pooling.
+    expect(call("postgres")).toContain("pooling = var.postgres.pooling");
+    expect(module.files).toEqual(expect.arrayContaining(["modules/postgres/main.tf", "modules/postgres/modules/pooler/main.tf", "modules/postgres/modules/pooler/variables.tf"]));
+    expect(blockOf(read("modules/postgres/main.tf"), 'module "pooler"')).toContain("count = var.pooling ? 1 : 0");
+  });
+
+  it("issues the CloudFront certificate through aws.us_east_1, covering the site's name too when failover is on", () => {
+    expect(read("versions.tf")).toContain("configuration_aliases = [aws.us_east_1]");
+    const cdn = call("cdn_certificate");
+    expect(cdn).toContain("providers = { aws = aws.us_east_1 }");
+    expect(cdn).toContain('domain_name = coalesce(var.cdn.media_domain, format("media.%s", var.domain))');
+    expect(cdn).toContain('alternative_names = concat([coalesce(var.cdn.static_domain, format("static.%s", var.domain))], var.failover.enabled ? [var.domain] : [])');
+    expect(cdn).toContain('use = "cdn"');
+    expect(call("certificate")).not.toContain("providers");
+    for (const store of ["media", "static", "maintenance_site"]) expect(call(store)).toContain("certificate_arn = module.cdn_certificate.arn");
+    expect(call("load_balancer")).toContain("certificate_arn = module.certificate.arn");
+    expect(read("examples/basic/main.tf")).toContain('provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}');
+  });
+
+  it("puts the web pool behind the load balancer, and in the split layout the app pool behind the internal one", () => {
+    const web = call("web_pool");
+    for (const line of [
+      'role = "web"',
+      "target_group_arns = [ module.load_balancer.target_group_arn, ]",
+      "allowed_security_group_ids = [ module.load_balancer.security_group_id, ]",
+      'replace_on_load_balancer_health = !(var.layout == "split")',
+      "subnet_ids = module.network.private_subnet_ids",
+    ]) {
+      expect(web).toContain(line);
+    }
+    const lb = call("load_balancer");
+    expect(lb).toContain("target_security_group_ids = [ module.web_pool.security_group_id, ]");
+    expect(lb).toContain("subnet_ids = module.network.public_subnet_ids");
+    expect(lb).toContain("target_port = 80");
+    const internal = call("internal_load_balancer");
+    expect(internal).toContain("allowed_security_group_ids = [ module.web_pool.security_group_id, ]");
+    expect(internal).toContain('target_security_group_ids = (var.layout == "split") ? [module.app_pool[0].security_group_id] : []');
+    expect(internal).toContain("target_port = 8000");
+    const app = call("app_pool");
+    expect(app).toContain('target_group_arns = (var.layout == "split") ? [module.internal_load_balancer[0].target_group_arn] : []');
+    expect(app).toContain('allowed_security_group_ids = (var.layout == "split") ? [module.internal_load_balancer[0].security_group_id] : []');
+    for (const [name, role, sizes] of [["worker_pool", "worker", "var.pools.worker"], ["app_pool", "app", "var.pools.app"]]) {
+      for (const line of [`role = "${role}"`, `size = ${sizes}.size`, `min_instances = ${sizes}.min`, `max_instances = ${sizes}.max`, `cpu_target_percent = ${sizes}.cpu_target_percent`, `instance_type = ${sizes}.instance_type`]) {
+        expect(call(name)).toContain(line);
+      }
+    }
+    for (const line of ['role = "beat"', 'size = "small"', "min_instances = 1", "max_instances = 1"]) expect(call("beat_pool")).toContain(line);
+    const dns = call("dns_failover");
+    for (const line of ["primary_dns_name = module.load_balancer.dns_name", "secondary_dns_name = var.failover.enabled ? module.maintenance_site[0].dns_name : null", "record_name = var.domain"]) expect(dns).toContain(line);
+  });
+
+  it("admits the hosts that run Django to the database and the cache, and grants them the buckets", () => {
+    const hosts = (output: string) => `concat((var.layout == "split") ? [module.app_pool[0].${output}] : [module.web_pool.${output}], [module.worker_pool.${output}], var.pools.worker.beat ? [module.beat_pool[0].${output}] : [])`;
+    expect(call("postgres")).toContain(`allowed_security_group_ids = ${hosts("security_group_id")}`);
+    expect(call("cache")).toContain(`allowed_security_group_ids = ${hosts("security_group_id")}`);
+    expect(call("media")).toContain(`read_write_role_ids = ${hosts("instance_role_name")}`);
+    // collectstatic runs on the app servers.
+    expect(call("static")).toContain('read_write_role_ids = (var.layout == "split") ? [module.app_pool[0].instance_role_name] : [module.web_pool.instance_role_name]');
+    for (const tier of ["postgres", "cache"]) expect(call(tier)).toContain("subnet_ids = module.network.database_subnet_ids");
+    // The rules those lists make are counted by position: Terraform knows the lists' length at plan, not the ids.
+    expect(read("modules/postgres/main.tf")).toContain("count                        = length(var.allowed_security_group_ids)");
+  });
+
+  it("gives app, worker and beat hosts the stacks' environment and secrets, and split-layout web hosts only the app tier's address", () => {
+    for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
+      expect(call(name)).toContain("environment = local.app_environment");
+      expect(call(name)).toContain("secrets = local.app_secrets");
+    }
+    const web = call("web_pool");
+    expect(web).toContain('environment = (var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment');
+    expect(web).toContain('secrets = (var.layout == "split") ? {} : local.app_secrets');
+    expect(read("modules/internal-load-balancer/outputs.tf")).toContain('value       = "${aws_lb.load_balancer_load_balancer.dns_name}:80"');
+
+    // The same names as the production stack's hosts get.
+    const stack = synthAwsEnvironment(production);
+    const document = (pool: string) => JSON.parse(stack.one("aws_ssm_parameter", pool).value) as { settings: Record<string, string>; secrets: Record<string, unknown> };
+    const locals = localsOf(main);
+    const local = (name: string) => locals.slice(locals.indexOf(`  ${name} = {`), locals.indexOf("\n  }\n", locals.indexOf(`  ${name} = {`)));
+    const settingNames = [...local("app_settings").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);
+    const secretNames = [...local("app_secrets").matchAll(/^ {4}([A-Z_]+) = \{/gm)].map((m) => m[1]);
+    for (const pool of ["app-pool", "worker-pool", "beat-pool"]) {
+      expect(Object.keys(document(pool).settings).sort()).toEqual([...settingNames].sort());
+      expect(Object.keys(document(pool).secrets).sort()).toEqual([...secretNames].sort());
+    }
+    expect(Object.keys(document("web-pool").settings)).toEqual(["APP_UPSTREAM"]);
+    expect(document("web-pool").secrets).toEqual({});
+  });
+
+  it("builds the environment in Terraform as appConfiguration builds it for the stacks", () => {
+    // The submodules' outputs stand in as text (`<postgres.write_host>`), the replicas as a variable.
+    const locals = localsOf(main).replace(/module\.postgres\.replica_hosts/g, "var.replica_hosts").replace(/module\.([a-z_]+)\.([a-z_]+)/g, '"<$1.$2>"');
+    const variables = `${read("variables.tf")}\nvariable "replica_hosts" {\n  type = list(string)\n}\n`;
+    const fakeTiers = (replicaHosts: string[]) => {
+      const never = () => {
+        throw new Error("not wired here");
+      };
+      const postgres: IPostgresCluster = {
+        port: 5432,
+        primary: { host: "<postgres.write_host>", port: 5432 },
+        replicas: replicaHosts.map((host) => ({ host, port: 5432 })),
+        databaseName: "app",
+        username: "app",
+        password: { store: "aws-secrets-manager", id: "<postgres.credentials_secret_arn>", jsonKey: "password" },
+        allowFrom: never,
+      };
+      const cache: ICache = { port: 6379, endpoint: { host: "<cache.host>", port: 6379 }, tls: true, password: { store: "aws-secrets-manager", id: "<cache.auth_token_secret_arn>", jsonKey: "password" }, allowFrom: never };
+      const store = (purpose: "media" | "static"): IObjectStoreCdn => ({
+        purpose,
+        bucketName: `<${purpose}.bucket_name>`,
+        region: `<${purpose}.region>`,
+        endpointUrl: `<${purpose}.endpoint_url>`,
+        cdnDomain: `<${purpose}.cdn_domain>`,
+        objectAcl: "private",
+        grantReadWrite: never,
+      });
+      return { postgres, cache, media: store("media"), staticFiles: store("static") };
+    };
+    const cases: { replicas: string[]; settingsModule?: string; extra: Record<string, string> }[] = [
+      { replicas: [], extra: { DJANGO_DEBUG: "false" } },
+      { replicas: ["replica-1.example", "replica-2.example"], settingsModule: "shop.settings.production", extra: {} },
+    ];
+    for (const { replicas, settingsModule, extra } of cases) {
+      const values = { ...required, replica_hosts: replicas, environment: extra, ...(settingsModule ? { settings_module: settingsModule } : {}) };
+      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas), settingsModule, extra });
+      const environment = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_environment)", values));
+      expect(environment).toEqual(Object.fromEntries(expected.settings.map((s) => [s.name, s.value])));
+      const secrets = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_secrets)", values));
+      expect(secrets).toEqual(Object.fromEntries(expected.secrets.map((s) => [s.name, { secret_arn: s.secret.id, json_key: s.secret.jsonKey }])));
+    }
+  });
+
+  it("serves the stacks' maintenance page, its text escaped by Terraform", () => {
+    const page = read("modules/maintenance-site/main.tf");
+    expect(blockOf(page, 'resource "aws_s3_object" "maintenance_site_file_index_html"')).toContain("content = local.maintenance_page");
+    const values = { name_prefix: "shop", domain: "www.example.com", certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", title: 'We\'ll be <right> back & "soon"', message: "Try again in a few minutes." };
+    expect(evaluate(read("modules/maintenance-site/variables.tf"), localsOf(page), "local.maintenance_page", values)).toBe(renderMaintenancePage(values.title, values.message));
+    expect(call("maintenance_site")).toContain("title = var.failover.title");
+  });
+
+  it("protects the data tiers by deletion_protection, on by default", () => {
+    for (const name of ["postgres", "cache", "media", "static", "maintenance_site"]) expect(call(name)).toContain("deletion_protection = var.deletion_protection");
+    expect(blockOf(read("variables.tf"), 'variable "deletion_protection"')).toContain("default = true");
+    expect(read("modules/postgres/main.tf")).toContain("deletion_protection         = var.deletion_protection");
+    expect(read("modules/object-store/main.tf")).toContain("force_destroy = !var.deletion_protection");
+    expect(read("modules/maintenance-site/main.tf")).toContain("force_destroy = !var.deletion_protection");
+  });
+
+  it("outputs what the stacks output, the secrets' URLs sensitive", () => {
+    const outputs = read("outputs.tf");
+    for (const name of ["site_url", "database_url", "database_replica_urls", "database_password_secret", "redis_url", "redis_password_secret", "media_bucket", "static_bucket", "media_cdn_domain", "static_cdn_domain", "storage_region", "storage_endpoint_url"]) {
+      expect(outputs).toContain(`output "${name}" {`);
+    }
+    for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect(blockOf(outputs, `output "${name}"`)).toContain("sensitive = true");
+    expect(blockOf(outputs, 'output "database_url"')).toContain('value = "postgres://app@${module.postgres.write_host}:5432/app?sslmode=require"');
+    expect(blockOf(outputs, 'output "database_password_secret"')).toContain('value = "aws-secrets-manager:${module.postgres.credentials_secret_arn}#password"');
+    expect(blockOf(outputs, 'output "database_replica_urls"')).toContain('value = formatlist("postgres://app@%s:5432/app?sslmode=require", module.postgres.replica_hosts)');
+  });
+
+  it("accepts the shipped environments' values", () => {
+    for (const spec of [dev, staging, production]) expect({ environment: spec.environment, problems: problemsIn(checkValues(module, inputsOf(spec))) }).toEqual({ environment: spec.environment, problems: [] });
+  });
+
+  it("refuses what the spec refuses, with the rules' messages", () => {
+    expectRefused(
+      module,
+      {
+        ...required,
+        name_prefix: "shop-a-very-long-environment",
+        cidr: "10.0.0.0/8",
+        zones: 4,
+        nat_gateways: "two",
+        layout: "mixed",
+        settings_module: "shop/settings",
+        environment: { DATABASE_URL: "postgres://elsewhere", debug: "1" },
+        pools: { web: { size: "huge", min: 4, max: 2 }, app: { min: 0, cpu_target_percent: 95 }, worker: { concurrency: 0, instance_type: "big" } },
+        postgres: { version: "14", replicas: 9, storage_gib: 10, backup_retention_days: 0, replica_size: "tiny" },
+        cache: { version: "6", node_type: "t3.small" },
+        cdn: { media_domain: "Media.example.com", price_class: "PriceClass_1" },
+        cors_origins: ["http://www.example.com"],
+        failover: { enabled: true, title: " " },
+      },
+      [
+        "The name_prefix must be at most 24 characters.",
+        "The cidr must be a /16 to /19 block.",
+        "The zones must be a whole number between 2 and 3.",
+        'The nat_gateways must be one of "per-zone", "single".',
+        'The layout must be one of "colocated", "split".',
+        'The settings_module must be a Python module path such as "shop.settings.production".',
+        "No key of environment may be one the module sets itself: DJANGO_ALLOWED_HOSTS,",
+        "Every key of environment must be named like an environment variable",
+        'The pools.web.size must be one of "small", "medium", "large", "xlarge".',
+        "The pools.web.max must be at least pools.web.min.",
+        "The pools.app.min must be a whole number between 1 and 100.",
+        "The pools.app.cpu_target_percent must be a whole number between 10 and 90.",
+        "The pools.worker.concurrency must be a whole number between 1 and 64.",
+        'The pools.worker.instance_type must be an EC2 instance type such as "t3.small".',
+        'The postgres.version must be one of "15", "16", "17".',
+        "The postgres.replicas must be a whole number between 0 and 5.",
+        "The postgres.storage_gib must be a whole number between 20 and 16384.",
+        "The postgres.backup_retention_days must be a whole number between 1 and 35.",
+        'The postgres.replica_size must be one of "small", "medium", "large", "xlarge".',
+        'The cache.version must be one of "7", "8".',
+        'The cache.node_type must be an ElastiCache node type such as "cache.t4g.small".',
+        'The cdn.media_domain must be a lower-case domain name such as "www.example.com".',
+        'The cdn.price_class must be one of "PriceClass_100", "PriceClass_200", "PriceClass_All".',
+        'Every item of cors_origins must be an https origin such as "https://www.example.com".',
+        "The failover.title must be text of 1 to 500 characters.",
+      ],
+    );
+    expect(checkValues(module, { ...required, environment: { NOTE: "two\nlines" } })).toContain("Every value of environment must be a single line.");
+    // A worker pool may scale to zero; web and app pools may not.
+    expect(problemsIn(checkValues(module, { ...required, pools: { worker: { min: 0 } } }))).toEqual([]);
+  });
+});

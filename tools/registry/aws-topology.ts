@@ -1,0 +1,626 @@
+import { Construct } from "constructs";
+import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
+import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
+import { VALKEY_PORT } from "../../modules/aws/cache";
+import { ExistingAwsCertificate } from "../../modules/aws/certificate";
+import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
+import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
+import { ExistingAwsNetwork } from "../../modules/aws/network";
+import { POSTGRES_PORT } from "../../modules/aws/postgres";
+import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
+import { SECRETS_MANAGER } from "../../modules/aws/shared";
+import { AwsStaticSite } from "../../modules/aws/static-site";
+import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
+import { MANAGED_SETTINGS, appConfiguration, postgresUrl } from "../../modules/django/configuration";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
+import { renderMaintenancePage } from "../../modules/django/maintenance-page";
+import { LAYOUTS } from "../../modules/django/spec";
+import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
+import {
+  BACKUP_RETENTION_DAYS,
+  CACHE_VERSIONS,
+  CPU_TARGET_PERCENT,
+  MAX_POOL_HOSTS,
+  MAX_REPLICAS,
+  MAX_ZONES,
+  NETWORK_PREFIX,
+  POSTGRES_STORAGE_GIB,
+  POSTGRES_VERSIONS,
+  PYTHON_PATH,
+  WORKER_CONCURRENCY,
+} from "../../modules/django/validate";
+import {
+  AWS,
+  AWS_CACHE_MODULE,
+  AWS_CERTIFICATE_MODULE,
+  AWS_COMPUTE_POOL_MODULE,
+  AWS_DNS_FAILOVER_MODULE,
+  AWS_LOAD_BALANCER_MODULE,
+  AWS_NETWORK_MODULE,
+  AWS_OBJECT_STORE_MODULE,
+  AWS_POSTGRES_MODULE,
+  CDN_PRICE_CLASSES,
+  CLOUDFRONT_CERTIFICATE_ARN,
+  RANDOM,
+  SECURITY_GROUP_ID,
+  allowedSecurityGroups,
+  subnetIds,
+  vpcId,
+  zoneId,
+} from "./aws";
+import { ModuleDefinition, ModuleVariable, VariableRule } from "./definition";
+import { applicationVariables, envNamesRule } from "./hosts";
+import {
+  cidrVariable,
+  dataProtectionNote,
+  deletionProtectionVariable,
+  domainVariable,
+  eachMatchesRule,
+  healthCheckPathVariable,
+  maintenanceTextRule,
+  maintenanceTextVariable,
+  matchesRule,
+  namePrefixVariable,
+  oneOfRule,
+  patternVariable,
+  wholeNumberRule,
+} from "./variables";
+
+/*
+ * The whole Django topology of one environment on AWS as one Terraform module: the tier
+ * modules called as submodules and wired as DjangoTopology wires the tiers.
+ */
+
+/** `aws`, and `aws.us_east_1` for the certificate CloudFront presents. */
+const AWS_WITH_CLOUDFRONT = { ...AWS, aliases: [{ name: "us_east_1", example: { region: "us-east-1" } }] };
+
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
+const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
+const DOMAIN_EXAMPLE = 'a lower-case domain name such as "www.example.com"';
+const CORS_ORIGINS_RULE = eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"');
+
+/** The split layout's internal Network Load Balancer between the web and the app pool, as `AwsLoadBalancer` builds it. */
+const AWS_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
+  name: "internal-load-balancer",
+  provider: "aws",
+  description: "The internal Network Load Balancer of the split layout: TCP on 80 in the private subnets, forwarding to the app hosts' gunicorn.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    vpcId,
+    subnetIds("Private subnets (the network's private subnets)"),
+    { name: "target_port", type: "number", description: "The port the app hosts serve on (gunicorn).", default: GUNICORN_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
+    healthCheckPathVariable("The path each app host answers 200 on when healthy."),
+    { ...allowedSecurityGroups, description: "Security groups whose members may connect on 80 (the web hosts)." },
+    {
+      ...allowedSecurityGroups,
+      name: "target_security_group_ids",
+      description: "Security groups of the hosts behind it (the app hosts): it may connect to them on `target_port`.",
+      validation: [eachMatchesRule("target_security_group_ids", SECURITY_GROUP_ID, 'a security group id such as "sg-0123456789abcdef0"')],
+    },
+  ],
+  build(scope, inputs) {
+    const lb = new AwsLoadBalancer(scope, "load-balancer", {
+      namePrefix: inputs.name_prefix.string,
+      network: new ExistingAwsNetwork(inputs.vpc_id.string, { private: inputs.subnet_ids.list }, "", 2),
+      scheme: "internal",
+      targetPort: inputs.target_port.number,
+      healthCheck: { path: inputs.health_check_path.string },
+    });
+    lb.securityGroup.allowFromSecurityGroups(inputs.allowed_security_group_ids.list, lb.port);
+    lb.securityGroup.allowToSecurityGroups(inputs.target_security_group_ids.list, inputs.target_port.number);
+    return [
+      { name: "dns_name", description: "The load balancer's DNS name.", value: lb.hostname },
+      { name: "port", description: "The port it listens on.", value: lb.port },
+      { name: "upstream", description: `\`<dns_name>:<port>\`: the web hosts' ${APP_UPSTREAM_SETTING} setting.`, value: `${lb.hostname}:${lb.port}` },
+      { name: "target_group_arn", description: "The target group the app hosts register in.", value: lb.targetGroup.arn },
+      { name: "security_group_id", description: "The load balancer's security group.", value: lb.securityGroupId },
+    ];
+  },
+};
+
+/** The maintenance page DNS failover serves while the site is down, as `AwsStaticSite` builds it. */
+const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
+  name: "maintenance-site",
+  provider: "aws",
+  description: "The maintenance page on CloudFront in front of a private S3 bucket, answering for the site's own name with status 503 on every path.",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    domainVariable("domain", "The site's host name, which the distribution answers for while the site is down.", "www.example.com"),
+    patternVariable("certificate_arn", "A validated ACM certificate in us-east-1 covering `domain`.", CLOUDFRONT_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1"),
+    { ...maintenanceTextVariable("title", "The page's title and heading."), example: "Down for maintenance" },
+    { ...maintenanceTextVariable("message", "The page's message."), example: "We'll be back shortly." },
+    { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
+    deletionProtectionVariable("the page's bucket (no force_destroy)"),
+  ],
+  build(scope, inputs, context) {
+    const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string)));
+    const site = new AwsStaticSite(scope, "maintenance-site", {
+      namePrefix: inputs.name_prefix.string,
+      domain: inputs.domain.string,
+      // CloudFront answers for the name through the failover's SECONDARY record: no records here.
+      zone: { zoneName: "" },
+      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "cdn"),
+      deletionProtection: inputs.deletion_protection.boolean,
+      files: { "index.html": page },
+      priceClass: inputs.price_class.string,
+    });
+    return [
+      { name: "dns_name", description: "The distribution's domain name, for the SECONDARY alias record.", value: site.hostname },
+      { name: "zone_id", description: "The distribution's hosted zone id.", value: site.aliasZoneId },
+      { name: "bucket_name", description: "The page's bucket.", value: site.site.bucket.bucket },
+    ];
+  },
+};
+
+/** A Terraform reference to an attribute of an object variable, e.g. `var.pools.web.size`. */
+function attribute(scope: Construct, path: string): { string: string; number: number; boolean: boolean } {
+  const reference = ref(`var.${path}`, TerraformStack.of(scope));
+  return { string: Token.asString(reference), number: Token.asNumber(reference), boolean: reference as unknown as boolean };
+}
+
+type PoolName = "web" | "app" | "worker";
+
+/** The attributes every pool object has. */
+const POOL_ATTRIBUTES = 'size = optional(string, "small"), min = optional(number, 1), max = optional(number, 2), cpu_target_percent = optional(number, 60), instance_type = optional(string)';
+
+/** The spec's rules for one pool, on `var.pools.<pool>`. */
+function poolRules(pool: PoolName, minFloor: number): VariableRule[] {
+  const path = `pools.${pool}`;
+  return [
+    oneOfRule(`${path}.size`, SIZES),
+    wholeNumberRule(`${path}.min`, minFloor, MAX_POOL_HOSTS),
+    wholeNumberRule(`${path}.max`, 1, MAX_POOL_HOSTS),
+    { condition: `var.${path}.min <= var.${path}.max`, errorMessage: `The ${path}.max must be at least ${path}.min.` },
+    wholeNumberRule(`${path}.cpu_target_percent`, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max),
+    matchesRule(`${path}.instance_type`, INSTANCE_TYPE, 'an EC2 instance type such as "t3.small"', true),
+  ];
+}
+
+/** The application inputs of the compute pool module that the topology takes as they are. */
+const APPLICATION = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
+
+const VARIABLES: readonly ModuleVariable[] = [
+  namePrefixVariable("shop-production"),
+  domainVariable("domain", "The site's host name, e.g. `www.example.com`: the load balancer's certificate, the DNS record, `DJANGO_ALLOWED_HOSTS` and `SITE_URL`.", "www.example.com"),
+  { ...zoneId, description: "The Route 53 public hosted zone holding `domain` and the CDN names (it must exist)." },
+  {
+    ...cidrVariable(`The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`, "10.0.0.0/16"),
+    default: "10.0.0.0/16",
+  },
+  { name: "zones", type: "number", description: "How many availability zones the network, the pools and the load balancers span.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
+  {
+    name: "nat_gateways",
+    type: "string",
+    description: "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper).",
+    default: "per-zone",
+    validation: [oneOfRule("nat_gateways", NAT_GATEWAY_MODES)],
+  },
+  {
+    name: "layout",
+    type: "string",
+    description: "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
+    default: "colocated",
+    validation: [oneOfRule("layout", LAYOUTS)],
+  },
+  ...APPLICATION.filter((v) => v.name !== "health_check_path"),
+  {
+    name: "settings_module",
+    type: "string",
+    description: "`DJANGO_SETTINGS_MODULE`; left to the image when null.",
+    default: null,
+    validation: [matchesRule("settings_module", PYTHON_PATH, 'a Python module path such as "shop.settings.production"', true)],
+  },
+  {
+    name: "environment",
+    type: "map(string)",
+    description: "Further plain settings of every Django process, by variable name (never secrets: they are readable in the pools' SSM parameters). The module's own settings (`DATABASE_URL`, ...) cannot be redefined.",
+    default: {},
+    validation: [
+      envNamesRule("environment"),
+      {
+        condition: `alltrue([for k in keys(var.environment) : !contains(${JSON.stringify(MANAGED_SETTINGS)}, k)])`,
+        errorMessage: `No key of environment may be one the module sets itself: ${MANAGED_SETTINGS.join(", ")}.`,
+      },
+      { condition: 'alltrue([for v in values(var.environment) : !can(regex("[\\\\r\\\\n]", v))])', errorMessage: "Every value of environment must be a single line." },
+    ],
+  },
+  APPLICATION.find((v) => v.name === "health_check_path")!,
+  {
+    name: "image_id",
+    type: "string",
+    description: "The hosts' AMI: an id, or a `resolve:ssm:` parameter resolved at each launch (Ubuntu 24.04 LTS by default).",
+    default: UBUNTU_AMI,
+    validation: [matchesRule("image_id", /^(ami-[0-9a-f]+|resolve:ssm:\S+)$/, 'an AMI id such as "ami-0123456789abcdef0" or a "resolve:ssm:" parameter')],
+  },
+  {
+    name: "pools",
+    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = optional(bool, true) }), {}) })`,
+    description:
+      "The autoscaling pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per host, one per vCPU when null; " +
+      "`beat` adds a one-host Celery beat pool). `size` is small, medium, large or xlarge; `instance_type` overrides it. Each pool scales between `min` and `max` hosts on CPU.",
+    default: {},
+    nullable: false,
+    validation: [
+      ...poolRules("web", 1),
+      ...poolRules("app", 1),
+      ...poolRules("worker", 0),
+      {
+        condition: `var.pools.worker.concurrency == null ? true : var.pools.worker.concurrency == floor(var.pools.worker.concurrency) && var.pools.worker.concurrency >= ${WORKER_CONCURRENCY.min} && var.pools.worker.concurrency <= ${WORKER_CONCURRENCY.max}`,
+        errorMessage: `The pools.worker.concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
+      },
+    ],
+  },
+  {
+    name: "postgres",
+    type:
+      'object({ size = optional(string, "small"), replica_size = optional(string), instance_class = optional(string), version = optional(string, "16"), ' +
+      `storage_gib = optional(number, ${POSTGRES_STORAGE_GIB.min}), high_availability = optional(bool, false), replicas = optional(number, 0), pooling = optional(bool, false), backup_retention_days = optional(number, 7) })`,
+    description:
+      "RDS for PostgreSQL: the primary's `size` (`instance_class` overrides it), the replicas' (the primary's when null), major `version`, `storage_gib`, a Multi-AZ standby (`high_availability`), " +
+      "`replicas` read replicas, RDS Proxy as the write endpoint (`pooling`) and `backup_retention_days`.",
+    default: {},
+    nullable: false,
+    validation: [
+      oneOfRule("postgres.size", SIZES),
+      oneOfRule("postgres.replica_size", SIZES, true),
+      matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true),
+      oneOfRule("postgres.version", POSTGRES_VERSIONS),
+      wholeNumberRule("postgres.storage_gib", POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max),
+      wholeNumberRule("postgres.replicas", 0, MAX_REPLICAS),
+      wholeNumberRule("postgres.backup_retention_days", BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max),
+    ],
+  },
+  {
+    name: "cache",
+    type: 'object({ size = optional(string, "small"), node_type = optional(string), version = optional(string, "8"), high_availability = optional(bool, false) })',
+    description: "ElastiCache for Valkey (cache, sessions, Celery broker): `size` (`node_type` overrides it), major `version`, and a replica with automatic failover (`high_availability`).",
+    default: {},
+    nullable: false,
+    validation: [
+      oneOfRule("cache.size", SIZES),
+      matchesRule("cache.node_type", NODE_TYPE, 'an ElastiCache node type such as "cache.t4g.small"', true),
+      oneOfRule("cache.version", CACHE_VERSIONS),
+    ],
+  },
+  {
+    name: "cdn",
+    type: 'object({ media_domain = optional(string), static_domain = optional(string), price_class = optional(string, "PriceClass_100") })',
+    description: "The CDN host names of media and static files, in the zone (`media.<domain>` and `static.<domain>` when null), and CloudFront's price class.",
+    default: {},
+    nullable: false,
+    validation: [
+      matchesRule("cdn.media_domain", DOMAIN_NAME, DOMAIN_EXAMPLE, true),
+      matchesRule("cdn.static_domain", DOMAIN_NAME, DOMAIN_EXAMPLE, true),
+      oneOfRule("cdn.price_class", CDN_PRICE_CLASSES),
+    ],
+  },
+  {
+    name: "cors_origins",
+    type: "list(string)",
+    description: "Origins allowed to fetch media and static files across origins (fonts, uploads); the site's own (`https://<domain>`) when null.",
+    default: null,
+    validation: [CORS_ORIGINS_RULE].map((rule) => ({ ...rule, condition: `var.cors_origins == null ? true : ${rule.condition}` })),
+  },
+  {
+    name: "failover",
+    type: 'object({ enabled = optional(bool, false), title = optional(string, "Down for maintenance"), message = optional(string, "We\'ll be back shortly.") })',
+    description: "DNS failover: while the load balancer fails its health check, Route 53 answers with a maintenance page (`title`, `message`) on CloudFront.",
+    default: {},
+    nullable: false,
+    validation: [maintenanceTextRule("failover.title"), maintenanceTextRule("failover.message")],
+  },
+  deletionProtectionVariable("the database, the cache, the buckets and their secrets"),
+];
+
+/** A tier a submodule made, for `appConfiguration`: the topology's wiring is the submodules' inputs, never these. */
+function wiredBySubmodules(): never {
+  throw new Error("cloudtiers-django wires its tiers through their submodules' inputs");
+}
+
+/** The whole DjangoTopology of one environment on AWS, as `DjangoTopology` and `AwsTierFactory` build it for the stacks. */
+export const AWS_DJANGO_MODULE: ModuleDefinition = {
+  name: "cloudtiers-django",
+  provider: "aws",
+  description:
+    "The whole production topology of a Django application on AWS, as the cloudtiers stacks build it for one environment: a VPC over two or three zones; " +
+    "a public Application Load Balancer (HTTPS, 80→443) in front of autoscaling web hosts (nginx and gunicorn, or in the split layout nginx in front of an internal " +
+    "Network Load Balancer and gunicorn app hosts); Celery workers and a one-host beat pool; RDS for PostgreSQL with a standby, read replicas and RDS Proxy; " +
+    "ElastiCache for Valkey; media and static buckets behind CloudFront on their own names; ACM certificates validated in Route 53; and the site's record, " +
+    "with failover to a maintenance page when asked. Each tier is its cloudtiers module, called from `modules/`; the hosts receive the application's environment " +
+    "(database, cache and storage settings, passwords from Secrets Manager) built from the tiers' outputs.",
+  providers: [AWS_WITH_CLOUDFRONT, RANDOM],
+  variables: VARIABLES,
+  submodules: [
+    { ...AWS_NETWORK_MODULE, name: "network" },
+    { ...AWS_CERTIFICATE_MODULE, name: "certificate" },
+    { ...AWS_POSTGRES_MODULE, name: "postgres" },
+    { ...AWS_CACHE_MODULE, name: "cache" },
+    { ...AWS_OBJECT_STORE_MODULE, name: "object-store" },
+    { ...AWS_LOAD_BALANCER_MODULE, name: "load-balancer" },
+    AWS_INTERNAL_LOAD_BALANCER_SUBMODULE,
+    { ...AWS_COMPUTE_POOL_MODULE, name: "compute-pool" },
+    AWS_MAINTENANCE_SITE_SUBMODULE,
+    { ...AWS_DNS_FAILOVER_MODULE, name: "dns-failover" },
+  ],
+  build(scope, inputs, context) {
+    const v = (path: string) => attribute(scope, path);
+    const namePrefix = inputs.name_prefix.string;
+    const domain = inputs.domain.string;
+    const split = equals(inputs.layout.string, "split");
+    const failover = v("failover.enabled").boolean;
+    const protect = inputs.deletion_protection.boolean;
+    const healthCheckPath = inputs.health_check_path.string;
+    // Inside a function, text with references in it must be format()'s: cdktf renders templates there as plain text.
+    const mediaDomain = Token.asString(Fn.coalesce([v("cdn.media_domain").string, Fn.format("media.%s", [domain])]));
+    const staticDomain = Token.asString(Fn.coalesce([v("cdn.static_domain").string, Fn.format("static.%s", [domain])]));
+    const corsOrigins = Token.asList(Fn.coalesce([inputs.cors_origins.list, [Fn.format("https://%s", [domain])]]));
+
+    const network = context.submodule("network", { name_prefix: namePrefix, cidr: inputs.cidr.string, zones: inputs.zones.number, nat_gateways: inputs.nat_gateways.string });
+    const vpc = network.output("vpc_id");
+    const certificate = context.submodule("certificate", { name_prefix: namePrefix, domain_name: domain, zone_id: inputs.zone_id.string, use: "load-balancer" });
+    // CloudFront reads certificates in us-east-1; the maintenance page answers for the site's own name.
+    const cdnCertificate = context.submodule(
+      "certificate",
+      {
+        name_prefix: namePrefix,
+        domain_name: mediaDomain,
+        alternative_names: Fn.concat([[staticDomain], Fn.conditional(failover, [domain], [])]),
+        zone_id: inputs.zone_id.string,
+        use: "cdn",
+      },
+      { as: "cdn_certificate", providers: { aws: "aws.us_east_1" } },
+    );
+
+    const postgres = context.submodule("postgres", {
+      name_prefix: namePrefix,
+      vpc_id: vpc,
+      subnet_ids: network.list("database_subnet_ids"),
+      size: v("postgres.size").string,
+      replica_size: v("postgres.replica_size").string,
+      instance_class: v("postgres.instance_class").string,
+      engine_version: v("postgres.version").string,
+      storage_gib: v("postgres.storage_gib").number,
+      high_availability: v("postgres.high_availability").boolean,
+      replicas: v("postgres.replicas").number,
+      pooling: v("postgres.pooling").boolean,
+      backup_retention_days: v("postgres.backup_retention_days").number,
+      database_name: DATABASE_NAME,
+      username: DATABASE_USER,
+      deletion_protection: protect,
+    });
+    const cache = context.submodule("cache", {
+      name_prefix: namePrefix,
+      vpc_id: vpc,
+      subnet_ids: network.list("database_subnet_ids"),
+      size: v("cache.size").string,
+      node_type: v("cache.node_type").string,
+      engine_version: v("cache.version").string,
+      high_availability: v("cache.high_availability").boolean,
+      deletion_protection: protect,
+    });
+    const store = (purpose: "media" | "static", cdnDomain: string) =>
+      context.submodule(
+        "object-store",
+        {
+          name_prefix: namePrefix,
+          purpose,
+          cdn_domain: cdnDomain,
+          zone_id: inputs.zone_id.string,
+          certificate_arn: cdnCertificate.output("arn"),
+          cors_origins: corsOrigins,
+          price_class: v("cdn.price_class").string,
+          deletion_protection: protect,
+        },
+        { as: purpose },
+      );
+    const media = store("media", mediaDomain);
+    const statics = store("static", staticDomain);
+
+    // The application's environment, as appConfiguration makes it for the stacks, from the submodules' outputs.
+    const secret = (arn: string): SecretRef => ({ store: SECRETS_MANAGER, id: arn, jsonKey: "password" });
+    const storeTier = (purpose: "media" | "static", tier: typeof media): IObjectStoreCdn => ({
+      purpose,
+      bucketName: tier.output("bucket_name"),
+      region: tier.output("region"),
+      endpointUrl: tier.output("endpoint_url"),
+      cdnDomain: tier.output("cdn_domain"),
+      objectAcl: "private",
+      grantReadWrite: wiredBySubmodules,
+    });
+    const postgresTier: IPostgresCluster = {
+      port: POSTGRES_PORT,
+      primary: { host: postgres.output("write_host"), port: POSTGRES_PORT },
+      // The replicas' URLs are made below, by Terraform, for however many there are.
+      replicas: [],
+      databaseName: DATABASE_NAME,
+      username: DATABASE_USER,
+      password: secret(postgres.output("credentials_secret_arn")),
+      allowFrom: wiredBySubmodules,
+    };
+    const cacheTier: ICache = { port: VALKEY_PORT, endpoint: { host: cache.output("host"), port: VALKEY_PORT }, tls: true, password: secret(cache.output("auth_token_secret_arn")), allowFrom: wiredBySubmodules };
+    const configuration = appConfiguration({
+      domain,
+      postgres: postgresTier,
+      cache: cacheTier,
+      media: storeTier("media", media),
+      staticFiles: storeTier("static", statics),
+      settingsModule: v("settings_module").string,
+    });
+    const replicaHosts = postgres.list("replica_hosts");
+    const replicaUrls = Fn.formatlist(postgresUrl({ host: "%s", port: POSTGRES_PORT }, DATABASE_USER, DATABASE_NAME), [replicaHosts]);
+    const settings: Record<string, string> = {};
+    for (const { name, value } of configuration.settings) {
+      settings[name] = value;
+      if (name === "DATABASE_URL") settings.DATABASE_REPLICA_URLS = Token.asString(Fn.conditional(Op.gte(Fn.lengthOf(replicaHosts), 1), Fn.join(",", replicaUrls), null));
+    }
+    const appSettings = new TerraformLocal(scope, "app_settings", settings);
+    // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
+    const environment = new TerraformLocal(scope, "app_environment", Fn.merge([TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null"), inputs.environment.any])).expression;
+    const secrets = new TerraformLocal(scope, "app_secrets", Object.fromEntries(configuration.secrets.map((s) => [s.name, { secret_arn: s.secret.id, json_key: s.secret.jsonKey }]))).expression;
+
+    const loadBalancer = context.submodule(
+      "load-balancer",
+      {
+        name_prefix: namePrefix,
+        vpc_id: vpc,
+        subnet_ids: network.list("public_subnet_ids"),
+        certificate_arn: certificate.output("arn"),
+        target_port: NGINX_PORT,
+        health_check_path: healthCheckPath,
+      },
+      { as: "load_balancer" },
+    );
+    const internal = context.submodule(
+      "internal-load-balancer",
+      { name_prefix: namePrefix, vpc_id: vpc, subnet_ids: network.list("private_subnet_ids"), target_port: GUNICORN_PORT, health_check_path: healthCheckPath },
+      { as: "internal_load_balancer", enabled: split },
+    );
+
+    const pool = (role: string, as: string, inputsOf: Record<string, unknown>, enabled?: boolean) =>
+      context.submodule(
+        "compute-pool",
+        {
+          name_prefix: namePrefix,
+          role,
+          layout: inputs.layout.string,
+          vpc_id: vpc,
+          subnet_ids: network.list("private_subnet_ids"),
+          image_id: inputs.image_id.string,
+          container_image: inputs.container_image.string,
+          wsgi_module: inputs.wsgi_module.string,
+          celery_app: inputs.celery_app.string,
+          domain,
+          health_check_path: healthCheckPath,
+          worker_concurrency: v("pools.worker.concurrency").number,
+          ...inputsOf,
+        },
+        { as, enabled },
+      );
+    const scaling = (name: PoolName) => ({
+      size: v(`pools.${name}.size`).string,
+      instance_type: v(`pools.${name}.instance_type`).string,
+      min_instances: v(`pools.${name}.min`).number,
+      max_instances: v(`pools.${name}.max`).number,
+      cpu_target_percent: v(`pools.${name}.cpu_target_percent`).number,
+    });
+    const web = pool("web", "web_pool", {
+      ...scaling("web"),
+      // Split-layout web hosts only proxy: the internal load balancer is all they are told.
+      environment: Fn.conditional(split, Fn.tomap({ [APP_UPSTREAM_SETTING]: internal.instance("upstream") }), environment),
+      secrets: Fn.conditional(split, {}, secrets),
+      target_group_arns: [loadBalancer.output("target_group_arn")],
+      allowed_security_group_ids: [loadBalancer.output("security_group_id")],
+      // Their health check answers through the app tier: an app outage must not get them replaced.
+      replace_on_load_balancer_health: negate(split),
+    });
+    const app = pool(
+      "app",
+      "app_pool",
+      {
+        ...scaling("app"),
+        environment,
+        secrets,
+        target_group_arns: internal.each("target_group_arn"),
+        allowed_security_group_ids: internal.each("security_group_id"),
+      },
+      split,
+    );
+    const worker = pool("worker", "worker_pool", { ...scaling("worker"), environment, secrets });
+    const beat = pool("beat", "beat_pool", { size: "small", min_instances: 1, max_instances: 1, environment, secrets }, v("pools.worker.beat").boolean);
+
+    loadBalancer.set("target_security_group_ids", web.each("security_group_id"));
+    internal.set("allowed_security_group_ids", web.each("security_group_id"));
+    internal.set("target_security_group_ids", app.each("security_group_id"));
+    // The hosts that run Django: the app servers (web when colocated, app when split), workers and beat.
+    const appServers = (output: string) => Token.asList(Fn.conditional(split, [app.instance(output)], [web.output(output)]));
+    const djangoHosts = (output: string) => Token.asList(Fn.concat([appServers(output), worker.each(output), beat.each(output)]));
+    postgres.set("allowed_security_group_ids", djangoHosts("security_group_id"));
+    cache.set("allowed_security_group_ids", djangoHosts("security_group_id"));
+    media.set("read_write_role_ids", djangoHosts("instance_role_name"));
+    statics.set("read_write_role_ids", appServers("instance_role_name"));
+
+    const maintenance = context.submodule(
+      "maintenance-site",
+      {
+        name_prefix: namePrefix,
+        domain,
+        certificate_arn: cdnCertificate.output("arn"),
+        title: v("failover.title").string,
+        message: v("failover.message").string,
+        price_class: v("cdn.price_class").string,
+        deletion_protection: protect,
+      },
+      { as: "maintenance_site", enabled: failover },
+    );
+    const dns = context.submodule(
+      "dns-failover",
+      {
+        name_prefix: namePrefix,
+        zone_id: inputs.zone_id.string,
+        record_name: domain,
+        primary_dns_name: loadBalancer.output("dns_name"),
+        primary_zone_id: loadBalancer.output("zone_id"),
+        health_check_path: healthCheckPath,
+        secondary_dns_name: maintenance.output("dns_name"),
+        secondary_zone_id: maintenance.output("zone_id"),
+      },
+      { as: "dns_failover", enabled: failover },
+    );
+    // Without failover, one alias record to the load balancer, as AwsDnsFailover makes it.
+    optional(negate(failover), (meta) =>
+      new Route53Record(scope, "site", {
+        ...meta,
+        zoneId: inputs.zone_id.string,
+        name: domain,
+        type: "A",
+        alias: { name: loadBalancer.output("dns_name"), zoneId: loadBalancer.output("zone_id"), evaluateTargetHealth: true },
+      }),
+    );
+
+    const secretText = (name: string) => secretLocation(configuration.secrets.find((s) => s.name === name)!.secret);
+    const pools = { web: web.output("autoscaling_group_name"), app: app.output("autoscaling_group_name"), worker: worker.output("autoscaling_group_name"), beat: beat.output("autoscaling_group_name") };
+    return [
+      { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
+      {
+        name: "database_url",
+        description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
+        value: settings.DATABASE_URL,
+        sensitive: true,
+      },
+      { name: "database_replica_urls", description: "One URL per read replica, for a Django database router.", value: replicaUrls, sensitive: true },
+      { name: "database_password_secret", description: "Where the database password lives (store:id#key).", value: secretText("DATABASE_PASSWORD") },
+      { name: "redis_url", description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", value: settings.REDIS_URL, sensitive: true },
+      { name: "redis_password_secret", description: "Where the Redis password lives (store:id#key).", value: secretText("REDIS_PASSWORD") },
+      { name: "media_bucket", description: "Bucket for user uploads (MEDIA).", value: media.output("bucket_name") },
+      { name: "static_bucket", description: "Bucket for collected static files.", value: statics.output("bucket_name") },
+      { name: "media_cdn_domain", description: "CDN host name serving media.", value: media.output("cdn_domain") },
+      { name: "static_cdn_domain", description: "CDN host name serving static files.", value: statics.output("cdn_domain") },
+      { name: "storage_region", description: "Region of the buckets.", value: media.output("region") },
+      { name: "storage_endpoint_url", description: "S3-compatible endpoint of the buckets.", value: media.output("endpoint_url") },
+      { name: "media_distribution_id", description: "The media CloudFront distribution, for invalidations.", value: media.output("distribution_id") },
+      { name: "static_distribution_id", description: "The static CloudFront distribution, for invalidations after collectstatic.", value: statics.output("distribution_id") },
+      { name: "vpc_id", description: "The VPC.", value: vpc },
+      { name: "load_balancer_dns_name", description: "The public load balancer's DNS name.", value: loadBalancer.output("dns_name") },
+      { name: "autoscaling_group_names", description: "Each pool's autoscaling group, by role (null for a pool the layout or beat leaves out).", value: pools },
+      { name: "health_check_id", description: "The Route 53 health check of the site when failover is on, else null.", value: dns.output("health_check_id") },
+    ];
+  },
+  notes: [
+    dataProtectionNote("the database, its backups and credentials, the cache and its token, and the buckets"),
+    "Pass two `aws` configurations: the default one (the region of everything regional) and `aws.us_east_1`, through which the CloudFront certificate is issued and validated. The `random` provider generates the database password and the cache token, kept in state and in Secrets Manager.",
+    "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate` twice, `postgres` with its `pooler`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, `dns-failover`), " +
+      "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal load balancer in the split layout, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`.",
+    "The split layout's internal Network Load Balancer and the maintenance site have no module of their own in the registry (only this topology uses them), so they are submodules here (`internal-load-balancer`, `maintenance-site`) rather than resources of the root module: " +
+      "each is several resources that exist only in one layout or with failover, and Terraform switches a group of resources on and off as a whole only as a counted module.",
+    "The hosts get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pooler when pooling, without the password), `DATABASE_PASSWORD` (Secrets Manager, key `password`), `DATABASE_REPLICA_URLS`, `REDIS_URL`, `REDIS_PASSWORD`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*`, `STATIC_*`, then `environment`. " +
+      `Split-layout web hosts get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets.`,
+    "Security group rules that name another tier's group are counted by position (the groups are made in the same apply, so their ids are unknown at plan, and Terraform needs `for_each` keys known): the hosts come in a fixed order (app servers, workers, beat), so turning beat on or off adds or removes only beat's rules.",
+    "The database, the cache and the media bucket admit or grant the hosts that run Django (app servers, workers, beat); the static bucket grants the app servers only (they run collectstatic).",
+    "With failover, the CloudFront certificate also covers `domain`, and its validation record for `domain` is the same record the load balancer's certificate writes (both allow overwriting): if one certificate is replaced, the next plan restores the record the other needs to renew.",
+    "The zone must exist: the stacks can create it or look it up by name, this module takes its id. It cannot check that `domain` and the CDN names are in the zone (it is not given the zone's name); ACM validation fails if they are not.",
+    "Switching `failover.enabled` replaces the site's record (a plain alias becomes a PRIMARY/SECONDARY pair): Route 53 may refuse to create the new records while the old ones exist; apply again if it does.",
+  ],
+};
