@@ -1,5 +1,4 @@
-import { Construct } from "constructs";
-import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
+import { Fn, TerraformLocal, Token } from "cdktf";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
 import { ExistingAwsCertificate } from "../../modules/aws/certificate";
@@ -11,24 +10,12 @@ import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
-import { MANAGED_SETTINGS, appConfiguration, postgresUrl } from "../../modules/django/configuration";
+import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { LAYOUTS } from "../../modules/django/spec";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import {
-  BACKUP_RETENTION_DAYS,
-  CACHE_VERSIONS,
-  CPU_TARGET_PERCENT,
-  MAX_POOL_HOSTS,
-  MAX_REPLICAS,
-  MAX_ZONES,
-  NETWORK_PREFIX,
-  POSTGRES_STORAGE_GIB,
-  POSTGRES_VERSIONS,
-  PYTHON_PATH,
-  WORKER_CONCURRENCY,
-} from "../../modules/django/validate";
+import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -48,8 +35,23 @@ import {
   vpcId,
   zoneId,
 } from "./aws";
-import { ModuleDefinition, ModuleVariable, VariableRule } from "./definition";
-import { applicationVariables, envNamesRule } from "./hosts";
+import { ModuleDefinition, ModuleVariable } from "./definition";
+import {
+  APPLICATION,
+  CORS_ORIGINS_VARIABLE,
+  MachineTypeAttribute,
+  PoolName,
+  SETTINGS_MODULE_VARIABLE,
+  WORKER_CONCURRENCY_RULE,
+  attribute,
+  environmentLocals,
+  environmentVariable,
+  failoverVariable,
+  poolAttributes,
+  poolRules,
+  replicaUrlsOf,
+  wiredBySubmodules,
+} from "./topology";
 import {
   cidrVariable,
   dataProtectionNote,
@@ -57,7 +59,6 @@ import {
   domainVariable,
   eachMatchesRule,
   healthCheckPathVariable,
-  maintenanceTextRule,
   maintenanceTextVariable,
   matchesRule,
   namePrefixVariable,
@@ -78,7 +79,6 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
 const DOMAIN_EXAMPLE = 'a lower-case domain name such as "www.example.com"';
-const CORS_ORIGINS_RULE = eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"');
 
 /** The split layout's internal Network Load Balancer between the web and the app pool, as `AwsLoadBalancer` builds it. */
 const AWS_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
@@ -155,32 +155,9 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
   },
 };
 
-/** A Terraform reference to an attribute of an object variable, e.g. `var.pools.web.size`. */
-function attribute(scope: Construct, path: string): { string: string; number: number; boolean: boolean } {
-  const reference = ref(`var.${path}`, TerraformStack.of(scope));
-  return { string: Token.asString(reference), number: Token.asNumber(reference), boolean: reference as unknown as boolean };
-}
-
-type PoolName = "web" | "app" | "worker";
-
-/** The attributes every pool object has. */
-const POOL_ATTRIBUTES = 'size = optional(string, "small"), min = optional(number, 1), max = optional(number, 2), cpu_target_percent = optional(number, 60), instance_type = optional(string)';
-
-/** The spec's rules for one pool, on `var.pools.<pool>`. */
-function poolRules(pool: PoolName, minFloor: number): VariableRule[] {
-  const path = `pools.${pool}`;
-  return [
-    oneOfRule(`${path}.size`, SIZES),
-    wholeNumberRule(`${path}.min`, minFloor, MAX_POOL_HOSTS),
-    wholeNumberRule(`${path}.max`, 1, MAX_POOL_HOSTS),
-    { condition: `var.${path}.min <= var.${path}.max`, errorMessage: `The ${path}.max must be at least ${path}.min.` },
-    wholeNumberRule(`${path}.cpu_target_percent`, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max),
-    matchesRule(`${path}.instance_type`, INSTANCE_TYPE, 'an EC2 instance type such as "t3.small"', true),
-  ];
-}
-
-/** The application inputs of the compute pool module that the topology takes as they are. */
-const APPLICATION = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
+/** The EC2 instance type that overrides a pool's size. */
+const INSTANCE_TYPE_ATTRIBUTE: MachineTypeAttribute = { name: "instance_type", pattern: INSTANCE_TYPE, what: 'an EC2 instance type such as "t3.small"' };
+const POOL_ATTRIBUTES = poolAttributes(INSTANCE_TYPE_ATTRIBUTE);
 
 const VARIABLES: readonly ModuleVariable[] = [
   namePrefixVariable("shop-production"),
@@ -206,27 +183,10 @@ const VARIABLES: readonly ModuleVariable[] = [
     validation: [oneOfRule("layout", LAYOUTS)],
   },
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
-  {
-    name: "settings_module",
-    type: "string",
-    description: "`DJANGO_SETTINGS_MODULE`; left to the image when null.",
-    default: null,
-    validation: [matchesRule("settings_module", PYTHON_PATH, 'a Python module path such as "shop.settings.production"', true)],
-  },
-  {
-    name: "environment",
-    type: "map(string)",
-    description: "Further plain settings of every Django process, by variable name (never secrets: they are readable in the pools' SSM parameters). The module's own settings (`DATABASE_URL`, ...) cannot be redefined.",
-    default: {},
-    validation: [
-      envNamesRule("environment"),
-      {
-        condition: `alltrue([for k in keys(var.environment) : !contains(${JSON.stringify(MANAGED_SETTINGS)}, k)])`,
-        errorMessage: `No key of environment may be one the module sets itself: ${MANAGED_SETTINGS.join(", ")}.`,
-      },
-      { condition: 'alltrue([for v in values(var.environment) : !can(regex("[\\\\r\\\\n]", v))])', errorMessage: "Every value of environment must be a single line." },
-    ],
-  },
+  SETTINGS_MODULE_VARIABLE,
+  environmentVariable(
+    "Further plain settings of every Django process, by variable name (never secrets: they are readable in the pools' SSM parameters). The module's own settings (`DATABASE_URL`, ...) cannot be redefined.",
+  ),
   APPLICATION.find((v) => v.name === "health_check_path")!,
   {
     name: "image_id",
@@ -244,13 +204,10 @@ const VARIABLES: readonly ModuleVariable[] = [
     default: {},
     nullable: false,
     validation: [
-      ...poolRules("web", 1),
-      ...poolRules("app", 1),
-      ...poolRules("worker", 0),
-      {
-        condition: `var.pools.worker.concurrency == null ? true : var.pools.worker.concurrency == floor(var.pools.worker.concurrency) && var.pools.worker.concurrency >= ${WORKER_CONCURRENCY.min} && var.pools.worker.concurrency <= ${WORKER_CONCURRENCY.max}`,
-        errorMessage: `The pools.worker.concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
-      },
+      ...poolRules("web", 1, INSTANCE_TYPE_ATTRIBUTE),
+      ...poolRules("app", 1, INSTANCE_TYPE_ATTRIBUTE),
+      ...poolRules("worker", 0, INSTANCE_TYPE_ATTRIBUTE),
+      WORKER_CONCURRENCY_RULE,
     ],
   },
   {
@@ -297,28 +254,10 @@ const VARIABLES: readonly ModuleVariable[] = [
       oneOfRule("cdn.price_class", CDN_PRICE_CLASSES),
     ],
   },
-  {
-    name: "cors_origins",
-    type: "list(string)",
-    description: "Origins allowed to fetch media and static files across origins (fonts, uploads); the site's own (`https://<domain>`) when null.",
-    default: null,
-    validation: [CORS_ORIGINS_RULE].map((rule) => ({ ...rule, condition: `var.cors_origins == null ? true : ${rule.condition}` })),
-  },
-  {
-    name: "failover",
-    type: 'object({ enabled = optional(bool, false), title = optional(string, "Down for maintenance"), message = optional(string, "We\'ll be back shortly.") })',
-    description: "DNS failover: while the load balancer fails its health check, Route 53 answers with a maintenance page (`title`, `message`) on CloudFront.",
-    default: {},
-    nullable: false,
-    validation: [maintenanceTextRule("failover.title"), maintenanceTextRule("failover.message")],
-  },
+  CORS_ORIGINS_VARIABLE,
+  failoverVariable("DNS failover: while the load balancer fails its health check, Route 53 answers with a maintenance page (`title`, `message`) on CloudFront."),
   deletionProtectionVariable("the database, the cache, the buckets and their secrets"),
 ];
-
-/** A tier a submodule made, for `appConfiguration`: the topology's wiring is the submodules' inputs, never these. */
-function wiredBySubmodules(): never {
-  throw new Error("cloudtiers-django wires its tiers through their submodules' inputs");
-}
 
 /** The whole DjangoTopology of one environment on AWS, as `DjangoTopology` and `AwsTierFactory` build it for the stacks. */
 export const AWS_DJANGO_MODULE: ModuleDefinition = {
@@ -450,15 +389,9 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
       settingsModule: v("settings_module").string,
     });
     const replicaHosts = postgres.list("replica_hosts");
-    const replicaUrls = Fn.formatlist(postgresUrl({ host: "%s", port: POSTGRES_PORT }, DATABASE_USER, DATABASE_NAME), [replicaHosts]);
-    const settings: Record<string, string> = {};
-    for (const { name, value } of configuration.settings) {
-      settings[name] = value;
-      if (name === "DATABASE_URL") settings.DATABASE_REPLICA_URLS = Token.asString(Fn.conditional(Op.gte(Fn.lengthOf(replicaHosts), 1), Fn.join(",", replicaUrls), null));
-    }
-    const appSettings = new TerraformLocal(scope, "app_settings", settings);
+    const replicaUrls = replicaUrlsOf(replicaHosts, POSTGRES_PORT, DATABASE_USER, DATABASE_NAME);
     // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
-    const environment = new TerraformLocal(scope, "app_environment", Fn.merge([TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null"), inputs.environment.any])).expression;
+    const { settings, environment } = environmentLocals(scope, configuration, { hosts: replicaHosts, urls: replicaUrls }, inputs.environment.any);
     const secrets = new TerraformLocal(scope, "app_secrets", Object.fromEntries(configuration.secrets.map((s) => [s.name, { secret_arn: s.secret.id, json_key: s.secret.jsonKey }]))).expression;
 
     const loadBalancer = context.submodule(

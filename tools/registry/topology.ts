@@ -1,0 +1,139 @@
+import { Construct } from "constructs";
+import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
+import { AppConfiguration, SIZES } from "../../modules/core";
+import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
+import { CPU_TARGET_PERCENT, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY } from "../../modules/django/validate";
+import { ModuleVariable, VariableRule } from "./definition";
+import { applicationVariables, envNamesRule } from "./hosts";
+import { eachMatchesRule, maintenanceTextRule, matchesRule, oneOfRule, wholeNumberRule } from "./variables";
+
+/*
+ * What the whole-topology modules (cloudtiers-django on each cloud) share: references to
+ * the attributes of their object variables, the inputs that mean the same on every
+ * cloud, and the hosts' environment built in Terraform with appConfiguration's names.
+ */
+
+/** A Terraform reference to an attribute of an object variable, e.g. `var.pools.web.size`. */
+export function attribute(scope: Construct, path: string): { string: string; number: number; boolean: boolean } {
+  const reference = ref(`var.${path}`, TerraformStack.of(scope));
+  return { string: Token.asString(reference), number: Token.asNumber(reference), boolean: reference as unknown as boolean };
+}
+
+/** A tier a submodule made, for `appConfiguration`: the topology's wiring is the submodules' inputs, never these. */
+export function wiredBySubmodules(): never {
+  throw new Error("cloudtiers-django wires its tiers through their submodules' inputs");
+}
+
+export type PoolName = "web" | "app" | "worker";
+
+/** The optional attribute of a pool object that overrides its size with the cloud's machine type (`instance_type`, `droplet_size`). */
+export interface MachineTypeAttribute {
+  readonly name: string;
+  readonly pattern: RegExp;
+  /** What a valid value is, for the rule's message: `an EC2 instance type such as "t3.small"`. */
+  readonly what: string;
+}
+
+/** The attributes every pool object has. */
+export function poolAttributes(machineType: MachineTypeAttribute): string {
+  return `size = optional(string, "small"), min = optional(number, 1), max = optional(number, 2), cpu_target_percent = optional(number, 60), ${machineType.name} = optional(string)`;
+}
+
+/** The spec's rules for one pool, on `var.pools.<pool>`. */
+export function poolRules(pool: PoolName, minFloor: number, machineType: MachineTypeAttribute): VariableRule[] {
+  const path = `pools.${pool}`;
+  return [
+    oneOfRule(`${path}.size`, SIZES),
+    wholeNumberRule(`${path}.min`, minFloor, MAX_POOL_HOSTS),
+    wholeNumberRule(`${path}.max`, 1, MAX_POOL_HOSTS),
+    { condition: `var.${path}.min <= var.${path}.max`, errorMessage: `The ${path}.max must be at least ${path}.min.` },
+    wholeNumberRule(`${path}.cpu_target_percent`, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max),
+    matchesRule(`${path}.${machineType.name}`, machineType.pattern, machineType.what, true),
+  ];
+}
+
+/** The rule of `pools.worker.concurrency`, which may be null. */
+export const WORKER_CONCURRENCY_RULE: VariableRule = {
+  condition: `var.pools.worker.concurrency == null ? true : var.pools.worker.concurrency == floor(var.pools.worker.concurrency) && var.pools.worker.concurrency >= ${WORKER_CONCURRENCY.min} && var.pools.worker.concurrency <= ${WORKER_CONCURRENCY.max}`,
+  errorMessage: `The pools.worker.concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
+};
+
+/** The application inputs of the compute pool modules that the topologies take as they are. */
+export const APPLICATION: readonly ModuleVariable[] = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
+
+/** `settings_module`: `DJANGO_SETTINGS_MODULE`, or the image's. */
+export const SETTINGS_MODULE_VARIABLE: ModuleVariable = {
+  name: "settings_module",
+  type: "string",
+  description: "`DJANGO_SETTINGS_MODULE`; left to the image when null.",
+  default: null,
+  validation: [matchesRule("settings_module", PYTHON_PATH, 'a Python module path such as "shop.settings.production"', true)],
+};
+
+/** `environment`: further settings of every Django process, never one the module sets itself. */
+export function environmentVariable(description: string): ModuleVariable {
+  return {
+    name: "environment",
+    type: "map(string)",
+    description,
+    default: {},
+    validation: [
+      envNamesRule("environment"),
+      {
+        condition: `alltrue([for k in keys(var.environment) : !contains(${JSON.stringify(MANAGED_SETTINGS)}, k)])`,
+        errorMessage: `No key of environment may be one the module sets itself: ${MANAGED_SETTINGS.join(", ")}.`,
+      },
+      { condition: 'alltrue([for v in values(var.environment) : !can(regex("[\\\\r\\\\n]", v))])', errorMessage: "Every value of environment must be a single line." },
+    ],
+  };
+}
+
+const CORS_ORIGINS_RULE = eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"');
+
+/** `cors_origins`: the buckets' CORS origins, the site's own when null. */
+export const CORS_ORIGINS_VARIABLE: ModuleVariable = {
+  name: "cors_origins",
+  type: "list(string)",
+  description: "Origins allowed to fetch media and static files across origins (fonts, uploads); the site's own (`https://<domain>`) when null.",
+  default: null,
+  validation: [CORS_ORIGINS_RULE].map((rule) => ({ ...rule, condition: `var.cors_origins == null ? true : ${rule.condition}` })),
+};
+
+/** `failover`: on or off, and the maintenance page's text. */
+export function failoverVariable(description: string): ModuleVariable {
+  return {
+    name: "failover",
+    type: 'object({ enabled = optional(bool, false), title = optional(string, "Down for maintenance"), message = optional(string, "We\'ll be back shortly.") })',
+    description,
+    default: {},
+    nullable: false,
+    validation: [maintenanceTextRule("failover.title"), maintenanceTextRule("failover.message")],
+  };
+}
+
+/**
+ * The settings of `configuration` as `local.app_settings`, with `DATABASE_REPLICA_URLS`
+ * after `DATABASE_URL` made by Terraform for however many replicas there are (`hosts`, whose
+ * URLs are `urls`), and `local.app_environment`: those with a value (the stacks leave out a
+ * missing settings module and replicas), then `extra`.
+ */
+export function environmentLocals(
+  scope: Construct,
+  configuration: AppConfiguration,
+  replicas: { hosts: string[]; urls: string[] },
+  extra: unknown,
+): { settings: Record<string, string>; environment: unknown } {
+  const settings: Record<string, string> = {};
+  for (const { name, value } of configuration.settings) {
+    settings[name] = value;
+    if (name === "DATABASE_URL") settings.DATABASE_REPLICA_URLS = Token.asString(Fn.conditional(Op.gte(Fn.lengthOf(replicas.hosts), 1), Fn.join(",", replicas.urls), null));
+  }
+  const appSettings = new TerraformLocal(scope, "app_settings", settings);
+  const environment = new TerraformLocal(scope, "app_environment", Fn.merge([TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null"), extra])).expression;
+  return { settings, environment };
+}
+
+/** `postgres://user@%s:port/db?sslmode=require` for each of `hosts`, by Terraform. */
+export function replicaUrlsOf(hosts: string[], port: number, username: string, databaseName: string): string[] {
+  return Fn.formatlist(postgresUrl({ host: "%s", port }, username, databaseName), [hosts]);
+}
