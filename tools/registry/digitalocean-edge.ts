@@ -21,8 +21,10 @@ import { domainVariable, eachMatchesRule, healthCheckPathVariable, maintenanceTe
  * front of it. Inputs mirror the AWS modules' where they mean the same.
  */
 
-const CLOUDFLARE: ProviderRequirement = { name: "cloudflare", binding: "@cdktf/provider-cloudflare" };
-const TLS: ProviderRequirement = { name: "tls", binding: "@cdktf/provider-tls" };
+/** The Cloudflare provider; the caller configures it (`CLOUDFLARE_API_TOKEN`). */
+export const CLOUDFLARE: ProviderRequirement = { name: "cloudflare", binding: "@cdktf/provider-cloudflare" };
+/** The TLS provider, which generates Origin CA certificates' keys. */
+export const TLS: ProviderRequirement = { name: "tls", binding: "@cdktf/provider-tls" };
 
 /** The idle timeouts a DigitalOcean load balancer takes, in seconds. */
 const DO_LB_IDLE_TIMEOUT_SECONDS = { min: 30, max: 600 } as const;
@@ -35,7 +37,8 @@ const IPV4_ADDRESS = /^((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(25[0
  */
 const DO_CERTIFICATE_USES: readonly CertificateUse[] = ["load-balancer"];
 
-const cloudflareId = (name: string, what: string, example: string): ModuleVariable =>
+/** A Cloudflare account or zone id. */
+export const cloudflareId = (name: string, what: string, example: string): ModuleVariable =>
   patternVariable(name, `The Cloudflare ${what} id (32 hexadecimal characters).`, CLOUDFLARE_ID, `a Cloudflare ${what} id (32 hexadecimal characters)`, example);
 
 /** The public DigitalOcean load balancer behind Cloudflare, as `DoLoadBalancer` builds it for the stacks. */
