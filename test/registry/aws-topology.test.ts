@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
@@ -8,9 +5,8 @@ import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { terraform } from "../../tools/registry/build";
 import { synthAwsEnvironment } from "../helpers";
-import { blockOf, checkValues, expectRefused, problemsIn, useModule, varArguments } from "./support";
+import { blockOf, checkValues, evaluate, expectRefused, localsOf, problemsIn, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -49,24 +45,6 @@ function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
   };
   // Left out, an input takes its default (nested fields left out are dropped on the way as JSON).
   return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
-}
-
-/** The first `locals { ... }` block of an HCL file. */
-function localsOf(hcl: string): string {
-  return hcl.match(/^locals \{\n[\s\S]*?\n\}\n/m)![0];
-}
-
-/** What Terraform makes of `expression` over `hcl` (with `variables.tf`), given `values`: base64-encoded by Terraform, decoded here. */
-function evaluate(variables: string, hcl: string, expression: string, values: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-evaluate-"));
-  try {
-    writeFileSync(join(dir, "main.tf"), `${variables}\n${hcl}`);
-    const run = terraform(["console", ...varArguments(values)], { cwd: dir, input: `base64encode(${expression})\n` });
-    expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
-    return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 describe("the AWS topology module (cloudtiers-django)", () => {

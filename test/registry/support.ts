@@ -95,3 +95,21 @@ export function evaluateUserData(read: (file: string) => string, key: string, re
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/** The first `locals { ... }` block of an HCL file. */
+export function localsOf(hcl: string): string {
+  return hcl.match(/^locals \{\n[\s\S]*?\n\}\n/m)![0];
+}
+
+/** What Terraform makes of `expression` over `hcl` (with `variables.tf`), given `values`: base64-encoded by Terraform, decoded here. */
+export function evaluate(variables: string, hcl: string, expression: string, values: Record<string, unknown>): string {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-evaluate-"));
+  try {
+    writeFileSync(join(dir, "main.tf"), `${variables}\n${hcl}`);
+    const run = terraform(["console", ...varArguments(values)], { cwd: dir, input: `base64encode(${expression})\n` });
+    expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
+    return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
