@@ -33,7 +33,6 @@ import {
 } from "./topology";
 import {
   cidrVariable,
-  dataProtectionNote,
   deletionProtectionVariable,
   domainVariable,
   healthCheckPathVariable,
@@ -459,11 +458,11 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     ];
   },
   notes: [
-    dataProtectionNote("the media and static buckets (no `force_destroy`)"),
-    "DigitalOcean's managed databases have no deletion-protection flag and take no final snapshot, and Terraform takes `prevent_destroy` only as a literal, so this module cannot refuse to destroy " +
-      "the database cluster, its replicas or the cache (the cloudtiers stacks set `prevent_destroy` in production): guard production state at the workspace instead.",
+    "`deletion_protection` (on by default) keeps the media and static buckets (no `force_destroy`). DigitalOcean's managed databases have no deletion-protection flag and take no final snapshot, " +
+      "and Terraform takes `prevent_destroy` only as a literal, so this module cannot refuse to destroy the database cluster, its replicas or the cache, as the cloudtiers stacks do in production: " +
+      "guard production state at the workspace instead (cloudtiers' Terraform Cloud bootstrap turns destroy plans off there).",
     "Pass three providers: `digitalocean` (an API token, and Spaces keys for the buckets), `cloudflare` (a token that may create Origin CA certificates, DNS records, and with failover " +
-      "load balancers, monitors, pools and Workers in the account) and `tls`, which generates the Origin CA certificate's key (kept in state).",
+      "load balancers, monitors, pools and Workers in the account; failover needs Cloudflare Load Balancing, a paid add-on) and `tls`, which generates the Origin CA certificate's key (kept in state).",
     "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate`, `postgres`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, " +
       "`dns-failover` with its `maintenance` Worker), so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal " +
       "load balancer in the split layout, the beat pool when `pools.worker.beat`, the failover (and its Worker) when `failover.enabled`. Without failover the site's name is one proxied record " +
@@ -474,7 +473,8 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     "The droplets get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pool when pooling, without the password), `DATABASE_REPLICA_URLS`, " +
       "`REDIS_URL`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*` and `STATIC_*` (the buckets' keys' ids among them), then `environment`. DigitalOcean has no secret store, so " +
       "`DATABASE_PASSWORD`, `REDIS_PASSWORD`, `MEDIA_SECRET_ACCESS_KEY` and `STATIC_SECRET_ACCESS_KEY` go to the compute pools' sensitive `secrets`: both travel in the droplets' user data " +
-      `and sit in Terraform state. Split-layout web droplets get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets.`,
+      `and sit in Terraform state. Split-layout web droplets get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets. ` +
+      "User data is fixed when a droplet is created: a changed environment (pooling turned on, a replica added, a key replaced) reaches new droplets only, so replace the pools' droplets to roll it out.",
     "The tiers find each other by droplet tag: the public load balancer sends traffic to the web pool's tag (and the internal one to the app pool's), each pool's firewall admits its load " +
       "balancer by id, and the database, its replicas, its pool and the cache trust only the tags of the droplets that run Django (app servers, workers, beat).",
     "Sizes map to DigitalOcean's slugs by the stacks' tables; where the stacks take overriding tables (`digitalocean.sizes`), the module takes one slug per pool (`pools.<pool>.droplet_size`), " +
