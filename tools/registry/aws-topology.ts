@@ -38,19 +38,22 @@ import {
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import {
   APPLICATION,
-  CORS_ORIGINS_VARIABLE,
-  MachineTypeAttribute,
-  PoolName,
-  SETTINGS_MODULE_VARIABLE,
-  WORKER_CONCURRENCY_RULE,
   attribute,
+  CORS_ORIGINS_VARIABLE,
   environmentLocals,
   environmentVariable,
   failoverVariable,
+  MachineTypeAttribute,
+  poolApplicationInputs,
   poolAttributes,
+  PoolName,
   poolRules,
+  poolScalingInputs,
   replicaUrlsOf,
+  SETTINGS_MODULE_VARIABLE,
+  webPoolEnvironment,
   wiredBySubmodules,
+  WORKER_CONCURRENCY_RULE,
 } from "./topology";
 import {
   cidrVariable,
@@ -418,32 +421,18 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
         {
           name_prefix: namePrefix,
           role,
-          layout: inputs.layout.string,
           vpc_id: vpc,
           subnet_ids: network.list("private_subnet_ids"),
           image_id: inputs.image_id.string,
-          container_image: inputs.container_image.string,
-          wsgi_module: inputs.wsgi_module.string,
-          celery_app: inputs.celery_app.string,
-          domain,
-          health_check_path: healthCheckPath,
-          worker_concurrency: v("pools.worker.concurrency").number,
+          ...poolApplicationInputs(scope, inputs, domain, healthCheckPath),
           ...inputsOf,
         },
         { as, enabled },
       );
-    const scaling = (name: PoolName) => ({
-      size: v(`pools.${name}.size`).string,
-      instance_type: v(`pools.${name}.instance_type`).string,
-      min_instances: v(`pools.${name}.min`).number,
-      max_instances: v(`pools.${name}.max`).number,
-      cpu_target_percent: v(`pools.${name}.cpu_target_percent`).number,
-    });
+    const scaling = (name: PoolName) => poolScalingInputs(scope, name, INSTANCE_TYPE_ATTRIBUTE);
     const web = pool("web", "web_pool", {
       ...scaling("web"),
-      // Split-layout web hosts only proxy: the internal load balancer is all they are told.
-      environment: Fn.conditional(split, Fn.tomap({ [APP_UPSTREAM_SETTING]: internal.instance("upstream") }), environment),
-      secrets: Fn.conditional(split, {}, secrets),
+      ...webPoolEnvironment(split, internal.instance("upstream"), environment, secrets),
       target_group_arns: [loadBalancer.output("target_group_arn")],
       allowed_security_group_ids: [loadBalancer.output("security_group_id")],
       // Their health check answers through the app tier: an app outage must not get them replaced.

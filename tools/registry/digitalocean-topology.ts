@@ -17,19 +17,22 @@ import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
 import { CLOUDFLARE, CLOUDFLARE_DNS_FAILOVER_MODULE, DO_CERTIFICATE_MODULE, DO_LOAD_BALANCER_MODULE, TLS, cloudflareId } from "./digitalocean-edge";
 import {
   APPLICATION,
-  CORS_ORIGINS_VARIABLE,
-  MachineTypeAttribute,
-  PoolName,
-  SETTINGS_MODULE_VARIABLE,
-  WORKER_CONCURRENCY_RULE,
   attribute,
+  CORS_ORIGINS_VARIABLE,
   environmentLocals,
   environmentVariable,
   failoverVariable,
+  MachineTypeAttribute,
+  poolApplicationInputs,
   poolAttributes,
+  PoolName,
   poolRules,
+  poolScalingInputs,
   replicaUrlsOf,
+  SETTINGS_MODULE_VARIABLE,
+  webPoolEnvironment,
   wiredBySubmodules,
+  WORKER_CONCURRENCY_RULE,
 } from "./topology";
 import {
   cidrVariable,
@@ -363,33 +366,19 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
         {
           name_prefix: namePrefix,
           role,
-          layout: inputs.layout.string,
           vpc_uuid: vpc,
           ssh_keys: inputs.ssh_keys.list,
           admin_cidrs: inputs.admin_cidrs.list,
           project_id: projectId,
-          container_image: inputs.container_image.string,
-          wsgi_module: inputs.wsgi_module.string,
-          celery_app: inputs.celery_app.string,
-          domain,
-          health_check_path: healthCheckPath,
-          worker_concurrency: v("pools.worker.concurrency").number,
+          ...poolApplicationInputs(scope, inputs, domain, healthCheckPath),
           ...inputsOf,
         },
         { as, enabled },
       );
-    const scaling = (name: PoolName) => ({
-      size: v(`pools.${name}.size`).string,
-      droplet_size: v(`pools.${name}.droplet_size`).string,
-      min_instances: v(`pools.${name}.min`).number,
-      max_instances: v(`pools.${name}.max`).number,
-      cpu_target_percent: v(`pools.${name}.cpu_target_percent`).number,
-    });
+    const scaling = (name: PoolName) => poolScalingInputs(scope, name, DROPLET_SIZE_ATTRIBUTE);
     const web = pool("web", "web_pool", {
       ...scaling("web"),
-      // Split-layout web droplets only proxy: the internal load balancer is all they are told.
-      environment: Fn.conditional(split, Fn.tomap({ [APP_UPSTREAM_SETTING]: internal.instance("upstream") }), environment),
-      secrets: Fn.conditional(split, {}, secrets),
+      ...webPoolEnvironment(split, internal.instance("upstream"), environment, secrets),
       load_balancer_ids: [loadBalancer.output("id")],
     });
     const app = pool("app", "app_pool", { ...scaling("app"), environment, secrets, load_balancer_ids: internal.each("id") }, split);

@@ -2,8 +2,9 @@ import { Construct } from "constructs";
 import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
 import { AppConfiguration, SIZES } from "../../modules/core";
 import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
+import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { CPU_TARGET_PERCENT, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY } from "../../modules/django/validate";
-import { ModuleVariable, VariableRule } from "./definition";
+import { ModuleInputs, ModuleVariable, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
 import { eachMatchesRule, maintenanceTextRule, matchesRule, oneOfRule, wholeNumberRule } from "./variables";
 
@@ -50,6 +51,42 @@ export function poolRules(pool: PoolName, minFloor: number, machineType: Machine
     wholeNumberRule(`${path}.cpu_target_percent`, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max),
     matchesRule(`${path}.${machineType.name}`, machineType.pattern, machineType.what, true),
   ];
+}
+
+/** A pool's scaling inputs of the compute pool module, from `var.pools.<pool>`. */
+export function poolScalingInputs(scope: Construct, pool: PoolName, machineType: MachineTypeAttribute): Record<string, unknown> {
+  const v = (name: string) => attribute(scope, `pools.${pool}.${name}`);
+  return {
+    size: v("size").string,
+    [machineType.name]: v(machineType.name).string,
+    min_instances: v("min").number,
+    max_instances: v("max").number,
+    cpu_target_percent: v("cpu_target_percent").number,
+  };
+}
+
+/** The compute pool module's inputs that say what every pool runs: the application, the layout, the site's name and health path. */
+export function poolApplicationInputs(scope: Construct, inputs: ModuleInputs, domain: string, healthCheckPath: string): Record<string, unknown> {
+  return {
+    layout: inputs.layout.string,
+    container_image: inputs.container_image.string,
+    wsgi_module: inputs.wsgi_module.string,
+    celery_app: inputs.celery_app.string,
+    domain,
+    health_check_path: healthCheckPath,
+    worker_concurrency: attribute(scope, "pools.worker.concurrency").number,
+  };
+}
+
+/**
+ * The web pool's environment and secrets: split-layout web hosts only proxy, so the
+ * internal load balancer's address is all they are told; colocated ones run Django.
+ */
+export function webPoolEnvironment(split: boolean, upstream: string, environment: unknown, secrets: unknown): { environment: unknown; secrets: unknown } {
+  return {
+    environment: Fn.conditional(split, Fn.tomap({ [APP_UPSTREAM_SETTING]: upstream }), environment),
+    secrets: Fn.conditional(split, {}, secrets),
+  };
 }
 
 /** The rule of `pools.worker.concurrency`, which may be null. */
