@@ -5,7 +5,7 @@ import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { synthDoEnvironment } from "../helpers";
-import { blockOf, checkValues, evaluate, expectRefused, localsOf, problemsIn, useModule } from "./support";
+import { blockOf, checkValues, evaluate, expectModuleCalls, expectRefused, localsOf, problemsIn, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec (its `digitalocean` and `cloudflare` sections included): what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -90,18 +90,13 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       beat_pool: "compute-pool",
       dns_failover: "dns-failover",
     };
-    expect([...main.matchAll(/^module "([a-z_]+)"/gm)].map((m) => m[1]).sort()).toEqual(Object.keys(sources).sort());
-    for (const [name, source] of Object.entries(sources)) expect(call(name)).toContain(`source = "./modules/${source}"`);
     const counted: Record<string, string> = {
       internal_load_balancer: 'count = (var.layout == "split") ? 1 : 0',
       app_pool: 'count = (var.layout == "split") ? 1 : 0',
       beat_pool: "count = var.pools.worker.beat ? 1 : 0",
       dns_failover: "count = var.failover.enabled ? 1 : 0",
     };
-    for (const name of Object.keys(sources)) {
-      if (counted[name]) expect(call(name)).toContain(counted[name]);
-      else expect(call(name)).not.toContain("count =");
-    }
+    expectModuleCalls(main, sources, counted);
     // Without failover, one proxied record of the load balancer, as the stacks make it.
     const site = blockOf(main, 'resource "cloudflare_dns_record" "site"');
     for (const line of [

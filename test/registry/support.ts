@@ -113,3 +113,17 @@ export function evaluate(variables: string, hcl: string, expression: string, val
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+/**
+ * Asserts that `main` calls exactly the modules of `sources` (call name → directory under
+ * modules/), and that those of `counted` carry that count and the others none.
+ */
+export function expectModuleCalls(main: string, sources: Record<string, string>, counted: Record<string, string>): void {
+  expect([...main.matchAll(/^module "([a-z_]+)"/gm)].map((m) => m[1]).sort()).toEqual(Object.keys(sources).sort());
+  for (const [name, source] of Object.entries(sources)) {
+    const call = blockOf(main, `module "${name}"`);
+    expect(call).toContain(`source = "./modules/${source}"`);
+    if (counted[name]) expect(call).toContain(counted[name]);
+    else expect(call).not.toContain("count =");
+  }
+}
