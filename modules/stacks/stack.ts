@@ -1,11 +1,31 @@
 import { Construct } from "constructs";
-import { CloudBackend, LocalBackend, NamedCloudWorkspace, TerraformOutput, TerraformStack } from "cdktf";
+import {
+  CloudBackend,
+  DefaultTokenResolver,
+  LocalBackend,
+  NamedCloudWorkspace,
+  StringConcat,
+  TerraformElement,
+  TerraformOutput,
+  TerraformStack,
+  Tokenization,
+} from "cdktf";
+import { deepMerge } from "cdktf/lib/util";
 import { ValidationError } from "../core";
 import { DjangoTopology } from "../django/topology";
 import { CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 import { RemoteWorkspace, TerraformCloudEnvironment, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
+
+const RESOLVER = new DefaultTokenResolver(new StringConcat());
+
+/** The Terraform elements of a stack, depth first, in cdktf's order. */
+function terraformElements(scope: Construct, into: TerraformElement[] = []): TerraformElement[] {
+  if (TerraformElement.isTerraformElement(scope)) into.push(scope);
+  for (const child of scope.node.children) if (!TerraformStack.isStack(child)) terraformElements(child, into);
+  return into;
+}
 
 /** `<environment>-<cloud>`, e.g. `production-aws`. */
 export function stackName(spec: EnvironmentSpec, cloud: CloudAdapter): string {
@@ -39,6 +59,41 @@ export class CloudTiersStack extends TerraformStack {
    */
   public override prepareStack(): void {
     this.ensureBackendExists();
+  }
+
+  /**
+   * cdktf's `toTerraform` less its last step. cdktf resolves each element, merges the
+   * results, then resolves the merged document once more: a walk over every value of a
+   * document that is already resolved, about a quarter of synth time. Here only what is
+   * merged unresolved, the stack's own overrides, is resolved. A test proves the output
+   * is byte-identical to cdktf's for every shipped stack, with and without overrides.
+   */
+  public override toTerraform(): Record<string, unknown> {
+    const elements = terraformElements(this);
+    const metadata: Record<string, unknown> = {
+      version: this.node.tryGetContext("cdktfVersion"),
+      stackName: this.node.id,
+      backend: "local",
+      cloud: undefined,
+      ...(Object.keys(this.overrides).length > 0 ? { overrides: { stack: Object.keys(this.overrides) } } : {}),
+    };
+    for (const element of elements) deepMerge(metadata, this.resolved(element.toMetadata()));
+    const outputs = {};
+    for (const output of elements.filter(TerraformOutput.isTerraformOutput)) {
+      deepMerge(outputs, output.node.path.split("/").reduceRight<unknown>((inner, part) => ({ [part]: inner }), output.friendlyUniqueId));
+    }
+    const document: Record<string, unknown> = { "//": { metadata, outputs } };
+    for (const element of elements) deepMerge(document, this.resolved(element.toTerraform()));
+    return deepMerge(document, this.resolved(this.overrides));
+  }
+
+  /** What `addOverride` recorded on the stack itself (private in cdktf). */
+  private get overrides(): Record<string, unknown> {
+    return (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
+  }
+
+  private resolved<T>(value: T): T {
+    return Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER });
   }
 
   /** `env`: where Terraform Cloud settings the spec leaves out come from. */
