@@ -8,4 +8,7 @@ module.exports = {
   },
   setupFilesAfterEnv: ["<rootDir>/test/setup.ts"],
   testTimeout: 60000,
+  // One worker per core: Jest's default leaves one core to its parent process, which only
+  // schedules and reports here, so on the 2-core CI machine every test ran in one worker.
+  maxWorkers: "100%",
 };

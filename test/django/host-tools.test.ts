@@ -11,7 +11,7 @@ import { Layout } from "../../modules/django/spec";
 import { environments } from "../../environments";
 import { application } from "../../environments/defaults";
 import { decodeUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
-import { requireTool } from "../tools";
+import { cloudInitSchema, requireTool } from "../tools";
 
 const run = promisify(execFile);
 
@@ -76,19 +76,18 @@ describe("rendered host configuration, checked by the real tools", () => {
     expect(docs.filter((d) => d.source === "renderer")).toHaveLength(7);
   });
 
-  it("cloud-init schema accepts every user data document, without deprecations", async () => {
-    const cloudInit = requireTool("cloud-init", "cloud-init python3-jsonschema");
-    const results = await Promise.all(
-      docs.map(async (d) => {
-        const path = join(work, `${safe(d.name)}.yaml`);
-        writeFileSync(path, d.text);
-        return { name: d.name, ...(await outcome(cloudInit, ["schema", "--config-file", path])) };
-      }),
-    );
-    for (const r of results) {
-      expect({ name: r.name, code: r.code, output: r.output.trim() }).toEqual({ name: r.name, code: 0, output: expect.stringMatching(/^Valid cloud-config: /) });
-      expect(r.output).not.toMatch(/deprecat/i);
-    }
+  it("cloud-init schema accepts every user data document, without deprecations", () => {
+    const paths = docs.map((d) => {
+      const path = join(work, `${safe(d.name)}.yaml`);
+      writeFileSync(path, d.text);
+      return path;
+    });
+    const results = cloudInitSchema(paths);
+    expect(results.map((r) => r.path)).toEqual(paths);
+    results.forEach((r, i) => {
+      const name = docs[i].name;
+      expect({ name, code: r.code, output: r.output.trim() }).toEqual({ name, code: 0, output: `Valid cloud-config: ${r.path}` });
+    });
   });
 
   it("shellcheck passes every shell script the user data installs", async () => {
