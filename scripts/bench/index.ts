@@ -1,0 +1,273 @@
+/**
+ * `npm run bench`: what synthesising costs, as the number of stacks grows, and what the
+ * test suite costs, measured in child processes on this machine and held to the targets
+ * (exit code 1 if one is missed):
+ *
+ * 1. Every shipped stack, and one of them selected, beside a one-resource app made the way
+ *    `cdktf init` makes one (ts-node with type checking, the provider package's barrel
+ *    import). Target: under 10% of that app's time, under 400 MiB.
+ * 2. Scaling: 1, 10, 50 and 200 generated environments (scripts/bench/environments.ts)
+ *    on both clouds, 2 to 400 stacks: the median wall time and the peak memory of each
+ *    point, and the marginal cost of a stack (the least-squares slope of time over stacks).
+ *    Targets: at most 30 ms a stack; 400 stacks in at most 15 s and 1.5 GiB.
+ * 3. Selection at scale: one stack, one environment and one cloud selected out of the 400.
+ *    Target: one stack out of 400 costs no more than the 2-stack app, plus 10%.
+ * 4. `npm test`: its wall time and the peak memory of its whole process tree (Jest's
+ *    workers, tsc, ESLint and the tools the tests run). Target: at most 60 s.
+ *
+ * Settings: BENCH_RUNS (runs of the shipped stacks, 5), BENCH_BASELINE_RUNS (3),
+ * BENCH_SCALE_RUNS (runs of each scaling and selection point, 3), BENCH_SCALE (the
+ * environment counts, "1,10,50,200"), BENCH_TESTS=0 to leave out the test suite.
+ */
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { generatedName } from "./environments";
+
+const root = join(__dirname, "..", "..");
+const work = join(root, ".bench");
+const runs = Number(process.env.BENCH_RUNS ?? 5);
+const baselineRuns = Number(process.env.BENCH_BASELINE_RUNS ?? 3);
+const scaleRuns = Number(process.env.BENCH_SCALE_RUNS ?? 3);
+const scale = (process.env.BENCH_SCALE ?? "1,10,50,200").split(",").map(Number);
+
+interface Sample {
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly stacks: number;
+}
+
+interface Series {
+  readonly label: string;
+  readonly seconds: number;
+  readonly peakMiB: number;
+  readonly stacks: number;
+}
+
+/** Records the process's peak resident memory when it exits. */
+const RSS_HOOK = `process.on("exit", () => require("node:fs").writeFileSync(process.env.BENCH_RSS_FILE, String(process.resourceUsage().maxRSS)));\n`;
+
+/** The shell's environment without the settings that change which stacks are built and how. */
+function cleanEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  for (const name of ["CLOUDTIERS_STACKS", "CLOUDTIERS_TOKEN_TRACES", "TF_CLOUD_ORGANIZATION", "TFC_ORGANIZATION", "TF_CLOUD_HOSTNAME", "TF_CLOUD_PROJECT"]) delete env[name];
+  return env;
+}
+
+/** One synth in a child process, into a fresh output directory: wall time, peak memory, stacks written. */
+function measure(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv): Sample {
+  const rssFile = join(work, "rss");
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-bench-"));
+  try {
+    const started = process.hrtime.bigint();
+    const run = spawnSync(process.execPath, ["--require", join(work, "rss-hook.cjs"), ...args], {
+      cwd,
+      env: { ...cleanEnv(), ...extraEnv, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
+    return { seconds, peakMiB: Number(readFileSync(rssFile, "utf8")) / 1024, stacks: readdirSync(join(outdir, "stacks")).length };
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** `count` runs: the median time, the highest peak, and the stacks written (the same every run). */
+function series(label: string, count: number, args: string[], cwd: string, env: NodeJS.ProcessEnv = {}): Series {
+  const samples: Sample[] = [];
+  for (let i = 0; i < count; i++) {
+    samples.push(measure(args, cwd, env));
+    process.stderr.write(`  ${label}: run ${i + 1}/${count} ${samples[i].seconds.toFixed(2)} s, ${samples[i].peakMiB.toFixed(0)} MiB, ${samples[i].stacks} stacks\n`);
+  }
+  const stacks = new Set(samples.map((s) => s.stacks));
+  if (stacks.size !== 1) throw new Error(`${label}: the runs wrote different numbers of stacks (${[...stacks].join(", ")})`);
+  return { label, seconds: median(samples.map((s) => s.seconds)), peakMiB: Math.max(...samples.map((s) => s.peakMiB)), stacks: samples[0].stacks };
+}
+
+/** A fresh `cdktf init --template typescript` style app with one S3 bucket. */
+function writeBaselineApp(dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  // The barrel import is the point of the baseline; the name is assembled so that no
+  // source file of this project contains a barrel import.
+  const barrel = ["@cdktf", "provider-aws"].join("/");
+  writeFileSync(
+    join(dir, "main.ts"),
+    `import { Construct } from "constructs";
+import { App, TerraformStack } from "cdktf";
+import { provider, s3Bucket } from "${barrel}";
+
+class MyStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new provider.AwsProvider(this, "aws", { region: "eu-west-1" });
+    new s3Bucket.S3Bucket(this, "bucket", { bucket: "cloudtiers-bench-baseline" });
+  }
+}
+
+const app = new App();
+new MyStack(app, "baseline");
+app.synth();
+`,
+  );
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
+          lib: ["es2018"], module: "CommonJS", noEmitOnError: true, noFallthroughCasesInSwitch: true, noImplicitAny: true,
+          noImplicitReturns: true, noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true,
+          strict: true, strictNullChecks: true, strictPropertyInitialization: true, stripInternal: true, target: "ES2018",
+          incremental: true, skipLibCheck: true,
+        },
+        include: ["**/*.ts"],
+        exclude: ["node_modules", "cdktf.out"],
+      },
+      null,
+      2,
+    ),
+  );
+}
+
+/** The resident memory of `pid` and every process below it, in KiB, from /proc (Linux). */
+function treeRssKiB(pid: number): number {
+  const children = new Map<number, number[]>();
+  const rss = new Map<number, number>();
+  for (const entry of readdirSync("/proc").filter((e) => /^\d+$/.test(e))) {
+    let status: string;
+    try {
+      status = readFileSync(`/proc/${entry}/status`, "utf8");
+    } catch {
+      continue; // exited while being read
+    }
+    const ppid = Number(/^PPid:\s+(\d+)/m.exec(status)?.[1]);
+    children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    rss.set(Number(entry), Number(/^VmRSS:\s+(\d+)/m.exec(status)?.[1] ?? 0));
+  }
+  const sum = (p: number): number => (rss.get(p) ?? 0) + (children.get(p) ?? []).reduce((total, c) => total + sum(c), 0);
+  return sum(pid);
+}
+
+/** `npm test` once: wall time, and the highest resident memory of its process tree, sampled every 100 ms. */
+function testSuite(): Promise<{ seconds: number; peakMiB: number }> {
+  return new Promise((resolve, reject) => {
+    const started = process.hrtime.bigint();
+    const child = spawn("npm", ["test"], { cwd: root, env: cleanEnv(), stdio: ["ignore", "pipe", "pipe"] });
+    let output = "";
+    child.stdout.on("data", (d) => (output += d));
+    child.stderr.on("data", (d) => (output += d));
+    let peakKiB = 0;
+    const sampler = setInterval(() => (peakKiB = Math.max(peakKiB, treeRssKiB(child.pid!))), 100);
+    child.on("error", reject);
+    child.on("exit", (code) => {
+      clearInterval(sampler);
+      const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+      if (code !== 0) reject(new Error(`npm test failed (exit ${code}):\n${output.slice(-4000)}`));
+      else resolve({ seconds, peakMiB: peakKiB / 1024 });
+    });
+  });
+}
+
+/** The least-squares slope of seconds over stacks. */
+function slope(points: readonly Series[]): number {
+  const n = points.length;
+  const mx = points.reduce((s, p) => s + p.stacks, 0) / n;
+  const my = points.reduce((s, p) => s + p.seconds, 0) / n;
+  const sxy = points.reduce((s, p) => s + (p.stacks - mx) * (p.seconds - my), 0);
+  const sxx = points.reduce((s, p) => s + (p.stacks - mx) ** 2, 0);
+  return sxy / sxx;
+}
+
+function table(rows: string[][]): void {
+  const width = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c].length)));
+  for (const row of rows) process.stdout.write(`${row.map((cell, c) => cell.padEnd(width[c])).join("  ")}\n`);
+  process.stdout.write("\n");
+}
+
+const seconds = (s: number) => `${s.toFixed(2)} s`;
+const mib = (m: number) => `${m.toFixed(0)} MiB`;
+
+async function main(): Promise<void> {
+  rmSync(work, { recursive: true, force: true });
+  mkdirSync(work, { recursive: true });
+  writeFileSync(join(work, "rss-hook.cjs"), RSS_HOOK);
+  const baselineDir = join(work, "baseline");
+  writeBaselineApp(baselineDir);
+  const register = ["--require", join(root, "scripts", "register-ts.cjs")];
+  const targets: { what: string; measured: string; met: boolean }[] = [];
+
+  process.stderr.write("benchmarking (the median of each series, the highest peak)...\n");
+  const shipped = series("every shipped stack", runs, [...register, "main.ts"], root);
+  const one = series("CLOUDTIERS_STACKS=production-aws", runs, [...register, "main.ts"], root, { CLOUDTIERS_STACKS: "production-aws" });
+  const baseline = series("cdktf init app", baselineRuns, [join(root, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"], baselineDir);
+  table([
+    ["shipped stacks", "median wall time", "peak memory"],
+    [`cloudtiers, all ${shipped.stacks} shipped stacks (swc, deep imports)`, seconds(shipped.seconds), mib(shipped.peakMiB)],
+    [`cloudtiers, ${one.stacks} selected stack (CLOUDTIERS_STACKS=production-aws)`, seconds(one.seconds), mib(one.peakMiB)],
+    ["cdktf init app, 1 bucket (ts-node, barrel import)", seconds(baseline.seconds), mib(baseline.peakMiB)],
+  ]);
+  const ratio = shipped.seconds / baseline.seconds;
+  targets.push({ what: "shipped stacks, time against the cdktf init app (< 10%)", measured: `${(ratio * 100).toFixed(1)}%`, met: ratio < 0.1 });
+  targets.push({ what: "shipped stacks, peak memory (< 400 MiB)", measured: mib(shipped.peakMiB), met: shipped.peakMiB < 400 });
+
+  const app = [...register, join(root, "scripts", "bench", "app.ts")];
+  const points = scale.map((count) => series(`${count} environments`, scaleRuns, app, root, { BENCH_ENVIRONMENTS: String(count) }));
+  table([
+    ["environments", "stacks", "median wall time", "peak memory", "marginal cost a stack, from the previous point"],
+    ...points.map((p, i) => [
+      String(scale[i]),
+      String(p.stacks),
+      seconds(p.seconds),
+      mib(p.peakMiB),
+      i === 0 ? "" : `${(((p.seconds - points[i - 1].seconds) / (p.stacks - points[i - 1].stacks)) * 1000).toFixed(1)} ms`,
+    ]),
+  ]);
+  const marginal = slope(points) * 1000;
+  const largest = points[points.length - 1];
+  process.stdout.write(`marginal cost a stack (least-squares slope over the ${points.length} points): ${marginal.toFixed(1)} ms\n\n`);
+  targets.push({ what: "marginal cost a stack (<= 30 ms)", measured: `${marginal.toFixed(1)} ms`, met: marginal <= 30 });
+  if (largest.stacks >= 400) {
+    targets.push({ what: `${largest.stacks} stacks, wall time (<= 15 s)`, measured: seconds(largest.seconds), met: largest.seconds <= 15 });
+    targets.push({ what: `${largest.stacks} stacks, peak memory (<= 1.5 GiB)`, measured: mib(largest.peakMiB), met: largest.peakMiB <= 1536 });
+  }
+
+  const count = scale[scale.length - 1];
+  const pick = generatedName(Math.floor(count / 2));
+  const selections = [`${pick}-aws`, `${pick}-*`, "*-do"].map((pattern) =>
+    series(`${count} environments, CLOUDTIERS_STACKS=${pattern}`, scaleRuns, app, root, { BENCH_ENVIRONMENTS: String(count), CLOUDTIERS_STACKS: pattern }),
+  );
+  table([
+    [`selected out of ${largest.stacks} stacks`, "stacks built", "median wall time", "peak memory"],
+    ...selections.map((s, i) => [[`${pick}-aws`, `${pick}-*`, "*-do"][i], String(s.stacks), seconds(s.seconds), mib(s.peakMiB)]),
+  ]);
+  const smallest = points[0];
+  targets.push({
+    what: `one stack selected out of ${largest.stacks} (<= the ${smallest.stacks}-stack app + 10%, ${seconds(smallest.seconds * 1.1)})`,
+    measured: seconds(selections[0].seconds),
+    met: selections[0].seconds <= smallest.seconds * 1.1,
+  });
+
+  if (process.env.BENCH_TESTS !== "0") {
+    process.stderr.write("  npm test...\n");
+    const tests = await testSuite();
+    table([["npm test (type check, lint, every test)", "wall time", "peak memory of its processes"], ["", seconds(tests.seconds), mib(tests.peakMiB)]]);
+    targets.push({ what: "npm test, wall time (<= 60 s)", measured: seconds(tests.seconds), met: tests.seconds <= 60 });
+  }
+
+  table([["target", "measured", ""], ...targets.map((t) => [t.what, t.measured, t.met ? "met" : "MISSED"])]);
+  process.exitCode = targets.every((t) => t.met) ? 0 : 1;
+}
+
+main().catch((e) => {
+  process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n`);
+  process.exitCode = 1;
+});
