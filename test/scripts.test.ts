@@ -1,5 +1,9 @@
-import { readFileSync } from "node:fs";
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { buildApp } from "../modules/stacks/app";
+import { generatedEnvironments } from "../scripts/bench/environments";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { platformOf, completeLockfile } = require("../scripts/complete-lockfile.cjs");
@@ -31,5 +35,39 @@ describe("complete-lockfile", () => {
   it("leaves the committed lockfile complete, so npm ci accepts it", () => {
     const lock = JSON.parse(readFileSync(join(__dirname, "..", "package-lock.json"), "utf8"));
     expect(completeLockfile(lock)).toEqual([]);
+  });
+});
+
+describe("register-ts", () => {
+  const register = join(__dirname, "..", "scripts", "register-ts.cjs");
+  const run = (file: string) => spawnSync(process.execPath, ["--require", register, file], { encoding: "utf8" });
+
+  it("runs TypeScript without type checking, and an edited file runs as edited, never from a stale cache entry", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-register-"));
+    try {
+      const file = join(dir, "probe.ts");
+      writeFileSync(file, 'const answer: number = "not a number" as unknown as number;\nconsole.log(`first ${answer}`);\n');
+      expect(run(file).stdout).toBe("first not a number\n");
+      expect(run(file).stdout).toBe("first not a number\n");
+      writeFileSync(file, "interface Shape { sides: number }\nconst square: Shape = { sides: 4 };\nconsole.log(`second ${square.sides}`);\n");
+      expect(run(file).stdout).toBe("second 4\n");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("the scaling benchmark's environments", () => {
+  it("are valid specs shaped like the shipped ones in turn, each with its own name, domain and network, production promoting from the staging before it", () => {
+    const generated = generatedEnvironments(7);
+    expect(generated.map((e) => e.environment)).toEqual(["customer-001", "customer-002", "customer-003", "customer-004", "customer-005", "customer-006", "customer-007"]);
+    expect(generated.map((e) => e.layout)).toEqual(["colocated", "split", "split", "colocated", "split", "split", "colocated"]);
+    expect(new Set(generated.map((e) => e.network?.cidr)).size).toBe(7);
+    expect(new Set(generated.map((e) => e.domain)).size).toBe(7);
+    expect(generated[5].terraformCloud?.promotesFrom).toBe("customer-005");
+    // Every spec and the rules across them pass (buildApp throws otherwise); one stack is built.
+    const app = buildApp(generated, { select: ["customer-006-do"], env: {}, outdir: mkdtempSync(join(tmpdir(), "cloudtiers-generated-")) });
+    expect(app.node.children.map((c) => c.node.id)).toEqual(["customer-006-do"]);
+    rmSync(app.outdir, { recursive: true, force: true });
   });
 });
