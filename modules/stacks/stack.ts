@@ -27,6 +27,22 @@ function terraformElements(scope: Construct, into: TerraformElement[] = []): Ter
   return into;
 }
 
+/**
+ * A resource's document without its unset arguments. The provider bindings write every
+ * argument a resource has, set or not (about half of an AWS stack's keys are undefined),
+ * and cdktf's resolver builds a context and a path for each before dropping it. Only plain
+ * objects lose keys, never a token; what resolves is unchanged.
+ */
+function withoutUnset(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutUnset);
+  if (value === null || typeof value !== "object" || Tokenization.isResolvable(value)) return value;
+  const prototype = Object.getPrototypeOf(value);
+  if (prototype !== Object.prototype && prototype !== null) return value;
+  const kept: Record<string, unknown> = {};
+  for (const [key, item] of Object.entries(value)) if (item !== undefined) kept[key] = withoutUnset(item);
+  return kept;
+}
+
 /** `<environment>-<cloud>`, e.g. `production-aws`. */
 export function stackName(spec: EnvironmentSpec, cloud: CloudAdapter): string {
   return `${spec.environment}-${cloud.id}`;
@@ -83,7 +99,7 @@ export class CloudTiersStack extends TerraformStack {
       deepMerge(outputs, output.node.path.split("/").reduceRight<unknown>((inner, part) => ({ [part]: inner }), output.friendlyUniqueId));
     }
     const document: Record<string, unknown> = { "//": { metadata, outputs } };
-    for (const element of elements) deepMerge(document, this.resolved(element.toTerraform()));
+    for (const element of elements) deepMerge(document, this.resolved(withoutUnset(element.toTerraform())));
     return deepMerge(document, this.resolved(this.overrides));
   }
 
