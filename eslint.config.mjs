@@ -10,6 +10,15 @@ const anyProvider = {
   message: "modules/core and modules/django are cloud-neutral: they never import a provider package.",
 };
 
+/** The same rules for `require(...)` and `import(...)`, which no-restricted-imports does not see. */
+function loading(rule) {
+  const regex = `/${rule.regex.replace(/\//g, "\\/")}/`;
+  return [
+    { selector: `CallExpression[callee.name='require'][arguments.0.value=${regex}]`, message: rule.message },
+    { selector: `ImportExpression[source.value=${regex}]`, message: rule.message },
+  ];
+}
+
 export default tseslint.config(
   { ignores: ["node_modules/", "cdktf.out/", "dist/", "build/", "coverage/", ".bench/", "**/*.d.ts"] },
   ...tseslint.configs.recommended,
@@ -17,6 +26,7 @@ export default tseslint.config(
     files: ["**/*.ts", "**/*.mjs", "**/*.js"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [barrel] }],
+      "no-restricted-syntax": ["error", ...loading(barrel)],
       "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_" }],
       "@typescript-eslint/no-non-null-assertion": "off",
     },
@@ -25,6 +35,7 @@ export default tseslint.config(
     files: ["modules/core/**/*.ts", "modules/django/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: [barrel, anyProvider] }],
+      "no-restricted-syntax": ["error", ...loading(barrel), ...loading(anyProvider)],
     },
   },
   {

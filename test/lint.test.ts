@@ -15,36 +15,44 @@ const { ESLint } = require("eslint");
 })().catch((e) => { console.error(e); process.exit(2); });
 `;
 
-/** The no-restricted-imports messages ESLint gives each source as if it were its file in the project. */
+/** The import rules' messages (import statements, `require` and `import()`) ESLint gives each source as if it were its file in the project. */
 function importErrors(probes: { file: string; source: string }[]): string[][] {
   const run = spawnSync(process.execPath, ["-e", LINT], { cwd: root, input: JSON.stringify(probes), encoding: "utf8" });
   if (run.status !== 0) throw new Error(`eslint failed: ${run.stderr}`);
   const results = JSON.parse(run.stdout) as { ruleId: string; message: string }[][];
-  return results.map((messages) => messages.filter((m) => m.ruleId === "no-restricted-imports").map((m) => m.message));
+  return results.map((messages) => messages.filter((m) => m.ruleId === "no-restricted-imports" || m.ruleId === "no-restricted-syntax").map((m) => m.message));
 }
 
 describe("import rules", () => {
   // Assembled, so that no file of the project contains a barrel import, not even a test.
   const [aws, digitalocean] = ["aws", "digitalocean"].map((cloud) => ["@cdktf", `provider-${cloud}`].join("/"));
   const barrel = `import { S3Bucket } from "${aws}";\nimport * as lib from "${digitalocean}/lib";\nexport const x = [S3Bucket, lib];\n`;
+  // Loaded lazily, as modules/stacks/clouds.ts loads each cloud's classes.
+  const barrelLoaded = `export const load = () => [require("${aws}"), import("${digitalocean}/lib")];\n`;
   const deep = 'import { Vpc } from "@cdktf/provider-aws/lib/vpc";\nexport const v = Vpc;\n';
-  const [barrelInCloud, deepInCloud, deepInCore, deepInDjango] = importErrors([
+  const deepLoaded = 'export const load = () => require("@cdktf/provider-aws/lib/vpc");\n';
+  const [barrelInCloud, barrelLoadedInStacks, deepInCloud, deepLoadedInCloud, deepInCore, deepInDjango, deepLoadedInCore] = importErrors([
     { file: "modules/aws/example.ts", source: barrel },
+    { file: "modules/stacks/example.ts", source: barrelLoaded },
     { file: "modules/aws/example.ts", source: deep },
+    { file: "modules/aws/example.ts", source: deepLoaded },
     { file: "modules/core/example.ts", source: deep },
     { file: "modules/django/example.ts", source: deep },
+    { file: "modules/core/example.ts", source: deepLoaded },
   ]);
 
-  it("forbid a provider package's barrel anywhere", () => {
-    expect(barrelInCloud).toHaveLength(2);
-    expect(barrelInCloud[0]).toContain("Import provider classes from their deep path");
+  it("forbid a provider package's barrel anywhere, imported, required or loaded with import()", () => {
+    for (const errors of [barrelInCloud, barrelLoadedInStacks]) {
+      expect(errors).toEqual([expect.stringContaining("Import provider classes from their deep path"), expect.stringContaining("Import provider classes from their deep path")]);
+    }
   });
 
   it("allow deep imports in cloud modules", () => {
     expect(deepInCloud).toEqual([]);
+    expect(deepLoadedInCloud).toEqual([]);
   });
 
   it("forbid any provider import in the neutral layers", () => {
-    for (const errors of [deepInCore, deepInDjango]) expect(errors).toEqual([expect.stringContaining("cloud-neutral")]);
+    for (const errors of [deepInCore, deepInDjango, deepLoadedInCore]) expect(errors).toEqual([expect.stringContaining("cloud-neutral")]);
   });
 });

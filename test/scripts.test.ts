@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../modules/stacks/app";
@@ -40,19 +40,27 @@ describe("complete-lockfile", () => {
 
 describe("register-ts", () => {
   const register = join(__dirname, "..", "scripts", "register-ts.cjs");
+  const cache = join(__dirname, "..", "node_modules", ".cache", "cloudtiers-ts");
   const run = (file: string) => spawnSync(process.execPath, ["--require", register, file], { encoding: "utf8" });
 
-  it("runs TypeScript without type checking, and an edited file runs as edited, never from a stale cache entry", () => {
+  it("runs TypeScript without type checking, an edited file as edited, and a damaged cache entry as if it were missing", () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-register-"));
     try {
       const file = join(dir, "probe.ts");
-      writeFileSync(file, 'const answer: number = "not a number" as unknown as number;\nconsole.log(`first ${answer}`);\n');
-      expect(run(file).stdout).toBe("first not a number\n");
-      expect(run(file).stdout).toBe("first not a number\n");
+      const probe = `probe-${process.pid}-${Date.now()}`; // unique, so the first run is never a cache hit
+      writeFileSync(file, `const answer: number = "${probe}" as unknown as number;\nconsole.log(\`first \${answer}\`);\n`);
+      expect(run(file).stdout).toBe(`first ${probe}\n`);
+      expect(run(file).stdout).toBe(`first ${probe}\n`);
+      // Cut short, as a crash between writing and renaming could leave it.
+      const entry = readdirSync(cache).find((name) => name.endsWith(".js") && readFileSync(join(cache, name), "utf8").includes(probe))!;
+      writeFileSync(join(cache, entry), readFileSync(join(cache, entry), "utf8").slice(0, 20));
+      expect(run(file).stdout).toBe(`first ${probe}\n`);
       writeFileSync(file, "interface Shape { sides: number }\nconst square: Shape = { sides: 4 };\nconsole.log(`second ${square.sides}`);\n");
       expect(run(file).stdout).toBe("second 4\n");
     } finally {
       rmSync(dir, { recursive: true, force: true });
+      // The probe's entries are of no use to any later run.
+      for (const name of readdirSync(cache)) if (/probe-\d+-\d+|second \$\{square/.test(readFileSync(join(cache, name), "utf8"))) rmSync(join(cache, name));
     }
   });
 });

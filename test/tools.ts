@@ -22,8 +22,9 @@ export function requireTool(command: string, debianPackage: string): string {
  */
 export function cloudInitSchema(paths: string[]): { path: string; code: number; output: string }[] {
   const cloudInit = requireTool("cloud-init", "cloud-init python3-jsonschema");
-  // The interpreter cloud-init is installed for, from its `#!` line.
-  const python = readFileSync(cloudInit, "utf8").split("\n")[0].replace(/^#!\s*/, "").trim();
+  // The interpreter cloud-init is installed for, from its `#!` line (`/usr/bin/python3`, or `/usr/bin/env python3`).
+  const [command, ...args] = readFileSync(cloudInit, "utf8").split("\n")[0].replace(/^#!\s*/, "").trim().split(/\s+/);
+  const python = command.endsWith("/env") ? args.find((a) => !a.startsWith("-"))! : command;
   const driver = `
 import contextlib, io, json, sys
 from cloudinit.cmd import main as cli

@@ -9,11 +9,13 @@
  * 2. Scaling: 1, 10, 50 and 200 generated environments (scripts/bench/environments.ts)
  *    on both clouds, 2 to 400 stacks: the median wall time and the peak memory of each
  *    point, and the marginal cost of a stack (the least-squares slope of time over stacks).
- *    Targets: at most 30 ms a stack; 400 stacks in at most 15 s and 1.5 GiB.
+ *    Targets, checked when the run reaches 400 stacks: at most 30 ms a stack; 400 stacks
+ *    in at most 15 s and 1.5 GiB.
  * 3. Selection at scale: one stack, one environment and one cloud selected out of the 400.
  *    Target: one stack out of 400 costs no more than the 2-stack app, plus 10%.
- * 4. `npm test`: its wall time and the peak memory of its whole process tree (Jest's
- *    workers, tsc, ESLint and the tools the tests run). Target: at most 60 s.
+ * 4. `npm test`: its wall time, and the highest sum of its processes' resident memory
+ *    (Jest's workers, tsc, ESLint and the tools the tests run; pages they share count once
+ *    for each, so an upper bound). Target: at most 60 s.
  *
  * Settings: BENCH_RUNS (runs of the shipped stacks, 5), BENCH_BASELINE_RUNS (3),
  * BENCH_SCALE_RUNS (runs of each scaling and selection point, 3), BENCH_SCALE (the
@@ -157,7 +159,7 @@ function treeRssKiB(pid: number): number {
   return sum(pid);
 }
 
-/** `npm test` once: wall time, and the highest resident memory of its process tree, sampled every 100 ms. */
+/** `npm test` once: wall time, and the highest sum of its process tree's resident memory, sampled every 100 ms. */
 function testSuite(): Promise<{ seconds: number; peakMiB: number }> {
   return new Promise((resolve, reject) => {
     const started = process.hrtime.bigint();
@@ -234,8 +236,9 @@ async function main(): Promise<void> {
   const marginal = slope(points) * 1000;
   const largest = points[points.length - 1];
   process.stdout.write(`marginal cost a stack (least-squares slope over the ${points.length} points): ${marginal.toFixed(1)} ms\n\n`);
-  targets.push({ what: "marginal cost a stack (<= 30 ms)", measured: `${marginal.toFixed(1)} ms`, met: marginal <= 30 });
+  // The targets are about scale: a quick run (BENCH_SCALE=1,10) measures mostly V8 warming up.
   if (largest.stacks >= 400) {
+    targets.push({ what: "marginal cost a stack (<= 30 ms)", measured: `${marginal.toFixed(1)} ms`, met: marginal <= 30 });
     targets.push({ what: `${largest.stacks} stacks, wall time (<= 15 s)`, measured: seconds(largest.seconds), met: largest.seconds <= 15 });
     targets.push({ what: `${largest.stacks} stacks, peak memory (<= 1.5 GiB)`, measured: mib(largest.peakMiB), met: largest.peakMiB <= 1536 });
   }
@@ -259,7 +262,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_TESTS !== "0") {
     process.stderr.write("  npm test...\n");
     const tests = await testSuite();
-    table([["npm test (type check, lint, every test)", "wall time", "peak memory of its processes"], ["", seconds(tests.seconds), mib(tests.peakMiB)]]);
+    table([["npm test (type check, lint, every test)", "wall time", "peak of its processes' summed memory"], ["", seconds(tests.seconds), mib(tests.peakMiB)]]);
     targets.push({ what: "npm test, wall time (<= 60 s)", measured: seconds(tests.seconds), met: tests.seconds <= 60 });
   }
 

@@ -1,4 +1,4 @@
-import { Testing, TerraformStack, Token } from "cdktf";
+import { Lazy, Testing, TerraformStack, Token } from "cdktf";
 import { environments } from "../../environments";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
@@ -22,16 +22,21 @@ describe("skipping cdktf's preparing pass and its second resolve of the merged d
     },
   );
 
-  it("resolves the stack's own overrides, tokens included, as cdktf does", () => {
-    const [spec, cloud] = [environments[0], CLOUDS[0]];
+  it("merges the stack's own overrides as cdktf does: values, tokens, a token standing for a whole block, and undefined deleting a key", () => {
+    const [spec, cloud] = [environments[2], CLOUDS[0]];
     const { ours, theirs } = bothWays(() => {
       const stack = new CloudTiersStack(Testing.app(), spec, cloud);
       stack.addOverride("terraform.required_version", ">= 1.6");
       stack.addOverride("locals.endpoint", stack.topology.outputs().find((o) => Token.isUnresolved(o.value))!.value);
+      stack.addOverride("terraform.backend", Lazy.anyValue({ produce: () => ({ s3: { bucket: "state", key: "production.tfstate" } }) }));
+      stack.addOverride("output", undefined);
       return stack;
     });
     expect(ours).toBe(theirs);
-    expect(JSON.parse(ours).locals.endpoint).toContain("${aws_db_instance.");
-    expect(JSON.parse(ours)["//"].metadata.overrides).toEqual({ stack: ["terraform", "locals"] });
+    const document = JSON.parse(ours);
+    expect(document.locals.endpoint).toContain("${aws_db_proxy.");
+    expect(document.terraform.backend).toEqual({ s3: { bucket: "state", key: "production.tfstate" } });
+    expect(document.output).toBeUndefined();
+    expect(document["//"].metadata.overrides).toEqual({ stack: ["terraform", "locals", "output"] });
   });
 });
