@@ -28,7 +28,7 @@ function terraformElements(scope: Construct, into: TerraformElement[] = []): Ter
 }
 
 /**
- * A resource's document without its unset arguments. The provider bindings write every
+ * An element's document without its unset arguments. The provider bindings write every
  * argument a resource has, set or not (about half of an AWS stack's keys are undefined),
  * and cdktf's resolver builds a context and a path for each before dropping it. Only plain
  * objects lose keys, never a token; what resolves is unchanged.
