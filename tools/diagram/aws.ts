@@ -1,0 +1,241 @@
+import { Resource, StackDocument } from "../../modules/policy/document";
+import { Diagram, DiagramBuilder, DiagramCluster } from "./graph";
+import { Index, bounds, plural, poolRole, purpose, referencesIn } from "./references";
+
+/**
+ * An AWS stack's diagram, read from its resources alone: the region from the provider,
+ * subnet tiers from their route tables (internet gateway, NAT, none) and zones from their
+ * `availability_zone`, pools from autoscaling groups, edges and ports from security group
+ * rules and load balancer listeners, replicas from `replicate_source_db`, the pooler's
+ * target from `aws_db_proxy_target`, bucket access from the hosts' IAM policies, and the
+ * failover from Route 53 records and the health check.
+ */
+export function describeAws(name: string, doc: StackDocument): Diagram {
+  const ix = new Index(doc);
+  const g = new DiagramBuilder();
+  const region: string = (doc.json.provider?.aws ?? []).find((p: { alias?: string }) => !p.alias)?.region ?? "?";
+
+  // Security groups → the boxes that wear them.
+  const wearers = new Map<string, string[]>();
+  const wear = (groups: unknown, id: string) => {
+    for (const sg of ix.referenced(groups, "aws_security_group")) wearers.set(sg.address, [...(wearers.get(sg.address) ?? []), id]);
+  };
+
+  // Subnets: tier (from the route table's default route) and zone (index into the zone list, or a literal name).
+  const subnetTier = new Map<string, "public" | "private" | "database">();
+  for (const assoc of doc.resources("aws_route_table_association")) {
+    const subnet = ix.first(assoc.config.subnet_id, "aws_subnet");
+    const table = ix.first(assoc.config.route_table_id, "aws_route_table");
+    if (!subnet || !table) continue;
+    const routes = JSON.stringify(table.config.route ?? []);
+    subnetTier.set(subnet.address, routes.includes("aws_internet_gateway.") ? "public" : routes.includes("aws_nat_gateway.") ? "private" : "database");
+  }
+  const zoneOf = (subnet: Resource): string => {
+    const az = String(subnet.config.availability_zone ?? "?");
+    const index = /names, (\d+)\)/.exec(az);
+    return index ? `zone ${Number(index[1]) + 1}` : az;
+  };
+  const subnets = doc.resources("aws_subnet");
+  const zones = [...new Set(subnets.map(zoneOf))].sort();
+  const tierOfSubnets = (value: unknown) => {
+    const tiers = new Set(ix.referenced(value, "aws_subnet").map((s) => subnetTier.get(s.address) ?? "private"));
+    return tiers.size === 1 ? [...tiers][0] : undefined;
+  };
+  const zoneCount = (value: unknown) => new Set(ix.referenced(value, "aws_subnet").map(zoneOf)).size;
+  const placement = new Map<string, string[]>([
+    ["public", []],
+    ["private", []],
+    ["database", []],
+  ]);
+  const place = (id: string, subnetsValue: unknown) => {
+    const tier = tierOfSubnets(subnetsValue);
+    if (tier) placement.get(tier)!.push(id);
+  };
+
+  const internet = g.node("internet", "internet", ["internet"]);
+
+  // Load balancers and their listeners.
+  const listenerLabels = new Map<string, Map<number, string>>();
+  for (const lb of doc.resources("aws_lb")) {
+    const listeners = doc.resources("aws_lb_listener").filter((l) => referencesIn(l.config.load_balancer_arn).includes(lb.address));
+    const lines = listeners
+      .sort((a, b) => b.config.port - a.config.port)
+      .map((l) => {
+        const action = l.config.default_action?.[0] ?? {};
+        const tg = ix.first(action.target_group_arn, "aws_lb_target_group");
+        const text = action.type === "redirect" ? `${l.config.protocol} :${l.config.port} → ${action.redirect?.status_code?.replace("HTTP_", "") ?? ""} :${action.redirect?.port}` : `${l.config.protocol} :${l.config.port} → :${tg?.config.port ?? "?"}`;
+        const edgeText = `:${l.config.port} ${l.config.protocol}${action.type === "redirect" ? ` → ${action.redirect?.status_code?.replace("HTTP_", "") ?? ""}` : ""}`;
+        listenerLabels.set(lb.address, (listenerLabels.get(lb.address) ?? new Map()).set(l.config.port, edgeText));
+        return text;
+      });
+    const kind = lb.config.load_balancer_type === "network" ? "NLB" : "ALB";
+    g.node(lb.address, "load-balancer", [`${kind} (${lb.config.internal ? "internal" : "internet-facing"})`, lb.config.name, ...lines, lb.config.drop_invalid_header_fields && "invalid headers dropped", `${plural(zoneCount(lb.config.subnets), "zone")}`]);
+    wear(lb.config.security_groups, lb.address);
+    place(lb.address, lb.config.subnets);
+  }
+
+  // Compute pools: autoscaling groups, their launch templates and target groups.
+  const poolOfRole = new Map<string, string>();
+  for (const asg of doc.resources("aws_autoscaling_group")) {
+    const template = ix.first(asg.config.launch_template, "aws_launch_template");
+    const policy = doc.resources("aws_autoscaling_policy").find((p) => referencesIn(p.config.autoscaling_group_name).includes(asg.address));
+    const role = poolRole(asg);
+    const target = policy?.config.target_tracking_configuration?.target_value;
+    g.node(asg.address, "pool", [
+      `${role} pool`,
+      `${template?.config.instance_type ?? "?"} × ${bounds(asg.config.min_size, asg.config.max_size)}`,
+      target !== undefined && `CPU target ${target}%`,
+      `${plural(zoneCount(asg.config.vpc_zone_identifier), "zone")}, health ${asg.config.health_check_type ?? "EC2"}`,
+    ]);
+    if (template) {
+      wear(template.config.vpc_security_group_ids, asg.address);
+      const profile = ix.first(template.config.iam_instance_profile, "aws_iam_instance_profile");
+      const iamRole = profile && ix.first(profile.config.role, "aws_iam_role");
+      if (iamRole) poolOfRole.set(iamRole.address, asg.address);
+    }
+    place(asg.address, asg.config.vpc_zone_identifier);
+  }
+
+  // PostgreSQL: the primary (and its Multi-AZ standby), replicas, the proxy.
+  const instances = doc.resources("aws_db_instance");
+  const primaries = instances.filter((i) => !i.config.replicate_source_db);
+  const postgresClusters: DiagramCluster[] = [];
+  for (const primary of primaries) {
+    const members = [primary.address];
+    const subnetGroup = ix.first(primary.config.db_subnet_group_name, "aws_db_subnet_group");
+    g.node(primary.address, "postgres-primary", [
+      `PostgreSQL ${primary.config.engine_version ?? ""} primary`.replace("  ", " "),
+      `${primary.config.instance_class}, ${primary.config.allocated_storage ?? "?"} GiB`,
+      `:${primary.config.port ?? 5432}`,
+      primary.config.storage_encrypted && "encrypted",
+    ]);
+    wear(primary.config.vpc_security_group_ids, primary.address);
+    if (primary.config.multi_az) {
+      const standby = g.node(`${primary.address}#standby`, "postgres-standby", ["standby (Multi-AZ)", "synchronous, another zone"]);
+      members.push(standby);
+      g.edge(primary.address, standby, "replication", "synchronous");
+    }
+    const replicas = instances.filter((i) => referencesIn(i.config.replicate_source_db).includes(primary.address)).sort((a, b) => (a.address < b.address ? -1 : 1));
+    replicas.forEach((replica, n) => {
+      g.node(replica.address, "postgres-replica", [`read replica ${n + 1}`, replica.config.instance_class, `:${replica.config.port ?? 5432}`]);
+      wear(replica.config.vpc_security_group_ids, replica.address);
+      g.edge(primary.address, replica.address, "replication", "streaming");
+      members.push(replica.address);
+    });
+    const id = `postgres-${primary.address}`;
+    postgresClusters.push({ id, lines: [`PostgreSQL: ${plural(replicas.length, "read replica")}`], nodes: members, clusters: [] });
+    if (subnetGroup) place(`cluster:${id}`, subnetGroup.config.subnet_ids);
+  }
+  for (const proxy of doc.resources("aws_db_proxy")) {
+    g.node(proxy.address, "pooler", ["RDS Proxy (pooler)", proxy.config.name, proxy.config.require_tls && "TLS required"]);
+    wear(proxy.config.vpc_security_group_ids, proxy.address);
+    place(proxy.address, proxy.config.vpc_subnet_ids);
+    for (const target of doc.resources("aws_db_proxy_target").filter((t) => referencesIn(t.config.db_proxy_name).includes(proxy.address))) {
+      const db = ix.first(target.config.db_instance_identifier, "aws_db_instance");
+      if (db) g.edge(proxy.address, db.address, "traffic", `:${db.config.port ?? 5432}`);
+    }
+  }
+
+  // Valkey/Redis.
+  for (const cache of doc.resources("aws_elasticache_replication_group")) {
+    const subnetGroup = ix.first(cache.config.subnet_group_name, "aws_elasticache_subnet_group");
+    g.node(cache.address, "cache", [
+      `ElastiCache ${cache.config.engine ?? "redis"} ${cache.config.engine_version ?? ""}`.trim(),
+      `${cache.config.node_type} × ${cache.config.num_cache_clusters ?? 1}`,
+      `:${cache.config.port ?? 6379}`,
+      cache.config.automatic_failover_enabled && "automatic failover",
+      cache.config.transit_encryption_enabled && "TLS + AUTH",
+    ]);
+    wear(cache.config.security_group_ids, cache.address);
+    if (subnetGroup) place(cache.address, subnetGroup.config.subnet_ids);
+  }
+
+  // Security group rules: one edge per rule, from the boxes wearing the source group to those wearing the target's.
+  const clusterOf = (ids: string[]): string | undefined => postgresClusters.find((c) => ids.length > 1 && ids.every((id) => c.nodes.includes(id)))?.id;
+  const dnsTargets = new Map<string, string>();
+  const records = doc.resources("aws_route53_record");
+  for (const rule of doc.resources("aws_vpc_security_group_ingress_rule")) {
+    const to = wearers.get(ix.first(rule.config.security_group_id, "aws_security_group")?.address ?? "") ?? [];
+    const port = rule.config.from_port === rule.config.to_port ? `${rule.config.from_port}` : `${rule.config.from_port}-${rule.config.to_port}`;
+    const sources = rule.config.cidr_ipv4 === "0.0.0.0/0" || rule.config.cidr_ipv6 === "::/0" ? [internet] : wearers.get(ix.first(rule.config.referenced_security_group_id, "aws_security_group")?.address ?? "") ?? [];
+    const cluster = clusterOf(to);
+    const targets = cluster ? [to[0]] : to;
+    for (const from of sources) {
+      for (const target of targets) {
+        const label = listenerLabels.get(target)?.get(Number(rule.config.from_port)) ?? `:${port}`;
+        if (from === internet) dnsTargets.set(target, [...(dnsTargets.get(target) ?? "").split("\n").filter((l) => l), label].join("\n"));
+        else g.edge(from, target, "traffic", label.startsWith(":") ? label : `:${rule.config.from_port}`, cluster);
+      }
+    }
+  }
+
+  // Buckets, their CDNs and who may use them.
+  const bucketPurpose = new Map<string, string>();
+  const buckets = doc.resources("aws_s3_bucket");
+  for (const bucket of buckets) {
+    const use = purpose(bucket);
+    bucketPurpose.set(bucket.address, use);
+    const secure = doc.resources("aws_s3_bucket_policy").some((p) => referencesIn(p.config.bucket).includes(bucket.address) && String(p.config.policy).includes("aws:SecureTransport"));
+    g.node(bucket.address, use === "maintenance-site" ? "maintenance" : "bucket", [`S3 ${use === "maintenance-site" ? "maintenance page" : use}`, bucket.config.bucket, secure && "TLS only, private"]);
+  }
+  for (const policy of doc.resources("aws_iam_role_policy")) {
+    const pool = poolOfRole.get(ix.first(policy.config.role, "aws_iam_role")?.address ?? "");
+    if (!pool) continue;
+    for (const bucket of ix.referenced(policy.config.policy, "aws_s3_bucket")) {
+      const writes = String(policy.config.policy).includes("s3:PutObject");
+      g.edge(pool, bucket.address, "traffic", `S3 API :443${writes ? " (read-write)" : " (read)"}`);
+    }
+  }
+  for (const cdn of doc.resources("aws_cloudfront_distribution")) {
+    const origins = ix.referenced(cdn.config.origin, "aws_s3_bucket");
+    const use = origins.map((o) => bucketPurpose.get(o.address)).find((u) => u) ?? purpose(cdn);
+    const viewer = cdn.config.default_cache_behavior?.viewer_protocol_policy;
+    g.node(cdn.address, use === "maintenance-site" ? "maintenance" : "cdn", [`CloudFront: ${use === "maintenance-site" ? "maintenance page" : use}`, ...(cdn.config.aliases ?? []), viewer && `viewers: ${viewer}`]);
+    for (const origin of origins) g.edge(cdn.address, origin.address, "traffic", cdn.config.origin?.some((o: { origin_access_control_id?: string }) => o.origin_access_control_id) ? "origin access control" : "origin");
+  }
+
+  // DNS: the zone's alias records, the failover pair and its health check.
+  const zoneName: string = Object.values((doc.json.data?.aws_route53_zone ?? {}) as Record<string, { name: string }>)[0]?.name ?? doc.resources("aws_route53_zone")[0]?.config.name ?? "?";
+  const dns = g.node("dns", "dns", [`Route 53: ${zoneName}`, ...[...new Set(records.filter((r) => r.config.alias).map((r) => String(r.config.name)))].sort()]);
+  g.edge(internet, dns, "check", "DNS lookup");
+  for (const record of records.filter((r) => r.config.alias)) {
+    const target = referencesIn(record.config.alias).find((a) => g.has(a));
+    if (!target) continue;
+    const failover = record.config.failover_routing_policy?.type;
+    const ports = dnsTargets.get(target) ?? (target.startsWith("aws_cloudfront_distribution.") ? ":443 HTTPS" : "");
+    g.edge(dns, target, "traffic", [failover ? `${failover} ${record.config.name}` : record.config.name, ports].filter((l) => l).join("\n"));
+    const check = ix.first(record.config.health_check_id, "aws_route53_health_check");
+    if (check) {
+      const c = check.config;
+      g.node(check.address, "health-check", ["Route 53 health check", `${c.type} :${c.port} ${c.resource_path ?? ""}`, `every ${c.request_interval ?? 30} s, ${c.failure_threshold ?? 3} failures`]);
+      const probed = referencesIn(c.fqdn).find((a) => g.has(a));
+      if (probed) g.edge(check.address, probed, "check", `${c.type} :${c.port}`);
+      g.edge(check.address, dns, "check", `gates ${failover ?? "record"}`);
+    }
+  }
+
+  // Where the boxes are: the region, its VPC, the VPC's subnet tiers (zones listed).
+  const vpc = doc.resources("aws_vpc")[0];
+  const nat = doc.resources("aws_nat_gateway").length;
+  const tierCluster = (tier: "public" | "private" | "database"): DiagramCluster => {
+    const own = subnets.filter((s) => subnetTier.get(s.address) === tier).sort((a, b) => (zoneOf(a) < zoneOf(b) ? -1 : 1));
+    const route = tier === "public" ? "internet gateway" : tier === "private" ? `${plural(nat, "NAT gateway")}` : "no route out";
+    const ids = placement.get(tier)!;
+    return {
+      id: `subnets-${tier}`,
+      lines: [`${tier} subnets (${route})`, own.map((s) => `${zoneOf(s)}: ${s.config.cidr_block}`).join(" · ")],
+      nodes: ids.filter((id) => !id.startsWith("cluster:")),
+      clusters: postgresClusters.filter((c) => ids.includes(`cluster:${c.id}`)),
+    };
+  };
+  const unplacedPostgres = postgresClusters.filter((c) => ![...placement.values()].some((ids) => ids.includes(`cluster:${c.id}`)));
+  const vpcCluster: DiagramCluster = {
+    id: "vpc",
+    lines: [`VPC ${vpc?.config.cidr_block ?? ""}: ${plural(zones.length, "availability zone")}`],
+    nodes: [],
+    clusters: [tierCluster("public"), tierCluster("private"), tierCluster("database"), ...unplacedPostgres],
+  };
+  const regionCluster: DiagramCluster = { id: "region", lines: [`AWS ${region}`], nodes: buckets.map((b) => b.address), clusters: [vpcCluster] };
+  const edgeCluster: DiagramCluster = { id: "global", lines: ["AWS global: Route 53, CloudFront"], nodes: ["dns", ...doc.resources("aws_route53_health_check").map((c) => c.address), ...doc.resources("aws_cloudfront_distribution").map((c) => c.address)], clusters: [] };
+  return g.build(name, `${name}: AWS ${region}`, [edgeCluster, regionCluster]);
+}
