@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
@@ -237,6 +237,12 @@ describe("the README's diagrams", () => {
 });
 
 describe("scripts/diagram.ts", () => {
+  it("keeps the diagram library out of the synth path: neither main.ts nor modules/ import tools/diagram", () => {
+    const sources = ["main.ts", ...readdirSync(join(root, "modules"), { recursive: true, encoding: "utf8" }).filter((f) => f.endsWith(".ts")).map((f) => join("modules", f))];
+    expect(sources.length).toBeGreaterThan(50);
+    expect(sources.filter((f) => /tools\/diagram/.test(readFileSync(join(root, f), "utf8")))).toEqual([]);
+  });
+
   const register = join(root, "scripts", "register-ts.cjs");
   const run = (args: string[]) => spawnSync(process.execPath, ["--require", register, join(root, "scripts", "diagram.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, CLOUDTIERS_STACKS: "" } });
 

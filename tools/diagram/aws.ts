@@ -152,7 +152,8 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
 
   // Security group rules: one edge per rule, from the boxes wearing the source group to those wearing the target's.
   const clusterOf = (ids: string[]): string | undefined => postgresClusters.find((c) => ids.length > 1 && ids.every((id) => c.nodes.includes(id)))?.id;
-  const dnsTargets = new Map<string, string>();
+  /** What the internet may open on each load balancer; drawn on the DNS record that leads there. */
+  const fromInternet = new Map<string, string[]>();
   const records = doc.resources("aws_route53_record");
   for (const rule of doc.resources("aws_vpc_security_group_ingress_rule")) {
     const to = wearers.get(ix.first(rule.config.security_group_id, "aws_security_group")?.address ?? "") ?? [];
@@ -163,8 +164,8 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     for (const from of sources) {
       for (const target of targets) {
         const label = listenerLabels.get(target)?.get(Number(rule.config.from_port)) ?? `:${port}`;
-        if (from === internet) dnsTargets.set(target, [...(dnsTargets.get(target) ?? "").split("\n").filter((l) => l), label].join("\n"));
-        else g.edge(from, target, "traffic", label.startsWith(":") ? label : `:${rule.config.from_port}`, cluster);
+        if (from === internet) fromInternet.set(target, [...(fromInternet.get(target) ?? []), label]);
+        else g.edge(from, target, "traffic", label, cluster);
       }
     }
   }
@@ -202,8 +203,9 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     const target = referencesIn(record.config.alias).find((a) => g.has(a));
     if (!target) continue;
     const failover = record.config.failover_routing_policy?.type;
-    const ports = dnsTargets.get(target) ?? (target.startsWith("aws_cloudfront_distribution.") ? ":443 HTTPS" : "");
-    g.edge(dns, target, "traffic", [failover ? `${failover} ${record.config.name}` : record.config.name, ports].filter((l) => l).join("\n"));
+    // CloudFront answers viewers on HTTPS (redirecting HTTP to it, per viewer_protocol_policy).
+    const ports = fromInternet.get(target)?.sort((a, b) => portOf(b) - portOf(a)) ?? (target.startsWith("aws_cloudfront_distribution.") ? [":443 HTTPS"] : []);
+    g.edge(dns, target, "traffic", [failover ? `${failover} ${record.config.name}` : record.config.name, ...ports].join("\n"));
     const check = ix.first(record.config.health_check_id, "aws_route53_health_check");
     if (check) {
       const c = check.config;
@@ -238,4 +240,8 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
   const regionCluster: DiagramCluster = { id: "region", lines: [`AWS ${region}`], nodes: buckets.map((b) => b.address), clusters: [vpcCluster] };
   const edgeCluster: DiagramCluster = { id: "global", lines: ["AWS global: Route 53, CloudFront"], nodes: ["dns", ...doc.resources("aws_route53_health_check").map((c) => c.address), ...doc.resources("aws_cloudfront_distribution").map((c) => c.address)], clusters: [] };
   return g.build(name, `${name}: AWS ${region}`, [edgeCluster, regionCluster]);
+}
+
+function portOf(label: string): number {
+  return Number(/:(\d+)/.exec(label)?.[1] ?? -1);
 }

@@ -72,10 +72,10 @@ export function poolRole(r: Resource): string {
   return segment ? segment.slice(0, -"-pool".length) : r.address.split(".")[1];
 }
 
-/** The purpose of a bucket or CDN from its construct path (`django/media/store/bucket` → `media`). */
+/** The tier a resource belongs to, from its construct path: the segment below the topology (`django/media/store/bucket` → `media`). */
 export function purpose(r: Resource): string {
   const segments = constructPath(r).split("/");
-  return segments.length > 1 ? segments[segments.length > 2 && segments[0] === "django" ? 1 : 0] : r.address.split(".")[1];
+  return segments[1] ?? segments[0];
 }
 
 /** `3–6` or `1` (a fixed size). */
