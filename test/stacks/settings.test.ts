@@ -1,4 +1,5 @@
 import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import { ValidationError } from "../../modules/core";
@@ -135,5 +136,19 @@ describe("npm run settings: what the application receives on each stack", () => 
     const bad = spawnSync(process.execPath, ["--require", join(root, "scripts", "register-ts.cjs"), join(root, "scripts", "settings.ts"), "nope"], { encoding: "utf8", cwd: root });
     expect({ status: bad.status, stdout: bad.stdout }).toEqual({ status: 1, stdout: "" });
     expect(bad.stderr).toContain(`"nope" matches no stack; the stacks are ${SHIPPED.join(", ")}`);
+  });
+
+  it("is shown in the README by a real excerpt: its lines are the command's, in order", () => {
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    const block = readme.split("```\n$ npm run settings -- production-aws\n")[1].split("```")[0];
+    const excerpt = block.split("\n").filter((l) => l.trim() !== "..." && l !== "");
+    const lines = formatSettings(settingsByStack.get("production-aws")!).split("\n");
+    let at = 0;
+    for (const line of excerpt) {
+      const found = lines.indexOf(line, at);
+      expect({ line, found: found >= 0 }).toEqual({ line, found: true });
+      at = found + 1;
+    }
+    expect(excerpt.length).toBeGreaterThan(10);
   });
 });
