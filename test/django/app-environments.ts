@@ -2,7 +2,7 @@ import { join } from "node:path";
 
 /**
  * What the Django processes of production-aws and production-do receive, with the values
- * Terraform would fill in (test/django/settings-snippet.test.ts proves the names are the
+ * Terraform would fill in (test/stacks/settings.test.ts proves the names are the
  * stacks' own), for tests that run the settings snippet.
  */
 

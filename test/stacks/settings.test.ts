@@ -8,6 +8,7 @@ import { CloudTiersStack } from "../../modules/stacks/stack";
 import { StackSettings, formatSettings, settingsOf, stackSettings } from "../../modules/stacks/settings";
 import { buildApp } from "../../modules/stacks/app";
 import { environments } from "../../environments";
+import { AWS_ENV, DO_ENV } from "../django/app-environments";
 
 const SHIPPED = ["dev-aws", "dev-do", "staging-aws", "staging-do", "production-aws", "production-do"];
 const root = join(__dirname, "..", "..");
@@ -80,6 +81,11 @@ describe("npm run settings: what the application receives on each stack", () => 
     expect(dev.DJANGO_DEBUG).toMatchObject({ value: "false", source: "application.settings" });
     expect(dev.MEDIA_ACCESS_KEY_ID).toMatchObject({ value: expect.stringMatching(/^\$\{digitalocean_spaces_key\.[\w-]+\.access_key\}$/), source: "Terraform, no stack output" });
     expect(dev.MEDIA_SECRET_ACCESS_KEY).toMatchObject({ secret: true, source: expect.stringMatching(/^read from Terraform state and written into each pool's user data/) });
+  });
+
+  it("gives the settings snippet's tests (test/django/settings-snippet.test.ts) the very names production-aws and production-do set", () => {
+    expect(Object.keys(AWS_ENV)).toEqual(settingsByStack.get("production-aws")!.django.variables.map((v) => v.name));
+    expect(Object.keys(DO_ENV)).toEqual(settingsByStack.get("production-do")!.django.variables.map((v) => v.name));
   });
 
   it("names the pools that run Django, and what the nginx-only web pool of the split layout gets instead", () => {
