@@ -9,7 +9,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
-import { environmentDocument, awsHostDelivery } from "./host-delivery";
+import { awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -97,7 +97,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     });
     const profile = new IamInstanceProfile(this, "instance-profile", { name: `${name}-host`, role: this.instanceRole.name });
 
-    const parameterName = `/${props.namePrefix}/${props.role}/environment`;
+    const parameterName = environmentParameterName(props.namePrefix, props.role);
     this.environment = new SsmParameter(this, "environment", {
       name: parameterName,
       description: `Environment of the ${props.role} hosts: settings, and where each secret lives`,

@@ -1,4 +1,18 @@
-import { AppConfiguration, HostConfigDelivery } from "../core";
+import { AppConfiguration, AppDeliveryDescription, HostConfigDelivery } from "../core";
+import { SECRETS_MANAGER } from "./shared";
+
+/** The SSM parameter holding a pool's environment document. */
+export function environmentParameterName(namePrefix: string, role: string): string {
+  return `/${namePrefix}/${role}/environment`;
+}
+
+/** How `awsHostDelivery` gets the environment to the hosts of a topology, in words (`npm run settings`). */
+export function awsDeliveryDescription(namePrefix: string): AppDeliveryDescription {
+  return {
+    settings: `in each pool's SSM parameter ${environmentParameterName(namePrefix, "<role>")}, read through the instance role at every start of the app`,
+    secrets: { [SECRETS_MANAGER]: "fetched on the host from Secrets Manager through the instance role at every start of the app" },
+  };
+}
 
 /**
  * The document a pool's SSM parameter holds: plain settings by name, and for each secret

@@ -39,6 +39,14 @@ export interface HostConfigDelivery {
   readonly fetchScript: string;
 }
 
+/** How a cloud's hosts receive the application's environment, in words safe to print. */
+export interface AppDeliveryDescription {
+  /** Where the plain settings travel, e.g. `in each pool's SSM parameter ...`. */
+  readonly settings: string;
+  /** For each secret store the cloud's tiers use (`SecretRef.store`), how a secret of it reaches the host. */
+  readonly secrets: Readonly<Record<string, string>>;
+}
+
 /** Administrative access a cloud allows to its hosts. */
 export interface HostAccess {
   /** IPv4 blocks the host firewall admits to SSH. @default [] */

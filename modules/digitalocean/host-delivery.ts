@@ -1,7 +1,13 @@
-import { AppConfiguration, HostConfigDelivery } from "../core";
+import { AppConfiguration, AppDeliveryDescription, HostConfigDelivery } from "../core";
 import { TERRAFORM_STATE } from "./shared";
 
 const END = "CLOUDTIERS_ENV";
+
+/** How `inlineHostDelivery` gets the environment to the hosts, in words (`npm run settings`). */
+export const DIGITALOCEAN_DELIVERY: AppDeliveryDescription = {
+  settings: "in each pool's user data, copied to a root-only file at every start of the app (recycle the droplets after a change)",
+  secrets: { [TERRAFORM_STATE]: "read from Terraform state and written into each pool's user data with the settings" },
+};
 
 /**
  * How DigitalOcean hosts get their configuration. DigitalOcean has no secret store or

@@ -9,6 +9,8 @@ export const NGINX_PORT = 80;
 export const GUNICORN_PORT = 8000;
 /** The environment variable that carries the internal load balancer's address to split web hosts. */
 export const APP_UPSTREAM_SETTING = "APP_UPSTREAM";
+/** The setting each host appends its own IPs to at every start, so health checks that address it by IP pass. */
+export const HOST_ADDRESSES_SETTING = "DJANGO_ALLOWED_HOSTS";
 
 /** Where the rendered files live on a host. */
 export const HOST_PATHS = {
@@ -106,7 +108,7 @@ umask 077
 mkdir -p "$(dirname "$1")"
 ${HOST_PATHS.fetchScript} "$1.new"
 ips=$(hostname -I | tr -s ' ' '\n' | grep -v '^$' | paste -sd, -)
-sed -i "s/^DJANGO_ALLOWED_HOSTS=.*/&,$ips/" "$1.new"
+sed -i "s/^${HOST_ADDRESSES_SETTING}=.*/&,$ips/" "$1.new"
 mv "$1.new" "$1"
 `;
 }

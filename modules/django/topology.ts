@@ -69,6 +69,11 @@ export class DjangoTopology extends Construct {
   public readonly dns: IDnsFailover;
   /** What Django processes receive as their environment. */
   public readonly appConfiguration: AppConfiguration;
+  /**
+   * What each pool's hosts receive: `appConfiguration` where they run Django, only the
+   * internal load balancer's address on the nginx-only web pool of the `split` layout.
+   */
+  public readonly hostConfigurations: Readonly<Partial<Record<PoolRole, AppConfiguration>>>;
 
   constructor(scope: Construct, id: string, config: DjangoTopologyConfig) {
     super(scope, id);
@@ -186,8 +191,10 @@ export class DjangoTopology extends Construct {
       return { configuration, render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access) };
     };
     type PoolOptions = Pick<ComputePoolProps, "port" | "loadBalancer" | "exclusive" | "replaceUnhealthy"> & { configuration?: AppConfiguration };
-    const pool = (role: PoolRole, id: string, p: PoolSpec, { configuration = this.appConfiguration, ...options }: PoolOptions) =>
-      f.createComputePool(this, id, {
+    const configurations: Partial<Record<PoolRole, AppConfiguration>> = {};
+    const pool = (role: PoolRole, id: string, p: PoolSpec, { configuration = this.appConfiguration, ...options }: PoolOptions) => {
+      configurations[role] = configuration;
+      return f.createComputePool(this, id, {
         ...options,
         namePrefix: prefix,
         network: this.network,
@@ -199,6 +206,7 @@ export class DjangoTopology extends Construct {
         readableSecrets: configuration.secrets.map((s) => s.secret),
         host: bootstrap(role, p.size, configuration),
       });
+    };
 
     const pools: Partial<Record<PoolRole, IComputePool>> = {};
     if (this.layout === "colocated") {
@@ -228,6 +236,7 @@ export class DjangoTopology extends Construct {
       pools.beat = pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true });
     }
     this.pools = pools;
+    this.hostConfigurations = configurations;
 
     const appServers = this.layout === "colocated" ? [pools.web!] : [pools.app!];
     const djangoHosts = [...appServers, pools.worker, ...(pools.beat ? [pools.beat] : [])];

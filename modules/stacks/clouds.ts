@@ -1,16 +1,19 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each cloud's classes load when its first stack is built */
 import { TerraformStack } from "cdktf";
-import { TierFactory, ValidationIssue } from "../core";
+import { AppDeliveryDescription, TierFactory, ValidationIssue } from "../core";
+import { awsDeliveryDescription } from "../aws/host-delivery";
 import { validateAwsSettings } from "../aws/settings";
 import { validateCloudflareSettings } from "../cloudflare/settings";
+import { DIGITALOCEAN_DELIVERY } from "../digitalocean/host-delivery";
 import { validateDigitalOceanSettings } from "../digitalocean/settings";
+import { namePrefix } from "../django/validate";
 import { EnvironmentSpec } from "./spec";
 
 /*
  * A cloud's provider classes and tiers are required when its first stack is built, not
  * when this file loads: building only DigitalOcean stacks never loads AWS's classes (about
  * 95 ms), nor the reverse (about 30 ms). Only validation, which every spec goes through,
- * is imported above.
+ * and the words describing how hosts receive their environment are imported above.
  */
 const awsClasses = () => ({
   ...(require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider")),
@@ -37,6 +40,8 @@ export interface CloudAdapter {
   validate(spec: EnvironmentSpec): ValidationIssue[];
   /** Creates the stack's providers (credentials come from the environment) and the factory. */
   configure(stack: TerraformStack, spec: EnvironmentSpec): TierFactory;
+  /** How the application's settings and each store's secrets reach the hosts, in words (`npm run settings`). */
+  describeDelivery(spec: EnvironmentSpec): AppDeliveryDescription;
 }
 
 /** Tags every resource carries, through the providers' default tags where they have them. */
@@ -61,6 +66,7 @@ export const AWS: CloudAdapter = {
     new RandomProvider(stack, "random");
     return new AwsTierFactory({ settings, cdnProvider });
   },
+  describeDelivery: (spec) => awsDeliveryDescription(namePrefix(spec)),
 };
 
 
@@ -95,6 +101,7 @@ export const DIGITALOCEAN: CloudAdapter = {
     new TlsProvider(stack, "tls", {});
     return new DigitalOceanTierFactory({ settings: spec.digitalocean!, cloudflare: spec.cloudflare!, edgeCidrs: cloudflareEdgeCidrs(stack) });
   },
+  describeDelivery: () => DIGITALOCEAN_DELIVERY,
 };
 
 /** Every cloud a stack can be synthesised for. */

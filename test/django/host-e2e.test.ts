@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { NGINX_PROXY_SNIPPET, gunicorn, renderNginxSite } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { Processes, freePort, get, requireTool, waitForHttp } from "../tools";
+import { AWS_ENV, SNIPPET_DIR } from "./app-environments";
 
 const DOMAIN = "www.example.com";
 const site = join(__dirname, "..", "fixtures", "django_site");
@@ -47,7 +48,8 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
     // gunicorn with the flags the hosts use, only the bind address differs.
     const [, ...args] = gunicorn({ wsgiModule: "wsgi:application" }, "small", "127.0.0.1", appPort);
     processes.start("gunicorn", "/usr/bin/gunicorn", ["--chdir", site, ...args], {
-      env: { PATH: "/usr/bin:/bin", HOME: work, PYTHONDONTWRITEBYTECODE: "1", DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN },
+      // What a production-aws app host receives; the fixture reads it through the shipped settings snippet.
+      env: { ...AWS_ENV, PATH: "/usr/bin:/bin", HOME: work, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: SNIPPET_DIR, DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN },
     });
 
     writeFileSync(join(work, "proxy.conf"), NGINX_PROXY_SNIPPET);
@@ -118,6 +120,20 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
     const big = await get(nginxPort, "/big", { Host: DOMAIN, "Accept-Encoding": "gzip" });
     expect(big.headers["content-encoding"]).toBe("gzip");
     expect(await announcePost(nginxPort, 26 * 1024 * 1024)).toBe(413);
+  });
+
+  it("serves Django configured from the hosts' environment by the shipped settings snippet", async () => {
+    const res = await get(nginxPort, "/config", { Host: DOMAIN, "X-Forwarded-Proto": "https" });
+    expect({ status: res.status, config: JSON.parse(res.body) }).toEqual({
+      status: 200,
+      config: {
+        allowed_hosts: [DOMAIN],
+        csrf_trusted_origins: [AWS_ENV.SITE_URL],
+        session_engine: "django.contrib.sessions.backends.cache",
+        storages: { default: "storages.backends.s3.S3Storage", staticfiles: "storages.backends.s3.S3Storage" },
+        static_url: `https://${AWS_ENV.STATIC_CDN_DOMAIN}/`,
+      },
+    });
   });
 
   it("answers 502 once gunicorn is gone", async () => {
