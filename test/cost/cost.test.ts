@@ -127,6 +127,13 @@ describe("npm run cost", () => {
     const doDelta = 3 * onDo("droplet", "s-2vcpu-4gb") - onDo("droplet", "s-1vcpu-2gb") + onDo("database-pg", "db-s-1vcpu-2gb");
     expect(d.total - base.do.total).toBe(doDelta);
     expect(d.totalMax - d.total).toBe(2 * onDo("droplet", "s-2vcpu-4gb"));
+
+    // A cache with a standby, and (AWS only) a hosted zone the stack creates instead of looking up.
+    const more: EnvironmentSpec = { ...dev, cache: { ...dev.cache, highAvailability: true }, createDnsZone: true, digitalocean: undefined, cloudflare: undefined };
+    const zoned = estimateStack(synthStacks([more]).get("dev-aws")!, "dev-aws");
+    expect(zoned.total - base.aws.total).toBeCloseTo(aws("elasticache-valkey", "cache.t4g.small") + monthly(price("aws", "route53", "hosted-zone")), 6);
+    expect(zoned.notIncluded.join("\n")).not.toContain("existing Route 53 hosted zone");
+    expect(base.aws.notIncluded.join("\n")).toContain("existing Route 53 hosted zone");
   });
 
   it("has a rule for every resource type of every shipped stack, and for every resource class the modules import", () => {
