@@ -176,6 +176,8 @@ export const RULES: Readonly<Record<string, Rule>> = {
       const engine = r.config.engine ?? ctx.referenced(r.config.replicate_source_db)?.config.engine;
       if (engine !== "postgres") throw new Error(`cost: ${r.address} runs ${JSON.stringify(engine)}; only PostgreSQL is priced`);
       const cls = text(r, "instance_class");
+      // Multi-AZ bills the standby's instance-hours and storage as well as the primary's
+      // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html, stored copy).
       const multiAz = r.config.multi_az === true;
       const role = r.config.replicate_source_db ? "read replica" : multiAz ? "primary + Multi-AZ standby" : "primary";
       const nodes = multiAz ? 2 : 1;
