@@ -1,0 +1,96 @@
+import { Resource, StackDocument } from "../policy/document";
+import { ALWAYS_NOT_INCLUDED, Charge, DATA_SOURCE_NOTES, PricingContext, RULES, Rule, TIERS, Tier, chargeMonthly, chargeMonthlyMax } from "./rules";
+
+/** The monthly cost of one synthesised stack. */
+export interface StackCost {
+  readonly stack: string;
+  /** `aws` or `do`, the stack name's suffix. */
+  readonly cloud: string;
+  /** The region the stack's prices were looked up for. */
+  readonly region: string;
+  readonly charges: readonly Charge[];
+  /** Per tier: the month at the pools' minimum sizes, and at their maximum. */
+  readonly tiers: ReadonlyMap<Tier, { readonly min: number; readonly max: number }>;
+  readonly total: number;
+  readonly totalMax: number;
+  /** Charges the estimate leaves out (usage-based, or outside the stack), never counted as zero. */
+  readonly notIncluded: readonly string[];
+}
+
+/** The rule for `type`; throws when there is none, so a new resource type never costs $0 unnoticed. */
+export function ruleFor(type: string, address = type, rules: Readonly<Record<string, Rule>> = RULES): Rule {
+  const rule = rules[type];
+  if (!rule) {
+    throw new Error(
+      `cost: no pricing rule for resource type "${type}" (${address}); add one to modules/cost/rules.ts: priced (with its entries in prices.ts), free, or usage-only (listed as not included)`,
+    );
+  }
+  return rule;
+}
+
+function pricingContext(doc: StackDocument, stack: string): PricingContext {
+  const providers = (doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[];
+  const awsRegion = providers.find((p) => p.alias === undefined)?.region ?? "";
+  const seen = new Set<string>();
+  return {
+    doc,
+    get awsRegion() {
+      if (!awsRegion) throw new Error(`cost: ${stack} has AWS resources but no default AWS provider region`);
+      return awsRegion;
+    },
+    referenced(value: unknown): Resource | undefined {
+      const match = typeof value === "string" ? /^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(value) : null;
+      if (!match) return undefined;
+      return doc.resources(match[1]).find((r) => r.address === `${match[1]}.${match[2]}`);
+    },
+    once(key: string): boolean {
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    },
+  };
+}
+
+/** Prices every resource of a synthesised stack; throws on a resource type with no rule. */
+export function estimateStack(doc: StackDocument, stack: string): StackCost {
+  const ctx = pricingContext(doc, stack);
+  const charges: Charge[] = [];
+  const notIncluded = new Set<string>();
+  for (const address of doc.addresses()) {
+    const type = address.slice(0, address.indexOf("."));
+    const rule = ruleFor(type, address);
+    if ("usage" in rule && rule.usage) rule.usage.forEach((u) => notIncluded.add(u));
+    if ("charges" in rule) {
+      const resource = doc.resources(type).find((r) => r.address === address)!;
+      charges.push(...rule.charges(resource, ctx));
+    }
+  }
+  for (const type of Object.keys(doc.json.data ?? {})) {
+    const note = DATA_SOURCE_NOTES[type];
+    if (note) notIncluded.add(note);
+  }
+  ALWAYS_NOT_INCLUDED.forEach((n) => notIncluded.add(n));
+  const tiers = new Map<Tier, { min: number; max: number }>(TIERS.map((t) => [t, { min: 0, max: 0 }]));
+  for (const c of charges) {
+    const row = tiers.get(c.tier)!;
+    row.min += chargeMonthly(c);
+    row.max += chargeMonthlyMax(c);
+  }
+  const region = charges.find((c) => c.entry.cloud === "aws") ? ctx.awsRegion : regionOf(doc);
+  return {
+    stack,
+    cloud: stack.slice(stack.lastIndexOf("-") + 1),
+    region,
+    charges,
+    tiers,
+    total: [...tiers.values()].reduce((s, t) => s + t.min, 0),
+    totalMax: [...tiers.values()].reduce((s, t) => s + t.max, 0),
+    notIncluded: [...notIncluded],
+  };
+}
+
+/** The region most of a non-AWS stack's resources name (DigitalOcean prices every region alike). */
+function regionOf(doc: StackDocument): string {
+  const vpc = doc.resources("digitalocean_vpc")[0];
+  return typeof vpc?.config.region === "string" ? vpc.config.region : "global";
+}

@@ -1,0 +1,4 @@
+export * from "./prices";
+export * from "./rules";
+export * from "./estimate";
+export * from "./format";

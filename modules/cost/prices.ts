@@ -1,0 +1,157 @@
+/**
+ * The price table `npm run cost` reads: list prices in US dollars, each with its unit,
+ * the region it applies to, the date it was recorded and where it comes from. Nothing
+ * here is fetched at run time; update an entry by hand and record the date you checked it.
+ *
+ * AWS prices are On-Demand, Linux, for the region the shipped stacks use (eu-west-1),
+ * except services priced globally. DigitalOcean and Cloudflare price every region alike
+ * (`region: "global"`). A stack in a region the table has no entry for fails loudly
+ * rather than borrowing another region's price.
+ */
+
+/** Who sells it. */
+export type PriceCloud = "aws" | "digitalocean" | "cloudflare";
+
+/** What one unit of `amount` buys. Hourly units become monthly at {@link HOURS_PER_MONTH}. */
+export type PriceUnit = "USD/hour" | "USD/vCPU-hour" | "USD/month" | "USD/GB-month";
+
+export interface PriceEntry {
+  readonly cloud: PriceCloud;
+  /** The service, as the provider's price list names it (`ec2`, `rds-postgresql`, `droplet`). */
+  readonly service: string;
+  /** The priced item: an instance type, a node size, or a named charge (`nat-gateway`). */
+  readonly item: string;
+  readonly amount: number;
+  readonly unit: PriceUnit;
+  /** The region the price applies to, or `global`. */
+  readonly region: string;
+  /** When the figure was recorded (ISO date). */
+  readonly recorded: string;
+  /** The official page the figure belongs to. */
+  readonly source: string;
+  /** How the figure was obtained: read from a stored copy of a page, or a list price known but not re-checked. */
+  readonly basis: string;
+}
+
+/** AWS's own convention for a month of hourly charges. */
+export const HOURS_PER_MONTH = 730;
+
+const RECORDED = "2026-11-22";
+const KNOWN = `list price as known on ${RECORDED}, not re-checked against the page (no network access)`;
+const APPROXIMATE = `${KNOWN}; the regional figure is approximate (within a few percent)`;
+
+const EC2 = "https://aws.amazon.com/ec2/pricing/on-demand/";
+const EBS = "https://aws.amazon.com/ebs/pricing/";
+const VPC = "https://aws.amazon.com/vpc/pricing/";
+const ELB = "https://aws.amazon.com/elasticloadbalancing/pricing/";
+const RDS = "https://aws.amazon.com/rds/postgresql/pricing/";
+const RDS_PROXY = "https://aws.amazon.com/rds/proxy/pricing/";
+const ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/";
+const ROUTE53 = "https://aws.amazon.com/route53/pricing/";
+const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
+const DO_DROPLETS = "https://www.digitalocean.com/pricing/droplets";
+const DO_DATABASES = "https://www.digitalocean.com/pricing/managed-databases";
+const DO_LB = "https://www.digitalocean.com/pricing/load-balancers";
+const DO_SPACES = "https://www.digitalocean.com/pricing/spaces-object-storage";
+const CF_LB = "https://www.cloudflare.com/application-services/products/load-balancing/";
+
+function aws(service: string, item: string, amount: number, unit: PriceUnit, source: string, basis = KNOWN, region = "eu-west-1"): PriceEntry {
+  return { cloud: "aws", service, item, amount, unit, region, recorded: RECORDED, source, basis };
+}
+
+function digitalocean(service: string, item: string, amount: number, unit: PriceUnit, source: string, basis = KNOWN): PriceEntry {
+  return { cloud: "digitalocean", service, item, amount, unit, region: "global", recorded: RECORDED, source, basis };
+}
+
+export const PRICES: readonly PriceEntry[] = [
+  // EC2 On-Demand, Linux, Europe (Ireland).
+  aws("ec2", "t3.small", 0.0228, "USD/hour", EC2),
+  aws("ec2", "t3.medium", 0.0456, "USD/hour", EC2),
+  aws("ec2", "c6i.xlarge", 0.192, "USD/hour", EC2),
+  aws("ec2", "c6i.2xlarge", 0.384, "USD/hour", EC2),
+  aws("ebs", "gp3", 0.088, "USD/GB-month", EBS),
+  // Public IPv4 addresses (NAT gateways' Elastic IPs, an internet-facing ALB's address in each subnet).
+  aws("vpc", "public-ipv4", 0.005, "USD/hour", VPC),
+  aws("vpc", "nat-gateway", 0.048, "USD/hour", VPC),
+  aws("elb", "application", 0.0252, "USD/hour", ELB),
+  aws("elb", "network", 0.0252, "USD/hour", ELB),
+  // RDS for PostgreSQL, Single-AZ; a Multi-AZ (one standby) instance costs twice as much, storage too.
+  aws("rds-postgresql", "db.t4g.small", 0.036, "USD/hour", RDS, APPROXIMATE),
+  aws("rds-postgresql", "db.t4g.medium", 0.072, "USD/hour", RDS, APPROXIMATE),
+  aws("rds-postgresql", "db.m7g.large", 0.185, "USD/hour", RDS, APPROXIMATE),
+  aws("rds-postgresql", "db.m7g.xlarge", 0.37, "USD/hour", RDS, APPROXIMATE),
+  aws("rds-postgresql", "gp3", 0.127, "USD/GB-month", RDS, APPROXIMATE),
+  aws("rds-proxy", "vcpu", 0.0165, "USD/vCPU-hour", RDS_PROXY, APPROXIMATE),
+  // ElastiCache for Valkey, node-based (20% below Redis OSS's node price).
+  aws("elasticache-valkey", "cache.t4g.small", 0.0288, "USD/hour", ELASTICACHE, APPROXIMATE),
+  aws("elasticache-valkey", "cache.t4g.medium", 0.0576, "USD/hour", ELASTICACHE, APPROXIMATE),
+  aws("elasticache-valkey", "cache.m7g.large", 0.1408, "USD/hour", ELASTICACHE, APPROXIMATE),
+  aws("elasticache-valkey", "cache.m7g.xlarge", 0.2816, "USD/hour", ELASTICACHE, APPROXIMATE),
+  aws("route53", "hosted-zone", 0.5, "USD/month", ROUTE53, KNOWN, "global"),
+  aws("route53", "health-check-aws-endpoint", 0.5, "USD/month", ROUTE53, KNOWN, "global"),
+  aws("route53", "health-check-non-aws-endpoint", 0.75, "USD/month", ROUTE53, KNOWN, "global"),
+  aws("route53", "health-check-feature-aws-endpoint", 1.0, "USD/month", ROUTE53, KNOWN, "global"),
+  aws("route53", "health-check-feature-non-aws-endpoint", 2.0, "USD/month", ROUTE53, KNOWN, "global"),
+  aws("secrets-manager", "secret", 0.4, "USD/month", SECRETS),
+
+  // DigitalOcean: Basic (regular) droplets; the monthly price is the cap of 672 hourly charges.
+  digitalocean("droplet", "s-1vcpu-2gb", 12, "USD/month", DO_DROPLETS),
+  digitalocean("droplet", "s-2vcpu-4gb", 24, "USD/month", DO_DROPLETS),
+  digitalocean("droplet", "s-4vcpu-8gb", 48, "USD/month", DO_DROPLETS),
+  digitalocean("droplet", "s-8vcpu-16gb", 96, "USD/month", DO_DROPLETS),
+  // Managed PostgreSQL and Valkey: a price per node; standby and read-only nodes priced as the node.
+  digitalocean("database-pg", "db-s-1vcpu-2gb", 30, "USD/month", DO_DATABASES),
+  digitalocean("database-pg", "db-s-2vcpu-4gb", 60, "USD/month", DO_DATABASES),
+  digitalocean("database-pg", "db-s-4vcpu-8gb", 120, "USD/month", DO_DATABASES),
+  digitalocean("database-pg", "db-s-6vcpu-16gb", 240, "USD/month", DO_DATABASES),
+  digitalocean("database-valkey", "db-s-1vcpu-2gb", 30, "USD/month", DO_DATABASES),
+  digitalocean("database-valkey", "db-s-2vcpu-4gb", 60, "USD/month", DO_DATABASES),
+  digitalocean("database-valkey", "db-s-4vcpu-8gb", 120, "USD/month", DO_DATABASES),
+  digitalocean("database-valkey", "db-s-6vcpu-16gb", 240, "USD/month", DO_DATABASES),
+  digitalocean(
+    "load-balancer",
+    "node",
+    12,
+    "USD/month",
+    DO_LB,
+    `${KNOWN}; a stored copy of docs.digitalocean.com/products/networking/load-balancers/ (undated) says $10 a node, the price before DigitalOcean's 2022 increase`,
+  ),
+  digitalocean(
+    "spaces",
+    "subscription",
+    5,
+    "USD/month",
+    DO_SPACES,
+    "stored copy of https://www.digitalocean.com/community/questions/prices-explanation-5-per-space-or-5-for-spaces (2018, DigitalOcean staff answer): $5 a month for every bucket of the team, 250 GiB stored and 1 TiB out included; unchanged in the list price as known on 2026-11-22",
+  ),
+
+  // Cloudflare Load Balancing: a subscription per account with two origins, more origins extra.
+  { cloud: "cloudflare", service: "load-balancing", item: "subscription", amount: 5, unit: "USD/month", region: "global", recorded: RECORDED, source: CF_LB, basis: `${KNOWN}; includes 2 origins, 60 s health checks and 500,000 DNS queries a month` },
+  { cloud: "cloudflare", service: "load-balancing", item: "additional-origin", amount: 5, unit: "USD/month", region: "global", recorded: RECORDED, source: CF_LB, basis: KNOWN },
+];
+
+/** vCPUs of the RDS classes the size tables use: RDS Proxy is priced per vCPU of the database behind it. */
+export const RDS_VCPUS: Readonly<Record<string, number>> = {
+  "db.t4g.small": 2,
+  "db.t4g.medium": 2,
+  "db.m7g.large": 2,
+  "db.m7g.xlarge": 4,
+};
+
+/** RDS Proxy bills at least this many vCPUs. */
+export const RDS_PROXY_MINIMUM_VCPUS = 2;
+
+/** The entry for `item` of `service` in `region` (or a global entry); throws naming what is missing. */
+export function price(cloud: PriceCloud, service: string, item: string, region = "global", table: readonly PriceEntry[] = PRICES): PriceEntry {
+  const found = table.find((p) => p.cloud === cloud && p.service === service && p.item === item && (p.region === region || p.region === "global"));
+  if (!found) {
+    const known = table.filter((p) => p.cloud === cloud && p.service === service).map((p) => `${p.item} (${p.region})`);
+    throw new Error(`cost: no price for ${cloud} ${service} "${item}" in ${region} in modules/cost/prices.ts; priced: ${known.join(", ") || "nothing"}`);
+  }
+  return found;
+}
+
+/** A month of `entry` for one unit: hourly prices times {@link HOURS_PER_MONTH}. */
+export function monthly(entry: PriceEntry): number {
+  return entry.unit === "USD/hour" || entry.unit === "USD/vCPU-hour" ? entry.amount * HOURS_PER_MONTH : entry.amount;
+}

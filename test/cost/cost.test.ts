@@ -1,0 +1,230 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { environments } from "../../environments";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { HOURS_PER_MONTH, PRICES, PriceCloud, RULES, StackCost, chargeMonthly, estimateStack, formatComparison, monthly, price } from "../../modules/cost";
+import { StackDocument } from "../../modules/policy/document";
+import { buildApp } from "../../modules/stacks/app";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { withFastStackTraces } from "../../modules/stacks/fast-synth";
+import { cloudTiersStacks, stackFile } from "../../modules/stacks/policy";
+
+const root = join(__dirname, "..", "..");
+
+/** Synthesises `specs` as main.ts does and reads each stack back. */
+function synthStacks(specs: readonly EnvironmentSpec[], select?: string[]): Map<string, StackDocument> {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-cost-"));
+  try {
+    return withFastStackTraces(() => {
+      const app = buildApp(specs, { outdir, select, env: {} });
+      app.synth();
+      return new Map(cloudTiersStacks(app).map((s) => [s.node.id, StackDocument.parse(readFileSync(stackFile(app, s), "utf8"))]));
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+/** A month of one unit of a named table entry, in the shipped stacks' regions. */
+const aws = (service: string, item: string) => monthly(price("aws", service, item, "eu-west-1"));
+const onDo = (service: string, item: string) => monthly(price("digitalocean", service, item));
+const tier = (cost: StackCost, name: string) => {
+  const row = [...cost.tiers].find(([t]) => t.startsWith(name));
+  if (!row) throw new Error(`no tier ${name}`);
+  return row[1];
+};
+
+describe("npm run cost", () => {
+  let shipped: Map<string, StackDocument>;
+  let costs: Map<string, StackCost>;
+
+  beforeAll(() => {
+    shipped = synthStacks(environments);
+    costs = new Map([...shipped].map(([name, doc]) => [name, estimateStack(doc, name)]));
+  });
+
+  it("prices the shipped dev on AWS as the sum of the named table entries", () => {
+    const c = costs.get("dev-aws")!;
+    // web 1 + worker 1 t3.small hosts, each with a 30 GB gp3 root volume
+    const compute = 2 * aws("ec2", "t3.small") + 2 * 30 * aws("ebs", "gp3");
+    // one NAT gateway ("single") and its Elastic IP
+    const network = aws("vpc", "nat-gateway") + aws("vpc", "public-ipv4");
+    // the ALB and its address in each of the 2 public subnets
+    const loadBalancers = aws("elb", "application") + 2 * aws("vpc", "public-ipv4");
+    // db.t4g.small Single-AZ, 20 GB gp3; no replica, no proxy
+    const postgres = aws("rds-postgresql", "db.t4g.small") + 20 * aws("rds-postgresql", "gp3");
+    const cache = aws("elasticache-valkey", "cache.t4g.small");
+    const secrets = 2 * aws("secrets-manager", "secret");
+    expect(tier(c, "compute").min).toBeCloseTo(compute, 6);
+    expect(tier(c, "network").min).toBeCloseTo(network, 6);
+    expect(tier(c, "load balancers").min).toBeCloseTo(loadBalancers, 6);
+    expect(tier(c, "PostgreSQL").min).toBeCloseTo(postgres, 6);
+    expect(tier(c, "cache").min).toBeCloseTo(cache, 6);
+    expect(tier(c, "secrets").min).toBeCloseTo(secrets, 6);
+    expect(tier(c, "DNS").min).toBe(0);
+    expect(c.total).toBeCloseTo(compute + network + loadBalancers + postgres + cache + secrets, 6);
+    expect(c.totalMax).toBeCloseTo(c.total, 6);
+    expect(aws("ec2", "t3.small")).toBeCloseTo(price("aws", "ec2", "t3.small", "eu-west-1").amount * HOURS_PER_MONTH, 9);
+    expect(c.region).toBe("eu-west-1");
+  });
+
+  it("prices the shipped dev on DigitalOcean + Cloudflare as the sum of the named table entries", () => {
+    const c = costs.get("dev-do")!;
+    const compute = 2 * onDo("droplet", "s-1vcpu-2gb");
+    const loadBalancers = onDo("load-balancer", "node");
+    const postgres = onDo("database-pg", "db-s-1vcpu-2gb");
+    const cache = onDo("database-valkey", "db-s-1vcpu-2gb");
+    const spaces = onDo("spaces", "subscription"); // once, for both buckets
+    expect(tier(c, "compute").min).toBe(compute);
+    expect(tier(c, "load balancers").min).toBe(loadBalancers);
+    expect(tier(c, "PostgreSQL").min).toBe(postgres);
+    expect(tier(c, "cache").min).toBe(cache);
+    expect(tier(c, "object store").min).toBe(spaces);
+    expect(c.total).toBe(compute + loadBalancers + postgres + cache + spaces);
+    expect(c.region).toBe("fra1");
+  });
+
+  it("prices production's pools at their minimum, with the maximum as a range, its standby, replicas, proxy, NAT per zone and failover", () => {
+    const a = costs.get("production-aws")!;
+    const pools = (m: "min" | "max") => {
+      const n = (p: { min: number; max: number }) => p[m];
+      const hosts = n(production.pools.web) + n(production.pools.app!) + n(production.pools.worker) + 1; // + beat
+      return n(production.pools.web) * aws("ec2", "t3.medium") + n(production.pools.app!) * aws("ec2", "c6i.xlarge") + n(production.pools.worker) * aws("ec2", "t3.medium") + aws("ec2", "t3.small") + hosts * 30 * aws("ebs", "gp3");
+    };
+    expect(tier(a, "compute").min).toBeCloseTo(pools("min"), 6);
+    expect(tier(a, "compute").max).toBeCloseTo(pools("max"), 6);
+    expect(tier(a, "network").min).toBeCloseTo(3 * (aws("vpc", "nat-gateway") + aws("vpc", "public-ipv4")), 6);
+    const db = aws("rds-postgresql", "db.m7g.large");
+    const gb = aws("rds-postgresql", "gp3");
+    expect(tier(a, "PostgreSQL").min).toBeCloseTo(2 * (db + 200 * gb) + 2 * (db + 200 * gb) + 2 * aws("rds-proxy", "vcpu"), 6);
+    expect(tier(a, "DNS").min).toBeCloseTo(monthly(price("aws", "route53", "health-check-aws-endpoint")) + monthly(price("aws", "route53", "health-check-feature-aws-endpoint")), 6);
+    const d = costs.get("production-do")!;
+    // primary + standby, 2 replicas and the DR replica, all db-s-4vcpu-8gb
+    expect(tier(d, "PostgreSQL").min).toBe(5 * onDo("database-pg", "db-s-4vcpu-8gb"));
+    expect(tier(d, "DNS").min).toBe(monthly(price("cloudflare", "load-balancing", "subscription")));
+    expect(tier(d, "compute").max).toBe(6 * onDo("droplet", "s-2vcpu-4gb") + 12 * onDo("droplet", "s-4vcpu-8gb") + 8 * onDo("droplet", "s-2vcpu-4gb") + onDo("droplet", "s-1vcpu-2gb"));
+  });
+
+  it("changes the figure by the expected delta when a spec's size or count changes", () => {
+    const changed: EnvironmentSpec = {
+      ...dev,
+      pools: { ...dev.pools, web: { size: "medium", min: 3, max: 5 } },
+      postgres: { ...dev.postgres, replicas: 1 },
+      aws: { ...dev.aws!, natGateways: "per-zone" },
+    };
+    const docs = synthStacks([changed]);
+    const a = estimateStack(docs.get("dev-aws")!, "dev-aws");
+    const d = estimateStack(docs.get("dev-do")!, "dev-do");
+    const base = { aws: costs.get("dev-aws")!, do: costs.get("dev-do")! };
+    const root = 30 * aws("ebs", "gp3");
+    // web: 1 × t3.small → 3..5 × t3.medium (and their root volumes); one more NAT gateway and its address; a replica with the primary's 20 GB
+    const awsDelta = 3 * aws("ec2", "t3.medium") - aws("ec2", "t3.small") + 2 * root + aws("vpc", "nat-gateway") + aws("vpc", "public-ipv4") + aws("rds-postgresql", "db.t4g.small") + 20 * aws("rds-postgresql", "gp3");
+    expect(a.total - base.aws.total).toBeCloseTo(awsDelta, 6);
+    expect(a.totalMax - a.total).toBeCloseTo(2 * (aws("ec2", "t3.medium") + root), 6);
+    const doDelta = 3 * onDo("droplet", "s-2vcpu-4gb") - onDo("droplet", "s-1vcpu-2gb") + onDo("database-pg", "db-s-1vcpu-2gb");
+    expect(d.total - base.do.total).toBe(doDelta);
+    expect(d.totalMax - d.total).toBe(2 * onDo("droplet", "s-2vcpu-4gb"));
+
+    // A cache with a standby, and (AWS only) a hosted zone the stack creates instead of looking up.
+    const more: EnvironmentSpec = { ...dev, cache: { ...dev.cache, highAvailability: true }, createDnsZone: true, digitalocean: undefined, cloudflare: undefined };
+    const zoned = estimateStack(synthStacks([more]).get("dev-aws")!, "dev-aws");
+    expect(zoned.total - base.aws.total).toBeCloseTo(aws("elasticache-valkey", "cache.t4g.small") + monthly(price("aws", "route53", "hosted-zone")), 6);
+    expect(zoned.notIncluded.join("\n")).not.toContain("existing Route 53 hosted zone");
+    expect(base.aws.notIncluded.join("\n")).toContain("existing Route 53 hosted zone");
+  });
+
+  it("has a rule for every resource type of every shipped stack, and for every resource class the modules import", () => {
+    const types = new Set([...shipped.values()].flatMap((doc) => Object.keys(doc.json.resource ?? {})));
+    expect(types.size).toBeGreaterThan(60);
+    expect([...types].filter((t) => RULES[t] === undefined)).toEqual([]);
+    // Statically, so a class no shipped stack uses yet (a created zone, Terraform Cloud) is covered too.
+    const files = (dir: string): string[] => readdirSync(dir).flatMap((f) => (statSync(join(dir, f)).isDirectory() ? files(join(dir, f)) : f.endsWith(".ts") ? [join(dir, f)] : []));
+    const imported = new Set(
+      files(join(root, "modules")).flatMap((f) =>
+        [...readFileSync(f, "utf8").matchAll(/@cdktf\/provider-([a-z]+)\/lib\/([a-z0-9-]+)/g)]
+          .filter((m) => m[2] !== "provider" && !m[2].startsWith("data-"))
+          .map((m) => `${m[1]}_${m[2].replace(/-/g, "_")}`),
+      ),
+    );
+    expect(imported.size).toBeGreaterThan(60);
+    expect([...imported].filter((t) => RULES[t] === undefined)).toEqual([]);
+  });
+
+  it("fails loudly on a resource type with no rule, and on a region the table has no price for", () => {
+    const unknown = new StackDocument({ resource: { aws_kinesis_stream: { events: { name: "x" } } } });
+    expect(() => estimateStack(unknown, "x-aws")).toThrow('no pricing rule for resource type "aws_kinesis_stream" (aws_kinesis_stream.events)');
+    const elsewhere = new StackDocument({ provider: { aws: [{ region: "ap-south-1" }] }, resource: { aws_nat_gateway: { nat: { subnet_id: "s" } } } });
+    expect(() => estimateStack(elsewhere, "x-aws")).toThrow('no price for aws vpc "nat-gateway" in ap-south-1');
+    const unsized = new StackDocument({ resource: { digitalocean_droplet_autoscale: { pool: { config: { min_instances: 1, max_instances: 2 }, droplet_template: { size: "s-64vcpu-1tb" } } } } });
+    expect(() => estimateStack(unsized, "x-do")).toThrow('no price for digitalocean droplet "s-64vcpu-1tb"');
+  });
+
+  it("records every price with an amount, a unit, a region, a date and a source URL, once", () => {
+    const today = new Date().toISOString().slice(0, 10);
+    for (const p of PRICES) {
+      expect({ p, ok: Number.isFinite(p.amount) && p.amount > 0 }).toEqual({ p, ok: true });
+      expect(["USD/hour", "USD/vCPU-hour", "USD/month", "USD/GB-month"]).toContain(p.unit);
+      expect(p.region).toMatch(/^(global|[a-z]{2}-[a-z]+-\d|[a-z]{3}\d)$/);
+      expect(p.recorded).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+      expect(p.recorded <= today).toBe(true);
+      expect(p.source).toMatch(/^https:\/\/(aws\.amazon\.com|www\.digitalocean\.com|www\.cloudflare\.com)\//);
+      expect(p.basis.length).toBeGreaterThan(10);
+    }
+    const keys = PRICES.map((p) => `${p.cloud} ${p.service} ${p.item} ${p.region}`);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+    const clouds: PriceCloud[] = ["aws", "digitalocean", "cloudflare"];
+    expect(clouds.filter((c) => !PRICES.some((p) => p.cloud === c))).toEqual([]);
+  });
+
+  it("lists what it does not price, and never counts a priced line as zero", () => {
+    for (const [name, doc] of shipped) {
+      const cost = costs.get(name)!;
+      expect(cost.charges.filter((c) => !(chargeMonthly(c) > 0))).toEqual([]);
+      for (const type of Object.keys(doc.json.resource ?? {})) {
+        const rule = RULES[type];
+        if ("usage" in rule && rule.usage) for (const u of rule.usage) expect({ name, type, listed: cost.notIncluded.includes(u) }).toEqual({ name, type, listed: true });
+        if ("usage" in rule && !("charges" in rule)) expect(cost.charges.filter((c) => c.address.startsWith(`${type}.`))).toEqual([]);
+      }
+    }
+    const awsOut = costs.get("production-aws")!.notIncluded.join("\n");
+    for (const item of ["NAT gateway data processing", "CloudFront data transfer", "S3 storage", "RDS storage growth", "data transfer out of AWS"]) expect(awsOut).toContain(item);
+    const doOut = costs.get("production-do")!.notIncluded.join("\n");
+    for (const item of ["Spaces storage beyond 250 GiB", "Spaces CDN traffic", "droplet outbound transfer"]) expect(doOut).toContain(item);
+  });
+
+  it("prints a table per environment, and the README shows production's exactly", () => {
+    const text = formatComparison("production", [costs.get("production-aws")!, costs.get("production-do")!]);
+    expect(text).toContain("AWS (eu-west-1)");
+    expect(text).toContain("DigitalOcean + Cloudflare (fra1)");
+    expect(text).toMatch(/^total a month .*\(max .*\)$/m);
+    const readme = readFileSync(join(root, "README.md"), "utf8");
+    // `npm run cost production` prints exactly this; update the README's copy when a price or a spec changes.
+    expect({ readmeShowsProductionCost: readme.includes(text.trimEnd()) }).toEqual({ readmeShowsProductionCost: true });
+  });
+
+  it("runs as npm run cost with an environment's name or a stack pattern", () => {
+    const run = spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/cost.ts", "dev-aws"], { cwd: root, encoding: "utf8", env: { ...process.env, CLOUDTIERS_STACKS: "" } });
+    expect(run.stderr).toBe("");
+    expect(run.status).toBe(0);
+    expect(run.stdout).toBe(formatComparison("dev", [costs.get("dev-aws")!]));
+  });
+
+  it("stays off the synth path: nothing main.ts loads imports modules/cost", () => {
+    const seen = new Set<string>();
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, "utf8").matchAll(/(?:from\s+|require\(\s*)"(\.{1,2}\/[^"]+)"/g)) {
+        const base = resolve(dirname(file), m[1]);
+        const next = [`${base}.ts`, join(base, "index.ts")].find((f) => existsSync(f));
+        if (next) visit(next);
+      }
+    };
+    visit(join(root, "main.ts"));
+    expect(seen.size).toBeGreaterThan(30);
+    expect([...seen].filter((f) => f.includes(`${join("modules", "cost")}`))).toEqual([]);
+  });
+});
