@@ -384,4 +384,4 @@ export const DATA_SOURCE_NOTES: Readonly<Record<string, string>> = {
 };
 
 /** Always outside the estimate, whatever the stack holds. */
-export const ALWAYS_NOT_INCLUDED: readonly string[] = ["taxes, support plans, committed-use discounts (Savings Plans, Reserved Instances)"];
+export const ALWAYS_NOT_INCLUDED: readonly string[] = ["taxes, support plans and discounts (committed use, reserved capacity, credits)"];
