@@ -22,8 +22,10 @@ project's own settings):
   ``app.config_from_object("django.conf:settings", namespace="CELERY")``). Celery uses
   the next database number: ``cache.clear()`` empties the cache's database (FLUSHDB) and
   must not drop queued tasks. Clearing the cache logs every user out.
-* ``MEDIA_BUCKET`` / ``STATIC_BUCKET``: ``STORAGES`` (Django 4.2+) on django-storages'
-  S3 backend (S3 or DigitalOcean Spaces through ``STORAGE_ENDPOINT_URL`` and
+* ``MEDIA_BUCKET`` / ``STATIC_BUCKET``: ``STORAGES`` (Django 4.2+, which refuses it
+  beside the older ``DEFAULT_FILE_STORAGE``/``STATICFILES_STORAGE``: drop those) on
+  django-storages' S3 backend (``storages.backends.s3.S3Storage``, django-storages
+  1.14+; S3 or DigitalOcean Spaces through ``STORAGE_ENDPOINT_URL`` and
   ``STORAGE_REGION``), URLs on the CDN domains, ``MEDIA_URL`` and ``STATIC_URL``. Keys
   only where the stack gives them (``MEDIA_ACCESS_KEY_ID``/``MEDIA_SECRET_ACCESS_KEY``,
   ``STATIC_...``: DigitalOcean); otherwise boto3 finds the instance role (AWS). An ACL
@@ -132,8 +134,9 @@ def redis_database(url):
 def celery_url(url, password):
     """A Redis URL for Celery: the password in it, and for TLS the certificate check Celery asks to be explicit."""
     parts = urlsplit(url)
-    address = parts.netloc.rpartition("@")[2]
-    netloc = f":{quote(password, safe='')}@{address}" if password else parts.netloc
+    user, _, address = parts.netloc.rpartition("@")
+    username = user.partition(":")[0]
+    netloc = f"{username}:{quote(password, safe='')}@{address}" if password else parts.netloc
     query = parts.query
     if parts.scheme == "rediss" and "ssl_cert_reqs" not in dict(parse_qsl(query)):
         query = f"{query}&ssl_cert_reqs=required" if query else "ssl_cert_reqs=required"
@@ -180,7 +183,11 @@ if _env("SITE_URL"):
 
 if _env("DATABASE_URL"):
     _password = _required("DATABASE_PASSWORD", "DATABASE_URL")
-    DATABASES = {"default": database(_env("DATABASE_URL"), _password)}
+    # DATABASE_URL names the pooler where the stack has one (PgBouncer in transaction mode,
+    # RDS Proxy): a server-side cursor outlives the transaction PgBouncer lends a
+    # connection for, and pins an RDS Proxy connection. Without a pooler the setting only
+    # makes QuerySet.iterator() fetch on the client.
+    DATABASES = {"default": {**database(_env("DATABASE_URL"), _password), "DISABLE_SERVER_SIDE_CURSORS": True}}
     for _i, _url in enumerate(_list(_env("DATABASE_REPLICA_URLS")), start=1):
         DATABASES[f"replica-{_i}"] = {**database(_url, _password), "TEST": {"MIRROR": "default"}}
     __all__ += ["DATABASES"]

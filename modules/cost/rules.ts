@@ -188,7 +188,12 @@ export const RULES: Readonly<Record<string, Rule>> = {
         charge(POSTGRES, r, `${storage} GB ${storageType} storage${multiAz ? " × 2 (Multi-AZ)" : ""}`, storage * nodes, awsPrice(ctx, "rds-postgresql", storageType)),
       ];
     },
-    usage: ["RDS storage growth (storage autoscaling up to max_allocated_storage)", "RDS backup storage beyond the database's size, snapshots", "CloudWatch Logs ingestion of exported PostgreSQL logs"],
+    usage: [
+      "RDS storage growth (storage autoscaling up to max_allocated_storage)",
+      "RDS backup storage beyond the database's size, snapshots",
+      "CloudWatch Logs ingestion of exported PostgreSQL logs",
+      "RDS burstable (db.t*) CPU credits above the baseline (Unlimited mode, per vCPU-hour)",
+    ],
   },
   aws_db_proxy: { tier: POSTGRES, free: "priced through its target: RDS Proxy bills the vCPUs of the database it fronts" },
   aws_db_proxy_default_target_group: { tier: POSTGRES, free: "part of the proxy" },

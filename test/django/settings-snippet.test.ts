@@ -32,7 +32,8 @@ describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django",
     const s = run.settings!;
     const db = (host: string) => ({ ENGINE: "django.db.backends.postgresql", NAME: "app", USER: "app", PASSWORD: DB_PASSWORD, HOST: host, PORT: "5432", OPTIONS: { sslmode: "require" } });
     expect(s.DATABASES).toEqual({
-      default: db("shop-production.proxy-c1a2b3.eu-west-1.rds.amazonaws.com"),
+      // The pooler (RDS Proxy here, PgBouncer on DigitalOcean) cannot keep a cursor across transactions.
+      default: { ...db("shop-production.proxy-c1a2b3.eu-west-1.rds.amazonaws.com"), DISABLE_SERVER_SIDE_CURSORS: true },
       "replica-1": { ...db("shop-production-replica-1.c1a2b3.eu-west-1.rds.amazonaws.com"), TEST: { MIRROR: "default" } },
       "replica-2": { ...db("shop-production-replica-2.c1a2b3.eu-west-1.rds.amazonaws.com"), TEST: { MIRROR: "default" } },
     });
@@ -64,7 +65,7 @@ describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django",
     const run = importSnippet(DO_ENV);
     expect(run.stderr).toBe("");
     const s = run.settings!;
-    expect(s.DATABASES.default).toMatchObject({ HOST: "private-pool-db-postgresql-fra1-1.b.db.ondigitalocean.com", PORT: "25061", PASSWORD: DB_PASSWORD, OPTIONS: { sslmode: "require" } });
+    expect(s.DATABASES.default).toMatchObject({ HOST: "private-pool-db-postgresql-fra1-1.b.db.ondigitalocean.com", PORT: "25061", PASSWORD: DB_PASSWORD, OPTIONS: { sslmode: "require" }, DISABLE_SERVER_SIDE_CURSORS: true });
     expect(Object.keys(s.DATABASES)).toEqual(["default", "replica-1", "replica-2"]);
     expect(s.DATABASES["replica-2"]).toMatchObject({ HOST: "private-replica-2.b.db.ondigitalocean.com", PORT: "25060" });
     expect(s.reads).toEqual(["replica-1", "replica-2"]);
@@ -92,6 +93,9 @@ describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django",
     expect(s.DATABASE_ROUTERS).toBeUndefined();
     expect({ reads: s.reads, writes: s.writes }).toEqual({ reads: ["default"], writes: ["default"] });
     expect(s.CELERY_BROKER_URL).toBe("redis://:r3dis%2Btoken%2F%3D@cache.internal:6379/3");
+    // A user in REDIS_URL (an ACL user, as Valkey allows) stays the user of Celery's URL.
+    const user = importSnippet({ ...AWS_ENV, REDIS_URL: "rediss://worker@cache.internal:6379/0" }).settings!;
+    expect(user.CELERY_BROKER_URL).toBe("rediss://worker:r3dis%2Btoken%2F%3D@cache.internal:6379/1?ssl_cert_reqs=required");
   });
 
   it("refuses a main variable without the companion it needs, naming it", () => {

@@ -144,7 +144,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
       `${cache.config.node_type} × ${cache.config.num_cache_clusters ?? 1}`,
       `:${cache.config.port ?? 6379}`,
       cache.config.automatic_failover_enabled && "automatic failover",
-      cache.config.transit_encryption_enabled && "TLS + AUTH",
+      [cache.config.transit_encryption_enabled && "TLS", cache.config.auth_token && "AUTH"].filter(Boolean).join(" + ") || undefined,
     ]);
     wear(cache.config.security_group_ids, cache.address);
     if (subnetGroup) place(cache.address, subnetGroup.config.subnet_ids);
