@@ -6,26 +6,20 @@
  * price table in modules/cost/prices.ts; then what the estimate leaves out. Exits 1 when
  * a resource has no pricing rule or no price.
  */
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { environments } from "../environments";
 import { ValidationError, formatIssue } from "../modules/core";
 import { StackCost, estimateStack, formatComparison } from "../modules/cost";
 import { StackDocument } from "../modules/policy/document";
-import { buildApp } from "../modules/stacks/app";
-import { withFastStackTraces } from "../modules/stacks/fast-synth";
+import { withScratchSynth } from "../modules/stacks/app";
 import { cloudTiersStacks, stackFile } from "../modules/stacks/policy";
 
 const args = process.argv.slice(2);
 const details = args.includes("--details");
 const names = environments.map((e) => e.environment);
 const select = args.filter((a) => a !== "--details").map((a) => (names.includes(a) ? `${a}-*` : a));
-const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-cost-"));
 try {
-  const byEnvironment = withFastStackTraces(() => {
-    const app = buildApp(environments, { outdir, select: select.length > 0 ? select : ["*"] });
-    app.synth();
+  const byEnvironment = withScratchSynth(environments, select, (app) => {
     const costs = new Map<string, StackCost[]>();
     for (const stack of cloudTiersStacks(app)) {
       const cost = estimateStack(StackDocument.parse(readFileSync(stackFile(app, stack), "utf8")), stack.node.id);
@@ -38,6 +32,4 @@ try {
   if (!(e instanceof ValidationError)) throw e;
   for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   process.exitCode = 1;
-} finally {
-  rmSync(outdir, { recursive: true, force: true });
 }

@@ -5,30 +5,18 @@
  * failed. Exits 1 when any stack has a failure. `npm run synth` applies the same rules and
  * refuses to write a failing stack.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { environments } from "../environments";
 import { ValidationError, formatIssue } from "../modules/core";
 import { formatReport } from "../modules/policy";
-import { buildApp } from "../modules/stacks/app";
-import { withFastStackTraces } from "../modules/stacks/fast-synth";
+import { withScratchSynth } from "../modules/stacks/app";
 import { checkPolicy } from "../modules/stacks/policy";
 
-const only = process.argv.slice(2);
-const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-policy-"));
 try {
-  const reports = withFastStackTraces(() => {
-    const app = buildApp(environments, { outdir, select: only.length > 0 ? only : undefined });
-    app.synth();
-    return checkPolicy(app);
-  });
+  const reports = withScratchSynth(environments, process.argv.slice(2), checkPolicy);
   for (const report of reports) process.stdout.write(formatReport(report));
   process.exitCode = reports.some((r) => r.failed.length > 0) ? 1 : 0;
 } catch (e) {
   if (!(e instanceof ValidationError)) throw e;
   for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
   process.exitCode = 1;
-} finally {
-  rmSync(outdir, { recursive: true, force: true });
 }

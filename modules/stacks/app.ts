@@ -1,7 +1,11 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
 import { ValidationError, ValidationIssue, formatIssue } from "../core";
 import { formatReport } from "../policy";
 import { CLOUDS, CloudAdapter } from "./clouds";
+import { withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
 import { OutputSnapshot, checkPolicy } from "./policy";
 import { CloudTiersStack, stackName } from "./stack";
@@ -165,4 +169,24 @@ export function synthesize(environments: readonly EnvironmentSpec[], stderr: Nod
     return 1;
   }
   return 0;
+}
+
+/**
+ * Builds and synthesises the selected stacks (every one when `select` is empty) into a
+ * scratch directory, hands the app to `read` (each stack's JSON is at `stackFile(app,
+ * stack)`), then removes the directory: for the commands that look at stacks without
+ * touching cdktf.out (`npm run policy`, `cost`, `diagram`). Throws ValidationError, before
+ * anything is written, for an invalid spec or a selection that matches nothing.
+ */
+export function withScratchSynth<T>(environments: readonly EnvironmentSpec[], select: readonly string[], read: (app: App) => T, env: NodeJS.ProcessEnv = process.env): T {
+  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+  try {
+    return withFastStackTraces(() => {
+      const app = buildApp(environments, { outdir, select: select.length > 0 ? select : undefined, env });
+      app.synth();
+      return read(app);
+    });
+  } finally {
+    rmSync(outdir, { recursive: true, force: true });
+  }
 }

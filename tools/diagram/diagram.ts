@@ -1,11 +1,9 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { readFileSync } from "node:fs";
 import { TerraformStack } from "cdktf";
 import { StackDocument } from "../../modules/policy/document";
-import { buildApp } from "../../modules/stacks/app";
-import { withFastStackTraces } from "../../modules/stacks/fast-synth";
+import { withScratchSynth } from "../../modules/stacks/app";
+import { stackFile } from "../../modules/stacks/policy";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { describeAws } from "./aws";
 import { describeDigitalOcean } from "./digitalocean";
@@ -29,19 +27,13 @@ export interface SynthesisedStack {
  * describes (the Terraform Cloud bootstrap) are left out.
  */
 export function synthesiseStacks(environments: readonly EnvironmentSpec[], select?: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthesisedStack[] {
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-diagram-"));
-  try {
-    return withFastStackTraces(() => {
-      const app = buildApp(environments, { outdir, select: select && select.length > 0 ? select : undefined, env });
-      app.synth();
-      return app.node.children
-        .filter((c): c is TerraformStack => c instanceof TerraformStack)
-        .map((s) => ({ name: s.node.id, doc: StackDocument.parse(readFileSync(join(outdir, "stacks", s.node.id, "cdk.tf.json"), "utf8")) }))
-        .filter((s) => diagramCloud(s.doc) !== undefined);
-    });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+  return withScratchSynth(environments, select ?? [], (app) =>
+    app.node.children
+      .filter((c): c is TerraformStack => c instanceof TerraformStack)
+      .map((s) => ({ name: s.node.id, doc: StackDocument.parse(readFileSync(stackFile(app, s), "utf8")) }))
+      .filter((s) => diagramCloud(s.doc) !== undefined),
+    env,
+  );
 }
 
 function diagramCloud(doc: StackDocument): "aws" | "digitalocean" | undefined {
