@@ -4,7 +4,7 @@ import { CacheProps, Endpoint, ICache, IPeer, SecretRef, choose, protectedLifecy
 import { DatabaseTrustedSources } from "./database-firewall";
 import { doNetworkOf } from "./network";
 import { DO_VALKEY_PORT } from "./sizes";
-import { stateSecret } from "./shared";
+import { resourceSecret } from "./shared";
 
 export interface DoCacheProps extends CacheProps {
   readonly nodeSize: string;
@@ -44,7 +44,7 @@ export class DoCache extends Construct implements ICache {
       lifecycle: protectedLifecycle(props.deletionProtection),
     });
     this.endpoint = { host: this.cluster.privateHost, port: DO_VALKEY_PORT };
-    this.password = stateSecret(this.cluster.password, "digitalocean_database_cluster.cache.password");
+    this.password = resourceSecret(this.cluster.password, this.cluster, "password");
     this.trusted = new DatabaseTrustedSources(this, "trusted-sources", { firewall: this.cluster.id });
   }
 

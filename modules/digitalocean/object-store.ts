@@ -7,7 +7,7 @@ import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional, protectedLifecycle } from "../core";
 import { shortHash } from "./names";
-import { stateSecret } from "./shared";
+import { resourceSecret } from "./shared";
 
 /** The neutral props but the zone and the certificate, which DigitalOcean's CDN cannot use (see the class's gaps). */
 export interface DoObjectStoreProps extends Omit<ObjectStoreProps, "zone" | "certificate"> {
@@ -81,7 +81,7 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
     }
 
     const key = new SpacesKey(this, "key", { name, grant: [{ bucket: this.bucket.name, permission: "readwrite" }] });
-    this.accessKey = { id: key.accessKey, secret: stateSecret(key.secretKey, `digitalocean_spaces_key.${name}.secret_key`) };
+    this.accessKey = { id: key.accessKey, secret: resourceSecret(key.secretKey, key, "secret_key") };
 
     const projectId = props.projectId;
     optional(given(projectId), (meta) => new ProjectResources(this, "project", { ...meta, project: projectId!, resources: [this.bucket.urn] }));

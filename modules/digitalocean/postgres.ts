@@ -9,7 +9,7 @@ import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, gi
 import { DatabaseTrustedSources } from "./database-firewall";
 import { doNetworkOf } from "./network";
 import { DO_DATABASE_PORT, DO_POOL_PORT, DO_POOL_SIZES } from "./sizes";
-import { stateSecret } from "./shared";
+import { resourceSecret } from "./shared";
 
 export interface DoPostgresProps extends PostgresProps {
   readonly nodeSize: string;
@@ -80,7 +80,7 @@ export class DoPostgres extends Construct implements IPostgresCluster {
     });
     new DatabaseDb(this, "database", { clusterId: this.cluster.id, name: props.databaseName, lifecycle });
     const user = new DatabaseUser(this, "user", { clusterId: this.cluster.id, name: props.username, lifecycle });
-    this.password = stateSecret(user.password, `digitalocean_database_user.${props.username}.password`);
+    this.password = resourceSecret(user.password, user, "password");
     this.primary = { host: this.cluster.privateHost, port: DO_DATABASE_PORT };
 
     const replica = (replicaId: string, replicaName: string, meta: { count?: TerraformCount }, region?: string) =>

@@ -1,3 +1,4 @@
+import { TerraformResource } from "cdktf";
 import { IPeer, SecretRef } from "../core";
 
 /**
@@ -6,9 +7,19 @@ import { IPeer, SecretRef } from "../core";
  */
 export const TERRAFORM_STATE = "terraform-state";
 
-/** A secret that is a Terraform attribute; `location` says which, without the value. */
+/** A secret that is a Terraform value; `location` says where it lives, without the value. */
 export function stateSecret(value: string, location: string): SecretRef {
   return { store: TERRAFORM_STATE, id: value, location: `${TERRAFORM_STATE}:${location}` };
+}
+
+/**
+ * A secret that is an attribute of a resource: its location is the resource's address as
+ * `terraform state show` takes it (`digitalocean_database_user.django_postgres_user_12A14ECB`)
+ * and the attribute, built from the resource's plain name, never from a reference that
+ * Terraform would evaluate into the value.
+ */
+export function resourceSecret(value: string, resource: TerraformResource, attribute: string): SecretRef {
+  return stateSecret(value, `${resource.terraformResourceType}.${resource.friendlyUniqueId}.${attribute}`);
 }
 
 /** What a DigitalOcean firewall rule names as the source of a peer's traffic. */
