@@ -6,13 +6,11 @@
  * price table in modules/cost/prices.ts; then what the estimate leaves out. Exits 1 when
  * a resource has no pricing rule or no price.
  */
-import { readFileSync } from "node:fs";
 import { environments } from "../environments";
 import { ValidationError, formatIssue } from "../modules/core";
 import { StackCost, estimateStack, formatComparison } from "../modules/cost";
-import { StackDocument } from "../modules/policy/document";
 import { withScratchSynth } from "../modules/stacks/app";
-import { cloudTiersStacks, stackFile } from "../modules/stacks/policy";
+import { cloudTiersStacks, writtenDocument } from "../modules/stacks/policy";
 
 const args = process.argv.slice(2);
 const details = args.includes("--details");
@@ -22,7 +20,7 @@ try {
   const byEnvironment = withScratchSynth(environments, select, (app) => {
     const costs = new Map<string, StackCost[]>();
     for (const stack of cloudTiersStacks(app)) {
-      const cost = estimateStack(StackDocument.parse(readFileSync(stackFile(app, stack), "utf8")), stack.node.id);
+      const cost = estimateStack(writtenDocument(app, stack), stack.node.id);
       costs.set(stack.spec.environment, [...(costs.get(stack.spec.environment) ?? []), cost]);
     }
     return costs;

@@ -14,10 +14,15 @@ export function stackFile(app: App, stack: TerraformStack): string {
   return join(app.outdir, "stacks", stack.node.id, "cdk.tf.json");
 }
 
+/** A stack's synthesised JSON, read back from where the app wrote it. */
+export function writtenDocument(app: App, stack: TerraformStack): StackDocument {
+  return StackDocument.parse(readFileSync(stackFile(app, stack), "utf8"));
+}
+
 /** Runs the policy pack on every stack the app has written. */
 export function checkPolicy(app: App): PolicyReport[] {
   return cloudTiersStacks(app).map((stack) =>
-    evaluatePolicy(StackDocument.parse(readFileSync(stackFile(app, stack), "utf8")), {
+    evaluatePolicy(writtenDocument(app, stack), {
       stack: stack.node.id,
       cloud: stack.cloud.id as PolicyCloud,
       production: stack.spec.production ?? true,

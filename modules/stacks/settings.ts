@@ -1,4 +1,3 @@
-import { DefaultTokenResolver, StringConcat, Tokenization } from "cdktf";
 import { AppConfiguration, PoolRole, ValidationError, secretLocation } from "../core";
 import { HOST_ADDRESSES_SETTING } from "../django/host";
 import { TopologyOutput } from "../django/topology";
@@ -6,7 +5,6 @@ import { BuildOptions, buildApp } from "./app";
 import { EnvironmentSpec } from "./spec";
 import { CloudTiersStack } from "./stack";
 
-const RESOLVER = new DefaultTokenResolver(new StringConcat());
 
 /** One environment variable a host's processes receive, as the stack decides it. */
 export interface AppVariable {
@@ -43,10 +41,6 @@ export interface StackSettings {
   readonly others: readonly PoolsEnvironment[];
 }
 
-function resolve<T>(stack: CloudTiersStack, value: T): T {
-  return Tokenization.resolve(value, { scope: stack, preparing: false, resolver: RESOLVER });
-}
-
 /** The stack output whose value is `value`: equal, or (for a list) its items joined with commas. */
 function outputFor(outputs: readonly TopologyOutput[], value: string): { name: string; joined: boolean } | undefined {
   const equal = outputs.find((o) => o.value === value);
@@ -69,13 +63,13 @@ function plainSource(spec: EnvironmentSpec, outputs: readonly TopologyOutput[], 
 function variables(stack: CloudTiersStack, configuration: AppConfiguration, outputs: readonly TopologyOutput[]): AppVariable[] {
   const spec = stack.spec;
   const delivery = stack.cloud.describeDelivery(spec);
-  const plain = resolve(stack, configuration.settings).map((setting): AppVariable => {
+  const plain = stack.resolved(configuration.settings).map((setting): AppVariable => {
     const found = plainSource(spec, outputs, setting.name, setting.value);
     const atBoot = setting.name === HOST_ADDRESSES_SETTING ? "; each host appends its own IPs at every start" : "";
     return { ...setting, ...found, secret: false, source: `${found.source}${atBoot}` };
   });
   const secrets = configuration.secrets.map(({ name, secret }): AppVariable => {
-    const location = resolve(stack, secretLocation(secret));
+    const location = stack.resolved(secretLocation(secret));
     const how = delivery.secrets[secret.store];
     if (!how) throw new Error(`${stack.node.id}: ${name} is held in "${secret.store}", a store ${stack.cloud.id} does not describe (describeDelivery)`);
     const output = outputFor(outputs, location);
@@ -91,7 +85,7 @@ function variables(stack: CloudTiersStack, configuration: AppConfiguration, outp
  */
 export function stackSettings(stack: CloudTiersStack): StackSettings {
   const topology = stack.topology;
-  const outputs = resolve(stack, topology.outputs());
+  const outputs = stack.resolved(topology.outputs());
   const roles = Object.keys(topology.hostConfigurations) as PoolRole[];
   const django = roles.filter((r) => topology.hostConfigurations[r] === topology.appConfiguration);
   return {

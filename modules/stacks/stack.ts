@@ -110,7 +110,8 @@ export class CloudTiersStack extends TerraformStack {
     return (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
   }
 
-  private resolved<T>(value: T): T {
+  /** A value as the stack writes it: tokens resolved to Terraform expressions. */
+  public resolved<T>(value: T): T {
     return Tokenization.resolve(value, { scope: this, preparing: false, resolver: RESOLVER });
   }
 

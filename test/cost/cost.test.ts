@@ -1,31 +1,20 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { environments } from "../../environments";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { HOURS_PER_MONTH, PRICES, PriceCloud, RULES, StackCost, chargeMonthly, estimateStack, formatComparison, monthly, price } from "../../modules/cost";
 import { StackDocument } from "../../modules/policy/document";
-import { buildApp } from "../../modules/stacks/app";
+import { withScratchSynth } from "../../modules/stacks/app";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { withFastStackTraces } from "../../modules/stacks/fast-synth";
-import { cloudTiersStacks, stackFile } from "../../modules/stacks/policy";
+import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 
 const root = join(__dirname, "..", "..");
 
 /** Synthesises `specs` as main.ts does and reads each stack back. */
-function synthStacks(specs: readonly EnvironmentSpec[], select?: string[]): Map<string, StackDocument> {
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-cost-"));
-  try {
-    return withFastStackTraces(() => {
-      const app = buildApp(specs, { outdir, select, env: {} });
-      app.synth();
-      return new Map(cloudTiersStacks(app).map((s) => [s.node.id, StackDocument.parse(readFileSync(stackFile(app, s), "utf8"))]));
-    });
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
+function synthStacks(specs: readonly EnvironmentSpec[]): Map<string, StackDocument> {
+  return withScratchSynth(specs, [], (app) => new Map(cloudTiersStacks(app).map((s) => [s.node.id, writtenDocument(app, s)])), {});
 }
 
 /** A month of one unit of a named table entry, in the shipped stacks' regions. */

@@ -1,9 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { TerraformStack } from "cdktf";
 import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
-import { stackFile } from "../../modules/stacks/policy";
+import { writtenDocument } from "../../modules/stacks/policy";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { describeAws } from "./aws";
 import { describeDigitalOcean } from "./digitalocean";
@@ -30,7 +29,7 @@ export function synthesiseStacks(environments: readonly EnvironmentSpec[], selec
   return withScratchSynth(environments, select ?? [], (app) =>
     app.node.children
       .filter((c): c is TerraformStack => c instanceof TerraformStack)
-      .map((s) => ({ name: s.node.id, doc: StackDocument.parse(readFileSync(stackFile(app, s), "utf8")) }))
+      .map((s) => ({ name: s.node.id, doc: writtenDocument(app, s) }))
       .filter((s) => diagramCloud(s.doc) !== undefined),
     env,
   );
