@@ -10,6 +10,8 @@ export const application: ApplicationSpec = {
   wsgiModule: "shop.wsgi:application",
   celeryApp: "shop",
   settingsModule: "shop.settings.production",
+  // Made by Terraform and kept in its state: the same key across deploys, never in this repository.
+  secrets: { DJANGO_SECRET_KEY: { source: "generated" } },
 };
 
 /** The zone every shipped environment's names live in. */

@@ -31,6 +31,9 @@ project's own settings):
   ``STATIC_...``: DigitalOcean); otherwise boto3 finds the instance role (AWS). An ACL
   is sent only when ``STORAGE_DEFAULT_ACL`` is not ``private`` (AWS buckets refuse ACLs;
   Spaces needs ``public-read`` for its CDN). Uploads never overwrite one another.
+* ``DJANGO_SECRET_KEY``: ``SECRET_KEY``. It is one of the application's own secrets,
+  declared in the environment's ``application.secrets`` (``{ source: "generated" }``
+  gives a 50-character key that stays the same across deploys).
 * ``DJANGO_ALLOWED_HOSTS``: ``ALLOWED_HOSTS`` (hosts append their own IPs for health
   checks).
 * ``SITE_URL``: ``CSRF_TRUSTED_ORIGINS`` and, for ``https://``, the load balancer's
@@ -49,7 +52,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 #: Every variable this module reads (``DJANGO_SETTINGS_MODULE`` is Django's own).
 VARIABLES = (
-    "DJANGO_ALLOWED_HOSTS", "SITE_URL",
+    "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL",
     "DATABASE_URL", "DATABASE_PASSWORD", "DATABASE_REPLICA_URLS",
     "REDIS_URL", "REDIS_PASSWORD",
     "STORAGE_REGION", "STORAGE_ENDPOINT_URL", "STORAGE_DEFAULT_ACL",
@@ -165,6 +168,10 @@ def storage(prefix, overwrite):
 
 
 __all__ = ["VARIABLES"]
+
+if _env("DJANGO_SECRET_KEY"):
+    SECRET_KEY = _env("DJANGO_SECRET_KEY")
+    __all__ += ["SECRET_KEY"]
 
 if _env("DJANGO_ALLOWED_HOSTS"):
     ALLOWED_HOSTS = _list(_env("DJANGO_ALLOWED_HOSTS"))

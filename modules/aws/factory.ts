@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
+  ApplicationSecretsProps,
   CacheProps,
   CertificateProps,
   ComputePoolProps,
@@ -20,11 +21,13 @@ import {
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
+  SecretRef,
   SizeMap,
   StaticSiteProps,
   TierFactory,
   resolveSizeMap,
 } from "../core";
+import { AwsApplicationSecrets } from "./application-secrets";
 import { AwsCache } from "./cache";
 import { AwsCertificate } from "./certificate";
 import { AwsComputePool, UBUNTU_AMI } from "./compute-pool";
@@ -116,5 +119,9 @@ export class AwsTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new AwsDnsFailover(scope, id, props);
+  }
+
+  public createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>> {
+    return new AwsApplicationSecrets(scope, id, { ...props, existing: this.settings.secrets ?? {} }).refs;
   }
 }

@@ -26,10 +26,26 @@ export function environmentDocument(configuration: AppConfiguration): string {
   return JSON.stringify({ settings, secrets });
 }
 
+/** Where the AWS CLI is on the hosts: the snap (Ubuntu 24.04 has no `awscli` package). */
+export const AWS_CLI = "/snap/bin/aws";
+
+/**
+ * Prints `NAME=value` for every name of the environment document `$doc` that the secret
+ * `$id` holds, from that secret's string (jq's raw input): the whole string, or the value
+ * of its `jsonKey`. A key the secret lacks is an error, not an empty value.
+ */
+const SECRET_LINES = [
+  'rtrimstr("\\n") as $s | $doc.secrets | to_entries[] | select(.value.id == $id) | .key as $name | (.value.jsonKey // "") as $key',
+  '| if $key == "" then "\\($name)=\\($s)"',
+  'else ($s | fromjson | .[$key]) as $v | if $v == null then error("\\($name): the secret has no key \\($key)") else "\\($name)=\\($v)" end end',
+].join(" ");
+
 /**
  * How AWS hosts get their configuration: the user data carries only the SSM parameter's
  * name; the fetch script reads the parameter and every Secrets Manager secret it names
- * through the instance role (IMDSv2 for the region). Nothing secret is in the user data.
+ * through the instance role (IMDSv2 for the region), each secret once however many values
+ * it holds. Secret values pass through shell variables and pipes, never a command's
+ * arguments (which other users' processes can read). Nothing secret is in the user data.
  */
 export function awsHostDelivery(parameterName: string): HostConfigDelivery {
   return {
@@ -41,20 +57,17 @@ export function awsHostDelivery(parameterName: string): HostConfigDelivery {
 set -eu
 out="$1"
 parameter='${parameterName}'
-aws=/snap/bin/aws
-token=$(curl -fsS -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
-region=$(curl -fsS -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/placement/region)
+aws=${AWS_CLI}
+token=$(curl -fsS --retry 3 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
+region=$(curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" http://169.254.169.254/latest/meta-data/placement/region)
 doc=$("$aws" ssm get-parameter --region "$region" --name "$parameter" --query Parameter.Value --output text)
 umask 077
 printf '%s' "$doc" | jq -r '.settings | to_entries[] | "\\(.key)=\\(.value)"' > "$out"
-printf '%s' "$doc" | jq -r '.secrets | to_entries[] | [.key, .value.id, (.value.jsonKey // "")] | @tsv' |
-  while IFS="$(printf '\\t')" read -r name id key; do
-    value=$("$aws" secretsmanager get-secret-value --region "$region" --secret-id "$id" --query SecretString --output text)
-    if [ -n "$key" ]; then
-      value=$(printf '%s' "$value" | jq -r --arg key "$key" '.[$key]')
-    fi
-    printf '%s=%s\\n' "$name" "$value" >> "$out"
-  done
+ids=$(printf '%s' "$doc" | jq -r '[.secrets[].id] | unique[]')
+for id in $ids; do
+  value=$("$aws" secretsmanager get-secret-value --region "$region" --secret-id "$id" --query SecretString --output text)
+  printf '%s' "$value" | jq -rRs --arg id "$id" --argjson doc "$doc" '${SECRET_LINES}' >> "$out"
+done
 `,
   };
 }

@@ -28,7 +28,24 @@ export interface AwsSettings {
   };
   /** CloudFront price class. @default "PriceClass_100" */
   readonly cdnPriceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  /**
+   * Where the application's `existing` secrets live in Secrets Manager, by name
+   * (`REGISTRY_PASSWORD` for a registry password whose source is `existing`). Hosts may
+   * read exactly these. @default {}
+   */
+  readonly secrets?: Readonly<Record<string, AwsExistingSecret>>;
 }
+
+/** A secret already in Secrets Manager. */
+export interface AwsExistingSecret {
+  /** The secret's whole ARN, with the six characters Secrets Manager appends to its name (the hosts' policy names it). */
+  readonly arn: string;
+  /** For a secret holding a JSON document: the key of the value. @default - the whole secret string */
+  readonly jsonKey?: string;
+}
+
+/** A Secrets Manager secret's whole ARN: `arn:<partition>:secretsmanager:<region>:<account>:secret:<name>-<6 characters>`. */
+export const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}:secret:[A-Za-z0-9/_+=.@-]+-[A-Za-z0-9]{6}$/;
 
 /** AWS commercial regions with at least two availability zones. */
 export const AWS_REGIONS = [
@@ -44,6 +61,8 @@ const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 export interface AwsValidationContext {
   readonly environment: string;
   readonly zones: number;
+  /** The secrets the spec declares (`application.secrets`, the registry password), with their paths. */
+  readonly secrets: readonly { name: string; path: string; source: { source: string } }[];
 }
 
 /** AWS's own limits on a spec. */
@@ -53,7 +72,7 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     v.fail("aws", "is required to synthesise an AWS stack");
     return [...v.issues];
   }
-  if (!v.fields("aws", settings, ["region", "allowedAccountIds", "natGateways", "hostedZoneId", "imageId", "sizes", "cdnPriceClass"])) return [...v.issues];
+  if (!v.fields("aws", settings, ["region", "allowedAccountIds", "natGateways", "hostedZoneId", "imageId", "sizes", "cdnPriceClass", "secrets"])) return [...v.issues];
   if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, ["compute", "postgres", "cache"]);
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
@@ -72,8 +91,31 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
       }
     }
   }
+  existingSecrets(v, settings.secrets, ctx.secrets);
   if (ctx.zones < AWS_MIN_ZONES) {
     v.fail("network.zones", `must be at least ${AWS_MIN_ZONES} on AWS (load balancers and database subnet groups span two zones), got ${ctx.zones}`);
   }
   return [...v.issues];
+}
+
+/** `aws.secrets`: one whole ARN for each `existing` secret the spec declares, and for nothing else. */
+function existingSecrets(v: SpecValidator, given: AwsSettings["secrets"], declared: AwsValidationContext["secrets"]): void {
+  const existing = declared.filter((s) => s.source?.source === "existing");
+  if (given !== undefined && (typeof given !== "object" || given === null || Array.isArray(given))) {
+    v.fail("aws.secrets", `must be an object of secret names and where they live, got ${show(given)}`);
+    return;
+  }
+  for (const [name, where] of Object.entries(given ?? {})) {
+    const path = `aws.secrets.${name}`;
+    if (!existing.some((s) => s.name === name)) {
+      v.fail(path, `names no secret whose source is "existing"; those are: ${existing.map((s) => s.name).join(", ") || "none"}`);
+      continue;
+    }
+    if (!v.fields(path, where, ["arn", "jsonKey"])) continue;
+    v.matches(`${path}.arn`, where.arn, SECRET_ARN, 'a Secrets Manager secret\'s whole ARN, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>"');
+    if (where.jsonKey !== undefined) v.nonEmpty(`${path}.jsonKey`, where.jsonKey);
+  }
+  for (const s of existing) {
+    if (!Object.prototype.hasOwnProperty.call(given ?? {}, s.name)) v.fail(`${s.path}.source`, `is "existing", but aws.secrets.${s.name} does not say which Secrets Manager secret holds it`);
+  }
 }

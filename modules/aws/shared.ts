@@ -41,12 +41,16 @@ export function asAws<T>(value: unknown, type: abstract new (...args: never[]) =
   return value;
 }
 
-/** The ARNs of secrets held in Secrets Manager; other stores are refused. */
+/** The ARNs of secrets held in Secrets Manager, each once (several values may share a secret); other stores are refused. */
 export function secretArns(secrets: readonly SecretRef[]): string[] {
-  return secrets.map((s) => {
-    if (s.store !== SECRETS_MANAGER) throw new Error(`AWS hosts can only read secrets from ${SECRETS_MANAGER}, not from "${s.store}"`);
-    return s.id;
-  });
+  return [
+    ...new Set(
+      secrets.map((s) => {
+        if (s.store !== SECRETS_MANAGER) throw new Error(`AWS hosts can only read secrets from ${SECRETS_MANAGER}, not from "${s.store}"`);
+        return s.id;
+      }),
+    ),
+  ];
 }
 
 /** Eight hex characters that make a global name (an S3 bucket) unique to one domain; Terraform's `sha256` for a reference. */

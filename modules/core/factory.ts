@@ -7,6 +7,8 @@ import { ILoadBalancer, LoadBalancerProps } from "./load-balancer";
 import { INetwork, NetworkProps } from "./network";
 import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from "./object-store";
 import { IPostgresCluster, PostgresProps } from "./postgres";
+import { ApplicationSecretsProps } from "./secrets";
+import { SecretRef } from "./tier";
 
 /**
  * Creates every tier on one cloud. The topology asks a factory for each tier and never
@@ -26,4 +28,6 @@ export interface TierFactory {
   createObjectStore(scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn;
   createStaticSite(scope: Construct, id: string, props: StaticSiteProps): IStaticSite;
   createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover;
+  /** Keeps the application's own secrets where the cloud's hosts read them; returns where each lives, by name. */
+  createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>>;
 }

@@ -14,6 +14,8 @@ export interface AppSetting {
 export interface AppSecret {
   readonly name: string;
   readonly secret: SecretRef;
+  /** Where its value comes from, in words safe to print (`npm run settings`). @default - a tier of the topology made it */
+  readonly origin?: string;
 }
 
 /** Everything the application's process receives as environment variables. */

@@ -15,3 +15,4 @@ export * from "./sizes";
 export * from "./terraform";
 export * from "./tier";
 export * from "./validation";
+export * from "./secrets";

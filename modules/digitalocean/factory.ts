@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import {
+  ApplicationSecretsProps,
   CacheProps,
   CertificateProps,
   ComputePoolProps,
@@ -19,6 +20,7 @@ import {
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
+  SecretRef,
   SizeMap,
   StaticSiteProps,
   TierFactory,
@@ -29,6 +31,7 @@ import { EdgeCertificate } from "../cloudflare/edge-certificate";
 import { MaintenanceSite } from "../cloudflare/maintenance-site";
 import { CloudflareSettings } from "../cloudflare/settings";
 import { CloudflareZone } from "../cloudflare/zone";
+import { DoApplicationSecrets } from "./application-secrets";
 import { DoCache } from "./cache";
 import { DoCertificate } from "./certificate";
 import { DoComputePool } from "./compute-pool";
@@ -136,5 +139,9 @@ export class DigitalOceanTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new CloudflareDnsFailover(scope, id, { ...props, zone: asDo(props.zone, CloudflareZone, "DNS zone") });
+  }
+
+  public createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>> {
+    return new DoApplicationSecrets(scope, id, props).refs;
   }
 }

@@ -43,6 +43,8 @@ export interface DigitalOceanValidationContext {
   readonly poolMinimums: readonly { path: string; min: number }[];
   readonly postgresSize?: Size;
   readonly postgresReplicaSize?: Size;
+  /** The secrets the spec declares (`application.secrets`, the registry password), with their paths. */
+  readonly secrets: readonly { name: string; path: string; source: { source: string } }[];
 }
 
 /** DigitalOcean's own limits on a spec. */
@@ -76,6 +78,10 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   const { postgresSize: primary, postgresReplicaSize: replica } = ctx;
   if (primary && replica && SIZES.indexOf(replica) < SIZES.indexOf(primary)) {
     v.fail("postgres.replicaSize", `must be at least postgres.size ("${primary}") on DigitalOcean, whose read-only nodes cannot be smaller than the primary, got "${replica}"`);
+  }
+  for (const s of ctx.secrets.filter((s) => s.source?.source === "existing")) {
+    // PROVIDER GAP: DigitalOcean has no secret store.
+    v.fail(`${s.path}.source`, 'is "existing", but DigitalOcean has no secret store to hold it: use "variable" (a sensitive Terraform variable)');
   }
   for (const { path, min } of ctx.poolMinimums) {
     if (min < 1) v.fail(path, `must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got ${min}`);

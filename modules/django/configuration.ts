@@ -36,6 +36,8 @@ export interface AppBackends {
   readonly staticFiles: IObjectStoreCdn;
   readonly settingsModule?: string;
   readonly extra?: Readonly<Record<string, string>>;
+  /** The application's own secrets (`application.secrets`), after the topology's. */
+  readonly extraSecrets?: readonly AppSecret[];
 }
 
 /**
@@ -72,6 +74,7 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     { name: "REDIS_PASSWORD", secret: b.cache.password },
     ...media.secrets,
     ...statics.secrets,
+    ...(b.extraSecrets ?? []),
   ];
   return { settings, secrets };
 }

@@ -4,3 +4,4 @@ export * from "./maintenance-page";
 export * from "./spec";
 export * from "./topology";
 export * from "./validate";
+export * from "./secrets";

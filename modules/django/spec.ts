@@ -16,8 +16,63 @@ export interface ApplicationSpec {
   readonly celeryApp: string;
   /** `DJANGO_SETTINGS_MODULE`. @default - left to the image */
   readonly settingsModule?: string;
-  /** Further plain (non-secret) environment variables for every process. @default {} */
+  /**
+   * Further plain (non-secret) environment variables for every process. A setting whose
+   * name or value looks like a secret is refused: declare it in `secrets`, or name it in
+   * `publicSettings` if it is not one. @default {}
+   */
   readonly settings?: Readonly<Record<string, string>>;
+  /**
+   * Secret environment variables of every Django process, by name, each with where its
+   * value comes from; the value itself is never in the spec, in `cdktf.out` or in a plan.
+   * `DJANGO_SECRET_KEY: { source: "generated" }` gives Django a 50-character key that
+   * stays the same across deploys. @default {}
+   */
+  readonly secrets?: Readonly<Record<string, SecretSource>>;
+  /**
+   * Names of `settings` that look like secrets but are not (a publishable key, a commit
+   * SHA): they are kept plain. @default []
+   */
+  readonly publicSettings?: readonly string[];
+  /**
+   * How hosts log in to the image's registry, for a private registry other than the
+   * cloud's own: ECR images on AWS and DigitalOcean Container Registry images on
+   * DigitalOcean need nothing here. @default - the cloud's own registry, else a public image
+   */
+  readonly registry?: RegistrySpec;
+}
+
+/** The sources an application secret's value may come from. */
+export const SECRET_SOURCES = ["generated", "variable", "existing"] as const;
+
+/**
+ * Where an application secret's value comes from. The value is never written in the spec:
+ *
+ * - `generated`: made by Terraform (letters and digits) and kept in its state, so it stays
+ *   the same across deploys until you replace it (`terraform apply -replace=...`).
+ * - `variable`: given when Terraform runs, as the sensitive variable `secret_<name in
+ *   lower case>` (`TF_VAR_secret_stripe_api_key`, or a sensitive Terraform variable of the
+ *   Terraform Cloud workspace).
+ * - `existing`: already in the cloud's secret store; the cloud's section says where
+ *   (`aws.secrets.<NAME>`). DigitalOcean has no secret store and refuses it.
+ */
+export interface SecretSource {
+  readonly source: (typeof SECRET_SOURCES)[number];
+  /** `generated` only: how many characters. @default 50 */
+  readonly length?: number;
+}
+
+/** The login of a private container registry. */
+export interface RegistrySpec {
+  /** The registry's host name, e.g. `ghcr.io`; it must be the image's. @default - the image's registry */
+  readonly server?: string;
+  /** The user name hosts log in as, e.g. `acme-deploy-bot`. */
+  readonly username: string;
+  /**
+   * The password or access token, a secret the hosts read and the application never
+   * receives: `variable` (`secret_registry_password`) or `existing` (`aws.secrets.REGISTRY_PASSWORD`).
+   */
+  readonly password: SecretSource;
 }
 
 /** An autoscaling pool. */

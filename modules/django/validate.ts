@@ -1,5 +1,5 @@
 import { SIZES, SpecValidator, ValidationIssue, show } from "../core";
-import { MANAGED_SETTINGS } from "./configuration";
+import { validateApplicationEnvironment } from "./secrets";
 import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
@@ -72,7 +72,7 @@ export const TOPOLOGY_FIELDS = [
   "postgres", "cache", "cdn", "failover", "deletionProtection", "healthCheckPath",
 ];
 const FIELDS = {
-  application: ["name", "image", "wsgiModule", "celeryApp", "settingsModule", "settings"],
+  application: ["name", "image", "wsgiModule", "celeryApp", "settingsModule", "settings", "secrets", "publicSettings", "registry"],
   network: ["cidr", "zones"],
   pools: ["web", "app", "worker"],
   pool: ["size", "min", "max", "cpuTargetPercent"],
@@ -123,12 +123,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     if (app.settingsModule !== undefined) {
       v.matches("application.settingsModule", app.settingsModule, PYTHON_PATH, 'a Python module path such as "shop.settings.production"');
     }
-    for (const [name, value] of Object.entries(app.settings ?? {})) {
-      const path = `application.settings.${name}`;
-      if (!v.matches(path, name, ENV_NAME, "named like an environment variable (A-Z, 0-9, _; not starting with a digit)")) continue;
-      if ((MANAGED_SETTINGS as readonly string[]).includes(name)) v.fail(path, "is set by the topology itself and cannot be overridden");
-      else if (typeof value !== "string" || /[\n\r]/.test(value)) v.fail(path, `must be a single-line string, got ${show(value)}`);
-    }
+    validateApplicationEnvironment(v, app, ENV_NAME);
   }
 
   const zoneOk = v.domain("dnsZone", props.dnsZone);

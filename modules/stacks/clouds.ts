@@ -6,6 +6,7 @@ import { validateAwsSettings } from "../aws/settings";
 import { validateCloudflareSettings } from "../cloudflare/settings";
 import { DIGITALOCEAN_DELIVERY } from "../digitalocean/host-delivery";
 import { validateDigitalOceanSettings } from "../digitalocean/settings";
+import { declaredSecrets } from "../django/secrets";
 import { namePrefix } from "../django/validate";
 import { EnvironmentSpec } from "./spec";
 
@@ -24,6 +25,7 @@ const digitalOceanClasses = () => ({
   ...(require("@cdktf/provider-digitalocean/lib/provider") as typeof import("@cdktf/provider-digitalocean/lib/provider")),
   ...(require("@cdktf/provider-cloudflare/lib/provider") as typeof import("@cdktf/provider-cloudflare/lib/provider")),
   ...(require("@cdktf/provider-tls/lib/provider") as typeof import("@cdktf/provider-tls/lib/provider")),
+  ...(require("@cdktf/provider-random/lib/provider") as typeof import("@cdktf/provider-random/lib/provider")),
   ...(require("../cloudflare/ip-ranges") as typeof import("../cloudflare/ip-ranges")),
   ...(require("../digitalocean/factory") as typeof import("../digitalocean/factory")),
 });
@@ -44,6 +46,11 @@ export interface CloudAdapter {
   describeDelivery(spec: EnvironmentSpec): AppDeliveryDescription;
 }
 
+/** The secrets a spec declares, for the clouds' rules (none when `application` is malformed: the neutral rules say so). */
+function specSecrets(spec: EnvironmentSpec): ReturnType<typeof declaredSecrets> {
+  return spec.application && typeof spec.application === "object" ? declaredSecrets(spec.application) : [];
+}
+
 /** Tags every resource carries, through the providers' default tags where they have them. */
 export function defaultTags(spec: EnvironmentSpec): Record<string, string> {
   return { Application: spec.application.name, Environment: spec.environment, ManagedBy: "cloudtiers" };
@@ -53,7 +60,7 @@ export const AWS: CloudAdapter = {
   id: "aws",
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
-  validate: (spec) => validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2 }),
+  validate: (spec) => validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec) }),
   configure(stack, spec) {
     const { AwsProvider, AwsTierFactory, RandomProvider } = awsClasses();
     const settings = spec.aws!;
@@ -84,6 +91,7 @@ export const DIGITALOCEAN: CloudAdapter = {
           .map((role) => ({ path: `pools.${role}.min`, min: pools[role]!.min })),
         postgresSize: spec.postgres?.size,
         postgresReplicaSize: spec.postgres?.replicaSize,
+        secrets: specSecrets(spec),
       }),
       // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
       ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),
@@ -94,11 +102,12 @@ export const DIGITALOCEAN: CloudAdapter = {
     return issues;
   },
   configure(stack, spec) {
-    const { CloudflareProvider, DigitaloceanProvider, DigitalOceanTierFactory, TlsProvider, cloudflareEdgeCidrs } = digitalOceanClasses();
+    const { CloudflareProvider, DigitaloceanProvider, DigitalOceanTierFactory, RandomProvider, TlsProvider, cloudflareEdgeCidrs } = digitalOceanClasses();
     // Tokens come from DIGITALOCEAN_TOKEN, SPACES_ACCESS_KEY_ID / SPACES_SECRET_ACCESS_KEY and CLOUDFLARE_API_TOKEN.
     new DigitaloceanProvider(stack, "digitalocean", {});
     new CloudflareProvider(stack, "cloudflare", {});
     new TlsProvider(stack, "tls", {});
+    new RandomProvider(stack, "random");
     return new DigitalOceanTierFactory({ settings: spec.digitalocean!, cloudflare: spec.cloudflare!, edgeCidrs: cloudflareEdgeCidrs(stack) });
   },
   describeDelivery: () => DIGITALOCEAN_DELIVERY,

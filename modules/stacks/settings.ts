@@ -68,12 +68,13 @@ function variables(stack: CloudTiersStack, configuration: AppConfiguration, outp
     const atBoot = setting.name === HOST_ADDRESSES_SETTING ? "; each host appends its own IPs at every start" : "";
     return { ...setting, ...found, secret: false, source: `${found.source}${atBoot}` };
   });
-  const secrets = configuration.secrets.map(({ name, secret }): AppVariable => {
+  const secrets = configuration.secrets.map(({ name, secret, origin }): AppVariable => {
     const location = stack.resolved(secretLocation(secret));
     const how = delivery.secrets[secret.store];
     if (!how) throw new Error(`${stack.node.id}: ${name} is held in "${secret.store}", a store ${stack.cloud.id} does not describe (describeDelivery)`);
     const output = outputFor(outputs, location);
-    return { name, value: location, secret: true, output: output?.name, source: `${how}${output ? `; stack output ${output.name} names the location` : ""}` };
+    const source = [origin, how, output ? `stack output ${output.name} names the location` : undefined].filter((part) => part !== undefined).join("; ");
+    return { name, value: location, secret: true, output: output?.name, source };
   });
   return [...plain, ...secrets];
 }

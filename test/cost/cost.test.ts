@@ -46,7 +46,8 @@ describe("npm run cost", () => {
     // db.t4g.small Single-AZ, 20 GB gp3; no replica, no proxy
     const postgres = aws("rds-postgresql", "db.t4g.small") + 20 * aws("rds-postgresql", "gp3");
     const cache = aws("elasticache-valkey", "cache.t4g.small");
-    const secrets = 2 * aws("secrets-manager", "secret");
+    // the database login, the cache token and the application's own secrets (DJANGO_SECRET_KEY)
+    const secrets = 3 * aws("secrets-manager", "secret");
     expect(tier(c, "compute").min).toBeCloseTo(compute, 6);
     expect(tier(c, "network").min).toBeCloseTo(network, 6);
     expect(tier(c, "load balancers").min).toBeCloseTo(loadBalancers, 6);

@@ -10,6 +10,8 @@ import { join } from "node:path";
 export const SNIPPET_DIR = join(__dirname, "..", "..", "contrib", "django");
 
 export const DB_PASSWORD = "p@ss/word:1";
+/** The generated key's shape: 50 letters and digits. */
+export const SECRET_KEY = "Q7dLr0aT5vXk2NwYb9HcE3jPz8MfU1sGqK4oRi6VeA0nBlCtWx";
 export const REDIS_PASSWORD = "r3dis+token/=";
 
 /** What a production-aws app host receives (values as Terraform would fill them in). */
@@ -30,6 +32,7 @@ export const AWS_ENV = {
   STORAGE_DEFAULT_ACL: "private",
   DATABASE_PASSWORD: DB_PASSWORD,
   REDIS_PASSWORD,
+  DJANGO_SECRET_KEY: SECRET_KEY,
 };
 
 /** What a production-do app host receives. */
@@ -53,5 +56,6 @@ export const DO_ENV = {
   REDIS_PASSWORD,
   MEDIA_SECRET_ACCESS_KEY: "media-secret",
   STATIC_SECRET_ACCESS_KEY: "static-secret",
+  DJANGO_SECRET_KEY: SECRET_KEY,
 };
 

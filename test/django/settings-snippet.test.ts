@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
-import { AWS_ENV, DB_PASSWORD, DO_ENV, REDIS_PASSWORD, SNIPPET_DIR } from "./app-environments";
+import { AWS_ENV, DB_PASSWORD, DO_ENV, REDIS_PASSWORD, SECRET_KEY, SNIPPET_DIR } from "./app-environments";
 
 const root = join(__dirname, "..", "..");
 const dump = join(root, "test", "fixtures", "dump_cloudtiers_settings.py");
@@ -19,11 +19,18 @@ function without(env: Record<string, string>, name: string): Record<string, stri
 }
 
 describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django", () => {
-  it("reads every variable the topology manages, and defines nothing else when none is set", () => {
+  it("reads every variable the topology manages and DJANGO_SECRET_KEY, and defines nothing else when none is set", () => {
     const run = importSnippet({});
     expect(run.stderr).toBe("");
     expect(Object.keys(run.settings!)).toEqual(["VARIABLES"]);
-    expect([...run.settings!.VARIABLES].sort()).toEqual(MANAGED_SETTINGS.filter((n) => n !== "DJANGO_SETTINGS_MODULE" && n !== APP_UPSTREAM_SETTING).sort());
+    const managed = MANAGED_SETTINGS.filter((n) => n !== "DJANGO_SETTINGS_MODULE" && n !== APP_UPSTREAM_SETTING);
+    expect([...run.settings!.VARIABLES].sort()).toEqual([...managed, "DJANGO_SECRET_KEY"].sort());
+  });
+
+  it("takes SECRET_KEY from DJANGO_SECRET_KEY, the application secret the shipped environments generate", () => {
+    expect(importSnippet(AWS_ENV).settings!.SECRET_KEY).toBe(SECRET_KEY);
+    expect(importSnippet(DO_ENV).settings!.SECRET_KEY).toBe(SECRET_KEY);
+    expect(importSnippet(without(AWS_ENV, "DJANGO_SECRET_KEY")).settings!.SECRET_KEY).toBeUndefined();
   });
 
   it("on AWS: writes to the pooler, reads from the replicas, Redis over TLS with Celery beside the cache, S3 through the instance role", () => {

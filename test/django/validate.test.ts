@@ -109,7 +109,7 @@ describe("spec validation", () => {
       "a misspelt AWS setting",
       { aws: { regoin: "eu-west-1" } },
       [
-        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass',
+        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass, secrets',
         expect.stringMatching(/^dev: aws\.region must be one of "af-south-1", .*, got nothing$/) as unknown as string,
       ],
     ],

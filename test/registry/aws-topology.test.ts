@@ -161,10 +161,15 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     const locals = localsOf(main);
     const local = (name: string) => locals.slice(locals.indexOf(`  ${name} = {`), locals.indexOf("\n  }\n", locals.indexOf(`  ${name} = {`)));
     const settingNames = [...local("app_settings").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);
-    const secretNames = [...local("app_secrets").matchAll(/^ {4}([A-Z_]+) = \{/gm)].map((m) => m[1]);
+    // The module's own secrets, then the caller's (`var.secrets`: the stacks' application.secrets).
+    const secretsLocal = locals.match(/^ {2}app_secrets += merge\((\{.*\}), var\.secrets\)$/m);
+    expect(secretsLocal).not.toBeNull();
+    const secretNames = [...secretsLocal![1].matchAll(/"([A-Z_]+)" = \{/g)].map((m) => m[1]);
+    expect(secretNames.sort()).toEqual(["DATABASE_PASSWORD", "REDIS_PASSWORD"]);
+    const applicationSecrets = Object.keys(production.application.secrets ?? {});
     for (const pool of ["app-pool", "worker-pool", "beat-pool"]) {
       expect(Object.keys(document(pool).settings).sort()).toEqual([...settingNames].sort());
-      expect(Object.keys(document(pool).secrets).sort()).toEqual([...secretNames].sort());
+      expect(Object.keys(document(pool).secrets).sort()).toEqual([...secretNames, ...applicationSecrets].sort());
     }
     expect(Object.keys(document("web-pool").settings)).toEqual(["APP_UPSTREAM"]);
     expect(document("web-pool").secrets).toEqual({});
@@ -199,13 +204,15 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       });
       return { postgres, cache, media: store("media"), staticFiles: store("static") };
     };
-    const cases: { replicas: string[]; settingsModule?: string; extra: Record<string, string> }[] = [
-      { replicas: [], extra: { DJANGO_DEBUG: "false" } },
-      { replicas: ["replica-1.example", "replica-2.example"], settingsModule: "shop.settings.production", extra: {} },
+    const ownArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/application-AbC123";
+    const cases: { replicas: string[]; settingsModule?: string; extra: Record<string, string>; own: Record<string, { secret_arn: string; json_key?: string }> }[] = [
+      { replicas: [], extra: { DJANGO_DEBUG: "false" }, own: {} },
+      { replicas: ["replica-1.example", "replica-2.example"], settingsModule: "shop.settings.production", extra: {}, own: { DJANGO_SECRET_KEY: { secret_arn: ownArn, json_key: "DJANGO_SECRET_KEY" } } },
     ];
-    for (const { replicas, settingsModule, extra } of cases) {
-      const values = { ...required, replica_hosts: replicas, environment: extra, ...(settingsModule ? { settings_module: settingsModule } : {}) };
-      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas), settingsModule, extra });
+    for (const { replicas, settingsModule, extra, own } of cases) {
+      const values = { ...required, replica_hosts: replicas, environment: extra, secrets: own, ...(settingsModule ? { settings_module: settingsModule } : {}) };
+      const extraSecrets = Object.entries(own).map(([name, s]) => ({ name, secret: { store: "aws-secrets-manager", id: s.secret_arn, jsonKey: s.json_key } }));
+      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas), settingsModule, extra, extraSecrets });
       const environment = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_environment)", values));
       expect(environment).toEqual(Object.fromEntries(expected.settings.map((s) => [s.name, s.value])));
       const secrets = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_secrets)", values));

@@ -226,12 +226,17 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     const locals = localsOf(main);
     const local = (name: string) => locals.slice(locals.indexOf(`  ${name} = {`), locals.indexOf("\n  }\n", locals.indexOf(`  ${name} = {`)));
     const settingNames = [...local("app_settings").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);
-    const secretNames = [...local("app_secrets").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);
+    // The module's own secrets, then the caller's (`var.secrets`: the stacks' application.secrets).
+    const secretsLocal = locals.match(/^ {2}app_secrets += merge\((\{.*\}), var\.secrets\)$/m);
+    expect(secretsLocal).not.toBeNull();
+    const secretNames = [...secretsLocal![1].matchAll(/"([A-Z_]+)" = /g)].map((m) => m[1]);
     expect(secretNames.sort()).toEqual(["DATABASE_PASSWORD", "MEDIA_SECRET_ACCESS_KEY", "REDIS_PASSWORD", "STATIC_SECRET_ACCESS_KEY"]);
+    const applicationSecrets = Object.keys(production.application.secrets ?? {});
     for (const pool of ["app-pool", "worker-pool", "beat-pool"]) {
-      const stackNames = names(pool);
+      const stackNames = names(pool).filter((n) => !applicationSecrets.includes(n));
       expect(stackNames.slice(0, -secretNames.length).sort()).toEqual([...settingNames].sort());
       expect(stackNames.slice(-secretNames.length).sort()).toEqual([...secretNames].sort());
+      expect(names(pool).slice(-applicationSecrets.length)).toEqual(applicationSecrets);
     }
     expect(names("web-pool")).toEqual(["APP_UPSTREAM"]);
   });
@@ -269,16 +274,18 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       });
       return { postgres, cache, media: store("media"), staticFiles: store("static") };
     };
-    const cases: { replicas: string[]; writePort: number; settingsModule?: string; extra: Record<string, string> }[] = [
-      { replicas: [], writePort: 25060, extra: { DJANGO_DEBUG: "false" } },
-      { replicas: ["replica-1.example", "replica-2.example"], writePort: 25061, settingsModule: "shop.settings.production", extra: {} },
+    const cases: { replicas: string[]; writePort: number; settingsModule?: string; extra: Record<string, string>; own: Record<string, string> }[] = [
+      { replicas: [], writePort: 25060, extra: { DJANGO_DEBUG: "false" }, own: {} },
+      { replicas: ["replica-1.example", "replica-2.example"], writePort: 25061, settingsModule: "shop.settings.production", extra: {}, own: { DJANGO_SECRET_KEY: "<random_password.result>" } },
     ];
-    for (const { replicas, writePort, settingsModule, extra } of cases) {
-      const values = { ...required, replica_hosts: replicas, write_port: writePort, environment: extra, ...(settingsModule ? { settings_module: settingsModule } : {}) };
-      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas, writePort), settingsModule, extra });
+    for (const { replicas, writePort, settingsModule, extra, own } of cases) {
+      const values = { ...required, replica_hosts: replicas, write_port: writePort, environment: extra, secrets: own, ...(settingsModule ? { settings_module: settingsModule } : {}) };
+      const extraSecrets = Object.entries(own).map(([name, id]) => ({ name, secret: { store: "terraform-state", id } }));
+      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas, writePort), settingsModule, extra, extraSecrets });
       const environment = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_environment)", values));
       expect(environment).toEqual(Object.fromEntries(expected.settings.map((s) => [s.name, s.value])));
-      const secrets = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_secrets)", values));
+      // The caller's secrets make the whole map sensitive, as they are.
+      const secrets = JSON.parse(evaluate(variables, locals, "nonsensitive(jsonencode(local.app_secrets))", values));
       expect(secrets).toEqual(Object.fromEntries(expected.secrets.map((s) => [s.name, s.secret.id])));
     }
   });

@@ -36,8 +36,10 @@ describe("npm run settings: what the application receives on each stack", () => 
     const names = settings.django.variables.map((v) => v.name);
     expect(names).toEqual([...configuration.settings.map((s) => s.name), ...configuration.secrets.map((s) => s.name)]);
     const own = Object.keys(stack.spec.application.settings ?? {});
-    expect(names.filter((n) => !own.includes(n)).every((n) => (MANAGED_SETTINGS as readonly string[]).includes(n))).toBe(true);
+    const ownSecrets = Object.keys(stack.spec.application.secrets ?? {});
+    expect(names.filter((n) => !own.includes(n) && !ownSecrets.includes(n)).every((n) => (MANAGED_SETTINGS as readonly string[]).includes(n))).toBe(true);
     for (const n of own) expect(settings.django.variables.find((v) => v.name === n)).toMatchObject({ secret: false, source: "application.settings" });
+    for (const n of ownSecrets) expect(settings.django.variables.find((v) => v.name === n)).toMatchObject({ secret: true, source: expect.stringContaining("application.secrets") });
     expect(names).toEqual(expect.arrayContaining(["DATABASE_URL", "DATABASE_PASSWORD", "REDIS_URL", "REDIS_PASSWORD", "MEDIA_BUCKET", "STATIC_BUCKET", "SITE_URL"]));
     expect(settings.django.variables.filter((v) => v.secret).map((v) => v.name)).toEqual(configuration.secrets.map((s) => s.name));
   });
@@ -120,7 +122,8 @@ describe("npm run settings: what the application receives on each stack", () => 
     };
     const topology = Object.create(stack.topology, { appConfiguration: { value: doctored }, hostConfigurations: { value: { web: doctored } } });
     const settings: StackSettings = stackSettings(Object.create(stack, { topology: { value: topology } }));
-    expect(settings.django.variables.filter((v) => v.secret).map((v) => v.value)).toEqual(["terraform-state:database_password", "terraform-state:redis_password", "terraform-state:media_secret_access_key", "terraform-state:static_secret_access_key"]);
+    expect(settings.django.variables.filter((v) => v.secret).map((v) => v.value)).toEqual(configuration.secrets.map((s) => `terraform-state:${s.name.toLowerCase()}`));
+    expect(configuration.secrets.map((s) => s.name)).toEqual(["DATABASE_PASSWORD", "REDIS_PASSWORD", "MEDIA_SECRET_ACCESS_KEY", "STATIC_SECRET_ACCESS_KEY", ...Object.keys(stack.spec.application.secrets ?? {})]);
     expect(JSON.stringify(settings)).not.toContain(literal);
     expect(formatSettings(settings)).not.toContain(literal);
   });

@@ -95,7 +95,7 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
   it("holds no literal secret and no path of the machine it ran on; tokens come from the environment", () => {
     const text = JSON.stringify(s.json);
     expect(text).not.toMatch(/"(\/tmp|\/work|\/home|\/root|\/Users)\//);
-    expect(s.json.provider).toEqual({ cloudflare: [{}], digitalocean: [{}], tls: [{}] });
+    expect(s.json.provider).toEqual({ cloudflare: [{}], digitalocean: [{}], random: [{}], tls: [{}] });
     const userData: string = s.one("digitalocean_droplet_autoscale", "worker-pool").droplet_template.user_data;
     expect(userData).toMatch(/DATABASE_PASSWORD=\$\{digitalocean_database_user\.[\w-]+\.password\}/);
   });

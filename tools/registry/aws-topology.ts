@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
 import { ExistingAwsCertificate } from "../../modules/aws/certificate";
@@ -6,7 +6,7 @@ import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
-import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
+import { AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
@@ -38,6 +38,7 @@ import {
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import {
   APPLICATION,
+  appSecretsLocal,
   attribute,
   CORS_ORIGINS_VARIABLE,
   environmentLocals,
@@ -50,6 +51,7 @@ import {
   poolRules,
   poolScalingInputs,
   replicaUrlsOf,
+  secretsVariable,
   SETTINGS_MODULE_VARIABLE,
   webPoolEnvironment,
   wiredBySubmodules,
@@ -189,6 +191,13 @@ const VARIABLES: readonly ModuleVariable[] = [
   SETTINGS_MODULE_VARIABLE,
   environmentVariable(
     "Further plain settings of every Django process, by variable name (never secrets: they are readable in the pools' SSM parameters). The module's own settings (`DATABASE_URL`, ...) cannot be redefined.",
+  ),
+  secretsVariable(
+    "map(object({ secret_arn = string, json_key = optional(string) }))",
+    "The application's own secrets (`DJANGO_SECRET_KEY`, API keys), by variable name: a Secrets Manager secret's whole ARN each, and the `json_key` of a JSON secret's value. " +
+      "The hosts may read exactly these, and every Django process receives them after the module's own. Keep the values out of the configuration: make them with `random_password` " +
+      "and `aws_secretsmanager_secret_version`, or point at secrets made elsewhere.",
+    [eachMatchesRule("secrets", SECRET_ARN, "a Secrets Manager secret's whole ARN (ending in -<6 characters>)", "[for s in values(var.secrets) : s.secret_arn]")],
   ),
   APPLICATION.find((v) => v.name === "health_check_path")!,
   {
@@ -395,7 +404,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     const replicaUrls = replicaUrlsOf(replicaHosts, POSTGRES_PORT, DATABASE_USER, DATABASE_NAME);
     // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
     const { settings, environment } = environmentLocals(scope, configuration, { hosts: replicaHosts, urls: replicaUrls }, inputs.environment.any);
-    const secrets = new TerraformLocal(scope, "app_secrets", Object.fromEntries(configuration.secrets.map((s) => [s.name, { secret_arn: s.secret.id, json_key: s.secret.jsonKey }]))).expression;
+    const secrets = appSecretsLocal(scope, Object.fromEntries(configuration.secrets.map((s) => [s.name, { secret_arn: s.secret.id, json_key: s.secret.jsonKey }])), inputs.secrets.any);
 
     const loadBalancer = context.submodule(
       "load-balancer",

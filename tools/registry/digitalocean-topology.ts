@@ -1,4 +1,4 @@
-import { Fn, TerraformLocal, Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
 import { ExistingCloudflareZone, proxiedRecord } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
@@ -17,6 +17,7 @@ import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
 import { CLOUDFLARE, CLOUDFLARE_DNS_FAILOVER_MODULE, DO_CERTIFICATE_MODULE, DO_LOAD_BALANCER_MODULE, TLS, cloudflareId } from "./digitalocean-edge";
 import {
   APPLICATION,
+  appSecretsLocal,
   attribute,
   CORS_ORIGINS_VARIABLE,
   environmentLocals,
@@ -29,6 +30,7 @@ import {
   poolRules,
   poolScalingInputs,
   replicaUrlsOf,
+  secretsVariable,
   SETTINGS_MODULE_VARIABLE,
   webPoolEnvironment,
   wiredBySubmodules,
@@ -142,6 +144,13 @@ const VARIABLES: readonly ModuleVariable[] = [
   environmentVariable(
     "Further settings of every Django process, by variable name. DigitalOcean has no secret store: they travel in the droplets' user data, as the module's own settings and secrets do, but only the module's secrets are sensitive in plans. " +
       "The module's own settings (`DATABASE_URL`, ...) cannot be redefined.",
+  ),
+  secretsVariable(
+    "map(string)",
+    "The application's own secrets (`DJANGO_SECRET_KEY`, API keys), by variable name, with their values: pass `random_password` results or sensitive variables, never literals. " +
+      "DigitalOcean has no secret store: they travel in the droplets' user data with the module's own secrets, and are sensitive in plans.",
+    [],
+    true,
   ),
   APPLICATION.find((v) => v.name === "health_check_path")!,
   poolVariable("ssh_keys"),
@@ -329,7 +338,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     const replicaUrls = replicaUrlsOf(replicaHosts, DO_DATABASE_PORT, DATABASE_USER, DATABASE_NAME);
     // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
     const { settings, environment } = environmentLocals(scope, configuration, { hosts: replicaHosts, urls: replicaUrls }, inputs.environment.any);
-    const secrets = new TerraformLocal(scope, "app_secrets", Object.fromEntries(configuration.secrets.map((s) => [s.name, s.secret.id]))).expression;
+    const secrets = appSecretsLocal(scope, Object.fromEntries(configuration.secrets.map((s) => [s.name, s.secret.id])), inputs.secrets.any);
 
     const loadBalancer = context.submodule(
       "load-balancer",

@@ -3,6 +3,7 @@ import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref }
 import { AppConfiguration, SIZES } from "../../modules/core";
 import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
+import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
 import { CPU_TARGET_PERCENT, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY } from "../../modules/django/validate";
 import { ModuleInputs, ModuleVariable, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
@@ -123,6 +124,31 @@ export function environmentVariable(description: string): ModuleVariable {
       { condition: 'alltrue([for v in values(var.environment) : !can(regex("[\\\\r\\\\n]", v))])', errorMessage: "Every value of environment must be a single line." },
     ],
   };
+}
+
+/** The rules of `secrets`: keys named like environment variables, none the module sets itself. */
+function secretNameRules(): VariableRule[] {
+  return [
+    envNamesRule("secrets"),
+    {
+      condition: `alltrue([for k in keys(var.secrets) : !contains(${JSON.stringify([...MANAGED_SETTINGS, REGISTRY_PASSWORD])}, k)])`,
+      errorMessage: `No key of secrets may be one the module sets itself: ${[...MANAGED_SETTINGS, REGISTRY_PASSWORD].join(", ")}.`,
+    },
+  ];
+}
+
+/**
+ * `secrets` of a topology module: the application's own secrets (the stacks'
+ * `application.secrets`), by variable name. `type` and `description` are the cloud's:
+ * where it keeps a secret. Every Django process receives them after the module's own.
+ */
+export function secretsVariable(type: string, description: string, rules: readonly VariableRule[] = [], sensitive = false): ModuleVariable {
+  return { name: "secrets", type, description, default: {}, nullable: false, sensitive, validation: [...secretNameRules(), ...rules] };
+}
+
+/** `local.app_secrets`: the module's own secrets (`managed`), then the caller's `secrets`. */
+export function appSecretsLocal(scope: Construct, managed: Record<string, unknown>, secrets: unknown): string {
+  return new TerraformLocal(scope, "app_secrets", Fn.merge([managed, secrets])).expression;
 }
 
 const CORS_ORIGINS_RULE = eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"');

@@ -28,8 +28,9 @@ export function matchesRule(name: string, pattern: RegExp, what: string, nullabl
   return { condition: nullOr(name, `can(regex(${re2(pattern)}, var.${name}))`, nullable), errorMessage: `The ${name} must be ${what}.` };
 }
 
-export function eachMatchesRule(name: string, pattern: RegExp, what: string): VariableRule {
-  return { condition: `alltrue([for v in var.${name} : can(regex(${re2(pattern)}, v))])`, errorMessage: `Every item of ${name} must be ${what}.` };
+/** Every item of `var.<name>` (or of `items`, an expression over it) matches `pattern`. */
+export function eachMatchesRule(name: string, pattern: RegExp, what: string, items = `var.${name}`): VariableRule {
+  return { condition: `alltrue([for v in ${items} : can(regex(${re2(pattern)}, v))])`, errorMessage: `Every item of ${name} must be ${what}.` };
 }
 
 export function wholeNumberRule(name: string, min: number, max: number): VariableRule {
