@@ -8,7 +8,7 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
 import { awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
@@ -39,12 +39,23 @@ export interface AwsHostEnvironment {
   readonly secretArns: string[];
 }
 
-/** The statements of the hosts' policy: the parameter, and the secrets when there are any (decided by Terraform for a reference). */
-function hostPolicy(parameterArn: string, secrets: string[]): string {
+/**
+ * The hosts' policy: the parameter, the secrets when there are any (decided by Terraform
+ * for a reference), and pulls from the ECR repositories of a `cloud` registry login
+ * (`GetAuthorizationToken` has no resource but `*`; the pulls name the repositories).
+ */
+function hostPolicy(parameterArn: string, secrets: string[], registry?: RegistryAccess): string {
   const readEnvironment = { Sid: "ReadEnvironment", Effect: "Allow", Action: ["ssm:GetParameter"], Resource: [parameterArn] };
   const readSecrets = { Sid: "ReadSecrets", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: secrets };
-  if (!isReference(secrets)) return policyDocument([readEnvironment, ...(secrets.length > 0 ? [readSecrets] : [])]);
-  return Fn.jsonencode({ Version: "2012-10-17", Statement: Fn.concat([[readEnvironment], Fn.conditional(Op.gte(Fn.lengthOf(secrets), 1), [readSecrets], [])]) });
+  const pull =
+    registry?.login === "cloud"
+      ? [
+          { Sid: "LogInToEcr", Effect: "Allow", Action: ["ecr:GetAuthorizationToken"], Resource: ["*"] },
+          { Sid: "PullImage", Effect: "Allow", Action: ["ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer", "ecr:BatchCheckLayerAvailability"], Resource: [...(registry.repositories ?? [])] },
+        ]
+      : [];
+  if (!isReference(secrets)) return policyDocument([readEnvironment, ...(secrets.length > 0 ? [readSecrets] : []), ...pull]);
+  return Fn.jsonencode({ Version: "2012-10-17", Statement: Fn.concat([[readEnvironment], Fn.conditional(Op.gte(Fn.lengthOf(secrets), 1), [readSecrets], []), pull]) });
 }
 
 /**
@@ -108,7 +119,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     const readEnvironment = new IamRolePolicy(this, "read-environment", {
       name: "read-environment",
       role: this.instanceRole.id,
-      policy: hostPolicy(this.environment.arn, props.environment?.secretArns ?? secretArns(props.readableSecrets ?? [])),
+      policy: hostPolicy(this.environment.arn, props.environment?.secretArns ?? secretArns(props.readableSecrets ?? []), props.registry),
     });
 
     const userData = props.host.render(awsHostDelivery(parameterName));
@@ -175,6 +186,14 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       // routes, the parameter and the role's permissions must exist before any launches.
       dependsOn: [...network.egressReady, this.environment, readEnvironment, ssmAccess],
       lifecycle: poolLifecycle(exclusive, props.minInstances, props.maxInstances),
+    });
+
+    // A host that cannot start its application marks itself unhealthy, and the group
+    // replaces it (cloudtiers-unhealthy; the user data's report script). Only this group.
+    new IamRolePolicy(this, "report-health", {
+      name: "report-health",
+      role: this.instanceRole.id,
+      policy: policyDocument([{ Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: [this.group.arn] }]),
     });
 
     optional(exceeds(props.maxInstances, props.minInstances), (meta) =>

@@ -21,6 +21,8 @@ import {
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
+  RegistryAccess,
+  RegistryAccessProps,
   SecretRef,
   SizeMap,
   StaticSiteProps,
@@ -28,6 +30,7 @@ import {
   resolveSizeMap,
 } from "../core";
 import { AwsApplicationSecrets } from "./application-secrets";
+import { awsRegistryAccess } from "./registry";
 import { AwsCache } from "./cache";
 import { AwsCertificate } from "./certificate";
 import { AwsComputePool, UBUNTU_AMI } from "./compute-pool";
@@ -119,6 +122,11 @@ export class AwsTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new AwsDnsFailover(scope, id, props);
+  }
+
+  /** ECR needs no resource: the pools' roles are granted the repository. */
+  public createRegistryAccess(_scope: Construct, _id: string, props: RegistryAccessProps): RegistryAccess {
+    return awsRegistryAccess(props);
   }
 
   public createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>> {

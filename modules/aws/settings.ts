@@ -1,4 +1,4 @@
-import { SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
+import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, imageRegistry, show } from "../core";
 
 /** One NAT gateway per zone (survives a zone's loss), or one for all (cheaper). */
 export const NAT_GATEWAY_MODES = ["per-zone", "single"] as const;
@@ -63,6 +63,9 @@ export interface AwsValidationContext {
   readonly zones: number;
   /** The secrets the spec declares (`application.secrets`, the registry password), with their paths. */
   readonly secrets: readonly { name: string; path: string; source: { source: string } }[];
+  /** `application.image`, and whether `application.registry` gives a login. */
+  readonly image?: unknown;
+  readonly registryLogin: boolean;
 }
 
 /** AWS's own limits on a spec. */
@@ -92,6 +95,7 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     }
   }
   existingSecrets(v, settings.secrets, ctx.secrets);
+  registry(v, ctx);
   if (ctx.zones < AWS_MIN_ZONES) {
     v.fail("network.zones", `must be at least ${AWS_MIN_ZONES} on AWS (load balancers and database subnet groups span two zones), got ${ctx.zones}`);
   }
@@ -117,5 +121,16 @@ function existingSecrets(v: SpecValidator, given: AwsSettings["secrets"], declar
   }
   for (const s of existing) {
     if (!Object.prototype.hasOwnProperty.call(given ?? {}, s.name)) v.fail(`${s.path}.source`, `is "existing", but aws.secrets.${s.name} does not say which Secrets Manager secret holds it`);
+  }
+}
+
+/** ECR images are pulled with the hosts' role, any other private image with a login. */
+function registry(v: SpecValidator, ctx: AwsValidationContext): void {
+  if (typeof ctx.image !== "string") return;
+  const server = imageRegistry(ctx.image);
+  if (ECR_REGISTRY.test(server) && ctx.registryLogin) {
+    v.fail("application.registry", `is not used with an ECR image on AWS: the hosts pull ${server} with their role, which may pull exactly that repository; remove application.registry`);
+  } else if (server === DOCR_REGISTRY && !ctx.registryLogin) {
+    v.fail("application.image", `is in DigitalOcean Container Registry ("${server}"), which AWS hosts can only log in to with application.registry (a DigitalOcean API token with read access as password)`);
   }
 }

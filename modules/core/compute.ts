@@ -4,6 +4,7 @@ import { HostBootstrap } from "./host";
 import { ILoadBalancer } from "./load-balancer";
 import { INetwork } from "./network";
 import { Size } from "./sizes";
+import { RegistryAccess } from "./secrets";
 import { IPeer, SecretRef, TierProps } from "./tier";
 
 /** What a pool's hosts do, after the seeds' server roles. */
@@ -66,6 +67,8 @@ export interface ComputePoolProps extends TierProps {
   readonly replaceUnhealthy?: "load-balancer" | "instance";
   /** Secrets the hosts may read at boot. @default [] */
   readonly readableSecrets?: readonly SecretRef[];
+  /** How the hosts log in to the image's registry (a `cloud` login is granted its repositories). @default - a public image */
+  readonly registry?: RegistryAccess;
   /** What the hosts run. */
   readonly host: HostBootstrap;
 }

@@ -7,7 +7,7 @@ import { ILoadBalancer, LoadBalancerProps } from "./load-balancer";
 import { INetwork, NetworkProps } from "./network";
 import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from "./object-store";
 import { IPostgresCluster, PostgresProps } from "./postgres";
-import { ApplicationSecretsProps } from "./secrets";
+import { ApplicationSecretsProps, RegistryAccess, RegistryAccessProps } from "./secrets";
 import { SecretRef } from "./tier";
 
 /**
@@ -30,4 +30,6 @@ export interface TierFactory {
   createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover;
   /** Keeps the application's own secrets where the cloud's hosts read them; returns where each lives, by name. */
   createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>>;
+  /** How the hosts log in to the image's registry: the cloud's own registry with what it needs, or the spec's credentials. */
+  createRegistryAccess(scope: Construct, id: string, props: RegistryAccessProps): RegistryAccess;
 }

@@ -22,6 +22,11 @@ export interface AppSecret {
 export interface AppConfiguration {
   readonly settings: readonly AppSetting[];
   readonly secrets: readonly AppSecret[];
+  /**
+   * What the host itself reads and the application never receives in its environment:
+   * the registry login's user name and password. @default - nothing
+   */
+  readonly host?: { readonly settings: readonly AppSetting[]; readonly secrets: readonly AppSecret[] };
 }
 
 /**
@@ -32,13 +37,26 @@ export interface AppConfiguration {
 export interface HostConfigDelivery {
   /** Debian/Ubuntu packages the fetch script needs. */
   readonly packages: readonly string[];
-  /** Commands run once, before the first fetch (e.g. installing a cloud CLI). */
+  /** Commands run once at first boot, before the first fetch, each retried (e.g. installing a cloud CLI). */
   readonly setupCommands: readonly string[];
   /**
-   * A POSIX shell script. Run as root with one argument, a file path, it writes the whole
-   * application environment there as `KEY=VALUE` lines, readable by root only.
+   * A POSIX shell script. Run as root with two file paths, it writes the whole
+   * application environment to the first and the host's own (`AppConfiguration.host`: the
+   * registry login) to the second, as `KEY=VALUE` lines readable by root only.
    */
   readonly fetchScript: string;
+  /**
+   * Shell commands that log Docker in to `server` with the host's cloud identity (AWS:
+   * ECR through the instance role). @default - the hosts have none: private images need a
+   * user name and password
+   */
+  readonly registryLogin?: (server: string) => string;
+  /**
+   * A POSIX shell script that tells what replaces the pool's hosts that this one is
+   * unhealthy, exiting non-zero when it cannot (it is retried, then the host powers off).
+   * @default - the cloud has no such call: the host powers itself off
+   */
+  readonly reportUnhealthy?: string;
 }
 
 /** How a cloud's hosts receive the application's environment, in words safe to print. */

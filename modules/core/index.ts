@@ -16,3 +16,4 @@ export * from "./terraform";
 export * from "./tier";
 export * from "./validation";
 export * from "./secrets";
+export * from "./registry";

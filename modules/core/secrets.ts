@@ -1,4 +1,4 @@
-import { TierProps } from "./tier";
+import { SecretRef, TierProps } from "./tier";
 
 /** Characters of a generated secret unless the spec says otherwise: Django's own key length. */
 export const DEFAULT_SECRET_LENGTH = 50;
@@ -26,4 +26,26 @@ export interface ApplicationSecretsProps extends TierProps {
   readonly secrets: readonly ApplicationSecret[];
   /** Keep the store's secret: `prevent_destroy` and a recovery window where the store has one. */
   readonly deletionProtection: boolean;
+}
+
+/** How a pool's hosts log in to the registry of the application's image. */
+export interface RegistryAccess {
+  /** `none`: a public image; `cloud`: with the host's cloud identity; `password`: with `username` and `password`. */
+  readonly login: "none" | "cloud" | "password";
+  /** The registry's host name, e.g. `ghcr.io`. */
+  readonly server: string;
+  /** `password` only: the user name, text or a Terraform reference. */
+  readonly username?: string;
+  /** `password` only: where the password lives. */
+  readonly password?: SecretRef;
+  /** `cloud` only: the repositories the hosts may pull from, in the cloud's terms (ECR repository ARNs). */
+  readonly repositories?: readonly string[];
+}
+
+/** What the topology asks of a cloud for the application's image. */
+export interface RegistryAccessProps extends TierProps {
+  /** The image the hosts pull, e.g. `ghcr.io/acme/shop:1.4.2`. */
+  readonly image: string;
+  /** The login the spec gives (`application.registry`), for a registry other than the cloud's own. @default - the cloud's own registry's, else none */
+  readonly credentials?: { readonly username: string; readonly password: SecretRef };
 }

@@ -339,6 +339,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   digitalocean_database_db: { tier: POSTGRES, free: "no charge" },
   digitalocean_database_user: { tier: POSTGRES, free: "no charge" },
   digitalocean_database_firewall: { tier: POSTGRES, free: "no charge" },
+  digitalocean_container_registry_docker_credentials: { tier: COMPUTE, free: "read-only credentials of the team's existing registry (its plan is not counted)" },
 
   // DigitalOcean object store + CDN.
   digitalocean_spaces_bucket: {

@@ -20,6 +20,8 @@ import {
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
+  RegistryAccess,
+  RegistryAccessProps,
   SecretRef,
   SizeMap,
   StaticSiteProps,
@@ -32,6 +34,7 @@ import { MaintenanceSite } from "../cloudflare/maintenance-site";
 import { CloudflareSettings } from "../cloudflare/settings";
 import { CloudflareZone } from "../cloudflare/zone";
 import { DoApplicationSecrets } from "./application-secrets";
+import { doRegistryAccess } from "./registry";
 import { DoCache } from "./cache";
 import { DoCertificate } from "./certificate";
 import { DoComputePool } from "./compute-pool";
@@ -139,6 +142,10 @@ export class DigitalOceanTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new CloudflareDnsFailover(scope, id, { ...props, zone: asDo(props.zone, CloudflareZone, "DNS zone") });
+  }
+
+  public createRegistryAccess(scope: Construct, id: string, props: RegistryAccessProps): RegistryAccess {
+    return doRegistryAccess(scope, id, props);
   }
 
   public createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>> {

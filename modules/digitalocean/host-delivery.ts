@@ -21,23 +21,24 @@ export const DIGITALOCEAN_DELIVERY: AppDeliveryDescription = {
  * system users of DigitalOcean's agents, which read it, keep their access.
  */
 export function inlineHostDelivery(configuration: AppConfiguration): HostConfigDelivery {
-  const lines = [
-    ...configuration.settings.map((s) => `${s.name}=${s.value}`),
-    ...configuration.secrets.map((s) => {
+  const lines = (c: Pick<AppConfiguration, "settings" | "secrets">) => [
+    ...c.settings.map((s) => `${s.name}=${s.value}`),
+    ...c.secrets.map((s) => {
       if (s.secret.store !== TERRAFORM_STATE) throw new Error(`DigitalOcean hosts can only receive secrets held in ${TERRAFORM_STATE}, not "${s.secret.store}"`);
       return `${s.name}=${s.secret.id}`;
     }),
   ];
-  return inlineEnvironmentDelivery(`cat > "$1" <<'${END}'\n${lines.join("\n")}\n${END}`);
+  const write = (file: string, env: string[]) => (env.length > 0 ? `cat > "${file}" <<'${END}'\n${env.join("\n")}\n${END}` : `printf '' > "${file}"`);
+  return inlineEnvironmentDelivery(`${write("$1", lines(configuration))}\n${write("$2", configuration.host ? lines(configuration.host) : [])}`);
 }
 
 /**
  * The delivery of `inlineHostDelivery` for an environment Terraform assembles (a module's
  * variables): `KEY=VALUE` lines, base64-encoded so that they stay one line of the YAML
- * whatever they hold.
+ * whatever they hold. The host's own environment is empty.
  */
 export function encodedEnvironmentDelivery(linesBase64: string): HostConfigDelivery {
-  return inlineEnvironmentDelivery(`printf '%s' '${linesBase64}' | base64 -d > "$1"`);
+  return inlineEnvironmentDelivery(`printf '%s' '${linesBase64}' | base64 -d > "$1"\nprintf '' > "$2"`);
 }
 
 /** The metadata service, which serves the user data and with it the secrets. */
@@ -49,10 +50,10 @@ function inlineEnvironmentDelivery(write: string): HostConfigDelivery {
     packages: ["iptables"],
     setupCommands: [],
     fetchScript: `#!/bin/sh
-# Writes the application environment to $1. It is part of this host's user data:
-# DigitalOcean has no secret store the host could read it from. Regular users'
-# processes (the application's, run as a non-root USER) may not read the metadata
-# service that serves it.
+# Writes the application's environment to $1 and the host's own to $2. Both are part of
+# this host's user data: DigitalOcean has no secret store the host could read them from.
+# Regular users' processes (the application's, run as a non-root USER) may not read the
+# metadata service that serves it.
 set -eu
 iptables -C OUTPUT ${CLOSE_METADATA} 2>/dev/null || iptables -I OUTPUT ${CLOSE_METADATA}
 umask 077

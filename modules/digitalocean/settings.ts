@@ -1,4 +1,4 @@
-import { SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, show } from "../core";
+import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, imageRegistry, show } from "../core";
 
 /** Settings only the DigitalOcean stacks read: the `digitalocean` section of an environment spec. */
 export interface DigitalOceanSettings {
@@ -45,6 +45,8 @@ export interface DigitalOceanValidationContext {
   readonly postgresReplicaSize?: Size;
   /** The secrets the spec declares (`application.secrets`, the registry password), with their paths. */
   readonly secrets: readonly { name: string; path: string; source: { source: string } }[];
+  /** `application.image`. */
+  readonly image?: unknown;
 }
 
 /** DigitalOcean's own limits on a spec. */
@@ -78,6 +80,10 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   const { postgresSize: primary, postgresReplicaSize: replica } = ctx;
   if (primary && replica && SIZES.indexOf(replica) < SIZES.indexOf(primary)) {
     v.fail("postgres.replicaSize", `must be at least postgres.size ("${primary}") on DigitalOcean, whose read-only nodes cannot be smaller than the primary, got "${replica}"`);
+  }
+  if (typeof ctx.image === "string" && ECR_REGISTRY.test(imageRegistry(ctx.image))) {
+    // PROVIDER GAP: droplets have no AWS identity, and ECR's passwords last 12 hours.
+    v.fail("application.image", `is in Amazon ECR ("${imageRegistry(ctx.image)}"), which only AWS identities can log in to (its passwords last 12 hours): push it to DigitalOcean Container Registry or another registry for the DigitalOcean stack`);
   }
   for (const s of ctx.secrets.filter((s) => s.source?.source === "existing")) {
     // PROVIDER GAP: DigitalOcean has no secret store.

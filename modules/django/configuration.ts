@@ -38,6 +38,8 @@ export interface AppBackends {
   readonly extra?: Readonly<Record<string, string>>;
   /** The application's own secrets (`application.secrets`), after the topology's. */
   readonly extraSecrets?: readonly AppSecret[];
+  /** What the hosts read for themselves (the registry login). @default - nothing */
+  readonly host?: AppConfiguration["host"];
 }
 
 /**
@@ -76,5 +78,5 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     ...statics.secrets,
     ...(b.extraSecrets ?? []),
   ];
-  return { settings, secrets };
+  return { settings, secrets, ...(b.host ? { host: b.host } : {}) };
 }

@@ -15,12 +15,20 @@ export const HOST_ADDRESSES_SETTING = "DJANGO_ALLOWED_HOSTS";
 /** Where the rendered files live on a host. */
 export const HOST_PATHS = {
   envFile: "/run/cloudtiers/app.env",
+  hostEnvFile: "/run/cloudtiers/host.env",
   fetchScript: "/usr/local/sbin/cloudtiers-fetch-env",
   envWrapper: "/usr/local/sbin/cloudtiers-env",
+  retry: "/usr/local/sbin/cloudtiers-retry",
+  bootstrap: "/usr/local/sbin/cloudtiers-bootstrap",
+  registryLogin: "/usr/local/sbin/cloudtiers-registry-login",
+  unhealthy: "/usr/local/sbin/cloudtiers-unhealthy",
+  reportUnhealthy: "/usr/local/sbin/cloudtiers-report-unhealthy",
   upstreamWrapper: "/usr/local/sbin/cloudtiers-nginx-upstream",
   upstreamInclude: "/run/cloudtiers/nginx-upstream.conf",
   appUnit: "/etc/systemd/system/cloudtiers-app.service",
   upstreamUnit: "/etc/systemd/system/cloudtiers-nginx-upstream.service",
+  bootstrapUnit: "/etc/systemd/system/cloudtiers-bootstrap.service",
+  unhealthyUnit: "/etc/systemd/system/cloudtiers-unhealthy@.service",
   nginxSite: "/etc/nginx/sites-available/cloudtiers",
   proxySnippet: "/etc/nginx/snippets/cloudtiers-proxy.conf",
   sshd: "/etc/ssh/sshd_config.d/60-cloudtiers.conf",
@@ -29,6 +37,36 @@ export const HOST_PATHS = {
   journald: "/etc/systemd/journald.conf.d/60-cloudtiers.conf",
   dockerDaemon: "/etc/docker/daemon.json",
 } as const;
+
+/**
+ * How hosts recover from a failure and when they give up. Every step that reaches the
+ * network (packages, the cloud's tools, the configuration, the registry login, the image)
+ * is tried `attempts` times, waiting 5, 10, 20, 40 s between tries; the application's
+ * service restarts `restartSeconds` after a failure, and after `startBurst` failed starts
+ * within `startLimitIntervalSeconds` systemd gives up and the host reports itself
+ * unhealthy (`cloudtiers-unhealthy`). `startLimitIntervalSeconds` outlasts `startBurst`
+ * starts that each run into `startTimeoutSeconds`, so the limit always trips.
+ */
+export const HOST_RECOVERY = {
+  attempts: 5,
+  firstDelaySeconds: 5,
+  maxDelaySeconds: 60,
+  startBurst: 3,
+  startLimitIntervalSeconds: 3600,
+  startTimeoutSeconds: 900,
+  restartSeconds: 10,
+  bootstrapTimeoutSeconds: 1800,
+} as const;
+
+/**
+ * The longest a host takes from its first boot to report itself unhealthy when it cannot
+ * start its application: the first boot's setup at its time limit, then `startBurst`
+ * starts each at its own.
+ */
+export function giveUpSeconds(): number {
+  const r = HOST_RECOVERY;
+  return r.bootstrapTimeoutSeconds + r.startBurst * (r.startTimeoutSeconds + r.restartSeconds);
+}
 
 const CONTAINER = "cloudtiers-app";
 
@@ -45,7 +83,23 @@ export interface HostRenderOptions {
   readonly allowFrom: readonly string[];
   /** Celery worker processes per host. @default - the size's vCPU count */
   readonly workerConcurrency?: number;
+  /**
+   * How Docker logs in to the image's registry at every start: with the host's cloud
+   * identity (`cloud`: the delivery's `registryLogin`), or with `REGISTRY_USERNAME` and
+   * `REGISTRY_PASSWORD` of the host's own environment (`password`). @default - no login (a public image)
+   */
+  readonly registry?: HostRegistryLogin;
 }
+
+/** How a host logs in to the registry of the application's image. */
+export interface HostRegistryLogin {
+  readonly login: "cloud" | "password";
+  /** The registry's host name, e.g. `ghcr.io`. */
+  readonly server: string;
+}
+
+/** The host's own settings (not the application's) that carry a `password` registry login. */
+export const REGISTRY_SETTINGS = { username: "REGISTRY_USERNAME", password: "REGISTRY_PASSWORD" } as const;
 
 /** gunicorn's usual `2 × vCPU + 1` sync workers, by size. */
 const GUNICORN_WORKERS: Readonly<Record<Size, number>> = Object.fromEntries(SIZES.map((s) => [s, SIZE_PROFILES[s].vcpus * 2 + 1])) as Record<Size, number>;
@@ -99,16 +153,55 @@ export function gunicorn(app: Pick<ApplicationSpec, "wsgiModule">, size: Size, b
   ];
 }
 
+/** `text` as one word of a POSIX shell command: in single quotes, each quote closed, escaped and reopened. */
+export function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `cloudtiers-retry <attempts> <command...>`: a command that reaches the network, tried again with backoff. */
+function retried(...command: string[]): string {
+  return [HOST_PATHS.retry, String(HOST_RECOVERY.attempts), ...command].join(" ");
+}
+
+function retryScript(): string {
+  const r = HOST_RECOVERY;
+  return `#!/bin/sh
+# cloudtiers-retry ATTEMPTS COMMAND [ARGUMENT...]: runs COMMAND until it succeeds, at most
+# ATTEMPTS times, waiting ${r.firstDelaySeconds}, ${r.firstDelaySeconds * 2}, ${r.firstDelaySeconds * 4}, ... seconds (${r.maxDelaySeconds} at most) between tries, and
+# exits with its last status. CLOUDTIERS_RETRY_DELAY sets the first wait.
+set -u
+attempts=$1
+shift
+delay=\${CLOUDTIERS_RETRY_DELAY:-${r.firstDelaySeconds}}
+try=1
+while :; do
+  "$@" && exit 0
+  status=$?
+  if [ "$try" -ge "$attempts" ]; then
+    echo "cloudtiers-retry: $1 failed $try times (last status $status); giving up" >&2
+    exit "$status"
+  fi
+  echo "cloudtiers-retry: $1 failed (status $status), try $try of $attempts; again in \${delay}s" >&2
+  sleep "$delay"
+  try=$((try + 1))
+  delay=$((delay * 2))
+  if [ "$delay" -gt ${r.maxDelaySeconds} ]; then delay=${r.maxDelaySeconds}; fi
+done
+`;
+}
+
 function envWrapper(): string {
   return `#!/bin/sh
-# Fetches the application environment and lets health checks address this host by any
-# of its IPs (load balancers reach hosts on their private address).
+# Fetches the application's environment to $1 (and the host's own beside it) and lets
+# health checks address this host by any of its IPs (load balancers reach hosts on their
+# private address).
 set -eu
 umask 077
-mkdir -p "$(dirname "$1")"
-${HOST_PATHS.fetchScript} "$1.new"
-ips=$(hostname -I | tr -s ' ' '\n' | grep -v '^$' | paste -sd, -)
+mkdir -p "$(dirname "$1")" "$(dirname ${HOST_PATHS.hostEnvFile})"
+${HOST_PATHS.fetchScript} "$1.new" "${HOST_PATHS.hostEnvFile}.new"
+ips=$(hostname -I | tr -s ' ' '\\n' | grep -v '^$' | paste -sd, -)
 sed -i "s/^${HOST_ADDRESSES_SETTING}=.*/&,$ips/" "$1.new"
+mv "${HOST_PATHS.hostEnvFile}.new" "${HOST_PATHS.hostEnvFile}"
 mv "$1.new" "$1"
 `;
 }
@@ -128,27 +221,67 @@ printf 'set $cloudtiers_upstream "http://%s";\\n' "$upstream" > ${HOST_PATHS.ups
 `;
 }
 
+/**
+ * Logs Docker in to the image's registry: with the host's cloud identity (the delivery's
+ * commands), or with the user name and password the host's own environment holds. The
+ * password goes to `docker login` on its standard input, never in a command's arguments.
+ */
+function registryLoginScript(registry: HostRegistryLogin, delivery: HostConfigDelivery): string {
+  const header = `#!/bin/sh
+# Logs Docker in to ${registry.server}, the application image's registry, at every start of the application.
+set -eu
+`;
+  if (registry.login === "cloud") {
+    if (!delivery.registryLogin) throw new Error(`this cloud's hosts have no identity to log in to ${registry.server} with: give application.registry a user name and password`);
+    return header + delivery.registryLogin(registry.server);
+  }
+  const { username, password } = REGISTRY_SETTINGS;
+  return `${header}env=${HOST_PATHS.hostEnvFile}
+username=$(sed -n 's/^${username}=//p' "$env")
+password=$(sed -n 's/^${password}=//p' "$env")
+if [ -z "$username" ] || [ -z "$password" ]; then
+  echo "${username} or ${password} is missing from $env" >&2
+  exit 1
+fi
+printf '%s' "$password" | docker login --username "$username" --password-stdin ${shellQuote(registry.server)}
+`;
+}
+
+/**
+ * The unit's lines that bound its retries: after `startBurst` failed starts within
+ * `startLimitIntervalSeconds` systemd stops trying, and the host reports itself unhealthy.
+ */
+function giveUp(): string {
+  const r = HOST_RECOVERY;
+  return `# After ${r.startBurst} failed starts within ${r.startLimitIntervalSeconds / 60} minutes systemd stops trying: the host then reports itself unhealthy.
+StartLimitIntervalSec=${r.startLimitIntervalSeconds}
+StartLimitBurst=${r.startBurst}
+OnFailure=cloudtiers-unhealthy@%n.service
+`;
+}
+
 function appUnit(o: HostRenderOptions, command: string[]): string {
   const run = [
     "/usr/bin/docker", "run", "--rm", "--name", CONTAINER, "--network", "host",
     "--env-file", HOST_PATHS.envFile, "--log-driver", "journald", o.application.image, ...command,
   ];
+  const r = HOST_RECOVERY;
   return `[Unit]
 Description=cloudtiers ${o.role}: ${o.application.image}
 Requires=docker.service
 After=docker.service network-online.target
 Wants=network-online.target
-
+${giveUp()}
 [Service]
 Type=simple
-ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}
+ExecStartPre=${retried(HOST_PATHS.envWrapper, HOST_PATHS.envFile)}
 ExecStartPre=-/usr/bin/docker rm --force ${CONTAINER}
-ExecStartPre=/usr/bin/docker pull ${o.application.image}
+${o.registry ? `ExecStartPre=${retried(HOST_PATHS.registryLogin)}\n` : ""}ExecStartPre=${retried("/usr/bin/docker", "pull", o.application.image)}
 ExecStart=${run.join(" ")}
 ExecStop=/usr/bin/docker stop --time 30 ${CONTAINER}
 Restart=always
-RestartSec=5
-TimeoutStartSec=900
+RestartSec=${r.restartSeconds}
+TimeoutStartSec=${r.startTimeoutSeconds}
 
 [Install]
 WantedBy=multi-user.target
@@ -156,22 +289,76 @@ WantedBy=multi-user.target
 }
 
 function upstreamUnit(): string {
+  const r = HOST_RECOVERY;
   return `[Unit]
 Description=cloudtiers: point nginx at the app tier
 After=network-online.target
 Wants=network-online.target
 Before=nginx.service
+${giveUp()}
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=${retried(HOST_PATHS.upstreamWrapper)}
+ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service
+Restart=on-failure
+RestartSec=${r.restartSeconds}
+TimeoutStartSec=${r.startTimeoutSeconds}
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+function bootstrapUnit(): string {
+  return `[Unit]
+Description=cloudtiers: first boot (packages, the cloud's tools, firewall, services)
+After=network-online.target
+Wants=network-online.target
+# Every download retries; if one still fails, the host reports itself unhealthy.
+OnFailure=cloudtiers-unhealthy@%n.service
 
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=${HOST_PATHS.upstreamWrapper}
-ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service
-Restart=on-failure
-RestartSec=10
+ExecStart=${HOST_PATHS.bootstrap}
+TimeoutStartSec=${HOST_RECOVERY.bootstrapTimeoutSeconds}
+`;
+}
 
-[Install]
-WantedBy=multi-user.target
+function unhealthyUnit(): string {
+  return `[Unit]
+Description=cloudtiers: report this host unhealthy if %i gave up
+
+[Service]
+Type=oneshot
+ExecStart=${HOST_PATHS.unhealthy} %i
+`;
+}
+
+/**
+ * Run by `OnFailure=` with the failed unit's name. A unit that gave up (a one-shot unit
+ * that failed, or a service past its start limit) means the host cannot do its work: the
+ * cloud's `reportUnhealthy` tells what replaces hosts, and a host that cannot report (or a
+ * cloud that has no such call) powers off, which the pool sees as a failed machine. A
+ * crash that systemd restarts is not reported.
+ */
+function unhealthyScript(delivery: HostConfigDelivery): string {
+  const report = delivery.reportUnhealthy
+    ? `if ${HOST_PATHS.retry} 3 ${HOST_PATHS.reportUnhealthy}; then exit 0; fi\necho "cloudtiers-unhealthy: could not report it; powering off, which the pool sees as a failed machine" >&2\n`
+    : `echo "cloudtiers-unhealthy: powering off, which the pool sees as a failed machine" >&2\n`;
+  return `#!/bin/sh
+# cloudtiers-unhealthy UNIT: run when one of cloudtiers' units fails (OnFailure=).
+set -u
+unit=$1
+restart=$(systemctl show --property=Restart --value "$unit")
+result=$(systemctl show --property=Result --value "$unit")
+if [ "$restart" != no ] && [ "$result" != start-limit-hit ]; then
+  echo "cloudtiers-unhealthy: $unit failed ($result); systemd starts it again"
+  exit 0
+fi
+echo "cloudtiers-unhealthy: $unit gave up ($result); this host cannot do its work" >&2
+${report}systemctl poweroff
 `;
 }
 
@@ -286,19 +473,53 @@ MaxRetentionSec=14day
  * The host firewall: nothing in but the role's port from the private network, and SSH
  * from the addresses the cloud admits (none by default); everything out.
  */
-function firewallCommands(o: HostRenderOptions, access: HostAccess): string[][] {
+function firewallCommands(o: HostRenderOptions, access: HostAccess): string[] {
   const port = servedPort(o.role);
-  const allow = (cidr: string, p: number) => ["ufw", "allow", "proto", "tcp", "from", cidr, "to", "any", "port", String(p)];
+  const allow = (cidr: string, p: number | string) => `ufw allow proto tcp from ${cidr} to any port ${p}`;
   return [
-    ["ufw", "default", "deny", "incoming"],
-    ["ufw", "default", "allow", "outgoing"],
+    "ufw default deny incoming",
+    "ufw default allow outgoing",
     ...(port === undefined ? [] : o.allowFrom.map((cidr) => allow(cidr, port))),
     ...(isReference(access.sshFrom)
       ? // A list Terraform knows (a module's input): one loop over it.
-        [["sh", "-c", `for cidr in ${Fn.join(" ", access.sshFrom as string[])}; do ufw allow proto tcp from "$cidr" to any port 22; done`]]
+        [`for cidr in ${Fn.join(" ", access.sshFrom as string[])}; do ${allow('"$cidr"', 22)}; done`]
       : (access.sshFrom ?? []).map((cidr) => allow(cidr, 22))),
-    ["ufw", "--force", "enable"],
+    "ufw --force enable",
   ];
+}
+
+/** The packages a role's hosts install at first boot: Docker and the hardening ones, nginx on web hosts, the delivery's. */
+function packagesOf(o: HostRenderOptions, delivery: HostConfigDelivery): string[] {
+  const nginx = o.role === "web";
+  return [...new Set(["docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages])].sort();
+}
+
+/**
+ * The first boot, run once by `cloudtiers-bootstrap.service`: the packages and the cloud's
+ * tools, each download retried with backoff (apt waits for a held dpkg lock), then the
+ * firewall, the services' configuration, and the services. The application's services are
+ * started without waiting: their own retries and start limit take it from there.
+ */
+function bootstrapScript(o: HostRenderOptions, delivery: HostConfigDelivery, access: HostAccess, services: readonly string[]): string {
+  const nginx = o.role === "web";
+  const apt = "apt-get -q -o DPkg::Lock::Timeout=600";
+  return [
+    "#!/bin/sh",
+    "# First boot: packages and the cloud's tools (every download retried), the firewall, the services.",
+    "set -eu",
+    "export DEBIAN_FRONTEND=noninteractive",
+    retried(apt, "update", "--error-on=any"),
+    retried(apt, "install", "-y", ...packagesOf(o, delivery)),
+    ...delivery.setupCommands.map((c) => retried("sh", "-c", shellQuote(c))),
+    ...firewallCommands(o, access),
+    ...(nginx ? ["rm -f /etc/nginx/sites-enabled/default", `ln -sf ${HOST_PATHS.nginxSite} /etc/nginx/sites-enabled/cloudtiers`] : []),
+    "systemctl daemon-reload",
+    "systemctl restart systemd-journald.service ssh.service docker.service",
+    "systemctl enable --now fail2ban.service",
+    ...(services.length > 0 ? [`systemctl enable ${services.join(" ")}`, `systemctl start --no-block ${services.join(" ")}`] : []),
+    ...(nginx ? ["systemctl restart nginx.service"] : []),
+    "",
+  ].join("\n");
 }
 
 interface WriteFile {
@@ -311,64 +532,58 @@ interface WriteFile {
 const file = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, permissions, owner: "root:root", content });
 
 /**
- * The cloud-init user data of a pool's hosts (Ubuntu 24.04). Docker runs the application
- * image under systemd on the host's network, with its environment fetched through
- * `delivery` at every start; web hosts run nginx in front. ufw admits only the role's port
- * from the private network (and SSH from `access.sshFrom`), fail2ban guards sshd,
- * security updates install themselves, password logins are off. The same function serves
- * every cloud and role.
+ * The cloud-init user data of a pool's hosts (Ubuntu 24.04). cloud-init only writes the
+ * files and starts `cloudtiers-bootstrap.service`, which installs the packages and the
+ * cloud's tools (retrying every download), sets up the firewall and starts the services.
+ * Docker runs the application image under systemd on the host's network, with its
+ * environment fetched through `delivery`, the registry logged in to and the image pulled
+ * at every start, each retried; web hosts run nginx in front. A host that still cannot
+ * set itself up or start its application reports itself unhealthy (`cloudtiers-unhealthy`).
+ * ufw admits only the role's port from the private network (and SSH from
+ * `access.sshFrom`), fail2ban guards sshd, security updates install themselves, password
+ * logins are off. The same function serves every cloud and role.
  */
 export function renderUserData(o: HostRenderOptions, delivery: HostConfigDelivery, access: HostAccess = {}): string {
   const command = containerCommand(o);
   const nginx = o.role === "web";
   const files: WriteFile[] = [
+    file(HOST_PATHS.retry, retryScript(), "0755"),
     file(HOST_PATHS.fetchScript, delivery.fetchScript, "0700"),
     file(HOST_PATHS.envWrapper, envWrapper(), "0700"),
+    file(HOST_PATHS.unhealthy, unhealthyScript(delivery), "0700"),
+    ...(delivery.reportUnhealthy ? [file(HOST_PATHS.reportUnhealthy, delivery.reportUnhealthy, "0700")] : []),
+    file(HOST_PATHS.unhealthyUnit, unhealthyUnit()),
+    file(HOST_PATHS.bootstrapUnit, bootstrapUnit()),
     file(HOST_PATHS.dockerDaemon, `${JSON.stringify({ "log-driver": "journald", "live-restore": true }, null, 2)}\n`),
     file(HOST_PATHS.sshd, SSHD),
     file(HOST_PATHS.fail2ban, FAIL2BAN),
     file(HOST_PATHS.unattendedUpgrades, UNATTENDED_UPGRADES),
     file(HOST_PATHS.journald, JOURNALD),
   ];
-  const enable: string[] = [];
+  const services: string[] = [];
   if (command) {
+    if (o.registry) files.push(file(HOST_PATHS.registryLogin, registryLoginScript(o.registry, delivery), "0700"));
     files.push(file(HOST_PATHS.appUnit, appUnit(o, command)));
-    enable.push("cloudtiers-app.service");
+    services.push("cloudtiers-app.service");
   }
   if (nginx) {
     files.push(file(HOST_PATHS.proxySnippet, NGINX_PROXY_SNIPPET), file(HOST_PATHS.nginxSite, renderNginxSite(o)));
     if (o.layout === "split") {
       files.push(file(HOST_PATHS.upstreamWrapper, upstreamWrapper(), "0700"), file(HOST_PATHS.upstreamUnit, upstreamUnit()));
-      enable.push("cloudtiers-nginx-upstream.service");
+      services.push("cloudtiers-nginx-upstream.service");
     }
   }
-  const packages = [
-    ...new Set(["docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages]),
-  ].sort();
-  const runcmd: string[][] = [
-    ...delivery.setupCommands.map((c) => ["sh", "-c", c]),
-    ...firewallCommands(o, access),
-    ...(nginx
-      ? [
-          ["rm", "-f", "/etc/nginx/sites-enabled/default"],
-          ["ln", "-sf", HOST_PATHS.nginxSite, "/etc/nginx/sites-enabled/cloudtiers"],
-        ]
-      : []),
-    ["systemctl", "daemon-reload"],
-    ["systemctl", "restart", "systemd-journald.service", "ssh.service", "docker.service"],
-    ["systemctl", "enable", "--now", "fail2ban.service"],
-    ...enable.map((unit) => ["systemctl", "enable", "--now", unit]),
-    ...(nginx ? [["systemctl", "restart", "nginx.service"]] : []),
-  ];
+  files.push(file(HOST_PATHS.bootstrap, bootstrapScript(o, delivery, access, services), "0700"));
   const doc = {
     users: ["default"],
     ssh_pwauth: false,
     // Root keeps the cloud's keys where the image logs in as root (DigitalOcean); sshd allows keys only.
     disable_root: false,
-    package_update: true,
-    packages,
     write_files: files,
-    runcmd,
+    runcmd: [
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "start", "--no-block", "cloudtiers-bootstrap.service"],
+    ],
   };
   return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
 }

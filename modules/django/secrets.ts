@@ -1,5 +1,6 @@
-import { SpecValidator, show } from "../core";
+import { SpecValidator, imageRegistry, sameRegistry, show } from "../core";
 import { MANAGED_SETTINGS } from "./configuration";
+import { REGISTRY_SETTINGS } from "./host";
 import { ApplicationSpec, SECRET_SOURCES, SecretSource } from "./spec";
 
 /*
@@ -9,8 +10,8 @@ import { ApplicationSpec, SECRET_SOURCES, SecretSource } from "./spec";
  * before anything is written, and its value is never repeated in the message.
  */
 
-/** The name under which the registry password is declared in a cloud's store (`aws.secrets.REGISTRY_PASSWORD`). */
-export const REGISTRY_PASSWORD = "REGISTRY_PASSWORD";
+/** The name under which the registry password is declared in a cloud's store (`aws.secrets.REGISTRY_PASSWORD`), and which the host reads it by. */
+export const REGISTRY_PASSWORD = REGISTRY_SETTINGS.password;
 
 /** The characters a generated secret may be asked to have (`length`). */
 export const GENERATED_SECRET_LENGTH = { min: 16, max: 256 } as const;
@@ -91,26 +92,6 @@ export function secretLikeReason(name: string, value: string): string | undefine
   const what = secretValue(value);
   return what ? `its value is ${what} (not shown)` : undefined;
 }
-
-/** The registry host of an image reference, by Docker's rule: the first component if it has a dot or a colon or is `localhost`, else Docker Hub. */
-export function imageRegistry(image: string): string {
-  const first = image.split("/")[0];
-  return image.includes("/") && (first.includes(".") || first.includes(":") || first === "localhost") ? first : "docker.io";
-}
-
-/** Docker Hub's names for itself: a registry given as any of them is Docker Hub's. */
-const DOCKER_HUB = ["docker.io", "index.docker.io", "registry-1.docker.io"];
-
-/** Whether `server` names the registry `image` is pulled from. */
-export function sameRegistry(server: string, image: string): boolean {
-  const host = imageRegistry(image);
-  return server === host || (DOCKER_HUB.includes(server) && DOCKER_HUB.includes(host));
-}
-
-/** An ECR private registry host: `<account>.dkr.ecr[-fips].<region>.amazonaws.com[.cn]`. */
-export const ECR_REGISTRY = /^(\d{12})\.dkr\.ecr(?:-fips)?\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
-/** DigitalOcean Container Registry's host. */
-export const DOCR_REGISTRY = "registry.digitalocean.com";
 
 /** A registry user name: no spaces, colons or quotes (Docker joins it to the password with a colon). */
 const REGISTRY_USERNAME = /^[^\s:'"\\`$]{1,255}$/;

@@ -18,15 +18,17 @@ import {
   IPostgresCluster,
   IStaticSite,
   PoolRole,
+  RegistryAccess,
+  SecretRef,
   TierFactory,
   ValidationError,
   secretLocation,
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
-import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, renderUserData } from "./host";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, renderUserData } from "./host";
 import { renderMaintenancePage } from "./maintenance-page";
-import { secretVariableName } from "./secrets";
-import { DjangoTopologyProps, Layout, PoolSpec, SecretSource } from "./spec";
+import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
+import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec } from "./spec";
 import { namePrefix, validateTopology } from "./validate";
 
 export interface DjangoTopologyConfig {
@@ -71,6 +73,8 @@ export class DjangoTopology extends Construct {
   /** With failover only. */
   public readonly maintenanceSite?: IStaticSite;
   public readonly dns: IDnsFailover;
+  /** How the hosts log in to the image's registry. */
+  public readonly registry: RegistryAccess;
   /** What Django processes receive as their environment. */
   public readonly appConfiguration: AppConfiguration;
   /**
@@ -162,6 +166,13 @@ export class DjangoTopology extends Construct {
       deletionProtection: protect,
     });
 
+    const secrets = this.applicationSecrets(f, prefix, protect, spec.application);
+    const credentials = spec.application.registry;
+    this.registry = f.createRegistryAccess(this, "registry", {
+      namePrefix: prefix,
+      image: spec.application.image,
+      credentials: credentials && secrets.registryPassword ? { username: credentials.username, password: secrets.registryPassword } : undefined,
+    });
     this.appConfiguration = appConfiguration({
       domain: spec.domain,
       postgres: this.postgres,
@@ -170,7 +181,8 @@ export class DjangoTopology extends Construct {
       staticFiles: this.staticFiles,
       settingsModule: spec.application.settingsModule,
       extra: spec.application.settings,
-      extraSecrets: this.applicationSecrets(f, prefix, protect, spec.application.secrets ?? {}),
+      extraSecrets: secrets.application,
+      host: hostConfiguration(this.registry),
     });
 
     this.loadBalancer = f.createLoadBalancer(this, "load-balancer", {
@@ -192,6 +204,7 @@ export class DjangoTopology extends Construct {
         healthCheckPath,
         allowFrom: [this.network.cidr],
         workerConcurrency: spec.pools.worker.concurrency,
+        registry: this.registry.login === "none" ? undefined : { login: this.registry.login, server: this.registry.server },
       };
       return { configuration, render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access) };
     };
@@ -208,7 +221,9 @@ export class DjangoTopology extends Construct {
         minInstances: p.min,
         maxInstances: p.max,
         cpuTargetPercent: p.cpuTargetPercent,
-        readableSecrets: configuration.secrets.map((s) => s.secret),
+        readableSecrets: [...configuration.secrets, ...(configuration.host?.secrets ?? [])].map((s) => s.secret),
+        // Only the hosts that run the application's image log in to its registry.
+        registry: configuration === this.appConfiguration ? this.registry : undefined,
         host: bootstrap(role, p.size, configuration),
       });
     };
@@ -278,13 +293,14 @@ export class DjangoTopology extends Construct {
   }
 
   /**
-   * The application's own secrets, kept by the cloud: `generated` ones made by Terraform,
-   * `variable` ones given through a sensitive Terraform variable each (declared here, so
-   * that no value ever passes through the synthesised stack), `existing` ones where the
-   * cloud's section says.
+   * The application's own secrets and the registry password, kept by the cloud:
+   * `generated` ones made by Terraform, `variable` ones given through a sensitive Terraform
+   * variable each (declared here, so that no value ever passes through the synthesised
+   * stack), `existing` ones where the cloud's section says. The registry password is the
+   * host's, never the application's.
    */
-  private applicationSecrets(f: TierFactory, prefix: string, protect: boolean, declared: Readonly<Record<string, SecretSource>>): AppSecret[] {
-    const secrets: ApplicationSecret[] = Object.entries(declared).map(([name, { source, length }]) => {
+  private applicationSecrets(f: TierFactory, prefix: string, protect: boolean, app: ApplicationSpec): { application: AppSecret[]; registryPassword?: SecretRef } {
+    const secrets: ApplicationSecret[] = declaredSecrets(app).map(({ name, source: { source, length } }) => {
       if (source === "generated") return { name, source, length };
       if (source === "existing") return { name, source };
       const variable = secretVariableName(name);
@@ -292,15 +308,18 @@ export class DjangoTopology extends Construct {
         type: "string",
         sensitive: true,
         nullable: false,
-        description: `${name} of the application's processes (application.secrets): set TF_VAR_${variable}, or a sensitive Terraform variable of the workspace`,
+        description: `${name} of the ${name === REGISTRY_PASSWORD ? "hosts' registry login (application.registry.password)" : "application's processes (application.secrets)"}: set TF_VAR_${variable}, or a sensitive Terraform variable of the workspace`,
         validation: [{ condition: `\${length(var.${variable}) > 0 && !can(regex("[\\r\\n]", var.${variable}))}`, errorMessage: `${variable} must be one line of text, not empty.` }],
       });
       input.overrideLogicalId(variable);
       return { name, source: "given", value: input.stringValue, variable };
     });
-    if (secrets.length === 0) return [];
+    if (secrets.length === 0) return { application: [] };
     const refs = f.createApplicationSecrets(this, "application-secrets", { namePrefix: prefix, secrets, deletionProtection: protect });
-    return secrets.map((s) => ({ name: s.name, secret: refs[s.name], origin: secretOrigin(s) }));
+    return {
+      application: secrets.filter((s) => s.name !== REGISTRY_PASSWORD).map((s) => ({ name: s.name, secret: refs[s.name], origin: secretOrigin(s) })),
+      registryPassword: refs[REGISTRY_PASSWORD],
+    };
   }
 
   /** The stack outputs the Django app and its operators need, the same names on every cloud. */
@@ -344,4 +363,14 @@ function secretOrigin(s: ApplicationSecret): string {
     case "existing":
       return "an existing secret of the cloud's store (application.secrets)";
   }
+}
+
+/** The host's own configuration: the registry login's user name and password, where hosts log in with them. */
+function hostConfiguration(registry: RegistryAccess): AppConfiguration["host"] {
+  if (registry.login !== "password") return undefined;
+  if (registry.username === undefined || registry.password === undefined) throw new Error(`the login to ${registry.server} has no user name or password`);
+  return {
+    settings: [{ name: REGISTRY_SETTINGS.username, value: registry.username }],
+    secrets: [{ name: REGISTRY_SETTINGS.password, secret: registry.password }],
+  };
 }

@@ -60,7 +60,8 @@ export const AWS: CloudAdapter = {
   id: "aws",
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
-  validate: (spec) => validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec) }),
+  validate: (spec) =>
+    validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec), image: spec.application?.image, registryLogin: spec.application?.registry !== undefined }),
   configure(stack, spec) {
     const { AwsProvider, AwsTierFactory, RandomProvider } = awsClasses();
     const settings = spec.aws!;
@@ -92,6 +93,7 @@ export const DIGITALOCEAN: CloudAdapter = {
         postgresSize: spec.postgres?.size,
         postgresReplicaSize: spec.postgres?.replicaSize,
         secrets: specSecrets(spec),
+        image: spec.application?.image,
       }),
       // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
       ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),

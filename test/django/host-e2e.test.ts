@@ -28,6 +28,8 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
   const processes = new Processes();
   let work: string;
   let nginxPort: number;
+  let appPort: number;
+  let appEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
     const nginx = requireTool("nginx", "nginx");
@@ -43,14 +45,13 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
       return `    ${kind}_temp_path ${join(work, kind)};`;
     });
     nginxPort = await freePort();
-    const appPort = await freePort();
+    appPort = await freePort();
 
     // gunicorn with the flags the hosts use, only the bind address differs.
     const [, ...args] = gunicorn({ wsgiModule: "wsgi:application" }, "small", "127.0.0.1", appPort);
-    processes.start("gunicorn", "/usr/bin/gunicorn", ["--chdir", site, ...args], {
-      // What a production-aws app host receives; the fixture reads it through the shipped settings snippet.
-      env: { ...AWS_ENV, PATH: "/usr/bin:/bin", HOME: work, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: SNIPPET_DIR, DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN },
-    });
+    // What a production-aws app host receives; the fixture reads it through the shipped settings snippet.
+    appEnv = { ...AWS_ENV, PATH: "/usr/bin:/bin", HOME: work, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: SNIPPET_DIR, DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN };
+    processes.start("gunicorn", "/usr/bin/gunicorn", ["--chdir", site, ...args], { env: appEnv });
 
     writeFileSync(join(work, "proxy.conf"), NGINX_PROXY_SNIPPET);
     writeFileSync(join(work, "upstream.conf"), `set $cloudtiers_upstream "http://127.0.0.1:${appPort}";\n`);
@@ -140,5 +141,21 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
     await processes.stop("gunicorn");
     const res = await get(nginxPort, "/healthz", { Host: DOMAIN });
     expect(res.status).toBe(502);
+  });
+
+  it("fails the health path while the application cannot start, and answers again once it can", async () => {
+    // A release that cannot start: gunicorn, as the hosts run it, exits (the unit restarts it, then gives up).
+    const [, ...broken] = gunicorn({ wsgiModule: "broken_wsgi:application" }, "small", "127.0.0.1", appPort);
+    const failing = processes.start("gunicorn-broken", "/usr/bin/gunicorn", ["--chdir", site, ...broken], { env: appEnv });
+    const code = await new Promise<number | null>((resolve) => failing.once("exit", (c) => resolve(c)));
+    expect(code).not.toBe(0);
+    expect(processes.output("gunicorn-broken")).toContain("this release cannot start");
+    expect((await get(nginxPort, "/healthz", { Host: DOMAIN })).status).toBe(502);
+    // The next start of a good release serves again.
+    const [, ...good] = gunicorn({ wsgiModule: "wsgi:application" }, "small", "127.0.0.1", appPort);
+    processes.start("gunicorn-again", "/usr/bin/gunicorn", ["--chdir", site, ...good], { env: appEnv });
+    await waitForHttp(appPort, "/healthz", { Host: DOMAIN });
+    const res = await get(nginxPort, "/healthz", { Host: DOMAIN });
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: "ok" });
   });
 });

@@ -1,12 +1,13 @@
-import { execFile } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
-import { PoolRole } from "../../modules/core";
-import { HOST_PATHS, renderUserData } from "../../modules/django/host";
+import { HostConfigDelivery, PoolRole } from "../../modules/core";
+import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
+import { HOST_PATHS, HostRenderOptions, renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { environments } from "../../environments";
 import { application } from "../../environments/defaults";
@@ -31,7 +32,8 @@ function documents(): Document[] {
     for (const [id, lt] of Object.entries(aws.resources("aws_launch_template"))) texts.push(["stack", `${spec.environment}-aws ${id}`, decodeUserData(lt)]);
     const digitalocean = synthDoEnvironment(spec);
     for (const [id, pool] of Object.entries(digitalocean.resources("digitalocean_droplet_autoscale"))) {
-      texts.push(["stack", `${spec.environment}-do ${id}`, pool.droplet_template.user_data]);
+      // The text the droplet receives: Terraform turns the template's escaped `$${` and `%%{` back into `${` and `%{`.
+      texts.push(["stack", `${spec.environment}-do ${id}`, (pool.droplet_template.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
     }
   }
   const combos: [Layout, PoolRole][] = [
@@ -45,6 +47,12 @@ function documents(): Document[] {
     );
     texts.push(["renderer", `${layout} ${role}`, text]);
   }
+  // A registry login of each kind: ECR through the instance role, a user name and password on DigitalOcean.
+  const login = (registry: HostRenderOptions["registry"], delivery: HostConfigDelivery) =>
+    renderUserData({ role: "app", layout: "split", size: "small", application, domain: "shop.example.org", healthCheckPath: "/healthz", allowFrom: ["10.1.0.0/16"], registry }, delivery);
+  texts.push(["renderer", "ECR login", login({ login: "cloud", server: "123456789012.dkr.ecr.eu-west-1.amazonaws.com" }, awsHostDelivery("/shop-test/app/environment"))]);
+  const withLogin = { settings: [], secrets: [], host: { settings: [{ name: "REGISTRY_USERNAME", value: "acme-bot" }], secrets: [{ name: "REGISTRY_PASSWORD", secret: { store: "terraform-state", id: "token" } }] } };
+  texts.push(["renderer", "password login", login({ login: "password", server: "ghcr.io" }, inlineHostDelivery(withLogin))]);
   return texts.map(([source, name, text]) => ({ source, name, text, files: parse(text).write_files }));
 }
 
@@ -73,7 +81,7 @@ describe("rendered host configuration, checked by the real tools", () => {
   it("covers every shipped pool on both clouds and every role of both layouts", () => {
     const pools = environments.reduce((n, e) => n + (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1), 0);
     expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools * 2);
-    expect(docs.filter((d) => d.source === "renderer")).toHaveLength(7);
+    expect(docs.filter((d) => d.source === "renderer")).toHaveLength(9);
   });
 
   it("cloud-init schema accepts every user data document, without deprecations", () => {
@@ -104,6 +112,42 @@ describe("rendered host configuration, checked by the real tools", () => {
     expect(result).toEqual({ code: 0, output: "" });
   });
 
+  it("systemd-analyze verify (Debian's systemd) accepts every unit the user data installs, without a word", () => {
+    const analyze = requireTool("systemd-analyze", "systemd");
+    // Each distinct unit, in a root of its own name: the system's units (targets), the hosts' files, stubs for docker and systemctl.
+    const units = new Map<string, { path: string; content: string; doc: Document }>();
+    for (const d of docs) for (const f of d.files) if (f.path.startsWith("/etc/systemd/system/")) units.set(`${f.path}\n${f.content}`, { ...f, doc: d });
+    expect(new Set([...units.values()].map((u) => u.path.split("/").pop()))).toEqual(
+      new Set(["cloudtiers-app.service", "cloudtiers-nginx-upstream.service", "cloudtiers-bootstrap.service", "cloudtiers-unhealthy@.service"]),
+    );
+    const system = join(work, "system-units");
+    cpSync("/lib/systemd/system", system, { recursive: true });
+    const roots: { dir: string; names: Set<string> }[] = [];
+    for (const unit of units.values()) {
+      const name = unit.path.split("/").pop()!;
+      let root = roots.find((r) => !r.names.has(name));
+      if (!root) {
+        root = { dir: mkdtempSync(join(work, "systemd-root-")), names: new Set() };
+        roots.push(root);
+        cpSync(system, join(root.dir, "lib/systemd/system"), { recursive: true });
+        for (const f of unit.doc.files) if (!f.path.startsWith("/etc/systemd/system/")) writeAt(root.dir, f.path, f.content, 0o755);
+        for (const stub of ["/usr/bin/docker", "/usr/bin/systemctl"]) writeAt(root.dir, stub, "#!/bin/sh\n", 0o755);
+        writeAt(root.dir, "/etc/systemd/system/docker.service", "[Unit]\nDescription=Docker\n[Service]\nExecStart=/usr/bin/docker\n", 0o644);
+        writeAt(root.dir, HOST_PATHS.unhealthyUnit, unit.doc.files.find((f) => f.path === HOST_PATHS.unhealthyUnit)!.content, 0o644);
+      }
+      root.names.add(name);
+      writeAt(root.dir, unit.path, unit.content, 0o644);
+      // The scripts the unit runs, from the same host's user data.
+      for (const f of unit.doc.files) if (f.path.startsWith("/usr/local/sbin/")) writeAt(root.dir, f.path, f.content, 0o755);
+    }
+    for (const root of roots) {
+      const paths = [...root.names].map((n) => `/etc/systemd/system/${n}`);
+      const run = spawnSync(analyze, ["verify", `--root=${root.dir}`, ...paths], { encoding: "utf8" });
+      // 252 exits 0 on an unknown key, so its words are held too.
+      expect({ paths, status: run.status, output: run.stdout + run.stderr }).toEqual({ paths, status: 0, output: "" });
+    }
+  });
+
   it("nginx -t accepts every nginx site the user data installs", async () => {
     const nginx = requireTool("nginx", "nginx");
     const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));
@@ -127,3 +171,9 @@ describe("rendered host configuration, checked by the real tools", () => {
     }
   });
 });
+
+/** Writes `content` at `path` under `root`. */
+function writeAt(root: string, path: string, content: string, mode: number): void {
+  mkdirSync(join(root, dirname(path)), { recursive: true });
+  writeFileSync(join(root, path), content, { mode });
+}

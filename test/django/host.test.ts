@@ -4,13 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { HostConfigDelivery } from "../../modules/core";
-import { GUNICORN_PORT, HOST_PATHS, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
+import { GUNICORN_PORT, HOST_PATHS, HOST_RECOVERY, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
 import { application } from "../../environments/defaults";
 
 const delivery: HostConfigDelivery = {
   packages: ["awscli-test"],
   setupCommands: ["echo setup"],
-  fetchScript: "#!/bin/sh\necho 'DJANGO_ALLOWED_HOSTS=www.example.com' > \"$1\"\n",
+  fetchScript: "#!/bin/sh\necho 'DJANGO_ALLOWED_HOSTS=www.example.com' > \"$1\"\n: > \"$2\"\n",
 };
 
 function render(o: Partial<HostRenderOptions>) {
@@ -31,42 +31,57 @@ function render(o: Partial<HostRenderOptions>) {
 }
 
 describe("host user data", () => {
-  it("is a #cloud-config document with the role's packages, the delivery's, and the hardening ones", () => {
-    const { text, doc } = render({});
+  it("is a #cloud-config document that writes the files and starts the first boot's unit, which installs the packages", () => {
+    const { text, doc, file } = render({});
     expect(text.startsWith("#cloud-config\n")).toBe(true);
-    expect(doc.packages).toEqual(["awscli-test", "docker.io", "fail2ban", "jq", "nginx", "python3-systemd", "ufw", "unattended-upgrades"]);
     expect(doc.users).toEqual(["default"]);
     expect(doc.ssh_pwauth).toBe(false);
-    expect(doc.runcmd[0]).toEqual(["sh", "-c", "echo setup"]);
-    expect(render({ role: "worker" }).doc.packages).not.toContain("nginx");
+    // cloud-init's own package step has no retry: the bootstrap installs them instead.
+    expect(doc.packages).toBeUndefined();
+    expect(doc.package_update).toBeUndefined();
+    expect(doc.runcmd).toEqual([
+      ["systemctl", "daemon-reload"],
+      ["systemctl", "start", "--no-block", "cloudtiers-bootstrap.service"],
+    ]);
+    const bootstrap = file(HOST_PATHS.bootstrap)!;
+    const install = (role: Partial<HostRenderOptions>) => render(role).file(HOST_PATHS.bootstrap)!.split("\n").find((l) => l.includes(" install -y "));
+    expect(install({})).toBe(`${HOST_PATHS.retry} 5 apt-get -q -o DPkg::Lock::Timeout=600 install -y awscli-test docker.io fail2ban jq nginx python3-systemd ufw unattended-upgrades`);
+    expect(install({ role: "worker" })).not.toContain("nginx");
+    expect(bootstrap).toContain(`${HOST_PATHS.retry} 5 apt-get -q -o DPkg::Lock::Timeout=600 update --error-on=any\n`);
+    expect(bootstrap).toContain(`${HOST_PATHS.retry} 5 sh -c 'echo setup'\n`);
+    expect(file(HOST_PATHS.bootstrapUnit)).toContain(`ExecStart=${HOST_PATHS.bootstrap}\nTimeoutStartSec=${HOST_RECOVERY.bootstrapTimeoutSeconds}`);
   });
 
   it("colocated web hosts run gunicorn on loopback behind nginx, with workers sized from the instance", () => {
-    const { file, doc } = render({});
+    const { file } = render({});
     const unit = file(HOST_PATHS.appUnit)!;
     expect(unit).toContain(`gunicorn --bind 127.0.0.1:${GUNICORN_PORT} --workers ${gunicornWorkers("medium")} `);
     expect(gunicornWorkers("small")).toBe(3);
     expect(gunicornWorkers("medium")).toBe(5);
     expect(gunicornWorkers("xlarge")).toBe(17);
     expect(unit).toContain("--network host");
-    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`);
-    expect(unit).toContain(`ExecStartPre=/usr/bin/docker pull ${application.image}`);
+    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.retry} 5 ${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`);
+    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.retry} 5 /usr/bin/docker pull ${application.image}`);
+    expect(unit).not.toContain(HOST_PATHS.registryLogin);
     expect(unit).toContain("Restart=always");
     expect(unit).toMatch(/shop\.wsgi:application\n/);
     expect(file(HOST_PATHS.nginxSite)).toBe(renderNginxSite({ layout: "colocated", domain: "www.example.com", healthCheckPath: "/healthz" }));
     expect(file(HOST_PATHS.proxySnippet)).toBe(NGINX_PROXY_SNIPPET);
-    expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "cloudtiers-app.service"]);
+    expect(file(HOST_PATHS.bootstrap)).toContain("systemctl enable cloudtiers-app.service\nsystemctl start --no-block cloudtiers-app.service\n");
   });
 
   it("split web hosts run nginx only, pointed at the app tier's load balancer named in the environment", () => {
-    const { file, doc } = render({ layout: "split" });
+    const { file } = render({ layout: "split" });
     expect(file(HOST_PATHS.appUnit)).toBeUndefined();
     expect(file(HOST_PATHS.nginxSite)).toContain("proxy_pass $cloudtiers_upstream;");
     expect(file(HOST_PATHS.upstreamWrapper)).toContain("sed -n 's/^APP_UPSTREAM=//p'");
-    expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "cloudtiers-nginx-upstream.service"]);
+    expect(file(HOST_PATHS.bootstrap)).toContain("systemctl enable cloudtiers-nginx-upstream.service\n");
     const unit = file(HOST_PATHS.upstreamUnit)!;
+    expect(unit).toContain(`ExecStart=${HOST_PATHS.retry} 5 ${HOST_PATHS.upstreamWrapper}`);
     expect(unit).toContain("Restart=on-failure");
     expect(unit).toContain("ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service");
+    // Split web hosts pull no image, so they never log in to a registry.
+    expect(render({ layout: "split", registry: { login: "password", server: "ghcr.io" } }).file(HOST_PATHS.registryLogin)).toBeUndefined();
   });
 
   it("split app hosts serve gunicorn on the host network and run no nginx", () => {
@@ -82,27 +97,29 @@ describe("host user data", () => {
   });
 
   it("lets only the private network reach the role's port through ufw, and nothing reach workers", () => {
-    const rules = (o: Partial<HostRenderOptions>) => render(o).doc.runcmd.filter((c: string[]) => c[0] === "ufw");
-    const base = [["ufw", "default", "deny", "incoming"], ["ufw", "default", "allow", "outgoing"]];
-    const enable = ["ufw", "--force", "enable"];
-    expect(rules({})).toEqual([...base, ["ufw", "allow", "proto", "tcp", "from", "10.0.0.0/16", "to", "any", "port", "80"], enable]);
-    expect(rules({ role: "app", layout: "split" })).toEqual([...base, ["ufw", "allow", "proto", "tcp", "from", "10.0.0.0/16", "to", "any", "port", "8000"], enable]);
-    expect(rules({ role: "worker" })).toEqual([...base, enable]);
-    const withSsh = renderUserData({ ...render({}).options, role: "worker" }, delivery, { sshFrom: ["203.0.113.0/24"] });
-    expect(parse(withSsh).runcmd).toContainEqual(["ufw", "allow", "proto", "tcp", "from", "203.0.113.0/24", "to", "any", "port", "22"]);
-    const runcmd: string[][] = render({}).doc.runcmd;
-    expect(runcmd.findIndex((c) => c[1] === "--force")).toBeLessThan(runcmd.findIndex((c) => c.includes("cloudtiers-app.service")));
+    const rules = (o: Partial<HostRenderOptions>, access = {}) =>
+      renderUserData({ ...render(o).options }, delivery, access)
+        .split("\n")
+        .map((l) => l.trim())
+        .filter((l) => l.startsWith("ufw "));
+    const base = ["ufw default deny incoming", "ufw default allow outgoing"];
+    expect(rules({})).toEqual([...base, "ufw allow proto tcp from 10.0.0.0/16 to any port 80", "ufw --force enable"]);
+    expect(rules({ role: "app", layout: "split" })).toEqual([...base, "ufw allow proto tcp from 10.0.0.0/16 to any port 8000", "ufw --force enable"]);
+    expect(rules({ role: "worker" })).toEqual([...base, "ufw --force enable"]);
+    expect(rules({ role: "worker" }, { sshFrom: ["203.0.113.0/24"] })).toContain("ufw allow proto tcp from 203.0.113.0/24 to any port 22");
+    const bootstrap = render({}).file(HOST_PATHS.bootstrap)!;
+    expect(bootstrap.indexOf("ufw --force enable")).toBeLessThan(bootstrap.indexOf("cloudtiers-app.service"));
   });
 
   it("turns password logins off, guards sshd with fail2ban, installs security updates, bounds the journal", () => {
-    const { file, doc } = render({ role: "worker" });
+    const { file } = render({ role: "worker" });
     expect(file(HOST_PATHS.sshd)).toMatch(/^PasswordAuthentication no$/m);
     expect(file(HOST_PATHS.sshd)).toMatch(/^PermitRootLogin prohibit-password$/m);
     expect(file(HOST_PATHS.fail2ban)).toMatch(/^\[sshd\]\nenabled = true\nbackend = systemd$/m);
     expect(file(HOST_PATHS.fail2ban)).not.toContain("nginx");
     expect(file(HOST_PATHS.unattendedUpgrades)).toContain('APT::Periodic::Unattended-Upgrade "1";');
     expect(file(HOST_PATHS.journald)).toContain("SystemMaxUse=1G");
-    expect(doc.runcmd).toContainEqual(["systemctl", "enable", "--now", "fail2ban.service"]);
+    expect(file(HOST_PATHS.bootstrap)).toContain("systemctl enable --now fail2ban.service\n");
   });
 
   it("installs the cloud's fetch script for root only and lets health checks address the host by IP", () => {
@@ -113,12 +130,14 @@ describe("host user data", () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-wrapper-"));
     try {
       writeFileSync(join(dir, "hostname"), "#!/bin/sh\necho '203.0.113.5 10.0.1.7 '\n", { mode: 0o755 });
-      writeFileSync(join(dir, "fetch"), "#!/bin/sh\nprintf 'DJANGO_ALLOWED_HOSTS=www.example.com\\nOTHER=1\\n' > \"$1\"\n", { mode: 0o755 });
-      writeFileSync(join(dir, "wrapper"), file(HOST_PATHS.envWrapper)!.split(HOST_PATHS.fetchScript).join(join(dir, "fetch")), { mode: 0o755 });
+      writeFileSync(join(dir, "fetch"), "#!/bin/sh\nprintf 'DJANGO_ALLOWED_HOSTS=www.example.com\\nOTHER=1\\n' > \"$1\"\nprintf 'REGISTRY_USERNAME=bot\\n' > \"$2\"\n", { mode: 0o755 });
+      const wrapper = file(HOST_PATHS.envWrapper)!.split(HOST_PATHS.fetchScript).join(join(dir, "fetch")).split(HOST_PATHS.hostEnvFile).join(join(dir, "run", "host.env"));
+      writeFileSync(join(dir, "wrapper"), wrapper, { mode: 0o755 });
       const run = spawnSync(join(dir, "wrapper"), [join(dir, "run", "app.env")], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
       expect(run.stderr).toBe("");
       expect(readFileSync(join(dir, "run", "app.env"), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,203.0.113.5,10.0.1.7\nOTHER=1\n");
-      expect(statSync(join(dir, "run", "app.env")).mode & 0o777).toBe(0o600);
+      expect(readFileSync(join(dir, "run", "host.env"), "utf8")).toBe("REGISTRY_USERNAME=bot\n");
+      for (const env of ["app.env", "host.env"]) expect(statSync(join(dir, "run", env)).mode & 0o777).toBe(0o600);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,5 +1,6 @@
 import { formatIssue } from "../../modules/core/errors";
-import { imageRegistry, sameRegistry, secretLikeReason } from "../../modules/django/secrets";
+import { imageRegistry, imageRepository, sameRegistry } from "../../modules/core";
+import { secretLikeReason } from "../../modules/django/secrets";
 import { ApplicationSpec } from "../../modules/django/spec";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
@@ -142,6 +143,13 @@ describe("application.registry", () => {
     ).toEqual(["ghcr.io", "docker.io", "docker.io", "localhost", "localhost:5000", "registry.digitalocean.com", "123456789012.dkr.ecr.eu-west-1.amazonaws.com"]);
     expect(["docker.io", "index.docker.io", "registry-1.docker.io"].map((server) => sameRegistry(server, "acme/shop:1"))).toEqual([true, true, true]);
     expect(sameRegistry("ghcr.io", "acme/shop:1")).toBe(false);
+    expect(["ghcr.io/acme/shop:1", "acme/shop", "shop:2", "localhost:5000/a/b/c:latest", "123456789012.dkr.ecr.eu-west-1.amazonaws.com/team/shop@sha256:" + "a".repeat(64)].map(imageRepository)).toEqual([
+      "acme/shop",
+      "acme/shop",
+      "shop",
+      "a/b/c",
+      "team/shop",
+    ]);
   });
 
   const cases: [string, Partial<ApplicationSpec>, string[]][] = [

@@ -21,7 +21,7 @@ describe("the DigitalOcean compute pool module", () => {
     admin_cidrs: ["203.0.113.0/24", "198.51.100.7/32"],
   };
   const environmentLines = "DJANGO_SETTINGS_MODULE=shop.settings\nSECRET_KEY=s3cr3t value\n";
-  const sshLoop = '  - - sh\n    - -c\n    - for cidr in 203.0.113.0/24 198.51.100.7/32; do ufw allow proto tcp from "$cidr" to any port 22; done\n';
+  const sshLoop = '      for cidr in 203.0.113.0/24 198.51.100.7/32; do ufw allow proto tcp from "$cidr" to any port 22; done\n';
 
   const userData = (role: PoolRole, layout: string, size: string) =>
     evaluateUserData(read, role === "web" ? `web-${layout}` : role, "data.digitalocean_vpc.vpc.ip_range", "10.40.0.0/16", { ...values, role, layout, size });

@@ -1,0 +1,317 @@
+import { readFileSync } from "node:fs";
+import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { AppConfiguration, HostConfigDelivery } from "../../modules/core";
+import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
+import { HOST_PATHS, HOST_RECOVERY, HostRenderOptions, giveUpSeconds, renderUserData } from "../../modules/django/host";
+import { application } from "../../environments/defaults";
+import { HostRoot } from "./host-root";
+
+/*
+ * The hosts' own scripts, as their user data writes them, run against stubbed commands
+ * (apt-get, snap, systemctl, docker, aws, the metadata service): retries, the first boot,
+ * the registry login, the configuration fetch and the report of a host that gave up.
+ */
+
+const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+const base: HostRenderOptions = { role: "web", layout: "colocated", size: "small", application, domain: "www.example.com", healthCheckPath: "/healthz", allowFrom: ["10.0.0.0/16"] };
+
+/** The metadata service of an instance in eu-west-1, through curl (IMDSv2: a token first). */
+const IMDS = `case "$*" in
+  *"-X PUT"*api/token*) echo token-1 ;;
+  *"X-aws-ec2-metadata-token: token-1"*meta-data/placement/region*) echo eu-west-1 ;;
+  *"X-aws-ec2-metadata-token: token-1"*meta-data/instance-id*) echo i-0abc123 ;;
+  *) echo "curl stub: unexpected $*" >&2; exit 22 ;;
+esac`;
+
+function host(options: Partial<HostRenderOptions>, delivery: HostConfigDelivery): HostRoot {
+  return new HostRoot(renderUserData({ ...base, ...options }, delivery));
+}
+
+const roots: HostRoot[] = [];
+function track(root: HostRoot): HostRoot {
+  roots.push(root);
+  return root;
+}
+afterAll(() => roots.forEach((r) => r.remove()));
+
+describe("cloudtiers-retry", () => {
+  const root = track(host({}, awsHostDelivery("/shop/web/environment")));
+
+  it("tries a failing command again until it succeeds, saying so", () => {
+    root.stub("flaky", 'n=$(cat "$STATE/flaky" 2>/dev/null || echo 0); n=$((n + 1)); echo $n > "$STATE/flaky"; [ $n -ge 3 ]');
+    const run = root.run(HOST_PATHS.retry, ["5", "flaky", "--now"]);
+    expect(run.status).toBe(0);
+    expect(root.calls()).toEqual(["flaky --now", "flaky --now", "flaky --now"]);
+    expect(run.stderr).toBe("cloudtiers-retry: flaky failed (status 1), try 1 of 5; again in 0s\ncloudtiers-retry: flaky failed (status 1), try 2 of 5; again in 0s\n");
+  });
+
+  it("gives up after the attempts it was given, with the command's own status", () => {
+    root.clearCalls();
+    root.stub("broken", "exit 7");
+    const run = root.run(HOST_PATHS.retry, ["4", "broken"]);
+    expect(run.status).toBe(7);
+    expect(root.calls()).toHaveLength(4);
+    expect(run.stderr).toMatch(/cloudtiers-retry: broken failed 4 times \(last status 7\); giving up\n$/);
+  });
+
+  it("waits 5, 10, 20, 40 seconds between tries, 60 at most", () => {
+    const waits: number[] = [];
+    let delay: number = HOST_RECOVERY.firstDelaySeconds;
+    for (let i = 0; i < 6; i++, delay = Math.min(delay * 2, HOST_RECOVERY.maxDelaySeconds)) waits.push(delay);
+    expect(waits).toEqual([5, 10, 20, 40, 60, 60]);
+    root.clearCalls();
+    root.stub("sleep", "exit 0");
+    root.run(HOST_PATHS.retry, ["6", "broken"], { CLOUDTIERS_RETRY_DELAY: "5" });
+    expect(root.calls().filter((c) => c.startsWith("sleep "))).toEqual(["sleep 5", "sleep 10", "sleep 20", "sleep 40", "sleep 60"]);
+  });
+});
+
+describe("the first boot (cloudtiers-bootstrap)", () => {
+  const stubs = (root: HostRoot, apt: string) => {
+    root.stub("apt-get", apt);
+    for (const name of ["snap", "ufw", "systemctl"]) root.stub(name);
+  };
+
+  it("installs the packages and the cloud's tools, retrying what fails, then sets up the firewall and starts the services", () => {
+    const root = track(host({ registry: { login: "cloud", server: ECR } }, awsHostDelivery("/shop/web/environment")));
+    // The package index fails twice (a mirror's hiccup), then works.
+    stubs(root, 'case "$*" in *update*) n=$(cat "$STATE/update" 2>/dev/null || echo 0); echo $((n + 1)) > "$STATE/update"; [ $n -ge 2 ];; esac');
+    const run = root.run(HOST_PATHS.bootstrap);
+    expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: expect.stringContaining("apt-get failed (status 1), try 2 of 5") });
+    const apt = "apt-get -q -o DPkg::Lock::Timeout=600";
+    expect(root.calls()).toEqual([
+      `${apt} update --error-on=any`,
+      `${apt} update --error-on=any`,
+      `${apt} update --error-on=any`,
+      `${apt} install -y curl docker.io fail2ban jq nginx python3-systemd snapd ufw unattended-upgrades`,
+      "snap wait system seed.loaded",
+      "snap install aws-cli --classic",
+      "ufw default deny incoming",
+      "ufw default allow outgoing",
+      "ufw allow proto tcp from 10.0.0.0/16 to any port 80",
+      "ufw --force enable",
+      "systemctl daemon-reload",
+      "systemctl restart systemd-journald.service ssh.service docker.service",
+      "systemctl enable --now fail2ban.service",
+      "systemctl enable cloudtiers-app.service",
+      "systemctl start --no-block cloudtiers-app.service",
+      "systemctl restart nginx.service",
+    ]);
+  });
+
+  it("fails, starting nothing, when a download still fails after every retry", () => {
+    const root = track(host({ role: "worker" }, inlineHostDelivery({ settings: [], secrets: [] })));
+    stubs(root, 'case "$*" in *update*) exit 100;; esac');
+    const run = root.run(HOST_PATHS.bootstrap);
+    expect(run.status).toBe(100);
+    expect(root.calls()).toEqual(Array(HOST_RECOVERY.attempts).fill("apt-get -q -o DPkg::Lock::Timeout=600 update --error-on=any"));
+  });
+});
+
+describe("a host that gives up reports itself unhealthy (cloudtiers-unhealthy)", () => {
+  /** A host whose units systemd reports as `Restart=<restart>` with `Result=<result>`. */
+  const scenario = (delivery: HostConfigDelivery, restart: string, result: string, aws = "exit 0") => {
+    const root = track(host({ role: "worker" }, delivery));
+    root.stub("systemctl", `case "$*" in
+  "show --property=Restart --value "*) echo ${restart} ;;
+  "show --property=Result --value "*) echo ${result} ;;
+esac`);
+    root.stub("curl", IMDS);
+    root.stub("/snap/bin/aws", aws);
+    const run = root.run(HOST_PATHS.unhealthy, ["cloudtiers-app.service"]);
+    return { run, calls: root.calls().filter((c) => !c.startsWith("curl ") && !c.startsWith("systemctl show")) };
+  };
+  const aws = awsHostDelivery("/shop/worker/environment");
+  const digitalocean = inlineHostDelivery({ settings: [], secrets: [] });
+  const setHealth = "aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0abc123 --health-status Unhealthy --no-should-respect-grace-period";
+
+  it("leaves a crash systemd restarts alone", () => {
+    expect(scenario(aws, "always", "exit-code")).toEqual({ run: expect.objectContaining({ status: 0 }), calls: [] });
+    expect(scenario(digitalocean, "always", "exit-code").calls).toEqual([]);
+  });
+
+  it("on AWS marks the instance unhealthy in its group, past the grace period, when the application hit its start limit or the first boot failed", () => {
+    for (const [restart, result] of [["always", "start-limit-hit"], ["no", "exit-code"], ["on-failure", "start-limit-hit"]]) {
+      const { run, calls } = scenario(aws, restart, result);
+      expect({ restart, result, status: run.status, calls }).toEqual({ restart, result, status: 0, calls: [setHealth] });
+      expect(run.stderr).toContain(`cloudtiers-app.service gave up (${result}); this host cannot do its work`);
+    }
+  });
+
+  it("on AWS powers off when it cannot reach the autoscaling API, after retrying", () => {
+    const { calls, run } = scenario(aws, "always", "start-limit-hit", "exit 255");
+    expect(calls).toEqual([setHealth, setHealth, setHealth, "systemctl poweroff"]);
+    expect(run.stderr).toContain("could not report it; powering off, which the pool sees as a failed machine");
+  });
+
+  it("on DigitalOcean, which has no such call, powers off", () => {
+    expect(scenario(digitalocean, "always", "start-limit-hit").calls).toEqual(["systemctl poweroff"]);
+  });
+
+  it("gives up within a bounded time: the start limit outlasts its starts, so it always trips", () => {
+    const r = HOST_RECOVERY;
+    expect(r.startLimitIntervalSeconds).toBeGreaterThan(r.startBurst * (r.startTimeoutSeconds + r.restartSeconds));
+    expect(giveUpSeconds()).toBe(r.bootstrapTimeoutSeconds + r.startBurst * (r.startTimeoutSeconds + r.restartSeconds));
+    const root = track(host({}, aws));
+    const unit = root.file(HOST_PATHS.appUnit);
+    expect(unit).toContain(`StartLimitIntervalSec=${r.startLimitIntervalSeconds}\nStartLimitBurst=${r.startBurst}\nOnFailure=cloudtiers-unhealthy@%n.service\n`);
+    expect(unit).toContain(`Restart=always\nRestartSec=${r.restartSeconds}\nTimeoutStartSec=${r.startTimeoutSeconds}\n`);
+    expect(root.file(HOST_PATHS.bootstrapUnit)).toContain("OnFailure=cloudtiers-unhealthy@%n.service");
+  });
+});
+
+describe("the registry login (cloudtiers-registry-login)", () => {
+  const docker = 'case "$1" in login) cat > "$STATE/login.stdin";; esac';
+
+  it("logs in with the host's own user name and password, the password on standard input only", () => {
+    const password = "ghp_Sentinel0123456789abcdefABCDEF0123";
+    const root = track(host({ registry: { login: "password", server: "ghcr.io" } }, inlineHostDelivery({ settings: [], secrets: [] })));
+    root.stub("docker", docker);
+    root.write(HOST_PATHS.hostEnvFile, `REGISTRY_USERNAME=acme-bot\nREGISTRY_PASSWORD=${password}\n`, 0o600);
+    const run = root.run(HOST_PATHS.registryLogin);
+    expect(run.status).toBe(0);
+    expect(root.calls()).toEqual(["docker login --username acme-bot --password-stdin ghcr.io"]);
+    expect(readFileSync(root.path("state/login.stdin"), "utf8")).toBe(password);
+    expect(root.calls().join("\n")).not.toContain(password);
+  });
+
+  it("refuses to log in without a password", () => {
+    const root = track(host({ registry: { login: "password", server: "ghcr.io" } }, inlineHostDelivery({ settings: [], secrets: [] })));
+    root.stub("docker", docker);
+    root.write(HOST_PATHS.hostEnvFile, "REGISTRY_USERNAME=acme-bot\n", 0o600);
+    const run = root.run(HOST_PATHS.registryLogin);
+    expect({ status: run.status, stderr: run.stderr, calls: root.calls() }).toEqual({ status: 1, stderr: `REGISTRY_USERNAME or REGISTRY_PASSWORD is missing from ${root.path(HOST_PATHS.hostEnvFile)}\n`, calls: [] });
+  });
+
+  it("logs in to ECR with the instance role's token, for the registry's region", () => {
+    const root = track(host({ registry: { login: "cloud", server: ECR } }, awsHostDelivery("/shop/web/environment")));
+    root.stub("docker", docker);
+    root.stub("/snap/bin/aws", "echo ecr-token-from-role");
+    expect(root.run(HOST_PATHS.registryLogin).status).toBe(0);
+    expect(root.calls()).toEqual(["aws ecr get-login-password --region eu-west-1", `docker login --username AWS --password-stdin ${ECR}`]);
+    expect(readFileSync(root.path("state/login.stdin"), "utf8")).toBe("ecr-token-from-role");
+  });
+
+  it("cannot log in with a cloud identity on DigitalOcean, whose hosts have none", () => {
+    expect(() => renderUserData({ ...base, registry: { login: "cloud", server: ECR } }, inlineHostDelivery({ settings: [], secrets: [] }))).toThrow(
+      `this cloud's hosts have no identity to log in to ${ECR} with: give application.registry a user name and password`,
+    );
+  });
+});
+
+describe("the configuration fetch", () => {
+  const APP = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/application-AbC123";
+  const DB = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/postgres/credentials-XyZ789";
+  const REGISTRY = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/registry-QwE456";
+  const configuration: AppConfiguration = {
+    settings: [
+      { name: "DJANGO_ALLOWED_HOSTS", value: "www.example.com" },
+      { name: "GREETING", value: "Hello, world" },
+    ],
+    secrets: [
+      { name: "DATABASE_PASSWORD", secret: { store: "aws-secrets-manager", id: DB, jsonKey: "password" } },
+      { name: "DJANGO_SECRET_KEY", secret: { store: "aws-secrets-manager", id: APP, jsonKey: "DJANGO_SECRET_KEY" } },
+      { name: "STRIPE_API_KEY", secret: { store: "aws-secrets-manager", id: APP, jsonKey: "STRIPE_API_KEY" } },
+    ],
+    host: { settings: [{ name: "REGISTRY_USERNAME", value: "acme-bot" }], secrets: [{ name: "REGISTRY_PASSWORD", secret: { store: "aws-secrets-manager", id: REGISTRY } }] },
+  };
+  const values: Record<string, string> = {
+    [APP]: '{"DJANGO_SECRET_KEY":"k3y-value","STRIPE_API_KEY":"sk_live_value"}',
+    [DB]: '{"username":"app","password":"p@ss w:rd"}',
+    [REGISTRY]: "registry-token",
+  };
+
+  it("on AWS reads the parameter, then each secret once, into the application's and the host's files", async () => {
+    const { environmentDocument } = await import("../../modules/aws/host-delivery");
+    const root = track(host({}, awsHostDelivery("/shop/web/environment")));
+    root.stub("curl", IMDS);
+    const answers = Object.entries(values).map(([arn, value]) => `  *"--secret-id ${arn} "*) printf '%s\\n' '${value}' ;;`);
+    root.stub("/snap/bin/aws", `case "$*" in
+  "ssm get-parameter --region eu-west-1 --name /shop/web/environment --query Parameter.Value --output text") printf '%s\\n' '${environmentDocument(configuration)}' ;;
+${answers.join("\n")}
+  *) echo "aws stub: unexpected $*" >&2; exit 254 ;;
+esac`);
+    const run = root.run(HOST_PATHS.fetchScript, [root.path("run/app.env"), root.path("run/host.env")]);
+    expect(run).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(readFileSync(root.path("run/app.env"), "utf8")).toBe(
+      "DJANGO_ALLOWED_HOSTS=www.example.com\nGREETING=Hello, world\nDJANGO_SECRET_KEY=k3y-value\nSTRIPE_API_KEY=sk_live_value\nDATABASE_PASSWORD=p@ss w:rd\n",
+    );
+    expect(readFileSync(root.path("run/host.env"), "utf8")).toBe("REGISTRY_USERNAME=acme-bot\nREGISTRY_PASSWORD=registry-token\n");
+    const reads = root.calls().filter((c) => c.startsWith("aws secretsmanager"));
+    expect(reads.map((c) => c.split(" ")[6]).sort()).toEqual([APP, DB, REGISTRY].sort());
+    // No value ever passes through a command's arguments.
+    for (const value of ["k3y-value", "sk_live_value", "p@ss w:rd", "registry-token"]) expect(root.calls().join("\n")).not.toContain(value);
+  });
+
+  it("on AWS fails, rather than writing an empty value, when a secret lacks the key named", async () => {
+    const { environmentDocument } = await import("../../modules/aws/host-delivery");
+    const root = track(host({}, awsHostDelivery("/shop/web/environment")));
+    root.stub("curl", IMDS);
+    const doc = environmentDocument({ settings: [], secrets: [{ name: "DJANGO_SECRET_KEY", secret: { store: "aws-secrets-manager", id: APP, jsonKey: "DJANGO_SECRET_KEY" } }] });
+    root.stub("/snap/bin/aws", `case "$1" in ssm) printf '%s\\n' '${doc}' ;; *) echo '{"OTHER":"x"}' ;; esac`);
+    const run = root.run(HOST_PATHS.fetchScript, [root.path("run/app.env"), root.path("run/host.env")]);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("DJANGO_SECRET_KEY: the secret has no key DJANGO_SECRET_KEY");
+  });
+
+  it("on DigitalOcean writes both files from the user data, and closes the metadata service to regular users", () => {
+    const inline: AppConfiguration = {
+      settings: configuration.settings,
+      secrets: [{ name: "DATABASE_PASSWORD", secret: { store: "terraform-state", id: "p@ss w:rd" } }],
+      host: { settings: [{ name: "REGISTRY_USERNAME", value: "acme-bot" }], secrets: [{ name: "REGISTRY_PASSWORD", secret: { store: "terraform-state", id: "registry-token" } }] },
+    };
+    const root = track(host({}, inlineHostDelivery(inline)));
+    root.stub("iptables", 'case "$1" in -C) exit 1;; esac');
+    const run = root.run(HOST_PATHS.fetchScript, [root.path("run/app.env"), root.path("run/host.env")]);
+    expect(run).toEqual({ status: 0, stdout: "", stderr: "" });
+    expect(readFileSync(root.path("run/app.env"), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com\nGREETING=Hello, world\nDATABASE_PASSWORD=p@ss w:rd\n");
+    expect(readFileSync(root.path("run/host.env"), "utf8")).toBe("REGISTRY_USERNAME=acme-bot\nREGISTRY_PASSWORD=registry-token\n");
+    expect(root.calls()[1]).toBe("iptables -I OUTPUT -d 169.254.169.254 -p tcp -m owner --uid-owner 1000-4294967294 -j REJECT");
+  });
+});
+
+describe("a start of the application, step by step as systemd runs the unit", () => {
+  /** An AWS web host pulling from ECR whose stubs fail as told: `ssm` the parameter reads, `pull` the image pulls (counted from the first). */
+  function awsHost(failures: { ssm?: number; pull?: number }) {
+    const root = track(host({ registry: { login: "cloud", server: ECR } }, awsHostDelivery("/shop/web/environment")));
+    root.stub("curl", IMDS);
+    root.stub("hostname", "echo 10.0.1.7");
+    const failing = (name: string, times: number) => `n=$(cat "$STATE/${name}" 2>/dev/null || echo 0); echo $((n + 1)) > "$STATE/${name}"; if [ $n -lt ${times} ]; then echo "${name} failed" >&2; exit 1; fi`;
+    root.stub("/snap/bin/aws", `case "$1" in
+  ssm) ${failing("ssm", failures.ssm ?? 0)}; printf '%s\\n' '{"settings":{"DJANGO_ALLOWED_HOSTS":"www.example.com"},"secrets":{}}' ;;
+  ecr) echo ecr-token ;;
+esac`);
+    root.stub("docker", `case "$1" in
+  pull) ${failing("pull", failures.pull ?? 0)} ;;
+  login) cat > /dev/null ;;
+esac`);
+    return root;
+  }
+
+  it("rides out a configuration store that fails twice, then logs in, pulls and runs the image", () => {
+    const root = awsHost({ ssm: 2 });
+    const run = root.start(HOST_PATHS.appUnit);
+    expect(run.status).toBe(0);
+    expect(root.calls().filter((c) => !c.startsWith("curl ") && !c.startsWith("hostname"))).toEqual([
+      "aws ssm get-parameter --region eu-west-1 --name /shop/web/environment --query Parameter.Value --output text",
+      "aws ssm get-parameter --region eu-west-1 --name /shop/web/environment --query Parameter.Value --output text",
+      "aws ssm get-parameter --region eu-west-1 --name /shop/web/environment --query Parameter.Value --output text",
+      "docker rm --force cloudtiers-app",
+      "aws ecr get-login-password --region eu-west-1",
+      `docker login --username AWS --password-stdin ${ECR}`,
+      `docker pull ${application.image}`,
+      expect.stringMatching(new RegExp(`^docker run --rm --name cloudtiers-app --network host --env-file ${root.path(HOST_PATHS.envFile)} --log-driver journald ${application.image} gunicorn `)),
+    ]);
+    expect(readFileSync(root.path(HOST_PATHS.envFile), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,10.0.1.7\n");
+  });
+
+  it("fails the start, the image never run, when the pull fails every retry", () => {
+    const root = awsHost({ pull: 99 });
+    const run = root.start(HOST_PATHS.appUnit);
+    expect(run.status).not.toBe(0);
+    const calls = root.calls();
+    expect(calls.filter((c) => c.startsWith("docker pull"))).toHaveLength(HOST_RECOVERY.attempts);
+    expect(calls.some((c) => c.startsWith("docker run"))).toBe(false);
+    expect(run.stderr).toContain(`cloudtiers-retry: ${root.path("bin/docker")} failed ${HOST_RECOVERY.attempts} times (last status 1); giving up`);
+  });
+});
