@@ -26,6 +26,8 @@ export class GeneratedSecret extends Construct {
   /** The password, as a Terraform reference. */
   public readonly password: string;
   public readonly secret: SecretsmanagerSecret;
+  /** The secret's value; its `versionId` changes with the password. */
+  public readonly version: SecretsmanagerSecretVersion;
   /** Where hosts find the password. */
   public readonly ref: SecretRef;
 
@@ -40,7 +42,7 @@ export class GeneratedSecret extends Construct {
       tags: { Name: props.name },
       lifecycle: protectedLifecycle(props.protect),
     });
-    new SecretsmanagerSecretVersion(this, "value", {
+    this.version = new SecretsmanagerSecretVersion(this, "value", {
       secretId: this.secret.id,
       secretString: Fn.jsonencode({ ...(props.username ? { username: props.username } : {}), password: password.result }),
     });

@@ -10,10 +10,13 @@ import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, isReference, negate, protectedLifecycle, repeat, times } from "../core";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
+import { AwsDatabaseSetup } from "./database-setup";
 import { GeneratedSecret } from "./generated-secret";
 import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
 
 export const POSTGRES_PORT = 5432;
+/** RDS's master user: the cluster's admin, never the application's login. */
+export const RDS_MASTER_USERNAME = "postgres";
 
 export interface AwsPostgresProps extends PostgresProps {
   /** RDS instance class of `size`. */
@@ -45,6 +48,8 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
   /** The replicas' host names, in order; a list reference when their count is one (then `replicas` is empty). */
   public readonly replicaHosts: string[];
   public readonly proxy?: DbProxy;
+  /** The Lambda function that makes the application's role the owner of its database. */
+  public readonly setup?: AwsDatabaseSetup;
   private readonly proxySecurityGroup?: TierSecurityGroup;
 
   constructor(scope: Construct, id: string, props: AwsPostgresProps) {
@@ -78,13 +83,21 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       lifecycle: { createBeforeDestroy: true },
     });
 
+    // The master user is RDS's admin (no superuser: rds_superuser, CREATEROLE, CREATEDB);
+    // the application logs in as a role of its own, which the setup makes and gives the database.
     const credentials = new GeneratedSecret(this, "credentials", {
       name: `${props.namePrefix}/postgres/credentials`,
-      description: `Login of ${name}`,
+      description: `Master user of ${name}`,
+      username: RDS_MASTER_USERNAME,
+      protect,
+    });
+    const application = new GeneratedSecret(this, "application-credentials", {
+      name: `${props.namePrefix}/postgres/application`,
+      description: `Login of ${props.username}, the application's role on ${name}`,
       username: props.username,
       protect,
     });
-    this.password = credentials.ref;
+    this.password = application.ref;
 
     const common = {
       storageType: "gp3",
@@ -110,7 +123,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       instanceClass: props.instanceClass,
       allocatedStorage: props.storageGiB,
       dbName: props.databaseName,
-      username: props.username,
+      username: RDS_MASTER_USERNAME,
       password: credentials.password,
       multiAz: props.highAvailability,
       dbSubnetGroupName: subnets.name,
@@ -143,6 +156,25 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     this.replicaHosts = replicas.all("address");
     this.replicas = isReference(props.replicas) ? [] : this.replicaInstances.map((r) => ({ host: r.address, port: POSTGRES_PORT }));
 
+    if (props.roleSetup) {
+      this.setup = new AwsDatabaseSetup(this, "setup", {
+        namePrefix: props.namePrefix,
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds.private,
+        postgres: this.securityGroup.asPeer("postgres"),
+        admitToPostgres: (peer) => this.securityGroup.allowFromPeer(peer, POSTGRES_PORT),
+        host: this.instance.address,
+        port: POSTGRES_PORT,
+        database: props.databaseName,
+        role: props.username,
+        masterSecretArn: credentials.secret.arn,
+        appSecretArn: application.secret.arn,
+        appSecretVersion: application.version.versionId,
+        setup: props.roleSetup,
+        egressReady: network.egressReady,
+      });
+    }
+
     if (isReference(props.pooling)) {
       throw new Error("AwsPostgres takes pooling as a literal; a module makes the pooler with addRdsProxy, as its own submodule");
     }
@@ -151,7 +183,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         name,
         vpcId: network.vpcId,
         subnetIds: network.subnetIds.database,
-        secretArn: this.password.id,
+        secretArn: application.secret.arn,
         instanceIdentifier: this.instance.identifier,
         admitToPostgres: (peer) => this.securityGroup.allowFromPeer(peer, POSTGRES_PORT),
         postgres: this.securityGroup.asPeer("postgres"),

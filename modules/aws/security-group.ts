@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, TerraformCount, Token } from "cdktf";
+import { Fn, ITerraformDependable, TerraformCount, Token } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
@@ -45,9 +45,9 @@ export class TierSecurityGroup extends Construct {
     return { peerName: name, securityGroupId: this.group.id };
   }
 
-  /** Lets `peer`'s security group connect on `port`. */
-  public allowFromPeer(peer: IPeer, port: number): void {
-    this.tcpRule("from", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
+  /** Lets `peer`'s security group connect on `port`; returns the rule. */
+  public allowFromPeer(peer: IPeer, port: number): ITerraformDependable {
+    return this.tcpRule("from", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
   }
 
   /**
@@ -88,14 +88,19 @@ export class TierSecurityGroup extends Construct {
     this.tcpRule("from", "internet", port, { cidrIpv4: "0.0.0.0/0" });
   }
 
-  /** Lets this group connect to `peer`'s security group on `port`. */
-  public allowToPeer(peer: IPeer, port: number): void {
-    this.tcpRule("to", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
+  /** Lets this group connect to `peer`'s security group on `port`; returns the rule. */
+  public allowToPeer(peer: IPeer, port: number): ITerraformDependable {
+    return this.tcpRule("to", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
   }
 
-  private tcpRule(direction: "from" | "to", what: string, port: number, source: { referencedSecurityGroupId?: string; cidrIpv4?: string }): void {
+  /** Lets this group connect to any address on `port` (HTTPS to AWS's APIs through NAT); returns the rule. */
+  public allowToInternet(port: number): ITerraformDependable {
+    return this.tcpRule("to", "internet", port, { cidrIpv4: "0.0.0.0/0" });
+  }
+
+  private tcpRule(direction: "from" | "to", what: string, port: number, source: { referencedSecurityGroupId?: string; cidrIpv4?: string }): ITerraformDependable {
     const Rule = direction === "from" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
-    new Rule(this, ruleId(direction, what, port), {
+    return new Rule(this, ruleId(direction, what, port), {
       securityGroupId: this.group.id,
       ...source,
       ipProtocol: "tcp",

@@ -26,6 +26,21 @@ export interface PostgresProps extends StatefulTierProps {
   readonly databaseName: string;
   /** The application's database user. */
   readonly username: string;
+  /**
+   * Makes `username` a role of the application's own that owns `databaseName`, run once by
+   * the cluster's admin inside the network. @default - nothing runs (a module's caller does it)
+   */
+  readonly roleSetup?: DatabaseRoleSetup;
+}
+
+/** What the database setup runs, and how a one-off host runs it. */
+export interface DatabaseRoleSetup {
+  /** SQL creating the role, for clouds that make only an admin login (RDS). */
+  readonly createRoleSql: string;
+  /** SQL making the role the owner of the database, run connected to it. */
+  readonly ownerSql: string;
+  /** The user data of a one-off host that runs `ownerSql` as the admin (its password a reference), for clouds that cannot invoke code in the network. */
+  renderHost(o: { host: string; port: number; database: string; admin: string; adminPassword: string }): string;
 }
 
 /** A PostgreSQL cluster. `allowFrom` admits a pool to every endpoint it exposes. */

@@ -95,6 +95,7 @@ export const PRICES: readonly PriceEntry[] = [
   aws("secrets-manager", "secret", 0.4, "USD/month", SECRETS),
 
   // DigitalOcean: Basic (regular) droplets; the monthly price is the cap of 672 hourly charges.
+  digitalocean("droplet", "s-1vcpu-1gb", 6, "USD/month", DO_DROPLETS),
   digitalocean("droplet", "s-1vcpu-2gb", 12, "USD/month", DO_DROPLETS),
   digitalocean("droplet", "s-2vcpu-4gb", 24, "USD/month", DO_DROPLETS),
   digitalocean("droplet", "s-4vcpu-8gb", 48, "USD/month", DO_DROPLETS),

@@ -148,6 +148,10 @@ export const RULES: Readonly<Record<string, Rule>> = {
   aws_autoscaling_policy: { tier: COMPUTE, usage: ["CloudWatch alarms that target tracking creates (per alarm-month)"] },
   aws_iam_role: { tier: COMPUTE, free: "IAM has no charge" },
   aws_iam_role_policy: { tier: COMPUTE, free: "IAM has no charge" },
+  // The database setup: a Lambda function invoked a few times in the database's life.
+  aws_lambda_function: { tier: POSTGRES, usage: ["the database setup's Lambda invocations (a few seconds on each change; within the free tier)"] },
+  aws_lambda_invocation: { tier: POSTGRES, free: "an invocation of the setup function, priced with it" },
+  aws_cloudwatch_log_group: { tier: POSTGRES, usage: ["CloudWatch Logs ingestion and storage of the database setup's log"] },
   aws_iam_role_policy_attachment: { tier: COMPUTE, free: "IAM has no charge" },
   aws_iam_instance_profile: { tier: COMPUTE, free: "IAM has no charge" },
 
@@ -300,6 +304,12 @@ export const RULES: Readonly<Record<string, Rule>> = {
       return [charge(COMPUTE, r, `${size} droplet`, min, globalPrice("digitalocean", "droplet", size), max)];
     },
     usage: ["droplet outbound transfer beyond the team's pooled allowance ($0.01/GiB)"],
+  },
+
+  digitalocean_droplet: {
+    tier: POSTGRES,
+    // The database setup's one-off droplet: billed while it exists, powered off or not.
+    charges: (r) => [charge(POSTGRES, r, `${String(required(r, "size"))} droplet of the database setup (billed while it exists, powered off too)`, 1, globalPrice("digitalocean", "droplet", String(required(r, "size"))))],
   },
 
   // DigitalOcean load balancers.

@@ -14,6 +14,8 @@ const ONLY_ADMISSION = "DatabaseTrustedSources: a list of tags from a reference 
 export class DatabaseTrustedSources extends Construct {
   private readonly nodes: DatabaseFirewall[] = [];
   private readonly rules: DatabaseFirewallRule[] = [];
+  /** Rules of one node only, after the shared ones. */
+  private readonly only = new Map<DatabaseFirewall, DatabaseFirewallRule[]>();
   private referencedTags?: string[];
 
   /** `nodes`: construct id → cluster or replica uuid; `guard` adds more. */
@@ -39,6 +41,13 @@ export class DatabaseTrustedSources extends Construct {
     this.admitTag(tagOf(peer));
   }
 
+  /** Admits the droplets carrying `tag` to the node guarded by `firewall` alone (the primary, for the database setup). */
+  public admitTagTo(firewall: DatabaseFirewall, tag: string): void {
+    if (this.referencedTags) throw new Error(ONLY_ADMISSION);
+    this.only.set(firewall, [...(this.only.get(firewall) ?? []), { type: "tag", value: tag }]);
+    firewall.putRule([...this.rules, ...(this.only.get(firewall) ?? [])]);
+  }
+
   /**
    * Admits the droplets carrying any of `tags`. A reference (a module's list) becomes a
    * `dynamic "rule"` block, one rule per tag, and must be the only admission.
@@ -56,7 +65,7 @@ export class DatabaseTrustedSources extends Construct {
   private admitTag(tag: string): void {
     if (this.referencedTags) throw new Error(ONLY_ADMISSION);
     this.rules.push({ type: "tag", value: tag });
-    for (const firewall of this.firewalls) firewall.putRule([...this.rules]);
+    for (const firewall of this.firewalls) firewall.putRule([...this.rules, ...(this.only.get(firewall) ?? [])]);
   }
 }
 

@@ -121,6 +121,7 @@ export class DigitalOceanTierFactory implements TierFactory {
   public createPostgres(scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
     return new DoPostgres(scope, id, {
       ...props,
+      sshKeys: this.settings.sshKeys,
       nodeSize: this.postgresSizes[props.size],
       replicaNodeSize: this.postgresSizes[props.replicaSize ?? props.size],
       projectId: this.settings.projectId,

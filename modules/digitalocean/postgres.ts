@@ -7,11 +7,14 @@ import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-repli
 import { DatabaseUser } from "@cdktf/provider-digitalocean/lib/database-user";
 import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, given, isReference, optional, pick, protectedLifecycle, repeat } from "../core";
 import { DatabaseTrustedSources } from "./database-firewall";
+import { DoDatabaseSetup } from "./database-setup";
 import { doNetworkOf } from "./network";
 import { DO_DATABASE_PORT, DO_POOL_PORT, DO_POOL_SIZES } from "./sizes";
 import { resourceSecret } from "./shared";
 
 export interface DoPostgresProps extends PostgresProps {
+  /** SSH keys of the one-off droplet that runs the database setup (`roleSetup`). @default [] */
+  readonly sshKeys?: readonly string[];
   readonly nodeSize: string;
   readonly replicaNodeSize: string;
   readonly projectId?: string;
@@ -50,6 +53,8 @@ export class DoPostgres extends Construct implements IPostgresCluster {
   public readonly replicaHosts: string[];
   /** The disaster-recovery replica; counted (0 or 1) when its region is a reference. */
   public readonly disasterRecoveryReplica?: DatabaseReplica;
+  /** The one-off droplet that makes the application's user the owner of its database. */
+  public readonly setup?: DoDatabaseSetup;
   private readonly trusted: DatabaseTrustedSources;
 
   constructor(scope: Construct, id: string, props: DoPostgresProps) {
@@ -78,7 +83,7 @@ export class DoPostgres extends Construct implements IPostgresCluster {
       maintenanceWindow: [{ day: "sunday", hour: "03:00:00" }],
       lifecycle,
     });
-    new DatabaseDb(this, "database", { clusterId: this.cluster.id, name: props.databaseName, lifecycle });
+    const database = new DatabaseDb(this, "database", { clusterId: this.cluster.id, name: props.databaseName, lifecycle });
     const user = new DatabaseUser(this, "user", { clusterId: this.cluster.id, name: props.username, lifecycle });
     this.password = resourceSecret(user.password, user, "password");
     this.primary = { host: this.cluster.privateHost, port: DO_DATABASE_PORT };
@@ -118,6 +123,23 @@ export class DoPostgres extends Construct implements IPostgresCluster {
     else if (pool.constructs[0]) this.pooler = { host: pool.constructs[0].privateHost, port: DO_POOL_PORT };
 
     this.trusted = new DatabaseTrustedSources(this, "trusted-sources", { firewall: this.cluster.id });
+    if (props.roleSetup) {
+      // doadmin makes the API's user the owner of the API's database, from inside the VPC.
+      this.setup = new DoDatabaseSetup(this, "setup", {
+        namePrefix: props.namePrefix,
+        region: network.region,
+        vpcUuid: network.vpcId,
+        sshKeys: props.sshKeys ?? [],
+        host: this.cluster.privateHost,
+        port: DO_DATABASE_PORT,
+        database: props.databaseName,
+        admin: this.cluster.user,
+        adminPassword: this.cluster.password,
+        setup: props.roleSetup,
+        dependsOn: [database, user],
+      });
+      this.trusted.admitTagTo(this.trusted.firewalls[0], this.setup.tag.name);
+    }
     repeat(props.replicas, "replica", (node, { index }, meta) => this.trusted.guard(node, replicas.at(index, "uuid"), meta));
     optional(withDr, (meta) => this.trusted.guard("disaster-recovery", isReference(withDr) ? Fn.one(dr.all("uuid")) : dr.constructs[0].uuid, meta));
   }

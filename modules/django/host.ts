@@ -159,11 +159,11 @@ export function shellQuote(text: string): string {
 }
 
 /** `cloudtiers-retry <attempts> <command...>`: a command that reaches the network, tried again with backoff. */
-function retried(...command: string[]): string {
+export function retried(...command: string[]): string {
   return [HOST_PATHS.retry, String(HOST_RECOVERY.attempts), ...command].join(" ");
 }
 
-function retryScript(): string {
+export function retryScript(): string {
   const r = HOST_RECOVERY;
   return `#!/bin/sh
 # cloudtiers-retry ATTEMPTS COMMAND [ARGUMENT...]: runs COMMAND until it succeeds, at most

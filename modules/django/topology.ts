@@ -25,6 +25,7 @@ import {
   secretLocation,
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
+import { databaseRoleSetup } from "./database";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, renderUserData } from "./host";
 import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
@@ -136,6 +137,7 @@ export class DjangoTopology extends Construct {
       backupRetentionDays: pg.backupRetentionDays ?? 7,
       databaseName: DATABASE_NAME,
       username: DATABASE_USER,
+      roleSetup: databaseRoleSetup(DATABASE_NAME, DATABASE_USER),
       deletionProtection: protect,
     });
     this.cache = f.createCache(this, "cache", {

@@ -24,7 +24,7 @@ const production = { protect: true, highAvailability: true, replicas: 2, pooling
 
 describe("AWS PostgreSQL", () => {
   it("is private, encrypted and backed up, its password generated in state and kept in Secrets Manager", () => {
-    const { f } = postgres(production);
+    const { f, db } = postgres(production);
     const s = synth(f.stack);
     const primary = s.one("aws_db_instance", "postgres_primary");
     expect(primary).toMatchObject({
@@ -38,7 +38,8 @@ describe("AWS PostgreSQL", () => {
       password: ref(s.address("random_password", "postgres_credentials"), "result"),
       backup_retention_period: 14,
       db_name: "app",
-      username: "app",
+      // RDS's master user, never the application's login.
+      username: "postgres",
       port: 5432,
       db_subnet_group_name: ref(s.address("aws_db_subnet_group"), "name"),
     });
@@ -46,9 +47,15 @@ describe("AWS PostgreSQL", () => {
     expect(primary.manage_master_user_password).toBeUndefined();
     expect(s.one("aws_secretsmanager_secret", "postgres_credentials").name).toBe("shop-test/postgres/credentials");
     expect(s.one("aws_secretsmanager_secret_version", "postgres_credentials").secret_string).toBe(
-      `\${jsonencode({"username" = "app", "password" = ${s.address("random_password", "postgres_credentials")}.result})}`,
+      `\${jsonencode({"username" = "postgres", "password" = ${s.address("random_password", "postgres_credentials")}.result})}`,
     );
     expect(s.one("random_password", "postgres_credentials")).toMatchObject({ length: 40, special: false });
+    // The application's own login, which the hosts read.
+    expect(s.one("aws_secretsmanager_secret", "postgres_application-credentials").name).toBe("shop-test/postgres/application");
+    expect(s.one("aws_secretsmanager_secret_version", "postgres_application-credentials").secret_string).toBe(
+      `\${jsonencode({"username" = "app", "password" = ${s.address("random_password", "postgres_application-credentials")}.result})}`,
+    );
+    expect(db.password).toMatchObject({ store: "aws-secrets-manager", jsonKey: "password" });
     expect(s.one("aws_db_subnet_group").subnet_ids).toEqual([0, 1].map((i) => ref(s.address("aws_subnet", `database-subnet-${i}`), "id")));
   });
 
@@ -111,10 +118,10 @@ describe("AWS PostgreSQL", () => {
     expect(db.replicas.map((e) => e.port)).toEqual([5432, 5432]);
   });
 
-  it("pools connections with RDS Proxy: TLS required, the credentials secret, in front of the primary", () => {
+  it("pools connections with RDS Proxy: TLS required, the application's login, in front of the primary", () => {
     const { f, db } = postgres(production);
     const s = synth(f.stack);
-    const secret = ref(s.address("aws_secretsmanager_secret", "postgres_credentials"), "arn");
+    const secret = ref(s.address("aws_secretsmanager_secret", "postgres_application-credentials"), "arn");
     const proxy = s.one("aws_db_proxy");
     expect(proxy).toMatchObject({ engine_family: "POSTGRESQL", require_tls: true, name: "shop-test-postgres-pooler" });
     expect(proxy.auth).toEqual([expect.objectContaining({ auth_scheme: "SECRETS", secret_arn: secret, iam_auth: "DISABLED" })]);

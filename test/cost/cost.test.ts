@@ -46,8 +46,8 @@ describe("npm run cost", () => {
     // db.t4g.small Single-AZ, 20 GB gp3; no replica, no proxy
     const postgres = aws("rds-postgresql", "db.t4g.small") + 20 * aws("rds-postgresql", "gp3");
     const cache = aws("elasticache-valkey", "cache.t4g.small");
-    // the database login, the cache token and the application's own secrets (DJANGO_SECRET_KEY)
-    const secrets = 3 * aws("secrets-manager", "secret");
+    // the master login, the application's database login, the cache token and the application's own secrets (DJANGO_SECRET_KEY)
+    const secrets = 4 * aws("secrets-manager", "secret");
     expect(tier(c, "compute").min).toBeCloseTo(compute, 6);
     expect(tier(c, "network").min).toBeCloseTo(network, 6);
     expect(tier(c, "load balancers").min).toBeCloseTo(loadBalancers, 6);
@@ -65,7 +65,8 @@ describe("npm run cost", () => {
     const c = costs.get("dev-do")!;
     const compute = 2 * onDo("droplet", "s-1vcpu-2gb");
     const loadBalancers = onDo("load-balancer", "node");
-    const postgres = onDo("database-pg", "db-s-1vcpu-2gb");
+    // the cluster, and the database setup's one-off droplet
+    const postgres = onDo("database-pg", "db-s-1vcpu-2gb") + onDo("droplet", "s-1vcpu-1gb");
     const cache = onDo("database-valkey", "db-s-1vcpu-2gb");
     const spaces = onDo("spaces", "subscription"); // once, for both buckets
     expect(tier(c, "compute").min).toBe(compute);
@@ -92,8 +93,8 @@ describe("npm run cost", () => {
     expect(tier(a, "PostgreSQL").min).toBeCloseTo(2 * (db + 200 * gb) + 2 * (db + 200 * gb) + 2 * aws("rds-proxy", "vcpu"), 6);
     expect(tier(a, "DNS").min).toBeCloseTo(monthly(price("aws", "route53", "health-check-aws-endpoint")) + monthly(price("aws", "route53", "health-check-feature-aws-endpoint")), 6);
     const d = costs.get("production-do")!;
-    // primary + standby, 2 replicas and the DR replica, all db-s-4vcpu-8gb
-    expect(tier(d, "PostgreSQL").min).toBe(5 * onDo("database-pg", "db-s-4vcpu-8gb"));
+    // primary + standby, 2 replicas and the DR replica, all db-s-4vcpu-8gb; the database setup's droplet
+    expect(tier(d, "PostgreSQL").min).toBe(5 * onDo("database-pg", "db-s-4vcpu-8gb") + onDo("droplet", "s-1vcpu-1gb"));
     expect(tier(d, "DNS").min).toBe(monthly(price("cloudflare", "load-balancing", "subscription")));
     expect(tier(d, "compute").max).toBe(6 * onDo("droplet", "s-2vcpu-4gb") + 12 * onDo("droplet", "s-4vcpu-8gb") + 8 * onDo("droplet", "s-2vcpu-4gb") + onDo("droplet", "s-1vcpu-2gb"));
   });

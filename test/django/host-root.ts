@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 
 /** The absolute paths the hosts' files name, moved under a test's root directory. */
-const MOVED = ["/usr/local/sbin/", "/run/cloudtiers/", "/snap/bin/", "/etc/nginx/", "/etc/systemd/system/"];
+const MOVED = ["/usr/local/sbin/", "/run/cloudtiers/", "/snap/bin/", "/etc/nginx/", "/etc/systemd/system/", "/etc/cloudtiers/"];
 
 /** What a command run under a `HostRoot` did. */
 export interface Outcome {
@@ -84,6 +84,7 @@ export class HostRoot {
     const run = spawnSync(join(this.dir, path), args, {
       encoding: "utf8",
       input,
+      timeout: 120000,
       env: { PATH: `${join(this.dir, "bin")}:/usr/bin:/bin`, CLOUDTIERS_RETRY_DELAY: "0", ...env },
     });
     return { status: run.status, stdout: run.stdout, stderr: run.stderr };

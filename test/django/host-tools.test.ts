@@ -35,6 +35,10 @@ function documents(): Document[] {
       // The text the droplet receives: Terraform turns the template's escaped `$${` and `%%{` back into `${` and `%{`.
       texts.push(["stack", `${spec.environment}-do ${id}`, (pool.droplet_template.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
     }
+    // The one-off droplet that runs the database setup.
+    for (const [id, droplet] of Object.entries(digitalocean.resources("digitalocean_droplet"))) {
+      texts.push(["stack", `${spec.environment}-do ${id}`, (droplet.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
+    }
   }
   const combos: [Layout, PoolRole][] = [
     ["colocated", "web"], ["colocated", "worker"], ["colocated", "beat"],
@@ -80,7 +84,8 @@ async function outcome(command: string, args: string[]): Promise<{ code: number;
 describe("rendered host configuration, checked by the real tools", () => {
   it("covers every shipped pool on both clouds and every role of both layouts", () => {
     const pools = environments.reduce((n, e) => n + (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1), 0);
-    expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools * 2);
+    // Each DigitalOcean stack also has the database setup's droplet.
+    expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools * 2 + environments.length);
     expect(docs.filter((d) => d.source === "renderer")).toHaveLength(9);
   });
 
@@ -118,7 +123,7 @@ describe("rendered host configuration, checked by the real tools", () => {
     const units = new Map<string, { path: string; content: string; doc: Document }>();
     for (const d of docs) for (const f of d.files) if (f.path.startsWith("/etc/systemd/system/")) units.set(`${f.path}\n${f.content}`, { ...f, doc: d });
     expect(new Set([...units.values()].map((u) => u.path.split("/").pop()))).toEqual(
-      new Set(["cloudtiers-app.service", "cloudtiers-nginx-upstream.service", "cloudtiers-bootstrap.service", "cloudtiers-unhealthy@.service"]),
+      new Set(["cloudtiers-app.service", "cloudtiers-nginx-upstream.service", "cloudtiers-bootstrap.service", "cloudtiers-unhealthy@.service", "cloudtiers-database-setup.service"]),
     );
     const system = join(work, "system-units");
     cpSync("/lib/systemd/system", system, { recursive: true });
@@ -133,7 +138,8 @@ describe("rendered host configuration, checked by the real tools", () => {
         for (const f of unit.doc.files) if (!f.path.startsWith("/etc/systemd/system/")) writeAt(root.dir, f.path, f.content, 0o755);
         for (const stub of ["/usr/bin/docker", "/usr/bin/systemctl"]) writeAt(root.dir, stub, "#!/bin/sh\n", 0o755);
         writeAt(root.dir, "/etc/systemd/system/docker.service", "[Unit]\nDescription=Docker\n[Service]\nExecStart=/usr/bin/docker\n", 0o644);
-        writeAt(root.dir, HOST_PATHS.unhealthyUnit, unit.doc.files.find((f) => f.path === HOST_PATHS.unhealthyUnit)!.content, 0o644);
+        const unhealthy = unit.doc.files.find((f) => f.path === HOST_PATHS.unhealthyUnit);
+        if (unhealthy) writeAt(root.dir, HOST_PATHS.unhealthyUnit, unhealthy.content, 0o644);
       }
       root.names.add(name);
       writeAt(root.dir, unit.path, unit.content, 0o644);

@@ -80,6 +80,8 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
       if (spec.postgres.pooling) expected.push([sg("postgres_pooler-security-group"), sg(host), 5432]);
     }
     if (spec.postgres.pooling) expected.push([postgres, sg("postgres_pooler-security-group"), 5432]);
+    // The database setup's function, to the primary.
+    expected.push([postgres, sg("postgres_setup_security-group"), 5432]);
     const key = (e: unknown[]) => JSON.stringify(e);
     expect(edges.map(key).sort()).toEqual(expected.map(key).sort());
   });

@@ -48,7 +48,9 @@ describe.each(environments.map((spec) => [spec.environment, spec] as [string, En
     ];
     const firewalls = s.where("digitalocean_database_firewall", "postgres");
     expect(firewalls.map((f) => f.cluster_id).sort()).toEqual(nodes.sort());
-    for (const f of firewalls) expect(f.rule).toEqual(expected);
+    // The primary also admits the database setup's droplet; the replicas do not.
+    const setup = { type: "tag", value: ref(s.address("digitalocean_tag", "postgres_setup_tag"), "name") };
+    for (const f of firewalls) expect(f.rule).toEqual(f.cluster_id === nodes[0] ? [...expected, setup] : expected);
     expect(s.one("digitalocean_database_firewall", "cache").rule).toEqual(expected);
   });
 
