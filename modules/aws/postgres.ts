@@ -83,20 +83,25 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       lifecycle: { createBeforeDestroy: true },
     });
 
-    // The master user is RDS's admin (no superuser: rds_superuser, CREATEROLE, CREATEDB);
-    // the application logs in as a role of its own, which the setup makes and gives the database.
+    // With a role setup, the master user is RDS's admin (no superuser: rds_superuser,
+    // CREATEROLE, CREATEDB) and the application logs in as a role of its own, which the
+    // setup makes and gives the database. Without one (a module whose caller sets up the
+    // role), the application logs in as the master user, `username`.
+    const setup = props.roleSetup;
     const credentials = new GeneratedSecret(this, "credentials", {
       name: `${props.namePrefix}/postgres/credentials`,
-      description: `Master user of ${name}`,
-      username: RDS_MASTER_USERNAME,
+      description: setup ? `Master user of ${name}` : `Login of ${name}`,
+      username: setup ? RDS_MASTER_USERNAME : props.username,
       protect,
     });
-    const application = new GeneratedSecret(this, "application-credentials", {
-      name: `${props.namePrefix}/postgres/application`,
-      description: `Login of ${props.username}, the application's role on ${name}`,
-      username: props.username,
-      protect,
-    });
+    const application = setup
+      ? new GeneratedSecret(this, "application-credentials", {
+          name: `${props.namePrefix}/postgres/application`,
+          description: `Login of ${props.username}, the application's role on ${name}`,
+          username: props.username,
+          protect,
+        })
+      : credentials;
     this.password = application.ref;
 
     const common = {
@@ -123,7 +128,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       instanceClass: props.instanceClass,
       allocatedStorage: props.storageGiB,
       dbName: props.databaseName,
-      username: RDS_MASTER_USERNAME,
+      username: setup ? RDS_MASTER_USERNAME : props.username,
       password: credentials.password,
       multiAz: props.highAvailability,
       dbSubnetGroupName: subnets.name,
@@ -156,7 +161,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     this.replicaHosts = replicas.all("address");
     this.replicas = isReference(props.replicas) ? [] : this.replicaInstances.map((r) => ({ host: r.address, port: POSTGRES_PORT }));
 
-    if (props.roleSetup) {
+    if (setup) {
       this.setup = new AwsDatabaseSetup(this, "setup", {
         namePrefix: props.namePrefix,
         vpcId: network.vpcId,
@@ -170,7 +175,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         masterSecretArn: credentials.secret.arn,
         appSecretArn: application.secret.arn,
         appSecretVersion: application.version.versionId,
-        setup: props.roleSetup,
+        setup,
         egressReady: network.egressReady,
       });
     }

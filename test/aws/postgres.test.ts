@@ -1,6 +1,7 @@
+import { databaseRoleSetup } from "../../modules/django/database";
 import { awsFixture, internalLoadBalancer, ref, synth } from "../helpers";
 
-function postgres(opts: { protect: boolean; highAvailability: boolean; replicas: number; pooling: boolean }) {
+function postgres(opts: { protect: boolean; highAvailability: boolean; replicas: number; pooling: boolean; roleSetup?: false }) {
   const f = awsFixture();
   const db = f.factory.createPostgres(f.stack, "postgres", {
     namePrefix: f.namePrefix,
@@ -15,6 +16,7 @@ function postgres(opts: { protect: boolean; highAvailability: boolean; replicas:
     backupRetentionDays: 14,
     databaseName: "app",
     username: "app",
+    roleSetup: opts.roleSetup === false ? undefined : databaseRoleSetup("app", "app"),
     deletionProtection: opts.protect,
   });
   return { f, db };
@@ -57,6 +59,17 @@ describe("AWS PostgreSQL", () => {
     );
     expect(db.password).toMatchObject({ store: "aws-secrets-manager", jsonKey: "password" });
     expect(s.one("aws_db_subnet_group").subnet_ids).toEqual([0, 1].map((i) => ref(s.address("aws_subnet", `database-subnet-${i}`), "id")));
+  });
+
+  it("without a role setup (a module's caller makes the role), logs the application in as the master user, as before", () => {
+    const { f, db } = postgres({ ...production, roleSetup: false });
+    const s = synth(f.stack);
+    expect(s.one("aws_db_instance", "postgres_primary").username).toBe("app");
+    expect(s.where("aws_secretsmanager_secret", "postgres_application-credentials")).toEqual([]);
+    expect(s.where("aws_lambda_function")).toEqual([]);
+    // RDS Proxy logs in with that one login too.
+    expect(JSON.parse(s.one("aws_iam_role_policy", "pooler").policy).Statement[0].Resource).toEqual([ref(s.address("aws_secretsmanager_secret", "postgres_credentials"), "arn")]);
+    expect(db.username).toBe("app");
   });
 
   it("requires TLS from every client through rds.force_ssl", () => {
@@ -144,6 +157,8 @@ describe("AWS PostgreSQL", () => {
       [
         [peer, 5432],
         [ref(s.address("aws_security_group", "postgres_pooler-security-group"), "id"), 5432],
+        // The database setup's function.
+        [ref(s.address("aws_security_group", "postgres_setup_security-group"), "id"), 5432],
       ].sort(),
     );
     expect(s.where("aws_vpc_security_group_ingress_rule", "postgres_pooler-security-group").map((r) => r.referenced_security_group_id)).toEqual([peer]);

@@ -248,6 +248,8 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
   notes: [
     dataProtectionNote("RDS deletion protection, a final snapshot, automated backups after deletion and a 30-day recovery window for the credentials"),
     "Replicas are one counted resource (`aws_db_instance.postgres_replica[*]`): lowering `replicas` removes the last ones.",
+    "The application logs in as the master user (`username`), as RDS makes it: unlike the cloudtiers stacks, this module runs no database setup, which there makes a role of the application's own " +
+      "own the database and keeps the master user for administration. To do the same, create the role and run the setup's SQL (cloudtiers' `databaseRoleSetup`) yourself as the master user.",
   ],
 };
 
@@ -598,5 +600,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
   notes: [
     "Hosts fetch the environment at every start of the application: after changing `environment` or `secrets`, restart the service (`systemctl restart cloudtiers-app`) or let the instance refresh roll the hosts, which any change of the launch template does.",
     `Split-layout web hosts proxy to the host and port in the \`${APP_UPSTREAM_SETTING}\` setting of \`environment\` (the internal load balancer's name and port).`,
+    "Every download at first boot and at each start of the application retries with backoff; a host that still cannot set itself up, or whose application fails 3 starts within an hour, marks itself unhealthy in its autoscaling group (or powers off), and the group replaces it.",
+    "Hosts pull public images only: the stacks' registry login (ECR with the instance role, or a user name and password) is not an input of this module yet.",
   ],
 };

@@ -127,5 +127,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
   notes: [
     "User data is fixed when a droplet is created: a change of image, environment or secrets reaches new droplets only. Replace the pool's droplets (scale the pool, or `terraform apply -replace`) to roll it out.",
     "DigitalOcean replaces droplets that fail, never because a load balancer finds them unhealthy, and the disk is the droplet size's own.",
+    "Every download at first boot and at each start of the application retries with backoff; a droplet that still cannot set itself up, or whose application fails 3 starts within an hour, powers itself off (DigitalOcean has no call to mark it unhealthy).",
+    "Droplets pull public images only: the stacks' registry login (DigitalOcean Container Registry's read-only credentials, or a user name and password) is not an input of this module yet.",
   ],
 };

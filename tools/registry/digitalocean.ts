@@ -234,6 +234,8 @@ export const DO_POSTGRES_MODULE: ModuleDefinition = {
   },
   notes: [
     noDeletionProtectionNote("the cluster, its replicas, its database or its user"),
+    "The application's user is made through DigitalOcean's API and gets no rights on the database's schema `public` (PostgreSQL 15+): unlike the cloudtiers stacks, whose one-off droplet makes it the owner of its database, " +
+      "this module runs no database setup. Before the first migration, run the setup's SQL (cloudtiers' `databaseRoleSetup`) as `doadmin` from inside the VPC, or `GRANT CREATE ON SCHEMA public` to the user.",
     `No \`backup_retention_days\` and no \`storage_gib\` (the AWS module's): DigitalOcean keeps daily backups and point-in-time recovery for ${DO_BACKUP_DAYS} days whatever is asked, ` +
       "and the cluster keeps its node size's storage, as the cloudtiers stacks do.",
     "`high_availability` adds a standby node in the same region: DigitalOcean has no zones to spread over.",
