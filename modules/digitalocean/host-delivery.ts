@@ -19,6 +19,10 @@ export const DIGITALOCEAN_DELIVERY: AppDeliveryDescription = {
  * the processes of regular users (uid 1000 and up, which is what an image's non-root
  * `USER` is), so an application run as one cannot be made to fetch it; root and the
  * system users of DigitalOcean's agents, which read it, keep their access.
+ *
+ * PROVIDER GAP: no `registryLogin` (droplets have no identity to log in with: a private
+ * image needs a user name and password) and no `reportUnhealthy` (DigitalOcean documents
+ * no health check for autoscale pools): a droplet that gives up powers itself off.
  */
 export function inlineHostDelivery(configuration: AppConfiguration): HostConfigDelivery {
   const lines = (c: Pick<AppConfiguration, "settings" | "secrets">) => [
