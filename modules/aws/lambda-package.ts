@@ -15,6 +15,24 @@ function crc32(data: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
+/**
+ * The fields a file's local header and its central directory entry share, from "version
+ * needed" on: ZIP 2.0, UTF-8 names, stored, dated 1980-01-01 00:00 (the format's first
+ * date), the CRC and sizes, the name's length, no extra field.
+ */
+function entryFields(header: Buffer, at: number, crc: number, size: number, nameLength: number): void {
+  header.writeUInt16LE(20, at);
+  header.writeUInt16LE(0x0800, at + 2);
+  header.writeUInt16LE(0, at + 4);
+  header.writeUInt16LE(0, at + 6);
+  header.writeUInt16LE((0 << 9) | (1 << 5) | 1, at + 8);
+  header.writeUInt32LE(crc, at + 10);
+  header.writeUInt32LE(size, at + 14);
+  header.writeUInt32LE(size, at + 18);
+  header.writeUInt16LE(nameLength, at + 22);
+  header.writeUInt16LE(0, at + 24);
+}
+
 /** A Lambda deployment package: where its zip is, and the base64 SHA-256 AWS computes of it. */
 export interface LambdaPackage {
   readonly path: string;
@@ -30,37 +48,17 @@ export function zipArchive(files: Readonly<Record<string, string | Uint8Array>>)
   const locals: Uint8Array[] = [];
   const centrals: Uint8Array[] = [];
   let offset = 0;
-  // 1980-01-01 00:00, the format's first date.
-  const time = 0;
-  const date = (0 << 9) | (1 << 5) | 1;
   for (const [name, content] of Object.entries(files).sort(([a], [b]) => a.localeCompare(b))) {
     const data: Uint8Array = typeof content === "string" ? new Uint8Array(Buffer.from(content, "utf8")) : content;
     const fileName = new Uint8Array(Buffer.from(name, "utf8"));
     const crc = crc32(data);
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4); // version needed: 2.0
-    local.writeUInt16LE(0x0800, 6); // names are UTF-8
-    local.writeUInt16LE(0, 8); // stored
-    local.writeUInt16LE(time, 10);
-    local.writeUInt16LE(date, 12);
-    local.writeUInt32LE(crc, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    local.writeUInt16LE(0, 28);
+    entryFields(local, 4, crc, data.length, fileName.length);
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE((3 << 8) | 20, 4); // made by Unix, 2.0
-    central.writeUInt16LE(20, 6);
-    central.writeUInt16LE(0x0800, 8);
-    central.writeUInt16LE(0, 10);
-    central.writeUInt16LE(time, 12);
-    central.writeUInt16LE(date, 14);
-    central.writeUInt32LE(crc, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
+    entryFields(central, 6, crc, data.length, fileName.length);
     central.writeUInt32LE((0o100644 << 16) >>> 0, 38); // a regular file, rw-r--r--
     central.writeUInt32LE(offset, 42);
     locals.push(new Uint8Array(local), fileName, data);
