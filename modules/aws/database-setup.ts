@@ -42,6 +42,8 @@ export interface AwsDatabaseSetupProps {
   readonly appSecretArn: string;
   /** Changes with the application role's password (the secret version's id): a new one is set. */
   readonly appSecretVersion: string;
+  /** Changes when RDS replaces the primary (its `resource_id`): the new one is set up too. */
+  readonly instance: string;
   readonly setup: DatabaseRoleSetup;
   /** What the function reaches the internet through (NAT routes). */
   readonly egressReady: ITerraformDependable[];
@@ -112,8 +114,13 @@ export class AwsDatabaseSetup extends Construct {
     });
     this.invocation = new LambdaInvocation(this, "run", {
       functionName: this.function.functionName,
-      // A new input is a new invocation: the code, the SQL or the role's password changed.
-      input: Fn.jsonencode({ code: code.sha256, sql: createHash("sha256").update(`${props.setup.createRoleSql}${props.setup.ownerSql}`).digest("base64"), password: props.appSecretVersion }),
+      // A new input is a new invocation: the code, the SQL, the role's password or the instance changed.
+      input: Fn.jsonencode({
+        code: code.sha256,
+        sql: createHash("sha256").update(`${props.setup.createRoleSql}${props.setup.ownerSql}`).digest("base64"),
+        password: props.appSecretVersion,
+        instance: props.instance,
+      }),
       dependsOn: [toPostgres, admitted, toApis, ...props.egressReady],
     });
   }

@@ -175,6 +175,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         masterSecretArn: credentials.secret.arn,
         appSecretArn: application.secret.arn,
         appSecretVersion: application.version.versionId,
+        instance: this.instance.resourceId,
         setup,
         egressReady: network.egressReady,
       });

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { ITerraformDependable } from "cdktf";
+import { Fn, ITerraformDependable, Op } from "cdktf";
 import { Droplet } from "@cdktf/provider-digitalocean/lib/droplet";
 import { Firewall } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
@@ -66,6 +66,16 @@ export class DoDatabaseSetup extends Construct {
       monitoring: false,
       userData: terraformTemplate(props.setup.renderHost({ host: props.host, port: props.port, database: props.database, admin: props.admin, adminPassword: props.adminPassword })),
       dependsOn: [firewall, ...props.dependsOn],
+      lifecycle: {
+        // The cluster's password is empty when the token may not read database credentials:
+        // the setup would fail on the droplet, where no apply sees it.
+        precondition: [
+          {
+            condition: Fn.nonsensitive(Op.gte(Fn.lengthOf(props.adminPassword), 1)),
+            errorMessage: "DigitalOcean returned no password for the database cluster's admin: the token may not read database credentials (a custom-scoped token needs database:view_credentials).",
+          },
+        ],
+      },
     });
   }
 }

@@ -122,8 +122,8 @@ SuccessAction=poweroff
 FailureAction=poweroff
 
 [Service]
+# No RemainAfterExit: SuccessAction acts when the unit, done, goes inactive.
 Type=oneshot
-RemainAfterExit=yes
 Environment=DEBIAN_FRONTEND=noninteractive
 ExecStartPre=${retried("apt-get", "-q", "-o", "DPkg::Lock::Timeout=600", "update", "--error-on=any")}
 ExecStartPre=${retried("apt-get", "-q", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "postgresql-client")}

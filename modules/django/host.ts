@@ -19,6 +19,7 @@ export const HOST_PATHS = {
   fetchScript: "/usr/local/sbin/cloudtiers-fetch-env",
   envWrapper: "/usr/local/sbin/cloudtiers-env",
   retry: "/usr/local/sbin/cloudtiers-retry",
+  pull: "/usr/local/sbin/cloudtiers-pull",
   bootstrap: "/usr/local/sbin/cloudtiers-bootstrap",
   registryLogin: "/usr/local/sbin/cloudtiers-registry-login",
   unhealthy: "/usr/local/sbin/cloudtiers-unhealthy",
@@ -192,17 +193,44 @@ done
 
 function envWrapper(): string {
   return `#!/bin/sh
-# Fetches the application's environment to $1 (and the host's own beside it) and lets
-# health checks address this host by any of its IPs (load balancers reach hosts on their
-# private address).
+# Fetches the application's environment to $1 (and the host's own beside it), retrying, and
+# lets health checks address this host by any of its IPs (load balancers reach hosts on
+# their private address). When every try fails and an earlier start of this boot left an
+# environment (a restart while the configuration store is down), it starts with that one.
 set -eu
 umask 077
 mkdir -p "$(dirname "$1")" "$(dirname ${HOST_PATHS.hostEnvFile})"
-${HOST_PATHS.fetchScript} "$1.new" "${HOST_PATHS.hostEnvFile}.new"
+if ! ${retried(HOST_PATHS.fetchScript, '"$1.new"', `"${HOST_PATHS.hostEnvFile}.new"`)}; then
+  if [ -s "$1" ]; then
+    echo "cloudtiers-env: the configuration could not be fetched; starting with the previous start's" >&2
+    exit 0
+  fi
+  exit 1
+fi
 ips=$(hostname -I | tr -s ' ' '\\n' | grep -v '^$' | paste -sd, -)
 sed -i "s/^${HOST_ADDRESSES_SETTING}=.*/&,$ips/" "$1.new"
 mv "${HOST_PATHS.hostEnvFile}.new" "${HOST_PATHS.hostEnvFile}"
 mv "$1.new" "$1"
+`;
+}
+
+/**
+ * Pulls the application's image, retrying. When the registry cannot be reached (or
+ * refuses the login) but the image is already on the host (a restart), it starts with that
+ * copy rather than fail: an outage of the registry must not get every restarted host
+ * replaced by hosts that cannot pull either.
+ */
+function pullScript(): string {
+  return `#!/bin/sh
+# cloudtiers-pull IMAGE: pulls the application's image, or keeps the copy already on this host.
+set -u
+image=$1
+if ${retried("docker", "pull", '"$image"')}; then exit 0; fi
+if docker image inspect "$image" > /dev/null 2>&1; then
+  echo "cloudtiers-pull: $image could not be pulled; starting with the copy already on this host" >&2
+  exit 0
+fi
+exit 1
 `;
 }
 
@@ -274,9 +302,9 @@ Wants=network-online.target
 ${giveUp()}
 [Service]
 Type=simple
-ExecStartPre=${retried(HOST_PATHS.envWrapper, HOST_PATHS.envFile)}
+ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}
 ExecStartPre=-/usr/bin/docker rm --force ${CONTAINER}
-${o.registry ? `ExecStartPre=${retried(HOST_PATHS.registryLogin)}\n` : ""}ExecStartPre=${retried("/usr/bin/docker", "pull", o.application.image)}
+${o.registry ? `# A failed login leaves the pull to fail, and the copy already here to start.\nExecStartPre=-${retried(HOST_PATHS.registryLogin)}\n` : ""}ExecStartPre=${HOST_PATHS.pull} ${o.application.image}
 ExecStart=${run.join(" ")}
 ExecStop=/usr/bin/docker stop --time 30 ${CONTAINER}
 Restart=always
@@ -299,7 +327,7 @@ ${giveUp()}
 [Service]
 Type=oneshot
 RemainAfterExit=yes
-ExecStart=${retried(HOST_PATHS.upstreamWrapper)}
+ExecStart=${HOST_PATHS.upstreamWrapper}
 ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service
 Restart=on-failure
 RestartSec=${r.restartSeconds}
@@ -563,7 +591,7 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
   const services: string[] = [];
   if (command) {
     if (o.registry) files.push(file(HOST_PATHS.registryLogin, registryLoginScript(o.registry, delivery), "0700"));
-    files.push(file(HOST_PATHS.appUnit, appUnit(o, command)));
+    files.push(file(HOST_PATHS.pull, pullScript(), "0700"), file(HOST_PATHS.appUnit, appUnit(o, command)));
     services.push("cloudtiers-app.service");
   }
   if (nginx) {

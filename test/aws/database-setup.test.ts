@@ -74,10 +74,12 @@ describe("the database setup on AWS, in the synthesised stack", () => {
     expect(s.one("aws_cloudwatch_log_group", "postgres/setup")).toMatchObject({ name: "/aws/lambda/shop-production-database-setup", retention_in_days: 30 });
   });
 
-  it("invokes it once, and again when the code, the SQL or the application's password changes, after the network and rules it needs", () => {
+  it("invokes it once, and again when the code, the SQL, the application's password or the instance changes, after the network and rules it needs", () => {
     const run = s.one("aws_lambda_invocation", "postgres/setup");
     expect(run.lifecycle_scope).toBeUndefined();
-    expect(run.input).toMatch(/^\$\{jsonencode\(\{"code" = "[\w+/=]{44}", "sql" = "[\w+/=]{44}", "password" = aws_secretsmanager_secret_version\.[\w-]+\.version_id\}\)\}$/);
+    expect(run.input).toMatch(
+      /^\$\{jsonencode\(\{"code" = "[\w+/=]{44}", "sql" = "[\w+/=]{44}", "password" = aws_secretsmanager_secret_version\.[\w-]+\.version_id, "instance" = aws_db_instance\.django_postgres_primary_\w+\.resource_id\}\)\}$/,
+    );
     expect(run.depends_on).toEqual(
       expect.arrayContaining([s.address("aws_vpc_security_group_ingress_rule", "postgres/security-group_from-database-setup"), s.address("aws_nat_gateway", "network/nat-gateway-0")]),
     );

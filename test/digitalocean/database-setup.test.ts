@@ -31,6 +31,21 @@ describe("the database setup on DigitalOcean, in the synthesised stack", () => {
     expect(firewall.tags).toEqual([ref("digitalocean_tag", "postgres/setup/tag", "name")]);
   });
 
+  it("powers itself off when the setup is done or has failed, and refuses to start without the admin's password", () => {
+    const droplet = s.one("digitalocean_droplet", "postgres/setup");
+    const unit: string = parse(droplet.user_data.replace(/\$\$\{/g, "${")).write_files.find((f: { path: string }) => f.path === DATABASE_SETUP_PATHS.unit).content;
+    expect(unit).toContain("SuccessAction=poweroff\nFailureAction=poweroff\n");
+    // A one-shot unit that remains active after its run never succeeds in systemd's eyes: SuccessAction would never act.
+    expect(unit).toMatch(/^Type=oneshot$/m);
+    expect(unit).not.toMatch(/^RemainAfterExit=/m);
+    expect(droplet.lifecycle.precondition).toEqual([
+      {
+        condition: `\${nonsensitive((length(${s.address("digitalocean_database_cluster", "postgres/cluster")}.password) >= 1))}`,
+        error_message: expect.stringContaining("DigitalOcean returned no password for the database cluster's admin"),
+      },
+    ]);
+  });
+
   it("is admitted by the primary's trusted sources, beside the hosts that run Django", () => {
     const primary = s.one("digitalocean_database_firewall", "postgres/trusted-sources/firewall");
     expect(primary.rule).toContainEqual({ type: "tag", value: ref("digitalocean_tag", "postgres/setup/tag", "name") });

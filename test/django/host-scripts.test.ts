@@ -271,8 +271,11 @@ esac`);
 });
 
 describe("a start of the application, step by step as systemd runs the unit", () => {
-  /** An AWS web host pulling from ECR whose stubs fail as told: `ssm` the parameter reads, `pull` the image pulls (counted from the first). */
-  function awsHost(failures: { ssm?: number; pull?: number }) {
+  /**
+   * An AWS web host pulling from ECR whose stubs fail as told: `ssm` the parameter reads,
+   * `pull` the image pulls (counted from the first); `local`: the image is already on the host.
+   */
+  function awsHost(failures: { ssm?: number; pull?: number }, local = false) {
     const root = track(host({ registry: { login: "cloud", server: ECR } }, awsHostDelivery("/shop/web/environment")));
     root.stub("curl", IMDS);
     root.stub("hostname", "echo 10.0.1.7");
@@ -284,6 +287,7 @@ esac`);
     root.stub("docker", `case "$1" in
   pull) ${failing("pull", failures.pull ?? 0)} ;;
   login) cat > /dev/null ;;
+  image) ${local ? "exit 0" : "exit 1"} ;;
 esac`);
     return root;
   }
@@ -305,13 +309,28 @@ esac`);
     expect(readFileSync(root.path(HOST_PATHS.envFile), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,10.0.1.7\n");
   });
 
-  it("fails the start, the image never run, when the pull fails every retry", () => {
+  it("fails the start, the image never run, when the pull fails every retry and the host has no copy of the image", () => {
     const root = awsHost({ pull: 99 });
     const run = root.start(HOST_PATHS.appUnit);
     expect(run.status).not.toBe(0);
     const calls = root.calls();
     expect(calls.filter((c) => c.startsWith("docker pull"))).toHaveLength(HOST_RECOVERY.attempts);
     expect(calls.some((c) => c.startsWith("docker run"))).toBe(false);
-    expect(run.stderr).toContain(`cloudtiers-retry: ${root.path("bin/docker")} failed ${HOST_RECOVERY.attempts} times (last status 1); giving up`);
+    expect(run.stderr).toContain(`cloudtiers-retry: docker failed ${HOST_RECOVERY.attempts} times (last status 1); giving up`);
+  });
+
+  it("restarts with the copy of the image already on the host, and the previous environment, while the registry and the configuration store are down", () => {
+    const root = awsHost({}, true);
+    expect(root.start(HOST_PATHS.appUnit).status).toBe(0);
+    // Both outages at once: the next start reuses what the first one fetched and pulled.
+    root.stub("/snap/bin/aws", 'echo "could not connect to the endpoint" >&2; exit 255');
+    root.stub("docker", 'case "$1" in pull) echo "registry unavailable" >&2; exit 1;; image) exit 0;; esac');
+    root.clearCalls();
+    const restart = root.start(HOST_PATHS.appUnit);
+    expect(restart.status).toBe(0);
+    expect(restart.stderr).toContain("cloudtiers-env: the configuration could not be fetched; starting with the previous start's");
+    expect(restart.stderr).toContain(`cloudtiers-pull: ${application.image} could not be pulled; starting with the copy already on this host`);
+    expect(root.calls().filter((c) => c.startsWith("docker run"))).toHaveLength(1);
+    expect(readFileSync(root.path(HOST_PATHS.envFile), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,10.0.1.7\n");
   });
 });

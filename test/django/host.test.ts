@@ -60,8 +60,8 @@ describe("host user data", () => {
     expect(gunicornWorkers("medium")).toBe(5);
     expect(gunicornWorkers("xlarge")).toBe(17);
     expect(unit).toContain("--network host");
-    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.retry} 5 ${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`);
-    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.retry} 5 /usr/bin/docker pull ${application.image}`);
+    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`);
+    expect(unit).toContain(`ExecStartPre=${HOST_PATHS.pull} ${application.image}`);
     expect(unit).not.toContain(HOST_PATHS.registryLogin);
     expect(unit).toContain("Restart=always");
     expect(unit).toMatch(/shop\.wsgi:application\n/);
@@ -77,7 +77,7 @@ describe("host user data", () => {
     expect(file(HOST_PATHS.upstreamWrapper)).toContain("sed -n 's/^APP_UPSTREAM=//p'");
     expect(file(HOST_PATHS.bootstrap)).toContain("systemctl enable cloudtiers-nginx-upstream.service\n");
     const unit = file(HOST_PATHS.upstreamUnit)!;
-    expect(unit).toContain(`ExecStart=${HOST_PATHS.retry} 5 ${HOST_PATHS.upstreamWrapper}`);
+    expect(unit).toContain(`ExecStart=${HOST_PATHS.upstreamWrapper}`);
     expect(unit).toContain("Restart=on-failure");
     expect(unit).toContain("ExecStartPost=/usr/bin/systemctl --no-block reload-or-restart nginx.service");
     // Split web hosts pull no image, so they never log in to a registry.
@@ -131,7 +131,14 @@ describe("host user data", () => {
     try {
       writeFileSync(join(dir, "hostname"), "#!/bin/sh\necho '203.0.113.5 10.0.1.7 '\n", { mode: 0o755 });
       writeFileSync(join(dir, "fetch"), "#!/bin/sh\nprintf 'DJANGO_ALLOWED_HOSTS=www.example.com\\nOTHER=1\\n' > \"$1\"\nprintf 'REGISTRY_USERNAME=bot\\n' > \"$2\"\n", { mode: 0o755 });
-      const wrapper = file(HOST_PATHS.envWrapper)!.split(HOST_PATHS.fetchScript).join(join(dir, "fetch")).split(HOST_PATHS.hostEnvFile).join(join(dir, "run", "host.env"));
+      const wrapper = file(HOST_PATHS.envWrapper)!
+        .split(HOST_PATHS.fetchScript)
+        .join(join(dir, "fetch"))
+        .split(HOST_PATHS.hostEnvFile)
+        .join(join(dir, "run", "host.env"))
+        .split(HOST_PATHS.retry)
+        .join(join(dir, "retry"));
+      writeFileSync(join(dir, "retry"), '#!/bin/sh\nshift\nexec "$@"\n', { mode: 0o755 });
       writeFileSync(join(dir, "wrapper"), wrapper, { mode: 0o755 });
       const run = spawnSync(join(dir, "wrapper"), [join(dir, "run", "app.env")], { env: { PATH: `${dir}:/usr/bin:/bin` }, encoding: "utf8" });
       expect(run.stderr).toBe("");

@@ -41,7 +41,7 @@ describe("private images on AWS", () => {
       );
       const files = awsFiles(s, pool);
       expect(files[HOST_PATHS.registryLogin]).toContain("password=$(/snap/bin/aws ecr get-login-password --region eu-west-1)\nprintf '%s' \"$password\" | docker login --username AWS --password-stdin 123456789012.dkr.ecr.eu-west-1.amazonaws.com\n");
-      expect(files[HOST_PATHS.appUnit]).toContain(`ExecStartPre=${HOST_PATHS.retry} 5 ${HOST_PATHS.registryLogin}\nExecStartPre=${HOST_PATHS.retry} 5 /usr/bin/docker pull ${ECR_IMAGE}\n`);
+      expect(files[HOST_PATHS.appUnit]).toContain(`ExecStartPre=-${HOST_PATHS.retry} 5 ${HOST_PATHS.registryLogin}\nExecStartPre=${HOST_PATHS.pull} ${ECR_IMAGE}\n`);
       // No password travels anywhere.
       expect(JSON.parse(s.one("aws_ssm_parameter", pool).value).host).toBeUndefined();
     }
@@ -91,7 +91,7 @@ describe("private images on DigitalOcean", () => {
       expect(host).toContain(`REGISTRY_USERNAME=\${element(regex("^([^:]*):(.*)$", ${auth}), 0)}\n`);
       expect(host).toContain(`REGISTRY_PASSWORD=\${element(regex("^([^:]*):(.*)$", ${auth}), 1)}\n`);
       expect(app).not.toContain("REGISTRY_");
-      expect(userData).toContain(`ExecStartPre=${HOST_PATHS.retry} 5 ${HOST_PATHS.registryLogin}`);
+      expect(userData).toContain(`ExecStartPre=-${HOST_PATHS.retry} 5 ${HOST_PATHS.registryLogin}`);
     }
   });
 
