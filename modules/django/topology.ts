@@ -19,7 +19,6 @@ import {
   IStaticSite,
   PoolRole,
   RegistryAccess,
-  SecretRef,
   TierFactory,
   ValidationError,
   secretLocation,
@@ -173,7 +172,7 @@ export class DjangoTopology extends Construct {
     this.registry = f.createRegistryAccess(this, "registry", {
       namePrefix: prefix,
       image: spec.application.image,
-      credentials: credentials && secrets.registryPassword ? { username: credentials.username, password: secrets.registryPassword } : undefined,
+      credentials: credentials && secrets.registryPassword ? { username: credentials.username, password: secrets.registryPassword.secret } : undefined,
     });
     this.appConfiguration = appConfiguration({
       domain: spec.domain,
@@ -184,7 +183,7 @@ export class DjangoTopology extends Construct {
       settingsModule: spec.application.settingsModule,
       extra: spec.application.settings,
       extraSecrets: secrets.application,
-      host: hostConfiguration(this.registry),
+      host: hostConfiguration(this.registry, secrets.registryPassword),
     });
 
     this.loadBalancer = f.createLoadBalancer(this, "load-balancer", {
@@ -301,7 +300,7 @@ export class DjangoTopology extends Construct {
    * stack), `existing` ones where the cloud's section says. The registry password is the
    * host's, never the application's.
    */
-  private applicationSecrets(f: TierFactory, prefix: string, protect: boolean, app: ApplicationSpec): { application: AppSecret[]; registryPassword?: SecretRef } {
+  private applicationSecrets(f: TierFactory, prefix: string, protect: boolean, app: ApplicationSpec): { application: AppSecret[]; registryPassword?: AppSecret } {
     const secrets: ApplicationSecret[] = declaredSecrets(app).map(({ name, source: { source, length } }) => {
       if (source === "generated") return { name, source, length };
       if (source === "existing") return { name, source };
@@ -318,10 +317,8 @@ export class DjangoTopology extends Construct {
     });
     if (secrets.length === 0) return { application: [] };
     const refs = f.createApplicationSecrets(this, "application-secrets", { namePrefix: prefix, secrets, deletionProtection: protect });
-    return {
-      application: secrets.filter((s) => s.name !== REGISTRY_PASSWORD).map((s) => ({ name: s.name, secret: refs[s.name], origin: secretOrigin(s) })),
-      registryPassword: refs[REGISTRY_PASSWORD],
-    };
+    const kept = secrets.map((s) => ({ name: s.name, secret: refs[s.name], origin: secretOrigin(s) }));
+    return { application: kept.filter((s) => s.name !== REGISTRY_PASSWORD), registryPassword: kept.find((s) => s.name === REGISTRY_PASSWORD) };
   }
 
   /** The stack outputs the Django app and its operators need, the same names on every cloud. */
@@ -367,12 +364,16 @@ function secretOrigin(s: ApplicationSecret): string {
   }
 }
 
-/** The host's own configuration: the registry login's user name and password, where hosts log in with them. */
-function hostConfiguration(registry: RegistryAccess): AppConfiguration["host"] {
+/**
+ * The host's own configuration: the registry login's user name and password, where hosts
+ * log in with them; `declared` is the password the spec declares, if the login is its.
+ */
+function hostConfiguration(registry: RegistryAccess, declared?: AppSecret): AppConfiguration["host"] {
   if (registry.login !== "password") return undefined;
   if (registry.username === undefined || registry.password === undefined) throw new Error(`the login to ${registry.server} has no user name or password`);
+  const origin = registry.password === declared?.secret ? declared.origin : `read-only credentials of ${registry.server} the stack makes`;
   return {
     settings: [{ name: REGISTRY_SETTINGS.username, value: registry.username }],
-    secrets: [{ name: REGISTRY_SETTINGS.password, secret: registry.password }],
+    secrets: [{ name: REGISTRY_SETTINGS.password, secret: registry.password, origin }],
   };
 }

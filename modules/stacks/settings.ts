@@ -39,6 +39,8 @@ export interface StackSettings {
   readonly django: PoolsEnvironment;
   /** Pools that do not run Django and receive something else (the nginx-only web pool of `split`). */
   readonly others: readonly PoolsEnvironment[];
+  /** What the Django hosts read for themselves and the application never receives (the registry login), if anything. */
+  readonly host?: PoolsEnvironment;
 }
 
 /** The stack output whose value is `value`: equal, or (for a list) its items joined with commas. */
@@ -96,6 +98,7 @@ export function stackSettings(stack: CloudTiersStack): StackSettings {
     others: roles
       .filter((r) => !django.includes(r))
       .map((r) => ({ roles: [r], variables: variables(stack, topology.hostConfigurations[r]!, outputs) })),
+    ...(topology.appConfiguration.host ? { host: { roles: django, variables: variables(stack, topology.appConfiguration.host, outputs) } } : {}),
   };
 }
 
@@ -129,6 +132,7 @@ export function formatSettings(settings: StackSettings): string {
     "",
     block("Variables:", settings.django),
     ...settings.others.map((o) => `\n${block(`The ${o.roles.join(", ")} pool runs no Django; it receives:`, o)}`),
+    ...(settings.host ? [`\n${block("The same hosts read for themselves, never in the application's environment (the registry login):", settings.host)}`] : []),
     "",
   ].join("\n");
 }

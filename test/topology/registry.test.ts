@@ -1,6 +1,7 @@
 import { parse } from "yaml";
 import { formatIssue } from "../../modules/core/errors";
 import { HOST_PATHS } from "../../modules/django/host";
+import { formatSettings, settingsOf } from "../../modules/stacks/settings";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { dev } from "../../environments/dev";
@@ -75,6 +76,24 @@ describe("private images on AWS", () => {
         { Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: [`\${${s.address("aws_autoscaling_group", `${pool}/group`)}.arn}`] },
       ]);
     }
+  });
+});
+
+describe("npm run settings and the registry login", () => {
+  it("lists the hosts' own login apart from the application's environment, the password by where it lives", () => {
+    const spec = withImage("ghcr.io/acme/shop:1.2.3", { username: "acme-bot", password: { source: "variable" } });
+    const [aws, digitalocean] = settingsOf([spec], []);
+    expect(aws.django.variables.map((v) => v.name)).not.toContain("REGISTRY_PASSWORD");
+    expect(aws.host?.variables).toEqual([
+      expect.objectContaining({ name: "REGISTRY_USERNAME", value: "acme-bot", secret: false }),
+      expect.objectContaining({ name: "REGISTRY_PASSWORD", secret: true, value: expect.stringMatching(/^aws-secrets-manager:\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}#REGISTRY_PASSWORD$/), source: expect.stringContaining("secret_registry_password") }),
+    ]);
+    expect(formatSettings(digitalocean)).toContain("The same hosts read for themselves, never in the application's environment (the registry login):\n  REGISTRY_USERNAME  acme-bot");
+    expect(formatSettings(digitalocean)).toMatch(/REGISTRY_PASSWORD {2}secret at terraform-variable:secret_registry_password\n/);
+    // DigitalOcean Container Registry: credentials the stack makes.
+    const [docr] = settingsOf([withImage(DOCR_IMAGE, undefined, { aws: undefined })], []);
+    expect(docr.host?.variables.find((v) => v.name === "REGISTRY_PASSWORD")?.source).toContain("read-only credentials of registry.digitalocean.com the stack makes");
+    expect(settingsOf([dev], [])[0].host).toBeUndefined();
   });
 });
 
