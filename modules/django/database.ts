@@ -9,9 +9,8 @@
  * `doadmin` from a one-off droplet.
  */
 
-import { stringify } from "yaml";
 import { DatabaseRoleSetup } from "../core";
-import { HOST_PATHS, retried, retryScript } from "./host";
+import { HOST_PATHS, aptInstall, cloudConfig, retryScript, writeFile } from "./host";
 
 /** Identifiers cloudtiers gives the application's database and role: no quoting surprises. */
 const IDENTIFIER = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -125,24 +124,21 @@ FailureAction=poweroff
 # No RemainAfterExit: SuccessAction acts when the unit, done, goes inactive.
 Type=oneshot
 Environment=DEBIAN_FRONTEND=noninteractive
-ExecStartPre=${retried("apt-get", "-q", "-o", "DPkg::Lock::Timeout=600", "update", "--error-on=any")}
-ExecStartPre=${retried("apt-get", "-q", "-o", "DPkg::Lock::Timeout=600", "install", "-y", "postgresql-client")}
-# The database may not yet admit this host (its trusted sources are applied after it boots): retried.
+${aptInstall(["postgresql-client"]).map((command) => `ExecStartPre=${command}\n`).join("")}# The database may not yet admit this host (its trusted sources are applied after it boots): retried.
 ExecStart=${HOST_PATHS.retry} 10 ${p.script}
 TimeoutStartSec=3600
 
 [Install]
 WantedBy=multi-user.target
 `;
-  const file = (path: string, content: string, permissions = "0644") => ({ path, permissions, owner: "root:root", content });
   const doc = {
     ssh_pwauth: false,
     write_files: [
-      file(HOST_PATHS.retry, retryScript(), "0755"),
-      file(p.script, script, "0700"),
-      file(p.sql, o.sql, "0600"),
-      file(p.env, env, "0600"),
-      file(p.unit, unit),
+      writeFile(HOST_PATHS.retry, retryScript(), "0755"),
+      writeFile(p.script, script, "0700"),
+      writeFile(p.sql, o.sql, "0600"),
+      writeFile(p.env, env, "0600"),
+      writeFile(p.unit, unit),
     ],
     runcmd: [
       ["systemctl", "daemon-reload"],
@@ -150,7 +146,7 @@ WantedBy=multi-user.target
       ["systemctl", "start", "--no-block", "cloudtiers-database-setup.service"],
     ],
   };
-  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+  return cloudConfig(doc);
 }
 
 /** The setup of the application's role and database, for `PostgresProps.roleSetup`. */

@@ -530,14 +530,12 @@ function packagesOf(o: HostRenderOptions, delivery: HostConfigDelivery): string[
  */
 function bootstrapScript(o: HostRenderOptions, delivery: HostConfigDelivery, access: HostAccess, services: readonly string[]): string {
   const nginx = o.role === "web";
-  const apt = "apt-get -q -o DPkg::Lock::Timeout=600";
   return [
     "#!/bin/sh",
     "# First boot: packages and the cloud's tools (every download retried), the firewall, the services.",
     "set -eu",
     "export DEBIAN_FRONTEND=noninteractive",
-    retried(apt, "update", "--error-on=any"),
-    retried(apt, "install", "-y", ...packagesOf(o, delivery)),
+    ...aptInstall(packagesOf(o, delivery)),
     ...delivery.setupCommands.map((c) => retried("sh", "-c", shellQuote(c))),
     ...firewallCommands(o, access),
     ...(nginx ? ["rm -f /etc/nginx/sites-enabled/default", `ln -sf ${HOST_PATHS.nginxSite} /etc/nginx/sites-enabled/cloudtiers`] : []),
@@ -550,14 +548,26 @@ function bootstrapScript(o: HostRenderOptions, delivery: HostConfigDelivery, acc
   ].join("\n");
 }
 
-interface WriteFile {
+/** apt's update and install of `packages`, each retried; apt waits up to 10 minutes for a held dpkg lock. */
+export function aptInstall(packages: readonly string[]): string[] {
+  const apt = "apt-get -q -o DPkg::Lock::Timeout=600";
+  return [retried(apt, "update", "--error-on=any"), retried(apt, "install", "-y", ...packages)];
+}
+
+export interface WriteFile {
   path: string;
   permissions: string;
   owner: string;
   content: string;
 }
 
-const file = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, permissions, owner: "root:root", content });
+/** One of cloud-init's `write_files`, owned by root. */
+export const writeFile = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, permissions, owner: "root:root", content });
+
+/** `doc` as cloud-init user data. */
+export function cloudConfig(doc: object): string {
+  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+}
 
 /**
  * The cloud-init user data of a pool's hosts (Ubuntu 24.04). cloud-init only writes the
@@ -575,33 +585,33 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
   const command = containerCommand(o);
   const nginx = o.role === "web";
   const files: WriteFile[] = [
-    file(HOST_PATHS.retry, retryScript(), "0755"),
-    file(HOST_PATHS.fetchScript, delivery.fetchScript, "0700"),
-    file(HOST_PATHS.envWrapper, envWrapper(), "0700"),
-    file(HOST_PATHS.unhealthy, unhealthyScript(delivery), "0700"),
-    ...(delivery.reportUnhealthy ? [file(HOST_PATHS.reportUnhealthy, delivery.reportUnhealthy, "0700")] : []),
-    file(HOST_PATHS.unhealthyUnit, unhealthyUnit()),
-    file(HOST_PATHS.bootstrapUnit, bootstrapUnit()),
-    file(HOST_PATHS.dockerDaemon, `${JSON.stringify({ "log-driver": "journald", "live-restore": true }, null, 2)}\n`),
-    file(HOST_PATHS.sshd, SSHD),
-    file(HOST_PATHS.fail2ban, FAIL2BAN),
-    file(HOST_PATHS.unattendedUpgrades, UNATTENDED_UPGRADES),
-    file(HOST_PATHS.journald, JOURNALD),
+    writeFile(HOST_PATHS.retry, retryScript(), "0755"),
+    writeFile(HOST_PATHS.fetchScript, delivery.fetchScript, "0700"),
+    writeFile(HOST_PATHS.envWrapper, envWrapper(), "0700"),
+    writeFile(HOST_PATHS.unhealthy, unhealthyScript(delivery), "0700"),
+    ...(delivery.reportUnhealthy ? [writeFile(HOST_PATHS.reportUnhealthy, delivery.reportUnhealthy, "0700")] : []),
+    writeFile(HOST_PATHS.unhealthyUnit, unhealthyUnit()),
+    writeFile(HOST_PATHS.bootstrapUnit, bootstrapUnit()),
+    writeFile(HOST_PATHS.dockerDaemon, `${JSON.stringify({ "log-driver": "journald", "live-restore": true }, null, 2)}\n`),
+    writeFile(HOST_PATHS.sshd, SSHD),
+    writeFile(HOST_PATHS.fail2ban, FAIL2BAN),
+    writeFile(HOST_PATHS.unattendedUpgrades, UNATTENDED_UPGRADES),
+    writeFile(HOST_PATHS.journald, JOURNALD),
   ];
   const services: string[] = [];
   if (command) {
-    if (o.registry) files.push(file(HOST_PATHS.registryLogin, registryLoginScript(o.registry, delivery), "0700"));
-    files.push(file(HOST_PATHS.pull, pullScript(), "0700"), file(HOST_PATHS.appUnit, appUnit(o, command)));
+    if (o.registry) files.push(writeFile(HOST_PATHS.registryLogin, registryLoginScript(o.registry, delivery), "0700"));
+    files.push(writeFile(HOST_PATHS.pull, pullScript(), "0700"), writeFile(HOST_PATHS.appUnit, appUnit(o, command)));
     services.push("cloudtiers-app.service");
   }
   if (nginx) {
-    files.push(file(HOST_PATHS.proxySnippet, NGINX_PROXY_SNIPPET), file(HOST_PATHS.nginxSite, renderNginxSite(o)));
+    files.push(writeFile(HOST_PATHS.proxySnippet, NGINX_PROXY_SNIPPET), writeFile(HOST_PATHS.nginxSite, renderNginxSite(o)));
     if (o.layout === "split") {
-      files.push(file(HOST_PATHS.upstreamWrapper, upstreamWrapper(), "0700"), file(HOST_PATHS.upstreamUnit, upstreamUnit()));
+      files.push(writeFile(HOST_PATHS.upstreamWrapper, upstreamWrapper(), "0700"), writeFile(HOST_PATHS.upstreamUnit, upstreamUnit()));
       services.push("cloudtiers-nginx-upstream.service");
     }
   }
-  files.push(file(HOST_PATHS.bootstrap, bootstrapScript(o, delivery, access, services), "0700"));
+  files.push(writeFile(HOST_PATHS.bootstrap, bootstrapScript(o, delivery, access, services), "0700"));
   const doc = {
     users: ["default"],
     ssh_pwauth: false,
@@ -613,5 +623,5 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
       ["systemctl", "start", "--no-block", "cloudtiers-bootstrap.service"],
     ],
   };
-  return `#cloud-config\n${stringify(doc, { lineWidth: 0 })}`;
+  return cloudConfig(doc);
 }
