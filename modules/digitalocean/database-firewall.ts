@@ -45,7 +45,7 @@ export class DatabaseTrustedSources extends Construct {
   public admitTagTo(firewall: DatabaseFirewall, tag: string): void {
     if (this.referencedTags) throw new Error(ONLY_ADMISSION);
     this.only.set(firewall, [...(this.only.get(firewall) ?? []), { type: "tag", value: tag }]);
-    firewall.putRule([...this.rules, ...(this.only.get(firewall) ?? [])]);
+    firewall.putRule(this.rulesOf(firewall));
   }
 
   /**
@@ -65,7 +65,12 @@ export class DatabaseTrustedSources extends Construct {
   private admitTag(tag: string): void {
     if (this.referencedTags) throw new Error(ONLY_ADMISSION);
     this.rules.push({ type: "tag", value: tag });
-    for (const firewall of this.firewalls) firewall.putRule([...this.rules, ...(this.only.get(firewall) ?? [])]);
+    for (const firewall of this.firewalls) firewall.putRule(this.rulesOf(firewall));
+  }
+
+  /** Every rule of the node guarded by `firewall`: the shared ones, then its own. */
+  private rulesOf(firewall: DatabaseFirewall): DatabaseFirewallRule[] {
+    return [...this.rules, ...(this.only.get(firewall) ?? [])];
   }
 }
 
