@@ -15,6 +15,7 @@ import { CLOUDS } from "../modules/stacks/clouds";
 import { CloudTiersStack } from "../modules/stacks/stack";
 import { EnvironmentSpec } from "../modules/stacks/spec";
 import { dev } from "../environments/dev";
+import { environments } from "../environments";
 
 /** A resource's configuration as synthesised, without cdktf's metadata. */
 export type Config = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -93,6 +94,15 @@ export function synthAwsEnvironment(spec: EnvironmentSpec): Synth {
   const aws = CLOUDS.find((c) => c.id === "aws")!;
   return synth(new CloudTiersStack(Testing.app(), spec, aws));
 }
+
+/**
+ * The stacks the shipped environments call for, in their order: `<environment>-aws` for a
+ * spec with an `aws` section, `<environment>-do` for one with a `digitalocean` section.
+ */
+export const SHIPPED_STACKS = environments.flatMap((spec) => [
+  ...(spec.aws ? [{ name: `${spec.environment}-aws`, spec, cloud: "aws" as const }] : []),
+  ...(spec.digitalocean ? [{ name: `${spec.environment}-do`, spec, cloud: "do" as const }] : []),
+]);
 
 /** `${ref}` as it appears in synthesised JSON. */
 export function ref(address: string, attribute: string): string {

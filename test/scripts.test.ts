@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../modules/stacks/app";
-import { generatedEnvironments } from "../scripts/bench/environments";
+import { environments } from "../environments";
+import { generatedEnvironments, generatedName } from "../scripts/bench/environments";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { platformOf, completeLockfile } = require("../scripts/complete-lockfile.cjs");
@@ -69,10 +70,14 @@ describe("the scaling benchmark's environments", () => {
   it("are valid specs shaped like the shipped ones in turn, each with its own name, domain and network, production promoting from the staging before it", () => {
     const generated = generatedEnvironments(7);
     expect(generated.map((e) => e.environment)).toEqual(["customer-001", "customer-002", "customer-003", "customer-004", "customer-005", "customer-006", "customer-007"]);
-    expect(generated.map((e) => e.layout)).toEqual(["colocated", "split", "split", "colocated", "split", "split", "colocated"]);
+    const shapes = generated.map((_, i) => environments[i % environments.length]);
+    expect(generated.map((e) => e.layout)).toEqual(shapes.map((s) => s.layout));
     expect(new Set(generated.map((e) => e.network?.cidr)).size).toBe(7);
     expect(new Set(generated.map((e) => e.domain)).size).toBe(7);
-    expect(generated[5].terraformCloud?.promotesFrom).toBe("customer-005");
+    expect(generated.map((e) => e.terraformCloud?.promotesFrom)).toEqual(shapes.map((s, i) => (s.terraformCloud?.promotesFrom ? generatedName(i - 1) : undefined)));
+    expect(generated.filter((e) => e.terraformCloud?.promotesFrom).length).toBeGreaterThan(0);
+    // Both clouds each, so the benchmark's stacks are twice its environments.
+    expect(generated.filter((e) => e.aws && e.digitalocean && e.cloudflare)).toHaveLength(7);
     // Every spec and the rules across them pass (buildApp throws otherwise); one stack is built.
     const app = buildApp(generated, { select: ["customer-006-do"], env: {}, outdir: mkdtempSync(join(tmpdir(), "cloudtiers-generated-")) });
     expect(app.node.children.map((c) => c.node.id)).toEqual(["customer-006-do"]);

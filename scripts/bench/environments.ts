@@ -1,4 +1,5 @@
 import { environments } from "../../environments";
+import { aws, cloudflare, digitalocean } from "../../environments/defaults";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 
 /** The name of the `index`-th generated environment: `customer-001`, `customer-002`, ... */
@@ -10,8 +11,8 @@ export function generatedName(index: number): string {
  * `count` environments for the scaling benchmark, the way a team keeps one per customer:
  * each shaped in turn like a shipped one (dev, staging, production, dev, ...), with its own
  * name, domain, CDN names and network, and each production promoting from the staging
- * before it, as the shipped production does. Every one has both clouds' sections, so
- * `count` environments are `2 × count` stacks.
+ * before it, as the shipped production does. Every one has both clouds' sections (the
+ * shipped defaults where its shape has none), so `count` environments are `2 × count` stacks.
  */
 export function generatedEnvironments(count: number): EnvironmentSpec[] {
   return Array.from({ length: count }, (_, index) => {
@@ -25,6 +26,9 @@ export function generatedEnvironments(count: number): EnvironmentSpec[] {
       network: shape.network && { ...shape.network, cidr: `10.${index % 256}.0.0/16` },
       cdn: shape.cdn && { mediaDomain: `media.${name}.example.com`, staticDomain: `static.${name}.example.com` },
       terraformCloud: promotesFrom ? { ...shape.terraformCloud, promotesFrom: generatedName(index - 1) } : undefined,
+      aws: shape.aws ?? aws,
+      digitalocean: shape.digitalocean ?? digitalocean,
+      cloudflare: shape.cloudflare ?? cloudflare,
     };
   });
 }

@@ -8,6 +8,7 @@ import { StackDocument } from "../../modules/policy/document";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { describeStack, dotCommand, renderSvg, synthesiseStacks } from "../../tools/diagram/diagram";
 import { Diagram, DiagramCluster, DiagramEdge, Tier, quote, toDot } from "../../tools/diagram/graph";
+import { SHIPPED_STACKS } from "../helpers";
 import { requireTool } from "../tools";
 
 const root = join(__dirname, "..", "..");
@@ -153,7 +154,7 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
 
 describe("npm run diagram: each shipped stack's diagram", () => {
   it("is drawn for every shipped stack", () => {
-    expect(shipped.map((s) => s.name).sort()).toEqual(["dev-aws", "dev-do", "production-aws", "production-do", "staging-aws", "staging-do"]);
+    expect(shipped.map((s) => s.name).sort()).toEqual(SHIPPED_STACKS.map((s) => s.name).sort());
   });
 
   it.each(shipped.map((s) => [s.name, s] as const))("%s has every tier of its JSON: pools, PostgreSQL (replicas, standby, pooler), cache, buckets + CDN, load balancers, DNS and failover, with the ports", (name, s) => {

@@ -9,9 +9,9 @@ import { HostConfigDelivery, PoolRole } from "../../modules/core";
 import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
 import { HOST_PATHS, HostRenderOptions, renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
-import { environments } from "../../environments";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { application } from "../../environments/defaults";
-import { decodeUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { SHIPPED_STACKS, decodeUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 import { cloudInitSchema, requireTool } from "../tools";
 
 const run = promisify(execFile);
@@ -27,17 +27,19 @@ interface Document {
 /** Every user data document the project renders: each shipped stack's pools, and every role × layout. */
 function documents(): Document[] {
   const texts: [Document["source"], string, string][] = [];
-  for (const spec of environments) {
-    const aws = synthAwsEnvironment(spec);
-    for (const [id, lt] of Object.entries(aws.resources("aws_launch_template"))) texts.push(["stack", `${spec.environment}-aws ${id}`, decodeUserData(lt)]);
+  for (const { name, spec, cloud } of SHIPPED_STACKS) {
+    if (cloud === "aws") {
+      for (const [id, lt] of Object.entries(synthAwsEnvironment(spec).resources("aws_launch_template"))) texts.push(["stack", `${name} ${id}`, decodeUserData(lt)]);
+      continue;
+    }
     const digitalocean = synthDoEnvironment(spec);
     for (const [id, pool] of Object.entries(digitalocean.resources("digitalocean_droplet_autoscale"))) {
       // The text the droplet receives: Terraform turns the template's escaped `$${` and `%%{` back into `${` and `%{`.
-      texts.push(["stack", `${spec.environment}-do ${id}`, (pool.droplet_template.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
+      texts.push(["stack", `${name} ${id}`, (pool.droplet_template.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
     }
     // The one-off droplet that runs the database setup.
     for (const [id, droplet] of Object.entries(digitalocean.resources("digitalocean_droplet"))) {
-      texts.push(["stack", `${spec.environment}-do ${id}`, (droplet.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
+      texts.push(["stack", `${name} ${id}`, (droplet.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
     }
   }
   const combos: [Layout, PoolRole][] = [
@@ -83,9 +85,9 @@ async function outcome(command: string, args: string[]): Promise<{ code: number;
 
 describe("rendered host configuration, checked by the real tools", () => {
   it("covers every shipped pool on both clouds and every role of both layouts", () => {
-    const pools = environments.reduce((n, e) => n + (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1), 0);
+    const pools = (e: EnvironmentSpec) => (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1);
     // Each DigitalOcean stack also has the database setup's droplet.
-    expect(docs.filter((d) => d.source === "stack")).toHaveLength(pools * 2 + environments.length);
+    expect(docs.filter((d) => d.source === "stack")).toHaveLength(SHIPPED_STACKS.reduce((n, { spec, cloud }) => n + pools(spec) + (cloud === "do" ? 1 : 0), 0));
     expect(docs.filter((d) => d.source === "renderer")).toHaveLength(9);
   });
 
@@ -158,7 +160,7 @@ describe("rendered host configuration, checked by the real tools", () => {
     const nginx = requireTool("nginx", "nginx");
     const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));
     // One web pool per shipped stack on each cloud, and the two layouts' web roles.
-    expect(sites).toHaveLength(environments.length * 2 + 2);
+    expect(sites).toHaveLength(SHIPPED_STACKS.length + 2);
     for (const d of sites) {
       const dir = mkdtempSync(join(work, "nginx-"));
       const content = (path: string) => d.files.find((f) => f.path === path)!.content;

@@ -3,19 +3,19 @@ import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { environments } from "../../environments";
 import { PolicyCloud, StackDocument } from "../../modules/policy";
 import { ADDRESS_BOOK, AddressBook, addressProblems } from "../../modules/stacks/addresses";
-import { synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { SHIPPED_STACKS, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 
 const book: AddressBook = JSON.parse(readFileSync(join(__dirname, "..", "..", ADDRESS_BOOK), "utf8"));
 
 describe("stable addresses of stateful resources", () => {
-  it.each(environments.flatMap((spec) => (["aws", "do"] as const).map((cloud) => [`${spec.environment}-${cloud}`, spec, cloud] as const)))(
+  it.each(SHIPPED_STACKS.map(({ name, spec, cloud }) => [name, spec, cloud] as const))(
     "%s keeps every recorded stateful address (or moves it)",
     (stack, spec, cloud) => {
       const s = cloud === "aws" ? synthAwsEnvironment(spec) : synthDoEnvironment(spec);
-      expect(book[stack]?.length).toBeGreaterThan(0);
+      // A stack added since the book was written: the book is refreshed by one command.
+      if (!book[stack]?.length) throw new Error(`${stack} has no record in ${ADDRESS_BOOK}: run npm run addresses:update and commit the change`);
       expect(addressProblems(stack, book[stack], new StackDocument(s.json), cloud as PolicyCloud)).toEqual([]);
     },
   );

@@ -8,9 +8,10 @@ import { CloudTiersStack } from "../../modules/stacks/stack";
 import { StackSettings, formatSettings, settingsOf, stackSettings } from "../../modules/stacks/settings";
 import { buildApp } from "../../modules/stacks/app";
 import { environments } from "../../environments";
+import { SHIPPED_STACKS } from "../helpers";
 import { AWS_ENV, DO_ENV } from "../django/app-environments";
 
-const SHIPPED = ["dev-aws", "dev-do", "staging-aws", "staging-do", "production-aws", "production-do"];
+const SHIPPED = SHIPPED_STACKS.map((s) => s.name);
 const root = join(__dirname, "..", "..");
 
 /** The shipped stacks, built once; each test synthesises only the one it checks. */

@@ -6,11 +6,15 @@ import { ValidationError, formatIssue } from "../../modules/core";
 import { BuildOptions, buildApp } from "../../modules/stacks/app";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { DEFAULT_TERRAFORM_VERSION } from "../../modules/stacks/terraform-cloud";
-import { environments } from "../../environments";
+import { dev } from "../../environments/dev";
+import { production } from "../../environments/production";
+import { staging } from "../../environments/staging";
 import { Config, specWith } from "../helpers";
 
 const root = join(__dirname, "..", "..");
 const ACME = { TF_CLOUD_ORGANIZATION: "acme" };
+/** This file's specs: the shipped dev, staging and production, whatever else environments/index.ts lists. */
+const environments: readonly EnvironmentSpec[] = [dev, staging, production];
 
 /** Synthesises into a scratch directory and returns every written stack's JSON by name. */
 function synthStacks(specs: readonly EnvironmentSpec[], options: BuildOptions): Record<string, Config> {
@@ -172,14 +176,12 @@ describe("the Terraform Cloud settings of a spec", () => {
   });
 
   it("refuse a promotion from an environment that does not exist or shares no cloud", () => {
-    const production = environments.find((e) => e.environment === "production")!;
     expect(problems([production], { env: {} })).toEqual(['production: terraformCloud.promotesFrom names no environment: "staging" is not one of "production"']);
     const awsOnly = specWith({ environment: "staging", digitalocean: undefined });
     const doOnly = { ...production, aws: undefined };
     expect(problems([awsOnly, doOnly], { env: {} })).toEqual(['production: terraformCloud.promotesFrom "staging" shares no cloud with this environment, so no run can promote from it']);
     // A run trigger (VCS-driven) joins two workspaces of one organization.
     const vcs = { repository: "acme/shop-infra", oauthTokenId: "ot-abc" };
-    const staging = environments.find((e) => e.environment === "staging")!;
     const vcsProduction = { ...production, terraformCloud: { promotesFrom: "staging", vcs } };
     expect(problems([{ ...staging, backend: "local" }, vcsProduction], { env: ACME })).toEqual([
       'production: terraformCloud.promotesFrom "staging" keeps its state in a local file, not in acme on app.terraform.io, so no run trigger can join them',

@@ -2,12 +2,10 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
-import { environments } from "../../environments";
-import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { OUTPUT_NAMES, Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
+import { OUTPUT_NAMES, SHIPPED_STACKS, Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
 
 
-describe.each(environments.map((spec) => [spec.environment, spec] as [string, EnvironmentSpec]))("%s on AWS", (_name, spec) => {
+describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spec }) => [spec.environment, spec] as const))("%s on AWS", (_name, spec) => {
   let s: Synth;
   beforeAll(() => {
     s = synthAwsEnvironment(spec);
