@@ -7,6 +7,7 @@ import { parse } from "yaml";
 import { environments } from "../environments";
 import { buildApp } from "../modules/stacks/app";
 import { DEFAULT_TERRAFORM_VERSION } from "../modules/stacks/terraform-cloud";
+import { SHIPPED_STACKS } from "./helpers";
 import { requireTool } from "./tools";
 
 const root = join(__dirname, "..");
@@ -20,7 +21,7 @@ const workflow: Yaml = parse(workflowText);
 const toolchain: Yaml = parse(actionText);
 
 /** The stack names of the shipped environments. */
-const stacks = buildApp(environments, { outdir: mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-")), env: {} }).node.children.map((c) => c.node.id);
+const stacks = SHIPPED_STACKS.map((s) => s.name);
 
 /** Every `run:` script of the workflow and the toolchain action, with where it is. */
 function runScripts(): { where: string; script: string }[] {
@@ -45,13 +46,35 @@ describe("the CI pipeline example", () => {
   it("tests, synthesises and plans every stack against Terraform Cloud on pull requests", () => {
     expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
     expect(workflow.on.push.branches).toEqual(["main"]);
-    expect(workflow.jobs.test.steps.map((s: Yaml) => s.run).filter(Boolean)).toEqual([".ci/run", "npm run synth"]);
+    expect(workflow.jobs.test.steps.map((s: Yaml) => s.run).filter(Boolean)).toEqual([".ci/run", "npm run synth", expect.stringContaining("cdktf.out/manifest.json")]);
     const diff = workflow.jobs.diff;
     expect(diff.if).toContain("github.event_name == 'pull_request'");
     expect(diff.needs).toBe("test");
-    expect([...diff.strategy.matrix.stack].sort()).toEqual([...stacks].sort());
+    expect(diff.strategy.matrix.stack).toBe("${{ fromJSON(needs.test.outputs.stacks) }}");
+    expect(workflow.jobs.test.outputs.stacks).toBe("${{ steps.stacks.outputs.stacks }}");
     expect(diff.env.CLOUDTIERS_STACKS).toBe("${{ matrix.stack }}");
     expect(diff.steps.at(-1).run).toBe('npx cdktf diff "$CLOUDTIERS_STACKS"');
+  });
+
+  it("plans every stack the specs call for, read from what npm run synth wrote, without the bootstrap stack", () => {
+    const step = workflow.jobs.test.steps.find((s: Yaml) => s.id === "stacks");
+    expect(workflow.jobs.test.steps.at(-1)).toBe(step);
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    try {
+      // npm run synth in the test job, which sees TF_CLOUD_ORGANIZATION: the bootstrap stack is written too.
+      const app = buildApp(environments, { outdir: join(dir, "cdktf.out"), env: { TF_CLOUD_ORGANIZATION: "acme" } });
+      app.synth();
+      expect(Object.keys(JSON.parse(readFileSync(join(dir, "cdktf.out", "manifest.json"), "utf8")).stacks)).toContain("terraform-cloud-acme");
+      const output = join(dir, "github-output");
+      writeFileSync(output, "");
+      requireTool("jq", "jq");
+      // As GitHub runs a `run:` step on Linux: bash --noprofile --norc -eo pipefail.
+      const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: dir, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output }, encoding: "utf8" });
+      expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
+      expect(readFileSync(output, "utf8")).toBe(`stacks=${JSON.stringify([...stacks].sort())}\n`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("deploys each environment after the one it promotes from, as the specs say", () => {
@@ -109,7 +132,7 @@ describe("the CI pipeline example", () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     try {
       const scripts = runScripts();
-      expect(scripts).toHaveLength(6);
+      expect(scripts).toHaveLength(7);
       for (const { where, script } of scripts) {
         // `${{ }}` in a script is pasted in before the shell sees it: script injection.
         expect({ where, expression: script.includes("${{") }).toEqual({ where, expression: false });
