@@ -6,7 +6,8 @@ import { DigitalOceanSettings } from "../modules/digitalocean/settings";
 /** The application every shipped environment runs. */
 export const application: ApplicationSpec = {
   name: "shop",
-  image: "ghcr.io/acme/shop:1.0.0",
+  // Pinned by digest, as production requires; CI gives each release's own (CLOUDTIERS_IMAGE_<ENVIRONMENT>).
+  image: "ghcr.io/acme/shop:1.0.0@sha256:ed848f775b63800b8edef92408ea12bde179fd7e5eb2d5bae08ed6416bac1566",
   wsgiModule: "shop.wsgi:application",
   celeryApp: "shop",
   settingsModule: "shop.settings.production",

@@ -194,6 +194,7 @@ export function synthDoEnvironment(spec: EnvironmentSpec): Synth {
 
 /** The stack outputs every stack has, on every cloud. */
 export const OUTPUT_NAMES = [
+  "application_image",
   "database_password_secret",
   "database_replica_urls",
   "database_url",

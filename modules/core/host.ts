@@ -57,6 +57,16 @@ export interface HostConfigDelivery {
    * @default - the cloud has no such call: the host powers itself off
    */
   readonly reportUnhealthy?: string;
+  /**
+   * A POSIX shell script through which a host takes part in its pool's lifecycle hooks
+   * (AWS), with one argument: `ready` once the host does its work (the pool then counts it
+   * in: a load balancer registers it, a rolling replacement moves on), `abandon` when it
+   * gave up (the pool replaces it, the hosts it was to replace stay), `wait-terminating`,
+   * which returns once the pool is about to terminate the host, and `terminated` once the
+   * host has stopped its work (a worker's warm shutdown). Each exits 0 when no action is
+   * pending. @default - the cloud has no lifecycle hooks: a pool counts a host in once it boots
+   */
+  readonly lifecycle?: string;
 }
 
 /** How a cloud's hosts receive the application's environment, in words safe to print. */

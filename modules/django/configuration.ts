@@ -1,4 +1,5 @@
 import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster } from "../core";
+import { DIRECT_DATABASE_SETTING } from "./release";
 
 /** `postgres://user@host:port/db?sslmode=require`; the password travels separately. */
 export function postgresUrl(endpoint: Endpoint, username: string, databaseName: string): string {
@@ -12,7 +13,7 @@ export function redisUrl(cache: ICache): string {
 
 /** The environment variables the topology sets itself; `application.settings` may not redefine them. */
 export const MANAGED_SETTINGS = [
-  "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SITE_URL", "DATABASE_URL", "DATABASE_PASSWORD",
+  "DJANGO_ALLOWED_HOSTS", "DJANGO_SETTINGS_MODULE", "SITE_URL", "DATABASE_URL", "DATABASE_DIRECT_URL", "DATABASE_PASSWORD",
   "DATABASE_REPLICA_URLS", "REDIS_URL", "REDIS_PASSWORD", "STORAGE_REGION", "STORAGE_ENDPOINT_URL",
   "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "STORAGE_DEFAULT_ACL",
   "MEDIA_ACCESS_KEY_ID", "MEDIA_SECRET_ACCESS_KEY", "STATIC_ACCESS_KEY_ID", "STATIC_SECRET_ACCESS_KEY", "APP_UPSTREAM",
@@ -56,6 +57,8 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     ...(b.settingsModule ? [{ name: "DJANGO_SETTINGS_MODULE", value: b.settingsModule }] : []),
     { name: "SITE_URL", value: `https://${b.domain}` },
     { name: "DATABASE_URL", value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName) },
+    // The release step's and beat's locks need a session of their own, which a pooler does not keep.
+    ...(pg.pooler ? [{ name: DIRECT_DATABASE_SETTING, value: postgresUrl(pg.primary, pg.username, pg.databaseName) }] : []),
     ...(pg.replicas.length > 0
       ? [{ name: "DATABASE_REPLICA_URLS", value: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)).join(",") }]
       : []),

@@ -1,12 +1,17 @@
 import { Fn } from "cdktf";
 import { stringify } from "yaml";
 import { HostAccess, HostConfigDelivery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
+import { RELEASE_PY, RELEASE_SCRIPT_PATH } from "./release";
 import { ApplicationSpec, Layout } from "./spec";
 
 /** The port nginx listens on, on every web host. */
 export const NGINX_PORT = 80;
 /** The port gunicorn listens on. */
 export const GUNICORN_PORT = 8000;
+/** How long gunicorn's workers may finish their requests when it stops. */
+const GUNICORN_GRACEFUL_SECONDS = 30;
+/** The warm shutdown a Celery worker gets (finishing its running tasks) unless the spec says otherwise. */
+export const DEFAULT_WORKER_STOP_SECONDS = 300;
 /** The environment variable that carries the internal load balancer's address to split web hosts. */
 export const APP_UPSTREAM_SETTING = "APP_UPSTREAM";
 /** The setting each host appends its own IPs to at every start, so health checks that address it by IP pass. */
@@ -20,6 +25,9 @@ export const HOST_PATHS = {
   envWrapper: "/usr/local/sbin/cloudtiers-env",
   retry: "/usr/local/sbin/cloudtiers-retry",
   pull: "/usr/local/sbin/cloudtiers-pull",
+  release: "/usr/local/sbin/cloudtiers-release",
+  releaseScript: RELEASE_SCRIPT_PATH,
+  releasedMarker: "/run/cloudtiers/released",
   bootstrap: "/usr/local/sbin/cloudtiers-bootstrap",
   registryLogin: "/usr/local/sbin/cloudtiers-registry-login",
   unhealthy: "/usr/local/sbin/cloudtiers-unhealthy",
@@ -85,6 +93,11 @@ export interface HostRenderOptions {
   /** Celery worker processes per host. @default - the size's vCPU count */
   readonly workerConcurrency?: number;
   /**
+   * How long a stopping Celery worker may take to finish its running tasks (a warm
+   * shutdown) before it is killed. @default 300
+   */
+  readonly workerStopSeconds?: number;
+  /**
    * How Docker logs in to the image's registry at every start: with the host's cloud
    * identity (`cloud`: the delivery's `registryLogin`), or with `REGISTRY_USERNAME` and
    * `REGISTRY_PASSWORD` of the host's own environment (`password`). @default - no login (a public image)
@@ -137,7 +150,8 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
     case "worker":
       return ["celery", "-A", app.celeryApp, "worker", "--loglevel", "INFO", "--concurrency", asText(o.workerConcurrency ?? celeryConcurrency(o.size))];
     case "beat":
-      return ["celery", "-A", app.celeryApp, "beat", "--loglevel", "INFO", "--schedule", "/tmp/celerybeat-schedule"];
+      // Only while it holds beat's lock in PostgreSQL: a replacement host waits for the old beat to stop.
+      return ["python3", RELEASE_SCRIPT_PATH, "exclusive", "beat", "--", "celery", "-A", app.celeryApp, "beat", "--loglevel", "INFO", "--schedule", "/tmp/celerybeat-schedule"];
   }
 }
 
@@ -149,7 +163,7 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
 export function gunicorn(app: Pick<ApplicationSpec, "wsgiModule">, size: Size, bindHost: string, port = GUNICORN_PORT): string[] {
   return [
     "gunicorn", "--bind", `${bindHost}:${port}`, "--workers", asText(gunicornWorkers(size)),
-    "--timeout", "60", "--graceful-timeout", "30", "--keep-alive", "75",
+    "--timeout", "60", "--graceful-timeout", String(GUNICORN_GRACEFUL_SECONDS), "--keep-alive", "75",
     "--forwarded-allow-ips=*", "--access-logfile", "-", "--error-logfile", "-", app.wsgiModule,
   ];
 }
@@ -288,11 +302,50 @@ OnFailure=cloudtiers-unhealthy@%n.service
 `;
 }
 
+/**
+ * This host's part of a release, before its application starts: migrations (and, on the
+ * hosts that serve the site, `collectstatic`) once per release across every host, under
+ * PostgreSQL's lock (release.ts), then once per boot here. A release is the image's
+ * content id, so a tag pushed again is a new release.
+ */
+function releaseWrapper(): string {
+  const script = HOST_PATHS.releaseScript;
+  return `#!/bin/sh
+# cloudtiers-release IMAGE [--collectstatic]: the release step of IMAGE (migrations, static
+# files) once per release, in the image, with the application's environment.
+set -eu
+image=$1
+shift
+release=$(docker image inspect --format '{{.Id}}' "$image")
+if [ "$(cat ${HOST_PATHS.releasedMarker} 2>/dev/null || true)" = "$release" ]; then
+  echo "cloudtiers-release: $image ($release) is released already; this host did its part at an earlier start"
+  exit 0
+fi
+docker run --rm --network host --env-file ${HOST_PATHS.envFile} --volume ${script}:${script}:ro \
+  "$image" python3 ${script} release --release "$release" --image "$image" "$@"
+printf '%s\n' "$release" > ${HOST_PATHS.releasedMarker}
+`;
+}
+
+/** The roles whose hosts serve the site's pages, and so collect its static files. */
+function collectsStatic(o: HostRenderOptions): boolean {
+  return o.role === "app" || (o.role === "web" && o.layout !== "split");
+}
+
+/** How long the application's container may take to stop: a worker's warm shutdown, gunicorn's graceful one. */
+export function stopSeconds(o: Pick<HostRenderOptions, "role" | "workerStopSeconds">): number {
+  return o.role === "worker" ? (o.workerStopSeconds ?? DEFAULT_WORKER_STOP_SECONDS) : GUNICORN_GRACEFUL_SECONDS;
+}
+
 function appUnit(o: HostRenderOptions, command: string[]): string {
+  const script = HOST_PATHS.releaseScript;
   const run = [
     "/usr/bin/docker", "run", "--rm", "--name", CONTAINER, "--network", "host",
-    "--env-file", HOST_PATHS.envFile, "--log-driver", "journald", o.application.image, ...command,
+    "--env-file", HOST_PATHS.envFile, "--log-driver", "journald",
+    ...(command.includes(script) ? ["--volume", `${script}:${script}:ro`] : []),
+    o.application.image, ...command,
   ];
+  const stop = stopSeconds(o);
   const r = HOST_RECOVERY;
   return `[Unit]
 Description=cloudtiers ${o.role}: ${o.application.image}
@@ -305,8 +358,12 @@ Type=simple
 ExecStartPre=${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}
 ExecStartPre=-/usr/bin/docker rm --force ${CONTAINER}
 ${o.registry ? `# A failed login leaves the pull to fail, and the copy already here to start.\nExecStartPre=-${retried(HOST_PATHS.registryLogin)}\n` : ""}ExecStartPre=${HOST_PATHS.pull} ${o.application.image}
+# Migrations${collectsStatic(o) ? " and static files" : ""} once per release, before this host serves: a failure stops the start.
+ExecStartPre=${HOST_PATHS.release} ${o.application.image}${collectsStatic(o) ? " --collectstatic" : ""}
 ExecStart=${run.join(" ")}
-ExecStop=/usr/bin/docker stop --time 30 ${CONTAINER}
+# SIGTERM, then ${stop} s to finish ${o.role === "worker" ? "running tasks (Celery's warm shutdown)" : "what is in flight"} before the container is killed.
+ExecStop=/usr/bin/docker stop --time ${stop} ${CONTAINER}
+TimeoutStopSec=${stop + 30}
 Restart=always
 RestartSec=${r.restartSeconds}
 TimeoutStartSec=${r.startTimeoutSeconds}
@@ -601,7 +658,12 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
   const services: string[] = [];
   if (command) {
     if (o.registry) files.push(writeFile(HOST_PATHS.registryLogin, registryLoginScript(o.registry, delivery), "0700"));
-    files.push(writeFile(HOST_PATHS.pull, pullScript(), "0700"), writeFile(HOST_PATHS.appUnit, appUnit(o, command)));
+    files.push(
+      writeFile(HOST_PATHS.pull, pullScript(), "0700"),
+      writeFile(HOST_PATHS.releaseScript, RELEASE_PY),
+      writeFile(HOST_PATHS.release, releaseWrapper(), "0700"),
+      writeFile(HOST_PATHS.appUnit, appUnit(o, command)),
+    );
     services.push("cloudtiers-app.service");
   }
   if (nginx) {

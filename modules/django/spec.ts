@@ -90,7 +90,16 @@ export interface PoolSpec {
 export interface WorkerPoolSpec extends PoolSpec {
   /** Worker processes per host. @default - the host's vCPU count */
   readonly concurrency?: number;
-  /** Run Celery beat, on a separate single-host pool so it runs exactly once. @default true */
+  /**
+   * Seconds a stopping worker may take to finish its running tasks (Celery's warm
+   * shutdown, on SIGTERM) before it is killed: a release or a scale-in replaces workers.
+   * Keep it above your longest task. @default 300
+   */
+  readonly stopTimeoutSeconds?: number;
+  /**
+   * Run Celery beat, on a separate single-host pool, only while it holds a lock in
+   * PostgreSQL: never twice, even while a replacement host starts beside the old one. @default true
+   */
   readonly beat?: boolean;
 }
 

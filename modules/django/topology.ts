@@ -75,6 +75,8 @@ export class DjangoTopology extends Construct {
   public readonly dns: IDnsFailover;
   /** How the hosts log in to the image's registry. */
   public readonly registry: RegistryAccess;
+  /** The application the hosts run, its image the release deployed. */
+  public readonly application: ApplicationSpec;
   /** What Django processes receive as their environment. */
   public readonly appConfiguration: AppConfiguration;
   /**
@@ -96,6 +98,7 @@ export class DjangoTopology extends Construct {
     const mediaDomain = spec.cdn?.mediaDomain ?? `media.${spec.domain}`;
     const staticDomain = spec.cdn?.staticDomain ?? `static.${spec.domain}`;
     this.layout = spec.layout ?? "colocated";
+    this.application = spec.application;
 
     this.network = f.createNetwork(this, "network", {
       namePrefix: prefix,
@@ -205,6 +208,7 @@ export class DjangoTopology extends Construct {
         healthCheckPath,
         allowFrom: [this.network.cidr],
         workerConcurrency: spec.pools.worker.concurrency,
+        workerStopSeconds: spec.pools.worker.stopTimeoutSeconds,
         registry: this.registry.login === "none" ? undefined : { login: this.registry.login, server: this.registry.server },
       };
       return { configuration, render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access) };
@@ -327,6 +331,7 @@ export class DjangoTopology extends Construct {
     const secretText = (name: string) => secretLocation(this.appConfiguration.secrets.find((s) => s.name === name)!.secret);
     return [
       { name: "site_url", value: `https://${this.dns.recordName}`, description: "The site's public URL.", sensitive: false },
+      { name: "application_image", value: this.application.image, description: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).", sensitive: false },
       {
         name: "database_url",
         value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),

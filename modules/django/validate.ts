@@ -36,6 +36,8 @@ export const MAX_POOL_HOSTS = 100;
 export const CPU_TARGET_PERCENT = { min: 10, max: 90 } as const;
 /** Celery worker processes per host. */
 export const WORKER_CONCURRENCY = { min: 1, max: 64 } as const;
+/** A worker's warm shutdown, in seconds: AWS's termination hook waits two hours at most. */
+export const WORKER_STOP_SECONDS = { min: 10, max: 3600 } as const;
 
 /** `<application>-<environment>`: the prefix of every resource name. */
 export function namePrefix(props: Pick<DjangoTopologyProps, "application" | "environment">): string {
@@ -76,7 +78,7 @@ const FIELDS = {
   network: ["cidr", "zones"],
   pools: ["web", "app", "worker"],
   pool: ["size", "min", "max", "cpuTargetPercent"],
-  worker: ["size", "min", "max", "cpuTargetPercent", "concurrency", "beat"],
+  worker: ["size", "min", "max", "cpuTargetPercent", "concurrency", "stopTimeoutSeconds", "beat"],
   postgres: ["size", "replicaSize", "version", "storageGiB", "highAvailability", "replicas", "pooling", "backupRetentionDays"],
   cache: ["size", "highAvailability", "version"],
   cdn: ["mediaDomain", "staticDomain"],
@@ -153,6 +155,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     pool(v, "pools.worker", props.pools.worker, 0);
     const worker = props.pools.worker;
     if (worker?.concurrency !== undefined) v.integer("pools.worker.concurrency", worker.concurrency, WORKER_CONCURRENCY.min, WORKER_CONCURRENCY.max);
+    if (worker?.stopTimeoutSeconds !== undefined) v.integer("pools.worker.stopTimeoutSeconds", worker.stopTimeoutSeconds, WORKER_STOP_SECONDS.min, WORKER_STOP_SECONDS.max);
     if (worker?.beat !== undefined) v.boolean("pools.worker.beat", worker.beat);
   }
 

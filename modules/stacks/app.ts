@@ -8,6 +8,7 @@ import { CLOUDS, CloudAdapter } from "./clouds";
 import { withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
 import { OutputSnapshot, checkPolicy } from "./policy";
+import { withReleaseImage } from "./release";
 import { CloudTiersStack, stackName } from "./stack";
 import { BootstrapMember, RemoteWorkspace, TERRAFORM_CLOUD_HOST, TerraformCloudBootstrapStack, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
@@ -112,8 +113,10 @@ function matches(pattern: string, name: string): boolean {
  * first and all problems are thrown together, before the App writes anything, so an
  * invalid spec leaves the output directory untouched.
  */
-export function buildApp(environments: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
+export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
   const env = options.env ?? process.env;
+  // Each environment's release image, where CI gives one (CLOUDTIERS_IMAGE_<ENVIRONMENT>).
+  const environments = specs.map((spec) => withReleaseImage(spec, env));
   const planned = planStacks(environments);
   const issues = [...environments.flatMap((spec) => validateEnvironment(spec, env)), ...validateAcross(environments, planned, env)];
   if (issues.length > 0) throw new ValidationError(issues);

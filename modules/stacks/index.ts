@@ -3,6 +3,7 @@ export * from "./app";
 export * from "./clouds";
 export * from "./fast-synth";
 export * from "./policy";
+export * from "./release";
 export * from "./settings";
 export * from "./spec";
 export * from "./stack";

@@ -2,6 +2,7 @@ import { SpecValidator, ValidationIssue, show } from "../core";
 import { RULES } from "../policy";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
 import { CLOUDS } from "./clouds";
+import { validateReleaseImage } from "./release";
 import { EnvironmentSpec } from "./spec";
 import { TerraformCloudEnvironment, organizationOf } from "./terraform-cloud";
 
@@ -10,8 +11,9 @@ export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "backend", 
 
 /**
  * Every problem with one environment: the neutral rules, the rules of each cloud the spec
- * asks for, then its backend's. Nothing is synthesised from a spec that has any. `env`:
- * where Terraform Cloud settings the spec leaves out come from.
+ * asks for, the release image's, then its backend's. Nothing is synthesised from a spec
+ * that has any. `env`: where the release image CI gives (`CLOUDTIERS_IMAGE_<ENVIRONMENT>`)
+ * and the Terraform Cloud settings the spec leaves out come from.
  */
 export function validateEnvironment(spec: EnvironmentSpec, env: TerraformCloudEnvironment = process.env): ValidationIssue[] {
   const top = new SpecValidator(typeof spec?.environment === "string" && spec.environment ? spec.environment : "(unnamed)");
@@ -26,6 +28,7 @@ export function validateEnvironment(spec: EnvironmentSpec, env: TerraformCloudEn
     });
   }
   for (const cloud of wanted) issues.push(...cloud.validate(spec));
+  issues.push(...validateReleaseImage(spec, env));
   issues.push(...validatePolicySettings(spec, wanted.map((c) => c.id)));
   issues.push(...validateTerraformCloud(spec, env));
   return issues;

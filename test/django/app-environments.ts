@@ -20,6 +20,7 @@ export const AWS_ENV = {
   DJANGO_SETTINGS_MODULE: "shop.settings.production",
   SITE_URL: "https://www.example.com",
   DATABASE_URL: "postgres://app@shop-production.proxy-c1a2b3.eu-west-1.rds.amazonaws.com:5432/app?sslmode=require",
+  DATABASE_DIRECT_URL: "postgres://app@shop-production.c1a2b3.eu-west-1.rds.amazonaws.com:5432/app?sslmode=require",
   DATABASE_REPLICA_URLS:
     "postgres://app@shop-production-replica-1.c1a2b3.eu-west-1.rds.amazonaws.com:5432/app?sslmode=require,postgres://app@shop-production-replica-2.c1a2b3.eu-west-1.rds.amazonaws.com:5432/app?sslmode=require",
   REDIS_URL: "rediss://master.shop-production.abc123.euw1.cache.amazonaws.com:6379/0",
@@ -41,6 +42,7 @@ export const DO_ENV = {
   DJANGO_SETTINGS_MODULE: "shop.settings.production",
   SITE_URL: "https://www.example.com",
   DATABASE_URL: "postgres://app@private-pool-db-postgresql-fra1-1.b.db.ondigitalocean.com:25061/app?sslmode=require",
+  DATABASE_DIRECT_URL: "postgres://app@private-db-postgresql-fra1-1.b.db.ondigitalocean.com:25060/app?sslmode=require",
   DATABASE_REPLICA_URLS: "postgres://app@private-replica-1.b.db.ondigitalocean.com:25060/app?sslmode=require,postgres://app@private-replica-2.b.db.ondigitalocean.com:25060/app?sslmode=require",
   REDIS_URL: "rediss://private-cache-do-user-1.b.db.ondigitalocean.com:25061/0",
   STORAGE_REGION: "fra1",

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { parse } from "yaml";
 
 /** The absolute paths the hosts' files name, moved under a test's root directory. */
-const MOVED = ["/usr/local/sbin/", "/run/cloudtiers/", "/snap/bin/", "/etc/nginx/", "/etc/systemd/system/", "/etc/cloudtiers/"];
+const MOVED = ["/usr/local/sbin/", "/run/cloudtiers/", "/snap/bin/", "/usr/local/lib/cloudtiers/", "/etc/nginx/", "/etc/systemd/system/", "/etc/cloudtiers/"];
 
 /** What a command run under a `HostRoot` did. */
 export interface Outcome {

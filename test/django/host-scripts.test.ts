@@ -13,6 +13,8 @@ import { HostRoot } from "./host-root";
  */
 
 const ECR = "123456789012.dkr.ecr.eu-west-1.amazonaws.com";
+/** The content id Docker gives the pulled image: one release. */
+const RELEASE_ID = "sha256:5f1e0c7a9b2d4e6f8a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f";
 const base: HostRenderOptions = { role: "web", layout: "colocated", size: "small", application, domain: "www.example.com", healthCheckPath: "/healthz", allowFrom: ["10.0.0.0/16"] };
 
 /** The metadata service of an instance in eu-west-1, through curl (IMDSv2: a token first). */
@@ -273,9 +275,10 @@ esac`);
 describe("a start of the application, step by step as systemd runs the unit", () => {
   /**
    * An AWS web host pulling from ECR whose stubs fail as told: `ssm` the parameter reads,
-   * `pull` the image pulls (counted from the first); `local`: the image is already on the host.
+   * `pull` the image pulls, `release` the release steps (counted from the first); `local`:
+   * the image is already on the host.
    */
-  function awsHost(failures: { ssm?: number; pull?: number }, local = false) {
+  function awsHost(failures: { ssm?: number; pull?: number; release?: number }, local = false) {
     const root = track(host({ registry: { login: "cloud", server: ECR } }, awsHostDelivery("/shop/web/environment")));
     root.stub("curl", IMDS);
     root.stub("hostname", "echo 10.0.1.7");
@@ -287,10 +290,15 @@ esac`);
     root.stub("docker", `case "$1" in
   pull) ${failing("pull", failures.pull ?? 0)} ;;
   login) cat > /dev/null ;;
-  image) ${local ? "exit 0" : "exit 1"} ;;
+  image) case "$3" in --format) echo ${RELEASE_ID} ;; *) ${local ? "exit 0" : "exit 1"} ;; esac ;;
+  run) case "$*" in *" release "*) ${failing("release", failures.release ?? 0)} ;; esac ;;
 esac`);
     return root;
   }
+
+  /** The release step's container, as the unit runs it on a web host. */
+  const releaseRun = (root: HostRoot) =>
+    `docker run --rm --network host --env-file ${root.path(HOST_PATHS.envFile)} --volume ${root.path(HOST_PATHS.releaseScript)}:${root.path(HOST_PATHS.releaseScript)}:ro ${application.image} python3 ${root.path(HOST_PATHS.releaseScript)} release --release ${RELEASE_ID} --image ${application.image} --collectstatic`;
 
   it("rides out a configuration store that fails twice, then logs in, pulls and runs the image", () => {
     const root = awsHost({ ssm: 2 });
@@ -304,9 +312,22 @@ esac`);
       "aws ecr get-login-password --region eu-west-1",
       `docker login --username AWS --password-stdin ${ECR}`,
       `docker pull ${application.image}`,
+      `docker image inspect --format {{.Id}} ${application.image}`,
+      releaseRun(root),
       expect.stringMatching(new RegExp(`^docker run --rm --name cloudtiers-app --network host --env-file ${root.path(HOST_PATHS.envFile)} --log-driver journald ${application.image} gunicorn `)),
     ]);
     expect(readFileSync(root.path(HOST_PATHS.envFile), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,10.0.1.7\n");
+  });
+
+  it("never runs the image when the release step fails (a migration that fails), and runs the step again at the next start", () => {
+    const root = awsHost({ release: 1 });
+    const run = root.start(HOST_PATHS.appUnit);
+    expect(run.status).not.toBe(0);
+    expect(run.stderr).toContain("release failed");
+    expect(root.calls().filter((c) => c.startsWith("docker run"))).toEqual([releaseRun(root)]);
+    root.clearCalls();
+    expect(root.start(HOST_PATHS.appUnit).status).toBe(0);
+    expect(root.calls().filter((c) => c.startsWith("docker run"))).toEqual([releaseRun(root), expect.stringContaining(" gunicorn ")]);
   });
 
   it("fails the start, the image never run, when the pull fails every retry and the host has no copy of the image", () => {
@@ -324,13 +345,15 @@ esac`);
     expect(root.start(HOST_PATHS.appUnit).status).toBe(0);
     // Both outages at once: the next start reuses what the first one fetched and pulled.
     root.stub("/snap/bin/aws", 'echo "could not connect to the endpoint" >&2; exit 255');
-    root.stub("docker", 'case "$1" in pull) echo "registry unavailable" >&2; exit 1;; image) exit 0;; esac');
+    root.stub("docker", `case "$1" in pull) echo "registry unavailable" >&2; exit 1;; image) echo ${RELEASE_ID};; esac`);
     root.clearCalls();
     const restart = root.start(HOST_PATHS.appUnit);
     expect(restart.status).toBe(0);
     expect(restart.stderr).toContain("cloudtiers-env: the configuration could not be fetched; starting with the previous start's");
     expect(restart.stderr).toContain(`cloudtiers-pull: ${application.image} could not be pulled; starting with the copy already on this host`);
-    expect(root.calls().filter((c) => c.startsWith("docker run"))).toHaveLength(1);
+    // The release was done at the first start: a restart needs neither the database nor the step.
+    expect(restart.stdout).toContain(`cloudtiers-release: ${application.image} (${RELEASE_ID}) is released already`);
+    expect(root.calls().filter((c) => c.startsWith("docker run"))).toEqual([expect.stringContaining(" gunicorn ")]);
     expect(readFileSync(root.path(HOST_PATHS.envFile), "utf8")).toBe("DJANGO_ALLOWED_HOSTS=www.example.com,10.0.1.7\n");
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { HostConfigDelivery } from "../../modules/core";
-import { GUNICORN_PORT, HOST_PATHS, HOST_RECOVERY, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
+import { DEFAULT_WORKER_STOP_SECONDS, GUNICORN_PORT, HOST_PATHS, HOST_RECOVERY, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
 import { application } from "../../environments/defaults";
 
 const delivery: HostConfigDelivery = {
@@ -12,6 +12,9 @@ const delivery: HostConfigDelivery = {
   setupCommands: ["echo setup"],
   fetchScript: "#!/bin/sh\necho 'DJANGO_ALLOWED_HOSTS=www.example.com' > \"$1\"\n: > \"$2\"\n",
 };
+
+/** `text` for a RegExp, matched literally. */
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 function render(o: Partial<HostRenderOptions>) {
   const options: HostRenderOptions = {
@@ -94,6 +97,35 @@ describe("host user data", () => {
     expect(render({ role: "worker", workerConcurrency: 7 }).file(HOST_PATHS.appUnit)).toContain("celery -A shop worker --loglevel INFO --concurrency 7");
     expect(render({ role: "worker", size: "large" }).file(HOST_PATHS.appUnit)).toContain("--concurrency 4");
     expect(render({ role: "beat" }).file(HOST_PATHS.appUnit)).toContain("celery -A shop beat");
+  });
+
+  it("beat runs only while it holds its lock in PostgreSQL, through the release script mounted read-only", () => {
+    const unit = render({ role: "beat" }).file(HOST_PATHS.appUnit)!;
+    const script = HOST_PATHS.releaseScript;
+    expect(unit).toMatch(new RegExp(`--volume ${script}:${script}:ro ${escape(application.image)} python3 ${script} exclusive beat -- celery -A shop beat `));
+  });
+
+  it("stops workers with a warm shutdown as long as the spec allows, gunicorn with its graceful timeout, systemd waiting longer than either", () => {
+    const stops = (o: Partial<HostRenderOptions>) => render(o).file(HOST_PATHS.appUnit)!.split("\n").filter((l) => /^(ExecStop|TimeoutStopSec)=/.test(l));
+    expect(stops({ role: "worker", workerStopSeconds: 1200 })).toEqual(["ExecStop=/usr/bin/docker stop --time 1200 cloudtiers-app", "TimeoutStopSec=1230"]);
+    expect(stops({ role: "worker" })).toEqual([`ExecStop=/usr/bin/docker stop --time ${DEFAULT_WORKER_STOP_SECONDS} cloudtiers-app`, `TimeoutStopSec=${DEFAULT_WORKER_STOP_SECONDS + 30}`]);
+    expect(stops({ role: "web" })).toEqual(["ExecStop=/usr/bin/docker stop --time 30 cloudtiers-app", "TimeoutStopSec=60"]);
+  });
+
+  it("runs the release step before the application, with collectstatic only on the hosts that serve pages", () => {
+    const release = (o: Partial<HostRenderOptions>) => {
+      const lines = render(o).file(HOST_PATHS.appUnit)!.split("\n");
+      const step = lines.findIndex((l) => l.startsWith(`ExecStartPre=${HOST_PATHS.release} `));
+      expect(step).toBeGreaterThan(lines.findIndex((l) => l.startsWith(`ExecStartPre=${HOST_PATHS.pull} `)));
+      expect(step).toBeLessThan(lines.findIndex((l) => l.startsWith("ExecStart=")));
+      return lines[step].replace(/^ExecStartPre=\S+ /, "");
+    };
+    expect(release({ role: "web", layout: "colocated" })).toBe(`${application.image} --collectstatic`);
+    expect(release({ role: "app", layout: "split" })).toBe(`${application.image} --collectstatic`);
+    expect(release({ role: "worker" })).toBe(application.image);
+    expect(release({ role: "beat" })).toBe(application.image);
+    // Split web hosts run nginx only: no image, no release step.
+    expect(render({ role: "web", layout: "split" }).file(HOST_PATHS.release)).toBeUndefined();
   });
 
   it("lets only the private network reach the role's port through ufw, and nothing reach workers", () => {

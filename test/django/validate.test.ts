@@ -57,6 +57,11 @@ describe("spec validation", () => {
       ["dev: pools.worker.concurrency must be a whole number between 1 and 64, got 0"],
     ],
     [
+      "a worker stop timeout shorter than a warm shutdown can be",
+      { pools: { web: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 1, stopTimeoutSeconds: 5 } } },
+      ["dev: pools.worker.stopTimeoutSeconds must be a whole number between 10 and 3600, got 5"],
+    ],
+    [
       "a name prefix too long for the clouds' resource names",
       { application: { ...production.application, name: "a-very-long-application-name" } },
       ['dev: application.name and environment together ("a-very-long-application-name-dev") must be at most 24 characters, got 32'],

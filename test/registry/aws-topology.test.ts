@@ -185,7 +185,8 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       };
       const postgres: IPostgresCluster = {
         port: 5432,
-        primary: { host: "<postgres.write_host>", port: 5432 },
+        primary: { host: "<postgres.primary_host>", port: 5432 },
+        pooler: { host: "<postgres.write_host>", port: 5432 },
         replicas: replicaHosts.map((host) => ({ host, port: 5432 })),
         databaseName: "app",
         username: "app",

@@ -258,7 +258,8 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       };
       const postgres: IPostgresCluster = {
         port: 25060,
-        primary: { host: "<postgres.write_host>", port: writePort },
+        primary: { host: "<postgres.primary_host>", port: 25060 },
+        pooler: { host: "<postgres.write_host>", port: writePort },
         replicas: replicaHosts.map((host) => ({ host, port: 25060 })),
         databaseName: "app",
         username: "app",

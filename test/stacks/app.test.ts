@@ -6,9 +6,12 @@ import { Writable } from "node:stream";
 import { ValidationError } from "../../modules/core";
 import { buildApp, synthesize } from "../../modules/stacks/app";
 import { environments } from "../../environments";
+import { application } from "../../environments/defaults";
 import { SHIPPED_STACKS, specWith } from "../helpers";
 
 const root = join(__dirname, "..", "..");
+/** dev's application with an image pinned by digest, as production rules require. */
+const pinned = { ...specWith().application, image: application.image };
 
 function capture(): { stream: Writable; text: () => string } {
   let text = "";
@@ -56,7 +59,7 @@ describe("the cdktf app", () => {
     const manifest = readFileSync(join(outdir, "manifest.json"), "utf8");
 
     // dev held to production rules: no standby, no deletion protection, no failover.
-    const strict = specWith({ production: true, digitalocean: undefined });
+    const strict = specWith({ production: true, application: pinned, digitalocean: undefined });
     const err = capture();
     process.env.CDKTF_OUTDIR = outdir;
     try {
@@ -81,6 +84,7 @@ describe("the cdktf app", () => {
     const reason = "dev runs a single-zone database on purpose";
     const spec = specWith({
       production: true,
+      application: pinned,
       deletionProtection: true,
       digitalocean: undefined,
       failover: {},

@@ -383,7 +383,9 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     });
     const postgresTier: IPostgresCluster = {
       port: POSTGRES_PORT,
-      primary: { host: postgres.output("write_host"), port: POSTGRES_PORT },
+      primary: { host: postgres.output("primary_host"), port: POSTGRES_PORT },
+      // Writes go through the pooler when pooling is on (write_host), the release step's locks to the primary itself.
+      pooler: { host: postgres.output("write_host"), port: POSTGRES_PORT },
       // The replicas' URLs are made below, by Terraform, for however many there are.
       replicas: [],
       databaseName: DATABASE_NAME,
@@ -515,6 +517,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     const pools = { web: web.output("autoscaling_group_name"), app: app.output("autoscaling_group_name"), worker: worker.output("autoscaling_group_name"), beat: beat.output("autoscaling_group_name") };
     return [
       { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
+      { name: "application_image", description: "The image the hosts run: the release deployed.", value: inputs.container_image.string },
       {
         name: "database_url",
         description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
@@ -546,7 +549,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
       "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal load balancer in the split layout, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`.",
     "The split layout's internal Network Load Balancer and the maintenance site have no module of their own in the registry (only this topology uses them), so they are submodules here (`internal-load-balancer`, `maintenance-site`) rather than resources of the root module: " +
       "each is several resources that exist only in one layout or with failover, and Terraform switches a group of resources on and off as a whole only as a counted module.",
-    "The hosts get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pooler when pooling, without the password), `DATABASE_PASSWORD` (Secrets Manager, key `password`), `DATABASE_REPLICA_URLS`, `REDIS_URL`, `REDIS_PASSWORD`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*`, `STATIC_*`, then `environment`. " +
+    "The hosts get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pooler when pooling, without the password), `DATABASE_DIRECT_URL` (the primary, for the release step), `DATABASE_PASSWORD` (Secrets Manager, key `password`), `DATABASE_REPLICA_URLS`, `REDIS_URL`, `REDIS_PASSWORD`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*`, `STATIC_*`, then `environment`. " +
       `Split-layout web hosts get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets.`,
     "Security group rules that name another tier's group are counted by position (the groups are made in the same apply, so their ids are unknown at plan, and Terraform needs `for_each` keys known): the hosts come in a fixed order (app servers, workers, beat), so turning beat on or off adds or removes only beat's rules.",
     "The database, the cache and the media bucket admit or grant the hosts that run Django (app servers, workers, beat); the static bucket grants the app servers only (they run collectstatic).",

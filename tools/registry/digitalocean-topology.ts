@@ -309,8 +309,9 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     });
     const postgresTier: IPostgresCluster = {
       port: DO_DATABASE_PORT,
-      // The pool when pooling is on, on the pool's port; else the primary.
-      primary: { host: postgres.output("write_host"), port: Token.asNumber(postgres.output("write_port")) },
+      // Writes go to the pool when pooling is on, on the pool's port, else to the primary; the release step's locks always to the primary.
+      primary: { host: postgres.output("primary_host"), port: DO_DATABASE_PORT },
+      pooler: { host: postgres.output("write_host"), port: Token.asNumber(postgres.output("write_port")) },
       // The replicas' URLs are made below, by Terraform, for however many there are.
       replicas: [],
       databaseName: DATABASE_NAME,
@@ -428,6 +429,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     const byRole = (output: string) => ({ web: web.output(output), app: app.output(output), worker: worker.output(output), beat: beat.output(output) });
     return [
       { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
+      { name: "application_image", description: "The image the droplets run: the release deployed.", value: inputs.container_image.string },
       {
         name: "database_url",
         description: "DATABASE_URL for writes (through the pool when there is one); the password is database_password.",
@@ -468,7 +470,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     "The split layout's internal load balancer has no module of its own in the registry (only this topology uses it), so it is a submodule here (`internal-load-balancer`): " +
       "Terraform switches a resource made only in one layout on and off as a counted module. It admits the VPC's range (DigitalOcean load balancer firewalls name addresses, not droplet tags); " +
       "the app droplets' firewall admits only it.",
-    "The droplets get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pool when pooling, without the password), `DATABASE_REPLICA_URLS`, " +
+    "The droplets get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pool when pooling, without the password), `DATABASE_DIRECT_URL` (the primary, for the release step), `DATABASE_REPLICA_URLS`, " +
       "`REDIS_URL`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*` and `STATIC_*` (the buckets' keys' ids among them), then `environment`. DigitalOcean has no secret store, so " +
       "`DATABASE_PASSWORD`, `REDIS_PASSWORD`, `MEDIA_SECRET_ACCESS_KEY` and `STATIC_SECRET_ACCESS_KEY` go to the compute pools' sensitive `secrets`: both travel in the droplets' user data " +
       `and sit in Terraform state. Split-layout web droplets get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets. ` +
