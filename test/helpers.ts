@@ -139,7 +139,7 @@ export function awsFixture(settings: Partial<AwsSettings> = {}) {
 
 /** A host bootstrap whose user data is just the cloud's fetch script, for tier tests. */
 export function fetchScriptHost(configuration: AppConfiguration = { settings: [], secrets: [] }): HostBootstrap {
-  return { configuration, render: (delivery) => `#!/bin/sh\n# packages: ${delivery.packages.join(" ")}\n${delivery.fetchScript}` };
+  return { configuration, render: (delivery) => `#!/bin/sh\n# packages: ${delivery.packages.join(" ")}\n${delivery.fetchScript}`, readySeconds: 3300, stopSeconds: 30 };
 }
 
 /** The fixture's internet-facing load balancer in front of port 80, checked on /healthz. */
@@ -198,6 +198,7 @@ export const OUTPUT_NAMES = [
   "database_password_secret",
   "database_replica_urls",
   "database_url",
+  "health_check_url",
   "media_bucket",
   "media_cdn_domain",
   "redis_password_secret",

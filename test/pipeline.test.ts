@@ -1,11 +1,14 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:http";
+import { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { validateAction, validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { environments } from "../environments";
 import { buildApp } from "../modules/stacks/app";
+import { releaseImageVariable } from "../modules/stacks/release";
 import { DEFAULT_TERRAFORM_VERSION } from "../modules/stacks/terraform-cloud";
 import { SHIPPED_STACKS } from "./helpers";
 import { requireTool } from "./tools";
@@ -13,12 +16,15 @@ import { requireTool } from "./tools";
 const root = join(__dirname, "..");
 const WORKFLOW = ".github/workflows/cloudtiers.yml";
 const TOOLCHAIN = ".github/actions/cdktf/action.yml";
+const DEPLOY = ".github/actions/deploy/action.yml";
 const workflowText = readFileSync(join(root, WORKFLOW), "utf8");
 const actionText = readFileSync(join(root, TOOLCHAIN), "utf8");
+const deployText = readFileSync(join(root, DEPLOY), "utf8");
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Yaml = any;
 const workflow: Yaml = parse(workflowText);
 const toolchain: Yaml = parse(actionText);
+const deploy: Yaml = parse(deployText);
 
 /** The stack names of the shipped environments. */
 const stacks = SHIPPED_STACKS.map((s) => s.name);
@@ -26,7 +32,10 @@ const stacks = SHIPPED_STACKS.map((s) => s.name);
 /** Every `run:` script of the workflow and the toolchain action, with where it is. */
 function runScripts(): { where: string; script: string }[] {
   const jobSteps = Object.entries(workflow.jobs).flatMap(([job, j]: [string, Yaml]) => j.steps.map((s: Yaml, i: number) => ({ where: `${WORKFLOW} ${job} step ${i + 1}`, step: s })));
-  const actionSteps = toolchain.runs.steps.map((s: Yaml, i: number) => ({ where: `${TOOLCHAIN} step ${i + 1}`, step: s }));
+  const actionSteps = [
+    ...toolchain.runs.steps.map((s: Yaml, i: number) => ({ where: `${TOOLCHAIN} step ${i + 1}`, step: s })),
+    ...deploy.runs.steps.map((s: Yaml, i: number) => ({ where: `${DEPLOY} step ${i + 1}`, step: s })),
+  ];
   return [...jobSteps, ...actionSteps].filter((s) => s.step.run !== undefined).map((s) => ({ where: s.where, script: s.step.run }));
 }
 
@@ -41,10 +50,11 @@ describe("the CI pipeline example", () => {
   it("is a valid GitHub Actions workflow, and its toolchain a valid action", () => {
     expect(validateWorkflow(workflowText).errors).toEqual([]);
     expect(validateAction(actionText).errors).toEqual([]);
+    expect(validateAction(deployText).errors).toEqual([]);
   });
 
   it("tests, synthesises and plans every stack against Terraform Cloud on pull requests", () => {
-    expect(Object.keys(workflow.on)).toEqual(["pull_request", "push"]);
+    expect(Object.keys(workflow.on)).toEqual(["pull_request", "push", "workflow_dispatch", "repository_dispatch"]);
     expect(workflow.on.push.branches).toEqual(["main"]);
     expect(workflow.jobs.test.steps.map((s: Yaml) => s.run).filter(Boolean)).toEqual([".ci/run", "npm run synth", expect.stringContaining("cdktf.out/manifest.json")]);
     const diff = workflow.jobs.diff;
@@ -89,7 +99,8 @@ describe("the CI pipeline example", () => {
   it("deploys staging on main, then production behind the production environment's approval", () => {
     const staging = workflow.jobs["deploy-staging"];
     const production = workflow.jobs["deploy-production"];
-    expect(staging.if).toBe("github.event_name == 'push' && github.ref == 'refs/heads/main'");
+    // Pushes to main and releases (the environments admit the main branch only).
+    expect(staging.if).toBe("github.event_name != 'pull_request'");
     expect(staging.environment).toBe("staging");
     expect(staging.strategy.matrix.stack).toEqual(stacks.filter((s) => s.startsWith("staging-")));
     expect(production.needs).toBe("deploy-staging");
@@ -97,16 +108,25 @@ describe("the CI pipeline example", () => {
     expect(production.strategy.matrix.stack).toEqual(stacks.filter((s) => s.startsWith("production-")));
     for (const job of [staging, production]) {
       expect(job.env.CLOUDTIERS_STACKS).toBe("${{ matrix.stack }}");
-      expect(job.steps.at(-1).run).toBe('npx cdktf deploy "$CLOUDTIERS_STACKS" --auto-approve');
+      expect(job.steps.at(-1).uses).toBe("./.github/actions/deploy");
       expect(job.concurrency).toEqual({ group: "deploy-${{ matrix.stack }}", "cancel-in-progress": false });
     }
+  });
+
+  it("deploys a stack, with the release asked for or the one running, then smoke-checks the site", () => {
+    expect(deploy.runs.steps.map((s: Yaml) => s.name)).toEqual(["The image to deploy (the release asked for, else the one running)", "Apply in Terraform Cloud", "Smoke check of the site's health path"]);
+    expect(deploy.runs.steps[1].run).toBe('npx cdktf deploy "$CLOUDTIERS_STACKS" --auto-approve --outputs-file outputs.json');
+    expect(workflow.env.RELEASE_IMAGE).toBe("${{ inputs.image || github.event.client_payload.image }}");
+    expect(workflow.on.workflow_dispatch.inputs.image).toMatchObject({ required: true, type: "string" });
+    expect(workflow.on.repository_dispatch.types).toEqual(["release"]);
   });
 
   it("runs the Terraform version the workspaces run, without the wrapper cdktf cannot read", () => {
     const setup = toolchain.runs.steps.find((s: Yaml) => String(s.uses).startsWith("hashicorp/setup-terraform@"));
     expect(setup.with).toEqual({ terraform_version: DEFAULT_TERRAFORM_VERSION, terraform_wrapper: false });
-    for (const job of ["diff", "deploy-staging", "deploy-production"]) {
-      expect(workflow.jobs[job].steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf"]);
+    expect(workflow.jobs.diff.steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf"]);
+    for (const job of ["deploy-staging", "deploy-production"]) {
+      expect(workflow.jobs[job].steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf", "./.github/actions/deploy"]);
     }
   });
 
@@ -132,7 +152,7 @@ describe("the CI pipeline example", () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     try {
       const scripts = runScripts();
-      expect(scripts).toHaveLength(7);
+      expect(scripts).toHaveLength(8);
       for (const { where, script } of scripts) {
         // `${{ }}` in a script is pasted in before the shell sees it: script injection.
         expect({ where, expression: script.includes("${{") }).toEqual({ where, expression: false });
@@ -145,4 +165,86 @@ describe("the CI pipeline example", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+  /** Runs a step of the deploy action as GitHub runs it (bash -eo pipefail) in `dir`, with stubs first on PATH. */
+  function runStep(name: string, dir: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string; githubEnv: string } {
+    const step = deploy.runs.steps.find((s: Yaml) => s.name === name);
+    const githubEnv = join(dir, "github-env");
+    writeFileSync(githubEnv, "");
+    const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], {
+      cwd: dir,
+      env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, GITHUB_ENV: githubEnv, ...env },
+      encoding: "utf8",
+    });
+    return { status: run.status, stdout: run.stdout, stderr: run.stderr, githubEnv: readFileSync(githubEnv, "utf8") };
+  }
+
+  /** A stub of `name` in `dir/bin` that runs `body`. */
+  function stub(dir: string, name: string, body: string): void {
+    mkdirSync(join(dir, "bin"), { recursive: true });
+    writeFileSync(join(dir, "bin", name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
+  }
+
+  it("deploys the release asked for, else keeps the image running, under the variable the stacks read for that environment", () => {
+    requireTool("jq", "jq");
+    const name = "The image to deploy (the release asked for, else the one running)";
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    const release = `ghcr.io/acme/shop:2.0.0@sha256:${"ab".repeat(32)}`;
+    const running = `ghcr.io/acme/shop:1.9.0@sha256:${"cd".repeat(32)}`;
+    try {
+      // `cdktf output <stack> --outputs-file <file>`, as it writes outputs: by stack, then by name.
+      stub(dir, "npx", `[ "$1 $2" = "cdktf output" ] || exit 64\nprintf '{"%s": {"application_image": "${running}"}}' "$3" > "$5"`);
+      for (const stack of stacks) {
+        const variable = releaseImageVariable(stack.replace(/-[a-z]+$/, ""));
+        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: release }).githubEnv).toBe(`${variable}=${release}\n`);
+        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: "" }).githubEnv).toBe(`${variable}=${running}\n`);
+      }
+      // A stack never deployed has no outputs: the spec's image, through an empty variable.
+      stub(dir, "npx", 'echo "no state" >&2; exit 1');
+      const first = runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" });
+      expect(first).toMatchObject({ status: 0, githubEnv: "CLOUDTIERS_IMAGE_PRODUCTION=\n", stdout: "production-aws deploys the image in its spec (application.image)\n" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("smoke-checks the deployed site's health path until it answers, and fails after five minutes of silence", async () => {
+    requireTool("jq", "jq");
+    requireTool("curl", "curl");
+    const name = "Smoke check of the site's health path";
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    let answered = 0;
+    const server = createServer((req, res) => {
+      answered += 1;
+      res.statusCode = req.url === "/healthz" && answered >= 3 ? 200 : 503;
+      res.end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const port = (server.address() as AddressInfo).port;
+    try {
+      stub(dir, "sleep", "exit 0");
+      writeFileSync(join(dir, "outputs.json"), JSON.stringify({ "production-aws": { health_check_url: `http://127.0.0.1:${port}/healthz` } }));
+      const ok = await runStepAsync(name, dir, { CLOUDTIERS_STACKS: "production-aws" });
+      expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: expect.stringContaining(`http://127.0.0.1:${port}/healthz answers (attempt 3)`) });
+      writeFileSync(join(dir, "outputs.json"), JSON.stringify({ "production-aws": { health_check_url: `http://127.0.0.1:${port}/down` } }));
+      const failed = await runStepAsync(name, dir, { CLOUDTIERS_STACKS: "production-aws" });
+      expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 1, stderr: expect.stringContaining("did not answer in 5 minutes") });
+      expect(failed.stdout).toContain("(attempt 30 of 30)");
+    } finally {
+      server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  /** `runStep`, without blocking the event loop (for steps that call a server of this process). */
+  function runStepAsync(name: string, dir: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
+    const step = deploy.runs.steps.find((s: Yaml) => s.name === name);
+    return new Promise((resolve) => {
+      const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: dir, env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, ...env } });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("close", (status) => resolve({ status, stdout, stderr }));
+    });
+  }
 });

@@ -1,6 +1,7 @@
 import { Construct } from "constructs";
 import { Fn, Op, Token } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
+import { AutoscalingLifecycleHook } from "@cdktf/provider-aws/lib/autoscaling-lifecycle-hook";
 import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
@@ -9,7 +10,7 @@ import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
-import { awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
+import { LIFECYCLE_HOOKS, awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -122,7 +123,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       policy: hostPolicy(this.environment.arn, props.environment?.secretArns ?? secretArns(props.readableSecrets ?? []), props.registry),
     });
 
-    const userData = props.host.render(awsHostDelivery(parameterName));
+    const userData = props.host.render(awsHostDelivery(parameterName, name));
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name,
       description: `${props.role} hosts of ${props.namePrefix}`,
@@ -170,8 +171,19 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       healthCheckType: replaceOnLb ? "ELB" : "EC2",
       // First boot installs packages and pulls the image before the app answers.
       healthCheckGracePeriod: 600,
+      // An apply that changes the group's size waits for its new hosts, which wait in
+      // Pending:Wait until they are ready (the launch hook): as long as the hook allows.
+      waitForCapacityTimeout: `${Math.ceil(props.host.readySeconds / 60) + 5}m`,
       defaultInstanceWarmup: 120,
       enabledMetrics: ["GroupDesiredCapacity", "GroupInServiceInstances", "GroupMaxSize", "GroupMinSize", "GroupTotalInstances"],
+      // A release changes the launch template, and the provider starts this refresh (it does
+      // not wait for it). New hosts join only once they do their work (the launch hook below)
+      // and, behind a load balancer, once it finds them healthy; old hosts are terminated only
+      // then, so a release that cannot start leaves them serving until the refresh fails
+      // (after an hour of replacing the new hosts). Not auto_rollback: the provider saves the
+      // new template version on the group before it starts the refresh, so AWS would "roll
+      // back" to the release that failed (hashicorp/terraform-provider-aws#34189); returning to
+      // the previous image is a deploy of it (README, "Releasing").
       instanceRefresh: {
         strategy: "Rolling",
         // Launch before terminating, except for an exclusive pool (Celery beat), which must never run twice.
@@ -189,11 +201,34 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     });
 
     // A host that cannot start its application marks itself unhealthy, and the group
-    // replaces it (cloudtiers-unhealthy; the user data's report script). Only this group.
+    // replaces it (cloudtiers-unhealthy; the user data's report script); hosts complete the
+    // group's lifecycle hooks (cloudtiers-lifecycle). Only this group.
     new IamRolePolicy(this, "report-health", {
       name: "report-health",
       role: this.instanceRole.id,
-      policy: policyDocument([{ Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: [this.group.arn] }]),
+      policy: policyDocument([
+        { Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth", "autoscaling:CompleteLifecycleAction"], Resource: [this.group.arn] },
+      ]),
+    });
+    // New hosts wait in Pending:Wait until they do their work (cloudtiers-ready): only then
+    // does the load balancer register them and a refresh count them. One that never says so
+    // is abandoned (replaced). Resources of their own, not the group's initial_lifecycle_hook,
+    // which would replace existing groups: the group's very first hosts launch before the
+    // hook exists and find no action to complete.
+    new AutoscalingLifecycleHook(this, "launch-hook", {
+      name: LIFECYCLE_HOOKS.launch,
+      autoscalingGroupName: this.group.name,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+      heartbeatTimeout: props.host.readySeconds,
+      defaultResult: "ABANDON",
+    });
+    // A terminating host first stops its work (a worker's warm shutdown: cloudtiers-drain).
+    new AutoscalingLifecycleHook(this, "terminate-hook", {
+      name: LIFECYCLE_HOOKS.terminate,
+      autoscalingGroupName: this.group.name,
+      lifecycleTransition: "autoscaling:EC2_INSTANCE_TERMINATING",
+      heartbeatTimeout: props.host.stopSeconds + 60,
+      defaultResult: "CONTINUE",
     });
 
     optional(exceeds(props.maxInstances, props.minInstances), (meta) =>

@@ -44,6 +44,64 @@ const SECRET_LINES = [
 const IMDS = `token=$(curl -fsS --retry 3 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
 imds() { curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"; }`;
 
+/** The lifecycle hooks every pool's group has, which its hosts complete (see `lifecycle`). */
+export const LIFECYCLE_HOOKS = { launch: "cloudtiers-launch", terminate: "cloudtiers-terminate" } as const;
+
+/**
+ * What CompleteLifecycleAction answers for an instance with no action pending (one the
+ * group launched before its hook existed, or one launched or terminated outside a hook).
+ */
+export const NO_LIFECYCLE_ACTION = "No active Lifecycle Action found";
+
+/**
+ * An instance's part in its group's lifecycle hooks. `ready` and `abandon` complete the
+ * launch hook's action (CONTINUE: the instance goes InService, and the load balancer
+ * registers it; ABANDON: the group terminates it and launches another); `wait-terminating`
+ * returns once the instance metadata's target lifecycle state is Terminated (the group has
+ * begun terminating it: a scale-in, a refresh, a replacement); `terminated` completes the
+ * termination hook's action. The metadata token is fetched for each call: a wait lasts
+ * longer than a token.
+ */
+function lifecycleScript(groupName: string): string {
+  return `#!/bin/sh
+# cloudtiers-lifecycle ready|abandon|wait-terminating|terminated: this instance's part in
+# the lifecycle hooks of its autoscaling group, ${groupName}.
+set -eu
+imds() {
+  token=$(curl -fsS --retry 3 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)
+  curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}
+# complete_action HOOK RESULT [TRIES]: TRIES (1 unless given) looks, 5 s apart, for a pending action.
+complete_action() {
+  instance=$(imds instance-id)
+  region=$(imds placement/region)
+  try=1
+  while ! out=$(${AWS_CLI} autoscaling complete-lifecycle-action --region "$region" --auto-scaling-group-name '${groupName}' --lifecycle-hook-name "$1" --instance-id "$instance" --lifecycle-action-result "$2" 2>&1); do
+    case "$out" in
+      *"${NO_LIFECYCLE_ACTION}"*)
+        if [ "$try" -ge "\${3:-1}" ]; then
+          echo "cloudtiers-lifecycle: $1: no action pending for this instance"
+          return 0
+        fi ;;
+      *) printf '%s\\n' "$out" >&2; return 1 ;;
+    esac
+    try=$((try + 1))
+    sleep 5
+  done
+  echo "cloudtiers-lifecycle: $1: $2"
+}
+case "\${1:-}" in
+  ready) complete_action ${LIFECYCLE_HOOKS.launch} CONTINUE ;;
+  abandon) complete_action ${LIFECYCLE_HOOKS.launch} ABANDON ;;
+  wait-terminating)
+    until [ "$(imds autoscaling/target-lifecycle-state 2>/dev/null || true)" = Terminated ]; do sleep 5; done ;;
+  # The target state turns Terminated before the action exists (a load balancer drains the instance first): look for it for 5 minutes.
+  terminated) complete_action ${LIFECYCLE_HOOKS.terminate} CONTINUE 60 ;;
+  *) echo "usage: cloudtiers-lifecycle ready|abandon|wait-terminating|terminated" >&2; exit 2 ;;
+esac
+`;
+}
+
 /** The region of an ECR registry host (`<account>.dkr.ecr.<region>.amazonaws.com`). */
 function ecrRegion(server: string): string {
   const match = ECR_REGISTRY.exec(server);
@@ -59,10 +117,13 @@ function ecrRegion(server: string): string {
  * arguments (which other users' processes can read). Nothing secret is in the user data.
  * The hosts log in to ECR with their role, and report themselves unhealthy to their
  * autoscaling group (`SetInstanceHealth`, the grace period not respected: a host that
- * gave up is replaced at once).
+ * gave up is replaced at once). With `groupName`, they complete its lifecycle hooks
+ * (`lifecycleScript`): they join the group once they do their work, and stop it before
+ * they are terminated.
  */
-export function awsHostDelivery(parameterName: string): HostConfigDelivery {
+export function awsHostDelivery(parameterName: string, groupName?: string): HostConfigDelivery {
   return {
+    ...(groupName ? { lifecycle: lifecycleScript(groupName) } : {}),
     packages: ["curl", "jq", "snapd"],
     // snapd seeds its snaps at first boot; installing before that fails.
     setupCommands: ["timeout 600 snap wait system seed.loaded", "snap install aws-cli --classic"],

@@ -89,4 +89,8 @@ export interface HostBootstrap {
   readonly configuration: AppConfiguration;
   /** The cloud-init user data for the pool's hosts. */
   render(delivery: HostConfigDelivery, access?: HostAccess): string;
+  /** How long a new host may take from its first boot to doing its work; a pool that waits for it gives up after this. */
+  readonly readySeconds: number;
+  /** How long a host takes to stop its work (a worker's warm shutdown) once its pool terminates it. */
+  readonly stopSeconds: number;
 }

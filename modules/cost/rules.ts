@@ -146,6 +146,7 @@ export const RULES: Readonly<Record<string, Rule>> = {
   },
   aws_launch_template: { tier: COMPUTE, free: "priced through the autoscaling group that launches it" },
   aws_autoscaling_policy: { tier: COMPUTE, usage: ["CloudWatch alarms that target tracking creates (per alarm-month)"] },
+  aws_autoscaling_lifecycle_hook: { tier: COMPUTE, free: "lifecycle hooks have no charge" },
   aws_iam_role: { tier: COMPUTE, free: "IAM has no charge" },
   aws_iam_role_policy: { tier: COMPUTE, free: "IAM has no charge" },
   // The database setup: a Lambda function invoked a few times in the database's life.

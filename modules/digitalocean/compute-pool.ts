@@ -20,6 +20,8 @@ export interface DoComputePoolProps extends ComputePoolProps {
 }
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
+/** The cooldown of pools that scale (fixed pools have 10 minutes, which cannot be changed). */
+export const DO_COOLDOWN_MINUTES = 10;
 
 /**
  * A DigitalOcean droplet autoscale pool on Ubuntu 24.04 in the VPC, with the monitoring
@@ -30,7 +32,12 @@ const ANYWHERE = ["0.0.0.0/0", "::/0"];
  * PROVIDER GAPS: droplets are replaced when they fail, never because a load balancer finds
  * them unhealthy (`replaceUnhealthy` has no effect); the disk is the droplet size's own
  * (`diskGiB` has no effect); hosts have no identity, so `readableSecrets` reach them inside
- * their user data (see `inlineHostDelivery`).
+ * their user data (see `inlineHostDelivery`). A changed droplet template (a release: the
+ * image is in the user data) makes the pool itself create droplets from it, wait the
+ * cooldown (10 minutes for a fixed pool) and destroy the old ones, whether or not the new
+ * ones are healthy; a droplet the pool destroys gets a shutdown and 60 seconds
+ * (docs.digitalocean.com/products/droplets/concepts/autoscale-pools), so a worker's warm
+ * shutdown is cut at 60 seconds (a longer `pools.worker.stopTimeoutSeconds` is refused).
  */
 export class DoComputePool extends Construct implements IComputePool, IDoPeer {
   public readonly role: PoolRole;
@@ -82,7 +89,10 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         minInstances: choose(fixed, undefined, props.minInstances),
         maxInstances: choose(fixed, undefined, props.maxInstances),
         targetCpuUtilization: choose(fixed, undefined, isReference(cpuTarget) ? Op.div(cpuTarget, 100) : cpuTarget / 100),
-        cooldownMinutes: choose(fixed, undefined, 5),
+        // Also how long a changed template's new droplets get before the pool destroys the old
+        // ones: "at least as long as it takes your Droplets to boot" (DigitalOcean's autoscale
+        // pool docs); a first boot installs packages and pulls the image. Fixed pools: 10, always.
+        cooldownMinutes: choose(fixed, undefined, DO_COOLDOWN_MINUTES),
       },
       dropletTemplate: {
         image: DO_IMAGE,

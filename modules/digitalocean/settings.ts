@@ -1,5 +1,8 @@
 import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, imageRegistry, show } from "../core";
 
+/** How long an autoscale pool waits after a droplet's shutdown event before it destroys it (DigitalOcean's autoscale pool docs). */
+export const DO_SHUTDOWN_SECONDS = 60;
+
 /** Settings only the DigitalOcean stacks read: the `digitalocean` section of an environment spec. */
 export interface DigitalOceanSettings {
   /** The region of every resource, e.g. `fra1` (one with Spaces and managed databases). */

@@ -38,6 +38,11 @@ export const HOST_PATHS = {
   upstreamUnit: "/etc/systemd/system/cloudtiers-nginx-upstream.service",
   bootstrapUnit: "/etc/systemd/system/cloudtiers-bootstrap.service",
   unhealthyUnit: "/etc/systemd/system/cloudtiers-unhealthy@.service",
+  lifecycle: "/usr/local/sbin/cloudtiers-lifecycle",
+  ready: "/usr/local/sbin/cloudtiers-ready",
+  readyUnit: "/etc/systemd/system/cloudtiers-ready.service",
+  drain: "/usr/local/sbin/cloudtiers-drain",
+  drainUnit: "/etc/systemd/system/cloudtiers-drain.service",
   nginxSite: "/etc/nginx/sites-available/cloudtiers",
   proxySnippet: "/etc/nginx/snippets/cloudtiers-proxy.conf",
   sshd: "/etc/ssh/sshd_config.d/60-cloudtiers.conf",
@@ -65,7 +70,19 @@ export const HOST_RECOVERY = {
   startTimeoutSeconds: 900,
   restartSeconds: 10,
   bootstrapTimeoutSeconds: 1800,
+  readySeconds: 1500,
+  readyPollSeconds: 5,
 } as const;
+
+/**
+ * How long a pool waits for a new host to say it is ready (AWS: the launch lifecycle
+ * hook's heartbeat) before it gives up on the host and replaces it: the first boot at its
+ * time limit and the wait for the application. A host that is not ready by then is
+ * abandoned; the hosts it was to replace keep serving.
+ */
+export function readyDeadlineSeconds(): number {
+  return HOST_RECOVERY.bootstrapTimeoutSeconds + HOST_RECOVERY.readySeconds;
+}
 
 /**
  * The longest a host takes from its first boot to report itself unhealthy when it cannot
@@ -429,6 +446,8 @@ ExecStart=${HOST_PATHS.unhealthy} %i
  * crash that systemd restarts is not reported.
  */
 function unhealthyScript(delivery: HostConfigDelivery): string {
+  // A host still waiting to join its pool is abandoned: the pool replaces it, and keeps the hosts it was to replace.
+  const abandon = delivery.lifecycle ? `${HOST_PATHS.lifecycle} abandon || echo "cloudtiers-unhealthy: could not abandon the launch" >&2\n` : "";
   const report = delivery.reportUnhealthy
     ? `if ${HOST_PATHS.retry} 3 ${HOST_PATHS.reportUnhealthy}; then exit 0; fi\necho "cloudtiers-unhealthy: could not report it; powering off, which the pool sees as a failed machine" >&2\n`
     : `echo "cloudtiers-unhealthy: powering off, which the pool sees as a failed machine" >&2\n`;
@@ -443,7 +462,101 @@ if [ "$restart" != no ] && [ "$result" != start-limit-hit ]; then
   exit 0
 fi
 echo "cloudtiers-unhealthy: $unit gave up ($result); this host cannot do its work" >&2
-${report}systemctl poweroff
+${abandon}${report}systemctl poweroff
+`;
+}
+
+/**
+ * The check that tells a role's host does its work, as its load balancer or broker sees
+ * it: nginx answers the health path through Django (colocated web hosts), nginx answers
+ * at all (split web hosts: their health path reflects the app tier, whose outage must not
+ * hold web hosts back), gunicorn answers it (app hosts), the worker answers a Celery ping
+ * addressed to it over the broker, beat's container runs.
+ */
+export function readyCheck(o: Pick<HostRenderOptions, "role" | "layout" | "domain" | "healthCheckPath" | "application">): string {
+  const probe = (port: number, strict: boolean) =>
+    `curl ${strict ? "-fsS" : "-sS"} -o /dev/null --max-time 5 -H ${shellQuote(`Host: ${o.domain}`)} ${shellQuote(`http://127.0.0.1:${port}${o.healthCheckPath}`)}`;
+  switch (o.role) {
+    case "web":
+      return probe(NGINX_PORT, o.layout !== "split");
+    case "app":
+      return probe(GUNICORN_PORT, true);
+    case "worker":
+      return `docker exec ${CONTAINER} celery -A ${shellQuote(o.application.celeryApp)} inspect ping --destination "celery@$(hostname)" --timeout 10 > /dev/null`;
+    case "beat":
+      return `[ "$(docker inspect --format '{{.State.Running}}' ${CONTAINER} 2>/dev/null)" = true ]`;
+  }
+}
+
+/**
+ * Waits until the host does its work (\`readyCheck\`), then tells its pool (the launch
+ * lifecycle hook): only then does a load balancer register it, or a rolling replacement
+ * count it and retire an old host. Gives up after \`readySeconds\`; the unit's failure
+ * reports the host unhealthy, which abandons it.
+ */
+function readyScript(o: HostRenderOptions): string {
+  const r = HOST_RECOVERY;
+  return `#!/bin/sh
+# cloudtiers-ready: waits until this ${o.role} host does its work, then tells its pool.
+set -u
+waited=0
+until ${readyCheck(o)}; do
+  if [ "$waited" -ge ${r.readySeconds} ]; then
+    echo "cloudtiers-ready: not ready after \${waited}s; giving up" >&2
+    exit 1
+  fi
+  if [ $((waited % 60)) -eq 0 ]; then echo "cloudtiers-ready: waiting for the ${o.role} host to do its work (\${waited}s)"; fi
+  sleep ${r.readyPollSeconds}
+  waited=$((waited + ${r.readyPollSeconds}))
+done
+echo "cloudtiers-ready: ready after \${waited}s"
+exec ${HOST_PATHS.lifecycle} ready
+`;
+}
+
+function readyUnit(): string {
+  return `[Unit]
+Description=cloudtiers: tell the pool this host is ready
+After=cloudtiers-bootstrap.service
+OnFailure=cloudtiers-unhealthy@%n.service
+
+[Service]
+Type=oneshot
+RemainAfterExit=yes
+ExecStart=${retried(HOST_PATHS.ready)}
+TimeoutStartSec=${HOST_RECOVERY.readySeconds * 2}
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+/** Waits for the pool to terminate this host, stops its work (a worker's warm shutdown), then lets the termination go on. */
+function drainScript(services: readonly string[]): string {
+  return `#!/bin/sh
+# cloudtiers-drain: when the pool terminates this host, its work stops first.
+set -eu
+${HOST_PATHS.lifecycle} wait-terminating
+echo "cloudtiers-drain: the pool is terminating this host; stopping ${services.join(" ")}"
+systemctl stop ${services.join(" ")} || true
+exec ${HOST_PATHS.lifecycle} terminated
+`;
+}
+
+function drainUnit(stopSeconds: number): string {
+  return `[Unit]
+Description=cloudtiers: stop this host's work before the pool terminates it
+After=cloudtiers-bootstrap.service
+
+[Service]
+Type=simple
+ExecStart=${HOST_PATHS.drain}
+Restart=on-failure
+RestartSec=${HOST_RECOVERY.restartSeconds}
+TimeoutStopSec=${stopSeconds + 30}
+
+[Install]
+WantedBy=multi-user.target
 `;
 }
 
@@ -576,7 +689,7 @@ function firewallCommands(o: HostRenderOptions, access: HostAccess): string[] {
 /** The packages a role's hosts install at first boot: Docker and the hardening ones, nginx on web hosts, the delivery's. */
 function packagesOf(o: HostRenderOptions, delivery: HostConfigDelivery): string[] {
   const nginx = o.role === "web";
-  return [...new Set(["docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages])].sort();
+  return [...new Set(["curl", "docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages])].sort();
 }
 
 /**
@@ -672,6 +785,18 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
       files.push(writeFile(HOST_PATHS.upstreamWrapper, upstreamWrapper(), "0700"), writeFile(HOST_PATHS.upstreamUnit, upstreamUnit()));
       services.push("cloudtiers-nginx-upstream.service");
     }
+  }
+  if (delivery.lifecycle) {
+    // Stopped before the pool terminates the host: the application, or nginx on split web hosts.
+    const work = command ? ["cloudtiers-app.service"] : ["nginx.service"];
+    files.push(
+      writeFile(HOST_PATHS.lifecycle, delivery.lifecycle, "0700"),
+      writeFile(HOST_PATHS.ready, readyScript(o), "0700"),
+      writeFile(HOST_PATHS.readyUnit, readyUnit()),
+      writeFile(HOST_PATHS.drain, drainScript(work), "0700"),
+      writeFile(HOST_PATHS.drainUnit, drainUnit(stopSeconds(o))),
+    );
+    services.push("cloudtiers-ready.service", "cloudtiers-drain.service");
   }
   files.push(writeFile(HOST_PATHS.bootstrap, bootstrapScript(o, delivery, access, services), "0700"));
   const doc = {

@@ -67,6 +67,11 @@ def database():
     from django.db import connection
 
     connection.ensure_connection()
+    with connection.cursor() as cursor:
+        # The server drops the session of a host that vanished (and with it the lock) within a
+        # minute, rather than after the operating system's two hours.
+        for setting, value in (("tcp_keepalives_idle", 30), ("tcp_keepalives_interval", 10), ("tcp_keepalives_count", 3), ("tcp_user_timeout", 60000)):
+            cursor.execute(f"SET {setting} = {value}")
     return connection
 
 
@@ -95,25 +100,23 @@ def release(args):
         cursor.execute(f"INSERT INTO {TABLE} (release, image) VALUES (%s, %s) ON CONFLICT (release) DO NOTHING", [args.release, args.image])
         cursor.execute(f"SELECT migrated_by, collected_by FROM {TABLE} WHERE release = %s", [args.release])
         migrated_by, collected_by = cursor.fetchone()
-    if migrated_by is None:
-        say(f"migrating the database for {args.image}")
-        call_command("migrate", interactive=False, verbosity=1)
+
+    def once(what, command, column, done_by):
+        """manage.py COMMAND, unless a host did it for this release already; then records who did."""
+        if done_by is not None:
+            say(f"{what} of this release already done on {done_by}; nothing to do")
+            return
+        say(f"{what} of {args.image}: manage.py {command}")
+        call_command(command, interactive=False, verbosity=1)
         with connection.cursor() as cursor:
-            cursor.execute(f"UPDATE {TABLE} SET migrated_at = now(), migrated_by = %s WHERE release = %s", [host, args.release])
-        say("migrations done")
-    else:
-        say(f"this release's migrations already ran on {migrated_by}; nothing to migrate")
-    if args.collectstatic:
-        if "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
-            say("django.contrib.staticfiles is not installed; no static files to collect")
-        elif collected_by is None:
-            say("collecting static files")
-            call_command("collectstatic", interactive=False, verbosity=1)
-            with connection.cursor() as cursor:
-                cursor.execute(f"UPDATE {TABLE} SET collected_at = now(), collected_by = %s WHERE release = %s", [host, args.release])
-            say("static files collected")
-        else:
-            say(f"this release's static files were already collected on {collected_by}")
+            cursor.execute(f"UPDATE {TABLE} SET {column}_at = now(), {column}_by = %s WHERE release = %s", [host, args.release])
+        say(f"{what} done")
+
+    once("migrations", "migrate", "migrated", migrated_by)
+    if args.collectstatic and "django.contrib.staticfiles" not in settings.INSTALLED_APPS:
+        say("django.contrib.staticfiles is not installed; no static files to collect")
+    elif args.collectstatic:
+        once("static files", "collectstatic", "collected", collected_by)
     connection.close()  # ends the session, and with it the lock
 
 
@@ -140,6 +143,8 @@ def exclusive(args):
 
 
 def main(argv):
+    # As a container's first process, SIGTERM would otherwise be ignored while a lock is awaited.
+    signal.signal(signal.SIGTERM, lambda number, frame: sys.exit(128 + number))
     parser = argparse.ArgumentParser(prog="cloudtiers-release")
     commands = parser.add_subparsers(dest="action", required=True)
     step = commands.add_parser("release")

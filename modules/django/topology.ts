@@ -25,7 +25,7 @@ import {
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
 import { databaseRoleSetup } from "./database";
-import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, renderUserData } from "./host";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, readyDeadlineSeconds, renderUserData, stopSeconds } from "./host";
 import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
 import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec } from "./spec";
@@ -77,6 +77,8 @@ export class DjangoTopology extends Construct {
   public readonly registry: RegistryAccess;
   /** The application the hosts run, its image the release deployed. */
   public readonly application: ApplicationSpec;
+  /** The path load balancers, the DNS failover and the pipeline's smoke check ask. */
+  public readonly healthCheckPath: string;
   /** What Django processes receive as their environment. */
   public readonly appConfiguration: AppConfiguration;
   /**
@@ -95,6 +97,7 @@ export class DjangoTopology extends Construct {
     const prefix = namePrefix(spec);
     const protect = spec.deletionProtection ?? true;
     const healthCheckPath = spec.healthCheckPath ?? "/healthz";
+    this.healthCheckPath = healthCheckPath;
     const mediaDomain = spec.cdn?.mediaDomain ?? `media.${spec.domain}`;
     const staticDomain = spec.cdn?.staticDomain ?? `static.${spec.domain}`;
     this.layout = spec.layout ?? "colocated";
@@ -211,7 +214,12 @@ export class DjangoTopology extends Construct {
         workerStopSeconds: spec.pools.worker.stopTimeoutSeconds,
         registry: this.registry.login === "none" ? undefined : { login: this.registry.login, server: this.registry.server },
       };
-      return { configuration, render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access) };
+      return {
+        configuration,
+        render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access),
+        readySeconds: readyDeadlineSeconds(),
+        stopSeconds: stopSeconds(options),
+      };
     };
     type PoolOptions = Pick<ComputePoolProps, "port" | "loadBalancer" | "exclusive" | "replaceUnhealthy"> & { configuration?: AppConfiguration };
     const configurations: Partial<Record<PoolRole, AppConfiguration>> = {};
@@ -331,6 +339,7 @@ export class DjangoTopology extends Construct {
     const secretText = (name: string) => secretLocation(this.appConfiguration.secrets.find((s) => s.name === name)!.secret);
     return [
       { name: "site_url", value: `https://${this.dns.recordName}`, description: "The site's public URL.", sensitive: false },
+      { name: "health_check_url", value: `https://${this.dns.recordName}${this.healthCheckPath}`, description: "The site's health path, as a smoke check asks it.", sensitive: false },
       { name: "application_image", value: this.application.image, description: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).", sensitive: false },
       {
         name: "database_url",

@@ -5,7 +5,7 @@ import { awsDeliveryDescription } from "../aws/host-delivery";
 import { validateAwsSettings } from "../aws/settings";
 import { validateCloudflareSettings } from "../cloudflare/settings";
 import { DIGITALOCEAN_DELIVERY } from "../digitalocean/host-delivery";
-import { validateDigitalOceanSettings } from "../digitalocean/settings";
+import { DO_SHUTDOWN_SECONDS, validateDigitalOceanSettings } from "../digitalocean/settings";
 import { declaredSecrets } from "../django/secrets";
 import { namePrefix } from "../django/validate";
 import { EnvironmentSpec } from "./spec";
@@ -100,6 +100,14 @@ export const DIGITALOCEAN: CloudAdapter = {
     ];
     if (spec.createDnsZone) {
       issues.push({ environment: spec.environment, path: "createDnsZone", message: "is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId" });
+    }
+    const stop = pools.worker?.stopTimeoutSeconds;
+    if (typeof stop === "number" && stop > DO_SHUTDOWN_SECONDS) {
+      issues.push({
+        environment: spec.environment,
+        path: "pools.worker.stopTimeoutSeconds",
+        message: `must be at most ${DO_SHUTDOWN_SECONDS} on DigitalOcean, which destroys a droplet ${DO_SHUTDOWN_SECONDS} s after its shutdown, got ${stop}`,
+      });
     }
     return issues;
   },

@@ -73,12 +73,37 @@ describe("AWS compute pool", () => {
     expect(asg.vpc_zone_identifier).toEqual([0, 1].map((i) => ref(s.address("aws_subnet", `private-subnet-${i}`), "id")));
     expect(asg.target_group_arns).toEqual([ref(s.address("aws_lb_target_group", "lb"), "arn")]);
     expect(asg.launch_template).toEqual({ id: ref(s.address("aws_launch_template", "web"), "id"), version: ref(s.address("aws_launch_template", "web"), "latest_version") });
+    // No auto_rollback: the provider would roll back to the failed release (hashicorp/terraform-provider-aws#34189).
     expect(asg.instance_refresh).toEqual({ strategy: "Rolling", preferences: { min_healthy_percentage: 100, max_healthy_percentage: 200 } });
     expect(s.one("aws_autoscaling_policy", "web")).toMatchObject({
       policy_type: "TargetTrackingScaling",
       autoscaling_group_name: ref(s.address("aws_autoscaling_group", "web"), "name"),
       target_tracking_configuration: { predefined_metric_specification: { predefined_metric_type: "ASGAverageCPUUtilization" }, target_value: 60 },
     });
+  });
+
+  it("lets a new host join only once it does its work, and a terminating one stop its work first (lifecycle hooks its hosts complete)", () => {
+    const s = webPool();
+    const group = ref(s.address("aws_autoscaling_group", "web"), "name");
+    expect(s.one("aws_autoscaling_lifecycle_hook", "web/launch-hook")).toEqual({
+      name: "cloudtiers-launch",
+      autoscaling_group_name: group,
+      lifecycle_transition: "autoscaling:EC2_INSTANCE_LAUNCHING",
+      // The host's first boot and its wait for the application; then the group abandons it.
+      heartbeat_timeout: 3300,
+      default_result: "ABANDON",
+    });
+    expect(s.one("aws_autoscaling_lifecycle_hook", "web/terminate-hook")).toEqual({
+      name: "cloudtiers-terminate",
+      autoscaling_group_name: group,
+      lifecycle_transition: "autoscaling:EC2_INSTANCE_TERMINATING",
+      heartbeat_timeout: 90,
+      default_result: "CONTINUE",
+    });
+    // An apply that resizes the group waits as long as new hosts may take to join.
+    expect(s.one("aws_autoscaling_group", "web").wait_for_capacity_timeout).toBe("60m");
+    // Not the group's own initial_lifecycle_hook: adding one replaces an existing group.
+    expect(s.one("aws_autoscaling_group", "web").initial_lifecycle_hook).toBeUndefined();
   });
 
   it("a one-host pool still launches its replacement first, and has no scaling policy", () => {

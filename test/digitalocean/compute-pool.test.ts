@@ -40,7 +40,7 @@ describe("DigitalOcean compute pool", () => {
     const s = pool();
     const p = s.one("digitalocean_droplet_autoscale", "web");
     expect(p.name).toBe("shop-test-web");
-    expect(p.config).toEqual({ min_instances: 2, max_instances: 6, target_cpu_utilization: 0.55, cooldown_minutes: 5 });
+    expect(p.config).toEqual({ min_instances: 2, max_instances: 6, target_cpu_utilization: 0.55, cooldown_minutes: 10 });
     expect(p.droplet_template).toMatchObject({
       image: DO_IMAGE,
       size: "s-2vcpu-4gb",

@@ -1,12 +1,13 @@
 import { spawnSync } from "node:child_process";
 import { request } from "node:http";
-import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { NGINX_PROXY_SNIPPET, gunicorn, renderNginxSite } from "../../modules/django/host";
+import { gunicorn } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { Processes, freePort, get, requireTool, waitForHttp } from "../tools";
 import { AWS_ENV, SNIPPET_DIR } from "./app-environments";
+import { startNginx } from "./nginx";
 
 const DOMAIN = "www.example.com";
 const site = join(__dirname, "..", "fixtures", "django_site");
@@ -32,19 +33,10 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
   let appEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    const nginx = requireTool("nginx", "nginx");
     requireTool("gunicorn", "gunicorn");
     if (spawnSync("/usr/bin/python3", ["-c", "import django"]).status !== 0) throw new Error("Django is not installed for /usr/bin/python3: apt-get install python3-django (.ci/run installs it)");
 
     work = mkdtempSync(join(tmpdir(), "cloudtiers-e2e-"));
-    chmodSync(work, 0o755);
-    // nginx's workers run unprivileged: their temp directories must be writable to them.
-    const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => {
-      mkdirSync(join(work, kind));
-      chmodSync(join(work, kind), 0o777);
-      return `    ${kind}_temp_path ${join(work, kind)};`;
-    });
-    nginxPort = await freePort();
     appPort = await freePort();
 
     // gunicorn with the flags the hosts use, only the bind address differs.
@@ -52,37 +44,7 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
     // What a production-aws app host receives; the fixture reads it through the shipped settings snippet.
     appEnv = { ...AWS_ENV, PATH: "/usr/bin:/bin", HOME: work, PYTHONDONTWRITEBYTECODE: "1", PYTHONPATH: SNIPPET_DIR, DJANGO_SETTINGS_MODULE: "settings", DJANGO_ALLOWED_HOSTS: DOMAIN };
     processes.start("gunicorn", "/usr/bin/gunicorn", ["--chdir", site, ...args], { env: appEnv });
-
-    writeFileSync(join(work, "proxy.conf"), NGINX_PROXY_SNIPPET);
-    writeFileSync(join(work, "upstream.conf"), `set $cloudtiers_upstream "http://127.0.0.1:${appPort}";\n`);
-    writeFileSync(
-      join(work, "site.conf"),
-      renderNginxSite({
-        layout,
-        domain: DOMAIN,
-        healthCheckPath: "/healthz",
-        listenPort: nginxPort,
-        appAddress: `127.0.0.1:${appPort}`,
-        proxySnippet: join(work, "proxy.conf"),
-        upstreamInclude: join(work, "upstream.conf"),
-      }),
-    );
-    writeFileSync(
-      join(work, "nginx.conf"),
-      [
-        "worker_processes 1;",
-        `pid ${join(work, "nginx.pid")};`,
-        `error_log ${join(work, "error.log")};`,
-        "events { worker_connections 64; }",
-        "http {",
-        `    access_log ${join(work, "access.log")};`,
-        ...temp,
-        `    include ${join(work, "site.conf")};`,
-        "}",
-        "",
-      ].join("\n"),
-    );
-    processes.start("nginx", nginx, ["-e", join(work, "error.log"), "-c", join(work, "nginx.conf"), "-g", "daemon off;"]);
+    nginxPort = await startNginx(processes, work, { layout, domain: DOMAIN, healthCheckPath: "/healthz", appAddress: `127.0.0.1:${appPort}` }, `127.0.0.1:${appPort}`);
 
     try {
       await waitForHttp(appPort, "/healthz", { Host: DOMAIN });

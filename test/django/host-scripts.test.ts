@@ -1,8 +1,8 @@
-import { readFileSync } from "node:fs";
-import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { readFileSync, writeFileSync } from "node:fs";
+import { NO_LIFECYCLE_ACTION, awsHostDelivery } from "../../modules/aws/host-delivery";
 import { AppConfiguration, HostConfigDelivery } from "../../modules/core";
 import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
-import { HOST_PATHS, HOST_RECOVERY, HostRenderOptions, giveUpSeconds, renderUserData } from "../../modules/django/host";
+import { HOST_PATHS, HOST_RECOVERY, HostRenderOptions, giveUpSeconds, readyCheck, renderUserData } from "../../modules/django/host";
 import { application } from "../../environments/defaults";
 import { HostRoot } from "./host-root";
 
@@ -159,6 +159,118 @@ esac`);
     expect(unit).toContain(`StartLimitIntervalSec=${r.startLimitIntervalSeconds}\nStartLimitBurst=${r.startBurst}\nOnFailure=cloudtiers-unhealthy@%n.service\n`);
     expect(unit).toContain(`Restart=always\nRestartSec=${r.restartSeconds}\nTimeoutStartSec=${r.startTimeoutSeconds}\n`);
     expect(root.file(HOST_PATHS.bootstrapUnit)).toContain("OnFailure=cloudtiers-unhealthy@%n.service");
+  });
+});
+
+describe("joining and leaving the pool (AWS lifecycle hooks: cloudtiers-lifecycle, cloudtiers-ready, cloudtiers-drain)", () => {
+  const GROUP = "shop-production-worker";
+  /** The metadata service, the instance's target lifecycle state read from $STATE/target (InService until a test says otherwise). */
+  const LIFECYCLE_IMDS = `case "$*" in
+  *"-X PUT"*api/token*) echo token-1 ;;
+  *"X-aws-ec2-metadata-token: token-1"*meta-data/placement/region*) echo eu-west-1 ;;
+  *"X-aws-ec2-metadata-token: token-1"*meta-data/instance-id*) echo i-0abc123 ;;
+  *"X-aws-ec2-metadata-token: token-1"*meta-data/autoscaling/target-lifecycle-state*) cat "$STATE/target" 2>/dev/null || echo InService ;;
+  *) echo "curl stub: unexpected $*" >&2; exit 22 ;;
+esac`;
+  const complete = (hook: string, result: string) =>
+    `aws autoscaling complete-lifecycle-action --region eu-west-1 --auto-scaling-group-name ${GROUP} --lifecycle-hook-name ${hook} --instance-id i-0abc123 --lifecycle-action-result ${result}`;
+  const awsCalls = (root: HostRoot) => root.calls().filter((c) => c.startsWith("aws ") || c.startsWith("systemctl ") || c.startsWith("docker "));
+  function lifecycleHost(options: Partial<HostRenderOptions>, aws = "exit 0"): HostRoot {
+    const root = track(host(options, awsHostDelivery("/shop/worker/environment", GROUP)));
+    root.stub("curl", LIFECYCLE_IMDS);
+    root.stub("/snap/bin/aws", aws);
+    root.stub("sleep", 'if [ -f "$STATE/terminate-after-sleep" ]; then echo Terminated > "$STATE/target"; fi');
+    return root;
+  }
+
+  it("completes the launch hook with CONTINUE once ready, ABANDON when the host gave up, and the termination hook once stopped", () => {
+    const root = lifecycleHost({ role: "worker" });
+    for (const action of ["ready", "abandon", "terminated"]) expect(root.run(HOST_PATHS.lifecycle, [action]).status).toBe(0);
+    expect(awsCalls(root)).toEqual([complete("cloudtiers-launch", "CONTINUE"), complete("cloudtiers-launch", "ABANDON"), complete("cloudtiers-terminate", "CONTINUE")]);
+  });
+
+  it("is content when no action is pending (a host the group launched before its hook existed), and fails on any other error", () => {
+    const none = lifecycleHost({ role: "worker" }, `echo "An error occurred (ValidationError) when calling the CompleteLifecycleAction operation: ${NO_LIFECYCLE_ACTION} with instance ID i-0abc123" >&2; exit 254`);
+    const run = none.run(HOST_PATHS.lifecycle, ["ready"]);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: "cloudtiers-lifecycle: cloudtiers-launch: no action pending for this instance\n" });
+    const denied = lifecycleHost({ role: "worker" }, 'echo "An error occurred (AccessDenied) when calling the CompleteLifecycleAction operation" >&2; exit 254');
+    const failed = denied.run(HOST_PATHS.lifecycle, ["ready"]);
+    expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 1, stderr: expect.stringContaining("AccessDenied") });
+    expect(denied.run(HOST_PATHS.lifecycle, ["restart"]).status).toBe(2);
+  });
+
+  it("looks for the termination action for a while: the target state turns Terminated while a load balancer still drains the instance", () => {
+    const noAction = `echo "An error occurred (ValidationError) when calling the CompleteLifecycleAction operation: ${NO_LIFECYCLE_ACTION} with instance ID i-0abc123" >&2; exit 254`;
+    const root = lifecycleHost({ role: "web" }, `n=$(cat "$STATE/tries" 2>/dev/null || echo 0); echo $((n + 1)) > "$STATE/tries"; if [ $n -lt 3 ]; then ${noAction}; fi`);
+    const run = root.run(HOST_PATHS.lifecycle, ["terminated"]);
+    expect({ status: run.status, stdout: run.stdout }).toEqual({ status: 0, stdout: "cloudtiers-lifecycle: cloudtiers-terminate: CONTINUE\n" });
+    expect(root.calls().filter((c) => c.startsWith("sleep "))).toEqual(["sleep 5", "sleep 5", "sleep 5"]);
+    // Never there: it gives up after 60 looks, 5 minutes, and lets the instance go.
+    const never = lifecycleHost({ role: "web" }, noAction);
+    expect(never.run(HOST_PATHS.lifecycle, ["terminated"]).stdout).toBe("cloudtiers-lifecycle: cloudtiers-terminate: no action pending for this instance\n");
+    expect(never.calls().filter((c) => c.startsWith("aws "))).toHaveLength(60);
+  });
+
+  it("tells the pool only once the role's check passes (here the third try), and gives up, telling nothing, when it never does", () => {
+    const root = lifecycleHost({ role: "app", layout: "split" });
+    root.stub("curl", `case "$*" in *127.0.0.1:8000/healthz*) n=$(cat "$STATE/probe" 2>/dev/null || echo 0); echo $((n + 1)) > "$STATE/probe"; [ $n -ge 2 ]; exit ;; esac\n${LIFECYCLE_IMDS}`);
+    root.stub("/snap/bin/aws");
+    const ready = root.run(HOST_PATHS.ready);
+    expect(ready.status).toBe(0);
+    expect(root.calls().filter((c) => c.includes("127.0.0.1:8000"))).toEqual(Array(3).fill("curl -fsS -o /dev/null --max-time 5 -H Host: www.example.com http://127.0.0.1:8000/healthz"));
+    expect(ready.stdout).toContain("cloudtiers-ready: ready after 10s");
+    expect(awsCalls(root).filter((c) => c.startsWith("aws "))).toEqual([complete("cloudtiers-launch", "CONTINUE")]);
+
+    const never = lifecycleHost({ role: "app", layout: "split" });
+    never.stub("curl", `case "$*" in *127.0.0.1:8000*) exit 7 ;; esac\n${LIFECYCLE_IMDS}`);
+    const gaveUp = never.run(HOST_PATHS.ready);
+    expect(gaveUp.status).toBe(1);
+    expect(gaveUp.stderr).toBe(`cloudtiers-ready: not ready after ${HOST_RECOVERY.readySeconds}s; giving up\n`);
+    expect(never.calls().filter((c) => c.startsWith("aws "))).toEqual([]);
+  });
+
+  it("on a host that gave up, abandons the launch before it reports itself unhealthy", () => {
+    const root = lifecycleHost({ role: "worker" });
+    root.stub("systemctl", `case "$*" in
+  "show --property=Restart --value "*) echo always ;;
+  "show --property=Result --value "*) echo start-limit-hit ;;
+esac`);
+    expect(root.run(HOST_PATHS.unhealthy, ["cloudtiers-app.service"]).status).toBe(0);
+    expect(awsCalls(root).filter((c) => !c.startsWith("systemctl show"))).toEqual([
+      complete("cloudtiers-launch", "ABANDON"),
+      "aws autoscaling set-instance-health --region eu-west-1 --instance-id i-0abc123 --health-status Unhealthy --no-should-respect-grace-period",
+    ]);
+  });
+
+  it("stops a worker (its warm shutdown) only once the group terminates the host, then lets the termination go on", () => {
+    const root = lifecycleHost({ role: "worker", workerStopSeconds: 900 });
+    root.stub("systemctl");
+    // In service for a while: the metadata says Terminated after the first wait.
+    writeFileSync(root.path("state/terminate-after-sleep"), "");
+    const run = root.run(HOST_PATHS.drain);
+    expect(run.status).toBe(0);
+    expect(root.calls().filter((c) => c.startsWith("sleep ") || c.startsWith("systemctl ") || c.startsWith("aws "))).toEqual([
+      "sleep 5",
+      "systemctl stop cloudtiers-app.service",
+      complete("cloudtiers-terminate", "CONTINUE"),
+    ]);
+    expect(root.file(HOST_PATHS.appUnit)).toContain("ExecStop=/usr/bin/docker stop --time 900 cloudtiers-app\nTimeoutStopSec=930\n");
+  });
+
+  it("checks each role as its load balancer or broker would", () => {
+    const check = (o: Partial<HostRenderOptions>) => readyCheck({ ...base, ...o });
+    expect(check({ role: "web", layout: "colocated" })).toBe("curl -fsS -o /dev/null --max-time 5 -H 'Host: www.example.com' 'http://127.0.0.1:80/healthz'");
+    // Split web hosts: nginx answering at all; their health path goes through the app tier.
+    expect(check({ role: "web", layout: "split" })).toBe("curl -sS -o /dev/null --max-time 5 -H 'Host: www.example.com' 'http://127.0.0.1:80/healthz'");
+    expect(check({ role: "worker" })).toBe(`docker exec cloudtiers-app celery -A 'shop' inspect ping --destination "celery@$(hostname)" --timeout 10 > /dev/null`);
+    expect(check({ role: "beat" })).toBe(`[ "$(docker inspect --format '{{.State.Running}}' cloudtiers-app 2>/dev/null)" = true ]`);
+  });
+
+  it("has no part in a pool without lifecycle hooks (DigitalOcean)", () => {
+    const root = track(host({ role: "worker" }, inlineHostDelivery({ settings: [], secrets: [] })));
+    expect(() => root.file(HOST_PATHS.lifecycle)).toThrow();
+    expect(() => root.file(HOST_PATHS.readyUnit)).toThrow();
+    expect(root.file(HOST_PATHS.unhealthy)).not.toContain("abandon");
   });
 });
 

@@ -125,7 +125,7 @@ describe("rendered host configuration, checked by the real tools", () => {
     const units = new Map<string, { path: string; content: string; doc: Document }>();
     for (const d of docs) for (const f of d.files) if (f.path.startsWith("/etc/systemd/system/")) units.set(`${f.path}\n${f.content}`, { ...f, doc: d });
     expect(new Set([...units.values()].map((u) => u.path.split("/").pop()))).toEqual(
-      new Set(["cloudtiers-app.service", "cloudtiers-nginx-upstream.service", "cloudtiers-bootstrap.service", "cloudtiers-unhealthy@.service", "cloudtiers-database-setup.service"]),
+      new Set(["cloudtiers-app.service", "cloudtiers-nginx-upstream.service", "cloudtiers-bootstrap.service", "cloudtiers-unhealthy@.service", "cloudtiers-database-setup.service", "cloudtiers-ready.service", "cloudtiers-drain.service"]),
     );
     const system = join(work, "system-units");
     cpSync("/lib/systemd/system", system, { recursive: true });

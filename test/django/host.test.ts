@@ -48,7 +48,7 @@ describe("host user data", () => {
     ]);
     const bootstrap = file(HOST_PATHS.bootstrap)!;
     const install = (role: Partial<HostRenderOptions>) => render(role).file(HOST_PATHS.bootstrap)!.split("\n").find((l) => l.includes(" install -y "));
-    expect(install({})).toBe(`${HOST_PATHS.retry} 5 apt-get -q -o DPkg::Lock::Timeout=600 install -y awscli-test docker.io fail2ban jq nginx python3-systemd ufw unattended-upgrades`);
+    expect(install({})).toBe(`${HOST_PATHS.retry} 5 apt-get -q -o DPkg::Lock::Timeout=600 install -y awscli-test curl docker.io fail2ban jq nginx python3-systemd ufw unattended-upgrades`);
     expect(install({ role: "worker" })).not.toContain("nginx");
     expect(bootstrap).toContain(`${HOST_PATHS.retry} 5 apt-get -q -o DPkg::Lock::Timeout=600 update --error-on=any\n`);
     expect(bootstrap).toContain(`${HOST_PATHS.retry} 5 sh -c 'echo setup'\n`);

@@ -2,9 +2,15 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { GUNICORN_PORT, HOST_PATHS, gunicorn, renderUserData } from "../../modules/django/host";
 import { RELEASE_PY, RELEASE_TABLE } from "../../modules/django/release";
+import { application } from "../../environments/defaults";
 import { PostgresServer, asRds, ok, startPostgres } from "../postgres";
+import { Processes, freePort, get, requireTool, waitForHttp } from "../tools";
 import { SNIPPET_DIR } from "./app-environments";
+import { HostRoot } from "./host-root";
+import { startNginx } from "./nginx";
 
 /*
  * The release step and the single-instance guard, as the hosts run them (the very script
@@ -90,13 +96,13 @@ describe("the release step (migrate and collectstatic once per release)", () => 
     const env = hostEnv(db, "1");
     const [a, b] = await Promise.all([releaseStep(env, "shop:1"), releaseStep(env, "shop:1")]);
     expect([a.status, b.status]).toEqual([0, 0]);
-    const [first, second] = a.output.includes("migrating the database") ? [a, b] : [b, a];
-    expect(first.output).toContain("migrating the database for shop:1");
+    const [first, second] = a.output.includes("manage.py migrate") ? [a, b] : [b, a];
+    expect(first.output).toContain("migrations of shop:1: manage.py migrate");
     expect(first.output).toMatch(/Applying shop\.0002_slow\.\.\. OK/);
-    expect(first.output).toContain("static files collected");
+    expect(first.output).toContain("static files done");
     expect(second.output).toContain("another host holds the release lock; waiting for it");
-    expect(second.output).toMatch(/this release's migrations already ran on \S+; nothing to migrate/);
-    expect(second.output).toMatch(/this release's static files were already collected on \S+/);
+    expect(second.output).toMatch(/migrations of this release already done on \S+; nothing to do/);
+    expect(second.output).toMatch(/static files of this release already done on \S+; nothing to do/);
     expect(second.output).not.toContain("Applying");
     // Each migration applied once; the release recorded as done, by one host.
     expect(sql(db, "SELECT name || ':' || count(*) FROM django_migrations WHERE app = 'shop' GROUP BY name ORDER BY name")).toBe("0001_initial:1\n0002_slow:1");
@@ -114,7 +120,7 @@ describe("the release step (migrate and collectstatic once per release)", () => 
     expect(two.output).not.toContain("0002_slow... OK");
     expect(sql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'shop_product' ORDER BY column_name")).toBe("id\nname\nprice_cents");
     const again = await releaseStep(hostEnv(db, "2"), "shop:2");
-    expect(again.output).toContain("nothing to migrate");
+    expect(again.output).toContain("migrations of this release already done");
     expect(sql(db, `SELECT image FROM ${RELEASE_TABLE} ORDER BY image`)).toBe("shop:1\nshop:2");
   }, 60000);
 
@@ -125,12 +131,12 @@ describe("the release step (migrate and collectstatic once per release)", () => 
     expect(broken.status).toBe(1);
     expect(broken.output).toContain("division by zero");
     expect(broken.output).toContain("the release of shop:broken failed: its application does not start, and the previous release keeps serving");
-    expect(broken.output).not.toContain("collecting static files");
+    expect(broken.output).not.toContain("manage.py collectstatic");
     expect(sql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'shop_product' ORDER BY column_name")).toBe("id\nname");
     expect(sql(db, `SELECT image || ':' || (migrated_at IS NULL) FROM ${RELEASE_TABLE} ORDER BY image`)).toBe("shop:1:false\nshop:broken:true");
     const retry = await releaseStep(hostEnv(db, "broken"), "shop:broken");
     expect(retry.status).toBe(1);
-    expect(retry.output).toContain("migrating the database for shop:broken");
+    expect(retry.output).toContain("migrations of shop:broken: manage.py migrate");
   }, 60000);
 
   it("workers migrate but leave static files to the web hosts", async () => {
@@ -140,8 +146,8 @@ describe("the release step (migrate and collectstatic once per release)", () => 
     expect(worker.output).not.toContain("static");
     expect(existsSync(join(work, `static-${db}`))).toBe(false);
     const web = await releaseStep(hostEnv(db, "1"), "shop:1");
-    expect(web.output).toContain("nothing to migrate");
-    expect(web.output).toContain("static files collected");
+    expect(web.output).toContain("migrations of this release already done");
+    expect(web.output).toContain("static files done");
   }, 60000);
 });
 
@@ -177,4 +183,75 @@ while True: time.sleep(0.1)`];
     expect(events.map((e) => e[0])).toEqual(["start", "stop", "start", "stop"]);
     expect(Number(events[2][2])).toBeGreaterThanOrEqual(Number(events[1][2]));
   }, 60000);
+});
+
+describe("a release on a new host, as its unit runs it, behind the real nginx", () => {
+  const processes = new Processes();
+  const roots: HostRoot[] = [];
+  let db: string;
+  let nginxPort: number;
+
+  /** gunicorn as the hosts run it, serving the fixture's code of `release` on `port`. */
+  function serve(name: string, release: string, port: number): void {
+    const [, ...args] = gunicorn({ wsgiModule: "release_wsgi:application" }, "small", "127.0.0.1", port);
+    processes.start(name, "/usr/bin/gunicorn", ["--chdir", PROJECT, ...args], { env: { ...hostEnv(db, release), DATABASE_URL: hostEnv(db, release).DATABASE_DIRECT_URL } });
+  }
+
+  /**
+   * A new app host's start, in the unit's order: the release step, and only if it succeeds
+   * gunicorn; then its readiness check (the rendered cloudtiers-ready, its address moved to
+   * this host's port, its waits not waited), which tells the pool (a recording stub).
+   */
+  async function newHost(release: string, image: string): Promise<{ step: Run; ready: { status: number | null; stderr: string }; told: string[]; port: number }> {
+    const port = await freePort();
+    const step = await releaseStep(hostEnv(db, release), image);
+    if (step.status === 0) {
+      serve(`gunicorn-${release}`, release, port);
+      await waitForHttp(port, "/healthz", { Host: "www.example.com" }, 30000);
+    }
+    const root = new HostRoot(renderUserData({ role: "app", layout: "split", size: "small", application, domain: "www.example.com", healthCheckPath: "/healthz", allowFrom: ["10.0.0.0/16"] }, awsHostDelivery("/shop/app/environment", "shop-test-app")));
+    roots.push(root);
+    root.write(HOST_PATHS.ready, root.file(HOST_PATHS.ready).replace(`127.0.0.1:${GUNICORN_PORT}/`, `127.0.0.1:${port}/`), 0o700);
+    root.stub("sleep");
+    root.stub(HOST_PATHS.lifecycle);
+    const ready = root.run(HOST_PATHS.ready);
+    return { step, ready: { status: ready.status, stderr: ready.stderr }, told: root.calls().filter((c) => c.startsWith("cloudtiers-lifecycle")), port };
+  }
+
+  beforeAll(async () => {
+    requireTool("gunicorn", "gunicorn");
+    db = freshDatabase();
+    expect((await releaseStep(hostEnv(db, "1"), "shop:1")).status).toBe(0);
+    const old = await freePort();
+    serve("gunicorn-old", "1", old);
+    await waitForHttp(old, "/healthz", { Host: "www.example.com" }, 30000);
+    const nginxDir = mkdtempSync(join(work, "nginx-"));
+    nginxPort = await startNginx(processes, nginxDir, { layout: "colocated", domain: "www.example.com", healthCheckPath: "/healthz", appAddress: `127.0.0.1:${old}` });
+    await waitForHttp(nginxPort, "/healthz", {}, 30000);
+  }, 60000);
+
+  afterAll(async () => {
+    await processes.stopAll();
+    roots.forEach((r) => r.remove());
+  });
+
+  it("a release whose migration fails never starts, so its host never reports ready; the previous release keeps answering through nginx", async () => {
+    expect((await get(nginxPort, "/healthz")).status).toBe(200);
+    const host = await newHost("broken", "shop:broken");
+    expect(host.step.status).toBe(1);
+    expect((await get(host.port, "/healthz").catch((e: Error) => ({ status: e.message }))).status).toMatch(/ECONNREFUSED/);
+    expect(host.ready).toEqual({ status: 1, stderr: expect.stringContaining("cloudtiers-ready: not ready after") });
+    expect(host.told).toEqual([]);
+    const res = await get(nginxPort, "/healthz");
+    expect({ status: res.status, body: res.body }).toEqual({ status: 200, body: "ok" });
+  }, 120000);
+
+  it("a good release migrates, starts, reports ready, and serves beside the previous one", async () => {
+    const host = await newHost("2", "shop:2");
+    expect(host.step.status).toBe(0);
+    expect(host.ready.status).toBe(0);
+    expect(host.told).toEqual(["cloudtiers-lifecycle ready"]);
+    expect((await get(host.port, "/healthz", { Host: "www.example.com" })).status).toBe(200);
+    expect((await get(nginxPort, "/healthz")).status).toBe(200);
+  }, 120000);
 });

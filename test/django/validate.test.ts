@@ -158,7 +158,7 @@ describe("spec validation", () => {
       aws: undefined,
       cdn: undefined,
       createDnsZone: true,
-      pools: { web: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 2 } },
+      pools: { web: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 2, stopTimeoutSeconds: 600 } },
       postgres: { ...production.postgres, size: "large", replicaSize: "medium" },
       domain: "www.dev.example.com",
       digitalocean: { region: "nyc1", sshKeys: [], disasterRecoveryRegion: "nyc1", loadBalancerSizeUnit: 0 },
@@ -173,6 +173,7 @@ describe("spec validation", () => {
       "dev: pools.worker.min must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got 0",
       'dev: domain must be "example.com" or one level below it on Cloudflare, whose Universal SSL covers no deeper names, got "www.dev.example.com" (set cloudflare.advancedCertificates if the zone has an Advanced Certificate)',
       "dev: createDnsZone is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId",
+      "dev: pools.worker.stopTimeoutSeconds must be at most 60 on DigitalOcean, which destroys a droplet 60 s after its shutdown, got 600",
     ]);
     expect(validateEnvironment(specWith({ aws: undefined, cloudflare: undefined })).map(formatIssue)).toEqual([
       "dev: cloudflare is required with digitalocean: Cloudflare serves the DNS, TLS edge and failover",

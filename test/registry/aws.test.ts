@@ -238,14 +238,14 @@ describe("the AWS compute pool module", () => {
     for (const [role, layout, size] of cases) {
       const expected = renderUserData(
         { role, layout, size, application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.30.0.0/16"] },
-        awsHostDelivery(`/shop-production/${role}/environment`),
+        awsHostDelivery(`/shop-production/${role}/environment`, `shop-production-${role}`),
       );
       expect({ role, layout, userData: userData(role, layout, size) }).toEqual({ role, layout, userData: expected });
     }
     expect(userData("worker", "colocated", "small", { worker_concurrency: 6, health_check_path: "/up" })).toBe(
       renderUserData(
         { role: "worker", layout: "colocated", size: "small", application, domain: values.domain, healthCheckPath: "/up", allowFrom: ["10.30.0.0/16"], workerConcurrency: 6 },
-        awsHostDelivery("/shop-production/worker/environment"),
+        awsHostDelivery("/shop-production/worker/environment", "shop-production-worker"),
       ),
     );
   });

@@ -73,7 +73,7 @@ describe("private images on AWS", () => {
     const s = synthAwsEnvironment(dev);
     for (const pool of ["web-pool", "worker-pool"]) {
       expect(statements(s, `${pool}/report-health`)).toEqual([
-        { Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth"], Resource: [`\${${s.address("aws_autoscaling_group", `${pool}/group`)}.arn}`] },
+        { Sid: "ReportOwnHealth", Effect: "Allow", Action: ["autoscaling:SetInstanceHealth", "autoscaling:CompleteLifecycleAction"], Resource: [`\${${s.address("aws_autoscaling_group", `${pool}/group`)}.arn}`] },
       ]);
     }
   });

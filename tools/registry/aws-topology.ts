@@ -517,6 +517,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     const pools = { web: web.output("autoscaling_group_name"), app: app.output("autoscaling_group_name"), worker: worker.output("autoscaling_group_name"), beat: beat.output("autoscaling_group_name") };
     return [
       { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
+      { name: "health_check_url", description: "The site's health path, as a smoke check asks it.", value: `https://${domain}${healthCheckPath}` },
       { name: "application_image", description: "The image the hosts run: the release deployed.", value: inputs.container_image.string },
       {
         name: "database_url",

@@ -3,7 +3,7 @@ import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { AwsComputePool, UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { HostBootstrap, PoolRole, Size } from "../../modules/core";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
-import { POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
+import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import {
   BACKUP_RETENTION_DAYS,
@@ -560,6 +560,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
       // The environment is the parameter's document below, from the variables.
       configuration: { settings: [], secrets: [] },
       render: (delivery) => hostUserData(context, inputs, [vpc.cidrBlock], delivery),
+      ...HOST_TIMING,
     };
     const secrets = TerraformIterator.fromMap(inputs.secrets.any as Record<string, unknown>);
     const { port, serves } = servedPortOf(role);

@@ -8,7 +8,7 @@ import { DO_SIZE_SLUG, DO_SSH_KEY, DO_UUID } from "../../modules/digitalocean/se
 import { DO_COMPUTE_SIZES } from "../../modules/digitalocean/sizes";
 import { ModuleDefinition } from "./definition";
 import { DIGITALOCEAN, DROPLET_TAG, projectIdVariable, vpcUuidVariable } from "./digitalocean";
-import { POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
+import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { eachMatchesRule, machineTypeVariable, namePrefixVariable, sizeVariable } from "./variables";
 
 const CIDR_RULE = "can(cidrhost(v, 0))";
@@ -82,6 +82,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
     const host: HostBootstrap = {
       configuration: { settings: [], secrets: [] },
       render: (_, access) => hostUserData(context, inputs, [vpc.ipRange], encodedEnvironmentDelivery(environment), access),
+      ...HOST_TIMING,
     };
     const { port, serves } = servedPortOf(role);
     const pool = new DoComputePool(scope, "pool", {

@@ -429,6 +429,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     const byRole = (output: string) => ({ web: web.output(output), app: app.output(output), worker: worker.output(output), beat: beat.output(output) });
     return [
       { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
+      { name: "health_check_url", description: "The site's health path, as a smoke check asks it.", value: `https://${domain}${healthCheckPath}` },
       { name: "application_image", description: "The image the droplets run: the release deployed.", value: inputs.container_image.string },
       {
         name: "database_url",

@@ -1,6 +1,6 @@
 import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
-import { HostAccess, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
-import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, renderUserData } from "../../modules/django/host";
+import { HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
+import { APP_UPSTREAM_SETTING, DEFAULT_WORKER_STOP_SECONDS, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
 import { CONTAINER_IMAGE, CPU_TARGET_PERCENT, ENV_NAME, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY, WSGI_CALLABLE } from "../../modules/django/validate";
 import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
@@ -97,6 +97,13 @@ const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout }[] = [
   { key: "worker", role: "worker", layout: "colocated" },
   { key: "beat", role: "beat", layout: "colocated" },
 ];
+
+/**
+ * How long the module's hosts take to start and to stop, whatever their role (`var.role`
+ * is Terraform's): the first boot as the stacks' hosts, and a worker's default warm
+ * shutdown, the longest stop (only a bound: a host that stops sooner says so sooner).
+ */
+export const HOST_TIMING: Pick<HostBootstrap, "readySeconds" | "stopSeconds"> = { readySeconds: readyDeadlineSeconds(), stopSeconds: DEFAULT_WORKER_STOP_SECONDS };
 
 /**
  * The hosts' user data: the stacks' renderer run for every role (each kept as a heredoc
