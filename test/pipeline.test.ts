@@ -114,7 +114,14 @@ describe("the CI pipeline example", () => {
   });
 
   it("deploys a stack, with the release asked for or the one running, then smoke-checks the site", () => {
-    expect(deploy.runs.steps.map((s: Yaml) => s.name)).toEqual(["The image to deploy (the release asked for, else the one running)", "Apply in Terraform Cloud", "Smoke check of the site's health path"]);
+    expect(deploy.runs.steps.map((s: Yaml) => s.name)).toEqual([
+      "The image to deploy (the release asked for, else the one running)",
+      "Apply in Terraform Cloud",
+      "Follow the rollout (DigitalOcean's pools replace their droplets after the apply)",
+      "Smoke check of the site's health path",
+      "Roll back to the image that ran before",
+    ]);
+    expect(deploy.runs.steps.map((s: Yaml) => s.if)).toEqual([undefined, undefined, undefined, undefined, "failure()"]);
     expect(deploy.runs.steps[1].run).toBe('npx cdktf deploy "$CLOUDTIERS_STACKS" --auto-approve --outputs-file outputs.json');
     expect(workflow.env.RELEASE_IMAGE).toBe("${{ inputs.image || github.event.client_payload.image }}");
     expect(workflow.on.workflow_dispatch.inputs.image).toMatchObject({ required: true, type: "string" });
@@ -152,7 +159,7 @@ describe("the CI pipeline example", () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     try {
       const scripts = runScripts();
-      expect(scripts).toHaveLength(8);
+      expect(scripts).toHaveLength(10);
       for (const { where, script } of scripts) {
         // `${{ }}` in a script is pasted in before the shell sees it: script injection.
         expect({ where, expression: script.includes("${{") }).toEqual({ where, expression: false });
@@ -195,13 +202,18 @@ describe("the CI pipeline example", () => {
       stub(dir, "npx", `[ "$1 $2" = "cdktf output" ] || exit 64\nprintf '{"%s": {"application_image": "${running}"}}' "$3" > "$5"`);
       for (const stack of stacks) {
         const variable = releaseImageVariable(stack.replace(/-[a-z]+$/, ""));
-        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: release }).githubEnv).toBe(`${variable}=${release}\n`);
-        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: "" }).githubEnv).toBe(`${variable}=${running}\n`);
+        const remembered = `CLOUDTIERS_IMAGE_VARIABLE=${variable}\nCLOUDTIERS_PREVIOUS_IMAGE=${running}\n`;
+        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: release }).githubEnv).toBe(`${variable}=${release}\n${remembered}`);
+        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: "" }).githubEnv).toBe(`${variable}=${running}\n${remembered}`);
       }
-      // A stack never deployed has no outputs: the spec's image, through an empty variable.
+      // A stack never deployed has no outputs: the spec's image, through an empty variable, and nothing ran before.
       stub(dir, "npx", 'echo "no state" >&2; exit 1');
       const first = runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" });
-      expect(first).toMatchObject({ status: 0, githubEnv: "CLOUDTIERS_IMAGE_PRODUCTION=\n", stdout: "production-aws deploys the image in its spec (application.image)\n" });
+      expect(first).toMatchObject({
+        status: 0,
+        githubEnv: "CLOUDTIERS_IMAGE_PRODUCTION=\nCLOUDTIERS_IMAGE_VARIABLE=CLOUDTIERS_IMAGE_PRODUCTION\nCLOUDTIERS_PREVIOUS_IMAGE=\n",
+        stdout: "production-aws deploys the image in its spec (application.image)\n",
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -231,6 +243,42 @@ describe("the CI pipeline example", () => {
       expect(failed.stdout).toContain("(attempt 30 of 30)");
     } finally {
       server.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("follows the rollout of DigitalOcean stacks with npm run rollout, and only theirs", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    try {
+      stub(dir, "npm", `echo "npm $*" >> "${join(dir, "calls")}"`);
+      const name = "Follow the rollout (DigitalOcean's pools replace their droplets after the apply)";
+      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-do" }).status).toBe(0);
+      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws" }).stdout).toBe("production-aws: the instance refresh rolls the release out; each host joins once it is ready\n");
+      expect(readFileSync(join(dir, "calls"), "utf8")).toBe("npm run rollout -- production-do\n");
+      stub(dir, "npm", "exit 1");
+      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-do" }).status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("on a failure, deploys the image that ran before, and still fails the job; with nothing else to go back to, only fails", () => {
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    const previous = `ghcr.io/acme/shop:1.9.0@sha256:${"cd".repeat(32)}`;
+    const failed = `ghcr.io/acme/shop:2.0.0@sha256:${"ab".repeat(32)}`;
+    try {
+      stub(dir, "npx", `echo "npx $* with CLOUDTIERS_IMAGE_STAGING=$CLOUDTIERS_IMAGE_STAGING" >> "${join(dir, "calls")}"`);
+      const name = "Roll back to the image that ran before";
+      const env = { CLOUDTIERS_STACKS: "staging-do", CLOUDTIERS_IMAGE_VARIABLE: "CLOUDTIERS_IMAGE_STAGING", CLOUDTIERS_IMAGE_STAGING: failed };
+      const back = runStep(name, dir, { ...env, CLOUDTIERS_PREVIOUS_IMAGE: previous });
+      expect({ status: back.status, stderr: back.stderr }).toEqual({ status: 1, stderr: `rolling staging-do back to ${previous}\n` });
+      expect(readFileSync(join(dir, "calls"), "utf8")).toBe(`npx cdktf deploy staging-do --auto-approve with CLOUDTIERS_IMAGE_STAGING=${previous}\n`);
+      for (const before of ["", failed]) {
+        const none = runStep(name, dir, { ...env, CLOUDTIERS_PREVIOUS_IMAGE: before });
+        expect({ status: none.status, stderr: none.stderr }).toEqual({ status: 1, stderr: "no other image ran before on staging-do: nothing to roll back to\n" });
+      }
+      expect(readFileSync(join(dir, "calls"), "utf8").split("\n").filter(Boolean)).toHaveLength(1);
+    } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });

@@ -47,6 +47,11 @@ export interface TopologyOutput {
   readonly sensitive: boolean;
 }
 
+/** The pools a spec's topology has, in the order it creates them: web, app (split layout), worker, beat (unless `pools.worker.beat` is false). */
+export function poolRoles(spec: Pick<DjangoTopologyProps, "layout" | "pools">): PoolRole[] {
+  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? true) ? ["beat" as const] : [])];
+}
+
 /** The name Django's database user and database get. */
 export const DATABASE_NAME = "app";
 export const DATABASE_USER = "app";
@@ -265,7 +270,7 @@ export class DjangoTopology extends Construct {
       pools.app = pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal });
     }
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
-    if (spec.pools.worker.beat ?? true) {
+    if (poolRoles(spec).includes("beat")) {
       pools.beat = pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true });
     }
     this.pools = pools;
