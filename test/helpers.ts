@@ -89,6 +89,14 @@ export function specWith(overrides: Partial<EnvironmentSpec> = {}): EnvironmentS
   return { ...dev, ...overrides };
 }
 
+/** A DigitalOcean pool's user data as Terraform receives it: the text of the local its droplet template names. */
+export function dropletUserData(s: Synth, pathPart: string): string {
+  const template: string = s.one("digitalocean_droplet_autoscale", pathPart).droplet_template.user_data;
+  const local = /^\$\{local\.([\w-]+)\}$/.exec(template);
+  if (!local) throw new Error(`the ${pathPart} pool's user data is not a local's: ${template.slice(0, 80)}`);
+  return (s.json.locals as Record<string, string>)[local[1]];
+}
+
 /** Synthesises a whole environment on AWS. */
 export function synthAwsEnvironment(spec: EnvironmentSpec): Synth {
   const aws = CLOUDS.find((c) => c.id === "aws")!;

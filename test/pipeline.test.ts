@@ -99,8 +99,8 @@ describe("the CI pipeline example", () => {
   it("deploys staging on main, then production behind the production environment's approval", () => {
     const staging = workflow.jobs["deploy-staging"];
     const production = workflow.jobs["deploy-production"];
-    // Pushes to main and releases (the environments admit the main branch only).
-    expect(staging.if).toBe("github.event_name != 'pull_request'");
+    // Pushes to main and releases of main (the environments admit the main branch only).
+    expect(staging.if).toBe("github.event_name != 'pull_request' && github.ref == 'refs/heads/main'");
     expect(staging.environment).toBe("staging");
     expect(staging.strategy.matrix.stack).toEqual(stacks.filter((s) => s.startsWith("staging-")));
     expect(production.needs).toBe("deploy-staging");
@@ -206,8 +206,11 @@ describe("the CI pipeline example", () => {
         expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: release }).githubEnv).toBe(`${variable}=${release}\n${remembered}`);
         expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: "" }).githubEnv).toBe(`${variable}=${running}\n${remembered}`);
       }
-      // A stack never deployed has no outputs: the spec's image, through an empty variable, and nothing ran before.
-      stub(dir, "npx", 'echo "no state" >&2; exit 1');
+      // Terraform Cloud cannot be reached: the deploy stops, rather than deploy the spec's image over the running release.
+      stub(dir, "npx", 'echo "Error: Failed to request discovery document" >&2; exit 1');
+      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" })).toMatchObject({ status: 1, githubEnv: "" });
+      // A stack never applied has no outputs: the spec's image, through an empty variable, and nothing ran before.
+      stub(dir, "npx", `printf '{"%s": {}}' "$3" > "$5"`);
       const first = runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" });
       expect(first).toMatchObject({
         status: 0,

@@ -34,14 +34,18 @@ export class DoApiError extends Error {
 
 const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** The longest one 429 makes it wait (the hourly limit's reset can be an hour away; a watch has a deadline). */
+const MAX_THROTTLE_MS = 5 * 60000;
+
 /** How long a 429 asks to wait: `retry-after` seconds, else until the `ratelimit-reset` epoch second, else a minute. */
 function throttleMs(headers: Headers, now: number): number {
   const after = Number(headers.get("retry-after"));
-  if (Number.isFinite(after) && after > 0) return after * 1000;
+  if (Number.isFinite(after) && after > 0) return Math.min(MAX_THROTTLE_MS, after * 1000);
   const reset = Number(headers.get("ratelimit-reset"));
-  if (Number.isFinite(reset) && reset > 0) return Math.max(1000, reset * 1000 - now);
+  if (Number.isFinite(reset) && reset > 0) return Math.min(MAX_THROTTLE_MS, Math.max(1000, reset * 1000 - now));
   return 60000;
 }
+
 
 export class DoApi {
   private readonly baseUrl: string;

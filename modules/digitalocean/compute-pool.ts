@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Op } from "cdktf";
+import { Fn, Op, TerraformLocal } from "cdktf";
 import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
 import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
@@ -7,6 +7,7 @@ import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, 
 import { inlineHostDelivery } from "./host-delivery";
 import { DoLoadBalancer } from "./load-balancer";
 import { doNetworkOf } from "./network";
+import { REVISION_TAG_INFIX } from "./settings";
 import { DO_IMAGE } from "./sizes";
 import { IDoPeer, asDo, firewallSourcesOf } from "./shared";
 
@@ -47,6 +48,8 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
   public readonly port?: number;
   public readonly peerName: string;
   public readonly tag: Tag;
+  /** `<pool>-rev-<12 hex digits of the user data's SHA-256>`: the droplets of the current template. */
+  public readonly revisionTag: Tag;
   public readonly firewall: Firewall;
   public readonly pool: DropletAutoscale;
   private readonly inbound: FirewallInboundRule[] = [];
@@ -79,6 +82,16 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
       ],
     });
 
+    const userData = terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration), { sshFrom: props.adminCidrs }));
+    // A tag for each version of the droplets' user data (a release: the image is in it), so
+    // that `npm run rollout` tells droplets made from the current template from the others.
+    // Made before the old one goes: the pool's template names it throughout.
+    const template = new TerraformLocal(this, "user-data", userData);
+    this.revisionTag = new Tag(this, "revision", {
+      name: `${name}${REVISION_TAG_INFIX}${Fn.substr(Fn.sha256(template.asString), 0, 12)}`,
+      lifecycle: { createBeforeDestroy: true },
+    });
+
     const fixed = equals(props.minInstances, props.maxInstances);
     const cpuTarget = props.cpuTargetPercent ?? 60;
     this.pool = new DropletAutoscale(this, "pool", {
@@ -100,11 +113,11 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         region: network.region,
         vpcUuid: network.vpcId,
         projectId: props.projectId,
-        tags: [this.tag.name],
+        tags: [this.tag.name, this.revisionTag.name],
         sshKeys: [...props.sshKeys],
         ipv6: false,
         withDropletAgent: true,
-        userData: terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration), { sshFrom: props.adminCidrs })),
+        userData: template.asString,
       },
       dependsOn: [this.firewall],
       lifecycle: poolLifecycle(exclusive, props.minInstances, props.maxInstances),

@@ -3,6 +3,9 @@ import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIs
 /** How long an autoscale pool waits after a droplet's shutdown event before it destroys it (DigitalOcean's autoscale pool docs). */
 export const DO_SHUTDOWN_SECONDS = 60;
 
+/** What a pool's revision tag adds to its name, `<pool>-rev-<hash of its user data>` (DoComputePool, `npm run rollout`). */
+export const REVISION_TAG_INFIX = "-rev-";
+
 /** Settings only the DigitalOcean stacks read: the `digitalocean` section of an environment spec. */
 export interface DigitalOceanSettings {
   /** The region of every resource, e.g. `fra1` (one with Spaces and managed databases). */

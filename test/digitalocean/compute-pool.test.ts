@@ -2,7 +2,7 @@ import { parse } from "yaml";
 import { DatabaseUser } from "@cdktf/provider-digitalocean/lib/database-user";
 import { DO_IMAGE } from "../../modules/digitalocean/sizes";
 import { TERRAFORM_STATE } from "../../modules/digitalocean/shared";
-import { doFixture, fetchScriptHost, ref, synth } from "../helpers";
+import { doFixture, dropletUserData, fetchScriptHost, ref, synth } from "../helpers";
 
 function pool(overrides: { min?: number; max?: number; adminCidrs?: string[] } = {}) {
   const f = doFixture({ adminCidrs: overrides.adminCidrs });
@@ -46,11 +46,20 @@ describe("DigitalOcean compute pool", () => {
       size: "s-2vcpu-4gb",
       region: "fra1",
       vpc_uuid: ref(s.address("digitalocean_vpc"), "id"),
-      tags: [ref(s.address("digitalocean_tag", "web"), "name")],
+      tags: [ref(s.address("digitalocean_tag", "web/tag"), "name"), ref(s.address("digitalocean_tag", "web/revision"), "name")],
       ssh_keys: ["12345"],
       with_droplet_agent: true,
       ipv6: false,
     });
+  });
+
+  it("tags the droplets of each version of the user data (npm run rollout tells new from old by it)", () => {
+    const s = pool();
+    const template = s.one("digitalocean_droplet_autoscale", "web").droplet_template.user_data;
+    const local = /^\$\{local\.([\w-]+)\}$/.exec(template)![1];
+    // Terraform hashes the text the droplets boot with, references resolved: a new image, setting or password is a new revision.
+    expect(s.one("digitalocean_tag", "web/revision")).toEqual({ name: `shop-test-web-rev-\${substr(sha256(local.${local}), 0, 12)}`, lifecycle: { create_before_destroy: true } });
+    expect(dropletUserData(s, "web")).toMatch(/^#!\/bin\/sh\n# packages: /);
   });
 
   it("a pool of fixed size asks for that many droplets rather than a CPU target", () => {
@@ -59,14 +68,14 @@ describe("DigitalOcean compute pool", () => {
 
   it("boots the shared user data, with the environment and its secrets inline (no secret store on DigitalOcean)", () => {
     const s = pool();
-    const userData: string = s.one("digitalocean_droplet_autoscale", "web").droplet_template.user_data;
+    const userData = dropletUserData(s, "web");
     expect(userData).toContain(
       `cat > "$1" <<'CLOUDTIERS_ENV'\nSITE_URL=https://www.example.com\nNOTE=literal $\${HOME} stays text\nDATABASE_PASSWORD=${ref(s.address("digitalocean_database_user"), "password")}\nCLOUDTIERS_ENV\n`,
     );
   });
 
   it("closes the metadata service, which serves the secrets with the user data, to regular users' processes at every start", () => {
-    const userData: string = pool().one("digitalocean_droplet_autoscale", "web").droplet_template.user_data;
+    const userData = dropletUserData(pool(), "web");
     const rule = "-d 169.254.169.254 -p tcp -m owner --uid-owner 1000-4294967294 -j REJECT";
     expect(userData).toMatch(new RegExp(`\\n\\s*iptables -C OUTPUT ${rule} 2>/dev/null \\|\\| iptables -I OUTPUT ${rule}\\n\\s*umask 077\\n\\s*cat > "\\$1"`));
   });
@@ -74,7 +83,7 @@ describe("DigitalOcean compute pool", () => {
   it("firewalls its tag: the pool's port from its load balancer only, no SSH, everything out", () => {
     const s = pool();
     const fw = s.one("digitalocean_firewall", "web");
-    expect(fw.tags).toEqual([ref(s.address("digitalocean_tag", "web"), "name")]);
+    expect(fw.tags).toEqual([ref(s.address("digitalocean_tag", "web/tag"), "name")]);
     expect(fw.inbound_rule).toEqual([{ protocol: "tcp", port_range: "80", source_load_balancer_uids: [ref(s.address("digitalocean_loadbalancer", "lb"), "id")] }]);
     expect(fw.outbound_rule.map((r: { protocol: string }) => r.protocol)).toEqual(["tcp", "udp", "icmp"]);
   });
@@ -100,7 +109,7 @@ describe("DigitalOcean compute pool", () => {
   });
 
   it("renders user data cloud-init can parse, Terraform references left intact", () => {
-    const userData: string = pool().one("digitalocean_droplet_autoscale", "web").droplet_template.user_data;
+    const userData = dropletUserData(pool(), "web");
     expect(userData.startsWith("#!/bin/sh")).toBe(true);
     expect(() => parse(userData.replace(/^#!\/bin\/sh\n/, ""))).not.toThrow();
   });

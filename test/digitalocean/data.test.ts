@@ -107,7 +107,7 @@ describe("DigitalOcean PostgreSQL", () => {
     ];
     const firewalls = s.where("digitalocean_database_firewall");
     expect(firewalls.map((f) => f.cluster_id).sort()).toEqual(nodes.sort());
-    for (const f of firewalls) expect(f.rule).toEqual([{ type: "tag", value: ref(s.address("digitalocean_tag", "worker"), "name") }]);
+    for (const f of firewalls) expect(f.rule).toEqual([{ type: "tag", value: ref(s.address("digitalocean_tag", "worker/tag"), "name") }]);
   });
 
   it("says, at synth, that it cannot keep backups other than 7 days (PROVIDER GAP)", () => {
@@ -134,7 +134,7 @@ describe("DigitalOcean Valkey", () => {
       private_network_uuid: ref(s.address("digitalocean_vpc"), "id"),
       lifecycle: { prevent_destroy: true },
     });
-    expect(s.one("digitalocean_database_firewall", "cache").rule).toEqual([{ type: "tag", value: ref(s.address("digitalocean_tag", "app"), "name") }]);
+    expect(s.one("digitalocean_database_firewall", "cache").rule).toEqual([{ type: "tag", value: ref(s.address("digitalocean_tag", "app/tag"), "name") }]);
     expect(cache.tls).toBe(true);
     expect(cache.password.store).toBe("terraform-state");
   });

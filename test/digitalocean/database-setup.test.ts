@@ -3,7 +3,7 @@ import { DATABASE_SETUP_DROPLET_SIZE } from "../../modules/digitalocean/database
 import { DATABASE_SETUP_PATHS, databaseRoleSetup } from "../../modules/django/database";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
 import { production } from "../../environments/production";
-import { Synth, synthDoEnvironment } from "../helpers";
+import { Synth, dropletUserData, synthDoEnvironment } from "../helpers";
 
 describe("the database setup on DigitalOcean, in the synthesised stack", () => {
   let s: Synth;
@@ -60,6 +60,6 @@ describe("the database setup on DigitalOcean, in the synthesised stack", () => {
     );
     expect(files[DATABASE_SETUP_PATHS.sql]).toBe(databaseRoleSetup(DATABASE_NAME, DATABASE_USER).ownerSql);
     // No application host gets the admin's password.
-    for (const [, pool] of s.entries("digitalocean_droplet_autoscale")) expect(pool.droplet_template.user_data).not.toContain(cluster("password"));
+    for (const [id] of s.entries("digitalocean_droplet_autoscale")) expect(dropletUserData(s, id)).not.toContain(cluster("password"));
   });
 });

@@ -81,7 +81,7 @@ describe("DigitalOcean load balancers", () => {
       host: fetchScriptHost(),
     });
     const s = synth(f.stack);
-    expect(s.one("digitalocean_loadbalancer", "lb").droplet_tag).toBe(ref(s.address("digitalocean_tag", "web"), "name"));
+    expect(s.one("digitalocean_loadbalancer", "lb").droplet_tag).toBe(ref(s.address("digitalocean_tag", "web/tag"), "name"));
   });
 });
 

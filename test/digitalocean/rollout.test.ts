@@ -14,9 +14,10 @@ import { environments } from "../../environments";
  */
 
 const TOKEN = "dop_v1_test_token_0123456789";
-const CHANGED = "2026-12-02T10:00:00Z";
-const before = "2026-12-01T08:00:00Z";
-const after = "2026-12-02T10:01:30Z";
+const INFIX = "-rev-";
+/** Marks a member made from the pool's current template (its droplet carries the revision tag). */
+const after = "new";
+const before = "old";
 
 interface Recorded {
   readonly method: string;
@@ -26,7 +27,7 @@ interface Recorded {
   readonly body: string;
 }
 
-/** What the fake answers for one pool at its `look`-th members request. */
+/** What the fake answers for one pool at its `look`-th look: its members, those `created_at` "new" carrying the current revision tag. */
 type Timeline = (look: number) => PoolMember[];
 
 class FakeDigitalOcean {
@@ -37,7 +38,7 @@ class FakeDigitalOcean {
   /** Answers to give before the real one, by path prefix: a status (and headers), or a delay. */
   public readonly hiccups: { path: string; status?: number; headers?: Record<string, string>; body?: object; delayMs?: number }[] = [];
 
-  constructor(private readonly pools: Record<string, { id: string; timeline: Timeline; history?: object[] }>) {}
+  constructor(private readonly pools: Record<string, { id: string; timeline: Timeline; status?: string; tags?: string[] }>) {}
 
   public async start(): Promise<string> {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -74,18 +75,25 @@ class FakeDigitalOcean {
         const pool = this.pools[name];
         return this.json(res, 200, { autoscale_pools: pool ? [{ id: pool.id, name, created_at: "2026-11-01T00:00:00Z", status: "active" }] : [], links: {}, meta: { total: pool ? 1 : 0 } });
       }
-      const entry = Object.entries(this.pools).find(([, p]) => url.pathname.startsWith(`/v2/droplets/autoscale/${p.id}/`));
+      const revision = (name: string) => `${name}${INFIX}0123456789ab`;
+      if (url.pathname === "/v2/droplets" && url.searchParams.get("per_page") === "200") {
+        const entry = Object.entries(this.pools).find(([name]) => revision(name) === url.searchParams.get("tag_name"));
+        if (!entry) return this.reject(res, req);
+        const droplets = entry[1].timeline(this.looks.get(entry[0]) ?? 0).filter((m) => m.created_at === after).map((m) => ({ id: m.droplet_id, tags: [entry[0], revision(entry[0])] }));
+        return this.json(res, 200, { droplets, links: {}, meta: { total: droplets.length } });
+      }
+      const entry = Object.entries(this.pools).find(([, p]) => url.pathname === `/v2/droplets/autoscale/${p.id}` || url.pathname.startsWith(`/v2/droplets/autoscale/${p.id}/`));
       if (!entry) return this.reject(res, req);
       const [name, pool] = entry;
-      if (url.pathname.endsWith("/history") && url.search === "") {
-        return this.json(res, 200, { history: pool.history ?? [{ history_event_id: "e1", reason: "CONFIGURATION_CHANGE", status: "in_progress", created_at: CHANGED, current_instance_count: 2, desired_instance_count: 2 }] });
+      if (url.pathname === `/v2/droplets/autoscale/${pool.id}` && url.search === "") {
+        // Each look starts with the pool itself.
+        this.looks.set(name, (this.looks.get(name) ?? 0) + 1);
+        return this.json(res, 200, { autoscale_pool: { id: pool.id, name, status: pool.status ?? "active", droplet_template: { tags: pool.tags ?? [name, revision(name)] } } });
       }
       if (url.pathname.endsWith("/members") && url.searchParams.get("per_page") === "200") {
-        // Page 1 of each look counts it; members come one per page, as DigitalOcean pages them, its own host in the links.
+        // One member a page, as DigitalOcean pages them, its own host in the links.
         const page = Number(url.searchParams.get("page") ?? "1");
-        const look = page === 1 ? (this.looks.get(name) ?? 0) + 1 : this.looks.get(name)!;
-        this.looks.set(name, look);
-        const members = pool.timeline(look);
+        const members = pool.timeline(this.looks.get(name) ?? 0);
         const next = page < members.length ? { next: `https://api.digitalocean.com/v2/droplets/autoscale/${pool.id}/members?page=${page + 1}&per_page=200` } : {};
         return this.json(res, 200, { droplets: members.slice(page - 1, page), links: { pages: next }, meta: { total: members.length } });
       }
@@ -115,7 +123,7 @@ async function watch(fake: FakeDigitalOcean, pools: string[], o: { deadlineMs?: 
   const lines: string[] = [];
   const api = new DoApi({ token: o.token ?? TOKEN, baseUrl, sleep: clock.sleep, timeoutMs: o.timeoutMs ?? 5000, log: (l) => lines.push(l) });
   try {
-    await watchRelease({ api, pools, now: clock.now, sleep: clock.sleep, out: (l) => lines.push(l), deadlineMs: o.deadlineMs });
+    await watchRelease({ api, pools, revisionInfix: INFIX, now: clock.now, sleep: clock.sleep, out: (l) => lines.push(l), deadlineMs: o.deadlineMs });
     return { error: undefined, lines, sleeps: clock.sleeps };
   } catch (e) {
     return { error: e as Error, lines, sleeps: clock.sleeps };
@@ -133,7 +141,7 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
     const run = await watch(fake, ["shop-production-web", "shop-production-worker"]);
     expect(run.error).toBeUndefined();
     expect(run.lines).toEqual([
-      "watching shop-production-web, shop-production-worker: each pool replaces the droplets it had before its template changed",
+      "watching shop-production-web, shop-production-worker: each pool replaces the droplets made from an earlier template",
       "shop-production-web: 0 of 0 new droplets healthy, 2 old left (0m00s)",
       "shop-production-worker: 1 of 1 new droplets healthy (5 active healthy), 0 old left (0m00s)",
       "shop-production-worker: done (0m00s)",
@@ -146,21 +154,28 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
     // Every request a GET with the token, asking for JSON, with no body; members paged one by one through DigitalOcean's links.
     expect(fake.requests.every((r) => r.method === "GET" && r.authorization === `Bearer ${TOKEN}` && r.accept === "application/json" && r.body === "")).toBe(true);
     expect(fake.requests.slice(0, 2).map((r) => r.url)).toEqual(["/v2/droplets/autoscale?name=shop-production-web&per_page=200", "/v2/droplets/autoscale?name=shop-production-worker&per_page=200"]);
-    expect(fake.requests.filter((r) => r.url.startsWith("/v2/droplets/autoscale/p-web/members")).slice(1, 5).map((r) => r.url)).toEqual([
-      "/v2/droplets/autoscale/p-web/members?page=2&per_page=200",
+    // A look at a pool: the pool (its current revision tag), its members page by page through DigitalOcean's links, the droplets of that revision.
+    expect(fake.requests.slice(2, 7).map((r) => r.url)).toEqual([
+      "/v2/droplets/autoscale/p-web",
       "/v2/droplets/autoscale/p-web/members?per_page=200",
       "/v2/droplets/autoscale/p-web/members?page=2&per_page=200",
-      "/v2/droplets/autoscale/p-web/members?page=3&per_page=200",
+      "/v2/droplets?tag_name=shop-production-web-rev-0123456789ab&per_page=200",
+      "/v2/droplets/autoscale/p-worker",
     ]);
   });
 
-  it("fails at once, naming the droplet, when a new droplet is off: its host gave up on a release that cannot start", async () => {
-    const fake = new FakeDigitalOcean({ "shop-production-app": { id: "p-app", timeline: (look) => (look === 1 ? [...OLD, member(7, after, "provisioning", "unhealthy")] : [...OLD, member(7, after, "off", "unhealthy")]) } });
+  it("fails, naming the droplet, when a new droplet stays off: its host gave up on a release that cannot start", async () => {
+    const timeline: Timeline = (look) => (look === 1 ? [...OLD, member(7, after, "provisioning", "unhealthy")] : [...OLD, member(7, after, "off", "unhealthy")]);
+    const fake = new FakeDigitalOcean({ "shop-production-app": { id: "p-app", timeline } });
     const run = await watch(fake, ["shop-production-app"]);
     expect(run.error).toBeInstanceOf(RolloutFailure);
     expect(run.error!.message).toBe(
       "shop-production-app: new droplet 7 is off: its host gave up (a release that cannot start: see its journal, journalctl -u cloudtiers-app); the pool destroys the old droplets when its cooldown ends: roll back now (docs/releasing.md)",
     );
+    // Off at two looks running, not one (a pool that scales in shuts a droplet down a minute before it destroys it).
+    expect(run.lines.filter((l) => l.includes("7 off"))).toHaveLength(1);
+    const once: Timeline = (look) => [[...OLD, member(7, after, "off", "unhealthy")], [member(8, after, "active")]][Math.min(look, 2) - 1];
+    expect((await watch(new FakeDigitalOcean({ "shop-production-app": { id: "p-app", timeline: once } }), ["shop-production-app"])).error).toBeUndefined();
   });
 
   it("gives up after its deadline when new droplets never become healthy, saying so every minute meanwhile", async () => {
@@ -170,10 +185,11 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
     expect(run.lines.filter((l) => l.startsWith("shop-staging-web: 0 of 1"))).toEqual(["0m00s", "1m00s", "2m00s", "3m00s"].map((t) => `shop-staging-web: 0 of 1 new droplets healthy (8 active unhealthy), 2 old left (${t})`));
   });
 
-  it("fails when the pool reports its change failed", async () => {
-    const history = [{ history_event_id: "e2", reason: "CONFIGURATION_CHANGE", status: "error", error_reason: "quota exceeded", created_at: CHANGED }];
-    const fake = new FakeDigitalOcean({ "shop-dev-web": { id: "p-web", timeline: () => OLD, history } });
-    expect((await watch(fake, ["shop-dev-web"])).error!.message).toBe("shop-dev-web: the pool's change failed (quota exceeded); roll back (docs/releasing.md)");
+  it("fails when the pool is in error, and when its template has no revision tag to tell new droplets by", async () => {
+    const broken = new FakeDigitalOcean({ "shop-dev-web": { id: "p-web", timeline: () => OLD, status: "error" } });
+    expect((await watch(broken, ["shop-dev-web"])).error!.message).toBe("shop-dev-web: the pool is in error; roll back (docs/releasing.md)");
+    const untagged = new FakeDigitalOcean({ "shop-dev-web": { id: "p-web", timeline: () => OLD, tags: ["shop-dev-web"] } });
+    expect((await watch(untagged, ["shop-dev-web"])).error!.message).toBe("shop-dev-web: the pool's template has no revision tag (shop-dev-web-rev-…): deploy it with this version of cloudtiers first");
   });
 
   it("waits as a 429 asks (retry-after), tries again after a timeout, and fails on a bad token with DigitalOcean's words", async () => {
@@ -185,7 +201,7 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
     expect(run.sleeps.slice(0, 2)).toEqual([7000, 2000]);
     expect(run.lines.slice(0, 2)).toEqual([
       "GET /v2/droplets/autoscale?name=shop-dev-web&per_page=200: throttled (429 too_many_requests: API rate limit exceeded.); trying again in 7s (try 1 of 5)",
-      "watching shop-dev-web: each pool replaces the droplets it had before its template changed",
+      "watching shop-dev-web: each pool replaces the droplets made from an earlier template",
     ]);
     expect(run.lines).toContain("GET /v2/droplets/autoscale/p-web/members?per_page=200: no answer within 0.5s; trying again in 2s (try 1 of 5)");
 
@@ -239,7 +255,7 @@ describe("npm run rollout, the command", () => {
     }
   }, 60000);
 
-  it("exits 0 once every pool of the stack runs healthy new droplets, 1 when one is off", async () => {
+  it("exits 0 once every pool of the stack runs healthy new droplets, 1 when the release fails", async () => {
     const dev = environments.find((e) => e.environment === "dev" && e.digitalocean)!;
     const pools = rolloutPools(environments, "dev-do");
     const healthy = new FakeDigitalOcean(Object.fromEntries(pools.map((name, i) => [name, { id: `p${i}`, timeline: () => [member(10 + i, after, "active")] }])));
@@ -247,10 +263,9 @@ describe("npm run rollout, the command", () => {
     await healthy.stop();
     expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: "" });
     expect(ok.stdout.trim().split("\n").at(-1)).toBe(`rollout: ${dev.environment}-do: every pool runs its new droplets`);
-    const failing = new FakeDigitalOcean(Object.fromEntries(pools.map((name, i) => [name, { id: `p${i}`, timeline: () => [member(10 + i, after, i === 0 ? "off" : "active", "unhealthy")] }])));
+    const failing = new FakeDigitalOcean(Object.fromEntries(pools.map((name, i) => [name, { id: `p${i}`, timeline: () => [member(10 + i, after, "active")], status: "error" }])));
     const failed = await rollout(["dev-do"], { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: await failing.start() });
     await failing.stop();
-    expect(failed.status).toBe(1);
-    expect(failed.stderr).toContain(`rollout: ${pools[0]}: new droplet 10 is off`);
+    expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 1, stderr: `rollout: ${pools[0]}: the pool is in error; roll back (docs/releasing.md)\n` });
   }, 60000);
 });

@@ -11,7 +11,7 @@ import { HOST_PATHS, HostRenderOptions, renderUserData } from "../../modules/dja
 import { Layout } from "../../modules/django/spec";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { application } from "../../environments/defaults";
-import { SHIPPED_STACKS, decodeUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { SHIPPED_STACKS, decodeUserData, dropletUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 import { cloudInitSchema, requireTool } from "../tools";
 
 const run = promisify(execFile);
@@ -33,9 +33,9 @@ function documents(): Document[] {
       continue;
     }
     const digitalocean = synthDoEnvironment(spec);
-    for (const [id, pool] of Object.entries(digitalocean.resources("digitalocean_droplet_autoscale"))) {
+    for (const id of Object.keys(digitalocean.resources("digitalocean_droplet_autoscale"))) {
       // The text the droplet receives: Terraform turns the template's escaped `$${` and `%%{` back into `${` and `%{`.
-      texts.push(["stack", `${name} ${id}`, (pool.droplet_template.user_data as string).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
+      texts.push(["stack", `${name} ${id}`, dropletUserData(digitalocean, id).replace(/\$\$\{/g, "${").replace(/%%\{/g, "%{")]);
     }
     // The one-off droplet that runs the database setup.
     for (const [id, droplet] of Object.entries(digitalocean.resources("digitalocean_droplet"))) {

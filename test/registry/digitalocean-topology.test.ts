@@ -4,7 +4,7 @@ import { staging } from "../../environments/staging";
 import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { synthDoEnvironment } from "../helpers";
+import { dropletUserData, synthDoEnvironment } from "../helpers";
 import { blockOf, checkValues, evaluate, expectModuleCalls, expectRefused, localsOf, problemsIn, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec (its `digitalocean` and `cloudflare` sections included): what a team moving from the stacks to the module would pass. */
@@ -226,7 +226,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
 
     // The same names as the production stack's droplets get, the secrets last (the stacks write them after the settings).
     const stack = synthDoEnvironment(production);
-    const names = (pool: string) => environmentNames(stack.one("digitalocean_droplet_autoscale", pool).droplet_template.user_data);
+    const names = (pool: string) => environmentNames(dropletUserData(stack, pool));
     const locals = localsOf(main);
     const local = (name: string) => locals.slice(locals.indexOf(`  ${name} = {`), locals.indexOf("\n  }\n", locals.indexOf(`  ${name} = {`)));
     const settingNames = [...local("app_settings").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);

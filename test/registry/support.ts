@@ -85,7 +85,8 @@ export function evaluateUserData(read: (file: string) => string, key: string, re
   const dir = mkdtempSync(join(tmpdir(), "cloudtiers-user-data-"));
   try {
     const main = read("main.tf");
-    const locals = main.slice(main.indexOf("locals {")).split(reference).join("var.given");
+    // Every locals block (the user data's templates; the pool's own local naming the one it picks).
+    const locals = [...main.matchAll(/^locals \{\n[\s\S]*?\n\}\n/gm)].map((m) => m[0]).join("\n").split(reference).join("var.given");
     writeFileSync(join(dir, "main.tf"), `${read("variables.tf")}\nvariable "given" {\n  type = string\n}\n\n${locals}`);
     const text = `base64encode(local.user_data_${key.replace(/-/g, "_")})`;
     const run = terraform(["console", ...varArguments({ ...values, given })], { cwd: dir, input: `try(nonsensitive(${text}), ${text})\n` });

@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { formatSettings, settingsOf } from "../../modules/stacks/settings";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { dev } from "../../environments/dev";
-import { Synth, specWith, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { Synth, dropletUserData, specWith, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 
 const root = join(__dirname, "..", "..");
 const EXISTING_ARN = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/sendgrid-AbC123";
@@ -108,9 +108,9 @@ describe("application secrets in the synthesised stacks", () => {
   it("on DigitalOcean writes each into the user data as a reference Terraform fills in, and refuses nothing it can hold", () => {
     const [[djangoKey], [signingKey]] = digitalocean.entries("random_password", "django/application-secrets");
     expect(digitalocean.json.provider.random).toEqual([{}]);
-    for (const [, pool] of digitalocean.entries("digitalocean_droplet_autoscale")) {
-      const userData: string = pool.droplet_template.user_data;
-      if (!userData.includes("DATABASE_URL=")) continue;
+    const django = digitalocean.entries("digitalocean_droplet_autoscale").map(([id]) => dropletUserData(digitalocean, id)).filter((u) => u.includes("DATABASE_URL="));
+    expect(django.length).toBeGreaterThan(0);
+    for (const userData of django) {
       expect(userData).toContain(`DJANGO_SECRET_KEY=\${random_password.${djangoKey}.result}`);
       expect(userData).toContain(`SIGNING_KEY=\${random_password.${signingKey}.result}`);
       expect(userData).toContain("STRIPE_API_KEY=${var.secret_stripe_api_key}");

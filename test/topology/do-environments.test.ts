@@ -1,5 +1,5 @@
 import { aws as awsDefaults } from "../../environments/defaults";
-import { SHIPPED_STACKS, Synth, ref, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { SHIPPED_STACKS, Synth, dropletUserData, ref, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 
 describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec }) => [spec.environment, spec] as const))("%s on DigitalOcean + Cloudflare", (_name, spec) => {
   let s: Synth;
@@ -8,7 +8,7 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
   });
   const split = spec.layout === "split";
   const roles = ["web", ...(split ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
-  const tag = (role: string) => ref(s.address("digitalocean_tag", `${role}-pool`), "name");
+  const tag = (role: string) => ref(s.address("digitalocean_tag", `${role}-pool/tag`), "name");
 
   it("has every tier: VPC, load balancers, one pool per role, PostgreSQL, Valkey, Spaces + CDN, the Cloudflare edge", () => {
     expect(s.where("digitalocean_vpc")).toHaveLength(1);
@@ -98,7 +98,7 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     const text = JSON.stringify(s.json);
     expect(text).not.toMatch(/"(\/tmp|\/work|\/home|\/root|\/Users)\//);
     expect(s.json.provider).toEqual({ cloudflare: [{}], digitalocean: [{}], random: [{}], tls: [{}] });
-    const userData: string = s.one("digitalocean_droplet_autoscale", "worker-pool").droplet_template.user_data;
+    const userData = dropletUserData(s, "worker-pool");
     expect(userData).toMatch(/DATABASE_PASSWORD=\$\{digitalocean_database_user\.[\w-]+\.password\}/);
   });
 

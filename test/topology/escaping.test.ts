@@ -1,5 +1,5 @@
 import { production } from "../../environments/production";
-import { specWith, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { dropletUserData, specWith, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 
 /** A setting a user might write that Terraform would otherwise read as an interpolation. */
 const spec = specWith({ application: { ...production.application, settings: { GREETING: "hello ${USER} %{x}" } } });
@@ -13,7 +13,7 @@ describe("literal text in settings reaches hosts as written, on every cloud", ()
 
   it("DigitalOcean: escaped exactly once in the user data", () => {
     const s = synthDoEnvironment(spec);
-    const userData: string = s.one("digitalocean_droplet_autoscale", "web-pool").droplet_template.user_data;
+    const userData = dropletUserData(s, "web-pool");
     expect(userData).toMatch(/\n +GREETING=hello \$\$\{USER\} %%\{x\}\n/);
   });
 });

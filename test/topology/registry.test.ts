@@ -5,7 +5,7 @@ import { formatSettings, settingsOf } from "../../modules/stacks/settings";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { dev } from "../../environments/dev";
-import { Config, Synth, decodeUserData, specWith, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { Config, Synth, decodeUserData, dropletUserData, specWith, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 
 const ECR_IMAGE = "123456789012.dkr.ecr.eu-west-1.amazonaws.com/acme/shop@sha256:" + "a".repeat(64);
 const DOCR_IMAGE = "registry.digitalocean.com/acme/shop:1.2.3";
@@ -103,9 +103,9 @@ describe("private images on DigitalOcean", () => {
     expect(s.where("digitalocean_container_registry_docker_credentials")).toEqual([{ registry_name: "acme", write: false }]);
     const address = s.address("digitalocean_container_registry_docker_credentials");
     const auth = `base64decode(jsondecode(${address}.docker_credentials).auths["registry.digitalocean.com"].auth)`;
-    for (const [, pool] of s.entries("digitalocean_droplet_autoscale")) {
-      const userData: string = pool.droplet_template.user_data;
-      if (!userData.includes("DATABASE_URL=")) continue;
+    const django = s.entries("digitalocean_droplet_autoscale").map(([id]) => dropletUserData(s, id)).filter((u) => u.includes("DATABASE_URL="));
+    expect(django.length).toBeGreaterThan(0);
+    for (const userData of django) {
       const [app, host] = userData.split(`cat > "$2" <<'CLOUDTIERS_ENV'`);
       expect(host).toContain(`REGISTRY_USERNAME=\${element(regex("^([^:]*):(.*)$", ${auth}), 0)}\n`);
       expect(host).toContain(`REGISTRY_PASSWORD=\${element(regex("^([^:]*):(.*)$", ${auth}), 1)}\n`);

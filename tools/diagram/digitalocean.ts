@@ -26,6 +26,13 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
 
   const internet = g.node("internet", "internet", ["internet"]);
 
+  // A pool's user data: its template names the local that holds it (the revision tag hashes it too).
+  const userDataOf = (config: { droplet_template?: { user_data?: string } }): unknown => {
+    const text = config.droplet_template?.user_data;
+    const local = typeof text === "string" ? /^\$\{local\.([\w-]+)\}$/.exec(text) : null;
+    return local ? (doc.json.locals as Record<string, unknown> | undefined)?.[local[1]] : text;
+  };
+
   // Pools and the tags that name them.
   const poolOfTag = new Map<string, string>();
   const pools = doc.resources("digitalocean_droplet_autoscale");
@@ -113,7 +120,7 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
   // What each pool's hosts connect to: the URLs (host and port) and names in their user data.
   const nodeFor = (address: string) => (g.has(address) ? address : undefined);
   for (const pool of pools) {
-    for (const ref of attributeReferencesIn(pool.config.droplet_template?.user_data)) {
+    for (const ref of attributeReferencesIn(userDataOf(pool.config))) {
       const target = nodeFor(ref.address);
       if (!target) continue;
       if (ref.address.startsWith("digitalocean_spaces_bucket.")) continue;
@@ -130,7 +137,7 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
     region(String(bucket.config.region ?? "?")).outside.push(bucket.address);
     const keys = doc.resources("digitalocean_spaces_key").filter((k) => referencesIn(k.config.grant).includes(bucket.address));
     for (const pool of pools) {
-      const used = referencesIn(pool.config.droplet_template?.user_data);
+      const used = referencesIn(userDataOf(pool.config));
       const key = keys.find((k) => used.includes(k.address));
       if (key) g.edge(pool.address, bucket.address, "traffic", `S3 API ${apiPort} (${key.config.grant?.[0]?.permission ?? "key"})`.replace("  ", " "));
     }
