@@ -8,6 +8,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsTierFactory } from "../modules/aws/factory";
 import { AppConfiguration, HostBootstrap, TierFactory } from "../modules/core";
 import { AwsSettings } from "../modules/aws/settings";
+import { throughLocal } from "../tools/diagram/references";
 import { CloudflareSettings } from "../modules/cloudflare/settings";
 import { DigitalOceanTierFactory } from "../modules/digitalocean/factory";
 import { DigitalOceanSettings } from "../modules/digitalocean/settings";
@@ -92,9 +93,9 @@ export function specWith(overrides: Partial<EnvironmentSpec> = {}): EnvironmentS
 /** A DigitalOcean pool's user data as Terraform receives it: the text of the local its droplet template names. */
 export function dropletUserData(s: Synth, pathPart: string): string {
   const template: string = s.one("digitalocean_droplet_autoscale", pathPart).droplet_template.user_data;
-  const local = /^\$\{local\.([\w-]+)\}$/.exec(template);
-  if (!local) throw new Error(`the ${pathPart} pool's user data is not a local's: ${template.slice(0, 80)}`);
-  return (s.json.locals as Record<string, string>)[local[1]];
+  const text = throughLocal(s.json, template);
+  if (text === template || typeof text !== "string") throw new Error(`the ${pathPart} pool's user data is not a local's: ${template.slice(0, 80)}`);
+  return text;
 }
 
 /** Synthesises a whole environment on AWS. */

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:http";
 import { AddressInfo } from "node:net";
@@ -11,7 +11,7 @@ import { buildApp } from "../modules/stacks/app";
 import { releaseImageVariable } from "../modules/stacks/release";
 import { DEFAULT_TERRAFORM_VERSION } from "../modules/stacks/terraform-cloud";
 import { SHIPPED_STACKS } from "./helpers";
-import { requireTool } from "./tools";
+import { Finished, requireTool, runCommand } from "./tools";
 
 const root = join(__dirname, "..");
 const WORKFLOW = ".github/workflows/cloudtiers.yml";
@@ -172,17 +172,16 @@ describe("the CI pipeline example", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-  /** Runs a step of the deploy action as GitHub runs it (bash -eo pipefail) in `dir`, with stubs first on PATH. */
-  function runStep(name: string, dir: string, env: Record<string, string>): { status: number | null; stdout: string; stderr: string; githubEnv: string } {
+  /** Runs a step of the deploy action as GitHub runs it (bash -eo pipefail) in `dir`, with stubs first on PATH; `githubEnv`: what it wrote to $GITHUB_ENV. */
+  async function runStep(name: string, dir: string, env: Record<string, string>): Promise<Finished & { githubEnv: string }> {
     const step = deploy.runs.steps.find((s: Yaml) => s.name === name);
     const githubEnv = join(dir, "github-env");
     writeFileSync(githubEnv, "");
-    const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], {
+    const run = await runCommand("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], {
       cwd: dir,
       env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, GITHUB_ENV: githubEnv, ...env },
-      encoding: "utf8",
     });
-    return { status: run.status, stdout: run.stdout, stderr: run.stderr, githubEnv: readFileSync(githubEnv, "utf8") };
+    return { ...run, githubEnv: readFileSync(githubEnv, "utf8") };
   }
 
   /** A stub of `name` in `dir/bin` that runs `body`. */
@@ -191,7 +190,7 @@ describe("the CI pipeline example", () => {
     writeFileSync(join(dir, "bin", name), `#!/bin/sh\n${body}\n`, { mode: 0o755 });
   }
 
-  it("deploys the release asked for, else keeps the image running, under the variable the stacks read for that environment", () => {
+  it("deploys the release asked for, else keeps the image running, under the variable the stacks read for that environment", async () => {
     requireTool("jq", "jq");
     const name = "The image to deploy (the release asked for, else the one running)";
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
@@ -203,15 +202,15 @@ describe("the CI pipeline example", () => {
       for (const stack of stacks) {
         const variable = releaseImageVariable(stack.replace(/-[a-z]+$/, ""));
         const remembered = `CLOUDTIERS_IMAGE_VARIABLE=${variable}\nCLOUDTIERS_PREVIOUS_IMAGE=${running}\n`;
-        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: release }).githubEnv).toBe(`${variable}=${release}\n${remembered}`);
-        expect(runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: "" }).githubEnv).toBe(`${variable}=${running}\n${remembered}`);
+        expect((await runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: release })).githubEnv).toBe(`${variable}=${release}\n${remembered}`);
+        expect((await runStep(name, dir, { CLOUDTIERS_STACKS: stack, RELEASE_IMAGE: "" })).githubEnv).toBe(`${variable}=${running}\n${remembered}`);
       }
       // Terraform Cloud cannot be reached: the deploy stops, rather than deploy the spec's image over the running release.
       stub(dir, "npx", 'echo "Error: Failed to request discovery document" >&2; exit 1');
-      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" })).toMatchObject({ status: 1, githubEnv: "" });
+      expect(await runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" })).toMatchObject({ status: 1, githubEnv: "" });
       // A stack never applied has no outputs: the spec's image, through an empty variable, and nothing ran before.
       stub(dir, "npx", `printf '{"%s": {}}' "$3" > "$5"`);
-      const first = runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" });
+      const first = await runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws", RELEASE_IMAGE: "" });
       expect(first).toMatchObject({
         status: 0,
         githubEnv: "CLOUDTIERS_IMAGE_PRODUCTION=\nCLOUDTIERS_IMAGE_VARIABLE=CLOUDTIERS_IMAGE_PRODUCTION\nCLOUDTIERS_PREVIOUS_IMAGE=\n",
@@ -238,10 +237,10 @@ describe("the CI pipeline example", () => {
     try {
       stub(dir, "sleep", "exit 0");
       writeFileSync(join(dir, "outputs.json"), JSON.stringify({ "production-aws": { health_check_url: `http://127.0.0.1:${port}/healthz` } }));
-      const ok = await runStepAsync(name, dir, { CLOUDTIERS_STACKS: "production-aws" });
+      const ok = await runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws" });
       expect({ status: ok.status, stdout: ok.stdout }).toEqual({ status: 0, stdout: expect.stringContaining(`http://127.0.0.1:${port}/healthz answers (attempt 3)`) });
       writeFileSync(join(dir, "outputs.json"), JSON.stringify({ "production-aws": { health_check_url: `http://127.0.0.1:${port}/down` } }));
-      const failed = await runStepAsync(name, dir, { CLOUDTIERS_STACKS: "production-aws" });
+      const failed = await runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws" });
       expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 1, stderr: expect.stringContaining("did not answer in 5 minutes") });
       expect(failed.stdout).toContain("(attempt 30 of 30)");
     } finally {
@@ -250,22 +249,22 @@ describe("the CI pipeline example", () => {
     }
   });
 
-  it("follows the rollout of DigitalOcean stacks with npm run rollout, and only theirs", () => {
+  it("follows the rollout of DigitalOcean stacks with npm run rollout, and only theirs", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     try {
       stub(dir, "npm", `echo "npm $*" >> "${join(dir, "calls")}"`);
       const name = "Follow the rollout (DigitalOcean's pools replace their droplets after the apply)";
-      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-do" }).status).toBe(0);
-      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws" }).stdout).toBe("production-aws: the instance refresh rolls the release out; each host joins once it is ready\n");
+      expect((await runStep(name, dir, { CLOUDTIERS_STACKS: "production-do" })).status).toBe(0);
+      expect((await runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws" })).stdout).toBe("production-aws: the instance refresh rolls the release out; each host joins once it is ready\n");
       expect(readFileSync(join(dir, "calls"), "utf8")).toBe("npm run rollout -- production-do\n");
       stub(dir, "npm", "exit 1");
-      expect(runStep(name, dir, { CLOUDTIERS_STACKS: "production-do" }).status).toBe(1);
+      expect((await runStep(name, dir, { CLOUDTIERS_STACKS: "production-do" })).status).toBe(1);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
   });
 
-  it("on a failure, deploys the image that ran before, and still fails the job; with nothing else to go back to, only fails", () => {
+  it("on a failure, deploys the image that ran before, and still fails the job; with nothing else to go back to, only fails", async () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     const previous = `ghcr.io/acme/shop:1.9.0@sha256:${"cd".repeat(32)}`;
     const failed = `ghcr.io/acme/shop:2.0.0@sha256:${"ab".repeat(32)}`;
@@ -273,11 +272,11 @@ describe("the CI pipeline example", () => {
       stub(dir, "npx", `echo "npx $* with CLOUDTIERS_IMAGE_STAGING=$CLOUDTIERS_IMAGE_STAGING" >> "${join(dir, "calls")}"`);
       const name = "Roll back to the image that ran before";
       const env = { CLOUDTIERS_STACKS: "staging-do", CLOUDTIERS_IMAGE_VARIABLE: "CLOUDTIERS_IMAGE_STAGING", CLOUDTIERS_IMAGE_STAGING: failed };
-      const back = runStep(name, dir, { ...env, CLOUDTIERS_PREVIOUS_IMAGE: previous });
+      const back = await runStep(name, dir, { ...env, CLOUDTIERS_PREVIOUS_IMAGE: previous });
       expect({ status: back.status, stderr: back.stderr }).toEqual({ status: 1, stderr: `rolling staging-do back to ${previous}\n` });
       expect(readFileSync(join(dir, "calls"), "utf8")).toBe(`npx cdktf deploy staging-do --auto-approve with CLOUDTIERS_IMAGE_STAGING=${previous}\n`);
       for (const before of ["", failed]) {
-        const none = runStep(name, dir, { ...env, CLOUDTIERS_PREVIOUS_IMAGE: before });
+        const none = await runStep(name, dir, { ...env, CLOUDTIERS_PREVIOUS_IMAGE: before });
         expect({ status: none.status, stderr: none.stderr }).toEqual({ status: 1, stderr: "no other image ran before on staging-do: nothing to roll back to\n" });
       }
       expect(readFileSync(join(dir, "calls"), "utf8").split("\n").filter(Boolean)).toHaveLength(1);
@@ -285,17 +284,4 @@ describe("the CI pipeline example", () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
-
-  /** `runStep`, without blocking the event loop (for steps that call a server of this process). */
-  function runStepAsync(name: string, dir: string, env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    const step = deploy.runs.steps.find((s: Yaml) => s.name === name);
-    return new Promise((resolve) => {
-      const child = spawn("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: dir, env: { PATH: `${join(dir, "bin")}:${process.env.PATH}`, ...env } });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-  }
 });

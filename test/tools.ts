@@ -91,6 +91,28 @@ export async function waitForHttp(port: number, path: string, headers: Record<st
   throw new Error(`nothing answered on 127.0.0.1:${port}${path} within ${timeoutMs} ms: ${String(last)}`);
 }
 
+/** What a finished command printed, and its exit status. */
+export interface Finished {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/**
+ * Runs a command to its end without blocking the event loop (so that it may call a server
+ * of this process), collecting what it prints.
+ */
+export function runCommand(command: string, args: readonly string[], options: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<Finished> {
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { ...options, stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout!.on("data", (d) => (stdout += d));
+    child.stderr!.on("data", (d) => (stderr += d));
+    child.on("close", (status) => resolve({ status, stdout, stderr }));
+  });
+}
+
 /** Child processes a test starts; `stopAll` ends every one of them. */
 export class Processes {
   private readonly running: { name: string; child: ChildProcess; output: () => string }[] = [];

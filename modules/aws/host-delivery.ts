@@ -40,9 +40,14 @@ const SECRET_LINES = [
   'else ($s | fromjson | .[$key]) as $v | if $v == null then error("\\($name): the secret has no key \\($key)") else "\\($name)=\\($v)" end end',
 ].join(" ");
 
-/** The instance metadata service (IMDSv2): a token, then `get <path>`. */
-const IMDS = `token=$(curl -fsS --retry 3 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 300' http://169.254.169.254/latest/api/token)
-imds() { curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"; }`;
+/**
+ * The instance metadata service (IMDSv2): `imds <path>`, a token fetched for each call (a
+ * lifecycle wait lasts longer than any token).
+ */
+const IMDS = `imds() {
+  token=$(curl -fsS --retry 3 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)
+  curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
+}`;
 
 /** The lifecycle hooks every pool's group has, which its hosts complete (see `lifecycle`). */
 export const LIFECYCLE_HOOKS = { launch: "cloudtiers-launch", terminate: "cloudtiers-terminate" } as const;
@@ -59,18 +64,14 @@ export const NO_LIFECYCLE_ACTION = "No active Lifecycle Action found";
  * registers it; ABANDON: the group terminates it and launches another); `wait-terminating`
  * returns once the instance metadata's target lifecycle state is Terminated (the group has
  * begun terminating it: a scale-in, a refresh, a replacement); `terminated` completes the
- * termination hook's action. The metadata token is fetched for each call: a wait lasts
- * longer than a token.
+ * termination hook's action.
  */
 function lifecycleScript(groupName: string): string {
   return `#!/bin/sh
 # cloudtiers-lifecycle ready|abandon|wait-terminating|terminated: this instance's part in
 # the lifecycle hooks of its autoscaling group, ${groupName}.
 set -eu
-imds() {
-  token=$(curl -fsS --retry 3 -X PUT -H 'X-aws-ec2-metadata-token-ttl-seconds: 60' http://169.254.169.254/latest/api/token)
-  curl -fsS --retry 3 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/meta-data/$1"
-}
+${IMDS}
 # complete_action HOOK RESULT [TRIES]: TRIES (1 unless given) looks, 5 s apart, for a pending action.
 complete_action() {
   instance=$(imds instance-id)

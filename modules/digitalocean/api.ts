@@ -104,8 +104,9 @@ export class DoApi {
     while (next) {
       const page: Record<string, unknown> & { links?: { pages?: { next?: string } } } = await this.get(next);
       items.push(...((page[key] as T[] | undefined) ?? []));
-      const link = page.links?.pages?.next;
-      next = link ? new URL(link, this.baseUrl).pathname + new URL(link, this.baseUrl).search : undefined;
+      // DigitalOcean's links name its own host: follow their path and query on this client's.
+      const link = page.links?.pages?.next ? new URL(page.links.pages.next, this.baseUrl) : undefined;
+      next = link ? `${link.pathname}${link.search}` : undefined;
     }
     return items;
   }

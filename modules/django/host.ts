@@ -168,7 +168,7 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
       return ["celery", "-A", app.celeryApp, "worker", "--loglevel", "INFO", "--concurrency", asText(o.workerConcurrency ?? celeryConcurrency(o.size))];
     case "beat":
       // Only while it holds beat's lock in PostgreSQL: a replacement host waits for the old beat to stop.
-      return ["python3", RELEASE_SCRIPT_PATH, "exclusive", "beat", "--", "celery", "-A", app.celeryApp, "beat", "--loglevel", "INFO", "--schedule", "/tmp/celerybeat-schedule"];
+      return ["python3", HOST_PATHS.releaseScript, "exclusive", "beat", "--", "celery", "-A", app.celeryApp, "beat", "--loglevel", "INFO", "--schedule", "/tmp/celerybeat-schedule"];
   }
 }
 

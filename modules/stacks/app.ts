@@ -26,13 +26,14 @@ export interface BuildOptions {
 }
 
 /** A stack the specs call for, before it is built. */
-interface PlannedStack {
+export interface PlannedStack {
   readonly spec: EnvironmentSpec;
   readonly cloud: CloudAdapter;
   readonly name: string;
 }
 
-function planStacks(environments: readonly EnvironmentSpec[]): PlannedStack[] {
+/** Every stack the specs call for: one per environment and cloud section, named `<environment>-<cloud>`. */
+export function planStacks(environments: readonly EnvironmentSpec[]): PlannedStack[] {
   return environments.flatMap((spec) => CLOUDS.filter((c) => c.wanted(spec)).map((cloud) => ({ spec, cloud, name: stackName(spec, cloud) })));
 }
 

@@ -1,6 +1,7 @@
 import { namePrefix } from "../django/validate";
 import { poolRoles } from "../django/topology";
-import { CLOUDS, DIGITALOCEAN } from "./clouds";
+import { planStacks } from "./app";
+import { DIGITALOCEAN } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 
 /** A rollout asked for wrongly: no such stack, not a DigitalOcean one, no token. Nothing was called. */
@@ -8,7 +9,7 @@ export class RolloutUsageError extends Error {}
 
 /** The autoscale pools of a DigitalOcean stack, by name (`<application>-<environment>-<role>`), for `npm run rollout`. */
 export function rolloutPools(environments: readonly EnvironmentSpec[], stack: string | undefined): string[] {
-  const stacks = environments.flatMap((spec) => CLOUDS.filter((c) => c.wanted(spec)).map((cloud) => ({ spec, cloud, name: `${spec.environment}-${cloud.id}` })));
+  const stacks = planStacks(environments);
   const ours = stacks.filter((s) => s.cloud === DIGITALOCEAN).map((s) => s.name);
   if (!stack) throw new RolloutUsageError(`usage: npm run rollout -- <stack>, one of ${ours.join(", ") || "(no DigitalOcean stack)"}`);
   const found = stacks.find((s) => s.name === stack);

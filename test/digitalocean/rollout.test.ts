@@ -1,4 +1,3 @@
-import { spawn } from "node:child_process";
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { DoApi, DoApiError } from "../../modules/digitalocean/api";
 import { PoolMember, RolloutFailure, watchRelease } from "../../modules/digitalocean/rollout";
 import { rolloutPools } from "../../modules/stacks/rollout";
 import { environments } from "../../environments";
+import { runCommand } from "../tools";
 
 /*
  * `npm run rollout` against a local server that implements exactly the calls it makes
@@ -225,17 +225,11 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
 });
 
 describe("npm run rollout, the command", () => {
+  /** A DigitalOcean stack of the shipped environments, whichever has one. */
+  const DO_STACK = `${environments.find((e) => e.digitalocean)!.environment}-do`;
   const root = join(__dirname, "..", "..");
-  function rollout(args: string[], env: Record<string, string>): Promise<{ status: number | null; stdout: string; stderr: string }> {
-    return new Promise((resolve) => {
-      const child = spawn(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/rollout.ts", ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("close", (status) => resolve({ status, stdout, stderr }));
-    });
-  }
+  const rollout = (args: string[], env: Record<string, string>) =>
+    runCommand(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/rollout.ts", ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
 
   it("refuses, calling nothing, a stack that matches nothing, an AWS stack, two stacks, and a missing token", async () => {
     const fake = new FakeDigitalOcean({});
@@ -246,9 +240,9 @@ describe("npm run rollout, the command", () => {
       expect(await rollout(["nope-do"], env)).toEqual({ status: 2, stdout: "", stderr: `rollout: "nope-do" matches no stack; the DigitalOcean stacks are ${doStacks}\n` });
       const aws = environments.find((e) => e.aws)!;
       expect((await rollout([`${aws.environment}-aws`], env)).stderr).toBe(`rollout: "${aws.environment}-aws" is not a DigitalOcean stack: on AWS the instance refresh rolls a release out, each host joining once it is ready (docs/releasing.md)\n`);
-      expect((await rollout(["dev-do", "staging-do"], env)).status).toBe(2);
+      expect((await rollout([DO_STACK, DO_STACK], env)).status).toBe(2);
       expect(await rollout([], env)).toMatchObject({ status: 2, stderr: `rollout: usage: npm run rollout -- <stack>, one of ${doStacks}\n` });
-      expect(await rollout(["dev-do"], { DIGITALOCEAN_API_URL: api })).toMatchObject({ status: 2, stderr: "rollout: DIGITALOCEAN_TOKEN is not set: a token that can read the team's droplets\n" });
+      expect(await rollout([DO_STACK], { DIGITALOCEAN_API_URL: api })).toMatchObject({ status: 2, stderr: "rollout: DIGITALOCEAN_TOKEN is not set: a token that can read the team's droplets\n" });
       expect(fake.requests).toEqual([]);
     } finally {
       await fake.stop();
@@ -256,15 +250,14 @@ describe("npm run rollout, the command", () => {
   }, 60000);
 
   it("exits 0 once every pool of the stack runs healthy new droplets, 1 when the release fails", async () => {
-    const dev = environments.find((e) => e.environment === "dev" && e.digitalocean)!;
-    const pools = rolloutPools(environments, "dev-do");
+    const pools = rolloutPools(environments, DO_STACK);
     const healthy = new FakeDigitalOcean(Object.fromEntries(pools.map((name, i) => [name, { id: `p${i}`, timeline: () => [member(10 + i, after, "active")] }])));
-    const ok = await rollout(["dev-do"], { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: await healthy.start() });
+    const ok = await rollout([DO_STACK], { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: await healthy.start() });
     await healthy.stop();
     expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: "" });
-    expect(ok.stdout.trim().split("\n").at(-1)).toBe(`rollout: ${dev.environment}-do: every pool runs its new droplets`);
+    expect(ok.stdout.trim().split("\n").at(-1)).toBe(`rollout: ${DO_STACK}: every pool runs its new droplets`);
     const failing = new FakeDigitalOcean(Object.fromEntries(pools.map((name, i) => [name, { id: `p${i}`, timeline: () => [member(10 + i, after, "active")], status: "error" }])));
-    const failed = await rollout(["dev-do"], { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: await failing.start() });
+    const failed = await rollout([DO_STACK], { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: await failing.start() });
     await failing.stop();
     expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 1, stderr: `rollout: ${pools[0]}: the pool is in error; roll back (docs/releasing.md)\n` });
   }, 60000);

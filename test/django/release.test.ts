@@ -90,6 +90,11 @@ function sql(db: string, query: string): string {
   return ok(server.psql(query, { database: db })).trim();
 }
 
+/** The columns of the fixture's table, one a line: its schema as the migrations left it. */
+function productColumns(db: string): string {
+  return sql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'shop_product' ORDER BY column_name");
+}
+
 describe("the release step (migrate and collectstatic once per release)", () => {
   it("two hosts starting the same release at once: one migrates and collects, the other waits for it and then finds nothing to do", async () => {
     const db = freshDatabase();
@@ -118,7 +123,7 @@ describe("the release step (migrate and collectstatic once per release)", () => 
     expect(two.status).toBe(0);
     expect(two.output).toMatch(/Applying shop\.0003_price\.\.\. OK/);
     expect(two.output).not.toContain("0002_slow... OK");
-    expect(sql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'shop_product' ORDER BY column_name")).toBe("id\nname\nprice_cents");
+    expect(productColumns(db)).toBe("id\nname\nprice_cents");
     const again = await releaseStep(hostEnv(db, "2"), "shop:2");
     expect(again.output).toContain("migrations of this release already done");
     expect(sql(db, `SELECT image FROM ${RELEASE_TABLE} ORDER BY image`)).toBe("shop:1\nshop:2");
@@ -132,7 +137,7 @@ describe("the release step (migrate and collectstatic once per release)", () => 
     expect(broken.output).toContain("division by zero");
     expect(broken.output).toContain("the release of shop:broken failed: its application does not start, and the previous release keeps serving");
     expect(broken.output).not.toContain("manage.py collectstatic");
-    expect(sql(db, "SELECT column_name FROM information_schema.columns WHERE table_name = 'shop_product' ORDER BY column_name")).toBe("id\nname");
+    expect(productColumns(db)).toBe("id\nname");
     expect(sql(db, `SELECT image || ':' || (migrated_at IS NULL) FROM ${RELEASE_TABLE} ORDER BY image`)).toBe("shop:1:false\nshop:broken:true");
     const retry = await releaseStep(hostEnv(db, "broken"), "shop:broken");
     expect(retry.status).toBe(1);

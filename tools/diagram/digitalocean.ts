@@ -1,6 +1,6 @@
 import { StackDocument } from "../../modules/policy/document";
 import { Diagram, DiagramBuilder, DiagramCluster } from "./graph";
-import { Index, attributeReferencesIn, bounds, plural, poolRole, purpose, referencesIn } from "./references";
+import { Index, attributeReferencesIn, bounds, plural, poolRole, purpose, referencesIn, throughLocal } from "./references";
 
 /**
  * A DigitalOcean + Cloudflare stack's diagram, read from its resources alone: regions from
@@ -27,11 +27,7 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
   const internet = g.node("internet", "internet", ["internet"]);
 
   // A pool's user data: its template names the local that holds it (the revision tag hashes it too).
-  const userDataOf = (config: { droplet_template?: { user_data?: string } }): unknown => {
-    const text = config.droplet_template?.user_data;
-    const local = typeof text === "string" ? /^\$\{local\.([\w-]+)\}$/.exec(text) : null;
-    return local ? (doc.json.locals as Record<string, unknown> | undefined)?.[local[1]] : text;
-  };
+  const userDataOf = (config: { droplet_template?: { user_data?: string } }): unknown => throughLocal(doc.json, config.droplet_template?.user_data);
 
   // Pools and the tags that name them.
   const poolOfTag = new Map<string, string>();

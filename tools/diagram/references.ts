@@ -27,6 +27,12 @@ export function attributeReferencesIn(value: unknown): { address: string; attrib
   return found;
 }
 
+/** `value` itself, or, when it is exactly `${local.<name>}`, that local's value in the stack's `locals`. */
+export function throughLocal(json: { locals?: Record<string, unknown> }, value: unknown): unknown {
+  const local = typeof value === "string" ? /^\$\{local\.([\w-]+)\}$/.exec(value) : null;
+  return local ? json.locals?.[local[1]] : value;
+}
+
 /** A stack's resources indexed by address. */
 export class Index {
   private readonly byAddress = new Map<string, Resource>();
