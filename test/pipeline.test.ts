@@ -39,10 +39,10 @@ function runScripts(): { where: string; script: string }[] {
   return [...jobSteps, ...actionSteps].filter((s) => s.step.run !== undefined).map((s) => ({ where: s.where, script: s.step.run }));
 }
 
-/** The rows of the README's CI pipeline table, as `name` → kind (`repository secret`, `environment secret`, ...). */
+/** The rows of the CI pipeline table (docs/terraform-cloud.md), as `name` → kind (`repository secret`, `environment secret`, ...). */
 function documentedInputs(): Map<string, string> {
-  const readme = readFileSync(join(root, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("### CI pipeline"), readme.indexOf("\n#", readme.indexOf("### CI pipeline") + 1));
+  const readme = readFileSync(join(root, "docs", "terraform-cloud.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## CI pipeline"), readme.indexOf("\n#", readme.indexOf("## CI pipeline") + 1));
   return new Map([...section.matchAll(/^\| `([^`]+)`(?:, `[^`]+`)* \| ((?:repository|environment) (?:secret|variable)|environments) \|/gm)].map((m) => [m[1], m[2]]));
 }
 
@@ -137,7 +137,7 @@ describe("the CI pipeline example", () => {
     }
   });
 
-  it("uses exactly the secrets and variables the README documents; a token that applies only in jobs of a protected environment", () => {
+  it("uses exactly the secrets and variables docs/terraform-cloud.md documents; a token that applies only in jobs of a protected environment", () => {
     const used = (kind: "secrets" | "vars") => [...new Set([...workflowText.matchAll(new RegExp(`\\$\\{\\{ ${kind}\\.(\\w+) \\}\\}`, "g"))].map((m) => m[1]))].sort();
     const documented = [...documentedInputs()];
     expect(used("secrets")).toEqual(documented.filter(([, k]) => k.endsWith(" secret")).map(([n]) => n).sort());

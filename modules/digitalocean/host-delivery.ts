@@ -12,7 +12,7 @@ export const DIGITALOCEAN_DELIVERY: AppDeliveryDescription = {
 /**
  * How DigitalOcean hosts get their configuration. DigitalOcean has no secret store or
  * instance identity, so the whole environment, secrets included, is written into the
- * user data and copied to a root-only file at every start. Trade-off (README): anyone
+ * user data and copied to a root-only file at every start. Trade-off (docs/application.md): anyone
  * who can read the droplet's metadata (the API with the account's token, or a process on
  * the droplet through 169.254.169.254) can read the secrets; they are also in Terraform
  * state, as on every cloud. At every start the script closes the metadata service to

@@ -186,13 +186,13 @@ describe("npm run cost", () => {
     for (const item of ["Spaces storage beyond 250 GiB", "Spaces CDN traffic", "droplet outbound transfer"]) expect(doOut).toContain(item);
   });
 
-  it("prints a table per environment, and the README shows production's exactly", () => {
+  it("prints a table per environment, and docs/cost.md shows production's exactly", () => {
     const text = formatComparison("production", [costs.get("production-aws")!, costs.get("production-do")!]);
     expect(text).toContain("AWS (eu-west-1)");
     expect(text).toContain("DigitalOcean + Cloudflare (fra1)");
     expect(text).toMatch(/^total a month .*\(max .*\)$/m);
-    const readme = readFileSync(join(root, "README.md"), "utf8");
-    // `npm run cost production` prints exactly this; update the README's copy when a price or a spec changes.
+    const readme = readFileSync(join(root, "docs", "cost.md"), "utf8");
+    // `npm run cost production` prints exactly this; update docs/cost.md's copy when a price or a spec changes.
     expect({ readmeShowsProductionCost: readme.includes(text.trimEnd()) }).toEqual({ readmeShowsProductionCost: true });
   });
 

@@ -18,9 +18,9 @@ describe("the standalone Terraform modules", () => {
     for (const { definition, module } of built) expect(module.files).toEqual(filesOf(definition));
   });
 
-  it("are the ones the README lists", () => {
-    const readme = readFileSync(join(__dirname, "..", "..", "README.md"), "utf8");
-    const section = readme.slice(readme.indexOf("### As Terraform modules"), readme.indexOf("### How versions are chosen"));
+  it("are the ones docs/modules.md lists", () => {
+    const readme = readFileSync(join(__dirname, "..", "..", "docs", "modules.md"), "utf8");
+    const section = readme.slice(readme.indexOf("## As Terraform modules"), readme.indexOf("## How versions are chosen"));
     const listed = [...section.matchAll(/^\| `([a-z0-9-]+)` \| `([a-z0-9]+)` \|/gm)].map((m) => `${m[1]}/${m[2]}`);
     expect(listed).toEqual(MODULES.map((m) => `${m.name}/${m.provider}`));
   });

@@ -148,8 +148,8 @@ describe("npm run settings: what the application receives on each stack", () => 
     expect(bad.stderr).toContain(`"nope" matches no stack; the stacks are ${SHIPPED.join(", ")}`);
   });
 
-  it("is shown in the README by a real excerpt: its lines are the command's, in order", () => {
-    const readme = readFileSync(join(root, "README.md"), "utf8");
+  it("is shown in docs/application.md by a real excerpt: its lines are the command's, in order", () => {
+    const readme = readFileSync(join(root, "docs", "application.md"), "utf8");
     const block = readme.split("```\n$ npm run settings -- production-aws\n")[1].split("```")[0];
     const excerpt = block.split("\n").filter((l) => l.trim() !== "..." && l !== "");
     const lines = formatSettings(settingsByStack.get("production-aws")!).split("\n");
