@@ -115,7 +115,9 @@ export class DoPostgres extends Construct implements IPostgresCluster {
         name: props.databaseName,
         mode: "transaction",
         size: pick(DO_POOL_SIZES, props.size),
-        dbName: props.databaseName,
+        // A reference, not the name: Terraform must create the database before the pool that
+        // points at it, or the API refuses the pool (terraform-provider-digitalocean#381, #925).
+        dbName: database.name,
         user: user.name,
       }),
     );

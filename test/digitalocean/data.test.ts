@@ -80,7 +80,8 @@ describe("DigitalOcean PostgreSQL", () => {
     expect(s.one("digitalocean_database_connection_pool", "postgres")).toMatchObject({
       mode: "transaction",
       size: 95,
-      db_name: "app",
+      // The database's reference orders the pool after it (terraform-provider-digitalocean#381, #925).
+      db_name: ref(s.address("digitalocean_database_db", "postgres"), "name"),
       user: ref(s.address("digitalocean_database_user", "postgres"), "name"),
     });
     expect(db.pooler?.port).toBe(DO_POOL_PORT);
