@@ -1,3 +1,4 @@
+import { TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -48,6 +49,8 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
   /** The replicas' host names, in order; a list reference when their count is one (then `replicas` is empty). */
   public readonly replicaHosts: string[];
   public readonly proxy?: DbProxy;
+  /** The pooler's registration of the primary, which the replicas wait for. */
+  public readonly poolerTarget?: DbProxyTarget;
   /** The Lambda function that makes the application's role the owner of its database. */
   public readonly setup?: AwsDatabaseSetup;
   private readonly proxySecurityGroup?: TierSecurityGroup;
@@ -142,11 +145,37 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     });
     this.primary = { host: this.instance.address, port: POSTGRES_PORT };
 
+    if (isReference(props.pooling)) {
+      throw new Error("AwsPostgres takes pooling as a literal; a module makes the pooler with addRdsProxy, as its own submodule");
+    }
+    if (props.pooling) {
+      const pooler = addRdsProxy(this, {
+        name,
+        vpcId: network.vpcId,
+        subnetIds: network.subnetIds.database,
+        secretArn: application.secret.arn,
+        instanceIdentifier: this.instance.identifier,
+        admitToPostgres: (peer) => this.securityGroup.allowFromPeer(peer, POSTGRES_PORT),
+        postgres: this.securityGroup.asPeer("postgres"),
+      });
+      this.proxy = pooler.proxy;
+      this.proxySecurityGroup = pooler.securityGroup;
+      this.pooler = pooler.endpoint;
+      this.poolerTarget = pooler.target;
+    }
+
+    // One at a time, after the pooler's target: RDS refuses to start a replica, or to register
+    // a proxy target, while the primary is busy with another (InvalidDBInstanceState,
+    // hashicorp/terraform-provider-aws#43474, terraform-aws-modules/terraform-aws-rds#192).
+    // A module's counted replicas are created together: Terraform cannot order a count.
+    let previous: TerraformResource | undefined = this.poolerTarget;
     const replicas = repeat(props.replicas, "replica", (id, { ordinal }, meta) => {
       const replicaName = `${name}-replica-${ordinal}`;
-      return new DbInstance(this, id, {
+      const after = previous;
+      return (previous = new DbInstance(this, id, {
         ...meta,
         ...common,
+        dependsOn: after ? [after] : undefined,
         identifier: replicaName,
         replicateSourceDb: this.instance.identifier,
         instanceClass: props.replicaInstanceClass,
@@ -155,7 +184,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         // RDS takes no final snapshot of a read replica.
         skipFinalSnapshot: true,
         tags: { Name: replicaName, Role: "replica" },
-      });
+      }));
     });
     this.replicaInstances = replicas.constructs;
     this.replicaHosts = replicas.all("address");
@@ -179,24 +208,6 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
         setup,
         egressReady: network.egressReady,
       });
-    }
-
-    if (isReference(props.pooling)) {
-      throw new Error("AwsPostgres takes pooling as a literal; a module makes the pooler with addRdsProxy, as its own submodule");
-    }
-    if (props.pooling) {
-      const pooler = addRdsProxy(this, {
-        name,
-        vpcId: network.vpcId,
-        subnetIds: network.subnetIds.database,
-        secretArn: application.secret.arn,
-        instanceIdentifier: this.instance.identifier,
-        admitToPostgres: (peer) => this.securityGroup.allowFromPeer(peer, POSTGRES_PORT),
-        postgres: this.securityGroup.asPeer("postgres"),
-      });
-      this.proxy = pooler.proxy;
-      this.proxySecurityGroup = pooler.securityGroup;
-      this.pooler = pooler.endpoint;
     }
   }
 
@@ -228,7 +239,7 @@ export interface RdsProxyProps {
  * only), a role that reads the credentials secret, TLS required, SCRAM authentication.
  * `AwsPostgres` adds it when pooling is on; a module makes it a submodule it can count.
  */
-export function addRdsProxy(scope: Construct, props: RdsProxyProps): { proxy: DbProxy; securityGroup: TierSecurityGroup; endpoint: Endpoint } {
+export function addRdsProxy(scope: Construct, props: RdsProxyProps): { proxy: DbProxy; target: DbProxyTarget; securityGroup: TierSecurityGroup; endpoint: Endpoint } {
   const name = `${props.name}-pooler`;
   const securityGroup = new TierSecurityGroup(scope, "pooler-security-group", {
     vpcId: props.vpcId,
@@ -271,10 +282,10 @@ export function addRdsProxy(scope: Construct, props: RdsProxyProps): { proxy: Db
     dbProxyName: proxy.name,
     connectionPoolConfig: { maxConnectionsPercent: 90, maxIdleConnectionsPercent: 50, connectionBorrowTimeout: 120 },
   });
-  new DbProxyTarget(scope, "pooler-target", {
+  const target = new DbProxyTarget(scope, "pooler-target", {
     dbProxyName: proxy.name,
     targetGroupName: targetGroup.name,
     dbInstanceIdentifier: props.instanceIdentifier,
   });
-  return { proxy, securityGroup, endpoint: { host: proxy.endpoint, port: POSTGRES_PORT } };
+  return { proxy, target, securityGroup, endpoint: { host: proxy.endpoint, port: POSTGRES_PORT } };
 }

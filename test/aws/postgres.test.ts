@@ -131,6 +131,17 @@ describe("AWS PostgreSQL", () => {
     expect(db.replicas.map((e) => e.port)).toEqual([5432, 5432]);
   });
 
+  it("creates the replicas one after another, after the pooler has registered the primary (RDS refuses work on a busy primary)", () => {
+    const s = synth(postgres({ ...production, replicas: 3 }).f.stack);
+    const replica = (n: number) => s.one("aws_db_instance", `postgres_replica-${n}`);
+    expect(replica(1).depends_on).toEqual([s.address("aws_db_proxy_target")]);
+    expect(replica(2).depends_on).toEqual([s.address("aws_db_instance", "postgres_replica-1")]);
+    expect(replica(3).depends_on).toEqual([s.address("aws_db_instance", "postgres_replica-2")]);
+    const unpooled = synth(postgres({ ...production, pooling: false }).f.stack);
+    expect(unpooled.one("aws_db_instance", "postgres_replica-1").depends_on).toBeUndefined();
+    expect(unpooled.one("aws_db_instance", "postgres_replica-2").depends_on).toEqual([unpooled.address("aws_db_instance", "postgres_replica-1")]);
+  });
+
   it("pools connections with RDS Proxy: TLS required, the application's login, in front of the primary", () => {
     const { f, db } = postgres(production);
     const s = synth(f.stack);
