@@ -6,7 +6,6 @@ import { AutoscalingPolicy } from "@cdktf/provider-aws/lib/autoscaling-policy";
 import { IamInstanceProfile } from "@cdktf/provider-aws/lib/iam-instance-profile";
 import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
-import { IamRolePolicyAttachment } from "@cdktf/provider-aws/lib/iam-role-policy-attachment";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
@@ -39,6 +38,21 @@ export interface AwsHostEnvironment {
   /** The Secrets Manager secrets the document names; may be a reference. */
   readonly secretArns: string[];
 }
+
+/**
+ * What the SSM agent needs for Session Manager and nothing else: the agent's registration
+ * and its message channels (AWS's own `AWSCloud9SSMInstanceProfile` is exactly this, and
+ * docs.aws.amazon.com/systems-manager/latest/userguide/getting-started-create-iam-instance-profile.html
+ * gives the same for a custom instance profile). Not `AmazonSSMManagedInstanceCore`: it
+ * allows `ssm:GetParameter(s)` on `*`, every parameter of the account, which would undo
+ * `ReadEnvironment` below (a web host could read the worker's or another environment's).
+ */
+export const SESSION_MANAGER = {
+  Sid: "SessionManager",
+  Effect: "Allow",
+  Action: ["ssm:UpdateInstanceInformation", "ssmmessages:CreateControlChannel", "ssmmessages:CreateDataChannel", "ssmmessages:OpenControlChannel", "ssmmessages:OpenDataChannel"],
+  Resource: ["*"],
+};
 
 /**
  * The hosts' policy: the parameter, the secrets when there are any (decided by Terraform
@@ -103,9 +117,10 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
       tags: { Name: `${name}-host` },
     });
-    const ssmAccess = new IamRolePolicyAttachment(this, "ssm-managed-instance", {
-      role: this.instanceRole.name,
-      policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+    const ssmAccess = new IamRolePolicy(this, "session-manager", {
+      name: "session-manager",
+      role: this.instanceRole.id,
+      policy: policyDocument([SESSION_MANAGER]),
     });
     const profile = new IamInstanceProfile(this, "instance-profile", { name: `${name}-host`, role: this.instanceRole.name });
 
