@@ -38,8 +38,7 @@ export interface BucketDistributionProps {
   readonly certificateArn: string;
   readonly priceClass: string;
   readonly comment: string;
-  /** Served for `/`. @default - none */
-  readonly defaultRootObject?: string;
+
   /** Answers for origin errors (the maintenance page turns every miss into a 503 page). @default [] */
   readonly errorResponses?: readonly CloudfrontDistributionCustomErrorResponse[];
 }
@@ -115,7 +114,6 @@ export class BucketDistribution extends Construct {
       isIpv6Enabled: true,
       httpVersion: "http2and3",
       priceClass: props.priceClass,
-      defaultRootObject: props.defaultRootObject,
       origin: [{ originId, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
       defaultCacheBehavior: {
         targetOriginId: originId,

@@ -19,7 +19,8 @@ function contentType(path: string): string {
 /**
  * The maintenance site: its own private bucket with the pages uploaded as objects, and a
  * CloudFront distribution answering for the site's own name. Every path that is not a
- * page gets `index.html` with status 503, so browsers and crawlers see an outage.
+ * page, `/` included, gets `index.html` with status 503, so browsers, monitors and
+ * crawlers see an outage.
  */
 export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTarget {
   public readonly domain: string;
@@ -41,7 +42,10 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
       certificateArn: certificate.arn,
       priceClass: props.priceClass,
       comment: `${props.namePrefix} maintenance page`,
-      defaultRootObject: "index.html",
+      // No default root object: "/" must be a miss like every other path, or monitors and
+      // crawlers get the page with a 200 during an outage. CloudFront asks the bucket for its
+      // root, which CloudFront may not list (the policy grants s3:GetObject only), so S3
+      // answers 403 and the error response serves the page with a 503.
       errorResponses: [unavailable(403), unavailable(404)],
     });
     for (const [path, body] of Object.entries(props.files).sort(([a], [b]) => a.localeCompare(b))) {

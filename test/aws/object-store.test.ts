@@ -147,7 +147,7 @@ describe("AWS object store + CDN", () => {
 });
 
 describe("AWS maintenance site", () => {
-  it("uploads the page and answers every miss with it and a 503, on the site's own name", () => {
+  it("uploads the page and answers every miss, / included, with it and a 503, on the site's own name", () => {
     const f = awsFixture();
     f.factory.createStaticSite(f.stack, "maintenance", {
       namePrefix: f.namePrefix,
@@ -166,7 +166,11 @@ describe("AWS maintenance site", () => {
     });
     const d = s.one("aws_cloudfront_distribution", "maintenance");
     expect(d.aliases).toEqual(["www.example.com"]);
-    expect(d.default_root_object).toBe("index.html");
+    // "/" is a miss too (a 200 there would tell monitors the site is up): no root object, and
+    // CloudFront may only get objects, so S3 answers the bucket's root with 403.
+    expect(d.default_root_object).toBeUndefined();
+    const reads = JSON.parse(s.one("aws_s3_bucket_policy", "maintenance").policy).Statement.find((st: { Sid: string }) => st.Sid === "CloudFrontReads");
+    expect(reads.Action).toBe("s3:GetObject");
     expect(d.custom_error_response).toEqual([403, 404].map((code) => ({ error_code: code, response_code: 503, response_page_path: "/index.html", error_caching_min_ttl: 10 })));
     expect(s.one("aws_s3_bucket_public_access_block", "maintenance").block_public_policy).toBe(true);
     expect(d.default_cache_behavior.response_headers_policy_id).toBe(SECURITY_HEADERS);
