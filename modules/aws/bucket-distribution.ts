@@ -38,7 +38,6 @@ export interface BucketDistributionProps {
   readonly certificateArn: string;
   readonly priceClass: string;
   readonly comment: string;
-
   /** Answers for origin errors (the maintenance page turns every miss into a 503 page). @default [] */
   readonly errorResponses?: readonly CloudfrontDistributionCustomErrorResponse[];
 }
