@@ -174,13 +174,14 @@ export function internalLoadBalancer(f: ReturnType<typeof awsFixture>, id = "int
   });
 }
 
-/** A stack with the DigitalOcean, Cloudflare and TLS providers, and a factory bound to them. */
+/** A stack with the DigitalOcean, Cloudflare, TLS and random providers, and a factory bound to them. */
 export function doTestStack(settings: Partial<DigitalOceanSettings> = {}, cloudflare: Partial<CloudflareSettings> = {}) {
   const app = Testing.app();
   const stack = new TerraformStack(app, "test");
   new DigitaloceanProvider(stack, "digitalocean", {});
   new CloudflareProvider(stack, "cloudflare", {});
   new TlsProvider(stack, "tls", {});
+  new RandomProvider(stack, "random");
   const factory = new DigitalOceanTierFactory({
     settings: { region: "fra1", sshKeys: ["12345"], ...settings },
     cloudflare: { accountId: "a".repeat(32), zoneId: "b".repeat(32), ...cloudflare },

@@ -7,7 +7,8 @@ import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { AwsComputePool } from "./compute-pool";
 import { awsDnsZoneOf } from "./dns-zone";
-import { asAws, policyDocument, shortHash } from "./shared";
+import { uniqueBucketName } from "../naming/bucket-name";
+import { asAws, policyDocument } from "./shared";
 
 export interface AwsObjectStoreProps extends ObjectStoreProps {
   readonly region: string;
@@ -38,7 +39,7 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
     this.cdnDomain = props.cdnDomain;
 
     this.store = new BucketDistribution(this, "store", {
-      bucketName: `${props.namePrefix}-${props.purpose}-${shortHash(props.cdnDomain)}`,
+      bucketName: uniqueBucketName(this, props.namePrefix, props.purpose, props.deletionProtection),
       forceDestroy: negate(props.deletionProtection),
       preventDestroy: props.deletionProtection,
       noncurrentVersionDays: props.noncurrentVersionDays ?? 30,

@@ -1,6 +1,4 @@
-import { createHash } from "node:crypto";
-import { Fn } from "cdktf";
-import { IAliasTarget, IPeer, SecretRef, isReference } from "../core";
+import { IAliasTarget, IPeer, SecretRef } from "../core";
 
 /** The secret store AWS tiers put their secrets in. */
 export const SECRETS_MANAGER = "aws-secrets-manager";
@@ -53,11 +51,6 @@ export function secretArns(secrets: readonly SecretRef[]): string[] {
   ];
 }
 
-/** Eight hex characters that make a global name (an S3 bucket) unique to one domain; Terraform's `sha256` for a reference. */
-export function shortHash(text: string): string {
-  if (isReference(text)) return Fn.substr(Fn.sha256(text), 0, 8);
-  return createHash("sha256").update(text).digest("hex").slice(0, 8);
-}
 
 /** An IAM policy document as JSON (may contain tokens). */
 export function policyDocument(statements: readonly Record<string, unknown>[]): string {

@@ -3,7 +3,8 @@ import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
 import { IStaticSite, StaticSiteProps, isReference, negate, terraformLiteral, terraformTemplate } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
-import { IAwsAliasTarget, shortHash } from "./shared";
+import { uniqueBucketName } from "../naming/bucket-name";
+import { IAwsAliasTarget } from "./shared";
 
 export interface AwsStaticSiteProps extends StaticSiteProps {
   readonly priceClass: string;
@@ -33,7 +34,7 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
     this.domain = props.domain;
     const unavailable = (errorCode: number) => ({ errorCode, responseCode: 503, responsePagePath: "/index.html", errorCachingMinTtl: 10 });
     this.site = new BucketDistribution(this, "site", {
-      bucketName: `${props.namePrefix}-maintenance-${shortHash(props.domain)}`,
+      bucketName: uniqueBucketName(this, props.namePrefix, "maintenance", props.deletionProtection),
       forceDestroy: negate(props.deletionProtection),
       preventDestroy: props.deletionProtection,
       noncurrentVersionDays: 7,

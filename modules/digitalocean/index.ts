@@ -5,7 +5,6 @@ export * from "./database-firewall";
 export * from "./factory";
 export * from "./host-delivery";
 export * from "./load-balancer";
-export * from "./names";
 export * from "./network";
 export * from "./object-store";
 export * from "./postgres";

@@ -6,7 +6,7 @@ import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
 import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional, protectedLifecycle } from "../core";
-import { shortHash } from "./names";
+import { uniqueBucketName } from "../naming/bucket-name";
 import { resourceSecret } from "./shared";
 
 /** The neutral props but the zone and the certificate, which DigitalOcean's CDN cannot use (see the class's gaps). */
@@ -44,7 +44,7 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
     this.purpose = props.purpose;
     this.region = props.region;
     this.endpointUrl = `https://${props.region}.digitaloceanspaces.com`;
-    const name = `${props.namePrefix}-${props.purpose}-${shortHash(props.cdnDomain)}`;
+    const name = uniqueBucketName(this, props.namePrefix, props.purpose, props.deletionProtection);
 
     this.bucket = new SpacesBucket(this, "bucket", {
       name,

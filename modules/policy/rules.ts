@@ -47,8 +47,8 @@ const doPortCovers22 = (range?: string) => range === undefined || range === "all
 
 /** Stateful resource types: losing one loses data. */
 export const STATEFUL_TYPES: Readonly<Record<PolicyCloud, readonly string[]>> = {
-  aws: ["aws_db_instance", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret"],
-  do: ["digitalocean_database_cluster", "digitalocean_database_replica", "digitalocean_database_db", "digitalocean_database_user", "digitalocean_spaces_bucket"],
+  aws: ["aws_db_instance", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"],
+  do: ["digitalocean_database_cluster", "digitalocean_database_replica", "digitalocean_database_db", "digitalocean_database_user", "digitalocean_spaces_bucket", "random_id"],
 };
 
 /** The rule pack. Ids are stable: a rule that goes away leaves its id unused. */

@@ -138,10 +138,14 @@ describe("AWS object store + CDN", () => {
     ]);
   });
 
-  it("names buckets after the application, environment, purpose and a hash of the domain", () => {
+  it("names buckets after the application, environment and purpose, and a random suffix kept in state and protected like the bucket", () => {
     const { f, store } = mediaStore(true);
     const s = synth(f.stack);
-    expect(s.one("aws_s3_bucket", "media").bucket).toMatch(/^shop-test-media-[0-9a-f]{8}$/);
+    const suffix = s.address("random_id", "media");
+    // Nothing public predicts the name (it was a hash of the CDN domain, which anyone could compute and squat).
+    expect(s.one("aws_s3_bucket", "media").bucket).toBe(`shop-test-media-${ref(suffix, "hex")}`);
+    expect(s.one("random_id", "media")).toEqual({ byte_length: 4, lifecycle: { prevent_destroy: true } });
+    expect(synth(mediaStore(false).f.stack).one("random_id", "media").lifecycle).toEqual({ prevent_destroy: false });
     expect(store.endpointUrl).toBe("https://s3.eu-west-1.amazonaws.com");
   });
 });

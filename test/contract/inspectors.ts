@@ -62,10 +62,10 @@ export const awsInspector: CloudInspector = {
       ...s.where("aws_subnet").filter((sn) => sn.map_public_ip_on_launch !== false).map((sn) => `subnet ${sn.cidr_block}`),
       ...s.where("aws_s3_bucket_public_access_block").filter((b) => !(b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets)).map((b) => `bucket ${b.bucket}`),
     ];
-    // The maintenance site's distribution serves a root page; the object stores' do not.
+    // The maintenance site's distribution answers every miss with its page and a 503; the object stores' do not.
     const distributions = s.where("aws_cloudfront_distribution");
-    const cdnNames = distributions.filter((d) => !d.default_root_object).flatMap((d) => d.aliases as string[]);
-    const maintenanceSites = distributions.filter((d) => d.default_root_object === "index.html").length;
+    const cdnNames = distributions.filter((d) => !servesOutagePage(d)).flatMap((d) => d.aliases as string[]);
+    const maintenanceSites = distributions.filter(servesOutagePage).length;
     return { loadBalancers: publicLbs.length, cdnNames: cdnNames.sort(), maintenanceSites, other };
   },
   failoverTarget(s) {
@@ -76,9 +76,14 @@ export const awsInspector: CloudInspector = {
     const bucketOrigin: string = distribution.origin[0].domain_name;
     const bucket = Object.keys(s.resources("aws_s3_bucket")).find((b) => bucketOrigin === ref(`aws_s3_bucket.${b}`, "bucket_regional_domain_name"));
     const page = s.where("aws_s3_object").some((o) => o.key === "index.html" && o.bucket === ref(`aws_s3_bucket.${bucket}`, "id"));
-    return page && distribution.default_root_object === "index.html" ? { maintenanceFor: distribution.aliases[0] } : { maintenanceFor: `not a maintenance site: ${id}` };
+    return page && servesOutagePage(distribution) ? { maintenanceFor: distribution.aliases[0] } : { maintenanceFor: `not a maintenance site: ${id}` };
   },
 };
+
+/** A distribution that answers misses with the uploaded page and a 503: the maintenance site. */
+function servesOutagePage(distribution: Config): boolean {
+  return (distribution.custom_error_response ?? []).some((e: Config) => e.response_code === 503 && e.response_page_path === "/index.html");
+}
 
 export const digitalOceanInspector: CloudInspector = {
   cloud: DIGITALOCEAN,

@@ -160,7 +160,9 @@ describe("DigitalOcean object store + CDN", () => {
     const { s } = media(true);
     const bucket = s.one("digitalocean_spaces_bucket", "media");
     expect(bucket).toMatchObject({ acl: "private", region: "fra1", versioning: { enabled: true }, force_destroy: false, lifecycle: { prevent_destroy: true } });
-    expect(bucket.name).toMatch(/^shop-test-media-[0-9a-f]{8}$/);
+    // Unique to the account, stable in state, predicted by nothing public (docs/safety.md, "Bucket names").
+    expect(bucket.name).toBe(`shop-test-media-${ref(s.address("random_id", "media"), "hex")}`);
+    expect(s.one("random_id", "media")).toEqual({ byte_length: 4, lifecycle: { prevent_destroy: true } });
     expect(bucket.lifecycle_rule[0]).toMatchObject({ enabled: true, noncurrent_version_expiration: { days: 30 }, abort_incomplete_multipart_upload_days: 7 });
     expect(s.one("digitalocean_spaces_bucket_cors_configuration", "media").cors_rule).toEqual([
       { allowed_methods: ["GET", "HEAD"], allowed_origins: ["https://www.example.com"], allowed_headers: ["*"], max_age_seconds: 3600 },

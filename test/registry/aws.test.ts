@@ -179,7 +179,9 @@ describe("the AWS object store module", () => {
 
   it("names the bucket as the stacks do and keeps it private, versioned and TLS-only", () => {
     const bucket = blockOf(main, 'resource "aws_s3_bucket" "store_store_bucket"');
-    expect(bucket).toContain('bucket = "${var.name_prefix}-${var.purpose}-${substr(sha256(var.cdn_domain), 0, 8)}"');
+    // A random suffix kept in state: nothing public predicts the name, and a second account's copy does not collide.
+    expect(bucket).toContain('bucket = "${var.name_prefix}-${var.purpose}-${random_id.store_name_suffix.hex}"');
+    expect(blockOf(main, 'resource "random_id" "store_name_suffix"')).toContain("byte_length = 4");
     expect(bucket).toContain("force_destroy = !var.deletion_protection");
     expect(blockOf(main, 'resource "aws_s3_bucket_public_access_block" "store_store_public_access_block"')).toContain("restrict_public_buckets = true");
     expect(blockOf(main, 'resource "aws_s3_bucket_policy" "store_store_policy"')).toContain('\\"aws:SecureTransport\\":\\"false\\"');

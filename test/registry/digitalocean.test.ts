@@ -151,7 +151,7 @@ describe("the DigitalOcean object store module", () => {
   it("names the bucket as the stacks do and keeps it versioned, with old versions expired", () => {
     const bucket = blockOf(main, 'resource "digitalocean_spaces_bucket" "store_bucket"');
     for (const line of [
-      'name = "${var.name_prefix}-${var.purpose}-${substr(sha256(var.cdn_domain), 0, 8)}"',
+      'name = "${var.name_prefix}-${var.purpose}-${random_id.store_name_suffix.hex}"',
       'acl = "private"',
       "force_destroy = !var.deletion_protection",
       "noncurrent_version_expiration { days = var.noncurrent_version_days }",
@@ -160,6 +160,7 @@ describe("the DigitalOcean object store module", () => {
       expect(bucket).toContain(line);
     }
     expect(bucket).not.toContain("prevent_destroy");
+    expect(blockOf(main, 'resource "random_id" "store_name_suffix"')).toContain("byte_length = 4");
     expect(blockOf(main, 'resource "digitalocean_cdn" "store_cdn"')).toContain("origin = digitalocean_spaces_bucket.store_bucket.bucket_domain_name");
     expect(blockOf(main, 'resource "digitalocean_spaces_key" "store_key"')).toContain('grant { bucket = digitalocean_spaces_bucket.store_bucket.name permission = "readwrite" }');
   });

@@ -1,6 +1,6 @@
 import { Resource, StackDocument } from "../../modules/policy/document";
 import { Diagram, DiagramBuilder, DiagramCluster } from "./graph";
-import { Index, bounds, plural, poolRole, purpose, referencesIn } from "./references";
+import { Index, bounds, drawnName, plural, poolRole, purpose, referencesIn } from "./references";
 
 /**
  * An AWS stack's diagram, read from its resources alone: the region from the provider,
@@ -177,7 +177,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     const use = purpose(bucket);
     bucketPurpose.set(bucket.address, use);
     const secure = doc.resources("aws_s3_bucket_policy").some((p) => referencesIn(p.config.bucket).includes(bucket.address) && String(p.config.policy).includes("aws:SecureTransport"));
-    g.node(bucket.address, use === "maintenance-site" ? "maintenance" : "bucket", [`S3 ${use === "maintenance-site" ? "maintenance page" : use}`, bucket.config.bucket, secure && "TLS only, private"]);
+    g.node(bucket.address, use === "maintenance-site" ? "maintenance" : "bucket", [`S3 ${use === "maintenance-site" ? "maintenance page" : use}`, drawnName(bucket.config.bucket), secure && "TLS only, private"]);
   }
   for (const policy of doc.resources("aws_iam_role_policy")) {
     const pool = poolOfRole.get(ix.first(policy.config.role, "aws_iam_role")?.address ?? "");

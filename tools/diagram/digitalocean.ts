@@ -1,6 +1,6 @@
 import { StackDocument } from "../../modules/policy/document";
 import { Diagram, DiagramBuilder, DiagramCluster } from "./graph";
-import { Index, attributeReferencesIn, bounds, plural, poolRole, purpose, referencesIn, throughLocal } from "./references";
+import { Index, attributeReferencesIn, bounds, drawnName, plural, poolRole, purpose, referencesIn, throughLocal } from "./references";
 
 /**
  * A DigitalOcean + Cloudflare stack's diagram, read from its resources alone: regions from
@@ -129,7 +129,7 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
   const storage = String((doc.json.output?.storage_endpoint_url?.value as string | undefined) ?? "");
   const apiPort = storage.startsWith("https://") ? ":443" : storage.startsWith("http://") ? ":80" : "";
   for (const bucket of doc.resources("digitalocean_spaces_bucket")) {
-    g.node(bucket.address, "bucket", [`Spaces ${purpose(bucket)}`, bucket.config.name, bucket.config.acl && `ACL ${bucket.config.acl}`, bucket.config.versioning?.enabled && "versioned"]);
+    g.node(bucket.address, "bucket", [`Spaces ${purpose(bucket)}`, drawnName(bucket.config.name), bucket.config.acl && `ACL ${bucket.config.acl}`, bucket.config.versioning?.enabled && "versioned"]);
     region(String(bucket.config.region ?? "?")).outside.push(bucket.address);
     const keys = doc.resources("digitalocean_spaces_key").filter((k) => referencesIn(k.config.grant).includes(bucket.address));
     for (const pool of pools) {

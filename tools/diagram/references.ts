@@ -33,6 +33,11 @@ export function throughLocal(json: { locals?: Record<string, unknown> }, value: 
   return local ? json.locals?.[local[1]] : value;
 }
 
+/** A name as a reader sees it: the random part Terraform draws (`${random_id.x.hex}`) shown as `<random>`. */
+export function drawnName(value: unknown): string {
+  return String(value ?? "").replace(/\$\{random_id\.[\w-]+\.hex\}/g, "<random>");
+}
+
 /** A stack's resources indexed by address. */
 export class Index {
   private readonly byAddress = new Map<string, Resource>();

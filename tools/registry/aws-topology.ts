@@ -28,14 +28,13 @@ import {
   AWS_POSTGRES_MODULE,
   CDN_PRICE_CLASSES,
   CLOUDFRONT_CERTIFICATE_ARN,
-  RANDOM,
   SECURITY_GROUP_ID,
   allowedSecurityGroups,
   subnetIds,
   vpcId,
   zoneId,
 } from "./aws";
-import { ModuleDefinition, ModuleVariable } from "./definition";
+import { ModuleDefinition, ModuleVariable, RANDOM } from "./definition";
 import {
   APPLICATION,
   appSecretsLocal,
@@ -130,7 +129,7 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
   name: "maintenance-site",
   provider: "aws",
   description: "The maintenance page on CloudFront in front of a private S3 bucket, answering for the site's own name with status 503 on every path.",
-  providers: [AWS],
+  providers: [AWS, RANDOM],
   variables: [
     namePrefixVariable("shop-production"),
     domainVariable("domain", "The site's host name, which the distribution answers for while the site is down.", "www.example.com"),

@@ -30,11 +30,10 @@ import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
-import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
+import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
 import { cidrVariable, corsOriginsVariable, dataProtectionNote, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 export const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
-export const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
 
 const VPC_ID = /^vpc-[0-9a-f]+$/;
 const SUBNET_ID = /^subnet-[0-9a-f]+$/;
@@ -450,7 +449,7 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
     "A private S3 bucket for Django's media or static files (public access blocked, owner-enforced, SSE with bucket keys, versioned with old versions expired, " +
     "TLS-only policy) that only its CloudFront distribution reads, through origin access control, on its own host name with A and AAAA alias records. " +
     "Viewers are redirected to HTTPS with TLS 1.2 or newer; CORS headers for the origins you list are added at the edge.",
-  providers: [AWS],
+  providers: [AWS, RANDOM],
   variables: [
     namePrefixVariable("shop-production"),
     { name: "purpose", type: "string", description: "What Django keeps there: `media` (uploads) or `static` (collected static files).", validation: [oneOfRule("purpose", ["media", "static"])], example: "media" },

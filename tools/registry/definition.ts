@@ -60,6 +60,9 @@ export interface ProviderRequirement {
 }
 
 /** `source` and `version` of a provider, from the binding the module was generated with. */
+/** hashicorp/random: generated passwords, and the random part of bucket names. */
+export const RANDOM: ProviderRequirement = { name: "random", binding: "@cdktf/provider-random" };
+
 export function providerConstraint(requirement: ProviderRequirement): { source: string; version: string } {
   const pkg = JSON.parse(readFileSync(require.resolve(`${requirement.binding}/package.json`), "utf8"));
   const provider: { name: string; version: string } = pkg.cdktf.provider;

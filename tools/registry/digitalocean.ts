@@ -9,7 +9,7 @@ import { DoObjectStore } from "../../modules/digitalocean/object-store";
 import { DO_BACKUP_DAYS, DoPostgres } from "../../modules/digitalocean/postgres";
 import { DO_REGIONS, DO_SIZE_SLUG, DO_UUID } from "../../modules/digitalocean/settings";
 import { DO_CACHE_SIZES, DO_DATABASE_PORT, DO_POOL_PORT, DO_POSTGRES_SIZES, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
-import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
+import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
 import {
   cidrVariable,
   corsOriginsVariable,
@@ -306,7 +306,7 @@ export const DO_OBJECT_STORE_MODULE: ModuleDefinition = {
   description:
     "A Spaces bucket for Django's media or static files (listing private, versioned with old versions expired, incomplete uploads aborted) behind DigitalOcean's CDN, " +
     "CORS for the origins you list, and a Spaces key limited to this bucket that the application signs its requests with.",
-  providers: [DIGITALOCEAN],
+  providers: [DIGITALOCEAN, RANDOM],
   variables: [
     namePrefixVariable("shop-production"),
     regionVariable,
