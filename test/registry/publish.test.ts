@@ -22,6 +22,8 @@ interface Recorded {
   authorization?: string;
   contentType?: string;
   body: Buffer;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 interface VersionState {
@@ -38,9 +40,25 @@ interface Ingestion {
   error?: string;
 }
 
+/** A JSON:API error document (https://jsonapi.org/format/#error-objects), as the API answers errors. */
+function apiError(status: number, title: string, detail?: string): [number, unknown] {
+  return [status, { errors: [{ status: String(status), title, ...(detail === undefined ? {} : { detail }) }] }];
+}
+
+const NOT_FOUND = apiError(404, "not found");
+// The rules the docs give for POST /organizations/:organization_name/registry-modules.
+const MODULE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$/;
+const MODULE_PROVIDER = /^[a-z0-9]{1,64}$/;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
 /**
  * The private registry API on one server and the upload storage on another (so the upload
- * URL is on another host:port, as in Terraform Cloud), with in-memory state; records every request.
+ * URL is on another host:port, as in Terraform Cloud), with in-memory state; records every
+ * request. It answers as https://developer.hashicorp.com/terraform/cloud-docs/api-docs/private-registry/modules
+ * documents, and no more leniently: a missing or wrong token gets 401, an unknown path,
+ * method or organization 404, a POST without Content-Type application/vnd.api+json 415, a
+ * body of the wrong type or shape 422, an upload other than a PUT of
+ * application/octet-stream 405 or 415.
  */
 class FakeRegistry {
   readonly requests: Recorded[] = [];
@@ -91,63 +109,104 @@ class FakeRegistry {
     // Plain views: this @types/node's Buffer does not type-check as a Uint8Array.
     const chunks: Uint8Array[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    const request: Recorded = { server, method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], body: Buffer.concat(chunks) };
+    const request: Recorded = {
+      server,
+      method: req.method ?? "",
+      path: req.url ?? "",
+      authorization: req.headers.authorization,
+      contentType: req.headers["content-type"],
+      body: Buffer.concat(chunks),
+      at: Date.now(),
+    };
     this.requests.push(request);
-    const [status, body] = server === "api" ? this.route(request) : this.store(request);
+    if (server === "storage") {
+      const status = this.store(request);
+      res.writeHead(status);
+      res.end();
+      return;
+    }
+    const [status, body] = this.route(request);
     res.writeHead(status, { "Content-Type": JSON_API });
     res.end(body === undefined ? "" : JSON.stringify(body));
   }
 
   private route(request: Recorded): [number, unknown] {
-    if (request.authorization !== `Bearer ${this.acceptedToken}`) return [401, { errors: [{ status: "401", title: "unauthorized" }] }];
-    if (request.path === this.failingPath) return [500, { errors: [{ status: "500", title: "internal error", detail: "the database is on fire" }] }];
-    const module = /^\/api\/v2\/organizations\/([^/]+)\/registry-modules\/private\/([^/]+)\/([^/]+)\/([^/]+)(\/versions)?$/.exec(request.path);
-    if (request.method === "GET" && module && !module[5]) return this.getModule(`${module[2]}/${module[3]}/${module[4]}`);
-    if (request.method === "POST" && module && module[5]) return this.createVersion(`${module[2]}/${module[3]}/${module[4]}`, request);
-    if (request.method === "POST" && /^\/api\/v2\/organizations\/[^/]+\/registry-modules$/.test(request.path)) return this.createModule(request);
-    return [404, { errors: [{ status: "404", title: "not found" }] }];
+    // "If the token is absent or invalid, HCP Terraform responds with HTTP status 401."
+    if (request.authorization !== `Bearer ${this.acceptedToken}`) return apiError(401, "unauthorized");
+    if (request.path === this.failingPath) return apiError(500, "internal error", "the database is on fire");
+    const path = /^\/api\/v2\/organizations\/([^/?]+)\/registry-modules(?:\/private\/([^/?]+)\/([^/?]+)\/([^/?]+)(\/versions)?)?$/.exec(request.path);
+    if (path === null || path[1] !== ORG) return NOT_FOUND;
+    const [, , namespace, name, provider, versions] = path;
+    if (namespace === undefined) return request.method === "POST" ? this.withJsonApi(request, "registry-modules", (a) => this.createModule(a)) : NOT_FOUND;
+    // A private module's namespace is its organization's name.
+    if (namespace !== ORG) return NOT_FOUND;
+    const key = `${ORG}/${name}/${provider}`;
+    if (versions === undefined) return request.method === "GET" ? this.getModule(key) : NOT_FOUND;
+    return request.method === "POST" ? this.withJsonApi(request, "registry-module-versions", (a) => this.createVersion(key, a)) : NOT_FOUND;
+  }
+
+  /** Checks a POST's media type and JSON:API document, then hands its attributes to `create`. */
+  private withJsonApi(request: Recorded, type: string, create: (attributes: Record<string, unknown>) => [number, unknown]): [number, unknown] {
+    // https://jsonapi.org/format/#content-negotiation-servers
+    if (request.contentType !== JSON_API) return apiError(415, "unsupported media type", `Content-Type must be ${JSON_API}, got ${String(request.contentType)}`);
+    let document: unknown;
+    try {
+      document = JSON.parse(request.body.toString("utf8"));
+    } catch {
+      return apiError(400, "bad request", "the body is not JSON");
+    }
+    const data = (document as { data?: { type?: unknown; attributes?: unknown } }).data;
+    if (data?.type !== type || typeof data.attributes !== "object" || data.attributes === null) return apiError(422, "invalid attribute", `data.type must be "${type}", with data.attributes`);
+    return create(data.attributes as Record<string, unknown>);
   }
 
   private getModule(key: string): [number, unknown] {
     const versions = this.modules.get(key);
-    if (versions === undefined) return [404, { errors: [{ status: "404", title: "not found" }] }];
+    if (versions === undefined) return NOT_FOUND;
     for (const state of versions.values()) {
       if (!state.uploaded || state.status !== "pending" || --state.pollsLeft > 0) continue;
       state.status = this.ingestion.status;
       if (this.ingestion.error !== undefined) state.error = this.ingestion.error;
     }
     const statuses = [...versions].map(([version, { status, error }]) => ({ version, status, ...(error === undefined ? {} : { error }) }));
-    return [200, { data: { id: "mod-1", type: "registry-modules", attributes: { name: key.split("/")[1], "version-statuses": statuses } } }];
+    const [, name, provider] = key.split("/");
+    return [200, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, namespace: ORG, "registry-name": "private", "version-statuses": statuses } } }];
   }
 
-  private createModule(request: Recorded): [number, unknown] {
-    const { name, provider } = JSON.parse(request.body.toString("utf8")).data.attributes as { name: string; provider: string };
+  private createModule(attributes: Record<string, unknown>): [number, unknown] {
+    const { name, provider, namespace } = attributes;
+    if (attributes["registry-name"] !== "private" || namespace !== undefined) return apiError(422, "invalid attribute", 'registry-name must be "private", without a namespace');
+    if (typeof name !== "string" || !MODULE_NAME.test(name)) return apiError(422, "invalid attribute", `Name is invalid: ${String(name)}`);
+    if (typeof provider !== "string" || !MODULE_PROVIDER.test(provider)) return apiError(422, "invalid attribute", `Provider is invalid: ${String(provider)}`);
     const key = `${ORG}/${name}/${provider}`;
-    if (this.modules.has(key)) return [422, { errors: [{ status: "422", detail: "Name has already been taken" }] }];
+    if (this.modules.has(key)) return apiError(422, "invalid attribute", "Name has already been taken");
     this.modules.set(key, new Map());
-    return [201, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, "version-statuses": [] } } }];
+    return [201, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, namespace: ORG, "registry-name": "private", status: "pending", "version-statuses": [] } } }];
   }
 
-  private createVersion(key: string, request: Recorded): [number, unknown] {
-    const { version } = JSON.parse(request.body.toString("utf8")).data.attributes as { version: string };
+  private createVersion(key: string, attributes: Record<string, unknown>): [number, unknown] {
+    const { version } = attributes;
     const versions = this.modules.get(key);
-    if (versions === undefined) return [404, { errors: [{ status: "404", title: "not found" }] }];
-    if (this.versionRace || versions.has(version)) return [422, { errors: [{ status: "422", title: "invalid attribute", detail: "Version has already been taken" }] }];
+    if (versions === undefined) return NOT_FOUND;
+    if (typeof version !== "string" || !SEMVER.test(version)) return apiError(422, "invalid attribute", `Version is invalid: ${String(version)}`);
+    if (this.versionRace || versions.has(version)) return apiError(422, "invalid attribute", "Version has already been taken");
     const state: VersionState = { status: "pending", uploaded: false, pollsLeft: this.ingestion.polls };
     versions.set(version, state);
     const id = `${key.replace(/\//g, "-")}-${version}`;
     this.pendingUploads.set(id, state);
     const upload = `http://127.0.0.1:${port(this.storage)}/object/${id}?signature=presigned`;
-    return [201, { data: { id: "modver-1", type: "registry-module-versions", attributes: { version, status: "pending" }, links: { upload } } }];
+    return [201, { data: { id: "modver-1", type: "registry-module-versions", attributes: { source: "tfe-api", version, status: "pending" }, links: { upload } } }];
   }
 
-  private store(request: Recorded): [number, unknown] {
+  private store(request: Recorded): number {
     const id = /^\/object\/([^?]+)/.exec(request.path)?.[1];
     const state = id === undefined ? undefined : this.pendingUploads.get(id);
-    if (request.method !== "PUT" || id === undefined || state === undefined) return [404, undefined];
+    if (id === undefined || state === undefined) return 404;
+    if (request.method !== "PUT") return 405;
+    if (request.contentType !== "application/octet-stream") return 415;
     this.uploads.set(id, request.body);
     state.uploaded = true;
-    return [200, undefined];
+    return 200;
   }
 }
 
@@ -376,6 +435,45 @@ describe("publishModules against a registry", () => {
     await expect(publish([good, bad])).rejects.toThrow(`${bad} is not named <name>-<provider>-<version>.tar.gz (e.g. cloudtiers-postgres-aws-0.1.0.tar.gz)`);
     await expect(publish([good], { organization: undefined })).rejects.toThrow("no organization: pass --organization ORG or set TF_CLOUD_ORGANIZATION");
     expect(registry.requests).toEqual([]);
+  });
+});
+
+describe("the fake registry", () => {
+  // The client's tests are only as strict as the fake: these hold it to the documented API.
+  const send = (path: string, init: RequestInit = {}) => fetch(registry.apiBase + path, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, ...init.headers } });
+  const versionBody = JSON.stringify({ data: { type: "registry-module-versions", attributes: { version: "0.1.0" } } });
+
+  it("answers a missing or wrong token 401, and an unknown path, method or organization 404", async () => {
+    registry.seed("cloudtiers-postgres", "aws");
+    expect((await fetch(registry.apiBase + POSTGRES.replace("/api/v2", ""))).status).toBe(401);
+    expect((await send(POSTGRES.replace("/api/v2", ""), { headers: { Authorization: "Bearer nope" } })).status).toBe(401);
+    expect((await send(POSTGRES.replace("/api/v2", ""))).status).toBe(200);
+    expect((await send(POSTGRES.replace("/api/v2", ""), { method: "DELETE" })).status).toBe(404);
+    expect((await send(POSTGRES.replace("/api/v2/organizations/acme", "/organizations/initech"))).status).toBe(404);
+    expect((await send("/registry-modules/show/acme/cloudtiers-postgres/aws")).status).toBe(404);
+  });
+
+  it("refuses a POST that is not a JSON:API document of the documented type and attributes", async () => {
+    registry.seed("cloudtiers-postgres", "aws");
+    const versions = `${POSTGRES.replace("/api/v2", "")}/versions`;
+    const post = (body: string, contentType = JSON_API) => send(versions, { method: "POST", body, headers: { "Content-Type": contentType } });
+    expect((await post(versionBody, "application/json")).status).toBe(415);
+    expect((await post(JSON.stringify({ data: { type: "registry-modules", attributes: { version: "0.1.0" } } }))).status).toBe(422);
+    expect((await post(JSON.stringify({ data: { type: "registry-module-versions", attributes: { version: "1.0" } } }))).status).toBe(422);
+    const created = await post(versionBody);
+    expect(created.status).toBe(201);
+    expect((await post(versionBody)).status).toBe(422);
+    const module = (attributes: Record<string, unknown>) =>
+      send("/organizations/acme/registry-modules", { method: "POST", body: JSON.stringify({ data: { type: "registry-modules", attributes } }), headers: { "Content-Type": JSON_API } });
+    expect((await module({ name: "-bad", provider: "aws", "registry-name": "private" })).status).toBe(422);
+    expect((await module({ name: "good", provider: "AWS", "registry-name": "private" })).status).toBe(422);
+    expect((await module({ name: "good", provider: "aws", "registry-name": "public" })).status).toBe(422);
+    expect((await module({ name: "good", provider: "aws", "registry-name": "private" })).status).toBe(201);
+
+    const upload = ((await created.json()) as { data: { links: { upload: string } } }).data.links.upload;
+    expect((await fetch(upload, { method: "POST", body: "x", headers: { "Content-Type": "application/octet-stream" } })).status).toBe(405);
+    expect((await fetch(upload, { method: "PUT", body: "x", headers: { "Content-Type": "text/plain" } })).status).toBe(415);
+    expect((await fetch(upload, { method: "PUT", body: "x", headers: { "Content-Type": "application/octet-stream" } })).status).toBe(200);
   });
 });
 
