@@ -65,8 +65,8 @@ class FakeRegistry {
   readonly modules = new Map<string, Map<string, VersionState>>();
   readonly uploads = new Map<string, Buffer>();
   acceptedToken = TOKEN;
-  /** When set, POST version answers 422 "has already been taken" whatever the state. */
-  versionRace = false;
+  /** When set, POST version adds the version with this status, as another publisher would have, and answers 422 "has already been taken". */
+  versionRace?: string;
   /** When set, this path answers 500 with a JSON:API error. */
   failingPath?: string;
   ingestion: Ingestion = { polls: 2, status: "ok" };
@@ -87,9 +87,9 @@ class FakeRegistry {
     return `http://127.0.0.1:${port(this.api)}/api/v2`;
   }
 
-  /** Adds a module, and versions with their statuses. */
+  /** Adds a module, and versions with their statuses; a version seeded `pending` stays so, as one whose upload never came. */
   seed(name: string, provider: string, versions: Record<string, string> = {}): void {
-    const entries = Object.entries(versions).map(([version, status]): [string, VersionState] => [version, { status, uploaded: true, pollsLeft: 0 }]);
+    const entries = Object.entries(versions).map(([version, status]): [string, VersionState] => [version, { status, uploaded: false, pollsLeft: 0 }]);
     this.modules.set(`${ORG}/${name}/${provider}`, new Map(entries));
   }
 
@@ -189,7 +189,8 @@ class FakeRegistry {
     const versions = this.modules.get(key);
     if (versions === undefined) return NOT_FOUND;
     if (typeof version !== "string" || !SEMVER.test(version)) return apiError(422, "invalid attribute", `Version is invalid: ${String(version)}`);
-    if (this.versionRace || versions.has(version)) return apiError(422, "invalid attribute", "Version has already been taken");
+    if (this.versionRace !== undefined && !versions.has(version)) versions.set(version, { status: this.versionRace, uploaded: false, pollsLeft: 0 });
+    if (versions.has(version)) return apiError(422, "invalid attribute", "Version has already been taken");
     const state: VersionState = { status: "pending", uploaded: false, pollsLeft: this.ingestion.polls };
     versions.set(version, state);
     const id = `${key.replace(/\//g, "-")}-${version}`;
@@ -340,14 +341,50 @@ describe("publishModules against a registry", () => {
     expect(summarize(results)).toBe("published 1, skipped 1, failed 0");
   });
 
-  it("treats a version created meanwhile (422 has already been taken) as skipped", async () => {
+  it("reads again a version created meanwhile (422 has already been taken): skipped when ok, failed when not", async () => {
     registry.seed("cloudtiers-postgres", "aws");
-    registry.versionRace = true;
+    registry.versionRace = "ok";
+    const file = tarball("cloudtiers-postgres-aws-0.1.0.tar.gz");
+    const results = await publish([file]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.1.0"), get(POSTGRES)]);
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      ["skipped", "cloudtiers-postgres/aws 0.1.0 is already in acme's registry (status ok); skipped: bump the version to publish a new one"],
+    ]);
+
+    registry.seed("cloudtiers-postgres", "aws");
+    registry.versionRace = "pending";
+    const raced = await publish([file]);
+    expect(raced.map((r) => r.outcome)).toEqual(["failed"]);
+    expect(raced[0].message).toContain("with status pending, not ok");
+  });
+
+  it("fails, rather than skips, a version left pending by an interrupted upload, and says how to delete it", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "pending" });
     const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
 
-    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.1.0")]);
-    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
-    expect(results[0].message).toMatch(/^cloudtiers-postgres\/aws 0\.1\.0 is already in acme's registry \(status .*\); skipped: bump the version to publish a new one$/);
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      [
+        "failed",
+        "failed to publish cloudtiers-postgres/aws 0.1.0: it is in acme's registry with status pending, not ok, so it cannot be used " +
+          "(created, but its tarball was never uploaded or not yet ingested: an interrupted publish, or one still under way; upload links are valid for 25 hours); " +
+          `delete the version, then run modules:publish again: DELETE ${registry.apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws/0.1.0, ` +
+          "or in app.terraform.io's UI: Registry > cloudtiers-postgres (aws) > Versions: 0.1.0 > Delete module > Delete only this module version",
+      ],
+    ]);
+    expect(summarize(results)).toBe("published 0, skipped 0, failed 1");
+  });
+
+  it("fails a version left reg_ingress_failed, with the registry's error and how to delete it", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "reg_ingress_failed" });
+    registry.modules.get("acme/cloudtiers-postgres/aws")!.get("0.1.0")!.error = "main.tf:3: Unsupported argument";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(results[0].outcome).toBe("failed");
+    expect(results[0].message).toContain("with status reg_ingress_failed (main.tf:3: Unsupported argument), not ok, so it cannot be used (the registry could not ingest it)");
+    expect(results[0].message).toContain(`DELETE ${registry.apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws/0.1.0`);
   });
 
   it("fails a tarball the registry cannot ingest, with the registry's error", async () => {
@@ -355,7 +392,12 @@ describe("publishModules against a registry", () => {
     const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
 
     expect(results.map((r) => [r.outcome, r.message])).toEqual([
-      ["failed", "failed to publish cloudtiers-postgres/aws 0.1.0: the registry could not ingest it (status reg_ingress_failed: main.tf:3: Unsupported argument)"],
+      [
+        "failed",
+        "failed to publish cloudtiers-postgres/aws 0.1.0: the registry could not ingest it (status reg_ingress_failed: main.tf:3: Unsupported argument); " +
+          `fix the module, delete the version, then run modules:publish again: DELETE ${registry.apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws/0.1.0, ` +
+          "or in app.terraform.io's UI: Registry > cloudtiers-postgres (aws) > Versions: 0.1.0 > Delete module > Delete only this module version",
+      ],
     ]);
     expect(summarize(results)).toBe("published 0, skipped 0, failed 1");
   });
@@ -560,6 +602,13 @@ describe("scripts/modules-publish.ts", () => {
     expect(ok.stdout.split("\n").slice(-2)).toEqual(["published 1, skipped 1, failed 0", ""]);
     expect(ok.stdout + ok.stderr).not.toContain(TOKEN);
     expect(ok.status).toBe(0);
+
+    // A version another run left pending is not published: CI must not go green on it.
+    registry.seed("cloudtiers-redis", "aws", { "0.1.0": "pending" });
+    const pending = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, files[1]], cleanEnv({ TFE_TOKEN: TOKEN }));
+    expect(pending.stdout).toContain("cloudtiers-redis/aws 0.1.0: it is in acme's registry with status pending, not ok");
+    expect(pending.stdout.split("\n").slice(-2)).toEqual(["published 0, skipped 0, failed 1", ""]);
+    expect(pending.status).toBe(1);
 
     registry.acceptedToken = "another";
     const denied = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, files[0]], cleanEnv({ TFE_TOKEN: TOKEN }));

@@ -3,8 +3,9 @@
  * module registry of a Terraform Cloud / Terraform Enterprise organization, through the
  * registry's JSON:API:
  *
- * 1. GET the module; create it when it is absent, skip the tarball when its version is
- *    already there (a version can be published once: bump it to publish again).
+ * 1. GET the module; create it when it is absent. A version already there is skipped when its
+ *    status is `ok` (a version can be published once: bump it to publish again); in any
+ *    other status it cannot be used, and the tarball fails with how to delete it.
  * 2. Create the version, which answers with a pre-signed upload URL.
  * 3. PUT the tarball to that URL, without the token (the URL is usually on another host).
  * 4. Poll the module until the registry has ingested the version, or failed to.
@@ -245,10 +246,14 @@ async function publishOne(ctx: Context, tarball: SizedTarball): Promise<PublishR
       await createModule(ctx, tarball);
     } else {
       const existing = statuses.find((s) => s.version === tarball.version);
-      if (existing !== undefined) return skipped(ctx, tarball, existing.status);
+      if (existing !== undefined) return existingVersion(ctx, tarball, existing);
     }
     const uploadUrl = await createVersion(ctx, tarball);
-    if (uploadUrl === undefined) return skipped(ctx, tarball, "unknown: another publisher created it meanwhile");
+    if (uploadUrl === undefined) {
+      // Another publisher created the version meanwhile: how it stands decides, as above.
+      const raced = (await getVersionStatuses(ctx, tarball))?.find((s) => s.version === tarball.version);
+      return existingVersion(ctx, tarball, raced ?? { version: tarball.version, status: "not listed" });
+    }
     await upload(ctx, tarball, uploadUrl);
     return await awaitIngestion(ctx, tarball);
   } catch (e) {
@@ -257,8 +262,43 @@ async function publishOne(ctx: Context, tarball: SizedTarball): Promise<PublishR
   }
 }
 
-function skipped(ctx: Context, tarball: Tarball, status: string): PublishResult {
-  return result(tarball, "skipped", `${label(tarball)} is already in ${ctx.organization}'s registry (status ${status}); skipped: bump the version to publish a new one`);
+/**
+ * A version the registry already has. Only `ok` is usable: `pending` is a version whose
+ * tarball never arrived or was not yet ingested, and the `*_failed` statuses (go-tfe's
+ * RegistryModuleVersionStatus lists them) are final. Skipping those would end the run
+ * green with a version nobody can use, and a version cannot be created twice, so the way
+ * out is to delete it and publish again.
+ */
+function existingVersion(ctx: Context, tarball: Tarball, entry: VersionStatus): PublishResult {
+  if (entry.status === "ok") {
+    return result(tarball, "skipped", `${label(tarball)} is already in ${ctx.organization}'s registry (status ok); skipped: bump the version to publish a new one`);
+  }
+  const error = entry.error ? ` (${entry.error})` : "";
+  return result(
+    tarball,
+    "failed",
+    `failed to publish ${label(tarball)}: it is in ${ctx.organization}'s registry with status ${entry.status}${error}, not ok, so it cannot be used (${statusMeaning(entry.status)}); ${deleteAdvice(ctx, tarball)}`,
+  );
+}
+
+function statusMeaning(status: string): string {
+  // The upload link's lifetime: https://developer.hashicorp.com/terraform/cloud-docs/api-docs#blob-storage-authentication
+  if (status === "pending") return "created, but its tarball was never uploaded or not yet ingested: an interrupted publish, or one still under way; upload links are valid for 25 hours";
+  if (status.includes("fail")) return "the registry could not ingest it";
+  if (status === "not listed") return "the registry refused to create it as taken, yet does not list it";
+  return "still being ingested, or stuck: if another publish is under way, wait for it";
+}
+
+/**
+ * How to delete one module version, by the API and in the UI:
+ * https://developer.hashicorp.com/terraform/cloud-docs/api-docs/private-registry/modules#delete-a-module
+ * https://developer.hashicorp.com/terraform/cloud-docs/registry/publish-modules#delete-versions-and-modules
+ * Deleting a provider's only version deletes the module too; the next run creates it again.
+ */
+function deleteAdvice(ctx: Context, tarball: Tarball): string {
+  const url = `${ctx.apiBase}${modulePath(ctx, tarball)}/${encodeURIComponent(tarball.version)}`;
+  const ui = `Registry > ${tarball.name} (${tarball.provider}) > Versions: ${tarball.version} > Delete module > Delete only this module version`;
+  return `delete the version, then run modules:publish again: DELETE ${url}, or in ${ctx.hostname}'s UI: ${ui}`;
 }
 
 function result(tarball: Tarball, outcome: PublishOutcome, message: string): PublishResult {
@@ -330,7 +370,7 @@ async function awaitIngestion(ctx: Context, tarball: Tarball): Promise<PublishRe
     if (status === "ok") return result(tarball, "published", `published ${label(tarball)} to ${ctx.hostname}/${ctx.organization}`);
     if (status.includes("fail")) {
       const why = entry?.error ? `: ${entry.error}` : "";
-      return result(tarball, "failed", `failed to publish ${label(tarball)}: the registry could not ingest it (status ${status}${why})`);
+      return result(tarball, "failed", `failed to publish ${label(tarball)}: the registry could not ingest it (status ${status}${why}); fix the module, ${deleteAdvice(ctx, tarball)}`);
     }
     if (Date.now() + ctx.pollIntervalMs > deadline) {
       return result(tarball, "failed", `failed to publish ${label(tarball)}: uploaded, but its status is still ${status} after ${duration(ctx.pollTimeoutMs)}; check ${ctx.hostname}/${ctx.organization}'s registry`);
