@@ -13,6 +13,7 @@ const JSON_API = "application/vnd.api+json";
 const ORG = "acme";
 const POSTGRES = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws";
 const CREATE_MODULE = "/api/v2/organizations/acme/registry-modules";
+const ORGANIZATION = "/api/v2/organizations/acme";
 
 /** One request the fake registry received. */
 interface Recorded {
@@ -65,6 +66,13 @@ class FakeRegistry {
   readonly modules = new Map<string, Map<string, VersionState>>();
   readonly uploads = new Map<string, Buffer>();
   acceptedToken = TOKEN;
+  /**
+   * What the accepted token may do in the organization: `manage` (the "Manage private
+   * registry" permission), `read` (a member without it: reads modules, and any write is
+   * answered 404 "user not authorized"), `none` (not a member: every path of the
+   * organization is answered 404, as a missing organization would be).
+   */
+  access: "manage" | "read" | "none" = "manage";
   /** When set, POST version adds the version with this status, as another publisher would have, and answers 422 "has already been taken". */
   versionRace?: string;
   /** When set, this path answers 500 with a JSON:API error. */
@@ -134,8 +142,12 @@ class FakeRegistry {
     // "If the token is absent or invalid, HCP Terraform responds with HTTP status 401."
     if (request.authorization !== `Bearer ${this.acceptedToken}`) return apiError(401, "unauthorized");
     if (request.path === this.failingPath) return apiError(500, "internal error", "the database is on fire");
+    if (this.access === "none") return NOT_FOUND;
+    if (request.path === ORGANIZATION) return request.method === "GET" ? this.getOrganization() : NOT_FOUND;
     const path = /^\/api\/v2\/organizations\/([^/?]+)\/registry-modules(?:\/private\/([^/?]+)\/([^/?]+)\/([^/?]+)(\/versions)?)?$/.exec(request.path);
     if (path === null || path[1] !== ORG) return NOT_FOUND;
+    // "404: User not authorized", for every write of a token without the permission.
+    if (request.method !== "GET" && this.access !== "manage") return apiError(404, "not found", "User not authorized");
     const [, , namespace, name, provider, versions] = path;
     if (namespace === undefined) return request.method === "POST" ? this.withJsonApi(request, "registry-modules", (a) => this.createModule(a)) : NOT_FOUND;
     // A private module's namespace is its organization's name.
@@ -158,6 +170,12 @@ class FakeRegistry {
     const data = (document as { data?: { type?: unknown; attributes?: unknown } }).data;
     if (data?.type !== type || typeof data.attributes !== "object" || data.attributes === null) return apiError(422, "invalid attribute", `data.type must be "${type}", with data.attributes`);
     return create(data.attributes as Record<string, unknown>);
+  }
+
+  /** GET /organizations/:organization_name, with the permissions the docs show (those this client reads). */
+  private getOrganization(): [number, unknown] {
+    const permissions = { "can-update": false, "can-create-module": this.access === "manage", "can-create-workspace": false };
+    return [200, { data: { id: ORG, type: "organizations", attributes: { name: ORG, permissions } } }];
   }
 
   private getModule(key: string): [number, unknown] {
@@ -287,6 +305,7 @@ describe("publishModules against a registry", () => {
 
     expect(registry.summary()).toEqual([
       get(POSTGRES),
+      get(ORGANIZATION),
       createModule("cloudtiers-postgres", "aws"),
       createVersion(POSTGRES, "0.1.0"),
       upload("acme-cloudtiers-postgres-aws-0.1.0"),
@@ -328,6 +347,7 @@ describe("publishModules against a registry", () => {
     expect(registry.summary()).toEqual([
       get(POSTGRES),
       get(redis),
+      get(ORGANIZATION),
       createModule("cloudtiers-redis", "aws"),
       createVersion(redis, "0.1.0"),
       upload("acme-cloudtiers-redis-aws-0.1.0"),
@@ -411,15 +431,60 @@ describe("publishModules against a registry", () => {
     ]);
   });
 
-  it("reports a 401 as the token lacking access, and never shows the token", async () => {
+  // The docs: "If the token is absent or invalid, HCP Terraform responds with HTTP status 401
+  // [...] forbidden requests with a valid token result in a 404."
+  it("reports a 401 as a token absent, invalid or expired, not as one lacking permission, and never shows the token", async () => {
     const wrong = "wrong-token-5ecret.atlasv1.zzz";
     const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { env: { TFE_TOKEN: wrong } });
 
     expect(registry.summary()).toEqual([{ ...get(POSTGRES), authorization: `Bearer ${wrong}` }]);
     expect(results.map((r) => [r.outcome, r.message])).toEqual([
-      ["failed", `failed to publish cloudtiers-postgres/aws 0.1.0: GET ${POSTGRES.replace("/api/v2", "")} returned 401: the token from TFE_TOKEN lacks access to acme's private module registry on app.terraform.io (unauthorized)`],
+      [
+        "failed",
+        `failed to publish cloudtiers-postgres/aws 0.1.0: app.terraform.io refused the token from TFE_TOKEN (GET ${POSTGRES.replace("/api/v2", "")} returned 401: unauthorized): ` +
+          "it is absent, invalid or expired; create a user or team API token in acme and set it in TFE_TOKEN",
+      ],
     ]);
     expect(JSON.stringify([log, results])).not.toContain(wrong);
+  });
+
+  it("tells a 404 for a token without permission from an absent module, and creates nothing", async () => {
+    registry.access = "read";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz"), tarball("cloudtiers-redis-aws-0.1.0.tar.gz")]);
+
+    // The organization is read once a run, to tell "no such module" from "no permission".
+    const redis = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-redis/aws";
+    expect(registry.summary()).toEqual([get(POSTGRES), get(ORGANIZATION), get(redis)]);
+    expect(results.map((r) => r.message)).toEqual(
+      ["cloudtiers-postgres/aws", "cloudtiers-redis/aws"].map(
+        (module) =>
+          `failed to publish ${module} 0.1.0: the token from TF_TOKEN_app_terraform_io can read the organization acme on app.terraform.io but may not publish modules: ` +
+          'its user or team needs the organization permission "Manage private registry" (the owners team has it)',
+      ),
+    );
+  });
+
+  it("tells a 404 on a write from a token without permission", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.access = "read";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.2.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.2.0"), get(ORGANIZATION)]);
+    expect(results[0].message).toBe(
+      "failed to publish cloudtiers-postgres/aws 0.2.0: the token from TF_TOKEN_app_terraform_io can read the organization acme on app.terraform.io but may not publish modules: " +
+        'its user or team needs the organization permission "Manage private registry" (the owners team has it)',
+    );
+  });
+
+  it("tells an organization the token cannot see (or that does not exist) from an absent module", async () => {
+    registry.access = "none";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), get(ORGANIZATION)]);
+    expect(results[0].message).toBe(
+      "failed to publish cloudtiers-postgres/aws 0.1.0: the organization acme does not exist on app.terraform.io, or the token from TF_TOKEN_app_terraform_io cannot see it " +
+        '(the API answers 404 to both): check the name, and that the token\'s user or team belongs to acme with the organization permission "Manage private registry"',
+    );
   });
 
   it("reports any other HTTP error with method, path, status and the JSON:API details", async () => {
@@ -612,7 +677,7 @@ describe("scripts/modules-publish.ts", () => {
 
     registry.acceptedToken = "another";
     const denied = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, files[0]], cleanEnv({ TFE_TOKEN: TOKEN }));
-    expect(denied.stdout).toContain("lacks access to acme's private module registry");
+    expect(denied.stdout).toContain("app.terraform.io refused the token from TFE_TOKEN");
     expect(denied.stdout.split("\n").slice(-2)).toEqual(["published 0, skipped 0, failed 1", ""]);
     expect(denied.stdout + denied.stderr).not.toContain(TOKEN);
     expect(denied.status).toBe(1);

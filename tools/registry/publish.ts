@@ -10,6 +10,12 @@
  * 3. PUT the tarball to that URL, without the token (the URL is usually on another host).
  * 4. Poll the module until the registry has ingested the version, or failed to.
  *
+ * The API answers 401 to a token that is absent or invalid and 404 both to a path that does
+ * not exist and to a valid token without permission
+ * (https://developer.hashicorp.com/terraform/cloud-docs/api-docs#authentication), so when a
+ * module or a write comes back 404 the organization is read once (its `can-create-module`
+ * permission) to say which it was.
+ *
  * Each tarball ends `published`, `skipped` or `failed`; HTTP and network failures become a
  * tarball's `failed` message, never an exception. Problems with the inputs (a badly named
  * file, no organization, no token) throw a {@link PublishError} before any request is sent.
@@ -169,6 +175,8 @@ export async function publishModules(options: PublishOptions): Promise<PublishRe
 
 interface Context {
   organization: string;
+  /** What the token may do in the organization, read at most once a run. */
+  access?: Promise<OrganizationAccess>;
   hostname: string;
   apiBase: string;
   token: string;
@@ -189,6 +197,9 @@ interface VersionStatus {
   status: string;
   error?: string;
 }
+
+/** `manage`: may create modules; `read`: may not; `unknown`: the API did not say. */
+type OrganizationAccess = "manage" | "read" | "unknown";
 
 interface ApiResponse {
   status: number;
@@ -243,6 +254,9 @@ async function publishOne(ctx: Context, tarball: SizedTarball): Promise<PublishR
   try {
     const statuses = await getVersionStatuses(ctx, tarball);
     if (statuses === undefined) {
+      // The 404 may hide a token that cannot publish: creating the module would then fail
+      // with another bare 404.
+      if ((await organizationAccess(ctx)) === "read") throw new PublishError(noPermission(ctx));
       await createModule(ctx, tarball);
     } else {
       const existing = statuses.find((s) => s.version === tarball.version);
@@ -318,6 +332,49 @@ function modulePath(ctx: Context, tarball: Tarball): string {
   return `/organizations/${org}/registry-modules/private/${org}/${tarball.name}/${tarball.provider}`;
 }
 
+/**
+ * What the token may do in `ctx.organization`, from GET /organizations/:organization_name
+ * (https://developer.hashicorp.com/terraform/cloud-docs/api-docs/organizations#show-an-organization),
+ * read once a run. A 404 there means the organization does not exist or the token cannot
+ * see it, which fails the tarball.
+ */
+function organizationAccess(ctx: Context): Promise<OrganizationAccess> {
+  ctx.access ??= readOrganizationAccess(ctx);
+  return ctx.access;
+}
+
+async function readOrganizationAccess(ctx: Context): Promise<OrganizationAccess> {
+  const path = `/organizations/${encodeURIComponent(ctx.organization)}`;
+  const response = await callApi(ctx, "GET", path);
+  if (response.status === 404) {
+    throw new PublishError(
+      `the organization ${ctx.organization} does not exist on ${ctx.hostname}, or the token from ${ctx.tokenVariable} cannot see it (the API answers 404 to both): ` +
+        `check the name, and that the token's user or team belongs to ${ctx.organization} with the organization permission ${PERMISSION}`,
+    );
+  }
+  if (response.status !== 200) throw httpError(ctx, "GET", path, response);
+  const canCreate = field(response.body, "data", "attributes", "permissions", "can-create-module");
+  return canCreate === true ? "manage" : canCreate === false ? "read" : "unknown";
+}
+
+/**
+ * The permission that publishing needs: "Manage private registry"
+ * (https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/permissions/organization#manage-private-registry;
+ * the API reference calls it "Manage modules").
+ */
+const PERMISSION = '"Manage private registry"';
+
+function noPermission(ctx: Context): string {
+  return `the token from ${ctx.tokenVariable} can read the organization ${ctx.organization} on ${ctx.hostname} but may not publish modules: its user or team needs the organization permission ${PERMISSION} (the owners team has it)`;
+}
+
+/** The error for a write answered 404, which the docs give as "user not authorized". */
+async function writeNotFound(ctx: Context, method: string, path: string, response: ApiResponse): Promise<PublishError> {
+  if ((await organizationAccess(ctx)) === "read") return new PublishError(noPermission(ctx));
+  const error = httpError(ctx, method, path, response);
+  return new PublishError(`${error.message}: the API answers 404 to a token without permission; the token from ${ctx.tokenVariable} needs the organization permission ${PERMISSION} in ${ctx.organization}`);
+}
+
 /** The module's version statuses, or undefined when the module does not exist (404). */
 async function getVersionStatuses(ctx: Context, tarball: Tarball): Promise<VersionStatus[] | undefined> {
   const response = await callApi(ctx, "GET", modulePath(ctx, tarball));
@@ -330,6 +387,7 @@ async function createModule(ctx: Context, tarball: Tarball): Promise<void> {
   const path = `/organizations/${encodeURIComponent(ctx.organization)}/registry-modules`;
   const body = { data: { type: "registry-modules", attributes: { name: tarball.name, provider: tarball.provider, "registry-name": "private", "no-code": false } } };
   const response = await callApi(ctx, "POST", path, body);
+  if (response.status === 404) throw await writeNotFound(ctx, "POST", path, response);
   if (response.status !== 201) throw httpError(ctx, "POST", path, response);
   ctx.log(`created the module ${tarball.name}/${tarball.provider} in ${ctx.organization}'s registry`);
 }
@@ -340,6 +398,7 @@ async function createVersion(ctx: Context, tarball: Tarball): Promise<string | u
   const body = { data: { type: "registry-module-versions", attributes: { version: tarball.version } } };
   const response = await callApi(ctx, "POST", path, body);
   if (response.status === 422 && errorDetails(response.body).some((detail) => /already (been )?taken|already exists/i.test(detail))) return undefined;
+  if (response.status === 404) throw await writeNotFound(ctx, "POST", path, response);
   if (response.status !== 201) throw httpError(ctx, "POST", path, response);
   const link = uploadLink(response.body);
   if (link === undefined) throw new PublishError(`POST ${path} returned 201 without an absolute data.links.upload URL`);
@@ -411,12 +470,15 @@ async function readJson(response: Response): Promise<unknown> {
 
 function httpError(ctx: Context, method: string, path: string, response: ApiResponse, authenticated = true): PublishError {
   const details = errorDetails(response.body);
-  const suffix = details.length > 0 ? ` (${details.join("; ")})` : "";
-  const where = `${method} ${path} returned ${response.status}`;
-  if (authenticated && (response.status === 401 || response.status === 403)) {
-    return new PublishError(`${where}: the token from ${ctx.tokenVariable} lacks access to ${ctx.organization}'s private module registry on ${ctx.hostname}${suffix}`);
+  const where = `${method} ${path} returned ${response.status}${details.length > 0 ? `: ${details.join("; ")}` : ""}`;
+  // 401 is the token itself; a token without permission gets 404 (see writeNotFound).
+  if (authenticated && response.status === 401) {
+    return new PublishError(
+      `${ctx.hostname} refused the token from ${ctx.tokenVariable} (${where}): ` +
+        `it is absent, invalid or expired; create a user or team API token in ${ctx.organization} and set it in ${ctx.tokenVariable}`,
+    );
   }
-  return new PublishError(`${where}${details.length > 0 ? `: ${details.join("; ")}` : ""}`);
+  return new PublishError(where);
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {
