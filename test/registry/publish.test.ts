@@ -73,6 +73,8 @@ class FakeRegistry {
    * organization is answered 404, as a missing organization would be).
    */
   access: "manage" | "read" | "none" = "manage";
+  /** When set, the next `count` API requests are answered 429 with these headers. */
+  rateLimit?: { count: number; headers: Record<string, string> };
   /** When set, POST version adds the version with this status, as another publisher would have, and answers 422 "has already been taken". */
   versionRace?: string;
   /** When set, this path answers 500 with a JSON:API error. */
@@ -133,12 +135,17 @@ class FakeRegistry {
       res.end();
       return;
     }
-    const [status, body] = this.route(request);
-    res.writeHead(status, { "Content-Type": JSON_API });
+    const [status, body, headers = {}] = this.route(request);
+    res.writeHead(status, { ...headers, "Content-Type": JSON_API });
     res.end(body === undefined ? "" : JSON.stringify(body));
   }
 
-  private route(request: Recorded): [number, unknown] {
+  private route(request: Recorded): [number, unknown, Record<string, string>?] {
+    // Authenticated or not, every request counts against the limit; the body is the docs' sample.
+    if (this.rateLimit !== undefined && this.rateLimit.count > 0) {
+      this.rateLimit.count--;
+      return [429, { errors: [{ detail: "You have exceeded the API's rate limit.", status: 429, title: "Too many requests" }] }, this.rateLimit.headers];
+    }
     // "If the token is absent or invalid, HCP Terraform responds with HTTP status 401."
     if (request.authorization !== `Bearer ${this.acceptedToken}`) return apiError(401, "unauthorized");
     if (request.path === this.failingPath) return apiError(500, "internal error", "the database is on fire");
@@ -486,6 +493,63 @@ describe("publishModules against a registry", () => {
         '(the API answers 404 to both): check the name, and that the token\'s user or team belongs to acme with the organization permission "Manage private registry"',
     );
   });
+
+  it("waits out a 429 as long as its X-RateLimit-Reset asks, saying so, then carries on", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.rateLimit = { count: 2, headers: { "X-RateLimit-Limit": "30", "X-RateLimit-Reset": "0.4" } };
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { backoffMs: 10 });
+
+    expect(registry.summary()).toEqual([get(POSTGRES), get(POSTGRES), get(POSTGRES)]);
+    // Timers may fire a millisecond early.
+    expect(registry.requests[1].at - registry.requests[0].at).toBeGreaterThanOrEqual(395);
+    expect(registry.requests[2].at - registry.requests[1].at).toBeGreaterThanOrEqual(395);
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+    const path = POSTGRES.replace("/api/v2", "");
+    expect(log.slice(1, 3)).toEqual([
+      expect.stringMatching(new RegExp(`^GET ${path} was rate limited \\(429\\); retry 1 in 4[0-4]\\d ms, as X-RateLimit-Reset asks; at most 180 s of waiting a run$`)),
+      expect.stringMatching(new RegExp(`^GET ${path} was rate limited \\(429\\); retry 2 in 4[0-4]\\d ms, as X-RateLimit-Reset asks; at most 180 s of waiting a run$`)),
+    ]);
+  });
+
+  it("waits out a 429 as long as its Retry-After asks, never less than the backoff", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.rateLimit = { count: 1, headers: { "Retry-After": "1" } };
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { backoffMs: 10 });
+
+    expect(registry.requests[1].at - registry.requests[0].at).toBeGreaterThanOrEqual(995);
+    expect(log[1]).toMatch(/ was rate limited \(429\); retry 1 in 1(\.\d+)? s, as Retry-After asks; /);
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+
+    // A header asking for less than the backoff gets the backoff.
+    registry.requests.length = 0;
+    log.length = 0;
+    registry.rateLimit = { count: 1, headers: { "X-RateLimit-Reset": "0.001" } };
+    await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { backoffMs: 200 });
+    expect(registry.requests[1].at - registry.requests[0].at).toBeGreaterThanOrEqual(195);
+    expect(log[1]).toMatch(/ was rate limited \(429\); retry 1 in 2[0-2]\d ms, backing off; /);
+  });
+
+  it("gives up on a 429 that lasts once the run's waiting allowance is spent, and says why", async () => {
+    registry.rateLimit = { count: Number.POSITIVE_INFINITY, headers: { "X-RateLimit-Limit": "30" } };
+    const started = Date.now();
+    // Backoffs of 20, 40, 80 and 160 ms (a tenth more at most) fit in 400 ms; the fifth does not.
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz"), tarball("cloudtiers-redis-aws-0.1.0.tar.gz")], { backoffMs: 20, rateLimitWaitMs: 400 });
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    const redis = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-redis/aws";
+    // The allowance is the run's: once spent, the next tarball gets no wait at all.
+    expect(registry.summary()).toEqual([...Array<unknown>(5).fill(get(POSTGRES)), get(redis)]);
+    expect(log.filter((line) => line.includes("; retry "))).toHaveLength(4);
+    expect(results.map((r) => r.outcome)).toEqual(["failed", "failed"]);
+    expect(results[0].message).toMatch(
+      new RegExp(
+        `^failed to publish cloudtiers-postgres/aws 0\\.1\\.0: GET ${POSTGRES.replace("/api/v2", "")} was rate limited \\(429: You have exceeded the API's rate limit\\.\\) ` +
+          "and gave up after 4 retries and 3\\d\\d ms of waiting: the next wait, 3\\d\\d ms backing off, would pass the 400 ms of waiting allowed a run; " +
+          "the limit \\(30 requests a second to most endpoints\\) is per user, not per token, so other automation of the same user or team can use it up: run again later$",
+      ),
+    );
+    expect(results[1].message).toContain("gave up after 0 retries and 0 ms of waiting");
+  }, 10_000);
 
   it("reports any other HTTP error with method, path, status and the JSON:API details", async () => {
     registry.failingPath = CREATE_MODULE;

@@ -16,6 +16,10 @@
  * module or a write comes back 404 the organization is read once (its `can-create-module`
  * permission) to say which it was.
  *
+ * A request answered 429 (the API allows 30 requests a second per user, whatever the token, so
+ * other automation can exhaust it) is retried after the wait the API asks for, with a
+ * growing backoff, for at most `rateLimitWaitMs` of waiting in a run; each wait is logged.
+ *
  * Each tarball ends `published`, `skipped` or `failed`; HTTP and network failures become a
  * tarball's `failed` message, never an exception. Problems with the inputs (a badly named
  * file, no organization, no token) throw a {@link PublishError} before any request is sent.
@@ -86,6 +90,10 @@ export interface PublishOptions {
   pollTimeoutMs?: number;
   /** How long one HTTP request may take, upload included; default 300000. */
   requestTimeoutMs?: number;
+  /** How long a run may spend, in all, waiting to retry requests answered 429; default 180000. */
+  rateLimitWaitMs?: number;
+  /** The first wait before retrying a 429 when the API asks for less (or names no time), doubled at each retry up to 30 s; default 1000. */
+  backoffMs?: number;
 }
 
 /** A token and the environment variable it came from. */
@@ -161,6 +169,9 @@ export async function publishModules(options: PublishOptions): Promise<PublishRe
     pollIntervalMs: options.pollIntervalMs ?? 2000,
     pollTimeoutMs: options.pollTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 300_000,
+    rateLimitWaitMs: options.rateLimitWaitMs ?? 180_000,
+    rateLimitWaitLeftMs: options.rateLimitWaitMs ?? 180_000,
+    backoffMs: options.backoffMs ?? 1000,
   };
   ctx.log(`publishing ${tarballs.length} module version(s) to ${hostname}/${organization} with the token from ${variable}`);
   const results: PublishResult[] = [];
@@ -185,6 +196,10 @@ interface Context {
   pollIntervalMs: number;
   pollTimeoutMs: number;
   requestTimeoutMs: number;
+  rateLimitWaitMs: number;
+  /** What is left of `rateLimitWaitMs` for this run. */
+  rateLimitWaitLeftMs: number;
+  backoffMs: number;
 }
 
 interface SizedTarball extends Tarball {
@@ -441,13 +456,69 @@ async function awaitIngestion(ctx: Context, tarball: Tarball): Promise<PublishRe
 // ---------------------------------------------------------------------------------------
 // HTTP
 
-/** Sends an authenticated JSON:API request to `ctx.apiBase + path`. */
+/**
+ * Sends an authenticated JSON:API request to `ctx.apiBase + path`; waits out and retries a
+ * 429 (https://developer.hashicorp.com/terraform/cloud-docs/api-docs#rate-limits) while the
+ * run's allowance lasts.
+ */
 async function callApi(ctx: Context, method: string, path: string, body?: unknown): Promise<ApiResponse> {
   const headers: Record<string, string> = { Authorization: `Bearer ${ctx.token}`, Accept: JSON_API };
   if (body !== undefined) headers["Content-Type"] = JSON_API;
-  // redirect "manual": a redirect must not carry the token anywhere; it surfaces as an unexpected status.
-  const response = await send(ctx, method, ctx.apiBase + path, { headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: "manual" });
-  return { status: response.status, body: await readJson(response) };
+  let waitedMs = 0;
+  for (let retry = 1; ; retry++) {
+    // redirect "manual": a redirect must not carry the token anywhere; it surfaces as an unexpected status.
+    const response = await send(ctx, method, ctx.apiBase + path, { headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: "manual" });
+    const answer = { status: response.status, body: await readJson(response) };
+    if (answer.status !== 429) return answer;
+    const delay = rateLimitDelay(response.headers, retry, ctx.backoffMs);
+    if (delay.ms > ctx.rateLimitWaitLeftMs) {
+      // The limit stays saturated: the run stops waiting for it, and later requests give up at once.
+      ctx.rateLimitWaitLeftMs = 0;
+      const details = errorDetails(answer.body);
+      throw new PublishError(
+        `${method} ${path} was rate limited (429${details.length > 0 ? `: ${details.join("; ")}` : ""}) ` +
+          `and gave up after ${retry - 1} retr${retry === 2 ? "y" : "ies"} and ${duration(waitedMs)} of waiting: the next wait, ${duration(delay.ms)} ${delay.reason}, ` +
+          `would pass the ${duration(ctx.rateLimitWaitMs)} of waiting allowed a run; the limit (30 requests a second to most endpoints) is per user, not per token, ` +
+          "so other automation of the same user or team can use it up: run again later",
+      );
+    }
+    ctx.log(`${method} ${path} was rate limited (429); retry ${retry} in ${duration(delay.ms)}, ${delay.reason}; at most ${duration(ctx.rateLimitWaitMs)} of waiting a run`);
+    ctx.rateLimitWaitLeftMs -= delay.ms;
+    waitedMs += delay.ms;
+    await sleep(delay.ms);
+  }
+}
+
+/** The longest wait of the exponential backoff. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * How long to wait before retry number `retry` of a request answered 429, and why. The API
+ * sends X-RateLimit-Reset, the seconds until its limit resets, which HashiCorp's go-tfe
+ * waits for before retrying (tfe.go, rateLimitBackoff); Retry-After, in seconds or as a date,
+ * is honoured too. The wait is never shorter than a backoff doubling from `backoffMs`, so a
+ * limit that stays saturated is not hit again and again, and up to a tenth more at random
+ * keeps publishers that were limited together from retrying together.
+ */
+function rateLimitDelay(headers: Headers, retry: number, backoffMs: number): { ms: number; reason: string } {
+  const backoff = Math.min(backoffMs * 2 ** (retry - 1), MAX_BACKOFF_MS);
+  const asked = askedDelay(headers);
+  const chosen = asked !== undefined && asked.ms >= backoff ? asked : { ms: backoff, reason: "backing off" };
+  return { ms: Math.ceil(chosen.ms * (1 + Math.random() / 10)), reason: chosen.reason };
+}
+
+function askedDelay(headers: Headers): { ms: number; reason: string } | undefined {
+  const reset = Number(headers.get("X-RateLimit-Reset") ?? Number.NaN);
+  if (reset > 0) {
+    // go-tfe reads seconds to wait; a value this large can only be a Unix time, as some other APIs send.
+    return { ms: Math.max(reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000, 0), reason: "as X-RateLimit-Reset asks" };
+  }
+  const retryAfter = headers.get("Retry-After")?.trim();
+  if (retryAfter) {
+    const ms = /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - Date.now();
+    if (ms >= 0) return { ms, reason: "as Retry-After asks" };
+  }
+  return undefined;
 }
 
 /** fetch, with a timeout, and a {@link PublishError} naming the URL when no response comes back. */
