@@ -581,6 +581,19 @@ describe("publishModules against a registry", () => {
     expect(results[0].message).toContain("already in acme's registry");
   });
 
+  // https://developer.hashicorp.com/terraform/cli/config/config-file#environment-variable-credentials
+  it("sends the token of TF_TOKEN_<host> spelt with the host's hyphens as they are, as Terraform accepts", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], {
+      hostname: "tfe.example-corp.com",
+      env: { "TF_TOKEN_tfe_example-corp_com": TOKEN, TFE_TOKEN: "the-fallback-token" },
+    });
+
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(log[0]).toBe("publishing 1 module version(s) to tfe.example-corp.com/acme with the token from TF_TOKEN_tfe_example-corp_com");
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+  });
+
   it("sends no request at all in a dry run, needs no token, and prints one line per tarball", async () => {
     const files = [tarball("cloudtiers-postgres-aws-0.1.0.tar.gz", 2048), tarball("cloudtiers-dns-cloudflare-1.0.0-rc.1.tar.gz", 7)];
     const results = await publish(files, { dryRun: true, env: {} });
@@ -597,6 +610,9 @@ describe("publishModules against a registry", () => {
   it("refuses, before any request, a missing token, naming both variables", async () => {
     const promise = publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { env: { TF_TOKEN_tfe_example__corp_com: "for another host" } });
     await expect(promise).rejects.toThrow("no API token for app.terraform.io: set TF_TOKEN_app_terraform_io or TFE_TOKEN");
+    await expect(publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { hostname: "tfe.example-corp.com", env: {} })).rejects.toThrow(
+      "no API token for tfe.example-corp.com: set TF_TOKEN_tfe_example__corp_com (or TF_TOKEN_tfe_example-corp_com) or TFE_TOKEN",
+    );
     expect(registry.requests).toEqual([]);
   });
 
@@ -664,6 +680,19 @@ describe("inputs", () => {
     expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_tfe_example__corp_com: "c", TFE_TOKEN: "b" })).toEqual({ variable: "TF_TOKEN_tfe_example__corp_com", token: "c" });
     expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_app_terraform_io: "a", TFE_TOKEN: "b" })).toEqual({ variable: "TFE_TOKEN", token: "b" });
     expect(resolveToken("app.terraform.io", { TF_TOKEN_app_terraform_io: "", TFE_TOKEN: "" })).toBeUndefined();
+  });
+
+  it("reads TF_TOKEN_ names as Terraform does: hyphens as they are or as __, dots as they are or as _, any case", () => {
+    for (const variable of ["TF_TOKEN_tfe_example-corp_com", "TF_TOKEN_tfe.example-corp.com", "TF_TOKEN_TFE_EXAMPLE__CORP_COM"]) {
+      expect(resolveToken("tfe.example-corp.com", { [variable]: "c", TFE_TOKEN: "b" })).toEqual({ variable, token: "c" });
+    }
+    expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_tfe_example_corp_com: "c", TFE_TOKEN: "b" })).toEqual({ variable: "TFE_TOKEN", token: "b" });
+    // Two spellings of one host: the same token is fine (the __ spelling is named), two tokens are ambiguous.
+    const both = { "TF_TOKEN_tfe_example-corp_com": "c", TF_TOKEN_tfe_example__corp_com: "c" };
+    expect(resolveToken("tfe.example-corp.com", both)).toEqual({ variable: "TF_TOKEN_tfe_example__corp_com", token: "c" });
+    expect(() => resolveToken("tfe.example-corp.com", { ...both, TF_TOKEN_tfe_example__corp_com: "d" })).toThrow(
+      "TF_TOKEN_tfe_example__corp_com, TF_TOKEN_tfe_example-corp_com name the same host, tfe.example-corp.com, with different tokens: keep one",
+    );
   });
 
   it("lists a directory's tarballs sorted by name, and refuses an empty one", () => {

@@ -123,14 +123,38 @@ export function listTarballs(dir: string): string[] {
   return tarballs.map((entry) => join(dir, entry));
 }
 
-/** Terraform's token variable for a host: `TF_TOKEN_` and the host with `.` → `_` and `-` → `__`. */
+const TOKEN_PREFIX = "TF_TOKEN_";
+
+/** Terraform's token variable for a host, spelt for any shell: `TF_TOKEN_` and the host with `.` → `_` and `-` → `__`. */
 export function tokenVariable(hostname: string): string {
-  return `TF_TOKEN_${hostname.replace(/-/g, "__").replace(/\./g, "_")}`;
+  return `${TOKEN_PREFIX}${hostname.replace(/-/g, "__").replace(/\./g, "_")}`;
 }
 
-/** The token for `hostname`: its `TF_TOKEN_...` variable, else `TFE_TOKEN`; undefined when both are unset or empty. */
+/**
+ * The host a `TF_TOKEN_` variable names, read as the Terraform CLI reads it: `__` is a
+ * hyphen, `_` a dot, and hyphens and dots may also be left as they are (env and CI systems
+ * can set such names); hosts compare without case.
+ * https://developer.hashicorp.com/terraform/cli/config/config-file#environment-variable-credentials
+ */
+function tokenHost(variable: string): string {
+  return variable.slice(TOKEN_PREFIX.length).replace(/__/g, "-").replace(/_/g, ".").toLowerCase();
+}
+
+/**
+ * The token for `hostname`: a `TF_TOKEN_` variable naming it in any of Terraform's spellings
+ * (the `__` one named first), else `TFE_TOKEN`; undefined when none is set and non-empty.
+ * Throws when two spellings hold different tokens, where Terraform would pick one at random.
+ */
 export function resolveToken(hostname: string, env: NodeJS.ProcessEnv): ResolvedToken | undefined {
-  for (const variable of [tokenVariable(hostname), FALLBACK_TOKEN_VARIABLE]) {
+  const host = hostname.toLowerCase();
+  const canonical = tokenVariable(host);
+  const variables = Object.keys(env)
+    .filter((variable) => variable.startsWith(TOKEN_PREFIX) && tokenHost(variable) === host && env[variable]?.trim())
+    .sort((a, b) => Number(b === canonical) - Number(a === canonical) || a.localeCompare(b));
+  if (new Set(variables.map((variable) => env[variable]!.trim())).size > 1) {
+    throw new PublishError(`${variables.join(", ")} name the same host, ${host}, with different tokens: keep one`);
+  }
+  for (const variable of [...variables, FALLBACK_TOKEN_VARIABLE]) {
     const token = env[variable]?.trim();
     if (token) return { variable, token };
   }
@@ -239,7 +263,10 @@ function resolveOrganization(value: string | undefined): string {
 
 function requireToken(hostname: string, env: NodeJS.ProcessEnv): ResolvedToken {
   const resolved = resolveToken(hostname, env);
-  if (resolved === undefined) throw new PublishError(`no API token for ${hostname}: set ${tokenVariable(hostname)} or ${FALLBACK_TOKEN_VARIABLE}`);
+  if (resolved === undefined) {
+    const asIs = hostname.includes("-") ? ` (or ${TOKEN_PREFIX}${hostname.replace(/\./g, "_")})` : "";
+    throw new PublishError(`no API token for ${hostname}: set ${tokenVariable(hostname)}${asIs} or ${FALLBACK_TOKEN_VARIABLE}`);
+  }
   // An invalid header value would make fetch fail with an error that quotes the header.
   if (/[\s\x00-\x1f\x7f]/.test(resolved.token)) throw new PublishError(`${resolved.variable} does not hold a valid API token (it contains whitespace or control characters)`);
   return resolved;
