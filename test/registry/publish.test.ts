@@ -75,6 +75,8 @@ class FakeRegistry {
   access: "manage" | "read" | "none" = "manage";
   /** When set, the next `count` API requests are answered 429 with these headers. */
   rateLimit?: { count: number; headers: Record<string, string> };
+  /** How the upload storage answers a good upload; the docs give no status for it. */
+  uploadStatus = 200;
   /** When set, POST version adds the version with this status, as another publisher would have, and answers 422 "has already been taken". */
   versionRace?: string;
   /** When set, this path answers 500 with a JSON:API error. */
@@ -230,9 +232,10 @@ class FakeRegistry {
     if (id === undefined || state === undefined) return 404;
     if (request.method !== "PUT") return 405;
     if (request.contentType !== "application/octet-stream") return 415;
+    if (this.uploadStatus < 200 || this.uploadStatus > 299) return this.uploadStatus;
     this.uploads.set(id, request.body);
     state.uploaded = true;
-    return 200;
+    return this.uploadStatus;
   }
 }
 
@@ -592,6 +595,21 @@ describe("publishModules against a registry", () => {
     expect(registry.summary()).toEqual([get(POSTGRES)]);
     expect(log[0]).toBe("publishing 1 module version(s) to tfe.example-corp.com/acme with the token from TF_TOKEN_tfe_example-corp_com");
     expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+  });
+
+  it("accepts any 2xx from the tarball upload, and fails on another status without showing the signed query", async () => {
+    for (const status of [201, 204]) {
+      registry.uploadStatus = status;
+      const file = tarball(`cloudtiers-postgres-aws-0.1.${status}.tar.gz`);
+      const results = await publish([file]);
+      expect(results.map((r) => [r.outcome, r.message])).toEqual([["published", `published cloudtiers-postgres/aws 0.1.${status} to app.terraform.io/acme`]]);
+      expect(registry.uploads.get(`acme-cloudtiers-postgres-aws-0.1.${status}`)).toEqual(readFileSync(file));
+    }
+
+    registry.uploadStatus = 403;
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.2.0.tar.gz")]);
+    expect(results[0].outcome).toBe("failed");
+    expect(results[0].message).toMatch(/^failed to publish cloudtiers-postgres\/aws 0\.2\.0: PUT http:\/\/127\.0\.0\.1:\d+\/object\/acme-cloudtiers-postgres-aws-0\.2\.0 returned 403$/);
   });
 
   it("sends no request at all in a dry run, needs no token, and prints one line per tarball", async () => {

@@ -458,7 +458,9 @@ async function upload(ctx: Context, tarball: SizedTarball, url: string): Promise
   }
   // No Authorization header: the URL is pre-signed, and the token must not leave its host.
   const response = await send(ctx, "PUT", url, { headers: { "Content-Type": "application/octet-stream" }, body: bytes });
-  if (response.status !== 200) throw httpError(ctx, "PUT", displayUrl(url), { status: response.status, body: await readJson(response) }, false);
+  // Any 2xx: the docs give no status for this PUT to the blob storage, and stores answer 200, 201 or 204.
+  // https://developer.hashicorp.com/terraform/cloud-docs/api-docs/private-registry/modules#add-a-module-version-private-module
+  if (response.status < 200 || response.status > 299) throw httpError(ctx, "PUT", displayUrl(url), { status: response.status, body: await readJson(response) }, false);
   await response.arrayBuffer();
   ctx.log(`uploaded ${label(tarball)} (${bytes.length} bytes); waiting for the registry to ingest it`);
 }
