@@ -7,7 +7,8 @@
  *   relative to the current directory), sorted by name.
  * - `--organization`, else TF_CLOUD_ORGANIZATION. `--hostname`, else TF_CLOUD_HOSTNAME, else
  *   app.terraform.io.
- * - The token: TF_TOKEN_<hostname, "." → "_" and "-" → "__">, else TFE_TOKEN. It is never printed.
+ * - The token: TF_TOKEN_<hostname, "." → "_" and "-" → "__", or either left as is, as Terraform
+ *   reads it>, else TFE_TOKEN. It is never printed.
  * - `--dry-run` prints what would be done, sends no request and needs no token.
  * - Hidden, for tests: `--api-base URL` replaces https://<hostname>/api/v2.
  *

@@ -13,6 +13,7 @@ const JSON_API = "application/vnd.api+json";
 const ORG = "acme";
 const POSTGRES = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws";
 const CREATE_MODULE = "/api/v2/organizations/acme/registry-modules";
+const ORGANIZATION = "/api/v2/organizations/acme";
 
 /** One request the fake registry received. */
 interface Recorded {
@@ -22,6 +23,8 @@ interface Recorded {
   authorization?: string;
   contentType?: string;
   body: Buffer;
+  /** When it arrived (Date.now()). */
+  at: number;
 }
 
 interface VersionState {
@@ -38,17 +41,44 @@ interface Ingestion {
   error?: string;
 }
 
+/** A JSON:API error document (https://jsonapi.org/format/#error-objects), as the API answers errors. */
+function apiError(status: number, title: string, detail?: string): [number, unknown] {
+  return [status, { errors: [{ status: String(status), title, ...(detail === undefined ? {} : { detail }) }] }];
+}
+
+const NOT_FOUND = apiError(404, "not found");
+// The rules the docs give for POST /organizations/:organization_name/registry-modules.
+const MODULE_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9_-]{0,62}[A-Za-z0-9])?$/;
+const MODULE_PROVIDER = /^[a-z0-9]{1,64}$/;
+const SEMVER = /^\d+\.\d+\.\d+(?:-[0-9A-Za-z.-]+)?(?:\+[0-9A-Za-z.-]+)?$/;
+
 /**
  * The private registry API on one server and the upload storage on another (so the upload
- * URL is on another host:port, as in Terraform Cloud), with in-memory state; records every request.
+ * URL is on another host:port, as in Terraform Cloud), with in-memory state; records every
+ * request. It answers as https://developer.hashicorp.com/terraform/cloud-docs/api-docs/private-registry/modules
+ * documents, and no more leniently: a missing or wrong token gets 401, an unknown path,
+ * method or organization 404, a POST without Content-Type application/vnd.api+json 415, a
+ * body of the wrong type or shape 422, an upload other than a PUT of
+ * application/octet-stream 405 or 415.
  */
 class FakeRegistry {
   readonly requests: Recorded[] = [];
   readonly modules = new Map<string, Map<string, VersionState>>();
   readonly uploads = new Map<string, Buffer>();
   acceptedToken = TOKEN;
-  /** When set, POST version answers 422 "has already been taken" whatever the state. */
-  versionRace = false;
+  /**
+   * What the accepted token may do in the organization: `manage` (the "Manage private
+   * registry" permission), `read` (a member without it: reads modules, and any write is
+   * answered 404 "user not authorized"), `none` (not a member: every path of the
+   * organization is answered 404, as a missing organization would be).
+   */
+  access: "manage" | "read" | "none" = "manage";
+  /** When set, the next `count` API requests are answered 429 with these headers. */
+  rateLimit?: { count: number; headers: Record<string, string> };
+  /** How the upload storage answers a good upload; the docs give no status for it. */
+  uploadStatus = 200;
+  /** When set, POST version adds the version with this status, as another publisher would have, and answers 422 "has already been taken". */
+  versionRace?: string;
   /** When set, this path answers 500 with a JSON:API error. */
   failingPath?: string;
   ingestion: Ingestion = { polls: 2, status: "ok" };
@@ -69,9 +99,9 @@ class FakeRegistry {
     return `http://127.0.0.1:${port(this.api)}/api/v2`;
   }
 
-  /** Adds a module, and versions with their statuses. */
+  /** Adds a module, and versions with their statuses; a version seeded `pending` stays so, as one whose upload never came. */
   seed(name: string, provider: string, versions: Record<string, string> = {}): void {
-    const entries = Object.entries(versions).map(([version, status]): [string, VersionState] => [version, { status, uploaded: true, pollsLeft: 0 }]);
+    const entries = Object.entries(versions).map(([version, status]): [string, VersionState] => [version, { status, uploaded: false, pollsLeft: 0 }]);
     this.modules.set(`${ORG}/${name}/${provider}`, new Map(entries));
   }
 
@@ -91,63 +121,121 @@ class FakeRegistry {
     // Plain views: this @types/node's Buffer does not type-check as a Uint8Array.
     const chunks: Uint8Array[] = [];
     for await (const chunk of req as AsyncIterable<Buffer>) chunks.push(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.byteLength));
-    const request: Recorded = { server, method: req.method ?? "", path: req.url ?? "", authorization: req.headers.authorization, contentType: req.headers["content-type"], body: Buffer.concat(chunks) };
+    const request: Recorded = {
+      server,
+      method: req.method ?? "",
+      path: req.url ?? "",
+      authorization: req.headers.authorization,
+      contentType: req.headers["content-type"],
+      body: Buffer.concat(chunks),
+      at: Date.now(),
+    };
     this.requests.push(request);
-    const [status, body] = server === "api" ? this.route(request) : this.store(request);
-    res.writeHead(status, { "Content-Type": JSON_API });
+    if (server === "storage") {
+      const status = this.store(request);
+      res.writeHead(status);
+      res.end();
+      return;
+    }
+    const [status, body, headers = {}] = this.route(request);
+    res.writeHead(status, { ...headers, "Content-Type": JSON_API });
     res.end(body === undefined ? "" : JSON.stringify(body));
   }
 
-  private route(request: Recorded): [number, unknown] {
-    if (request.authorization !== `Bearer ${this.acceptedToken}`) return [401, { errors: [{ status: "401", title: "unauthorized" }] }];
-    if (request.path === this.failingPath) return [500, { errors: [{ status: "500", title: "internal error", detail: "the database is on fire" }] }];
-    const module = /^\/api\/v2\/organizations\/([^/]+)\/registry-modules\/private\/([^/]+)\/([^/]+)\/([^/]+)(\/versions)?$/.exec(request.path);
-    if (request.method === "GET" && module && !module[5]) return this.getModule(`${module[2]}/${module[3]}/${module[4]}`);
-    if (request.method === "POST" && module && module[5]) return this.createVersion(`${module[2]}/${module[3]}/${module[4]}`, request);
-    if (request.method === "POST" && /^\/api\/v2\/organizations\/[^/]+\/registry-modules$/.test(request.path)) return this.createModule(request);
-    return [404, { errors: [{ status: "404", title: "not found" }] }];
+  private route(request: Recorded): [number, unknown, Record<string, string>?] {
+    // Authenticated or not, every request counts against the limit; the body is the docs' sample.
+    if (this.rateLimit !== undefined && this.rateLimit.count > 0) {
+      this.rateLimit.count--;
+      return [429, { errors: [{ detail: "You have exceeded the API's rate limit.", status: 429, title: "Too many requests" }] }, this.rateLimit.headers];
+    }
+    // "If the token is absent or invalid, HCP Terraform responds with HTTP status 401."
+    if (request.authorization !== `Bearer ${this.acceptedToken}`) return apiError(401, "unauthorized");
+    if (request.path === this.failingPath) return apiError(500, "internal error", "the database is on fire");
+    if (this.access === "none") return NOT_FOUND;
+    if (request.path === ORGANIZATION) return request.method === "GET" ? this.getOrganization() : NOT_FOUND;
+    const path = /^\/api\/v2\/organizations\/([^/?]+)\/registry-modules(?:\/private\/([^/?]+)\/([^/?]+)\/([^/?]+)(\/versions)?)?$/.exec(request.path);
+    if (path === null || path[1] !== ORG) return NOT_FOUND;
+    // "404: User not authorized", for every write of a token without the permission.
+    if (request.method !== "GET" && this.access !== "manage") return apiError(404, "not found", "User not authorized");
+    const [, , namespace, name, provider, versions] = path;
+    if (namespace === undefined) return request.method === "POST" ? this.withJsonApi(request, "registry-modules", (a) => this.createModule(a)) : NOT_FOUND;
+    // A private module's namespace is its organization's name.
+    if (namespace !== ORG) return NOT_FOUND;
+    const key = `${ORG}/${name}/${provider}`;
+    if (versions === undefined) return request.method === "GET" ? this.getModule(key) : NOT_FOUND;
+    return request.method === "POST" ? this.withJsonApi(request, "registry-module-versions", (a) => this.createVersion(key, a)) : NOT_FOUND;
+  }
+
+  /** Checks a POST's media type and JSON:API document, then hands its attributes to `create`. */
+  private withJsonApi(request: Recorded, type: string, create: (attributes: Record<string, unknown>) => [number, unknown]): [number, unknown] {
+    // https://jsonapi.org/format/#content-negotiation-servers
+    if (request.contentType !== JSON_API) return apiError(415, "unsupported media type", `Content-Type must be ${JSON_API}, got ${String(request.contentType)}`);
+    let document: unknown;
+    try {
+      document = JSON.parse(request.body.toString("utf8"));
+    } catch {
+      return apiError(400, "bad request", "the body is not JSON");
+    }
+    const data = (document as { data?: { type?: unknown; attributes?: unknown } }).data;
+    if (data?.type !== type || typeof data.attributes !== "object" || data.attributes === null) return apiError(422, "invalid attribute", `data.type must be "${type}", with data.attributes`);
+    return create(data.attributes as Record<string, unknown>);
+  }
+
+  /** GET /organizations/:organization_name, with the permissions the docs show (those this client reads). */
+  private getOrganization(): [number, unknown] {
+    const permissions = { "can-update": false, "can-create-module": this.access === "manage", "can-create-workspace": false };
+    return [200, { data: { id: ORG, type: "organizations", attributes: { name: ORG, permissions } } }];
   }
 
   private getModule(key: string): [number, unknown] {
     const versions = this.modules.get(key);
-    if (versions === undefined) return [404, { errors: [{ status: "404", title: "not found" }] }];
+    if (versions === undefined) return NOT_FOUND;
     for (const state of versions.values()) {
       if (!state.uploaded || state.status !== "pending" || --state.pollsLeft > 0) continue;
       state.status = this.ingestion.status;
       if (this.ingestion.error !== undefined) state.error = this.ingestion.error;
     }
     const statuses = [...versions].map(([version, { status, error }]) => ({ version, status, ...(error === undefined ? {} : { error }) }));
-    return [200, { data: { id: "mod-1", type: "registry-modules", attributes: { name: key.split("/")[1], "version-statuses": statuses } } }];
+    const [, name, provider] = key.split("/");
+    return [200, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, namespace: ORG, "registry-name": "private", "version-statuses": statuses } } }];
   }
 
-  private createModule(request: Recorded): [number, unknown] {
-    const { name, provider } = JSON.parse(request.body.toString("utf8")).data.attributes as { name: string; provider: string };
+  private createModule(attributes: Record<string, unknown>): [number, unknown] {
+    const { name, provider, namespace } = attributes;
+    if (attributes["registry-name"] !== "private" || namespace !== undefined) return apiError(422, "invalid attribute", 'registry-name must be "private", without a namespace');
+    if (typeof name !== "string" || !MODULE_NAME.test(name)) return apiError(422, "invalid attribute", `Name is invalid: ${String(name)}`);
+    if (typeof provider !== "string" || !MODULE_PROVIDER.test(provider)) return apiError(422, "invalid attribute", `Provider is invalid: ${String(provider)}`);
     const key = `${ORG}/${name}/${provider}`;
-    if (this.modules.has(key)) return [422, { errors: [{ status: "422", detail: "Name has already been taken" }] }];
+    if (this.modules.has(key)) return apiError(422, "invalid attribute", "Name has already been taken");
     this.modules.set(key, new Map());
-    return [201, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, "version-statuses": [] } } }];
+    return [201, { data: { id: "mod-1", type: "registry-modules", attributes: { name, provider, namespace: ORG, "registry-name": "private", status: "pending", "version-statuses": [] } } }];
   }
 
-  private createVersion(key: string, request: Recorded): [number, unknown] {
-    const { version } = JSON.parse(request.body.toString("utf8")).data.attributes as { version: string };
+  private createVersion(key: string, attributes: Record<string, unknown>): [number, unknown] {
+    const { version } = attributes;
     const versions = this.modules.get(key);
-    if (versions === undefined) return [404, { errors: [{ status: "404", title: "not found" }] }];
-    if (this.versionRace || versions.has(version)) return [422, { errors: [{ status: "422", title: "invalid attribute", detail: "Version has already been taken" }] }];
+    if (versions === undefined) return NOT_FOUND;
+    if (typeof version !== "string" || !SEMVER.test(version)) return apiError(422, "invalid attribute", `Version is invalid: ${String(version)}`);
+    if (this.versionRace !== undefined && !versions.has(version)) versions.set(version, { status: this.versionRace, uploaded: false, pollsLeft: 0 });
+    if (versions.has(version)) return apiError(422, "invalid attribute", "Version has already been taken");
     const state: VersionState = { status: "pending", uploaded: false, pollsLeft: this.ingestion.polls };
     versions.set(version, state);
     const id = `${key.replace(/\//g, "-")}-${version}`;
     this.pendingUploads.set(id, state);
     const upload = `http://127.0.0.1:${port(this.storage)}/object/${id}?signature=presigned`;
-    return [201, { data: { id: "modver-1", type: "registry-module-versions", attributes: { version, status: "pending" }, links: { upload } } }];
+    return [201, { data: { id: "modver-1", type: "registry-module-versions", attributes: { source: "tfe-api", version, status: "pending" }, links: { upload } } }];
   }
 
-  private store(request: Recorded): [number, unknown] {
+  private store(request: Recorded): number {
     const id = /^\/object\/([^?]+)/.exec(request.path)?.[1];
     const state = id === undefined ? undefined : this.pendingUploads.get(id);
-    if (request.method !== "PUT" || id === undefined || state === undefined) return [404, undefined];
+    if (id === undefined || state === undefined) return 404;
+    if (request.method !== "PUT") return 405;
+    if (request.contentType !== "application/octet-stream") return 415;
+    if (this.uploadStatus < 200 || this.uploadStatus > 299) return this.uploadStatus;
     this.uploads.set(id, request.body);
     state.uploaded = true;
-    return [200, undefined];
+    return this.uploadStatus;
   }
 }
 
@@ -227,6 +315,7 @@ describe("publishModules against a registry", () => {
 
     expect(registry.summary()).toEqual([
       get(POSTGRES),
+      get(ORGANIZATION),
       createModule("cloudtiers-postgres", "aws"),
       createVersion(POSTGRES, "0.1.0"),
       upload("acme-cloudtiers-postgres-aws-0.1.0"),
@@ -268,6 +357,7 @@ describe("publishModules against a registry", () => {
     expect(registry.summary()).toEqual([
       get(POSTGRES),
       get(redis),
+      get(ORGANIZATION),
       createModule("cloudtiers-redis", "aws"),
       createVersion(redis, "0.1.0"),
       upload("acme-cloudtiers-redis-aws-0.1.0"),
@@ -281,14 +371,50 @@ describe("publishModules against a registry", () => {
     expect(summarize(results)).toBe("published 1, skipped 1, failed 0");
   });
 
-  it("treats a version created meanwhile (422 has already been taken) as skipped", async () => {
+  it("reads again a version created meanwhile (422 has already been taken): skipped when ok, failed when not", async () => {
     registry.seed("cloudtiers-postgres", "aws");
-    registry.versionRace = true;
+    registry.versionRace = "ok";
+    const file = tarball("cloudtiers-postgres-aws-0.1.0.tar.gz");
+    const results = await publish([file]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.1.0"), get(POSTGRES)]);
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      ["skipped", "cloudtiers-postgres/aws 0.1.0 is already in acme's registry (status ok); skipped: bump the version to publish a new one"],
+    ]);
+
+    registry.seed("cloudtiers-postgres", "aws");
+    registry.versionRace = "pending";
+    const raced = await publish([file]);
+    expect(raced.map((r) => r.outcome)).toEqual(["failed"]);
+    expect(raced[0].message).toContain("with status pending, not ok");
+  });
+
+  it("fails, rather than skips, a version left pending by an interrupted upload, and says how to delete it", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "pending" });
     const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
 
-    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.1.0")]);
-    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
-    expect(results[0].message).toMatch(/^cloudtiers-postgres\/aws 0\.1\.0 is already in acme's registry \(status .*\); skipped: bump the version to publish a new one$/);
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(results.map((r) => [r.outcome, r.message])).toEqual([
+      [
+        "failed",
+        "failed to publish cloudtiers-postgres/aws 0.1.0: it is in acme's registry with status pending, not ok, so it cannot be used " +
+          "(created, but its tarball was never uploaded or not yet ingested: an interrupted publish, or one still under way; upload links are valid for 25 hours); " +
+          `delete the version, then run modules:publish again: DELETE ${registry.apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws/0.1.0, ` +
+          "or in app.terraform.io's UI: Registry > cloudtiers-postgres (aws) > Versions: 0.1.0 > Delete module > Delete only this module version",
+      ],
+    ]);
+    expect(summarize(results)).toBe("published 0, skipped 0, failed 1");
+  });
+
+  it("fails a version left reg_ingress_failed, with the registry's error and how to delete it", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "reg_ingress_failed" });
+    registry.modules.get("acme/cloudtiers-postgres/aws")!.get("0.1.0")!.error = "main.tf:3: Unsupported argument";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(results[0].outcome).toBe("failed");
+    expect(results[0].message).toContain("with status reg_ingress_failed (main.tf:3: Unsupported argument), not ok, so it cannot be used (the registry could not ingest it)");
+    expect(results[0].message).toContain(`DELETE ${registry.apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws/0.1.0`);
   });
 
   it("fails a tarball the registry cannot ingest, with the registry's error", async () => {
@@ -296,7 +422,12 @@ describe("publishModules against a registry", () => {
     const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
 
     expect(results.map((r) => [r.outcome, r.message])).toEqual([
-      ["failed", "failed to publish cloudtiers-postgres/aws 0.1.0: the registry could not ingest it (status reg_ingress_failed: main.tf:3: Unsupported argument)"],
+      [
+        "failed",
+        "failed to publish cloudtiers-postgres/aws 0.1.0: the registry could not ingest it (status reg_ingress_failed: main.tf:3: Unsupported argument); " +
+          `fix the module, delete the version, then run modules:publish again: DELETE ${registry.apiBase}/organizations/acme/registry-modules/private/acme/cloudtiers-postgres/aws/0.1.0, ` +
+          "or in app.terraform.io's UI: Registry > cloudtiers-postgres (aws) > Versions: 0.1.0 > Delete module > Delete only this module version",
+      ],
     ]);
     expect(summarize(results)).toBe("published 0, skipped 0, failed 1");
   });
@@ -310,16 +441,118 @@ describe("publishModules against a registry", () => {
     ]);
   });
 
-  it("reports a 401 as the token lacking access, and never shows the token", async () => {
+  // The docs: "If the token is absent or invalid, HCP Terraform responds with HTTP status 401
+  // [...] forbidden requests with a valid token result in a 404."
+  it("reports a 401 as a token absent, invalid or expired, not as one lacking permission, and never shows the token", async () => {
     const wrong = "wrong-token-5ecret.atlasv1.zzz";
     const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { env: { TFE_TOKEN: wrong } });
 
     expect(registry.summary()).toEqual([{ ...get(POSTGRES), authorization: `Bearer ${wrong}` }]);
     expect(results.map((r) => [r.outcome, r.message])).toEqual([
-      ["failed", `failed to publish cloudtiers-postgres/aws 0.1.0: GET ${POSTGRES.replace("/api/v2", "")} returned 401: the token from TFE_TOKEN lacks access to acme's private module registry on app.terraform.io (unauthorized)`],
+      [
+        "failed",
+        `failed to publish cloudtiers-postgres/aws 0.1.0: app.terraform.io refused the token from TFE_TOKEN (GET ${POSTGRES.replace("/api/v2", "")} returned 401: unauthorized): ` +
+          "it is absent, invalid or expired; create a user or team API token in acme and set it in TFE_TOKEN",
+      ],
     ]);
     expect(JSON.stringify([log, results])).not.toContain(wrong);
   });
+
+  it("tells a 404 for a token without permission from an absent module, and creates nothing", async () => {
+    registry.access = "read";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz"), tarball("cloudtiers-redis-aws-0.1.0.tar.gz")]);
+
+    // The organization is read once a run, to tell "no such module" from "no permission".
+    const redis = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-redis/aws";
+    expect(registry.summary()).toEqual([get(POSTGRES), get(ORGANIZATION), get(redis)]);
+    expect(results.map((r) => r.message)).toEqual(
+      ["cloudtiers-postgres/aws", "cloudtiers-redis/aws"].map(
+        (module) =>
+          `failed to publish ${module} 0.1.0: the token from TF_TOKEN_app_terraform_io can read the organization acme on app.terraform.io but may not publish modules: ` +
+          'its user or team needs the organization permission "Manage private registry" (the owners team has it)',
+      ),
+    );
+  });
+
+  it("tells a 404 on a write from a token without permission", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.access = "read";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.2.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), createVersion(POSTGRES, "0.2.0"), get(ORGANIZATION)]);
+    expect(results[0].message).toBe(
+      "failed to publish cloudtiers-postgres/aws 0.2.0: the token from TF_TOKEN_app_terraform_io can read the organization acme on app.terraform.io but may not publish modules: " +
+        'its user or team needs the organization permission "Manage private registry" (the owners team has it)',
+    );
+  });
+
+  it("tells an organization the token cannot see (or that does not exist) from an absent module", async () => {
+    registry.access = "none";
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")]);
+
+    expect(registry.summary()).toEqual([get(POSTGRES), get(ORGANIZATION)]);
+    expect(results[0].message).toBe(
+      "failed to publish cloudtiers-postgres/aws 0.1.0: the organization acme does not exist on app.terraform.io, or the token from TF_TOKEN_app_terraform_io cannot see it " +
+        '(the API answers 404 to both): check the name, and that the token\'s user or team belongs to acme with the organization permission "Manage private registry"',
+    );
+  });
+
+  it("waits out a 429 as long as its X-RateLimit-Reset asks, saying so, then carries on", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.rateLimit = { count: 2, headers: { "X-RateLimit-Limit": "30", "X-RateLimit-Reset": "0.4" } };
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { backoffMs: 10 });
+
+    expect(registry.summary()).toEqual([get(POSTGRES), get(POSTGRES), get(POSTGRES)]);
+    // Timers may fire a millisecond early.
+    expect(registry.requests[1].at - registry.requests[0].at).toBeGreaterThanOrEqual(395);
+    expect(registry.requests[2].at - registry.requests[1].at).toBeGreaterThanOrEqual(395);
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+    const path = POSTGRES.replace("/api/v2", "");
+    expect(log.slice(1, 3)).toEqual([
+      expect.stringMatching(new RegExp(`^GET ${path} was rate limited \\(429\\); retry 1 in 4[0-4]\\d ms, as X-RateLimit-Reset asks; at most 180 s of waiting a run$`)),
+      expect.stringMatching(new RegExp(`^GET ${path} was rate limited \\(429\\); retry 2 in 4[0-4]\\d ms, as X-RateLimit-Reset asks; at most 180 s of waiting a run$`)),
+    ]);
+  });
+
+  it("waits out a 429 as long as its Retry-After asks, never less than the backoff", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    registry.rateLimit = { count: 1, headers: { "Retry-After": "1" } };
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { backoffMs: 10 });
+
+    expect(registry.requests[1].at - registry.requests[0].at).toBeGreaterThanOrEqual(995);
+    expect(log[1]).toMatch(/ was rate limited \(429\); retry 1 in 1(\.\d+)? s, as Retry-After asks; /);
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+
+    // A header asking for less than the backoff gets the backoff.
+    registry.requests.length = 0;
+    log.length = 0;
+    registry.rateLimit = { count: 1, headers: { "X-RateLimit-Reset": "0.001" } };
+    await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { backoffMs: 200 });
+    expect(registry.requests[1].at - registry.requests[0].at).toBeGreaterThanOrEqual(195);
+    expect(log[1]).toMatch(/ was rate limited \(429\); retry 1 in 2[0-2]\d ms, backing off; /);
+  });
+
+  it("gives up on a 429 that lasts once the run's waiting allowance is spent, and says why", async () => {
+    registry.rateLimit = { count: Number.POSITIVE_INFINITY, headers: { "X-RateLimit-Limit": "30" } };
+    const started = Date.now();
+    // Backoffs of 20, 40, 80 and 160 ms (a tenth more at most) fit in 400 ms; the fifth does not.
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz"), tarball("cloudtiers-redis-aws-0.1.0.tar.gz")], { backoffMs: 20, rateLimitWaitMs: 400 });
+
+    expect(Date.now() - started).toBeLessThan(5000);
+    const redis = "/api/v2/organizations/acme/registry-modules/private/acme/cloudtiers-redis/aws";
+    // The allowance is the run's: once spent, the next tarball gets no wait at all.
+    expect(registry.summary()).toEqual([...Array<unknown>(5).fill(get(POSTGRES)), get(redis)]);
+    expect(log.filter((line) => line.includes("; retry "))).toHaveLength(4);
+    expect(results.map((r) => r.outcome)).toEqual(["failed", "failed"]);
+    expect(results[0].message).toMatch(
+      new RegExp(
+        `^failed to publish cloudtiers-postgres/aws 0\\.1\\.0: GET ${POSTGRES.replace("/api/v2", "")} was rate limited \\(429: You have exceeded the API's rate limit\\.\\) ` +
+          "and gave up after 4 retries and 3\\d\\d ms of waiting: the next wait, 3\\d\\d ms backing off, would pass the 400 ms of waiting allowed a run; " +
+          "the limit \\(30 requests a second to most endpoints\\) is per user, not per token, so other automation of the same user or team can use it up: run again later$",
+      ),
+    );
+    expect(results[1].message).toContain("gave up after 0 retries and 0 ms of waiting");
+  }, 10_000);
 
   it("reports any other HTTP error with method, path, status and the JSON:API details", async () => {
     registry.failingPath = CREATE_MODULE;
@@ -351,6 +584,34 @@ describe("publishModules against a registry", () => {
     expect(results[0].message).toContain("already in acme's registry");
   });
 
+  // https://developer.hashicorp.com/terraform/cli/config/config-file#environment-variable-credentials
+  it("sends the token of TF_TOKEN_<host> spelt with the host's hyphens as they are, as Terraform accepts", async () => {
+    registry.seed("cloudtiers-postgres", "aws", { "0.1.0": "ok" });
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], {
+      hostname: "tfe.example-corp.com",
+      env: { "TF_TOKEN_tfe_example-corp_com": TOKEN, TFE_TOKEN: "the-fallback-token" },
+    });
+
+    expect(registry.summary()).toEqual([get(POSTGRES)]);
+    expect(log[0]).toBe("publishing 1 module version(s) to tfe.example-corp.com/acme with the token from TF_TOKEN_tfe_example-corp_com");
+    expect(results.map((r) => r.outcome)).toEqual(["skipped"]);
+  });
+
+  it("accepts any 2xx from the tarball upload, and fails on another status without showing the signed query", async () => {
+    for (const status of [201, 204]) {
+      registry.uploadStatus = status;
+      const file = tarball(`cloudtiers-postgres-aws-0.1.${status}.tar.gz`);
+      const results = await publish([file]);
+      expect(results.map((r) => [r.outcome, r.message])).toEqual([["published", `published cloudtiers-postgres/aws 0.1.${status} to app.terraform.io/acme`]]);
+      expect(registry.uploads.get(`acme-cloudtiers-postgres-aws-0.1.${status}`)).toEqual(readFileSync(file));
+    }
+
+    registry.uploadStatus = 403;
+    const results = await publish([tarball("cloudtiers-postgres-aws-0.2.0.tar.gz")]);
+    expect(results[0].outcome).toBe("failed");
+    expect(results[0].message).toMatch(/^failed to publish cloudtiers-postgres\/aws 0\.2\.0: PUT http:\/\/127\.0\.0\.1:\d+\/object\/acme-cloudtiers-postgres-aws-0\.2\.0 returned 403$/);
+  });
+
   it("sends no request at all in a dry run, needs no token, and prints one line per tarball", async () => {
     const files = [tarball("cloudtiers-postgres-aws-0.1.0.tar.gz", 2048), tarball("cloudtiers-dns-cloudflare-1.0.0-rc.1.tar.gz", 7)];
     const results = await publish(files, { dryRun: true, env: {} });
@@ -367,6 +628,9 @@ describe("publishModules against a registry", () => {
   it("refuses, before any request, a missing token, naming both variables", async () => {
     const promise = publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { env: { TF_TOKEN_tfe_example__corp_com: "for another host" } });
     await expect(promise).rejects.toThrow("no API token for app.terraform.io: set TF_TOKEN_app_terraform_io or TFE_TOKEN");
+    await expect(publish([tarball("cloudtiers-postgres-aws-0.1.0.tar.gz")], { hostname: "tfe.example-corp.com", env: {} })).rejects.toThrow(
+      "no API token for tfe.example-corp.com: set TF_TOKEN_tfe_example__corp_com (or TF_TOKEN_tfe_example-corp_com) or TFE_TOKEN",
+    );
     expect(registry.requests).toEqual([]);
   });
 
@@ -376,6 +640,45 @@ describe("publishModules against a registry", () => {
     await expect(publish([good, bad])).rejects.toThrow(`${bad} is not named <name>-<provider>-<version>.tar.gz (e.g. cloudtiers-postgres-aws-0.1.0.tar.gz)`);
     await expect(publish([good], { organization: undefined })).rejects.toThrow("no organization: pass --organization ORG or set TF_CLOUD_ORGANIZATION");
     expect(registry.requests).toEqual([]);
+  });
+});
+
+describe("the fake registry", () => {
+  // The client's tests are only as strict as the fake: these hold it to the documented API.
+  const send = (path: string, init: RequestInit = {}) => fetch(registry.apiBase + path, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, ...init.headers } });
+  const versionBody = JSON.stringify({ data: { type: "registry-module-versions", attributes: { version: "0.1.0" } } });
+
+  it("answers a missing or wrong token 401, and an unknown path, method or organization 404", async () => {
+    registry.seed("cloudtiers-postgres", "aws");
+    expect((await fetch(registry.apiBase + POSTGRES.replace("/api/v2", ""))).status).toBe(401);
+    expect((await send(POSTGRES.replace("/api/v2", ""), { headers: { Authorization: "Bearer nope" } })).status).toBe(401);
+    expect((await send(POSTGRES.replace("/api/v2", ""))).status).toBe(200);
+    expect((await send(POSTGRES.replace("/api/v2", ""), { method: "DELETE" })).status).toBe(404);
+    expect((await send(POSTGRES.replace("/api/v2/organizations/acme", "/organizations/initech"))).status).toBe(404);
+    expect((await send("/registry-modules/show/acme/cloudtiers-postgres/aws")).status).toBe(404);
+  });
+
+  it("refuses a POST that is not a JSON:API document of the documented type and attributes", async () => {
+    registry.seed("cloudtiers-postgres", "aws");
+    const versions = `${POSTGRES.replace("/api/v2", "")}/versions`;
+    const post = (body: string, contentType = JSON_API) => send(versions, { method: "POST", body, headers: { "Content-Type": contentType } });
+    expect((await post(versionBody, "application/json")).status).toBe(415);
+    expect((await post(JSON.stringify({ data: { type: "registry-modules", attributes: { version: "0.1.0" } } }))).status).toBe(422);
+    expect((await post(JSON.stringify({ data: { type: "registry-module-versions", attributes: { version: "1.0" } } }))).status).toBe(422);
+    const created = await post(versionBody);
+    expect(created.status).toBe(201);
+    expect((await post(versionBody)).status).toBe(422);
+    const module = (attributes: Record<string, unknown>) =>
+      send("/organizations/acme/registry-modules", { method: "POST", body: JSON.stringify({ data: { type: "registry-modules", attributes } }), headers: { "Content-Type": JSON_API } });
+    expect((await module({ name: "-bad", provider: "aws", "registry-name": "private" })).status).toBe(422);
+    expect((await module({ name: "good", provider: "AWS", "registry-name": "private" })).status).toBe(422);
+    expect((await module({ name: "good", provider: "aws", "registry-name": "public" })).status).toBe(422);
+    expect((await module({ name: "good", provider: "aws", "registry-name": "private" })).status).toBe(201);
+
+    const upload = ((await created.json()) as { data: { links: { upload: string } } }).data.links.upload;
+    expect((await fetch(upload, { method: "POST", body: "x", headers: { "Content-Type": "application/octet-stream" } })).status).toBe(405);
+    expect((await fetch(upload, { method: "PUT", body: "x", headers: { "Content-Type": "text/plain" } })).status).toBe(415);
+    expect((await fetch(upload, { method: "PUT", body: "x", headers: { "Content-Type": "application/octet-stream" } })).status).toBe(200);
   });
 });
 
@@ -395,6 +698,19 @@ describe("inputs", () => {
     expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_tfe_example__corp_com: "c", TFE_TOKEN: "b" })).toEqual({ variable: "TF_TOKEN_tfe_example__corp_com", token: "c" });
     expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_app_terraform_io: "a", TFE_TOKEN: "b" })).toEqual({ variable: "TFE_TOKEN", token: "b" });
     expect(resolveToken("app.terraform.io", { TF_TOKEN_app_terraform_io: "", TFE_TOKEN: "" })).toBeUndefined();
+  });
+
+  it("reads TF_TOKEN_ names as Terraform does: hyphens as they are or as __, dots as they are or as _, any case", () => {
+    for (const variable of ["TF_TOKEN_tfe_example-corp_com", "TF_TOKEN_tfe.example-corp.com", "TF_TOKEN_TFE_EXAMPLE__CORP_COM"]) {
+      expect(resolveToken("tfe.example-corp.com", { [variable]: "c", TFE_TOKEN: "b" })).toEqual({ variable, token: "c" });
+    }
+    expect(resolveToken("tfe.example-corp.com", { TF_TOKEN_tfe_example_corp_com: "c", TFE_TOKEN: "b" })).toEqual({ variable: "TFE_TOKEN", token: "b" });
+    // Two spellings of one host: the same token is fine (the __ spelling is named), two tokens are ambiguous.
+    const both = { "TF_TOKEN_tfe_example-corp_com": "c", TF_TOKEN_tfe_example__corp_com: "c" };
+    expect(resolveToken("tfe.example-corp.com", both)).toEqual({ variable: "TF_TOKEN_tfe_example__corp_com", token: "c" });
+    expect(() => resolveToken("tfe.example-corp.com", { ...both, TF_TOKEN_tfe_example__corp_com: "d" })).toThrow(
+      "TF_TOKEN_tfe_example__corp_com, TF_TOKEN_tfe_example-corp_com name the same host, tfe.example-corp.com, with different tokens: keep one",
+    );
   });
 
   it("lists a directory's tarballs sorted by name, and refuses an empty one", () => {
@@ -463,9 +779,16 @@ describe("scripts/modules-publish.ts", () => {
     expect(ok.stdout + ok.stderr).not.toContain(TOKEN);
     expect(ok.status).toBe(0);
 
+    // A version another run left pending is not published: CI must not go green on it.
+    registry.seed("cloudtiers-redis", "aws", { "0.1.0": "pending" });
+    const pending = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, files[1]], cleanEnv({ TFE_TOKEN: TOKEN }));
+    expect(pending.stdout).toContain("cloudtiers-redis/aws 0.1.0: it is in acme's registry with status pending, not ok");
+    expect(pending.stdout.split("\n").slice(-2)).toEqual(["published 0, skipped 0, failed 1", ""]);
+    expect(pending.status).toBe(1);
+
     registry.acceptedToken = "another";
     const denied = await runAsync([...args, "--organization", ORG, "--api-base", registry.apiBase, files[0]], cleanEnv({ TFE_TOKEN: TOKEN }));
-    expect(denied.stdout).toContain("lacks access to acme's private module registry");
+    expect(denied.stdout).toContain("app.terraform.io refused the token from TFE_TOKEN");
     expect(denied.stdout.split("\n").slice(-2)).toEqual(["published 0, skipped 0, failed 1", ""]);
     expect(denied.stdout + denied.stderr).not.toContain(TOKEN);
     expect(denied.status).toBe(1);

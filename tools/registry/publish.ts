@@ -3,11 +3,22 @@
  * module registry of a Terraform Cloud / Terraform Enterprise organization, through the
  * registry's JSON:API:
  *
- * 1. GET the module; create it when it is absent, skip the tarball when its version is
- *    already there (a version can be published once: bump it to publish again).
+ * 1. GET the module; create it when it is absent. A version already there is skipped when its
+ *    status is `ok` (a version can be published once: bump it to publish again); in any
+ *    other status it cannot be used, and the tarball fails with how to delete it.
  * 2. Create the version, which answers with a pre-signed upload URL.
  * 3. PUT the tarball to that URL, without the token (the URL is usually on another host).
  * 4. Poll the module until the registry has ingested the version, or failed to.
+ *
+ * The API answers 401 to a token that is absent or invalid and 404 both to a path that does
+ * not exist and to a valid token without permission
+ * (https://developer.hashicorp.com/terraform/cloud-docs/api-docs#authentication), so when a
+ * module or a write comes back 404 the organization is read once (its `can-create-module`
+ * permission) to say which it was.
+ *
+ * A request answered 429 (the API allows 30 requests a second per user, whatever the token, so
+ * other automation can exhaust it) is retried after the wait the API asks for, with a
+ * growing backoff, for at most `rateLimitWaitMs` of waiting in a run; each wait is logged.
  *
  * Each tarball ends `published`, `skipped` or `failed`; HTTP and network failures become a
  * tarball's `failed` message, never an exception. Problems with the inputs (a badly named
@@ -79,6 +90,10 @@ export interface PublishOptions {
   pollTimeoutMs?: number;
   /** How long one HTTP request may take, upload included; default 300000. */
   requestTimeoutMs?: number;
+  /** How long a run may spend, in all, waiting to retry requests answered 429; default 180000. */
+  rateLimitWaitMs?: number;
+  /** The first wait before retrying a 429 when the API asks for less (or names no time), doubled at each retry up to 30 s; default 1000. */
+  backoffMs?: number;
 }
 
 /** A token and the environment variable it came from. */
@@ -108,14 +123,38 @@ export function listTarballs(dir: string): string[] {
   return tarballs.map((entry) => join(dir, entry));
 }
 
-/** Terraform's token variable for a host: `TF_TOKEN_` and the host with `.` → `_` and `-` → `__`. */
+const TOKEN_PREFIX = "TF_TOKEN_";
+
+/** Terraform's token variable for a host, spelt for any shell: `TF_TOKEN_` and the host with `.` → `_` and `-` → `__`. */
 export function tokenVariable(hostname: string): string {
-  return `TF_TOKEN_${hostname.replace(/-/g, "__").replace(/\./g, "_")}`;
+  return `${TOKEN_PREFIX}${hostname.replace(/-/g, "__").replace(/\./g, "_")}`;
 }
 
-/** The token for `hostname`: its `TF_TOKEN_...` variable, else `TFE_TOKEN`; undefined when both are unset or empty. */
+/**
+ * The host a `TF_TOKEN_` variable names, read as the Terraform CLI reads it: `__` is a
+ * hyphen, `_` a dot, and hyphens and dots may also be left as they are (env and CI systems
+ * can set such names); hosts compare without case.
+ * https://developer.hashicorp.com/terraform/cli/config/config-file#environment-variable-credentials
+ */
+function tokenHost(variable: string): string {
+  return variable.slice(TOKEN_PREFIX.length).replace(/__/g, "-").replace(/_/g, ".").toLowerCase();
+}
+
+/**
+ * The token for `hostname`: a `TF_TOKEN_` variable naming it in any of Terraform's spellings
+ * (the `__` one named first), else `TFE_TOKEN`; undefined when none is set and non-empty.
+ * Throws when two spellings hold different tokens, where Terraform would pick one at random.
+ */
 export function resolveToken(hostname: string, env: NodeJS.ProcessEnv): ResolvedToken | undefined {
-  for (const variable of [tokenVariable(hostname), FALLBACK_TOKEN_VARIABLE]) {
+  const host = hostname.toLowerCase();
+  const canonical = tokenVariable(host);
+  const variables = Object.keys(env)
+    .filter((variable) => variable.startsWith(TOKEN_PREFIX) && tokenHost(variable) === host && env[variable]?.trim())
+    .sort((a, b) => Number(b === canonical) - Number(a === canonical) || a.localeCompare(b));
+  if (new Set(variables.map((variable) => env[variable]!.trim())).size > 1) {
+    throw new PublishError(`${variables.join(", ")} name the same host, ${host}, with different tokens: keep one`);
+  }
+  for (const variable of [...variables, FALLBACK_TOKEN_VARIABLE]) {
     const token = env[variable]?.trim();
     if (token) return { variable, token };
   }
@@ -154,6 +193,9 @@ export async function publishModules(options: PublishOptions): Promise<PublishRe
     pollIntervalMs: options.pollIntervalMs ?? 2000,
     pollTimeoutMs: options.pollTimeoutMs ?? 120_000,
     requestTimeoutMs: options.requestTimeoutMs ?? 300_000,
+    rateLimitWaitMs: options.rateLimitWaitMs ?? 180_000,
+    rateLimitWaitLeftMs: options.rateLimitWaitMs ?? 180_000,
+    backoffMs: options.backoffMs ?? 1000,
   };
   ctx.log(`publishing ${tarballs.length} module version(s) to ${hostname}/${organization} with the token from ${variable}`);
   const results: PublishResult[] = [];
@@ -168,6 +210,8 @@ export async function publishModules(options: PublishOptions): Promise<PublishRe
 
 interface Context {
   organization: string;
+  /** What the token may do in the organization, read at most once a run. */
+  access?: Promise<OrganizationAccess>;
   hostname: string;
   apiBase: string;
   token: string;
@@ -176,6 +220,10 @@ interface Context {
   pollIntervalMs: number;
   pollTimeoutMs: number;
   requestTimeoutMs: number;
+  rateLimitWaitMs: number;
+  /** What is left of `rateLimitWaitMs` for this run. */
+  rateLimitWaitLeftMs: number;
+  backoffMs: number;
 }
 
 interface SizedTarball extends Tarball {
@@ -188,6 +236,9 @@ interface VersionStatus {
   status: string;
   error?: string;
 }
+
+/** `manage`: may create modules; `read`: may not; `unknown`: the API did not say. */
+type OrganizationAccess = "manage" | "read" | "unknown";
 
 interface ApiResponse {
   status: number;
@@ -212,7 +263,10 @@ function resolveOrganization(value: string | undefined): string {
 
 function requireToken(hostname: string, env: NodeJS.ProcessEnv): ResolvedToken {
   const resolved = resolveToken(hostname, env);
-  if (resolved === undefined) throw new PublishError(`no API token for ${hostname}: set ${tokenVariable(hostname)} or ${FALLBACK_TOKEN_VARIABLE}`);
+  if (resolved === undefined) {
+    const asIs = hostname.includes("-") ? ` (or ${TOKEN_PREFIX}${hostname.replace(/\./g, "_")})` : "";
+    throw new PublishError(`no API token for ${hostname}: set ${tokenVariable(hostname)}${asIs} or ${FALLBACK_TOKEN_VARIABLE}`);
+  }
   // An invalid header value would make fetch fail with an error that quotes the header.
   if (/[\s\x00-\x1f\x7f]/.test(resolved.token)) throw new PublishError(`${resolved.variable} does not hold a valid API token (it contains whitespace or control characters)`);
   return resolved;
@@ -242,13 +296,20 @@ async function publishOne(ctx: Context, tarball: SizedTarball): Promise<PublishR
   try {
     const statuses = await getVersionStatuses(ctx, tarball);
     if (statuses === undefined) {
+      // The 404 may hide a token that cannot publish: creating the module would then fail
+      // with another bare 404.
+      if ((await organizationAccess(ctx)) === "read") throw new PublishError(noPermission(ctx));
       await createModule(ctx, tarball);
     } else {
       const existing = statuses.find((s) => s.version === tarball.version);
-      if (existing !== undefined) return skipped(ctx, tarball, existing.status);
+      if (existing !== undefined) return existingVersion(ctx, tarball, existing);
     }
     const uploadUrl = await createVersion(ctx, tarball);
-    if (uploadUrl === undefined) return skipped(ctx, tarball, "unknown: another publisher created it meanwhile");
+    if (uploadUrl === undefined) {
+      // Another publisher created the version meanwhile: how it stands decides, as above.
+      const raced = (await getVersionStatuses(ctx, tarball))?.find((s) => s.version === tarball.version);
+      return existingVersion(ctx, tarball, raced ?? { version: tarball.version, status: "not listed" });
+    }
     await upload(ctx, tarball, uploadUrl);
     return await awaitIngestion(ctx, tarball);
   } catch (e) {
@@ -257,8 +318,43 @@ async function publishOne(ctx: Context, tarball: SizedTarball): Promise<PublishR
   }
 }
 
-function skipped(ctx: Context, tarball: Tarball, status: string): PublishResult {
-  return result(tarball, "skipped", `${label(tarball)} is already in ${ctx.organization}'s registry (status ${status}); skipped: bump the version to publish a new one`);
+/**
+ * A version the registry already has. Only `ok` is usable: `pending` is a version whose
+ * tarball never arrived or was not yet ingested, and the `*_failed` statuses (go-tfe's
+ * RegistryModuleVersionStatus lists them) are final. Skipping those would end the run
+ * green with a version nobody can use, and a version cannot be created twice, so the way
+ * out is to delete it and publish again.
+ */
+function existingVersion(ctx: Context, tarball: Tarball, entry: VersionStatus): PublishResult {
+  if (entry.status === "ok") {
+    return result(tarball, "skipped", `${label(tarball)} is already in ${ctx.organization}'s registry (status ok); skipped: bump the version to publish a new one`);
+  }
+  const error = entry.error ? ` (${entry.error})` : "";
+  return result(
+    tarball,
+    "failed",
+    `failed to publish ${label(tarball)}: it is in ${ctx.organization}'s registry with status ${entry.status}${error}, not ok, so it cannot be used (${statusMeaning(entry.status)}); ${deleteAdvice(ctx, tarball)}`,
+  );
+}
+
+function statusMeaning(status: string): string {
+  // The upload link's lifetime: https://developer.hashicorp.com/terraform/cloud-docs/api-docs#blob-storage-authentication
+  if (status === "pending") return "created, but its tarball was never uploaded or not yet ingested: an interrupted publish, or one still under way; upload links are valid for 25 hours";
+  if (status.includes("fail")) return "the registry could not ingest it";
+  if (status === "not listed") return "the registry refused to create it as taken, yet does not list it";
+  return "still being ingested, or stuck: if another publish is under way, wait for it";
+}
+
+/**
+ * How to delete one module version, by the API and in the UI:
+ * https://developer.hashicorp.com/terraform/cloud-docs/api-docs/private-registry/modules#delete-a-module
+ * https://developer.hashicorp.com/terraform/cloud-docs/registry/publish-modules#delete-versions-and-modules
+ * Deleting a provider's only version deletes the module too; the next run creates it again.
+ */
+function deleteAdvice(ctx: Context, tarball: Tarball): string {
+  const url = `${ctx.apiBase}${modulePath(ctx, tarball)}/${encodeURIComponent(tarball.version)}`;
+  const ui = `Registry > ${tarball.name} (${tarball.provider}) > Versions: ${tarball.version} > Delete module > Delete only this module version`;
+  return `delete the version, then run modules:publish again: DELETE ${url}, or in ${ctx.hostname}'s UI: ${ui}`;
 }
 
 function result(tarball: Tarball, outcome: PublishOutcome, message: string): PublishResult {
@@ -278,6 +374,49 @@ function modulePath(ctx: Context, tarball: Tarball): string {
   return `/organizations/${org}/registry-modules/private/${org}/${tarball.name}/${tarball.provider}`;
 }
 
+/**
+ * What the token may do in `ctx.organization`, from GET /organizations/:organization_name
+ * (https://developer.hashicorp.com/terraform/cloud-docs/api-docs/organizations#show-an-organization),
+ * read once a run. A 404 there means the organization does not exist or the token cannot
+ * see it, which fails the tarball.
+ */
+function organizationAccess(ctx: Context): Promise<OrganizationAccess> {
+  ctx.access ??= readOrganizationAccess(ctx);
+  return ctx.access;
+}
+
+async function readOrganizationAccess(ctx: Context): Promise<OrganizationAccess> {
+  const path = `/organizations/${encodeURIComponent(ctx.organization)}`;
+  const response = await callApi(ctx, "GET", path);
+  if (response.status === 404) {
+    throw new PublishError(
+      `the organization ${ctx.organization} does not exist on ${ctx.hostname}, or the token from ${ctx.tokenVariable} cannot see it (the API answers 404 to both): ` +
+        `check the name, and that the token's user or team belongs to ${ctx.organization} with the organization permission ${PERMISSION}`,
+    );
+  }
+  if (response.status !== 200) throw httpError(ctx, "GET", path, response);
+  const canCreate = field(response.body, "data", "attributes", "permissions", "can-create-module");
+  return canCreate === true ? "manage" : canCreate === false ? "read" : "unknown";
+}
+
+/**
+ * The permission that publishing needs: "Manage private registry"
+ * (https://developer.hashicorp.com/terraform/cloud-docs/users-teams-organizations/permissions/organization#manage-private-registry;
+ * the API reference calls it "Manage modules").
+ */
+const PERMISSION = '"Manage private registry"';
+
+function noPermission(ctx: Context): string {
+  return `the token from ${ctx.tokenVariable} can read the organization ${ctx.organization} on ${ctx.hostname} but may not publish modules: its user or team needs the organization permission ${PERMISSION} (the owners team has it)`;
+}
+
+/** The error for a write answered 404, which the docs give as "user not authorized". */
+async function writeNotFound(ctx: Context, method: string, path: string, response: ApiResponse): Promise<PublishError> {
+  if ((await organizationAccess(ctx)) === "read") return new PublishError(noPermission(ctx));
+  const error = httpError(ctx, method, path, response);
+  return new PublishError(`${error.message}: the API answers 404 to a token without permission; the token from ${ctx.tokenVariable} needs the organization permission ${PERMISSION} in ${ctx.organization}`);
+}
+
 /** The module's version statuses, or undefined when the module does not exist (404). */
 async function getVersionStatuses(ctx: Context, tarball: Tarball): Promise<VersionStatus[] | undefined> {
   const response = await callApi(ctx, "GET", modulePath(ctx, tarball));
@@ -290,6 +429,7 @@ async function createModule(ctx: Context, tarball: Tarball): Promise<void> {
   const path = `/organizations/${encodeURIComponent(ctx.organization)}/registry-modules`;
   const body = { data: { type: "registry-modules", attributes: { name: tarball.name, provider: tarball.provider, "registry-name": "private", "no-code": false } } };
   const response = await callApi(ctx, "POST", path, body);
+  if (response.status === 404) throw await writeNotFound(ctx, "POST", path, response);
   if (response.status !== 201) throw httpError(ctx, "POST", path, response);
   ctx.log(`created the module ${tarball.name}/${tarball.provider} in ${ctx.organization}'s registry`);
 }
@@ -300,6 +440,7 @@ async function createVersion(ctx: Context, tarball: Tarball): Promise<string | u
   const body = { data: { type: "registry-module-versions", attributes: { version: tarball.version } } };
   const response = await callApi(ctx, "POST", path, body);
   if (response.status === 422 && errorDetails(response.body).some((detail) => /already (been )?taken|already exists/i.test(detail))) return undefined;
+  if (response.status === 404) throw await writeNotFound(ctx, "POST", path, response);
   if (response.status !== 201) throw httpError(ctx, "POST", path, response);
   const link = uploadLink(response.body);
   if (link === undefined) throw new PublishError(`POST ${path} returned 201 without an absolute data.links.upload URL`);
@@ -317,7 +458,9 @@ async function upload(ctx: Context, tarball: SizedTarball, url: string): Promise
   }
   // No Authorization header: the URL is pre-signed, and the token must not leave its host.
   const response = await send(ctx, "PUT", url, { headers: { "Content-Type": "application/octet-stream" }, body: bytes });
-  if (response.status !== 200) throw httpError(ctx, "PUT", displayUrl(url), { status: response.status, body: await readJson(response) }, false);
+  // Any 2xx: the docs give no status for this PUT to the blob storage, and stores answer 200, 201 or 204.
+  // https://developer.hashicorp.com/terraform/cloud-docs/api-docs/private-registry/modules#add-a-module-version-private-module
+  if (response.status < 200 || response.status > 299) throw httpError(ctx, "PUT", displayUrl(url), { status: response.status, body: await readJson(response) }, false);
   await response.arrayBuffer();
   ctx.log(`uploaded ${label(tarball)} (${bytes.length} bytes); waiting for the registry to ingest it`);
 }
@@ -330,7 +473,7 @@ async function awaitIngestion(ctx: Context, tarball: Tarball): Promise<PublishRe
     if (status === "ok") return result(tarball, "published", `published ${label(tarball)} to ${ctx.hostname}/${ctx.organization}`);
     if (status.includes("fail")) {
       const why = entry?.error ? `: ${entry.error}` : "";
-      return result(tarball, "failed", `failed to publish ${label(tarball)}: the registry could not ingest it (status ${status}${why})`);
+      return result(tarball, "failed", `failed to publish ${label(tarball)}: the registry could not ingest it (status ${status}${why}); fix the module, ${deleteAdvice(ctx, tarball)}`);
     }
     if (Date.now() + ctx.pollIntervalMs > deadline) {
       return result(tarball, "failed", `failed to publish ${label(tarball)}: uploaded, but its status is still ${status} after ${duration(ctx.pollTimeoutMs)}; check ${ctx.hostname}/${ctx.organization}'s registry`);
@@ -342,13 +485,69 @@ async function awaitIngestion(ctx: Context, tarball: Tarball): Promise<PublishRe
 // ---------------------------------------------------------------------------------------
 // HTTP
 
-/** Sends an authenticated JSON:API request to `ctx.apiBase + path`. */
+/**
+ * Sends an authenticated JSON:API request to `ctx.apiBase + path`; waits out and retries a
+ * 429 (https://developer.hashicorp.com/terraform/cloud-docs/api-docs#rate-limits) while the
+ * run's allowance lasts.
+ */
 async function callApi(ctx: Context, method: string, path: string, body?: unknown): Promise<ApiResponse> {
   const headers: Record<string, string> = { Authorization: `Bearer ${ctx.token}`, Accept: JSON_API };
   if (body !== undefined) headers["Content-Type"] = JSON_API;
-  // redirect "manual": a redirect must not carry the token anywhere; it surfaces as an unexpected status.
-  const response = await send(ctx, method, ctx.apiBase + path, { headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: "manual" });
-  return { status: response.status, body: await readJson(response) };
+  let waitedMs = 0;
+  for (let retry = 1; ; retry++) {
+    // redirect "manual": a redirect must not carry the token anywhere; it surfaces as an unexpected status.
+    const response = await send(ctx, method, ctx.apiBase + path, { headers, body: body === undefined ? undefined : JSON.stringify(body), redirect: "manual" });
+    const answer = { status: response.status, body: await readJson(response) };
+    if (answer.status !== 429) return answer;
+    const delay = rateLimitDelay(response.headers, retry, ctx.backoffMs);
+    if (delay.ms > ctx.rateLimitWaitLeftMs) {
+      // The limit stays saturated: the run stops waiting for it, and later requests give up at once.
+      ctx.rateLimitWaitLeftMs = 0;
+      const details = errorDetails(answer.body);
+      throw new PublishError(
+        `${method} ${path} was rate limited (429${details.length > 0 ? `: ${details.join("; ")}` : ""}) ` +
+          `and gave up after ${retry - 1} retr${retry === 2 ? "y" : "ies"} and ${duration(waitedMs)} of waiting: the next wait, ${duration(delay.ms)} ${delay.reason}, ` +
+          `would pass the ${duration(ctx.rateLimitWaitMs)} of waiting allowed a run; the limit (30 requests a second to most endpoints) is per user, not per token, ` +
+          "so other automation of the same user or team can use it up: run again later",
+      );
+    }
+    ctx.log(`${method} ${path} was rate limited (429); retry ${retry} in ${duration(delay.ms)}, ${delay.reason}; at most ${duration(ctx.rateLimitWaitMs)} of waiting a run`);
+    ctx.rateLimitWaitLeftMs -= delay.ms;
+    waitedMs += delay.ms;
+    await sleep(delay.ms);
+  }
+}
+
+/** The longest wait of the exponential backoff. */
+const MAX_BACKOFF_MS = 30_000;
+
+/**
+ * How long to wait before retry number `retry` of a request answered 429, and why. The API
+ * sends X-RateLimit-Reset, the seconds until its limit resets, which HashiCorp's go-tfe
+ * waits for before retrying (tfe.go, rateLimitBackoff); Retry-After, in seconds or as a date,
+ * is honoured too. The wait is never shorter than a backoff doubling from `backoffMs`, so a
+ * limit that stays saturated is not hit again and again, and up to a tenth more at random
+ * keeps publishers that were limited together from retrying together.
+ */
+function rateLimitDelay(headers: Headers, retry: number, backoffMs: number): { ms: number; reason: string } {
+  const backoff = Math.min(backoffMs * 2 ** (retry - 1), MAX_BACKOFF_MS);
+  const asked = askedDelay(headers);
+  const chosen = asked !== undefined && asked.ms >= backoff ? asked : { ms: backoff, reason: "backing off" };
+  return { ms: Math.ceil(chosen.ms * (1 + Math.random() / 10)), reason: chosen.reason };
+}
+
+function askedDelay(headers: Headers): { ms: number; reason: string } | undefined {
+  const reset = Number(headers.get("X-RateLimit-Reset") ?? Number.NaN);
+  if (reset > 0) {
+    // go-tfe reads seconds to wait; a value this large can only be a Unix time, as some other APIs send.
+    return { ms: Math.max(reset > 1e9 ? reset * 1000 - Date.now() : reset * 1000, 0), reason: "as X-RateLimit-Reset asks" };
+  }
+  const retryAfter = headers.get("Retry-After")?.trim();
+  if (retryAfter) {
+    const ms = /^\d+(\.\d+)?$/.test(retryAfter) ? Number(retryAfter) * 1000 : Date.parse(retryAfter) - Date.now();
+    if (ms >= 0) return { ms, reason: "as Retry-After asks" };
+  }
+  return undefined;
 }
 
 /** fetch, with a timeout, and a {@link PublishError} naming the URL when no response comes back. */
@@ -371,12 +570,15 @@ async function readJson(response: Response): Promise<unknown> {
 
 function httpError(ctx: Context, method: string, path: string, response: ApiResponse, authenticated = true): PublishError {
   const details = errorDetails(response.body);
-  const suffix = details.length > 0 ? ` (${details.join("; ")})` : "";
-  const where = `${method} ${path} returned ${response.status}`;
-  if (authenticated && (response.status === 401 || response.status === 403)) {
-    return new PublishError(`${where}: the token from ${ctx.tokenVariable} lacks access to ${ctx.organization}'s private module registry on ${ctx.hostname}${suffix}`);
+  const where = `${method} ${path} returned ${response.status}${details.length > 0 ? `: ${details.join("; ")}` : ""}`;
+  // 401 is the token itself; a token without permission gets 404 (see writeNotFound).
+  if (authenticated && response.status === 401) {
+    return new PublishError(
+      `${ctx.hostname} refused the token from ${ctx.tokenVariable} (${where}): ` +
+        `it is absent, invalid or expired; create a user or team API token in ${ctx.organization} and set it in ${ctx.tokenVariable}`,
+    );
   }
-  return new PublishError(`${where}${details.length > 0 ? `: ${details.join("; ")}` : ""}`);
+  return new PublishError(where);
 }
 
 function networkReason(error: unknown, timeoutMs: number): string {
