@@ -33,6 +33,12 @@ export class OriginCertificate extends Construct {
       csr: request.certRequestPem,
       hostnames: [...props.hostnames],
       requestType: "origin-ecc",
+      // Set, and a literal, never a reference: an optional+computed attribute the plan knows is
+      // kept through create (the 5.14 provider decodes the API's answer into it only when it is
+      // null or unknown: internal/apijson/decoder.go, `computed_optional` → IfUnset) and reads
+      // (resource.go restores it from state), so the API's own value cannot make the apply
+      // fail with an inconsistent result (cloudflare/terraform-provider-cloudflare#5725, filed
+      // against 5.6). 5475 days, the API's longest; a replacement needs a new CSR anyway.
       requestedValidity: 5475,
     });
     this.certificatePem = certificate.certificate;
