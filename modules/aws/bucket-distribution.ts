@@ -11,7 +11,8 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Fn, Op, TerraformCount } from "cdktf";
-import { isReference, optional, protectedLifecycle } from "../core";
+import { isReference, optional } from "../core";
+import { bucketLifecycle } from "../naming/bucket-name";
 import { policyDocument } from "./shared";
 
 /** AWS managed cache policy `Managed-CachingOptimized`. */
@@ -58,7 +59,7 @@ export class BucketDistribution extends Construct {
       bucket: props.bucketName,
       forceDestroy: props.forceDestroy,
       tags: { Name: props.bucketName },
-      lifecycle: protectedLifecycle(props.preventDestroy),
+      lifecycle: bucketLifecycle(props.preventDestroy, "bucket"),
     });
     const bucket = this.bucket.id;
     new S3BucketPublicAccessBlock(this, "public-access-block", {
@@ -99,8 +100,8 @@ export class BucketDistribution extends Construct {
     const corsHeaders = optional(withCors, (meta) => this.corsAndSecurityHeaders(props, meta));
     const responseHeaders = isReference(withCors) ? Fn.coalesce([Fn.one(corsHeaders.all("id")), SECURITY_HEADERS]) : (corsHeaders.constructs[0]?.id ?? SECURITY_HEADERS);
     const oac = new CloudfrontOriginAccessControl(this, "origin-access-control", {
-      name: props.bucketName,
-      description: `CloudFront reads ${props.bucketName}`,
+      name: this.bucket.bucket,
+      description: `CloudFront reads ${this.bucket.bucket}`,
       originAccessControlOriginType: "s3",
       signingBehavior: "always",
       signingProtocol: "sigv4",
@@ -131,7 +132,7 @@ export class BucketDistribution extends Construct {
         sslSupportMethod: "sni-only",
         minimumProtocolVersion: CLOUDFRONT_TLS_POLICY,
       },
-      tags: { Name: props.bucketName },
+      tags: { Name: this.bucket.bucket },
     });
 
     this.allowOnlyCloudFront();
@@ -146,7 +147,7 @@ export class BucketDistribution extends Construct {
     const origins = isReference(props.corsOrigins) ? Fn.join(", ", [...props.corsOrigins]) : props.corsOrigins.join(", ");
     return new CloudfrontResponseHeadersPolicy(this, "response-headers", {
       ...meta,
-      name: props.bucketName,
+      name: this.bucket.bucket,
       comment: `CORS for ${origins}, and security headers`,
       corsConfig: {
         accessControlAllowCredentials: false,

@@ -33,12 +33,12 @@ export class OriginCertificate extends Construct {
       csr: request.certRequestPem,
       hostnames: [...props.hostnames],
       requestType: "origin-ecc",
-      // Set, and a literal, never a reference: an optional+computed attribute the plan knows is
-      // kept through create (the 5.14 provider decodes the API's answer into it only when it is
-      // null or unknown: internal/apijson/decoder.go, `computed_optional` → IfUnset) and reads
-      // (resource.go restores it from state), so the API's own value cannot make the apply
-      // fail with an inconsistent result (cloudflare/terraform-provider-cloudflare#5725, filed
-      // against 5.6). 5475 days, the API's longest; a replacement needs a new CSR anyway.
+      // The provider's default (5475 days, the API's longest), as a literal the plan knows:
+      // at v5.14.0 a known value is kept through create (the decoder fills `computed_optional`
+      // attributes only when null or unknown) and restored on every read. That code is the
+      // same in 5.6, against which cloudflare/terraform-provider-cloudflare#5725
+      // ("inconsistent requested_validity") is open with its cause unknown: an unknown value
+      // here would certainly take the API's answer, a known one should not.
       requestedValidity: 5475,
     });
     this.certificatePem = certificate.certificate;

@@ -5,8 +5,8 @@ import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resou
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
-import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional, protectedLifecycle } from "../core";
-import { uniqueBucketName } from "../naming/bucket-name";
+import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional } from "../core";
+import { bucketLifecycle, uniqueBucketName } from "../naming/bucket-name";
 import { resourceSecret } from "./shared";
 
 /** The neutral props but the zone and the certificate, which DigitalOcean's CDN cannot use (see the class's gaps). */
@@ -60,7 +60,7 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
           noncurrentVersionExpiration: { days: props.noncurrentVersionDays ?? 30 },
         },
       ],
-      lifecycle: protectedLifecycle(props.deletionProtection),
+      lifecycle: bucketLifecycle(props.deletionProtection, "name"),
     });
     const origins = props.corsOrigins ?? [];
     const withCors = isReference(origins) ? (Op.gte(Fn.lengthOf(origins), 1) as unknown as boolean) : origins.length > 0;

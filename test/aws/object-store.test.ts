@@ -146,6 +146,10 @@ describe("AWS object store + CDN", () => {
     expect(s.one("aws_s3_bucket", "media").bucket).toBe(`shop-test-media-${ref(suffix, "hex")}`);
     expect(s.one("random_id", "media")).toEqual({ byte_length: 4, lifecycle: { prevent_destroy: true } });
     expect(synth(mediaStore(false).f.stack).one("random_id", "media").lifecycle).toEqual({ prevent_destroy: false });
+    // The name is fixed at creation: a bucket named otherwise before keeps its name (S3 would replace a renamed bucket).
+    expect(s.one("aws_s3_bucket", "media").lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["bucket"] });
+    const oac = s.one("aws_cloudfront_origin_access_control", "media");
+    expect(oac.name).toBe(ref(s.address("aws_s3_bucket", "media"), "bucket"));
     expect(store.endpointUrl).toBe("https://s3.eu-west-1.amazonaws.com");
   });
 });

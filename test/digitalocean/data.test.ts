@@ -163,6 +163,8 @@ describe("DigitalOcean object store + CDN", () => {
     // Unique to the account, stable in state, predicted by nothing public (docs/safety.md, "Bucket names").
     expect(bucket.name).toBe(`shop-test-media-${ref(s.address("random_id", "media"), "hex")}`);
     expect(s.one("random_id", "media")).toEqual({ byte_length: 4, lifecycle: { prevent_destroy: true } });
+    // Fixed at creation: the provider takes a new name as an in-place change that renames nothing (name is not ForceNew).
+    expect(bucket.lifecycle).toEqual({ prevent_destroy: true, ignore_changes: ["name"] });
     expect(bucket.lifecycle_rule[0]).toMatchObject({ enabled: true, noncurrent_version_expiration: { days: 30 }, abort_incomplete_multipart_upload_days: 7 });
     expect(s.one("digitalocean_spaces_bucket_cors_configuration", "media").cors_rule).toEqual([
       { allowed_methods: ["GET", "HEAD"], allowed_origins: ["https://www.example.com"], allowed_headers: ["*"], max_age_seconds: 3600 },

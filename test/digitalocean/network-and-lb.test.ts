@@ -96,8 +96,8 @@ describe("DigitalOcean certificates", () => {
       request_type: "origin-ecc",
       csr: ref(s.address("tls_cert_request", "certificate"), "cert_request_pem"),
     });
-    // A literal the plan knows: the 5.14 provider then keeps it through create and reads, so the
-    // apply cannot see an "inconsistent result" (cloudflare/terraform-provider-cloudflare#5725).
+    // A literal the plan knows, which the 5.14 provider keeps through create and reads
+    // (cloudflare/terraform-provider-cloudflare#5725 is open, its cause unknown).
     expect(s.one("cloudflare_origin_ca_certificate", "certificate").requested_validity).toBe(5475);
     const cert = s.one("digitalocean_certificate", "certificate");
     expect(cert).toMatchObject({

@@ -96,13 +96,13 @@ function unwrapInterpolations(hcl: string): string {
 /**
  * Repairs what cdktf's HCL renderer writes wrongly: single-line strings that mix text
  * with quotes and interpolations (left unescaped, which Terraform cannot parse), and
- * quoted references in `provider` and `depends_on` (deprecated; an output's are interpolations, which Terraform refuses there), and lifecycle
+ * quoted references in `provider`, `depends_on` and `ignore_changes` (deprecated; an output's are interpolations, which Terraform refuses there), and lifecycle
  * conditions written as a list (Terraform reads only blocks); quoted provider
  * references in a module call's `providers`; and values that are one interpolation only.
  */
 export function repairCdktfHcl(hcl: string): string {
   return unwrapInterpolations(providerReferences(conditionBlocks(hcl)))
-    .replace(/^(\s*depends_on\s*=\s*\[)([^\]]*)\]/gm, (_, head: string, items: string) => `${head}${items.replace(/"(?:\$\{)?([A-Za-z0-9_.-]+)\}?"/g, "$1")}]`)
+    .replace(/^(\s*(?:depends_on|ignore_changes)\s*=\s*\[)([^\]]*)\]/gm, (_, head: string, items: string) => `${head}${items.replace(/"(?:\$\{)?([A-Za-z0-9_.-]+)\}?"/g, "$1")}]`)
     .replace(/^(\s*provider\s*=\s*)"([a-z0-9_-]+(?:\.[a-z0-9_]+)?)"\s*$/gm, "$1$2")
     .replace(/^(\s*(?:[A-Za-z0-9_-]+|"[^"]*")\s*=\s*)"(.*)"(,?)\s*$/gm, (_, head: string, body: string, comma: string) => `${head}"${escapeTemplateQuotes(body)}"${comma}`);
 }
