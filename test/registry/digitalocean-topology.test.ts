@@ -111,8 +111,9 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     ]) {
       expect(site).toContain(line);
     }
-    // With it, the Cloudflare failover, whose own submodule (the maintenance Worker) is written inside it.
-    expect(module.files).toEqual(expect.arrayContaining(["modules/dns-failover/main.tf", "modules/dns-failover/modules/maintenance/main.tf", "modules/internal-load-balancer/main.tf"]));
+    // With it, the Cloudflare failover: the record, the site's edge Worker and its route, in one module.
+    expect(module.files).toEqual(expect.arrayContaining(["modules/dns-failover/main.tf", "modules/internal-load-balancer/main.tf"]));
+    expect(module.files.filter((f) => f.startsWith("modules/dns-failover/modules/"))).toEqual([]);
     const dns = call("dns_failover");
     for (const line of [
       "origin_address = module.load_balancer.ip",
@@ -316,7 +317,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     expect(blockOf(outputs, 'output "database_replica_urls"')).toContain('value = formatlist("postgres://app@%s:25060/app?sslmode=require", module.postgres.replica_hosts)');
     expect(blockOf(outputs, 'output "redis_url"')).toContain('value = "rediss://${module.cache.host}:25061/0"');
     expect(blockOf(outputs, 'output "database_password_secret"')).toContain('value = "terraform-state:module.postgres.password"');
-    expect(blockOf(outputs, 'output "health_check_id"')).toContain("value = var.failover.enabled ? module.dns_failover[0].monitor_id : null");
+    expect(blockOf(outputs, 'output "edge_worker_script_name"')).toContain("value = var.failover.enabled ? module.dns_failover[0].worker_script_name : null");
   });
 
   it("accepts the shipped environments' values", () => {

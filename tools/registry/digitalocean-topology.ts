@@ -455,7 +455,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       { name: "load_balancer_ip", description: "The public load balancer's address (the origin Cloudflare proxies to).", value: loadBalancer.output("ip") },
       { name: "autoscale_pool_ids", description: "Each pool's droplet autoscale pool, by role (null for a pool the layout or beat leaves out).", value: byRole("autoscale_pool_id") },
       { name: "droplet_tags", description: "Each pool's droplet tag, by role (null for a pool the layout or beat leaves out).", value: byRole("tag") },
-      { name: "health_check_id", description: "The Cloudflare monitor of the site's health path when failover is on, else null.", value: dns.output("monitor_id") },
+      { name: "edge_worker_script_name", description: "The site's edge Worker, which serves the maintenance page, when failover is on, else null.", value: dns.output("worker_script_name") },
     ];
   },
   notes: [
@@ -463,9 +463,9 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       "and Terraform takes `prevent_destroy` only as a literal, so this module cannot refuse to destroy the database cluster, its replicas or the cache, as the cloudtiers stacks do in production: " +
       "guard production state at the workspace instead (cloudtiers' Terraform Cloud bootstrap turns destroy plans off there).",
     "Pass three providers: `digitalocean` (an API token, and Spaces keys for the buckets), `cloudflare` (a token that may create Origin CA certificates, DNS records, and with failover " +
-      "load balancers, monitors, pools and Workers in the account; failover needs Cloudflare Load Balancing, a paid add-on) and `tls`, which generates the Origin CA certificate's key (kept in state).",
+      "Workers scripts and routes; failover needs Workers Paid on the account, not Load Balancing) and `tls`, which generates the Origin CA certificate's key (kept in state).",
     "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate`, `postgres`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, " +
-      "`dns-failover` with its `maintenance` Worker), so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal " +
+      "`dns-failover` with the site's edge Worker), so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal " +
       "load balancer in the split layout, the beat pool when `pools.worker.beat`, the failover (and its Worker) when `failover.enabled`. Without failover the site's name is one proxied record " +
       "of the load balancer, in this module.",
     "The split layout's internal load balancer has no module of its own in the registry (only this topology uses it), so it is a submodule here (`internal-load-balancer`): " +
