@@ -1,10 +1,10 @@
 import { formatIssue } from "../../modules/core";
-import { validateCloudflareSettings } from "../../modules/cloudflare/settings";
-import { ZONE_TLS_SETTINGS } from "../../modules/cloudflare/zone";
+import { CloudflareSettings, validateCloudflareSettings } from "../../modules/cloudflare/settings";
+import { ORIGIN_SSL_MODE, ZONE_TLS_SETTINGS } from "../../modules/cloudflare/zone";
 import { doFixture, ref, synth } from "../helpers";
 
-function site(failover: boolean) {
-  const f = doFixture();
+function site(failover: boolean, cloudflare: Partial<CloudflareSettings> = {}) {
+  const f = doFixture({}, cloudflare);
   const lb = f.factory.createLoadBalancer(f.stack, "lb", {
     namePrefix: f.namePrefix,
     network: f.network,
@@ -30,7 +30,7 @@ describe("Cloudflare DNS failover", () => {
 
   it("with a maintenance page: runs the site's edge Worker on a route for every request to the name, with no Load Balancing", () => {
     const s = site(true);
-    expect(s.one("cloudflare_workers_route")).toEqual({
+    expect(s.one("cloudflare_workers_route")).toMatchObject({
       zone_id: "b".repeat(32),
       pattern: "www.example.com/*",
       script: ref(s.address("cloudflare_workers_script"), "script_name"),
@@ -69,11 +69,24 @@ describe("Cloudflare DNS failover", () => {
 });
 
 describe("Cloudflare zone", () => {
-  it("sets the zone's TLS (strict, HTTPS always, TLS 1.2+) only when this environment manages it", () => {
+  it("sets the zone's other TLS settings (HTTPS always, TLS 1.2+, TLS 1.3) only when this environment manages them", () => {
     const managed = synth(doFixture({}, { manageZoneSettings: true }).stack);
     expect(Object.fromEntries(managed.where("cloudflare_zone_setting").map((z) => [z.setting_id, z.value]))).toEqual(ZONE_TLS_SETTINGS);
-    expect(ZONE_TLS_SETTINGS).toMatchObject({ ssl: "strict", min_tls_version: "1.2" });
+    expect(ZONE_TLS_SETTINGS).toEqual({ always_use_https: "on", min_tls_version: "1.2", tls_1_3: "on" });
     expect(synth(doFixture().stack).where("cloudflare_zone_setting")).toHaveLength(0);
+  });
+
+  it("is put in Full (strict) by every stack that proxies the site, before the name or the Worker takes traffic, whoever manages the zone's settings", () => {
+    // Whichever stack sharing the zone deploys first must work: its origin redirects HTTP to HTTPS, which loops under Flexible.
+    for (const [failover, manage] of [[false, false], [true, false], [true, true]]) {
+      const s = site(failover, { manageZoneSettings: manage });
+      const ssl = s.where("cloudflare_zone_setting").filter((z) => z.setting_id === "ssl");
+      expect({ failover, manage, ssl }).toEqual({ failover, manage, ssl: [{ zone_id: "b".repeat(32), setting_id: "ssl", value: ORIGIN_SSL_MODE }] });
+      const setting = s.address("cloudflare_zone_setting", "dns_ssl");
+      expect(s.one("cloudflare_dns_record", "dns").depends_on).toEqual([setting]);
+      if (failover) expect(s.one("cloudflare_workers_route").depends_on).toEqual([setting]);
+    }
+    expect(ORIGIN_SSL_MODE).toBe("strict");
   });
 
   it("is never created here (PROVIDER GAP)", () => {

@@ -119,6 +119,11 @@ describe("the Cloudflare DNS failover module", () => {
     for (const line of ["content = var.origin_address", "name = var.record_name", "proxied = true", "zone_id = var.zone_id", 'type = can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"']) {
       expect(record).toContain(line);
     }
+    // Once the zone is in Full (strict), which the module sets itself: the origin redirects HTTP to HTTPS.
+    const ssl = blockOf(main, 'resource "cloudflare_zone_setting" "dns_ssl"');
+    for (const line of ['setting_id = "ssl"', 'value = "strict"', "zone_id = var.zone_id"]) expect(ssl).toContain(line);
+    expect(record).toContain("depends_on = [ cloudflare_zone_setting.dns_ssl, ]");
+    expect(blockOf(main, 'resource "cloudflare_workers_route" "dns_route"')).toContain("depends_on = [ cloudflare_zone_setting.dns_ssl, ]");
     const type = (origin: string) => plain(checkValues(module, { ...VALUES, origin_address: origin }, `can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"`)).trim();
     expect(type("203.0.113.10")).toContain('"A"');
     expect(type("origin.example.com")).toContain('"CNAME"');

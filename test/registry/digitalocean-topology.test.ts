@@ -127,8 +127,13 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       expect(dns).toContain(line);
     }
     expect(dns).not.toContain("maintenance_hostname");
-    // The zone's TLS settings are the zone's owner's, not the module's.
-    expect(main).not.toContain("cloudflare_zone_setting");
+    // The zone's encryption mode, Full (strict), which the origin needs: set with the record when failover is off (the
+    // dns-failover module sets it otherwise); the zone's other TLS settings are the zone's owner's, not the module's.
+    const ssl = blockOf(main, 'resource "cloudflare_zone_setting" "ssl"');
+    for (const line of ['setting_id = "ssl"', 'value = "strict"', "zone_id = var.zone_id", "count = !var.failover.enabled ? 1 : 0"]) expect(ssl).toContain(line);
+    expect(site).toContain("depends_on = [ cloudflare_zone_setting.ssl, ]");
+    expect(main.match(/resource "cloudflare_zone_setting"/g)).toHaveLength(1);
+    expect(read("modules/dns-failover/main.tf")).toContain('resource "cloudflare_zone_setting" "dns_ssl"');
   });
 
   it("needs the digitalocean, cloudflare and tls providers, and presents an Origin CA certificate on the load balancer only", () => {

@@ -67,6 +67,17 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     for (const r of s.where("digitalocean_database_replica")) expect(r.cluster_id).toBe(primary);
   });
 
+  it("puts the shared zone in Full (strict) itself before it proxies the name, whichever environment manages the zone's other settings", () => {
+    // dev, staging and production share one zone; any of them may deploy first, and each origin redirects HTTP to HTTPS.
+    const ssl = Object.entries(s.resources("cloudflare_zone_setting")).filter(([, z]) => z.setting_id === "ssl");
+    expect(ssl.map(([, z]) => z.value)).toEqual(["strict"]);
+    const address = `cloudflare_zone_setting.${ssl[0][0]}`;
+    expect(s.one("cloudflare_dns_record", "django_dns").depends_on).toEqual([address]);
+    if (spec.failover) expect(s.one("cloudflare_workers_route").depends_on).toEqual([address]);
+    const others = s.where("cloudflare_zone_setting").filter((z) => z.setting_id !== "ssl");
+    expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", "tls_1_3"] : []);
+  });
+
   it("proxies the site's name, through the edge Worker with its maintenance page exactly when failover is on", () => {
     expect(s.one("cloudflare_dns_record", "django_dns")).toMatchObject({ name: spec.domain, type: "A", proxied: true });
     if (spec.failover) {

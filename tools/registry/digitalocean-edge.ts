@@ -217,6 +217,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
     return [
       { name: "record_name", description: "The site's host name.", value: failover.recordName },
       { name: "record_id", description: "The proxied record of the origin.", value: failover.record.id },
+      { name: "ssl_setting_id", description: "The zone's encryption mode (Full, strict), which the module sets.", value: failover.ssl.id },
       { name: "worker_script_name", description: "The site's edge Worker.", value: failover.worker!.scriptName },
       { name: "route_id", description: "The Workers route that runs the edge Worker for every request to the name.", value: failover.route!.id },
     ];
@@ -227,6 +228,8 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       "(cloudflare/terraform-provider-cloudflare#1506). Cloudflare Load Balancing is not used.",
     "The Worker gives up on the origin after 70 s without response headers: longer than the cloudtiers hosts' own 60 s limits (gunicorn, nginx, the load balancer's idle timeout), " +
       "so no answer the origin would still give is cut off, and shorter than Cloudflare's own 100 s (error 524). Request bodies pass through as they came; nothing is retried.",
-    "Keep the zone in SSL `strict` mode with HTTPS always on, and `record_name` at the zone's apex or one level below it unless the zone has an Advanced Certificate: Universal SSL covers no deeper names. The module cannot check this (it is not given the zone's name); the cloudtiers spec validator does.",
+    "The module sets the zone's SSL/TLS encryption mode to Full (strict) before it proxies the name (a zone-wide setting; deleting the module leaves it): the origin presents a Cloudflare Origin CA " +
+      "certificate and redirects HTTP to HTTPS, so under Flexible the name would loop, and the Worker's requests to the origin follow the zone's mode too. Every proxied origin in the zone must then present a certificate Cloudflare trusts.",
+    "Keep `record_name` at the zone's apex or one level below it unless the zone has an Advanced Certificate: Universal SSL covers no deeper names. The module cannot check this (it is not given the zone's name); the cloudtiers spec validator does.",
   ],
 };

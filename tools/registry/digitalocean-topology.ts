@@ -1,6 +1,6 @@
 import { Fn, Token } from "cdktf";
 import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
-import { ExistingCloudflareZone, proxiedRecord } from "../../modules/cloudflare/zone";
+import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_LB_SIZE_UNITS, DO_REGIONS, DO_SIZE_SLUG } from "../../modules/digitalocean/settings";
@@ -420,8 +420,12 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     // Without failover, one proxied record of the load balancer, as CloudflareDnsFailover makes it.
     const zone = new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, "");
     optional(negate(failover), ({ count }) => {
-      const record = proxiedRecord(zone, scope, "site", { name: domain, type: "A", content: loadBalancer.output("ip"), comment: `${namePrefix}: the load balancer` });
-      if (count) record.count = count;
+      const ssl = strictOriginSsl(zone, scope);
+      const record = proxiedRecord(zone, scope, "site", { name: domain, type: "A", content: loadBalancer.output("ip"), comment: `${namePrefix}: the load balancer`, ssl });
+      if (count) {
+        ssl.count = count;
+        record.count = count;
+      }
       return record;
     });
 
@@ -480,8 +484,9 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       "balancer by id, and the database, its replicas, its pool and the cache trust only the tags of the droplets that run Django (app servers, workers, beat).",
     "Sizes map to DigitalOcean's slugs by the stacks' tables; where the stacks take overriding tables (`digitalocean.sizes`), the module takes one slug per pool (`pools.<pool>.droplet_size`), " +
       "for the primary (`postgres.node_size`) and for the cache (`cache.node_size`); read replicas take the table's slug of `postgres.replica_size`.",
-    "The zone's TLS settings (SSL `strict`, HTTPS always, TLS 1.2 at least, TLS 1.3) are not this module's business: they are zone-wide, so set them once for the zone (the stacks do it for " +
-      "the one environment with `cloudflare.manageZoneSettings`). Keep the zone in SSL `strict`: the load balancer presents an Origin CA certificate, which only Cloudflare trusts.",
+    "The module sets the zone's SSL/TLS encryption mode to Full (strict) before it proxies the site's name, as every cloudtiers stack does: the load balancer presents an Origin CA certificate " +
+      "and redirects HTTP to HTTPS, so under Flexible the name would loop. The mode is zone-wide: every proxied origin in the zone must then present a certificate Cloudflare trusts. " +
+      "The zone's other TLS settings (HTTPS always, TLS 1.2 at least, TLS 1.3) are not this module's business: set them once for the zone (the stacks do it for the one environment with `cloudflare.manageZoneSettings`).",
     "The zone must exist: this module takes its id. It cannot check that `domain` lies in the zone, at its apex or one level below (Universal SSL covers no deeper names unless the zone has an " +
       "Advanced Certificate), as the stacks' validator does; nor that `postgres.disaster_recovery_region` differs from `region` and `postgres.replica_size` is at least `postgres.size` " +
       "before plan (the postgres submodule's preconditions refuse them at plan).",
