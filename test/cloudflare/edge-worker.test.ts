@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CLOUDFLARE_ORIGIN_TIMEOUT_SECONDS, ORIGIN_TIMEOUT_SECONDS } from "../../modules/cloudflare/edge-worker";
 import { NGINX_PROXY_SNIPPET, gunicorn } from "../../modules/django/host";
-import { doFixture, synth } from "../helpers";
+import { renderMaintenancePage } from "../../modules/django/maintenance-page";
+import { doFixture, specWith, synth, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
 
 /*
  * The site's edge Worker, as the failover synthesises it, run in Node (which has fetch,
@@ -190,5 +191,26 @@ describe("the site's edge Worker (run in Node against a fake origin)", () => {
     expect(ORIGIN_TIMEOUT_SECONDS).toBeGreaterThan(Math.max(gunicornTimeout, nginxRead, loadBalancerIdleSeconds));
     expect(ORIGIN_TIMEOUT_SECONDS).toBeLessThan(CLOUDFLARE_ORIGIN_TIMEOUT_SECONDS);
     expect(worker).toContain(`const ORIGIN_TIMEOUT_MS = ${ORIGIN_TIMEOUT_SECONDS * 1000};`);
+  });
+});
+
+describe("a spec's maintenance text", () => {
+  // Text that reads like a cdktf reference and like Terraform interpolations: the spec's data, never evaluated.
+  const title = "${TfToken[TOKEN.1]} back soon";
+  const message = "Costs ${price}, 100%{x} \\ sure";
+  const spec = specWith({ failover: { title, message } });
+
+  it("is served by the edge Worker exactly as written, never resolved as a reference", () => {
+    const content: string = synthDoEnvironment(spec).one("cloudflare_workers_script").content;
+    expect(content).not.toMatch(/jsonencode|\$\{(?!TfToken)/);
+    const out = run(deployedSource(content), `return { down: await ask(new Request(refused + "/")) };`);
+    expect(out.down).toMatchObject({ status: 503, body: renderMaintenancePage(title, message) });
+    expect(out.down.body).toContain("<title>&#36;{TfToken[TOKEN.1]} back soon</title>");
+  });
+
+  it("is uploaded by the AWS maintenance site exactly as written too", () => {
+    const page = synthAwsEnvironment(spec).where("aws_s3_object").find((o) => o.key === "index.html")!;
+    expect(page.content).toBe(renderMaintenancePage(title, message).replace(/%\{/g, "%%{"));
+    expect(page.content).toContain("<p>Costs &#36;{price}, 100%%{x} \\ sure</p>");
   });
 });

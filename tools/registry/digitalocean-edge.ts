@@ -201,7 +201,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
     const primary: IOriginTarget & { port: number } = { hostname: origin, originAddress: origin, port: 443 };
     const page = new MaintenanceSite({
       domain: inputs.record_name.string,
-      files: { "index.html": renderMaintenancePage(inputs.maintenance_title.string, inputs.maintenance_message.string) },
+      files: { "index.html": renderMaintenancePage(inputs.maintenance_title.string, inputs.maintenance_message.string, "terraform") },
       references: true,
     });
     const failover = new CloudflareDnsFailover(scope, "dns", {
