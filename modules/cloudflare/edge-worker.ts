@@ -35,8 +35,9 @@ export const RETRY_AFTER_SECONDS = 300;
  * gateway timeout), and Cloudflare's own 520-527 and 530 (origin unreachable, refused,
  * timed out, TLS failed: https://developers.cloudflare.com/support/troubleshooting/http-status-codes/cloudflare-5xx-errors/).
  * A 500 is the application's own answer and passes through, unless the health path fails
- * too: then the site is down (its database, say), as the health checks of the other
- * clouds would find. Other statuses always pass through.
+ * too (no 2xx or 3xx within {@link HEALTH_TIMEOUT_SECONDS}, as Route 53 judges it): then
+ * the site is down (its database, say), as the health checks of the other clouds would
+ * find. Other statuses always pass through.
  */
 export const ORIGIN_UNAVAILABLE_STATUSES: readonly number[] = [502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527, 530];
 
@@ -107,7 +108,7 @@ async function healthy(request, timeoutMs) {
   try {
     const response = await fromOrigin(new Request(new URL(HEALTH_PATH, request.url), { method: "GET" }), timeoutMs);
     await response.body?.cancel();
-    return response.ok;
+    return response.status >= 200 && response.status < 400;
   } catch {
     return false;
   }

@@ -50,7 +50,7 @@ function run(worker: string, requests: string): Record<string, Answer> & { seen:
       join(dir, "probe.mjs"),
       `import http from "node:http";
 import worker from "./worker.mjs";
-const state = { healthy: true };
+const state = { health: 200 };
 const seen = [];
 const origin = http.createServer((req, res) => {
   let body = "";
@@ -59,7 +59,7 @@ const origin = http.createServer((req, res) => {
     seen.push({ method: req.method, url: req.url, body, client: req.headers["x-client"] ?? "", type: req.headers["content-type"] ?? "" });
     const send = (status, text, headers = {}) => { res.writeHead(status, { "content-type": "text/plain", ...headers }); res.end(text); };
     const path = req.url.split("?")[0];
-    if (path === "/healthz") return send(state.healthy ? 200 : 500, state.healthy ? "ok" : "database down");
+    if (path === "/healthz") return state.health === 0 ? undefined : send(state.health, "health " + state.health, state.health === 301 ? { location: "https://www.example.com/healthz" } : {});
     if (path === "/ok") return send(200, "hello", { "x-origin": "yes", "set-cookie": "session=abc; Secure" });
     if (path === "/echo") return send(201, req.method + " " + req.headers["content-type"] + " " + body);
     if (path === "/moved") return send(301, "", { location: "https://www.example.com/elsewhere" });
@@ -175,13 +175,19 @@ describe("the site's edge Worker (run in Node against a fake origin)", () => {
     const out = run(
       worker,
       `const own = await ask(new Request(base + "/error"));
-      state.healthy = false;
+      state.health = 301; // an HTTP request's health path redirects to HTTPS: the origin answers
+      const redirected = await ask(new Request(base + "/error"));
+      state.health = 500;
       const down = await ask(new Request(base + "/error"));
-      return { own, down };`,
+      state.health = 0; // no answer within the health timeout (shortened for the test)
+      const hung = await ask(new Request(base + "/error"), { HEALTH_TIMEOUT_MS: 300 });
+      return { own, redirected, down, hung };`,
     );
     expect(out.own).toMatchObject({ status: 500, body: "the application's own error page" });
+    expect(out.redirected).toMatchObject({ status: 500, body: "the application's own error page" });
     expect(out.down).toMatchObject(pageAnswer());
-    expect(out.seen.map((r) => r.url)).toEqual(["/error", "/healthz", "/error", "/healthz"]);
+    expect(out.hung).toMatchObject(pageAnswer());
+    expect(out.seen.map((r) => r.url)).toEqual(["/error", "/healthz", "/error", "/healthz", "/error", "/healthz", "/error", "/healthz"]);
   });
 
   it("waits longer than the origin's own limits and less than Cloudflare's", () => {

@@ -192,7 +192,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       ],
       example: "203.0.113.10",
     },
-    healthCheckPathVariable("The path the Worker asks over the site's name after a 500: while it answers 2xx, the 500 is the application's own and passes through."),
+    healthCheckPathVariable("The path the Worker asks over the site's name after a 500: while it answers 2xx or 3xx, the 500 is the application's own and passes through."),
     maintenanceTextVariable("maintenance_title", "The maintenance page's title and heading.", "Down for maintenance"),
     maintenanceTextVariable("maintenance_message", "The maintenance page's message.", "We'll be back shortly."),
   ],
