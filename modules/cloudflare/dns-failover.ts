@@ -66,6 +66,8 @@ export class CloudflareDnsFailover extends Construct implements IDnsFailover {
       scriptName: `${props.namePrefix}-edge`,
       mainModule: "worker.js",
       content: isReference(source) ? terraformTemplate(source) : terraformLiteral(source),
+      // No `global_fetch_strictly_public` flag (opt-in, whatever the date): with it, fetch(request) would go back to
+      // Cloudflare's front door and this route instead of to the origin (https://developers.cloudflare.com/workers/configuration/compatibility-flags/).
       compatibilityDate: "2025-01-01",
     });
     // Every request for the name, HTTP and HTTPS, any path and query. Routes created through the API fail closed when

@@ -36,6 +36,8 @@ describe("Cloudflare DNS failover", () => {
       script: ref(s.address("cloudflare_workers_script"), "script_name"),
     });
     expect(s.one("cloudflare_workers_script")).toMatchObject({ account_id: "a".repeat(32), script_name: "shop-test-edge", main_module: "worker.js", compatibility_date: "2025-01-01" });
+    // fetch(request) reaches the origin only without global_fetch_strictly_public, which would send it to the front door again.
+    expect(s.one("cloudflare_workers_script").compatibility_flags).toBeUndefined();
     // A load balancer's pools may not use a name Cloudflare proxies, which is all a Worker answers on.
     for (const type of ["cloudflare_load_balancer", "cloudflare_load_balancer_pool", "cloudflare_load_balancer_monitor", "cloudflare_workers_custom_domain"]) expect(s.where(type)).toHaveLength(0);
   });
