@@ -1,9 +1,12 @@
 import { Construct } from "constructs";
-import { LoadBalancer } from "@cdktf/provider-cloudflare/lib/load-balancer";
-import { LoadBalancerMonitor } from "@cdktf/provider-cloudflare/lib/load-balancer-monitor";
-import { LoadBalancerPool } from "@cdktf/provider-cloudflare/lib/load-balancer-pool";
-import { DnsFailoverProps, IAliasTarget, IDnsFailover } from "../core";
-import { ICloudflareZone, proxiedRecord } from "./zone";
+import { DnsRecord } from "@cdktf/provider-cloudflare/lib/dns-record";
+import { WorkersRoute } from "@cdktf/provider-cloudflare/lib/workers-route";
+import { WorkersScript } from "@cdktf/provider-cloudflare/lib/workers-script";
+import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
+import { DnsFailoverProps, IAliasTarget, IDnsFailover, isReference, terraformLiteral, terraformTemplate } from "../core";
+import { edgeWorker } from "./edge-worker";
+import { maintenancePageOf } from "./maintenance-site";
+import { ICloudflareZone, proxiedRecord, strictOriginSsl } from "./zone";
 
 /** An origin Cloudflare can send traffic to: the load balancer's public address. */
 export interface IOriginTarget extends IAliasTarget {
@@ -19,23 +22,31 @@ export function originAddressOf(target: IAliasTarget): string {
 
 export interface CloudflareDnsFailoverProps extends DnsFailoverProps {
   readonly zone: ICloudflareZone;
+  /**
+   * The record's type: `A` for the load balancer's address; `CNAME` when the origin is a host name.
+   * @default "A"
+   */
+  readonly recordType?: "A" | "CNAME";
 }
 
 /**
- * The site's name on Cloudflare. With a secondary: a Cloudflare load balancer whose
- * default pool is the origin load balancer, watched by an HTTPS monitor of the health
- * path, and whose fallback pool is the maintenance site. Without: one proxied record.
+ * The site's name on Cloudflare: one proxied record of the origin load balancer, made once
+ * the zone's encryption mode is Full (strict), which this stack sets itself. With a
+ * secondary, a Worker on a route for the name (the site's edge, {@link edgeWorker}) sends
+ * every request on to the origin and answers with the maintenance page when the origin
+ * gives no answer of its own. No Load Balancing: a load balancer's fallback pool cannot
+ * use the Worker, whose name Cloudflare proxies, as its origin.
  */
 export class CloudflareDnsFailover extends Construct implements IDnsFailover {
   public readonly recordName: string;
   public readonly failover: boolean;
-  /** The HTTPS monitor of the primary's health path (with a secondary). */
-  public readonly monitor?: LoadBalancerMonitor;
-  /** The pool of the origin, and the fallback pool of the maintenance site (with a secondary). */
-  public readonly primaryPool?: LoadBalancerPool;
-  public readonly fallbackPool?: LoadBalancerPool;
-  /** The Cloudflare load balancer that answers for the name (with a secondary). */
-  public readonly loadBalancer?: LoadBalancer;
+  /** The zone's encryption mode, Full (strict), which the origin needs ({@link strictOriginSsl}). */
+  public readonly ssl: ZoneSetting;
+  /** The proxied record of the origin. */
+  public readonly record: DnsRecord;
+  /** The site's edge Worker and its route on the name (with a secondary). */
+  public readonly worker?: WorkersScript;
+  public readonly route?: WorkersRoute;
 
   constructor(scope: Construct, id: string, props: CloudflareDnsFailoverProps) {
     super(scope, id);
@@ -43,53 +54,31 @@ export class CloudflareDnsFailover extends Construct implements IDnsFailover {
     this.recordName = props.recordName;
     this.failover = props.secondary !== undefined;
     const origin = originAddressOf(props.primary);
+    const page = props.secondary && maintenancePageOf(props.secondary);
 
-    if (!props.secondary) {
-      proxiedRecord(zone, this, "site", { name: props.recordName, type: "A", content: origin, comment: `${props.namePrefix}: the load balancer` });
-      return;
-    }
-    const monitor = (this.monitor = new LoadBalancerMonitor(this, "monitor", {
+    this.ssl = strictOriginSsl(zone, this);
+    this.record = proxiedRecord(zone, this, "site", { name: props.recordName, type: props.recordType ?? "A", content: origin, comment: `${props.namePrefix}: the load balancer`, ssl: this.ssl });
+    if (!page) return;
+
+    const source = edgeWorker({ files: page.files, healthPath: props.healthCheckPath, references: page.references || isReference(props.healthCheckPath) });
+    this.worker = new WorkersScript(this, "worker", {
       accountId: zone.accountId,
-      description: `${props.namePrefix}: ${props.healthCheckPath}`,
-      type: "https",
-      method: "GET",
-      path: props.healthCheckPath,
-      port: props.primary.port,
-      expectedCodes: "200",
-      header: { Host: [props.recordName] },
-      interval: 60,
-      timeout: 5,
-      retries: 2,
-      consecutiveDown: 2,
-      consecutiveUp: 2,
-      followRedirects: false,
-      // Origin CA certificates are trusted by the proxy, not by monitors; the traffic itself is verified (SSL strict).
-      allowInsecure: true,
-    }));
-    const primary = (this.primaryPool = new LoadBalancerPool(this, "primary-pool", {
-      accountId: zone.accountId,
-      name: `${props.namePrefix}-primary`,
-      description: "The origin load balancer",
-      monitor: monitor.id,
-      minimumOrigins: 1,
-      origins: [{ name: "load-balancer", address: origin, enabled: true, header: { host: [props.recordName] } }],
-    }));
-    const secondary = props.secondary;
-    const fallback = (this.fallbackPool = new LoadBalancerPool(this, "maintenance-pool", {
-      accountId: zone.accountId,
-      name: `${props.namePrefix}-maintenance`,
-      description: "The maintenance page, while the origin is unhealthy",
-      minimumOrigins: 1,
-      origins: [{ name: "maintenance", address: secondary.hostname, enabled: true, header: { host: [secondary.hostname] } }],
-    }));
-    this.loadBalancer = new LoadBalancer(this, "load-balancer", {
+      scriptName: `${props.namePrefix}-edge`,
+      mainModule: "worker.js",
+      content: isReference(source) ? terraformTemplate(source) : terraformLiteral(source),
+      // No `global_fetch_strictly_public` flag (opt-in, whatever the date): with it, fetch(request) would go back to
+      // Cloudflare's front door and this route instead of to the origin (https://developers.cloudflare.com/workers/configuration/compatibility-flags/).
+      compatibilityDate: "2025-01-01",
+    });
+    // Every request for the name, HTTP and HTTPS, any path and query. Routes created through the API fail closed when
+    // the Workers Free plan's 100,000 requests a day are spent (error 1027, https://developers.cloudflare.com/workers/platform/limits/#daily-request),
+    // and the provider cannot set them to fail open (cloudflare/terraform-provider-cloudflare#1506): the account needs Workers Paid.
+    // The Worker's subrequests to the origin obey the zone's encryption mode too.
+    this.route = new WorkersRoute(this, "route", {
       zoneId: zone.zoneId,
-      name: props.recordName,
-      description: `${props.namePrefix}: origin, or the maintenance page`,
-      defaultPools: [primary.id],
-      fallbackPool: fallback.id,
-      proxied: true,
-      steeringPolicy: "off",
+      pattern: `${props.recordName}/*`,
+      script: this.worker.scriptName,
+      dependsOn: [this.ssl],
     });
   }
 }

@@ -1,82 +1,39 @@
-import { Fn } from "cdktf";
-import { Construct } from "constructs";
-import { WorkersCustomDomain } from "@cdktf/provider-cloudflare/lib/workers-custom-domain";
-import { WorkersScript } from "@cdktf/provider-cloudflare/lib/workers-script";
-import { IStaticSite, StaticSiteProps, isReference, terraformLiteral, terraformTemplate } from "../core";
-import { ICloudflareZone } from "./zone";
+import { IAliasTarget, IStaticSite, StaticSiteProps } from "../core";
 
-export interface MaintenanceSiteProps extends Omit<StaticSiteProps, "zone"> {
-  readonly zone: ICloudflareZone;
-}
-
-/** A JavaScript expression of a text that holds references: its literal parts as JSON strings, joined with each reference JSON-encoded by Terraform. */
-function textExpression(text: string): string {
-  return text
-    .split(/(\$\{TfToken\[[^\]]+\]\})/)
-    .filter((part) => part !== "")
-    .map((part) => (isReference(part) ? Fn.jsonencode(part) : JSON.stringify(part)))
-    .join(" + ");
-}
-
-/** The files as a JavaScript object literal: JSON, or, when a page holds references, an object of string expressions. */
-function filesLiteral(files: Readonly<Record<string, string>>): string {
-  if (!Object.values(files).some(isReference)) return JSON.stringify(files);
-  return `{ ${Object.entries(files)
-    .map(([path, text]) => `${JSON.stringify(path)}: ${textExpression(text)}`)
-    .join(", ")} }`;
+export interface MaintenanceSiteProps extends Pick<StaticSiteProps, "domain" | "files"> {
+  /**
+   * The files hold references (a module's variables), which Terraform writes into the
+   * Worker's source. Otherwise every character of them is data, never a reference.
+   * @default false
+   */
+  readonly references?: boolean;
 }
 
 /**
- * The Worker's source: every path answers with its page, or `index.html`, and status 503.
- * Pages may hold references (a module's variables): the source then holds one too.
+ * The maintenance page on Cloudflare: nothing of its own. The site's edge Worker (made
+ * with the failover, `CloudflareDnsFailover`) serves it on the site's own name, with a
+ * 503, whenever the origin gives no answer of its own. Spaces cannot serve it: it has no
+ * index documents, and a load balancer's fallback pool cannot point at a name Cloudflare
+ * proxies, which is the only kind a Worker answers on.
  */
-export function maintenanceWorker(files: Readonly<Record<string, string>>): string {
-  return `const FILES = ${filesLiteral(files)};
-const TYPES = { html: "text/html; charset=utf-8", css: "text/css; charset=utf-8", svg: "image/svg+xml" };
-
-export default {
-  async fetch(request) {
-    const path = new URL(request.url).pathname.replace(/^\\/+/, "");
-    const name = path in FILES ? path : "index.html";
-    const type = TYPES[name.split(".").pop()] ?? "text/plain; charset=utf-8";
-    return new Response(FILES[name], {
-      status: 503,
-      headers: { "content-type": type, "cache-control": "no-store", "retry-after": "300" },
-    });
-  },
-};
-`;
-}
-
-/**
- * The maintenance site on Cloudflare: a Worker that answers every path with the page and
- * a 503, on its own host name in the zone, which the failover's fallback pool uses as its
- * origin. Spaces cannot serve it: it has no index documents and a CDN in front of it
- * cannot rewrite every path to one page.
- */
-export class MaintenanceSite extends Construct implements IStaticSite {
+export class MaintenanceSite implements IStaticSite {
   public readonly domain: string;
-  /** The Worker's own host name, the fallback pool's origin. */
+  /** The name it answers for: the site's own (it stands in on the same name). */
   public readonly hostname: string;
+  public readonly files: Readonly<Record<string, string>>;
+  public readonly references: boolean;
 
-  constructor(scope: Construct, id: string, props: MaintenanceSiteProps) {
-    super(scope, id);
-    if (!("index.html" in props.files)) throw new Error("a static site needs an index.html");
+  constructor(props: MaintenanceSiteProps) {
+    if (!Object.hasOwn(props.files, "index.html")) throw new Error("a static site needs an index.html");
     this.domain = props.domain;
-    this.hostname = `maintenance.${props.domain}`;
-    const source = maintenanceWorker(props.files);
-    const script = new WorkersScript(this, "worker", {
-      accountId: props.zone.accountId,
-      scriptName: `${props.namePrefix}-maintenance`,
-      mainModule: "worker.js",
-      content: isReference(source) ? terraformTemplate(source) : terraformLiteral(source),
-      compatibilityDate: "2025-01-01",
-    });
-    new WorkersCustomDomain(this, "domain", {
-      accountId: props.zone.accountId,
-      zoneId: props.zone.zoneId,
-      hostname: this.hostname,
-      service: script.scriptName,
-    });
+    this.hostname = props.domain;
+    this.files = props.files;
+    this.references = props.references ?? false;
   }
+}
+
+/** The maintenance page a failover falls back to: one of {@link MaintenanceSite}'s, or an error naming what was given. */
+export function maintenancePageOf(target: IAliasTarget): MaintenanceSite {
+  if (target instanceof MaintenanceSite) return target;
+  throw new Error(`Cloudflare fails over only to a maintenance page made by this factory's createStaticSite, served by the site's edge Worker; got "${target.hostname}"`);
 }

@@ -2,13 +2,15 @@ import { SpecValidator, ValidationIssue } from "../core";
 
 /** Settings of the Cloudflare edge in front of a DigitalOcean stack: the `cloudflare` section. */
 export interface CloudflareSettings {
-  /** The account that owns the load balancers, monitors and Workers (32 hex characters). */
+  /** The account that owns the site's edge Worker (32 hex characters). */
   readonly accountId: string;
   /** The existing zone of `dnsZone` (32 hex characters). */
   readonly zoneId: string;
   /**
-   * Set the zone's TLS settings: SSL `strict`, HTTPS always, TLS 1.2 minimum, TLS 1.3 on.
-   * They are zone-wide: let exactly one environment sharing the zone manage them.
+   * Set the zone's TLS settings: HTTPS always, TLS 1.2 minimum, TLS 1.3 on. They are
+   * zone-wide: let exactly one environment sharing the zone manage them. (The SSL/TLS
+   * encryption mode is not among them: every stack sets it to Full (strict), which its
+   * origin needs, whatever deploys first.)
    * @default false
    */
   readonly manageZoneSettings?: boolean;

@@ -53,7 +53,7 @@ const DO_DROPLETS = "https://www.digitalocean.com/pricing/droplets";
 const DO_DATABASES = "https://www.digitalocean.com/pricing/managed-databases";
 const DO_LB = "https://www.digitalocean.com/pricing/load-balancers";
 const DO_SPACES = "https://www.digitalocean.com/pricing/spaces-object-storage";
-const CF_LB = "https://www.cloudflare.com/application-services/products/load-balancing/";
+const CF_WORKERS = "https://developers.cloudflare.com/workers/platform/pricing/";
 
 function aws(service: string, item: string, amount: number, unit: PriceUnit, source: string, basis = KNOWN, region = "eu-west-1"): PriceEntry {
   return { cloud: "aws", service, item, amount, unit, region, recorded: RECORDED, source, basis };
@@ -126,9 +126,20 @@ export const PRICES: readonly PriceEntry[] = [
     "stored copy of https://www.digitalocean.com/community/questions/prices-explanation-5-per-space-or-5-for-spaces (2018, DigitalOcean staff answer): $5 a month for every bucket of the team, 250 GiB stored and 1 TiB out included; unchanged in the list price as known on 2026-11-22",
   ),
 
-  // Cloudflare Load Balancing: a subscription per account with two origins, more origins extra.
-  { cloud: "cloudflare", service: "load-balancing", item: "subscription", amount: 5, unit: "USD/month", region: "global", recorded: RECORDED, source: CF_LB, basis: `${KNOWN}; includes 2 origins, 60 s health checks and 500,000 DNS queries a month` },
-  { cloud: "cloudflare", service: "load-balancing", item: "additional-origin", amount: 5, unit: "USD/month", region: "global", recorded: RECORDED, source: CF_LB, basis: KNOWN },
+  // Cloudflare Workers Paid: a subscription per account, which the site's edge Worker needs (the Free plan's routes fail closed past 100,000 requests a day).
+  {
+    cloud: "cloudflare",
+    service: "workers",
+    item: "paid-subscription",
+    amount: 5,
+    unit: "USD/month",
+    region: "global",
+    recorded: RECORDED,
+    source: CF_WORKERS,
+    basis:
+      "stored copy of the page's source (cloudflare/cloudflare-docs, src/content/docs/workers/platform/pricing.mdx): a minimum of $5 a month per account, " +
+      "10 million requests and 30 million CPU milliseconds a month included, then $0.30 a million requests and $0.02 a million CPU milliseconds; subrequests are not billed",
+  },
 ];
 
 /** vCPUs of the RDS classes the size tables use: RDS Proxy is priced per vCPU of the database behind it. */

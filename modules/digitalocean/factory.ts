@@ -56,8 +56,9 @@ export interface DigitalOceanTierFactoryProps {
 }
 
 /**
- * Builds every tier on DigitalOcean, with Cloudflare for the zone, the TLS edge, DNS
- * failover and the maintenance page. Providers are the stack's.
+ * Builds every tier on DigitalOcean, with Cloudflare for the zone, the TLS edge, and the
+ * edge Worker that serves the maintenance page when the origin cannot answer. Providers
+ * are the stack's.
  */
 export class DigitalOceanTierFactory implements TierFactory {
   public readonly cloud = "do";
@@ -137,8 +138,10 @@ export class DigitalOceanTierFactory implements TierFactory {
     return new DoObjectStore(scope, id, { ...props, region: this.settings.region, projectId: this.settings.projectId });
   }
 
-  public createStaticSite(scope: Construct, id: string, props: StaticSiteProps): IStaticSite {
-    return new MaintenanceSite(scope, id, { ...props, zone: asDo(props.zone, CloudflareZone, "DNS zone") });
+  /** The maintenance page: served by the site's edge Worker, which the failover makes (nothing is created here). */
+  public createStaticSite(_scope: Construct, _id: string, props: StaticSiteProps): IStaticSite {
+    asDo(props.zone, CloudflareZone, "DNS zone");
+    return new MaintenanceSite({ domain: props.domain, files: props.files });
   }
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {

@@ -315,7 +315,11 @@ export const RULES: readonly PolicyRule[] = [
         s.resources("aws_route53_record").some((r) => r.config.failover_routing_policy?.type === "SECONDARY")
           ? []
           : [{ resource: "(stack)", message: "no SECONDARY failover record" }],
-      do: (s) => (s.resources("cloudflare_load_balancer").some((lb) => typeof lb.config.fallback_pool === "string") ? [] : [{ resource: "(stack)", message: "no Cloudflare load balancer with a fallback pool" }]),
+      // The site's edge Worker, on a route for its name, serves the maintenance page when the origin cannot answer.
+      do: (s) =>
+        s.resources("cloudflare_workers_route").some((r) => typeof r.config.script === "string" && r.config.script.includes("cloudflare_workers_script."))
+          ? []
+          : [{ resource: "(stack)", message: "no Workers route running the site's edge Worker (the maintenance page)" }],
     },
   },
   {

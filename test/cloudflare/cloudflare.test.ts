@@ -1,15 +1,10 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { formatIssue } from "../../modules/core";
-import { maintenanceWorker } from "../../modules/cloudflare/maintenance-site";
-import { validateCloudflareSettings } from "../../modules/cloudflare/settings";
-import { ZONE_TLS_SETTINGS } from "../../modules/cloudflare/zone";
+import { CloudflareSettings, validateCloudflareSettings } from "../../modules/cloudflare/settings";
+import { ORIGIN_SSL_MODE, ZONE_TLS_SETTINGS } from "../../modules/cloudflare/zone";
 import { doFixture, ref, synth } from "../helpers";
 
-function site(failover: boolean) {
-  const f = doFixture();
+function site(failover: boolean, cloudflare: Partial<CloudflareSettings> = {}) {
+  const f = doFixture({}, cloudflare);
   const lb = f.factory.createLoadBalancer(f.stack, "lb", {
     namePrefix: f.namePrefix,
     network: f.network,
@@ -26,91 +21,74 @@ function site(failover: boolean) {
 }
 
 describe("Cloudflare DNS failover", () => {
-  it("monitors the origin load balancer over HTTPS on the health path, as the site", () => {
-    const s = site(true);
-    expect(s.one("cloudflare_load_balancer_monitor")).toMatchObject({
-      account_id: "a".repeat(32),
-      type: "https",
-      path: "/healthz",
-      port: 443,
-      expected_codes: "200",
-      header: { Host: ["www.example.com"] },
-    });
-  });
-
-  it("sends the site to the origin pool while healthy and to the maintenance Worker otherwise", () => {
-    const s = site(true);
-    const primary = s.address("cloudflare_load_balancer_pool", "dns_primary-pool");
-    const fallback = s.address("cloudflare_load_balancer_pool", "dns_maintenance-pool");
-    expect(s.one("cloudflare_load_balancer")).toMatchObject({
-      zone_id: "b".repeat(32),
-      name: "www.example.com",
-      default_pools: [ref(primary, "id")],
-      fallback_pool: ref(fallback, "id"),
-      proxied: true,
-      steering_policy: "off",
-    });
-    expect(s.one("cloudflare_load_balancer_pool", "dns_primary-pool")).toMatchObject({
-      monitor: ref(s.address("cloudflare_load_balancer_monitor"), "id"),
-      origins: [{ address: ref(s.address("digitalocean_loadbalancer", "lb"), "ip"), header: { host: ["www.example.com"] }, enabled: true, name: "load-balancer" }],
-    });
-    expect(s.one("cloudflare_load_balancer_pool", "dns_maintenance-pool").origins).toEqual([
-      { address: "maintenance.www.example.com", header: { host: ["maintenance.www.example.com"] }, enabled: true, name: "maintenance" },
-    ]);
-    expect(s.one("cloudflare_workers_custom_domain")).toMatchObject({
-      hostname: "maintenance.www.example.com",
-      service: ref(s.address("cloudflare_workers_script"), "script_name"),
-      zone_id: "b".repeat(32),
-    });
-  });
-
-  it("without failover: one proxied record to the load balancer", () => {
-    const s = site(false);
-    expect(s.where("cloudflare_load_balancer")).toHaveLength(0);
-    expect(s.one("cloudflare_dns_record", "dns")).toMatchObject({ name: "www.example.com", type: "A", proxied: true, content: ref(s.address("digitalocean_loadbalancer", "lb"), "ip") });
-  });
-});
-
-describe("the maintenance Worker", () => {
-  it("answers every path with the page and a 503, other files by path (run in Node)", () => {
-    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-worker-"));
-    try {
-      writeFileSync(join(dir, "worker.mjs"), maintenanceWorker({ "index.html": "<h1>Back soon</h1>", "style.css": "h1{color:red}" }));
-      const probe = `
-        import worker from ${JSON.stringify(join(dir, "worker.mjs"))};
-        const out = [];
-        for (const path of ["/", "/checkout/basket?x=1", "/style.css"]) {
-          const res = await worker.fetch(new Request("https://www.example.com" + path));
-          out.push([path, res.status, res.headers.get("content-type"), res.headers.get("cache-control"), await res.text()]);
-        }
-        console.log(JSON.stringify(out));`;
-      const run = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
-      expect(run.stderr).toBe("");
-      expect(JSON.parse(run.stdout)).toEqual([
-        ["/", 503, "text/html; charset=utf-8", "no-store", "<h1>Back soon</h1>"],
-        ["/checkout/basket?x=1", 503, "text/html; charset=utf-8", "no-store", "<h1>Back soon</h1>"],
-        ["/style.css", 503, "text/css; charset=utf-8", "no-store", "h1{color:red}"],
-      ]);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
+  it("proxies the site's name to the origin load balancer", () => {
+    for (const failover of [true, false]) {
+      const s = site(failover);
+      expect(s.one("cloudflare_dns_record", "dns")).toMatchObject({ name: "www.example.com", type: "A", proxied: true, content: ref(s.address("digitalocean_loadbalancer", "lb"), "ip") });
     }
   });
 
-  it("is deployed as a module Worker, its source escaped for Terraform", () => {
+  it("with a maintenance page: runs the site's edge Worker on a route for every request to the name, with no Load Balancing", () => {
+    const s = site(true);
+    expect(s.one("cloudflare_workers_route")).toMatchObject({
+      zone_id: "b".repeat(32),
+      pattern: "www.example.com/*",
+      script: ref(s.address("cloudflare_workers_script"), "script_name"),
+    });
+    expect(s.one("cloudflare_workers_script")).toMatchObject({ account_id: "a".repeat(32), script_name: "shop-test-edge", main_module: "worker.js", compatibility_date: "2025-01-01" });
+    // fetch(request) reaches the origin only without global_fetch_strictly_public, which would send it to the front door again.
+    expect(s.one("cloudflare_workers_script").compatibility_flags).toBeUndefined();
+    // A load balancer's pools may not use a name Cloudflare proxies, which is all a Worker answers on.
+    for (const type of ["cloudflare_load_balancer", "cloudflare_load_balancer_pool", "cloudflare_load_balancer_monitor", "cloudflare_workers_custom_domain"]) expect(s.where(type)).toHaveLength(0);
+  });
+
+  it("without a maintenance page: no Worker", () => {
+    const s = site(false);
+    expect(s.where("cloudflare_workers_script")).toHaveLength(0);
+    expect(s.where("cloudflare_workers_route")).toHaveLength(0);
+  });
+
+  it("falls back only to a page this factory made, naming what it was given", () => {
     const f = doFixture();
-    f.factory.createStaticSite(f.stack, "maintenance", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, deletionProtection: false, files: { "index.html": "cost ${price}" } });
-    const script = synth(f.stack).one("cloudflare_workers_script");
-    expect(script).toMatchObject({ script_name: "shop-test-maintenance", main_module: "worker.js", account_id: "a".repeat(32) });
-    expect(script.content).toContain('"index.html":"cost $${price}"');
+    const lb = f.factory.createLoadBalancer(f.stack, "lb", { namePrefix: f.namePrefix, network: f.network, scheme: "public", certificate: f.certificate, targetPort: 80, healthCheck: { path: "/healthz" } });
+    expect(() =>
+      f.factory.createDnsFailover(f.stack, "dns", { namePrefix: f.namePrefix, zone: f.zone, recordName: "www.example.com", primary: lb, healthCheckPath: "/healthz", secondary: { hostname: "maintenance.example.com" } }),
+    ).toThrow('Cloudflare fails over only to a maintenance page made by this factory\'s createStaticSite, served by the site\'s edge Worker; got "maintenance.example.com"');
+    expect(() => f.factory.createStaticSite(f.stack, "page", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, deletionProtection: false, files: {} })).toThrow(
+      "a static site needs an index.html",
+    );
+  });
+
+  it("writes the page into the Worker as data, escaped for Terraform", () => {
+    const f = doFixture();
+    const lb = f.factory.createLoadBalancer(f.stack, "lb", { namePrefix: f.namePrefix, network: f.network, scheme: "public", certificate: f.certificate, targetPort: 80, healthCheck: { path: "/healthz" } });
+    const page = f.factory.createStaticSite(f.stack, "page", { namePrefix: f.namePrefix, domain: "www.example.com", zone: f.zone, certificate: f.cdnCertificate, deletionProtection: false, files: { "index.html": "cost ${price}, 100%{x}" } });
+    f.factory.createDnsFailover(f.stack, "dns", { namePrefix: f.namePrefix, zone: f.zone, recordName: "www.example.com", primary: lb, healthCheckPath: "/healthz", secondary: page });
+    const content: string = synth(f.stack).one("cloudflare_workers_script").content;
+    expect(content).toContain('"index.html": "cost \\u0024{price}, 100%%{x}",');
+    expect(content).toContain('const HEALTH_PATH = "/healthz";');
   });
 });
 
 describe("Cloudflare zone", () => {
-  it("sets the zone's TLS (strict, HTTPS always, TLS 1.2+) only when this environment manages it", () => {
+  it("sets the zone's other TLS settings (HTTPS always, TLS 1.2+, TLS 1.3) only when this environment manages them", () => {
     const managed = synth(doFixture({}, { manageZoneSettings: true }).stack);
     expect(Object.fromEntries(managed.where("cloudflare_zone_setting").map((z) => [z.setting_id, z.value]))).toEqual(ZONE_TLS_SETTINGS);
-    expect(ZONE_TLS_SETTINGS).toMatchObject({ ssl: "strict", min_tls_version: "1.2" });
+    expect(ZONE_TLS_SETTINGS).toEqual({ always_use_https: "on", min_tls_version: "1.2", tls_1_3: "on" });
     expect(synth(doFixture().stack).where("cloudflare_zone_setting")).toHaveLength(0);
+  });
+
+  it("is put in Full (strict) by every stack that proxies the site, before the name or the Worker takes traffic, whoever manages the zone's settings", () => {
+    // Whichever stack sharing the zone deploys first must work: its origin redirects HTTP to HTTPS, which loops under Flexible.
+    for (const [failover, manage] of [[false, false], [true, false], [true, true]]) {
+      const s = site(failover, { manageZoneSettings: manage });
+      const ssl = s.where("cloudflare_zone_setting").filter((z) => z.setting_id === "ssl");
+      expect({ failover, manage, ssl }).toEqual({ failover, manage, ssl: [{ zone_id: "b".repeat(32), setting_id: "ssl", value: ORIGIN_SSL_MODE }] });
+      const setting = s.address("cloudflare_zone_setting", "dns_ssl");
+      expect(s.one("cloudflare_dns_record", "dns").depends_on).toEqual([setting]);
+      if (failover) expect(s.one("cloudflare_workers_route").depends_on).toEqual([setting]);
+    }
+    expect(ORIGIN_SSL_MODE).toBe("strict");
   });
 
   it("is never created here (PROVIDER GAP)", () => {

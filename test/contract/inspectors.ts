@@ -120,14 +120,15 @@ export const digitalOceanInspector: CloudInspector = {
     ];
     // PROVIDER GAP: the CDN answers on its endpoint name (no custom domain).
     const cdnNames = Object.keys(s.resources("digitalocean_cdn")).map((id) => ref(`digitalocean_cdn.${id}`, "endpoint"));
-    return { loadBalancers: external.length, cdnNames: cdnNames.sort(), maintenanceSites: s.where("cloudflare_workers_custom_domain").length, other };
+    // The maintenance page is served on the site's own name, by the edge Worker its route runs.
+    return { loadBalancers: external.length, cdnNames: cdnNames.sort(), maintenanceSites: s.where("cloudflare_workers_route").filter((r) => r.script).length, other };
   },
   failoverTarget(s) {
-    const lb = s.where("cloudflare_load_balancer")[0];
-    if (!lb) return undefined;
-    const [, pool] = Object.entries(s.resources("cloudflare_load_balancer_pool")).find(([id]) => lb.fallback_pool === ref(`cloudflare_load_balancer_pool.${id}`, "id"))!;
-    // It must be the maintenance site: the Worker's own host name.
-    const worker = s.where("cloudflare_workers_custom_domain").find((w) => w.hostname === pool.origins[0].address);
-    return worker ? { maintenanceFor: lb.name } : { maintenanceFor: `not a maintenance site: ${pool.origins[0].address}` };
+    const route = s.where("cloudflare_workers_route")[0];
+    if (!route) return undefined;
+    const [, worker] = Object.entries(s.resources("cloudflare_workers_script")).find(([id]) => route.script === ref(`cloudflare_workers_script.${id}`, "script_name"))!;
+    // It must be the maintenance page: the Worker answers with the index page and a 503 when the origin cannot.
+    const page = String(worker.content).includes('"index.html":') && String(worker.content).includes("status: 503");
+    return page ? { maintenanceFor: String(route.pattern).replace(/\/\*$/, "") } : { maintenanceFor: `not a maintenance site: ${worker.script_name}` };
   },
 };

@@ -95,7 +95,8 @@ describe("npm run cost", () => {
     const d = costs.get("production-do")!;
     // primary + standby, 2 replicas and the DR replica, all db-s-4vcpu-8gb; the database setup's droplet
     expect(tier(d, "PostgreSQL").min).toBe(5 * onDo("database-pg", "db-s-4vcpu-8gb") + onDo("droplet", "s-1vcpu-1gb"));
-    expect(tier(d, "DNS").min).toBe(monthly(price("cloudflare", "load-balancing", "subscription")));
+    // The site's edge Worker needs Workers Paid; no Load Balancing.
+    expect(tier(d, "DNS").min).toBe(monthly(price("cloudflare", "workers", "paid-subscription")));
     expect(tier(d, "compute").max).toBe(6 * onDo("droplet", "s-2vcpu-4gb") + 12 * onDo("droplet", "s-4vcpu-8gb") + 8 * onDo("droplet", "s-2vcpu-4gb") + onDo("droplet", "s-1vcpu-2gb"));
   });
 
@@ -161,7 +162,7 @@ describe("npm run cost", () => {
       expect(p.region).toMatch(/^(global|[a-z]{2}-[a-z]+-\d|[a-z]{3}\d)$/);
       expect(p.recorded).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(p.recorded <= today).toBe(true);
-      expect(p.source).toMatch(/^https:\/\/(aws\.amazon\.com|www\.digitalocean\.com|www\.cloudflare\.com)\//);
+      expect(p.source).toMatch(/^https:\/\/(aws\.amazon\.com|www\.digitalocean\.com|(www|developers)\.cloudflare\.com)\//);
       expect(p.basis.length).toBeGreaterThan(10);
     }
     const keys = PRICES.map((p) => `${p.cloud} ${p.service} ${p.item} ${p.region}`);

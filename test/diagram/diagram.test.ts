@@ -135,13 +135,11 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     for (const c of subnetClusters) expect(c.lines[1].split(" · ")).toHaveLength(zones);
     expect(allClusters(d.clusters).find((c) => c.id === "vpc")!.lines[0]).toContain(`${zones} availability zones`);
   } else {
-    expect(nodesOf(d, "edge-load-balancer")).toHaveLength(failover ? 1 : 0);
-    expect(tierOf(d, inbound[0].from)).toBe(failover ? "edge-pool" : "dns");
-    if (failover) {
-      const fallback = edges(d, "edge-load-balancer", "edge-pool").find((e) => e.labels[0] === "when no pool is healthy")!;
-      expect(edges(d, "edge-pool", "maintenance").map((e) => e.from)).toEqual([fallback.to]);
-      expect(edges(d, "health-check", "load-balancer", "check").map((e) => e.to)).toEqual([publicLb.from]);
-    }
+    // With failover, the site's name runs the edge Worker, which passes requests on to the origin (and serves the page when it cannot).
+    expect(nodesOf(d, "edge-worker")).toHaveLength(failover ? 1 : 0);
+    expect(tierOf(d, inbound[0].from)).toBe(failover ? "edge-worker" : "dns");
+    if (failover) expect(edges(d, "dns", "edge-worker").map((e) => e.to)).toEqual([inbound[0].from]);
+    expect(nodesOf(d, "health-check")).toHaveLength(0);
     // Regions: a cluster per region the JSON's resources are in.
     const regions = new Set([...doc.resources("digitalocean_database_replica"), ...doc.resources("digitalocean_database_cluster"), ...doc.resources("digitalocean_loadbalancer")].map((r) => r.config.region));
     expect(d.clusters.filter((c) => c.id.startsWith("region-")).map((c) => c.id.slice("region-".length)).sort()).toEqual([...regions].sort());

@@ -180,9 +180,9 @@ export const FIXTURES: readonly RuleFixture[] = [
   {
     rule: "CT-DNS-001",
     cloud: "do",
-    pass: { cloudflare_load_balancer: { lb: { fallback_pool: ref("cloudflare_load_balancer_pool.m", "id") } } },
-    fail: { cloudflare_dns_record: { site: { type: "A" } } },
-    finding: { resource: "(stack)", message: "no Cloudflare load balancer with a fallback pool" },
+    pass: { cloudflare_workers_route: { r: { pattern: "www.example.com/*", script: ref("cloudflare_workers_script.w", "script_name") } } },
+    fail: { cloudflare_dns_record: { site: { type: "A" } }, cloudflare_workers_route: { r: { pattern: "www.example.com/*" } } },
+    finding: { resource: "(stack)", message: "no Workers route running the site's edge Worker (the maintenance page)" },
   },
   {
     rule: "CT-DATA-001",

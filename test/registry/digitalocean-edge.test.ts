@@ -9,6 +9,7 @@ import { blockOf, checkValues, expectRefused, plain, problemsIn, useModule, varA
 const VPC_UUID = "c2a5e4f0-1b3d-4e6f-8a9b-0c1d2e3f4a5b";
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
 const ZONE = "fedcba9876543210fedcba9876543210";
+const VALUES = { name_prefix: "shop", account_id: ACCOUNT, zone_id: ZONE, record_name: "www.example.com", origin_address: "203.0.113.10" };
 
 describe("the DigitalOcean load balancer module", () => {
   const { module, read } = useModule("cloudtiers-load-balancer", "digitalocean");
@@ -113,58 +114,52 @@ describe("the Cloudflare DNS failover module", () => {
   const { module, read } = useModule("cloudtiers-dns-failover", "cloudflare");
   const main = read("main.tf");
 
-  it("watches the origin's health path over HTTPS with a monitor that sends the site's name", () => {
-    const monitor = blockOf(main, 'resource "cloudflare_load_balancer_monitor" "dns_monitor"');
-    for (const line of ['type = "https"', 'method = "GET"', "path = var.health_check_path", "port = 443", 'expected_codes = "200"', "account_id = var.account_id", 'header = { Host = [ var.record_name, ] }']) {
-      expect(monitor).toContain(line);
+  it("proxies the name to the origin: an A record of an address, a CNAME of a host name", () => {
+    const record = blockOf(main, 'resource "cloudflare_dns_record" "dns_site"');
+    for (const line of ["content = var.origin_address", "name = var.record_name", "proxied = true", "zone_id = var.zone_id", 'type = can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"']) {
+      expect(record).toContain(line);
     }
+    // Once the zone is in Full (strict), which the module sets itself: the origin redirects HTTP to HTTPS.
+    const ssl = blockOf(main, 'resource "cloudflare_zone_setting" "dns_ssl"');
+    for (const line of ['setting_id = "ssl"', 'value = "strict"', "zone_id = var.zone_id"]) expect(ssl).toContain(line);
+    expect(record).toContain("depends_on = [ cloudflare_zone_setting.dns_ssl, ]");
+    expect(blockOf(main, 'resource "cloudflare_workers_route" "dns_route"')).toContain("depends_on = [ cloudflare_zone_setting.dns_ssl, ]");
+    const type = (origin: string) => plain(checkValues(module, { ...VALUES, origin_address: origin }, `can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"`)).trim();
+    expect(type("203.0.113.10")).toContain('"A"');
+    expect(type("origin.example.com")).toContain('"CNAME"');
   });
 
-  it("sends the name to the origin's pool, and to the maintenance pool while the origin is unhealthy", () => {
-    const primary = blockOf(main, 'resource "cloudflare_load_balancer_pool" "dns_primary_pool"');
-    expect(primary).toContain("monitor = cloudflare_load_balancer_monitor.dns_monitor.id");
-    expect(primary).toContain('origins = [ { address = var.origin_address enabled = true header = { host = [ var.record_name, ] } name = "load-balancer" }, ]');
-    const fallback = blockOf(main, 'resource "cloudflare_load_balancer_pool" "dns_maintenance_pool"');
-    expect(fallback).not.toContain("monitor =");
-    expect(fallback).toContain('address = coalesce(var.maintenance_hostname, (var.maintenance_hostname == null) ? module.maintenance[0].hostname : null)');
-    const balancer = blockOf(main, 'resource "cloudflare_load_balancer" "dns_load_balancer"');
-    for (const line of [
-      'default_pools = [ cloudflare_load_balancer_pool.dns_primary_pool.id ]',
-      "fallback_pool = cloudflare_load_balancer_pool.dns_maintenance_pool.id",
-      "name = var.record_name",
-      "proxied = true",
-      'steering_policy = "off"',
-      "zone_id = var.zone_id",
-    ]) {
-      expect(balancer).toContain(line);
-    }
+  it("runs the site's edge Worker on a route for every request to the name, with no Load Balancing", () => {
+    // (Its content is a heredoc of JavaScript, whose closing braces end blockOf's block early.)
+    expect(main).toMatch(/resource "cloudflare_workers_script" "dns_worker" \{[^]*\nEOF\n\s+main_module\s+= "worker.js"\n\s+script_name\s+= "\$\{var.name_prefix\}-edge"\n\}/);
+    const route = blockOf(main, 'resource "cloudflare_workers_route" "dns_route"');
+    for (const line of ['pattern = "${var.record_name}/*"', "script = cloudflare_workers_script.dns_worker.script_name", "zone_id = var.zone_id"]) expect(route).toContain(line);
+    expect(main).not.toMatch(/cloudflare_load_balancer|cloudflare_workers_custom_domain|module "/);
     // Cloudflare v5 has nested attributes only: no block may remain in its resources.
     expect(main).not.toMatch(/^\s+(origins|header)\s*\{/m);
   });
 
-  it("runs the maintenance Worker as a submodule unless a fallback host is given", () => {
-    expect(main).toMatch(/module "maintenance" \{[^]*source\s+= "\.\/modules\/maintenance"\n\s+count\s+= \(var.maintenance_hostname == null\) \? 1 : 0\n\}/);
-    const worker = read("modules/maintenance/main.tf");
-    expect(blockOf(worker, 'resource "cloudflare_workers_custom_domain" "maintenance_site_domain"')).toContain('hostname = "maintenance.${var.domain}"');
-    expect(blockOf(worker, 'resource "cloudflare_workers_script" "maintenance_site_worker"')).toContain('script_name = "${var.name_prefix}-maintenance"');
-  });
-
-  it("serves the page the stacks render, escaped, from the title and message the caller gives (run in Node)", () => {
-    const worker = read("modules/maintenance/main.tf");
-    const content = /content\s+= (<<EOF\n[^]*?\nEOF\n)/.exec(worker)![1];
+  it("serves the page the stacks render, escaped, from the title and message the caller gives, when the origin is down (run in Node)", () => {
+    const content = /content\s+= (<<EOF\n[^]*?\nEOF\n)/.exec(main)![1];
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-worker-module-"));
     try {
-      cpSync(join(module.directory, "modules", "maintenance", "variables.tf"), join(dir, "variables.tf"));
+      cpSync(join(module.directory, "variables.tf"), join(dir, "variables.tf"));
       writeFileSync(join(dir, "worker.tf"), `locals {\n  content = ${content}}\n`);
       const title = 'Back <soon> & "ready"';
       const message = "Costs ${price}, 100% \\ sure";
-      const values = { name_prefix: "shop", account_id: ACCOUNT, zone_id: ZONE, domain: "www.example.com", title, message };
+      const values = { ...VALUES, maintenance_title: title, maintenance_message: message };
       const run = terraform(["console", ...varArguments(values)], { cwd: dir, input: "base64encode(local.content)\n" });
       expect(problemsIn(run.output)).toEqual([]);
       writeFileSync(join(dir, "worker.mjs"), Buffer.from(JSON.parse(plain(run.stdout).trim()), "base64").toString("utf8"));
+      // Nothing listens on the port of a server just closed: the origin refuses the connection.
       const probe = `
+        import http from "node:http";
         import worker from ${JSON.stringify(join(dir, "worker.mjs"))};
-        const res = await worker.fetch(new Request("https://maintenance.www.example.com/any/path"));
+        const closed = http.createServer();
+        await new Promise((r) => closed.listen(0, "127.0.0.1", r));
+        const port = closed.address().port;
+        await new Promise((r) => closed.close(r));
+        const res = await worker.fetch(new Request("http://127.0.0.1:" + port + "/any/path"), {});
         console.log(JSON.stringify([res.status, await res.text()]));`;
       const node = spawnSync(process.execPath, ["--input-type=module", "-e", probe], { encoding: "utf8" });
       expect(node.stderr).toBe("");
@@ -175,15 +170,13 @@ describe("the Cloudflare DNS failover module", () => {
   });
 
   it("refuses what the spec refuses", () => {
-    const values = { name_prefix: "shop", account_id: ACCOUNT, zone_id: ZONE, record_name: "www.example.com", origin_address: "203.0.113.10" };
     expectRefused(module, {
-      ...values,
+      ...VALUES,
       account_id: "acme",
       zone_id: "Z0123",
       record_name: "WWW",
       origin_address: "300.1.1.1",
       health_check_path: "healthz",
-      maintenance_hostname: "not a host",
       maintenance_title: " ",
       maintenance_message: "x".repeat(501),
     }, [
@@ -192,11 +185,10 @@ describe("the Cloudflare DNS failover module", () => {
       'The record_name must be a lower-case domain name such as "www.example.com".',
       'The origin_address must be an IPv4 address such as "203.0.113.10" or a lower-case host name.',
       'The health_check_path must be an absolute URL path such as "/healthz".',
-      'The maintenance_hostname must be a lower-case domain name such as "maintenance.example.com".',
       "The maintenance_title must be text of 1 to 500 characters.",
       "The maintenance_message must be text of 1 to 500 characters.",
     ]);
-    expect(problemsIn(checkValues(module, values))).toEqual([]);
-    expect(problemsIn(checkValues(module, { ...values, origin_address: "origin.example.com", maintenance_hostname: "sorry.example.com", health_check_path: "/health/" }))).toEqual([]);
+    expect(problemsIn(checkValues(module, VALUES))).toEqual([]);
+    expect(problemsIn(checkValues(module, { ...VALUES, origin_address: "origin.example.com", health_check_path: "/health/" }))).toEqual([]);
   });
 });

@@ -111,8 +111,9 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     ]) {
       expect(site).toContain(line);
     }
-    // With it, the Cloudflare failover, whose own submodule (the maintenance Worker) is written inside it.
-    expect(module.files).toEqual(expect.arrayContaining(["modules/dns-failover/main.tf", "modules/dns-failover/modules/maintenance/main.tf", "modules/internal-load-balancer/main.tf"]));
+    // With it, the Cloudflare failover: the record, the site's edge Worker and its route, in one module.
+    expect(module.files).toEqual(expect.arrayContaining(["modules/dns-failover/main.tf", "modules/internal-load-balancer/main.tf"]));
+    expect(module.files.filter((f) => f.startsWith("modules/dns-failover/modules/"))).toEqual([]);
     const dns = call("dns_failover");
     for (const line of [
       "origin_address = module.load_balancer.ip",
@@ -126,8 +127,13 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       expect(dns).toContain(line);
     }
     expect(dns).not.toContain("maintenance_hostname");
-    // The zone's TLS settings are the zone's owner's, not the module's.
-    expect(main).not.toContain("cloudflare_zone_setting");
+    // The zone's encryption mode, Full (strict), which the origin needs: set with the record when failover is off (the
+    // dns-failover module sets it otherwise); the zone's other TLS settings are the zone's owner's, not the module's.
+    const ssl = blockOf(main, 'resource "cloudflare_zone_setting" "ssl"');
+    for (const line of ['setting_id = "ssl"', 'value = "strict"', "zone_id = var.zone_id", "count = !var.failover.enabled ? 1 : 0"]) expect(ssl).toContain(line);
+    expect(site).toContain("depends_on = [ cloudflare_zone_setting.ssl, ]");
+    expect(main.match(/resource "cloudflare_zone_setting"/g)).toHaveLength(1);
+    expect(read("modules/dns-failover/main.tf")).toContain('resource "cloudflare_zone_setting" "dns_ssl"');
   });
 
   it("needs the digitalocean, cloudflare and tls providers, and presents an Origin CA certificate on the load balancer only", () => {
@@ -316,7 +322,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     expect(blockOf(outputs, 'output "database_replica_urls"')).toContain('value = formatlist("postgres://app@%s:25060/app?sslmode=require", module.postgres.replica_hosts)');
     expect(blockOf(outputs, 'output "redis_url"')).toContain('value = "rediss://${module.cache.host}:25061/0"');
     expect(blockOf(outputs, 'output "database_password_secret"')).toContain('value = "terraform-state:module.postgres.password"');
-    expect(blockOf(outputs, 'output "health_check_id"')).toContain("value = var.failover.enabled ? module.dns_failover[0].monitor_id : null");
+    expect(blockOf(outputs, 'output "edge_worker_script_name"')).toContain("value = var.failover.enabled ? module.dns_failover[0].worker_script_name : null");
   });
 
   it("accepts the shipped environments' values", () => {

@@ -19,8 +19,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     expect(s.where("digitalocean_database_connection_pool")).toHaveLength(spec.postgres.pooling ? 1 : 0);
     expect(s.where("digitalocean_spaces_bucket")).toHaveLength(2);
     expect(s.where("digitalocean_cdn")).toHaveLength(2);
-    expect(s.where("cloudflare_load_balancer")).toHaveLength(spec.failover ? 1 : 0);
+    expect(s.where("cloudflare_dns_record")).toHaveLength(1);
     expect(s.where("cloudflare_workers_script")).toHaveLength(spec.failover ? 1 : 0);
+    expect(s.where("cloudflare_workers_route")).toHaveLength(spec.failover ? 1 : 0);
   });
 
   it("sends each load balancer's traffic to its pool's tag, and each pool admits only its load balancer", () => {
@@ -66,13 +67,24 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     for (const r of s.where("digitalocean_database_replica")) expect(r.cluster_id).toBe(primary);
   });
 
-  it("fails over to the maintenance Worker exactly when failover is on", () => {
+  it("puts the shared zone in Full (strict) itself before it proxies the name, whichever environment manages the zone's other settings", () => {
+    // dev, staging and production share one zone; any of them may deploy first, and each origin redirects HTTP to HTTPS.
+    const ssl = Object.entries(s.resources("cloudflare_zone_setting")).filter(([, z]) => z.setting_id === "ssl");
+    expect(ssl.map(([, z]) => z.value)).toEqual(["strict"]);
+    const address = `cloudflare_zone_setting.${ssl[0][0]}`;
+    expect(s.one("cloudflare_dns_record", "django_dns").depends_on).toEqual([address]);
+    if (spec.failover) expect(s.one("cloudflare_workers_route").depends_on).toEqual([address]);
+    const others = s.where("cloudflare_zone_setting").filter((z) => z.setting_id !== "ssl");
+    expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", "tls_1_3"] : []);
+  });
+
+  it("proxies the site's name, through the edge Worker with its maintenance page exactly when failover is on", () => {
+    expect(s.one("cloudflare_dns_record", "django_dns")).toMatchObject({ name: spec.domain, type: "A", proxied: true });
     if (spec.failover) {
-      expect(s.one("cloudflare_load_balancer").name).toBe(spec.domain);
-      expect(s.one("cloudflare_load_balancer_monitor").path).toBe(spec.healthCheckPath ?? "/healthz");
-      expect(s.one("cloudflare_load_balancer_pool", "maintenance-pool").origins[0].address).toBe(`maintenance.${spec.domain}`);
-    } else {
-      expect(s.one("cloudflare_dns_record", "django_dns")).toMatchObject({ name: spec.domain, type: "A", proxied: true });
+      expect(s.one("cloudflare_workers_route").pattern).toBe(`${spec.domain}/*`);
+      const content: string = s.one("cloudflare_workers_script").content;
+      expect(content).toContain(`const HEALTH_PATH = ${JSON.stringify(spec.healthCheckPath ?? "/healthz")};`);
+      expect(content).toContain(`<title>${spec.failover.title}</title>`);
     }
   });
 

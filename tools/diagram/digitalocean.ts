@@ -9,7 +9,7 @@ import { Index, attributeReferencesIn, bounds, drawnName, plural, poolRole, purp
  * the pools' firewall rules, host → database/cache/load balancer ports from the URLs in the
  * hosts' user data (DigitalOcean fixes a managed database's port by engine, so the
  * configuration is where it is written down), replicas from `digitalocean_database_replica`,
- * and the failover from the Cloudflare load balancer, its monitor and pools.
+ * and the failover from the Workers route on the site's proxied name and the Worker it runs.
  */
 export function describeDigitalOcean(name: string, doc: StackDocument): Diagram {
   const ix = new Index(doc);
@@ -146,54 +146,23 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
     if (origin) g.edge(cdn.address, origin.address, "traffic", "origin");
   }
 
-  // Cloudflare: the proxied name, or the load balancer with its monitor, pools and fallback.
+  // Cloudflare: the proxied name, and the edge Worker its route runs (the maintenance page when the origin cannot answer).
   const cloudflare: string[] = [];
   const originOf = (address: unknown): string | undefined => referencesIn(address).find((a) => a.startsWith("digitalocean_loadbalancer.") && g.has(a));
-  const workerFor = (host: string) => {
-    const domain = doc.resources("cloudflare_workers_custom_domain").find((d) => d.config.hostname === host);
-    return domain && ix.first(domain.config.service, "cloudflare_workers_script");
-  };
   for (const record of doc.resources("cloudflare_dns_record")) {
     const target = originOf(record.config.content);
     if (!target) continue;
     cloudflare.push(g.node(record.address, "dns", [`Cloudflare DNS ${record.config.type} ${record.config.name}`, record.config.proxied ? "proxied: edge TLS" : "DNS only"]));
     g.edge(internet, record.address, "traffic", ":443 HTTPS");
-    for (const label of (lbEntry.get(target) ?? []).filter((l) => l.startsWith(":443"))) g.edge(record.address, target, "traffic", label);
-  }
-  for (const lb of doc.resources("cloudflare_load_balancer")) {
-    cloudflare.push(g.node(lb.address, "edge-load-balancer", [`Cloudflare load balancer ${lb.config.name}`, lb.config.proxied ? "proxied: edge TLS" : "DNS only", `steering ${lb.config.steering_policy ?? "off"}`]));
-    g.edge(internet, lb.address, "traffic", ":443 HTTPS");
-    const roles: [string, unknown][] = [
-      ["default pool", lb.config.default_pools],
-      ["fallback pool", lb.config.fallback_pool],
-    ];
-    for (const [role, value] of roles) {
-      for (const pool of ix.referenced(value, "cloudflare_load_balancer_pool")) {
-        cloudflare.push(g.node(pool.address, "edge-pool", [`${role}: ${pool.config.name}`, ...(pool.config.origins ?? []).map((o: { name: string }) => `origin ${o.name}`)]));
-        g.edge(lb.address, pool.address, "traffic", role === "fallback pool" ? "when no pool is healthy" : "while healthy");
-        const monitor = ix.first(pool.config.monitor, "cloudflare_load_balancer_monitor");
-        for (const origin of pool.config.origins ?? []) {
-          const target = originOf(origin.address);
-          if (target) {
-            const port = monitor ? `:${monitor.config.port} ${String(monitor.config.type).toUpperCase()}` : (lbEntry.get(target) ?? []).find((l) => l.startsWith(":443")) ?? "";
-            g.edge(pool.address, target, "traffic", port);
-          }
-          const worker = typeof origin.address === "string" ? workerFor(origin.address) : undefined;
-          if (worker) {
-            cloudflare.push(g.node(worker.address, "maintenance", ["Cloudflare Worker: maintenance page", `${origin.address}`, "503 on every path"]));
-            g.edge(pool.address, worker.address, "traffic", ":443 HTTPS");
-          }
-        }
-        if (monitor) {
-          const m = monitor.config;
-          cloudflare.push(g.node(monitor.address, "health-check", ["Cloudflare monitor", `${String(m.type).toUpperCase()} :${m.port} ${m.path ?? ""}`, `every ${m.interval ?? 60} s, ${m.consecutive_down ?? 1} down`]));
-          g.edge(monitor.address, pool.address, "check", "health");
-          for (const origin of pool.config.origins ?? []) {
-            const target = originOf(origin.address);
-            if (target) g.edge(monitor.address, target, "check", `${String(m.type).toUpperCase()} :${m.port}`);
-          }
-        }
-      }
+    const toOrigin = (lbEntry.get(target) ?? []).filter((l) => l.startsWith(":443"));
+    const route = doc.resources("cloudflare_workers_route").find((r) => r.config.pattern === `${record.config.name}/*`);
+    const worker = route && ix.first(route.config.script, "cloudflare_workers_script");
+    if (route && worker) {
+      cloudflare.push(g.node(worker.address, "edge-worker", ["Cloudflare Worker: the site's edge", `route ${route.config.pattern}`, "maintenance page (503) when the origin cannot answer"]));
+      g.edge(record.address, worker.address, "traffic", "every request");
+      for (const label of toOrigin) g.edge(worker.address, target, "traffic", label);
+    } else {
+      for (const label of toOrigin) g.edge(record.address, target, "traffic", label);
     }
   }
 

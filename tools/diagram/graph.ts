@@ -10,8 +10,7 @@ export type Tier =
   | "internet"
   | "dns"
   | "health-check"
-  | "edge-load-balancer"
-  | "edge-pool"
+  | "edge-worker"
   | "load-balancer"
   | "pool"
   | "postgres-primary"
@@ -128,8 +127,7 @@ const STYLE: Record<Tier, string> = {
   internet: 'shape=oval, fillcolor="#ffffff"',
   dns: 'fillcolor="#e8eefc"',
   "health-check": 'fillcolor="#fff3d6"',
-  "edge-load-balancer": 'fillcolor="#e8eefc"',
-  "edge-pool": 'fillcolor="#e8eefc"',
+  "edge-worker": 'fillcolor="#fff3d6"',
   "load-balancer": 'fillcolor="#dff3e4"',
   pool: 'fillcolor="#fdf2e0"',
   "postgres-primary": 'fillcolor="#e3e9f7"',

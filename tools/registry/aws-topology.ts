@@ -140,7 +140,7 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
     deletionProtectionVariable("the page's bucket (no force_destroy)"),
   ],
   build(scope, inputs, context) {
-    const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string)));
+    const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string, "terraform")));
     const site = new AwsStaticSite(scope, "maintenance-site", {
       namePrefix: inputs.name_prefix.string,
       domain: inputs.domain.string,

@@ -1,5 +1,5 @@
-import { Fn, Token } from "cdktf";
-import { CertificateUse, DOMAIN_NAME, equals } from "../../modules/core";
+import { Fn } from "cdktf";
+import { CertificateUse, DOMAIN_NAME } from "../../modules/core";
 import { CloudflareDnsFailover, IOriginTarget } from "../../modules/cloudflare/dns-failover";
 import { cloudflareEdgeCidrs } from "../../modules/cloudflare/ip-ranges";
 import { MaintenanceSite } from "../../modules/cloudflare/maintenance-site";
@@ -165,43 +165,15 @@ export const DO_CERTIFICATE_MODULE: ModuleDefinition = {
   ],
 };
 
-/** The maintenance page as a Cloudflare Worker: the submodule of `cloudtiers-dns-failover`, counted when no fallback host is given. */
-const MAINTENANCE_SUBMODULE: ModuleDefinition = {
-  name: "maintenance",
-  provider: "cloudflare",
-  description: "The maintenance page, served by a Worker on its own host name with status 503.",
-  providers: [CLOUDFLARE],
-  variables: [
-    namePrefixVariable("shop-production"),
-    cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"),
-    cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"),
-    domainVariable("domain", "The site's host name: the Worker answers on `maintenance.<domain>`.", "www.example.com"),
-    { ...maintenanceTextVariable("title", "The page's title and heading."), example: "Down for maintenance" },
-    { ...maintenanceTextVariable("message", "The page's message."), example: "We'll be back shortly." },
-  ],
-  build(scope, inputs) {
-    const site = new MaintenanceSite(scope, "maintenance-site", {
-      namePrefix: inputs.name_prefix.string,
-      domain: inputs.domain.string,
-      zone: new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, ""),
-      // The Worker's custom domain brings its own edge certificate.
-      certificate: { names: [], use: "cdn" },
-      deletionProtection: false,
-      files: { "index.html": renderMaintenancePage(inputs.title.string, inputs.message.string) },
-    });
-    return [{ name: "hostname", description: "The Worker's host name.", value: site.hostname }];
-  },
-};
-
-/** The site's name on Cloudflare with failover to a maintenance page, as `CloudflareDnsFailover` builds it. */
+/** The site's name on Cloudflare with its edge Worker and maintenance page, as `CloudflareDnsFailover` builds it. */
 export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
   name: "cloudtiers-dns-failover",
   provider: "cloudflare",
   description:
-    "The site's name on Cloudflare as a proxied Cloudflare load balancer: its default pool is the origin (the DigitalOcean load balancer's address), " +
-    "watched by an HTTPS monitor of the health path; its fallback pool is a maintenance site, served while the origin is unhealthy. " +
-    "Unless you name your own fallback host, the module runs the maintenance page itself: a Worker answering every path with the page and a 503 " +
-    "on `maintenance.<record_name>`, as the cloudtiers stacks do.",
+    "The site's name on Cloudflare as a proxied record of the origin (the DigitalOcean load balancer's address), with a Worker on a route for the name: " +
+    "it passes every request to the origin and, when the origin gives no answer of its own (a failed connection, no response headers within 70 s, " +
+    "502, 503, 504 or one of Cloudflare's 52x; a 500 only while the health path fails too), answers with the maintenance page and a 503, as the cloudtiers stacks do. " +
+    "No Cloudflare Load Balancing: a load balancer's fallback pool cannot use a Worker, whose name Cloudflare proxies, as its origin.",
   providers: [CLOUDFLARE],
   variables: [
     namePrefixVariable("shop-production"),
@@ -211,7 +183,7 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
     {
       name: "origin_address",
       type: "string",
-      description: "The origin's public address: the load balancer's IPv4 address (cloudtiers-load-balancer's `ip`) or a host name.",
+      description: "The origin's public address: the load balancer's IPv4 address (cloudtiers-load-balancer's `ip`, an A record) or a host name (a CNAME).",
       validation: [
         {
           condition: `can(regex(${JSON.stringify(IPV4_ADDRESS.source)}, var.origin_address)) || can(regex(${JSON.stringify(DOMAIN_NAME.source)}, var.origin_address))`,
@@ -220,53 +192,44 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       ],
       example: "203.0.113.10",
     },
-    healthCheckPathVariable("The path the monitor requests over HTTPS on 443; 200 is healthy."),
-    {
-      ...domainVariable("maintenance_hostname", "A host you run that serves the maintenance page (the fallback pool's origin); null: the module serves the page from a Worker on `maintenance.<record_name>`."),
-      default: null,
-      validation: [matchesRule("maintenance_hostname", DOMAIN_NAME, 'a lower-case domain name such as "maintenance.example.com"', true)],
-    },
-    maintenanceTextVariable("maintenance_title", "The Worker's page title and heading.", "Down for maintenance"),
-    maintenanceTextVariable("maintenance_message", "The Worker's page message.", "We'll be back shortly."),
+    healthCheckPathVariable("The path the Worker asks over the site's name after a 500: while it answers 2xx or 3xx, the 500 is the application's own and passes through."),
+    maintenanceTextVariable("maintenance_title", "The maintenance page's title and heading.", "Down for maintenance"),
+    maintenanceTextVariable("maintenance_message", "The maintenance page's message.", "We'll be back shortly."),
   ],
-  submodules: [MAINTENANCE_SUBMODULE],
-  build(scope, inputs, context) {
-    const maintenance = context.submodule(
-      "maintenance",
-      {
-        name_prefix: inputs.name_prefix.string,
-        account_id: inputs.account_id.string,
-        zone_id: inputs.zone_id.string,
-        domain: inputs.record_name.string,
-        title: inputs.maintenance_title.string,
-        message: inputs.maintenance_message.string,
-      },
-      { enabled: equals(inputs.maintenance_hostname.string, Token.nullValue()) },
-    );
-    const fallback = Fn.coalesce([inputs.maintenance_hostname.string, maintenance.output("hostname")]);
+  build(scope, inputs) {
     const origin = inputs.origin_address.string;
     const primary: IOriginTarget & { port: number } = { hostname: origin, originAddress: origin, port: 443 };
+    const page = new MaintenanceSite({
+      domain: inputs.record_name.string,
+      files: { "index.html": renderMaintenancePage(inputs.maintenance_title.string, inputs.maintenance_message.string, "terraform") },
+      references: true,
+    });
     const failover = new CloudflareDnsFailover(scope, "dns", {
       namePrefix: inputs.name_prefix.string,
       zone: new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, ""),
       recordName: inputs.record_name.string,
+      // The variable's validation admits an IPv4 address or a host name, whose last label starts with a letter.
+      recordType: Fn.conditional(Fn.can(Fn.regex("^[0-9.]+$", origin)), "A", "CNAME") as "A" | "CNAME",
       primary,
       healthCheckPath: inputs.health_check_path.string,
-      secondary: { hostname: fallback },
+      secondary: page,
     });
     return [
       { name: "record_name", description: "The site's host name.", value: failover.recordName },
-      { name: "load_balancer_id", description: "The Cloudflare load balancer.", value: failover.loadBalancer!.id },
-      { name: "monitor_id", description: "The monitor of the origin's health path.", value: failover.monitor!.id },
-      { name: "primary_pool_id", description: "The origin's pool.", value: failover.primaryPool!.id },
-      { name: "fallback_pool_id", description: "The maintenance site's pool.", value: failover.fallbackPool!.id },
-      { name: "maintenance_hostname", description: "The fallback pool's origin: `maintenance_hostname`, or the Worker's host name.", value: fallback },
+      { name: "record_id", description: "The proxied record of the origin.", value: failover.record.id },
+      { name: "ssl_setting_id", description: "The zone's encryption mode (Full, strict), which the module sets.", value: failover.ssl.id },
+      { name: "worker_script_name", description: "The site's edge Worker.", value: failover.worker!.scriptName },
+      { name: "route_id", description: "The Workers route that runs the edge Worker for every request to the name.", value: failover.route!.id },
     ];
   },
   notes: [
-    "Cloudflare Load Balancing is a paid add-on of the account: enable it before applying.",
-    "The maintenance page is a Worker (a submodule counted when `maintenance_hostname` is null) rather than a required input, because on Cloudflare the fallback pool needs an origin that answers every path, and a Worker is the one Cloudflare offers without more infrastructure; pass `maintenance_hostname` to use a site of your own instead.",
-    "Keep the zone in SSL `strict` mode with HTTPS always on, and `record_name` at the zone's apex or one level below it unless the zone has an Advanced Certificate: Universal SSL covers no deeper names. The module cannot check this (it is not given the zone's name); the cloudtiers spec validator does.",
-    "The monitor does not verify the origin's certificate (Origin CA certificates are trusted by Cloudflare's proxy, not by its monitors); proxied traffic is verified under SSL `strict`.",
+    "The Cloudflare account needs Workers Paid ($5 a month, 10 million requests included): the route runs the Worker on every request to the site, and on the Workers Free plan, past " +
+      "100,000 requests a day, a route created through the API fails closed (every visitor gets Cloudflare's error 1027 until midnight UTC). The provider cannot set a route to fail open " +
+      "(cloudflare/terraform-provider-cloudflare#1506). Cloudflare Load Balancing is not used.",
+    "The Worker gives up on the origin after 70 s without response headers: longer than the cloudtiers hosts' own 60 s limits (gunicorn, nginx, the load balancer's idle timeout), " +
+      "so no answer the origin would still give is cut off, and shorter than Cloudflare's own 100 s (error 524). Request bodies pass through as they came; nothing is retried.",
+    "The module sets the zone's SSL/TLS encryption mode to Full (strict) before it proxies the name (a zone-wide setting; deleting the module leaves it): the origin presents a Cloudflare Origin CA " +
+      "certificate and redirects HTTP to HTTPS, so under Flexible the name would loop, and the Worker's requests to the origin follow the zone's mode too. Every proxied origin in the zone must then present a certificate Cloudflare trusts.",
+    "Keep `record_name` at the zone's apex or one level below it unless the zone has an Advanced Certificate: Universal SSL covers no deeper names. The module cannot check this (it is not given the zone's name); the cloudtiers spec validator does.",
   ],
 };

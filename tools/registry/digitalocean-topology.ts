@@ -1,6 +1,6 @@
 import { Fn, Token } from "cdktf";
 import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
-import { ExistingCloudflareZone, proxiedRecord } from "../../modules/cloudflare/zone";
+import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_LB_SIZE_UNITS, DO_REGIONS, DO_SIZE_SLUG } from "../../modules/digitalocean/settings";
@@ -420,8 +420,12 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     // Without failover, one proxied record of the load balancer, as CloudflareDnsFailover makes it.
     const zone = new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, "");
     optional(negate(failover), ({ count }) => {
-      const record = proxiedRecord(zone, scope, "site", { name: domain, type: "A", content: loadBalancer.output("ip"), comment: `${namePrefix}: the load balancer` });
-      if (count) record.count = count;
+      const ssl = strictOriginSsl(zone, scope);
+      const record = proxiedRecord(zone, scope, "site", { name: domain, type: "A", content: loadBalancer.output("ip"), comment: `${namePrefix}: the load balancer`, ssl });
+      if (count) {
+        ssl.count = count;
+        record.count = count;
+      }
       return record;
     });
 
@@ -455,7 +459,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       { name: "load_balancer_ip", description: "The public load balancer's address (the origin Cloudflare proxies to).", value: loadBalancer.output("ip") },
       { name: "autoscale_pool_ids", description: "Each pool's droplet autoscale pool, by role (null for a pool the layout or beat leaves out).", value: byRole("autoscale_pool_id") },
       { name: "droplet_tags", description: "Each pool's droplet tag, by role (null for a pool the layout or beat leaves out).", value: byRole("tag") },
-      { name: "health_check_id", description: "The Cloudflare monitor of the site's health path when failover is on, else null.", value: dns.output("monitor_id") },
+      { name: "edge_worker_script_name", description: "The site's edge Worker, which serves the maintenance page, when failover is on, else null.", value: dns.output("worker_script_name") },
     ];
   },
   notes: [
@@ -463,9 +467,9 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       "and Terraform takes `prevent_destroy` only as a literal, so this module cannot refuse to destroy the database cluster, its replicas or the cache, as the cloudtiers stacks do in production: " +
       "guard production state at the workspace instead (cloudtiers' Terraform Cloud bootstrap turns destroy plans off there).",
     "Pass three providers: `digitalocean` (an API token, and Spaces keys for the buckets), `cloudflare` (a token that may create Origin CA certificates, DNS records, and with failover " +
-      "load balancers, monitors, pools and Workers in the account; failover needs Cloudflare Load Balancing, a paid add-on) and `tls`, which generates the Origin CA certificate's key (kept in state).",
+      "Workers scripts and routes; failover needs Workers Paid on the account, not Load Balancing) and `tls`, which generates the Origin CA certificate's key (kept in state).",
     "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate`, `postgres`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, " +
-      "`dns-failover` with its `maintenance` Worker), so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal " +
+      "`dns-failover` with the site's edge Worker), so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal " +
       "load balancer in the split layout, the beat pool when `pools.worker.beat`, the failover (and its Worker) when `failover.enabled`. Without failover the site's name is one proxied record " +
       "of the load balancer, in this module.",
     "The split layout's internal load balancer has no module of its own in the registry (only this topology uses it), so it is a submodule here (`internal-load-balancer`): " +
@@ -480,8 +484,9 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       "balancer by id, and the database, its replicas, its pool and the cache trust only the tags of the droplets that run Django (app servers, workers, beat).",
     "Sizes map to DigitalOcean's slugs by the stacks' tables; where the stacks take overriding tables (`digitalocean.sizes`), the module takes one slug per pool (`pools.<pool>.droplet_size`), " +
       "for the primary (`postgres.node_size`) and for the cache (`cache.node_size`); read replicas take the table's slug of `postgres.replica_size`.",
-    "The zone's TLS settings (SSL `strict`, HTTPS always, TLS 1.2 at least, TLS 1.3) are not this module's business: they are zone-wide, so set them once for the zone (the stacks do it for " +
-      "the one environment with `cloudflare.manageZoneSettings`). Keep the zone in SSL `strict`: the load balancer presents an Origin CA certificate, which only Cloudflare trusts.",
+    "The module sets the zone's SSL/TLS encryption mode to Full (strict) before it proxies the site's name, as every cloudtiers stack does: the load balancer presents an Origin CA certificate " +
+      "and redirects HTTP to HTTPS, so under Flexible the name would loop. The mode is zone-wide: every proxied origin in the zone must then present a certificate Cloudflare trusts. " +
+      "The zone's other TLS settings (HTTPS always, TLS 1.2 at least, TLS 1.3) are not this module's business: set them once for the zone (the stacks do it for the one environment with `cloudflare.manageZoneSettings`).",
     "The zone must exist: this module takes its id. It cannot check that `domain` lies in the zone, at its apex or one level below (Universal SSL covers no deeper names unless the zone has an " +
       "Advanced Certificate), as the stacks' validator does; nor that `postgres.disaster_recovery_region` differs from `region` and `postgres.replica_size` is at least `postgres.size` " +
       "before plan (the postgres submodule's preconditions refuse them at plan).",
