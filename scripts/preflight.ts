@@ -4,8 +4,8 @@
  * credentials and read-only calls, each check printed as it ends with pass or FAIL and the
  * fix (docs/preflight.md lists them). Exits 1 when a check fails; 2 when asked wrongly (no
  * pattern, one matching no stack, credentials missing), having called nothing. The
- * endpoints can be moved as for the providers and SDKs: DIGITALOCEAN_API_URL,
- * CLOUDFLARE_API_URL, SPACES_ENDPOINT_URL, AWS_ENDPOINT_URL.
+ * endpoints can be moved, as for the providers and SDKs: DIGITALOCEAN_API_URL,
+ * CLOUDFLARE_API_URL (this command's own), SPACES_ENDPOINT_URL, AWS_ENDPOINT_URL.
  */
 import { environments } from "../environments";
 import { ValidationError, formatIssue } from "../modules/core";

@@ -1,4 +1,5 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the S3 client loads only when the Spaces keys are tried */
+import { cloudflareGroup } from "../cloudflare/preflight";
 import { cidrsOverlap } from "../core/cidr";
 import { HttpApiError } from "../core/http-api";
 import { StackDocument } from "../policy/document";
@@ -257,6 +258,6 @@ export const DIGITALOCEAN_PREFLIGHT: CloudPreflight = {
   },
   groups(context) {
     const api = new DoApi({ token: context.env.DIGITALOCEAN_TOKEN!, baseUrl: context.env.DIGITALOCEAN_API_URL || undefined, log: context.log, sleep: context.sleep });
-    return [{ title: "DigitalOcean", checks: digitalOceanChecks(digitalOceanNeeds(context.doc), api, context), explain: explainDigitalOcean }];
+    return [{ title: "DigitalOcean", checks: digitalOceanChecks(digitalOceanNeeds(context.doc), api, context), explain: explainDigitalOcean }, cloudflareGroup(context)];
   },
 };

@@ -8,6 +8,7 @@ import { runChecks } from "../../modules/stacks/preflight";
 import { FakeApi, Recorded } from "../fake-api";
 import { checkSignature } from "../sigv4";
 import { runCommand } from "../tools";
+import { CLOUDFLARE_TOKEN, cloudflareAccount, fakeCloudflare } from "../cloudflare/fake-cloudflare";
 
 /*
  * npm run preflight's DigitalOcean checks against a local API v2 (and a local Spaces
@@ -18,11 +19,13 @@ import { runCommand } from "../tools";
 const TOKEN = "dop_v1_preflight_token_0123456789";
 const SPACES = { accessKeyId: "DO00PREFLIGHTKEY0001", secretAccessKey: "spaces-secret/0123456789abcdef" };
 
-/** The shipped DigitalOcean stack with the most pools (production's shape), and its synthesised document. */
+/** How much a stack asks of a team: its pools and database replicas. */
+const size = (d: StackDocument) => d.all(["digitalocean_droplet_autoscale", "digitalocean_database_replica"]).length;
+/** The shipped DigitalOcean stack that asks most (production's shape), and its synthesised document. */
 const { name: STACK, doc } = withScratchSynth(environments, ["*-do"], (app) =>
   cloudTiersStacks(app)
     .map((s) => ({ name: s.node.id, doc: writtenDocument(app, s) }))
-    .sort((a, b) => b.doc.resources("digitalocean_droplet_autoscale").length - a.doc.resources("digitalocean_droplet_autoscale").length)[0],
+    .sort((a, b) => size(b.doc) - size(a.doc))[0],
 );
 const spec = environments.find((e) => `${e.environment}-do` === STACK)!;
 const needs = digitalOceanNeeds(doc);
@@ -100,6 +103,9 @@ function fakeSpaces(t: ReturnType<typeof team>) {
   );
 }
 
+/** The DigitalOcean group alone (the Cloudflare group has its own tests, test/cloudflare/preflight.test.ts). */
+const digitalOceanGroup = (context: Parameters<typeof DIGITALOCEAN_PREFLIGHT.groups>[0]) => DIGITALOCEAN_PREFLIGHT.groups(context).filter((g) => g.title === "DigitalOcean");
+
 /** Runs the DigitalOcean checks of the stack against the fakes; what they printed, and the failures. */
 async function preflight(t: ReturnType<typeof team>, env: Record<string, string | undefined> = {}, document: StackDocument = doc) {
   const api = fakeDigitalOcean(t);
@@ -114,7 +120,7 @@ async function preflight(t: ReturnType<typeof team>, env: Record<string, string 
     sleep: async (ms: number) => void sleeps.push(ms),
   };
   try {
-    const failures = await runChecks(DIGITALOCEAN_PREFLIGHT.groups(context), (l) => lines.push(l));
+    const failures = await runChecks(digitalOceanGroup(context), (l) => lines.push(l));
     return { failures, lines, sleeps, api, spaces };
   } finally {
     await api.stop();
@@ -227,7 +233,7 @@ describe("npm run preflight: DigitalOcean", () => {
       const url = await api.start();
       const lines: string[] = [];
       try {
-        await runChecks(DIGITALOCEAN_PREFLIGHT.groups({ spec, doc, env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: url, SPACES_ACCESS_KEY_ID: SPACES.accessKeyId }, log: () => {} }), (l) => lines.push(l));
+        await runChecks(digitalOceanGroup({ spec, doc, env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: url, SPACES_ACCESS_KEY_ID: SPACES.accessKeyId }, log: () => {} }), (l) => lines.push(l));
       } finally {
         await api.stop();
       }
@@ -250,7 +256,7 @@ describe("npm run preflight: DigitalOcean", () => {
     const sleeps: number[] = [];
     try {
       const failures = await runChecks(
-        DIGITALOCEAN_PREFLIGHT.groups({ spec, doc, env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: url, SPACES_ACCESS_KEY_ID: SPACES.accessKeyId }, log: (l) => lines.push(`log ${l}`), sleep: async (ms) => void sleeps.push(ms) }),
+        digitalOceanGroup({ spec, doc, env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: url, SPACES_ACCESS_KEY_ID: SPACES.accessKeyId }, log: (l) => lines.push(`log ${l}`), sleep: async (ms) => void sleeps.push(ms) }),
         (l) => lines.push(l),
       );
       expect(failures).toBe(0);
@@ -284,6 +290,41 @@ describe("npm run preflight, the command", () => {
       expect(api.requests).toEqual([]);
     } finally {
       await api.stop();
+    }
+  }, 60000);
+
+  it("checks a stack's DigitalOcean team and Cloudflare account, printing each check, exit 0 when all pass and 1 when one fails", async () => {
+    const t = team();
+    const account = cloudflareAccount(spec.cloudflare!, spec.dnsZone);
+    const api = fakeDigitalOcean(t);
+    const spaces = fakeSpaces(t);
+    const cloudflare = fakeCloudflare(spec.cloudflare!, account);
+    try {
+      const env = {
+        DIGITALOCEAN_TOKEN: TOKEN,
+        DIGITALOCEAN_API_URL: await api.start(),
+        SPACES_ACCESS_KEY_ID: SPACES.accessKeyId,
+        SPACES_SECRET_ACCESS_KEY: SPACES.secretAccessKey,
+        SPACES_ENDPOINT_URL: await spaces.start(),
+        CLOUDFLARE_API_TOKEN: CLOUDFLARE_TOKEN,
+        CLOUDFLARE_API_URL: `${await cloudflare.start()}/client/v4`,
+      };
+      const ok = await command([STACK], env);
+      expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: "" });
+      const lines = ok.stdout.trim().split("\n");
+      expect(lines[0]).toBe(`preflight: ${STACK}`);
+      expect(lines.filter((l) => /^ {2}(pass|FAIL|skip) /.test(l)).length).toBeGreaterThanOrEqual(12);
+      expect(lines).toContain("DigitalOcean");
+      expect(lines).toContain("Cloudflare");
+      expect(lines.at(-1)).toBe(`preflight: ${STACK}: every check passed`);
+      expect([api.unexpected, spaces.unexpected, cloudflare.unexpected]).toEqual([[], [], []]);
+
+      account.zone = { ...account.zone, status: "moved" };
+      const failed = await command([STACK], env);
+      expect({ status: failed.status, stderr: failed.stderr }).toEqual({ status: 1, stderr: `preflight: 1 check failed for ${STACK}: fix it before the apply\n` });
+      expect(failed.stdout).toContain(`  FAIL  zone: ${spec.dnsZone} is moved\n        fix: point the domain's name servers`);
+    } finally {
+      await Promise.all([api.stop(), spaces.stop(), cloudflare.stop()]);
     }
   }, 60000);
 });
