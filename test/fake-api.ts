@@ -55,7 +55,8 @@ export class FakeApi {
 
   private send(res: ServerResponse, answer: Answer): void {
     const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
-    res.writeHead(answer.status ?? 200, { "Content-Type": typeof answer.body === "string" ? "text/xml" : "application/json", ...answer.headers });
+    const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
+    res.writeHead(answer.status ?? 200, { "content-type": typeof answer.body === "string" ? "text/xml" : "application/json", ...headers });
     res.end(text);
   }
 

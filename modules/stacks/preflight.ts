@@ -1,7 +1,7 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each cloud's checks (and its SDKs) load only when one of its stacks is checked */
 import { StackDocument } from "../policy/document";
 import { PlannedStack, matches, planStacks } from "./app";
-import { DIGITALOCEAN } from "./clouds";
+import { AWS, DIGITALOCEAN } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 
 /*
@@ -76,6 +76,7 @@ export interface CloudPreflight {
 
 /** Each cloud's preflight, by the cloud's id, loaded when first asked for. */
 const PREFLIGHTS: Record<string, () => CloudPreflight> = {
+  [AWS.id]: () => (require("../aws/preflight") as typeof import("../aws/preflight")).AWS_PREFLIGHT,
   [DIGITALOCEAN.id]: () => (require("../digitalocean/preflight") as typeof import("../digitalocean/preflight")).DIGITALOCEAN_PREFLIGHT,
 };
 
