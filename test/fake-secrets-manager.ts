@@ -1,6 +1,6 @@
-import { createHash, createHmac } from "node:crypto";
 import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
 import { AddressInfo } from "node:net";
+import { checkSignature } from "./sigv4";
 
 /*
  * A local AWS Secrets Manager that implements exactly the call the database setup makes
@@ -22,25 +22,10 @@ export interface FakeSecretsManager {
   close(): Promise<void>;
 }
 
-const hmac = (key: Uint8Array | string, text: string): Uint8Array => new Uint8Array(createHmac("sha256", key).update(text).digest());
-const hex = (text: string) => createHash("sha256").update(text).digest("hex");
-
-/** Whether a request carries a valid SigV4 signature of `secretAccessKey` (service secretsmanager). */
+/** Whether a request carries a valid SigV4 signature of `secretAccessKey` for Secrets Manager. */
 function signatureValid(req: IncomingMessage, body: string, secretAccessKey: string): boolean {
-  const authorization = String(req.headers.authorization ?? "");
-  const m = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/secretsmanager\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(authorization);
-  if (!m) return false;
-  const [, , date, region, signedHeaders, signature] = m;
-  const amzDate = String(req.headers["x-amz-date"] ?? "");
-  const canonicalHeaders = signedHeaders
-    .split(";")
-    .map((h) => `${h}:${String(req.headers[h] ?? "").trim().replace(/\s+/g, " ")}\n`)
-    .join("");
-  const canonical = ["POST", req.url ?? "/", "", canonicalHeaders, signedHeaders, hex(body)].join("\n");
-  const scope = `${date}/${region}/secretsmanager/aws4_request`;
-  const toSign = ["AWS4-HMAC-SHA256", amzDate, scope, hex(canonical)].join("\n");
-  const key = hmac(hmac(hmac(hmac(`AWS4${secretAccessKey}`, date), region), "secretsmanager"), "aws4_request");
-  return Buffer.from(hmac(key, toSign)).toString("hex") === signature;
+  const signature = checkSignature({ method: req.method ?? "", url: req.url ?? "/", headers: req.headers, body }, secretAccessKey);
+  return signature?.service === "secretsmanager" && signature.valid;
 }
 
 /** Serves `secrets` (ARN → SecretString) on 127.0.0.1. */

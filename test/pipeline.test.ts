@@ -115,14 +115,15 @@ describe("the CI pipeline example", () => {
 
   it("deploys a stack, with the release asked for or the one running, then smoke-checks the site", () => {
     expect(deploy.runs.steps.map((s: Yaml) => s.name)).toEqual([
+      "Preflight, read-only (the account can take the stack)",
       "The image to deploy (the release asked for, else the one running)",
       "Apply in Terraform Cloud",
       "Follow the rollout (DigitalOcean's pools replace their droplets after the apply)",
       "Smoke check of the site's health path",
       "Roll back to the image that ran before",
     ]);
-    expect(deploy.runs.steps.map((s: Yaml) => s.if)).toEqual([undefined, undefined, undefined, undefined, "failure()"]);
-    expect(deploy.runs.steps[1].run).toBe('npx cdktf deploy "$CLOUDTIERS_STACKS" --auto-approve --outputs-file outputs.json');
+    expect(deploy.runs.steps.map((s: Yaml) => s.if)).toEqual([undefined, undefined, undefined, undefined, undefined, "failure() && steps.preflight.outcome == 'success'"]);
+    expect(deploy.runs.steps[2].run).toBe('npx cdktf deploy "$CLOUDTIERS_STACKS" --auto-approve --outputs-file outputs.json');
     expect(workflow.env.RELEASE_IMAGE).toBe("${{ inputs.image || github.event.client_payload.image }}");
     expect(workflow.on.workflow_dispatch.inputs.image).toMatchObject({ required: true, type: "string" });
     expect(workflow.on.repository_dispatch.types).toEqual(["release"]);
@@ -133,7 +134,7 @@ describe("the CI pipeline example", () => {
     expect(setup.with).toEqual({ terraform_version: DEFAULT_TERRAFORM_VERSION, terraform_wrapper: false });
     expect(workflow.jobs.diff.steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf"]);
     for (const job of ["deploy-staging", "deploy-production"]) {
-      expect(workflow.jobs[job].steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf", "./.github/actions/deploy"]);
+      expect(workflow.jobs[job].steps.map((s: Yaml) => s.uses).filter(Boolean)).toEqual(["actions/checkout@v4", "./.github/actions/cdktf", "aws-actions/configure-aws-credentials@v4", "./.github/actions/deploy"]);
     }
   });
 
@@ -159,7 +160,7 @@ describe("the CI pipeline example", () => {
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     try {
       const scripts = runScripts();
-      expect(scripts).toHaveLength(10);
+      expect(scripts).toHaveLength(11);
       for (const { where, script } of scripts) {
         // `${{ }}` in a script is pasted in before the shell sees it: script injection.
         expect({ where, expression: script.includes("${{") }).toEqual({ where, expression: false });
@@ -246,6 +247,36 @@ describe("the CI pipeline example", () => {
     } finally {
       server.close();
       rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("runs preflight first, with read-only credentials only, and a failed preflight stops the deploy with nothing to roll back", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
+    try {
+      const name = "Preflight, read-only (the account can take the stack)";
+      expect(deploy.runs.steps[0]).toMatchObject({ name, id: "preflight" });
+      stub(dir, "npm", `echo "npm $*" >> "${join(dir, "calls")}"`);
+      for (const stack of stacks) expect((await runStep(name, dir, { CLOUDTIERS_STACKS: stack })).status).toBe(0);
+      expect(readFileSync(join(dir, "calls"), "utf8")).toBe(stacks.map((s) => `npm run preflight -- ${s}\n`).join(""));
+      stub(dir, "npm", "exit 1");
+      expect((await runStep(name, dir, { CLOUDTIERS_STACKS: "production-aws" })).status).toBe(1);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const job of ["deploy-staging", "deploy-production"]) {
+      const j = workflow.jobs[job];
+      // The tokens a deploy job holds read; the Spaces key's secret is not there, only its id.
+      expect(j.env).toMatchObject({
+        DIGITALOCEAN_TOKEN: "${{ secrets.DIGITALOCEAN_READ_TOKEN }}",
+        CLOUDFLARE_API_TOKEN: "${{ secrets.CLOUDFLARE_READ_TOKEN }}",
+        SPACES_ACCESS_KEY_ID: "${{ vars.SPACES_ACCESS_KEY_ID }}",
+      });
+      expect(Object.keys(j.env)).not.toContain("SPACES_SECRET_ACCESS_KEY");
+      expect(j.permissions).toEqual({ contents: "read", "id-token": "write" });
+      const aws = j.steps.find((s: Yaml) => String(s.uses).startsWith("aws-actions/configure-aws-credentials@"));
+      expect(aws.if).toBe("endsWith(matrix.stack, '-aws')");
+      expect(aws.with).toEqual({ "role-to-assume": "${{ vars.AWS_PREFLIGHT_ROLE_ARN }}", "role-session-name": "cloudtiers-preflight", "aws-region": "us-east-1" });
+      expect(j.steps.indexOf(aws)).toBe(j.steps.length - 2);
     }
   });
 

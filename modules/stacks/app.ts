@@ -104,7 +104,8 @@ function selectionOf(app: App, options: BuildOptions, env: NodeJS.ProcessEnv): {
   return patterns.length > 0 ? { patterns, source } : undefined;
 }
 
-function matches(pattern: string, name: string): boolean {
+/** Whether a stack name matches a selection pattern, `*` matching any run of characters. */
+export function matches(pattern: string, name: string): boolean {
   return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
 }
 

@@ -1,0 +1,167 @@
+import { HttpApiError } from "../core/http-api";
+import { StackDocument } from "../policy/document";
+import { Check, CheckGroup, Outcome, PreflightContext, fail, pass } from "../stacks/preflight";
+import { CloudflareApi } from "./api";
+import { CloudflareSettings } from "./settings";
+
+/*
+ * What the Cloudflare edge of a DigitalOcean stack needs of the account and the zone, read
+ * from the synthesised stack (which resources it makes: the failover's load balancer, a
+ * Worker, zone settings), and the read-only calls of the API v4 that tell whether it is there.
+ */
+
+/**
+ * The permission each Cloudflare resource type needs, and a GET that needs its read half.
+ * A read proves the token holds the permission group at least to read; its Edit half, which
+ * the apply needs, cannot be proved without writing. A type missing here fails the check:
+ * preflight must learn to probe what a stack starts using.
+ */
+export const PERMISSIONS: Record<string, { readonly permission: string; readonly probe: (accountId: string, zoneId: string) => string }> = {
+  cloudflare_dns_record: { permission: "Zone: DNS", probe: (_a, z) => `/zones/${z}/dns_records?per_page=1` },
+  cloudflare_zone_setting: { permission: "Zone: Zone Settings", probe: (_a, z) => `/zones/${z}/settings/ssl` },
+  cloudflare_origin_ca_certificate: { permission: "Zone: SSL and Certificates", probe: (_a, z) => `/certificates?zone_id=${z}` },
+  cloudflare_load_balancer: { permission: "Zone: Load Balancers", probe: (_a, z) => `/zones/${z}/load_balancers` },
+  cloudflare_load_balancer_pool: { permission: "Account: Load Balancing: Monitors and Pools", probe: (a) => `/accounts/${a}/load_balancers/pools` },
+  cloudflare_load_balancer_monitor: { permission: "Account: Load Balancing: Monitors and Pools", probe: (a) => `/accounts/${a}/load_balancers/monitors` },
+  cloudflare_workers_script: { permission: "Account: Workers Scripts", probe: (a) => `/accounts/${a}/workers/scripts` },
+  cloudflare_workers_custom_domain: { permission: "Zone: Workers Routes", probe: (a, z) => `/accounts/${a}/workers/domains?zone_id=${z}` },
+};
+
+/** What the stack asks of Cloudflare. */
+export interface CloudflareNeeds {
+  /** Every `cloudflare_*` resource type in the stack. */
+  readonly types: readonly string[];
+  /** The zone's SSL mode, when the stack sets it (`cloudflare_zone_setting` ssl). */
+  readonly sslMode?: string;
+  /** A Cloudflare load balancer (the failover): the account needs Load Balancing. */
+  readonly loadBalancer: boolean;
+}
+
+export function cloudflareNeeds(doc: StackDocument): CloudflareNeeds {
+  const types = Object.keys(doc.json.resource ?? {}).filter((t) => t.startsWith("cloudflare_"));
+  const ssl = doc.resources("cloudflare_zone_setting").find((r) => r.config.setting_id === "ssl");
+  return { types, sslMode: ssl?.config.value, loadBalancer: doc.resources("cloudflare_load_balancer").length > 0 };
+}
+
+/** SSL modes that reach an origin serving HTTPS with an origin certificate and redirecting HTTP to it: `flexible` loops, `off` breaks. */
+const COMPATIBLE_SSL = ["full", "strict"];
+
+interface TokenStatus {
+  readonly id: string;
+  readonly status: string;
+  readonly expires_on?: string;
+}
+interface Zone {
+  readonly name: string;
+  readonly status: string;
+  readonly account?: { readonly id: string };
+  readonly name_servers?: readonly string[];
+}
+interface Subscription {
+  readonly product?: { readonly name?: string };
+  readonly rate_plan?: { readonly id?: string; readonly public_name?: string };
+  readonly state?: string;
+}
+
+/** The checks of the Cloudflare edge with CLOUDFLARE_API_TOKEN. */
+export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSettings, zoneName: string, api: CloudflareApi): Check[] {
+  const { accountId, zoneId } = settings;
+  const checks: Check[] = [
+    {
+      name: "token",
+      gate: true,
+      async run() {
+        let token: TokenStatus;
+        try {
+          token = await api.result<TokenStatus>("/user/tokens/verify");
+        } catch (e) {
+          // An account-owned token is verified under its account.
+          if (!(e instanceof HttpApiError && e.status === 401)) throw e;
+          token = await api.result<TokenStatus>(`/accounts/${accountId}/tokens/verify`).catch(() => Promise.reject(e));
+        }
+        if (token.status !== "active") return fail(`CLOUDFLARE_API_TOKEN is ${token.status}`, "create a token that is active (My Profile, API Tokens, or the account's API Tokens) and set it");
+        return pass(`CLOUDFLARE_API_TOKEN is active${token.expires_on ? `, until ${token.expires_on}` : ", with no expiry"}`);
+      },
+    },
+    {
+      name: "zone",
+      async run() {
+        const zone = await api.result<Zone>(`/zones/${zoneId}`);
+        if (zone.name !== zoneName) return fail(`cloudflare.zoneId ${zoneId} is the zone of ${zone.name}, not of ${zoneName}`, `give the id of ${zoneName}'s zone (its Overview page) in cloudflare.zoneId`);
+        if (zone.account?.id !== accountId) return fail(`${zoneName} belongs to account ${zone.account?.id ?? "(unknown)"}, not to cloudflare.accountId ${accountId}`, "give the zone's own account in cloudflare.accountId: the load balancers, monitors and Workers live there");
+        if (zone.status !== "active") {
+          return fail(`${zoneName} is ${zone.status}`, `point the domain's name servers at the registrar to ${(zone.name_servers ?? []).join(", ") || "the zone's"}, then wait for Cloudflare to activate the zone`);
+        }
+        return pass(`${zoneName} is active, in account ${accountId}`);
+      },
+    },
+    {
+      name: "SSL mode",
+      async run() {
+        const current = (await api.result<{ value: string }>(`/zones/${zoneId}/settings/ssl`)).value;
+        if (needs.sslMode) return pass(`${current} now; this stack sets it to ${needs.sslMode} (cloudflare.manageZoneSettings)`);
+        if (!COMPATIBLE_SSL.includes(current)) {
+          return fail(`${zoneName}'s SSL mode is ${current}: the origin serves HTTPS and redirects HTTP to it, which ${current === "flexible" ? "loops" : "breaks"}`, "set SSL/TLS to Full (strict) in the zone, or let one environment manage it (cloudflare.manageZoneSettings: true)");
+        }
+        return pass(`${current}`);
+      },
+    },
+  ];
+  if (needs.loadBalancer) {
+    checks.push({
+      name: "Load Balancing",
+      async run() {
+        let subscriptions: Subscription[];
+        try {
+          subscriptions = await api.result<Subscription[]>(`/accounts/${accountId}/subscriptions`);
+        } catch (e) {
+          if (!(e instanceof HttpApiError && e.status === 403)) throw e;
+          return fail(`the token may not read the account's subscriptions (${e.message})`, "give the token Account: Billing Read, so that preflight can see Load Balancing, or check Traffic, Load Balancing in the dashboard");
+        }
+        const found = subscriptions.find((s) => s.product?.name === "prod_load_balancing" || /load.?balanc/i.test(s.rate_plan?.id ?? ""));
+        if (!found) return fail(`account ${accountId} has no Load Balancing subscription: the failover's load balancer (cloudflare_load_balancer) needs one`, "subscribe to Load Balancing (Traffic, Load Balancing), or take failover out of the spec");
+        return pass(`subscribed${found.rate_plan?.public_name ? ` (${found.rate_plan.public_name})` : ""}, as the failover's load balancer needs`);
+      },
+    });
+  }
+  checks.push({
+    name: "token permissions",
+    async run() {
+      const unknown = needs.types.filter((t) => !PERMISSIONS[t]);
+      if (unknown.length > 0) return fail(`the stack makes ${unknown.join(", ")}, whose permission preflight does not know`, "add each to PERMISSIONS in modules/cloudflare/preflight.ts");
+      const wanted = [...new Map(needs.types.map((t) => [PERMISSIONS[t].permission, PERMISSIONS[t].probe(accountId, zoneId)])).entries()];
+      const refused: string[] = [];
+      for (const [permission, probe] of wanted) {
+        try {
+          await api.get(probe);
+        } catch (e) {
+          if (!(e instanceof HttpApiError && (e.status === 403 || e.status === 401))) throw e;
+          refused.push(`${permission} (GET ${probe}: ${e.status} ${e.id})`);
+        }
+      }
+      if (refused.length > 0) return fail(`the token may not read ${refused.join("; ")}`, `give CLOUDFLARE_API_TOKEN these permissions, Edit for the apply (docs/preflight.md)`);
+      return pass(`reads ${wanted.map(([p]) => p).join(", ")} (the apply needs each one's Edit, which no read can prove)`);
+    },
+  });
+  return checks;
+}
+
+/** Cloudflare's refusals, as a failed check. */
+function explainCloudflare(error: unknown): Outcome | undefined {
+  if (!(error instanceof HttpApiError)) return undefined;
+  const fix =
+    error.status === 401 || error.status === 400
+      ? "CLOUDFLARE_API_TOKEN was refused: create a token that has not expired (My Profile, API Tokens) and set it"
+      : error.status === 403
+        ? "give the token this permission (docs/preflight.md lists each)"
+        : error.status === 404
+          ? "check cloudflare.accountId and cloudflare.zoneId: the token sees no such account or zone"
+          : "try again later; see www.cloudflarestatus.com";
+  return fail(error.message, fix);
+}
+
+/** The Cloudflare group of a DigitalOcean stack's preflight. */
+export function cloudflareGroup(context: PreflightContext): CheckGroup {
+  const api = new CloudflareApi({ token: context.env.CLOUDFLARE_API_TOKEN!, baseUrl: context.env.CLOUDFLARE_API_URL || undefined, log: context.log, sleep: context.sleep });
+  return { title: "Cloudflare", checks: cloudflareChecks(cloudflareNeeds(context.doc), context.spec.cloudflare!, context.spec.dnsZone, api), explain: explainCloudflare };
+}

@@ -1,0 +1,259 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { environments } from "../../environments";
+import { AWS_PREFLIGHT, EIP_QUOTA, VPC_QUOTA, awsNeeds } from "../../modules/aws/preflight";
+import { withScratchSynth } from "../../modules/stacks/app";
+import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
+import { runChecks } from "../../modules/stacks/preflight";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { TEST_CREDENTIALS } from "../fake-secrets-manager";
+import { runCommand } from "../tools";
+import { AwsAccount, fakeAws } from "./fake-aws";
+
+/*
+ * npm run preflight's AWS checks, made with the AWS SDK for JavaScript v3 against a local
+ * AWS (AWS_ENDPOINT_URL) that serves each call in its service's protocol and checks its
+ * SigV4 signature, service and region.
+ */
+
+/** The shipped AWS stack that asks most (production's shape: a NAT gateway per zone). */
+const { name: STACK, doc, spec } = withScratchSynth(environments, ["*-aws"], (app) =>
+  cloudTiersStacks(app)
+    .map((s) => ({ name: s.node.id, spec: s.spec, doc: writtenDocument(app, s) }))
+    .sort((a, b) => b.doc.resources("aws_eip").length - a.doc.resources("aws_eip").length)[0],
+);
+const needs = awsNeeds(doc, spec);
+const region = needs.region;
+const ZONES = ["a", "b", "c", "d"].map((l) => `${region}${l}`);
+const zones = ZONES.slice(0, needs.zoneCount);
+const types = [...new Set(needs.pools.map((p) => p.instanceType))];
+const vcpusOf = (t: string) => (t.includes("xlarge") ? 4 : 2);
+/** The vCPUs the pools may run, an instance refresh at full scale included. */
+const vcpuNeed = needs.pools.reduce((n, p) => n + Math.ceil((p.max * p.refreshPercent) / 100) * vcpusOf(p.instanceType), 0);
+
+function account(overrides: Partial<AwsAccount> = {}): AwsAccount {
+  return {
+    account: spec.aws?.allowedAccountIds?.[0] ?? "123456789012",
+    zones: ZONES,
+    offerings: Object.fromEntries(types.map((t) => [t, ZONES])),
+    vcpus: Object.fromEntries(types.map((t) => [t, vcpusOf(t)])),
+    // 4 vCPUs elsewhere; a spot instance and one of the stack's own are not counted.
+    instances: [{ type: "m5.xlarge", vcpus: 4 }, { type: "m5.xlarge", vcpus: 4, spot: true }, { type: types[0], vcpus: 2, group: needs.pools[0].name }],
+    // Exactly enough: one vCPU less fails (a test says so).
+    quotas: { "L-1216C47A": vcpuNeed + 4, [VPC_QUOTA.code]: 5 },
+    // Never raised: only AWS's default answers.
+    defaults: { [EIP_QUOTA.code]: 5 },
+    addresses: ["someone-else", needs.elasticIps[0]],
+    vpcs: ["default", needs.vpcs[0]],
+    rds: Object.fromEntries(
+      needs.databases.map((d) => [
+        `${d.engine} ${d.instanceClass}`,
+        [
+          { version: "15.8", zones: ZONES, multiAz: true },
+          { version: `${d.engineVersion}.4`, zones: ZONES, multiAz: true },
+        ],
+      ]),
+    ),
+    cacheVersions: Object.fromEntries(needs.caches.map((k) => [k.engine, [k.engineVersion]])),
+    cacheNodeTypes: needs.caches.map((k) => k.nodeType),
+    hostedZones: [
+      { id: "Z0PRIVATE", name: `${spec.dnsZone}.`, private: true },
+      { id: "Z1PUBLIC", name: `${spec.dnsZone}.`, private: false },
+    ],
+    nameServers: ["ns-1.awsdns-01.org", "ns-2.awsdns-02.com"],
+    deny: [],
+    throttle: {},
+    ...overrides,
+  };
+}
+
+const ENV = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+
+async function preflight(a: AwsAccount, s: EnvironmentSpec = spec) {
+  const fake = fakeAws(a);
+  const url = await fake.api.start();
+  const lines: string[] = [];
+  try {
+    const failures = await runChecks(AWS_PREFLIGHT.groups({ spec: s, doc, env: { ...ENV, AWS_ENDPOINT_URL: url }, log: (l) => lines.push(`log ${l}`) }), (l) => lines.push(l));
+    return { failures, lines, calls: fake.calls, unexpected: fake.api.unexpected, requests: fake.api.requests };
+  } finally {
+    await fake.api.stop();
+  }
+}
+
+const check = (lines: string[], name: string) => {
+  const i = lines.findIndex((l) => l.slice(8).startsWith(`${name}: `));
+  return i < 0 ? "" : [lines[i], ...(lines[i + 1]?.startsWith("        fix:") ? [lines[i + 1]] : [])].join("\n");
+};
+
+describe("npm run preflight: AWS", () => {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = "true";
+
+  it("reads what the stack needs from its synthesised JSON: zones, pools and their refresh, classes, NAT addresses, the zone, certificates", () => {
+    expect(needs.zoneCount).toBe(spec.network?.zones ?? 2);
+    expect(needs.zoneFilters).toEqual([
+      { Name: "opt-in-status", Values: ["opt-in-not-required"] },
+      { Name: "state", Values: ["available"] },
+    ]);
+    expect(needs.pools.map((p) => p.name).sort()).toEqual(doc.resources("aws_autoscaling_group").map((g) => g.config.name).sort());
+    expect(needs.elasticIps).toHaveLength(spec.aws?.natGateways === "per-zone" ? needs.zoneCount : 1);
+    if (STACK === "production-aws") {
+      expect(needs.pools.map((p) => [p.name, p.instanceType, p.max, p.refreshPercent])).toEqual([
+        ["shop-production-app", "c6i.xlarge", 12, 200],
+        ["shop-production-beat", "t3.small", 1, 100],
+        ["shop-production-web", "t3.medium", 6, 200],
+        ["shop-production-worker", "t3.medium", 8, 200],
+      ]);
+      expect(needs.databases.map((d) => [d.instanceClass, d.engine, d.engineVersion, d.multiAz])).toEqual([
+        ["db.m7g.large", "postgres", "16", true],
+        ["db.m7g.large", "postgres", "16", false],
+        ["db.m7g.large", "postgres", "16", false],
+      ]);
+      expect(needs.certificates).toEqual([
+        { region: "us-east-1", names: ["media.example.com", "static.example.com", "www.example.com"] },
+        { region: "eu-west-1", names: ["www.example.com"] },
+      ]);
+    }
+    expect(needs.hostedZone).toEqual({ name: spec.dnsZone, created: false, id: undefined });
+  });
+
+  it("passes an account that can take the stack, each call signed for its service and region", async () => {
+    const run = await preflight(account());
+    expect(run.lines.filter((l) => l.includes("FAIL"))).toEqual([]);
+    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual([
+      "AWS",
+      ...["credentials", "availability zones", "instance types", "instance quota", "Elastic IP quota", "VPC quota", "database classes", "cache node types", "hosted zone", "certificate validation"].map((c) => `  pass  ${c}`),
+    ]);
+    expect(check(run.lines, "credentials")).toBe(`  pass  credentials: arn:aws:iam::${account().account}:user/deployer, account ${account().account}`);
+    // The first zones by name, though the API lists them in another order.
+    expect(check(run.lines, "availability zones")).toBe(`  pass  availability zones: ${zones.join(", ")} of ${region}`);
+    expect(check(run.lines, "instance quota")).toContain(`${vcpuNeed} vCPUs at most`);
+    expect(check(run.lines, "instance quota")).toContain(`and 4 running elsewhere, of ${vcpuNeed + 4} (Running On-Demand Standard`);
+    expect(check(run.lines, "Elastic IP quota")).toBe(`  pass  Elastic IP quota: ${needs.elasticIps.length} for the NAT gateways and 1 allocated elsewhere, of 5 (EC2-VPC Elastic IPs)`);
+    expect(check(run.lines, "hosted zone")).toBe(`  pass  hosted zone: ${spec.dnsZone} (Z1PUBLIC), served by ns-1.awsdns-01.org, ns-2.awsdns-02.com: the registrar must delegate to these for the certificates to validate`);
+    expect(run.unexpected).toEqual([]);
+    const calls = run.calls.map((c) => `${c.service} ${c.region} ${c.action}`);
+    expect(calls).toEqual([
+      `sts ${region} GetCallerIdentity`,
+      `ec2 ${region} DescribeAvailabilityZones`,
+      `ec2 ${region} DescribeInstanceTypeOfferings`,
+      `ec2 ${region} DescribeInstanceTypeOfferings`,
+      `ec2 ${region} DescribeInstanceTypes`,
+      `ec2 ${region} DescribeInstances`,
+      `servicequotas ${region} GetServiceQuota`,
+      `ec2 ${region} DescribeAddresses`,
+      `servicequotas ${region} GetServiceQuota`,
+      `servicequotas ${region} GetAWSDefaultServiceQuota`,
+      `ec2 ${region} DescribeVpcs`,
+      `servicequotas ${region} GetServiceQuota`,
+      ...[...new Set(needs.databases.map((d) => d.instanceClass))].flatMap(() => [`rds ${region} DescribeOrderableDBInstanceOptions`, `rds ${region} DescribeOrderableDBInstanceOptions`]),
+      ...needs.caches.flatMap(() => [`elasticache ${region} DescribeCacheEngineVersions`, `elasticache ${region} DescribeReservedCacheNodesOfferings`]),
+      "route53 us-east-1 ListHostedZonesByName",
+      "route53 us-east-1 GetHostedZone",
+      ...[...new Set(needs.certificates.map((c) => c.region))].map((r) => `acm ${r} ListCertificates`),
+    ]);
+    // What each call asked for: the data source's filters, the pools' types in the chosen zones, the quotas by code.
+    expect(run.calls[1].params).toMatchObject({ "Filter.1.Name": "opt-in-status", "Filter.1.Value.1": "opt-in-not-required", "Filter.2.Name": "state", "Filter.2.Value.1": "available" });
+    expect(run.calls[2].params).toMatchObject({ LocationType: "availability-zone", "Filter.1.Name": "instance-type", "Filter.2.Name": "location", "Filter.2.Value.1": zones[0] });
+    expect(run.calls[3].params).toMatchObject({ NextToken: "page-2" });
+    expect(run.calls[6].params).toEqual({ ServiceCode: "ec2", QuotaCode: "L-1216C47A" });
+    expect(run.calls[11].params).toEqual({ ServiceCode: "vpc", QuotaCode: VPC_QUOTA.code });
+    expect(run.calls.find((c) => c.action === "DescribeOrderableDBInstanceOptions")!.params).toMatchObject({ Engine: "postgres", DBInstanceClass: needs.databases[0].instanceClass, Vpc: "true" });
+    expect(run.calls.find((c) => c.action === "ListHostedZonesByName")!.params).toEqual({ dnsname: spec.dnsZone, maxitems: "10" });
+    // Reads only: POST for the query and JSON protocols, GET for Route 53's REST.
+    for (const r of run.requests) expect(r.method).toBe(r.url.startsWith("/2013-04-01/") ? "GET" : "POST");
+  });
+
+  it("fails a region with too few zones, and an instance type a zone does not offer", async () => {
+    const few = await preflight(account({ zones: ZONES.slice(0, needs.zoneCount - 1) }));
+    expect(check(few.lines, "availability zones")).toBe(
+      `  FAIL  availability zones: ${region} has ${needs.zoneCount - 1} zones that need no opt-in (${ZONES.slice(0, needs.zoneCount - 1).join(", ")}); the stack spreads over ${needs.zoneCount}\n        fix: lower network.zones to ${needs.zoneCount - 1}, or choose a region with ${needs.zoneCount} zones`,
+    );
+    const missing = account();
+    missing.offerings[types[0]] = ZONES.filter((z) => z !== zones[1]);
+    expect(check((await preflight(missing)).lines, "instance types")).toBe(`  FAIL  instance types: ${types[0]} in ${zones[1]}: not offered\n        fix: choose instance types every zone offers (pools.<role>.size, or aws.sizes)`);
+  });
+
+  it("fails the vCPU quota one short, the Elastic IP and VPC quotas when others use them up", async () => {
+    const short = account();
+    short.quotas["L-1216C47A"] = vcpuNeed + 3;
+    expect(check((await preflight(short)).lines, "instance quota")).toMatch(new RegExp(`FAIL  instance quota: ${vcpuNeed} vCPUs at most .* and 4 running elsewhere, of ${vcpuNeed + 3} .*: ask for ${vcpuNeed + 4} \\(Service Quotas, L-1216C47A\\)\n        fix: request the quota increase`));
+    const crowded = account({ addresses: ["a", "b", "c", "d", "e"].slice(0, 6 - needs.elasticIps.length), vpcs: ["a", "b", "c", "d", "e"] });
+    const run = await preflight(crowded);
+    expect(check(run.lines, "Elastic IP quota")).toBe(
+      `  FAIL  Elastic IP quota: ${needs.elasticIps.length} for the NAT gateways and ${6 - needs.elasticIps.length} allocated elsewhere, of 5 (EC2-VPC Elastic IPs)\n        fix: request 6 in Service Quotas (${EIP_QUOTA.code}), release unused addresses, or use aws.natGateways "single"`,
+    );
+    expect(check(run.lines, "VPC quota")).toContain(`FAIL  VPC quota: 1 for the stack and 5 others in ${region}, of 5 (VPCs per Region)`);
+  });
+
+  it("fails a database class a zone lacks or a version it does not run, and a cache node type the region does not offer", async () => {
+    const a = account();
+    const d = needs.databases[0];
+    a.rds[`${d.engine} ${d.instanceClass}`] = [{ version: `${d.engineVersion}.4`, zones: ZONES.filter((z) => z !== zones[0]), multiAz: true }];
+    a.cacheNodeTypes = [];
+    const run = await preflight(a);
+    expect(check(run.lines, "database classes")).toContain(`FAIL  database classes: ${d.name}: ${d.instanceClass} is not offered in ${zones[0]}`);
+    expect(check(run.lines, "cache node types")).toContain(`FAIL  cache node types: ${needs.caches[0].name}: ${needs.caches[0].nodeType} is not offered in ${region}`);
+    const old = account();
+    old.rds[`${d.engine} ${d.instanceClass}`] = [{ version: "15.8", zones: ZONES, multiAz: true }];
+    expect(check((await preflight(old)).lines, "database classes")).toContain(`${d.instanceClass} with ${d.engine} ${d.engineVersion} is not offered`);
+  });
+
+  it("fails a missing public hosted zone, and credentials of an account the stack does not allow", async () => {
+    const run = await preflight(account({ hostedZones: [{ id: "Z0PRIVATE", name: `${spec.dnsZone}.`, private: true }] }));
+    expect(check(run.lines, "hosted zone")).toBe(
+      `  FAIL  hosted zone: no public hosted zone ${spec.dnsZone} in this account\n        fix: create it (Route 53, Hosted zones) and delegate the domain to its name servers, or set createDnsZone: true`,
+    );
+    const guarded = { ...spec, aws: { ...spec.aws!, allowedAccountIds: ["999999999999"] } };
+    expect(check((await preflight(account({ account: "123456789012" }), guarded)).lines, "credentials")).toBe(
+      "  FAIL  credentials: arn:aws:iam::123456789012:user/deployer is in account 123456789012, not one of aws.allowedAccountIds (999999999999)\n        fix: use credentials of the stack's own account: the provider refuses any other",
+    );
+  });
+
+  it("fails expired credentials with AWS's words, skipping the rest, and names a call the credentials may not make", async () => {
+    const expired = await preflight(account({ refuse: "ExpiredToken" }));
+    expect(expired.lines.slice(1, 3)).toEqual([
+      "  FAIL  credentials: AWS refused the credentials (403 ExpiredToken: The security token included in the request is expired)",
+      "        fix: the credentials are expired, revoked or mistyped: renew them (aws sso login, or new access keys) and set them",
+    ]);
+    expect(expired.lines.slice(3).every((l) => l.startsWith("  skip"))).toBe(true);
+    expect(expired.calls).toHaveLength(1);
+    const denied = await preflight(account({ deny: ["servicequotas.GetServiceQuota"] }));
+    expect(check(denied.lines, "instance quota")).toBe(
+      "  FAIL  instance quota: the credentials may not read this (403 AccessDeniedException: User is not authorized to perform: servicequotas:GetServiceQuota)\n        fix: give them the read-only permissions docs/preflight.md lists",
+    );
+  });
+
+  it("is throttled (429) and tries again, as the SDK does", async () => {
+    const run = await preflight(account({ throttle: { "ec2.DescribeAvailabilityZones": 1, "servicequotas.GetServiceQuota": 2 } }));
+    expect(run.failures).toBe(0);
+    expect(run.calls.filter((c) => c.action === "DescribeAvailabilityZones")).toHaveLength(2);
+    expect(run.calls.filter((c) => c.action === "GetServiceQuota")).toHaveLength(5);
+  });
+});
+
+describe("npm run preflight, the command, on AWS", () => {
+  const root = join(__dirname, "..", "..");
+  const command = (args: string[], env: Record<string, string>) =>
+    runCommand(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/preflight.ts", ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
+
+  it("exits 2 without credentials, having called nothing, and 0 when the account can take the stack", async () => {
+    const fake = fakeAws(account());
+    const url = await fake.api.start();
+    const home = mkdtempSync(join(tmpdir(), "cloudtiers-preflight-home-"));
+    try {
+      // No keys, no profile, no instance role to be found.
+      const none = await command([STACK], { HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_ENDPOINT_URL: url });
+      expect(none.status).toBe(2);
+      expect(none.stderr).toMatch(new RegExp(`^preflight: ${STACK}: no AWS credentials \\(.*\\): set AWS_PROFILE, or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY \\(docs/preflight.md\\)\n$`));
+      expect(fake.api.requests).toEqual([]);
+      const ok = await command([STACK], { HOME: home, AWS_EC2_METADATA_DISABLED: "true", AWS_ENDPOINT_URL: url, AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey });
+      expect({ status: ok.status, stderr: ok.stderr }).toEqual({ status: 0, stderr: "" });
+      expect(ok.stdout.trim().split("\n").at(-1)).toBe(`preflight: ${STACK}: every check passed`);
+    } finally {
+      await fake.api.stop();
+      rmSync(home, { recursive: true, force: true });
+    }
+  }, 60000);
+});

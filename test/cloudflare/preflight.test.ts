@@ -1,0 +1,173 @@
+import { environments } from "../../environments";
+import { PERMISSIONS, cloudflareGroup, cloudflareNeeds } from "../../modules/cloudflare/preflight";
+import { StackDocument } from "../../modules/policy/document";
+import { withScratchSynth } from "../../modules/stacks/app";
+import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
+import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { runChecks } from "../../modules/stacks/preflight";
+import { CLOUDFLARE_TOKEN, CloudflareAccount, cloudflareAccount, fakeCloudflare } from "./fake-cloudflare";
+
+/*
+ * npm run preflight's Cloudflare checks against a local API v4 that implements exactly the
+ * calls they make and checks each request (GET, path and query, the token, JSON asked for,
+ * no body). Which checks run follows the synthesised stack: Load Balancing only where it
+ * makes a Cloudflare load balancer, a permission probe for each resource type it makes.
+ */
+
+const stacks = withScratchSynth(environments, ["*-do"], (app) => cloudTiersStacks(app).map((s) => ({ name: s.node.id, spec: s.spec, doc: writtenDocument(app, s) })));
+/** The DigitalOcean stack with the most Cloudflare resource types (production's: failover, zone settings). */
+const richest = [...stacks].sort((a, b) => cloudflareNeeds(b.doc).types.length - cloudflareNeeds(a.doc).types.length)[0];
+
+/** A copy of a stack's document with resource types taken out, or added with one empty resource. */
+function edited(doc: StackDocument, { without = [], with: added = [] }: { without?: string[]; with?: string[] }): StackDocument {
+  const json = JSON.parse(JSON.stringify(doc.json));
+  for (const t of without) delete json.resource[t];
+  for (const t of added) json.resource[t] = { added: { zone_id: "z" } };
+  return new StackDocument(json);
+}
+
+async function preflight(spec: EnvironmentSpec, doc: StackDocument, account: CloudflareAccount, token = CLOUDFLARE_TOKEN) {
+  const fake = fakeCloudflare(spec.cloudflare!, account);
+  const url = await fake.start();
+  const lines: string[] = [];
+  const sleeps: number[] = [];
+  try {
+    const group = cloudflareGroup({ spec, doc, env: { CLOUDFLARE_API_TOKEN: token, CLOUDFLARE_API_URL: `${url}/client/v4` }, log: (l) => lines.push(`log ${l}`), sleep: async (ms) => void sleeps.push(ms) });
+    const failures = await runChecks([group], (l) => lines.push(l));
+    return { failures, lines, sleeps, fake };
+  } finally {
+    await fake.stop();
+  }
+}
+
+const check = (lines: string[], name: string) => {
+  const i = lines.findIndex((l) => l.startsWith(`  `) && l.slice(8).startsWith(`${name}: `));
+  return i < 0 ? "" : [lines[i], ...(lines[i + 1]?.startsWith("        fix:") ? [lines[i + 1]] : [])].join("\n");
+};
+
+describe("npm run preflight: Cloudflare", () => {
+  const { spec, doc } = richest;
+  const settings = spec.cloudflare!;
+  const lb = edited(doc, { with: doc.resources("cloudflare_load_balancer").length ? [] : ["cloudflare_load_balancer"] });
+  const noLb = edited(doc, { without: ["cloudflare_load_balancer", "cloudflare_load_balancer_pool", "cloudflare_load_balancer_monitor"] });
+
+  it("knows the permission of every Cloudflare resource type a shipped stack makes", () => {
+    for (const s of stacks) for (const t of cloudflareNeeds(s.doc).types) expect({ stack: s.name, type: t, known: t in PERMISSIONS }).toEqual({ stack: s.name, type: t, known: true });
+  });
+
+  it("passes an account that can take the stack, with only read-only GETs carrying the token", async () => {
+    const run = await preflight(spec, lb, cloudflareAccount(settings, spec.dnsZone));
+    expect(run.lines.filter((l) => l.includes("FAIL"))).toEqual([]);
+    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual(["Cloudflare", "  pass  token", "  pass  zone", "  pass  SSL mode", "  pass  Load Balancing", "  pass  token permissions"]);
+    expect(check(run.lines, "token")).toBe("  pass  token: CLOUDFLARE_API_TOKEN is active, until 2027-06-30T00:00:00Z");
+    expect(check(run.lines, "zone")).toBe(`  pass  zone: ${spec.dnsZone} is active, in account ${settings.accountId}`);
+    expect(run.fake.unexpected).toEqual([]);
+    for (const r of run.fake.requests) expect({ url: r.url, method: r.method, auth: r.headers.authorization, body: r.body }).toEqual({ url: r.url, method: "GET", auth: `Bearer ${CLOUDFLARE_TOKEN}`, body: "" });
+    const urls = run.fake.requests.map((r) => r.url.replace("/client/v4", ""));
+    expect(urls.slice(0, 4)).toEqual(["/user/tokens/verify", `/zones/${settings.zoneId}`, `/zones/${settings.zoneId}/settings/ssl`, `/accounts/${settings.accountId}/subscriptions`]);
+    // One probe per permission the stack's resource types need, each once.
+    const probes = [...new Set(cloudflareNeeds(lb).types.map((t) => PERMISSIONS[t].permission))];
+    expect(urls.slice(4)).toHaveLength(probes.length);
+    expect(check(run.lines, "token permissions")).toBe(`  pass  token permissions: reads ${probes.join(", ")} (the apply needs each one's Edit, which no read can prove)`);
+  });
+
+  it("checks Load Balancing only where the stack makes a Cloudflare load balancer, and fails an account without it", async () => {
+    const without = await preflight(spec, noLb, cloudflareAccount(settings, spec.dnsZone));
+    expect(without.lines.some((l) => l.includes("Load Balancing:"))).toBe(false);
+    expect(without.fake.requests.some((r) => r.url.includes("/subscriptions") || r.url.includes("load_balancers"))).toBe(false);
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    account.subscriptions = [{ id: "s2", product: { name: "prod_argo" }, rate_plan: { id: "argo" } }];
+    const unsubscribed = await preflight(spec, lb, account);
+    expect(check(unsubscribed.lines, "Load Balancing")).toBe(
+      `  FAIL  Load Balancing: account ${settings.accountId} has no Load Balancing subscription: the failover's load balancer (cloudflare_load_balancer) needs one\n        fix: subscribe to Load Balancing (Traffic, Load Balancing), or take failover out of the spec`,
+    );
+    const billing = cloudflareAccount(settings, spec.dnsZone);
+    billing.forbidden = [`/accounts/${settings.accountId}/subscriptions`];
+    expect(check((await preflight(spec, lb, billing)).lines, "Load Balancing")).toContain("fix: give the token Account: Billing Read");
+  });
+
+  it("fails a zone that is pending, of another name, or of another account", async () => {
+    const pending = cloudflareAccount(settings, spec.dnsZone);
+    pending.zone = { ...pending.zone, status: "pending" };
+    expect(check((await preflight(spec, noLb, pending)).lines, "zone")).toBe(
+      `  FAIL  zone: ${spec.dnsZone} is pending\n        fix: point the domain's name servers at the registrar to ada.ns.cloudflare.com, bob.ns.cloudflare.com, then wait for Cloudflare to activate the zone`,
+    );
+    const other = cloudflareAccount(settings, spec.dnsZone);
+    other.zone = { ...other.zone, name: "example.org" };
+    expect(check((await preflight(spec, noLb, other)).lines, "zone")).toContain(`FAIL  zone: cloudflare.zoneId ${settings.zoneId} is the zone of example.org, not of ${spec.dnsZone}`);
+    const foreign = cloudflareAccount(settings, spec.dnsZone);
+    foreign.zone = { ...foreign.zone, account: { id: "f".repeat(32) } };
+    expect(check((await preflight(spec, noLb, foreign)).lines, "zone")).toContain(`belongs to account ${"f".repeat(32)}, not to cloudflare.accountId`);
+  });
+
+  it("fails a flexible or off SSL mode unless the stack sets the mode itself", async () => {
+    const managed = cloudflareNeeds(doc).sslMode !== undefined ? doc : edited(doc, {});
+    const unmanaged = edited(doc, { without: ["cloudflare_zone_setting"] });
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    account.ssl = "flexible";
+    expect(check((await preflight(spec, unmanaged, account)).lines, "SSL mode")).toBe(
+      `  FAIL  SSL mode: ${spec.dnsZone}'s SSL mode is flexible: the origin serves HTTPS and redirects HTTP to it, which loops\n        fix: set SSL/TLS to Full (strict) in the zone, or let one environment manage it (cloudflare.manageZoneSettings: true)`,
+    );
+    account.ssl = "full";
+    expect(check((await preflight(spec, unmanaged, account)).lines, "SSL mode")).toBe("  pass  SSL mode: full");
+    if (cloudflareNeeds(managed).sslMode) {
+      account.ssl = "off";
+      expect(check((await preflight(spec, managed, account)).lines, "SSL mode")).toBe(`  pass  SSL mode: off now; this stack sets it to ${cloudflareNeeds(managed).sslMode} (cloudflare.manageZoneSettings)`);
+    }
+  });
+
+  it("names each permission the token may not read, and a resource type it knows no probe for", async () => {
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    account.forbidden = [`/accounts/${settings.accountId}/workers/scripts`, `/zones/${settings.zoneId}/dns_records`];
+    const withBoth = edited(lb, { with: ["cloudflare_dns_record", "cloudflare_workers_script"] });
+    const run = await preflight(spec, withBoth, account);
+    expect(check(run.lines, "token permissions")).toBe(
+      `  FAIL  token permissions: the token may not read ${[
+        ["Zone: DNS", `/zones/${settings.zoneId}/dns_records?per_page=1`],
+        ["Account: Workers Scripts", `/accounts/${settings.accountId}/workers/scripts`],
+      ]
+        .sort((a, b) => cloudflareNeeds(withBoth).types.findIndex((t) => PERMISSIONS[t].permission === a[0]) - cloudflareNeeds(withBoth).types.findIndex((t) => PERMISSIONS[t].permission === b[0]))
+        .map(([p, path]) => `${p} (GET ${path}: 403 9109)`)
+        .join("; ")}\n        fix: give CLOUDFLARE_API_TOKEN these permissions, Edit for the apply (docs/preflight.md)`,
+    );
+    const unknown = await preflight(spec, edited(doc, { with: ["cloudflare_workers_route"] }), cloudflareAccount(settings, spec.dnsZone));
+    expect(check(unknown.lines, "token permissions")).toBe(
+      "  FAIL  token permissions: the stack makes cloudflare_workers_route, whose permission preflight does not know\n        fix: add each to PERMISSIONS in modules/cloudflare/preflight.ts",
+    );
+  });
+
+  it("fails an invalid or expired token with Cloudflare's words, skipping the rest; verifies an account-owned token under its account", async () => {
+    const bad = await preflight(spec, doc, cloudflareAccount(settings, spec.dnsZone), "cf-revoked");
+    expect(bad.lines.slice(1, 3)).toEqual([
+      "  FAIL  token: Cloudflare refused the token (401 1000: Invalid API Token): check CLOUDFLARE_API_TOKEN",
+      "        fix: CLOUDFLARE_API_TOKEN was refused: create a token that has not expired (My Profile, API Tokens) and set it",
+    ]);
+    expect(bad.lines.slice(3).every((l) => l.startsWith("  skip"))).toBe(true);
+    const expired = cloudflareAccount(settings, spec.dnsZone);
+    expired.token = { ...expired.token, status: "expired" };
+    expect(check((await preflight(spec, doc, expired)).lines, "token")).toContain("FAIL  token: CLOUDFLARE_API_TOKEN is expired");
+    const owned = cloudflareAccount(settings, spec.dnsZone);
+    owned.accountOwned = true;
+    owned.token = { id: "t2", status: "active" };
+    const run = await preflight(spec, noLb, owned);
+    expect(check(run.lines, "token")).toBe("  pass  token: CLOUDFLARE_API_TOKEN is active, with no expiry");
+    expect(run.fake.requests.slice(0, 2).map((r) => r.url)).toEqual(["/client/v4/user/tokens/verify", `/client/v4/accounts/${settings.accountId}/tokens/verify`]);
+  });
+
+  it("waits as a 429 asks (retry-after), then goes on", async () => {
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    const fake = fakeCloudflare(settings, account);
+    fake.hiccups.push({ path: `/client/v4/zones/${settings.zoneId}`, answer: { status: 429, body: { success: false, errors: [{ code: 10000, message: "Rate limited" }] }, headers: { "retry-after": "3" } } });
+    const url = await fake.start();
+    const lines: string[] = [];
+    const sleeps: number[] = [];
+    try {
+      const group = cloudflareGroup({ spec, doc: noLb, env: { CLOUDFLARE_API_TOKEN: CLOUDFLARE_TOKEN, CLOUDFLARE_API_URL: `${url}/client/v4` }, log: (l) => lines.push(`log ${l}`), sleep: async (ms) => void sleeps.push(ms) });
+      expect(await runChecks([group], (l) => lines.push(l))).toBe(0);
+    } finally {
+      await fake.stop();
+    }
+    expect(sleeps).toEqual([3000]);
+    expect(lines).toContain(`log GET /zones/${settings.zoneId}: throttled (429 10000: Rate limited); trying again in 3s (try 1 of 5)`);
+  });
+});
