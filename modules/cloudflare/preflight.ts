@@ -25,6 +25,7 @@ export const PERMISSIONS: Record<string, { readonly permission: string; readonly
   cloudflare_load_balancer_monitor: { permission: "Account: Load Balancing: Monitors and Pools", probe: (a) => `/accounts/${a}/load_balancers/monitors` },
   cloudflare_workers_script: { permission: "Account: Workers Scripts", probe: (a) => `/accounts/${a}/workers/scripts` },
   cloudflare_workers_custom_domain: { permission: "Zone: Workers Routes", probe: (a, z) => `/accounts/${a}/workers/domains?zone_id=${z}` },
+  cloudflare_workers_route: { permission: "Zone: Workers Routes", probe: (_a, z) => `/zones/${z}/workers/routes` },
 };
 
 /** What the stack asks of Cloudflare. */
