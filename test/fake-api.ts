@@ -26,22 +26,11 @@ export interface Answer {
 /** Answers a request: `url` parsed, with its query. */
 export type Route = (url: URL, request: Recorded) => Answer;
 
-export class FakeApi {
-  public readonly requests: Recorded[] = [];
-  public readonly unexpected: string[] = [];
-  /** Answers given before the route's, once each, to the first request whose path (and query) starts with `path`. */
-  public readonly hiccups: { path: string; answer: Answer }[] = [];
+/** An HTTP server on 127.0.0.1, on a free port, that hands each request to `handle`. */
+export abstract class LoopbackServer {
   private server!: Server;
 
-  /**
-   * @param routes by `METHOD /path` (no query)
-   * @param authorize the answer to a request it refuses, or undefined to let it through
-   */
-  constructor(
-    public readonly routes: Record<string, Route>,
-    private readonly authorize: (request: Recorded) => Answer | undefined,
-  ) {}
-
+  /** Starts listening; the base URL (`http://127.0.0.1:<port>`). */
   public async start(): Promise<string> {
     this.server = createServer((req, res) => this.handle(req, res));
     await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
@@ -53,6 +42,26 @@ export class FakeApi {
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
+  protected abstract handle(req: IncomingMessage, res: ServerResponse): void;
+}
+
+export class FakeApi extends LoopbackServer {
+  public readonly requests: Recorded[] = [];
+  public readonly unexpected: string[] = [];
+  /** Answers given before the route's, once each, to the first request whose path (and query) starts with `path`. */
+  public readonly hiccups: { path: string; answer: Answer }[] = [];
+
+  /**
+   * @param routes by `METHOD /path` (no query)
+   * @param authorize the answer to a request it refuses, or undefined to let it through
+   */
+  constructor(
+    public readonly routes: Record<string, Route>,
+    private readonly authorize: (request: Recorded) => Answer | undefined,
+  ) {
+    super();
+  }
+
   private send(res: ServerResponse, answer: Answer): void {
     const text = typeof answer.body === "string" ? answer.body : JSON.stringify(answer.body);
     const headers = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([k, v]) => [k.toLowerCase(), v]));
@@ -60,7 +69,7 @@ export class FakeApi {
     res.end(text);
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {

@@ -1,10 +1,10 @@
-import { IncomingMessage, Server, ServerResponse, createServer } from "node:http";
-import { AddressInfo } from "node:net";
+import { IncomingMessage, ServerResponse } from "node:http";
 import { join } from "node:path";
 import { DoApi, DoApiError } from "../../modules/digitalocean/api";
 import { PoolMember, RolloutFailure, watchRelease } from "../../modules/digitalocean/rollout";
 import { rolloutPools } from "../../modules/stacks/rollout";
 import { environments } from "../../environments";
+import { LoopbackServer } from "../fake-api";
 import { runCommand } from "../tools";
 
 /*
@@ -30,25 +30,15 @@ interface Recorded {
 /** What the fake answers for one pool at its `look`-th look: its members, those `created_at` "new" carrying the current revision tag. */
 type Timeline = (look: number) => PoolMember[];
 
-class FakeDigitalOcean {
+class FakeDigitalOcean extends LoopbackServer {
   public readonly requests: Recorded[] = [];
   public readonly unexpected: string[] = [];
-  private server!: Server;
   private readonly looks = new Map<string, number>();
   /** Answers to give before the real one, by path prefix: a status (and headers), or a delay. */
   public readonly hiccups: { path: string; status?: number; headers?: Record<string, string>; body?: object; delayMs?: number }[] = [];
 
-  constructor(private readonly pools: Record<string, { id: string; timeline: Timeline; status?: string; tags?: string[] }>) {}
-
-  public async start(): Promise<string> {
-    this.server = createServer((req, res) => this.handle(req, res));
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
-    return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
-  }
-
-  public stop(): Promise<void> {
-    this.server.closeAllConnections();
-    return new Promise((resolve) => this.server.close(() => resolve()));
+  constructor(private readonly pools: Record<string, { id: string; timeline: Timeline; status?: string; tags?: string[] }>) {
+    super();
   }
 
   private json(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
@@ -56,7 +46,7 @@ class FakeDigitalOcean {
     res.end(JSON.stringify(body));
   }
 
-  private handle(req: IncomingMessage, res: ServerResponse): void {
+  protected handle(req: IncomingMessage, res: ServerResponse): void {
     let body = "";
     req.on("data", (d) => (body += d));
     req.on("end", () => {
