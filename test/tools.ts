@@ -2,6 +2,7 @@ import { ChildProcess, spawn, spawnSync } from "node:child_process";
 import { createServer, request } from "node:http";
 import { readFileSync } from "node:fs";
 import { AddressInfo } from "node:net";
+import { join } from "node:path";
 
 /**
  * Fails (never skips) when a Debian tool the tests need is missing, saying how to get it.
@@ -111,6 +112,12 @@ export function runCommand(command: string, args: readonly string[], options: { 
     child.stderr!.on("data", (d) => (stderr += d));
     child.on("close", (status) => resolve({ status, stdout, stderr }));
   });
+}
+
+/** Runs `scripts/<script>.ts` as `npm run` would, from the project's root, with only PATH and `env` in its environment. */
+export function runScript(script: string, args: readonly string[], env: Record<string, string>): Promise<Finished> {
+  const root = join(__dirname, "..");
+  return runCommand(process.execPath, ["--require", "./scripts/register-ts.cjs", `scripts/${script}.ts`, ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
 }
 
 /** Child processes a test starts; `stopAll` ends every one of them. */

@@ -8,7 +8,7 @@ import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { runChecks } from "../../modules/stacks/preflight";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { TEST_CREDENTIALS } from "../fake-secrets-manager";
-import { runCommand } from "../tools";
+import { runScript } from "../tools";
 import { AwsAccount, fakeAws } from "./fake-aws";
 
 /*
@@ -234,9 +234,7 @@ describe("npm run preflight: AWS", () => {
 });
 
 describe("npm run preflight, the command, on AWS", () => {
-  const root = join(__dirname, "..", "..");
-  const command = (args: string[], env: Record<string, string>) =>
-    runCommand(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/preflight.ts", ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
+  const command = (args: string[], env: Record<string, string>) => runScript("preflight", args, env);
 
   it("exits 2 without credentials, having called nothing, and 0 when the account can take the stack", async () => {
     const fake = fakeAws(account());

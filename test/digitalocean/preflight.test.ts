@@ -1,4 +1,3 @@
-import { join } from "node:path";
 import { environments } from "../../environments";
 import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
@@ -7,7 +6,7 @@ import { DIGITALOCEAN_PREFLIGHT, DigitalOceanNeeds, digitalOceanNeeds } from "..
 import { runChecks } from "../../modules/stacks/preflight";
 import { FakeApi, Recorded } from "../fake-api";
 import { checkSignature } from "../sigv4";
-import { runCommand } from "../tools";
+import { runScript } from "../tools";
 import { CLOUDFLARE_TOKEN, cloudflareAccount, fakeCloudflare } from "../cloudflare/fake-cloudflare";
 
 /*
@@ -271,9 +270,7 @@ describe("npm run preflight: DigitalOcean", () => {
 });
 
 describe("npm run preflight, the command", () => {
-  const root = join(__dirname, "..", "..");
-  const command = (args: string[], env: Record<string, string>) =>
-    runCommand(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/preflight.ts", ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
+  const command = (args: string[], env: Record<string, string>) => runScript("preflight", args, env);
 
   it("refuses, calling nothing, no pattern, a pattern matching nothing, and missing credentials", async () => {
     const api = fakeDigitalOcean(team());

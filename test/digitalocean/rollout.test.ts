@@ -1,11 +1,10 @@
 import { IncomingMessage, ServerResponse } from "node:http";
-import { join } from "node:path";
 import { DoApi, DoApiError } from "../../modules/digitalocean/api";
 import { PoolMember, RolloutFailure, watchRelease } from "../../modules/digitalocean/rollout";
 import { rolloutPools } from "../../modules/stacks/rollout";
 import { environments } from "../../environments";
 import { LoopbackServer } from "../fake-api";
-import { runCommand } from "../tools";
+import { runScript } from "../tools";
 
 /*
  * `npm run rollout` against a local server that implements exactly the calls it makes
@@ -217,9 +216,7 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
 describe("npm run rollout, the command", () => {
   /** A DigitalOcean stack of the shipped environments, whichever has one. */
   const DO_STACK = `${environments.find((e) => e.digitalocean)!.environment}-do`;
-  const root = join(__dirname, "..", "..");
-  const rollout = (args: string[], env: Record<string, string>) =>
-    runCommand(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/rollout.ts", ...args], { cwd: root, env: { PATH: process.env.PATH, ...env } });
+  const rollout = (args: string[], env: Record<string, string>) => runScript("rollout", args, env);
 
   it("refuses, calling nothing, a stack that matches nothing, an AWS stack, two stacks, and a missing token", async () => {
     const fake = new FakeDigitalOcean({});
