@@ -1,13 +1,13 @@
 import { HttpApiError } from "../core/http-api";
 import { StackDocument } from "../policy/document";
-import { Check, CheckGroup, Outcome, PreflightContext, fail, pass } from "../stacks/preflight";
+import { Check, CheckGroup, Outcome, PreflightContext, fail, pass, skip } from "../stacks/preflight";
 import { CloudflareApi } from "./api";
 import { CloudflareSettings } from "./settings";
 
 /*
  * What the Cloudflare edge of a DigitalOcean stack needs of the account and the zone, read
- * from the synthesised stack (which resources it makes: the failover's load balancer, a
- * Worker, zone settings), and the read-only calls of the API v4 that tell whether it is there.
+ * from the synthesised stack (which resources it makes: the failover's Worker and its route,
+ * zone settings), and the read-only calls of the API v4 that tell whether it is there.
  */
 
 /**
@@ -34,14 +34,14 @@ export interface CloudflareNeeds {
   readonly types: readonly string[];
   /** The zone's SSL mode, when the stack sets it (`cloudflare_zone_setting` ssl). */
   readonly sslMode?: string;
-  /** A Cloudflare load balancer (the failover): the account needs Load Balancing. */
-  readonly loadBalancer: boolean;
+  /** A Workers route (the failover's Worker): the account needs Workers Paid. */
+  readonly workersRoute: boolean;
 }
 
 export function cloudflareNeeds(doc: StackDocument): CloudflareNeeds {
   const types = Object.keys(doc.json.resource ?? {}).filter((t) => t.startsWith("cloudflare_"));
   const ssl = doc.resources("cloudflare_zone_setting").find((r) => r.config.setting_id === "ssl");
-  return { types, sslMode: ssl?.config.value, loadBalancer: doc.resources("cloudflare_load_balancer").length > 0 };
+  return { types, sslMode: ssl?.config.value, workersRoute: doc.resources("cloudflare_workers_route").length > 0 };
 }
 
 /** SSL modes that reach an origin serving HTTPS with an origin certificate and redirecting HTTP to it: `flexible` loops, `off` breaks. */
@@ -58,11 +58,24 @@ interface Zone {
   readonly account?: { readonly id: string };
   readonly name_servers?: readonly string[];
 }
+/** An entry of GET /accounts/{account}/subscriptions (the fields read here). */
 interface Subscription {
-  readonly product?: { readonly name?: string };
-  readonly rate_plan?: { readonly id?: string; readonly public_name?: string };
+  readonly rate_plan?: { readonly id?: string; readonly public_name?: string; readonly is_contract?: boolean };
+  /** Trial, Provisioned, Paid, AwaitingPayment, Cancelled, Failed or Expired. */
   readonly state?: string;
 }
+
+/**
+ * The rate plans of Workers Paid, as `rate_plan.id` of the account's subscriptions (any case):
+ * Cloudflare's Tenant docs list `WORKERS_PAID` and the partners' `PARTNERS_WORKERS_SS`,
+ * `_BASIC` and `_ENT` as samples, not all
+ * (https://developers.cloudflare.com/tenant/reference/subscriptions/); self-serve accounts
+ * are seen answering `workers_paid`. No other documented call (the Workers account settings
+ * give only a default usage model) tells the plan.
+ */
+const WORKERS_PAID_PLANS = ["workers_paid", "partners_workers_ss", "partners_workers_basic", "partners_workers_ent"];
+/** Subscription states that no longer give the plan. */
+const ENDED = ["Cancelled", "Failed", "Expired"];
 
 /** The checks of the Cloudflare edge with CLOUDFLARE_API_TOKEN. */
 export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSettings, zoneName: string, api: CloudflareApi): Check[] {
@@ -89,7 +102,7 @@ export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSet
       async run() {
         const zone = await api.result<Zone>(`/zones/${zoneId}`);
         if (zone.name !== zoneName) return fail(`cloudflare.zoneId ${zoneId} is the zone of ${zone.name}, not of ${zoneName}`, `give the id of ${zoneName}'s zone (its Overview page) in cloudflare.zoneId`);
-        if (zone.account?.id !== accountId) return fail(`${zoneName} belongs to account ${zone.account?.id ?? "(unknown)"}, not to cloudflare.accountId ${accountId}`, "give the zone's own account in cloudflare.accountId: the load balancers, monitors and Workers live there");
+        if (zone.account?.id !== accountId) return fail(`${zoneName} belongs to account ${zone.account?.id ?? "(unknown)"}, not to cloudflare.accountId ${accountId}`, "give the zone's own account in cloudflare.accountId: the Worker and the Workers plan are the account's");
         if (zone.status !== "active") {
           return fail(`${zoneName} is ${zone.status}`, `point the domain's name servers at the registrar to ${(zone.name_servers ?? []).join(", ") || "the zone's"}, then wait for Cloudflare to activate the zone`);
         }
@@ -108,20 +121,31 @@ export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSet
       },
     },
   ];
-  if (needs.loadBalancer) {
+  if (needs.workersRoute) {
     checks.push({
-      name: "Load Balancing",
+      name: "Workers Paid",
       async run() {
         let subscriptions: Subscription[];
         try {
           subscriptions = await api.result<Subscription[]>(`/accounts/${accountId}/subscriptions`);
         } catch (e) {
           if (!(e instanceof HttpApiError && e.status === 403)) throw e;
-          return fail(`the token may not read the account's subscriptions (${e.message})`, "give the token Account: Billing Read, so that preflight can see Load Balancing, or check Traffic, Load Balancing in the dashboard");
+          return fail(e.message, "give CLOUDFLARE_API_TOKEN Account: Billing Read, the permission that reads them, so that preflight can see the Workers plan");
         }
-        const found = subscriptions.find((s) => s.product?.name === "prod_load_balancing" || /load.?balanc/i.test(s.rate_plan?.id ?? ""));
-        if (!found) return fail(`account ${accountId} has no Load Balancing subscription: the failover's load balancer (cloudflare_load_balancer) needs one`, "subscribe to Load Balancing (Traffic, Load Balancing), or take failover out of the spec");
-        return pass(`subscribed${found.rate_plan?.public_name ? ` (${found.rate_plan.public_name})` : ""}, as the failover's load balancer needs`);
+        const why = "on Workers Free the failover's Worker route (cloudflare_workers_route) fails closed, error 1027, once the day's 100,000 requests are spent";
+        const plans = subscriptions.filter((s) => WORKERS_PAID_PLANS.includes(s.rate_plan?.id?.toLowerCase() ?? ""));
+        const paid = plans.find((s) => !ENDED.includes(s.state ?? ""));
+        if (paid) return pass(`${paid.rate_plan?.public_name || paid.rate_plan?.id}${paid.state ? ` (${paid.state})` : ""}, which the failover's Worker route needs`);
+        if (plans.length > 0) return fail(`account ${accountId}'s Workers Paid subscription is ${plans.map((s) => s.state).join(", ")}: ${why}`, "subscribe to Workers Paid again (Workers & Pages, Plans), or take failover out of the spec");
+        const contracts = subscriptions.filter((s) => s.rate_plan?.is_contract).map((s) => s.rate_plan?.public_name || s.rate_plan?.id);
+        if (contracts.length > 0) {
+          return skip(`account ${accountId} has no Workers Paid subscription preflight knows, but a contract (${contracts.join(", ")}) that may include Workers`, `confirm by hand that the account is not on Workers Free (Workers & Pages, Plans): ${why}`);
+        }
+        const seen = subscriptions.map((s) => s.rate_plan?.id).filter((id) => id);
+        return fail(
+          `account ${accountId} has no Workers Paid subscription (${seen.length > 0 ? `its rate plans: ${seen.join(", ")}` : "it has none"}): ${why}`,
+          "subscribe to Workers Paid (Workers & Pages, Plans), or take failover out of the spec; if one of its rate plans is Workers Paid under another id, add it to WORKERS_PAID_PLANS in modules/cloudflare/preflight.ts",
+        );
       },
     });
   }

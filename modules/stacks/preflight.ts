@@ -19,15 +19,15 @@ export class PreflightUsageError extends Error {}
 export interface Outcome {
   readonly ok: boolean;
   readonly detail: string;
-  /** What to do when it fails. */
+  /** What to do when it fails; when skipped, what to confirm by hand, if anything. */
   readonly fix?: string;
-  /** It could not be checked with the credentials given, which is no failure. @default false */
+  /** It could not be checked (the credentials given, or an answer that does not tell), which is no failure. @default false */
   readonly skipped?: boolean;
 }
 
 export const pass = (detail: string): Outcome => ({ ok: true, detail });
 export const fail = (detail: string, fix: string): Outcome => ({ ok: false, detail, fix });
-export const skip = (detail: string): Outcome => ({ ok: true, detail, skipped: true });
+export const skip = (detail: string, fix?: string): Outcome => ({ ok: true, detail, skipped: true, ...(fix ? { fix } : {}) });
 
 /** An AWS SDK's error (the SDKs' `ServiceException`: a name, a message, the HTTP status in `$metadata`), or undefined. */
 export function sdkError(error: unknown): { name: string; message: string; status?: number } | undefined {
@@ -102,8 +102,9 @@ export function unset(env: NodeJS.ProcessEnv, names: readonly string[]): string[
 }
 
 /**
- * Runs each group's checks in order, printing each as it ends: `pass`, or `FAIL` and the
- * fix; after a failed gate, the rest of its group as `skip`. Returns the failures.
+ * Runs each group's checks in order, printing each as it ends: `pass`, `FAIL` and the fix,
+ * or `skip` and what to confirm by hand; after a failed gate, the rest of its group as
+ * `skip`. Returns the failures.
  */
 export async function runChecks(groups: readonly CheckGroup[], out: (line: string) => void): Promise<number> {
   let failures = 0;
@@ -125,6 +126,7 @@ export async function runChecks(groups: readonly CheckGroup[], out: (line: strin
       }
       if (outcome.ok) {
         out(`  ${outcome.skipped ? "skip" : "pass"}  ${check.name}: ${outcome.detail}`);
+        if (outcome.skipped && outcome.fix) out(`        fix: ${outcome.fix}`);
         continue;
       }
       failures += 1;

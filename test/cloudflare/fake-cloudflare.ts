@@ -17,7 +17,19 @@ export function cloudflareAccount(settings: CloudflareSettings, zoneName: string
     accountOwned: false,
     zone: { id: settings.zoneId, name: zoneName, status: "active", account: { id: settings.accountId, name: "Acme" }, name_servers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"] } as Record<string, unknown>,
     ssl: "strict",
-    subscriptions: [{ id: "s1", product: { name: "prod_load_balancing" }, rate_plan: { id: "lb_basic", public_name: "Load Balancing" }, state: "Paid" }] as unknown[],
+    /** The account's subscriptions, as API v4 gives them (the `Subscription` schema): Workers Paid. */
+    subscriptions: [
+      {
+        id: "s1",
+        currency: "USD",
+        frequency: "monthly",
+        price: 5,
+        state: "Paid",
+        current_period_start: "2026-05-01T00:00:00Z",
+        current_period_end: "2026-06-01T00:00:00Z",
+        rate_plan: { id: "workers_paid", public_name: "Workers Paid", currency: "USD", scope: "account", externally_managed: false, is_contract: false, sets: [] },
+      },
+    ] as Record<string, unknown>[],
     /** Paths the token may not read (answered 403, code 9109). */
     forbidden: [] as string[],
   };

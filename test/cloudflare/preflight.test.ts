@@ -10,13 +10,15 @@ import { CLOUDFLARE_TOKEN, CloudflareAccount, cloudflareAccount, fakeCloudflare 
 /*
  * npm run preflight's Cloudflare checks against a local API v4 that implements exactly the
  * calls they make and checks each request (GET, path and query, the token, JSON asked for,
- * no body). Which checks run follows the synthesised stack: Load Balancing only where it
- * makes a Cloudflare load balancer, a permission probe for each resource type it makes.
+ * no body). Which checks run follows the synthesised stack: Workers Paid only where it
+ * makes a Workers route (the failover's Worker), a permission probe for each resource type it makes.
  */
 
 const stacks = withScratchSynth(environments, ["*-do"], (app) => cloudTiersStacks(app).map((s) => ({ name: s.node.id, spec: s.spec, doc: writtenDocument(app, s) })));
 /** The DigitalOcean stack with the most Cloudflare resource types (production's: failover, zone settings). */
 const richest = [...stacks].sort((a, b) => cloudflareNeeds(b.doc).types.length - cloudflareNeeds(a.doc).types.length)[0];
+/** A shipped DigitalOcean stack without failover: staging's. */
+const plain = stacks.find((s) => s.name === "staging-do")!;
 
 /** A copy of a stack's document with resource types taken out, or added with one empty resource. */
 function edited(doc: StackDocument, { without = [], with: added = [] }: { without?: string[]; with?: string[] }): StackDocument {
@@ -48,56 +50,95 @@ const check = (lines: string[], name: string) => {
 describe("npm run preflight: Cloudflare", () => {
   const { spec, doc } = richest;
   const settings = spec.cloudflare!;
-  const lb = edited(doc, { with: doc.resources("cloudflare_load_balancer").length ? [] : ["cloudflare_load_balancer"] });
-  const noLb = edited(doc, { without: ["cloudflare_load_balancer", "cloudflare_load_balancer_pool", "cloudflare_load_balancer_monitor"] });
+  /** Why Workers Free cannot take the failover, as the Workers Paid check says it. */
+  const why = "on Workers Free the failover's Worker route (cloudflare_workers_route) fails closed, error 1027, once the day's 100,000 requests are spent";
+  /** An account whose subscriptions are these, each the Workers Paid one with its fields replaced. */
+  const subscribed = (...changes: Record<string, unknown>[]) => {
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    account.subscriptions = changes.map((c) => ({ ...account.subscriptions[0], ...c }));
+    return account;
+  };
 
   it("knows the permission of every Cloudflare resource type a shipped stack makes", () => {
     for (const s of stacks) for (const t of cloudflareNeeds(s.doc).types) expect({ stack: s.name, type: t, known: t in PERMISSIONS }).toEqual({ stack: s.name, type: t, known: true });
   });
 
   it("passes an account that can take the stack, with only read-only GETs carrying the token", async () => {
-    const run = await preflight(spec, lb, cloudflareAccount(settings, spec.dnsZone));
+    const run = await preflight(spec, doc, cloudflareAccount(settings, spec.dnsZone));
     expect(run.lines.filter((l) => l.includes("FAIL"))).toEqual([]);
-    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual(["Cloudflare", "  pass  token", "  pass  zone", "  pass  SSL mode", "  pass  Load Balancing", "  pass  token permissions"]);
+    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual(["Cloudflare", "  pass  token", "  pass  zone", "  pass  SSL mode", "  pass  Workers Paid", "  pass  token permissions"]);
     expect(check(run.lines, "token")).toBe("  pass  token: CLOUDFLARE_API_TOKEN is active, until 2027-06-30T00:00:00Z");
     expect(check(run.lines, "zone")).toBe(`  pass  zone: ${spec.dnsZone} is active, in account ${settings.accountId}`);
+    expect(check(run.lines, "Workers Paid")).toBe("  pass  Workers Paid: Workers Paid (Paid), which the failover's Worker route needs");
     expect(run.fake.unexpected).toEqual([]);
     for (const r of run.fake.requests) expect({ url: r.url, method: r.method, auth: r.headers.authorization, body: r.body }).toEqual({ url: r.url, method: "GET", auth: `Bearer ${CLOUDFLARE_TOKEN}`, body: "" });
     const urls = run.fake.requests.map((r) => r.url.replace("/client/v4", ""));
     expect(urls.slice(0, 4)).toEqual(["/user/tokens/verify", `/zones/${settings.zoneId}`, `/zones/${settings.zoneId}/settings/ssl`, `/accounts/${settings.accountId}/subscriptions`]);
     // One probe per permission the stack's resource types need, each once.
-    const probes = [...new Set(cloudflareNeeds(lb).types.map((t) => PERMISSIONS[t].permission))];
+    const probes = [...new Set(cloudflareNeeds(doc).types.map((t) => PERMISSIONS[t].permission))];
     expect(urls.slice(4)).toHaveLength(probes.length);
     expect(check(run.lines, "token permissions")).toBe(`  pass  token permissions: reads ${probes.join(", ")} (the apply needs each one's Edit, which no read can prove)`);
   });
 
-  it("checks Load Balancing only where the stack makes a Cloudflare load balancer, and fails an account without it", async () => {
-    const without = await preflight(spec, noLb, cloudflareAccount(settings, spec.dnsZone));
-    expect(without.lines.some((l) => l.includes("Load Balancing:"))).toBe(false);
-    expect(without.fake.requests.some((r) => r.url.includes("/subscriptions") || r.url.includes("load_balancers"))).toBe(false);
-    const account = cloudflareAccount(settings, spec.dnsZone);
-    account.subscriptions = [{ id: "s2", product: { name: "prod_argo" }, rate_plan: { id: "argo" } }];
-    const unsubscribed = await preflight(spec, lb, account);
-    expect(check(unsubscribed.lines, "Load Balancing")).toBe(
-      `  FAIL  Load Balancing: account ${settings.accountId} has no Load Balancing subscription: the failover's load balancer (cloudflare_load_balancer) needs one\n        fix: subscribe to Load Balancing (Traffic, Load Balancing), or take failover out of the spec`,
+  it("checks Workers Paid only where the stack makes a Workers route: production's failover, not staging without one", async () => {
+    expect(cloudflareNeeds(doc).workersRoute).toBe(true);
+    expect(cloudflareNeeds(plain.doc).workersRoute).toBe(false);
+    const run = await preflight(plain.spec, plain.doc, cloudflareAccount(plain.spec.cloudflare!, plain.spec.dnsZone));
+    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual(["Cloudflare", "  pass  token", "  pass  zone", "  pass  SSL mode", "  pass  token permissions"]);
+    expect(run.fake.requests.some((r) => r.url.includes("/subscriptions"))).toBe(false);
+    // The route is what fails closed on Workers Free; a Worker script alone does not call for the check.
+    const scriptOnly = await preflight(spec, edited(doc, { without: ["cloudflare_workers_route"] }), cloudflareAccount(settings, spec.dnsZone));
+    expect(scriptOnly.lines.some((l) => l.includes("Workers Paid:"))).toBe(false);
+  });
+
+  it("fails an account on Workers Free or whose Workers Paid has ended, and knows a partner's Workers plan in any case", async () => {
+    const free = await preflight(spec, doc, subscribed());
+    expect(free.failures).toBe(1);
+    expect(check(free.lines, "Workers Paid")).toBe(
+      `  FAIL  Workers Paid: account ${settings.accountId} has no Workers Paid subscription (it has none): ${why}\n        fix: subscribe to Workers Paid (Workers & Pages, Plans), or take failover out of the spec; if one of its rate plans is Workers Paid under another id, add it to WORKERS_PAID_PLANS in modules/cloudflare/preflight.ts`,
     );
-    const billing = cloudflareAccount(settings, spec.dnsZone);
-    billing.forbidden = [`/accounts/${settings.accountId}/subscriptions`];
-    expect(check((await preflight(spec, lb, billing)).lines, "Load Balancing")).toContain("fix: give the token Account: Billing Read");
+    const others = subscribed({ price: 0, state: "Provisioned", rate_plan: { id: "teams_free", public_name: "Teams Free Base", scope: "account", is_contract: false } });
+    expect(check((await preflight(spec, doc, others)).lines, "Workers Paid")).toContain(`FAIL  Workers Paid: account ${settings.accountId} has no Workers Paid subscription (its rate plans: teams_free): ${why}`);
+    expect(check((await preflight(spec, doc, subscribed({ state: "Cancelled" }))).lines, "Workers Paid")).toBe(
+      `  FAIL  Workers Paid: account ${settings.accountId}'s Workers Paid subscription is Cancelled: ${why}\n        fix: subscribe to Workers Paid again (Workers & Pages, Plans), or take failover out of the spec`,
+    );
+    // Cloudflare's Tenant docs write the ids in capitals; self-serve accounts answer in lower case.
+    const partner = subscribed({ state: "Provisioned", rate_plan: { id: "PARTNERS_WORKERS_SS", public_name: "Cloudflare Workers", is_contract: false } });
+    expect(check((await preflight(spec, doc, partner)).lines, "Workers Paid")).toBe("  pass  Workers Paid: Cloudflare Workers (Provisioned), which the failover's Worker route needs");
+  });
+
+  it("skips, saying what to confirm by hand, an account whose contract may hold Workers under a plan preflight does not know", async () => {
+    const contract = subscribed({ price: 0, rate_plan: { id: "enterprise", public_name: "Enterprise Website", scope: "zone", is_contract: true } });
+    const run = await preflight(spec, doc, contract);
+    expect(run.failures).toBe(0);
+    expect(check(run.lines, "Workers Paid")).toBe(
+      `  skip  Workers Paid: account ${settings.accountId} has no Workers Paid subscription preflight knows, but a contract (Enterprise Website) that may include Workers\n        fix: confirm by hand that the account is not on Workers Free (Workers & Pages, Plans): ${why}`,
+    );
+  });
+
+  it("fails a token that may not read the account's subscriptions, naming the permission", async () => {
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    account.forbidden = [`/accounts/${settings.accountId}/subscriptions`];
+    const run = await preflight(spec, doc, account);
+    expect(check(run.lines, "Workers Paid")).toBe(
+      `  FAIL  Workers Paid: GET /accounts/${settings.accountId}/subscriptions: 403 9109: Unauthorized to access requested resource: the token in CLOUDFLARE_API_TOKEN may not read this\n        fix: give CLOUDFLARE_API_TOKEN Account: Billing Read, the permission that reads them, so that preflight can see the Workers plan`,
+    );
+    // The other checks still run.
+    expect(check(run.lines, "token permissions")).toContain("pass  token permissions");
   });
 
   it("fails a zone that is pending, of another name, or of another account", async () => {
     const pending = cloudflareAccount(settings, spec.dnsZone);
     pending.zone = { ...pending.zone, status: "pending" };
-    expect(check((await preflight(spec, noLb, pending)).lines, "zone")).toBe(
+    expect(check((await preflight(spec, doc, pending)).lines, "zone")).toBe(
       `  FAIL  zone: ${spec.dnsZone} is pending\n        fix: point the domain's name servers at the registrar to ada.ns.cloudflare.com, bob.ns.cloudflare.com, then wait for Cloudflare to activate the zone`,
     );
     const other = cloudflareAccount(settings, spec.dnsZone);
     other.zone = { ...other.zone, name: "example.org" };
-    expect(check((await preflight(spec, noLb, other)).lines, "zone")).toContain(`FAIL  zone: cloudflare.zoneId ${settings.zoneId} is the zone of example.org, not of ${spec.dnsZone}`);
+    expect(check((await preflight(spec, doc, other)).lines, "zone")).toContain(`FAIL  zone: cloudflare.zoneId ${settings.zoneId} is the zone of example.org, not of ${spec.dnsZone}`);
     const foreign = cloudflareAccount(settings, spec.dnsZone);
     foreign.zone = { ...foreign.zone, account: { id: "f".repeat(32) } };
-    expect(check((await preflight(spec, noLb, foreign)).lines, "zone")).toContain(`belongs to account ${"f".repeat(32)}, not to cloudflare.accountId`);
+    expect(check((await preflight(spec, doc, foreign)).lines, "zone")).toContain(`belongs to account ${"f".repeat(32)}, not to cloudflare.accountId`);
   });
 
   it("fails a flexible or off SSL mode unless the stack sets the mode itself", async () => {
@@ -119,7 +160,7 @@ describe("npm run preflight: Cloudflare", () => {
   it("names each permission the token may not read, and a resource type it knows no probe for", async () => {
     const account = cloudflareAccount(settings, spec.dnsZone);
     account.forbidden = [`/accounts/${settings.accountId}/workers/scripts`, `/zones/${settings.zoneId}/dns_records`];
-    const withBoth = edited(lb, { with: ["cloudflare_dns_record", "cloudflare_workers_script"] });
+    const withBoth = edited(doc, { with: ["cloudflare_dns_record", "cloudflare_workers_script"] });
     const run = await preflight(spec, withBoth, account);
     expect(check(run.lines, "token permissions")).toBe(
       `  FAIL  token permissions: the token may not read ${[
@@ -149,7 +190,7 @@ describe("npm run preflight: Cloudflare", () => {
     const owned = cloudflareAccount(settings, spec.dnsZone);
     owned.accountOwned = true;
     owned.token = { id: "t2", status: "active" };
-    const run = await preflight(spec, noLb, owned);
+    const run = await preflight(spec, doc, owned);
     expect(check(run.lines, "token")).toBe("  pass  token: CLOUDFLARE_API_TOKEN is active, with no expiry");
     expect(run.fake.requests.slice(0, 2).map((r) => r.url)).toEqual(["/client/v4/user/tokens/verify", `/client/v4/accounts/${settings.accountId}/tokens/verify`]);
   });
@@ -162,7 +203,7 @@ describe("npm run preflight: Cloudflare", () => {
     const lines: string[] = [];
     const sleeps: number[] = [];
     try {
-      const group = cloudflareGroup({ spec, doc: noLb, env: { CLOUDFLARE_API_TOKEN: CLOUDFLARE_TOKEN, CLOUDFLARE_API_URL: `${url}/client/v4` }, log: (l) => lines.push(`log ${l}`), sleep: async (ms) => void sleeps.push(ms) });
+      const group = cloudflareGroup({ spec, doc, env: { CLOUDFLARE_API_TOKEN: CLOUDFLARE_TOKEN, CLOUDFLARE_API_URL: `${url}/client/v4` }, log: (l) => lines.push(`log ${l}`), sleep: async (ms) => void sleeps.push(ms) });
       expect(await runChecks([group], (l) => lines.push(l))).toBe(0);
     } finally {
       await fake.stop();

@@ -21,7 +21,7 @@ describe("npm run preflight, common to every cloud", () => {
     const check = (name: string, outcome: ReturnType<typeof pass>, gate = false): Check => ({ name, gate, run: async () => (ran.push(name), outcome) });
     const refusal = new Error("refused");
     const groups = [
-      { title: "A", checks: [check("one", pass("fine")), check("two", fail("short by 1", "raise it")), check("three", skip("no secret"))], explain: () => undefined },
+      { title: "A", checks: [check("one", pass("fine")), check("two", fail("short by 1", "raise it")), check("three", skip("no secret")), check("four", skip("cannot tell", "confirm it by hand"))], explain: () => undefined },
       { title: "B", checks: [{ name: "gate", gate: true, run: async () => Promise.reject(refusal) }, check("after", pass("never"))], explain: (e: unknown) => (e === refusal ? fail("the token was refused", "set another") : undefined) },
     ];
     expect(await runChecks(groups, (l) => lines.push(l))).toBe(2);
@@ -31,12 +31,14 @@ describe("npm run preflight, common to every cloud", () => {
       "  FAIL  two: short by 1",
       "        fix: raise it",
       "  skip  three: no secret",
+      "  skip  four: cannot tell",
+      "        fix: confirm it by hand",
       "B",
       "  FAIL  gate: the token was refused",
       "        fix: set another",
       "  skip  after: not checked, as gate failed",
     ]);
-    expect(ran).toEqual(["one", "two", "three"]);
+    expect(ran).toEqual(["one", "two", "three", "four"]);
     // An error no group explains is a bug: thrown, not a failed check.
     await expect(runChecks([{ title: "C", checks: [{ name: "bug", run: async () => Promise.reject(new TypeError("x")) }], explain: () => undefined }], () => {})).rejects.toThrow(TypeError);
   });
