@@ -41,3 +41,19 @@ describe("stable addresses of stateful resources", () => {
     expect(addressProblems("x", ["aws_s3_bucket.media"], doc, "aws")).toEqual([]);
   });
 });
+
+describe("addresses the docs give in commands", () => {
+  // docs/topology.md's upgrade runs a targeted apply on production-do's addresses: a construct
+  // renamed since would make that command target nothing.
+  const topology = readFileSync(join(__dirname, "..", "..", "docs", "topology.md"), "utf8");
+  const targets = [...topology.matchAll(/-target=([a-z_]+\.[A-Za-z0-9_-]+)/g)].map((m) => m[1]);
+
+  it("docs/topology.md targets addresses production-do has", () => {
+    expect(targets.length).toBeGreaterThanOrEqual(3);
+    const stack = SHIPPED_STACKS.find((st) => st.name === "production-do");
+    if (!stack) throw new Error("docs/topology.md's upgrade commands name production-do, which no environment makes any more: update them");
+    const s = synthDoEnvironment(stack.spec);
+    const addresses = Object.entries(s.json.resource as Record<string, Record<string, unknown>>).flatMap(([type, byId]) => Object.keys(byId).map((id) => `${type}.${id}`));
+    expect(targets.filter((t) => !addresses.includes(t))).toEqual([]);
+  });
+});
