@@ -114,13 +114,15 @@ async function healthy(request, timeoutMs) {
   }
 }
 
-function page(request) {
+// \`reason\`: why the origin's answer was not served (its status, "timeout" or "unreachable"),
+// for whoever looks at the response (curl -sI): a 526 means the origin's certificate, not an outage.
+function page(request, reason) {
   const path = new URL(request.url).pathname.replace(/^\\/+/, "");
   const name = Object.hasOwn(FILES, path) ? path : "index.html";
   const type = TYPES[name.split(".").pop()] ?? "text/plain; charset=utf-8";
   return new Response(FILES[name], {
     status: 503,
-    headers: { "content-type": type, "cache-control": "no-store", "retry-after": "${RETRY_AFTER_SECONDS}" },
+    headers: { "content-type": type, "cache-control": "no-store", "retry-after": "${RETRY_AFTER_SECONDS}", "x-origin-unavailable": reason },
   });
 }
 
@@ -131,12 +133,12 @@ export default {
     let response;
     try {
       response = await fromOrigin(request, originTimeout);
-    } catch {
-      return page(request);
+    } catch (error) {
+      return page(request, error?.name === "AbortError" ? "timeout" : "unreachable");
     }
     if (UNAVAILABLE.has(response.status) || (response.status === 500 && !(await healthy(request, healthTimeout)))) {
       await response.body?.cancel();
-      return page(request);
+      return page(request, String(response.status));
     }
     return response;
   },

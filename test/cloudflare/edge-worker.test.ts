@@ -100,10 +100,10 @@ console.log(JSON.stringify({ ...out, seen }));
 }
 
 const PAGE = "<h1>Back soon</h1>";
-const pageAnswer = (body = PAGE, type = "text/html; charset=utf-8") => ({
+const pageAnswer = (body = PAGE, type = "text/html; charset=utf-8", reason?: string) => ({
   status: 503,
   body,
-  headers: expect.objectContaining({ "content-type": type, "cache-control": "no-store", "retry-after": "300" }),
+  headers: expect.objectContaining({ "content-type": type, "cache-control": "no-store", "retry-after": "300", ...(reason ? { "x-origin-unavailable": reason } : {}) }),
 });
 
 describe("the site's edge Worker (run in Node against a fake origin)", () => {
@@ -147,7 +147,8 @@ describe("the site's edge Worker (run in Node against a fake origin)", () => {
         inherited: await ask(new Request(refused + "/constructor")),
       };`,
     );
-    expect(out.get).toMatchObject(pageAnswer());
+    // Why, for whoever looks at the response: the origin could not be reached.
+    expect(out.get).toMatchObject(pageAnswer(PAGE, undefined, "unreachable"));
     expect(out.post).toMatchObject(pageAnswer());
     expect(out.css).toMatchObject(pageAnswer("h1{color:red}", "text/css; charset=utf-8"));
     expect(out.inherited).toMatchObject(pageAnswer()); // no path reaches the files object's prototype
@@ -155,7 +156,7 @@ describe("the site's edge Worker (run in Node against a fake origin)", () => {
 
   it("answers with the page when the origin sends no headers in time (timeout shortened through env for the test)", () => {
     const out = run(worker, `return { hung: await ask(new Request(base + "/hang"), { ORIGIN_TIMEOUT_MS: 300 }) };`);
-    expect(out.hung).toMatchObject(pageAnswer());
+    expect(out.hung).toMatchObject(pageAnswer(PAGE, undefined, "timeout"));
     expect(out.hung.ms).toBeGreaterThanOrEqual(290);
     expect(out.hung.ms).toBeLessThan(5_000);
   });
@@ -167,7 +168,10 @@ describe("the site's edge Worker (run in Node against a fake origin)", () => {
       for (const status of [502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527, 530, 400, 403, 429, 505]) answers[status] = await ask(new Request(base + "/status/" + status));
       return answers;`,
     );
-    for (const status of [502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527, 530]) expect({ status, answer: out[status] }).toEqual({ status, answer: expect.objectContaining(pageAnswer()) });
+    // The origin's status said on the page's response: a 526 is the origin's certificate, not an outage.
+    for (const status of [502, 503, 504, 520, 521, 522, 523, 524, 525, 526, 527, 530]) {
+      expect({ status, answer: out[status] }).toEqual({ status, answer: expect.objectContaining(pageAnswer(PAGE, undefined, String(status))) });
+    }
     for (const status of [400, 403, 429, 505]) expect(out[status]).toMatchObject({ status, body: `origin said ${status}` });
   });
 
@@ -185,8 +189,8 @@ describe("the site's edge Worker (run in Node against a fake origin)", () => {
     );
     expect(out.own).toMatchObject({ status: 500, body: "the application's own error page" });
     expect(out.redirected).toMatchObject({ status: 500, body: "the application's own error page" });
-    expect(out.down).toMatchObject(pageAnswer());
-    expect(out.hung).toMatchObject(pageAnswer());
+    expect(out.down).toMatchObject(pageAnswer(PAGE, undefined, "500"));
+    expect(out.hung).toMatchObject(pageAnswer(PAGE, undefined, "500"));
     expect(out.seen.map((r) => r.url)).toEqual(["/error", "/healthz", "/error", "/healthz", "/error", "/healthz", "/error", "/healthz"]);
   });
 
