@@ -36,16 +36,64 @@ export interface CloudflareNeeds {
   readonly sslMode?: string;
   /** A Workers route (the failover's Worker): the account needs Workers Paid. */
   readonly workersRoute: boolean;
+  /**
+   * The names the stack makes in the zone, as written: its `cloudflare_dns_record` names and
+   * the hosts of its Workers route patterns (a pattern with a wildcard host names none).
+   */
+  readonly hostnames: readonly string[];
 }
 
 export function cloudflareNeeds(doc: StackDocument): CloudflareNeeds {
   const types = Object.keys(doc.json.resource ?? {}).filter((t) => t.startsWith("cloudflare_"));
   const ssl = doc.resources("cloudflare_zone_setting").find((r) => r.config.setting_id === "ssl");
-  return { types, sslMode: ssl?.config.value, workersRoute: doc.resources("cloudflare_workers_route").length > 0 };
+  const routes = doc.resources("cloudflare_workers_route");
+  const hosts = routes.map((r) => (typeof r.config.pattern === "string" ? r.config.pattern.split("/")[0] : undefined)).filter((h) => h && !h.includes("*"));
+  const records = doc.resources("cloudflare_dns_record").map((r) => r.config.name);
+  const hostnames = [...new Set([...records, ...hosts].filter((n): n is string => typeof n === "string" && n !== ""))];
+  return { types, sslMode: ssl?.config.value, workersRoute: routes.length > 0, hostnames };
 }
 
 /** SSL modes that reach an origin serving HTTPS with an origin certificate and redirecting HTTP to it: `flexible` loops, `off` breaks. */
 const COMPATIBLE_SSL = ["full", "strict"];
+
+/**
+ * DNS records a page of GET /zones/{zone}/dns_records asks for: the documented maximum
+ * (`per_page`, 1 to 5,000,000, https://developers.cloudflare.com/api/resources/dns/subresources/records/methods/list/).
+ * The pages are followed by `result_info.total_pages` all the same, should it answer fewer.
+ */
+const DNS_RECORDS_PER_PAGE = 5000000;
+/** The SSL/TLS encryption modes as the dashboard names them. */
+const MODE_NAMES: Record<string, string> = { off: "Off", flexible: "Flexible", full: "Full", strict: "Full (strict)" };
+const modeName = (mode: string) => MODE_NAMES[mode] ?? mode;
+/** The other proxied names a failure names before "and N more". */
+const NAMED = 10;
+
+/** A record name as the API gives it (the full name, lower case): `@` is the apex, a name outside the zone is relative to it. */
+function fullName(name: string, zoneName: string): string {
+  const n = name.toLowerCase().replace(/\.$/, "");
+  const zone = zoneName.toLowerCase();
+  return n === "@" ? zone : n === zone || n.endsWith(`.${zone}`) ? n : `${n}.${zone}`;
+}
+
+/** An entry of GET /zones/{zone}/dns_records (the fields read here). */
+interface DnsRecord {
+  readonly name: string;
+}
+/** A page of a list: `result_info.total_pages` tells how many there are. */
+interface Page<T> {
+  readonly result: T[];
+  readonly result_info?: { readonly total_pages?: number };
+}
+
+/** The zone's proxied records, every page. */
+async function proxiedRecords(api: CloudflareApi, zoneId: string): Promise<DnsRecord[]> {
+  const records: DnsRecord[] = [];
+  for (let page = 1; ; page++) {
+    const answer = await api.get<Page<DnsRecord>>(`/zones/${zoneId}/dns_records?proxied=true&page=${page}&per_page=${DNS_RECORDS_PER_PAGE}`);
+    records.push(...answer.result);
+    if (page >= (answer.result_info?.total_pages ?? 1)) return records;
+  }
+}
 
 interface TokenStatus {
   readonly id: string;
@@ -113,11 +161,30 @@ export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSet
       name: "SSL mode",
       async run() {
         const current = (await api.result<{ value: string }>(`/zones/${zoneId}/settings/ssl`)).value;
-        if (needs.sslMode) return pass(`${current} now; this stack sets it to ${needs.sslMode} (cloudflare.manageZoneSettings)`);
-        if (!COMPATIBLE_SSL.includes(current)) {
-          return fail(`${zoneName}'s SSL mode is ${current}: the origin serves HTTPS and redirects HTTP to it, which ${current === "flexible" ? "loops" : "breaks"}`, "set SSL/TLS to Full (strict) in the zone, or let one environment manage it (cloudflare.manageZoneSettings: true)");
+        const target = needs.sslMode;
+        if (!target) {
+          if (!COMPATIBLE_SSL.includes(current)) {
+            return fail(`${zoneName}'s SSL mode is ${current}: the origin serves HTTPS and redirects HTTP to it, which ${current === "flexible" ? "loops" : "breaks"}`, "set SSL/TLS to Full (strict) in the zone");
+          }
+          return pass(`${current}`);
         }
-        return pass(`${current}`);
+        if (current === target) return pass(`${current}, as this stack sets it`);
+        // The stack switches the whole zone: every other proxied name's origin then meets the new mode.
+        let records: DnsRecord[];
+        try {
+          records = await proxiedRecords(api, zoneId);
+        } catch (e) {
+          if (!(e instanceof HttpApiError && e.status === 403)) throw e;
+          return fail(e.message, `give CLOUDFLARE_API_TOKEN Zone: DNS Read, so that preflight can list the zone's proxied names, which this stack's switch from ${current} to ${target} reaches`);
+        }
+        const own = new Set(needs.hostnames.map((n) => fullName(n, zoneName)));
+        const others = [...new Set(records.map((r) => fullName(r.name, zoneName)))].filter((n) => !own.has(n)).sort();
+        if (others.length === 0) return pass(`this stack switches ${zoneName} from ${current} to ${target}; no other name in the zone is proxied, so none is affected`);
+        const named = others.slice(0, NAMED).join(", ") + (others.length > NAMED ? ` and ${others.length - NAMED} more` : "");
+        return fail(
+          `this stack switches the whole of ${zoneName} from ${current} to ${target}, under which ${others.length === 1 ? "the other proxied name" : `each of the ${others.length} other proxied names`} (${named}) fails unless its origin serves HTTPS with a certificate Cloudflare trusts: 526 for a self-signed, expired or other name's certificate, 525 or 521 without HTTPS`,
+          `give each an origin certificate Cloudflare trusts (a Cloudflare Origin CA certificate, or a publicly trusted one) on HTTPS before this stack puts the zone in ${modeName(target)}; then set SSL/TLS to ${modeName(target)} in the zone yourself, or deploy`,
+        );
       },
     },
   ];

@@ -4,7 +4,7 @@ import { FakeApi } from "../fake-api";
 /*
  * A local Cloudflare API v4 implementing exactly the calls npm run preflight makes, each
  * answer wrapped as Cloudflare wraps it; a request without the token is refused as
- * Cloudflare refuses it (401, code 1000).
+ * Cloudflare refuses it (401, code 1000), one with a query it does not expect is answered 400.
  */
 
 export const CLOUDFLARE_TOKEN = "cf-preflight-token-0123456789abcdef";
@@ -17,6 +17,10 @@ export function cloudflareAccount(settings: CloudflareSettings, zoneName: string
     accountOwned: false,
     zone: { id: settings.zoneId, name: zoneName, status: "active", account: { id: settings.accountId, name: "Acme" }, name_servers: ["ada.ns.cloudflare.com", "bob.ns.cloudflare.com"] } as Record<string, unknown>,
     ssl: "strict",
+    /** The zone's DNS records (the stack's own not yet among them): name, type, content, proxied. */
+    records: [] as { name: string; type: string; content: string; proxied: boolean }[],
+    /** How many records a page of the list holds, whatever per_page asks (as result_info tells). */
+    pageSize: 100,
     /** The account's subscriptions, as API v4 gives them (the `Subscription` schema): Workers Paid. */
     subscriptions: [
       {
@@ -37,7 +41,7 @@ export function cloudflareAccount(settings: CloudflareSettings, zoneName: string
 
 export type CloudflareAccount = ReturnType<typeof cloudflareAccount>;
 
-const ok = (result: unknown) => ({ body: { success: true, errors: [], messages: [], result } });
+const ok = (result: unknown, resultInfo?: Record<string, number>) => ({ body: { success: true, errors: [], messages: [], result, ...(resultInfo ? { result_info: resultInfo } : {}) } });
 const error = (status: number, code: number, message: string) => ({ status, body: { success: false, errors: [{ code, message }], messages: [], result: null } });
 
 export function fakeCloudflare(settings: CloudflareSettings, a: CloudflareAccount): FakeApi {
@@ -50,7 +54,31 @@ export function fakeCloudflare(settings: CloudflareSettings, a: CloudflareAccoun
       [`GET /client/v4/zones/${zone}`]: () => ok(a.zone),
       [`GET /client/v4/zones/${zone}/settings/ssl`]: () => ok({ id: "ssl", value: a.ssl, editable: true }),
       [`GET /client/v4/accounts/${account}/subscriptions`]: () => ok(a.subscriptions),
-      [`GET /client/v4/zones/${zone}/dns_records`]: (url) => (url.searchParams.get("per_page") === "1" ? list() : error(400, 1004, "per_page")),
+      [`GET /client/v4/zones/${zone}/dns_records`]: (url) => {
+        const query = url.searchParams;
+        const keys = [...query.keys()].sort().join(",");
+        // The token permissions check's probe.
+        if (keys === "per_page" && query.get("per_page") === "1") return list();
+        // The SSL mode check's list of proxied records, at the documented maximum per page (5,000,000), page by page.
+        if (keys !== "page,per_page,proxied" || query.get("proxied") !== "true" || query.get("per_page") !== "5000000") return error(400, 1004, `unexpected query: ${url.search}`);
+        const proxied = a.records.filter((r) => r.proxied);
+        const pages = Math.ceil(proxied.length / a.pageSize);
+        const page = Number(query.get("page"));
+        if (!Number.isInteger(page) || page < 1 || page > Math.max(1, pages)) return error(400, 1004, `page ${query.get("page")} of ${pages}`);
+        const result = proxied.slice((page - 1) * a.pageSize, page * a.pageSize).map((r, i) => ({
+          id: `${page}${i}`.padStart(32, "0"),
+          ...r,
+          proxiable: true,
+          ttl: 1,
+          settings: {},
+          meta: {},
+          comment: null,
+          tags: [],
+          created_on: "2026-01-01T00:00:00Z",
+          modified_on: "2026-01-01T00:00:00Z",
+        }));
+        return ok(result, { page, per_page: a.pageSize, count: result.length, total_count: proxied.length, total_pages: pages });
+      },
       "GET /client/v4/certificates": (url) => (url.searchParams.get("zone_id") === zone ? list() : error(400, 1001, "zone_id")),
       [`GET /client/v4/zones/${zone}/load_balancers`]: list,
       [`GET /client/v4/accounts/${account}/load_balancers/pools`]: list,

@@ -141,20 +141,95 @@ describe("npm run preflight: Cloudflare", () => {
     expect(check((await preflight(spec, doc, foreign)).lines, "zone")).toContain(`belongs to account ${"f".repeat(32)}, not to cloudflare.accountId`);
   });
 
-  it("fails a flexible or off SSL mode unless the stack sets the mode itself", async () => {
-    const managed = cloudflareNeeds(doc).sslMode !== undefined ? doc : edited(doc, {});
-    const unmanaged = edited(doc, { without: ["cloudflare_zone_setting"] });
-    const account = cloudflareAccount(settings, spec.dnsZone);
-    account.ssl = "flexible";
-    expect(check((await preflight(spec, unmanaged, account)).lines, "SSL mode")).toBe(
-      `  FAIL  SSL mode: ${spec.dnsZone}'s SSL mode is flexible: the origin serves HTTPS and redirects HTTP to it, which loops\n        fix: set SSL/TLS to Full (strict) in the zone, or let one environment manage it (cloudflare.manageZoneSettings: true)`,
-    );
-    account.ssl = "full";
-    expect(check((await preflight(spec, unmanaged, account)).lines, "SSL mode")).toBe("  pass  SSL mode: full");
-    if (cloudflareNeeds(managed).sslMode) {
+  describe("SSL mode", () => {
+    const zoneId = settings.zoneId;
+    /** A proxied A record in the zone. */
+    const proxied = (name: string) => ({ name, type: "A", content: "192.0.2.10", proxied: true });
+    /** A zone in `ssl` mode holding these records. */
+    const zone = (ssl: string, records: CloudflareAccount["records"]) => ({ ...cloudflareAccount(settings, spec.dnsZone), ssl, records });
+    /** The listing requests of the SSL mode check, as method, path, query and token. */
+    const listings = (run: Awaited<ReturnType<typeof preflight>>) =>
+      run.fake.requests
+        .filter((r) => r.url.startsWith(`/client/v4/zones/${zoneId}/dns_records?`) && !r.url.endsWith("?per_page=1"))
+        .map((r) => {
+          const url = new URL(r.url, "http://fake");
+          return { method: r.method, path: url.pathname, query: Object.fromEntries(url.searchParams), token: r.headers.authorization };
+        });
+    const listing = (page: number) => ({ method: "GET", path: `/client/v4/zones/${zoneId}/dns_records`, query: { proxied: "true", page: String(page), per_page: "5000000" }, token: `Bearer ${CLOUDFLARE_TOKEN}` });
+
+    it("reads the names the stack makes from its document: records and Workers route hosts", () => {
+      expect(cloudflareNeeds(doc).sslMode).toBe("strict");
+      expect(cloudflareNeeds(doc).hostnames).toEqual([spec.domain]);
+      expect(cloudflareNeeds(plain.doc).hostnames).toEqual([plain.spec.domain]);
+      // A route's host counts without a record of the name; a wildcard host names nothing.
+      const json = JSON.parse(JSON.stringify(doc.json));
+      delete json.resource.cloudflare_dns_record;
+      json.resource.cloudflare_workers_route.wild = { zone_id: "z", pattern: `*.${spec.dnsZone}/*`, script: "s" };
+      expect(cloudflareNeeds(new StackDocument(json)).hostnames).toEqual([spec.domain]);
+    });
+
+    it("passes a zone already in Full (strict) without listing its records", async () => {
+      const run = await preflight(spec, doc, zone("strict", [proxied(`legacy.${spec.dnsZone}`)]));
+      expect(check(run.lines, "SSL mode")).toBe("  pass  SSL mode: strict, as this stack sets it");
+      expect(listings(run)).toEqual([]);
+    });
+
+    it("passes a switch to strict that reaches no other proxied name: the stack's own names and unproxied records excluded", async () => {
+      const records = [proxied(spec.domain.toUpperCase()), { ...proxied(`mail.${spec.dnsZone}`), proxied: false }];
+      for (const ssl of ["flexible", "full"]) {
+        const run = await preflight(spec, doc, zone(ssl, records));
+        expect(check(run.lines, "SSL mode")).toBe(`  pass  SSL mode: this stack switches ${spec.dnsZone} from ${ssl} to strict; no other name in the zone is proxied, so none is affected`);
+        expect(listings(run)).toEqual([listing(1)]);
+        expect(run.fake.unexpected).toEqual([]);
+      }
+    });
+
+    it("fails a switch that reaches other proxied names, following the pages and naming ten of them", async () => {
+      const others = Array.from({ length: 12 }, (_, i) => `app${String(i).padStart(2, "0")}.${spec.dnsZone}`);
+      // Two records of one name count once; the stack's own is not another's.
+      const account = zone("full", [proxied(spec.domain), ...others.map(proxied), { ...proxied(others[0]), type: "AAAA", content: "2001:db8::1" }]);
+      account.pageSize = 8;
+      const run = await preflight(spec, doc, account);
+      expect(run.failures).toBe(1);
+      expect(check(run.lines, "SSL mode")).toBe(
+        `  FAIL  SSL mode: this stack switches the whole of ${spec.dnsZone} from full to strict, under which each of the 12 other proxied names (${others.slice(0, 10).join(", ")} and 2 more) fails unless its origin serves HTTPS with a certificate Cloudflare trusts: 526 for a self-signed, expired or other name's certificate, 525 or 521 without HTTPS\n` +
+          "        fix: give each an origin certificate Cloudflare trusts (a Cloudflare Origin CA certificate, or a publicly trusted one) on HTTPS before this stack puts the zone in Full (strict); then set SSL/TLS to Full (strict) in the zone yourself, or deploy",
+      );
+      expect(listings(run)).toEqual([listing(1), listing(2)]);
+      expect(run.fake.unexpected).toEqual([]);
+      // One other name on the second page alone is still found.
+      const one = zone("flexible", [...Array.from({ length: 3 }, () => proxied(spec.domain)), proxied(`shop.${spec.dnsZone}`)]);
+      one.pageSize = 3;
+      const single = await preflight(spec, doc, one);
+      expect(check(single.lines, "SSL mode")).toContain(`from flexible to strict, under which the other proxied name (shop.${spec.dnsZone}) fails unless`);
+      expect(listings(single)).toEqual([listing(1), listing(2)]);
+    });
+
+    it("fails a token that may not list the zone's records, naming the permission", async () => {
+      const account = zone("flexible", [proxied(`shop.${spec.dnsZone}`)]);
+      account.forbidden = [`/zones/${zoneId}/dns_records`];
+      const run = await preflight(spec, doc, account);
+      expect(check(run.lines, "SSL mode")).toBe(
+        `  FAIL  SSL mode: GET /zones/${zoneId}/dns_records?proxied=true&page=1&per_page=5000000: 403 9109: Unauthorized to access requested resource: the token in CLOUDFLARE_API_TOKEN may not read this\n` +
+          "        fix: give CLOUDFLARE_API_TOKEN Zone: DNS Read, so that preflight can list the zone's proxied names, which this stack's switch from flexible to strict reaches",
+      );
+      expect(listings(run)).toEqual([listing(1)]);
+    });
+
+    it("fails a flexible or off SSL mode where the stack does not set the mode, listing nothing", async () => {
+      const unmanaged = edited(doc, { without: ["cloudflare_zone_setting"] });
+      expect(cloudflareNeeds(unmanaged).sslMode).toBeUndefined();
+      const account = zone("flexible", [proxied(`shop.${spec.dnsZone}`)]);
+      const flexible = await preflight(spec, unmanaged, account);
+      expect(check(flexible.lines, "SSL mode")).toBe(
+        `  FAIL  SSL mode: ${spec.dnsZone}'s SSL mode is flexible: the origin serves HTTPS and redirects HTTP to it, which loops\n        fix: set SSL/TLS to Full (strict) in the zone`,
+      );
+      expect(listings(flexible)).toEqual([]);
       account.ssl = "off";
-      expect(check((await preflight(spec, managed, account)).lines, "SSL mode")).toBe(`  pass  SSL mode: off now; this stack sets it to ${cloudflareNeeds(managed).sslMode} (cloudflare.manageZoneSettings)`);
-    }
+      expect(check((await preflight(spec, unmanaged, account)).lines, "SSL mode")).toContain(`FAIL  SSL mode: ${spec.dnsZone}'s SSL mode is off: the origin serves HTTPS and redirects HTTP to it, which breaks`);
+      account.ssl = "full";
+      expect(check((await preflight(spec, unmanaged, account)).lines, "SSL mode")).toBe("  pass  SSL mode: full");
+    });
   });
 
   it("names each permission the token may not read, and a resource type it knows no probe for", async () => {
