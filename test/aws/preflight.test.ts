@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
-import { AWS_PREFLIGHT, EIP_QUOTA, VPC_QUOTA, awsNeeds } from "../../modules/aws/preflight";
+import { AWS_PREFLIGHT, EIP_QUOTA, VPC_QUOTA, awsNeeds, instanceFamily, vcpuQuotaOf } from "../../modules/aws/preflight";
+import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { runChecks } from "../../modules/stacks/preflight";
@@ -70,16 +71,23 @@ function account(overrides: Partial<AwsAccount> = {}): AwsAccount {
 
 const ENV = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
-async function preflight(a: AwsAccount, s: EnvironmentSpec = spec) {
+async function preflight(a: AwsAccount, s: EnvironmentSpec = spec, d: StackDocument = doc) {
   const fake = fakeAws(a);
   const url = await fake.api.start();
   const lines: string[] = [];
   try {
-    const failures = await runChecks(AWS_PREFLIGHT.groups({ spec: s, doc, env: { ...ENV, AWS_ENDPOINT_URL: url }, log: (l) => lines.push(`log ${l}`) }), (l) => lines.push(l));
+    const failures = await runChecks(AWS_PREFLIGHT.groups({ spec: s, doc: d, env: { ...ENV, AWS_ENDPOINT_URL: url }, log: (l) => lines.push(`log ${l}`) }), (l) => lines.push(l));
     return { failures, lines, calls: fake.calls, unexpected: fake.api.unexpected, requests: fake.api.requests };
   } finally {
     await fake.api.stop();
   }
+}
+
+/** The stack with its pools' instance types swapped as `swap` says. */
+function withPoolTypes(swap: Record<string, string>): StackDocument {
+  const json = structuredClone(doc.json);
+  for (const t of Object.values(json.resource.aws_launch_template as Record<string, { instance_type: string }>)) t.instance_type = swap[t.instance_type] ?? t.instance_type;
+  return new StackDocument(json);
 }
 
 const check = (lines: string[], name: string) => {
@@ -185,6 +193,57 @@ describe("npm run preflight: AWS", () => {
       `  FAIL  Elastic IP quota: ${needs.elasticIps.length} for the NAT gateways and ${6 - needs.elasticIps.length} allocated elsewhere, of 5 (EC2-VPC Elastic IPs)\n        fix: request 6 in Service Quotas (${EIP_QUOTA.code}), release unused addresses, or use aws.natGateways "single"`,
     );
     expect(check(run.lines, "VPC quota")).toContain(`FAIL  VPC quota: 1 for the stack and 5 others in ${region}, of 5 (VPCs per Region)`);
+  });
+
+  it("maps an instance type to its On-Demand vCPU quota by its family's series, multi-letter series and their own quotas included", () => {
+    const STANDARD = "L-1216C47A";
+    const expected: [string, string | null | undefined][] = [
+      ...["t3.small", "m5.large", "c6i.xlarge", "c7i-flex.large", "r7iz.large", "a1.medium", "z1d.large", "h1.2xlarge", "d3en.xlarge", "i4i.large", "im4gn.large", "is4gen.medium"].map((t) => [t, STANDARD] as [string, string]),
+      ["f2.12xlarge", "L-74FC7D96"],
+      ...["g6.xlarge", "g5g.xlarge", "gr6.4xlarge", "vt1.3xlarge"].map((t) => [t, "L-DB2E81BA"] as [string, string]),
+      ...["inf1.xlarge", "inf2.xlarge"].map((t) => [t, "L-1945791B"] as [string, string]),
+      ...["p5.48xlarge", "p6-b200.48xlarge"].map((t) => [t, "L-417A185B"] as [string, string]),
+      ...["x2iedn.xlarge", "x8g.large"].map((t) => [t, "L-7295265B"] as [string, string]),
+      ...["dl1.24xlarge", "dl2q.24xlarge"].map((t) => [t, "L-6E869C2A"] as [string, string]),
+      ...["trn1.2xlarge", "trn2.48xlarge"].map((t) => [t, "L-2C3B7624"] as [string, string]),
+      ...["u-6tb1.56xlarge", "u7i-12tb.224xlarge", "u7in-16tb.224xlarge"].map((t) => [t, "L-43DA4232"] as [string, string]),
+      ...["hpc6a.48xlarge", "hpc7g.4xlarge"].map((t) => [t, "L-F7808C92"] as [string, string]),
+      // Dedicated Hosts only: no On-Demand vCPU quota.
+      ...["mac1.metal", "mac2-m2pro.metal", "mac-m4.metal"].map((t) => [t, null] as [string, null]),
+      // Families preflight does not know, and no instance type at all.
+      ...["zz9.large", "q1.large", "m5", "m.large", ""].map((t) => [t, undefined] as [string, undefined]),
+    ];
+    expect(expected.map(([t]) => [t, vcpuQuotaOf(t) === null ? null : vcpuQuotaOf(t)?.code])).toEqual(expected);
+    expect(["im4gn.large", "u-6tb1.56xlarge", "p6-b200.48xlarge", "mac2-m2pro.metal"].map(instanceFamily)).toEqual([
+      { family: "im4gn", series: "im" },
+      { family: "u-6tb1", series: "u" },
+      { family: "p6-b200", series: "p" },
+      { family: "mac2-m2pro", series: "mac" },
+    ]);
+  });
+
+  it("counts a pool of im4gn.large, and running instances of multi-letter series, against the quota they belong to", async () => {
+    const doc4 = withPoolTypes(Object.fromEntries(types.map((t) => [t, "im4gn.large"])));
+    const need = needs.pools.reduce((n, p) => n + Math.ceil((p.max * p.refreshPercent) / 100) * 2, 0);
+    const a = account({ offerings: { "im4gn.large": ZONES }, vcpus: { "im4gn.large": 2 } });
+    // Standard's: 4 (m5.xlarge) and 4 (im4gn.xlarge); Trn's and a Mac's are not.
+    a.instances.push({ type: "im4gn.xlarge", vcpus: 4 }, { type: "trn1.2xlarge", vcpus: 8 }, { type: "mac2.metal", vcpus: 12 });
+    a.quotas["L-1216C47A"] = need + 8;
+    const run = await preflight(a, spec, doc4);
+    expect(check(run.lines, "instance quota")).toMatch(new RegExp(`^  pass  instance quota: ${need} vCPUs at most \\(.*im4gn\\.large.*\\) and 8 running elsewhere, of ${need + 8} \\(Running On-Demand Standard \\(A, C, D, H, I, M, R, T, Z\\) instances\\)$`));
+    expect(run.calls.filter((c) => c.action === "GetServiceQuota").map((c) => c.params.QuotaCode)).toContain("L-1216C47A");
+    a.quotas["L-1216C47A"] = need + 7;
+    expect(check((await preflight(a, spec, doc4)).lines, "instance quota")).toContain(`FAIL  instance quota: ${need} vCPUs at most`);
+  });
+
+  it("fails a pool of a type whose quota preflight does not know, naming it, and a pool of Mac instances", async () => {
+    expect(types.length).toBeGreaterThanOrEqual(2);
+    const swapped = withPoolTypes({ [types[0]]: "zz9.large", [types[1]]: "mac2.metal" });
+    const a = account({ offerings: { "zz9.large": ZONES, "mac2.metal": ZONES, ...Object.fromEntries(types.map((t) => [t, ZONES])) }, vcpus: { "zz9.large": 2, "mac2.metal": 12, ...Object.fromEntries(types.map((t) => [t, vcpusOf(t)])) } });
+    expect(check((await preflight(a, spec, swapped)).lines, "instance quota")).toBe(
+      "  FAIL  instance quota: preflight does not know which On-Demand vCPU quota zz9.large counts against; mac2.metal runs only on Dedicated Hosts, which the pools do not allocate\n" +
+        "        fix: add the family's series and the quota Service Quotas (Amazon EC2) counts it against to VCPU_QUOTAS in modules/aws/preflight.ts, or choose another instance type (pools.<role>.size, or aws.sizes)",
+    );
   });
 
   it("fails a database class a zone lacks or a version it does not run, and a cache node type the region does not offer", async () => {
