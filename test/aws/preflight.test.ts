@@ -246,6 +246,18 @@ describe("npm run preflight: AWS", () => {
     );
   });
 
+  it("does not drop running instances of a series whose quota preflight does not know: fails where they could tip a quota over, names them where they could not", async () => {
+    const a = account();
+    a.instances.push({ type: "zz9.xlarge", vcpus: 4 });
+    const tight = check((await preflight(a)).lines, "instance quota");
+    expect(tight).toMatch(new RegExp(`^  FAIL  instance quota: ${vcpuNeed} vCPUs at most .* and 4 running elsewhere, of ${vcpuNeed + 4} \\(Running On-Demand Standard .*\\), and ${vcpuNeed + 8} should zz9\\.xlarge count against it; 4 vCPUs more run as zz9\\.xlarge, whose quota preflight does not know\n`));
+    expect(tight).toMatch(/\n {8}fix: find the quota zz9\.xlarge count against \(Service Quotas, Amazon EC2\) and add the series to VCPU_QUOTAS in modules\/aws\/preflight\.ts, then run preflight again$/);
+    a.quotas["L-1216C47A"] = vcpuNeed + 8;
+    expect(check((await preflight(a)).lines, "instance quota")).toMatch(
+      new RegExp(`^  pass  instance quota: .* and 4 running elsewhere, of ${vcpuNeed + 8} \\(Running On-Demand Standard .*\\); 4 vCPUs more run as zz9\\.xlarge, whose quota preflight does not know: counted against any of these, they would not exceed it$`),
+    );
+  });
+
   it("fails a database class a zone lacks or a version it does not run, and a cache node type the region does not offer", async () => {
     const a = account();
     const d = needs.databases[0];
