@@ -2,7 +2,7 @@
 import type { _InstanceType } from "@aws-sdk/client-ec2";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { StackDocument } from "../policy/document";
-import { Check, CheckGroup, CloudPreflight, Outcome, PreflightContext, fail, pass, sdkError } from "../stacks/preflight";
+import { Check, CheckGroup, CloudPreflight, Outcome, PreflightContext, fail, pass, sdkError, skip } from "../stacks/preflight";
 import { EnvironmentSpec } from "../stacks/spec";
 
 /*
@@ -350,14 +350,21 @@ export function awsChecks(needs: AwsNeeds, spec: EnvironmentSpec, context: Prefl
         const ec = require("@aws-sdk/client-elasticache") as typeof import("@aws-sdk/client-elasticache");
         const client = c.elasticache();
         const problems: string[] = [];
+        const untold: string[] = [];
         for (const k of needs.caches) {
           const versions = (await client.send(new ec.DescribeCacheEngineVersionsCommand({ Engine: k.engine, EngineVersion: k.engineVersion }))).CacheEngineVersions ?? [];
           if (versions.length === 0) problems.push(`${k.name}: ${k.engine} ${k.engineVersion} is not offered`);
-          // ElastiCache has no orderable-options call: a node type the region sells reserved nodes of is one it runs.
+          // ElastiCache has no call that lists the node types a region runs (no orderable options, as RDS has): one it sells
+          // reserved nodes of is one it runs, but a type sold only on demand has no reserved offering, so none does not tell.
           const offerings = (await client.send(new ec.DescribeReservedCacheNodesOfferingsCommand({ CacheNodeType: k.nodeType, MaxRecords: 20 }))).ReservedCacheNodesOfferings ?? [];
-          if (offerings.length === 0) problems.push(`${k.name}: ${k.nodeType} is not offered in ${needs.region}`);
+          if (offerings.length === 0) untold.push(k.nodeType);
         }
-        if (problems.length > 0) return fail(problems.join("; "), "choose a node type and engine version ElastiCache offers in the region (cache.size, or aws.sizes)");
+        const unsure = [...new Set(untold)];
+        const doubt = `ElastiCache sells no reserved ${list(unsure)} nodes in ${needs.region}, and no other call of its lists a region's node types: whether the region runs ${unsure.length > 1 ? "them" : "it"} is not told`;
+        if (problems.length > 0) return fail([...problems, ...(unsure.length > 0 ? [doubt] : [])].join("; "), "choose a node type and engine version ElastiCache offers in the region (cache.size, or aws.sizes)");
+        if (unsure.length > 0) {
+          return skip(doubt, `confirm by hand that ${needs.region} offers ${list(unsure)} (ElastiCache User Guide, Supported node types, or the console's node types for the region), or choose a type with a reserved offering there (cache.size, or aws.sizes): one the region lacks fails the apply`);
+        }
         return pass(list(needs.caches.map((k) => `${k.nodeType} (${k.engine} ${k.engineVersion})`)) + ` in ${needs.region}`);
       },
     },
