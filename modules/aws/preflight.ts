@@ -2,7 +2,7 @@
 import type { _InstanceType } from "@aws-sdk/client-ec2";
 import type { ServiceQuotasClient } from "@aws-sdk/client-service-quotas";
 import { StackDocument } from "../policy/document";
-import { Check, CheckGroup, CloudPreflight, Outcome, PreflightContext, fail, pass, sdkError } from "../stacks/preflight";
+import { Check, CheckGroup, CloudPreflight, Outcome, PreflightContext, fail, pass, sdkError, skip } from "../stacks/preflight";
 import { EnvironmentSpec } from "../stacks/spec";
 
 /*
@@ -87,23 +87,55 @@ export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
   };
 }
 
+/** One of EC2's On-Demand vCPU quotas (Service Quotas, service `ec2`). */
+export interface VcpuQuota {
+  readonly code: string;
+  readonly name: string;
+}
+
+const STANDARD: VcpuQuota = { code: "L-1216C47A", name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" };
+
 /**
- * The vCPU quotas of on-demand instances, by family (Service Quotas, service `ec2`): a
- * family's instances count against its letter's quota. An unknown family fails the check.
+ * Which On-Demand vCPU quota an instance type's running instances count against, by the
+ * series of its family (see `vcpuQuotaOf`): the ten quotas AWS lists (Amazon EC2 User Guide,
+ * "On-Demand Instance quotas"; the codes as Service Quotas names them). `im` and `is` are
+ * I-family storage types (Standard), `gr` is of the G family (G and VT). `null`: the series
+ * counts against none, as Mac instances run only on Dedicated Hosts, counted by the hosts'
+ * quotas. A series missing here is one preflight does not know.
  */
-export const VCPU_QUOTAS: readonly { readonly families: RegExp; readonly code: string; readonly name: string }[] = [
-  { families: /^[acdhimrtz]$/, code: "L-1216C47A", name: "Running On-Demand Standard (A, C, D, H, I, M, R, T, Z) instances" },
-  { families: /^(g|vt)$/, code: "L-DB2E81BA", name: "Running On-Demand G and VT instances" },
-  { families: /^p$/, code: "L-417A185B", name: "Running On-Demand P instances" },
-  { families: /^x$/, code: "L-7295265B", name: "Running On-Demand X instances" },
-  { families: /^f$/, code: "L-74FC7D96", name: "Running On-Demand F instances" },
-  { families: /^inf$/, code: "L-1945791B", name: "Running On-Demand Inf instances" },
-];
+export const VCPU_QUOTAS: ReadonlyMap<string, VcpuQuota | null> = new Map<string, VcpuQuota | null>([
+  ...["a", "c", "d", "h", "i", "im", "is", "m", "r", "t", "z"].map((s) => [s, STANDARD] as const),
+  ["f", { code: "L-74FC7D96", name: "Running On-Demand F instances" }],
+  ...["g", "gr", "vt"].map((s) => [s, { code: "L-DB2E81BA", name: "Running On-Demand G and VT instances" }] as const),
+  ["inf", { code: "L-1945791B", name: "Running On-Demand Inf instances" }],
+  ["p", { code: "L-417A185B", name: "Running On-Demand P instances" }],
+  ["x", { code: "L-7295265B", name: "Running On-Demand X instances" }],
+  ["dl", { code: "L-6E869C2A", name: "Running On-Demand DL instances" }],
+  ["trn", { code: "L-2C3B7624", name: "Running On-Demand Trn instances" }],
+  ["u", { code: "L-43DA4232", name: "Running On-Demand High Memory instances" }],
+  ["hpc", { code: "L-F7808C92", name: "Running On-Demand HPC instances" }],
+  ["mac", null],
+]);
+
+/**
+ * An instance type's family, the part before the '.' (`im4gn`, `u-6tb1`, `p6-b200`,
+ * `mac2-m2pro`, `c7i-flex`), and its series, the family's leading letters before the
+ * generation or a '-' (`im`, `u`, `p`, `mac`, `c`); undefined when the type is not of that form.
+ */
+export function instanceFamily(instanceType: string): { family: string; series: string } | undefined {
+  const m = /^(([a-z]+)[0-9-][a-z0-9-]*)\.[a-z0-9-]+$/.exec(instanceType);
+  return m ? { family: m[1], series: m[2] } : undefined;
+}
+
+/** The On-Demand vCPU quota an instance type counts against; `null` for none (Mac); undefined when preflight does not know it. */
+export function vcpuQuotaOf(instanceType: string): VcpuQuota | null | undefined {
+  const series = instanceFamily(instanceType)?.series;
+  return series === undefined ? undefined : VCPU_QUOTAS.get(series);
+}
+
 export const EIP_QUOTA = { service: "ec2", code: "L-0263D0A3", name: "EC2-VPC Elastic IPs" };
 export const VPC_QUOTA = { service: "vpc", code: "L-F678F1CE", name: "VPCs per Region" };
 
-const familyOf = (instanceType: string) => /^([a-z]+)/.exec(instanceType)?.[1] ?? instanceType;
-const quotaOf = (instanceType: string) => VCPU_QUOTAS.find((q) => q.families.test(familyOf(instanceType)));
 const list = (items: readonly string[]) => items.join(", ");
 
 /** The SDK clients of one region, made with the context's credentials and endpoint. */
@@ -213,8 +245,17 @@ export function awsChecks(needs: AwsNeeds, spec: EnvironmentSpec, context: Prefl
       async run() {
         const { DescribeInstanceTypesCommand, DescribeInstancesCommand } = ec2Sdk();
         const vcpus = new Map(((await ec2.send(new DescribeInstanceTypesCommand({ InstanceTypes: types as _InstanceType[] }))).InstanceTypes ?? []).map((t) => [t.InstanceType as string, t.VCpuInfo?.DefaultVCpus ?? 0]));
-        const unknown = types.filter((t) => !quotaOf(t));
-        if (unknown.length > 0) return fail(`no vCPU quota is known for ${list(unknown)}`, "add the family's quota to VCPU_QUOTAS in modules/aws/preflight.ts");
+        const unknown = types.filter((t) => vcpuQuotaOf(t) === undefined);
+        const hosted = types.filter((t) => vcpuQuotaOf(t) === null);
+        if (unknown.length > 0 || hosted.length > 0) {
+          return fail(
+            [
+              ...(unknown.length > 0 ? [`preflight does not know which On-Demand vCPU quota ${list(unknown)} ${unknown.length > 1 ? "count" : "counts"} against`] : []),
+              ...(hosted.length > 0 ? [`${list(hosted)} ${hosted.length > 1 ? "run" : "runs"} only on Dedicated Hosts, which the pools do not allocate`] : []),
+            ].join("; "),
+            `${unknown.length > 0 ? "add the family's series and the quota Service Quotas (Amazon EC2) counts it against to VCPU_QUOTAS in modules/aws/preflight.ts, or " : ""}choose another instance type (pools.<role>.size, or aws.sizes)`,
+          );
+        }
         const running = (
           await pages((NextToken) => ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: "instance-state-name", Values: ["pending", "running"] }], NextToken })))
         )
@@ -222,19 +263,33 @@ export function awsChecks(needs: AwsNeeds, spec: EnvironmentSpec, context: Prefl
           .flatMap((r) => r.Instances ?? [])
           // Spot instances count against other quotas; the stack's own instances are in its need already.
           .filter((i) => i.InstanceLifecycle !== "spot" && !(i.Tags ?? []).some((t) => t.Key === "aws:autoscaling:groupName" && needs.pools.some((p) => p.name === t.Value)));
+        const vcpusOf = (instances: typeof running) => instances.reduce((n, i) => n + (i.CpuOptions?.CoreCount ?? 0) * (i.CpuOptions?.ThreadsPerCore ?? 1), 0);
+        // Instances of a series preflight knows no quota of count against one it cannot tell: named, and a doubt wherever they could tip a quota over.
+        const unmapped = running.filter((i) => vcpuQuotaOf(i.InstanceType ?? "") === undefined);
+        const unmappedVcpus = vcpusOf(unmapped);
+        const unmappedTypes = list([...new Set(unmapped.map((i) => i.InstanceType || "an instance of no type"))]);
         const problems: string[] = [];
+        const doubts: string[] = [];
         const details: string[] = [];
-        for (const quota of [...new Set(types.map((t) => quotaOf(t)!))]) {
-          const ours = needs.pools.filter((p) => quotaOf(p.instanceType) === quota);
+        for (const quota of [...new Set(types.map((t) => vcpuQuotaOf(t)!))]) {
+          const ours = needs.pools.filter((p) => vcpuQuotaOf(p.instanceType) === quota);
           const need = ours.reduce((n, p) => n + Math.ceil((p.max * p.refreshPercent) / 100) * (vcpus.get(p.instanceType) ?? 0), 0);
-          const used = running.filter((i) => quotaOf(i.InstanceType ?? "") === quota).reduce((n, i) => n + (i.CpuOptions?.CoreCount ?? 0) * (i.CpuOptions?.ThreadsPerCore ?? 1), 0);
+          const used = vcpusOf(running.filter((i) => vcpuQuotaOf(i.InstanceType ?? "") === quota));
           const value = await quotaValue(quotas, "ec2", quota.code);
           const text = `${need} vCPUs at most (${ours.map((p) => `${p.name} ${p.max}×${p.instanceType}${p.refreshPercent > 100 ? ` ×${p.refreshPercent}% in a refresh` : ""}`).join(", ")}) and ${used} running elsewhere, of ${value} (${quota.name})`;
-          (need + used > value ? problems : details).push(text);
-          if (need + used > value) problems[problems.length - 1] += `: ask for ${need + used} (Service Quotas, ${quota.code})`;
+          if (need + used > value) problems.push(`${text}: ask for ${need + used} (Service Quotas, ${quota.code})`);
+          else if (need + used + unmappedVcpus > value) doubts.push(`${text}, and ${need + used + unmappedVcpus} should ${unmappedTypes} count against it`);
+          else details.push(text);
         }
-        if (problems.length > 0) return fail(problems.join("; "), "request the quota increase in Service Quotas (Amazon EC2), or lower the pools' max");
-        return pass(details.join("; "));
+        const unmappedNote = unmapped.length > 0 ? [`${unmappedVcpus} vCPUs more run as ${unmappedTypes}, whose quota preflight does not know`] : [];
+        if (problems.length > 0) return fail([...problems, ...doubts, ...unmappedNote].join("; "), "request the quota increase in Service Quotas (Amazon EC2), or lower the pools' max");
+        if (doubts.length > 0) {
+          return fail(
+            [...doubts, ...unmappedNote].join("; "),
+            `find the quota ${unmappedTypes} count against (Service Quotas, Amazon EC2) and add the series to VCPU_QUOTAS in modules/aws/preflight.ts, then run preflight again`,
+          );
+        }
+        return pass([...details, ...unmappedNote.map((n) => `${n}: counted against any of these, they would not exceed it`)].join("; "));
       },
     },
     {
@@ -295,14 +350,21 @@ export function awsChecks(needs: AwsNeeds, spec: EnvironmentSpec, context: Prefl
         const ec = require("@aws-sdk/client-elasticache") as typeof import("@aws-sdk/client-elasticache");
         const client = c.elasticache();
         const problems: string[] = [];
+        const untold: string[] = [];
         for (const k of needs.caches) {
           const versions = (await client.send(new ec.DescribeCacheEngineVersionsCommand({ Engine: k.engine, EngineVersion: k.engineVersion }))).CacheEngineVersions ?? [];
           if (versions.length === 0) problems.push(`${k.name}: ${k.engine} ${k.engineVersion} is not offered`);
-          // ElastiCache has no orderable-options call: a node type the region sells reserved nodes of is one it runs.
+          // ElastiCache has no call that lists the node types a region runs (no orderable options, as RDS has): one it sells
+          // reserved nodes of is one it runs, but a type sold only on demand has no reserved offering, so none does not tell.
           const offerings = (await client.send(new ec.DescribeReservedCacheNodesOfferingsCommand({ CacheNodeType: k.nodeType, MaxRecords: 20 }))).ReservedCacheNodesOfferings ?? [];
-          if (offerings.length === 0) problems.push(`${k.name}: ${k.nodeType} is not offered in ${needs.region}`);
+          if (offerings.length === 0) untold.push(k.nodeType);
         }
-        if (problems.length > 0) return fail(problems.join("; "), "choose a node type and engine version ElastiCache offers in the region (cache.size, or aws.sizes)");
+        const unsure = [...new Set(untold)];
+        const doubt = `ElastiCache sells no reserved ${list(unsure)} nodes in ${needs.region}, and no other call of its lists a region's node types: whether the region runs ${unsure.length > 1 ? "them" : "it"} is not told`;
+        if (problems.length > 0) return fail([...problems, ...(unsure.length > 0 ? [doubt] : [])].join("; "), "choose a node type and engine version ElastiCache offers in the region (cache.size, or aws.sizes)");
+        if (unsure.length > 0) {
+          return skip(doubt, `confirm by hand that ${needs.region} offers ${list(unsure)} (ElastiCache User Guide, Supported node types, or the console's node types for the region), or choose a type with a reserved offering there (cache.size, or aws.sizes): one the region lacks fails the apply`);
+        }
         return pass(list(needs.caches.map((k) => `${k.nodeType} (${k.engine} ${k.engineVersion})`)) + ` in ${needs.region}`);
       },
     },

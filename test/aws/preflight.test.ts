@@ -2,7 +2,8 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { environments } from "../../environments";
-import { AWS_PREFLIGHT, EIP_QUOTA, VPC_QUOTA, awsNeeds } from "../../modules/aws/preflight";
+import { AWS_PREFLIGHT, EIP_QUOTA, VPC_QUOTA, awsNeeds, instanceFamily, vcpuQuotaOf } from "../../modules/aws/preflight";
+import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { runChecks } from "../../modules/stacks/preflight";
@@ -70,16 +71,23 @@ function account(overrides: Partial<AwsAccount> = {}): AwsAccount {
 
 const ENV = { AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId, AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
 
-async function preflight(a: AwsAccount, s: EnvironmentSpec = spec) {
+async function preflight(a: AwsAccount, s: EnvironmentSpec = spec, d: StackDocument = doc) {
   const fake = fakeAws(a);
   const url = await fake.api.start();
   const lines: string[] = [];
   try {
-    const failures = await runChecks(AWS_PREFLIGHT.groups({ spec: s, doc, env: { ...ENV, AWS_ENDPOINT_URL: url }, log: (l) => lines.push(`log ${l}`) }), (l) => lines.push(l));
+    const failures = await runChecks(AWS_PREFLIGHT.groups({ spec: s, doc: d, env: { ...ENV, AWS_ENDPOINT_URL: url }, log: (l) => lines.push(`log ${l}`) }), (l) => lines.push(l));
     return { failures, lines, calls: fake.calls, unexpected: fake.api.unexpected, requests: fake.api.requests };
   } finally {
     await fake.api.stop();
   }
+}
+
+/** The stack with its pools' instance types swapped as `swap` says. */
+function withPoolTypes(swap: Record<string, string>): StackDocument {
+  const json = structuredClone(doc.json);
+  for (const t of Object.values(json.resource.aws_launch_template as Record<string, { instance_type: string }>)) t.instance_type = swap[t.instance_type] ?? t.instance_type;
+  return new StackDocument(json);
 }
 
 const check = (lines: string[], name: string) => {
@@ -187,17 +195,92 @@ describe("npm run preflight: AWS", () => {
     expect(check(run.lines, "VPC quota")).toContain(`FAIL  VPC quota: 1 for the stack and 5 others in ${region}, of 5 (VPCs per Region)`);
   });
 
-  it("fails a database class a zone lacks or a version it does not run, and a cache node type the region does not offer", async () => {
+  it("maps an instance type to its On-Demand vCPU quota by its family's series, multi-letter series and their own quotas included", () => {
+    const STANDARD = "L-1216C47A";
+    const expected: [string, string | null | undefined][] = [
+      ...["t3.small", "m5.large", "c6i.xlarge", "c7i-flex.large", "r7iz.large", "a1.medium", "z1d.large", "h1.2xlarge", "d3en.xlarge", "i4i.large", "im4gn.large", "is4gen.medium"].map((t) => [t, STANDARD] as [string, string]),
+      ["f2.12xlarge", "L-74FC7D96"],
+      ...["g6.xlarge", "g5g.xlarge", "gr6.4xlarge", "vt1.3xlarge"].map((t) => [t, "L-DB2E81BA"] as [string, string]),
+      ...["inf1.xlarge", "inf2.xlarge"].map((t) => [t, "L-1945791B"] as [string, string]),
+      ...["p5.48xlarge", "p6-b200.48xlarge"].map((t) => [t, "L-417A185B"] as [string, string]),
+      ...["x2iedn.xlarge", "x8g.large"].map((t) => [t, "L-7295265B"] as [string, string]),
+      ...["dl1.24xlarge", "dl2q.24xlarge"].map((t) => [t, "L-6E869C2A"] as [string, string]),
+      ...["trn1.2xlarge", "trn2.48xlarge"].map((t) => [t, "L-2C3B7624"] as [string, string]),
+      ...["u-6tb1.56xlarge", "u7i-12tb.224xlarge", "u7in-16tb.224xlarge"].map((t) => [t, "L-43DA4232"] as [string, string]),
+      ...["hpc6a.48xlarge", "hpc7g.4xlarge"].map((t) => [t, "L-F7808C92"] as [string, string]),
+      // Dedicated Hosts only: no On-Demand vCPU quota.
+      ...["mac1.metal", "mac2-m2pro.metal", "mac-m4.metal"].map((t) => [t, null] as [string, null]),
+      // Families preflight does not know, and no instance type at all.
+      ...["zz9.large", "q1.large", "m5", "m.large", ""].map((t) => [t, undefined] as [string, undefined]),
+    ];
+    expect(expected.map(([t]) => [t, vcpuQuotaOf(t) === null ? null : vcpuQuotaOf(t)?.code])).toEqual(expected);
+    expect(["im4gn.large", "u-6tb1.56xlarge", "p6-b200.48xlarge", "mac2-m2pro.metal"].map(instanceFamily)).toEqual([
+      { family: "im4gn", series: "im" },
+      { family: "u-6tb1", series: "u" },
+      { family: "p6-b200", series: "p" },
+      { family: "mac2-m2pro", series: "mac" },
+    ]);
+  });
+
+  it("counts a pool of im4gn.large, and running instances of multi-letter series, against the quota they belong to", async () => {
+    const doc4 = withPoolTypes(Object.fromEntries(types.map((t) => [t, "im4gn.large"])));
+    const need = needs.pools.reduce((n, p) => n + Math.ceil((p.max * p.refreshPercent) / 100) * 2, 0);
+    const a = account({ offerings: { "im4gn.large": ZONES }, vcpus: { "im4gn.large": 2 } });
+    // Standard's: 4 (m5.xlarge) and 4 (im4gn.xlarge); Trn's and a Mac's are not.
+    a.instances.push({ type: "im4gn.xlarge", vcpus: 4 }, { type: "trn1.2xlarge", vcpus: 8 }, { type: "mac2.metal", vcpus: 12 });
+    a.quotas["L-1216C47A"] = need + 8;
+    const run = await preflight(a, spec, doc4);
+    expect(check(run.lines, "instance quota")).toMatch(new RegExp(`^  pass  instance quota: ${need} vCPUs at most \\(.*im4gn\\.large.*\\) and 8 running elsewhere, of ${need + 8} \\(Running On-Demand Standard \\(A, C, D, H, I, M, R, T, Z\\) instances\\)$`));
+    expect(run.calls.filter((c) => c.action === "GetServiceQuota").map((c) => c.params.QuotaCode)).toContain("L-1216C47A");
+    a.quotas["L-1216C47A"] = need + 7;
+    expect(check((await preflight(a, spec, doc4)).lines, "instance quota")).toContain(`FAIL  instance quota: ${need} vCPUs at most`);
+  });
+
+  it("fails a pool of a type whose quota preflight does not know, naming it, and a pool of Mac instances", async () => {
+    expect(types.length).toBeGreaterThanOrEqual(2);
+    const swapped = withPoolTypes({ [types[0]]: "zz9.large", [types[1]]: "mac2.metal" });
+    const a = account({ offerings: { "zz9.large": ZONES, "mac2.metal": ZONES, ...Object.fromEntries(types.map((t) => [t, ZONES])) }, vcpus: { "zz9.large": 2, "mac2.metal": 12, ...Object.fromEntries(types.map((t) => [t, vcpusOf(t)])) } });
+    expect(check((await preflight(a, spec, swapped)).lines, "instance quota")).toBe(
+      "  FAIL  instance quota: preflight does not know which On-Demand vCPU quota zz9.large counts against; mac2.metal runs only on Dedicated Hosts, which the pools do not allocate\n" +
+        "        fix: add the family's series and the quota Service Quotas (Amazon EC2) counts it against to VCPU_QUOTAS in modules/aws/preflight.ts, or choose another instance type (pools.<role>.size, or aws.sizes)",
+    );
+  });
+
+  it("does not drop running instances of a series whose quota preflight does not know: fails where they could tip a quota over, names them where they could not", async () => {
+    const a = account();
+    a.instances.push({ type: "zz9.xlarge", vcpus: 4 });
+    const tight = check((await preflight(a)).lines, "instance quota");
+    expect(tight).toMatch(new RegExp(`^  FAIL  instance quota: ${vcpuNeed} vCPUs at most .* and 4 running elsewhere, of ${vcpuNeed + 4} \\(Running On-Demand Standard .*\\), and ${vcpuNeed + 8} should zz9\\.xlarge count against it; 4 vCPUs more run as zz9\\.xlarge, whose quota preflight does not know\n`));
+    expect(tight).toMatch(/\n {8}fix: find the quota zz9\.xlarge count against \(Service Quotas, Amazon EC2\) and add the series to VCPU_QUOTAS in modules\/aws\/preflight\.ts, then run preflight again$/);
+    a.quotas["L-1216C47A"] = vcpuNeed + 8;
+    expect(check((await preflight(a)).lines, "instance quota")).toMatch(
+      new RegExp(`^  pass  instance quota: .* and 4 running elsewhere, of ${vcpuNeed + 8} \\(Running On-Demand Standard .*\\); 4 vCPUs more run as zz9\\.xlarge, whose quota preflight does not know: counted against any of these, they would not exceed it$`),
+    );
+  });
+
+  it("fails a database class a zone lacks or a version it does not run", async () => {
     const a = account();
     const d = needs.databases[0];
     a.rds[`${d.engine} ${d.instanceClass}`] = [{ version: `${d.engineVersion}.4`, zones: ZONES.filter((z) => z !== zones[0]), multiAz: true }];
-    a.cacheNodeTypes = [];
     const run = await preflight(a);
     expect(check(run.lines, "database classes")).toContain(`FAIL  database classes: ${d.name}: ${d.instanceClass} is not offered in ${zones[0]}`);
-    expect(check(run.lines, "cache node types")).toContain(`FAIL  cache node types: ${needs.caches[0].name}: ${needs.caches[0].nodeType} is not offered in ${region}`);
     const old = account();
     old.rds[`${d.engine} ${d.instanceClass}`] = [{ version: "15.8", zones: ZONES, multiAz: true }];
     expect(check((await preflight(old)).lines, "database classes")).toContain(`${d.instanceClass} with ${d.engine} ${d.engineVersion} is not offered`);
+  });
+
+  it("fails a cache engine version the region does not run, and skips a node type with no reserved offering, saying what to confirm by hand", async () => {
+    const k = needs.caches[0];
+    const doubt = `ElastiCache sells no reserved ${k.nodeType} nodes in ${region}, and no other call of its lists a region's node types: whether the region runs it is not told`;
+    const unreserved = await preflight(account({ cacheNodeTypes: [] }));
+    expect(unreserved.failures).toBe(0);
+    expect(check(unreserved.lines, "cache node types")).toBe(
+      `  skip  cache node types: ${doubt}\n        fix: confirm by hand that ${region} offers ${k.nodeType} (ElastiCache User Guide, Supported node types, or the console's node types for the region), or choose a type with a reserved offering there (cache.size, or aws.sizes): one the region lacks fails the apply`,
+    );
+    const old = await preflight(account({ cacheVersions: {}, cacheNodeTypes: [] }));
+    expect(check(old.lines, "cache node types")).toBe(
+      `  FAIL  cache node types: ${needs.caches.map((c) => `${c.name}: ${c.engine} ${c.engineVersion} is not offered`).join("; ")}; ${doubt}\n        fix: choose a node type and engine version ElastiCache offers in the region (cache.size, or aws.sizes)`,
+    );
   });
 
   it("fails a missing public hosted zone, and credentials of an account the stack does not allow", async () => {
