@@ -6,6 +6,7 @@ import { Password } from "@cdktf/provider-random/lib/password";
 import { ApplicationSecretsProps, DEFAULT_SECRET_LENGTH, SecretRef, choose, protectedLifecycle } from "../core";
 import { AwsSettings } from "./settings";
 import { SECRETS_MANAGER } from "./shared";
+import { secretName } from "../naming/resource-names";
 
 export interface AwsApplicationSecretsProps extends ApplicationSecretsProps {
   /** Where the `existing` secrets live (`aws.secrets`). */
@@ -43,7 +44,7 @@ export class AwsApplicationSecrets extends Construct {
     }
     const names = Object.keys(stored);
     if (names.length > 0) {
-      const name = `${props.namePrefix}/application`;
+      const name = secretName(props.namePrefix, "application");
       this.secret = new SecretsmanagerSecret(this, "secret", {
         name,
         description: `The application's own secrets (${names.join(", ")}), one JSON key each`,

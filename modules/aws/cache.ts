@@ -5,6 +5,7 @@ import { CacheProps, Endpoint, ICache, IPeer, SecretRef, choose, protectedLifecy
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { GeneratedSecret } from "./generated-secret";
+import { cacheName, finalSnapshotName, secretName } from "../naming/resource-names";
 
 export const VALKEY_PORT = 6379;
 
@@ -32,7 +33,7 @@ export class AwsCache extends Construct implements ICache {
   constructor(scope: Construct, id: string, props: AwsCacheProps) {
     super(scope, id);
     const network = awsNetworkOf(props.network);
-    const name = `${props.namePrefix}-cache`;
+    const name = cacheName(props.namePrefix);
     const protect = props.deletionProtection;
 
     this.securityGroup = new TierSecurityGroup(this, "security-group", {
@@ -48,7 +49,7 @@ export class AwsCache extends Construct implements ICache {
     });
 
     const token = new GeneratedSecret(this, "auth-token", {
-      name: `${props.namePrefix}/cache/auth-token`,
+      name: secretName(props.namePrefix, "cache/auth-token"),
       description: `AUTH token of ${name}`,
       protect,
     });
@@ -73,7 +74,7 @@ export class AwsCache extends Construct implements ICache {
       maintenanceWindow: "sun:04:30-sun:05:30",
       snapshotWindow: "01:00-02:00",
       snapshotRetentionLimit: choose(protect, 7, 0),
-      finalSnapshotIdentifier: choose(protect, `${name}-final`, undefined),
+      finalSnapshotIdentifier: choose(protect, finalSnapshotName(name), undefined),
       applyImmediately: false,
       tags: { Name: name },
       lifecycle: protectedLifecycle(protect),

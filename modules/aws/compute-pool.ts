@@ -14,6 +14,7 @@ import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { IAwsPeer, asAws, assumeRolePolicy, policyDocument, secretArns } from "./shared";
+import { poolHostName, poolName, scalingPolicyName } from "../naming/resource-names";
 
 /** Canonical's Ubuntu 24.04 LTS (amd64, gp3), resolved when each instance launches. */
 export const UBUNTU_AMI = "resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/amd64/hvm/ebs-gp3/ami-id";
@@ -97,7 +98,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
   constructor(scope: Construct, id: string, props: AwsComputePoolProps) {
     super(scope, id);
     const network = awsNetworkOf(props.network);
-    const name = `${props.namePrefix}-${props.role}`;
+    const name = poolName(props.namePrefix, props.role);
     this.role = props.role;
     this.size = props.size;
     this.minInstances = props.minInstances;
@@ -113,7 +114,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     this.securityGroup.allowToAnywhere();
 
     this.instanceRole = new IamRole(this, "role", {
-      name: `${name}-host`,
+      name: poolHostName(props.namePrefix, props.role),
       assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
       tags: { Name: `${name}-host` },
     });
@@ -122,7 +123,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       role: this.instanceRole.id,
       policy: policyDocument([SESSION_MANAGER]),
     });
-    const profile = new IamInstanceProfile(this, "instance-profile", { name: `${name}-host`, role: this.instanceRole.name });
+    const profile = new IamInstanceProfile(this, "instance-profile", { name: poolHostName(props.namePrefix, props.role), role: this.instanceRole.name });
 
     const parameterName = environmentParameterName(props.namePrefix, props.role);
     this.environment = new SsmParameter(this, "environment", {
@@ -249,7 +250,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     optional(exceeds(props.maxInstances, props.minInstances), (meta) =>
       new AutoscalingPolicy(this, "cpu-target", {
         ...meta,
-        name: `${name}-cpu`,
+        name: scalingPolicyName(props.namePrefix, props.role),
         autoscalingGroupName: this.group.name,
         policyType: "TargetTrackingScaling",
         targetTrackingConfiguration: {

@@ -13,6 +13,7 @@ import { DatabaseRoleSetup } from "../core";
 import { LambdaPackage, lambdaPackage } from "./lambda-package";
 import { TierSecurityGroup } from "./security-group";
 import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
+import { databaseSetupName, lambdaLogGroupName } from "../naming/resource-names";
 
 /** The Lambda runtime the setup runs on: Node.js 22, whose AWS SDK v3 the handler uses. */
 export const DATABASE_SETUP_RUNTIME = "nodejs22.x";
@@ -67,7 +68,7 @@ export class AwsDatabaseSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: AwsDatabaseSetupProps) {
     super(scope, id);
-    const name = `${props.namePrefix}-database-setup`;
+    const name = databaseSetupName(props.namePrefix);
     const securityGroup = new TierSecurityGroup(this, "security-group", { vpcId: props.vpcId, name, description: "Database setup: to PostgreSQL, and HTTPS to Secrets Manager" });
     const toPostgres = securityGroup.allowToPeer(props.postgres, props.port);
     const admitted = props.admitToPostgres(securityGroup.asPeer("database setup"));
@@ -80,7 +81,7 @@ export class AwsDatabaseSetup extends Construct {
       role: role.id,
       policy: policyDocument([{ Sid: "ReadLogins", Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [props.masterSecretArn, props.appSecretArn] }]),
     });
-    const logs = new CloudwatchLogGroup(this, "logs", { name: `/aws/lambda/${name}`, retentionInDays: 30, tags: { Name: name } });
+    const logs = new CloudwatchLogGroup(this, "logs", { name: lambdaLogGroupName(name), retentionInDays: 30, tags: { Name: name } });
 
     const code = databaseSetupPackage();
     const asset = new TerraformAsset(this, "code", { path: code.path, type: AssetType.FILE, assetHash: code.sha256.replace(/[^A-Za-z0-9]/g, "") });

@@ -7,6 +7,7 @@ import { awsCertificateOf } from "./certificate";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { IAwsAliasTarget, IAwsPeer } from "./shared";
+import { loadBalancerName } from "../naming/resource-names";
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (the ELB console's recommendation). */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -31,7 +32,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
     super(scope, id);
     const network = awsNetworkOf(props.network);
     const isPublic = props.scheme === "public";
-    const name = `${props.namePrefix}-${isPublic ? "public" : "int"}`;
+    const name = loadBalancerName(props.namePrefix, props.scheme);
     this.scheme = props.scheme;
     this.port = isPublic ? 443 : 80;
     this.targetPort = props.targetPort;

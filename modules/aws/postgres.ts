@@ -14,6 +14,7 @@ import { TierSecurityGroup } from "./security-group";
 import { AwsDatabaseSetup } from "./database-setup";
 import { GeneratedSecret } from "./generated-secret";
 import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
+import { finalSnapshotName, parameterGroupPrefix, poolerName, postgresName, postgresReplicaName, secretName } from "../naming/resource-names";
 
 export const POSTGRES_PORT = 5432;
 /** RDS's master user: the cluster's admin, never the application's login. */
@@ -58,7 +59,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
   constructor(scope: Construct, id: string, props: AwsPostgresProps) {
     super(scope, id);
     const network = awsNetworkOf(props.network);
-    const name = `${props.namePrefix}-postgres`;
+    const name = postgresName(props.namePrefix);
     const protect = props.deletionProtection;
     this.databaseName = props.databaseName;
     this.username = props.username;
@@ -75,7 +76,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       tags: { Name: name },
     });
     const parameters = new DbParameterGroup(this, "parameter-group", {
-      namePrefix: `${name}-${props.version}-`,
+      namePrefix: parameterGroupPrefix(props.namePrefix, props.version),
       family: `postgres${props.version}`,
       description: `${name}: TLS required`,
       parameter: [
@@ -92,14 +93,14 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     // role), the application logs in as the master user, `username`.
     const setup = props.roleSetup;
     const credentials = new GeneratedSecret(this, "credentials", {
-      name: `${props.namePrefix}/postgres/credentials`,
+      name: secretName(props.namePrefix, "postgres/credentials"),
       description: setup ? `Master user of ${name}` : `Login of ${name}`,
       username: setup ? RDS_MASTER_USERNAME : props.username,
       protect,
     });
     const application = setup
       ? new GeneratedSecret(this, "application-credentials", {
-          name: `${props.namePrefix}/postgres/application`,
+          name: secretName(props.namePrefix, "postgres/application"),
           description: `Login of ${props.username}, the application's role on ${name}`,
           username: props.username,
           protect,
@@ -140,7 +141,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       maintenanceWindow: "sun:03:30-sun:04:30",
       deleteAutomatedBackups: negate(protect),
       skipFinalSnapshot: negate(protect),
-      finalSnapshotIdentifier: choose(protect, `${name}-final`, undefined),
+      finalSnapshotIdentifier: choose(protect, finalSnapshotName(name), undefined),
       tags: { Name: name, Role: "primary" },
     });
     this.primary = { host: this.instance.address, port: POSTGRES_PORT };
@@ -170,7 +171,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     // A module's counted replicas are created together: Terraform cannot order a count.
     let previous: TerraformResource | undefined = this.poolerTarget;
     const replicas = repeat(props.replicas, "replica", (id, { ordinal }, meta) => {
-      const replicaName = `${name}-replica-${ordinal}`;
+      const replicaName = postgresReplicaName(props.namePrefix, ordinal);
       const after = previous;
       return (previous = new DbInstance(this, id, {
         ...meta,
@@ -240,7 +241,7 @@ export interface RdsProxyProps {
  * `AwsPostgres` adds it when pooling is on; a module makes it a submodule it can count.
  */
 export function addRdsProxy(scope: Construct, props: RdsProxyProps): { proxy: DbProxy; target: DbProxyTarget; securityGroup: TierSecurityGroup; endpoint: Endpoint } {
-  const name = `${props.name}-pooler`;
+  const name = poolerName(props.name);
   const securityGroup = new TierSecurityGroup(scope, "pooler-security-group", {
     vpcId: props.vpcId,
     name,

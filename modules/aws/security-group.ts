@@ -5,6 +5,7 @@ import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { IPeer, isReference } from "../core";
 import { IAwsPeer, securityGroupOf } from "./shared";
+import { securityGroupPrefix } from "../naming/resource-names";
 
 export interface TierSecurityGroupProps {
   readonly vpcId: string;
@@ -28,7 +29,7 @@ export class TierSecurityGroup extends Construct {
   constructor(scope: Construct, id: string, props: TierSecurityGroupProps) {
     super(scope, id);
     this.group = new SecurityGroup(this, "group", {
-      namePrefix: `${props.name}-`,
+      namePrefix: securityGroupPrefix(props.name),
       description: props.description,
       vpcId: props.vpcId,
       tags: { Name: props.name },

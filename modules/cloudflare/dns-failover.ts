@@ -7,6 +7,7 @@ import { DnsFailoverProps, IAliasTarget, IDnsFailover, isReference, terraformLit
 import { edgeWorker } from "./edge-worker";
 import { maintenancePageOf } from "./maintenance-site";
 import { ICloudflareZone, proxiedRecord, strictOriginSsl } from "./zone";
+import { edgeWorkerName } from "../naming/resource-names";
 
 /** An origin Cloudflare can send traffic to: the load balancer's public address. */
 export interface IOriginTarget extends IAliasTarget {
@@ -63,7 +64,7 @@ export class CloudflareDnsFailover extends Construct implements IDnsFailover {
     const source = edgeWorker({ files: page.files, healthPath: props.healthCheckPath, references: page.references || isReference(props.healthCheckPath) });
     this.worker = new WorkersScript(this, "worker", {
       accountId: zone.accountId,
-      scriptName: `${props.namePrefix}-edge`,
+      scriptName: edgeWorkerName(props.namePrefix),
       mainModule: "worker.js",
       content: isReference(source) ? terraformTemplate(source) : terraformLiteral(source),
       // No `global_fetch_strictly_public` flag (opt-in, whatever the date): with it, fetch(request) would go back to

@@ -5,6 +5,7 @@ import { DatabaseTrustedSources } from "./database-firewall";
 import { doNetworkOf } from "./network";
 import { DO_VALKEY_PORT } from "./sizes";
 import { resourceSecret } from "./shared";
+import { cacheName } from "../naming/resource-names";
 
 export interface DoCacheProps extends CacheProps {
   readonly nodeSize: string;
@@ -30,7 +31,7 @@ export class DoCache extends Construct implements ICache {
     super(scope, id);
     const network = doNetworkOf(props.network);
     this.cluster = new DatabaseCluster(this, "cluster", {
-      name: `${props.namePrefix}-cache`,
+      name: cacheName(props.namePrefix),
       engine: "valkey",
       version: props.version,
       size: props.nodeSize,

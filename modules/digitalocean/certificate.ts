@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { Certificate } from "@cdktf/provider-digitalocean/lib/certificate";
 import { CertificateProps, CertificateUse, ICertificate, isReference } from "../core";
 import { OriginCertificate } from "../cloudflare/origin-certificate";
+import { CERTIFICATE_DIGEST_LENGTH, certificateName } from "../naming/resource-names";
 
 /** What DigitalOcean load balancers need of a certificate: the uploaded certificate's name. */
 export interface IDoCertificate extends ICertificate {
@@ -49,7 +50,7 @@ export class DoCertificate extends Construct implements IDoCertificate {
     // Named after its content: a replacement (new names, new key) gets a new name, so it
     // can exist before the old one goes; DigitalOcean refuses two with one name.
     const certificate = (this.certificate = new Certificate(this, "certificate", {
-      name: `${props.namePrefix}-${props.use}-${Fn.substr(Fn.sha1(origin.certificatePem), 0, 8)}`,
+      name: certificateName(props.namePrefix, props.use, Fn.substr(Fn.sha1(origin.certificatePem), 0, CERTIFICATE_DIGEST_LENGTH)),
       type: "custom",
       privateKey: origin.privateKeyPem,
       leafCertificate: origin.certificatePem,

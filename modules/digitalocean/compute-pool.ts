@@ -7,9 +7,9 @@ import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, 
 import { inlineHostDelivery } from "./host-delivery";
 import { DoLoadBalancer } from "./load-balancer";
 import { doNetworkOf } from "./network";
-import { REVISION_TAG_INFIX } from "./settings";
 import { DO_IMAGE } from "./sizes";
 import { IDoPeer, asDo, firewallSourcesOf } from "./shared";
+import { REVISION_DIGEST_LENGTH, poolName, revisionTagName } from "../naming/resource-names";
 
 export interface DoComputePoolProps extends ComputePoolProps {
   /** The droplet size slug of `size`. */
@@ -57,7 +57,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
   constructor(scope: Construct, id: string, props: DoComputePoolProps) {
     super(scope, id);
     const network = doNetworkOf(props.network);
-    const name = `${props.namePrefix}-${props.role}`;
+    const name = poolName(props.namePrefix, props.role);
     this.role = props.role;
     this.size = props.size;
     this.minInstances = props.minInstances;
@@ -88,7 +88,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
     // Made before the old one goes: the pool's template names it throughout.
     const template = new TerraformLocal(this, "user-data", userData);
     this.revisionTag = new Tag(this, "revision", {
-      name: `${name}${REVISION_TAG_INFIX}${Fn.substr(Fn.sha256(template.asString), 0, 12)}`,
+      name: revisionTagName(name, Fn.substr(Fn.sha256(template.asString), 0, REVISION_DIGEST_LENGTH)),
       lifecycle: { createBeforeDestroy: true },
     });
 

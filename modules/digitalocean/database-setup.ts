@@ -5,6 +5,7 @@ import { Firewall } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
 import { DatabaseRoleSetup, terraformTemplate } from "../core";
 import { DO_IMAGE } from "./sizes";
+import { databaseSetupName } from "../naming/resource-names";
 
 /** The one-off droplet's size: the smallest sold in every region. */
 export const DATABASE_SETUP_DROPLET_SIZE = "s-1vcpu-1gb";
@@ -44,7 +45,7 @@ export class DoDatabaseSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: DoDatabaseSetupProps) {
     super(scope, id);
-    const name = `${props.namePrefix}-database-setup`;
+    const name = databaseSetupName(props.namePrefix);
     this.tag = new Tag(this, "tag", { name });
     const firewall = new Firewall(this, "firewall", {
       name,

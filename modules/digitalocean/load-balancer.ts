@@ -5,6 +5,7 @@ import { IOriginTarget } from "../cloudflare/dns-failover";
 import { doCertificateOf } from "./certificate";
 import { IDoNetwork, doNetworkOf } from "./network";
 import { IDoPeer } from "./shared";
+import { loadBalancerName } from "../naming/resource-names";
 
 export interface DoLoadBalancerProps extends LoadBalancerProps {
   readonly sizeUnit: number;
@@ -42,7 +43,7 @@ export class DoLoadBalancer extends Construct implements ILoadBalancer, IDoPeer,
     const certificate = isPublic ? doCertificateOf(props.certificate) : undefined;
 
     this.lb = new Loadbalancer(this, "load-balancer", {
-      name: `${props.namePrefix}-${isPublic ? "public" : "int"}`,
+      name: loadBalancerName(props.namePrefix, props.scheme),
       region: this.network.region,
       vpcUuid: this.network.vpcId,
       projectId: props.projectId,

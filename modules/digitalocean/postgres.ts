@@ -11,6 +11,7 @@ import { DoDatabaseSetup } from "./database-setup";
 import { doNetworkOf } from "./network";
 import { DO_DATABASE_PORT, DO_POOL_PORT, DO_POOL_SIZES } from "./sizes";
 import { resourceSecret } from "./shared";
+import { postgresDisasterRecoveryName, postgresName, postgresReplicaName } from "../naming/resource-names";
 
 export interface DoPostgresProps extends PostgresProps {
   /** SSH keys of the one-off droplet that runs the database setup (`roleSetup`). @default [] */
@@ -60,7 +61,7 @@ export class DoPostgres extends Construct implements IPostgresCluster {
   constructor(scope: Construct, id: string, props: DoPostgresProps) {
     super(scope, id);
     const network = doNetworkOf(props.network);
-    const name = `${props.namePrefix}-postgres`;
+    const name = postgresName(props.namePrefix);
     const lifecycle = protectedLifecycle(props.deletionProtection);
     this.databaseName = props.databaseName;
     this.username = props.username;
@@ -99,13 +100,13 @@ export class DoPostgres extends Construct implements IPostgresCluster {
         tags: [props.namePrefix],
         lifecycle,
       });
-    const replicas = repeat(props.replicas, "replica", (replicaId, { ordinal }, meta) => replica(replicaId, `${name}-replica-${ordinal}`, meta));
+    const replicas = repeat(props.replicas, "replica", (replicaId, { ordinal }, meta) => replica(replicaId, postgresReplicaName(props.namePrefix, ordinal), meta));
     this.replicaNodes = replicas.constructs;
     this.replicaHosts = replicas.all("private_host");
     this.replicas = isReference(props.replicas) ? [] : this.replicaNodes.map((r) => ({ host: r.privateHost, port: DO_DATABASE_PORT }));
     const drRegion = props.disasterRecoveryRegion;
     const withDr = given(drRegion);
-    const dr = optional(withDr, (meta) => replica("disaster-recovery", `${name}-dr`, meta, drRegion));
+    const dr = optional(withDr, (meta) => replica("disaster-recovery", postgresDisasterRecoveryName(props.namePrefix), meta, drRegion));
     this.disasterRecoveryReplica = dr.constructs[0];
 
     const pool = optional(props.pooling, (meta) =>

@@ -4,7 +4,7 @@ import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIs
 export const DO_SHUTDOWN_SECONDS = 60;
 
 /** What a pool's revision tag adds to its name, `<pool>-rev-<hash of its user data>` (DoComputePool, `npm run rollout`). */
-export const REVISION_TAG_INFIX = "-rev-";
+export { REVISION_TAG_INFIX } from "../naming/resource-names";
 
 /** Settings only the DigitalOcean stacks read: the `digitalocean` section of an environment spec. */
 export interface DigitalOceanSettings {

@@ -30,6 +30,7 @@ import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
 import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec } from "./spec";
 import { namePrefix, validateTopology } from "./validate";
+import { DEFAULT_HEALTH_CHECK_PATH, cdnDomains } from "../naming/resource-names";
 
 export interface DjangoTopologyConfig {
   /** The cloud to build on. */
@@ -101,10 +102,9 @@ export class DjangoTopology extends Construct {
     const f = config.factory;
     const prefix = namePrefix(spec);
     const protect = spec.deletionProtection ?? true;
-    const healthCheckPath = spec.healthCheckPath ?? "/healthz";
+    const healthCheckPath = spec.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
     this.healthCheckPath = healthCheckPath;
-    const mediaDomain = spec.cdn?.mediaDomain ?? `media.${spec.domain}`;
-    const staticDomain = spec.cdn?.staticDomain ?? `static.${spec.domain}`;
+    const { media: mediaDomain, static: staticDomain } = cdnDomains(spec);
     this.layout = spec.layout ?? "colocated";
     this.application = spec.application;
 

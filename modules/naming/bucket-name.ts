@@ -2,6 +2,7 @@ import { Construct } from "constructs";
 import { Id } from "@cdktf/provider-random/lib/id";
 import { TerraformResourceLifecycle } from "cdktf";
 import { protectedLifecycle } from "../core";
+import { BUCKET_SUFFIX_BYTES, bucketName } from "./resource-names";
 
 /**
  * A bucket's name, `<prefix>-<purpose>-<8 hex digits>`, unique to the account that holds
@@ -17,8 +18,8 @@ import { protectedLifecycle } from "../core";
  * domain) keep their names and need no import (docs/safety.md, "Bucket names").
  */
 export function uniqueBucketName(scope: Construct, prefix: string, purpose: string, protect: boolean): string {
-  const suffix = new Id(scope, "name-suffix", { byteLength: 4, lifecycle: protectedLifecycle(protect) });
-  return `${prefix}-${purpose}-${suffix.hex}`;
+  const suffix = new Id(scope, "name-suffix", { byteLength: BUCKET_SUFFIX_BYTES, lifecycle: protectedLifecycle(protect) });
+  return bucketName(prefix, purpose, suffix.hex);
 }
 
 /**
