@@ -53,6 +53,9 @@ export function poolRoles(spec: Pick<DjangoTopologyProps, "layout" | "pools">): 
   return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? true) ? ["beat" as const] : [])];
 }
 
+/** The PostgreSQL major version a spec that names none gets. */
+export const DEFAULT_POSTGRES_VERSION = "16";
+
 /** The name Django's database user and database get. */
 export const DATABASE_NAME = "app";
 export const DATABASE_USER = "app";
@@ -139,7 +142,7 @@ export class DjangoTopology extends Construct {
       network: this.network,
       size: pg.size,
       replicaSize: pg.replicaSize,
-      version: pg.version ?? "16",
+      version: pg.version ?? DEFAULT_POSTGRES_VERSION,
       storageGiB: pg.storageGiB,
       highAvailability: pg.highAvailability,
       replicas: pg.replicas,

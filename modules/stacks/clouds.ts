@@ -1,10 +1,12 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each cloud's classes load when its first stack is built */
 import { TerraformStack } from "cdktf";
-import { AppDeliveryDescription, TierFactory, ValidationIssue } from "../core";
+import { AppDeliveryDescription, TierFactory, ValidationIssue, nameIssues } from "../core";
 import { awsDeliveryDescription } from "../aws/host-delivery";
+import { awsDerivedNames } from "../aws/names";
 import { validateAwsSettings } from "../aws/settings";
 import { validateCloudflareSettings } from "../cloudflare/settings";
 import { DIGITALOCEAN_DELIVERY } from "../digitalocean/host-delivery";
+import { digitalOceanDerivedNames } from "../digitalocean/names";
 import { DO_SHUTDOWN_SECONDS, validateDigitalOceanSettings } from "../digitalocean/settings";
 import { declaredSecrets } from "../django/secrets";
 import { namePrefix } from "../django/validate";
@@ -60,8 +62,11 @@ export const AWS: CloudAdapter = {
   id: "aws",
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
-  validate: (spec) =>
-    validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec), image: spec.application?.image, registryLogin: spec.application?.registry !== undefined }),
+  validate: (spec) => [
+    ...validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec), image: spec.application?.image, registryLogin: spec.application?.registry !== undefined }),
+    // Every name the stack would give a resource, held to that resource's own rules (NAME_RULES).
+    ...nameIssues(spec.environment, awsDerivedNames(spec)),
+  ],
   configure(stack, spec) {
     const { AwsProvider, AwsTierFactory, RandomProvider } = awsClasses();
     const settings = spec.aws!;
@@ -97,6 +102,7 @@ export const DIGITALOCEAN: CloudAdapter = {
       }),
       // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
       ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),
+      ...nameIssues(spec.environment, digitalOceanDerivedNames(spec, spec.digitalocean?.disasterRecoveryRegion !== undefined)),
     ];
     if (spec.createDnsZone) {
       issues.push({ environment: spec.environment, path: "createDnsZone", message: "is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId" });
