@@ -86,3 +86,71 @@ describe("AWS zones fit the region", () => {
     expect(problems(awsOnly({ region: "eu-west-1" }, { network: { cidr: "10.10.0.0/16", zones: 3 } }))).toEqual([]);
   });
 });
+
+const doOnly = (digitalocean: Record<string, unknown>, more: Partial<EnvironmentSpec> = {}) =>
+  specWith({ aws: undefined, digitalocean: { region: "fra1", sshKeys: ["12345"], ...digitalocean } as EnvironmentSpec["digitalocean"], ...more });
+
+describe("DigitalOcean size overrides have the service's format", () => {
+  it("accepts droplet slugs for pools and database slugs for PostgreSQL and Valkey", () => {
+    const sizes = {
+      compute: { small: "s-1vcpu-2gb", medium: "c-4", large: "gd-2vcpu-8gb", xlarge: "so1_5-2vcpu-16gb" },
+      postgres: { small: "db-s-1vcpu-2gb", large: "gd-4vcpu-16gb", xlarge: "db-intel-4vcpu-16gb" },
+      cache: { small: "db-amd-1vcpu-2gb", large: "m-2vcpu-16gb" },
+    };
+    expect(problems(doOnly({ sizes }))).toEqual([]);
+  });
+
+  const cases: [string, Record<string, Record<string, string>>, string][] = [
+    ["a database size for a pool", { compute: { large: "db-s-4vcpu-8gb" } }, 'dev: digitalocean.sizes.compute.large must be a droplet size slug such as "s-4vcpu-8gb" (not a database size, "db-…"), got "db-s-4vcpu-8gb"'],
+    ["a basic droplet for PostgreSQL", { postgres: { large: "s-4vcpu-8gb" } }, 'dev: digitalocean.sizes.postgres.large must be a managed database size slug such as "db-s-4vcpu-8gb" ("db-…", or a dedicated "gd-", "m-" or "so1_5-" plan), got "s-4vcpu-8gb"'],
+    ["an AWS class for Valkey", { cache: { small: "cache.t4g.small" } }, 'dev: digitalocean.sizes.cache.small must be a managed database size slug such as "db-s-4vcpu-8gb" ("db-…", or a dedicated "gd-", "m-" or "so1_5-" plan), got "cache.t4g.small"'],
+  ];
+  it.each(cases)("refuses %s", (_name, sizes, expected) => {
+    expect(problems(doOnly({ sizes }))).toEqual([expected]);
+  });
+});
+
+describe("DigitalOcean VPC ranges are private and clear of DigitalOcean's own", () => {
+  const cases: [string, string, string][] = [
+    ["a public block", "100.64.0.0/16", 'dev: network.cidr must be a private (RFC 1918) block on DigitalOcean, inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, got "100.64.0.0/16"'],
+    ["a block straddling 172.16.0.0/12", "172.0.0.0/16", 'dev: network.cidr must be a private (RFC 1918) block on DigitalOcean, inside 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16, got "172.0.0.0/16"'],
+    ["DOKS's pod range", "10.244.0.0/16", 'dev: network.cidr must not overlap the ranges DigitalOcean reserves (10.229.0.0/16, 10.244.0.0/16, 10.245.0.0/16, 10.246.0.0/24), got "10.244.0.0/16", which overlaps 10.244.0.0/16'],
+    ["a block holding 10.246.0.0/24", "10.246.0.0/18", 'dev: network.cidr must not overlap the ranges DigitalOcean reserves (10.229.0.0/16, 10.244.0.0/16, 10.245.0.0/16, 10.246.0.0/24), got "10.246.0.0/18", which overlaps 10.246.0.0/24'],
+    ["the range reserved in every region since March 2025", "10.229.0.0/17", 'dev: network.cidr must not overlap the ranges DigitalOcean reserves (10.229.0.0/16, 10.244.0.0/16, 10.245.0.0/16, 10.246.0.0/24), got "10.229.0.0/17", which overlaps 10.229.0.0/16'],
+  ];
+  it.each(cases)("refuses %s", (_name, cidr, expected) => {
+    expect(problems(doOnly({}, { network: { cidr, zones: 1 } }))).toEqual([expected]);
+  });
+
+  it("accepts private blocks next to the reserved ones, and leaves AWS's VPCs to AWS's rules", () => {
+    for (const cidr of ["10.243.0.0/16", "10.246.64.0/18", "172.16.0.0/16", "192.168.0.0/16"]) expect(problems(doOnly({}, { network: { cidr, zones: 1 } }))).toEqual([]);
+    expect(problems(awsOnly({}, { network: { cidr: "10.244.0.0/16", zones: 2 } }))).toEqual([]);
+  });
+});
+
+describe("DigitalOcean adminCidrs never open SSH to the internet", () => {
+  it("refuses blocks that together cover every address", () => {
+    expect(problems(doOnly({ adminCidrs: ["0.0.0.0/1", "128.0.0.0/1"] }))).toEqual([
+      'dev: digitalocean.adminCidrs[0] must be a /8 or narrower block (administrators\' own networks; IANA allocates nothing wider to one holder), got "0.0.0.0/1" (2147483648 addresses)',
+      'dev: digitalocean.adminCidrs[1] must be a /8 or narrower block (administrators\' own networks; IANA allocates nothing wider to one holder), got "128.0.0.0/1" (2147483648 addresses)',
+      'dev: digitalocean.adminCidrs must not cover the whole internet together (0.0.0.0/0), which would open SSH to anyone: list the networks administrators connect from, got ["0.0.0.0/1","128.0.0.0/1"]',
+    ]);
+  });
+
+  it("refuses the whole internet split into /8s, where no one block is too wide", () => {
+    const all = Array.from({ length: 256 }, (_, i) => `${i}.0.0.0/8`);
+    expect(problems(doOnly({ adminCidrs: all }))).toEqual([
+      `dev: digitalocean.adminCidrs must not cover the whole internet together (0.0.0.0/0), which would open SSH to anyone: list the networks administrators connect from, got ${JSON.stringify(all)}`,
+    ]);
+  });
+
+  it("refuses one block wider than a /8", () => {
+    expect(problems(doOnly({ adminCidrs: ["203.0.113.0/24", "64.0.0.0/7"] }))).toEqual([
+      'dev: digitalocean.adminCidrs[1] must be a /8 or narrower block (administrators\' own networks; IANA allocates nothing wider to one holder), got "64.0.0.0/7" (33554432 addresses)',
+    ]);
+  });
+
+  it("accepts offices and VPNs, a /8 included", () => {
+    expect(problems(doOnly({ adminCidrs: ["203.0.113.0/24", "198.51.100.7/32", "10.0.0.0/8"] }))).toEqual([]);
+  });
+});
