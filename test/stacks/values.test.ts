@@ -154,3 +154,43 @@ describe("DigitalOcean adminCidrs never open SSH to the internet", () => {
     expect(problems(doOnly({ adminCidrs: ["203.0.113.0/24", "198.51.100.7/32", "10.0.0.0/8"] }))).toEqual([]);
   });
 });
+
+describe("health check paths nginx would rewrite", () => {
+  const NORMALISED = (path: string) =>
+    `dev: healthCheckPath must be a normalised path, without "//", "." or ".." segments, which nginx rewrites before matching (so the check would never reach the route it names), got ${JSON.stringify(path)}`;
+  const URL_PATH = (path: string) => `dev: healthCheckPath must be an absolute URL path such as "/healthz", got ${JSON.stringify(path)}`;
+  const cases: [string, string][] = [
+    ["//healthz", NORMALISED("//healthz")],
+    ["/./healthz", NORMALISED("/./healthz")],
+    ["/a/../healthz", NORMALISED("/a/../healthz")],
+    ["/health//z", NORMALISED("/health//z")],
+    ["/healthz/..", NORMALISED("/healthz/..")],
+    ["/health%7Az", URL_PATH("/health%7Az")],
+    ["/healthz ", URL_PATH("/healthz ")],
+  ];
+  it.each(cases)("refuses %j", (path, expected) => {
+    expect(problems(specWith({ healthCheckPath: path }))).toEqual([expected]);
+  });
+
+  it("accepts normalised paths", () => {
+    for (const path of ["/", "/healthz", "/health/ready/", "/-/health.json", "/..well/known"]) expect(problems(specWith({ healthCheckPath: path }))).toEqual([]);
+  });
+});
+
+describe("image references docker pull would read as an option", () => {
+  it("refuses a reference starting with -, in the spec and from CI", () => {
+    const image = "-ghcr.io/acme/shop:1.0.0";
+    expect(problems(specWith({ application: { ...specWith().application, image } }))).toEqual([
+      'dev: application.image must be a container image reference such as "ghcr.io/acme/shop:1.4.2", got "-ghcr.io/acme/shop:1.0.0"',
+    ]);
+    expect(validateEnvironment(specWith(), { CLOUDTIERS_IMAGE_DEV: "--config=/tmp/x/shop:1" }).map(formatIssue)).toEqual([
+      'dev: CLOUDTIERS_IMAGE_DEV must be a container image reference such as "ghcr.io/acme/shop@sha256:<64 hex digits>", got "--config=/tmp/x/shop:1"',
+    ]);
+  });
+
+  it("still accepts registries with ports and hyphens", () => {
+    for (const image of ["localhost:5000/shop:1", "my-registry.example.com/acme/shop:1", "quay.io:443/acme/shop:2"]) {
+      expect(problems(specWith({ application: { ...specWith().application, image } }))).toEqual([]);
+    }
+  });
+});
