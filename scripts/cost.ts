@@ -4,11 +4,12 @@
  * CLOUDTIERS_STACKS, `*` matching any run of characters) into a scratch directory and
  * prints each environment's monthly cost on each cloud, side by side, per tier, from the
  * price table in modules/cost/prices.ts; then what the estimate leaves out. Exits 1 when
- * a resource has no pricing rule or no price.
+ * a resource has no pricing rule or no price, and, saying which, when a stack's region has
+ * no prices in the table.
  */
 import { environments } from "../environments";
 import { ValidationError, formatIssue } from "../modules/core";
-import { StackCost, estimateStack, formatComparison } from "../modules/cost";
+import { StackCost, UnpricedRegionError, estimateStack, formatComparison } from "../modules/cost";
 import { withScratchSynth } from "../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../modules/stacks/policy";
 
@@ -20,14 +21,20 @@ try {
   const byEnvironment = withScratchSynth(environments, select, (app) => {
     const costs = new Map<string, StackCost[]>();
     for (const stack of cloudTiersStacks(app)) {
-      const cost = estimateStack(writtenDocument(app, stack), stack.node.id);
+      const cost = estimateStack(writtenDocument(app, stack), stack.node.id, stack.spec.environment);
       costs.set(stack.spec.environment, [...(costs.get(stack.spec.environment) ?? []), cost]);
     }
     return costs;
   });
   process.stdout.write([...byEnvironment].map(([environment, costs]) => formatComparison(environment, costs, details)).join("\n"));
 } catch (e) {
-  if (!(e instanceof ValidationError)) throw e;
-  for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  if (e instanceof UnpricedRegionError || (e instanceof Error && e.message.startsWith("cost: "))) {
+    // An unpriced region, type or item: the message says which, and where to add it.
+    process.stderr.write(`${e.message}\n`);
+  } else if (e instanceof ValidationError) {
+    for (const issue of e.issues) process.stderr.write(`${formatIssue(issue)}\n`);
+  } else {
+    throw e;
+  }
   process.exitCode = 1;
 }

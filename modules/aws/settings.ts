@@ -1,4 +1,5 @@
 import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, imageRegistry, show } from "../core";
+import { AWS_COMPUTE_SIZES } from "./sizes";
 
 /** One NAT gateway per zone (survives a zone's loss), or one for all (cheaper). */
 export const NAT_GATEWAY_MODES = ["per-zone", "single"] as const;
@@ -55,7 +56,54 @@ export const AWS_REGIONS = [
   "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
 ];
 
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** An EC2 instance type, `<family>.<size>` (`m7i.large`, `m7i-flex.xlarge`); not an RDS or ElastiCache class. */
+export const EC2_INSTANCE_TYPE = /^(?!db\.|cache\.)[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** An RDS DB instance class, `db.<family>.<size>` (`db.m7g.2xlarge`, `db.t4g.small`). */
+export const RDS_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** An ElastiCache node type, `cache.<family>.<size>` (`cache.m7g.large`, `cache.t4g.small`). */
+export const CACHE_NODE_TYPE = /^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+
+/** What each size table's entries must look like, and an example of one. */
+const SIZE_FORMATS = {
+  compute: { pattern: EC2_INSTANCE_TYPE, what: 'an AWS instance type such as "m7i.large"' },
+  postgres: { pattern: RDS_INSTANCE_CLASS, what: 'an RDS instance class such as "db.m7g.2xlarge"' },
+  cache: { pattern: CACHE_NODE_TYPE, what: 'an ElastiCache node type such as "cache.m7g.large"' },
+} as const;
+
+/**
+ * Whether an EC2 instance type runs on AWS Graviton (arm64): `a1`, and the families whose
+ * generation digit is followed by `g` (`m7g`, `c7gn`, `t4g`, `r8gd`, `x2gd`, `im4gn`,
+ * `is4gen`, `hpc7g`, `g5g`); `g4dn` and `m7i-flex` are x86_64.
+ */
+export function isGravitonType(type: string): boolean {
+  const family = type.split(".")[0];
+  return family === "a1" || /^[a-z]+\d+g[a-z0-9]*$/.test(family);
+}
+
+/**
+ * The architecture the pools' image boots: Canonical's amd64 Ubuntu when `aws.imageId` is
+ * not set (UBUNTU_AMI in compute-pool.ts, whose SSM path says `amd64`); an SSM path's own
+ * `/arm64/` or `/amd64/`; unknown for an AMI id.
+ */
+export function imageArchitecture(imageId: string | undefined): "arm64" | "x86_64" | undefined {
+  if (imageId === undefined) return "x86_64";
+  if (/\/arm64\//.test(imageId)) return "arm64";
+  if (/\/amd64\//.test(imageId)) return "x86_64";
+  return undefined;
+}
+
+/** "Each Region has at least three Availability Zones" (AWS's Availability Zones page). */
+const AWS_DOCUMENTED_ZONES = 3;
+
+/**
+ * Availability zones an account can use in each region. AWS documents "Each Region has at
+ * least three Availability Zones" (docs.aws.amazon.com/global-infrastructure/latest/regions/aws-availability-zones.html),
+ * which is MAX_ZONES, so three everywhere but us-west-1, where accounts created since about
+ * 2013 see two of its three (the third is closed to new customers). A network asking for more
+ * zones than the region has would put two subnets of a tier in one zone without a word
+ * (the subnets take `element(names, i)`, which wraps around).
+ */
+export const AWS_REGION_ZONES: Readonly<Record<string, number>> = Object.fromEntries(AWS_REGIONS.map((r) => [r, r === "us-west-1" ? 2 : AWS_DOCUMENTED_ZONES]));
 
 /** The neutral fields the AWS rules also look at. */
 export interface AwsValidationContext {
@@ -89,15 +137,21 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     for (const [size, type] of Object.entries(settings.sizes?.[table] ?? {})) {
       if (!["small", "medium", "large", "xlarge"].includes(size)) {
         v.fail(`aws.sizes.${table}.${size}`, `is not a size: use small, medium, large or xlarge`);
-      } else if (!INSTANCE_TYPE.test(type ?? "")) {
-        v.fail(`aws.sizes.${table}.${size}`, `must be an AWS instance type such as "m7i.large", got ${show(type)}`);
+      } else if (!SIZE_FORMATS[table].pattern.test(type ?? "")) {
+        v.fail(`aws.sizes.${table}.${size}`, `must be ${SIZE_FORMATS[table].what}, got ${show(type)}`);
       }
     }
   }
+  architecture(v, settings);
   existingSecrets(v, settings.secrets, ctx.secrets);
   registry(v, ctx);
   if (ctx.zones < AWS_MIN_ZONES) {
     v.fail("network.zones", `must be at least ${AWS_MIN_ZONES} on AWS (load balancers and database subnet groups span two zones), got ${ctx.zones}`);
+  }
+  const regionZones = AWS_REGION_ZONES[settings.region];
+  // More than three zones is the neutral rule's to report (network.zones, 1 to MAX_ZONES).
+  if (regionZones !== undefined && Number.isInteger(ctx.zones) && ctx.zones > regionZones && ctx.zones <= AWS_DOCUMENTED_ZONES) {
+    v.fail("network.zones", `must be at most ${regionZones} in ${settings.region}, whose accounts have ${regionZones} availability zones, got ${ctx.zones}`);
   }
   return [...v.issues];
 }
@@ -132,5 +186,27 @@ function registry(v: SpecValidator, ctx: AwsValidationContext): void {
     v.fail("application.registry", `is not used with an ECR image on AWS: the hosts pull ${server} with their role, which may pull exactly that repository; remove application.registry`);
   } else if (server === DOCR_REGISTRY && !ctx.registryLogin) {
     v.fail("application.image", `is in DigitalOcean Container Registry ("${server}"), which AWS hosts can only log in to with application.registry (a DigitalOcean API token with read access as password)`);
+  }
+}
+
+/** The compute pools' instance types must run the image's architecture (RDS and ElastiCache are managed: any). */
+function architecture(v: SpecValidator, settings: AwsSettings): void {
+  const arch = imageArchitecture(settings.imageId);
+  if (arch === undefined) return; // an AMI id: its architecture is not in the spec
+  const overrides = settings.sizes?.compute ?? {};
+  const image = settings.imageId === undefined ? "Canonical's Ubuntu 24.04 for amd64 (the default image)" : `${arch === "arm64" ? "an arm64" : "an amd64"} image (${show(settings.imageId)})`;
+  for (const [size, type] of Object.entries({ ...AWS_COMPUTE_SIZES, ...overrides })) {
+    if (typeof type !== "string" || !EC2_INSTANCE_TYPE.test(type) || isGravitonType(type) === (arch === "arm64")) continue;
+    const path = size in overrides ? `aws.sizes.compute.${size}` : "aws.imageId";
+    if (arch === "x86_64") {
+      v.fail(
+        path,
+        `is ${show(type)}, a Graviton (arm64) instance type, but the pools boot ${image}: use an x86_64 type such as "m7i.large", or set aws.imageId to an arm64 AMI ("resolve:ssm:/aws/service/canonical/ubuntu/server/24.04/stable/current/arm64/hvm/ebs-gp3/ami-id") with application.image built for linux/arm64`,
+      );
+    } else if (size in overrides) {
+      v.fail(path, `is ${show(type)}, an x86_64 instance type, but the pools boot ${image}: use a Graviton (arm64) type such as "m7g.large"`);
+    } else {
+      v.fail(path, `is ${image}, but the shipped compute size ${size} is ${show(type)}, an x86_64 instance type: set aws.sizes.compute.${size} to a Graviton type such as "m7g.large"`);
+    }
   }
 }

@@ -39,3 +39,29 @@ export function cidrsOverlap(a: string, b: string): boolean {
   const [b0, b1] = range(b);
   return a0 <= b1 && b0 <= a1;
 }
+
+/** The first and last address of an IPv4 CIDR block, as numbers. */
+export function cidrRange(cidr: string): [number, number] {
+  const [address, prefix] = cidr.split("/");
+  const size = 2 ** (32 - Number(prefix));
+  const first = toInt(address) - (toInt(address) % size);
+  return [first, first + size - 1];
+}
+
+/** Whether every address of `inner` is in `outer`. */
+export function cidrWithin(inner: string, outer: string): boolean {
+  const [i0, i1] = cidrRange(inner);
+  const [o0, o1] = cidrRange(outer);
+  return o0 <= i0 && i1 <= o1;
+}
+
+/** Whether the IPv4 CIDR blocks together hold every IPv4 address (`0.0.0.0/0`), however they are split. */
+export function cidrsCoverAll(blocks: readonly string[]): boolean {
+  const ranges = blocks.map(cidrRange).sort((a, b) => a[0] - b[0]);
+  let next = 0; // the first address not yet covered
+  for (const [first, last] of ranges) {
+    if (first > next) return false;
+    next = Math.max(next, last + 1);
+  }
+  return next > 2 ** 32 - 1;
+}

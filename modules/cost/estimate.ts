@@ -1,4 +1,5 @@
 import { Resource, StackDocument } from "../policy/document";
+import { PriceCloud, isPricedRegion, pricedRegions } from "./prices";
 import { ALWAYS_NOT_INCLUDED, Charge, DATA_SOURCE_NOTES, PricingContext, RULES, Rule, TIERS, Tier, chargeMonthly, chargeMonthlyMax } from "./rules";
 
 /** The monthly cost of one synthesised stack. */
@@ -51,8 +52,37 @@ function pricingContext(doc: StackDocument, stack: string): PricingContext {
   };
 }
 
-/** Prices every resource of a synthesised stack; throws on a resource type with no rule. */
-export function estimateStack(doc: StackDocument, stack: string): StackCost {
+const CLOUD_NAMES: Readonly<Record<PriceCloud, string>> = { aws: "AWS", digitalocean: "DigitalOcean", cloudflare: "Cloudflare" };
+
+/** A stack in a region the price table has no entries for: refused by name, never priced with another region's figures. */
+export class UnpricedRegionError extends Error {
+  constructor(
+    public readonly environment: string,
+    public readonly stackName: string,
+    public readonly cloud: PriceCloud,
+    public readonly region: string,
+  ) {
+    super(
+      `cost: environment "${environment}" (stack ${stackName}) is in ${CLOUD_NAMES[cloud]} region "${region}", which modules/cost/prices.ts has no prices for; ` +
+        `priced ${CLOUD_NAMES[cloud]} regions: ${pricedRegions(cloud).join(", ")}. Record that region's list prices in prices.ts to estimate it`,
+    );
+    this.name = "UnpricedRegionError";
+  }
+}
+
+/** The refusal of a stack of `cloud` in `region`, if the table cannot price it; undefined when it can. */
+export function unpricedRegion(environment: string, stack: string, cloud: PriceCloud, region: string): UnpricedRegionError | undefined {
+  return isPricedRegion(cloud, region) ? undefined : new UnpricedRegionError(environment, stack, cloud, region);
+}
+
+/**
+ * Prices every resource of a synthesised stack; throws on a resource type with no rule,
+ * and (an `UnpricedRegionError`) on a region the table has no prices for.
+ */
+export function estimateStack(doc: StackDocument, stack: string, environment = stack.slice(0, stack.lastIndexOf("-"))): StackCost {
+  const awsRegion = ((doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => p.alias === undefined)?.region;
+  const refusal = typeof awsRegion === "string" ? unpricedRegion(environment, stack, "aws", awsRegion) : undefined;
+  if (refusal) throw refusal;
   const ctx = pricingContext(doc, stack);
   const charges: Charge[] = [];
   const notIncluded = new Set<string>();

@@ -167,3 +167,17 @@ export function price(cloud: PriceCloud, service: string, item: string, region =
 export function monthly(entry: PriceEntry): number {
   return entry.unit === "USD/hour" || entry.unit === "USD/vCPU-hour" ? entry.amount * HOURS_PER_MONTH : entry.amount;
 }
+
+/**
+ * The regions `cloud`'s regional entries are recorded for; empty when every entry of the
+ * cloud is `global` (DigitalOcean, Cloudflare), whose every region is then priced alike.
+ */
+export function pricedRegions(cloud: PriceCloud, table: readonly PriceEntry[] = PRICES): string[] {
+  return [...new Set(table.filter((p) => p.cloud === cloud && p.region !== "global").map((p) => p.region))].sort();
+}
+
+/** Whether a stack of `cloud` in `region` can be priced from the table (not borrowing another region's prices). */
+export function isPricedRegion(cloud: PriceCloud, region: string, table: readonly PriceEntry[] = PRICES): boolean {
+  const regions = pricedRegions(cloud, table);
+  return regions.length === 0 || regions.includes(region);
+}

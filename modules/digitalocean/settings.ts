@@ -1,4 +1,4 @@
-import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, imageRegistry, show } from "../core";
+import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, cidrRange, cidrWithin, cidrsCoverAll, cidrsOverlap, imageRegistry, isIpv4Cidr, show } from "../core";
 
 /** How long an autoscale pool waits after a droplet's shutdown event before it destroys it (DigitalOcean's autoscale pool docs). */
 export const DO_SHUTDOWN_SECONDS = 60;
@@ -36,6 +36,33 @@ export const DO_REGIONS = ["ams3", "atl1", "blr1", "fra1", "lon1", "nyc3", "sfo3
 
 /** A size slug, e.g. `db-s-2vcpu-4gb`. */
 export const DO_SIZE_SLUG = /^[a-z0-9][a-z0-9-]*$/;
+/**
+ * A droplet size slug (`s-2vcpu-4gb`, `c-4`, `gd-2vcpu-8gb`, `so1_5-2vcpu-16gb`), not a
+ * database size (`db-…`). Every droplet is x86_64, as the pools' image (DO_IMAGE) is.
+ */
+export const DO_DROPLET_SLUG = /^(?!db-)[a-z][a-z0-9_]*(?:-[a-z0-9]+)+$/;
+/**
+ * A managed database node size: `db-s-…`, `db-amd-…`, `db-intel-…` (shared CPU), or a
+ * dedicated CPU plan named like its droplet (`gd-2vcpu-8gb`, `m-2vcpu-16gb`, `so1_5-2vcpu-16gb`).
+ */
+export const DO_DATABASE_SLUG = /^(?:db-[a-z0-9]+(?:-[a-z0-9]+)+|(?:gd|m|so1_5)-\d+vcpu-\d+gb(?:-intel)?)$/;
+
+/** The private ranges of RFC 1918, the only ones a DigitalOcean VPC may use (the VPC API's `ip_range`). */
+export const RFC1918_BLOCKS = ["10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16"];
+/**
+ * Ranges DigitalOcean keeps for itself, in which no VPC may be created: 10.229.0.0/16 in
+ * every region since 7 March 2025 (DigitalOcean release notes), and 10.244.0.0/16,
+ * 10.245.0.0/16, 10.246.0.0/24 (its VPC planning guide, "DigitalOcean Reserved IP
+ * Addresses and Ranges"; DOKS's pod and service defaults).
+ */
+export const DO_RESERVED_VPC_BLOCKS = ["10.229.0.0/16", "10.244.0.0/16", "10.245.0.0/16", "10.246.0.0/24"];
+/**
+ * The widest block `adminCidrs` may hold. IANA hands IPv4 space to the regional registries
+ * a /8 at a time, so no one organisation's network is wider: a shorter prefix necessarily
+ * lets in other organisations' hosts, which is no longer an administrators' network.
+ */
+export const ADMIN_CIDR_MIN_PREFIX = 8;
+
 /** An SSH key DigitalOcean knows: its id, or its MD5 fingerprint. */
 export const DO_SSH_KEY = /^([0-9a-f]{2}:){15}[0-9a-f]{2}$|^\d+$/;
 /** A DigitalOcean id that is a UUID: projects, VPCs. */
@@ -53,6 +80,8 @@ export interface DigitalOceanValidationContext {
   readonly secrets: readonly { name: string; path: string; source: { source: string } }[];
   /** `application.image`. */
   readonly image?: unknown;
+  /** `network.cidr`, the VPC's range, when the spec gives one. */
+  readonly networkCidr?: unknown;
 }
 
 /** DigitalOcean's own limits on a spec. */
@@ -71,7 +100,7 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   } else {
     settings.sshKeys.forEach((k, i) => v.matches(`digitalocean.sshKeys[${i}]`, k, DO_SSH_KEY, 'an SSH key id or MD5 fingerprint ("ab:cd:...")'));
   }
-  settings.adminCidrs?.forEach((c, i) => v.cidr(`digitalocean.adminCidrs[${i}]`, c));
+  if (settings.adminCidrs !== undefined) adminCidrs(v, settings.adminCidrs);
   if (settings.projectId !== undefined) v.matches("digitalocean.projectId", settings.projectId, DO_UUID, "a project id (UUID)");
   if (settings.disasterRecoveryRegion !== undefined && v.oneOf("digitalocean.disasterRecoveryRegion", settings.disasterRecoveryRegion, DO_REGIONS)) {
     if (settings.disasterRecoveryRegion === settings.region) v.fail("digitalocean.disasterRecoveryRegion", `must differ from digitalocean.region ("${settings.region}")`);
@@ -80,9 +109,11 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   for (const table of ["compute", "postgres", "cache"] as const) {
     for (const [size, slug] of Object.entries(settings.sizes?.[table] ?? {})) {
       if (!["small", "medium", "large", "xlarge"].includes(size)) v.fail(`digitalocean.sizes.${table}.${size}`, "is not a size: use small, medium, large or xlarge");
-      else v.matches(`digitalocean.sizes.${table}.${size}`, slug, DO_SIZE_SLUG, 'a DigitalOcean size slug such as "s-2vcpu-4gb"');
+      else if (table === "compute") v.matches(`digitalocean.sizes.${table}.${size}`, slug, DO_DROPLET_SLUG, 'a droplet size slug such as "s-4vcpu-8gb" (not a database size, "db-…")');
+      else v.matches(`digitalocean.sizes.${table}.${size}`, slug, DO_DATABASE_SLUG, 'a managed database size slug such as "db-s-4vcpu-8gb" ("db-…", or a dedicated "gd-", "m-" or "so1_5-" plan)');
     }
   }
+  if (isIpv4Cidr(ctx.networkCidr)) vpcRange(v, ctx.networkCidr);
   const { postgresSize: primary, postgresReplicaSize: replica } = ctx;
   if (primary && replica && SIZES.indexOf(replica) < SIZES.indexOf(primary)) {
     v.fail("postgres.replicaSize", `must be at least postgres.size ("${primary}") on DigitalOcean, whose read-only nodes cannot be smaller than the primary, got "${replica}"`);
@@ -99,4 +130,35 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
     if (min < 1) v.fail(path, `must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got ${min}`);
   }
   return [...v.issues];
+}
+
+/** `network.cidr` is the VPC's `ip_range`: private, and clear of what DigitalOcean keeps. */
+function vpcRange(v: SpecValidator, cidr: string): void {
+  if (!RFC1918_BLOCKS.some((b) => cidrWithin(cidr, b))) {
+    v.fail("network.cidr", `must be a private (RFC 1918) block on DigitalOcean, inside ${RFC1918_BLOCKS.join(", ")}, got "${cidr}"`);
+    return;
+  }
+  const reserved = DO_RESERVED_VPC_BLOCKS.filter((b) => cidrsOverlap(cidr, b));
+  if (reserved.length > 0) {
+    v.fail("network.cidr", `must not overlap the ranges DigitalOcean reserves (${DO_RESERVED_VPC_BLOCKS.join(", ")}), got "${cidr}", which overlaps ${reserved.join(", ")}`);
+  }
+}
+
+/** SSH sources: CIDR blocks, none wider than a /8, not adding up to the whole internet. */
+function adminCidrs(v: SpecValidator, given: readonly string[]): void {
+  if (!Array.isArray(given)) {
+    v.fail("digitalocean.adminCidrs", `must be a list of IPv4 CIDR blocks, got ${show(given)}`);
+    return;
+  }
+  let wellFormed = true;
+  given.forEach((c, i) => {
+    if (!v.cidr(`digitalocean.adminCidrs[${i}]`, c)) wellFormed = false;
+    else if (Number(c.split("/")[1]) < ADMIN_CIDR_MIN_PREFIX) {
+      const [first, last] = cidrRange(c);
+      v.fail(`digitalocean.adminCidrs[${i}]`, `must be a /${ADMIN_CIDR_MIN_PREFIX} or narrower block (administrators' own networks; IANA allocates nothing wider to one holder), got "${c}" (${last - first + 1} addresses)`);
+    }
+  });
+  if (wellFormed && given.length > 0 && cidrsCoverAll(given)) {
+    v.fail("digitalocean.adminCidrs", `must not cover the whole internet together (0.0.0.0/0), which would open SSH to anyone: list the networks administrators connect from, got ${show(given)}`);
+  }
 }

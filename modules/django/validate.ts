@@ -4,8 +4,8 @@ import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
-/** A container image reference, e.g. `ghcr.io/acme/shop:1.4.2`. */
-export const CONTAINER_IMAGE = /^(?:[a-z0-9.-]+(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
+/** A container image reference, e.g. `ghcr.io/acme/shop:1.4.2`; never starting with `-`, which `docker pull` would read as an option. */
+export const CONTAINER_IMAGE = /^(?:[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?(?::\d+)?\/)?[a-z0-9]+(?:[._-][a-z0-9]+)*(?:\/[a-z0-9]+(?:[._-][a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha256:[a-f0-9]{64})?$/;
 /** A WSGI callable, e.g. `shop.wsgi:application`. */
 export const WSGI_CALLABLE = /^[A-Za-z_][\w]*(?:\.[A-Za-z_][\w]*)*(?::[A-Za-z_][\w]*)?$/;
 /** A dotted Python module path, e.g. `shop.settings`. */
@@ -38,6 +38,12 @@ export const CPU_TARGET_PERCENT = { min: 10, max: 90 } as const;
 export const WORKER_CONCURRENCY = { min: 1, max: 64 } as const;
 /** A worker's warm shutdown, in seconds: AWS's termination hook waits two hours at most. */
 export const WORKER_STOP_SECONDS = { min: 10, max: 3600 } as const;
+
+/** Whether nginx leaves `path` as it is: no empty segment inside it (`//`), no `.` or `..` segment. */
+export function isNormalPath(path: string): boolean {
+  const segments = path.split("/").slice(1);
+  return segments.every((s, i) => s !== "." && s !== ".." && (s !== "" || i === segments.length - 1));
+}
 
 /** `<application>-<environment>`: the prefix of every resource name. */
 export function namePrefix(props: Pick<DjangoTopologyProps, "application" | "environment">): string {
@@ -195,7 +201,9 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   if (props.deletionProtection !== undefined) v.boolean("deletionProtection", props.deletionProtection);
   if (props.createDnsZone !== undefined) v.boolean("createDnsZone", props.createDnsZone);
   if (props.healthCheckPath !== undefined) {
-    v.matches("healthCheckPath", props.healthCheckPath, HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"');
+    if (v.matches("healthCheckPath", props.healthCheckPath, HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"') && !isNormalPath(props.healthCheckPath)) {
+      v.fail("healthCheckPath", `must be a normalised path, without "//", "." or ".." segments, which nginx rewrites before matching (so the check would never reach the route it names), got ${show(props.healthCheckPath)}`);
+    }
   }
   return [...v.issues];
 }

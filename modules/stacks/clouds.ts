@@ -99,6 +99,7 @@ export const DIGITALOCEAN: CloudAdapter = {
         postgresReplicaSize: spec.postgres?.replicaSize,
         secrets: specSecrets(spec),
         image: spec.application?.image,
+        networkCidr: spec.network?.cidr,
       }),
       // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
       ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),

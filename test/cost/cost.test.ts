@@ -149,7 +149,7 @@ describe("npm run cost", () => {
     const unknown = new StackDocument({ resource: { aws_kinesis_stream: { events: { name: "x" } } } });
     expect(() => estimateStack(unknown, "x-aws")).toThrow('no pricing rule for resource type "aws_kinesis_stream" (aws_kinesis_stream.events)');
     const elsewhere = new StackDocument({ provider: { aws: [{ region: "ap-south-1" }] }, resource: { aws_nat_gateway: { nat: { subnet_id: "s" } } } });
-    expect(() => estimateStack(elsewhere, "x-aws")).toThrow('no price for aws vpc "nat-gateway" in ap-south-1');
+    expect(() => estimateStack(elsewhere, "x-aws")).toThrow('cost: environment "x" (stack x-aws) is in AWS region "ap-south-1", which modules/cost/prices.ts has no prices for; priced AWS regions: eu-west-1');
     const unsized = new StackDocument({ resource: { digitalocean_droplet_autoscale: { pool: { config: { min_instances: 1, max_instances: 2 }, droplet_template: { size: "s-64vcpu-1tb" } } } } });
     expect(() => estimateStack(unsized, "x-do")).toThrow('no price for digitalocean droplet "s-64vcpu-1tb"');
   });
