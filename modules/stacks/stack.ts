@@ -11,9 +11,9 @@ import {
   Tokenization,
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
-import { ValidationError } from "../core";
+import { ValidationError, ValidationIssue } from "../core";
 import { DjangoTopology } from "../django/topology";
-import { CloudAdapter } from "./clouds";
+import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 import { RemoteWorkspace, TerraformCloudEnvironment, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
@@ -45,7 +45,18 @@ function withoutUnset(value: unknown): unknown {
 
 /** `<environment>-<cloud>`, e.g. `production-aws`. */
 export function stackName(spec: EnvironmentSpec, cloud: CloudAdapter): string {
-  return `${spec.environment}-${cloud.id}`;
+  return `${spec?.environment}-${cloud.id}`;
+}
+
+/** A stack built (by a library user) for a cloud whose section the spec lacks. */
+function missingCloud(spec: EnvironmentSpec, cloud: CloudAdapter, name: string): ValidationIssue {
+  const section = cloud.section ?? cloud.id;
+  const has = CLOUDS.filter((c) => c.wanted(spec)).map((c) => `${c.id} (${c.section ?? c.id})`);
+  return {
+    environment: typeof spec.environment === "string" && spec.environment ? spec.environment : "(unnamed)",
+    path: section,
+    message: `is missing, but the stack "${name}" is built for cloud "${cloud.id}": give the spec its ${section} section, or build the stack for a cloud it has a section for: ${has.join(", ") || "none"}`,
+  };
 }
 
 /**
@@ -122,6 +133,7 @@ export class CloudTiersStack extends TerraformStack {
     this.spec = spec;
     this.cloud = cloud;
     const issues = validateEnvironment(spec, env);
+    if (typeof spec === "object" && spec !== null && !cloud.wanted(spec)) issues.push(missingCloud(spec, cloud, name));
     if (issues.length > 0) throw new ValidationError(issues);
 
     this.workspace = remoteWorkspace(spec, cloud.id, env);
