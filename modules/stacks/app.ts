@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
-import { ValidationError, ValidationIssue, formatIssue } from "../core";
+import { ValidationError, ValidationIssue, answeringFor, formatIssue } from "../core";
 import { formatReport } from "../policy";
 import { CLOUDS, CloudAdapter } from "./clouds";
 import { NamedStack, validateCollisions, validateStackNames } from "./collisions";
@@ -146,7 +146,10 @@ export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOption
     );
   }
   const selected = (name: string) => !selection || selection.patterns.some((p) => matches(p, name));
-  for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+  // Validated above, with the rules across environments, and held to the policy pack by `synthesize` and `npm run policy`: not again per stack.
+  answeringFor(environments, () => {
+    for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+  });
   for (const b of bootstraps.filter((b) => selected(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
   return app;
 }
