@@ -90,6 +90,14 @@ export function specWith(overrides: Partial<EnvironmentSpec> = {}): EnvironmentS
   return { ...dev, ...overrides };
 }
 
+/**
+ * A second environment beside dev that shares none of its host names or its network block
+ * (two environments of one app may not): site `<environment>.example.com`, network `10.<block>.0.0/16`.
+ */
+export function specBeside(environment: string, block: number, overrides: Partial<EnvironmentSpec> = {}): EnvironmentSpec {
+  return specWith({ environment, domain: `${environment}.example.com`, network: { cidr: `10.${block}.0.0/16`, zones: 2 }, ...overrides });
+}
+
 /** A DigitalOcean pool's user data as Terraform receives it: the text of the local its droplet template names. */
 export function dropletUserData(s: Synth, pathPart: string): string {
   const template: string = s.one("digitalocean_droplet_autoscale", pathPart).droplet_template.user_data;

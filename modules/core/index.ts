@@ -18,3 +18,4 @@ export * from "./validation";
 export * from "./secrets";
 export * from "./registry";
 export * from "./name-rules";
+export * from "./checked";

@@ -1,10 +1,17 @@
 import { ValidationError, ValidationIssue } from "./errors";
 
-/** Renders a bad value the way it appears in messages: strings quoted, the rest as JSON. */
+/** Marks, while `show` writes JSON, a value JSON has no word for: NaN and Infinity (it writes `null`), big integers (it throws). */
+const RAW = "~cloudtiers-raw~";
+const RAW_VALUE = new RegExp(`"${RAW}([^"]*)"`, "g");
+
+/** Renders a bad value the way it appears in messages: strings quoted, the rest as JSON, except NaN, Infinity and big integers, shown as they are (not JSON's `null`). */
 export function show(value: unknown): string {
   if (typeof value === "string") return JSON.stringify(value);
   if (value === undefined) return "nothing";
-  return JSON.stringify(value) ?? String(value);
+  if (typeof value === "number" || typeof value === "bigint") return String(value);
+  const raw = (_key: string, v: unknown) => ((typeof v === "number" && !Number.isFinite(v)) || typeof v === "bigint" ? `${RAW}${String(v)}` : v);
+  const text = JSON.stringify(value, raw) as string | undefined;
+  return text === undefined ? String(value) : text.replace(RAW_VALUE, "$1");
 }
 
 /**

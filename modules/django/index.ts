@@ -1,6 +1,7 @@
 export * from "./configuration";
 export * from "./host";
 export * from "./maintenance-page";
+export * from "./names";
 export * from "./release";
 export * from "./spec";
 export * from "./topology";

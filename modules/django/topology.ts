@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { TerraformVariable } from "cdktf";
+import { TerraformStack, TerraformVariable } from "cdktf";
+import { PolicyAtSynth, PolicyCloud } from "../policy";
 import {
   AppConfiguration,
   AppSecret,
@@ -21,6 +22,7 @@ import {
   RegistryAccess,
   TierFactory,
   ValidationError,
+  answeredFor,
   secretLocation,
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
@@ -99,8 +101,22 @@ export class DjangoTopology extends Construct {
   constructor(scope: Construct, id: string, config: DjangoTopologyConfig) {
     super(scope, id);
     const spec = config.spec;
-    const issues = validateTopology(spec);
-    if (issues.length > 0) throw new ValidationError(issues);
+    // Inside a CloudTiersStack (or buildApp) the spec is validated already, and the policy pack runs there.
+    if (!answeredFor(spec)) {
+      const issues = validateTopology(spec);
+      if (issues.length > 0) throw new ValidationError(issues);
+      // An environment spec's policy settings, when a library user passes one.
+      const policy = spec as { production?: boolean; policy?: { suppress?: readonly { rule: string; cloud: string; resource: string; reason: string }[] } };
+      this.node.addValidation(
+        new PolicyAtSynth({
+          stack: TerraformStack.of(this).node.id,
+          cloud: config.factory.cloud as PolicyCloud,
+          production: policy.production ?? true,
+          suppressions: (policy.policy?.suppress ?? []).filter((s) => s.cloud === config.factory.cloud),
+          document: () => TerraformStack.of(this).toTerraform(),
+        }),
+      );
+    }
 
     const f = config.factory;
     const prefix = namePrefix(spec);

@@ -1,4 +1,5 @@
 import { SIZES, SpecValidator, ValidationIssue, show } from "../core";
+import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
 import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
 
@@ -141,6 +142,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     const value = props.cdn?.[key];
     if (value !== undefined && v.domain(`cdn.${key}`, value) && zoneOk) under(v, `cdn.${key}`, value, props.dnsZone);
   }
+  validateSiteNames(v, props);
 
   const layout = props.layout ?? "colocated";
   v.oneOf("layout", layout, LAYOUTS);

@@ -2,9 +2,10 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { AnnotationMetadataEntryType, App } from "cdktf";
-import { ValidationError, ValidationIssue, formatIssue } from "../core";
+import { ValidationError, ValidationIssue, answeringFor, formatIssue } from "../core";
 import { formatReport } from "../policy";
 import { CLOUDS, CloudAdapter } from "./clouds";
+import { NamedStack, validateCollisions, validateStackNames } from "./collisions";
 import { withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
 import { OutputSnapshot, checkPolicy } from "./policy";
@@ -92,6 +93,7 @@ function validateAcross(environments: readonly EnvironmentSpec[], planned: reado
     if (other) issues.push({ environment: p.spec.environment, path: "terraformCloud.workspacePrefix", message: `gives workspace "${w.name}" to both ${other} and ${p.name}` });
     else seen.set(key, p.name);
   }
+  issues.push(...validateCollisions(environments));
   return issues;
 }
 
@@ -123,6 +125,16 @@ export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOption
   const issues = [...environments.flatMap((spec) => validateEnvironment(spec, env)), ...validateAcross(environments, planned, env)];
   if (issues.length > 0) throw new ValidationError(issues);
   const bootstraps = planBootstraps(planned, env);
+  const named = (b: { name: string; members: BootstrapMember[] }): NamedStack => {
+    const m = b.members[0];
+    const path = m.spec.terraformCloud?.organization !== undefined ? "terraformCloud.organization" : env.TF_CLOUD_ORGANIZATION ? "TF_CLOUD_ORGANIZATION" : "TFC_ORGANIZATION";
+    return { name: b.name, environment: m.spec.environment, path, what: `the Terraform Cloud bootstrap stack of organization "${m.workspace.organization}" (${path})` };
+  };
+  const clashes = validateStackNames([
+    ...bootstraps.map(named),
+    ...planned.map((p) => ({ name: p.name, environment: p.spec.environment, path: "environment", what: `its ${p.cloud.id} stack` })),
+  ]);
+  if (clashes.length > 0) throw new ValidationError(clashes);
 
   const app = new App({ outdir: options.outdir });
   const selection = selectionOf(app, options, env);
@@ -134,7 +146,10 @@ export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOption
     );
   }
   const selected = (name: string) => !selection || selection.patterns.some((p) => matches(p, name));
-  for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+  // Validated above, with the rules across environments, and held to the policy pack by `synthesize` and `npm run policy`: not again per stack.
+  answeringFor(environments, () => {
+    for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+  });
   for (const b of bootstraps.filter((b) => selected(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
   return app;
 }

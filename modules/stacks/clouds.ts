@@ -36,6 +36,8 @@ const digitalOceanClasses = () => ({
 export interface CloudAdapter {
   /** The stack name suffix: `production-<id>`. */
   readonly id: string;
+  /** The spec's section for this cloud, e.g. `digitalocean`. @default - the id */
+  readonly section?: string;
   /** The environment variables the cloud's providers read their credentials from. */
   readonly credentials: readonly string[];
   /** Whether the spec has this cloud's section, i.e. wants this cloud's stack. */
@@ -60,6 +62,7 @@ export function defaultTags(spec: EnvironmentSpec): Record<string, string> {
 
 export const AWS: CloudAdapter = {
   id: "aws",
+  section: "aws",
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
   validate: (spec) => [
@@ -85,6 +88,7 @@ export const AWS: CloudAdapter = {
 
 export const DIGITALOCEAN: CloudAdapter = {
   id: "do",
+  section: "digitalocean",
   credentials: ["DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY", "CLOUDFLARE_API_TOKEN"],
   wanted: (spec) => spec.digitalocean !== undefined,
   validate(spec) {

@@ -11,9 +11,10 @@ import {
   Tokenization,
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
-import { ValidationError } from "../core";
+import { ValidationError, ValidationIssue, answeredFor, answeringFor } from "../core";
+import { PolicyAtSynth, PolicyCloud } from "../policy";
 import { DjangoTopology } from "../django/topology";
-import { CloudAdapter } from "./clouds";
+import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 import { RemoteWorkspace, TerraformCloudEnvironment, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
@@ -45,7 +46,18 @@ function withoutUnset(value: unknown): unknown {
 
 /** `<environment>-<cloud>`, e.g. `production-aws`. */
 export function stackName(spec: EnvironmentSpec, cloud: CloudAdapter): string {
-  return `${spec.environment}-${cloud.id}`;
+  return `${spec?.environment}-${cloud.id}`;
+}
+
+/** A stack built (by a library user) for a cloud whose section the spec lacks. */
+function missingCloud(spec: EnvironmentSpec, cloud: CloudAdapter, name: string): ValidationIssue {
+  const section = cloud.section ?? cloud.id;
+  const has = CLOUDS.filter((c) => c.wanted(spec)).map((c) => `${c.id} (${c.section ?? c.id})`);
+  return {
+    environment: typeof spec.environment === "string" && spec.environment ? spec.environment : "(unnamed)",
+    path: section,
+    message: `is missing, but the stack "${name}" is built for cloud "${cloud.id}": give the spec its ${section} section, or build the stack for a cloud it has a section for: ${has.join(", ") || "none"}`,
+  };
 }
 
 /**
@@ -87,6 +99,10 @@ export class CloudTiersStack extends TerraformStack {
    * stack, and with overrides of each kind.
    */
   public override toTerraform(): Record<string, unknown> {
+    const checked = this.checkedDocument;
+    this.checkedDocument = undefined;
+    // The document the policy pack just checked (synth runs validations right before it writes), unless constructs were added since.
+    if (checked && checked.constructs === this.node.findAll().length) return checked.document;
     const elements = terraformElements(this);
     const metadata: Record<string, unknown> = {
       version: this.node.tryGetContext("cdktfVersion"),
@@ -105,6 +121,15 @@ export class CloudTiersStack extends TerraformStack {
     return Object.keys(this.overrides).length === 0 ? document : this.resolved(deepMerge(document, this.overrides));
   }
 
+  private checkedDocument?: { document: Record<string, unknown>; constructs: number };
+
+  /** The document the policy pack checks at synth, kept for the write that follows: one resolve, not two. */
+  private documentForPolicy(): Record<string, unknown> {
+    const document = this.toTerraform();
+    this.checkedDocument = { document, constructs: this.node.findAll().length };
+    return document;
+  }
+
   /** What `addOverride` recorded on the stack itself (private in cdktf). */
   private get overrides(): Record<string, unknown> {
     return (this as unknown as { rawOverrides: Record<string, unknown> }).rawOverrides;
@@ -121,8 +146,21 @@ export class CloudTiersStack extends TerraformStack {
     super(scope, name);
     this.spec = spec;
     this.cloud = cloud;
-    const issues = validateEnvironment(spec, env);
-    if (issues.length > 0) throw new ValidationError(issues);
+    // Inside buildApp the spec is validated already, and the policy pack runs after synth.
+    if (!answeredFor(spec)) {
+      const issues = validateEnvironment(spec, env);
+      if (typeof spec === "object" && spec !== null && !cloud.wanted(spec)) issues.push(missingCloud(spec, cloud, name));
+      if (issues.length > 0) throw new ValidationError(issues);
+      this.node.addValidation(
+        new PolicyAtSynth({
+          stack: name,
+          cloud: cloud.id as PolicyCloud,
+          production: spec.production ?? true,
+          suppressions: (spec.policy?.suppress ?? []).filter((s) => s.cloud === cloud.id),
+          document: () => this.documentForPolicy(),
+        }),
+      );
+    }
 
     this.workspace = remoteWorkspace(spec, cloud.id, env);
     if (this.workspace) {
@@ -136,7 +174,7 @@ export class CloudTiersStack extends TerraformStack {
       new LocalBackend(this, { path: localStatePath(name) });
     }
     const factory = cloud.configure(this, spec);
-    this.topology = new DjangoTopology(this, "django", { factory, spec });
+    this.topology = answeringFor([spec], () => new DjangoTopology(this, "django", { factory, spec }));
     for (const output of this.topology.outputs()) {
       new TerraformOutput(this, output.name, {
         value: output.value,

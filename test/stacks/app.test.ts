@@ -7,7 +7,7 @@ import { ValidationError } from "../../modules/core";
 import { buildApp, synthesize } from "../../modules/stacks/app";
 import { environments } from "../../environments";
 import { application } from "../../environments/defaults";
-import { SHIPPED_STACKS, specWith } from "../helpers";
+import { SHIPPED_STACKS, specBeside, specWith } from "../helpers";
 
 const root = join(__dirname, "..", "..");
 /** dev's application with an image pinned by digest, as production rules require. */
@@ -33,7 +33,7 @@ describe("the cdktf app", () => {
   it("reports every problem of every spec, writes nothing and returns 1", () => {
     const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
     rmSync(outdir, { recursive: true });
-    const bad = [specWith({ healthCheckPath: "healthz" }), specWith({ environment: "qa", postgres: { ...environments[0].postgres, replicas: 6 } })];
+    const bad = [specWith({ healthCheckPath: "healthz" }), specBeside("qa", 40, { postgres: { ...environments[0].postgres, replicas: 6 } })];
     expect(() => buildApp(bad, { outdir })).toThrow(ValidationError);
     const err = capture();
     process.env.CDKTF_OUTDIR = outdir;

@@ -5,7 +5,7 @@ import { ValidationError, formatIssue } from "../../modules/core";
 import { buildApp } from "../../modules/stacks/app";
 import { releaseImageVariable } from "../../modules/stacks/release";
 import { application } from "../../environments/defaults";
-import { specWith } from "../helpers";
+import { specBeside, specWith } from "../helpers";
 
 /*
  * The image of a release comes from CI (CLOUDTIERS_IMAGE_<ENVIRONMENT>), without editing
@@ -16,7 +16,7 @@ import { specWith } from "../helpers";
 const DIGEST = `sha256:${"4c".repeat(32)}`;
 const RELEASE = `ghcr.io/acme/shop:2.0.0@${DIGEST}`;
 const dev = specWith({ digitalocean: undefined });
-const production = specWith({ environment: "eu-prod", production: true, application, digitalocean: undefined });
+const production = specBeside("eu-prod", 40, { production: true, application, digitalocean: undefined });
 
 interface StackJson {
   output: Record<string, { value: string }>;

@@ -22,6 +22,7 @@ const secretsOnBoth: EnvironmentSpec = specWith({
 const secretsOnAws: EnvironmentSpec = {
   ...secretsOnBoth,
   environment: "secrets-aws",
+  domain: "secrets-aws.example.com",
   application: { ...secretsOnBoth.application, secrets: { ...secretsOnBoth.application.secrets, SENDGRID_API_KEY: { source: "existing" } } },
   aws: { ...dev.aws!, secrets: { SENDGRID_API_KEY: { arn: EXISTING_ARN, jsonKey: "api_key" } } },
   digitalocean: undefined,

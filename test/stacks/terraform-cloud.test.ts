@@ -9,7 +9,7 @@ import { DEFAULT_TERRAFORM_VERSION } from "../../modules/stacks/terraform-cloud"
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { Config, specWith } from "../helpers";
+import { Config, specBeside, specWith } from "../helpers";
 
 const root = join(__dirname, "..", "..");
 const ACME = { TF_CLOUD_ORGANIZATION: "acme" };
@@ -110,7 +110,7 @@ describe("the backend of each stack", () => {
     const names = Object.values(stacks).map((s) => s.terraform.cloud.workspaces.name);
     expect(names.sort()).toEqual(["shop-dev-aws", "shop-dev-do", "shop-production-aws", "shop-production-do", "shop-staging-aws", "shop-staging-do"]);
 
-    const eu = specWith({ environment: "eu-dev", terraformCloud: { workspacePrefix: "shop" } });
+    const eu = specBeside("eu-dev", 40, { terraformCloud: { workspacePrefix: "shop" } });
     const euShop = specWith({ terraformCloud: { workspacePrefix: "shop-eu" } });
     expect(problems([eu, euShop], { env: ACME })).toEqual([
       'dev: terraformCloud.workspacePrefix gives workspace "shop-eu-dev-aws" to both eu-dev-aws and dev-aws',
@@ -297,10 +297,10 @@ describe("the bootstrap stack", () => {
   it("is one per organization and host, Terraform Cloud's host named or not", () => {
     const cloudByName = specWith({ terraformCloud: { hostname: "app.terraform.io" } });
     const names = (specs: EnvironmentSpec[], env: Record<string, string>) => buildApp(specs, { outdir: mkdtempSync(join(tmpdir(), "cloudtiers-tfc-")), env }).node.children.map((c) => c.node.id);
-    expect(names([cloudByName, specWith({ environment: "qa" })], ACME)).toEqual(["dev-aws", "dev-do", "qa-aws", "qa-do", "terraform-cloud-acme"]);
+    expect(names([cloudByName, specBeside("qa", 40)], ACME)).toEqual(["dev-aws", "dev-do", "qa-aws", "qa-do", "terraform-cloud-acme"]);
     expect(synthStacks([cloudByName], { env: ACME, select: ["dev-aws"] })["dev-aws"].terraform.cloud).toEqual({ organization: "acme", workspaces: { name: "shop-dev-aws" } });
-    const onTfe = (environment: string, hostname: string) => specWith({ environment, terraformCloud: { hostname } });
-    expect(names([specWith(), onTfe("qa", "tfe.a.example.com"), onTfe("uat", "tfe.b.example.com")], ACME).filter((n) => n.startsWith("terraform-cloud"))).toEqual([
+    const onTfe = (environment: string, hostname: string, block: number) => specBeside(environment, block, { terraformCloud: { hostname } });
+    expect(names([specWith(), onTfe("qa", "tfe.a.example.com", 40), onTfe("uat", "tfe.b.example.com", 50)], ACME).filter((n) => n.startsWith("terraform-cloud"))).toEqual([
       "terraform-cloud-acme",
       "terraform-cloud-acme-tfe-a-example-com",
       "terraform-cloud-acme-tfe-b-example-com",

@@ -1,0 +1,99 @@
+import { ValidationIssue, cidrsOverlap, isIpv4Cidr } from "../core";
+import { siteNames } from "../django/names";
+import { RESOURCE_NAME, namePrefix } from "../django/validate";
+import { EnvironmentSpec } from "./spec";
+
+/** The network block a spec's VPCs get when `network.cidr` is left out (DjangoTopology's default). */
+const DEFAULT_CIDR = "10.0.0.0/16";
+
+/**
+ * What two environments of one app may not share, each refused on the later environment
+ * with the earlier one named: the resource name prefix (`<application>-<environment>`,
+ * compared as derived, not field by field), a host name (site, maintenance site, CDN), a
+ * hosted zone both create, and overlapping DigitalOcean VPC blocks in one region.
+ * Environments with one name are left to the rule on names.
+ */
+export function validateCollisions(environments: readonly EnvironmentSpec[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const specs = environments.filter((s) => typeof s === "object" && s !== null && typeof s.environment === "string");
+  specs.forEach((spec, i) => {
+    const fail = (path: string, message: string) => issues.push({ environment: spec.environment, path, message });
+    const earlier = specs.slice(0, i).filter((e) => e.environment !== spec.environment);
+
+    const prefix = prefixOf(spec);
+    const samePrefix = prefix && earlier.find((e) => prefixOf(e) === prefix);
+    if (samePrefix) {
+      fail(
+        "application.name",
+        `"${spec.application.name}" and environment "${spec.environment}" give the resource name prefix "${prefix}", as application.name "${samePrefix.application.name}" and environment "${samePrefix.environment}" do: every environment needs a prefix of its own`,
+      );
+    }
+
+    for (const name of siteNames(spec)) {
+      for (const e of earlier) {
+        const theirs = siteNames(e).find((n) => n.name === name.name);
+        if (theirs) fail(name.path, `is "${name.name}", which environment "${e.environment}" also uses, as ${theirs.what}: each host name belongs to one environment`);
+      }
+    }
+
+    if (spec.createDnsZone === true && spec.aws !== undefined) {
+      const creator = earlier.find((e) => e.createDnsZone === true && e.aws !== undefined && e.dnsZone === spec.dnsZone);
+      if (creator) {
+        fail(
+          "createDnsZone",
+          `is true for the hosted zone "${spec.dnsZone}", which environment "${creator.environment}" creates too: one stack creates a zone, the others look it up (createDnsZone false) or name it in aws.hostedZoneId`,
+        );
+      }
+    }
+
+    const cidr = spec.network?.cidr ?? DEFAULT_CIDR;
+    const region = spec.digitalocean?.region;
+    if (region !== undefined && isIpv4Cidr(cidr)) {
+      for (const e of earlier) {
+        const theirs = e.network?.cidr ?? DEFAULT_CIDR;
+        if (e.digitalocean?.region !== region || !isIpv4Cidr(theirs) || !cidrsOverlap(cidr, theirs)) continue;
+        fail(
+          "network.cidr",
+          `${shown(spec, cidr)} overlaps environment "${e.environment}"'s ${shown(e, theirs)} in DigitalOcean region "${region}", where VPC ranges may not overlap: give one of them a block of its own`,
+        );
+      }
+    }
+  });
+  return issues;
+}
+
+/** `<application>-<environment>` of a spec whose names are well formed, else `undefined` (their own rules report them). */
+function prefixOf(spec: EnvironmentSpec): string | undefined {
+  const name = spec.application?.name;
+  return typeof name === "string" && RESOURCE_NAME.test(name) && RESOURCE_NAME.test(spec.environment) ? namePrefix(spec) : undefined;
+}
+
+function shown(spec: EnvironmentSpec, cidr: string): string {
+  return spec.network?.cidr === undefined ? `"${cidr}" (the default)` : `"${cidr}"`;
+}
+
+/** A stack and where its name comes from, for the rule that no two stacks of an app share a name. */
+export interface NamedStack {
+  readonly name: string;
+  /** The environment to report, and the field its name comes from. */
+  readonly environment: string;
+  readonly path: string;
+  /** What the stack is, in words: `the AWS stack of environment "x"`, `the Terraform Cloud bootstrap stack of organization "acme"`. */
+  readonly what: string;
+}
+
+/**
+ * No two stacks share a name: cdktf would stop with a stack trace of its own on the second
+ * (`There is already a Construct with name ...`), e.g. an environment `terraform-cloud-acme`
+ * whose AWS stack is the bootstrap stack of an organization `acme-aws`.
+ */
+export function validateStackNames(stacks: readonly NamedStack[]): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  stacks.forEach((s, i) => {
+    const first = stacks.findIndex((t) => t.name.toLowerCase() === s.name.toLowerCase());
+    if (first < i) {
+      issues.push({ environment: s.environment, path: s.path, message: `gives ${s.what} the name "${s.name}", the name of ${stacks[first].what} too: every stack needs a name of its own` });
+    }
+  });
+  return issues;
+}
