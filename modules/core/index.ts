@@ -17,3 +17,4 @@ export * from "./tier";
 export * from "./validation";
 export * from "./secrets";
 export * from "./registry";
+export * from "./spec-text";

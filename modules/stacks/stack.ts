@@ -11,7 +11,7 @@ import {
   Tokenization,
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
-import { ValidationError } from "../core";
+import { ValidationError, literalSpec, terraformSpecText } from "../core";
 import { DjangoTopology } from "../django/topology";
 import { CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
@@ -102,7 +102,7 @@ export class CloudTiersStack extends TerraformStack {
     }
     const document: Record<string, unknown> = { "//": { metadata, outputs } };
     for (const element of elements) deepMerge(document, this.resolved(withoutUnset(element.toTerraform())));
-    return Object.keys(this.overrides).length === 0 ? document : this.resolved(deepMerge(document, this.overrides));
+    return terraformSpecText(Object.keys(this.overrides).length === 0 ? document : this.resolved(deepMerge(document, this.overrides)));
   }
 
   /** What `addOverride` recorded on the stack itself (private in cdktf). */
@@ -135,8 +135,10 @@ export class CloudTiersStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: localStatePath(name) });
     }
-    const factory = cloud.configure(this, spec);
-    this.topology = new DjangoTopology(this, "django", { factory, spec });
+    // The constructs see the spec's text as marks, written as Terraform's escapes in `toTerraform`.
+    const literal = literalSpec(spec);
+    const factory = cloud.configure(this, literal);
+    this.topology = new DjangoTopology(this, "django", { factory, spec: literal });
     for (const output of this.topology.outputs()) {
       new TerraformOutput(this, output.name, {
         value: output.value,
