@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, terraformTemplate } from "../core";
+import { ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, plainSpecText, terraformTemplate } from "../core";
 import { LIFECYCLE_HOOKS, awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
@@ -147,7 +147,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       instanceType: props.instanceType,
       iamInstanceProfile: { arn: profile.arn },
       vpcSecurityGroupIds: [this.securityGroup.id],
-      userData: isReference(userData) ? Fn.base64encode(userData) : Buffer.from(userData, "utf8").toString("base64"),
+      userData: isReference(userData) ? Fn.base64encode(userData) : Buffer.from(plainSpecText(userData), "utf8").toString("base64"),
       updateDefaultVersion: true,
       metadataOptions: {
         httpEndpoint: "enabled",

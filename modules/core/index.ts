@@ -19,3 +19,4 @@ export * from "./secrets";
 export * from "./registry";
 export * from "./name-rules";
 export * from "./checked";
+export * from "./spec-text";

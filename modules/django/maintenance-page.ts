@@ -1,4 +1,4 @@
-import { replaceEach } from "../core";
+import { plainSpecText, replaceEach } from "../core";
 
 /**
  * Where a page's title and message come from: `spec`, an environment spec, whose every
@@ -23,7 +23,8 @@ const HTML_ESCAPES: readonly (readonly [string, string])[] = [
 /** Text made safe for HTML: by Terraform for a module's variables, here for a spec's text. */
 function escapeHtml(text: string, from: PageTextSource): string {
   if (from === "terraform") return replaceEach(text, HTML_ESCAPES);
-  return HTML_ESCAPES.reduce((t, [search, by]) => t.split(search).join(by), text);
+  // A stack's spec text comes with marks for `${` and `%{` (literalSpec): here every `$` is `&#36;` instead.
+  return HTML_ESCAPES.reduce((t, [search, by]) => t.split(search).join(by), plainSpecText(text));
 }
 
 /**

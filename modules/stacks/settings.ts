@@ -1,4 +1,4 @@
-import { AppConfiguration, PoolRole, ValidationError, secretLocation } from "../core";
+import { AppConfiguration, PoolRole, ValidationError, plainSpecText, secretLocation } from "../core";
 import { HOST_ADDRESSES_SETTING } from "../django/host";
 import { TopologyOutput } from "../django/topology";
 import { BuildOptions, buildApp } from "./app";
@@ -65,7 +65,8 @@ function plainSource(spec: EnvironmentSpec, outputs: readonly TopologyOutput[], 
 function variables(stack: CloudTiersStack, configuration: AppConfiguration, outputs: readonly TopologyOutput[]): AppVariable[] {
   const spec = stack.spec;
   const delivery = stack.cloud.describeDelivery(spec);
-  const plain = stack.resolved(configuration.settings).map((setting): AppVariable => {
+  const plain = stack.resolved(configuration.settings).map(({ name, value }): AppVariable => {
+    const setting = { name, value: plainSpecText(value) };
     const found = plainSource(spec, outputs, setting.name, setting.value);
     const atBoot = setting.name === HOST_ADDRESSES_SETTING ? "; each host appends its own IPs at every start" : "";
     return { ...setting, ...found, secret: false, source: `${found.source}${atBoot}` };

@@ -11,7 +11,7 @@ import {
   Tokenization,
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
-import { ValidationError, ValidationIssue, answeredFor, answeringFor } from "../core";
+import { ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, terraformSpecText } from "../core";
 import { PolicyAtSynth, PolicyCloud } from "../policy";
 import { DjangoTopology } from "../django/topology";
 import { CLOUDS, CloudAdapter } from "./clouds";
@@ -118,7 +118,7 @@ export class CloudTiersStack extends TerraformStack {
     }
     const document: Record<string, unknown> = { "//": { metadata, outputs } };
     for (const element of elements) deepMerge(document, this.resolved(withoutUnset(element.toTerraform())));
-    return Object.keys(this.overrides).length === 0 ? document : this.resolved(deepMerge(document, this.overrides));
+    return terraformSpecText(Object.keys(this.overrides).length === 0 ? document : this.resolved(deepMerge(document, this.overrides)));
   }
 
   private checkedDocument?: { document: Record<string, unknown>; constructs: number };
@@ -173,8 +173,11 @@ export class CloudTiersStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: localStatePath(name) });
     }
-    const factory = cloud.configure(this, spec);
-    this.topology = answeringFor([spec], () => new DjangoTopology(this, "django", { factory, spec }));
+    // The constructs see the spec's text as marks, written as Terraform's escapes in `toTerraform`.
+    // The stack has validated the spec: the topology built from its literal copy need not again.
+    const literal = literalSpec(spec);
+    const factory = cloud.configure(this, literal);
+    this.topology = answeringFor([literal], () => new DjangoTopology(this, "django", { factory, spec: literal }));
     for (const output of this.topology.outputs()) {
       new TerraformOutput(this, output.name, {
         value: output.value,

@@ -8,6 +8,7 @@ import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace, WorkspaceConfig } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
+import { literalSpec, terraformSpecText } from "../core";
 import { EnvironmentSpec, TerraformCloudVcs } from "./spec";
 
 /** The Terraform version remote runs use unless the spec says otherwise. */
@@ -94,8 +95,14 @@ function id(text: string): string {
 export class TerraformCloudBootstrapStack extends TerraformStack {
   public readonly workspaces = new Map<string, Workspace>();
 
-  constructor(scope: Construct, name: string, members: readonly BootstrapMember[]) {
+  /** The document, with the specs' text as written (see `literalSpec`). */
+  public override toTerraform(): Record<string, unknown> {
+    return terraformSpecText(super.toTerraform());
+  }
+
+  constructor(scope: Construct, name: string, given: readonly BootstrapMember[]) {
     super(scope, name);
+    const members = given.map((m) => ({ ...m, spec: literalSpec(m.spec) }));
     const { organization, hostname } = members[0].workspace;
     new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
     new TfeProvider(this, "tfe", { hostname });

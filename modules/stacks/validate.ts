@@ -1,4 +1,4 @@
-import { SpecValidator, ValidationIssue, show } from "../core";
+import { SpecValidator, ValidationIssue, show, validateSpecText } from "../core";
 import { RULES } from "../policy";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
 import { CLOUDS } from "./clouds";
@@ -18,7 +18,7 @@ export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "backend", 
 export function validateEnvironment(spec: EnvironmentSpec, env: TerraformCloudEnvironment = process.env): ValidationIssue[] {
   const top = new SpecValidator(typeof spec?.environment === "string" && spec.environment ? spec.environment : "(unnamed)");
   if (!top.fields("", spec, ENVIRONMENT_FIELDS)) return [...top.issues];
-  const issues = [...top.issues, ...validateTopology(spec)];
+  const issues = [...top.issues, ...validateSpecText(top.environment, spec), ...validateTopology(spec)];
   const wanted = CLOUDS.filter((c) => c.wanted(spec));
   if (wanted.length === 0) {
     issues.push({
