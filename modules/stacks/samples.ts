@@ -58,7 +58,7 @@ export const AWS_SAMPLE: EnvironmentSpec = {
     natGateways: "single",
     hostedZoneId: "Z0123456789ABCDEFGHIJ",
     imageId: "ami-0123456789abcdef0",
-    sizes: { compute: { large: "m7i.xlarge" }, postgres: { large: "r7g.large" }, cache: { large: "r7g.large" } },
+    sizes: { compute: { large: "m7i.xlarge" }, postgres: { large: "db.r7g.large" }, cache: { large: "cache.r7g.large" } },
     cdnPriceClass: "PriceClass_100",
     secrets: {
       STRIPE_API_KEY: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-AbCdEf", jsonKey: "api_key" },
