@@ -129,7 +129,8 @@ export function validateApplicationEnvironment(v: SpecValidator, app: Applicatio
     const path = `application.settings.${name}`;
     if (!v.matches(path, name, envName, nameRule)) continue;
     if ((MANAGED_SETTINGS as readonly string[]).includes(name)) v.fail(path, "is set by the topology itself and cannot be overridden");
-    else if (typeof value !== "string" || /[\n\r]/.test(value)) v.fail(path, `must be a single-line string, got ${show(value)}`);
+    // Line breaks and other control characters: validateSpecText refuses them in every spec string, once.
+    else if (typeof value !== "string") v.fail(path, `must be a string, got ${show(value)}`);
     else if (!publicSettings.includes(name)) {
       const why = secretLikeReason(name, value);
       if (why) v.fail(path, `looks like a secret (${why}): declare it in application.secrets instead, or name it in application.publicSettings if it is not one`);

@@ -23,6 +23,7 @@ import {
   TierFactory,
   ValidationError,
   answeredFor,
+  validateSpecText,
   secretLocation,
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
@@ -103,7 +104,7 @@ export class DjangoTopology extends Construct {
     const spec = config.spec;
     // Inside a CloudTiersStack (or buildApp) the spec is validated already, and the policy pack runs there.
     if (!answeredFor(spec)) {
-      const issues = validateTopology(spec);
+      const issues = [...validateSpecText(spec.environment, spec), ...validateTopology(spec)];
       if (issues.length > 0) throw new ValidationError(issues);
       // An environment spec's policy settings, when a library user passes one.
       const policy = spec as { production?: boolean; policy?: { suppress?: readonly { rule: string; cloud: string; resource: string; reason: string }[] } };

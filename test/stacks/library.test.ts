@@ -67,6 +67,13 @@ describe("the library's entry points hold the same line as buildApp", () => {
       new OwnStack(a, "own-aws", specWith({ postgres: { ...production.postgres, replicas: 9 } }));
       a.synth();
     }).toThrow("invalid environment spec: dev: postgres.replicas must be a whole number between 0 and 5, got 9");
+    // Text rules too: a line separator in a setting would break the hosts' configuration.
+    expect(() => {
+      const a = app();
+      const spec = specWith();
+      new OwnStack(a, "own-aws", { ...spec, application: { ...spec.application, settings: { ...spec.application.settings, SITE_NAME: "Shop\u2028Two" } } });
+      a.synth();
+    }).toThrow(/dev: application\.settings\.SITE_NAME must be .*U\+2028/);
   });
 
   it.each([
