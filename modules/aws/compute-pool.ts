@@ -130,7 +130,11 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       name: parameterName,
       description: `Environment of the ${props.role} hosts: settings, and where each secret lives`,
       type: "String",
-      tier: "Standard",
+      // Standard (free, 4 KB) while the document fits, Advanced (8 KB) when it grows past it; the
+      // provider keeps a parameter made Standard as it is (it suppresses the diff to
+      // Intelligent-Tiering) and upgrades it on the update that needs it
+      // (hashicorp/terraform-provider-aws#25174). The validator bounds the application's part.
+      tier: "Intelligent-Tiering",
       value: props.environment?.document ?? terraformTemplate(environmentDocument(props.host.configuration)),
     });
     const readEnvironment = new IamRolePolicy(this, "read-environment", {

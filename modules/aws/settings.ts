@@ -114,6 +114,25 @@ export interface AwsValidationContext {
   /** `application.image`, and whether `application.registry` gives a login. */
   readonly image?: unknown;
   readonly registryLogin: boolean;
+  /** `application.settings`, whose size the hosts' environment document must hold. */
+  readonly settings?: Readonly<Record<string, unknown>>;
+}
+
+/**
+ * What the application's own settings and secrets may take of a host's environment
+ * document: the document is one SSM parameter, at most 8 KB (the Advanced tier, which
+ * Intelligent-Tiering picks above Standard's 4 KB: docs.aws.amazon.com/systems-manager/latest/userguide/parameter-store-advanced-parameters.html),
+ * and the topology's own settings take up to 4 KB of it with every reference at its
+ * longest (a test holds the shipped documents to that).
+ */
+export const APPLICATION_ENVIRONMENT_BYTES = 4096;
+/** A secret's entry at its longest: `{"id":"<ARN>","jsonKey":"<name>"}`. */
+const SECRET_ENTRY_BYTES = 320;
+
+/** The bytes the application's settings and secrets add to a host's environment document (JSON). */
+export function applicationEnvironmentBytes(settings: Readonly<Record<string, unknown>>, secretNames: readonly string[]): number {
+  const settingBytes = Object.entries(settings).reduce((sum, [name, value]) => sum + JSON.stringify(name).length + JSON.stringify(String(value)).length + 2, 0);
+  return settingBytes + secretNames.reduce((sum, name) => sum + JSON.stringify(name).length + 2 + SECRET_ENTRY_BYTES, 0);
 }
 
 /** AWS's own limits on a spec. */
@@ -133,6 +152,13 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     v.matches("aws.imageId", settings.imageId, /^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[\w./-]+)$/, 'an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>"');
   }
   if (settings.cdnPriceClass !== undefined) v.oneOf("aws.cdnPriceClass", settings.cdnPriceClass, ["PriceClass_100", "PriceClass_200", "PriceClass_All"]);
+  const bytes = applicationEnvironmentBytes(ctx.settings ?? {}, ctx.secrets.map((secret) => secret.name));
+  if (bytes > APPLICATION_ENVIRONMENT_BYTES) {
+    v.fail(
+      "application.settings",
+      `and application.secrets take ${bytes} bytes of the hosts' environment, which AWS hosts read from one SSM parameter of 8 KB at most, half of it the topology's own: at most ${APPLICATION_ENVIRONMENT_BYTES} bytes (move large values into a file in the image, or into one secret)`,
+    );
+  }
   for (const table of ["compute", "postgres", "cache"] as const) {
     for (const [size, type] of Object.entries(settings.sizes?.[table] ?? {})) {
       if (!["small", "medium", "large", "xlarge"].includes(size)) {

@@ -49,6 +49,7 @@ const RDS_PROXY = "https://aws.amazon.com/rds/proxy/pricing/";
 const ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/";
 const ROUTE53 = "https://aws.amazon.com/route53/pricing/";
 const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
+const SSM_PARAMETERS = "https://aws.amazon.com/systems-manager/pricing/#Parameter_Store";
 const DO_DROPLETS = "https://www.digitalocean.com/pricing/droplets";
 const DO_DATABASES = "https://www.digitalocean.com/pricing/managed-databases";
 const DO_LB = "https://www.digitalocean.com/pricing/load-balancers";
@@ -93,6 +94,7 @@ export const PRICES: readonly PriceEntry[] = [
   aws("route53", "health-check-feature-aws-endpoint", 1.0, "USD/month", ROUTE53, KNOWN, "global"),
   aws("route53", "health-check-feature-non-aws-endpoint", 2.0, "USD/month", ROUTE53, KNOWN, "global"),
   aws("secrets-manager", "secret", 0.4, "USD/month", SECRETS),
+  aws("ssm", "advanced-parameter", 0.05, "USD/month", SSM_PARAMETERS),
 
   // DigitalOcean: Basic (regular) droplets; the monthly price is the cap of 672 hourly charges.
   digitalocean("droplet", "s-1vcpu-1gb", 6, "USD/month", DO_DROPLETS),

@@ -281,9 +281,15 @@ export const RULES: Readonly<Record<string, Rule>> = {
   aws_secretsmanager_secret_version: { tier: SECRETS, free: "included in the secret's price" },
   aws_ssm_parameter: {
     tier: SECRETS,
-    charges: (r) => {
-      if ((r.config.tier ?? "Standard") !== "Standard") throw new Error(`cost: ${r.address} is an ${String(r.config.tier)} parameter; only Standard parameters (no charge) are priced`);
-      return [];
+    // Intelligent-Tiering stays Standard (no charge) while the value fits 4 KB; past it the
+    // parameter is Advanced. The value's references count at 255 characters each, a bound.
+    charges: (r, ctx) => {
+      const tier = String(r.config.tier ?? "Standard");
+      const value = String(r.config.value ?? "");
+      const longest = value.replace(/\$\{[^}]*\}/g, "").length + (value.match(/\$\{[^}]*\}/g) ?? []).length * 255;
+      const advanced = tier === "Advanced" || (tier === "Intelligent-Tiering" && longest > 4096);
+      if (!["Standard", "Advanced", "Intelligent-Tiering"].includes(tier)) throw new Error(`cost: ${r.address} has tier ${tier}, which is not priced`);
+      return advanced ? [charge(SECRETS, r, "SSM Advanced parameter", 1, awsPrice(ctx, "ssm", "advanced-parameter"))] : [];
     },
   },
 

@@ -66,7 +66,7 @@ export const AWS: CloudAdapter = {
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
   validate: (spec) => [
-    ...validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec), image: spec.application?.image, registryLogin: spec.application?.registry !== undefined }),
+    ...validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec), image: spec.application?.image, registryLogin: spec.application?.registry !== undefined, settings: spec.application?.settings }),
     // Every name the stack would give a resource, held to that resource's own rules (NAME_RULES).
     ...nameIssues(spec.environment, awsDerivedNames(spec)),
   ],

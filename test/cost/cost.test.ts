@@ -154,6 +154,15 @@ describe("npm run cost", () => {
     expect(() => estimateStack(unsized, "x-do")).toThrow('no price for digitalocean droplet "s-64vcpu-1tb"');
   });
 
+  it("prices the hosts' environment parameter as Standard (no charge) while it fits 4 KB and Advanced past it", () => {
+    const parameter = (value: string) =>
+      new StackDocument({ provider: { aws: [{ region: "eu-west-1" }] }, resource: { aws_ssm_parameter: { env: { name: "/x/web/environment", type: "String", tier: "Intelligent-Tiering", value } } } });
+    // Each reference counts at its longest (255 characters): 15 of them and 200 characters fit 4096, 16 do not.
+    const small = `${"a".repeat(200)}${"${aws_lb.x.dns_name}".repeat(15)}`;
+    expect(estimateStack(parameter(small), "x-aws").total).toBe(0);
+    expect(estimateStack(parameter(`${small}\${aws_lb.x.dns_name}`), "x-aws").total).toBeCloseTo(price("aws", "ssm", "advanced-parameter").amount, 6);
+  });
+
   it("records every price with an amount, a unit, a region, a date and a source URL, once", () => {
     const today = new Date().toISOString().slice(0, 10);
     for (const p of PRICES) {

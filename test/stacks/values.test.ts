@@ -1,9 +1,10 @@
 import { formatIssue } from "../../modules/core";
-import { AWS_REGIONS, AWS_REGION_ZONES, imageArchitecture, isGravitonType } from "../../modules/aws/settings";
+import { APPLICATION_ENVIRONMENT_BYTES, AWS_REGIONS, AWS_REGION_ZONES, applicationEnvironmentBytes, imageArchitecture, isGravitonType } from "../../modules/aws/settings";
+import { environments } from "../../environments";
 import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { validateEnvironment } from "../../modules/stacks/validate";
-import { specWith } from "../helpers";
+import { specWith, synthAwsEnvironment } from "../helpers";
 
 /*
  * Issue 17, class 5: values each cloud's service would refuse, or take and then misbehave
@@ -191,6 +192,45 @@ describe("image references docker pull would read as an option", () => {
   it("still accepts registries with ports and hyphens", () => {
     for (const image of ["localhost:5000/shop:1", "my-registry.example.com/acme/shop:1", "quay.io:443/acme/shop:2"]) {
       expect(problems(specWith({ application: { ...specWith().application, image } }))).toEqual([]);
+    }
+  });
+});
+
+describe("the hosts' environment fits its SSM parameter", () => {
+  // Settings of `bytes` bytes in all (as applicationEnvironmentBytes counts them), in 64-character values.
+  const settingsOf = (bytes: number, secrets: readonly string[]) => {
+    const settings: Record<string, string> = {};
+    let i = 0;
+    while (applicationEnvironmentBytes(settings, secrets) + 80 <= bytes) settings[`FILLER_${String(i++).padStart(3, "0")}`] = "x".repeat(64);
+    const rest = bytes - applicationEnvironmentBytes(settings, secrets) - JSON.stringify("FILLER_END").length - 4;
+    if (rest >= 0) settings.FILLER_END = "y".repeat(rest);
+    return settings;
+  };
+  const withSettings = (spec: EnvironmentSpec, bytes: number): EnvironmentSpec => {
+    const secrets = Object.keys(spec.application.secrets ?? {});
+    return { ...spec, application: { ...spec.application, settings: settingsOf(bytes, secrets), publicSettings: undefined } };
+  };
+  const production = environments.find((e) => e.aws && e.environment === "production") ?? environments.find((e) => e.aws)!;
+
+  it("refuses settings and secrets past the application's share, naming the size and the limit", () => {
+    const spec = withSettings(production, APPLICATION_ENVIRONMENT_BYTES + 1);
+    expect(problems(spec)).toContain(
+      `${spec.environment}: application.settings and application.secrets take ${APPLICATION_ENVIRONMENT_BYTES + 1} bytes of the hosts' environment, which AWS hosts read from one SSM parameter of 8 KB at most, half of it the topology's own: at most ${APPLICATION_ENVIRONMENT_BYTES} bytes (move large values into a file in the image, or into one secret)`,
+    );
+  });
+
+  it("at the application's full share, every pool's document fits 8 KB with each reference at its longest, in a tier that grows to it", () => {
+    const spec = withSettings(production, APPLICATION_ENVIRONMENT_BYTES);
+    expect(problems(spec).filter((p) => p.includes("application.settings"))).toEqual([]);
+    const s = synthAwsEnvironment(spec);
+    const parameters = s.where("aws_ssm_parameter");
+    expect(parameters.length).toBeGreaterThan(0);
+    for (const p of parameters) {
+      const value: string = p.value;
+      const references = value.match(/\$\{[^}]*\}/g) ?? [];
+      // A reference resolves to a host name, ARN or endpoint: 255 characters at most, as a bound.
+      expect({ parameter: p.name, bound: value.replace(/\$\{[^}]*\}/g, "").length + references.length * 255 <= 8192 }).toEqual({ parameter: p.name, bound: true });
+      expect(p.tier).toBe("Intelligent-Tiering");
     }
   });
 });
