@@ -160,7 +160,7 @@ describe("npm run cost", () => {
     // Each reference counts at its longest (255 characters): 15 of them and 200 characters fit 4096, 16 do not.
     const small = `${"a".repeat(200)}${"${aws_lb.x.dns_name}".repeat(15)}`;
     expect(estimateStack(parameter(small), "x-aws").total).toBe(0);
-    expect(estimateStack(parameter(`${small}\${aws_lb.x.dns_name}`), "x-aws").total).toBeCloseTo(price("aws", "ssm", "advanced-parameter").amount, 6);
+    expect(estimateStack(parameter(`${small}\${aws_lb.x.dns_name}`), "x-aws").total).toBeCloseTo(price("aws", "ssm", "advanced-parameter", "eu-west-1").amount, 6);
   });
 
   it("records every price with an amount, a unit, a region, a date and a source URL, once", () => {
