@@ -28,7 +28,9 @@ import {
   StaticSiteProps,
   TierFactory,
   resolveSizeMap,
+  ValidationIssue,
 } from "../core";
+import { DjangoTopologyProps } from "../django/spec";
 import { AwsApplicationSecrets } from "./application-secrets";
 import { awsRegistryAccess } from "./registry";
 import { AwsCache } from "./cache";
@@ -41,6 +43,7 @@ import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
 import { AwsPostgres } from "./postgres";
 import { AwsSettings } from "./settings";
+import { validateAwsTopology } from "./validate";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "./sizes";
 import { AwsStaticSite } from "./static-site";
 
@@ -59,6 +62,10 @@ export class AwsTierFactory implements TierFactory {
   private readonly computeSizes: SizeMap;
   private readonly postgresSizes: SizeMap;
   private readonly cacheSizes: SizeMap;
+
+  public validate(spec: unknown): readonly ValidationIssue[] {
+    return validateAwsTopology(this.settings, spec as DjangoTopologyProps);
+  }
 
   constructor(props: AwsTierFactoryProps) {
     this.settings = props.settings;

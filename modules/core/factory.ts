@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
 import { CacheProps, ICache } from "./cache";
+import { ValidationIssue } from "./errors";
 import { CertificateProps, ICertificate } from "./certificate";
 import { ComputePoolProps, IComputePool } from "./compute";
 import { DnsFailoverProps, DnsZoneProps, IDnsFailover, IDnsZone } from "./dns";
@@ -18,6 +19,12 @@ import { SecretRef } from "./tier";
 export interface TierFactory {
   /** The cloud's short name, used in stack names: `aws`, `do`. */
   readonly cloud: string;
+  /**
+   * The cloud's own rules for a topology this factory would build from `spec` (a
+   * `DjangoTopologyProps`): its settings and the names it would derive. `DjangoTopology`
+   * built by a library user runs them; `buildApp` runs the same rules through its cloud adapter.
+   */
+  validate?(spec: unknown): readonly ValidationIssue[];
   createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork;
   createDnsZone(scope: Construct, id: string, props: DnsZoneProps): IDnsZone;
   createCertificate(scope: Construct, id: string, props: CertificateProps): ICertificate;

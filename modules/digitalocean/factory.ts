@@ -27,7 +27,9 @@ import {
   StaticSiteProps,
   TierFactory,
   resolveSizeMap,
+  ValidationIssue,
 } from "../core";
+import { DjangoTopologyProps } from "../django/spec";
 import { CloudflareDnsFailover } from "../cloudflare/dns-failover";
 import { EdgeCertificate } from "../cloudflare/edge-certificate";
 import { MaintenanceSite } from "../cloudflare/maintenance-site";
@@ -38,6 +40,7 @@ import { doRegistryAccess } from "./registry";
 import { DoCache } from "./cache";
 import { DoCertificate } from "./certificate";
 import { DoComputePool } from "./compute-pool";
+import { validateDigitalOceanTopology } from "./validate";
 import { DoLoadBalancer } from "./load-balancer";
 import { DoNetwork } from "./network";
 import { DoObjectStore } from "./object-store";
@@ -68,6 +71,10 @@ export class DigitalOceanTierFactory implements TierFactory {
   private readonly computeSizes: SizeMap;
   private readonly postgresSizes: SizeMap;
   private readonly cacheSizes: SizeMap;
+
+  public validate(spec: unknown): readonly ValidationIssue[] {
+    return validateDigitalOceanTopology(this.settings, this.cloudflare, spec as DjangoTopologyProps);
+  }
 
   constructor(props: DigitalOceanTierFactoryProps) {
     this.settings = props.settings;

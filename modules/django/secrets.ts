@@ -96,6 +96,11 @@ export function secretLikeReason(name: string, value: string): string | undefine
 /** A registry user name: no spaces, colons or quotes (Docker joins it to the password with a colon). */
 const REGISTRY_USERNAME = /^[^\s:'"\\`$]{1,255}$/;
 
+/** The secrets a spec declares, for the clouds' rules (none when `application` is malformed: the neutral rules say so). */
+export function declaredSecretsOf(spec: { readonly application?: unknown }): ReturnType<typeof declaredSecrets> {
+  return spec.application && typeof spec.application === "object" ? declaredSecrets(spec.application as ApplicationSpec) : [];
+}
+
 /** Every secret a spec declares, the registry password included, with its path in the spec. */
 export function declaredSecrets(app: Pick<ApplicationSpec, "secrets" | "registry">): { name: string; path: string; source: SecretSource }[] {
   const secrets = Object.entries(app.secrets ?? {}).map(([name, source]) => ({ name, path: `application.secrets.${name}`, source }));

@@ -104,7 +104,9 @@ export class DjangoTopology extends Construct {
     const spec = config.spec;
     // Inside a CloudTiersStack (or buildApp) the spec is validated already, and the policy pack runs there.
     if (!answeredFor(spec)) {
+      // The neutral rules, then the cloud's own through its factory (region, sizes, names...).
       const issues = [...validateSpecText(spec.environment, spec), ...validateTopology(spec)];
+      if (issues.length === 0) issues.push(...(config.factory.validate?.(spec) ?? []));
       if (issues.length > 0) throw new ValidationError(issues);
       // An environment spec's policy settings, when a library user passes one.
       const policy = spec as { production?: boolean; policy?: { suppress?: readonly { rule: string; cloud: string; resource: string; reason: string }[] } };

@@ -1,14 +1,10 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- each cloud's classes load when its first stack is built */
 import { TerraformStack } from "cdktf";
-import { AppDeliveryDescription, TierFactory, ValidationIssue, nameIssues } from "../core";
+import { AppDeliveryDescription, TierFactory, ValidationIssue } from "../core";
 import { awsDeliveryDescription } from "../aws/host-delivery";
-import { awsDerivedNames } from "../aws/names";
-import { validateAwsSettings } from "../aws/settings";
-import { validateCloudflareSettings } from "../cloudflare/settings";
+import { validateAwsTopology } from "../aws/validate";
 import { DIGITALOCEAN_DELIVERY } from "../digitalocean/host-delivery";
-import { digitalOceanDerivedNames } from "../digitalocean/names";
-import { DO_SHUTDOWN_SECONDS, validateDigitalOceanSettings } from "../digitalocean/settings";
-import { declaredSecrets } from "../django/secrets";
+import { validateDigitalOceanTopology } from "../digitalocean/validate";
 import { namePrefix } from "../django/validate";
 import { EnvironmentSpec } from "./spec";
 
@@ -50,11 +46,6 @@ export interface CloudAdapter {
   describeDelivery(spec: EnvironmentSpec): AppDeliveryDescription;
 }
 
-/** The secrets a spec declares, for the clouds' rules (none when `application` is malformed: the neutral rules say so). */
-function specSecrets(spec: EnvironmentSpec): ReturnType<typeof declaredSecrets> {
-  return spec.application && typeof spec.application === "object" ? declaredSecrets(spec.application) : [];
-}
-
 /** Tags every resource carries, through the providers' default tags where they have them. */
 export function defaultTags(spec: EnvironmentSpec): Record<string, string> {
   return { Application: spec.application.name, Environment: spec.environment, ManagedBy: "cloudtiers" };
@@ -65,11 +56,7 @@ export const AWS: CloudAdapter = {
   section: "aws",
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
   wanted: (spec) => spec.aws !== undefined,
-  validate: (spec) => [
-    ...validateAwsSettings(spec.aws, { environment: spec.environment, zones: spec.network?.zones ?? 2, secrets: specSecrets(spec), image: spec.application?.image, registryLogin: spec.application?.registry !== undefined, settings: spec.application?.settings }),
-    // Every name the stack would give a resource, held to that resource's own rules (NAME_RULES).
-    ...nameIssues(spec.environment, awsDerivedNames(spec)),
-  ],
+  validate: (spec) => validateAwsTopology(spec.aws, spec),
   configure(stack, spec) {
     const { AwsProvider, AwsTierFactory, RandomProvider } = awsClasses();
     const settings = spec.aws!;
@@ -91,37 +78,7 @@ export const DIGITALOCEAN: CloudAdapter = {
   section: "digitalocean",
   credentials: ["DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY", "CLOUDFLARE_API_TOKEN"],
   wanted: (spec) => spec.digitalocean !== undefined,
-  validate(spec) {
-    const pools = spec.pools ?? {};
-    const issues = [
-      ...validateDigitalOceanSettings(spec.digitalocean, {
-        environment: spec.environment,
-        poolMinimums: (["web", "app", "worker"] as const)
-          .filter((role) => pools[role] !== undefined)
-          .map((role) => ({ path: `pools.${role}.min`, min: pools[role]!.min })),
-        postgresSize: spec.postgres?.size,
-        postgresReplicaSize: spec.postgres?.replicaSize,
-        secrets: specSecrets(spec),
-        image: spec.application?.image,
-        networkCidr: spec.network?.cidr,
-      }),
-      // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
-      ...validateCloudflareSettings(spec.environment, spec.cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),
-      ...nameIssues(spec.environment, digitalOceanDerivedNames(spec, spec.digitalocean?.disasterRecoveryRegion !== undefined)),
-    ];
-    if (spec.createDnsZone) {
-      issues.push({ environment: spec.environment, path: "createDnsZone", message: "is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId" });
-    }
-    const stop = pools.worker?.stopTimeoutSeconds;
-    if (typeof stop === "number" && stop > DO_SHUTDOWN_SECONDS) {
-      issues.push({
-        environment: spec.environment,
-        path: "pools.worker.stopTimeoutSeconds",
-        message: `must be at most ${DO_SHUTDOWN_SECONDS} on DigitalOcean, which destroys a droplet ${DO_SHUTDOWN_SECONDS} s after its shutdown, got ${stop}`,
-      });
-    }
-    return issues;
-  },
+  validate: (spec) => validateDigitalOceanTopology(spec.digitalocean, spec.cloudflare, spec),
   configure(stack, spec) {
     const { CloudflareProvider, DigitaloceanProvider, DigitalOceanTierFactory, RandomProvider, TlsProvider, cloudflareEdgeCidrs } = digitalOceanClasses();
     // Tokens come from DIGITALOCEAN_TOKEN, SPACES_ACCESS_KEY_ID / SPACES_SECRET_ACCESS_KEY and CLOUDFLARE_API_TOKEN.

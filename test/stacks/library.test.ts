@@ -76,6 +76,14 @@ describe("the library's entry points hold the same line as buildApp", () => {
     }).toThrow(/dev: application\.settings\.SITE_NAME must be .*U\+2028/);
   });
 
+  it("a DjangoTopology built directly holds its factory's settings to the cloud's own rules", () => {
+    expect(() => {
+      const a = app();
+      new OwnStack(a, "own-aws", specWith({ aws: { ...specWith().aws!, region: "mars-north-1" } }));
+      a.synth();
+    }).toThrow(/^invalid environment spec: dev: aws\.region must be one of "af-south-1", .*"us-west-2", got "mars-north-1"$/);
+  });
+
   it.each([
     ["CloudTiersStack on AWS", (a: App) => new CloudTiersStack(a, singleZone, AWS, {}), "production-aws", "aws_db_instance.django_postgres_primary_955DAB27: multi_az is not true"],
     ["CloudTiersStack on DigitalOcean", (a: App) => new CloudTiersStack(a, singleZone, DIGITALOCEAN, {}), "production-do", "digitalocean_database_cluster."],
