@@ -3,7 +3,7 @@ import { Fn } from "cdktf";
 import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { ApplicationSecretsProps, DEFAULT_SECRET_LENGTH, SecretRef, choose, protectedLifecycle } from "../core";
+import { ApplicationSecretsProps, DEFAULT_SECRET_LENGTH, SecretRef, choose, fitText, protectedLifecycle } from "../core";
 import { AwsSettings } from "./settings";
 import { SECRETS_MANAGER } from "./shared";
 import { secretName } from "../naming/resource-names";
@@ -47,7 +47,8 @@ export class AwsApplicationSecrets extends Construct {
       const name = secretName(props.namePrefix, "application");
       this.secret = new SecretsmanagerSecret(this, "secret", {
         name,
-        description: `The application's own secrets (${names.join(", ")}), one JSON key each`,
+        // The names are the spec's: many long ones are cut here rather than the spec refused.
+        description: fitText("aws_secretsmanager_secret.description", `The application's own secrets (${names.join(", ")}), one JSON key each`),
         recoveryWindowInDays: choose(props.deletionProtection, 30, 0),
         tags: { Name: name },
         lifecycle: protectedLifecycle(props.deletionProtection),

@@ -11,7 +11,7 @@ import { S3BucketPublicAccessBlock } from "@cdktf/provider-aws/lib/s3-bucket-pub
 import { S3BucketServerSideEncryptionConfigurationA } from "@cdktf/provider-aws/lib/s3-bucket-server-side-encryption-configuration";
 import { S3BucketVersioningA } from "@cdktf/provider-aws/lib/s3-bucket-versioning";
 import { Fn, Op, TerraformCount } from "cdktf";
-import { isReference, optional } from "../core";
+import { fitText, isReference, optional } from "../core";
 import { bucketLifecycle } from "../naming/bucket-name";
 import { policyDocument } from "./shared";
 
@@ -148,7 +148,8 @@ export class BucketDistribution extends Construct {
     return new CloudfrontResponseHeadersPolicy(this, "response-headers", {
       ...meta,
       name: this.bucket.bucket,
-      comment: `CORS for ${origins}, and security headers`,
+      // The origins are the spec's domains: a long one is cut here rather than the spec refused.
+      comment: fitText("aws_cloudfront_response_headers_policy.comment", `CORS for ${origins}, and security headers`),
       corsConfig: {
         accessControlAllowCredentials: false,
         accessControlAllowHeaders: { items: ["*"] },

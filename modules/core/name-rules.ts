@@ -6,6 +6,12 @@
  * holds every name-like argument of every shipped stack to it, so a new resource type
  * without a row fails there.
  *
+ * Rows with `text: true` are free text the clouds limit (descriptions and comments): the
+ * same walk holds them, and `fitText` cuts ours where a spec's values (a domain, a list of
+ * secret names) could make them too long, rather than refuse a sound spec for a comment.
+ * The rest of our texts are fixed words and the name prefix (at most MAX_NAME_PREFIX), so
+ * they fit at any spec; the walk over the longest specs shows it.
+ *
  * A `name_prefix` row is the prefix's own rule: the provider appends 26 characters
  * (`id.UniqueIDSuffixLength`, terraform-plugin-sdk helper/id), so its `max` is the name's
  * limit less 26.
@@ -25,6 +31,11 @@ export interface NameRule {
   readonly noDoubleHyphen?: boolean;
   /** Where the rule is written. */
   readonly source: string;
+  /**
+   * Free text (a description or a comment), not a name: `fitText` shortens ours to `max`
+   * rather than refusing the spec whose values make it long.
+   */
+  readonly text?: boolean;
 }
 
 const AWS_API = "https://docs.aws.amazon.com";
@@ -39,6 +50,12 @@ const ALNUM_HYPHEN_WORDS = "letters, digits and hyphens, not starting or ending 
 const DNS_NAME = /^(?:[A-Za-z0-9*](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?$/;
 const DNS_WORDS = "a DNS name of labels of 1 to 63 letters, digits and inner hyphens";
 const IAM_NAME = /^[\w+=,.@-]+$/;
+/** Free text: any characters but control characters (a line break among them). */
+const FREE_TEXT = /^[^\u0000-\u001f\u007f]*$/;
+const FREE_TEXT_WORDS = "text without control characters";
+/** EC2's description characters (security groups and their rules). */
+const EC2_TEXT = /^[A-Za-z0-9 ._\-:/()#,@[\]+=&;{}!$*]*$/;
+const EC2_TEXT_WORDS = "letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*";
 const IAM_WORDS = "letters, digits and + = , . @ _ -";
 
 export const NAME_RULES = {
@@ -233,6 +250,75 @@ export const NAME_RULES = {
     what: "origin certificate common name", min: 1, max: 64, pattern: DNS_NAME, allowed: DNS_WORDS,
     source: "RFC 5280 appendix A.1 (ub-common-name INTEGER ::= 64); Cloudflare Origin CA signs the CSR's subject",
   },
+  // ---- Descriptions and comments (free text; `text: true`) ----
+  "aws_cloudfront_distribution.comment": {
+    what: "CloudFront distribution comment", min: 0, max: 128, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/cloudfront/latest/APIReference/API_DistributionConfig.html (Comment: "cannot be longer than 128 characters")`,
+  },
+  "aws_cloudfront_response_headers_policy.comment": {
+    what: "CloudFront response headers policy comment", min: 0, max: 128, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/cloudfront/latest/APIReference/API_ResponseHeadersPolicyConfig.html (Comment: "cannot be longer than 128 characters")`,
+  },
+  "aws_cloudfront_origin_access_control.description": {
+    what: "CloudFront origin access control description", min: 0, max: 256, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/cloudfront/latest/APIReference/API_OriginAccessControlConfig.html (Description: no limit stated); 256: the AWS provider's schema (unverified here)`,
+  },
+  "aws_security_group.description": {
+    what: "security group description", min: 0, max: 255, pattern: EC2_TEXT, allowed: EC2_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AWSEC2/latest/APIReference/API_CreateSecurityGroup.html (GroupDescription: up to 255 characters, a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*)`,
+  },
+  "aws_vpc_security_group_ingress_rule.description": {
+    what: "security group rule description", min: 0, max: 255, pattern: EC2_TEXT, allowed: EC2_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AWSEC2/latest/APIReference/API_IpRange.html (Description: up to 255 characters, a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*)`,
+  },
+  "aws_vpc_security_group_egress_rule.description": {
+    what: "security group rule description", min: 0, max: 255, pattern: EC2_TEXT, allowed: EC2_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AWSEC2/latest/APIReference/API_IpRange.html (Description: up to 255 characters, a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*)`,
+  },
+  "aws_launch_template.description": {
+    what: "launch template version description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AWSEC2/latest/APIReference/API_LaunchTemplateVersion.html (versionDescription: 0-255)`,
+  },
+  "aws_ssm_parameter.description": {
+    what: "SSM parameter description", min: 0, max: 1024, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/systems-manager/latest/APIReference/API_PutParameter.html (Description: 0-1024)`,
+  },
+  "aws_secretsmanager_secret.description": {
+    what: "Secrets Manager secret description", min: 0, max: 2048, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/secretsmanager/latest/apireference/API_CreateSecret.html (Description: maximum length of 2048)`,
+  },
+  "aws_lambda_function.description": {
+    what: "Lambda function description", min: 0, max: 256, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/lambda/latest/api/API_CreateFunction.html (Description: 0-256)`,
+  },
+  "aws_db_parameter_group.description": {
+    what: "RDS parameter group description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AmazonRDS/latest/APIReference/API_CreateDBParameterGroup.html (Description: no limit stated; held to 255)`,
+  },
+  "aws_db_subnet_group.description": {
+    what: "RDS subnet group description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AmazonRDS/latest/APIReference/API_CreateDBSubnetGroup.html (DBSubnetGroupDescription: no limit stated; held to 255)`,
+  },
+  "aws_db_proxy.auth.description": {
+    what: "RDS Proxy authentication description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AmazonRDS/latest/APIReference/API_UserAuthConfig.html (Description: no limit stated; held to 255)`,
+  },
+  "aws_elasticache_replication_group.description": {
+    what: "ElastiCache replication group description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AmazonElastiCache/latest/APIReference/API_CreateReplicationGroup.html (ReplicationGroupDescription: no limit stated; held to 255)`,
+  },
+  "aws_elasticache_subnet_group.description": {
+    what: "ElastiCache subnet group description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html (CacheSubnetGroupDescription: no limit stated; held to 255)`,
+  },
+  "digitalocean_vpc.description": {
+    what: "VPC description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${DO_API}/vpcs/models/vpc.yml (description: "a maximum of 255 characters")`,
+  },
+  "cloudflare_dns_record.comment": {
+    what: "DNS record comment", min: 0, max: 100, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: "https://developers.cloudflare.com/dns/manage-dns-records/reference/record-attributes/ (comment length depends on the plan; 100: the Free plan's, the lowest; unverified here)",
+  },
 } as const satisfies Record<string, NameRule>;
 
 /** A row of `NAME_RULES`: `<resource type>.<argument>`. */
@@ -253,6 +339,22 @@ export function checkName(id: NameRuleId, name: string): string[] {
   for (const p of rule.forbiddenPrefixes ?? []) if (name.toLowerCase().startsWith(p)) broken.push(`must not start with "${p}"`);
   for (const s of rule.forbiddenSuffixes ?? []) if (name.toLowerCase().endsWith(s)) broken.push(`must not end with "${s}"`);
   return broken;
+}
+
+/** Where `fitText` cuts a text that is too long, and what it puts there. */
+const ELLIPSIS = "...";
+
+/**
+ * `text`, fitted to the row's length: itself when it fits, else cut and ended with `...`
+ * (in every row's characters). For our own descriptions whose spec part (a domain, a list
+ * of secret names) can make them long: a description is no reason to refuse a spec.
+ * A Terraform reference is given back as it is (its length is unknown at synth).
+ */
+export function fitText(id: NameRuleId, text: string): string {
+  const rule: NameRule = NAME_RULES[id];
+  if (!rule.text) throw new Error(`${id} is a name, not a text: names are checked, never cut`);
+  if (text.length <= rule.max || text.includes("${")) return text;
+  return `${text.slice(0, rule.max - ELLIPSIS.length).trimEnd()}${ELLIPSIS}`;
 }
 
 /** A name cloudtiers derives from a spec, the row it answers to, and the spec fields it comes from. */

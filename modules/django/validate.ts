@@ -46,6 +46,14 @@ export function isNormalPath(path: string): boolean {
   return segments.every((s, i) => s !== "." && s !== ".." && (s !== "" || i === segments.length - 1));
 }
 
+/**
+ * What `isNormalPath` refuses, as one RE2-compatible pattern (no lookaround) for Terraform's
+ * `regex()`: `//` anywhere, or a `.` or `..` segment. A path matching it is not normal.
+ */
+export const DENORMAL_PATH = /\/\/|\/\.\.?(?:\/|$)/;
+/** Why a denormal health check path is refused, in the validator's and the modules' words. */
+export const NORMAL_PATH_WORDS = 'a normalised path, without "//", "." or ".." segments, which nginx rewrites before matching (so the check would never reach the route it names)';
+
 /** `<application>-<environment>`: the prefix of every resource name. */
 export function namePrefix(props: Pick<DjangoTopologyProps, "application" | "environment">): string {
   return `${props.application.name}-${props.environment}`;
@@ -204,7 +212,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   if (props.createDnsZone !== undefined) v.boolean("createDnsZone", props.createDnsZone);
   if (props.healthCheckPath !== undefined) {
     if (v.matches("healthCheckPath", props.healthCheckPath, HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"') && !isNormalPath(props.healthCheckPath)) {
-      v.fail("healthCheckPath", `must be a normalised path, without "//", "." or ".." segments, which nginx rewrites before matching (so the check would never reach the route it names), got ${show(props.healthCheckPath)}`);
+      v.fail("healthCheckPath", `must be ${NORMAL_PATH_WORDS}, got ${show(props.healthCheckPath)}`);
     }
   }
   return [...v.issues];

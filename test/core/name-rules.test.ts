@@ -1,4 +1,4 @@
-import { NAME_RULES, NameRuleId, checkName, nameRule } from "../../modules/core/name-rules";
+import { NAME_RULES, NameRule, NameRuleId, checkName, fitText, nameRule } from "../../modules/core/name-rules";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { MAX_NAME_PREFIX } from "../../modules/django/validate";
@@ -13,6 +13,8 @@ const NAME_ARGUMENTS = new Set([
 ]);
 /** Name-like arguments in nested blocks, as `<block>.<argument>`. */
 const NESTED_NAME_ARGUMENTS = new Set(["subject.common_name"]);
+/** Free-text arguments the clouds limit: descriptions and comments, at the top or nested (`auth.description`). */
+const TEXT_ARGUMENTS = new Set(["description", "comment"]);
 /**
  * Arguments that look like names but name something cloudtiers does not make (with why),
  * or that another row checks.
@@ -30,14 +32,17 @@ function placeholders(value: string): string | undefined {
   return resolved.includes("${") ? undefined : resolved;
 }
 
-/** A value's literal text: itself, one hop through a reference to another resource's literal argument, with drawn digits filled in. */
-function literal(json: Config, value: string): string | undefined {
-  const whole = /^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}$/.exec(value);
-  if (whole) {
-    const target = json.resource?.[whole[1]]?.[whole[2]]?.[whole[3]];
-    return typeof target === "string" ? literal(json, target) : undefined;
-  }
-  return placeholders(value);
+/**
+ * A value's literal text: itself, with each reference to another resource's literal
+ * argument (the whole value, or inside a text: `CloudFront reads ${aws_s3_bucket.x.bucket}`)
+ * replaced by that argument's text, and drawn digits filled in.
+ */
+function literal(json: Config, value: string, depth = 0): string | undefined {
+  const inlined = value.replace(/\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z_]+)\}/g, (reference, type: string, id: string, attribute: string) => {
+    const target = json.resource?.[type]?.[id]?.[attribute];
+    return (typeof target === "string" && depth < 3 ? literal(json, target, depth + 1) : undefined) ?? reference;
+  });
+  return placeholders(inlined);
 }
 
 interface Found {
@@ -46,7 +51,7 @@ interface Found {
   readonly where: string;
 }
 
-/** Every name-like argument of every resource in a synthesised stack whose value is known at synth. */
+/** Every name-like or free-text argument of every resource in a synthesised stack whose value is known at synth. */
 function namesIn(json: Config): Found[] {
   const found: Found[] = [];
   for (const [type, byId] of Object.entries<Record<string, Config>>(json.resource ?? {})) {
@@ -59,7 +64,7 @@ function namesIn(json: Config): Found[] {
         }
         if (typeof value !== "string") return;
         const argument = path.join(".");
-        const named = path.length === 1 ? NAME_ARGUMENTS.has(argument) : NESTED_NAME_ARGUMENTS.has(argument);
+        const named = (path.length === 1 ? NAME_ARGUMENTS.has(argument) : NESTED_NAME_ARGUMENTS.has(argument)) || TEXT_ARGUMENTS.has(path[path.length - 1]);
         if (!named || Object.hasOwn(NOT_NAMES, `${type}.${argument}`)) return;
         const text = literal(json, value);
         if (text !== undefined) found.push({ row: `${type}.${argument}`, value: text, where: `${type}.${id}` });
@@ -89,6 +94,56 @@ describe("NAME_RULES", () => {
       expect(rule.allowed.length).toBeGreaterThan(5);
       expect(rule.source.length).toBeGreaterThan(10);
     }
+  });
+
+  /** Each text row's limit as its source states it, restated here so that a row losing its limit fails. */
+  const TEXT_LIMITS: Record<string, number> = {
+    "aws_cloudfront_distribution.comment": 128,
+    "aws_cloudfront_response_headers_policy.comment": 128,
+    "aws_cloudfront_origin_access_control.description": 256,
+    "aws_security_group.description": 255,
+    "aws_vpc_security_group_ingress_rule.description": 255,
+    "aws_vpc_security_group_egress_rule.description": 255,
+    "aws_launch_template.description": 255,
+    "aws_ssm_parameter.description": 1024,
+    "aws_secretsmanager_secret.description": 2048,
+    "aws_lambda_function.description": 256,
+    "aws_db_parameter_group.description": 255,
+    "aws_db_subnet_group.description": 255,
+    "aws_db_proxy.auth.description": 255,
+    "aws_elasticache_replication_group.description": 255,
+    "aws_elasticache_subnet_group.description": 255,
+    "digitalocean_vpc.description": 255,
+    "cloudflare_dns_record.comment": 100,
+  };
+
+  it("holds every description and comment to its cloud's limit, which its source states", () => {
+    const texts = Object.entries(NAME_RULES as Record<string, NameRule>).filter(([, rule]) => rule.text).map(([id]) => id);
+    expect(texts.sort()).toEqual(Object.keys(TEXT_LIMITS).sort());
+    for (const [id, limit] of Object.entries(TEXT_LIMITS)) {
+      const row = id as NameRuleId;
+      expect({ id, fits: checkName(row, "a".repeat(limit)) }).toEqual({ id, fits: [] });
+      expect({ id, longer: checkName(row, "a".repeat(limit + 1)) }).toEqual({ id, longer: [`must be 0 to ${limit} characters, not ${limit + 1}`] });
+      expect({ id, source: NAME_RULES[row].source.includes(String(limit)) }).toEqual({ id, source: true });
+      expect({ id, line: checkName(row, "two\nlines").length }).toEqual({ id, line: 1 });
+    }
+  });
+
+  it("holds security groups' descriptions to EC2's characters", () => {
+    expect(checkName("aws_security_group.description", "Database setup: to PostgreSQL, and HTTPS to Secrets Manager")).toEqual([]);
+    expect(checkName("aws_security_group.description", "the app's hosts")).toEqual(["must be letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"]);
+    expect(checkName("aws_vpc_security_group_ingress_rule.description", "web pool on 8000 \u2013 gunicorn")).toEqual(["must be letters, digits, spaces and ._-:/()#,@[]+=&;{}!$*"]);
+  });
+
+  it("fits our texts to their row, cutting with ... only what is too long, and never a name", () => {
+    expect(fitText("cloudflare_dns_record.comment", "shop-dev: the load balancer")).toBe("shop-dev: the load balancer");
+    const cut = fitText("aws_cloudfront_response_headers_policy.comment", `CORS for https://${"a".repeat(63)}.${"b".repeat(63)}.example.com, and security headers`);
+    expect(cut).toHaveLength(128);
+    expect(cut).toMatch(/^CORS for https:\/\/a+\.b+\.\.\.$/);
+    expect(checkName("aws_cloudfront_response_headers_policy.comment", cut)).toEqual([]);
+    expect(checkName("aws_security_group.description", fitText("aws_security_group.description", "x ".repeat(200)))).toEqual([]);
+    expect(fitText("aws_cloudfront_distribution.comment", `\${TfToken[TOKEN.1]}${"x".repeat(200)}`)).toHaveLength(219);
+    expect(() => fitText("aws_lb.name", "a".repeat(40))).toThrow("names are checked, never cut");
   });
 
   it.each([
@@ -122,6 +177,28 @@ describe("every name in every shipped stack keeps its row", () => {
     const json = synthesise(s.spec, s.cloud);
     expect(namesIn(json).length).toBeGreaterThan(20);
     expect(problems(json)).toEqual([]);
+  });
+
+  it("meets every description and comment row in some shipped stack (no row is for an argument nothing writes)", () => {
+    const seen = new Set(SHIPPED_STACKS.flatMap((s) => namesIn(synthesise(s.spec, s.cloud)).map((f) => f.row)));
+    const texts = Object.entries(NAME_RULES as Record<string, NameRule>).filter(([, rule]) => rule.text).map(([id]) => id);
+    expect(texts.filter((id) => !seen.has(id))).toEqual([]);
+  });
+
+  it("fails a description whose resource type has no row, and one that breaks its row", () => {
+    const json = {
+      resource: {
+        aws_new_thing: { x: { description: "shop-dev thing" } },
+        aws_security_group: { g: { name_prefix: "shop-dev-web-", description: "the app's hosts" } },
+        aws_s3_bucket: { b: { bucket: "shop-dev-media-${random_id.suffix.hex}" } },
+        aws_cloudfront_origin_access_control: { o: { name: "${aws_s3_bucket.b.bucket}", description: `${"x".repeat(240)} \${aws_s3_bucket.b.bucket}` } },
+      },
+    };
+    expect(problems(json)).toEqual([
+      expect.stringContaining('aws_new_thing.description = "shop-dev thing" has no row in NAME_RULES'),
+      expect.stringContaining("aws_security_group.description = \"the app's hosts\" must be letters, digits, spaces"),
+      expect.stringMatching(/aws_cloudfront_origin_access_control\.description = "x+ shop-dev-media-ffffffff" must be 0 to 256 characters, not 264/),
+    ]);
   });
 
   it("fails a name-like argument whose resource type has no row, saying to add one", () => {
@@ -165,6 +242,9 @@ const EXTREMES: [string, EnvironmentSpec][] = [
   ["health check path of 255", variant(production, "shop", "prod", { healthCheckPath: `/${"h".repeat(254)}` })],
   ["health check path of 256", variant(production, "shop", "prod", { healthCheckPath: `/${"h".repeat(255)}` })],
   ["five replicas, long prefix", variant(production, ...longest(12), { postgres: { ...production.postgres, replicas: 5 } })],
+  ["one secret with the longest name", variant(production, "shop", "prod", {
+    application: { ...production.application, name: "shop", secrets: { ...production.application.secrets, [`S${"E".repeat(2100)}`]: { source: "generated" } } },
+  })],
 ];
 
 describe("the longest and oddest specs the neutral rules allow", () => {
@@ -204,6 +284,11 @@ describe("the longest and oddest specs the neutral rules allow", () => {
     expect(messages(named("long CDN domains"), "aws")).toEqual([expect.stringContaining("cdn.mediaDomain: gives the ACM certificate's first domain name")]);
     expect(messages(named("health check path of 255"), "aws")).toEqual([]);
     expect(messages(named("health check path of 256"), "aws")).toEqual([expect.stringContaining("healthCheckPath: gives the Route 53 health check resource path")]);
+    // A secret's name has no limit of its own: the description listing it is cut to Secrets Manager's 2048.
+    expect(messages(named("one secret with the longest name"), "aws")).toEqual([]);
+    const secrets = synthesise({ ...named("one secret with the longest name"), digitalocean: undefined, cloudflare: undefined }, "aws").resource.aws_secretsmanager_secret;
+    const listing = Object.values<Config>(secrets).map((secret) => secret.description as string).find((d) => d.startsWith("The application's own secrets"))!;
+    expect({ length: listing.length, end: listing.slice(-3) }).toEqual({ length: 2048, end: "..." });
     // The longest prefix fits every row on both clouds.
     for (const label of ["longest prefix, long application", "longest prefix, long environment", "five replicas, long prefix"]) {
       expect(messages(named(label), "aws")).toEqual([]);

@@ -5,6 +5,8 @@ import { join } from "node:path";
 import { buildModule, terraform, terraformFmt } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { providerConstraint } from "../../tools/registry/definition";
+import { NORMAL_HEALTH_CHECK_PATH_RULE } from "../../tools/registry/variables";
+import { isNormalPath } from "../../modules/django/validate";
 import { checkValues, escapeRegExp, examples, expectRefused, filesOf, outputExpression, problemsIn } from "./support";
 
 describe("the standalone Terraform modules", () => {
@@ -126,6 +128,34 @@ describe("the standalone Terraform modules", () => {
       } finally {
         rmSync(again, { recursive: true, force: true });
       }
+    }
+  });
+
+  it("refuse, in every variable that takes a health check path, the paths nginx rewrites, as the stacks' validator does", () => {
+    const rule = `condition     = ${NORMAL_HEALTH_CHECK_PATH_RULE.condition}`;
+    const taking = built.filter(({ definition }) => definition.variables.some((v) => v.name === "health_check_path"));
+    expect(taking.length).toBeGreaterThanOrEqual(6);
+    // Every variables.tf under every module, submodules too: each health_check_path block carries the rule.
+    const files = spawnSync("find", [outdir, "-name", "variables.tf"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    let blocks = 0;
+    for (const file of files) {
+      for (const block of readFileSync(file, "utf8").match(/^variable "health_check_path" \{\n[\s\S]*?\n\}\n/gm) ?? []) {
+        blocks++;
+        expect({ file, rule: block.includes(rule), message: block.replace(/\\"/g, "\"").includes(NORMAL_HEALTH_CHECK_PATH_RULE.errorMessage) }).toEqual({ file, rule: true, message: true });
+      }
+    }
+    expect(blocks).toBeGreaterThanOrEqual(taking.length);
+    // The condition in Terraform's own regex() (RE2) says what isNormalPath says.
+    const { definition, module } = taking[0];
+    const refused = ["//healthz", "/./x", "/a/../x", "/a/.", "/a//b"];
+    const accepted = ["/healthz", "/-/health", "/", "/health/", "/.well-known/ready", "/a..b/c"];
+    for (const path of refused) {
+      expect(isNormalPath(path)).toBe(false);
+      expect(checkValues(module, { ...examples(definition), health_check_path: path })).toContain(NORMAL_HEALTH_CHECK_PATH_RULE.errorMessage);
+    }
+    for (const path of accepted) {
+      expect(isNormalPath(path)).toBe(true);
+      expect({ path, problems: problemsIn(checkValues(module, { ...examples(definition), health_check_path: path })) }).toEqual({ path, problems: [] });
     }
   });
 

@@ -1,5 +1,5 @@
 import { DOMAIN_NAME, SIZES } from "../../modules/core";
-import { HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, RESOURCE_NAME } from "../../modules/django/validate";
+import { DENORMAL_PATH, HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 
 /*
@@ -130,9 +130,18 @@ export function corsOriginsVariable(): ModuleVariable {
   };
 }
 
+/** `health_check_path` is normal as nginx sees it (`isNormalPath`): no `//`, `.` or `..` segment. */
+export const NORMAL_HEALTH_CHECK_PATH_RULE: VariableRule = {
+  condition: `!can(regex(${re2(DENORMAL_PATH)}, var.health_check_path))`,
+  errorMessage: `The health_check_path must be ${NORMAL_PATH_WORDS}.`,
+};
+
 /** `health_check_path`: the path a load balancer or monitor requests, as the spec allows it. */
 export function healthCheckPathVariable(description: string): ModuleVariable {
-  return { name: "health_check_path", type: "string", description, default: "/healthz", validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"')] };
+  return {
+    name: "health_check_path", type: "string", description, default: "/healthz",
+    validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"'), NORMAL_HEALTH_CHECK_PATH_RULE],
+  };
 }
 
 /** The text of a maintenance page's title or message, as the spec's `failover.title` and `failover.message` may be: `name` may be an attribute path (`failover.title`). */
