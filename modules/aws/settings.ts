@@ -50,16 +50,16 @@ export const SECRET_ARN = /^arn:aws(?:-[a-z]+)*:secretsmanager:[a-z0-9-]+:\d{12}
 
 /** AWS commercial regions with at least two availability zones. */
 export const AWS_REGIONS = [
-  "af-south-1", "ap-east-1", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
-  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ca-central-1", "ca-west-1",
+  "af-south-1", "ap-east-1", "ap-east-2", "ap-northeast-1", "ap-northeast-2", "ap-northeast-3", "ap-south-1", "ap-south-2",
+  "ap-southeast-1", "ap-southeast-2", "ap-southeast-3", "ap-southeast-4", "ap-southeast-5", "ap-southeast-6", "ap-southeast-7", "ca-central-1", "ca-west-1",
   "eu-central-1", "eu-central-2", "eu-north-1", "eu-south-1", "eu-south-2", "eu-west-1", "eu-west-2", "eu-west-3",
   "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
 ];
 
-/** An EC2 instance type, `<family>.<size>` (`m7i.large`, `m7i-flex.xlarge`); not an RDS or ElastiCache class. */
-export const EC2_INSTANCE_TYPE = /^(?!db\.|cache\.)[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+/** An EC2 instance type, `<family>.<size>` (`m7i.large`, `m7i-flex.xlarge`, `m7i.metal-24xl`); not an RDS or ElastiCache class. */
+export const EC2_INSTANCE_TYPE = /^(?!db\.|cache\.)[a-z][a-z0-9-]*\.[a-z0-9]+(?:-[a-z0-9]+)?$/;
 /** An RDS DB instance class, `db.<family>.<size>` (`db.m7g.2xlarge`, `db.t4g.small`). */
-export const RDS_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+export const RDS_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+(?:-[a-z0-9]+)?$/;
 /** An ElastiCache node type, `cache.<family>.<size>` (`cache.m7g.large`, `cache.t4g.small`). */
 export const CACHE_NODE_TYPE = /^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 

@@ -2,8 +2,8 @@ import { SpecValidator, ValidationIssue, show } from "../core";
 import { CONTAINER_IMAGE } from "../django/validate";
 import { EnvironmentSpec } from "./spec";
 
-/** An image reference pinned to one build: `…@sha256:` and the 64 hex digits of its manifest's digest. */
-export const IMAGE_DIGEST = /@sha256:[a-f0-9]{64}$/;
+/** An image reference pinned to one build: `…@sha256:` and the 64 hex digits of its manifest's digest (or sha512's 128). */
+export const IMAGE_DIGEST = /@(?:sha256:[a-f0-9]{64}|sha512:[a-f0-9]{128})$/;
 
 /**
  * The environment variable that gives an environment's release image from CI, without

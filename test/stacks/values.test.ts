@@ -234,3 +234,14 @@ describe("the hosts' environment fits its SSM parameter", () => {
     }
   });
 });
+
+describe("real AWS and image references pass", () => {
+  it("accepts metal sizes with their suffix, the newest regions, and image names with __ or -- and sha512 digests", () => {
+    expect(problems(awsOnly({ sizes: { compute: { large: "m7i.metal-24xl", xlarge: "c7a.metal-48xl" } } }))).toEqual([]);
+    for (const region of ["ap-east-2", "ap-southeast-6", "ap-southeast-7"]) expect(problems(awsOnly({ region }))).toEqual([]);
+    for (const image of ["ghcr.io/acme/my__app:1.0", "ghcr.io/acme/my--app:1.0", `ghcr.io/acme/shop@sha512:${"b".repeat(128)}`]) {
+      const spec = specWith({ production: false });
+      expect(problems({ ...spec, application: { ...spec.application, image } }).filter((p) => p.includes("application.image"))).toEqual([]);
+    }
+  });
+});
