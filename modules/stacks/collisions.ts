@@ -16,12 +16,18 @@ const DEFAULT_CIDR = "10.0.0.0/16";
 export function validateCollisions(environments: readonly EnvironmentSpec[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const specs = environments.filter((s) => typeof s === "object" && s !== null && typeof s.environment === "string");
-  specs.forEach((spec, i) => {
+  // What the environments before this one hold, indexed (so that many environments cost
+  // little more than a few: synth time is benchmarked with 400); the first holder is named.
+  const prefixes = new Map<string, EnvironmentSpec>();
+  const hostNames = new Map<string, { spec: EnvironmentSpec; what: string }>();
+  const zoneCreators = new Map<string, EnvironmentSpec>();
+  const vpcsByRegion = new Map<string, { spec: EnvironmentSpec; cidr: string }[]>();
+  const other = (e: EnvironmentSpec | undefined, spec: EnvironmentSpec) => (e && e.environment !== spec.environment ? e : undefined);
+  for (const spec of specs) {
     const fail = (path: string, message: string) => issues.push({ environment: spec.environment, path, message });
-    const earlier = specs.slice(0, i).filter((e) => e.environment !== spec.environment);
 
     const prefix = prefixOf(spec);
-    const samePrefix = prefix && earlier.find((e) => prefixOf(e) === prefix);
+    const samePrefix = prefix !== undefined ? other(prefixes.get(prefix), spec) : undefined;
     if (samePrefix) {
       fail(
         "application.name",
@@ -29,36 +35,40 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
       );
     }
 
-    for (const name of siteNames(spec)) {
-      for (const e of earlier) {
-        const theirs = siteNames(e).find((n) => n.name === name.name);
-        if (theirs) fail(name.path, `is "${name.name}", which environment "${e.environment}" also uses, as ${theirs.what}: each host name belongs to one environment`);
-      }
+    const names = siteNames(spec);
+    for (const name of names) {
+      const theirs = hostNames.get(name.name);
+      if (theirs && other(theirs.spec, spec)) fail(name.path, `is "${name.name}", which environment "${theirs.spec.environment}" also uses, as ${theirs.what}: each host name belongs to one environment`);
     }
 
-    if (spec.createDnsZone === true && spec.aws !== undefined) {
-      const creator = earlier.find((e) => e.createDnsZone === true && e.aws !== undefined && e.dnsZone === spec.dnsZone);
-      if (creator) {
-        fail(
-          "createDnsZone",
-          `is true for the hosted zone "${spec.dnsZone}", which environment "${creator.environment}" creates too: one stack creates a zone, the others look it up (createDnsZone false) or name it in aws.hostedZoneId`,
-        );
-      }
+    const creates = spec.createDnsZone === true && spec.aws !== undefined && typeof spec.dnsZone === "string";
+    const creator = creates ? other(zoneCreators.get(spec.dnsZone), spec) : undefined;
+    if (creator) {
+      fail(
+        "createDnsZone",
+        `is true for the hosted zone "${spec.dnsZone}", which environment "${creator.environment}" creates too: one stack creates a zone, the others look it up (createDnsZone false) or name it in aws.hostedZoneId`,
+      );
     }
 
     const cidr = spec.network?.cidr ?? DEFAULT_CIDR;
     const region = spec.digitalocean?.region;
+    const vpcs = region !== undefined ? (vpcsByRegion.get(region) ?? []) : [];
     if (region !== undefined && isIpv4Cidr(cidr)) {
-      for (const e of earlier) {
-        const theirs = e.network?.cidr ?? DEFAULT_CIDR;
-        if (e.digitalocean?.region !== region || !isIpv4Cidr(theirs) || !cidrsOverlap(cidr, theirs)) continue;
+      for (const e of vpcs) {
+        if (!other(e.spec, spec) || !cidrsOverlap(cidr, e.cidr)) continue;
         fail(
           "network.cidr",
-          `${shown(spec, cidr)} overlaps environment "${e.environment}"'s ${shown(e, theirs)} in DigitalOcean region "${region}", where VPC ranges may not overlap: give one of them a block of its own`,
+          `${shown(spec, cidr)} overlaps environment "${e.spec.environment}"'s ${shown(e.spec, e.cidr)} in DigitalOcean region "${region}", where VPC ranges may not overlap: give one of them a block of its own`,
         );
       }
     }
-  });
+
+    // This environment's, for those after it.
+    if (prefix !== undefined && !prefixes.has(prefix)) prefixes.set(prefix, spec);
+    for (const name of names) if (!hostNames.has(name.name)) hostNames.set(name.name, { spec, what: name.what });
+    if (creates && !zoneCreators.has(spec.dnsZone)) zoneCreators.set(spec.dnsZone, spec);
+    if (region !== undefined && isIpv4Cidr(cidr)) vpcsByRegion.set(region, [...vpcs, { spec, cidr }]);
+  }
   return issues;
 }
 
