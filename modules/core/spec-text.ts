@@ -83,25 +83,52 @@ export function escapeRefused(text: string): string {
   return text.replace(new RegExp(REFUSED_TEXT.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 }
 
+/** Visits every string of a spec, object keys too, with its field's path and how to name it. */
+function eachString(spec: unknown, visit: (path: string, text: string, what: string) => void): void {
+  const walk = (path: string, value: unknown) => {
+    if (typeof value === "string") return visit(path, value, "it");
+    if (value === null || typeof value !== "object") return;
+    if (Array.isArray(value)) return value.forEach((item, i) => walk(`${path}[${i}]`, item));
+    for (const [key, item] of Object.entries(value)) {
+      visit(path, key, `the name of one of its fields, "${escapeRefused(key)}",`);
+      walk(path ? `${path}.${key}` : key, item);
+    }
+  };
+  walk("", spec);
+}
+
 /**
  * Every string of a spec (object keys too) that holds a character of `REFUSED_TEXT`, as
  * issues naming the field, the character as U+XXXX, where it is, and what is allowed.
  */
 export function validateSpecText(environment: string, spec: unknown): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  const check = (path: string, text: string, what: string) => {
+  eachString(spec, (path, text, what) => {
     const m = REFUSED_TEXT.exec(text);
     if (m) issues.push({ environment, path: path || "(spec)", message: `must be ${ALLOWED_TEXT}; ${what} has ${describeCodePoint(m[0].charCodeAt(0))} at character ${m.index + 1}` });
-  };
-  const walk = (path: string, value: unknown) => {
-    if (typeof value === "string") return check(path, value, "it");
-    if (value === null || typeof value !== "object") return;
-    if (Array.isArray(value)) return value.forEach((item, i) => walk(`${path}[${i}]`, item));
-    for (const [key, item] of Object.entries(value)) {
-      if (REFUSED_TEXT.test(key)) check(path, key, `the name of one of its fields, "${escapeRefused(key)}",`);
-      else walk(path ? `${path}.${key}` : key, item);
+  });
+  return issues;
+}
+
+/** What cdktf (`${TfToken[...]}`) or Terraform (`${...}`, `%{...}`) would evaluate in a string. */
+const EVALUATED_TEXT = /[$%]\{/;
+
+/**
+ * For a `DjangoTopology` built in a stack of a library user's own, which writes its document
+ * without `CloudTiersStack`'s escapes: every spec string holding `${` or `%{`, which cdktf
+ * or Terraform would evaluate there, is refused rather than resolved.
+ */
+export function validateUnescapedText(environment: string, spec: unknown): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  eachString(spec, (path, text, what) => {
+    const m = EVALUATED_TEXT.exec(text);
+    if (m) {
+      issues.push({
+        environment,
+        path: path || "(spec)",
+        message: `must not hold "${m[0]}" in a DjangoTopology built outside a CloudTiersStack, where cdktf and Terraform would evaluate it; ${what} has it at character ${m.index + 1}: build the stack as a CloudTiersStack, which carries it as text, or remove it`,
+      });
     }
-  };
-  walk("", spec);
+  });
   return issues;
 }

@@ -24,6 +24,7 @@ import {
   ValidationError,
   answeredFor,
   validateSpecText,
+  validateUnescapedText,
   secretLocation,
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
@@ -105,7 +106,7 @@ export class DjangoTopology extends Construct {
     // Inside a CloudTiersStack (or buildApp) the spec is validated already, and the policy pack runs there.
     if (!answeredFor(spec)) {
       // The neutral rules, then the cloud's own through its factory (region, sizes, names...).
-      const issues = [...validateSpecText(spec.environment, spec), ...validateTopology(spec)];
+      const issues = [...validateSpecText(spec.environment, spec), ...validateUnescapedText(spec.environment, spec), ...validateTopology(spec)];
       if (issues.length === 0) issues.push(...(config.factory.validate?.(spec) ?? []));
       if (issues.length > 0) throw new ValidationError(issues);
       // An environment spec's policy settings, when a library user passes one.

@@ -76,6 +76,17 @@ describe("the library's entry points hold the same line as buildApp", () => {
     }).toThrow(/dev: application\.settings\.SITE_NAME must be .*U\+2028/);
   });
 
+  it("a DjangoTopology built in a stack of its own refuses text cdktf or Terraform would evaluate there, rather than resolve it", () => {
+    for (const [text, at] of [["${TfToken[TOKEN.1]}", 1], ["Shop %{ if true }x%{ endif }", 6]] as const) {
+      expect(() => {
+        const a = app();
+        const spec = specWith();
+        new OwnStack(a, "own-aws", { ...spec, application: { ...spec.application, settings: { ...spec.application.settings, SITE_NAME: text } } });
+        a.synth();
+      }).toThrow(`dev: application.settings.SITE_NAME must not hold "${text.includes("%{") ? "%{" : "${"}" in a DjangoTopology built outside a CloudTiersStack, where cdktf and Terraform would evaluate it; it has it at character ${at}`);
+    }
+  });
+
   it("a DjangoTopology built directly holds its factory's settings to the cloud's own rules", () => {
     expect(() => {
       const a = app();
