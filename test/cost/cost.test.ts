@@ -4,7 +4,10 @@ import { dirname, join, resolve } from "node:path";
 import { environments } from "../../environments";
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
-import { HOURS_PER_MONTH, PRICES, PriceCloud, RULES, StackCost, chargeMonthly, estimateStack, formatComparison, monthly, price } from "../../modules/cost";
+import { AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES } from "../../modules/aws/sizes";
+import { SizeMap, resolveSizeMap } from "../../modules/core";
+import { DO_COMPUTE_SIZES, DO_POSTGRES_SIZES } from "../../modules/digitalocean/sizes";
+import { HOURS_PER_MONTH, PRICES, PriceCloud, RDS_PROXY_MINIMUM_VCPUS, RDS_VCPUS, RULES, StackCost, chargeMonthly, estimateStack, formatComparison, monthly, price } from "../../modules/cost";
 import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
@@ -79,25 +82,47 @@ describe("npm run cost", () => {
   });
 
   it("prices production's pools at their minimum, with the maximum as a range, its standby, replicas, proxy, NAT per zone and failover", () => {
+    // Every count and size comes from production's spec; each size becomes a type through the tables the factories use, and each type a price.
+    const { pools, postgres } = production;
+    const zones = production.network?.zones ?? 2; // the topology's default
+    const roles = [pools.web, ...(pools.app ? [pools.app] : []), pools.worker];
+    const beat = { size: "small", min: 1, max: 1 } as const; // the topology's own beat pool: one small host
+    const hosts = (m: "min" | "max", sizes: SizeMap, priced: (type: string) => number, perHost = 0) =>
+      [...roles, beat].reduce((sum, p) => sum + p[m] * (priced(sizes[p.size]) + perHost), 0);
+    // the shipped tables, with whatever the spec overrides
+    const awsCompute = resolveSizeMap(AWS_COMPUTE_SIZES, production.aws?.sizes?.compute);
+    const awsPostgres = resolveSizeMap(AWS_POSTGRES_SIZES, production.aws?.sizes?.postgres);
+    const doCompute = resolveSizeMap(DO_COMPUTE_SIZES, production.digitalocean?.sizes?.compute);
+    const doPostgres = resolveSizeMap(DO_POSTGRES_SIZES, production.digitalocean?.sizes?.postgres);
     const a = costs.get("production-aws")!;
-    const pools = (m: "min" | "max") => {
-      const n = (p: { min: number; max: number }) => p[m];
-      const hosts = n(production.pools.web) + n(production.pools.app!) + n(production.pools.worker) + 1; // + beat
-      return n(production.pools.web) * aws("ec2", "t3.medium") + n(production.pools.app!) * aws("ec2", "c6i.xlarge") + n(production.pools.worker) * aws("ec2", "t3.medium") + aws("ec2", "t3.small") + hosts * 30 * aws("ebs", "gp3");
-    };
-    expect(tier(a, "compute").min).toBeCloseTo(pools("min"), 6);
-    expect(tier(a, "compute").max).toBeCloseTo(pools("max"), 6);
-    expect(tier(a, "network").min).toBeCloseTo(3 * (aws("vpc", "nat-gateway") + aws("vpc", "public-ipv4")), 6);
-    const db = aws("rds-postgresql", "db.m7g.large");
-    const gb = aws("rds-postgresql", "gp3");
-    expect(tier(a, "PostgreSQL").min).toBeCloseTo(2 * (db + 200 * gb) + 2 * (db + 200 * gb) + 2 * aws("rds-proxy", "vcpu"), 6);
+    // each host is its instance and a 30 GB gp3 root volume
+    const awsPools = (m: "min" | "max") => hosts(m, awsCompute, (type) => aws("ec2", type), 30 * aws("ebs", "gp3"));
+    expect(tier(a, "compute").min).toBeCloseTo(awsPools("min"), 6);
+    expect(tier(a, "compute").max).toBeCloseTo(awsPools("max"), 6);
+    // "per-zone": a NAT gateway and its Elastic IP in each zone
+    expect(production.aws?.natGateways).toBe("per-zone");
+    expect(tier(a, "network").min).toBeCloseTo(zones * (aws("vpc", "nat-gateway") + aws("vpc", "public-ipv4")), 6);
+    const primaryClass = awsPostgres[postgres.size];
+    const replicaClass = awsPostgres[postgres.replicaSize ?? postgres.size];
+    const storage = postgres.storageGiB * aws("rds-postgresql", "gp3");
+    // Multi-AZ doubles the primary's instance and storage; each replica has its own instance and the primary's storage; the proxy bills the primary's vCPUs (at least its minimum)
+    const primary = (postgres.highAvailability ? 2 : 1) * (aws("rds-postgresql", primaryClass) + storage);
+    const replicas = postgres.replicas * (aws("rds-postgresql", replicaClass) + storage);
+    const proxy = postgres.pooling ? Math.max(RDS_VCPUS[primaryClass], RDS_PROXY_MINIMUM_VCPUS) * aws("rds-proxy", "vcpu") : 0;
+    expect(tier(a, "PostgreSQL").min).toBeCloseTo(primary + replicas + proxy, 6);
+    expect(production.failover).toBeDefined();
     expect(tier(a, "DNS").min).toBeCloseTo(monthly(price("aws", "route53", "health-check-aws-endpoint")) + monthly(price("aws", "route53", "health-check-feature-aws-endpoint")), 6);
     const d = costs.get("production-do")!;
-    // primary + standby, 2 replicas and the DR replica, all db-s-4vcpu-8gb; the database setup's droplet
-    expect(tier(d, "PostgreSQL").min).toBe(5 * onDo("database-pg", "db-s-4vcpu-8gb") + onDo("droplet", "s-1vcpu-1gb"));
+    // the primary (and its standby), the replicas and the disaster-recovery replica, each a node; the database setup's one-off droplet
+    expect(production.digitalocean?.disasterRecoveryRegion).toBeDefined();
+    const doPrimary = (postgres.highAvailability ? 2 : 1) * onDo("database-pg", doPostgres[postgres.size]);
+    const doReplicas = (postgres.replicas + 1) * onDo("database-pg", doPostgres[postgres.replicaSize ?? postgres.size]);
+    expect(tier(d, "PostgreSQL").min).toBe(doPrimary + doReplicas + onDo("droplet", "s-1vcpu-1gb"));
     // The site's edge Worker needs Workers Paid; no Load Balancing.
     expect(tier(d, "DNS").min).toBe(monthly(price("cloudflare", "workers", "paid-subscription")));
-    expect(tier(d, "compute").max).toBe(6 * onDo("droplet", "s-2vcpu-4gb") + 12 * onDo("droplet", "s-4vcpu-8gb") + 8 * onDo("droplet", "s-2vcpu-4gb") + onDo("droplet", "s-1vcpu-2gb"));
+    const doPools = (m: "min" | "max") => hosts(m, doCompute, (type) => onDo("droplet", type));
+    expect(tier(d, "compute").min).toBe(doPools("min"));
+    expect(tier(d, "compute").max).toBe(doPools("max"));
   });
 
   it("changes the figure by the expected delta when a spec's size or count changes", () => {
@@ -202,8 +227,9 @@ describe("npm run cost", () => {
     expect(text).toContain("DigitalOcean + Cloudflare (fra1)");
     expect(text).toMatch(/^total a month .*\(max .*\)$/m);
     const readme = readFileSync(join(root, "docs", "cost.md"), "utf8");
-    // `npm run cost production` prints exactly this; update docs/cost.md's copy when a price or a spec changes.
-    expect({ readmeShowsProductionCost: readme.includes(text.trimEnd()) }).toEqual({ readmeShowsProductionCost: true });
+    // `npm run cost production` prints exactly this: a price or a spec change needs docs/cost.md's copy refreshed, and the failure says how.
+    const refresh = "docs/cost.md's production table is stale: run `npm run cost production` and paste its output into docs/cost.md, replacing the block under `$ npm run cost production`";
+    expect({ readmeShowsProductionCost: readme.includes(text.trimEnd()) || refresh }).toEqual({ readmeShowsProductionCost: true });
   });
 
   it("runs as npm run cost with an environment's name or a stack pattern", () => {

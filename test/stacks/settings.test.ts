@@ -75,7 +75,8 @@ describe("npm run settings: what the application receives on each stack", () => 
   it("prints Terraform's expressions for what Terraform decides, and the spec's words for the rest", () => {
     const aws = Object.fromEntries(settingsByStack.get("production-aws")!.django.variables.map((v) => [v.name, v]));
     expect(aws.DATABASE_URL.value).toMatch(/^postgres:\/\/app@\$\{aws_db_proxy\.[\w-]+\.endpoint\}:5432\/app\?sslmode=require$/);
-    expect(aws.DATABASE_REPLICA_URLS.value.split(",")).toHaveLength(2);
+    // one URL per replica the spec asks for
+    expect(aws.DATABASE_REPLICA_URLS.value.split(",")).toHaveLength(stacks.get("production-aws")!.spec.postgres.replicas);
     expect(aws.DATABASE_PASSWORD).toMatchObject({ secret: true, value: expect.stringMatching(/^aws-secrets-manager:\$\{aws_secretsmanager_secret\.[\w-]+\.arn\}#password$/) });
     expect(aws.DATABASE_PASSWORD.source).toMatch(/^fetched on the host from Secrets Manager/);
     expect(aws.DJANGO_SETTINGS_MODULE).toMatchObject({ value: "shop.settings.production", source: "application.settingsModule" });
