@@ -8,6 +8,8 @@ import { withScratchSynth } from "../../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { runChecks } from "../../modules/stacks/preflight";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES } from "../../modules/aws/sizes";
+import { DEFAULT_POSTGRES_VERSION, poolRoles } from "../../modules/django/topology";
 import { TEST_CREDENTIALS } from "../fake-secrets-manager";
 import { runScript } from "../tools";
 import { AwsAccount, fakeAws } from "./fake-aws";
@@ -25,6 +27,8 @@ const { name: STACK, doc, spec } = withScratchSynth(environments, ["*-aws"], (ap
     .sort((a, b) => b.doc.resources("aws_eip").length - a.doc.resources("aws_eip").length)[0],
 );
 const needs = awsNeeds(doc, spec);
+/** The beat pool the topology adds: one small host, whatever the spec. */
+const BEAT_POOL = { size: "small", min: 1, max: 1 } as const;
 const region = needs.region;
 const ZONES = ["a", "b", "c", "d"].map((l) => `${region}${l}`);
 const zones = ZONES.slice(0, needs.zoneCount);
@@ -106,21 +110,28 @@ describe("npm run preflight: AWS", () => {
     ]);
     expect(needs.pools.map((p) => p.name).sort()).toEqual(doc.resources("aws_autoscaling_group").map((g) => g.config.name).sort());
     expect(needs.elasticIps).toHaveLength(spec.aws?.natGateways === "per-zone" ? needs.zoneCount : 1);
-    if (STACK === "production-aws") {
-      expect(needs.pools.map((p) => [p.name, p.instanceType, p.max, p.refreshPercent])).toEqual([
-        ["shop-production-app", "c6i.xlarge", 12, 200],
-        ["shop-production-beat", "t3.small", 1, 100],
-        ["shop-production-web", "t3.medium", 6, 200],
-        ["shop-production-worker", "t3.medium", 8, 200],
-      ]);
-      expect(needs.databases.map((d) => [d.instanceClass, d.engine, d.engineVersion, d.multiAz])).toEqual([
-        ["db.m7g.large", "postgres", "16", true],
-        ["db.m7g.large", "postgres", "16", false],
-        ["db.m7g.large", "postgres", "16", false],
-      ]);
+    // Derived from the spec through the size tables: a user's own sizes and counts hold too.
+    const prefix = `${spec.application.name}-${spec.environment}`;
+    expect(needs.pools.map((p) => [p.name, p.instanceType, p.max, p.refreshPercent])).toEqual(
+      poolRoles(spec)
+        .map((role) => {
+          const pool = role === "beat" ? BEAT_POOL : spec.pools[role]!;
+          // Launch before terminating (200%), except beat, which must never run twice (100%).
+          return [`${prefix}-${role}`, AWS_COMPUTE_SIZES[pool.size], pool.max, role === "beat" ? 100 : 200];
+        })
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    const pg = spec.postgres;
+    const version = pg.version ?? DEFAULT_POSTGRES_VERSION;
+    expect(needs.databases.map((d) => [d.instanceClass, d.engine, d.engineVersion, d.multiAz])).toEqual([
+      [AWS_POSTGRES_SIZES[pg.size], "postgres", version, pg.highAvailability ?? false],
+      ...Array.from({ length: pg.replicas }, () => [AWS_POSTGRES_SIZES[pg.replicaSize ?? pg.size], "postgres", version, false]),
+    ]);
+    // CloudFront's certificates (the CDN's names and the failover page's) in us-east-1, the load balancer's in the region.
+    if (spec.cdn && spec.failover) {
       expect(needs.certificates).toEqual([
-        { region: "us-east-1", names: ["media.example.com", "static.example.com", "www.example.com"] },
-        { region: "eu-west-1", names: ["www.example.com"] },
+        { region: "us-east-1", names: [...new Set([spec.cdn.mediaDomain, spec.cdn.staticDomain, spec.domain])].sort() },
+        { region: spec.aws!.region, names: [spec.domain] },
       ]);
     }
     expect(needs.hostedZone).toEqual({ name: spec.dnsZone, created: false, id: undefined });

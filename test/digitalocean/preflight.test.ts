@@ -4,6 +4,8 @@ import { withScratchSynth } from "../../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { DIGITALOCEAN_PREFLIGHT, DigitalOceanNeeds, digitalOceanNeeds } from "../../modules/digitalocean/preflight";
 import { runChecks } from "../../modules/stacks/preflight";
+import { DO_CACHE_SIZES, DO_COMPUTE_SIZES, DO_POSTGRES_SIZES } from "../../modules/digitalocean/sizes";
+import { DEFAULT_POSTGRES_VERSION, poolRoles } from "../../modules/django/topology";
 import { FakeApi, Recorded } from "../fake-api";
 import { checkSignature } from "../sigv4";
 import { runScript } from "../tools";
@@ -28,6 +30,8 @@ const { name: STACK, doc } = withScratchSynth(environments, ["*-do"], (app) =>
 );
 const spec = environments.find((e) => `${e.environment}-do` === STACK)!;
 const needs = digitalOceanNeeds(doc);
+/** The beat pool the topology adds: one small host, whatever the spec. */
+const BEAT_POOL = { size: "small", min: 1, max: 1 } as const;
 const droplets = (n: number) => needs.pools.reduce((sum, p) => sum + 2 * p.max, 0) + needs.droplets.length + n;
 
 /** A team that can take the stack, each part replaceable by a test. */
@@ -131,15 +135,28 @@ const line = (lines: string[], check: string) => lines.filter((l) => l.includes(
 
 describe("npm run preflight: DigitalOcean", () => {
   it("reads what the stack needs from its synthesised JSON: pools and their maxima, sizes, databases, the VPC, Spaces", () => {
-    const production = environments.find((e) => e.environment === "production" && e.digitalocean);
     const expected: Partial<DigitalOceanNeeds> = { regions: expect.arrayContaining([spec.digitalocean!.region]) as unknown as string[] };
     expect(needs).toMatchObject(expected);
     expect(needs.pools.map((p) => p.name)).toEqual(doc.resources("digitalocean_droplet_autoscale").map((r) => r.config.name));
-    if (production && STACK === "production-do") {
-      expect(needs.pools.map((p) => [p.name.split("-").pop(), p.max])).toEqual([["app", 12], ["beat", 1], ["web", 6], ["worker", 8]]);
-      expect(needs.replicas.map((r) => r.region)).toEqual(["ams3", "fra1", "fra1"]);
-      expect(needs.databases.map((d) => [d.engine, d.version, d.nodes])).toEqual([["valkey", "8", 2], ["pg", "16", 2]]);
-    }
+    // Derived from the spec through the size tables: a user's own sizes and counts hold too.
+    expect(needs.pools.map((p) => [p.name.split("-").pop(), p.size, p.max])).toEqual(
+      poolRoles(spec)
+        .map((role) => {
+          const pool = role === "beat" ? BEAT_POOL : spec.pools[role]!;
+          return [role, DO_COMPUTE_SIZES[pool.size], pool.max];
+        })
+        .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
+    );
+    const pg = spec.postgres;
+    const region = spec.digitalocean!.region;
+    const disasterRecovery = spec.digitalocean!.disasterRecoveryRegion;
+    expect(needs.replicas.map((r) => r.region)).toEqual([...(disasterRecovery ? [disasterRecovery] : []), ...Array.from({ length: pg.replicas }, () => region)].sort());
+    expect(needs.replicas.filter((r) => r.region === region).map((r) => r.size)).toEqual(Array.from({ length: pg.replicas }, () => DO_POSTGRES_SIZES[pg.replicaSize ?? pg.size]));
+    const nodes = (highAvailability: boolean | undefined) => (highAvailability ? 2 : 1);
+    expect(needs.databases.map((d) => [d.engine, d.version, d.size, d.nodes])).toEqual([
+      ...(spec.cache ? [["valkey", spec.cache.version ?? "8", DO_CACHE_SIZES[spec.cache.size], nodes(spec.cache.highAvailability)]] : []),
+      ["pg", pg.version ?? DEFAULT_POSTGRES_VERSION, DO_POSTGRES_SIZES[pg.size], nodes(pg.highAvailability)],
+    ]);
     expect(needs.vpcs).toEqual([{ name: `${spec.application.name}-${spec.environment}`, region: spec.digitalocean!.region, ipRange: spec.network!.cidr }]);
     expect(needs.tags).toEqual(expect.arrayContaining(needs.pools.map((p) => p.name)));
   });
