@@ -228,7 +228,7 @@ describe("npm run cost", () => {
     expect(text).toMatch(/^total a month .*\(max .*\)$/m);
     const readme = readFileSync(join(root, "docs", "cost.md"), "utf8");
     // `npm run cost production` prints exactly this: a price or a spec change needs docs/cost.md's copy refreshed, and the failure says how.
-    const refresh = "docs/cost.md's production table is stale: run `npm run cost production` and paste its output into docs/cost.md, replacing the block under `$ npm run cost production`";
+    const refresh = "docs/cost.md's production table is stale: run `npm run cost -- --update-docs` and commit docs/cost.md";
     expect({ readmeShowsProductionCost: readme.includes(text.trimEnd()) || refresh }).toEqual({ readmeShowsProductionCost: true });
   });
 
