@@ -56,12 +56,14 @@ export const AWS_REGIONS = [
   "il-central-1", "me-central-1", "me-south-1", "mx-central-1", "sa-east-1", "us-east-1", "us-east-2", "us-west-1", "us-west-2",
 ];
 
-/** An EC2 instance type, `<family>.<size>` (`m7i.large`, `m7i-flex.xlarge`, `m7i.metal-24xl`); not an RDS or ElastiCache class. */
-export const EC2_INSTANCE_TYPE = /^(?!db\.|cache\.)[a-z][a-z0-9-]*\.[a-z0-9]+(?:-[a-z0-9]+)?$/;
+/** `<family>.<size>`, the size with an optional suffix (`m7i.large`, `m7i-flex.xlarge`, `m7i.metal-24xl`). */
+const FAMILY_SIZE = "[a-z][a-z0-9-]*\\.[a-z0-9]+(?:-[a-z0-9]+)?";
+/** An EC2 instance type; not an RDS or ElastiCache class. */
+export const EC2_INSTANCE_TYPE = new RegExp(`^(?!db\\.|cache\\.)${FAMILY_SIZE}$`);
 /** An RDS DB instance class, `db.<family>.<size>` (`db.m7g.2xlarge`, `db.t4g.small`). */
-export const RDS_INSTANCE_CLASS = /^db\.[a-z][a-z0-9-]*\.[a-z0-9]+(?:-[a-z0-9]+)?$/;
+export const RDS_INSTANCE_CLASS = new RegExp(`^db\\.${FAMILY_SIZE}$`);
 /** An ElastiCache node type, `cache.<family>.<size>` (`cache.m7g.large`, `cache.t4g.small`). */
-export const CACHE_NODE_TYPE = /^cache\.[a-z][a-z0-9-]*\.[a-z0-9]+$/;
+export const CACHE_NODE_TYPE = new RegExp(`^cache\\.${FAMILY_SIZE}$`);
 
 /** What each size table's entries must look like, and an example of one. */
 const SIZE_FORMATS = {
