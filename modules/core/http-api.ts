@@ -51,7 +51,8 @@ export interface HttpApiDialect {
   error(status: number, id: string, message: string): HttpApiError;
 }
 
-const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** Waits `ms` milliseconds. */
+export const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** The longest one 429 makes it wait (an hourly limit's reset can be an hour away; a command has a deadline). */
 const MAX_THROTTLE_MS = 5 * 60000;

@@ -1,3 +1,4 @@
+import { realSleep } from "../core/http-api";
 import { DoApi } from "./api";
 
 /*
@@ -71,7 +72,7 @@ interface Watched {
  */
 export async function watchRelease(o: WatchOptions): Promise<void> {
   const now = o.now ?? Date.now;
-  const sleep = o.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  const sleep = o.sleep ?? realSleep;
   const started = now();
   const deadline = o.deadlineMs ?? 30 * 60000;
   const pools: Watched[] = [];

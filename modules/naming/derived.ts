@@ -33,12 +33,16 @@ export interface NamingFacts {
   readonly healthCheckPath: { name: string; from: readonly string[] };
 }
 
-/** The facts of `spec` names are derived from; see `NamingFacts`. */
-export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
+/** `<application>-<environment>` of a spec whose names are well formed, else `undefined` (their own rules report them). */
+export function soundPrefix(spec: Pick<DjangoTopologyProps, "application" | "environment">): string | undefined {
   const app = spec.application?.name;
   const env = spec.environment;
-  const sound = typeof app === "string" && typeof env === "string" && RESOURCE_NAME.test(app) && RESOURCE_NAME.test(env);
-  const prefix = sound ? namePrefix(spec) : undefined;
+  return typeof app === "string" && typeof env === "string" && RESOURCE_NAME.test(app) && RESOURCE_NAME.test(env) ? namePrefix(spec as DjangoTopologyProps) : undefined;
+}
+
+/** The facts of `spec` names are derived from; see `NamingFacts`. */
+export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
+  const prefix = soundPrefix(spec);
   const worker = spec.pools?.worker;
   const layout = spec.layout === "split" ? "split" : "colocated";
   const domain = isDomainName(spec.domain) ? spec.domain : undefined;

@@ -1,6 +1,6 @@
 import { ValidationIssue, cidrsOverlap, isIpv4Cidr } from "../core";
 import { siteNames } from "../django/names";
-import { RESOURCE_NAME, namePrefix } from "../django/validate";
+import { soundPrefix } from "../naming/derived";
 import { EnvironmentSpec } from "./spec";
 
 /** The network block a spec's VPCs get when `network.cidr` is left out (DjangoTopology's default). */
@@ -26,7 +26,7 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
   for (const spec of specs) {
     const fail = (path: string, message: string) => issues.push({ environment: spec.environment, path, message });
 
-    const prefix = prefixOf(spec);
+    const prefix = soundPrefix(spec);
     const samePrefix = prefix !== undefined ? other(prefixes.get(prefix), spec) : undefined;
     if (samePrefix) {
       fail(
@@ -70,12 +70,6 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
     if (region !== undefined && isIpv4Cidr(cidr)) vpcsByRegion.set(region, [...vpcs, { spec, cidr }]);
   }
   return issues;
-}
-
-/** `<application>-<environment>` of a spec whose names are well formed, else `undefined` (their own rules report them). */
-function prefixOf(spec: EnvironmentSpec): string | undefined {
-  const name = spec.application?.name;
-  return typeof name === "string" && RESOURCE_NAME.test(name) && RESOURCE_NAME.test(spec.environment) ? namePrefix(spec) : undefined;
 }
 
 function shown(spec: EnvironmentSpec, cidr: string): string {

@@ -1,4 +1,5 @@
 import { namePrefix } from "../django/validate";
+import { poolName } from "../naming/resource-names";
 import { poolRoles } from "../django/topology";
 import { planStacks } from "./app";
 import { DIGITALOCEAN } from "./clouds";
@@ -17,5 +18,5 @@ export function rolloutPools(environments: readonly EnvironmentSpec[], stack: st
   if (found.cloud !== DIGITALOCEAN) {
     throw new RolloutUsageError(`"${stack}" is not a DigitalOcean stack: on AWS the instance refresh rolls a release out, each host joining once it is ready (docs/releasing.md)`);
   }
-  return poolRoles(found.spec).map((role) => `${namePrefix(found.spec)}-${role}`);
+  return poolRoles(found.spec).map((role) => poolName(namePrefix(found.spec), role));
 }
