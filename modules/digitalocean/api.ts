@@ -7,13 +7,12 @@ import { HttpApi, HttpApiError, HttpApiOptions } from "../core/http-api";
 
 export const DO_API_URL = "https://api.digitalocean.com";
 
-export type DoApiOptions = HttpApiOptions;
 
 /** An answer of the API that is not a success, with DigitalOcean's `id` and `message`. */
 export class DoApiError extends HttpApiError {}
 
 export class DoApi extends HttpApi {
-  constructor(options: DoApiOptions) {
+  constructor(options: HttpApiOptions) {
     super(
       {
         service: "DigitalOcean",
