@@ -7,7 +7,6 @@ import { HttpApi, HttpApiError, HttpApiOptions } from "../core/http-api";
 
 export const DO_API_URL = "https://api.digitalocean.com";
 
-
 /** An answer of the API that is not a success, with DigitalOcean's `id` and `message`. */
 export class DoApiError extends HttpApiError {}
 
