@@ -1,4 +1,4 @@
-import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, imageRegistry, show } from "../core";
+import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, fieldsOf, imageRegistry, show } from "../core";
 import { AWS_COMPUTE_SIZES } from "./sizes";
 
 /** One NAT gateway per zone (survives a zone's loss), or one for all (cheaper). */
@@ -144,8 +144,8 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     v.fail("aws", "is required to synthesise an AWS stack");
     return [...v.issues];
   }
-  if (!v.fields("aws", settings, ["region", "allowedAccountIds", "natGateways", "hostedZoneId", "imageId", "sizes", "cdnPriceClass", "secrets"])) return [...v.issues];
-  if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, ["compute", "postgres", "cache"]);
+  if (!v.fields("aws", settings, fieldsOf<AwsSettings>({ region: true, allowedAccountIds: true, natGateways: true, hostedZoneId: true, imageId: true, sizes: true, cdnPriceClass: true, secrets: true }))) return [...v.issues];
+  if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, fieldsOf<NonNullable<AwsSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
   if (settings.natGateways !== undefined) v.oneOf("aws.natGateways", settings.natGateways, NAT_GATEWAY_MODES);
@@ -197,7 +197,7 @@ function existingSecrets(v: SpecValidator, given: AwsSettings["secrets"], declar
       v.fail(path, `names no secret whose source is "existing"; those are: ${existing.map((s) => s.name).join(", ") || "none"}`);
       continue;
     }
-    if (!v.fields(path, where, ["arn", "jsonKey"])) continue;
+    if (!v.fields(path, where, fieldsOf<AwsExistingSecret>({ arn: true, jsonKey: true }))) continue;
     v.matches(`${path}.arn`, where.arn, SECRET_ARN, 'a Secrets Manager secret\'s whole ARN, "arn:aws:secretsmanager:<region>:<account>:secret:<name>-<6 characters>"');
     if (where.jsonKey !== undefined) v.nonEmpty(`${path}.jsonKey`, where.jsonKey);
   }

@@ -1,4 +1,4 @@
-import { SpecValidator, ValidationIssue } from "../core";
+import { SpecValidator, ValidationIssue, fieldsOf } from "../core";
 
 /** Settings of the Cloudflare edge in front of a DigitalOcean stack: the `cloudflare` section. */
 export interface CloudflareSettings {
@@ -44,7 +44,7 @@ export function validateCloudflareSettings(
     v.fail("cloudflare", "is required with digitalocean: Cloudflare serves the DNS, TLS edge and failover");
     return [...v.issues];
   }
-  if (!v.fields("cloudflare", settings, ["accountId", "zoneId", "manageZoneSettings", "advancedCertificates"])) return [...v.issues];
+  if (!v.fields("cloudflare", settings, fieldsOf<CloudflareSettings>({ accountId: true, zoneId: true, manageZoneSettings: true, advancedCertificates: true }))) return [...v.issues];
   v.matches("cloudflare.accountId", settings.accountId, CLOUDFLARE_ID, "a Cloudflare account id (32 hexadecimal characters)");
   v.matches("cloudflare.zoneId", settings.zoneId, CLOUDFLARE_ID, "a Cloudflare zone id (32 hexadecimal characters)");
   if (settings.manageZoneSettings !== undefined) v.boolean("cloudflare.manageZoneSettings", settings.manageZoneSettings);

@@ -124,6 +124,15 @@ export class SpecValidator {
   }
 }
 
+/**
+ * The fields of `T`, for `SpecValidator.fields`, written as `{ name: true, ... }`: the
+ * interface stays the one declaration of its fields, and the compiler refuses a list that
+ * misses one of them or names one it does not have.
+ */
+export function fieldsOf<T>(fields: { readonly [K in keyof T]-?: true }): readonly string[] {
+  return Object.keys(fields);
+}
+
 /** Levenshtein distance, for "did you mean" suggestions. */
 export function editDistance(a: string, b: string): number {
   const row = Array.from({ length: b.length + 1 }, (_, j) => j);

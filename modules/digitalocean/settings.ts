@@ -1,4 +1,4 @@
-import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, cidrRange, cidrWithin, cidrsCoverAll, cidrsOverlap, imageRegistry, isIpv4Cidr, show } from "../core";
+import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, cidrRange, cidrWithin, cidrsCoverAll, cidrsOverlap, fieldsOf, imageRegistry, isIpv4Cidr, show } from "../core";
 
 /** How long an autoscale pool waits after a droplet's shutdown event before it destroys it (DigitalOcean's autoscale pool docs). */
 export const DO_SHUTDOWN_SECONDS = 60;
@@ -91,9 +91,9 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
     v.fail("digitalocean", "is required to synthesise a DigitalOcean stack");
     return [...v.issues];
   }
-  const known = ["region", "sshKeys", "adminCidrs", "projectId", "disasterRecoveryRegion", "loadBalancerSizeUnit", "sizes"];
+  const known = fieldsOf<DigitalOceanSettings>({ region: true, sshKeys: true, adminCidrs: true, projectId: true, disasterRecoveryRegion: true, loadBalancerSizeUnit: true, sizes: true });
   if (!v.fields("digitalocean", settings, known)) return [...v.issues];
-  if (settings.sizes !== undefined) v.fields("digitalocean.sizes", settings.sizes, ["compute", "postgres", "cache"]);
+  if (settings.sizes !== undefined) v.fields("digitalocean.sizes", settings.sizes, fieldsOf<NonNullable<DigitalOceanSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
   v.oneOf("digitalocean.region", settings.region, DO_REGIONS);
   if (!Array.isArray(settings.sshKeys) || settings.sshKeys.length === 0) {
     v.fail("digitalocean.sshKeys", `must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got ${show(settings.sshKeys)}`);

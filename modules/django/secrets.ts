@@ -1,7 +1,7 @@
-import { SpecValidator, imageRegistry, sameRegistry, show } from "../core";
+import { SpecValidator, fieldsOf, imageRegistry, sameRegistry, show } from "../core";
 import { MANAGED_SETTINGS } from "./configuration";
 import { REGISTRY_SETTINGS } from "./host";
-import { ApplicationSpec, SECRET_SOURCES, SecretSource } from "./spec";
+import { ApplicationSpec, RegistrySpec, SECRET_SOURCES, SecretSource } from "./spec";
 
 /*
  * Application secrets: the rules every cloud shares, and the test that keeps secrets out
@@ -112,7 +112,7 @@ export function declaredSecrets(app: Pick<ApplicationSpec, "secrets" | "registry
 const RESERVED = [...MANAGED_SETTINGS, REGISTRY_PASSWORD] as readonly string[];
 
 function source(v: SpecValidator, path: string, value: unknown, allowed: readonly string[]): void {
-  if (!v.fields(path, value, ["source", "length"])) return;
+  if (!v.fields(path, value, fieldsOf<SecretSource>({ source: true, length: true }))) return;
   const s = value as unknown as SecretSource;
   if (!v.oneOf(`${path}.source`, s.source, allowed)) return;
   if (s.length !== undefined) {
@@ -158,7 +158,7 @@ export function validateApplicationEnvironment(v: SpecValidator, app: Applicatio
   }
 
   const registry = app.registry;
-  if (registry === undefined || !v.fields("application.registry", registry, ["server", "username", "password"])) return;
+  if (registry === undefined || !v.fields("application.registry", registry, fieldsOf<RegistrySpec>({ server: true, username: true, password: true }))) return;
   v.matches("application.registry.username", registry.username, REGISTRY_USERNAME, "a registry user name (no spaces, colons or quotes)");
   if (registry.password === undefined) v.fail("application.registry.password", 'is required: { source: "variable" } or { source: "existing" }');
   else source(v, "application.registry.password", registry.password, ["variable", "existing"]);

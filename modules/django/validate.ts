@@ -1,7 +1,7 @@
-import { SIZES, SpecValidator, ValidationIssue, show } from "../core";
+import { SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
-import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
+import { ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -79,25 +79,26 @@ function under(v: SpecValidator, path: string, name: string, zone: string): void
   }
 }
 
-/**
- * The rules every cloud shares. Returns every problem found; the clouds add their own
- * limits on top (see each factory's `validate`).
- */
-/** The fields of the neutral spec, level by level. */
-export const TOPOLOGY_FIELDS = [
-  "environment", "application", "domain", "dnsZone", "createDnsZone", "layout", "network", "pools",
-  "postgres", "cache", "cdn", "failover", "deletionProtection", "healthCheckPath",
-];
+/** The fields of the neutral spec, level by level (the stack adds the cloud sections to the top level). */
+export const TOPOLOGY_FIELDS = fieldsOf<DjangoTopologyProps>({
+  environment: true, application: true, domain: true, dnsZone: true, createDnsZone: true, layout: true, network: true, pools: true,
+  postgres: true, cache: true, cdn: true, failover: true, deletionProtection: true, healthCheckPath: true,
+});
+type Props = DjangoTopologyProps;
 const FIELDS = {
-  application: ["name", "image", "wsgiModule", "celeryApp", "settingsModule", "settings", "secrets", "publicSettings", "registry"],
-  network: ["cidr", "zones"],
-  pools: ["web", "app", "worker"],
-  pool: ["size", "min", "max", "cpuTargetPercent"],
-  worker: ["size", "min", "max", "cpuTargetPercent", "concurrency", "stopTimeoutSeconds", "beat"],
-  postgres: ["size", "replicaSize", "version", "storageGiB", "highAvailability", "replicas", "pooling", "backupRetentionDays"],
-  cache: ["size", "highAvailability", "version"],
-  cdn: ["mediaDomain", "staticDomain"],
-  failover: ["title", "message"],
+  application: fieldsOf<ApplicationSpec>({
+    name: true, image: true, wsgiModule: true, celeryApp: true, settingsModule: true, settings: true, secrets: true, publicSettings: true, registry: true,
+  }),
+  network: fieldsOf<NonNullable<Props["network"]>>({ cidr: true, zones: true }),
+  pools: fieldsOf<Props["pools"]>({ web: true, app: true, worker: true }),
+  pool: fieldsOf<PoolSpec>({ size: true, min: true, max: true, cpuTargetPercent: true }),
+  worker: fieldsOf<WorkerPoolSpec>({ size: true, min: true, max: true, cpuTargetPercent: true, concurrency: true, stopTimeoutSeconds: true, beat: true }),
+  postgres: fieldsOf<PostgresSpec>({
+    size: true, replicaSize: true, version: true, storageGiB: true, highAvailability: true, replicas: true, pooling: true, backupRetentionDays: true,
+  }),
+  cache: fieldsOf<CacheSpec>({ size: true, highAvailability: true, version: true }),
+  cdn: fieldsOf<NonNullable<Props["cdn"]>>({ mediaDomain: true, staticDomain: true }),
+  failover: fieldsOf<FailoverSpec>({ title: true, message: true }),
 };
 
 /** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
@@ -117,6 +118,10 @@ function knownFields(v: SpecValidator, props: DjangoTopologyProps): void {
   for (const [path, value, allowed] of nested) if (value !== undefined) v.fields(path, value, allowed);
 }
 
+/**
+ * The rules every cloud shares. Returns every problem found; the clouds add their own
+ * limits on top (see each factory's `validate`).
+ */
 export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] {
   const env = typeof props.environment === "string" && props.environment ? props.environment : "(unnamed)";
   const v = new SpecValidator(env);

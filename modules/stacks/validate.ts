@@ -1,13 +1,19 @@
-import { SpecValidator, ValidationIssue, show, validateSpecText } from "../core";
+import { SpecValidator, ValidationIssue, fieldsOf, show, validateSpecText } from "../core";
 import { RULES } from "../policy";
+import { DjangoTopologyProps } from "../django/spec";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
 import { CLOUDS } from "./clouds";
 import { validateReleaseImage } from "./release";
-import { EnvironmentSpec } from "./spec";
+import { EnvironmentSpec, PolicySuppression, TerraformCloudSettings, TerraformCloudVcs } from "./spec";
 import { TerraformCloudEnvironment, organizationOf } from "./terraform-cloud";
 
 /** The fields an environment spec may have: the topology's, the backend's, the policy's, one section per cloud. */
-export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "backend", "terraformCloud", "policy", "aws", "digitalocean", "cloudflare"];
+export const ENVIRONMENT_FIELDS = [
+  ...TOPOLOGY_FIELDS,
+  ...fieldsOf<Omit<EnvironmentSpec, keyof DjangoTopologyProps>>({
+    production: true, backend: true, terraformCloud: true, policy: true, aws: true, digitalocean: true, cloudflare: true,
+  }),
+];
 
 /**
  * Every problem with one environment: the neutral rules, the rules of each cloud the spec
@@ -45,14 +51,14 @@ function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnviro
   if (spec.backend !== undefined) v.oneOf("backend", spec.backend, ["local", "terraform-cloud"]);
   const tfc = spec.terraformCloud;
   if (tfc !== undefined) {
-    const known = ["organization", "hostname", "project", "workspacePrefix", "terraformVersion", "vcs", "promotesFrom"];
+    const known = fieldsOf<TerraformCloudSettings>({ organization: true, hostname: true, project: true, workspacePrefix: true, terraformVersion: true, vcs: true, promotesFrom: true });
     if (!v.fields("terraformCloud", tfc, known)) return [...v.issues];
     if (tfc.organization !== undefined) v.matches("terraformCloud.organization", tfc.organization, TFC_NAME, ORGANIZATION);
     if (tfc.hostname !== undefined) v.domain("terraformCloud.hostname", tfc.hostname);
     if (tfc.project !== undefined) v.matches("terraformCloud.project", tfc.project, PROJECT, PROJECT_NAME);
     if (tfc.workspacePrefix !== undefined) v.matches("terraformCloud.workspacePrefix", tfc.workspacePrefix, TFC_NAME, "letters, digits, - and _ (workspace names are <prefix>-<environment>-<cloud>)");
     if (tfc.terraformVersion !== undefined) v.matches("terraformCloud.terraformVersion", tfc.terraformVersion, /^(~> ?|>= ?)?\d+\.\d+(\.\d+)?$/, 'a Terraform version such as "1.11.4" or "~> 1.11"');
-    if (tfc.vcs !== undefined && v.fields("terraformCloud.vcs", tfc.vcs, ["repository", "branch", "oauthTokenId", "githubAppInstallationId"])) {
+    if (tfc.vcs !== undefined && v.fields("terraformCloud.vcs", tfc.vcs, fieldsOf<TerraformCloudVcs>({ repository: true, branch: true, oauthTokenId: true, githubAppInstallationId: true }))) {
       const vcs = tfc.vcs;
       v.matches("terraformCloud.vcs.repository", vcs.repository, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a repository as "<owner>/<name>"');
       if (vcs.branch !== undefined) v.nonEmpty("terraformCloud.vcs.branch", vcs.branch);
@@ -91,10 +97,10 @@ function validatePolicySettings(spec: EnvironmentSpec, clouds: readonly string[]
   const v = new SpecValidator(spec.environment);
   if (spec.production !== undefined) v.boolean("production", spec.production);
   const ids = RULES.map((r) => r.id);
-  if (spec.policy !== undefined && !v.fields("policy", spec.policy, ["suppress"])) return [...v.issues];
+  if (spec.policy !== undefined && !v.fields("policy", spec.policy, fieldsOf<NonNullable<EnvironmentSpec["policy"]>>({ suppress: true }))) return [...v.issues];
   (spec.policy?.suppress ?? []).forEach((s, i) => {
     const path = `policy.suppress[${i}]`;
-    if (!v.fields(path, s, ["rule", "cloud", "resource", "reason"])) return;
+    if (!v.fields(path, s, fieldsOf<PolicySuppression>({ rule: true, cloud: true, resource: true, reason: true }))) return;
     v.oneOf(`${path}.rule`, s.rule, ids);
     v.oneOf(`${path}.cloud`, s.cloud, clouds);
     v.nonEmpty(`${path}.resource`, s.resource);
