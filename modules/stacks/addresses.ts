@@ -3,7 +3,7 @@ import { PolicyCloud, STATEFUL_TYPES, StackDocument } from "../policy";
 /** Per stack, the Terraform address of every resource that holds data. */
 export type AddressBook = Record<string, string[]>;
 
-/** The file that records the shipped stacks' stateful addresses; `npm run addresses:update` writes it. */
+/** The file that records the shipped stacks' stateful addresses (written by scripts/addresses.ts). */
 export const ADDRESS_BOOK = "stateful-addresses.json";
 
 /** The stack's stateful addresses (databases, replicas, caches, buckets, zones, secrets), sorted. */
@@ -29,7 +29,7 @@ export function addressProblems(stack: string, recorded: readonly string[], doc:
   }
   for (const address of current) {
     if (recorded.includes(address) || moves.some((m) => m.to === address && recorded.includes(m.from))) continue;
-    problems.push(`${stack}: ${address} is a stateful resource not recorded in ${ADDRESS_BOOK}: run npm run addresses:update and commit the change`);
+    problems.push(`${stack}: ${address} is a stateful resource not recorded in ${ADDRESS_BOOK}: review it, then record it`);
   }
   return problems;
 }

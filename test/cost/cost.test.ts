@@ -12,6 +12,7 @@ import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
+import { staleHint } from "../../tools/generated";
 
 const root = join(__dirname, "..", "..");
 
@@ -228,7 +229,7 @@ describe("npm run cost", () => {
     expect(text).toMatch(/^total a month .*\(max .*\)$/m);
     const readme = readFileSync(join(root, "docs", "cost.md"), "utf8");
     // `npm run cost production` prints exactly this: a price or a spec change needs docs/cost.md's copy refreshed, and the failure says how.
-    const refresh = "docs/cost.md's production table is stale: run `npm run cost -- --update-docs` and commit docs/cost.md";
+    const refresh = staleHint("docs/cost.md");
     expect({ readmeShowsProductionCost: readme.includes(text.trimEnd()) || refresh }).toEqual({ readmeShowsProductionCost: true });
   });
 

@@ -9,6 +9,7 @@ import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { describeStack, dotCommand, renderSvg, synthesiseStacks } from "../../tools/diagram/diagram";
 import { Diagram, DiagramCluster, DiagramEdge, Tier, quote, toDot } from "../../tools/diagram/graph";
 import { SHIPPED_STACKS } from "../helpers";
+import { staleHint } from "../../tools/generated";
 import { requireTool } from "../tools";
 
 const root = join(__dirname, "..", "..");
@@ -229,7 +230,7 @@ describe("the README's diagrams", () => {
     const s = shipped.find((x) => x.name === name)!;
     const dot = join(root, "docs", "diagrams", `${name}.dot`);
     const svg = join(root, "docs", "diagrams", `${name}.svg`);
-    const refresh = "run: npm run diagram -- --out docs/diagrams 'production-*'";
+    const refresh = staleHint(`docs/diagrams/${name}.dot`);
     expect({ file: dot, upToDate: readFileSync(dot, "utf8") === s.dot, refresh }).toEqual({ file: dot, upToDate: true, refresh });
     // Graphviz's layout differs between its versions, so the SVG is held to the DOT's boxes and edges, not to its bytes.
     const seen = titles(readFileSync(svg, "utf8"));
