@@ -23,8 +23,11 @@ export interface AwsSettings {
   readonly imageId?: string;
   /** Overrides of the size tables, e.g. `{ compute: { large: "m7i.xlarge" } }`. @default - the shipped tables */
   readonly sizes?: {
+    /** The pools' EC2 instance types by size, e.g. `{ large: "m7i.xlarge" }`; x86_64 unless `imageId` boots arm64. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly compute?: SizeMapOverride;
+    /** PostgreSQL's RDS instance classes by size, e.g. `{ large: "db.m7g.2xlarge" }`. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly postgres?: SizeMapOverride;
+    /** The cache's ElastiCache node types by size, e.g. `{ large: "cache.m7g.large" }`. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly cache?: SizeMapOverride;
   };
   /** CloudFront price class. @default "PriceClass_100" */
