@@ -8,7 +8,7 @@ export const AWS_MIN_ZONES = 2;
 
 /** Settings only the AWS stacks read: the `aws` section of an environment spec. */
 export interface AwsSettings {
-  /** The region of every regional resource, e.g. `eu-west-1`. */
+  /** The region of every regional resource, e.g. `eu-west-1`: a commercial region with at least two availability zones. */
   readonly region: string;
   /** Refuse to run against any other account (the provider's `allowed_account_ids`). @default - any account */
   readonly allowedAccountIds?: readonly string[];

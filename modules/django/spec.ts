@@ -6,7 +6,11 @@ export const LAYOUTS: readonly Layout[] = ["colocated", "split"];
 
 /** The Django application the hosts run. */
 export interface ApplicationSpec {
-  /** Short name; prefixes every resource name (`<name>-<environment>-...`). */
+  /**
+   * Short name; prefixes every resource name (`<name>-<environment>-...`): lower-case letters,
+   * digits and hyphens, starting with a letter, and with the environment's name at most 24
+   * characters (`shop-production` is 15).
+   */
   readonly name: string;
   /** The container image the hosts pull and run, e.g. `ghcr.io/acme/shop:1.4.2`. */
   readonly image: string;
@@ -160,11 +164,15 @@ export interface FailoverSpec {
 
 /** The whole topology of one environment, in neutral terms. */
 export interface DjangoTopologyProps {
-  /** The environment's name, e.g. `production`. */
+  /**
+   * The environment's name, e.g. `production`: lower-case letters, digits and hyphens,
+   * starting with a letter. It names the stacks (`<environment>-<cloud>`) and, after
+   * `application.name`, every resource.
+   */
   readonly environment: string;
   /** The Django application the hosts run. */
   readonly application: ApplicationSpec;
-  /** The site's host name, e.g. `www.example.com`. */
+  /** The site's host name, e.g. `www.example.com`: `dnsZone` itself or a name inside it. */
   readonly domain: string;
   /** The DNS zone holding it, e.g. `example.com`. */
   readonly dnsZone: string;
@@ -227,6 +235,11 @@ export interface DjangoTopologyProps {
    * @see docs/safety.md#data-loss-guards-and-stable-addresses
    */
   readonly deletionProtection?: boolean;
-  /** The path load balancers and the DNS failover check. @default "/healthz" */
+  /**
+   * The path load balancers and the DNS failover check, which Django must answer (nginx
+   * passes it on with the site's own `Host`): absolute, without `//`, `.` or `..` segments.
+   * @default "/healthz"
+   * @see docs/application.md#how-the-application-reaches-a-host
+   */
   readonly healthCheckPath?: string;
 }
