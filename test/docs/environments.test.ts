@@ -48,6 +48,15 @@ describe("the environments reference, docs/environments.md", () => {
     expect(field("aws.region")).toMatchObject({ required: true });
   });
 
+  it("opens the sections of an interface used at two paths with each field's own words", () => {
+    const section = (path: string) => reference.sections.find((s) => s.path === path)!;
+    for (const path of ["pools.web", "pools.app"]) {
+      const opening = `${field(path)!.description}\n\n`;
+      expect({ path, interfaceName: section(path).interfaceName, opening: section(path).intro.slice(0, opening.length) }).toEqual({ path, interfaceName: "PoolSpec", opening });
+    }
+    expect(section("postgres").intro).not.toContain(field("postgres")!.description);
+  });
+
   it("links each @see to the docs page and heading it names", () => {
     expect(field("application.registry")?.see).toEqual([{ target: "docs/secrets.md#private-images", title: "Private images" }]);
     expect(readFileSync(join(ROOT, ENVIRONMENTS_DOC), "utf8")).toContain("See [Private images](secrets.md#private-images).");

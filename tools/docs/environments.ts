@@ -46,7 +46,7 @@ export interface SectionDoc {
   readonly interfaceName?: string;
   /** Whether the object is required, optional, or each entry of a map or item of a list. */
   readonly presence: "required" | "optional" | "entry" | "item";
-  /** The interface's doc comment, else the field's. */
+  /** The interface's doc comment, after the field's where the interface is used at more than one path (`PoolSpec`); else the field's. */
   readonly intro: string;
   readonly fields: FieldDoc[];
 }
@@ -97,7 +97,7 @@ export function readEnvironmentsReference(root: string = ROOT): EnvironmentsRefe
   const file = program.getSourceFile(join(root, SPEC_FILE));
   const declaration = file?.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === SPEC_INTERFACE);
   if (!declaration) throw new Error(`${SPEC_FILE} declares no interface ${SPEC_INTERFACE}`);
-  const sections: SectionDoc[] = [];
+  const sections: (Omit<SectionDoc, "intro"> & { interfaceDoc: string; fieldDoc: string })[] = [];
   const problems: string[] = [];
   const docOf = (symbol: ts.Symbol | undefined) => (symbol ? ts.displayPartsToString(symbol.getDocumentationComment(checker)).trim() : "");
   const where = (node: ts.Node | undefined) => (node ? relative(root, node.getSourceFile().fileName).split("\\").join("/") : "(unknown file)");
@@ -137,16 +137,16 @@ export function readEnvironmentsReference(root: string = ROOT): EnvironmentsRefe
         return `map of ${props.map((p) => `\`${p.name}\``).join(", ")} to ${value}`;
       }
       const named = type.symbol && type.symbol.name !== "__type" ? type.symbol.name : undefined;
-      later.push(() => visit(type, path, presence, docOf(type.symbol) || fieldDoc, named));
+      later.push(() => visit(type, path, presence, docOf(type.symbol), fieldDoc, named));
       return `[${named ? `\`${named}\`` : "object"}](#${anchorOf(headingOf({ path }))})`;
     }
     throw new Error(`${path}: the reference cannot show the type ${checker.typeToString(type)}`);
   };
 
   /** One section, then the sections of its object fields, depth first. */
-  const visit = (type: ts.Type, path: string, presence: SectionDoc["presence"], intro: string, interfaceName?: string) => {
+  const visit = (type: ts.Type, path: string, presence: SectionDoc["presence"], interfaceDoc: string, fieldDoc: string, interfaceName?: string) => {
     const fields: FieldDoc[] = [];
-    sections.push({ path, interfaceName, presence, intro, fields });
+    sections.push({ path, interfaceName, presence, interfaceDoc, fieldDoc, fields });
     const later: (() => void)[] = [];
     for (const prop of propertiesOf(type)) {
       const fieldPath = path === "" ? prop.name : `${path}.${prop.name}`;
@@ -171,8 +171,15 @@ export function readEnvironmentsReference(root: string = ROOT): EnvironmentsRefe
     for (const next of later) next();
   };
 
-  visit(checker.getTypeAtLocation(declaration), "", "required", docOf(checker.getSymbolAtLocation(declaration.name)), SPEC_INTERFACE);
-  return { sections, problems };
+  visit(checker.getTypeAtLocation(declaration), "", "required", docOf(checker.getSymbolAtLocation(declaration.name)), "", SPEC_INTERFACE);
+  const reused = (name: string | undefined) => sections.filter((s) => name !== undefined && s.interfaceName === name).length > 1;
+  return {
+    sections: sections.map(({ interfaceDoc, fieldDoc, ...section }) => ({
+      ...section,
+      intro: reused(section.interfaceName) ? `${fieldDoc}\n\n${interfaceDoc}`.trim() : interfaceDoc || fieldDoc,
+    })),
+    problems,
+  };
 }
 
 /**
