@@ -8,7 +8,7 @@ export const AWS_MIN_ZONES = 2;
 
 /** Settings only the AWS stacks read: the `aws` section of an environment spec. */
 export interface AwsSettings {
-  /** The region of every regional resource, e.g. `eu-west-1`. */
+  /** The region of every regional resource, e.g. `eu-west-1`: a commercial region with at least two availability zones. */
   readonly region: string;
   /** Refuse to run against any other account (the provider's `allowed_account_ids`). @default - any account */
   readonly allowedAccountIds?: readonly string[];
@@ -23,8 +23,11 @@ export interface AwsSettings {
   readonly imageId?: string;
   /** Overrides of the size tables, e.g. `{ compute: { large: "m7i.xlarge" } }`. @default - the shipped tables */
   readonly sizes?: {
+    /** The pools' EC2 instance types by size, e.g. `{ large: "m7i.xlarge" }`; x86_64 unless `imageId` boots arm64. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly compute?: SizeMapOverride;
+    /** PostgreSQL's RDS instance classes by size, e.g. `{ large: "db.m7g.2xlarge" }`. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly postgres?: SizeMapOverride;
+    /** The cache's ElastiCache node types by size, e.g. `{ large: "cache.m7g.large" }`. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly cache?: SizeMapOverride;
   };
   /** CloudFront price class. @default "PriceClass_100" */

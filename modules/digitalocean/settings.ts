@@ -25,8 +25,11 @@ export interface DigitalOceanSettings {
   readonly loadBalancerSizeUnit?: number;
   /** Overrides of the size tables, e.g. `{ compute: { large: "c-4" } }`. @default - the shipped tables */
   readonly sizes?: {
+    /** The pools' droplet size slugs by size, e.g. `{ large: "c-4" }`. @default - the shipped table (`modules/digitalocean/sizes.ts`) */
     readonly compute?: SizeMapOverride;
+    /** PostgreSQL's node size slugs by size, e.g. `{ large: "db-s-4vcpu-8gb" }`. @default - the shipped table (`modules/digitalocean/sizes.ts`) */
     readonly postgres?: SizeMapOverride;
+    /** The cache's node size slugs by size, e.g. `{ large: "db-s-4vcpu-8gb" }`. @default - the shipped table (`modules/digitalocean/sizes.ts`) */
     readonly cache?: SizeMapOverride;
   };
 }

@@ -6,7 +6,11 @@ export const LAYOUTS: readonly Layout[] = ["colocated", "split"];
 
 /** The Django application the hosts run. */
 export interface ApplicationSpec {
-  /** Short name; prefixes every resource name (`<name>-<environment>-...`). */
+  /**
+   * Short name; prefixes every resource name (`<name>-<environment>-...`): lower-case letters,
+   * digits and hyphens, starting with a letter, and with the environment's name at most 24
+   * characters (`shop-production` is 15).
+   */
   readonly name: string;
   /** The container image the hosts pull and run, e.g. `ghcr.io/acme/shop:1.4.2`. */
   readonly image: string;
@@ -20,6 +24,7 @@ export interface ApplicationSpec {
    * Further plain (non-secret) environment variables for every process. A setting whose
    * name or value looks like a secret is refused: declare it in `secrets`, or name it in
    * `publicSettings` if it is not one. @default {}
+   * @see docs/application.md#how-the-application-reaches-a-host
    */
   readonly settings?: Readonly<Record<string, string>>;
   /**
@@ -27,6 +32,7 @@ export interface ApplicationSpec {
    * value comes from; the value itself is never in the spec, in `cdktf.out` or in a plan.
    * `DJANGO_SECRET_KEY: { source: "generated" }` gives Django a 50-character key that
    * stays the same across deploys. @default {}
+   * @see docs/secrets.md
    */
   readonly secrets?: Readonly<Record<string, SecretSource>>;
   /**
@@ -38,6 +44,7 @@ export interface ApplicationSpec {
    * How hosts log in to the image's registry, for a private registry other than the
    * cloud's own: ECR images on AWS and DigitalOcean Container Registry images on
    * DigitalOcean need nothing here. @default - the cloud's own registry, else a public image
+   * @see docs/secrets.md#private-images
    */
   readonly registry?: RegistrySpec;
 }
@@ -57,6 +64,7 @@ export const SECRET_SOURCES = ["generated", "variable", "existing"] as const;
  *   (`aws.secrets.<NAME>`). DigitalOcean has no secret store and refuses it.
  */
 export interface SecretSource {
+  /** Where the value comes from: made by Terraform (`generated`), given when Terraform runs (`variable`), or in the cloud's secret store (`existing`). */
   readonly source: (typeof SECRET_SOURCES)[number];
   /** `generated` only: how many characters. @default 50 */
   readonly length?: number;
@@ -77,23 +85,27 @@ export interface RegistrySpec {
 
 /** An autoscaling pool. */
 export interface PoolSpec {
+  /**
+   * Each host's size: 1, 2, 4 or 8 vCPUs with 2 GiB of memory per vCPU, mapped to a machine type
+   * by the cloud's table (`aws.sizes.compute`, `digitalocean.sizes.compute`).
+   */
   readonly size: Size;
-  /** Fewest hosts. */
+  /** Fewest hosts, 1 to 100 (the worker pool's may be 0, except on DigitalOcean, whose pools keep one droplet at least). */
   readonly min: number;
-  /** Most hosts. */
+  /** Most hosts, 1 to 100 and at least `min`. */
   readonly max: number;
-  /** Average CPU the pool scales to hold. @default 60 */
+  /** Average CPU the pool scales to hold, in percent: 10 to 90. @default 60 */
   readonly cpuTargetPercent?: number;
 }
 
 /** The Celery worker pool. */
 export interface WorkerPoolSpec extends PoolSpec {
-  /** Worker processes per host. @default - the host's vCPU count */
+  /** Worker processes per host, 1 to 64. @default - the host's vCPU count */
   readonly concurrency?: number;
   /**
    * Seconds a stopping worker may take to finish its running tasks (Celery's warm
    * shutdown, on SIGTERM) before it is killed: a release or a scale-in replaces workers.
-   * Keep it above your longest task. @default 300
+   * Keep it above your longest task: 10 to 3600. @default 300
    */
   readonly stopTimeoutSeconds?: number;
   /**
@@ -105,77 +117,129 @@ export interface WorkerPoolSpec extends PoolSpec {
 
 /** Managed PostgreSQL. */
 export interface PostgresSpec {
+  /** The primary's size (and its standby's), mapped to an instance class by the cloud's table (`aws.sizes.postgres`, `digitalocean.sizes.postgres`). */
   readonly size: Size;
-  /** @default - the primary's size */
+  /** The read replicas' size; on DigitalOcean at least `size`. @default - the primary's size */
   readonly replicaSize?: Size;
-  /** Major version. @default "16" */
+  /** PostgreSQL's major version: "15", "16" or "17". @default "16" */
   readonly version?: string;
+  /**
+   * Allocated storage in GiB, 20 to 16384; AWS grows it automatically up to four times this,
+   * DigitalOcean gives the node size's own storage whatever this says.
+   * @see docs/topology.md#parity-what-each-cloud-does-with-the-same-spec
+   */
   readonly storageGiB: number;
-  /** A synchronous standby in another zone. */
+  /** A synchronous standby in another zone, which takes over when the primary fails (Multi-AZ on AWS, a standby node on DigitalOcean). */
   readonly highAvailability: boolean;
-  /** Read replicas, 0 to 5. */
+  /** Read replicas, 0 to 5, each with its own URL for a database router. */
   readonly replicas: number;
   /** A connection pooler (PgBouncer / RDS Proxy) as the app's `DATABASE_URL`. @default false */
   readonly pooling?: boolean;
-  /** @default 7 */
+  /**
+   * Days automated backups are kept, 1 to 35. DigitalOcean keeps 7 whatever this says, and
+   * synth warns when it differs.
+   * @default 7
+   * @see docs/topology.md#parity-what-each-cloud-does-with-the-same-spec
+   */
   readonly backupRetentionDays?: number;
 }
 
 /** Managed Valkey for cache, sessions and the Celery broker. */
 export interface CacheSpec {
+  /** The node's size, mapped to a node type by the cloud's table (`aws.sizes.cache`, `digitalocean.sizes.cache`). */
   readonly size: Size;
   /** A replica in another zone with automatic failover. */
   readonly highAvailability: boolean;
-  /** Valkey major version. @default "8" */
+  /** Valkey's major version: "7" or "8". @default "8" */
   readonly version?: string;
 }
 
 /** DNS failover to a static maintenance page while the site is unhealthy. */
 export interface FailoverSpec {
-  /** @default "Down for maintenance" */
+  /** The maintenance page's title, 1 to 500 characters. @default "Down for maintenance" */
   readonly title?: string;
-  /** @default "We'll be back shortly." */
+  /** The maintenance page's text, 1 to 500 characters. @default "We'll be back shortly." */
   readonly message?: string;
 }
 
 /** The whole topology of one environment, in neutral terms. */
 export interface DjangoTopologyProps {
-  /** The environment's name, e.g. `production`. */
+  /**
+   * The environment's name, e.g. `production`: lower-case letters, digits and hyphens,
+   * starting with a letter. It names the stacks (`<environment>-<cloud>`) and, after
+   * `application.name`, every resource.
+   */
   readonly environment: string;
+  /** The Django application the hosts run. */
   readonly application: ApplicationSpec;
-  /** The site's host name, e.g. `www.example.com`. */
+  /** The site's host name, e.g. `www.example.com`: `dnsZone` itself or a name inside it. */
   readonly domain: string;
   /** The DNS zone holding it, e.g. `example.com`. */
   readonly dnsZone: string;
   /** Create the zone in this stack rather than look up an existing one. @default false */
   readonly createDnsZone?: boolean;
-  /** @default "colocated" */
+  /**
+   * How the web and app tiers are laid out: `colocated`, nginx and gunicorn on each web host
+   * behind the public load balancer; `split`, nginx on the web hosts, gunicorn on app hosts
+   * (`pools.app`) behind an internal load balancer.
+   * @default "colocated"
+   * @see docs/topology.md
+   */
   readonly layout?: Layout;
+  /** The private network the hosts, databases and caches live in. @default - each field's default */
   readonly network?: {
-    /** @default "10.0.0.0/16" */
+    /**
+     * The network's private address block, a /16 to /19; on DigitalOcean the VPC's range,
+     * which must be private (RFC 1918) and clear of the ranges DigitalOcean reserves.
+     * @default "10.0.0.0/16"
+     */
     readonly cidr?: string;
-    /** Availability zones. @default 2 */
+    /**
+     * Availability zones the pools, databases and caches are spread over, 1 to 3 (at least 2
+     * on AWS; DigitalOcean has none: a region is one zone).
+     * @default 2
+     * @see docs/topology.md#parity-what-each-cloud-does-with-the-same-spec
+     */
     readonly zones?: number;
   };
+  /** The autoscaling pools of hosts: web, app (`split` only) and Celery workers. */
   readonly pools: {
     /** `colocated`: nginx + gunicorn per host. `split`: nginx only. */
     readonly web: PoolSpec;
-    /** `split` only: gunicorn hosts behind the internal load balancer. */
+    /** `split` only: gunicorn hosts behind the internal load balancer. @default - none: required with `split`, refused with `colocated` */
     readonly app?: PoolSpec;
+    /** Celery workers, and Celery beat on a single host of its own. */
     readonly worker: WorkerPoolSpec;
   };
+  /** The managed PostgreSQL cluster: primary, standby, read replicas, pooler. */
   readonly postgres: PostgresSpec;
+  /** The managed Valkey cache, also the sessions' store and Celery's broker. */
   readonly cache: CacheSpec;
+  /** The CDN's host names, in front of the media and static files' bucket. @default - each field's default */
   readonly cdn?: {
-    /** @default `media.<domain>` */
+    /** The media files' host name, inside `dnsZone`. @default `media.<domain>` */
     readonly mediaDomain?: string;
-    /** @default `static.<domain>` */
+    /** The static files' host name, inside `dnsZone`. @default `static.<domain>` */
     readonly staticDomain?: string;
   };
-  /** @default - no failover */
+  /**
+   * DNS failover to a static maintenance page while the site is unhealthy: Route 53 and
+   * CloudFront on AWS, an edge Worker on Cloudflare.
+   * @default - no failover
+   * @see docs/topology.md#the-edge-on-cloudflare-failover-and-what-the-account-needs
+   */
   readonly failover?: FailoverSpec;
-  /** Protect databases, caches, buckets and zones from destruction. @default true */
+  /**
+   * Protect databases, caches, buckets and zones from destruction.
+   * @default true
+   * @see docs/safety.md#data-loss-guards-and-stable-addresses
+   */
   readonly deletionProtection?: boolean;
-  /** The path load balancers and the DNS failover check. @default "/healthz" */
+  /**
+   * The path load balancers and the DNS failover check, which Django must answer (nginx
+   * passes it on with the site's own `Host`): absolute, without `//`, `.` or `..` segments.
+   * @default "/healthz"
+   * @see docs/application.md#how-the-application-reaches-a-host
+   */
   readonly healthCheckPath?: string;
 }

@@ -41,13 +41,13 @@ export function withReleaseImage(spec: EnvironmentSpec, env: Readonly<Record<str
  */
 export function validateReleaseImage(spec: EnvironmentSpec, env: Readonly<Record<string, string | undefined>>): ValidationIssue[] {
   const v = new SpecValidator(spec.environment);
+  // A release image is given only to a spec with a name (a missing name is the neutral rules' to report), so only then is there a variable.
   const given = givenImage(spec, env);
-  const variable = releaseImageVariable(spec.environment);
-  if (given !== undefined && !v.matches(variable, given, CONTAINER_IMAGE, 'a container image reference such as "ghcr.io/acme/shop@sha256:<64 hex digits>"')) return [...v.issues];
+  if (given !== undefined && !v.matches(releaseImageVariable(spec.environment), given, CONTAINER_IMAGE, 'a container image reference such as "ghcr.io/acme/shop@sha256:<64 hex digits>"')) return [...v.issues];
   const image = spec.application?.image;
   if (typeof image !== "string" || !CONTAINER_IMAGE.test(image)) return [...v.issues];
   if ((spec.production ?? true) === true && !IMAGE_DIGEST.test(image)) {
-    const path = given === image ? variable : "application.image";
+    const path = given === image ? releaseImageVariable(spec.environment) : "application.image";
     v.fail(path, `must pin the image by digest in a production environment ("<image>@sha256:<64 hex digits>", e.g. the digest docker push prints), so every host and every rollback runs exactly the build that was tested; got ${show(image)}. Set production: false to deploy a tag`);
   }
   return [...v.issues];

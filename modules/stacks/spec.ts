@@ -19,11 +19,11 @@ export interface PolicySuppression {
 export interface TerraformCloudVcs {
   /** `<owner>/<repository>`. */
   readonly repository: string;
-  /** @default - the repository's default branch */
+  /** The branch whose commits start runs. @default - the repository's default branch */
   readonly branch?: string;
-  /** The OAuth token of the organization's VCS connection (`ot-…`); this or `githubAppInstallationId`. */
+  /** The OAuth token of the organization's VCS connection (`ot-…`); this or `githubAppInstallationId`. @default - none: give `githubAppInstallationId` */
   readonly oauthTokenId?: string;
-  /** The GitHub App installation (`ghain-…`); this or `oauthTokenId`. */
+  /** The GitHub App installation (`ghain-…`); this or `oauthTokenId`. @default - none: give `oauthTokenId` */
   readonly githubAppInstallationId?: string;
 }
 
@@ -43,6 +43,7 @@ export interface TerraformCloudSettings {
    * Makes the workspaces VCS-driven: runs start from commits to the repository, which
    * must contain the synthesised `cdktf.out` (each workspace's working directory is its
    * stack's). @default - CLI-driven: runs start from `cdktf deploy` and `cdktf diff`
+   * @see docs/terraform-cloud.md#the-vcs-driven-alternative
    */
   readonly vcs?: TerraformCloudVcs;
   /**
@@ -62,6 +63,7 @@ export interface EnvironmentSpec extends DjangoTopologyProps {
    * Hold the environment to the production rules of the policy pack (standby databases,
    * deletion protection, no `force_destroy`, a failover target). Opt out explicitly.
    * @default true
+   * @see docs/safety.md#policy-rule-pack
    */
   readonly production?: boolean;
   /**
@@ -70,14 +72,25 @@ export interface EnvironmentSpec extends DjangoTopologyProps {
    * spec's or `TF_CLOUD_ORGANIZATION`), else `local`
    */
   readonly backend?: "local" | "terraform-cloud";
-  /** Terraform Cloud settings, used when the backend is Terraform Cloud. @default - from the environment variables */
+  /**
+   * Terraform Cloud settings, used when the backend is Terraform Cloud.
+   * @default - from the environment variables
+   * @see docs/terraform-cloud.md
+   */
   readonly terraformCloud?: TerraformCloudSettings;
-  /** Policy rules this environment switches off, each for one resource, with a reason. @default - none */
-  readonly policy?: { readonly suppress?: readonly PolicySuppression[] };
-  /** Settings of the AWS stack (`<environment>-aws`). */
+  /**
+   * Policy rules this environment switches off, each for one resource, with a reason.
+   * @default - none
+   * @see docs/safety.md#policy-rule-pack
+   */
+  readonly policy?: {
+    /** The rules switched off: each names one rule, one resource and why. @default [] */
+    readonly suppress?: readonly PolicySuppression[];
+  };
+  /** Settings of the AWS stack (`<environment>-aws`). @default - no AWS stack */
   readonly aws?: AwsSettings;
-  /** Settings of the DigitalOcean stack (`<environment>-do`); it needs `cloudflare` too. */
+  /** Settings of the DigitalOcean stack (`<environment>-do`); it needs `cloudflare` too. @default - no DigitalOcean stack */
   readonly digitalocean?: DigitalOceanSettings;
-  /** The Cloudflare edge of the DigitalOcean stack: account, zone, TLS settings. */
+  /** The Cloudflare edge of the DigitalOcean stack: account, zone, TLS settings. @default - none: required with `digitalocean` */
   readonly cloudflare?: CloudflareSettings;
 }

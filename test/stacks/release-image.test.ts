@@ -94,4 +94,11 @@ describe("the release image CI gives an environment", () => {
     expect(problems([dev], { CLOUDTIERS_IMAGE_DEV: tagged }, outdir)).toEqual([]);
     rmSync(outdir, { recursive: true, force: true });
   });
+
+  it("leaves a spec without a name to the rule that names the field, rather than failing on it", () => {
+    const outdir = join(tmpdir(), `cloudtiers-release-${process.pid}-unnamed`);
+    const unnamed = { ...production, environment: undefined as unknown as string };
+    expect(problems([unnamed], {}, outdir)).toEqual(["(unnamed): environment must be lower-case letters, digits and hyphens, starting with a letter, got nothing"]);
+    expect(existsSync(outdir)).toBe(false);
+  });
 });
