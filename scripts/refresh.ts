@@ -1,6 +1,7 @@
 /**
  * `npm run refresh`: rewrites every generated file the tests hold to the code (the address
- * record, the README's diagrams, docs/cost.md's table; tools/generated.ts lists them), one
+ * record, the README's diagrams, docs/cost.md's table, the environments reference;
+ * tools/generated.ts lists them), one
  * after another, printing each as it goes. Run it after changing an environment, a price
  * or a tier; review the diff and commit it.
  */

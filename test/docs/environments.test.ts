@@ -3,6 +3,7 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ENVIRONMENTS_DOC, ENVIRONMENTS_DOC_COMMAND, EnvironmentsReference, ROOT, readEnvironmentsReference, renderEnvironmentsReference } from "../../tools/docs/environments";
+import { staleHint } from "../../tools/generated";
 import { SIZES } from "../../modules/core";
 import { NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { LAYOUTS, SECRET_SOURCES } from "../../modules/django/spec";
@@ -17,7 +18,7 @@ describe("the environments reference, docs/environments.md", () => {
 
   it(`is what ${ENVIRONMENTS_DOC_COMMAND} writes from the doc comments`, () => {
     const written = readFileSync(join(ROOT, ENVIRONMENTS_DOC), "utf8");
-    const stale = `${ENVIRONMENTS_DOC} is stale: run \`${ENVIRONMENTS_DOC_COMMAND}\` and commit ${ENVIRONMENTS_DOC}`;
+    const stale = staleHint(ENVIRONMENTS_DOC);
     expect({ upToDate: written === renderEnvironmentsReference(reference) || stale }).toEqual({ upToDate: true });
   });
 
