@@ -45,11 +45,24 @@ function completeLockfile(lock) {
 }
 
 if (require.main === module) {
-  const file = join(__dirname, "..", "package-lock.json");
-  const lock = JSON.parse(readFileSync(file, "utf8"));
-  const added = completeLockfile(lock);
-  writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
-  process.stdout.write(added.length ? `added ${added.length} platform entries:\n  ${added.join("\n  ")}\n` : "package-lock.json is complete\n");
+  // Run through scripts/register-ts.cjs (package.json), which loads the TypeScript helper.
+  const { runCommand } = require("./command-line.ts");
+  runCommand(
+    {
+      name: "lockfile:complete",
+      description:
+        "After an `npm install` that changed package-lock.json: adds the entry a complete registry\n" +
+        "would have written for each platform package of a native dependency that the lockfile lacks,\n" +
+        "so that `npm ci` accepts it on every platform. Changes nothing else.",
+    },
+    () => {
+      const file = join(__dirname, "..", "package-lock.json");
+      const lock = JSON.parse(readFileSync(file, "utf8"));
+      const added = completeLockfile(lock);
+      writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
+      process.stdout.write(added.length ? `added ${added.length} platform entries:\n  ${added.join("\n  ")}\n` : "package-lock.json is complete\n");
+    },
+  );
 }
 
 module.exports = { platformOf, completeLockfile };

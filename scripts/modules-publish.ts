@@ -1,72 +1,51 @@
 /**
- * `npm run modules:publish -- [--dry-run] [--organization ORG] [--hostname HOST] [--dir DIR] [file.tar.gz ...]`:
- * publishes Terraform module tarballs (`<name>-<provider>-<version>.tar.gz`) to the private
- * module registry of a Terraform Cloud / Enterprise organization (tools/registry/publish.ts).
- *
- * - Files: the ones named, else every `*.tar.gz` in `--dir` (default build/terraform-modules,
- *   relative to the current directory), sorted by name.
- * - `--organization`, else TF_CLOUD_ORGANIZATION. `--hostname`, else TF_CLOUD_HOSTNAME, else
- *   app.terraform.io.
- * - The token: TF_TOKEN_<hostname, "." → "_" and "-" → "__", or either left as is, as Terraform
- *   reads it>, else TFE_TOKEN. It is never printed.
- * - `--dry-run` prints what would be done, sends no request and needs no token.
- * - Hidden, for tests: `--api-base URL` replaces https://<hostname>/api/v2.
- *
- * Prints one line per step and per tarball, then `published N, skipped N, failed N`; exits 1
- * when a tarball failed or the arguments are wrong, else 0.
+ * `npm run modules:publish`: what it does is its `--help`, declared below; the work is in
+ * tools/registry/publish.ts. Hidden, for tests: `--api-base URL` replaces
+ * https://<hostname>/api/v2.
  */
-import { parseArgs } from "node:util";
 import { DEFAULT_TARBALL_DIR, PublishError, listTarballs, publishModules, summarize } from "../tools/registry/publish";
+import { runCommand } from "./command-line";
 
-const USAGE = "usage: npm run modules:publish -- [--dry-run] [--organization ORG] [--hostname HOST] [--dir DIR] [file.tar.gz ...]";
-
-/** Runs the command line `args` and returns the exit code. */
-async function main(args: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      strict: true,
-      options: {
-        "dry-run": { type: "boolean" },
-        organization: { type: "string" },
-        hostname: { type: "string" },
-        dir: { type: "string" },
-        "api-base": { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-    });
-  } catch (e) {
-    process.stderr.write(`${e instanceof Error ? e.message : String(e)}\n${USAGE}\n`);
-    return 1;
-  }
-  const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
-    return 0;
-  }
-  const files = positionals.length > 0 ? positionals : listTarballs(values.dir ?? DEFAULT_TARBALL_DIR);
-  const results = await publishModules({
-    files,
-    organization: values.organization,
-    hostname: values.hostname,
-    apiBase: values["api-base"],
-    dryRun: values["dry-run"] ?? false,
-    log: (line) => process.stdout.write(`${line}\n`),
-  });
-  process.stdout.write(`${summarize(results)}\n`);
-  return results.some((r) => r.outcome === "failed") ? 1 : 0;
-}
-
-main(process.argv.slice(2)).then(
-  (code) => {
-    process.exitCode = code;
+runCommand(
+  {
+    name: "modules:publish",
+    args: "[file.tar.gz...]",
+    description:
+      "Publishes Terraform module tarballs (<name>-<provider>-<version>.tar.gz) to the private module\n" +
+      "registry of a Terraform Cloud / Enterprise organization: the files named, else every *.tar.gz in\n" +
+      "--dir, sorted by name. Prints one line per step and per tarball, then `published N, skipped N,\n" +
+      "failed N`; exits 1 when a tarball failed. The token is never printed.",
+    options: {
+      "dry-run": { type: "boolean", description: "print what would be done; send no request, need no token" },
+      organization: { type: "string", value: "org", description: "the organization (default TF_CLOUD_ORGANIZATION)" },
+      hostname: { type: "string", value: "host", description: "Terraform Enterprise's host (default TF_CLOUD_HOSTNAME, else app.terraform.io)" },
+      dir: { type: "string", value: "dir", description: `where the tarballs are (default ${DEFAULT_TARBALL_DIR}, from the current directory)` },
+      "api-base": { type: "string", value: "url", description: "the API's base URL", hidden: true },
+    },
+    environment: {
+      TF_CLOUD_ORGANIZATION: "the organization, when --organization is not given",
+      TF_CLOUD_HOSTNAME: "the host, when --hostname is not given",
+      "TF_TOKEN_<host>": "the API token, as Terraform reads it (\".\" as \"_\", \"-\" as \"__\"); else TFE_TOKEN",
+    },
   },
-  (error: unknown) => {
-    // Expected problems get their message only; anything else is a bug and keeps its stack trace.
-    if (!(error instanceof PublishError)) throw error;
-    process.stderr.write(`${error.message}\n`);
-    process.exitCode = 1;
+  async (line) => {
+    try {
+      const files = line.positionals.length > 0 ? [...line.positionals] : listTarballs(line.text("dir") ?? DEFAULT_TARBALL_DIR);
+      const results = await publishModules({
+        files,
+        organization: line.text("organization"),
+        hostname: line.text("hostname"),
+        apiBase: line.text("api-base"),
+        dryRun: line.flag("dry-run"),
+        log: (line) => process.stdout.write(`${line}\n`),
+      });
+      process.stdout.write(`${summarize(results)}\n`);
+      return results.some((r) => r.outcome === "failed") ? 1 : 0;
+    } catch (error) {
+      // Expected problems get their message only; anything else is a bug and keeps its stack trace.
+      if (!(error instanceof PublishError)) throw error;
+      process.stderr.write(`${error.message}\n`);
+      return 1;
+    }
   },
 );
