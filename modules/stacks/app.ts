@@ -9,9 +9,10 @@ import { NamedStack, validateCollisions, validateStackNames } from "./collisions
 import { withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
 import { OutputSnapshot, checkPolicy } from "./policy";
+import { removeStaleStacks, resourceCount, selectionLine, stackLines } from "./summary";
 import { withReleaseImage } from "./release";
 import { CloudTiersStack, stackName } from "./stack";
-import { BootstrapMember, RemoteWorkspace, TERRAFORM_CLOUD_HOST, TerraformCloudBootstrapStack, remoteWorkspace } from "./terraform-cloud";
+import { BootstrapMember, RemoteWorkspace, TERRAFORM_CLOUD_HOST, TerraformCloudBootstrapStack, describeBackend, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
 
 export interface BuildOptions {
@@ -24,6 +25,36 @@ export interface BuildOptions {
   readonly select?: readonly string[];
   /** Where Terraform Cloud settings and the selection come from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
+  /**
+   * The app's context, as cdktf.json's `context` gives it; what the cdktf CLI passes in
+   * `CDKTF_CONTEXT_JSON` wins, as in cdktf's `App`. @default - none
+   */
+  readonly context?: Readonly<Record<string, unknown>>;
+}
+
+/** The stacks a selection names, and where it came from: `the command line` (the `select` option), `CLOUDTIERS_STACKS` or `context stacks`. */
+export interface Selection {
+  readonly patterns: readonly string[];
+  readonly source: string;
+}
+
+/** A stack the app would build: its name, its cloud, where its state lives, and whether the selection builds it. */
+export interface AppStack {
+  readonly name: string;
+  /** The cloud's id (`aws`, `do`), or `terraform-cloud` for a bootstrap stack. */
+  readonly cloud: string;
+  /** In words, as `describeBackend` gives it. */
+  readonly backend: string;
+  readonly selected: boolean;
+}
+
+/** What `buildApp` would build, known before anything is: every stack, and the selection. */
+export interface AppPlan {
+  readonly stacks: readonly AppStack[];
+  /** `undefined` when nothing is selected, i.e. every stack is built. */
+  readonly selection?: Selection;
+  /** Builds the selected stacks into a new App (which creates its output directory). */
+  build(): App;
 }
 
 /** A stack the specs call for, before it is built. */
@@ -97,12 +128,22 @@ function validateAcross(environments: readonly EnvironmentSpec[], planned: reado
   return issues;
 }
 
-/** The selection patterns and where they came from: the option, else `CLOUDTIERS_STACKS`, else the `stacks` context. */
-function selectionOf(app: App, options: BuildOptions, env: NodeJS.ProcessEnv): { patterns: string[]; source: string } | undefined {
+/**
+ * The selection patterns and where they came from: the option, else `CLOUDTIERS_STACKS`,
+ * else the context's `stacks` (the cdktf CLI's `CDKTF_CONTEXT_JSON` over the option's). Each
+ * is a list or a comma-separated string; empty (as an unset CI variable gives) selects nothing
+ * in particular: every stack.
+ */
+function selectionOf(options: BuildOptions, env: NodeJS.ProcessEnv): Selection | undefined {
+  const fromCli = process.env.CDKTF_CONTEXT_JSON ? JSON.parse(process.env.CDKTF_CONTEXT_JSON) : {};
+  const context = { ...options.context, ...fromCli };
   const [raw, source] =
-    options.select !== undefined ? [options.select, "select"] : env.CLOUDTIERS_STACKS !== undefined ? [env.CLOUDTIERS_STACKS, "CLOUDTIERS_STACKS"] : [app.node.tryGetContext("stacks"), "context stacks"];
-  const patterns: string[] = (raw === undefined ? [] : Array.isArray(raw) ? raw : String(raw).split(",")).map((p: string) => p.trim()).filter((p: string) => p.length > 0);
-  // Empty (an unset CI variable gives "") selects nothing in particular: every stack.
+    options.select !== undefined ? [options.select, "the command line"] : env.CLOUDTIERS_STACKS !== undefined ? [env.CLOUDTIERS_STACKS, "CLOUDTIERS_STACKS"] : [context.stacks, "context stacks"];
+  const patterns = [raw ?? []]
+    .flat()
+    .flatMap((p: unknown) => String(p).split(","))
+    .map((p) => p.trim())
+    .filter((p) => p.length > 0);
   return patterns.length > 0 ? { patterns, source } : undefined;
 }
 
@@ -113,11 +154,11 @@ export function matches(pattern: string, name: string): boolean {
 
 /**
  * One stack per environment × cloud section, plus one Terraform Cloud bootstrap stack per
- * organization the stacks use; only the selected ones are built. Every spec is validated
- * first and all problems are thrown together, before the App writes anything, so an
- * invalid spec leaves the output directory untouched.
+ * organization the stacks use, and which of them the selection builds. Every spec is
+ * validated first and all problems are thrown together, before anything is built or
+ * written, so an invalid spec leaves the output directory untouched.
  */
-export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
+export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions = {}): AppPlan {
   const env = options.env ?? process.env;
   // Each environment's release image, where CI gives one (CLOUDTIERS_IMAGE_<ENVIRONMENT>).
   const environments = specs.map((spec) => withReleaseImage(spec, env));
@@ -136,8 +177,7 @@ export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOption
   ]);
   if (clashes.length > 0) throw new ValidationError(clashes);
 
-  const app = new App({ outdir: options.outdir });
-  const selection = selectionOf(app, options, env);
+  const selection = selectionOf(options, env);
   const available = [...planned.map((p) => p.name), ...bootstraps.map((b) => b.name)];
   const unmatched = (selection?.patterns ?? []).filter((p) => !available.some((name) => matches(p, name)));
   if (unmatched.length > 0) {
@@ -146,12 +186,27 @@ export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOption
     );
   }
   const selected = (name: string) => !selection || selection.patterns.some((p) => matches(p, name));
-  // Validated above, with the rules across environments, and held to the policy pack by `synthesize` and `npm run policy`: not again per stack.
-  answeringFor(environments, () => {
-    for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
-  });
-  for (const b of bootstraps.filter((b) => selected(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
-  return app;
+  return {
+    selection,
+    stacks: [
+      ...planned.map((p) => ({ name: p.name, cloud: p.cloud.id, backend: describeBackend(p.name, remoteWorkspace(p.spec, p.cloud.id, env)), selected: selected(p.name) })),
+      ...bootstraps.map((b) => ({ name: b.name, cloud: "terraform-cloud", backend: describeBackend(b.name, undefined), selected: selected(b.name) })),
+    ],
+    build: () => {
+      const app = new App({ outdir: options.outdir, context: options.context ? { ...options.context } : undefined });
+      // Validated above, with the rules across environments, and held to the policy pack by `synthesize` and `npm run policy`: not again per stack.
+      answeringFor(environments, () => {
+        for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+      });
+      for (const b of bootstraps.filter((b) => selected(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
+      return app;
+    },
+  };
+}
+
+/** Builds the stacks `planApp` plans and the selection selects (every one when nothing is selected). */
+export function buildApp(specs: readonly EnvironmentSpec[], options: BuildOptions = {}): App {
+  return planApp(specs, options).build();
 }
 
 /** Every warning constructs recorded (cdktf's CLI prints them; a plain `app.synth()` does not), as `path: message`. */
@@ -161,16 +216,29 @@ export function warnings(app: App): string[] {
     .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${String(m.data)}`));
 }
 
+/** Where `synthesize` writes what it reports, and what it builds (`select`, `context`, `env`, as for `buildApp`). */
+export interface SynthesizeOptions extends Pick<BuildOptions, "select" | "context" | "env"> {
+  /** The summary. @default process.stdout */
+  readonly stdout?: NodeJS.WritableStream;
+  /** Problems and warnings. @default process.stderr */
+  readonly stderr?: NodeJS.WritableStream;
+}
+
 /**
- * Synthesises every stack, then holds each to the policy pack. Invalid specs are reported
- * line by line, without a stack trace, and nothing is written; a policy violation is
- * reported with its stack's report, and the previous output is put back. Returns the
- * exit code.
+ * Synthesises the selected stacks (every one when nothing is selected), then holds each to
+ * the policy pack. Invalid specs are reported line by line, without a stack trace, and
+ * nothing is written; a policy violation is reported with its stack's report, and the
+ * previous output is put back. Otherwise the stack directories the manifest no longer lists
+ * are removed, and the summary says, one line per stack, its cloud, where its state lives
+ * and its resources. Returns the exit code.
  */
-export function synthesize(environments: readonly EnvironmentSpec[], stderr: NodeJS.WritableStream = process.stderr): number {
+export function synthesize(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): number {
+  const { stdout = process.stdout, stderr = process.stderr } = options;
+  let plan: AppPlan;
   let app: App;
   try {
-    app = buildApp(environments);
+    plan = planApp(environments, options);
+    app = plan.build();
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     stderr.write(`cloudtiers: ${e.issues.length} problem(s) in the environment specs; nothing was synthesised.\n`);
@@ -188,6 +256,12 @@ export function synthesize(environments: readonly EnvironmentSpec[], stderr: Nod
     for (const report of failing) stderr.write(formatReport(report));
     return 1;
   }
+  const stale = removeStaleStacks(app.outdir);
+  const built = plan.stacks.filter((s) => s.selected);
+  const resources = new Map(built.map((s) => [s.name, resourceCount(join(app.outdir, "stacks", s.name, "cdk.tf.json"))]));
+  stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(app.outdir, "stacks")}`), ...stackLines(built, resources)].join("\n")}\n`);
+  if (stale.removed.length > 0) stdout.write(`removed the stack directories no longer in the manifest: ${stale.removed.join(", ")}\n`);
+  for (const { name, why } of stale.kept) stderr.write(`warning: ${join(app.outdir, "stacks", name)} is no longer in the manifest, but was kept: ${why}\n`);
   return 0;
 }
 

@@ -16,7 +16,7 @@ import { PolicyAtSynth, PolicyCloud } from "../policy";
 import { DjangoTopology } from "../django/topology";
 import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
-import { RemoteWorkspace, TerraformCloudEnvironment, remoteWorkspace } from "./terraform-cloud";
+import { RemoteWorkspace, TerraformCloudEnvironment, localStatePath, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
 
 const RESOLVER = new DefaultTokenResolver(new StringConcat());
@@ -58,14 +58,6 @@ function missingCloud(spec: EnvironmentSpec, cloud: CloudAdapter, name: string):
     path: section,
     message: `is missing, but the stack "${name}" is built for cloud "${cloud.id}": give the spec its ${section} section, or build the stack for a cloud it has a section for: ${has.join(", ") || "none"}`,
   };
-}
-
-/**
- * The local state file of a stack, relative to the directory Terraform runs in
- * (`cdktf.out/stacks/<stack>`): the project root, the same on every machine.
- */
-export function localStatePath(name: string): string {
-  return `../../../terraform.${name}.tfstate`;
 }
 
 /**

@@ -67,6 +67,23 @@ export function remoteWorkspace(spec: EnvironmentSpec, cloudId: string, env: Ter
   return { organization, hostname: hostnameOf(spec, env), project: projectOf(spec, env), name: workspaceName(spec, cloudId) };
 }
 
+/**
+ * The local state file of a stack, relative to the directory Terraform runs in
+ * (`cdktf.out/stacks/<stack>`): the project root, the same on every machine.
+ */
+export function localStatePath(name: string): string {
+  return `../../../terraform.${name}.tfstate`;
+}
+
+/**
+ * Where a stack's state lives, in words: `Terraform Cloud <organization>/<workspace>`
+ * (`Terraform Enterprise <host> ...` on another host), or `local <file>` at the project root.
+ */
+export function describeBackend(stack: string, workspace: RemoteWorkspace | undefined): string {
+  if (!workspace) return `local ${localStatePath(stack).replace(/^(\.\.\/)+/, "")}`;
+  return `${workspace.hostname ? `Terraform Enterprise ${workspace.hostname}` : "Terraform Cloud"} ${workspace.organization}/${workspace.name}`;
+}
+
 /** One stack the bootstrap makes a workspace for. */
 export interface BootstrapMember {
   readonly spec: EnvironmentSpec;
@@ -104,7 +121,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
     super(scope, name);
     const members = given.map((m) => ({ ...m, spec: literalSpec(m.spec) }));
     const { organization, hostname } = members[0].workspace;
-    new LocalBackend(this, { path: `../../../terraform.${name}.tfstate` });
+    new LocalBackend(this, { path: localStatePath(name) });
     new TfeProvider(this, "tfe", { hostname });
 
     // Projects are looked up, not created: they usually carry team access managed elsewhere.

@@ -38,7 +38,7 @@ describe("the cdktf app", () => {
     const err = capture();
     process.env.CDKTF_OUTDIR = outdir;
     try {
-      expect(synthesize(bad, err.stream)).toBe(1);
+      expect(synthesize(bad, { stderr: err.stream })).toBe(1);
     } finally {
       delete process.env.CDKTF_OUTDIR;
     }
@@ -63,7 +63,7 @@ describe("the cdktf app", () => {
     const err = capture();
     process.env.CDKTF_OUTDIR = outdir;
     try {
-      expect(synthesize([strict], err.stream)).toBe(1);
+      expect(synthesize([strict], { stderr: err.stream })).toBe(1);
     } finally {
       delete process.env.CDKTF_OUTDIR;
     }
@@ -92,9 +92,11 @@ describe("the cdktf app", () => {
       policy: { suppress: [{ rule: "CT-DB-004", cloud: "aws", resource: `aws_db_instance.${primary}`, reason }] },
     });
     const err = capture();
+    const out = capture();
     process.env.CDKTF_OUTDIR = outdir;
     try {
-      expect({ code: synthesize([spec], err.stream), stderr: err.text() }).toEqual({ code: 0, stderr: "" });
+      expect({ code: synthesize([spec], { stdout: out.stream, stderr: err.stream }), stderr: err.text() }).toEqual({ code: 0, stderr: "" });
+      expect(out.text()).toMatch(/^synthesised 1 stacks into .+:\n {2}dev-aws {2}aws {2}local terraform\.dev-aws\.tfstate {2}\d+ resources\n$/);
     } finally {
       delete process.env.CDKTF_OUTDIR;
     }
@@ -110,7 +112,7 @@ describe("the cdktf app", () => {
     const err = capture();
     process.env.CDKTF_OUTDIR = outdir;
     try {
-      expect(synthesize([specWith({ layout: "mesh" as never })], err.stream)).toBe(1);
+      expect(synthesize([specWith({ layout: "mesh" as never })], { stderr: err.stream })).toBe(1);
     } finally {
       delete process.env.CDKTF_OUTDIR;
     }
