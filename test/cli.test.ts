@@ -2,10 +2,10 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { environments } from "../environments";
 import { planApp, planStacks, synthesize } from "../modules/stacks/app";
 import { workspaceName } from "../modules/stacks/terraform-cloud";
+import { capture } from "./helpers";
 
 const root = join(__dirname, "..");
 const register = join(root, "scripts", "register-ts.cjs");
@@ -21,17 +21,6 @@ const CLEAN = Object.fromEntries(Object.entries(process.env).filter(([name]) => 
 const ENTRY_POINTS = Object.entries(pkg.scripts as Record<string, string>)
   .map(([name, command]) => ({ name, file: /^node --require \.\/scripts\/register-ts\.cjs (\S+)$/.exec(command)?.[1] }))
   .filter((s): s is { name: string; file: string } => s.file !== undefined);
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe("every npm script", () => {
   it("runs its file through register-ts, so that it shares the command line", () => {

@@ -1,3 +1,4 @@
+import { Writable } from "node:stream";
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
@@ -227,3 +228,15 @@ export const OUTPUT_NAMES = [
   "storage_endpoint_url",
   "storage_region",
 ];
+
+/** A stream that keeps what is written to it, for a command's stdout or stderr. */
+export function capture(): { stream: Writable; text: () => string } {
+  let text = "";
+  const stream = new Writable({
+    write(chunk, _enc, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}

@@ -2,27 +2,15 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { Writable } from "node:stream";
 import { ValidationError } from "../../modules/core";
 import { buildApp, synthesize } from "../../modules/stacks/app";
 import { environments } from "../../environments";
 import { application } from "../../environments/defaults";
-import { SHIPPED_STACKS, specBeside, specWith } from "../helpers";
+import { SHIPPED_STACKS, capture, specBeside, specWith } from "../helpers";
 
 const root = join(__dirname, "..", "..");
 /** dev's application with an image pinned by digest, as production rules require. */
 const pinned = { ...specWith().application, image: application.image };
-
-function capture(): { stream: Writable; text: () => string } {
-  let text = "";
-  const stream = new Writable({
-    write(chunk, _enc, done) {
-      text += chunk.toString();
-      done();
-    },
-  });
-  return { stream, text: () => text };
-}
 
 describe("the cdktf app", () => {
   it("builds one stack per environment and cloud, named <environment>-<cloud>", () => {
