@@ -216,6 +216,11 @@ export function warnings(app: App): string[] {
     .flatMap((c) => c.node.metadata.filter((m) => m.type === AnnotationMetadataEntryType.WARN).map((m) => `${c.node.path}: ${String(m.data)}`));
 }
 
+/** Whether the cdktf CLI runs the app (it passes the context in CDKTF_CONTEXT_JSON). */
+function underCdktfCli(): boolean {
+  return process.env.CDKTF_CONTEXT_JSON !== undefined;
+}
+
 /** Where `synthesize` writes what it reports, and what it builds (`select`, `context`, `env`, as for `buildApp`). */
 export interface SynthesizeOptions extends Pick<BuildOptions, "select" | "context" | "env"> {
   /** The summary. @default process.stdout */
@@ -247,8 +252,8 @@ export function synthesize(environments: readonly EnvironmentSpec[], options: Sy
   }
   const previous = new OutputSnapshot(app);
   app.synth();
-  // The cdktf CLI (which passes the context in CDKTF_CONTEXT_JSON) prints them itself.
-  if (process.env.CDKTF_CONTEXT_JSON === undefined) for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
+  // The cdktf CLI prints them itself.
+  if (!underCdktfCli()) for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
   const failing = checkPolicy(app).filter((r) => r.failed.length > 0);
   if (failing.length > 0) {
     previous.restore();
@@ -256,7 +261,8 @@ export function synthesize(environments: readonly EnvironmentSpec[], options: Sy
     for (const report of failing) stderr.write(formatReport(report));
     return 1;
   }
-  const stale = removeStaleStacks(app.outdir);
+  // The cdktf CLI removes them itself after the app exits, and fails on one already gone.
+  const stale = underCdktfCli() ? { removed: [], kept: [] } : removeStaleStacks(app.outdir);
   const built = plan.stacks.filter((s) => s.selected);
   const resources = new Map(built.map((s) => [s.name, resourceCount(join(app.outdir, "stacks", s.name, "cdk.tf.json"))]));
   stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(app.outdir, "stacks")}`), ...stackLines(built, resources)].join("\n")}\n`);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError, formatIssue } from "../../modules/core";
@@ -349,13 +349,18 @@ describe("stack selection", () => {
   it("is what `cdktf list` shows: only the selected stacks, the bootstrap stack among them", () => {
     // Every stack without a selection is proved in process above; the CLI takes seconds, so it runs once.
     const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-list-"));
+    // A stack an earlier synth left: the CLI removes it after the app exits, which must leave it to the CLI.
+    mkdirSync(join(outdir, "stacks", "dev-aws"), { recursive: true });
+    writeFileSync(join(outdir, "stacks", "dev-aws", "cdk.tf.json"), "{}");
     const run = spawnSync(process.execPath, [join(root, "node_modules", ".bin", "cdktf"), "list", "--output", outdir], {
       cwd: root,
       env: { ...process.env, CHECKPOINT_DISABLE: "1", ...ACME, CLOUDTIERS_STACKS: "production-*,terraform-cloud-*" },
       encoding: "utf8",
     });
+    const left = existsSync(join(outdir, "stacks", "dev-aws"));
     rmSync(outdir, { recursive: true, force: true });
-    expect(run.status).toBe(0);
+    expect({ status: run.status, stdout: run.status === 0 ? "" : run.stdout }).toEqual({ status: 0, stdout: "" });
+    expect(left).toBe(false);
     // The CLI prints each construct warning itself; the app must not print it a second time.
     expect(run.stdout.match(/backupRetentionDays asks for 14/g)).toHaveLength(1);
     // The table after "Stack name  Path": a name, then its path (wrapped on narrow output).
