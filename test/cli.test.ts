@@ -127,6 +127,14 @@ describe("npm run synth", () => {
     expect(stackDirs()).toEqual([chosen, kept, "notes"].sort());
   });
 
+  it("takes its patterns from main.ts's arguments, over CLOUDTIERS_STACKS", () => {
+    const [chosen, other] = [REMOTE.name, STACKS.find((s) => s.name !== REMOTE.name)!.name];
+    const run = spawnSync(process.execPath, ["--require", register, "main.ts", chosen], { cwd: root, env: { ...CLEAN, CDKTF_OUTDIR: outdir, CLOUDTIERS_STACKS: other }, encoding: "utf8" });
+    expect(run.status).toBe(0);
+    expect(run.stdout).toContain(`(selected by the command line: ${chosen}):\n  ${chosen} `);
+    expect(Object.keys(JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")).stacks)).toEqual([chosen]);
+  });
+
   it("names the Terraform Cloud organization and workspace a leftover TF_CLOUD_ORGANIZATION sends the state to", () => {
     const { code, stdout } = synth({ env: { TF_CLOUD_ORGANIZATION: "acme" }, select: [REMOTE.name] });
     expect(code).toBe(0);
@@ -151,22 +159,24 @@ describe("the selection", () => {
 });
 
 describe("npm run list", () => {
-  it("prints the stacks a synth would build, with each one's cloud and backend, and writes nothing", () => {
-    const outdir = join(mkdtempSync(join(tmpdir(), "cloudtiers-list-")), "out");
-    const chosen = REMOTE;
+  it("prints the stacks a synth would build, with each one's cloud and backend, reading cdktf.json as the cdktf CLI does, and writes nothing", () => {
+    const cwd = mkdtempSync(join(tmpdir(), "cloudtiers-list-"));
+    const outdir = join(cwd, "out");
+    writeFileSync(join(cwd, "cdktf.json"), JSON.stringify({ context: { stacks: `${REMOTE.name},terraform-cloud-*` } }));
     const all = planApp(environments, { env: { TF_CLOUD_ORGANIZATION: "acme" } }).stacks;
-    const run = spawnSync(process.execPath, ["--require", register, "scripts/list.ts", chosen.name, "terraform-cloud-*"], {
-      cwd: root,
+    const run = spawnSync(process.execPath, ["--require", register, join(root, "scripts", "list.ts")], {
+      cwd,
       env: { ...CLEAN, CDKTF_OUTDIR: outdir, TF_CLOUD_ORGANIZATION: "acme" },
       encoding: "utf8",
     });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
     expect(run.stdout.trimEnd().split("\n").map((line) => line.trim().split(/ {2,}/))).toEqual([
-      [`would synthesise 2 of ${all.length} stacks (selected by the command line: ${chosen.name},terraform-cloud-*):`],
-      [chosen.name, chosen.cloud, `Terraform Cloud acme/${workspaceName(chosen.spec, chosen.cloud)}`],
+      [`would synthesise 2 of ${all.length} stacks (selected by context stacks: ${REMOTE.name},terraform-cloud-*):`],
+      [REMOTE.name, REMOTE.cloud, `Terraform Cloud acme/${workspaceName(REMOTE.spec, REMOTE.cloud)}`],
       ["terraform-cloud-acme", "terraform-cloud", "local terraform.terraform-cloud-acme.tfstate"],
     ]);
-    expect(existsSync(outdir)).toBe(false);
+    expect(readdirSync(cwd)).toEqual(["cdktf.json"]);
+    rmSync(cwd, { recursive: true });
   });
 });
