@@ -67,7 +67,7 @@ describe("the environments reference, docs/environments.md", () => {
     const run = spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "scripts/environments-doc.ts", "--help"], { cwd: ROOT, encoding: "utf8" });
     expect(run.stderr).toBe("");
     expect(run.status).toBe(0);
-    expect(run.stdout).toContain(`usage: ${ENVIRONMENTS_DOC_COMMAND}\n  writes ${ENVIRONMENTS_DOC}`);
+    expect(run.stdout).toContain(`usage: ${ENVIRONMENTS_DOC_COMMAND}\n\nWrites ${ENVIRONMENTS_DOC}`);
   });
 
   describe("in a copy of the repository with poor doc comments", () => {
