@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 
-/** npm's own version ranges (semver is in node_modules as a dependency of npm's tooling; it ships no types). */
+/** npm's own version ranges (semver, a devDependency; it ships no types). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const semver: { subset(range: string, of: string): boolean; major(version: string): number } = require("semver");
 
