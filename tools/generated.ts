@@ -21,7 +21,7 @@ export const GENERATED: readonly GeneratedFile[] = [
     command: ["diagram", "--", "--out", "docs/diagrams", "production-*"],
   },
   { what: "production's cost table in docs/cost.md", files: ["docs/cost.md"], command: ["cost", "--", "--update-docs"] },
-  { what: "the environments reference, from the spec's doc comments", files: ["docs/environments.md"], command: ["docs:environments"] },
+  { what: "the environments reference and the README's table of the shipped environments", files: ["docs/environments.md", "README.md"], command: ["docs:environments"] },
 ];
 
 /** The command that rewrites every generated file. */

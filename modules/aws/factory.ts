@@ -42,7 +42,7 @@ import { AwsLoadBalancer } from "./load-balancer";
 import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
 import { AwsPostgres } from "./postgres";
-import { AwsSettings } from "./settings";
+import { AWS_DEFAULTS, AwsSettings } from "./settings";
 import { validateAwsTopology } from "./validate";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "./sizes";
 import { AwsStaticSite } from "./static-site";
@@ -80,7 +80,7 @@ export class AwsTierFactory implements TierFactory {
   }
 
   public createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork {
-    return new AwsNetwork(scope, id, { ...props, region: this.settings.region, natGateways: this.settings.natGateways ?? "per-zone" });
+    return new AwsNetwork(scope, id, { ...props, region: this.settings.region, natGateways: this.settings.natGateways ?? AWS_DEFAULTS.natGateways });
   }
 
   public createDnsZone(scope: Construct, id: string, props: DnsZoneProps): IDnsZone {

@@ -6,6 +6,9 @@ export const NAT_GATEWAY_MODES = ["per-zone", "single"] as const;
 /** Load balancers and database subnet groups span at least two zones. */
 export const AWS_MIN_ZONES = 2;
 
+/** What an `aws` section gets for what it leaves out. */
+export const AWS_DEFAULTS = { natGateways: "per-zone" } as const satisfies Pick<AwsSettings, "natGateways">;
+
 /** Settings only the AWS stacks read: the `aws` section of an environment spec. */
 export interface AwsSettings {
   /** The region of every regional resource, e.g. `eu-west-1`: a commercial region with at least two availability zones. */

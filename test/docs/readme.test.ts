@@ -7,6 +7,9 @@ import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { buildApp } from "../../modules/stacks/app";
 import { checkPolicy } from "../../modules/stacks/policy";
 import { validateEnvironment } from "../../modules/stacks/validate";
+import { environments } from "../../environments";
+import { shippedEnvironmentsTable, withShippedTable } from "../../tools/docs/shipped-environments";
+import { staleHint } from "../../tools/generated";
 
 const root = join(__dirname, "..", "..");
 const readme = readFileSync(join(root, "README.md"), "utf8");
@@ -44,6 +47,20 @@ function without(spec: EnvironmentSpec, path: string): EnvironmentSpec {
 describe("the README", () => {
   it("is at most 15 KB, with its topics in docs/", () => {
     expect(Buffer.byteLength(readme)).toBeLessThanOrEqual(15 * 1024);
+  });
+
+  it("shows the shipped environments as environments/ declares them", () => {
+    const refresh = staleHint("README.md");
+    expect({ upToDate: withShippedTable(readme, shippedEnvironmentsTable(environments)) === readme, refresh }).toEqual({ upToDate: true, refresh });
+  });
+
+  it("draws the table from the specs: a change to an environment's pools and replicas shows in it", () => {
+    const [first] = environments;
+    const changed = { ...first, pools: { ...first.pools, web: { ...first.pools.web, min: 7, max: 9 } }, postgres: { ...first.postgres, replicas: 1 } };
+    const table = shippedEnvironmentsTable([changed]);
+    const cell = (name: string) => table.split("\n").find((l) => l.startsWith(`| ${name} |`))!.split(" | ")[1];
+    expect(cell("web / app / worker hosts")).toMatch(/^7-9 \//);
+    expect(cell("PostgreSQL")).toContain(", 1 replica");
   });
 
   it("links every page of docs/ from its documentation table", () => {
