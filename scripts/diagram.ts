@@ -32,8 +32,9 @@ try {
   dotCommand(); // before synthesising anything
   const stacks = synthesiseStacks(environments, patterns);
   mkdirSync(out, { recursive: true });
-  for (const { name, doc } of stacks) {
-    const dot = stackDot(name, doc);
+  for (const stack of stacks) {
+    const { name } = stack;
+    const dot = stackDot(stack);
     const svg = renderSvg(dot);
     writeFileSync(join(out, `${name}.dot`), dot);
     writeFileSync(join(out, `${name}.svg`), svg);

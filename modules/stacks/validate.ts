@@ -6,8 +6,8 @@ import { validateReleaseImage } from "./release";
 import { EnvironmentSpec } from "./spec";
 import { TerraformCloudEnvironment, organizationOf } from "./terraform-cloud";
 
-/** The fields an environment spec may have: the topology's, the backend's, the policy's, one section per cloud. */
-export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "backend", "terraformCloud", "policy", "aws", "digitalocean", "cloudflare"];
+/** The fields an environment spec may have: the topology's, the backend's, the policy's, and each cloud's sections. */
+export const ENVIRONMENT_FIELDS = [...TOPOLOGY_FIELDS, "production", "backend", "terraformCloud", "policy", ...new Set(CLOUDS.flatMap((c) => c.sections))];
 
 /**
  * Every problem with one environment: the neutral rules, the rules of each cloud the spec
