@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { RULES } from "../../modules/policy";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { ENVIRONMENT_FIELDS } from "../../modules/stacks/validate";
+import { CLOUD_MODULES } from "../../tools/registry/catalog";
 
 const root = join(__dirname, "..", "..");
 
@@ -13,6 +14,10 @@ describe("the cloud registrations (CLOUDS)", () => {
     const sections = CLOUDS.flatMap((c) => c.sections);
     expect(new Set(sections).size).toBe(sections.length);
     expect(ENVIRONMENT_FIELDS.filter((f) => sections.includes(f))).toEqual(sections);
+  });
+
+  it("each have their Terraform modules listed in tools/registry/catalog.ts (empty when a cloud ships none), and nothing else is", () => {
+    expect(Object.keys(CLOUD_MODULES).sort()).toEqual(CLOUDS.map((c) => c.id).sort());
   });
 
   it("check only rules the policy pack has", () => {
