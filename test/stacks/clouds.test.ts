@@ -25,6 +25,23 @@ describe("the cloud registrations (CLOUDS)", () => {
     for (const cloud of CLOUDS) expect({ cloud: cloud.id, unknown: Object.keys(cloud.policy.checks).filter((id) => !ids.includes(id)) }).toEqual({ cloud: cloud.id, unknown: [] });
   });
 
+  it.each([
+    ["dev-do", "@cdktf/provider-aws", "modules/aws/factory"],
+    ["dev-aws", "@cdktf/provider-digitalocean", "modules/digitalocean/factory"],
+  ])("load a cloud's provider classes and tiers with its first stack: building only %s loads no %s", (selected, binding, factory) => {
+    const outdir = `require("node:os").tmpdir() + "/cloudtiers-clouds-only-" + process.pid`;
+    const probe = `
+      const { buildApp } = require("./modules/stacks/app");
+      const { environments } = require("./environments");
+      buildApp(environments, { outdir: ${outdir}, select: [${JSON.stringify(selected)}] }).synth();
+      const loaded = Object.keys(require.cache).filter((f) => f.includes(${JSON.stringify(binding)}) || f.includes(${JSON.stringify(factory)}));
+      require("node:fs").rmSync(${outdir}, { recursive: true, force: true });
+      process.stdout.write(JSON.stringify(loaded));`;
+    const run = spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "-e", probe], { cwd: root, encoding: "utf8", env: { ...process.env, CLOUDTIERS_STACKS: "" } });
+    expect(run.stderr).toBe("");
+    expect(JSON.parse(run.stdout)).toEqual([]);
+  });
+
   it("load what the commands read stacks with (cost rules, diagram readers, preflight checks) only when a command asks: never in a synth", () => {
     const outdir = `require("node:os").tmpdir() + "/cloudtiers-clouds-probe-" + process.pid`;
     const probe = `
