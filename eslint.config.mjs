@@ -10,6 +10,11 @@ const anyProvider = {
   message: "modules/core and modules/django are cloud-neutral: they never import a provider package.",
 };
 
+const cloudFolder = {
+  regex: "^\\.\\./(?!(core|django|policy|cost|diagram|naming|stacks)/)[\\w-]+/",
+  message: "The neutral layers reach a cloud only through its registration (CLOUDS, modules/stacks/clouds.ts), never its folder.",
+};
+
 /** The same rules for `require(...)` and `import(...)`, which no-restricted-imports does not see. */
 function loading(rule) {
   const regex = `/${rule.regex.replace(/\//g, "\\/")}/`;
@@ -32,10 +37,19 @@ export default tseslint.config(
     },
   },
   {
+    // The engines and the app read clouds through their registrations; only the list of them and the spec's sections name a cloud's folder.
+    files: ["modules/{policy,cost,diagram,naming,stacks}/**/*.ts"],
+    ignores: ["modules/stacks/clouds.ts", "modules/stacks/spec.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [barrel, cloudFolder] }],
+      "no-restricted-syntax": ["error", ...loading(barrel), ...loading(cloudFolder)],
+    },
+  },
+  {
     files: ["modules/core/**/*.ts", "modules/django/**/*.ts"],
     rules: {
-      "no-restricted-imports": ["error", { patterns: [barrel, anyProvider] }],
-      "no-restricted-syntax": ["error", ...loading(barrel), ...loading(anyProvider)],
+      "no-restricted-imports": ["error", { patterns: [barrel, anyProvider, cloudFolder] }],
+      "no-restricted-syntax": ["error", ...loading(barrel), ...loading(anyProvider), ...loading(cloudFolder)],
     },
   },
   {

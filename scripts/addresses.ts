@@ -2,7 +2,6 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { environments } from "../environments";
-import { PolicyCloud } from "../modules/policy";
 import { ADDRESS_BOOK, AddressBook, statefulAddresses } from "../modules/stacks/addresses";
 import { withScratchSynth } from "../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../modules/stacks/policy";
@@ -24,7 +23,7 @@ runCommand(
       (app) =>
         Object.fromEntries(
           cloudTiersStacks(app)
-            .map((s) => [s.node.id, statefulAddresses(writtenDocument(app, s), s.cloud.id as PolicyCloud)] as const)
+            .map((s) => [s.node.id, statefulAddresses(writtenDocument(app, s), s.cloud)] as const)
             .sort(([a], [b]) => a.localeCompare(b)),
         ),
       {},

@@ -36,7 +36,7 @@ runCommand(
       byEnvironment = withScratchSynth(environments, select, (app) => {
         const costs = new Map<string, StackCost[]>();
         for (const stack of cloudTiersStacks(app)) {
-          const cost = estimateStack(writtenDocument(app, stack), stack.node.id, stack.spec.environment);
+          const cost = estimateStack(writtenDocument(app, stack), stack.cloud.cost(), stack.node.id, stack.spec.environment);
           costs.set(stack.spec.environment, [...(costs.get(stack.spec.environment) ?? []), cost]);
         }
         return costs;

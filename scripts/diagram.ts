@@ -27,8 +27,9 @@ runCommand(
     }
     const stacks = synthesiseStacks(environments, positionals);
     mkdirSync(out, { recursive: true });
-    for (const { name, doc } of stacks) {
-      const dot = stackDot(name, doc);
+    for (const stack of stacks) {
+      const { name } = stack;
+      const dot = stackDot(stack);
       writeFileSync(join(out, `${name}.dot`), dot);
       writeFileSync(join(out, `${name}.svg`), renderSvg(dot));
       process.stdout.write(`${name}: ${relative(process.cwd(), resolve(out, `${name}.svg`))}\n`);

@@ -9,7 +9,7 @@ import { RandomProvider } from "@cdktf/provider-random/lib/provider";
 import { AwsTierFactory } from "../modules/aws/factory";
 import { AppConfiguration, HostBootstrap, TierFactory } from "../modules/core";
 import { AwsSettings } from "../modules/aws/settings";
-import { throughLocal } from "../tools/diagram/references";
+import { throughLocal } from "../modules/diagram/references";
 import { CloudflareSettings } from "../modules/cloudflare/settings";
 import { DigitalOceanTierFactory } from "../modules/digitalocean/factory";
 import { DigitalOceanSettings } from "../modules/digitalocean/settings";

@@ -55,4 +55,17 @@ describe("import rules", () => {
   it("forbid any provider import in the neutral layers", () => {
     for (const errors of [deepInCore, deepInDjango, deepLoadedInCore]) expect(errors).toEqual([expect.stringContaining("cloud-neutral")]);
   });
+
+  it("keep a cloud's folder out of the neutral layers and the engines, imported or required: they reach it through CLOUDS", () => {
+    const probes = [
+      { file: "modules/cost/example.ts", source: 'import { AWS_COST } from "../aws/cost";\nexport const c = AWS_COST;\n' },
+      { file: "modules/stacks/example.ts", source: 'export const load = () => require("../digitalocean/diagram");\n' },
+      { file: "modules/django/example.ts", source: 'import { NewCloudSettings } from "../newcloud/settings";\nexport type S = NewCloudSettings;\n' },
+      { file: "modules/stacks/clouds.ts", source: 'import { AWS } from "../aws/cloud";\nexport const CLOUDS = [AWS];\n' },
+      { file: "modules/policy/example.ts", source: 'import { StackDocument } from "./document";\nimport { SIZES } from "../core/sizes";\nexport const x = [StackDocument, SIZES];\n' },
+    ];
+    const [cost, stacks, django, registry, neutral] = importErrors(probes);
+    for (const errors of [cost, stacks, django]) expect(errors).toEqual([expect.stringContaining("through its registration")]);
+    expect([registry, neutral]).toEqual([[], []]);
+  });
 });

@@ -1,3 +1,4 @@
+import { AWS_POLICY } from "./policy";
 import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
@@ -57,6 +58,7 @@ export interface AwsTierFactoryProps {
 /** Builds every tier on AWS. Providers are the stack's; this only creates resources. */
 export class AwsTierFactory implements TierFactory {
   public readonly cloud = "aws";
+  public readonly policy = AWS_POLICY;
   private readonly settings: AwsSettings;
   private readonly cdnProvider: AwsProvider;
   private readonly computeSizes: SizeMap;

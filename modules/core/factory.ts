@@ -10,6 +10,7 @@ import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from 
 import { IPostgresCluster, PostgresProps } from "./postgres";
 import { ApplicationSecretsProps, RegistryAccess, RegistryAccessProps } from "./secrets";
 import { SecretRef } from "./tier";
+import type { CloudPolicy } from "../policy/rules";
 
 /**
  * Creates every tier on one cloud. The topology asks a factory for each tier and never
@@ -25,6 +26,8 @@ export interface TierFactory {
    * built by a library user runs them; `buildApp` runs the same rules through its cloud adapter.
    */
   validate?(spec: unknown): readonly ValidationIssue[];
+  /** The policy pack's checks on what this factory builds, which `DjangoTopology` built by a library user runs at synth. @default - none */
+  readonly policy?: CloudPolicy;
   createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork;
   createDnsZone(scope: Construct, id: string, props: DnsZoneProps): IDnsZone;
   createCertificate(scope: Construct, id: string, props: CertificateProps): ICertificate;

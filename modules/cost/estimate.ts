@@ -1,12 +1,14 @@
 import { Resource, StackDocument } from "../policy/document";
 import { PriceCloud, isPricedRegion, pricedRegions } from "./prices";
-import { ALWAYS_NOT_INCLUDED, Charge, DATA_SOURCE_NOTES, PricingContext, RULES, Rule, TIERS, Tier, chargeMonthly, chargeMonthlyMax } from "./rules";
+import { ALWAYS_NOT_INCLUDED, Charge, CloudCost, PricingContext, Rule, TIERS, Tier, chargeMonthly, chargeMonthlyMax } from "./rules";
 
 /** The monthly cost of one synthesised stack. */
 export interface StackCost {
   readonly stack: string;
   /** `aws` or `do`, the stack name's suffix. */
   readonly cloud: string;
+  /** The cloud's name in the table: `AWS`. */
+  readonly title: string;
   /** The region the stack's prices were looked up for. */
   readonly region: string;
   readonly charges: readonly Charge[];
@@ -19,25 +21,23 @@ export interface StackCost {
 }
 
 /** The rule for `type`; throws when there is none, so a new resource type never costs $0 unnoticed. */
-export function ruleFor(type: string, address = type, rules: Readonly<Record<string, Rule>> = RULES): Rule {
+export function ruleFor(type: string, address: string, rules: Readonly<Record<string, Rule>>): Rule {
   const rule = rules[type];
   if (!rule) {
     throw new Error(
-      `cost: no pricing rule for resource type "${type}" (${address}); add one to modules/cost/rules.ts: priced (with its entries in prices.ts), free, or usage-only (listed as not included)`,
+      `cost: no pricing rule for resource type "${type}" (${address}); add one to its cloud's cost rules (the registration's cost, e.g. modules/aws/cost.ts): priced (with its entries in prices.ts), free, or usage-only (listed as not included)`,
     );
   }
   return rule;
 }
 
-function pricingContext(doc: StackDocument, stack: string): PricingContext {
-  const providers = (doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[];
-  const awsRegion = providers.find((p) => p.alias === undefined)?.region ?? "";
+function pricingContext(doc: StackDocument, stack: string, region: string | undefined): PricingContext {
   const seen = new Set<string>();
   return {
     doc,
-    get awsRegion() {
-      if (!awsRegion) throw new Error(`cost: ${stack} has AWS resources but no default AWS provider region`);
-      return awsRegion;
+    get region() {
+      if (!region) throw new Error(`cost: ${stack} has resources priced by region but names no region (its provider's)`);
+      return region;
     },
     referenced(value: unknown): Resource | undefined {
       const match = typeof value === "string" ? /^\$\{([a-z0-9_]+)\.([^.}]+)\.[a-z_]+\}$/.exec(value) : null;
@@ -76,19 +76,18 @@ export function unpricedRegion(environment: string, stack: string, cloud: PriceC
 }
 
 /**
- * Prices every resource of a synthesised stack; throws on a resource type with no rule,
- * and (an `UnpricedRegionError`) on a region the table has no prices for.
+ * Prices every resource of a synthesised stack of the cloud `cost` describes (its
+ * registration's `cost()`); throws on a resource type with no rule, and (an
+ * `UnpricedRegionError`) on a region the table has no prices for.
  */
-export function estimateStack(doc: StackDocument, stack: string, environment = stack.slice(0, stack.lastIndexOf("-"))): StackCost {
-  const awsRegion = ((doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => p.alias === undefined)?.region;
-  const refusal = typeof awsRegion === "string" ? unpricedRegion(environment, stack, "aws", awsRegion) : undefined;
-  if (refusal) throw refusal;
-  const ctx = pricingContext(doc, stack);
+export function estimateStack(doc: StackDocument, cost: CloudCost, stack: string, environment = stack.slice(0, stack.lastIndexOf("-"))): StackCost {
+  const region = cost.region(doc, stack, environment);
+  const ctx = pricingContext(doc, stack, region);
   const charges: Charge[] = [];
   const notIncluded = new Set<string>();
   for (const address of doc.addresses()) {
     const type = address.slice(0, address.indexOf("."));
-    const rule = ruleFor(type, address);
+    const rule = ruleFor(type, address, cost.rules);
     if ("usage" in rule && rule.usage) rule.usage.forEach((u) => notIncluded.add(u));
     if ("charges" in rule) {
       const resource = doc.resources(type).find((r) => r.address === address)!;
@@ -96,7 +95,7 @@ export function estimateStack(doc: StackDocument, stack: string, environment = s
     }
   }
   for (const type of Object.keys(doc.json.data ?? {})) {
-    const note = DATA_SOURCE_NOTES[type];
+    const note = cost.dataSourceNotes?.[type];
     if (note) notIncluded.add(note);
   }
   ALWAYS_NOT_INCLUDED.forEach((n) => notIncluded.add(n));
@@ -106,21 +105,15 @@ export function estimateStack(doc: StackDocument, stack: string, environment = s
     row.min += chargeMonthly(c);
     row.max += chargeMonthlyMax(c);
   }
-  const region = charges.find((c) => c.entry.cloud === "aws") ? ctx.awsRegion : regionOf(doc);
   return {
     stack,
     cloud: stack.slice(stack.lastIndexOf("-") + 1),
-    region,
+    title: cost.title,
+    region: region ?? "global",
     charges,
     tiers,
     total: [...tiers.values()].reduce((s, t) => s + t.min, 0),
     totalMax: [...tiers.values()].reduce((s, t) => s + t.max, 0),
     notIncluded: [...notIncluded],
   };
-}
-
-/** The region most of a non-AWS stack's resources name (DigitalOcean prices every region alike). */
-function regionOf(doc: StackDocument): string {
-  const vpc = doc.resources("digitalocean_vpc")[0];
-  return typeof vpc?.config.region === "string" ? vpc.config.region : "global";
 }

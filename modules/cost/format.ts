@@ -2,8 +2,6 @@ import { StackCost } from "./estimate";
 import { HOURS_PER_MONTH, monthly } from "./prices";
 import { TIERS, chargeMonthly, chargeMonthlyMax } from "./rules";
 
-const CLOUD_NAMES: Readonly<Record<string, string>> = { aws: "AWS", do: "DigitalOcean + Cloudflare" };
-
 function usd(n: number): string {
   return n.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 }
@@ -19,7 +17,7 @@ function cell(min: number, max: number): string {
  * and the table entry it uses.
  */
 export function formatComparison(environment: string, costs: readonly StackCost[], details = false): string {
-  const header = ["tier", ...costs.map((c) => `${CLOUD_NAMES[c.cloud] ?? c.cloud} (${c.region})`)];
+  const header = ["tier", ...costs.map((c) => `${c.title} (${c.region})`)];
   const rows = [
     ...TIERS.map((tier) => [tier, ...costs.map((c) => cell(c.tiers.get(tier)!.min, c.tiers.get(tier)!.max))]),
     ["total a month", ...costs.map((c) => cell(c.total, c.totalMax))],
@@ -47,7 +45,7 @@ export function formatComparison(environment: string, costs: readonly StackCost[
     }
   }
   for (const c of costs) {
-    out.push("", `Not included on ${CLOUD_NAMES[c.cloud] ?? c.cloud} (not counted, not zero):`);
+    out.push("", `Not included on ${c.title} (not counted, not zero):`);
     for (const n of c.notIncluded) out.push(`  - ${n}`);
   }
   return `${out.join("\n")}\n`;

@@ -9,8 +9,8 @@
  * rather than borrowing another region's price.
  */
 
-/** Who sells it. */
-export type PriceCloud = "aws" | "digitalocean" | "cloudflare";
+/** Who sells it: `aws`, `digitalocean` and `cloudflare` in this table; a cloud registered later brings its own entries with its cost rules. */
+export type PriceCloud = string;
 
 /** What one unit of `amount` buys. Hourly units become monthly at {@link HOURS_PER_MONTH}. */
 export type PriceUnit = "USD/hour" | "USD/vCPU-hour" | "USD/month" | "USD/GB-month";

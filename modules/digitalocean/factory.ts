@@ -1,3 +1,4 @@
+import { DIGITALOCEAN_POLICY } from "./policy";
 import { Construct } from "constructs";
 import {
   ApplicationSecretsProps,
@@ -65,6 +66,7 @@ export interface DigitalOceanTierFactoryProps {
  */
 export class DigitalOceanTierFactory implements TierFactory {
   public readonly cloud = "do";
+  public readonly policy = DIGITALOCEAN_POLICY;
   private readonly settings: DigitalOceanSettings;
   private readonly cloudflare: CloudflareSettings;
   private readonly edgeCidrs: string[];

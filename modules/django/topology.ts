@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { TerraformStack, TerraformVariable } from "cdktf";
-import { PolicyAtSynth, PolicyCloud } from "../policy";
+import { PolicyAtSynth } from "../policy";
 import {
   AppConfiguration,
   AppSecret,
@@ -111,15 +111,18 @@ export class DjangoTopology extends Construct {
       if (issues.length > 0) throw new ValidationError(issues);
       // An environment spec's policy settings, when a library user passes one.
       const policy = spec as { production?: boolean; policy?: { suppress?: readonly { rule: string; cloud: string; resource: string; reason: string }[] } };
-      this.node.addValidation(
-        new PolicyAtSynth({
-          stack: TerraformStack.of(this).node.id,
-          cloud: config.factory.cloud as PolicyCloud,
-          production: policy.production ?? true,
-          suppressions: (policy.policy?.suppress ?? []).filter((s) => s.cloud === config.factory.cloud),
-          document: () => TerraformStack.of(this).toTerraform(),
-        }),
-      );
+      const checks = config.factory.policy;
+      if (checks) {
+        this.node.addValidation(
+          new PolicyAtSynth({
+            stack: TerraformStack.of(this).node.id,
+            cloud: checks,
+            production: policy.production ?? true,
+            suppressions: (policy.policy?.suppress ?? []).filter((s) => s.cloud === config.factory.cloud),
+            document: () => TerraformStack.of(this).toTerraform(),
+          }),
+        );
+      }
     }
 
     const f = config.factory;

@@ -1,5 +1,5 @@
 import { StackDocument } from "./document";
-import { Finding, PolicyCloud, PolicyRule, RULES } from "./rules";
+import { CloudPolicy, Finding, PolicyRule, RULES } from "./rules";
 
 /** A rule switched off for one resource, with the reason the report prints. */
 export interface Suppression {
@@ -22,7 +22,8 @@ export interface PolicyReport {
 
 export interface PolicyOptions {
   readonly stack: string;
-  readonly cloud: PolicyCloud;
+  /** The stack's cloud: how it checks each rule (its registration's `policy`). */
+  readonly cloud: CloudPolicy;
   readonly production: boolean;
   readonly suppressions?: readonly Suppression[];
   /** @default RULES */
@@ -31,7 +32,9 @@ export interface PolicyOptions {
 
 /** Runs every rule that applies to the stack and sorts the findings into the report. */
 export function evaluatePolicy(stack: StackDocument, options: PolicyOptions): PolicyReport {
-  const rules = (options.rules ?? RULES).filter((r) => r.checks[options.cloud] && (options.production || !r.productionOnly));
+  const unknown = Object.keys(options.cloud.checks).filter((id) => !RULES.some((r) => r.id === id));
+  if (unknown.length > 0) throw new Error(`policy: ${options.stack}'s cloud checks ${unknown.join(", ")}, which no rule in modules/policy/rules.ts has; the rules are ${RULES.map((r) => r.id).join(", ")}`);
+  const rules = (options.rules ?? RULES).filter((r) => options.cloud.checks[r.id] && (options.production || !r.productionOnly));
   const suppressions = options.suppressions ?? [];
   const used = new Set<Suppression>();
   const passed: string[] = [];
@@ -39,7 +42,7 @@ export function evaluatePolicy(stack: StackDocument, options: PolicyOptions): Po
   const failed: (Finding & { rule: string })[] = [];
   for (const rule of rules) {
     let clean = true;
-    for (const finding of rule.checks[options.cloud]!(stack)) {
+    for (const finding of options.cloud.checks[rule.id](stack)) {
       const waiver = suppressions.find((s) => s.rule === rule.id && s.resource === finding.resource);
       if (waiver) {
         used.add(waiver);

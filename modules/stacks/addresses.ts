@@ -1,4 +1,5 @@
-import { PolicyCloud, STATEFUL_TYPES, StackDocument } from "../policy";
+import { StackDocument } from "../policy";
+import { CloudAdapter } from "./clouds";
 
 /** Per stack, the Terraform address of every resource that holds data. */
 export type AddressBook = Record<string, string[]>;
@@ -7,8 +8,8 @@ export type AddressBook = Record<string, string[]>;
 export const ADDRESS_BOOK = "stateful-addresses.json";
 
 /** The stack's stateful addresses (databases, replicas, caches, buckets, zones, secrets), sorted. */
-export function statefulAddresses(doc: StackDocument, cloud: PolicyCloud): string[] {
-  return doc.all(STATEFUL_TYPES[cloud]).map((r) => r.address).sort();
+export function statefulAddresses(doc: StackDocument, cloud: CloudAdapter): string[] {
+  return doc.all(cloud.policy.statefulTypes).map((r) => r.address).sort();
 }
 
 /**
@@ -17,7 +18,7 @@ export function statefulAddresses(doc: StackDocument, cloud: PolicyCloud): strin
  * carries the state over instead of destroying the resource); an address that is neither
  * recorded nor the target of such a move must be recorded, so the change is reviewed.
  */
-export function addressProblems(stack: string, recorded: readonly string[], doc: StackDocument, cloud: PolicyCloud): string[] {
+export function addressProblems(stack: string, recorded: readonly string[], doc: StackDocument, cloud: CloudAdapter): string[] {
   const current = statefulAddresses(doc, cloud);
   const moves = doc.moves().filter((m) => current.includes(m.to));
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import { PolicyCloud, PolicyReport, StackDocument, evaluatePolicy } from "../policy";
+import { PolicyReport, StackDocument, evaluatePolicy } from "../policy";
 import { CloudTiersStack } from "./stack";
 
 /** Every stack the app holds. */
@@ -24,7 +24,7 @@ export function checkPolicy(app: App): PolicyReport[] {
   return cloudTiersStacks(app).map((stack) =>
     evaluatePolicy(writtenDocument(app, stack), {
       stack: stack.node.id,
-      cloud: stack.cloud.id as PolicyCloud,
+      cloud: stack.cloud.policy,
       production: stack.spec.production ?? true,
       suppressions: (stack.spec.policy?.suppress ?? []).filter((s) => s.cloud === stack.cloud.id),
     }),

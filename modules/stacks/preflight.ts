@@ -1,7 +1,6 @@
-/* eslint-disable @typescript-eslint/no-require-imports -- each cloud's checks (and its SDKs) load only when one of its stacks is checked */
 import { StackDocument } from "../policy/document";
 import { PlannedStack, matches, planStacks } from "./app";
-import { AWS, DIGITALOCEAN } from "./clouds";
+import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 
 /*
@@ -74,16 +73,11 @@ export interface CloudPreflight {
   groups(context: PreflightContext): CheckGroup[];
 }
 
-/** Each cloud's preflight, by the cloud's id, loaded when first asked for. */
-const PREFLIGHTS: Record<string, () => CloudPreflight> = {
-  [AWS.id]: () => (require("../aws/preflight") as typeof import("../aws/preflight")).AWS_PREFLIGHT,
-  [DIGITALOCEAN.id]: () => (require("../digitalocean/preflight") as typeof import("../digitalocean/preflight")).DIGITALOCEAN_PREFLIGHT,
-};
-
-export function cloudPreflight(cloudId: string): CloudPreflight {
-  const load = PREFLIGHTS[cloudId];
-  if (!load) throw new PreflightUsageError(`no preflight for the cloud "${cloudId}" yet`);
-  return load();
+/** The preflight of the cloud `cloudId`, from its registration (each cloud's checks, and its SDKs, load when one of its stacks is checked). */
+export function cloudPreflight(cloudId: string, clouds: readonly CloudAdapter[] = CLOUDS): CloudPreflight {
+  const preflight = clouds.find((c) => c.id === cloudId)?.preflight;
+  if (!preflight) throw new PreflightUsageError(`no preflight for the cloud "${cloudId}" yet`);
+  return preflight();
 }
 
 /** The stacks the patterns select (`*` matching any run of characters, as in CLOUDTIERS_STACKS). */

@@ -54,6 +54,9 @@ export interface TerraformCloudSettings {
   readonly promotesFrom?: string;
 }
 
+/** The sections of an environment spec that belong to a cloud (each cloud's registration names its own). */
+export type CloudSection = "aws" | "digitalocean" | "cloudflare";
+
 /**
  * One environment: the neutral topology plus one section per cloud it is deployed to.
  * A stack `<environment>-<cloud>` is synthesised for each cloud section present.

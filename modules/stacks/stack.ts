@@ -12,7 +12,7 @@ import {
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
 import { ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, terraformSpecText } from "../core";
-import { PolicyAtSynth, PolicyCloud } from "../policy";
+import { PolicyAtSynth } from "../policy";
 import { DjangoTopology } from "../django/topology";
 import { CLOUDS, CloudAdapter } from "./clouds";
 import { EnvironmentSpec } from "./spec";
@@ -51,8 +51,8 @@ export function stackName(spec: EnvironmentSpec, cloud: CloudAdapter): string {
 
 /** A stack built (by a library user) for a cloud whose section the spec lacks. */
 function missingCloud(spec: EnvironmentSpec, cloud: CloudAdapter, name: string): ValidationIssue {
-  const section = cloud.section ?? cloud.id;
-  const has = CLOUDS.filter((c) => c.wanted(spec)).map((c) => `${c.id} (${c.section ?? c.id})`);
+  const section = cloud.sections[0];
+  const has = CLOUDS.filter((c) => c.wanted(spec)).map((c) => `${c.id} (${c.sections[0]})`);
   return {
     environment: typeof spec.environment === "string" && spec.environment ? spec.environment : "(unnamed)",
     path: section,
@@ -146,7 +146,7 @@ export class CloudTiersStack extends TerraformStack {
       this.node.addValidation(
         new PolicyAtSynth({
           stack: name,
-          cloud: cloud.id as PolicyCloud,
+          cloud: cloud.policy,
           production: spec.production ?? true,
           suppressions: (spec.policy?.suppress ?? []).filter((s) => s.cloud === cloud.id),
           document: () => this.documentForPolicy(),

@@ -4,15 +4,14 @@ import { DjangoTopologyProps } from "../django/spec";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
 import { CLOUDS } from "./clouds";
 import { validateReleaseImage } from "./release";
-import { EnvironmentSpec, PolicySuppression, TerraformCloudSettings, TerraformCloudVcs } from "./spec";
+import { CloudSection, EnvironmentSpec, PolicySuppression, TerraformCloudSettings, TerraformCloudVcs } from "./spec";
 import { TerraformCloudEnvironment, organizationOf } from "./terraform-cloud";
 
-/** The fields an environment spec may have: the topology's, the backend's, the policy's, one section per cloud. */
+/** The fields an environment spec may have: the topology's, the backend's and the policy's, and each registered cloud's sections. */
 export const ENVIRONMENT_FIELDS = [
   ...TOPOLOGY_FIELDS,
-  ...fieldsOf<Omit<EnvironmentSpec, keyof DjangoTopologyProps>>({
-    production: true, backend: true, terraformCloud: true, policy: true, aws: true, digitalocean: true, cloudflare: true,
-  }),
+  ...fieldsOf<Omit<EnvironmentSpec, keyof DjangoTopologyProps | CloudSection>>({ production: true, backend: true, terraformCloud: true, policy: true }),
+  ...new Set(CLOUDS.flatMap((c) => c.sections)),
 ];
 
 /**

@@ -1,5 +1,6 @@
 import { Testing } from "cdktf";
 import { production } from "../../environments/production";
+import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { OUTPUT_NAMES, Synth, synth } from "../helpers";
@@ -7,6 +8,10 @@ import { CloudInspector, awsInspector, digitalOceanInspector } from "./inspector
 
 /** Every cloud the contract holds. Adding a cloud is adding its inspector here. */
 const INSPECTORS: readonly CloudInspector[] = [awsInspector, digitalOceanInspector];
+
+it("holds every registered cloud (CLOUDS) to the contract", () => {
+  expect(INSPECTORS.map((i) => i.cloud.id)).toEqual(CLOUDS.map((c) => c.id));
+});
 
 /** One neutral spec: the production shape, with every tier's options exercised. */
 const contract: EnvironmentSpec = {

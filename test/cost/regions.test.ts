@@ -6,6 +6,7 @@ import { AWS_REGIONS } from "../../modules/aws/settings";
 import { DO_REGIONS } from "../../modules/digitalocean/settings";
 import { PriceCloud, UnpricedRegionError, estimateStack, isPricedRegion, pricedRegions, unpricedRegion } from "../../modules/cost";
 import { withScratchSynth } from "../../modules/stacks/app";
+import { AWS } from "../../modules/stacks/clouds";
 import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { specWith } from "../helpers";
@@ -47,8 +48,8 @@ describe("npm run cost and the validator's regions", () => {
     const docs = withScratchSynth([spec], [], (app) => cloudTiersStacks(app).map((s) => [s.node.id, writtenDocument(app, s)] as const), {});
     expect(docs.map(([id]) => id)).toEqual(["dev-aws"]);
     const [id, doc] = docs[0];
-    expect(() => estimateStack(doc, id)).toThrow(UnpricedRegionError);
-    expect(() => estimateStack(doc, id, "dev")).toThrow(refusal("dev", "dev-aws", "AWS", "us-east-1", "eu-west-1"));
+    expect(() => estimateStack(doc, AWS.cost(), id)).toThrow(UnpricedRegionError);
+    expect(() => estimateStack(doc, AWS.cost(), id, "dev")).toThrow(refusal("dev", "dev-aws", "AWS", "us-east-1", "eu-west-1"));
   });
 
   it("npm run cost says so and exits 1, without a stack trace", () => {

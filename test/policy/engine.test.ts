@@ -1,4 +1,5 @@
 import { RULES, StackDocument, evaluatePolicy, formatReport } from "../../modules/policy";
+import { AWS, DIGITALOCEAN } from "../../modules/stacks/clouds";
 
 const failing = new StackDocument({
   resource: {
@@ -9,17 +10,17 @@ const rules = RULES.filter((r) => ["CT-DB-001", "CT-DB-002", "CT-DB-004"].includ
 
 describe("the policy engine", () => {
   it("checks production-only rules in production only", () => {
-    expect(evaluatePolicy(failing, { stack: "qa-aws", cloud: "aws", production: false, rules }).checked).toEqual(["CT-DB-001", "CT-DB-002"]);
-    expect(evaluatePolicy(failing, { stack: "prod-aws", cloud: "aws", production: true, rules }).checked).toEqual(["CT-DB-001", "CT-DB-002", "CT-DB-004"]);
+    expect(evaluatePolicy(failing, { stack: "qa-aws", cloud: AWS.policy, production: false, rules }).checked).toEqual(["CT-DB-001", "CT-DB-002"]);
+    expect(evaluatePolicy(failing, { stack: "prod-aws", cloud: AWS.policy, production: true, rules }).checked).toEqual(["CT-DB-001", "CT-DB-002", "CT-DB-004"]);
   });
 
   it("fails a finding unless a suppression for that rule and resource gives a reason, which the report shows", () => {
-    const failed = evaluatePolicy(failing, { stack: "prod-aws", cloud: "aws", production: true, rules });
+    const failed = evaluatePolicy(failing, { stack: "prod-aws", cloud: AWS.policy, production: true, rules });
     expect(failed.failed).toEqual([{ rule: "CT-DB-004", resource: "aws_db_instance.db", message: "multi_az is not true" }]);
     const reason = "a single-zone pilot; the standby comes with the first customer";
     const waived = evaluatePolicy(failing, {
       stack: "prod-aws",
-      cloud: "aws",
+      cloud: AWS.policy,
       production: true,
       rules,
       suppressions: [{ rule: "CT-DB-004", resource: "aws_db_instance.db", reason }],
@@ -36,7 +37,7 @@ describe("the policy engine", () => {
   it("fails a suppression that matches nothing, so stale ones do not linger", () => {
     const report = evaluatePolicy(failing, {
       stack: "prod-aws",
-      cloud: "aws",
+      cloud: AWS.policy,
       production: true,
       rules,
       suppressions: [
@@ -51,8 +52,8 @@ describe("the policy engine", () => {
   });
 
   it("checks only the rules a cloud can express", () => {
-    const doRules = RULES.filter((r) => r.checks.do).map((r) => r.id);
-    expect(evaluatePolicy(new StackDocument({}), { stack: "x-do", cloud: "do", production: true }).checked).toEqual(doRules);
+    const doRules = RULES.filter((r) => DIGITALOCEAN.policy.checks[r.id]).map((r) => r.id);
+    expect(evaluatePolicy(new StackDocument({}), { stack: "x-do", cloud: DIGITALOCEAN.policy, production: true }).checked).toEqual(doRules);
     expect(doRules).not.toContain("CT-VM-001");
   });
 });

@@ -1,4 +1,3 @@
-import { PolicyCloud } from "../../modules/policy";
 
 /** A synthesised stack with only the given resources: `{ type: { id: config } }`. */
 export type Resources = Record<string, Record<string, Record<string, unknown>>>;
@@ -6,7 +5,8 @@ export type Resources = Record<string, Record<string, Record<string, unknown>>>;
 /** For one rule on one cloud: a stack it passes, a stack it fails, and the finding it reports. */
 export interface RuleFixture {
   readonly rule: string;
-  readonly cloud: PolicyCloud;
+  /** The id of the cloud whose registration holds the check. */
+  readonly cloud: "aws" | "do";
   readonly pass: Resources;
   readonly fail: Resources;
   readonly finding: { resource: string; message: string };

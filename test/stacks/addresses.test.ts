@@ -3,7 +3,8 @@ import { join } from "node:path";
 import { Testing, TerraformStack } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
-import { PolicyCloud, StackDocument } from "../../modules/policy";
+import { StackDocument } from "../../modules/policy";
+import { AWS, CLOUDS } from "../../modules/stacks/clouds";
 import { ADDRESS_BOOK, AddressBook, addressProblems } from "../../modules/stacks/addresses";
 import { staleHint } from "../../tools/generated";
 import { SHIPPED_STACKS, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
@@ -17,7 +18,7 @@ describe("stable addresses of stateful resources", () => {
       const s = cloud === "aws" ? synthAwsEnvironment(spec) : synthDoEnvironment(spec);
       // A stack added since the book was written, or a new stateful resource: the book is refreshed by one command.
       const refresh = staleHint(ADDRESS_BOOK);
-      const problems = book[stack]?.length ? addressProblems(stack, book[stack], new StackDocument(s.json), cloud as PolicyCloud) : [`${stack} has no record`];
+      const problems = book[stack]?.length ? addressProblems(stack, book[stack], new StackDocument(s.json), CLOUDS.find((c) => c.id === cloud)!) : [`${stack} has no record`];
       expect({ problems, refresh }).toEqual({ problems: [], refresh });
     },
   );
@@ -31,7 +32,7 @@ describe("stable addresses of stateful resources", () => {
   }
 
   it("refuses a rename, which would replace the bucket, with how to make it safe", () => {
-    expect(addressProblems("x", ["aws_s3_bucket.media"], bucketStack("uploads"), "aws")).toEqual([
+    expect(addressProblems("x", ["aws_s3_bucket.media"], bucketStack("uploads"), AWS)).toEqual([
       'x: aws_s3_bucket.media is gone: Terraform would destroy it and create a new one. Keep its construct id, or move its state: newResource.moveFromId("aws_s3_bucket.media")',
       `x: aws_s3_bucket.uploads is a stateful resource not recorded in ${ADDRESS_BOOK}: review it, then record it`,
     ]);
@@ -40,7 +41,7 @@ describe("stable addresses of stateful resources", () => {
   it("accepts the same rename with a moved block", () => {
     const doc = bucketStack("uploads", "aws_s3_bucket.media");
     expect(doc.moves()).toEqual([{ from: "aws_s3_bucket.media", to: "aws_s3_bucket.uploads" }]);
-    expect(addressProblems("x", ["aws_s3_bucket.media"], doc, "aws")).toEqual([]);
+    expect(addressProblems("x", ["aws_s3_bucket.media"], doc, AWS)).toEqual([]);
   });
 });
 

@@ -1,23 +1,23 @@
 import { spawnSync } from "node:child_process";
-import { TerraformStack } from "cdktf";
+import { Diagram, toDot } from "../../modules/diagram/graph";
 import { StackDocument } from "../../modules/policy/document";
 import { withScratchSynth } from "../../modules/stacks/app";
-import { writtenDocument } from "../../modules/stacks/policy";
+import { CloudAdapter } from "../../modules/stacks/clouds";
+import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { describeAws } from "./aws";
-import { describeDigitalOcean } from "./digitalocean";
-import { Diagram, toDot } from "./graph";
 
 /*
  * `npm run diagram`'s library: synthesise stacks as `npm run synth` does, read each one's
- * written cdk.tf.json back, describe it (boxes, edges, clusters) and write it as DOT for
- * Graphviz. Nothing here is loaded by main.ts.
+ * written cdk.tf.json back, describe it (boxes, edges, clusters) with its cloud's reader
+ * (the registration's `diagram`) and write it as DOT for Graphviz. Nothing here is loaded
+ * by main.ts.
  */
 
 /** A synthesised stack, read back from the cdk.tf.json the App wrote. */
 export interface SynthesisedStack {
   readonly name: string;
   readonly doc: StackDocument;
+  readonly cloud: CloudAdapter;
 }
 
 /**
@@ -27,30 +27,19 @@ export interface SynthesisedStack {
  */
 export function synthesiseStacks(environments: readonly EnvironmentSpec[], select?: readonly string[], env: NodeJS.ProcessEnv = process.env): SynthesisedStack[] {
   return withScratchSynth(environments, select ?? [], (app) =>
-    app.node.children
-      .filter((c): c is TerraformStack => c instanceof TerraformStack)
-      .map((s) => ({ name: s.node.id, doc: writtenDocument(app, s) }))
-      .filter((s) => diagramCloud(s.doc) !== undefined),
+    cloudTiersStacks(app).map((s) => ({ name: s.node.id, doc: writtenDocument(app, s), cloud: s.cloud })),
     env,
   );
 }
 
-function diagramCloud(doc: StackDocument): "aws" | "digitalocean" | undefined {
-  const providers = Object.keys(doc.json.provider ?? {});
-  return providers.includes("aws") ? "aws" : providers.includes("digitalocean") ? "digitalocean" : undefined;
-}
-
-/** The diagram of a synthesised stack, by the cloud its providers name. */
-export function describeStack(name: string, doc: StackDocument): Diagram {
-  const cloud = diagramCloud(doc);
-  if (cloud === "aws") return describeAws(name, doc);
-  if (cloud === "digitalocean") return describeDigitalOcean(name, doc);
-  throw new Error(`${name}: no diagram for a stack whose providers are ${Object.keys(doc.json.provider ?? {}).join(", ") || "(none)"}; it needs aws or digitalocean`);
+/** The diagram of a synthesised stack, read by its cloud's registration. */
+export function describeStack(stack: SynthesisedStack): Diagram {
+  return stack.cloud.diagram(stack.name, stack.doc);
 }
 
 /** The DOT text of a synthesised stack's diagram. */
-export function stackDot(name: string, doc: StackDocument): string {
-  return toDot(describeStack(name, doc));
+export function stackDot(stack: SynthesisedStack): string {
+  return toDot(describeStack(stack));
 }
 
 /** Graphviz's `dot`, or an error naming the Debian package that has it. */

@@ -1,6 +1,6 @@
-import { Resource, StackDocument } from "../../modules/policy/document";
-import { Diagram, DiagramBuilder, DiagramCluster } from "./graph";
-import { Index, bounds, drawnName, plural, poolRole, purpose, referencesIn } from "./references";
+import { Resource, StackDocument } from "../policy/document";
+import { Diagram, DiagramBuilder, DiagramCluster } from "../diagram/graph";
+import { Index, bounds, drawnName, plural, poolRole, purpose, referencesIn } from "../diagram/references";
 
 /**
  * An AWS stack's diagram, read from its resources alone: the region from the provider,

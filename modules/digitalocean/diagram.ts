@@ -1,6 +1,6 @@
-import { StackDocument } from "../../modules/policy/document";
-import { Diagram, DiagramBuilder, DiagramCluster } from "./graph";
-import { Index, attributeReferencesIn, bounds, drawnName, plural, poolRole, purpose, referencesIn, throughLocal } from "./references";
+import { StackDocument } from "../policy/document";
+import { Diagram, DiagramBuilder, DiagramCluster } from "../diagram/graph";
+import { Index, attributeReferencesIn, bounds, drawnName, plural, poolRole, purpose, referencesIn, throughLocal } from "../diagram/references";
 
 /**
  * A DigitalOcean + Cloudflare stack's diagram, read from its resources alone: regions from

@@ -1,4 +1,4 @@
-import { Resource, StackDocument } from "../../modules/policy/document";
+import { Resource, StackDocument } from "../policy/document";
 
 /**
  * Reading a synthesised stack's wiring: which resources an argument refers to

@@ -1,0 +1,108 @@
+import { CloudPolicy, INTERNET, each } from "../policy/rules";
+import { Resource, ResourceConfig, StackDocument, reference } from "../policy/document";
+
+const MODERN_ALB_POLICIES = [
+  "ELBSecurityPolicy-TLS13-1-2-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
+  "ELBSecurityPolicy-TLS13-1-3-2021-06",
+  "ELBSecurityPolicy-TLS13-1-2-FIPS-2023-04",
+  "ELBSecurityPolicy-FS-1-2-Res-2020-10",
+];
+
+const primaries = (s: StackDocument) => s.resources("aws_db_instance").filter((d) => !d.config.replicate_source_db);
+const publicAlbs = (s: StackDocument) => s.resources("aws_lb").filter((lb) => lb.config.internal !== true && (lb.config.load_balancer_type ?? "application") === "application");
+const listenersOf = (s: StackDocument, lb: Resource) => s.resources("aws_lb_listener").filter((l) => l.config.load_balancer_arn === reference(lb.address, "arn"));
+const covers22 = (from?: number, to?: number, protocol?: string) => protocol === "-1" || (from !== undefined && to !== undefined && from <= 22 && 22 <= to);
+
+const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
+
+/** The policy pack's checks on an AWS stack (the rules themselves are in modules/policy/rules.ts). */
+export const AWS_POLICY: CloudPolicy = {
+  statefulTypes: AWS_STATEFUL_TYPES,
+  checks: {
+    "CT-DB-001": (s) => each(s.resources("aws_db_instance"), (d) => d.publicly_accessible !== true, "publicly_accessible is true"),
+    "CT-DB-002": (s) => each(s.resources("aws_db_instance"), (d) => d.storage_encrypted === true, "storage_encrypted is not true"),
+    "CT-DB-003": (s) => each(primaries(s), (d) => (d.backup_retention_period ?? 0) >= 1, "backup_retention_period is below 1 day"),
+    "CT-DB-004": (s) => each(primaries(s), (d) => d.multi_az === true, "multi_az is not true"),
+    "CT-DB-005": (s) => each(s.resources("aws_db_instance"), (d) => d.deletion_protection === true, "deletion_protection is not true"),
+    "CT-DB-006": (s) =>
+      each(primaries(s), (d) => {
+        const group = s.resources("aws_db_parameter_group").find((g) => d.parameter_group_name === reference(g.address, "name"));
+        return (group?.config.parameter ?? []).some((p: ResourceConfig) => p.name === "rds.force_ssl" && String(p.value) === "1");
+      }, "its parameter group does not set rds.force_ssl = 1"),
+    "CT-S3-001": (s) =>
+      s.resources("aws_s3_bucket").flatMap((b) => {
+        const block = s.resources("aws_s3_bucket_public_access_block").find((p) => p.config.bucket === reference(b.address, "id"))?.config;
+        const closed = block && block.block_public_acls && block.block_public_policy && block.ignore_public_acls && block.restrict_public_buckets;
+        return closed ? [] : [{ resource: b.address, message: "has no public access block with all four settings on" }];
+      }),
+    "CT-S3-002": (s) =>
+      s.resources("aws_s3_bucket").flatMap((b) =>
+        s.resources("aws_s3_bucket_server_side_encryption_configuration").some((e) => e.config.bucket === reference(b.address, "id"))
+          ? []
+          : [{ resource: b.address, message: "has no server-side encryption configuration" }],
+      ),
+    "CT-S3-003": (s) =>
+      s.resources("aws_s3_bucket").flatMap((b) =>
+        s.resources("aws_s3_bucket_versioning").some((v) => v.config.bucket === reference(b.address, "id") && v.config.versioning_configuration?.status === "Enabled")
+          ? []
+          : [{ resource: b.address, message: "versioning is not enabled" }],
+      ),
+    "CT-S3-004": (s) => each(s.resources("aws_s3_bucket"), (b) => b.force_destroy !== true, "force_destroy is true"),
+    "CT-CDN-001": (s) =>
+      each(
+        s.resources("aws_cloudfront_distribution"),
+        (d) => [d.default_cache_behavior, ...(d.ordered_cache_behavior ?? [])].every((b: ResourceConfig) => ["redirect-to-https", "https-only"].includes(b.viewer_protocol_policy)),
+        "a cache behaviour allows plain HTTP",
+      ),
+    "CT-CDN-002": (s) => each(s.resources("aws_cloudfront_distribution"), (d) => /^TLSv1\.[23]/.test(d.viewer_certificate?.minimum_protocol_version ?? ""), "minimum_protocol_version is below TLS 1.2"),
+    "CT-CDN-003": (s) =>
+      each(
+        s.resources("aws_cloudfront_distribution"),
+        (d) => (d.origin ?? []).every((o: ResourceConfig) => !String(o.domain_name).includes("aws_s3_bucket.") || typeof o.origin_access_control_id === "string"),
+        "reads a bucket without origin access control",
+      ),
+    "CT-LB-001": (s) =>
+      each(publicAlbs(s).map((lb) => ({ ...lb, config: { ...lb.config, listeners: listenersOf(s, lb).map((l) => l.config) } })), (lb) => {
+        const https = lb.listeners.some((l: ResourceConfig) => l.port === 443 && l.protocol === "HTTPS");
+        const redirect = lb.listeners.some((l: ResourceConfig) => l.port === 80 && l.default_action?.[0]?.type === "redirect" && l.default_action[0].redirect?.protocol === "HTTPS");
+        return https && redirect;
+      }, "has no HTTPS listener on 443 with HTTP on 80 redirected to it"),
+    "CT-LB-002": (s) =>
+      each(
+        s.resources("aws_lb_listener").filter((l) => l.config.protocol === "HTTPS"),
+        (l) => MODERN_ALB_POLICIES.includes(l.ssl_policy),
+        `ssl_policy is not one of ${MODERN_ALB_POLICIES.join(", ")}`,
+      ),
+    "CT-LB-003": (s) => each(publicAlbs(s), (lb) => lb.drop_invalid_header_fields === true, "drop_invalid_header_fields is not true"),
+    "CT-NET-001": (s) => {
+      const lbGroups = new Set(publicAlbs(s).flatMap((lb) => lb.config.security_groups ?? []));
+      return s
+        .resources("aws_vpc_security_group_ingress_rule")
+        .filter((r) => INTERNET.includes(r.config.cidr_ipv4) || INTERNET.includes(r.config.cidr_ipv6))
+        .filter((r) => !(lbGroups.has(r.config.security_group_id) && [80, 443].includes(r.config.from_port) && r.config.from_port === r.config.to_port))
+        .map((r) => ({ resource: r.address, message: `admits the internet on ${r.config.from_port ?? "all ports"} outside the public load balancer's 80/443` }));
+    },
+    "CT-NET-002": (s) =>
+      s
+        .resources("aws_vpc_security_group_ingress_rule")
+        .filter((r) => (INTERNET.includes(r.config.cidr_ipv4) || INTERNET.includes(r.config.cidr_ipv6)) && covers22(r.config.from_port, r.config.to_port, r.config.ip_protocol))
+        .map((r) => ({ resource: r.address, message: "admits SSH (22) from the internet" })),
+    "CT-VM-001": (s) => each(s.resources("aws_launch_template"), (t) => t.metadata_options?.http_tokens === "required", "metadata_options.http_tokens is not required"),
+    "CT-CACHE-001": (s) =>
+      each(
+        s.resources("aws_elasticache_replication_group"),
+        (g) => String(g.at_rest_encryption_enabled) === "true" && g.transit_encryption_enabled === true && typeof g.auth_token === "string",
+        "lacks at-rest encryption, transit encryption or an auth token",
+      ),
+    "CT-DNS-001": (s) =>
+      s.resources("aws_route53_record").some((r) => r.config.failover_routing_policy?.type === "SECONDARY")
+        ? []
+        : [{ resource: "(stack)", message: "no SECONDARY failover record" }],
+    "CT-DATA-001": (s) => each(s.all(AWS_STATEFUL_TYPES), (r) => r.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy is not true"),
+    "CT-DATA-002": (s) => [
+      ...each(primaries(s), (d) => d.skip_final_snapshot === false && typeof d.final_snapshot_identifier === "string", "skips its final snapshot"),
+      ...each(s.resources("aws_elasticache_replication_group"), (g) => typeof g.final_snapshot_identifier === "string", "has no final_snapshot_identifier"),
+    ],
+  },
+};
