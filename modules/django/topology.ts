@@ -6,6 +6,7 @@ import {
   AppSecret,
   ApplicationSecret,
   ComputePoolProps,
+  DEFAULTS,
   HostAccess,
   HostBootstrap,
   HostConfigDelivery,
@@ -34,7 +35,7 @@ import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
 import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec } from "./spec";
 import { namePrefix, validateTopology } from "./validate";
-import { DEFAULT_HEALTH_CHECK_PATH, cdnDomains } from "../naming/resource-names";
+import { cdnDomains } from "../naming/resource-names";
 
 export interface DjangoTopologyConfig {
   /** The cloud to build on. */
@@ -54,11 +55,8 @@ export interface TopologyOutput {
 
 /** The pools a spec's topology has, in the order it creates them: web, app (split layout), worker, beat (unless `pools.worker.beat` is false). */
 export function poolRoles(spec: Pick<DjangoTopologyProps, "layout" | "pools">): PoolRole[] {
-  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? true) ? ["beat" as const] : [])];
+  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? DEFAULTS.worker.beat) ? ["beat" as const] : [])];
 }
-
-/** The PostgreSQL major version a spec that names none gets. */
-export const DEFAULT_POSTGRES_VERSION = "16";
 
 /** The name Django's database user and database get. */
 export const DATABASE_NAME = "app";
@@ -124,22 +122,22 @@ export class DjangoTopology extends Construct {
 
     const f = config.factory;
     const prefix = namePrefix(spec);
-    const protect = spec.deletionProtection ?? true;
-    const healthCheckPath = spec.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+    const protect = spec.deletionProtection ?? DEFAULTS.deletionProtection;
+    const healthCheckPath = spec.healthCheckPath ?? DEFAULTS.healthCheckPath;
     this.healthCheckPath = healthCheckPath;
     const { media: mediaDomain, static: staticDomain } = cdnDomains(spec);
-    this.layout = spec.layout ?? "colocated";
+    this.layout = spec.layout ?? DEFAULTS.layout;
     this.application = spec.application;
 
     this.network = f.createNetwork(this, "network", {
       namePrefix: prefix,
-      cidr: spec.network?.cidr ?? "10.0.0.0/16",
-      zones: spec.network?.zones ?? 2,
+      cidr: spec.network?.cidr ?? DEFAULTS.network.cidr,
+      zones: spec.network?.zones ?? DEFAULTS.network.zones,
     });
     this.zone = f.createDnsZone(this, "dns-zone", {
       namePrefix: prefix,
       zoneName: spec.dnsZone,
-      create: spec.createDnsZone ?? false,
+      create: spec.createDnsZone ?? DEFAULTS.createDnsZone,
       deletionProtection: protect,
     });
     const certificate = f.createCertificate(this, "certificate", {
@@ -162,12 +160,12 @@ export class DjangoTopology extends Construct {
       network: this.network,
       size: pg.size,
       replicaSize: pg.replicaSize,
-      version: pg.version ?? DEFAULT_POSTGRES_VERSION,
+      version: pg.version ?? DEFAULTS.postgres.version,
       storageGiB: pg.storageGiB,
       highAvailability: pg.highAvailability,
       replicas: pg.replicas,
-      pooling: pg.pooling ?? false,
-      backupRetentionDays: pg.backupRetentionDays ?? 7,
+      pooling: pg.pooling ?? DEFAULTS.postgres.pooling,
+      backupRetentionDays: pg.backupRetentionDays ?? DEFAULTS.postgres.backupRetentionDays,
       databaseName: DATABASE_NAME,
       username: DATABASE_USER,
       roleSetup: databaseRoleSetup(DATABASE_NAME, DATABASE_USER),
@@ -178,7 +176,7 @@ export class DjangoTopology extends Construct {
       network: this.network,
       size: spec.cache.size,
       highAvailability: spec.cache.highAvailability,
-      version: spec.cache.version ?? "8",
+      version: spec.cache.version ?? DEFAULTS.cache.version,
       deletionProtection: protect,
     });
     const corsOrigins = [`https://${spec.domain}`];
@@ -317,8 +315,8 @@ export class DjangoTopology extends Construct {
         deletionProtection: protect,
         files: {
           "index.html": renderMaintenancePage(
-            spec.failover.title ?? "Down for maintenance",
-            spec.failover.message ?? "We'll be back shortly.",
+            spec.failover.title ?? DEFAULTS.failover.title,
+            spec.failover.message ?? DEFAULTS.failover.message,
           ),
         },
       });

@@ -1,4 +1,4 @@
-import { SIZES, SpecValidator, ValidationIssue, show } from "../core";
+import { DEFAULTS, SIZES, SpecValidator, ValidationIssue, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
 import { DjangoTopologyProps, LAYOUTS, PoolSpec } from "./spec";
@@ -152,7 +152,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   }
   validateSiteNames(v, props);
 
-  const layout = props.layout ?? "colocated";
+  const layout = props.layout ?? DEFAULTS.layout;
   v.oneOf("layout", layout, LAYOUTS);
   if (props.network?.cidr !== undefined && v.cidr("network.cidr", props.network.cidr)) {
     const prefix = Number(props.network.cidr.split("/")[1]);

@@ -9,7 +9,7 @@ import { POSTGRES_PORT } from "../../modules/aws/postgres";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
-import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
@@ -67,6 +67,7 @@ import {
   matchesRule,
   namePrefixVariable,
   oneOfRule,
+  optionalAttribute,
   patternVariable,
   wholeNumberRule,
 } from "./variables";
@@ -134,8 +135,8 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
     namePrefixVariable("shop-production"),
     domainVariable("domain", "The site's host name, which the distribution answers for while the site is down.", "www.example.com"),
     patternVariable("certificate_arn", "A validated ACM certificate in us-east-1 covering `domain`.", CLOUDFRONT_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1"),
-    { ...maintenanceTextVariable("title", "The page's title and heading."), example: "Down for maintenance" },
-    { ...maintenanceTextVariable("message", "The page's message."), example: "We'll be back shortly." },
+    { ...maintenanceTextVariable("title", "The page's title and heading."), example: DEFAULTS.failover.title },
+    { ...maintenanceTextVariable("message", "The page's message."), example: DEFAULTS.failover.message },
     { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
     deletionProtectionVariable("the page's bucket (no force_destroy)"),
   ],
@@ -168,8 +169,8 @@ const VARIABLES: readonly ModuleVariable[] = [
   domainVariable("domain", "The site's host name, e.g. `www.example.com`: the load balancer's certificate, the DNS record, `DJANGO_ALLOWED_HOSTS` and `SITE_URL`.", "www.example.com"),
   { ...zoneId, description: "The Route 53 public hosted zone holding `domain` and the CDN names (it must exist)." },
   {
-    ...cidrVariable(`The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`, "10.0.0.0/16"),
-    default: "10.0.0.0/16",
+    ...cidrVariable(`The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`, DEFAULTS.network.cidr),
+    default: DEFAULTS.network.cidr,
   },
   { name: "zones", type: "number", description: "How many availability zones the network, the pools and the load balancers span.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
   {
@@ -183,7 +184,7 @@ const VARIABLES: readonly ModuleVariable[] = [
     name: "layout",
     type: "string",
     description: "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
-    default: "colocated",
+    default: DEFAULTS.layout,
     validation: [oneOfRule("layout", LAYOUTS)],
   },
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
@@ -208,7 +209,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "pools",
-    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = optional(bool, true) }), {}) })`,
+    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = ${optionalAttribute("bool", DEFAULTS.worker.beat)} }), {}) })`,
     description:
       "The autoscaling pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per host, one per vCPU when null; " +
       "`beat` adds a one-host Celery beat pool). `size` is small, medium, large or xlarge; `instance_type` overrides it. Each pool scales between `min` and `max` hosts on CPU.",
@@ -224,8 +225,9 @@ const VARIABLES: readonly ModuleVariable[] = [
   {
     name: "postgres",
     type:
-      'object({ size = optional(string, "small"), replica_size = optional(string), instance_class = optional(string), version = optional(string, "16"), ' +
-      `storage_gib = optional(number, ${POSTGRES_STORAGE_GIB.min}), high_availability = optional(bool, false), replicas = optional(number, 0), pooling = optional(bool, false), backup_retention_days = optional(number, 7) })`,
+      `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, replica_size = optional(string), instance_class = optional(string), version = ${optionalAttribute("string", DEFAULTS.postgres.version)}, ` +
+      `storage_gib = optional(number, ${POSTGRES_STORAGE_GIB.min}), high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)}, replicas = ${optionalAttribute("number", DEFAULTS.module.replicas)}, ` +
+      `pooling = ${optionalAttribute("bool", DEFAULTS.postgres.pooling)}, backup_retention_days = ${optionalAttribute("number", DEFAULTS.postgres.backupRetentionDays)} })`,
     description:
       "RDS for PostgreSQL: the primary's `size` (`instance_class` overrides it), the replicas' (the primary's when null), major `version`, `storage_gib`, a Multi-AZ standby (`high_availability`), " +
       "`replicas` read replicas, RDS Proxy as the write endpoint (`pooling`) and `backup_retention_days`.",
@@ -243,7 +245,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "cache",
-    type: 'object({ size = optional(string, "small"), node_type = optional(string), version = optional(string, "8"), high_availability = optional(bool, false) })',
+    type: `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, node_type = optional(string), version = ${optionalAttribute("string", DEFAULTS.cache.version)}, high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)} })`,
     description: "ElastiCache for Valkey (cache, sessions, Celery broker): `size` (`node_type` overrides it), major `version`, and a replica with automatic failover (`high_availability`).",
     default: {},
     nullable: false,

@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
@@ -44,6 +44,7 @@ import {
   matchesRule,
   namePrefixVariable,
   oneOfRule,
+  optionalAttribute,
   patternVariable,
   wholeNumberRule,
 } from "./variables";
@@ -128,15 +129,15 @@ const VARIABLES: readonly ModuleVariable[] = [
   { ...cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"), description: "The Cloudflare account id (32 hexadecimal characters): the failover's monitor, pools and maintenance Worker belong to it." },
   { ...cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"), description: "The Cloudflare zone holding `domain` (its id, 32 hexadecimal characters; it must exist)." },
   {
-    ...cidrVariable(`The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`, "10.0.0.0/16"),
-    default: "10.0.0.0/16",
+    ...cidrVariable(`The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`, DEFAULTS.network.cidr),
+    default: DEFAULTS.network.cidr,
   },
   {
     name: "layout",
     type: "string",
     description:
       "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`).",
-    default: "colocated",
+    default: DEFAULTS.layout,
     validation: [oneOfRule("layout", LAYOUTS)],
   },
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
@@ -158,7 +159,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   projectIdVariable,
   {
     name: "pools",
-    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = optional(bool, true) }), {}) })`,
+    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = ${optionalAttribute("bool", DEFAULTS.worker.beat)} }), {}) })`,
     description:
       "The droplet autoscale pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per droplet, one per vCPU when null; " +
       "`beat` adds a one-droplet Celery beat pool). `size` is small, medium, large or xlarge; `droplet_size` overrides it. Each pool scales between `min` (at least 1) and `max` droplets on CPU.",
@@ -169,8 +170,8 @@ const VARIABLES: readonly ModuleVariable[] = [
   {
     name: "postgres",
     type:
-      'object({ size = optional(string, "small"), replica_size = optional(string), node_size = optional(string), version = optional(string, "16"), ' +
-      "high_availability = optional(bool, false), replicas = optional(number, 0), pooling = optional(bool, false), disaster_recovery_region = optional(string) })",
+      `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, replica_size = optional(string), node_size = optional(string), version = ${optionalAttribute("string", DEFAULTS.postgres.version)}, ` +
+      `high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)}, replicas = ${optionalAttribute("number", DEFAULTS.module.replicas)}, pooling = ${optionalAttribute("bool", DEFAULTS.postgres.pooling)}, disaster_recovery_region = optional(string) })`,
     description:
       "Managed PostgreSQL: the primary's `size` (`node_size` overrides its slug), the replicas' (at least the primary's; the primary's when null), major `version`, a standby node (`high_availability`), " +
       "`replicas` read replicas, a PgBouncer pool as the write endpoint (`pooling`), and one more replica in `disaster_recovery_region` (not for reads).",
@@ -187,7 +188,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "cache",
-    type: 'object({ size = optional(string, "small"), node_size = optional(string), version = optional(string, "8"), high_availability = optional(bool, false) })',
+    type: `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, node_size = optional(string), version = ${optionalAttribute("string", DEFAULTS.cache.version)}, high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)} })`,
     description: "Managed Valkey (cache, sessions, Celery broker): `size` (`node_size` overrides its slug), major `version`, and a standby node (`high_availability`).",
     default: {},
     nullable: false,

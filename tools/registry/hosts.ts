@@ -1,6 +1,6 @@
 import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
-import { HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
-import { APP_UPSTREAM_SETTING, DEFAULT_WORKER_STOP_SECONDS, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
+import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
+import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
 import { CONTAINER_IMAGE, CPU_TARGET_PERCENT, ENV_NAME, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY, WSGI_CALLABLE } from "../../modules/django/validate";
 import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
@@ -19,20 +19,20 @@ export const POOL_ROLE_VARIABLES: readonly ModuleVariable[] = [
     name: "layout",
     type: "string",
     description: `Where web hosts find Django: \`colocated\` (gunicorn on the web host) or \`split\` (an app pool behind an internal load balancer, named by the \`${APP_UPSTREAM_SETTING}\` setting). Only web hosts read it.`,
-    default: "colocated",
+    default: DEFAULTS.layout,
     validation: [oneOfRule("layout", LAYOUTS)],
   },
 ];
 
 /** `min_instances` (at least `minFloor`), `max_instances` and `cpu_target_percent`. */
 export const poolScalingVariables = (minFloor: number): ModuleVariable[] => [
-  { name: "min_instances", type: "number", description: "Fewest hosts.", default: 1, validation: [wholeNumberRule("min_instances", minFloor, MAX_POOL_HOSTS)] },
-  { name: "max_instances", type: "number", description: "Most hosts; above `min_instances`, the pool scales on CPU.", default: 1, validation: [wholeNumberRule("max_instances", 1, MAX_POOL_HOSTS)] },
+  { name: "min_instances", type: "number", description: "Fewest hosts.", default: DEFAULTS.module.computePool.min, validation: [wholeNumberRule("min_instances", minFloor, MAX_POOL_HOSTS)] },
+  { name: "max_instances", type: "number", description: "Most hosts; above `min_instances`, the pool scales on CPU.", default: DEFAULTS.module.computePool.max, validation: [wholeNumberRule("max_instances", 1, MAX_POOL_HOSTS)] },
   {
     name: "cpu_target_percent",
     type: "number",
     description: "Average CPU the pool scales to hold.",
-    default: 60,
+    default: DEFAULTS.pool.cpuTargetPercent,
     validation: [wholeNumberRule("cpu_target_percent", CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max)],
   },
 ];
@@ -103,7 +103,7 @@ const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout }[] = [
  * is Terraform's): the first boot as the stacks' hosts, and a worker's default warm
  * shutdown, the longest stop (only a bound: a host that stops sooner says so sooner).
  */
-export const HOST_TIMING: Pick<HostBootstrap, "readySeconds" | "stopSeconds"> = { readySeconds: readyDeadlineSeconds(), stopSeconds: DEFAULT_WORKER_STOP_SECONDS };
+export const HOST_TIMING: Pick<HostBootstrap, "readySeconds" | "stopSeconds"> = { readySeconds: readyDeadlineSeconds(), stopSeconds: DEFAULTS.worker.stopTimeoutSeconds };
 
 /**
  * The hosts' user data: the stacks' renderer run for every role (each kept as a heredoc

@@ -1,13 +1,13 @@
 import { Construct } from "constructs";
 import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, SIZES } from "../../modules/core";
+import { AppConfiguration, DEFAULTS, SIZES } from "../../modules/core";
 import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
 import { CPU_TARGET_PERCENT, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY } from "../../modules/django/validate";
 import { ModuleInputs, ModuleVariable, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
-import { eachMatchesRule, maintenanceTextRule, matchesRule, oneOfRule, wholeNumberRule } from "./variables";
+import { eachMatchesRule, maintenanceTextRule, matchesRule, oneOfRule, optionalAttribute, wholeNumberRule } from "./variables";
 
 /*
  * What the whole-topology modules (cloudtiers-django on each cloud) share: references to
@@ -38,7 +38,8 @@ export interface MachineTypeAttribute {
 
 /** The attributes every pool object has. */
 export function poolAttributes(machineType: MachineTypeAttribute): string {
-  return `size = optional(string, "small"), min = optional(number, 1), max = optional(number, 2), cpu_target_percent = optional(number, 60), ${machineType.name} = optional(string)`;
+  const { size, pool } = DEFAULTS.module;
+  return `size = ${optionalAttribute("string", size)}, min = ${optionalAttribute("number", pool.min)}, max = ${optionalAttribute("number", pool.max)}, cpu_target_percent = ${optionalAttribute("number", DEFAULTS.pool.cpuTargetPercent)}, ${machineType.name} = optional(string)`;
 }
 
 /** The spec's rules for one pool, on `var.pools.<pool>`. */
@@ -166,7 +167,7 @@ export const CORS_ORIGINS_VARIABLE: ModuleVariable = {
 export function failoverVariable(description: string): ModuleVariable {
   return {
     name: "failover",
-    type: 'object({ enabled = optional(bool, false), title = optional(string, "Down for maintenance"), message = optional(string, "We\'ll be back shortly.") })',
+    type: `object({ enabled = optional(bool, false), title = ${optionalAttribute("string", DEFAULTS.failover.title)}, message = ${optionalAttribute("string", DEFAULTS.failover.message)} })`,
     description,
     default: {},
     nullable: false,

@@ -1,11 +1,17 @@
-import { DOMAIN_NAME, SIZES } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, SIZES } from "../../modules/core";
 import { DENORMAL_PATH, HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
+import { hclValue } from "./hcl";
 
 /*
  * Variables and their validation rules, made from the same constants the spec validator
  * uses, so a module refuses what a spec would.
  */
+
+/** An attribute of an object type, `optional(string, "16")`: with `fallback` as its default, else null. */
+export function optionalAttribute(type: string, fallback?: unknown): string {
+  return fallback === undefined ? `optional(${type})` : `optional(${type}, ${hclValue(fallback)})`;
+}
 
 /** Terraform's `regex` takes RE2, which reads these JavaScript patterns the same way. */
 function re2(pattern: RegExp): string {
@@ -59,7 +65,7 @@ export function namePrefixVariable(example: string): ModuleVariable {
 }
 
 /** A neutral size, mapped to the cloud's machine type by the module. */
-export function sizeVariable(name: string, what: string, fallback = "small"): ModuleVariable {
+export function sizeVariable(name: string, what: string, fallback: string = DEFAULTS.module.size): ModuleVariable {
   return {
     name,
     type: "string",
@@ -75,7 +81,7 @@ export function deletionProtectionVariable(what: string): ModuleVariable {
     name: "deletion_protection",
     type: "bool",
     description: `Protect ${what} from deletion: the provider's deletion protection where there is one, a final snapshot, a recovery window for secrets.`,
-    default: true,
+    default: DEFAULTS.deletionProtection,
   };
 }
 
@@ -139,7 +145,7 @@ export const NORMAL_HEALTH_CHECK_PATH_RULE: VariableRule = {
 /** `health_check_path`: the path a load balancer or monitor requests, as the spec allows it. */
 export function healthCheckPathVariable(description: string): ModuleVariable {
   return {
-    name: "health_check_path", type: "string", description, default: "/healthz",
+    name: "health_check_path", type: "string", description, default: DEFAULTS.healthCheckPath,
     validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"'), NORMAL_HEALTH_CHECK_PATH_RULE],
   };
 }
