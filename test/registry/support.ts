@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { ModuleDefinition } from "../../tools/registry/definition";
+import { Config, Synth } from "../helpers";
 
 /* What the module tests share: building a module of the catalog, reading its blocks, and asking Terraform about values. */
 
@@ -53,12 +55,76 @@ export function outputExpression(outputs: string, name: string): string {
   return match[1];
 }
 
-/** Builds one module of the catalog into a scratch directory (removed after the file's tests) and reads its files. */
-export function useModule(name: string, provider: string): { module: BuiltModule; read: (file: string) => string } {
+/** A Terraform expression as a parsed file holds it: `${...}`. */
+export const expr = (expression: string): string => `\${${expression}}`;
+
+/** Labelled blocks as one object by label (`resource "type" "name"` → `resource.type.name`): a file has each label once. */
+function byLabel(blocks: Config): Config {
+  return Object.fromEntries(Object.entries(blocks).map(([label, items]) => [label, Array.isArray(items) ? items[0] : byLabel(items)]));
+}
+
+/**
+ * HCL files parsed by cdktf's own HCL parser (Go's hcl in WebAssembly, which cdktf-cli
+ * ships), by path, in a child process: the parser's runtime keeps the process it runs in
+ * alive, and its API is asynchronous.
+ */
+function parseFiles(paths: readonly string[]): Record<string, Config> {
+  const script = `
+    const { parse } = require("@cdktf/hcl2json");
+    const { readFileSync } = require("node:fs");
+    (async () => {
+      const parsed = {};
+      for (const path of JSON.parse(readFileSync(0, "utf8"))) parsed[path] = await parse(path, readFileSync(path, "utf8"));
+      process.stdout.write(JSON.stringify(parsed));
+      process.exit(0);
+    })().catch((e) => { console.error(e); process.exit(1); });`;
+  const run = spawnSync(process.execPath, ["-e", script], { input: JSON.stringify(paths), encoding: "utf8", cwd: __dirname, maxBuffer: 256 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`could not parse ${paths.length} HCL files:\n${run.stderr}`);
+  return JSON.parse(run.stdout);
+}
+
+/** The `.tf` files of every module a test file built, parsed together on the first look (one parser start per test file). */
+const built: BuiltModule[] = [];
+const parsedFiles: Record<string, Config> = {};
+
+function parsedFile(module: BuiltModule, file: string): Config {
+  const path = join(module.directory, file);
+  if (!(path in parsedFiles)) {
+    const paths = built.flatMap((m) => m.files.filter((f) => f.endsWith(".tf")).map((f) => join(m.directory, f))).filter((p) => !(p in parsedFiles));
+    Object.assign(parsedFiles, parseFiles(paths));
+  }
+  if (!(path in parsedFiles)) throw new Error(`${module.name}-${module.provider} has no ${file}; its files: ${module.files.join(", ")}`);
+  return parsedFiles[path];
+}
+
+/**
+ * A parsed HCL file in the shape `Synth` reads: resources, data sources, module calls,
+ * outputs and variables by type and name, every `locals` block merged. Attribute values are
+ * JSON, expressions `${...}` (see `expr`); nested blocks are lists, as Terraform's JSON
+ * syntax writes them. Layout (alignment, line breaks) is gone.
+ */
+function asSynth(parsed: Config): Synth {
+  const json: Config = {};
+  for (const [kind, blocks] of Object.entries(parsed)) {
+    if (kind === "locals") json.locals = Object.assign({}, ...(blocks as Config[]));
+    else if (kind === "terraform") json.terraform = (blocks as Config[])[0];
+    else json[kind] = byLabel(blocks as Config);
+  }
+  return new Synth(JSON.stringify(json));
+}
+
+/**
+ * Builds one module of the catalog into a scratch directory (removed after the file's
+ * tests) and reads its files: as text (`read`), or parsed (`hcl`).
+ */
+export function useModule(name: string, provider: string): { module: BuiltModule; read: (file: string) => string; hcl: (file: string) => Synth } {
   const outdir = mkdtempSync(join(tmpdir(), `cloudtiers-${name}-${provider}-`));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const module = buildModule(MODULES.find((m) => m.name === name && m.provider === provider)!, "0.1.0", outdir);
-  return { module, read: (file) => readFileSync(join(module.directory, file), "utf8") };
+  const read = (file: string) => readFileSync(join(module.directory, file), "utf8");
+  built.push(module);
+  const hcl = (file: string) => asSynth(parsedFile(module, file));
+  return { module, read, hcl };
 }
 
 export function examples(definition: ModuleDefinition): Record<string, unknown> {
