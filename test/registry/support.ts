@@ -113,6 +113,12 @@ function asSynth(parsed: Config): Synth {
   return new Synth(JSON.stringify(json));
 }
 
+/** The resources of a parsed file whose lifecycle sets `prevent_destroy`, which a module cannot take from a variable. */
+export const protectedResources = (file: Synth): string[] =>
+  Object.entries(file.json.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName as Record<string, Config>).filter(([, r]) => (r.lifecycle ?? []).some((l: Config) => "prevent_destroy" in l)).map(([name]) => `${type}.${name}`),
+  );
+
 /**
  * Builds one module of the catalog into a scratch directory (removed after the file's
  * tests) and reads its files: as text (`read`), or parsed (`hcl`).
