@@ -122,7 +122,7 @@ export const digitalOceanInspector: CloudInspector = {
     const other = [
       ...s.where("digitalocean_firewall").flatMap((fw) => (fw.inbound_rule ?? []).filter((r: Config) => r.source_addresses).map(() => `firewall ${fw.name}`)),
       ...s.where("digitalocean_spaces_bucket").filter((b) => b.acl !== "private").map((b) => `bucket ${b.name}`),
-      ...s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL" && !String(l.firewall?.allow).includes("cloudflare_ip_ranges")).map((l) => `load balancer ${l.name} open to all`),
+      ...s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL" && !String(block(l.firewall)?.allow).includes("cloudflare_ip_ranges")).map((l) => `load balancer ${l.name} open to all`),
     ];
     // PROVIDER GAP: the CDN answers on its endpoint name (no custom domain).
     const cdnNames = Object.keys(s.resources("digitalocean_cdn")).map((id) => ref(`digitalocean_cdn.${id}`, "endpoint"));
