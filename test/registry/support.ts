@@ -48,13 +48,6 @@ export function checkValues(module: BuiltModule, values: Record<string, unknown>
   }
 }
 
-/** The expression of an output in outputs.tf. */
-export function outputExpression(outputs: string, name: string): string {
-  const match = new RegExp(`output "${name}" \\{\\n\\s*value\\s*= (.*)\\n`).exec(outputs);
-  if (!match) throw new Error(`no output ${name}`);
-  return match[1];
-}
-
 /** A Terraform expression as a parsed file holds it: `${...}`. */
 export const expr = (expression: string): string => `\${${expression}}`;
 
@@ -69,32 +62,48 @@ function byLabel(blocks: Config): Config {
  * alive, and its API is asynchronous.
  */
 function parseFiles(paths: readonly string[]): Record<string, Config> {
-  const script = `
-    const { parse } = require("@cdktf/hcl2json");
-    const { readFileSync } = require("node:fs");
-    (async () => {
-      const parsed = {};
-      for (const path of JSON.parse(readFileSync(0, "utf8"))) parsed[path] = await parse(path, readFileSync(path, "utf8"));
-      process.stdout.write(JSON.stringify(parsed));
-      process.exit(0);
-    })().catch((e) => { console.error(e); process.exit(1); });`;
-  const run = spawnSync(process.execPath, ["-e", script], { input: JSON.stringify(paths), encoding: "utf8", cwd: __dirname, maxBuffer: 256 * 1024 * 1024 });
-  if (run.status !== 0) throw new Error(`could not parse ${paths.length} HCL files:\n${run.stderr}`);
-  return JSON.parse(run.stdout);
+  // The result goes through a file: the child exits as soon as it is written (the parser would keep it alive), which can cut a pipe's output short.
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-hcl-"));
+  try {
+    const out = join(dir, "parsed.json");
+    const script = `
+      const { parse } = require("@cdktf/hcl2json");
+      const { readFileSync, writeFileSync } = require("node:fs");
+      (async () => {
+        const parsed = {};
+        for (const path of JSON.parse(readFileSync(0, "utf8"))) parsed[path] = await parse(path, readFileSync(path, "utf8"));
+        writeFileSync(${JSON.stringify(out)}, JSON.stringify(parsed));
+        process.exit(0);
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const run = spawnSync(process.execPath, ["-e", script], { input: JSON.stringify(paths), encoding: "utf8", cwd: __dirname });
+    if (run.status !== 0) throw new Error(`could not parse ${paths.length} HCL files:\n${run.stderr}`);
+    return JSON.parse(readFileSync(out, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /** The `.tf` files of every module a test file built, parsed together on the first look (one parser start per test file). */
 const built: BuiltModule[] = [];
 const parsedFiles: Record<string, Config> = {};
 
-function parsedFile(module: BuiltModule, file: string): Config {
+/** A file of a built module, parsed (see `asSynth`). */
+export function hclOf(module: BuiltModule, file: string): Synth {
+  if (!built.includes(module)) built.push(module);
   const path = join(module.directory, file);
   if (!(path in parsedFiles)) {
     const paths = built.flatMap((m) => m.files.filter((f) => f.endsWith(".tf")).map((f) => join(m.directory, f))).filter((p) => !(p in parsedFiles));
     Object.assign(parsedFiles, parseFiles(paths));
   }
   if (!(path in parsedFiles)) throw new Error(`${module.name}-${module.provider} has no ${file}; its files: ${module.files.join(", ")}`);
-  return parsedFiles[path];
+  return asSynth(parsedFiles[path]);
+}
+
+/** The expression of a parsed value (`${...}` unwrapped), to evaluate with `terraform console`. */
+export function expressionOf(value: unknown): string {
+  const text = String(value);
+  if (!text.startsWith("${") || !text.endsWith("}")) throw new Error(`not one expression: ${text}`);
+  return text.slice(2, -1);
 }
 
 /**
@@ -129,7 +138,7 @@ export function useModule(name: string, provider: string): { module: BuiltModule
   const module = buildModule(MODULES.find((m) => m.name === name && m.provider === provider)!, "0.1.0", outdir);
   const read = (file: string) => readFileSync(join(module.directory, file), "utf8");
   built.push(module);
-  const hcl = (file: string) => asSynth(parsedFile(module, file));
+  const hcl = (file: string) => hclOf(module, file);
   return { module, read, hcl };
 }
 
