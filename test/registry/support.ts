@@ -25,13 +25,6 @@ export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g
 
 export const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
-/** One top-level block of an HCL file, whitespace collapsed. */
-export function blockOf(hcl: string, header: string): string {
-  const start = hcl.indexOf(`${header} {`);
-  if (start < 0) throw new Error(`no ${header} in:\n${hcl}`);
-  return hcl.slice(start, hcl.indexOf("\n}\n", start) + 2).replace(/\s+/g, " ");
-}
-
 /** The warnings and errors in Terraform's output. */
 export const problemsIn = (output: string) => plain(output).match(/(Warning|Error): .*/g) ?? [];
 
@@ -116,6 +109,8 @@ function asSynth(parsed: Config): Synth {
   const json: Config = {};
   for (const [kind, blocks] of Object.entries(parsed)) {
     if (kind === "locals") json.locals = Object.assign({}, ...(blocks as Config[]));
+    // A provider may be configured more than once (aliases): every block, by local name.
+    else if (kind === "provider") json.provider = blocks;
     else if (kind === "terraform") json.terraform = (blocks as Config[])[0];
     else json[kind] = byLabel(blocks as Config);
   }
@@ -197,15 +192,13 @@ export function evaluate(variables: string, hcl: string, expression: string, val
 }
 
 /**
- * Asserts that `main` calls exactly the modules of `sources` (call name → directory under
- * modules/), and that those of `counted` carry that count and the others none.
+ * Asserts that `main` (parsed) calls exactly the modules of `sources` (call name → directory
+ * under modules/), and that those of `counted` carry that count expression and the others none.
  */
-export function expectModuleCalls(main: string, sources: Record<string, string>, counted: Record<string, string>): void {
-  expect([...main.matchAll(/^module "([a-z_]+)"/gm)].map((m) => m[1]).sort()).toEqual(Object.keys(sources).sort());
+export function expectModuleCalls(main: Synth, sources: Record<string, string>, counted: Record<string, string>): void {
+  const calls: Record<string, Config> = main.json.module ?? {};
+  expect(Object.keys(calls).sort()).toEqual(Object.keys(sources).sort());
   for (const [name, source] of Object.entries(sources)) {
-    const call = blockOf(main, `module "${name}"`);
-    expect(call).toContain(`source = "./modules/${source}"`);
-    if (counted[name]) expect(call).toContain(counted[name]);
-    else expect(call).not.toContain("count =");
+    expect({ name, source: calls[name].source, count: calls[name].count }).toEqual({ name, source: `./modules/${source}`, count: counted[name] === undefined ? undefined : expr(counted[name]) });
   }
 }
