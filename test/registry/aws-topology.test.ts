@@ -1,7 +1,7 @@
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
@@ -251,6 +251,27 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     expect(outputs.database_url.value).toBe("postgres://app@${module.postgres.write_host}:5432/app?sslmode=require");
     expect(outputs.database_password_secret.value).toBe("aws-secrets-manager:${module.postgres.credentials_secret_arn}#password");
     expect(outputs.database_replica_urls.value).toBe(expr('formatlist("postgres://app@%s:5432/app?sslmode=require", module.postgres.replica_hosts)'));
+  });
+
+  it("gives a caller who leaves an input out what a spec that leaves it out gets: the one table of defaults", () => {
+    const given = (expression: string) => JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, required));
+    const used = given(
+      "{ layout = var.layout, health = var.health_check_path, cidr = var.cidr, cpu = [for p in values(var.pools) : p.cpu_target_percent], beat = var.pools.worker.beat, " +
+        "pg = var.postgres.version, pooling = var.postgres.pooling, backup = var.postgres.backup_retention_days, cache = var.cache.version, title = var.failover.title, message = var.failover.message, protect = var.deletion_protection }",
+    );
+    expect(used).toEqual({
+      layout: DEFAULTS.layout,
+      health: DEFAULTS.healthCheckPath,
+      cidr: DEFAULTS.network.cidr,
+      cpu: [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent],
+      beat: DEFAULTS.worker.beat,
+      pg: DEFAULTS.postgres.version,
+      pooling: DEFAULTS.postgres.pooling, backup: DEFAULTS.postgres.backupRetentionDays,
+      cache: DEFAULTS.cache.version,
+      title: DEFAULTS.failover.title,
+      message: DEFAULTS.failover.message,
+      protect: DEFAULTS.deletionProtection,
+    });
   });
 
   it("accepts the shipped environments' values", () => {

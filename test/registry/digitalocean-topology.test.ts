@@ -1,7 +1,7 @@
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, dropletUserData, synthDoEnvironment } from "../helpers";
@@ -338,6 +338,27 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     expect(outputs.redis_url.value).toBe("rediss://${module.cache.host}:25061/0");
     expect(outputs.database_password_secret.value).toBe("terraform-state:module.postgres.password");
     expect(outputs.edge_worker_script_name.value).toBe(expr("var.failover.enabled ? module.dns_failover[0].worker_script_name : null"));
+  });
+
+  it("gives a caller who leaves an input out what a spec that leaves it out gets: the one table of defaults", () => {
+    const given = (expression: string) => JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, required));
+    const used = given(
+      "{ layout = var.layout, health = var.health_check_path, cidr = var.cidr, cpu = [for p in values(var.pools) : p.cpu_target_percent], beat = var.pools.worker.beat, " +
+        "pg = var.postgres.version, pooling = var.postgres.pooling, cache = var.cache.version, title = var.failover.title, message = var.failover.message, protect = var.deletion_protection }",
+    );
+    expect(used).toEqual({
+      layout: DEFAULTS.layout,
+      health: DEFAULTS.healthCheckPath,
+      cidr: DEFAULTS.network.cidr,
+      cpu: [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent],
+      beat: DEFAULTS.worker.beat,
+      pg: DEFAULTS.postgres.version,
+      pooling: DEFAULTS.postgres.pooling,
+      cache: DEFAULTS.cache.version,
+      title: DEFAULTS.failover.title,
+      message: DEFAULTS.failover.message,
+      protect: DEFAULTS.deletionProtection,
+    });
   });
 
   it("accepts the shipped environments' values", () => {
