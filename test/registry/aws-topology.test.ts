@@ -3,6 +3,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
+import { CACHE_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
@@ -272,6 +273,25 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       message: DEFAULTS.failover.message,
       protect: DEFAULTS.deletionProtection,
     });
+  });
+
+  it("refuses a bad value of every declared PostgreSQL, cache and pool field, as the spec validator does from the same declaration", () => {
+    const bad = (c: InputConstraint) => (c.kind === "oneOf" ? "nope" : c.kind === "integer" ? c.max + 1 : "yes");
+    const declared: [string, Readonly<Record<string, InputDeclaration>>][] = [["postgres", POSTGRES_INPUTS], ["cache", CACHE_INPUTS], ["pools.web", poolInputs(1)]];
+    const checked = declared.map(([path, inputs]) => ({ path, fields: Object.entries(inputs).filter(([, input]) => input.constraint.kind !== "boolean") }));
+    const badSpec = (build: (field: string, input: InputDeclaration) => string) =>
+      Object.fromEntries(checked.map(({ path, fields }) => [path, Object.fromEntries(fields.map(([field, input]) => [build(field, input), bad(input.constraint)]))]));
+    const moduleValues = badSpec((field, input) => inputVariable(field, input));
+    const refused = checkValues(module, { ...required, postgres: moduleValues.postgres, cache: moduleValues.cache, pools: { web: moduleValues["pools.web"] } });
+    const specValues = badSpec((field) => field);
+    const issues = validateTopology({ ...production, postgres: { ...production.postgres, ...specValues.postgres }, cache: { ...production.cache, ...specValues.cache }, pools: { ...production.pools, web: { ...production.pools.web, ...specValues["pools.web"] } } });
+    for (const { path, fields } of checked) {
+      for (const [field, input] of fields) {
+        const at = { field: `${path}.${field}`, module: refused.includes(`The ${path}.${inputVariable(field, input)} must be`), spec: issues.some((i) => i.path === `${path}.${field}`) };
+        expect(at).toEqual({ field: at.field, module: true, spec: true });
+      }
+    }
+    expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(10);
   });
 
   it("accepts the shipped environments' values", () => {

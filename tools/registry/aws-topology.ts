@@ -9,13 +9,13 @@ import { POSTGRES_PORT } from "../../modules/aws/postgres";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
-import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { LAYOUTS } from "../../modules/django/spec";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -45,8 +45,8 @@ import {
   failoverVariable,
   MachineTypeAttribute,
   poolApplicationInputs,
-  poolAttributes,
   PoolName,
+  poolsType,
   poolRules,
   poolScalingInputs,
   replicaUrlsOf,
@@ -54,7 +54,6 @@ import {
   SETTINGS_MODULE_VARIABLE,
   webPoolEnvironment,
   wiredBySubmodules,
-  WORKER_CONCURRENCY_RULE,
 } from "./topology";
 import {
   cidrVariable,
@@ -67,7 +66,8 @@ import {
   matchesRule,
   namePrefixVariable,
   oneOfRule,
-  optionalAttribute,
+  inputAttributes,
+  inputRules,
   patternVariable,
   wholeNumberRule,
 } from "./variables";
@@ -162,7 +162,6 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
 
 /** The EC2 instance type that overrides a pool's size. */
 const INSTANCE_TYPE_ATTRIBUTE: MachineTypeAttribute = { name: "instance_type", pattern: INSTANCE_TYPE, what: 'an EC2 instance type such as "t3.small"' };
-const POOL_ATTRIBUTES = poolAttributes(INSTANCE_TYPE_ATTRIBUTE);
 
 const VARIABLES: readonly ModuleVariable[] = [
   namePrefixVariable("shop-production"),
@@ -209,7 +208,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "pools",
-    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = ${optionalAttribute("bool", DEFAULTS.worker.beat)} }), {}) })`,
+    type: poolsType(INSTANCE_TYPE_ATTRIBUTE),
     description:
       "The autoscaling pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per host, one per vCPU when null; " +
       "`beat` adds a one-host Celery beat pool). `size` is small, medium, large or xlarge; `instance_type` overrides it. Each pool scales between `min` and `max` hosts on CPU.",
@@ -219,41 +218,25 @@ const VARIABLES: readonly ModuleVariable[] = [
       ...poolRules("web", 1, INSTANCE_TYPE_ATTRIBUTE),
       ...poolRules("app", 1, INSTANCE_TYPE_ATTRIBUTE),
       ...poolRules("worker", 0, INSTANCE_TYPE_ATTRIBUTE),
-      WORKER_CONCURRENCY_RULE,
     ],
   },
   {
     name: "postgres",
-    type:
-      `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, replica_size = optional(string), instance_class = optional(string), version = ${optionalAttribute("string", DEFAULTS.postgres.version)}, ` +
-      `storage_gib = optional(number, ${POSTGRES_STORAGE_GIB.min}), high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)}, replicas = ${optionalAttribute("number", DEFAULTS.module.replicas)}, ` +
-      `pooling = ${optionalAttribute("bool", DEFAULTS.postgres.pooling)}, backup_retention_days = ${optionalAttribute("number", DEFAULTS.postgres.backupRetentionDays)} })`,
+    type: `object({ ${inputAttributes(POSTGRES_INPUTS)}, instance_class = optional(string) })`,
     description:
       "RDS for PostgreSQL: the primary's `size` (`instance_class` overrides it), the replicas' (the primary's when null), major `version`, `storage_gib`, a Multi-AZ standby (`high_availability`), " +
       "`replicas` read replicas, RDS Proxy as the write endpoint (`pooling`) and `backup_retention_days`.",
     default: {},
     nullable: false,
-    validation: [
-      oneOfRule("postgres.size", SIZES),
-      oneOfRule("postgres.replica_size", SIZES, true),
-      matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true),
-      oneOfRule("postgres.version", POSTGRES_VERSIONS),
-      wholeNumberRule("postgres.storage_gib", POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max),
-      wholeNumberRule("postgres.replicas", 0, MAX_REPLICAS),
-      wholeNumberRule("postgres.backup_retention_days", BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max),
-    ],
+    validation: [...inputRules("postgres", POSTGRES_INPUTS), matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true)],
   },
   {
     name: "cache",
-    type: `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, node_type = optional(string), version = ${optionalAttribute("string", DEFAULTS.cache.version)}, high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)} })`,
+    type: `object({ ${inputAttributes(CACHE_INPUTS)}, node_type = optional(string) })`,
     description: "ElastiCache for Valkey (cache, sessions, Celery broker): `size` (`node_type` overrides it), major `version`, and a replica with automatic failover (`high_availability`).",
     default: {},
     nullable: false,
-    validation: [
-      oneOfRule("cache.size", SIZES),
-      matchesRule("cache.node_type", NODE_TYPE, 'an ElastiCache node type such as "cache.t4g.small"', true),
-      oneOfRule("cache.version", CACHE_VERSIONS),
-    ],
+    validation: [...inputRules("cache", CACHE_INPUTS), matchesRule("cache.node_type", NODE_TYPE, 'an ElastiCache node type such as "cache.t4g.small"', true)],
   },
   {
     name: "cdn",

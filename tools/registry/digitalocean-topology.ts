@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, equals, negate, optional, secretLocation } from "../../modules/core";
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
@@ -10,7 +10,7 @@ import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { LAYOUTS } from "../../modules/django/spec";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import { CACHE_VERSIONS, MAX_REPLICAS, NETWORK_PREFIX, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
 import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
@@ -25,8 +25,8 @@ import {
   failoverVariable,
   MachineTypeAttribute,
   poolApplicationInputs,
-  poolAttributes,
   PoolName,
+  poolsType,
   poolRules,
   poolScalingInputs,
   replicaUrlsOf,
@@ -34,7 +34,6 @@ import {
   SETTINGS_MODULE_VARIABLE,
   webPoolEnvironment,
   wiredBySubmodules,
-  WORKER_CONCURRENCY_RULE,
 } from "./topology";
 import {
   cidrVariable,
@@ -44,7 +43,8 @@ import {
   matchesRule,
   namePrefixVariable,
   oneOfRule,
-  optionalAttribute,
+  inputAttributes,
+  inputRules,
   patternVariable,
   wholeNumberRule,
 } from "./variables";
@@ -57,6 +57,9 @@ import {
 
 const DOMAIN_EXAMPLE = 'a lower-case domain name such as "www.example.com"';
 const SIZE_SLUG = (example: string) => `a DigitalOcean size slug such as "${example}"`;
+
+/** The spec's PostgreSQL fields a DigitalOcean database honours: it keeps backups and storage its own way. */
+const DO_POSTGRES_FIELDS = ["size", "replicaSize", "version", "highAvailability", "replicas", "pooling"];
 
 /** The load balancers' size units, as the stacks' `digitalocean.loadBalancerSizeUnit`. */
 const sizeUnitVariable = (name: string, description: string): ModuleVariable => ({
@@ -113,7 +116,6 @@ const DO_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
 
 /** A droplet size slug that overrides a pool's size, as the stacks' `digitalocean.sizes.compute`. */
 const DROPLET_SIZE_ATTRIBUTE: MachineTypeAttribute = { name: "droplet_size", pattern: DO_SIZE_SLUG, what: 'a droplet size slug such as "s-2vcpu-4gb"' };
-const POOL_ATTRIBUTES = poolAttributes(DROPLET_SIZE_ATTRIBUTE);
 
 /** The compute pool module's own inputs that the topology takes as they are. */
 const poolVariable = (name: string) => DO_COMPUTE_POOL_MODULE.variables.find((v) => v.name === name)!;
@@ -159,40 +161,35 @@ const VARIABLES: readonly ModuleVariable[] = [
   projectIdVariable,
   {
     name: "pools",
-    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = ${optionalAttribute("bool", DEFAULTS.worker.beat)} }), {}) })`,
+    type: poolsType(DROPLET_SIZE_ATTRIBUTE),
     description:
       "The droplet autoscale pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per droplet, one per vCPU when null; " +
       "`beat` adds a one-droplet Celery beat pool). `size` is small, medium, large or xlarge; `droplet_size` overrides it. Each pool scales between `min` (at least 1) and `max` droplets on CPU.",
     default: {},
     nullable: false,
-    validation: [...poolRules("web", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("app", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("worker", 1, DROPLET_SIZE_ATTRIBUTE), WORKER_CONCURRENCY_RULE],
+    validation: [...poolRules("web", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("app", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("worker", 1, DROPLET_SIZE_ATTRIBUTE)],
   },
   {
     name: "postgres",
-    type:
-      `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, replica_size = optional(string), node_size = optional(string), version = ${optionalAttribute("string", DEFAULTS.postgres.version)}, ` +
-      `high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)}, replicas = ${optionalAttribute("number", DEFAULTS.module.replicas)}, pooling = ${optionalAttribute("bool", DEFAULTS.postgres.pooling)}, disaster_recovery_region = optional(string) })`,
+    type: `object({ ${inputAttributes(POSTGRES_INPUTS, DO_POSTGRES_FIELDS)}, node_size = optional(string), disaster_recovery_region = optional(string) })`,
     description:
       "Managed PostgreSQL: the primary's `size` (`node_size` overrides its slug), the replicas' (at least the primary's; the primary's when null), major `version`, a standby node (`high_availability`), " +
       "`replicas` read replicas, a PgBouncer pool as the write endpoint (`pooling`), and one more replica in `disaster_recovery_region` (not for reads).",
     default: {},
     nullable: false,
     validation: [
-      oneOfRule("postgres.size", SIZES),
-      oneOfRule("postgres.replica_size", SIZES, true),
+      ...inputRules("postgres", POSTGRES_INPUTS, DO_POSTGRES_FIELDS),
       matchesRule("postgres.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-2vcpu-4gb"), true),
-      oneOfRule("postgres.version", POSTGRES_VERSIONS),
-      wholeNumberRule("postgres.replicas", 0, MAX_REPLICAS),
       oneOfRule("postgres.disaster_recovery_region", DO_REGIONS, true),
     ],
   },
   {
     name: "cache",
-    type: `object({ size = ${optionalAttribute("string", DEFAULTS.module.size)}, node_size = optional(string), version = ${optionalAttribute("string", DEFAULTS.cache.version)}, high_availability = ${optionalAttribute("bool", DEFAULTS.module.highAvailability)} })`,
+    type: `object({ ${inputAttributes(CACHE_INPUTS)}, node_size = optional(string) })`,
     description: "Managed Valkey (cache, sessions, Celery broker): `size` (`node_size` overrides its slug), major `version`, and a standby node (`high_availability`).",
     default: {},
     nullable: false,
-    validation: [oneOfRule("cache.size", SIZES), matchesRule("cache.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-1vcpu-2gb"), true), oneOfRule("cache.version", CACHE_VERSIONS)],
+    validation: [...inputRules("cache", CACHE_INPUTS), matchesRule("cache.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-1vcpu-2gb"), true)],
   },
   {
     name: "cdn",

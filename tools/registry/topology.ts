@@ -1,13 +1,13 @@
 import { Construct } from "constructs";
 import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, DEFAULTS, SIZES } from "../../modules/core";
+import { AppConfiguration, DEFAULTS } from "../../modules/core";
 import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { CPU_TARGET_PERCENT, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY } from "../../modules/django/validate";
+import { PYTHON_PATH, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
 import { ModuleInputs, ModuleVariable, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
-import { eachMatchesRule, maintenanceTextRule, matchesRule, oneOfRule, optionalAttribute, wholeNumberRule } from "./variables";
+import { eachMatchesRule, inputAttributes, inputRules, maintenanceTextRule, matchesRule, optionalAttribute } from "./variables";
 
 /*
  * What the whole-topology modules (cloudtiers-django on each cloud) share: references to
@@ -36,22 +36,22 @@ export interface MachineTypeAttribute {
   readonly what: string;
 }
 
-/** The attributes every pool object has. */
-export function poolAttributes(machineType: MachineTypeAttribute): string {
-  const { size, pool } = DEFAULTS.module;
-  return `size = ${optionalAttribute("string", size)}, min = ${optionalAttribute("number", pool.min)}, max = ${optionalAttribute("number", pool.max)}, cpu_target_percent = ${optionalAttribute("number", DEFAULTS.pool.cpuTargetPercent)}, ${machineType.name} = optional(string)`;
+/** The `pools` variable's type: each pool's declared fields and the cloud's machine type; the worker's own fields that a module takes (`concurrency`, `beat`). */
+export function poolsType(machineType: MachineTypeAttribute): string {
+  const pool = `${inputAttributes(poolInputs(0))}, ${machineType.name} = optional(string)`;
+  return `object({ web = optional(object({ ${pool} }), {}), app = optional(object({ ${pool} }), {}), worker = optional(object({ ${pool}, ${inputAttributes(WORKER_INPUTS, ["concurrency", "beat"])} }), {}) })`;
 }
 
 /** The spec's rules for one pool, on `var.pools.<pool>`. */
 export function poolRules(pool: PoolName, minFloor: number, machineType: MachineTypeAttribute): VariableRule[] {
   const path = `pools.${pool}`;
+  const inputs = poolInputs(minFloor);
   return [
-    oneOfRule(`${path}.size`, SIZES),
-    wholeNumberRule(`${path}.min`, minFloor, MAX_POOL_HOSTS),
-    wholeNumberRule(`${path}.max`, 1, MAX_POOL_HOSTS),
+    ...inputRules(path, inputs, ["size", "min", "max"]),
     { condition: `var.${path}.min <= var.${path}.max`, errorMessage: `The ${path}.max must be at least ${path}.min.` },
-    wholeNumberRule(`${path}.cpu_target_percent`, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max),
+    ...inputRules(path, inputs, ["cpuTargetPercent"]),
     matchesRule(`${path}.${machineType.name}`, machineType.pattern, machineType.what, true),
+    ...(pool === "worker" ? inputRules(path, WORKER_INPUTS, ["concurrency"]) : []),
   ];
 }
 
@@ -90,12 +90,6 @@ export function webPoolEnvironment(split: boolean, upstream: string, environment
     secrets: Fn.conditional(split, {}, secrets),
   };
 }
-
-/** The rule of `pools.worker.concurrency`, which may be null. */
-export const WORKER_CONCURRENCY_RULE: VariableRule = {
-  condition: `var.pools.worker.concurrency == null ? true : var.pools.worker.concurrency == floor(var.pools.worker.concurrency) && var.pools.worker.concurrency >= ${WORKER_CONCURRENCY.min} && var.pools.worker.concurrency <= ${WORKER_CONCURRENCY.max}`,
-  errorMessage: `The pools.worker.concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
-};
 
 /** The application inputs of the compute pool modules that the topologies take as they are. */
 export const APPLICATION: readonly ModuleVariable[] = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));

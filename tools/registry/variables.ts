@@ -1,5 +1,5 @@
 import { DEFAULTS, DOMAIN_NAME, SIZES } from "../../modules/core";
-import { DENORMAL_PATH, HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME } from "../../modules/django/validate";
+import { DENORMAL_PATH, HEALTH_CHECK_PATH, InputDeclaration, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME, inputVariable } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 import { hclValue } from "./hcl";
 
@@ -39,9 +39,9 @@ export function eachMatchesRule(name: string, pattern: RegExp, what: string, ite
   return { condition: `alltrue([for v in ${items} : can(regex(${re2(pattern)}, v))])`, errorMessage: `Every item of ${name} must be ${what}.` };
 }
 
-export function wholeNumberRule(name: string, min: number, max: number): VariableRule {
+export function wholeNumberRule(name: string, min: number, max: number, nullable = false): VariableRule {
   return {
-    condition: `var.${name} == floor(var.${name}) && var.${name} >= ${min} && var.${name} <= ${max}`,
+    condition: nullOr(name, `var.${name} == floor(var.${name}) && var.${name} >= ${min} && var.${name} <= ${max}`, nullable),
     errorMessage: `The ${name} must be a whole number between ${min} and ${max}.`,
   };
 }
@@ -161,4 +161,33 @@ export function maintenanceTextRule(name: string): VariableRule {
 /** A maintenance page's title or message. */
 export function maintenanceTextVariable(name: string, description: string, fallback?: string): ModuleVariable {
   return { name, type: "string", description, ...(fallback !== undefined ? { default: fallback } : {}), validation: [maintenanceTextRule(name)] };
+}
+
+/** The declared spec fields among `inputs`: all of them, or those named in `only`, in declaration order. */
+function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): [string, InputDeclaration][] {
+  return Object.entries(inputs).filter(([field]) => !only || only.includes(field));
+}
+
+/**
+ * The attributes of an object variable made from the spec's declared fields
+ * (`size = optional(string, "small"), min = optional(number, 1)`): each typed by its
+ * constraint, defaulting to the spec's default, else the modules' one, else null.
+ */
+export function inputAttributes(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): string {
+  const types = { oneOf: "string", integer: "number", boolean: "bool" } as const;
+  return declared(inputs, only)
+    .map(([field, input]) => `${inputVariable(field, input)} = ${optionalAttribute(types[input.constraint.kind], input.default ?? input.moduleDefault)}`)
+    .join(", ");
+}
+
+/** The rules of those attributes on `var.<path>.<attribute>`, the spec validator's constraints in Terraform (a `bool` needs none: its type is its rule). */
+export function inputRules(path: string, inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): VariableRule[] {
+  return declared(inputs, only).flatMap(([field, input]): VariableRule[] => {
+    const name = `${path}.${inputVariable(field, input)}`;
+    const c = input.constraint;
+    const nullable = input.optional === true;
+    if (c.kind === "oneOf") return [oneOfRule(name, c.values, nullable)];
+    if (c.kind === "integer") return [wholeNumberRule(name, c.min, c.max, nullable)];
+    return [];
+  });
 }
