@@ -5,15 +5,7 @@ import { DEFAULTS, HostBootstrap, PoolRole, Size } from "../../modules/core";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import {
-  BACKUP_RETENTION_DAYS,
-  CACHE_VERSIONS,
-  MAX_REPLICAS,
-  MAX_ZONES,
-  NETWORK_PREFIX,
-  POSTGRES_STORAGE_GIB,
-  POSTGRES_VERSIONS,
-} from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
@@ -31,7 +23,7 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
-import { cidrVariable, corsOriginsVariable, dataProtectionNote, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 export const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 
@@ -75,8 +67,8 @@ export const AWS_CACHE_MODULE: ModuleDefinition = {
     allowedSecurityGroups,
     sizeVariable("size", "the cache nodes"),
     machineTypeVariable("node_type", "ElastiCache node type; overrides `size`.", /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.t4g.small"'),
-    { name: "engine_version", type: "string", description: "Valkey major version.", default: DEFAULTS.cache.version, validation: [oneOfRule("engine_version", CACHE_VERSIONS)] },
-    { name: "high_availability", type: "bool", description: "A replica in another zone with automatic failover.", default: DEFAULTS.module.highAvailability },
+    declaredVariable("version", CACHE_INPUTS.version, "Valkey major version.", "engine_version"),
+    declaredVariable("highAvailability", CACHE_INPUTS.highAvailability, "A replica in another zone with automatic failover."),
     deletionProtectionVariable("the cache and its token"),
   ],
   build(scope, inputs) {
@@ -167,26 +159,14 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
     subnetIds("Subnets for the database (the network's database subnets)"),
     { ...allowedSecurityGroups, description: "Security groups whose members may connect to the primary, the replicas and the pooler (the application hosts). Nothing else can." },
     sizeVariable("size", "the primary (and standby)"),
-    { ...sizeVariable("replica_size", "each read replica"), default: null, validation: [oneOfRule("replica_size", SIZES, true)], description: `Size of each read replica: ${SIZES.join(", ")}; the primary's when null.` },
+    declaredVariable("replicaSize", POSTGRES_INPUTS.replicaSize, `Size of each read replica: ${SIZES.join(", ")}; the primary's when null.`),
     machineTypeVariable("instance_class", "RDS instance class of the primary; overrides `size`.", /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.small"'),
-    { name: "engine_version", type: "string", description: "PostgreSQL major version.", default: DEFAULTS.postgres.version, validation: [oneOfRule("engine_version", POSTGRES_VERSIONS)] },
-    {
-      name: "storage_gib",
-      type: "number",
-      description: "Allocated storage in GiB; it grows to four times this on its own.",
-      default: POSTGRES_STORAGE_GIB.min,
-      validation: [wholeNumberRule("storage_gib", POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max)],
-    },
-    { name: "high_availability", type: "bool", description: "A synchronous Multi-AZ standby that takes over on failure.", default: DEFAULTS.module.highAvailability },
-    { name: "replicas", type: "number", description: "Read replicas that follow the primary.", default: DEFAULTS.module.replicas, validation: [wholeNumberRule("replicas", 0, MAX_REPLICAS)] },
-    { name: "pooling", type: "bool", description: "RDS Proxy in front of the primary, as the application's write endpoint.", default: DEFAULTS.postgres.pooling },
-    {
-      name: "backup_retention_days",
-      type: "number",
-      description: "Days of automated backups kept.",
-      default: DEFAULTS.postgres.backupRetentionDays,
-      validation: [wholeNumberRule("backup_retention_days", BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max)],
-    },
+    declaredVariable("version", POSTGRES_INPUTS.version, "PostgreSQL major version.", "engine_version"),
+    declaredVariable("storageGiB", POSTGRES_INPUTS.storageGiB, "Allocated storage in GiB; it grows to four times this on its own."),
+    declaredVariable("highAvailability", POSTGRES_INPUTS.highAvailability, "A synchronous Multi-AZ standby that takes over on failure."),
+    declaredVariable("replicas", POSTGRES_INPUTS.replicas, "Read replicas that follow the primary."),
+    declaredVariable("pooling", POSTGRES_INPUTS.pooling, "RDS Proxy in front of the primary, as the application's write endpoint."),
+    declaredVariable("backupRetentionDays", POSTGRES_INPUTS.backupRetentionDays, "Days of automated backups kept."),
     { name: "database_name", type: "string", description: "The application database.", default: DATABASE_NAME, validation: [matchesRule("database_name", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     { name: "username", type: "string", description: "The application's database user.", default: DATABASE_USER, validation: [matchesRule("username", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     deletionProtectionVariable("the database, its backups and its credentials"),

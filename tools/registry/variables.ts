@@ -163,6 +163,9 @@ export function maintenanceTextVariable(name: string, description: string, fallb
   return { name, type: "string", description, ...(fallback !== undefined ? { default: fallback } : {}), validation: [maintenanceTextRule(name)] };
 }
 
+/** The Terraform type of a declared field. */
+const INPUT_TYPES = { oneOf: "string", integer: "number", boolean: "bool" } as const;
+
 /** The declared spec fields among `inputs`: all of them, or those named in `only`, in declaration order. */
 function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): [string, InputDeclaration][] {
   return Object.entries(inputs).filter(([field]) => !only || only.includes(field));
@@ -174,20 +177,32 @@ function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: rea
  * constraint, defaulting to the spec's default, else the modules' one, else null.
  */
 export function inputAttributes(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): string {
-  const types = { oneOf: "string", integer: "number", boolean: "bool" } as const;
   return declared(inputs, only)
-    .map(([field, input]) => `${inputVariable(field, input)} = ${optionalAttribute(types[input.constraint.kind], input.default ?? input.moduleDefault)}`)
+    .map(([field, input]) => `${inputVariable(field, input)} = ${optionalAttribute(INPUT_TYPES[input.constraint.kind], input.default ?? input.moduleDefault)}`)
     .join(", ");
 }
 
-/** The rules of those attributes on `var.<path>.<attribute>`, the spec validator's constraints in Terraform (a `bool` needs none: its type is its rule). */
+/** A declared field's constraint on `var.<name>`, in Terraform (a `bool` needs none: its type is its rule). */
+function constraintRules(name: string, input: InputDeclaration): VariableRule[] {
+  const c = input.constraint;
+  const nullable = input.optional === true;
+  if (c.kind === "oneOf") return [oneOfRule(name, c.values, nullable)];
+  if (c.kind === "integer") return [wholeNumberRule(name, c.min, c.max, nullable)];
+  return [];
+}
+
+/** The rules of those attributes on `var.<path>.<attribute>`, the spec validator's constraints in Terraform. */
 export function inputRules(path: string, inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): VariableRule[] {
-  return declared(inputs, only).flatMap(([field, input]): VariableRule[] => {
-    const name = `${path}.${inputVariable(field, input)}`;
-    const c = input.constraint;
-    const nullable = input.optional === true;
-    if (c.kind === "oneOf") return [oneOfRule(name, c.values, nullable)];
-    if (c.kind === "integer") return [wholeNumberRule(name, c.min, c.max, nullable)];
-    return [];
-  });
+  return declared(inputs, only).flatMap(([field, input]) => constraintRules(`${path}.${inputVariable(field, input)}`, input));
+}
+
+/**
+ * A tier module's variable for one declared spec field (`postgres.replicas` as `replicas`):
+ * typed, defaulted and validated from the declaration; `name` when the module calls it
+ * otherwise (`engine_version` for `version`).
+ */
+export function declaredVariable(field: string, input: InputDeclaration, description: string, name = inputVariable(field, input)): ModuleVariable {
+  const fallback = input.default ?? input.moduleDefault ?? (input.optional ? null : undefined);
+  const validation = constraintRules(name, input);
+  return { name, type: INPUT_TYPES[input.constraint.kind], description, ...(fallback !== undefined ? { default: fallback } : {}), ...(validation.length > 0 ? { validation } : {}) };
 }
