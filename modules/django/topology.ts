@@ -362,34 +362,61 @@ export class DjangoTopology extends Construct {
   /** The stack outputs the Django app and its operators need, the same names on every cloud. */
   public outputs(): TopologyOutput[] {
     const pg = this.postgres;
-    const secretText = (name: string) => secretLocation(this.appConfiguration.secrets.find((s) => s.name === name)!.secret);
-    return [
-      { name: "site_url", value: `https://${this.dns.recordName}`, description: "The site's public URL.", sensitive: false },
-      { name: "health_check_url", value: `https://${this.dns.recordName}${this.healthCheckPath}`, description: "The site's health path, as a smoke check asks it.", sensitive: false },
-      { name: "application_image", value: this.application.image, description: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).", sensitive: false },
-      {
-        name: "database_url",
-        value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),
-        description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
-        sensitive: true,
-      },
-      {
-        name: "database_replica_urls",
-        value: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)),
-        description: "One URL per read replica, for a Django database router.",
-        sensitive: true,
-      },
-      { name: "database_password_secret", value: secretText("DATABASE_PASSWORD"), description: "Where the database password lives (store:id#key).", sensitive: false },
-      { name: "redis_url", value: redisUrl(this.cache), description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", sensitive: true },
-      { name: "redis_password_secret", value: secretText("REDIS_PASSWORD"), description: "Where the Redis password lives (store:id#key).", sensitive: false },
-      { name: "media_bucket", value: this.media.bucketName, description: "Bucket for user uploads (MEDIA).", sensitive: false },
-      { name: "static_bucket", value: this.staticFiles.bucketName, description: "Bucket for collected static files.", sensitive: false },
-      { name: "media_cdn_domain", value: this.media.cdnDomain, description: "CDN host name serving media.", sensitive: false },
-      { name: "static_cdn_domain", value: this.staticFiles.cdnDomain, description: "CDN host name serving static files.", sensitive: false },
-      { name: "storage_region", value: this.media.region, description: "Region of the buckets.", sensitive: false },
-      { name: "storage_endpoint_url", value: this.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
-    ];
+    return applicationOutputs({
+      domain: this.dns.recordName,
+      healthCheckPath: this.healthCheckPath,
+      image: this.application.image,
+      imageDescription: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).",
+      databaseUrl: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),
+      replicaUrls: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)),
+      redisUrl: redisUrl(this.cache),
+      configuration: this.appConfiguration,
+      media: this.media,
+      staticFiles: this.staticFiles,
+    });
   }
+}
+
+/** What the outputs every stack and every whole-topology module give are made of. */
+export interface ApplicationOutputValues {
+  /** The site's host name. */
+  readonly domain: string;
+  readonly healthCheckPath: string;
+  readonly image: string;
+  /** What `application_image` is: a stack's release, a module's input. */
+  readonly imageDescription: string;
+  readonly databaseUrl: string;
+  readonly replicaUrls: string[];
+  readonly redisUrl: string;
+  /** Where the database and Redis passwords live. */
+  readonly configuration: AppConfiguration;
+  readonly media: Pick<IObjectStoreCdn, "bucketName" | "cdnDomain" | "region" | "endpointUrl">;
+  readonly staticFiles: Pick<IObjectStoreCdn, "bucketName" | "cdnDomain">;
+}
+
+/**
+ * The outputs the Django app and its operators need, written once: the stacks give them
+ * (`DjangoTopology.outputs`), and so does each cloud's whole-topology module, after which it
+ * adds its own.
+ */
+export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[] {
+  const secretText = (name: string) => secretLocation(o.configuration.secrets.find((s) => s.name === name)!.secret);
+  return [
+    { name: "site_url", value: `https://${o.domain}`, description: "The site's public URL.", sensitive: false },
+    { name: "health_check_url", value: `https://${o.domain}${o.healthCheckPath}`, description: "The site's health path, as a smoke check asks it.", sensitive: false },
+    { name: "application_image", value: o.image, description: o.imageDescription, sensitive: false },
+    { name: "database_url", value: o.databaseUrl, description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.", sensitive: true },
+    { name: "database_replica_urls", value: o.replicaUrls, description: "One URL per read replica, for a Django database router.", sensitive: true },
+    { name: "database_password_secret", value: secretText("DATABASE_PASSWORD"), description: "Where the database password lives (store:id#key).", sensitive: false },
+    { name: "redis_url", value: o.redisUrl, description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", sensitive: true },
+    { name: "redis_password_secret", value: secretText("REDIS_PASSWORD"), description: "Where the Redis password lives (store:id#key).", sensitive: false },
+    { name: "media_bucket", value: o.media.bucketName, description: "Bucket for user uploads (MEDIA).", sensitive: false },
+    { name: "static_bucket", value: o.staticFiles.bucketName, description: "Bucket for collected static files.", sensitive: false },
+    { name: "media_cdn_domain", value: o.media.cdnDomain, description: "CDN host name serving media.", sensitive: false },
+    { name: "static_cdn_domain", value: o.staticFiles.cdnDomain, description: "CDN host name serving static files.", sensitive: false },
+    { name: "storage_region", value: o.media.region, description: "Region of the buckets.", sensitive: false },
+    { name: "storage_endpoint_url", value: o.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
+  ];
 }
 
 /** Where an application secret's value comes from, in words (`npm run settings`). */

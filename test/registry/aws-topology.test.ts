@@ -248,6 +248,10 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     const outputs = hcl("outputs.tf").outputs;
     const names = ["site_url", "database_url", "database_replica_urls", "database_password_secret", "redis_url", "redis_password_secret", "media_bucket", "static_bucket", "media_cdn_domain", "static_cdn_domain", "storage_region", "storage_endpoint_url"];
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(names));
+    // The same outputs, written once (applicationOutputs): what each is and whether it is sensitive, as the stack says it (the image is a stack's release, a module's input).
+    const stack = synthAwsEnvironment(production);
+    const described = (from: Record<string, Config>) => Object.keys(stack.outputs).filter((name) => name !== "application_image").map((name) => [name, from[name].description, from[name].sensitive ?? false]);
+    expect(described(outputs)).toEqual(described(stack.outputs));
     for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect({ name, sensitive: outputs[name].sensitive }).toEqual({ name, sensitive: true });
     expect(outputs.database_url.value).toBe("postgres://app@${module.postgres.write_host}:5432/app?sslmode=require");
     expect(outputs.database_password_secret.value).toBe("aws-secrets-manager:${module.postgres.credentials_secret_arn}#password");

@@ -332,6 +332,9 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     const outputs = hcl("outputs.tf").outputs;
     const stack = synthDoEnvironment(production);
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.keys(stack.outputs)));
+    // The same outputs, written once (applicationOutputs): what each is and whether it is sensitive, as the stack says it (the image is a stack's release, a module's input).
+    const described = (from: Record<string, Config>) => Object.keys(stack.outputs).filter((name) => name !== "application_image").map((name) => [name, from[name].description, from[name].sensitive ?? false]);
+    expect(described(outputs)).toEqual(described(stack.outputs));
     for (const name of ["database_url", "database_replica_urls", "redis_url", "database_password", "redis_password"]) expect({ name, sensitive: outputs[name].sensitive }).toEqual({ name, sensitive: true });
     expect(outputs.database_url.value).toBe("postgres://app@${module.postgres.write_host}:${module.postgres.write_port}/app?sslmode=require");
     expect(outputs.database_replica_urls.value).toBe(expr('formatlist("postgres://app@%s:25060/app?sslmode=require", module.postgres.replica_hosts)'));

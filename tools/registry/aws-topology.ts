@@ -9,7 +9,7 @@ import { POSTGRES_PORT } from "../../modules/aws/postgres";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
-import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SecretRef, equals, negate, optional, terraformTemplate } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
@@ -37,6 +37,7 @@ import {
 import { ModuleDefinition, ModuleVariable, RANDOM } from "./definition";
 import {
   APPLICATION,
+  applicationModuleOutputs,
   appSecretsLocal,
   attribute,
   CORS_ORIGINS_VARIABLE,
@@ -52,6 +53,7 @@ import {
   replicaUrlsOf,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
+  storeOutputs,
   webPoolEnvironment,
   wiredBySubmodules,
 } from "./topology";
@@ -497,28 +499,19 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
       }),
     );
 
-    const secretText = (name: string) => secretLocation(configuration.secrets.find((s) => s.name === name)!.secret);
     const pools = { web: web.output("autoscaling_group_name"), app: app.output("autoscaling_group_name"), worker: worker.output("autoscaling_group_name"), beat: beat.output("autoscaling_group_name") };
     return [
-      { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
-      { name: "health_check_url", description: "The site's health path, as a smoke check asks it.", value: `https://${domain}${healthCheckPath}` },
-      { name: "application_image", description: "The image the hosts run: the release deployed.", value: inputs.container_image.string },
-      {
-        name: "database_url",
-        description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
-        value: settings.DATABASE_URL,
-        sensitive: true,
-      },
-      { name: "database_replica_urls", description: "One URL per read replica, for a Django database router.", value: replicaUrls, sensitive: true },
-      { name: "database_password_secret", description: "Where the database password lives (store:id#key).", value: secretText("DATABASE_PASSWORD") },
-      { name: "redis_url", description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", value: settings.REDIS_URL, sensitive: true },
-      { name: "redis_password_secret", description: "Where the Redis password lives (store:id#key).", value: secretText("REDIS_PASSWORD") },
-      { name: "media_bucket", description: "Bucket for user uploads (MEDIA).", value: media.output("bucket_name") },
-      { name: "static_bucket", description: "Bucket for collected static files.", value: statics.output("bucket_name") },
-      { name: "media_cdn_domain", description: "CDN host name serving media.", value: media.output("cdn_domain") },
-      { name: "static_cdn_domain", description: "CDN host name serving static files.", value: statics.output("cdn_domain") },
-      { name: "storage_region", description: "Region of the buckets.", value: media.output("region") },
-      { name: "storage_endpoint_url", description: "S3-compatible endpoint of the buckets.", value: media.output("endpoint_url") },
+      ...applicationModuleOutputs({
+        domain,
+        healthCheckPath,
+        image: inputs.container_image.string,
+        databaseUrl: settings.DATABASE_URL,
+        replicaUrls,
+        redisUrl: settings.REDIS_URL,
+        configuration,
+        media: storeOutputs(media),
+        staticFiles: storeOutputs(statics),
+      }),
       { name: "media_distribution_id", description: "The media CloudFront distribution, for invalidations.", value: media.output("distribution_id") },
       { name: "static_distribution_id", description: "The static CloudFront distribution, for invalidations after collectstatic.", value: statics.output("distribution_id") },
       { name: "vpc_id", description: "The VPC.", value: vpc },

@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, equals, negate, optional, secretLocation } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, equals, negate, optional } from "../../modules/core";
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
@@ -17,6 +17,7 @@ import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
 import { CLOUDFLARE, CLOUDFLARE_DNS_FAILOVER_MODULE, DO_CERTIFICATE_MODULE, DO_LOAD_BALANCER_MODULE, TLS, cloudflareId } from "./digitalocean-edge";
 import {
   APPLICATION,
+  applicationModuleOutputs,
   appSecretsLocal,
   attribute,
   CORS_ORIGINS_VARIABLE,
@@ -32,6 +33,7 @@ import {
   replicaUrlsOf,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
+  storeOutputs,
   webPoolEnvironment,
   wiredBySubmodules,
 } from "./topology";
@@ -427,30 +429,22 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       return record;
     });
 
-    const secretText = (name: string) => secretLocation(configuration.secrets.find((s) => s.name === name)!.secret);
     const byRole = (output: string) => ({ web: web.output(output), app: app.output(output), worker: worker.output(output), beat: beat.output(output) });
     return [
-      { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
-      { name: "health_check_url", description: "The site's health path, as a smoke check asks it.", value: `https://${domain}${healthCheckPath}` },
-      { name: "application_image", description: "The image the droplets run: the release deployed.", value: inputs.container_image.string },
-      {
-        name: "database_url",
-        description: "DATABASE_URL for writes (through the pool when there is one); the password is database_password.",
-        value: settings.DATABASE_URL,
-        sensitive: true,
-      },
-      { name: "database_replica_urls", description: "One URL per read replica, for a Django database router.", value: replicaUrls, sensitive: true },
-      { name: "database_password_secret", description: "Where the database password lives (store:location): Terraform state, output as database_password.", value: secretText("DATABASE_PASSWORD") },
+      ...applicationModuleOutputs({
+        domain,
+        healthCheckPath,
+        image: inputs.container_image.string,
+        databaseUrl: settings.DATABASE_URL,
+        replicaUrls,
+        redisUrl: settings.REDIS_URL,
+        configuration,
+        media: storeOutputs(media),
+        staticFiles: storeOutputs(statics),
+      }),
+      // DigitalOcean has no secret store: the passwords themselves, where database_password_secret and redis_password_secret say they are.
       { name: "database_password", description: "The database password (DigitalOcean has no secret store).", value: postgres.output("password"), sensitive: true },
-      { name: "redis_url", description: "REDIS_URL for cache, sessions and the Celery broker; the password is redis_password.", value: settings.REDIS_URL, sensitive: true },
-      { name: "redis_password_secret", description: "Where the Redis password lives (store:location): Terraform state, output as redis_password.", value: secretText("REDIS_PASSWORD") },
       { name: "redis_password", description: "The Redis password (DigitalOcean has no secret store).", value: cache.output("password"), sensitive: true },
-      { name: "media_bucket", description: "Bucket for user uploads (MEDIA).", value: media.output("bucket_name") },
-      { name: "static_bucket", description: "Bucket for collected static files.", value: statics.output("bucket_name") },
-      { name: "media_cdn_domain", description: "CDN host name serving media.", value: media.output("cdn_domain") },
-      { name: "static_cdn_domain", description: "CDN host name serving static files.", value: statics.output("cdn_domain") },
-      { name: "storage_region", description: "Region of the buckets.", value: media.output("region") },
-      { name: "storage_endpoint_url", description: "S3-compatible endpoint of the buckets.", value: media.output("endpoint_url") },
       { name: "media_cdn_id", description: "The media CDN endpoint, for cache purges.", value: media.output("cdn_id") },
       { name: "static_cdn_id", description: "The static CDN endpoint, for cache purges after collectstatic.", value: statics.output("cdn_id") },
       { name: "vpc_uuid", description: "The VPC.", value: vpc },

@@ -5,7 +5,8 @@ import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuratio
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
 import { PYTHON_PATH, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
-import { ModuleInputs, ModuleVariable, VariableRule } from "./definition";
+import { ApplicationOutputValues, applicationOutputs } from "../../modules/django/topology";
+import { ModuleInputs, ModuleOutput, ModuleVariable, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
 import { eachMatchesRule, inputAttributes, inputRules, maintenanceTextRule, matchesRule, optionalAttribute } from "./variables";
 
@@ -189,6 +190,16 @@ export function environmentLocals(
   const appSettings = new TerraformLocal(scope, "app_settings", settings);
   const environment = new TerraformLocal(scope, "app_environment", Fn.merge([TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null"), extra])).expression;
   return { settings, environment };
+}
+
+/** The stacks' own outputs for the application (`applicationOutputs`) as a module's: the same names, values and descriptions. */
+export function applicationModuleOutputs(values: Omit<ApplicationOutputValues, "imageDescription">): ModuleOutput[] {
+  return applicationOutputs({ ...values, imageDescription: "The image the hosts run: the release deployed." }).map(({ sensitive, ...output }) => ({ ...output, ...(sensitive ? { sensitive } : {}) }));
+}
+
+/** A store submodule's outputs, as `applicationOutputs` reads them. */
+export function storeOutputs(store: { output(name: string): string }): ApplicationOutputValues["media"] {
+  return { bucketName: store.output("bucket_name"), cdnDomain: store.output("cdn_domain"), region: store.output("region"), endpointUrl: store.output("endpoint_url") };
 }
 
 /** `postgres://user@%s:port/db?sslmode=require` for each of `hosts`, by Terraform. */
