@@ -8,7 +8,7 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, plainSpecText, terraformTemplate } from "../core";
+import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, plainSpecText, terraformTemplate } from "../core";
 import { LIFECYCLE_HOOKS, awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
@@ -164,7 +164,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       blockDeviceMappings: [
         {
           deviceName: "/dev/sda1",
-          ebs: { volumeSize: props.diskGiB ?? 30, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
+          ebs: { volumeSize: props.diskGiB ?? DEFAULTS.pool.diskGiB, volumeType: "gp3", encrypted: "true", deleteOnTermination: "true" },
         },
       ],
       monitoring: { enabled: true },
@@ -259,7 +259,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
         policyType: "TargetTrackingScaling",
         targetTrackingConfiguration: {
           predefinedMetricSpecification: { predefinedMetricType: "ASGAverageCPUUtilization" },
-          targetValue: props.cpuTargetPercent ?? 60,
+          targetValue: props.cpuTargetPercent ?? DEFAULTS.pool.cpuTargetPercent,
         },
       }),
     );

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { ILoadBalancer, IPeer, LoadBalancerProps, asText } from "../core";
+import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, asText } from "../core";
 import { awsCertificateOf } from "./certificate";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -56,7 +56,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
       subnets: isPublic ? network.subnetIds.public : network.subnetIds.private,
       securityGroups: [this.securityGroup.id],
       ...(isPublic
-        ? { dropInvalidHeaderFields: true, idleTimeout: props.idleTimeoutSeconds ?? 60, enableHttp2: true, desyncMitigationMode: "defensive" }
+        ? { dropInvalidHeaderFields: true, idleTimeout: props.idleTimeoutSeconds ?? DEFAULTS.loadBalancer.idleTimeoutSeconds, enableHttp2: true, desyncMitigationMode: "defensive" }
         : { enableCrossZoneLoadBalancing: true }),
       tags: { Name: name },
     });
@@ -68,7 +68,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
       targetType: "instance",
       port: props.targetPort,
       protocol: isPublic ? "HTTP" : "TCP",
-      deregistrationDelay: asText(props.drainSeconds ?? 30),
+      deregistrationDelay: asText(props.drainSeconds ?? DEFAULTS.loadBalancer.drainSeconds),
       ...(isPublic ? {} : { preserveClientIp: "false" }),
       healthCheck: {
         enabled: true,

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Fn, TerraformCount } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
-import { IComputePool, IObjectStoreCdn, ObjectStoreProps, negate } from "../core";
+import { DEFAULTS, IComputePool, IObjectStoreCdn, ObjectStoreProps, negate } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { AwsComputePool } from "./compute-pool";
@@ -42,7 +42,7 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
       bucketName: uniqueBucketName(this, props.namePrefix, props.purpose, props.deletionProtection),
       forceDestroy: negate(props.deletionProtection),
       preventDestroy: props.deletionProtection,
-      noncurrentVersionDays: props.noncurrentVersionDays ?? 30,
+      noncurrentVersionDays: props.noncurrentVersionDays ?? DEFAULTS.objectStore.noncurrentVersionDays,
       corsOrigins: props.corsOrigins ?? [],
       aliases: [props.cdnDomain],
       certificateArn: certificate.arn,

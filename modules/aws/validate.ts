@@ -1,4 +1,4 @@
-import { ValidationIssue, nameIssues } from "../core";
+import { DEFAULTS, ValidationIssue, nameIssues } from "../core";
 import { declaredSecretsOf } from "../django/secrets";
 import { DjangoTopologyProps } from "../django/spec";
 import { awsDerivedNames } from "./names";
@@ -15,7 +15,7 @@ export function validateAwsTopology(settings: AwsSettings | undefined, spec: Dja
   return [
     ...validateAwsSettings(settings, {
       environment: spec.environment,
-      zones: spec.network?.zones ?? 2,
+      zones: spec.network?.zones ?? DEFAULTS.network.zones,
       secrets: declaredSecretsOf(spec),
       image: application?.image,
       registryLogin: application?.registry !== undefined,

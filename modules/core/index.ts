@@ -20,3 +20,4 @@ export * from "./registry";
 export * from "./name-rules";
 export * from "./checked";
 export * from "./spec-text";
+export * from "./defaults";

@@ -3,7 +3,7 @@ import { Fn, Op, TerraformLocal } from "cdktf";
 import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
 import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
-import { ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, poolLifecycle, isReference, terraformTemplate } from "../core";
+import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, poolLifecycle, isReference, terraformTemplate } from "../core";
 import { inlineHostDelivery } from "./host-delivery";
 import { DoLoadBalancer } from "./load-balancer";
 import { doNetworkOf } from "./network";
@@ -93,7 +93,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
     });
 
     const fixed = equals(props.minInstances, props.maxInstances);
-    const cpuTarget = props.cpuTargetPercent ?? 60;
+    const cpuTarget = props.cpuTargetPercent ?? DEFAULTS.pool.cpuTargetPercent;
     this.pool = new DropletAutoscale(this, "pool", {
       name,
       // A fixed number of droplets when min = max; else CPU target scaling between them.

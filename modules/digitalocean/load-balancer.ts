@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Loadbalancer } from "@cdktf/provider-digitalocean/lib/loadbalancer";
-import { ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
+import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
 import { IOriginTarget } from "../cloudflare/dns-failover";
 import { doCertificateOf } from "./certificate";
 import { IDoNetwork, doNetworkOf } from "./network";
@@ -57,7 +57,7 @@ export class DoLoadBalancer extends Construct implements ILoadBalancer, IDoPeer,
         : [{ entryPort: 80, entryProtocol: "tcp", targetPort: props.targetPort, targetProtocol: "tcp" }],
       redirectHttpToHttps: isPublic,
       tlsCipherPolicy: isPublic ? "STRONG" : undefined,
-      httpIdleTimeoutSeconds: isPublic ? (props.idleTimeoutSeconds ?? 60) : undefined,
+      httpIdleTimeoutSeconds: isPublic ? (props.idleTimeoutSeconds ?? DEFAULTS.loadBalancer.idleTimeoutSeconds) : undefined,
       enableBackendKeepalive: isPublic,
       healthcheck: {
         protocol: "http",

@@ -5,7 +5,7 @@ import { ProjectResources } from "@cdktf/provider-digitalocean/lib/project-resou
 import { SpacesBucket } from "@cdktf/provider-digitalocean/lib/spaces-bucket";
 import { SpacesBucketCorsConfiguration } from "@cdktf/provider-digitalocean/lib/spaces-bucket-cors-configuration";
 import { SpacesKey } from "@cdktf/provider-digitalocean/lib/spaces-key";
-import { IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional } from "../core";
+import { DEFAULTS, IComputePool, IObjectStoreCdn, ObjectStoreProps, SecretRef, given, isReference, negate, optional } from "../core";
 import { bucketLifecycle, uniqueBucketName } from "../naming/bucket-name";
 import { resourceSecret } from "./shared";
 
@@ -57,7 +57,7 @@ export class DoObjectStore extends Construct implements IObjectStoreCdn {
           id: "expire-old-versions",
           enabled: true,
           abortIncompleteMultipartUploadDays: 7,
-          noncurrentVersionExpiration: { days: props.noncurrentVersionDays ?? 30 },
+          noncurrentVersionExpiration: { days: props.noncurrentVersionDays ?? DEFAULTS.objectStore.noncurrentVersionDays },
         },
       ],
       lifecycle: bucketLifecycle(props.deletionProtection, "name"),

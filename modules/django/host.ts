@@ -1,6 +1,6 @@
 import { Fn } from "cdktf";
 import { stringify } from "yaml";
-import { HostAccess, HostConfigDelivery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
+import { DEFAULTS, HostAccess, HostConfigDelivery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
 import { RELEASE_PY, RELEASE_SCRIPT_PATH } from "./release";
 import { ApplicationSpec, Layout } from "./spec";
 
@@ -11,7 +11,6 @@ export const GUNICORN_PORT = 8000;
 /** How long gunicorn's workers may finish their requests when it stops. */
 const GUNICORN_GRACEFUL_SECONDS = 30;
 /** The warm shutdown a Celery worker gets (finishing its running tasks) unless the spec says otherwise. */
-export const DEFAULT_WORKER_STOP_SECONDS = 300;
 /** The environment variable that carries the internal load balancer's address to split web hosts. */
 export const APP_UPSTREAM_SETTING = "APP_UPSTREAM";
 /** The setting each host appends its own IPs to at every start, so health checks that address it by IP pass. */
@@ -351,7 +350,7 @@ function collectsStatic(o: HostRenderOptions): boolean {
 
 /** How long the application's container may take to stop: a worker's warm shutdown, gunicorn's graceful one. */
 export function stopSeconds(o: Pick<HostRenderOptions, "role" | "workerStopSeconds">): number {
-  return o.role === "worker" ? (o.workerStopSeconds ?? DEFAULT_WORKER_STOP_SECONDS) : GUNICORN_GRACEFUL_SECONDS;
+  return o.role === "worker" ? (o.workerStopSeconds ?? DEFAULTS.worker.stopTimeoutSeconds) : GUNICORN_GRACEFUL_SECONDS;
 }
 
 function appUnit(o: HostRenderOptions, command: string[]): string {

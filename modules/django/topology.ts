@@ -6,6 +6,7 @@ import {
   AppSecret,
   ApplicationSecret,
   ComputePoolProps,
+  DEFAULTS,
   HostAccess,
   HostBootstrap,
   HostConfigDelivery,
@@ -34,7 +35,7 @@ import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
 import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec } from "./spec";
 import { namePrefix, validateTopology } from "./validate";
-import { DEFAULT_HEALTH_CHECK_PATH, cdnDomains } from "../naming/resource-names";
+import { cdnDomains } from "../naming/resource-names";
 
 export interface DjangoTopologyConfig {
   /** The cloud to build on. */
@@ -54,11 +55,8 @@ export interface TopologyOutput {
 
 /** The pools a spec's topology has, in the order it creates them: web, app (split layout), worker, beat (unless `pools.worker.beat` is false). */
 export function poolRoles(spec: Pick<DjangoTopologyProps, "layout" | "pools">): PoolRole[] {
-  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? true) ? ["beat" as const] : [])];
+  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? DEFAULTS.worker.beat) ? ["beat" as const] : [])];
 }
-
-/** The PostgreSQL major version a spec that names none gets. */
-export const DEFAULT_POSTGRES_VERSION = "16";
 
 /** The name Django's database user and database get. */
 export const DATABASE_NAME = "app";
@@ -127,22 +125,22 @@ export class DjangoTopology extends Construct {
 
     const f = config.factory;
     const prefix = namePrefix(spec);
-    const protect = spec.deletionProtection ?? true;
-    const healthCheckPath = spec.healthCheckPath ?? DEFAULT_HEALTH_CHECK_PATH;
+    const protect = spec.deletionProtection ?? DEFAULTS.deletionProtection;
+    const healthCheckPath = spec.healthCheckPath ?? DEFAULTS.healthCheckPath;
     this.healthCheckPath = healthCheckPath;
     const { media: mediaDomain, static: staticDomain } = cdnDomains(spec);
-    this.layout = spec.layout ?? "colocated";
+    this.layout = spec.layout ?? DEFAULTS.layout;
     this.application = spec.application;
 
     this.network = f.createNetwork(this, "network", {
       namePrefix: prefix,
-      cidr: spec.network?.cidr ?? "10.0.0.0/16",
-      zones: spec.network?.zones ?? 2,
+      cidr: spec.network?.cidr ?? DEFAULTS.network.cidr,
+      zones: spec.network?.zones ?? DEFAULTS.network.zones,
     });
     this.zone = f.createDnsZone(this, "dns-zone", {
       namePrefix: prefix,
       zoneName: spec.dnsZone,
-      create: spec.createDnsZone ?? false,
+      create: spec.createDnsZone ?? DEFAULTS.createDnsZone,
       deletionProtection: protect,
     });
     const certificate = f.createCertificate(this, "certificate", {
@@ -165,12 +163,12 @@ export class DjangoTopology extends Construct {
       network: this.network,
       size: pg.size,
       replicaSize: pg.replicaSize,
-      version: pg.version ?? DEFAULT_POSTGRES_VERSION,
+      version: pg.version ?? DEFAULTS.postgres.version,
       storageGiB: pg.storageGiB,
       highAvailability: pg.highAvailability,
       replicas: pg.replicas,
-      pooling: pg.pooling ?? false,
-      backupRetentionDays: pg.backupRetentionDays ?? 7,
+      pooling: pg.pooling ?? DEFAULTS.postgres.pooling,
+      backupRetentionDays: pg.backupRetentionDays ?? DEFAULTS.postgres.backupRetentionDays,
       databaseName: DATABASE_NAME,
       username: DATABASE_USER,
       roleSetup: databaseRoleSetup(DATABASE_NAME, DATABASE_USER),
@@ -181,7 +179,7 @@ export class DjangoTopology extends Construct {
       network: this.network,
       size: spec.cache.size,
       highAvailability: spec.cache.highAvailability,
-      version: spec.cache.version ?? "8",
+      version: spec.cache.version ?? DEFAULTS.cache.version,
       deletionProtection: protect,
     });
     const corsOrigins = [`https://${spec.domain}`];
@@ -320,8 +318,8 @@ export class DjangoTopology extends Construct {
         deletionProtection: protect,
         files: {
           "index.html": renderMaintenancePage(
-            spec.failover.title ?? "Down for maintenance",
-            spec.failover.message ?? "We'll be back shortly.",
+            spec.failover.title ?? DEFAULTS.failover.title,
+            spec.failover.message ?? DEFAULTS.failover.message,
           ),
         },
       });
@@ -367,34 +365,61 @@ export class DjangoTopology extends Construct {
   /** The stack outputs the Django app and its operators need, the same names on every cloud. */
   public outputs(): TopologyOutput[] {
     const pg = this.postgres;
-    const secretText = (name: string) => secretLocation(this.appConfiguration.secrets.find((s) => s.name === name)!.secret);
-    return [
-      { name: "site_url", value: `https://${this.dns.recordName}`, description: "The site's public URL.", sensitive: false },
-      { name: "health_check_url", value: `https://${this.dns.recordName}${this.healthCheckPath}`, description: "The site's health path, as a smoke check asks it.", sensitive: false },
-      { name: "application_image", value: this.application.image, description: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).", sensitive: false },
-      {
-        name: "database_url",
-        value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),
-        description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
-        sensitive: true,
-      },
-      {
-        name: "database_replica_urls",
-        value: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)),
-        description: "One URL per read replica, for a Django database router.",
-        sensitive: true,
-      },
-      { name: "database_password_secret", value: secretText("DATABASE_PASSWORD"), description: "Where the database password lives (store:id#key).", sensitive: false },
-      { name: "redis_url", value: redisUrl(this.cache), description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", sensitive: true },
-      { name: "redis_password_secret", value: secretText("REDIS_PASSWORD"), description: "Where the Redis password lives (store:id#key).", sensitive: false },
-      { name: "media_bucket", value: this.media.bucketName, description: "Bucket for user uploads (MEDIA).", sensitive: false },
-      { name: "static_bucket", value: this.staticFiles.bucketName, description: "Bucket for collected static files.", sensitive: false },
-      { name: "media_cdn_domain", value: this.media.cdnDomain, description: "CDN host name serving media.", sensitive: false },
-      { name: "static_cdn_domain", value: this.staticFiles.cdnDomain, description: "CDN host name serving static files.", sensitive: false },
-      { name: "storage_region", value: this.media.region, description: "Region of the buckets.", sensitive: false },
-      { name: "storage_endpoint_url", value: this.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
-    ];
+    return applicationOutputs({
+      domain: this.dns.recordName,
+      healthCheckPath: this.healthCheckPath,
+      image: this.application.image,
+      imageDescription: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).",
+      databaseUrl: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),
+      replicaUrls: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)),
+      redisUrl: redisUrl(this.cache),
+      configuration: this.appConfiguration,
+      media: this.media,
+      staticFiles: this.staticFiles,
+    });
   }
+}
+
+/** What the outputs every stack and every whole-topology module give are made of. */
+export interface ApplicationOutputValues {
+  /** The site's host name. */
+  readonly domain: string;
+  readonly healthCheckPath: string;
+  readonly image: string;
+  /** What `application_image` is: a stack's release, a module's input. */
+  readonly imageDescription: string;
+  readonly databaseUrl: string;
+  readonly replicaUrls: string[];
+  readonly redisUrl: string;
+  /** Where the database and Redis passwords live. */
+  readonly configuration: AppConfiguration;
+  readonly media: Pick<IObjectStoreCdn, "bucketName" | "cdnDomain" | "region" | "endpointUrl">;
+  readonly staticFiles: Pick<IObjectStoreCdn, "bucketName" | "cdnDomain">;
+}
+
+/**
+ * The outputs the Django app and its operators need, written once: the stacks give them
+ * (`DjangoTopology.outputs`), and so does each cloud's whole-topology module, after which it
+ * adds its own.
+ */
+export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[] {
+  const secretText = (name: string) => secretLocation(o.configuration.secrets.find((s) => s.name === name)!.secret);
+  return [
+    { name: "site_url", value: `https://${o.domain}`, description: "The site's public URL.", sensitive: false },
+    { name: "health_check_url", value: `https://${o.domain}${o.healthCheckPath}`, description: "The site's health path, as a smoke check asks it.", sensitive: false },
+    { name: "application_image", value: o.image, description: o.imageDescription, sensitive: false },
+    { name: "database_url", value: o.databaseUrl, description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.", sensitive: true },
+    { name: "database_replica_urls", value: o.replicaUrls, description: "One URL per read replica, for a Django database router.", sensitive: true },
+    { name: "database_password_secret", value: secretText("DATABASE_PASSWORD"), description: "Where the database password lives (store:id#key).", sensitive: false },
+    { name: "redis_url", value: o.redisUrl, description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", sensitive: true },
+    { name: "redis_password_secret", value: secretText("REDIS_PASSWORD"), description: "Where the Redis password lives (store:id#key).", sensitive: false },
+    { name: "media_bucket", value: o.media.bucketName, description: "Bucket for user uploads (MEDIA).", sensitive: false },
+    { name: "static_bucket", value: o.staticFiles.bucketName, description: "Bucket for collected static files.", sensitive: false },
+    { name: "media_cdn_domain", value: o.media.cdnDomain, description: "CDN host name serving media.", sensitive: false },
+    { name: "static_cdn_domain", value: o.staticFiles.cdnDomain, description: "CDN host name serving static files.", sensitive: false },
+    { name: "storage_region", value: o.media.region, description: "Region of the buckets.", sensitive: false },
+    { name: "storage_endpoint_url", value: o.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
+  ];
 }
 
 /** Where an application secret's value comes from, in words (`npm run settings`). */

@@ -1,4 +1,4 @@
-import { SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
+import { DEFAULTS, SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
 import { ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
@@ -40,6 +40,93 @@ export const WORKER_CONCURRENCY = { min: 1, max: 64 } as const;
 /** A worker's warm shutdown, in seconds: AWS's termination hook waits two hours at most. */
 export const WORKER_STOP_SECONDS = { min: 10, max: 3600 } as const;
 
+/** What values one input takes. */
+export type InputConstraint =
+  | { readonly kind: "oneOf"; readonly values: readonly string[] }
+  | { readonly kind: "integer"; readonly min: number; readonly max: number }
+  | { readonly kind: "boolean" };
+
+/**
+ * One field of the spec, declared once: what it takes, what a spec that leaves it out gets,
+ * and its name in the Terraform modules. The spec validator checks it (`checkInputs`), the
+ * whole-topology modules type, default and validate their object variables from it
+ * (tools/registry), and the spec's field lists are the declarations' keys. Its documentation
+ * is the doc comment of its field in spec.ts.
+ */
+export interface InputDeclaration {
+  readonly constraint: InputConstraint;
+  /** What a spec that leaves the field out gets. Absent: the spec must give it, unless `optional`. */
+  readonly default?: string | number | boolean;
+  /** The field may be left out with no value of its own (`replicaSize`: the primary's then). */
+  readonly optional?: true;
+  /** What a module's caller gets for a field a spec must give (modules default to the smallest topology). */
+  readonly moduleDefault?: string | number | boolean;
+  /** Its name in the modules. @default - the field's name in snake_case */
+  readonly variable?: string;
+}
+
+/** A declaration for every field of `T`, in the spec's order: the compiler refuses a field left undeclared. */
+export type InputDeclarations<T> = { readonly [K in keyof T]-?: InputDeclaration };
+
+const SIZE: InputConstraint = { kind: "oneOf", values: SIZES };
+const BOOLEAN: InputConstraint = { kind: "boolean" };
+const between = (range: { readonly min: number; readonly max: number }): InputConstraint => ({ kind: "integer", min: range.min, max: range.max });
+
+/** Every pool's fields (`pools.web`, `pools.app`, `pools.worker`): `minFloor` is the fewest hosts `min` may be. */
+export const poolInputs = (minFloor: number): InputDeclarations<PoolSpec> => ({
+  size: { constraint: SIZE, moduleDefault: DEFAULTS.module.size },
+  min: { constraint: between({ min: minFloor, max: MAX_POOL_HOSTS }), moduleDefault: DEFAULTS.module.pool.min },
+  max: { constraint: between({ min: 1, max: MAX_POOL_HOSTS }), moduleDefault: DEFAULTS.module.pool.max },
+  cpuTargetPercent: { constraint: between(CPU_TARGET_PERCENT), default: DEFAULTS.pool.cpuTargetPercent },
+});
+
+/** The worker pool's fields besides a pool's. */
+export const WORKER_INPUTS: InputDeclarations<Omit<WorkerPoolSpec, keyof PoolSpec>> = {
+  concurrency: { constraint: between(WORKER_CONCURRENCY), optional: true },
+  stopTimeoutSeconds: { constraint: between(WORKER_STOP_SECONDS), default: DEFAULTS.worker.stopTimeoutSeconds },
+  beat: { constraint: BOOLEAN, default: DEFAULTS.worker.beat },
+};
+
+export const POSTGRES_INPUTS: InputDeclarations<PostgresSpec> = {
+  size: { constraint: SIZE, moduleDefault: DEFAULTS.module.size },
+  replicaSize: { constraint: SIZE, optional: true },
+  version: { constraint: { kind: "oneOf", values: POSTGRES_VERSIONS }, default: DEFAULTS.postgres.version },
+  storageGiB: { constraint: between(POSTGRES_STORAGE_GIB), moduleDefault: POSTGRES_STORAGE_GIB.min, variable: "storage_gib" },
+  highAvailability: { constraint: BOOLEAN, moduleDefault: DEFAULTS.module.highAvailability },
+  replicas: { constraint: between({ min: 0, max: MAX_REPLICAS }), moduleDefault: DEFAULTS.module.replicas },
+  pooling: { constraint: BOOLEAN, default: DEFAULTS.postgres.pooling },
+  backupRetentionDays: { constraint: between(BACKUP_RETENTION_DAYS), default: DEFAULTS.postgres.backupRetentionDays },
+};
+
+export const CACHE_INPUTS: InputDeclarations<CacheSpec> = {
+  size: { constraint: SIZE, moduleDefault: DEFAULTS.module.size },
+  highAvailability: { constraint: BOOLEAN, moduleDefault: DEFAULTS.module.highAvailability },
+  version: { constraint: { kind: "oneOf", values: CACHE_VERSIONS }, default: DEFAULTS.cache.version },
+};
+
+/** The module name of a declared field: its own, else the field's name in snake_case. */
+export function inputVariable(field: string, input: InputDeclaration): string {
+  return input.variable ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Checks the declared fields of `value` at `path` (all, or those of `only`, in declaration
+ * order): a field the spec must give always, another when given. Returns the fields that passed.
+ */
+export function checkInputs<T>(v: SpecValidator, path: string, value: T, inputs: InputDeclarations<T>, only?: readonly (keyof T & string)[]): Set<string> {
+  const passed = new Set<string>();
+  for (const [field, input] of Object.entries(inputs) as [keyof T & string, InputDeclaration][]) {
+    if (only && !only.includes(field)) continue;
+    const given = (value as Record<string, unknown>)[field];
+    if (given === undefined && (input.default !== undefined || input.optional)) continue;
+    const at = `${path}.${field}`;
+    const c = input.constraint;
+    const ok = c.kind === "oneOf" ? v.oneOf(at, given, c.values) : c.kind === "integer" ? v.integer(at, given, c.min, c.max) : v.boolean(at, given);
+    if (ok) passed.add(field);
+  }
+  return passed;
+}
+
 /** Whether nginx leaves `path` as it is: no empty segment inside it (`//`), no `.` or `..` segment. */
 export function isNormalPath(path: string): boolean {
   const segments = path.split("/").slice(1);
@@ -64,13 +151,12 @@ function pool(v: SpecValidator, path: string, spec: PoolSpec | undefined, minFlo
     v.fail(path, "is required");
     return;
   }
-  v.oneOf(`${path}.size`, spec.size, SIZES);
-  const minOk = v.integer(`${path}.min`, spec.min, minFloor, MAX_POOL_HOSTS);
-  const maxOk = v.integer(`${path}.max`, spec.max, 1, MAX_POOL_HOSTS);
-  if (minOk && maxOk && spec.min > spec.max) {
+  const inputs = poolInputs(minFloor);
+  const bounds = checkInputs(v, path, spec, inputs, ["size", "min", "max"]);
+  if (bounds.has("min") && bounds.has("max") && spec.min > spec.max) {
     v.fail(`${path}.max`, `must be at least ${path}.min (${spec.min}), got ${spec.max}`);
   }
-  if (spec.cpuTargetPercent !== undefined) v.integer(`${path}.cpuTargetPercent`, spec.cpuTargetPercent, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max);
+  checkInputs(v, path, spec, inputs, ["cpuTargetPercent"]);
 }
 
 function under(v: SpecValidator, path: string, name: string, zone: string): void {
@@ -91,12 +177,11 @@ const FIELDS = {
   }),
   network: fieldsOf<NonNullable<Props["network"]>>({ cidr: true, zones: true }),
   pools: fieldsOf<Props["pools"]>({ web: true, app: true, worker: true }),
-  pool: fieldsOf<PoolSpec>({ size: true, min: true, max: true, cpuTargetPercent: true }),
-  worker: fieldsOf<WorkerPoolSpec>({ size: true, min: true, max: true, cpuTargetPercent: true, concurrency: true, stopTimeoutSeconds: true, beat: true }),
-  postgres: fieldsOf<PostgresSpec>({
-    size: true, replicaSize: true, version: true, storageGiB: true, highAvailability: true, replicas: true, pooling: true, backupRetentionDays: true,
-  }),
-  cache: fieldsOf<CacheSpec>({ size: true, highAvailability: true, version: true }),
+  // The declared inputs: keyed by their interfaces, so the compiler holds them to every field.
+  pool: Object.keys(poolInputs(0)),
+  worker: [...Object.keys(poolInputs(0)), ...Object.keys(WORKER_INPUTS)],
+  postgres: Object.keys(POSTGRES_INPUTS),
+  cache: Object.keys(CACHE_INPUTS),
   cdn: fieldsOf<NonNullable<Props["cdn"]>>({ mediaDomain: true, staticDomain: true }),
   failover: fieldsOf<FailoverSpec>({ title: true, message: true }),
 };
@@ -157,7 +242,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   }
   validateSiteNames(v, props);
 
-  const layout = props.layout ?? "colocated";
+  const layout = props.layout ?? DEFAULTS.layout;
   v.oneOf("layout", layout, LAYOUTS);
   if (props.network?.cidr !== undefined && v.cidr("network.cidr", props.network.cidr)) {
     const prefix = Number(props.network.cidr.split("/")[1]);
@@ -174,35 +259,21 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     if (layout === "split") pool(v, "pools.app", props.pools.app, 1);
     else if (props.pools.app !== undefined) v.fail("pools.app", `is only used by the "split" layout, but layout is "${layout}"`);
     pool(v, "pools.worker", props.pools.worker, 0);
-    const worker = props.pools.worker;
-    if (worker?.concurrency !== undefined) v.integer("pools.worker.concurrency", worker.concurrency, WORKER_CONCURRENCY.min, WORKER_CONCURRENCY.max);
-    if (worker?.stopTimeoutSeconds !== undefined) v.integer("pools.worker.stopTimeoutSeconds", worker.stopTimeoutSeconds, WORKER_STOP_SECONDS.min, WORKER_STOP_SECONDS.max);
-    if (worker?.beat !== undefined) v.boolean("pools.worker.beat", worker.beat);
+    if (props.pools.worker !== undefined) checkInputs(v, "pools.worker", props.pools.worker, WORKER_INPUTS);
   }
 
   const pg = props.postgres;
   if (!pg) {
     v.fail("postgres", "is required");
   } else {
-    v.oneOf("postgres.size", pg.size, SIZES);
-    if (pg.replicaSize !== undefined) v.oneOf("postgres.replicaSize", pg.replicaSize, SIZES);
-    if (pg.version !== undefined) v.oneOf("postgres.version", pg.version, POSTGRES_VERSIONS);
-    v.integer("postgres.storageGiB", pg.storageGiB, POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max);
-    v.boolean("postgres.highAvailability", pg.highAvailability);
-    v.integer("postgres.replicas", pg.replicas, 0, MAX_REPLICAS);
-    if (pg.pooling !== undefined) v.boolean("postgres.pooling", pg.pooling);
-    if (pg.backupRetentionDays !== undefined) {
-      v.integer("postgres.backupRetentionDays", pg.backupRetentionDays, BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max);
-    }
+    checkInputs(v, "postgres", pg, POSTGRES_INPUTS);
   }
 
   const cache = props.cache;
   if (!cache) {
     v.fail("cache", "is required");
   } else {
-    v.oneOf("cache.size", cache.size, SIZES);
-    v.boolean("cache.highAvailability", cache.highAvailability);
-    if (cache.version !== undefined) v.oneOf("cache.version", cache.version, CACHE_VERSIONS);
+    checkInputs(v, "cache", cache, CACHE_INPUTS);
   }
 
   if (props.failover !== undefined) {

@@ -1,8 +1,8 @@
-import { DerivedName, NameRuleId, isDomainName } from "../core";
+import { DEFAULTS, DerivedName, NameRuleId, isDomainName } from "../core";
 import { DjangoTopologyProps } from "../django/spec";
-import { DEFAULT_POSTGRES_VERSION, poolRoles } from "../django/topology";
+import { poolRoles } from "../django/topology";
 import { MAX_NAME_PREFIX, RESOURCE_NAME, namePrefix } from "../django/validate";
-import { BUCKET_SUFFIX_BYTES, DEFAULT_HEALTH_CHECK_PATH, cdnDomains } from "./resource-names";
+import { BUCKET_SUFFIX_BYTES, cdnDomains } from "./resource-names";
 
 /** The spec fields `<application>-<environment>` is made of. */
 export const PREFIX_FIELDS = ["application.name", "environment"] as const;
@@ -54,12 +54,12 @@ export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
     layout,
     replicas: Number.isInteger(replicas) && replicas >= 0 && replicas <= 99 ? replicas : 0,
     pooling: spec.postgres?.pooling === true,
-    postgresVersion: typeof spec.postgres?.version === "string" ? spec.postgres.version : DEFAULT_POSTGRES_VERSION,
-    protect: spec.deletionProtection ?? true,
+    postgresVersion: typeof spec.postgres?.version === "string" ? spec.postgres.version : DEFAULTS.postgres.version,
+    protect: spec.deletionProtection ?? DEFAULTS.deletionProtection,
     failover: spec.failover !== undefined,
     domain: domain ? { name: domain, from: ["domain"] } : undefined,
     mediaDomain: media && isDomainName(media) ? { name: media, from: spec.cdn?.mediaDomain !== undefined ? ["cdn.mediaDomain"] : ["domain"] } : media ? { name: media, from: ["domain"] } : undefined,
-    healthCheckPath: typeof spec.healthCheckPath === "string" ? { name: spec.healthCheckPath, from: ["healthCheckPath"] } : { name: DEFAULT_HEALTH_CHECK_PATH, from: ["healthCheckPath"] },
+    healthCheckPath: typeof spec.healthCheckPath === "string" ? { name: spec.healthCheckPath, from: ["healthCheckPath"] } : { name: DEFAULTS.healthCheckPath, from: ["healthCheckPath"] },
   };
 }
 

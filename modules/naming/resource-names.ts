@@ -56,6 +56,3 @@ export const BUCKET_SUFFIX_BYTES = 4;
 export function cdnDomains(spec: { readonly domain: string; readonly cdn?: { readonly mediaDomain?: string; readonly staticDomain?: string } }): { media: string; static: string } {
   return { media: spec.cdn?.mediaDomain ?? `media.${spec.domain}`, static: spec.cdn?.staticDomain ?? `static.${spec.domain}` };
 }
-
-/** The path load balancers and DNS failover check. */
-export const DEFAULT_HEALTH_CHECK_PATH = "/healthz";

@@ -1,10 +1,9 @@
-import { ValidationIssue, cidrsOverlap, isIpv4Cidr } from "../core";
+import { DEFAULTS, ValidationIssue, cidrsOverlap, isIpv4Cidr } from "../core";
 import { siteNames } from "../django/names";
 import { soundPrefix } from "../naming/derived";
 import { EnvironmentSpec } from "./spec";
 
 /** The network block a spec's VPCs get when `network.cidr` is left out (DjangoTopology's default). */
-const DEFAULT_CIDR = "10.0.0.0/16";
 
 /**
  * What two environments of one app may not share, each refused on the later environment
@@ -50,7 +49,7 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
       );
     }
 
-    const cidr = spec.network?.cidr ?? DEFAULT_CIDR;
+    const cidr = spec.network?.cidr ?? DEFAULTS.network.cidr;
     const region = spec.digitalocean?.region;
     const vpcs = region !== undefined ? (vpcsByRegion.get(region) ?? []) : [];
     if (region !== undefined && isIpv4Cidr(cidr)) {

@@ -9,7 +9,8 @@ import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { runChecks } from "../../modules/stacks/preflight";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES } from "../../modules/aws/sizes";
-import { DEFAULT_POSTGRES_VERSION, poolRoles } from "../../modules/django/topology";
+import { DEFAULTS } from "../../modules/core";
+import { poolRoles } from "../../modules/django/topology";
 import { TEST_CREDENTIALS } from "../fake-secrets-manager";
 import { runScript } from "../tools";
 import { AwsAccount, fakeAws } from "./fake-aws";
@@ -122,7 +123,7 @@ describe("npm run preflight: AWS", () => {
         .sort((a, b) => String(a[0]).localeCompare(String(b[0]))),
     );
     const pg = spec.postgres;
-    const version = pg.version ?? DEFAULT_POSTGRES_VERSION;
+    const version = pg.version ?? DEFAULTS.postgres.version;
     expect(needs.databases.map((d) => [d.instanceClass, d.engine, d.engineVersion, d.multiAz])).toEqual([
       [AWS_POSTGRES_SIZES[pg.size], "postgres", version, pg.highAvailability ?? false],
       ...Array.from({ length: pg.replicas }, () => [AWS_POSTGRES_SIZES[pg.replicaSize ?? pg.size], "postgres", version, false]),

@@ -24,6 +24,9 @@ export interface CloudInspector {
   failoverTarget(s: Synth): { maintenanceFor: string } | undefined;
 }
 
+/** A nested block: an object in cdktf's JSON, a list of one in a parsed HCL file (a module's), as Terraform's JSON syntax writes it. */
+const block = (value: Config | Config[] | undefined): Config | undefined => (Array.isArray(value) ? value[0] : value);
+
 export const awsInspector: CloudInspector = {
   cloud: AWS,
   poolBounds(s, role) {
@@ -35,12 +38,15 @@ export const awsInspector: CloudInspector = {
     const tgRef: string | undefined = asg.target_group_arns?.[0];
     if (!tgRef) return undefined;
     const [, tg] = Object.entries(s.resources("aws_lb_target_group")).find(([id]) => tgRef === ref(`aws_lb_target_group.${id}`, "arn"))!;
-    return tg.health_check.path;
+    return block(tg.health_check)?.path;
   },
   redirectsHttpToHttps(s) {
     const listeners = s.where("aws_lb_listener");
     const https = listeners.some((l) => l.port === 443 && l.protocol === "HTTPS" && l.certificate_arn);
-    const redirect = listeners.some((l) => l.port === 80 && l.default_action?.[0]?.redirect?.protocol === "HTTPS" && l.default_action[0].redirect.status_code === "HTTP_301");
+    const redirect = listeners.some((l) => {
+      const to = block(block(l.default_action)?.redirect);
+      return l.port === 80 && to?.protocol === "HTTPS" && to.status_code === "HTTP_301";
+    });
     return https && redirect;
   },
   replicasOfPrimary(s) {
@@ -116,7 +122,7 @@ export const digitalOceanInspector: CloudInspector = {
     const other = [
       ...s.where("digitalocean_firewall").flatMap((fw) => (fw.inbound_rule ?? []).filter((r: Config) => r.source_addresses).map(() => `firewall ${fw.name}`)),
       ...s.where("digitalocean_spaces_bucket").filter((b) => b.acl !== "private").map((b) => `bucket ${b.name}`),
-      ...s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL" && !String(l.firewall?.allow).includes("cloudflare_ip_ranges")).map((l) => `load balancer ${l.name} open to all`),
+      ...s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL" && !String(block(l.firewall)?.allow).includes("cloudflare_ip_ranges")).map((l) => `load balancer ${l.name} open to all`),
     ];
     // PROVIDER GAP: the CDN answers on its endpoint name (no custom domain).
     const cdnNames = Object.keys(s.resources("digitalocean_cdn")).map((id) => ref(`digitalocean_cdn.${id}`, "endpoint"));

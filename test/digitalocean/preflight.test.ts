@@ -5,7 +5,8 @@ import { cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { DIGITALOCEAN_PREFLIGHT, DigitalOceanNeeds, digitalOceanNeeds } from "../../modules/digitalocean/preflight";
 import { runChecks } from "../../modules/stacks/preflight";
 import { DO_CACHE_SIZES, DO_COMPUTE_SIZES, DO_POSTGRES_SIZES } from "../../modules/digitalocean/sizes";
-import { DEFAULT_POSTGRES_VERSION, poolRoles } from "../../modules/django/topology";
+import { DEFAULTS } from "../../modules/core";
+import { poolRoles } from "../../modules/django/topology";
 import { FakeApi, Recorded } from "../fake-api";
 import { checkSignature } from "../sigv4";
 import { runScript } from "../tools";
@@ -155,7 +156,7 @@ describe("npm run preflight: DigitalOcean", () => {
     const nodes = (highAvailability: boolean | undefined) => (highAvailability ? 2 : 1);
     expect(needs.databases.map((d) => [d.engine, d.version, d.size, d.nodes])).toEqual([
       ...(spec.cache ? [["valkey", spec.cache.version ?? "8", DO_CACHE_SIZES[spec.cache.size], nodes(spec.cache.highAvailability)]] : []),
-      ["pg", pg.version ?? DEFAULT_POSTGRES_VERSION, DO_POSTGRES_SIZES[pg.size], nodes(pg.highAvailability)],
+      ["pg", pg.version ?? DEFAULTS.postgres.version, DO_POSTGRES_SIZES[pg.size], nodes(pg.highAvailability)],
     ]);
     expect(needs.vpcs).toEqual([{ name: `${spec.application.name}-${spec.environment}`, region: spec.digitalocean!.region, ipRange: spec.network!.cidr }]);
     expect(needs.tags).toEqual(expect.arrayContaining(needs.pools.map((p) => p.name)));

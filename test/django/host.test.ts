@@ -3,8 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
-import { HostConfigDelivery } from "../../modules/core";
-import { DEFAULT_WORKER_STOP_SECONDS, GUNICORN_PORT, HOST_PATHS, HOST_RECOVERY, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
+import { DEFAULTS, HostConfigDelivery } from "../../modules/core";
+import { GUNICORN_PORT, HOST_PATHS, HOST_RECOVERY, HostRenderOptions, NGINX_PROXY_SNIPPET, gunicornWorkers, renderNginxSite, renderUserData } from "../../modules/django/host";
 import { application } from "../../environments/defaults";
 
 const delivery: HostConfigDelivery = {
@@ -108,7 +108,7 @@ describe("host user data", () => {
   it("stops workers with a warm shutdown as long as the spec allows, gunicorn with its graceful timeout, systemd waiting longer than either", () => {
     const stops = (o: Partial<HostRenderOptions>) => render(o).file(HOST_PATHS.appUnit)!.split("\n").filter((l) => /^(ExecStop|TimeoutStopSec)=/.test(l));
     expect(stops({ role: "worker", workerStopSeconds: 1200 })).toEqual(["ExecStop=/usr/bin/docker stop --time 1200 cloudtiers-app", "TimeoutStopSec=1230"]);
-    expect(stops({ role: "worker" })).toEqual([`ExecStop=/usr/bin/docker stop --time ${DEFAULT_WORKER_STOP_SECONDS} cloudtiers-app`, `TimeoutStopSec=${DEFAULT_WORKER_STOP_SECONDS + 30}`]);
+    expect(stops({ role: "worker" })).toEqual([`ExecStop=/usr/bin/docker stop --time ${DEFAULTS.worker.stopTimeoutSeconds} cloudtiers-app`, `TimeoutStopSec=${DEFAULTS.worker.stopTimeoutSeconds + 30}`]);
     expect(stops({ role: "web" })).toEqual(["ExecStop=/usr/bin/docker stop --time 30 cloudtiers-app", "TimeoutStopSec=60"]);
   });
 

@@ -1,12 +1,13 @@
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
+import { CACHE_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { synthAwsEnvironment } from "../helpers";
-import { blockOf, checkValues, evaluate, expectModuleCalls, expectRefused, localsOf, problemsIn, useModule } from "./support";
+import { Config, synthAwsEnvironment } from "../helpers";
+import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -48,9 +49,8 @@ function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
 }
 
 describe("the AWS topology module (cloudtiers-django)", () => {
-  const { module, read } = useModule("cloudtiers-django", "aws");
-  const main = read("main.tf");
-  const call = (name: string) => blockOf(main, `module "${name}"`);
+  const { module, read, hcl } = useModule("cloudtiers-django", "aws");
+  const call = (name: string): Config => hcl("main.tf").json.module[name];
   const required = { name_prefix: "shop-production", domain: "www.example.com", zone_id: "Z0123456789ABCDEFGHIJ", container_image: "ghcr.io/acme/shop:1.4.2", wsgi_module: "shop.wsgi:application", celery_app: "shop" };
 
   it("calls every tier's module from modules/, and counts the optional ones by the layout, beat, failover and pooling", () => {
@@ -72,97 +72,104 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       dns_failover: "dns-failover",
     };
     const counted: Record<string, string> = {
-      internal_load_balancer: 'count = (var.layout == "split") ? 1 : 0',
-      app_pool: 'count = (var.layout == "split") ? 1 : 0',
-      beat_pool: "count = var.pools.worker.beat ? 1 : 0",
-      maintenance_site: "count = var.failover.enabled ? 1 : 0",
-      dns_failover: "count = var.failover.enabled ? 1 : 0",
+      internal_load_balancer: '(var.layout == "split") ? 1 : 0',
+      app_pool: '(var.layout == "split") ? 1 : 0',
+      beat_pool: "var.pools.worker.beat ? 1 : 0",
+      maintenance_site: "var.failover.enabled ? 1 : 0",
+      dns_failover: "var.failover.enabled ? 1 : 0",
     };
-    expectModuleCalls(main, sources, counted);
+    expectModuleCalls(hcl("main.tf"), sources, counted);
     // Without failover, one alias record to the load balancer, as the stacks make it.
-    const site = blockOf(main, 'resource "aws_route53_record" "site"');
-    for (const line of ["count = !var.failover.enabled ? 1 : 0", "name = module.load_balancer.dns_name", "zone_id = module.load_balancer.zone_id", "evaluate_target_health = true", 'type = "A"']) expect(site).toContain(line);
+    expect(hcl("main.tf").resources("aws_route53_record").site).toMatchObject({
+      count: expr("!var.failover.enabled ? 1 : 0"),
+      type: "A",
+      alias: [{ name: expr("module.load_balancer.dns_name"), zone_id: expr("module.load_balancer.zone_id"), evaluate_target_health: true }],
+    });
     // The postgres submodule's own submodule, RDS Proxy, is written inside it and counted by pooling.
-    expect(call("postgres")).toContain("pooling = var.postgres.pooling");
+    expect(call("postgres").pooling).toBe(expr("var.postgres.pooling"));
     expect(module.files).toEqual(expect.arrayContaining(["modules/postgres/main.tf", "modules/postgres/modules/pooler/main.tf", "modules/postgres/modules/pooler/variables.tf"]));
-    expect(blockOf(read("modules/postgres/main.tf"), 'module "pooler"')).toContain("count = var.pooling ? 1 : 0");
+    expect(hcl("modules/postgres/main.tf").json.module.pooler.count).toBe(expr("var.pooling ? 1 : 0"));
   });
 
   it("issues the CloudFront certificate through aws.us_east_1, covering the site's name too when failover is on", () => {
-    expect(read("versions.tf")).toContain("configuration_aliases = [aws.us_east_1]");
-    const cdn = call("cdn_certificate");
-    expect(cdn).toContain("providers = { aws = aws.us_east_1 }");
-    expect(cdn).toContain('domain_name = coalesce(var.cdn.media_domain, format("media.%s", var.domain))');
-    expect(cdn).toContain('alternative_names = concat([coalesce(var.cdn.static_domain, format("static.%s", var.domain))], var.failover.enabled ? [var.domain] : [])');
-    expect(cdn).toContain('use = "cdn"');
-    expect(call("certificate")).not.toContain("providers");
-    for (const store of ["media", "static", "maintenance_site"]) expect(call(store)).toContain("certificate_arn = module.cdn_certificate.arn");
-    expect(call("load_balancer")).toContain("certificate_arn = module.certificate.arn");
-    expect(read("examples/basic/main.tf")).toContain('provider "aws" {\n  alias  = "us_east_1"\n  region = "us-east-1"\n}');
+    expect(hcl("versions.tf").json.terraform.required_providers[0].aws.configuration_aliases).toEqual([expr("aws.us_east_1")]);
+    expect(call("cdn_certificate")).toMatchObject({
+      providers: { aws: expr("aws.us_east_1") },
+      domain_name: expr('coalesce(var.cdn.media_domain, format("media.%s", var.domain))'),
+      alternative_names: expr('concat([coalesce(var.cdn.static_domain, format("static.%s", var.domain))], var.failover.enabled ? [var.domain] : [])'),
+      use: "cdn",
+    });
+    expect(call("certificate").providers).toBeUndefined();
+    for (const store of ["media", "static", "maintenance_site"]) expect({ store, certificate: call(store).certificate_arn }).toEqual({ store, certificate: expr("module.cdn_certificate.arn") });
+    expect(call("load_balancer").certificate_arn).toBe(expr("module.certificate.arn"));
+    expect(hcl("examples/basic/main.tf").json.provider.aws).toEqual(expect.arrayContaining([{ alias: "us_east_1", region: "us-east-1" }]));
   });
 
   it("puts the web pool behind the load balancer, and in the split layout the app pool behind the internal one", () => {
-    const web = call("web_pool");
-    for (const line of [
-      'role = "web"',
-      "target_group_arns = [ module.load_balancer.target_group_arn, ]",
-      "allowed_security_group_ids = [ module.load_balancer.security_group_id, ]",
-      'replace_on_load_balancer_health = !(var.layout == "split")',
-      "subnet_ids = module.network.private_subnet_ids",
-    ]) {
-      expect(web).toContain(line);
-    }
-    const lb = call("load_balancer");
-    expect(lb).toContain("target_security_group_ids = [ module.web_pool.security_group_id, ]");
-    expect(lb).toContain("subnet_ids = module.network.public_subnet_ids");
-    expect(lb).toContain("target_port = 80");
-    const internal = call("internal_load_balancer");
-    expect(internal).toContain("allowed_security_group_ids = [ module.web_pool.security_group_id, ]");
-    expect(internal).toContain('target_security_group_ids = (var.layout == "split") ? [module.app_pool[0].security_group_id] : []');
-    expect(internal).toContain("target_port = 8000");
-    const app = call("app_pool");
-    expect(app).toContain('target_group_arns = (var.layout == "split") ? [module.internal_load_balancer[0].target_group_arn] : []');
-    expect(app).toContain('allowed_security_group_ids = (var.layout == "split") ? [module.internal_load_balancer[0].security_group_id] : []');
+    expect(call("web_pool")).toMatchObject({
+      role: "web",
+      target_group_arns: [expr("module.load_balancer.target_group_arn")],
+      allowed_security_group_ids: [expr("module.load_balancer.security_group_id")],
+      replace_on_load_balancer_health: expr('!(var.layout == "split")'),
+      subnet_ids: expr("module.network.private_subnet_ids"),
+    });
+    expect(call("load_balancer")).toMatchObject({ target_security_group_ids: [expr("module.web_pool.security_group_id")], subnet_ids: expr("module.network.public_subnet_ids"), target_port: 80 });
+    expect(call("internal_load_balancer")).toMatchObject({
+      allowed_security_group_ids: [expr("module.web_pool.security_group_id")],
+      target_security_group_ids: expr('(var.layout == "split") ? [module.app_pool[0].security_group_id] : []'),
+      target_port: 8000,
+    });
+    expect(call("app_pool")).toMatchObject({
+      target_group_arns: expr('(var.layout == "split") ? [module.internal_load_balancer[0].target_group_arn] : []'),
+      allowed_security_group_ids: expr('(var.layout == "split") ? [module.internal_load_balancer[0].security_group_id] : []'),
+    });
     for (const [name, role, sizes] of [["worker_pool", "worker", "var.pools.worker"], ["app_pool", "app", "var.pools.app"]]) {
-      for (const line of [`role = "${role}"`, `size = ${sizes}.size`, `min_instances = ${sizes}.min`, `max_instances = ${sizes}.max`, `cpu_target_percent = ${sizes}.cpu_target_percent`, `instance_type = ${sizes}.instance_type`]) {
-        expect(call(name)).toContain(line);
-      }
+      expect(call(name)).toMatchObject({
+        role,
+        size: expr(`${sizes}.size`),
+        min_instances: expr(`${sizes}.min`),
+        max_instances: expr(`${sizes}.max`),
+        cpu_target_percent: expr(`${sizes}.cpu_target_percent`),
+        instance_type: expr(`${sizes}.instance_type`),
+      });
     }
-    for (const line of ['role = "beat"', 'size = "small"', "min_instances = 1", "max_instances = 1"]) expect(call("beat_pool")).toContain(line);
-    const dns = call("dns_failover");
-    for (const line of ["primary_dns_name = module.load_balancer.dns_name", "secondary_dns_name = var.failover.enabled ? module.maintenance_site[0].dns_name : null", "record_name = var.domain"]) expect(dns).toContain(line);
+    expect(call("beat_pool")).toMatchObject({ role: "beat", size: "small", min_instances: 1, max_instances: 1 });
+    expect(call("dns_failover")).toMatchObject({
+      primary_dns_name: expr("module.load_balancer.dns_name"),
+      secondary_dns_name: expr("var.failover.enabled ? module.maintenance_site[0].dns_name : null"),
+      record_name: expr("var.domain"),
+    });
   });
 
   it("admits the hosts that run Django to the database and the cache, and grants them the buckets", () => {
-    const hosts = (output: string) => `concat((var.layout == "split") ? [module.app_pool[0].${output}] : [module.web_pool.${output}], [module.worker_pool.${output}], var.pools.worker.beat ? [module.beat_pool[0].${output}] : [])`;
-    expect(call("postgres")).toContain(`allowed_security_group_ids = ${hosts("security_group_id")}`);
-    expect(call("cache")).toContain(`allowed_security_group_ids = ${hosts("security_group_id")}`);
-    expect(call("media")).toContain(`read_write_role_ids = ${hosts("instance_role_name")}`);
+    const hosts = (output: string) => expr(`concat((var.layout == "split") ? [module.app_pool[0].${output}] : [module.web_pool.${output}], [module.worker_pool.${output}], var.pools.worker.beat ? [module.beat_pool[0].${output}] : [])`);
+    expect(call("postgres").allowed_security_group_ids).toBe(hosts("security_group_id"));
+    expect(call("cache").allowed_security_group_ids).toBe(hosts("security_group_id"));
+    expect(call("media").read_write_role_ids).toBe(hosts("instance_role_name"));
     // collectstatic runs on the app servers.
-    expect(call("static")).toContain('read_write_role_ids = (var.layout == "split") ? [module.app_pool[0].instance_role_name] : [module.web_pool.instance_role_name]');
-    for (const tier of ["postgres", "cache"]) expect(call(tier)).toContain("subnet_ids = module.network.database_subnet_ids");
+    expect(call("static").read_write_role_ids).toBe(expr('(var.layout == "split") ? [module.app_pool[0].instance_role_name] : [module.web_pool.instance_role_name]'));
+    for (const tier of ["postgres", "cache"]) expect({ tier, subnets: call(tier).subnet_ids }).toEqual({ tier, subnets: expr("module.network.database_subnet_ids") });
     // The rules those lists make are counted by position: Terraform knows the lists' length at plan, not the ids.
-    expect(read("modules/postgres/main.tf")).toContain("count                        = length(var.allowed_security_group_ids)");
+    expect(hcl("modules/postgres/main.tf").one("aws_vpc_security_group_ingress_rule").count).toBe(expr("length(var.allowed_security_group_ids)"));
   });
 
   it("gives app, worker and beat hosts the stacks' environment and secrets, and split-layout web hosts only the app tier's address", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
-      expect(call(name)).toContain("environment = local.app_environment");
-      expect(call(name)).toContain("secrets = local.app_secrets");
+      expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
-    const web = call("web_pool");
-    expect(web).toContain('environment = (var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment');
-    expect(web).toContain('secrets = (var.layout == "split") ? {} : local.app_secrets');
-    expect(read("modules/internal-load-balancer/outputs.tf")).toContain('value       = "${aws_lb.load_balancer_load_balancer.dns_name}:80"');
+    expect(call("web_pool")).toMatchObject({
+      environment: expr('(var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment'),
+      secrets: expr('(var.layout == "split") ? {} : local.app_secrets'),
+    });
+    expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.upstream.value).toBe("${aws_lb.load_balancer_load_balancer.dns_name}:80");
 
     // The same names as the production stack's hosts get.
     const stack = synthAwsEnvironment(production);
     const document = (pool: string) => JSON.parse(stack.one("aws_ssm_parameter", pool).value) as { settings: Record<string, string>; secrets: Record<string, unknown> };
-    const locals = localsOf(main);
-    const local = (name: string) => locals.slice(locals.indexOf(`  ${name} = {`), locals.indexOf("\n  }\n", locals.indexOf(`  ${name} = {`)));
-    const settingNames = [...local("app_settings").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);
+    const locals = hcl("main.tf").json.locals;
+    const settingNames = Object.keys(locals.app_settings);
     // The module's own secrets, then the caller's (`var.secrets`: the stacks' application.secrets).
-    const secretsLocal = locals.match(/^ {2}app_secrets += merge\((\{.*\}), var\.secrets\)$/m);
+    const secretsLocal = /^\$\{merge\((\{.*\}), var\.secrets\)\}$/.exec(locals.app_secrets);
     expect(secretsLocal).not.toBeNull();
     const secretNames = [...secretsLocal![1].matchAll(/"([A-Z_]+)" = \{/g)].map((m) => m[1]);
     expect(secretNames.sort()).toEqual(["DATABASE_PASSWORD", "REDIS_PASSWORD"]);
@@ -177,7 +184,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
 
   it("builds the environment in Terraform as appConfiguration builds it for the stacks", () => {
     // The submodules' outputs stand in as text (`<postgres.write_host>`), the replicas as a variable.
-    const locals = localsOf(main).replace(/module\.postgres\.replica_hosts/g, "var.replica_hosts").replace(/module\.([a-z_]+)\.([a-z_]+)/g, '"<$1.$2>"');
+    const locals = localsOf(read("main.tf")).replace(/module\.postgres\.replica_hosts/g, "var.replica_hosts").replace(/module\.([a-z_]+)\.([a-z_]+)/g, '"<$1.$2>"');
     const variables = `${read("variables.tf")}\nvariable "replica_hosts" {\n  type = list(string)\n}\n`;
     const fakeTiers = (replicaHosts: string[]) => {
       const never = () => {
@@ -223,29 +230,72 @@ describe("the AWS topology module (cloudtiers-django)", () => {
 
   it("serves the stacks' maintenance page, its text escaped by Terraform", () => {
     const page = read("modules/maintenance-site/main.tf");
-    expect(blockOf(page, 'resource "aws_s3_object" "maintenance_site_file_index_html"')).toContain("content = local.maintenance_page");
+    expect(hcl("modules/maintenance-site/main.tf").one("aws_s3_object")).toMatchObject({ key: "index.html", content: expr("local.maintenance_page") });
     const values = { name_prefix: "shop", domain: "www.example.com", certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", title: 'We\'ll be <right> back & "soon"', message: "Try again in a few minutes." };
     expect(evaluate(read("modules/maintenance-site/variables.tf"), localsOf(page), "local.maintenance_page", values)).toBe(renderMaintenancePage(values.title, values.message));
-    expect(call("maintenance_site")).toContain("title = var.failover.title");
+    expect(call("maintenance_site")).toMatchObject({ title: expr("var.failover.title"), message: expr("var.failover.message") });
   });
 
   it("protects the data tiers by deletion_protection, on by default", () => {
-    for (const name of ["postgres", "cache", "media", "static", "maintenance_site"]) expect(call(name)).toContain("deletion_protection = var.deletion_protection");
-    expect(blockOf(read("variables.tf"), 'variable "deletion_protection"')).toContain("default = true");
-    expect(read("modules/postgres/main.tf")).toContain("deletion_protection         = var.deletion_protection");
-    expect(read("modules/object-store/main.tf")).toContain("force_destroy = !var.deletion_protection");
-    expect(read("modules/maintenance-site/main.tf")).toContain("force_destroy = !var.deletion_protection");
+    for (const name of ["postgres", "cache", "media", "static", "maintenance_site"]) expect({ name, protection: call(name).deletion_protection }).toEqual({ name, protection: expr("var.deletion_protection") });
+    expect(hcl("variables.tf").json.variable.deletion_protection.default).toBe(true);
+    expect(hcl("modules/postgres/main.tf").resources("aws_db_instance").postgres_primary.deletion_protection).toBe(expr("var.deletion_protection"));
+    expect(hcl("modules/object-store/main.tf").one("aws_s3_bucket").force_destroy).toBe(expr("!var.deletion_protection"));
+    expect(hcl("modules/maintenance-site/main.tf").one("aws_s3_bucket").force_destroy).toBe(expr("!var.deletion_protection"));
   });
 
   it("outputs what the stacks output, the secrets' URLs sensitive", () => {
-    const outputs = read("outputs.tf");
-    for (const name of ["site_url", "database_url", "database_replica_urls", "database_password_secret", "redis_url", "redis_password_secret", "media_bucket", "static_bucket", "media_cdn_domain", "static_cdn_domain", "storage_region", "storage_endpoint_url"]) {
-      expect(outputs).toContain(`output "${name}" {`);
+    const outputs = hcl("outputs.tf").outputs;
+    const names = ["site_url", "database_url", "database_replica_urls", "database_password_secret", "redis_url", "redis_password_secret", "media_bucket", "static_bucket", "media_cdn_domain", "static_cdn_domain", "storage_region", "storage_endpoint_url"];
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(names));
+    // The same outputs, written once (applicationOutputs): what each is and whether it is sensitive, as the stack says it (the image is a stack's release, a module's input).
+    const stack = synthAwsEnvironment(production);
+    const described = (from: Record<string, Config>) => Object.keys(stack.outputs).filter((name) => name !== "application_image").map((name) => [name, from[name].description, from[name].sensitive ?? false]);
+    expect(described(outputs)).toEqual(described(stack.outputs));
+    for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect({ name, sensitive: outputs[name].sensitive }).toEqual({ name, sensitive: true });
+    expect(outputs.database_url.value).toBe("postgres://app@${module.postgres.write_host}:5432/app?sslmode=require");
+    expect(outputs.database_password_secret.value).toBe("aws-secrets-manager:${module.postgres.credentials_secret_arn}#password");
+    expect(outputs.database_replica_urls.value).toBe(expr('formatlist("postgres://app@%s:5432/app?sslmode=require", module.postgres.replica_hosts)'));
+  });
+
+  it("gives a caller who leaves an input out what a spec that leaves it out gets: the one table of defaults", () => {
+    const given = (expression: string) => JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, required));
+    const used = given(
+      "{ layout = var.layout, health = var.health_check_path, cidr = var.cidr, cpu = [for p in values(var.pools) : p.cpu_target_percent], beat = var.pools.worker.beat, " +
+        "pg = var.postgres.version, pooling = var.postgres.pooling, backup = var.postgres.backup_retention_days, cache = var.cache.version, title = var.failover.title, message = var.failover.message, protect = var.deletion_protection }",
+    );
+    expect(used).toEqual({
+      layout: DEFAULTS.layout,
+      health: DEFAULTS.healthCheckPath,
+      cidr: DEFAULTS.network.cidr,
+      cpu: [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent],
+      beat: DEFAULTS.worker.beat,
+      pg: DEFAULTS.postgres.version,
+      pooling: DEFAULTS.postgres.pooling, backup: DEFAULTS.postgres.backupRetentionDays,
+      cache: DEFAULTS.cache.version,
+      title: DEFAULTS.failover.title,
+      message: DEFAULTS.failover.message,
+      protect: DEFAULTS.deletionProtection,
+    });
+  });
+
+  it("refuses a bad value of every declared PostgreSQL, cache and pool field, as the spec validator does from the same declaration", () => {
+    const bad = (c: InputConstraint) => (c.kind === "oneOf" ? "nope" : c.kind === "integer" ? c.max + 1 : "yes");
+    const declared: [string, Readonly<Record<string, InputDeclaration>>][] = [["postgres", POSTGRES_INPUTS], ["cache", CACHE_INPUTS], ["pools.web", poolInputs(1)]];
+    const checked = declared.map(([path, inputs]) => ({ path, fields: Object.entries(inputs).filter(([, input]) => input.constraint.kind !== "boolean") }));
+    const badSpec = (build: (field: string, input: InputDeclaration) => string) =>
+      Object.fromEntries(checked.map(({ path, fields }) => [path, Object.fromEntries(fields.map(([field, input]) => [build(field, input), bad(input.constraint)]))]));
+    const moduleValues = badSpec((field, input) => inputVariable(field, input));
+    const refused = checkValues(module, { ...required, postgres: moduleValues.postgres, cache: moduleValues.cache, pools: { web: moduleValues["pools.web"] } });
+    const specValues = badSpec((field) => field);
+    const issues = validateTopology({ ...production, postgres: { ...production.postgres, ...specValues.postgres }, cache: { ...production.cache, ...specValues.cache }, pools: { ...production.pools, web: { ...production.pools.web, ...specValues["pools.web"] } } });
+    for (const { path, fields } of checked) {
+      for (const [field, input] of fields) {
+        const at = { field: `${path}.${field}`, module: refused.includes(`The ${path}.${inputVariable(field, input)} must be`), spec: issues.some((i) => i.path === `${path}.${field}`) };
+        expect(at).toEqual({ field: at.field, module: true, spec: true });
+      }
     }
-    for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect(blockOf(outputs, `output "${name}"`)).toContain("sensitive = true");
-    expect(blockOf(outputs, 'output "database_url"')).toContain('value = "postgres://app@${module.postgres.write_host}:5432/app?sslmode=require"');
-    expect(blockOf(outputs, 'output "database_password_secret"')).toContain('value = "aws-secrets-manager:${module.postgres.credentials_secret_arn}#password"');
-    expect(blockOf(outputs, 'output "database_replica_urls"')).toContain('value = formatlist("postgres://app@%s:5432/app?sslmode=require", module.postgres.replica_hosts)');
+    expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(10);
   });
 
   it("accepts the shipped environments' values", () => {

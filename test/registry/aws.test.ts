@@ -2,60 +2,69 @@ import { PoolRole, Size } from "../../modules/core";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
-import { blockOf, checkValues, evaluateUserData, expectRefused, problemsIn, useModule } from "./support";
+import { awsInspector } from "../contract/inspectors";
+import { checkValues, evaluateUserData, expectRefused, expr, problemsIn, useModule } from "./support";
 
 describe("the AWS cache module", () => {
-  const { read } = useModule("cloudtiers-cache", "aws");
-  const main = read("main.tf");
+  const { hcl } = useModule("cloudtiers-cache", "aws");
+  const group = () => hcl("main.tf").one("aws_elasticache_replication_group");
 
   it("decides in Terraform what the stacks decide at synth: replicas, node type, engine, snapshots", () => {
-    expect(main).toContain("num_cache_clusters         = var.high_availability ? 2 : 1");
-    expect(main).toContain("automatic_failover_enabled = var.high_availability");
-    expect(main).toContain('node_type                  = coalesce(var.node_type, { "small" = "cache.t4g.small", "medium" = "cache.t4g.medium", "large" = "cache.m7g.large", "xlarge" = "cache.m7g.xlarge" }[var.size])');
-    expect(main).toContain('engine_version             = { "7" = "7.2", "8" = "8.0" }[var.engine_version]');
-    expect(main).toContain('final_snapshot_identifier  = var.deletion_protection ? "${var.name_prefix}-cache-final" : null');
-    expect(main).toContain("snapshot_retention_limit = var.deletion_protection ? 7 : 0");
-    expect(main).toContain("recovery_window_in_days = var.deletion_protection ? 30 : 0");
+    expect(group()).toMatchObject({
+      num_cache_clusters: expr("var.high_availability ? 2 : 1"),
+      automatic_failover_enabled: expr("var.high_availability"),
+      node_type: expr('coalesce(var.node_type, { "small" = "cache.t4g.small", "medium" = "cache.t4g.medium", "large" = "cache.m7g.large", "xlarge" = "cache.m7g.xlarge" }[var.size])'),
+      engine_version: expr('{ "7" = "7.2", "8" = "8.0" }[var.engine_version]'),
+      final_snapshot_identifier: expr('var.deletion_protection ? "${var.name_prefix}-cache-final" : null'),
+      snapshot_retention_limit: expr("var.deletion_protection ? 7 : 0"),
+    });
+    expect(hcl("main.tf").one("aws_secretsmanager_secret").recovery_window_in_days).toBe(expr("var.deletion_protection ? 30 : 0"));
   });
 
   it("keeps the stacks' secure defaults and admits only the security groups it is given", () => {
-    expect(main).toContain("at_rest_encryption_enabled = \"true\"");
-    expect(main).toContain("transit_encryption_enabled = true");
-    expect(main).toContain("auth_token                 = random_password.cache_auth_token_password.result");
+    expect(group()).toMatchObject({
+      at_rest_encryption_enabled: "true",
+      transit_encryption_enabled: true,
+      auth_token: expr("random_password.cache_auth_token_password.result"),
+    });
     // Counted, not keyed by id: the ids are other resources', unknown at plan.
-    expect(main).toContain("count                        = length(var.allowed_security_group_ids)");
-    expect(main).toContain("referenced_security_group_id = element(var.allowed_security_group_ids, count.index)");
-    expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(1);
+    expect(hcl("main.tf").where("aws_vpc_security_group_ingress_rule")).toEqual([
+      expect.objectContaining({ count: expr("length(var.allowed_security_group_ids)"), referenced_security_group_id: expr("element(var.allowed_security_group_ids, count.index)") }),
+    ]);
   });
 });
 
 describe("the AWS PostgreSQL module", () => {
-  const { module, read } = useModule("cloudtiers-postgres", "aws");
-
+  const { module, hcl } = useModule("cloudtiers-postgres", "aws");
 
   it("makes the replicas Terraform's count and the pooler a submodule counted by pooling", () => {
-    const main = read("main.tf");
-    expect(main).toMatch(/resource "aws_db_instance" "postgres_replica" \{[^]*identifier\s+= "\$\{var.name_prefix\}-postgres-replica-\$\{\(count.index \+ 1\)\}"[^]*count = var.replicas\n\}/);
-    expect(main).toMatch(/module "pooler" \{[^]*source\s+= "\.\/modules\/pooler"\n\s+count\s+= var.pooling \? 1 : 0\n\}/);
-    expect(read("outputs.tf")).toContain("value       = aws_db_instance.postgres_replica[*].address");
-    expect(read("outputs.tf")).toContain("value       = coalesce(var.pooling ? module.pooler[0].host : null, aws_db_instance.postgres_primary.address)");
-    expect(read("modules/pooler/main.tf")).toContain('policy = "{\\"Version\\":\\"2012-10-17\\",\\"Statement\\":[{\\"Effect\\":\\"Allow\\",\\"Action\\":[\\"secretsmanager:GetSecretValue\\"],\\"Resource\\":[\\"${var.secret_arn}\\"]}]}"');
+    const main = hcl("main.tf");
+    expect(main.resources("aws_db_instance").postgres_replica).toMatchObject({
+      identifier: "${var.name_prefix}-postgres-replica-${(count.index + 1)}",
+      count: expr("var.replicas"),
+      replicate_source_db: expr("aws_db_instance.postgres_primary.identifier"),
+    });
+    expect(main.json.module.pooler).toMatchObject({ source: "./modules/pooler", count: expr("var.pooling ? 1 : 0") });
+    const outputs = hcl("outputs.tf").outputs;
+    expect(outputs.replica_hosts.value).toBe(expr("aws_db_instance.postgres_replica[*].address"));
+    expect(outputs.write_host.value).toBe(expr("coalesce(var.pooling ? module.pooler[0].host : null, aws_db_instance.postgres_primary.address)"));
+    // The pooler may read the credentials' secret, and only it.
+    const policy = JSON.parse(hcl("modules/pooler/main.tf").one("aws_iam_role_policy").policy);
+    expect(policy.Statement).toEqual([{ Effect: "Allow", Action: ["secretsmanager:GetSecretValue"], Resource: [expr("var.secret_arn")] }]);
   });
 
   it("keeps the stacks' protections, decided by deletion_protection", () => {
-    const main = read("main.tf");
-    for (const line of [
-      "deletion_protection         = var.deletion_protection",
-      "delete_automated_backups    = !var.deletion_protection",
-      "skip_final_snapshot       = !var.deletion_protection",
-      'final_snapshot_identifier = var.deletion_protection ? "${var.name_prefix}-postgres-final" : null',
-      "max_allocated_storage     = (var.storage_gib * 4)",
-      "storage_encrypted         = true",
-      "publicly_accessible       = false",
-    ]) {
-      expect(main).toContain(line);
-    }
-    expect(main).toContain('name  = "rds.force_ssl"');
+    const main = hcl("main.tf");
+    expect(main.resources("aws_db_instance").postgres_primary).toMatchObject({
+      deletion_protection: expr("var.deletion_protection"),
+      delete_automated_backups: expr("!var.deletion_protection"),
+      skip_final_snapshot: expr("!var.deletion_protection"),
+      final_snapshot_identifier: expr('var.deletion_protection ? "${var.name_prefix}-postgres-final" : null'),
+      max_allocated_storage: expr("(var.storage_gib * 4)"),
+      storage_encrypted: true,
+      publicly_accessible: false,
+    });
+    expect(main.one("aws_db_parameter_group").parameter).toContainEqual(expect.objectContaining({ name: "rds.force_ssl", value: "1" }));
   });
 
   it("refuses what the spec refuses", () => {
@@ -73,30 +82,29 @@ describe("the AWS PostgreSQL module", () => {
 });
 
 describe("the AWS network module", () => {
-  const { module, read } = useModule("cloudtiers-network", "aws");
-  const main = read("main.tf");
-  const block = (header: string) => blockOf(main, header);
+  const { module, hcl } = useModule("cloudtiers-network", "aws");
+  const resource = (type: string, name: string) => hcl("main.tf").resources(type)[name];
 
   it("lays the subnets out as the stacks do, one per zone, counted by Terraform", () => {
-    const az = "availability_zone = element(data.aws_availability_zones.network_zones.names, count.index)";
     for (const [tier, bits, first] of [["private", 4, 0], ["public", 8, 128], ["database", 8, 144]] as const) {
-      const subnet = block(`resource "aws_subnet" "network_${tier}_subnet"`);
-      expect(subnet).toContain(`cidr_block = cidrsubnet(var.cidr, ${bits}, (${first} + count.index))`);
-      expect(subnet).toContain(az);
-      expect(subnet).toContain("count = var.zones");
+      expect(resource("aws_subnet", `network_${tier}_subnet`)).toMatchObject({
+        cidr_block: expr(`cidrsubnet(var.cidr, ${bits}, (${first} + count.index))`),
+        availability_zone: expr("element(data.aws_availability_zones.network_zones.names, count.index)"),
+        count: expr("var.zones"),
+      });
     }
   });
 
   it("makes a NAT gateway per zone or one for all, and routes each private subnet through its own or the only one", () => {
-    const natCount = 'count = (var.nat_gateways == "single") ? 1 : var.zones';
-    for (const header of ['resource "aws_eip" "network_nat_address"', 'resource "aws_nat_gateway" "network_nat_gateway"', 'resource "aws_route_table" "network_private_route_table"']) {
-      expect(block(header)).toContain(natCount);
+    const natCount = expr('(var.nat_gateways == "single") ? 1 : var.zones');
+    for (const [type, name] of [["aws_eip", "network_nat_address"], ["aws_nat_gateway", "network_nat_gateway"], ["aws_route_table", "network_private_route_table"]]) {
+      expect({ type, count: resource(type, name).count }).toEqual({ type, count: natCount });
     }
-    expect(block('resource "aws_nat_gateway" "network_nat_gateway"')).toContain("depends_on = [ aws_internet_gateway.network_internet_gateway, ]");
-    expect(block('resource "aws_route_table_association" "network_private_subnet_routes"')).toContain("route_table_id = element(aws_route_table.network_private_route_table[*].id, count.index)");
-    expect(block('resource "aws_vpc_endpoint" "network_s3_endpoint"')).toContain('service_name = "com.amazonaws.${data.aws_region.region.region}.s3"');
+    expect(resource("aws_nat_gateway", "network_nat_gateway").depends_on).toEqual([expr("aws_internet_gateway.network_internet_gateway")]);
+    expect(resource("aws_route_table_association", "network_private_subnet_routes").route_table_id).toBe(expr("element(aws_route_table.network_private_route_table[*].id, count.index)"));
+    expect(resource("aws_vpc_endpoint", "network_s3_endpoint").service_name).toBe("com.amazonaws.${data.aws_region.region.region}.s3");
     // The database subnets' route table has no route at all.
-    expect(block('resource "aws_route_table" "network_database_route_table"')).not.toContain("route {");
+    expect(resource("aws_route_table", "network_database_route_table").route).toBeUndefined();
   });
 
   it("refuses what the spec refuses", () => {
@@ -107,23 +115,39 @@ describe("the AWS network module", () => {
 });
 
 describe("the AWS load balancer module", () => {
-  const { module, read } = useModule("cloudtiers-load-balancer", "aws");
-  const main = read("main.tf");
+  const { module, hcl } = useModule("cloudtiers-load-balancer", "aws");
+  const resource = (type: string, name: string) => hcl("main.tf").resources(type)[name];
 
   it("serves HTTPS with the modern policy, redirects HTTP, drops invalid headers and checks the health path", () => {
-    expect(blockOf(main, 'resource "aws_lb_listener" "load_balancer_https"')).toContain('certificate_arn = var.certificate_arn load_balancer_arn = aws_lb.load_balancer_load_balancer.arn port = 443 protocol = "HTTPS" ssl_policy = "ELBSecurityPolicy-TLS13-1-2-2021-06"');
-    expect(blockOf(main, 'resource "aws_lb_listener" "load_balancer_http_redirect"')).toContain('redirect { port = "443" protocol = "HTTPS" status_code = "HTTP_301" }');
-    const lb = blockOf(main, 'resource "aws_lb" "load_balancer_load_balancer"');
-    for (const line of ["drop_invalid_header_fields = true", "idle_timeout = var.idle_timeout_seconds", "internal = false", 'load_balancer_type = "application"', "subnets = var.subnet_ids"]) expect(lb).toContain(line);
-    const group = blockOf(main, 'resource "aws_lb_target_group" "load_balancer_target_group"');
-    for (const line of ["deregistration_delay = var.drain_seconds", "port = var.target_port", 'matcher = "200"', "path = var.health_check_path"]) expect(group).toContain(line);
+    expect(awsInspector.redirectsHttpToHttps(hcl("main.tf"))).toBe(true);
+    expect(resource("aws_lb_listener", "load_balancer_https")).toMatchObject({
+      certificate_arn: expr("var.certificate_arn"),
+      load_balancer_arn: expr("aws_lb.load_balancer_load_balancer.arn"),
+      ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06",
+    });
+    expect(resource("aws_lb_listener", "load_balancer_http_redirect").default_action).toEqual([{ type: "redirect", redirect: [{ port: "443", protocol: "HTTPS", status_code: "HTTP_301" }] }]);
+    expect(resource("aws_lb", "load_balancer_load_balancer")).toMatchObject({
+      drop_invalid_header_fields: true,
+      idle_timeout: expr("var.idle_timeout_seconds"),
+      internal: false,
+      load_balancer_type: "application",
+      subnets: expr("var.subnet_ids"),
+    });
+    expect(resource("aws_lb_target_group", "load_balancer_target_group")).toMatchObject({
+      deregistration_delay: expr("var.drain_seconds"),
+      port: expr("var.target_port"),
+      health_check: [expect.objectContaining({ matcher: "200", path: expr("var.health_check_path") })],
+    });
   });
 
   it("opens to the internet on 443 and 80 only, and reaches only the hosts' groups on the target port", () => {
-    expect(main.match(/resource "aws_vpc_security_group_ingress_rule"/g)).toHaveLength(2);
-    expect(blockOf(main, 'resource "aws_vpc_security_group_ingress_rule" "load_balancer_security_group_from_internet_443"')).toContain('cidr_ipv4 = "0.0.0.0/0"');
-    const egress = blockOf(main, 'resource "aws_vpc_security_group_egress_rule" "load_balancer_security_group_to_security_groups"');
-    for (const line of ["from_port = var.target_port", "to_port = var.target_port", "count = length(var.target_security_group_ids)"]) expect(egress).toContain(line);
+    const ingress = hcl("main.tf").where("aws_vpc_security_group_ingress_rule");
+    expect(ingress.map((r) => [r.cidr_ipv4, r.from_port, r.to_port]).sort()).toEqual([["0.0.0.0/0", 443, 443], ["0.0.0.0/0", 80, 80]]);
+    expect(resource("aws_vpc_security_group_egress_rule", "load_balancer_security_group_to_security_groups")).toMatchObject({
+      from_port: expr("var.target_port"),
+      to_port: expr("var.target_port"),
+      count: expr("length(var.target_security_group_ids)"),
+    });
   });
 
   it("refuses what the spec refuses", () => {
@@ -133,18 +157,17 @@ describe("the AWS load balancer module", () => {
 });
 
 describe("the AWS certificate module", () => {
-  const { module, read } = useModule("cloudtiers-certificate", "aws");
-  const main = read("main.tf");
+  const { module, hcl } = useModule("cloudtiers-certificate", "aws");
 
   it("validates every name through the zone with one record per validation option, and outputs the ARN only once validated", () => {
-    const records = blockOf(main, 'resource "aws_route53_record" "certificate_validation_record"');
-    expect(records).toContain("for_each = { for key, val in tolist(aws_acm_certificate.certificate_certificate.domain_validation_options) : val.domain_name => val }");
-    expect(records).toContain("zone_id = var.zone_id");
-    expect(blockOf(main, 'resource "aws_acm_certificate_validation" "certificate_validation"')).toContain(
-      "validation_record_fqdns = [for key, val in aws_route53_record.certificate_validation_record : val.fqdn]",
-    );
-    expect(read("outputs.tf")).toContain("value       = aws_acm_certificate_validation.certificate_validation.certificate_arn");
-    expect(blockOf(main, 'resource "aws_acm_certificate" "certificate_certificate"')).toContain("subject_alternative_names = var.alternative_names");
+    const main = hcl("main.tf");
+    expect(main.one("aws_route53_record")).toMatchObject({
+      for_each: expr("{ for key, val in tolist(aws_acm_certificate.certificate_certificate.domain_validation_options) : val.domain_name => val }"),
+      zone_id: expr("var.zone_id"),
+    });
+    expect(main.one("aws_acm_certificate_validation").validation_record_fqdns).toBe(expr("[for key, val in aws_route53_record.certificate_validation_record : val.fqdn]"));
+    expect(hcl("outputs.tf").outputs.arn.value).toBe(expr("aws_acm_certificate_validation.certificate_validation.certificate_arn"));
+    expect(main.one("aws_acm_certificate").subject_alternative_names).toBe(expr("var.alternative_names"));
   });
 
   it("refuses what the spec refuses", () => {
@@ -158,46 +181,42 @@ describe("the AWS certificate module", () => {
 });
 
 describe("the AWS DNS failover module", () => {
-  const { read } = useModule("cloudtiers-dns-failover", "aws");
-  const main = read("main.tf");
+  const { hcl } = useModule("cloudtiers-dns-failover", "aws");
 
   it("checks the primary over HTTPS on its health path and fails over to the maintenance site", () => {
-    const check = blockOf(main, 'resource "aws_route53_health_check" "dns_health_check"');
-    for (const line of ["fqdn = var.primary_dns_name", "port = 443", "resource_path = var.health_check_path", 'type = "HTTPS"', "enable_sni = true"]) expect(check).toContain(line);
-    const primary = blockOf(main, 'resource "aws_route53_record" "dns_primary"');
-    expect(primary).toContain("health_check_id = aws_route53_health_check.dns_health_check.id");
-    expect(primary).toContain('failover_routing_policy { type = "PRIMARY" }');
-    const secondary = blockOf(main, 'resource "aws_route53_record" "dns_secondary"');
-    expect(secondary).toContain('failover_routing_policy { type = "SECONDARY" }');
-    expect(secondary).toContain("name = var.secondary_dns_name zone_id = var.secondary_zone_id");
+    const main = hcl("main.tf");
+    expect(main.one("aws_route53_health_check")).toMatchObject({ fqdn: expr("var.primary_dns_name"), port: 443, resource_path: expr("var.health_check_path"), type: "HTTPS", enable_sni: true });
+    const records = main.resources("aws_route53_record");
+    expect(records.dns_primary).toMatchObject({ health_check_id: expr("aws_route53_health_check.dns_health_check.id"), failover_routing_policy: [{ type: "PRIMARY" }] });
+    expect(records.dns_secondary).toMatchObject({
+      failover_routing_policy: [{ type: "SECONDARY" }],
+      alias: [expect.objectContaining({ name: expr("var.secondary_dns_name"), zone_id: expr("var.secondary_zone_id") })],
+    });
   });
 });
 
 describe("the AWS object store module", () => {
-  const { module, read } = useModule("cloudtiers-object-store", "aws");
-  const main = read("main.tf");
+  const { module, hcl } = useModule("cloudtiers-object-store", "aws");
+  const resource = (type: string) => hcl("main.tf").one(type);
 
   it("names the bucket as the stacks do and keeps it private, versioned and TLS-only", () => {
-    const bucket = blockOf(main, 'resource "aws_s3_bucket" "store_store_bucket"');
     // A random suffix kept in state: nothing public predicts the name, and a second account's copy does not collide.
-    expect(bucket).toContain('bucket = "${var.name_prefix}-${var.purpose}-${random_id.store_name_suffix.hex}"');
-    expect(blockOf(main, 'resource "random_id" "store_name_suffix"')).toContain("byte_length = 4");
-    expect(bucket).toContain("force_destroy = !var.deletion_protection");
-    expect(blockOf(main, 'resource "aws_s3_bucket_public_access_block" "store_store_public_access_block"')).toContain("restrict_public_buckets = true");
-    expect(blockOf(main, 'resource "aws_s3_bucket_policy" "store_store_policy"')).toContain('\\"aws:SecureTransport\\":\\"false\\"');
-    expect(blockOf(main, 'resource "aws_cloudfront_distribution" "store_store_distribution"')).toContain('minimum_protocol_version = "TLSv1.2_2021"');
+    expect(resource("aws_s3_bucket")).toMatchObject({ bucket: "${var.name_prefix}-${var.purpose}-${random_id.store_name_suffix.hex}", force_destroy: expr("!var.deletion_protection") });
+    expect(resource("random_id").byte_length).toBe(4);
+    expect(resource("aws_s3_bucket_public_access_block")).toMatchObject({ block_public_acls: true, block_public_policy: true, ignore_public_acls: true, restrict_public_buckets: true });
+    const deny = JSON.parse(resource("aws_s3_bucket_policy").policy).Statement.find((s: { Sid: string }) => s.Sid === "TlsOnly");
+    expect(deny).toMatchObject({ Effect: "Deny", Action: "s3:*", Condition: { Bool: { "aws:SecureTransport": "false" } } });
+    expect(resource("aws_cloudfront_distribution").viewer_certificate).toEqual([expect.objectContaining({ minimum_protocol_version: "TLSv1.2_2021" })]);
   });
 
   it("adds CORS at the edge only when origins are given, and grants each listed role read-write", () => {
-    for (const header of ['resource "aws_s3_bucket_cors_configuration" "store_store_cors"', 'resource "aws_cloudfront_response_headers_policy" "store_store_response_headers"']) {
-      expect(blockOf(main, header)).toContain("count = (length(var.cors_origins) >= 1) ? 1 : 0");
+    for (const type of ["aws_s3_bucket_cors_configuration", "aws_cloudfront_response_headers_policy"]) {
+      expect({ type, count: resource(type).count }).toEqual({ type, count: expr("(length(var.cors_origins) >= 1) ? 1 : 0") });
     }
-    expect(blockOf(main, 'resource "aws_cloudfront_distribution" "store_store_distribution"')).toContain(
-      'response_headers_policy_id = coalesce(one(aws_cloudfront_response_headers_policy.store_store_response_headers[*].id), "67f7725c-6f97-4210-82d7-5512b31e9d03")',
+    expect(resource("aws_cloudfront_distribution").default_cache_behavior[0].response_headers_policy_id).toBe(
+      expr('coalesce(one(aws_cloudfront_response_headers_policy.store_store_response_headers[*].id), "67f7725c-6f97-4210-82d7-5512b31e9d03")'),
     );
-    const grant = blockOf(main, 'resource "aws_iam_role_policy" "store_roles_read_write"');
-    expect(grant).toContain("count = length(var.read_write_role_ids)");
-    expect(grant).toContain("role = element(var.read_write_role_ids, count.index)");
+    expect(resource("aws_iam_role_policy")).toMatchObject({ count: expr("length(var.read_write_role_ids)"), role: expr("element(var.read_write_role_ids, count.index)") });
   });
 
   it("refuses what the spec refuses", () => {
@@ -219,8 +238,7 @@ describe("the AWS object store module", () => {
 });
 
 describe("the AWS compute pool module", () => {
-  const { module, read } = useModule("cloudtiers-compute-pool", "aws");
-  const main = read("main.tf");
+  const { module, read, hcl } = useModule("cloudtiers-compute-pool", "aws");
   const application = { name: "shop-production", image: "ghcr.io/acme/shop:1.4.2", wsgiModule: "shop.wsgi:application", celeryApp: "shop" };
   const values = {
     name_prefix: "shop-production",
@@ -253,35 +271,33 @@ describe("the AWS compute pool module", () => {
   });
 
   it("picks the role's user data, and keeps the stacks' launch template and rollout", () => {
-    const template = blockOf(main, 'resource "aws_launch_template" "pool_launch_template"');
-    expect(template).toContain(
-      'user_data = base64encode({ "web-colocated" = local.user_data_web_colocated, "web-split" = local.user_data_web_split, "app" = local.user_data_app, "worker" = local.user_data_worker, "beat" = local.user_data_beat }[(var.role == "web") ? format("web-%s", var.layout) : var.role])',
+    const main = hcl("main.tf");
+    const template = main.one("aws_launch_template");
+    expect(template.user_data).toBe(
+      expr('base64encode({ "web-colocated" = local.user_data_web_colocated, "web-split" = local.user_data_web_split, "app" = local.user_data_app, "worker" = local.user_data_worker, "beat" = local.user_data_beat }[(var.role == "web") ? format("web-%s", var.layout) : var.role])'),
     );
-    for (const line of ['http_tokens = "required"', "http_put_response_hop_limit = 1", 'encrypted = "true"', "volume_size = var.disk_gib", 'volume_type = "gp3"']) expect(template).toContain(line);
-    const group = blockOf(main, 'resource "aws_autoscaling_group" "pool_group"');
-    for (const line of [
-      'health_check_type = ((length(var.target_group_arns) >= 1) && var.replace_on_load_balancer_health) ? "ELB" : "EC2"',
-      'suspended_processes = (var.role == "beat") ? ["AZRebalance"] : null',
-      'max_healthy_percentage = (var.role == "beat") ? 100 : 200',
-      'min_healthy_percentage = (var.role == "beat") ? 0 : 100',
-      "condition = (!(var.role == \"beat\") || (var.max_instances == 1))",
-      "condition = (var.min_instances <= var.max_instances)",
-    ]) {
-      expect(group).toContain(line);
-    }
-    expect(blockOf(main, 'resource "aws_autoscaling_policy" "pool_cpu_target"')).toContain("count = (var.max_instances > var.min_instances) ? 1 : 0");
+    expect(template.metadata_options).toEqual([expect.objectContaining({ http_tokens: "required", http_put_response_hop_limit: 1 })]);
+    expect(template.block_device_mappings[0].ebs).toEqual([expect.objectContaining({ encrypted: "true", volume_size: expr("var.disk_gib"), volume_type: "gp3" })]);
+    const group = main.one("aws_autoscaling_group");
+    expect(group).toMatchObject({
+      health_check_type: expr('((length(var.target_group_arns) >= 1) && var.replace_on_load_balancer_health) ? "ELB" : "EC2"'),
+      suspended_processes: expr('(var.role == "beat") ? ["AZRebalance"] : null'),
+      instance_refresh: [expect.objectContaining({ preferences: [{ max_healthy_percentage: expr('(var.role == "beat") ? 100 : 200'), min_healthy_percentage: expr('(var.role == "beat") ? 0 : 100') }] })],
+    });
+    expect(group.lifecycle[0].precondition.map((p: { condition: string }) => p.condition).sort()).toEqual([expr('(!(var.role == "beat") || (var.max_instances == 1))'), expr("(var.min_instances <= var.max_instances)")]);
+    expect(main.one("aws_autoscaling_policy").count).toBe(expr("(var.max_instances > var.min_instances) ? 1 : 0"));
   });
 
   it("keeps the environment in SSM, lets the role read only the secrets named, and admits connections only on a served port", () => {
-    expect(blockOf(main, 'resource "aws_ssm_parameter" "pool_environment"')).toContain(
-      'value = jsonencode({ "settings" = var.environment, "secrets" = { for key, val in var.secrets : key => { id = val.secret_arn, jsonKey = val.json_key } } })',
-    );
-    expect(blockOf(main, 'resource "aws_iam_role_policy" "pool_read_environment"')).toContain(
+    const main = hcl("main.tf");
+    expect(main.one("aws_ssm_parameter").value).toBe(expr('jsonencode({ "settings" = var.environment, "secrets" = { for key, val in var.secrets : key => { id = val.secret_arn, jsonKey = val.json_key } } })'));
+    expect(main.resources("aws_iam_role_policy").pool_read_environment.policy).toContain(
       '(length([for key, val in var.secrets : val.secret_arn]) >= 1) ? [{ "Sid" = "ReadSecrets", "Effect" = "Allow", "Action" = ["secretsmanager:GetSecretValue"], "Resource" = [for key, val in var.secrets : val.secret_arn] }] : []',
     );
-    const ingress = blockOf(main, 'resource "aws_vpc_security_group_ingress_rule" "pool_security_group_from_security_groups"');
-    expect(ingress).toContain('from_port = contains(["web", "app"], var.role) ? { "web" = 80, "app" = 8000 }[var.role] : null');
-    expect(ingress).toContain('count = length(contains(["web", "app"], var.role) ? var.allowed_security_group_ids : [])');
+    expect(main.one("aws_vpc_security_group_ingress_rule")).toMatchObject({
+      from_port: expr('contains(["web", "app"], var.role) ? { "web" = 80, "app" = 8000 }[var.role] : null'),
+      count: expr('length(contains(["web", "app"], var.role) ? var.allowed_security_group_ids : [])'),
+    });
   });
 
   it("refuses what the spec refuses", () => {

@@ -2,11 +2,10 @@ import { PoolRole, Size } from "../../modules/core";
 import { encodedEnvironmentDelivery } from "../../modules/digitalocean/host-delivery";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
-import { blockOf, checkValues, evaluateUserData, expectRefused, problemsIn, useModule } from "./support";
+import { checkValues, evaluateUserData, expectRefused, expr, problemsIn, useModule } from "./support";
 
 describe("the DigitalOcean compute pool module", () => {
-  const { module, read } = useModule("cloudtiers-compute-pool", "digitalocean");
-  const main = read("main.tf");
+  const { module, read, hcl } = useModule("cloudtiers-compute-pool", "digitalocean");
   const application = { name: "shop-production", image: "ghcr.io/acme/shop:1.4.2", wsgiModule: "shop.wsgi:application", celeryApp: "shop" };
   const values = {
     name_prefix: "shop-production",
@@ -41,28 +40,30 @@ describe("the DigitalOcean compute pool module", () => {
   });
 
   it("scales on CPU between min and max, or keeps a fixed number, and keeps beat to one droplet", () => {
-    const config = blockOf(main, 'resource "digitalocean_droplet_autoscale" "pool_pool"');
-    for (const line of [
-      "target_number_instances = (var.min_instances == var.max_instances) ? var.min_instances : null",
-      "target_cpu_utilization = (var.min_instances == var.max_instances) ? null : (var.cpu_target_percent / 100)",
-      "vpc_uuid = var.vpc_uuid",
-      "region = data.digitalocean_vpc.vpc.region",
-      "with_droplet_agent = true",
-      'condition = (!(var.role == "beat") || (var.max_instances == 1))',
-      "condition = (var.min_instances <= var.max_instances)",
-    ]) {
-      expect(config).toContain(line);
-    }
+    const pool = hcl("main.tf").one("digitalocean_droplet_autoscale");
+    expect(pool.config).toEqual([
+      expect.objectContaining({
+        target_number_instances: expr("(var.min_instances == var.max_instances) ? var.min_instances : null"),
+        target_cpu_utilization: expr("(var.min_instances == var.max_instances) ? null : (var.cpu_target_percent / 100)"),
+      }),
+    ]);
+    expect(pool.droplet_template).toEqual([expect.objectContaining({ vpc_uuid: expr("var.vpc_uuid"), region: expr("data.digitalocean_vpc.vpc.region"), with_droplet_agent: true })]);
+    expect(pool.lifecycle[0].precondition.map((p: { condition: string }) => p.condition).sort()).toEqual([expr('(!(var.role == "beat") || (var.max_instances == 1))'), expr("(var.min_instances <= var.max_instances)")]);
   });
 
   it("admits SSH only from admin_cidrs and the role's port only from the load balancers and tags named", () => {
-    const firewall = blockOf(main, 'resource "digitalocean_firewall" "pool_firewall"');
-    expect(firewall).toContain('(length(var.admin_cidrs) >= 1) ? [{ "port_range" = "22", "source_addresses" = var.admin_cidrs');
-    expect(firewall).toContain(
+    const main = hcl("main.tf");
+    const firewall = main.one("digitalocean_firewall");
+    // Every inbound rule is made from the variables: no fixed one.
+    expect(firewall.inbound_rule).toBeUndefined();
+    const inbound = firewall.dynamic.inbound_rule[0].for_each;
+    expect(inbound).toContain('(length(var.admin_cidrs) >= 1) ? [{ "port_range" = "22", "source_addresses" = var.admin_cidrs');
+    expect(inbound).toContain(
       '(contains(["web", "app"], var.role) && ((length(var.load_balancer_ids) + length(var.allowed_droplet_tags)) >= 1)) ? [{ "port_range" = tostring(contains(["web", "app"], var.role) ? { "web" = 80, "app" = 8000 }[var.role] : null), "source_addresses" = [], "source_load_balancer_uids" = var.load_balancer_ids, "source_tags" = var.allowed_droplet_tags }] : []',
     );
-    expect(firewall).not.toMatch(/inbound_rule \{/);
-    expect(blockOf(main, 'resource "digitalocean_tag" "pool_tag"')).toContain('condition = (((var.role != "web") || (var.layout != "split")) || contains(keys(var.environment), "APP_UPSTREAM"))');
+    expect(main.resources("digitalocean_tag").pool_tag.lifecycle[0].precondition.map((p: { condition: string }) => p.condition)).toEqual([
+      expr('(((var.role != "web") || (var.layout != "split")) || contains(keys(var.environment), "APP_UPSTREAM"))'),
+    ]);
   });
 
   it("refuses what the spec refuses", () => {

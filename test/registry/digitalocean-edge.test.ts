@@ -4,7 +4,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { terraform } from "../../tools/registry/build";
-import { blockOf, checkValues, expectRefused, plain, problemsIn, useModule, varArguments } from "./support";
+import { digitalOceanInspector } from "../contract/inspectors";
+import { checkValues, expectRefused, expr, plain, problemsIn, useModule, varArguments } from "./support";
 
 const VPC_UUID = "c2a5e4f0-1b3d-4e6f-8a9b-0c1d2e3f4a5b";
 const ACCOUNT = "0123456789abcdef0123456789abcdef";
@@ -12,40 +13,41 @@ const ZONE = "fedcba9876543210fedcba9876543210";
 const VALUES = { name_prefix: "shop", account_id: ACCOUNT, zone_id: ZONE, record_name: "www.example.com", origin_address: "203.0.113.10" };
 
 describe("the DigitalOcean load balancer module", () => {
-  const { module, read } = useModule("cloudtiers-load-balancer", "digitalocean");
-  const main = read("main.tf");
-  const lb = blockOf(main, 'resource "digitalocean_loadbalancer" "load_balancer_load_balancer"');
+  const { module, hcl } = useModule("cloudtiers-load-balancer", "digitalocean");
+  const lb = () => hcl("main.tf").one("digitalocean_loadbalancer");
 
   it("terminates HTTPS with the named certificate and strong ciphers, and redirects HTTP", () => {
-    expect(lb).toContain('forwarding_rule { certificate_name = var.certificate_name entry_port = 443 entry_protocol = "https" target_port = var.target_port target_protocol = "http" }');
-    expect(lb).toContain('forwarding_rule { entry_port = 80 entry_protocol = "http" target_port = var.target_port target_protocol = "http" }');
-    for (const line of [
-      "redirect_http_to_https = true",
-      'tls_cipher_policy = "STRONG"',
-      'network = "EXTERNAL"',
-      "enable_backend_keepalive = true",
-      "http_idle_timeout_seconds = var.idle_timeout_seconds",
-      "size_unit = var.size_unit",
-      "region = var.region",
-      "vpc_uuid = var.vpc_uuid",
-      "project_id = var.project_id",
-      'name = "${var.name_prefix}-public"',
-    ]) {
-      expect(lb).toContain(line);
-    }
+    expect(digitalOceanInspector.redirectsHttpToHttps(hcl("main.tf"))).toBe(true);
+    expect(lb().forwarding_rule).toEqual([
+      { certificate_name: expr("var.certificate_name"), entry_port: 443, entry_protocol: "https", target_port: expr("var.target_port"), target_protocol: "http" },
+      { entry_port: 80, entry_protocol: "http", target_port: expr("var.target_port"), target_protocol: "http" },
+    ]);
+    expect(lb()).toMatchObject({
+      redirect_http_to_https: true,
+      tls_cipher_policy: "STRONG",
+      network: "EXTERNAL",
+      enable_backend_keepalive: true,
+      http_idle_timeout_seconds: expr("var.idle_timeout_seconds"),
+      size_unit: expr("var.size_unit"),
+      region: expr("var.region"),
+      vpc_uuid: expr("var.vpc_uuid"),
+      project_id: expr("var.project_id"),
+      name: "${var.name_prefix}-public",
+    });
   });
 
   it("checks each droplet's health path and sends traffic to the droplets of the tag", () => {
-    expect(lb).toContain(
-      'healthcheck { check_interval_seconds = 10 healthy_threshold = 2 path = var.health_check_path port = var.target_port protocol = "http" response_timeout_seconds = 5 unhealthy_threshold = 3 }',
-    );
-    expect(lb).toContain("droplet_tag = var.droplet_tag");
+    expect(lb().healthcheck).toEqual([
+      { check_interval_seconds: 10, healthy_threshold: 2, path: expr("var.health_check_path"), port: expr("var.target_port"), protocol: "http", response_timeout_seconds: 5, unhealthy_threshold: 3 },
+    ]);
+    expect(lb().droplet_tag).toBe(expr("var.droplet_tag"));
   });
 
   it("admits only Cloudflare's IPv4 ranges, read from Cloudflare", () => {
-    expect(main).toContain('data "cloudflare_ip_ranges" "cloudflare_ip_ranges" {');
-    expect(lb).toContain('firewall { allow = [for key, val in toset(data.cloudflare_ip_ranges.cloudflare_ip_ranges.ipv4_cidrs) : "cidr:${val}"] }');
-    expect(read("outputs.tf")).toContain("value       = digitalocean_loadbalancer.load_balancer_load_balancer.ip");
+    expect(Object.keys(hcl("main.tf").data("cloudflare_ip_ranges"))).toEqual(["cloudflare_ip_ranges"]);
+    expect(lb().firewall).toEqual([{ allow: expr('[for key, val in toset(data.cloudflare_ip_ranges.cloudflare_ip_ranges.ipv4_cidrs) : "cidr:${val}"]') }]);
+    expect(digitalOceanInspector.publicEntryPoints(hcl("main.tf")).other).toEqual([]);
+    expect(hcl("outputs.tf").outputs.ip.value).toBe(expr("digitalocean_loadbalancer.load_balancer_load_balancer.ip"));
   });
 
   it("refuses what the spec refuses", () => {
@@ -77,27 +79,29 @@ describe("the DigitalOcean load balancer module", () => {
 });
 
 describe("the DigitalOcean certificate module", () => {
-  const { module, read } = useModule("cloudtiers-certificate", "digitalocean");
-  const main = read("main.tf");
+  const { module, hcl } = useModule("cloudtiers-certificate", "digitalocean");
+  const resource = (type: string) => hcl("main.tf").one(type);
+  const names = expr("concat([var.domain_name], var.alternative_names)");
 
   it("requests an Origin CA certificate for every name with a key from the tls provider", () => {
-    expect(blockOf(main, 'resource "tls_private_key" "certificate_origin_key"')).toContain('algorithm = "ECDSA" ecdsa_curve = "P256"');
-    const request = blockOf(main, 'resource "tls_cert_request" "certificate_origin_request"');
-    expect(request).toContain("dns_names = concat([var.domain_name], var.alternative_names)");
-    expect(request).toContain("subject { common_name = element(concat([var.domain_name], var.alternative_names), 0) }");
-    const origin = blockOf(main, 'resource "cloudflare_origin_ca_certificate" "certificate_origin_certificate"');
-    for (const line of ["csr = tls_cert_request.certificate_origin_request.cert_request_pem", "hostnames = concat([var.domain_name], var.alternative_names)", 'request_type = "origin-ecc"', "requested_validity = 5475"]) {
-      expect(origin).toContain(line);
-    }
+    expect(resource("tls_private_key")).toMatchObject({ algorithm: "ECDSA", ecdsa_curve: "P256" });
+    expect(resource("tls_cert_request")).toMatchObject({ dns_names: names, subject: [{ common_name: expr("element(concat([var.domain_name], var.alternative_names), 0)") }] });
+    expect(resource("cloudflare_origin_ca_certificate")).toMatchObject({
+      csr: expr("tls_cert_request.certificate_origin_request.cert_request_pem"),
+      hostnames: names,
+      request_type: "origin-ecc",
+      requested_validity: 5475,
+    });
   });
 
   it("uploads it to DigitalOcean under a name of its content, the new one before the old one goes", () => {
-    const uploaded = blockOf(main, 'resource "digitalocean_certificate" "certificate_certificate"');
-    expect(uploaded).toContain('name = "${var.name_prefix}-${var.use}-${substr(sha1(cloudflare_origin_ca_certificate.certificate_origin_certificate.certificate), 0, 8)}"');
-    expect(uploaded).toContain('type = "custom"');
-    expect(uploaded).toContain("private_key = tls_private_key.certificate_origin_key.private_key_pem");
-    expect(uploaded).toContain("lifecycle { create_before_destroy = true }");
-    expect(read("outputs.tf")).toContain("value       = digitalocean_certificate.certificate_certificate.name");
+    expect(resource("digitalocean_certificate")).toMatchObject({
+      name: "${var.name_prefix}-${var.use}-${substr(sha1(cloudflare_origin_ca_certificate.certificate_origin_certificate.certificate), 0, 8)}",
+      type: "custom",
+      private_key: expr("tls_private_key.certificate_origin_key.private_key_pem"),
+      lifecycle: [{ create_before_destroy: true }],
+    });
+    expect(hcl("outputs.tf").outputs.name.value).toBe(expr("digitalocean_certificate.certificate_certificate.name"));
   });
 
   it("refuses what the spec refuses, and a CDN use DigitalOcean cannot serve", () => {
@@ -111,31 +115,35 @@ describe("the DigitalOcean certificate module", () => {
 });
 
 describe("the Cloudflare DNS failover module", () => {
-  const { module, read } = useModule("cloudtiers-dns-failover", "cloudflare");
+  const { module, read, hcl } = useModule("cloudtiers-dns-failover", "cloudflare");
   const main = read("main.tf");
+  const resource = (type: string) => hcl("main.tf").one(type);
+  const afterStrictTls = [expr("cloudflare_zone_setting.dns_ssl")];
 
   it("proxies the name to the origin: an A record of an address, a CNAME of a host name", () => {
-    const record = blockOf(main, 'resource "cloudflare_dns_record" "dns_site"');
-    for (const line of ["content = var.origin_address", "name = var.record_name", "proxied = true", "zone_id = var.zone_id", 'type = can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"']) {
-      expect(record).toContain(line);
-    }
+    expect(resource("cloudflare_dns_record")).toMatchObject({
+      content: expr("var.origin_address"),
+      name: expr("var.record_name"),
+      proxied: true,
+      zone_id: expr("var.zone_id"),
+      type: expr('can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"'),
+      depends_on: afterStrictTls,
+    });
     // Once the zone is in Full (strict), which the module sets itself: the origin redirects HTTP to HTTPS.
-    const ssl = blockOf(main, 'resource "cloudflare_zone_setting" "dns_ssl"');
-    for (const line of ['setting_id = "ssl"', 'value = "strict"', "zone_id = var.zone_id"]) expect(ssl).toContain(line);
-    expect(record).toContain("depends_on = [ cloudflare_zone_setting.dns_ssl, ]");
-    expect(blockOf(main, 'resource "cloudflare_workers_route" "dns_route"')).toContain("depends_on = [ cloudflare_zone_setting.dns_ssl, ]");
+    expect(resource("cloudflare_zone_setting")).toMatchObject({ setting_id: "ssl", value: "strict", zone_id: expr("var.zone_id") });
+    expect(resource("cloudflare_workers_route").depends_on).toEqual(afterStrictTls);
     const type = (origin: string) => plain(checkValues(module, { ...VALUES, origin_address: origin }, `can(regex("^[0-9.]+$", var.origin_address)) ? "A" : "CNAME"`)).trim();
     expect(type("203.0.113.10")).toContain('"A"');
     expect(type("origin.example.com")).toContain('"CNAME"');
   });
 
   it("runs the site's edge Worker on a route for every request to the name, with no Load Balancing", () => {
-    // (Its content is a heredoc of JavaScript, whose closing braces end blockOf's block early.)
-    expect(main).toMatch(/resource "cloudflare_workers_script" "dns_worker" \{[^]*\nEOF\n\s+main_module\s+= "worker.js"\n\s+script_name\s+= "\$\{var.name_prefix\}-edge"\n\}/);
-    const route = blockOf(main, 'resource "cloudflare_workers_route" "dns_route"');
-    for (const line of ['pattern = "${var.record_name}/*"', "script = cloudflare_workers_script.dns_worker.script_name", "zone_id = var.zone_id"]) expect(route).toContain(line);
-    expect(main).not.toMatch(/cloudflare_load_balancer|cloudflare_workers_custom_domain|module "/);
-    // Cloudflare v5 has nested attributes only: no block may remain in its resources.
+    expect(resource("cloudflare_workers_script")).toMatchObject({ main_module: "worker.js", script_name: "${var.name_prefix}-edge" });
+    expect(resource("cloudflare_workers_route")).toMatchObject({ pattern: "${var.record_name}/*", script: expr("cloudflare_workers_script.dns_worker.script_name"), zone_id: expr("var.zone_id") });
+    expect(digitalOceanInspector.failoverTarget(hcl("main.tf"))).toEqual({ maintenanceFor: "${var.record_name}" });
+    expect(Object.keys(hcl("main.tf").json.resource).sort()).toEqual(["cloudflare_dns_record", "cloudflare_workers_route", "cloudflare_workers_script", "cloudflare_zone_setting"]);
+    expect(hcl("main.tf").json.module).toBeUndefined();
+    // Cloudflare v5 has nested attributes only: no block may remain in its resources (parsed, a block and a list of objects look alike).
     expect(main).not.toMatch(/^\s+(origins|header)\s*\{/m);
   });
 

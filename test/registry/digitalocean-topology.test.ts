@@ -1,11 +1,11 @@
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { dropletUserData, synthDoEnvironment } from "../helpers";
-import { blockOf, checkValues, evaluate, expectModuleCalls, expectRefused, localsOf, problemsIn, useModule } from "./support";
+import { Config, dropletUserData, synthDoEnvironment } from "../helpers";
+import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec (its `digitalocean` and `cloudflare` sections included): what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -59,9 +59,8 @@ function environmentNames(userData: string): string[] {
 }
 
 describe("the DigitalOcean topology module (cloudtiers-django)", () => {
-  const { module, read } = useModule("cloudtiers-django", "digitalocean");
-  const main = read("main.tf");
-  const call = (name: string) => blockOf(main, `module "${name}"`);
+  const { module, read, hcl } = useModule("cloudtiers-django", "digitalocean");
+  const call = (name: string): Config => hcl("main.tf").json.module[name];
   const required = {
     name_prefix: "shop-production",
     domain: "www.example.com",
@@ -91,108 +90,122 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       dns_failover: "dns-failover",
     };
     const counted: Record<string, string> = {
-      internal_load_balancer: 'count = (var.layout == "split") ? 1 : 0',
-      app_pool: 'count = (var.layout == "split") ? 1 : 0',
-      beat_pool: "count = var.pools.worker.beat ? 1 : 0",
-      dns_failover: "count = var.failover.enabled ? 1 : 0",
+      internal_load_balancer: '(var.layout == "split") ? 1 : 0',
+      app_pool: '(var.layout == "split") ? 1 : 0',
+      beat_pool: "var.pools.worker.beat ? 1 : 0",
+      dns_failover: "var.failover.enabled ? 1 : 0",
     };
+    const main = hcl("main.tf");
     expectModuleCalls(main, sources, counted);
     // Without failover, one proxied record of the load balancer, as the stacks make it.
-    const site = blockOf(main, 'resource "cloudflare_dns_record" "site"');
-    for (const line of [
-      "count = !var.failover.enabled ? 1 : 0",
-      "content = module.load_balancer.ip",
-      "name = var.domain",
-      "proxied = true",
-      "ttl = 1",
-      'type = "A"',
-      "zone_id = var.zone_id",
-      'comment = "${var.name_prefix}: the load balancer"',
-    ]) {
-      expect(site).toContain(line);
-    }
+    expect(main.resources("cloudflare_dns_record").site).toMatchObject({
+      count: expr("!var.failover.enabled ? 1 : 0"),
+      content: expr("module.load_balancer.ip"),
+      name: expr("var.domain"),
+      proxied: true,
+      ttl: 1,
+      type: "A",
+      zone_id: expr("var.zone_id"),
+      comment: "${var.name_prefix}: the load balancer",
+      depends_on: [expr("cloudflare_zone_setting.ssl")],
+    });
     // With it, the Cloudflare failover: the record, the site's edge Worker and its route, in one module.
     expect(module.files).toEqual(expect.arrayContaining(["modules/dns-failover/main.tf", "modules/internal-load-balancer/main.tf"]));
     expect(module.files.filter((f) => f.startsWith("modules/dns-failover/modules/"))).toEqual([]);
     const dns = call("dns_failover");
-    for (const line of [
-      "origin_address = module.load_balancer.ip",
-      "record_name = var.domain",
-      "account_id = var.account_id",
-      "zone_id = var.zone_id",
-      "health_check_path = var.health_check_path",
-      "maintenance_title = var.failover.title",
-      "maintenance_message = var.failover.message",
-    ]) {
-      expect(dns).toContain(line);
-    }
-    expect(dns).not.toContain("maintenance_hostname");
+    expect(dns).toMatchObject({
+      origin_address: expr("module.load_balancer.ip"),
+      record_name: expr("var.domain"),
+      account_id: expr("var.account_id"),
+      zone_id: expr("var.zone_id"),
+      health_check_path: expr("var.health_check_path"),
+      maintenance_title: expr("var.failover.title"),
+      maintenance_message: expr("var.failover.message"),
+    });
+    expect(dns.maintenance_hostname).toBeUndefined();
     // The zone's encryption mode, Full (strict), which the origin needs: set with the record when failover is off (the
     // dns-failover module sets it otherwise); the zone's other TLS settings are the zone's owner's, not the module's.
-    const ssl = blockOf(main, 'resource "cloudflare_zone_setting" "ssl"');
-    for (const line of ['setting_id = "ssl"', 'value = "strict"', "zone_id = var.zone_id", "count = !var.failover.enabled ? 1 : 0"]) expect(ssl).toContain(line);
-    expect(site).toContain("depends_on = [ cloudflare_zone_setting.ssl, ]");
-    expect(main.match(/resource "cloudflare_zone_setting"/g)).toHaveLength(1);
-    expect(read("modules/dns-failover/main.tf")).toContain('resource "cloudflare_zone_setting" "dns_ssl"');
+    expect(main.resources("cloudflare_zone_setting")).toEqual({ ssl: { setting_id: "ssl", value: "strict", zone_id: expr("var.zone_id"), count: expr("!var.failover.enabled ? 1 : 0") } });
+    expect(Object.keys(hcl("modules/dns-failover/main.tf").resources("cloudflare_zone_setting"))).toEqual(["dns_ssl"]);
   });
 
   it("needs the digitalocean, cloudflare and tls providers, and presents an Origin CA certificate on the load balancer only", () => {
-    const versions = read("versions.tf");
-    for (const source of ["digitalocean/digitalocean", "cloudflare/cloudflare", "hashicorp/tls"]) expect(versions).toContain(`source  = "${source}"`);
-    expect(versions).not.toContain("hashicorp/random");
-    expect(versions).not.toContain("configuration_aliases");
+    const providers: Config[] = Object.values(hcl("versions.tf").json.terraform.required_providers[0]);
+    expect(providers.map((p) => p.source).sort()).toEqual(["cloudflare/cloudflare", "digitalocean/digitalocean", "hashicorp/tls"]);
+    expect(providers.filter((p) => p.configuration_aliases)).toEqual([]);
     const certificate = call("certificate");
-    for (const line of ["domain_name = var.domain", 'use = "load-balancer"']) expect(certificate).toContain(line);
-    expect(certificate).not.toContain("alternative_names");
-    expect(call("load_balancer")).toContain("certificate_name = module.certificate.name");
-    expect(main).not.toMatch(/^\s*providers\s*=/m);
+    expect(certificate).toMatchObject({ domain_name: expr("var.domain"), use: "load-balancer" });
+    expect(certificate.alternative_names).toBeUndefined();
+    expect(call("load_balancer").certificate_name).toBe(expr("module.certificate.name"));
+    expect(Object.entries(hcl("main.tf").json.module).filter(([, c]) => (c as Config).providers)).toEqual([]);
   });
 
   it("puts the web pool behind the load balancer by its tag, and in the split layout the app pool behind the internal one", () => {
     const web = call("web_pool");
-    for (const line of ['role = "web"', "load_balancer_ids = [ module.load_balancer.id, ]", "vpc_uuid = module.network.vpc_uuid", "size = var.pools.web.size", "droplet_size = var.pools.web.droplet_size"]) {
-      expect(web).toContain(line);
-    }
-    expect(web).not.toContain("allowed_droplet_tags");
-    const lb = call("load_balancer");
-    for (const line of ["droplet_tag = module.web_pool.tag", "target_port = 80", "vpc_uuid = module.network.vpc_uuid", "region = var.region", "size_unit = var.load_balancer_size_unit", "project_id = var.project_id"]) {
-      expect(lb).toContain(line);
-    }
-    const internal = call("internal_load_balancer");
-    for (const line of ['droplet_tag = (var.layout == "split") ? module.app_pool[0].tag : null', "cidr = module.network.cidr", "target_port = 8000", "size_unit = var.load_balancer_size_unit", "health_check_path = var.health_check_path"]) {
-      expect(internal).toContain(line);
-    }
-    expect(call("app_pool")).toContain('load_balancer_ids = (var.layout == "split") ? [module.internal_load_balancer[0].id] : []');
+    expect(web).toMatchObject({
+      role: "web",
+      load_balancer_ids: [expr("module.load_balancer.id")],
+      vpc_uuid: expr("module.network.vpc_uuid"),
+      size: expr("var.pools.web.size"),
+      droplet_size: expr("var.pools.web.droplet_size"),
+    });
+    expect(web.allowed_droplet_tags).toBeUndefined();
+    expect(call("load_balancer")).toMatchObject({
+      droplet_tag: expr("module.web_pool.tag"),
+      target_port: 80,
+      vpc_uuid: expr("module.network.vpc_uuid"),
+      region: expr("var.region"),
+      size_unit: expr("var.load_balancer_size_unit"),
+      project_id: expr("var.project_id"),
+    });
+    expect(call("internal_load_balancer")).toMatchObject({
+      droplet_tag: expr('(var.layout == "split") ? module.app_pool[0].tag : null'),
+      cidr: expr("module.network.cidr"),
+      target_port: 8000,
+      size_unit: expr("var.load_balancer_size_unit"),
+      health_check_path: expr("var.health_check_path"),
+    });
+    expect(call("app_pool").load_balancer_ids).toBe(expr('(var.layout == "split") ? [module.internal_load_balancer[0].id] : []'));
     for (const [name, role, sizes] of [["worker_pool", "worker", "var.pools.worker"], ["app_pool", "app", "var.pools.app"]]) {
-      for (const line of [`role = "${role}"`, `size = ${sizes}.size`, `min_instances = ${sizes}.min`, `max_instances = ${sizes}.max`, `cpu_target_percent = ${sizes}.cpu_target_percent`, `droplet_size = ${sizes}.droplet_size`]) {
-        expect(call(name)).toContain(line);
-      }
+      expect(call(name)).toMatchObject({
+        role,
+        size: expr(`${sizes}.size`),
+        min_instances: expr(`${sizes}.min`),
+        max_instances: expr(`${sizes}.max`),
+        cpu_target_percent: expr(`${sizes}.cpu_target_percent`),
+        droplet_size: expr(`${sizes}.droplet_size`),
+      });
     }
-    expect(call("worker_pool")).not.toContain("load_balancer_ids");
-    for (const line of ['role = "beat"', 'size = "small"', "min_instances = 1", "max_instances = 1"]) expect(call("beat_pool")).toContain(line);
+    expect(call("worker_pool").load_balancer_ids).toBeUndefined();
+    expect(call("beat_pool")).toMatchObject({ role: "beat", size: "small", min_instances: 1, max_instances: 1 });
     for (const name of ["web_pool", "app_pool", "worker_pool", "beat_pool"]) {
-      for (const line of ["ssh_keys = var.ssh_keys", "admin_cidrs = var.admin_cidrs", "project_id = var.project_id", "layout = var.layout", "worker_concurrency = var.pools.worker.concurrency"]) expect(call(name)).toContain(line);
+      expect({ name, ...call(name) }).toMatchObject({
+        name,
+        ssh_keys: expr("var.ssh_keys"),
+        admin_cidrs: expr("var.admin_cidrs"),
+        project_id: expr("var.project_id"),
+        layout: expr("var.layout"),
+        worker_concurrency: expr("var.pools.worker.concurrency"),
+      });
     }
   });
 
   it("builds the internal load balancer as the stacks' DoLoadBalancer builds it: TCP pass-through on 80 inside the VPC, admitting the VPC's range", () => {
-    const lb = blockOf(read("modules/internal-load-balancer/main.tf"), 'resource "digitalocean_loadbalancer" "load_balancer_load_balancer"');
-    for (const line of [
-      'forwarding_rule { entry_port = 80 entry_protocol = "tcp" target_port = var.target_port target_protocol = "tcp" }',
-      'firewall { allow = [ "cidr:${var.cidr}" ] }',
-      'network = "INTERNAL"',
-      'name = "${var.name_prefix}-int"',
-      "droplet_tag = var.droplet_tag",
-      "redirect_http_to_https = false",
-      "enable_backend_keepalive = false",
-      "size_unit = var.size_unit",
-      "project_id = var.project_id",
-      'healthcheck { check_interval_seconds = 10 healthy_threshold = 2 path = var.health_check_path port = var.target_port protocol = "http" response_timeout_seconds = 5 unhealthy_threshold = 3 }',
-    ]) {
-      expect(lb).toContain(line);
-    }
-    expect(lb).not.toContain("certificate_name");
-    expect(read("modules/internal-load-balancer/outputs.tf")).toContain('value       = "${digitalocean_loadbalancer.load_balancer_load_balancer.ip}:80"');
+    const lb = hcl("modules/internal-load-balancer/main.tf").one("digitalocean_loadbalancer");
+    expect(lb).toMatchObject({
+      forwarding_rule: [{ entry_port: 80, entry_protocol: "tcp", target_port: expr("var.target_port"), target_protocol: "tcp" }],
+      firewall: [{ allow: ["cidr:${var.cidr}"] }],
+      network: "INTERNAL",
+      name: "${var.name_prefix}-int",
+      droplet_tag: expr("var.droplet_tag"),
+      redirect_http_to_https: false,
+      enable_backend_keepalive: false,
+      size_unit: expr("var.size_unit"),
+      project_id: expr("var.project_id"),
+      healthcheck: [{ check_interval_seconds: 10, healthy_threshold: 2, path: expr("var.health_check_path"), port: expr("var.target_port"), protocol: "http", response_timeout_seconds: 5, unhealthy_threshold: 3 }],
+    });
+    expect(lb.forwarding_rule[0].certificate_name).toBeUndefined();
+    expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.upstream.value).toBe("${digitalocean_loadbalancer.load_balancer_load_balancer.ip}:80");
     // What the production stack's internal load balancer has, in the same words.
     const stack = synthDoEnvironment(production).one("digitalocean_loadbalancer", "internal-load-balancer");
     expect(stack.forwarding_rule).toEqual([{ entry_port: 80, entry_protocol: "tcp", target_port: 8000, target_protocol: "tcp" }]);
@@ -201,15 +214,16 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
   });
 
   it("trusts the tags of the droplets that run Django at the database and the cache", () => {
-    const tags = 'concat((var.layout == "split") ? [module.app_pool[0].tag] : [module.web_pool.tag], [module.worker_pool.tag], var.pools.worker.beat ? [module.beat_pool[0].tag] : [])';
+    const tags = expr('concat((var.layout == "split") ? [module.app_pool[0].tag] : [module.web_pool.tag], [module.worker_pool.tag], var.pools.worker.beat ? [module.beat_pool[0].tag] : [])');
     for (const tier of ["postgres", "cache"]) {
-      expect(call(tier)).toContain(`allowed_droplet_tags = ${tags}`);
-      expect(call(tier)).toContain("vpc_uuid = module.network.vpc_uuid");
-      expect(call(tier)).toContain("project_id = var.project_id");
+      expect({ tier, ...call(tier) }).toMatchObject({ tier, allowed_droplet_tags: tags, vpc_uuid: expr("module.network.vpc_uuid"), project_id: expr("var.project_id") });
     }
-    for (const line of ["disaster_recovery_region = var.postgres.disaster_recovery_region", "node_size = var.postgres.node_size", "replicas = var.postgres.replicas", "pooling = var.postgres.pooling"]) {
-      expect(call("postgres")).toContain(line);
-    }
+    expect(call("postgres")).toMatchObject({
+      disaster_recovery_region: expr("var.postgres.disaster_recovery_region"),
+      node_size: expr("var.postgres.node_size"),
+      replicas: expr("var.postgres.replicas"),
+      pooling: expr("var.postgres.pooling"),
+    });
     // The production stack admits the same droplets: app, worker and beat in the split layout.
     const stack = synthDoEnvironment(production);
     const tag = (pool: string) => `\${${stack.address("digitalocean_tag", `${pool}_tag`)}.name}`;
@@ -223,21 +237,20 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
 
   it("gives app, worker and beat droplets the stacks' environment and secrets, and split-layout web droplets only the app tier's address", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
-      expect(call(name)).toContain("environment = local.app_environment");
-      expect(call(name)).toContain("secrets = local.app_secrets");
+      expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
-    const web = call("web_pool");
-    expect(web).toContain('environment = (var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment');
-    expect(web).toContain('secrets = (var.layout == "split") ? {} : local.app_secrets');
+    expect(call("web_pool")).toMatchObject({
+      environment: expr('(var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment'),
+      secrets: expr('(var.layout == "split") ? {} : local.app_secrets'),
+    });
 
     // The same names as the production stack's droplets get, the secrets last (the stacks write them after the settings).
     const stack = synthDoEnvironment(production);
     const names = (pool: string) => environmentNames(dropletUserData(stack, pool));
-    const locals = localsOf(main);
-    const local = (name: string) => locals.slice(locals.indexOf(`  ${name} = {`), locals.indexOf("\n  }\n", locals.indexOf(`  ${name} = {`)));
-    const settingNames = [...local("app_settings").matchAll(/^ {4}([A-Z_]+)\s+=/gm)].map((m) => m[1]);
+    const locals = hcl("main.tf").json.locals;
+    const settingNames = Object.keys(locals.app_settings);
     // The module's own secrets, then the caller's (`var.secrets`: the stacks' application.secrets).
-    const secretsLocal = locals.match(/^ {2}app_secrets += merge\((\{.*\}), var\.secrets\)$/m);
+    const secretsLocal = /^\$\{merge\((\{.*\}), var\.secrets\)\}$/.exec(locals.app_secrets);
     expect(secretsLocal).not.toBeNull();
     const secretNames = [...secretsLocal![1].matchAll(/"([A-Z_]+)" = /g)].map((m) => m[1]);
     expect(secretNames.sort()).toEqual(["DATABASE_PASSWORD", "MEDIA_SECRET_ACCESS_KEY", "REDIS_PASSWORD", "STATIC_SECRET_ACCESS_KEY"]);
@@ -253,7 +266,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
 
   it("builds the environment and the secrets in Terraform as appConfiguration builds them for the stacks", () => {
     // The submodules' outputs stand in as text (`<postgres.write_host>`), the replicas and the write port as variables.
-    const locals = localsOf(main)
+    const locals = localsOf(read("main.tf"))
       .replace(/module\.postgres\.replica_hosts/g, "var.replica_hosts")
       .replace(/module\.postgres\.write_port/g, "var.write_port")
       .replace(/module\.([a-z_]+)\.([a-z_]+)/g, '"<$1.$2>"');
@@ -303,26 +316,52 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
 
   it("protects the buckets by deletion_protection, on by default, and serves them with CORS for the site", () => {
     for (const name of ["media", "static"]) {
-      expect(call(name)).toContain("deletion_protection = var.deletion_protection");
-      expect(call(name)).toContain('cors_origins = coalesce(var.cors_origins, [format("https://%s", var.domain)])');
-      expect(call(name)).toContain("region = var.region");
+      expect({ name, ...call(name) }).toMatchObject({
+        name,
+        deletion_protection: expr("var.deletion_protection"),
+        cors_origins: expr('coalesce(var.cors_origins, [format("https://%s", var.domain)])'),
+        region: expr("var.region"),
+        cdn_domain: expr(`coalesce(var.cdn.${name}_domain, format("${name}.%s", var.domain))`),
+      });
     }
-    expect(call("media")).toContain('cdn_domain = coalesce(var.cdn.media_domain, format("media.%s", var.domain))');
-    expect(call("static")).toContain('cdn_domain = coalesce(var.cdn.static_domain, format("static.%s", var.domain))');
-    expect(blockOf(read("variables.tf"), 'variable "deletion_protection"')).toContain("default = true");
-    expect(read("modules/object-store/main.tf")).toContain("force_destroy = !var.deletion_protection");
+    expect(hcl("variables.tf").json.variable.deletion_protection.default).toBe(true);
+    expect(hcl("modules/object-store/main.tf").one("digitalocean_spaces_bucket").force_destroy).toBe(expr("!var.deletion_protection"));
   });
 
   it("outputs what the stacks output, the secrets and their URLs sensitive", () => {
-    const outputs = read("outputs.tf");
+    const outputs = hcl("outputs.tf").outputs;
     const stack = synthDoEnvironment(production);
-    for (const name of Object.keys(stack.outputs)) expect(outputs).toContain(`output "${name}" {`);
-    for (const name of ["database_url", "database_replica_urls", "redis_url", "database_password", "redis_password"]) expect(blockOf(outputs, `output "${name}"`)).toContain("sensitive = true");
-    expect(blockOf(outputs, 'output "database_url"')).toContain('value = "postgres://app@${module.postgres.write_host}:${module.postgres.write_port}/app?sslmode=require"');
-    expect(blockOf(outputs, 'output "database_replica_urls"')).toContain('value = formatlist("postgres://app@%s:25060/app?sslmode=require", module.postgres.replica_hosts)');
-    expect(blockOf(outputs, 'output "redis_url"')).toContain('value = "rediss://${module.cache.host}:25061/0"');
-    expect(blockOf(outputs, 'output "database_password_secret"')).toContain('value = "terraform-state:module.postgres.password"');
-    expect(blockOf(outputs, 'output "edge_worker_script_name"')).toContain("value = var.failover.enabled ? module.dns_failover[0].worker_script_name : null");
+    expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.keys(stack.outputs)));
+    // The same outputs, written once (applicationOutputs): what each is and whether it is sensitive, as the stack says it (the image is a stack's release, a module's input).
+    const described = (from: Record<string, Config>) => Object.keys(stack.outputs).filter((name) => name !== "application_image").map((name) => [name, from[name].description, from[name].sensitive ?? false]);
+    expect(described(outputs)).toEqual(described(stack.outputs));
+    for (const name of ["database_url", "database_replica_urls", "redis_url", "database_password", "redis_password"]) expect({ name, sensitive: outputs[name].sensitive }).toEqual({ name, sensitive: true });
+    expect(outputs.database_url.value).toBe("postgres://app@${module.postgres.write_host}:${module.postgres.write_port}/app?sslmode=require");
+    expect(outputs.database_replica_urls.value).toBe(expr('formatlist("postgres://app@%s:25060/app?sslmode=require", module.postgres.replica_hosts)'));
+    expect(outputs.redis_url.value).toBe("rediss://${module.cache.host}:25061/0");
+    expect(outputs.database_password_secret.value).toBe("terraform-state:module.postgres.password");
+    expect(outputs.edge_worker_script_name.value).toBe(expr("var.failover.enabled ? module.dns_failover[0].worker_script_name : null"));
+  });
+
+  it("gives a caller who leaves an input out what a spec that leaves it out gets: the one table of defaults", () => {
+    const given = (expression: string) => JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, required));
+    const used = given(
+      "{ layout = var.layout, health = var.health_check_path, cidr = var.cidr, cpu = [for p in values(var.pools) : p.cpu_target_percent], beat = var.pools.worker.beat, " +
+        "pg = var.postgres.version, pooling = var.postgres.pooling, cache = var.cache.version, title = var.failover.title, message = var.failover.message, protect = var.deletion_protection }",
+    );
+    expect(used).toEqual({
+      layout: DEFAULTS.layout,
+      health: DEFAULTS.healthCheckPath,
+      cidr: DEFAULTS.network.cidr,
+      cpu: [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent],
+      beat: DEFAULTS.worker.beat,
+      pg: DEFAULTS.postgres.version,
+      pooling: DEFAULTS.postgres.pooling,
+      cache: DEFAULTS.cache.version,
+      title: DEFAULTS.failover.title,
+      message: DEFAULTS.failover.message,
+      protect: DEFAULTS.deletionProtection,
+    });
   });
 
   it("accepts the shipped environments' values", () => {

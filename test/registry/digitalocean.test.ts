@@ -1,17 +1,23 @@
-import { blockOf, checkValues, expectRefused, problemsIn, useModule } from "./support";
+import { Config } from "../helpers";
+import { checkValues, expectRefused, expr, problemsIn, protectedResources, useModule } from "./support";
 
 const VPC_UUID = "c2a5e4f0-1b3d-4e6f-8a9b-0c1d2e3f4a5b";
 const TAGS = ["shop-production-app", "shop-production-worker"];
 const SIZE_TABLE = '{ "small" = "db-s-1vcpu-2gb", "medium" = "db-s-2vcpu-4gb", "large" = "db-s-4vcpu-8gb", "xlarge" = "db-s-6vcpu-16gb" }';
-const TRUSTED_TAGS = 'dynamic "rule" { for_each = toset(var.allowed_droplet_tags) iterator = each content { type = "tag" value = each.value } }';
+/** A database firewall's rules: one `tag` rule per item of `allowed_droplet_tags`, and nothing else. */
+const TRUSTS_ONLY_TAGS = { dynamic: { rule: [{ for_each: expr("toset(var.allowed_droplet_tags)"), iterator: expr("each"), content: [{ type: "tag", value: expr("each.value") }] }] } };
 
 describe("the DigitalOcean network module", () => {
-  const { module, read } = useModule("cloudtiers-network", "digitalocean");
+  const { module, hcl } = useModule("cloudtiers-network", "digitalocean");
 
   it("makes the VPC as the stacks do, from the variables", () => {
-    const vpc = blockOf(read("main.tf"), 'resource "digitalocean_vpc" "network_vpc"');
-    for (const line of ['description = "${var.name_prefix}: managed by cloudtiers"', "ip_range = var.cidr", "name = var.name_prefix", "region = var.region"]) expect(vpc).toContain(line);
-    expect(read("outputs.tf")).toContain("value       = digitalocean_vpc.network_vpc.id");
+    expect(hcl("main.tf").one("digitalocean_vpc")).toMatchObject({
+      description: "${var.name_prefix}: managed by cloudtiers",
+      ip_range: expr("var.cidr"),
+      name: expr("var.name_prefix"),
+      region: expr("var.region"),
+    });
+    expect(hcl("outputs.tf").outputs.vpc_uuid.value).toBe(expr("digitalocean_vpc.network_vpc.id"));
   });
 
   it("refuses what the spec refuses", () => {
@@ -22,66 +28,67 @@ describe("the DigitalOcean network module", () => {
 });
 
 describe("the DigitalOcean PostgreSQL module", () => {
-  const { module, read } = useModule("cloudtiers-postgres", "digitalocean");
-  const main = read("main.tf");
-  const block = (header: string) => blockOf(main, header);
+  const { module, hcl, read } = useModule("cloudtiers-postgres", "digitalocean");
+  const resource = (type: string, name: string) => hcl("main.tf").resources(type)[name];
+  const preconditions = (r: Config) => r.lifecycle[0].precondition.map((p: Config) => p.condition);
 
   it("decides in Terraform what the stacks decide at synth: standby, sizes, replicas, pool, disaster recovery", () => {
-    const cluster = block('resource "digitalocean_database_cluster" "postgres_cluster"');
-    for (const line of [
-      "node_count = var.high_availability ? 2 : 1",
-      `size = coalesce(var.node_size, ${SIZE_TABLE}[var.size])`,
-      "private_network_uuid = var.vpc_uuid",
-      'engine = "pg"',
-      "version = var.engine_version",
-    ]) {
-      expect(cluster).toContain(line);
-    }
-    const replica = block('resource "digitalocean_database_replica" "postgres_replica"');
-    expect(replica).toContain('name = "${var.name_prefix}-postgres-replica-${(count.index + 1)}"');
-    expect(replica).toContain(`size = ${SIZE_TABLE}[coalesce(var.replica_size, var.size)]`);
-    expect(replica).toContain("private_network_uuid = var.vpc_uuid");
-    expect(replica).toContain("count = var.replicas");
-    const dr = block('resource "digitalocean_database_replica" "postgres_disaster_recovery"');
-    expect(dr).toContain("region = var.disaster_recovery_region");
-    expect(dr).not.toContain("private_network_uuid");
-    expect(dr).toContain("count = (var.disaster_recovery_region != null) ? 1 : 0");
-    const pool = block('resource "digitalocean_database_connection_pool" "postgres_pooler"');
-    for (const line of ['mode = "transaction"', 'size = { "small" = 20, "medium" = 45, "large" = 95, "xlarge" = 190 }[var.size]', "count = var.pooling ? 1 : 0"]) expect(pool).toContain(line);
+    expect(resource("digitalocean_database_cluster", "postgres_cluster")).toMatchObject({
+      node_count: expr("var.high_availability ? 2 : 1"),
+      size: expr(`coalesce(var.node_size, ${SIZE_TABLE}[var.size])`),
+      private_network_uuid: expr("var.vpc_uuid"),
+      engine: "pg",
+      version: expr("var.engine_version"),
+    });
+    expect(resource("digitalocean_database_replica", "postgres_replica")).toMatchObject({
+      name: "${var.name_prefix}-postgres-replica-${(count.index + 1)}",
+      size: expr(`${SIZE_TABLE}[coalesce(var.replica_size, var.size)]`),
+      private_network_uuid: expr("var.vpc_uuid"),
+      count: expr("var.replicas"),
+    });
+    const dr = resource("digitalocean_database_replica", "postgres_disaster_recovery");
+    expect(dr).toMatchObject({ region: expr("var.disaster_recovery_region"), count: expr("(var.disaster_recovery_region != null) ? 1 : 0") });
+    expect(dr.private_network_uuid).toBeUndefined();
+    expect(resource("digitalocean_database_connection_pool", "postgres_pooler")).toMatchObject({
+      mode: "transaction",
+      size: expr('{ "small" = 20, "medium" = 45, "large" = 95, "xlarge" = 190 }[var.size]'),
+      count: expr("var.pooling ? 1 : 0"),
+    });
   });
 
   it("gives the cluster and every replica trusted sources naming only the droplet tags", () => {
-    expect(block('resource "digitalocean_database_firewall" "postgres_trusted_sources_firewall"')).toContain(
-      `cluster_id = digitalocean_database_cluster.postgres_cluster.id ${TRUSTED_TAGS}`,
-    );
-    const replicas = block('resource "digitalocean_database_firewall" "postgres_trusted_sources_replica"');
-    expect(replicas).toContain(`cluster_id = element(digitalocean_database_replica.postgres_replica[*].uuid, count.index) ${TRUSTED_TAGS} count = var.replicas`);
-    expect(block('resource "digitalocean_database_firewall" "postgres_trusted_sources_disaster_recovery"')).toContain(
-      `cluster_id = one(digitalocean_database_replica.postgres_disaster_recovery[*].uuid) ${TRUSTED_TAGS} count = (var.disaster_recovery_region != null) ? 1 : 0`,
-    );
-    expect(main.match(/resource "digitalocean_database_firewall"/g)).toHaveLength(3);
+    const firewalls = hcl("main.tf").resources("digitalocean_database_firewall");
+    expect(firewalls).toEqual({
+      postgres_trusted_sources_firewall: { cluster_id: expr("digitalocean_database_cluster.postgres_cluster.id"), ...TRUSTS_ONLY_TAGS },
+      postgres_trusted_sources_replica: { cluster_id: expr("element(digitalocean_database_replica.postgres_replica[*].uuid, count.index)"), count: expr("var.replicas"), ...TRUSTS_ONLY_TAGS },
+      postgres_trusted_sources_disaster_recovery: {
+        cluster_id: expr("one(digitalocean_database_replica.postgres_disaster_recovery[*].uuid)"),
+        count: expr("(var.disaster_recovery_region != null) ? 1 : 0"),
+        ...TRUSTS_ONLY_TAGS,
+      },
+    });
   });
 
   it("checks at plan what variables cannot: replicas at least the primary's size, disaster recovery in another region", () => {
-    expect(block('resource "digitalocean_database_replica" "postgres_replica"')).toContain(
-      'precondition { condition = (index(["small", "medium", "large", "xlarge"], coalesce(var.replica_size, var.size)) >= index(["small", "medium", "large", "xlarge"], var.size))',
-    );
-    expect(block('resource "digitalocean_database_replica" "postgres_disaster_recovery"')).toContain(
-      'precondition { condition = (var.disaster_recovery_region != var.region) error_message = "The disaster_recovery_region must differ from region." }',
-    );
+    const atLeastPrimary = expr('(index(["small", "medium", "large", "xlarge"], coalesce(var.replica_size, var.size)) >= index(["small", "medium", "large", "xlarge"], var.size))');
+    expect(preconditions(resource("digitalocean_database_replica", "postgres_replica"))).toEqual([atLeastPrimary]);
+    expect(resource("digitalocean_database_replica", "postgres_disaster_recovery").lifecycle[0].precondition).toContainEqual({
+      condition: expr("(var.disaster_recovery_region != var.region)"),
+      error_message: "The disaster_recovery_region must differ from region.",
+    });
   });
 
   it("writes through the pool when pooling is on, on the pool's port", () => {
-    const outputs = read("outputs.tf");
-    expect(outputs).toContain("value       = coalesce(one(digitalocean_database_connection_pool.postgres_pooler[*].private_host), digitalocean_database_cluster.postgres_cluster.private_host)");
-    expect(outputs).toContain("value       = var.pooling ? 25061 : 25060");
-    expect(outputs).toContain("value       = digitalocean_database_replica.postgres_replica[*].private_host");
-    expect(blockOf(outputs, 'output "password"')).toContain("sensitive = true");
+    const outputs = hcl("outputs.tf").outputs;
+    expect(outputs.write_host.value).toBe(expr("coalesce(one(digitalocean_database_connection_pool.postgres_pooler[*].private_host), digitalocean_database_cluster.postgres_cluster.private_host)"));
+    expect(outputs.write_port.value).toBe(expr("var.pooling ? 25061 : 25060"));
+    expect(outputs.replica_hosts.value).toBe(expr("digitalocean_database_replica.postgres_replica[*].private_host"));
+    expect(outputs.password.sensitive).toBe(true);
   });
 
   it("has no switch it cannot honour: no deletion protection, backup retention or storage", () => {
-    expect(main).not.toContain("prevent_destroy");
-    expect(read("variables.tf")).not.toMatch(/variable "(deletion_protection|backup_retention_days|storage_gib)"/);
+    expect(protectedResources(hcl("main.tf"))).toEqual([]);
+    for (const name of ["deletion_protection", "backup_retention_days", "storage_gib"]) expect({ name, declared: name in hcl("variables.tf").json.variable }).toEqual({ name, declared: false });
     expect(read("README.md")).toContain("No `deletion_protection` input: DigitalOcean's managed databases have no deletion-protection flag");
   });
 
@@ -117,24 +124,22 @@ describe("the DigitalOcean PostgreSQL module", () => {
 });
 
 describe("the DigitalOcean cache module", () => {
-  const { module, read } = useModule("cloudtiers-cache", "digitalocean");
-  const main = read("main.tf");
+  const { module, hcl } = useModule("cloudtiers-cache", "digitalocean");
 
   it("decides the standby and the node size in Terraform, and trusts only the droplet tags", () => {
-    const cluster = blockOf(main, 'resource "digitalocean_database_cluster" "cache_cluster"');
-    for (const line of [
-      'engine = "valkey"',
-      'eviction_policy = "volatile_lru"',
-      "node_count = var.high_availability ? 2 : 1",
-      `size = coalesce(var.node_size, ${SIZE_TABLE}[var.size])`,
-      "private_network_uuid = var.vpc_uuid",
-      "project_id = var.project_id",
-    ]) {
-      expect(cluster).toContain(line);
-    }
-    expect(cluster).not.toContain("lifecycle");
-    expect(blockOf(main, 'resource "digitalocean_database_firewall" "cache_trusted_sources_firewall"')).toContain(`cluster_id = digitalocean_database_cluster.cache_cluster.id ${TRUSTED_TAGS}`);
-    expect(read("outputs.tf")).toContain('value       = "rediss://${digitalocean_database_cluster.cache_cluster.private_host}:25061/0"');
+    const main = hcl("main.tf");
+    const cluster = main.one("digitalocean_database_cluster");
+    expect(cluster).toMatchObject({
+      engine: "valkey",
+      eviction_policy: "volatile_lru",
+      node_count: expr("var.high_availability ? 2 : 1"),
+      size: expr(`coalesce(var.node_size, ${SIZE_TABLE}[var.size])`),
+      private_network_uuid: expr("var.vpc_uuid"),
+      project_id: expr("var.project_id"),
+    });
+    expect(cluster.lifecycle).toBeUndefined();
+    expect(main.one("digitalocean_database_firewall")).toEqual({ cluster_id: expr("digitalocean_database_cluster.cache_cluster.id"), ...TRUSTS_ONLY_TAGS });
+    expect(hcl("outputs.tf").outputs.url.value).toBe("rediss://${digitalocean_database_cluster.cache_cluster.private_host}:25061/0");
   });
 
   it("refuses what the spec refuses", () => {
@@ -145,32 +150,30 @@ describe("the DigitalOcean cache module", () => {
 });
 
 describe("the DigitalOcean object store module", () => {
-  const { module, read } = useModule("cloudtiers-object-store", "digitalocean");
-  const main = read("main.tf");
+  const { module, hcl } = useModule("cloudtiers-object-store", "digitalocean");
+  const resource = (type: string) => hcl("main.tf").one(type);
 
   it("names the bucket as the stacks do and keeps it versioned, with old versions expired", () => {
-    const bucket = blockOf(main, 'resource "digitalocean_spaces_bucket" "store_bucket"');
-    for (const line of [
-      'name = "${var.name_prefix}-${var.purpose}-${random_id.store_name_suffix.hex}"',
-      'acl = "private"',
-      "force_destroy = !var.deletion_protection",
-      "noncurrent_version_expiration { days = var.noncurrent_version_days }",
-      "versioning { enabled = true }",
-    ]) {
-      expect(bucket).toContain(line);
-    }
-    expect(bucket).not.toContain("prevent_destroy");
-    expect(blockOf(main, 'resource "random_id" "store_name_suffix"')).toContain("byte_length = 4");
-    expect(blockOf(main, 'resource "digitalocean_cdn" "store_cdn"')).toContain("origin = digitalocean_spaces_bucket.store_bucket.bucket_domain_name");
-    expect(blockOf(main, 'resource "digitalocean_spaces_key" "store_key"')).toContain('grant { bucket = digitalocean_spaces_bucket.store_bucket.name permission = "readwrite" }');
+    expect(resource("digitalocean_spaces_bucket")).toMatchObject({
+      name: "${var.name_prefix}-${var.purpose}-${random_id.store_name_suffix.hex}",
+      acl: "private",
+      force_destroy: expr("!var.deletion_protection"),
+      lifecycle_rule: [expect.objectContaining({ enabled: true, noncurrent_version_expiration: [{ days: expr("var.noncurrent_version_days") }] })],
+      versioning: [{ enabled: true }],
+    });
+    expect(protectedResources(hcl("main.tf"))).toEqual([]);
+    expect(resource("random_id").byte_length).toBe(4);
+    expect(resource("digitalocean_cdn").origin).toBe(expr("digitalocean_spaces_bucket.store_bucket.bucket_domain_name"));
+    expect(resource("digitalocean_spaces_key").grant).toEqual([{ bucket: expr("digitalocean_spaces_bucket.store_bucket.name"), permission: "readwrite" }]);
   });
 
   it("adds CORS only when origins are given, and joins the project only when one is given", () => {
-    const cors = blockOf(main, 'resource "digitalocean_spaces_bucket_cors_configuration" "store_cors"');
-    expect(cors).toContain("allowed_origins = var.cors_origins");
-    expect(cors).toContain("count = (length(var.cors_origins) >= 1) ? 1 : 0");
-    expect(blockOf(main, 'resource "digitalocean_project_resources" "store_project"')).toContain("count = (var.project_id != null) ? 1 : 0");
-    expect(blockOf(read("outputs.tf"), 'output "secret_access_key"')).toContain("sensitive = true");
+    expect(resource("digitalocean_spaces_bucket_cors_configuration")).toMatchObject({
+      cors_rule: [expect.objectContaining({ allowed_origins: expr("var.cors_origins") })],
+      count: expr("(length(var.cors_origins) >= 1) ? 1 : 0"),
+    });
+    expect(resource("digitalocean_project_resources").count).toBe(expr("(var.project_id != null) ? 1 : 0"));
+    expect(hcl("outputs.tf").outputs.secret_access_key.sensitive).toBe(true);
   });
 
   it("refuses what the spec refuses", () => {

@@ -7,7 +7,7 @@ import { MODULES } from "../../tools/registry/catalog";
 import { providerConstraint } from "../../tools/registry/definition";
 import { NORMAL_HEALTH_CHECK_PATH_RULE } from "../../tools/registry/variables";
 import { isNormalPath } from "../../modules/django/validate";
-import { checkValues, escapeRegExp, examples, expectRefused, filesOf, outputExpression, problemsIn } from "./support";
+import { checkValues, escapeRegExp, examples, expectRefused, expr, expressionOf, filesOf, hclOf, problemsIn, protectedResources } from "./support";
 
 describe("the standalone Terraform modules", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-modules-"));
@@ -35,13 +35,15 @@ describe("the standalone Terraform modules", () => {
 
   it("configure no provider and no backend, and constrain each provider to the version of its binding", () => {
     for (const { definition, module } of built) {
-      const main = readFileSync(join(module.directory, "main.tf"), "utf8");
-      expect(main).not.toMatch(/^provider\s|^terraform\s*\{|^\s*backend\s+"|^\s*prevent_destroy/m);
-      const versions = readFileSync(join(module.directory, "versions.tf"), "utf8");
-      for (const p of definition.providers) {
-        const { source, version: range } = providerConstraint(p);
-        expect(versions).toMatch(new RegExp(`${p.name} = \\{\\n\\s+source\\s+= "${escapeRegExp(source)}"\\n\\s+version\\s+= "${escapeRegExp(range)}"`));
-      }
+      const main = hclOf(module, "main.tf");
+      expect({ module: module.name, provider: main.json.provider, terraform: main.json.terraform, protected: protectedResources(main) }).toEqual({
+        module: module.name,
+        provider: undefined,
+        terraform: undefined,
+        protected: [],
+      });
+      const required = hclOf(module, "versions.tf").json.terraform.required_providers[0];
+      expect(required).toEqual(Object.fromEntries(definition.providers.map((p) => [p.name, expect.objectContaining(providerConstraint(p))])));
     }
   });
 
@@ -132,17 +134,17 @@ describe("the standalone Terraform modules", () => {
   });
 
   it("refuse, in every variable that takes a health check path, the paths nginx rewrites, as the stacks' validator does", () => {
-    const rule = `condition     = ${NORMAL_HEALTH_CHECK_PATH_RULE.condition}`;
+    const rule = { condition: expr(NORMAL_HEALTH_CHECK_PATH_RULE.condition), error_message: NORMAL_HEALTH_CHECK_PATH_RULE.errorMessage };
     const taking = built.filter(({ definition }) => definition.variables.some((v) => v.name === "health_check_path"));
     expect(taking.length).toBeGreaterThanOrEqual(6);
     // Every variables.tf under every module, submodules too: each health_check_path block carries the rule.
-    const files = spawnSync("find", [outdir, "-name", "variables.tf"], { encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+    const files = built.flatMap(({ module }) => module.files.filter((f) => f.endsWith("variables.tf")).map((file) => ({ module, file })));
     let blocks = 0;
-    for (const file of files) {
-      for (const block of readFileSync(file, "utf8").match(/^variable "health_check_path" \{\n[\s\S]*?\n\}\n/gm) ?? []) {
-        blocks++;
-        expect({ file, rule: block.includes(rule), message: block.replace(/\\"/g, "\"").includes(NORMAL_HEALTH_CHECK_PATH_RULE.errorMessage) }).toEqual({ file, rule: true, message: true });
-      }
+    for (const { module, file } of files) {
+      const variable = hclOf(module, file).json.variable.health_check_path;
+      if (variable === undefined) continue;
+      blocks++;
+      expect({ file: `${module.name}-${module.provider}/${file}`, validation: variable.validation }).toEqual({ file: `${module.name}-${module.provider}/${file}`, validation: expect.arrayContaining([rule]) });
     }
     expect(blocks).toBeGreaterThanOrEqual(taking.length);
     // The condition in Terraform's own regex() (RE2) says what isNormalPath says.
@@ -163,7 +165,7 @@ describe("the standalone Terraform modules", () => {
     const pools = built.filter(({ module }) => module.name === "cloudtiers-compute-pool");
     expect(pools.map(({ module }) => module.provider)).toEqual(["aws", "digitalocean"]);
     for (const { definition, module } of pools) {
-      const port = outputExpression(readFileSync(join(module.directory, "outputs.tf"), "utf8"), "port");
+      const port = expressionOf(hclOf(module, "outputs.tf").outputs.port.value);
       const served = Object.fromEntries(["web", "app", "worker", "beat"].map((role) => [role, checkValues(module, { ...examples(definition), role }, port).trim()]));
       expect({ module: module.provider, served }).toEqual({ module: module.provider, served: { web: "80", app: "8000", worker: "null", beat: "null" } });
     }

@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { ModuleDefinition } from "../../tools/registry/definition";
+import { Config, Synth } from "../helpers";
 
 /* What the module tests share: building a module of the catalog, reading its blocks, and asking Terraform about values. */
 
@@ -23,13 +25,6 @@ export const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g
 
 export const plain = (text: string) => text.replace(/\u001b\[[0-9;]*m/g, "");
 
-/** One top-level block of an HCL file, whitespace collapsed. */
-export function blockOf(hcl: string, header: string): string {
-  const start = hcl.indexOf(`${header} {`);
-  if (start < 0) throw new Error(`no ${header} in:\n${hcl}`);
-  return hcl.slice(start, hcl.indexOf("\n}\n", start) + 2).replace(/\s+/g, " ");
-}
-
 /** The warnings and errors in Terraform's output. */
 export const problemsIn = (output: string) => plain(output).match(/(Warning|Error): .*/g) ?? [];
 
@@ -46,19 +41,100 @@ export function checkValues(module: BuiltModule, values: Record<string, unknown>
   }
 }
 
-/** The expression of an output in outputs.tf. */
-export function outputExpression(outputs: string, name: string): string {
-  const match = new RegExp(`output "${name}" \\{\\n\\s*value\\s*= (.*)\\n`).exec(outputs);
-  if (!match) throw new Error(`no output ${name}`);
-  return match[1];
+/** A Terraform expression as a parsed file holds it: `${...}`. */
+export const expr = (expression: string): string => `\${${expression}}`;
+
+/** Labelled blocks as one object by label (`resource "type" "name"` → `resource.type.name`): a file has each label once. */
+function byLabel(blocks: Config): Config {
+  return Object.fromEntries(Object.entries(blocks).map(([label, items]) => [label, Array.isArray(items) ? items[0] : byLabel(items)]));
 }
 
-/** Builds one module of the catalog into a scratch directory (removed after the file's tests) and reads its files. */
-export function useModule(name: string, provider: string): { module: BuiltModule; read: (file: string) => string } {
+/**
+ * HCL files parsed by cdktf's own HCL parser (Go's hcl in WebAssembly, which cdktf-cli
+ * ships), by path, in a child process: the parser's runtime keeps the process it runs in
+ * alive, and its API is asynchronous.
+ */
+function parseFiles(paths: readonly string[]): Record<string, Config> {
+  // The result goes through a file: the child exits as soon as it is written (the parser would keep it alive), which can cut a pipe's output short.
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-hcl-"));
+  try {
+    const out = join(dir, "parsed.json");
+    const script = `
+      const { parse } = require("@cdktf/hcl2json");
+      const { readFileSync, writeFileSync } = require("node:fs");
+      (async () => {
+        const parsed = {};
+        for (const path of JSON.parse(readFileSync(0, "utf8"))) parsed[path] = await parse(path, readFileSync(path, "utf8"));
+        writeFileSync(${JSON.stringify(out)}, JSON.stringify(parsed));
+        process.exit(0);
+      })().catch((e) => { console.error(e); process.exit(1); });`;
+    const run = spawnSync(process.execPath, ["-e", script], { input: JSON.stringify(paths), encoding: "utf8", cwd: __dirname });
+    if (run.status !== 0) throw new Error(`could not parse ${paths.length} HCL files:\n${run.stderr}`);
+    return JSON.parse(readFileSync(out, "utf8"));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The `.tf` files of every module a test file built, parsed together on the first look (one parser start per test file). */
+const built: BuiltModule[] = [];
+const parsedFiles: Record<string, Config> = {};
+
+/** A file of a built module, parsed (see `asSynth`). */
+export function hclOf(module: BuiltModule, file: string): Synth {
+  if (!built.includes(module)) built.push(module);
+  const path = join(module.directory, file);
+  if (!(path in parsedFiles)) {
+    const paths = built.flatMap((m) => m.files.filter((f) => f.endsWith(".tf")).map((f) => join(m.directory, f))).filter((p) => !(p in parsedFiles));
+    Object.assign(parsedFiles, parseFiles(paths));
+  }
+  if (!(path in parsedFiles)) throw new Error(`${module.name}-${module.provider} has no ${file}; its files: ${module.files.join(", ")}`);
+  return asSynth(parsedFiles[path]);
+}
+
+/** The expression of a parsed value (`${...}` unwrapped), to evaluate with `terraform console`. */
+export function expressionOf(value: unknown): string {
+  const text = String(value);
+  if (!text.startsWith("${") || !text.endsWith("}")) throw new Error(`not one expression: ${text}`);
+  return text.slice(2, -1);
+}
+
+/**
+ * A parsed HCL file in the shape `Synth` reads: resources, data sources, module calls,
+ * outputs and variables by type and name, every `locals` block merged. Attribute values are
+ * JSON, expressions `${...}` (see `expr`); nested blocks are lists, as Terraform's JSON
+ * syntax writes them. Layout (alignment, line breaks) is gone.
+ */
+function asSynth(parsed: Config): Synth {
+  const json: Config = {};
+  for (const [kind, blocks] of Object.entries(parsed)) {
+    if (kind === "locals") json.locals = Object.assign({}, ...(blocks as Config[]));
+    // A provider may be configured more than once (aliases): every block, by local name.
+    else if (kind === "provider") json.provider = blocks;
+    else if (kind === "terraform") json.terraform = (blocks as Config[])[0];
+    else json[kind] = byLabel(blocks as Config);
+  }
+  return new Synth(JSON.stringify(json));
+}
+
+/** The resources of a parsed file whose lifecycle sets `prevent_destroy`, which a module cannot take from a variable. */
+export const protectedResources = (file: Synth): string[] =>
+  Object.entries(file.json.resource ?? {}).flatMap(([type, byName]) =>
+    Object.entries(byName as Record<string, Config>).filter(([, r]) => (r.lifecycle ?? []).some((l: Config) => "prevent_destroy" in l)).map(([name]) => `${type}.${name}`),
+  );
+
+/**
+ * Builds one module of the catalog into a scratch directory (removed after the file's
+ * tests) and reads its files: as text (`read`), or parsed (`hcl`).
+ */
+export function useModule(name: string, provider: string): { module: BuiltModule; read: (file: string) => string; hcl: (file: string) => Synth } {
   const outdir = mkdtempSync(join(tmpdir(), `cloudtiers-${name}-${provider}-`));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
   const module = buildModule(MODULES.find((m) => m.name === name && m.provider === provider)!, "0.1.0", outdir);
-  return { module, read: (file) => readFileSync(join(module.directory, file), "utf8") };
+  const read = (file: string) => readFileSync(join(module.directory, file), "utf8");
+  built.push(module);
+  const hcl = (file: string) => hclOf(module, file);
+  return { module, read, hcl };
 }
 
 export function examples(definition: ModuleDefinition): Record<string, unknown> {
@@ -116,15 +192,13 @@ export function evaluate(variables: string, hcl: string, expression: string, val
 }
 
 /**
- * Asserts that `main` calls exactly the modules of `sources` (call name → directory under
- * modules/), and that those of `counted` carry that count and the others none.
+ * Asserts that `main` (parsed) calls exactly the modules of `sources` (call name → directory
+ * under modules/), and that those of `counted` carry that count expression and the others none.
  */
-export function expectModuleCalls(main: string, sources: Record<string, string>, counted: Record<string, string>): void {
-  expect([...main.matchAll(/^module "([a-z_]+)"/gm)].map((m) => m[1]).sort()).toEqual(Object.keys(sources).sort());
+export function expectModuleCalls(main: Synth, sources: Record<string, string>, counted: Record<string, string>): void {
+  const calls: Record<string, Config> = main.json.module ?? {};
+  expect(Object.keys(calls).sort()).toEqual(Object.keys(sources).sort());
   for (const [name, source] of Object.entries(sources)) {
-    const call = blockOf(main, `module "${name}"`);
-    expect(call).toContain(`source = "./modules/${source}"`);
-    if (counted[name]) expect(call).toContain(counted[name]);
-    else expect(call).not.toContain("count =");
+    expect({ name, source: calls[name].source, count: calls[name].count }).toEqual({ name, source: `./modules/${source}`, count: counted[name] === undefined ? undefined : expr(counted[name]) });
   }
 }

@@ -4,6 +4,7 @@
  * its two markers; a test holds the README to it).
  */
 import { AWS_DEFAULTS } from "../../modules/aws/settings";
+import { DEFAULTS } from "../../modules/core";
 import { PoolSpec } from "../../modules/django/spec";
 import { poolRoles } from "../../modules/django/topology";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
@@ -16,8 +17,8 @@ const range = (p?: PoolSpec) => (p === undefined ? NONE : p.min === p.max ? `${p
 
 /** One row per fact, one column per environment. */
 const ROWS: readonly [string, (e: EnvironmentSpec) => string][] = [
-  ["layout", (e) => e.layout ?? "colocated"],
-  ["zones / AWS NAT", (e) => `${e.network?.zones ?? 2} / ${e.aws ? (e.aws.natGateways ?? AWS_DEFAULTS.natGateways) : NONE}`],
+  ["layout", (e) => e.layout ?? DEFAULTS.layout],
+  ["zones / AWS NAT", (e) => `${e.network?.zones ?? DEFAULTS.network.zones} / ${e.aws ? (e.aws.natGateways ?? AWS_DEFAULTS.natGateways) : NONE}`],
   ["web / app / worker hosts", (e) => `${range(e.pools.web)} / ${range(e.layout === "split" ? e.pools.app : undefined)} / ${range(e.pools.worker)}${poolRoles(e).includes("beat") ? " + beat" : " (no beat)"}`],
   [
     "PostgreSQL",
@@ -25,7 +26,7 @@ const ROWS: readonly [string, (e: EnvironmentSpec) => string][] = [
   ],
   ["Valkey", (e) => `${e.cache.size}${e.cache.highAvailability ? ", replica + failover" : ""}`],
   ["DNS failover", (e) => (e.failover ? "maintenance page" : NONE)],
-  ["deletion protection", (e) => ((e.deletionProtection ?? true) ? "on" : "off")],
+  ["deletion protection", (e) => ((e.deletionProtection ?? DEFAULTS.deletionProtection) ? "on" : "off")],
   ["clouds", (e) => [e.aws ? `AWS ${e.aws.region}` : "", e.digitalocean ? `DigitalOcean ${e.digitalocean.region}` : ""].filter(Boolean).join(", ")],
   [
     "DigitalOcean extras",

@@ -9,13 +9,13 @@ import { POSTGRES_PORT } from "../../modules/aws/postgres";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
-import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, SecretRef, equals, negate, optional, secretLocation, terraformTemplate } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SecretRef, equals, negate, optional, terraformTemplate } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { LAYOUTS } from "../../modules/django/spec";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import { BACKUP_RETENTION_DAYS, CACHE_VERSIONS, MAX_REPLICAS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -37,6 +37,7 @@ import {
 import { ModuleDefinition, ModuleVariable, RANDOM } from "./definition";
 import {
   APPLICATION,
+  applicationModuleOutputs,
   appSecretsLocal,
   attribute,
   CORS_ORIGINS_VARIABLE,
@@ -45,16 +46,16 @@ import {
   failoverVariable,
   MachineTypeAttribute,
   poolApplicationInputs,
-  poolAttributes,
   PoolName,
+  poolsType,
   poolRules,
   poolScalingInputs,
   replicaUrlsOf,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
+  storeOutputs,
   webPoolEnvironment,
   wiredBySubmodules,
-  WORKER_CONCURRENCY_RULE,
 } from "./topology";
 import {
   cidrVariable,
@@ -67,6 +68,8 @@ import {
   matchesRule,
   namePrefixVariable,
   oneOfRule,
+  inputAttributes,
+  inputRules,
   patternVariable,
   wholeNumberRule,
 } from "./variables";
@@ -134,8 +137,8 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
     namePrefixVariable("shop-production"),
     domainVariable("domain", "The site's host name, which the distribution answers for while the site is down.", "www.example.com"),
     patternVariable("certificate_arn", "A validated ACM certificate in us-east-1 covering `domain`.", CLOUDFRONT_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1"),
-    { ...maintenanceTextVariable("title", "The page's title and heading."), example: "Down for maintenance" },
-    { ...maintenanceTextVariable("message", "The page's message."), example: "We'll be back shortly." },
+    { ...maintenanceTextVariable("title", "The page's title and heading."), example: DEFAULTS.failover.title },
+    { ...maintenanceTextVariable("message", "The page's message."), example: DEFAULTS.failover.message },
     { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
     deletionProtectionVariable("the page's bucket (no force_destroy)"),
   ],
@@ -161,15 +164,14 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
 
 /** The EC2 instance type that overrides a pool's size. */
 const INSTANCE_TYPE_ATTRIBUTE: MachineTypeAttribute = { name: "instance_type", pattern: INSTANCE_TYPE, what: 'an EC2 instance type such as "t3.small"' };
-const POOL_ATTRIBUTES = poolAttributes(INSTANCE_TYPE_ATTRIBUTE);
 
 const VARIABLES: readonly ModuleVariable[] = [
   namePrefixVariable("shop-production"),
   domainVariable("domain", "The site's host name, e.g. `www.example.com`: the load balancer's certificate, the DNS record, `DJANGO_ALLOWED_HOSTS` and `SITE_URL`.", "www.example.com"),
   { ...zoneId, description: "The Route 53 public hosted zone holding `domain` and the CDN names (it must exist)." },
   {
-    ...cidrVariable(`The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`, "10.0.0.0/16"),
-    default: "10.0.0.0/16",
+    ...cidrVariable(`The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`, DEFAULTS.network.cidr),
+    default: DEFAULTS.network.cidr,
   },
   { name: "zones", type: "number", description: "How many availability zones the network, the pools and the load balancers span.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
   {
@@ -183,7 +185,7 @@ const VARIABLES: readonly ModuleVariable[] = [
     name: "layout",
     type: "string",
     description: "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
-    default: "colocated",
+    default: DEFAULTS.layout,
     validation: [oneOfRule("layout", LAYOUTS)],
   },
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
@@ -208,7 +210,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "pools",
-    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = optional(bool, true) }), {}) })`,
+    type: poolsType(INSTANCE_TYPE_ATTRIBUTE),
     description:
       "The autoscaling pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per host, one per vCPU when null; " +
       "`beat` adds a one-host Celery beat pool). `size` is small, medium, large or xlarge; `instance_type` overrides it. Each pool scales between `min` and `max` hosts on CPU.",
@@ -218,40 +220,25 @@ const VARIABLES: readonly ModuleVariable[] = [
       ...poolRules("web", 1, INSTANCE_TYPE_ATTRIBUTE),
       ...poolRules("app", 1, INSTANCE_TYPE_ATTRIBUTE),
       ...poolRules("worker", 0, INSTANCE_TYPE_ATTRIBUTE),
-      WORKER_CONCURRENCY_RULE,
     ],
   },
   {
     name: "postgres",
-    type:
-      'object({ size = optional(string, "small"), replica_size = optional(string), instance_class = optional(string), version = optional(string, "16"), ' +
-      `storage_gib = optional(number, ${POSTGRES_STORAGE_GIB.min}), high_availability = optional(bool, false), replicas = optional(number, 0), pooling = optional(bool, false), backup_retention_days = optional(number, 7) })`,
+    type: `object({ ${inputAttributes(POSTGRES_INPUTS)}, instance_class = optional(string) })`,
     description:
       "RDS for PostgreSQL: the primary's `size` (`instance_class` overrides it), the replicas' (the primary's when null), major `version`, `storage_gib`, a Multi-AZ standby (`high_availability`), " +
       "`replicas` read replicas, RDS Proxy as the write endpoint (`pooling`) and `backup_retention_days`.",
     default: {},
     nullable: false,
-    validation: [
-      oneOfRule("postgres.size", SIZES),
-      oneOfRule("postgres.replica_size", SIZES, true),
-      matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true),
-      oneOfRule("postgres.version", POSTGRES_VERSIONS),
-      wholeNumberRule("postgres.storage_gib", POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max),
-      wholeNumberRule("postgres.replicas", 0, MAX_REPLICAS),
-      wholeNumberRule("postgres.backup_retention_days", BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max),
-    ],
+    validation: [...inputRules("postgres", POSTGRES_INPUTS), matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true)],
   },
   {
     name: "cache",
-    type: 'object({ size = optional(string, "small"), node_type = optional(string), version = optional(string, "8"), high_availability = optional(bool, false) })',
+    type: `object({ ${inputAttributes(CACHE_INPUTS)}, node_type = optional(string) })`,
     description: "ElastiCache for Valkey (cache, sessions, Celery broker): `size` (`node_type` overrides it), major `version`, and a replica with automatic failover (`high_availability`).",
     default: {},
     nullable: false,
-    validation: [
-      oneOfRule("cache.size", SIZES),
-      matchesRule("cache.node_type", NODE_TYPE, 'an ElastiCache node type such as "cache.t4g.small"', true),
-      oneOfRule("cache.version", CACHE_VERSIONS),
-    ],
+    validation: [...inputRules("cache", CACHE_INPUTS), matchesRule("cache.node_type", NODE_TYPE, 'an ElastiCache node type such as "cache.t4g.small"', true)],
   },
   {
     name: "cdn",
@@ -512,28 +499,19 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
       }),
     );
 
-    const secretText = (name: string) => secretLocation(configuration.secrets.find((s) => s.name === name)!.secret);
     const pools = { web: web.output("autoscaling_group_name"), app: app.output("autoscaling_group_name"), worker: worker.output("autoscaling_group_name"), beat: beat.output("autoscaling_group_name") };
     return [
-      { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
-      { name: "health_check_url", description: "The site's health path, as a smoke check asks it.", value: `https://${domain}${healthCheckPath}` },
-      { name: "application_image", description: "The image the hosts run: the release deployed.", value: inputs.container_image.string },
-      {
-        name: "database_url",
-        description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.",
-        value: settings.DATABASE_URL,
-        sensitive: true,
-      },
-      { name: "database_replica_urls", description: "One URL per read replica, for a Django database router.", value: replicaUrls, sensitive: true },
-      { name: "database_password_secret", description: "Where the database password lives (store:id#key).", value: secretText("DATABASE_PASSWORD") },
-      { name: "redis_url", description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", value: settings.REDIS_URL, sensitive: true },
-      { name: "redis_password_secret", description: "Where the Redis password lives (store:id#key).", value: secretText("REDIS_PASSWORD") },
-      { name: "media_bucket", description: "Bucket for user uploads (MEDIA).", value: media.output("bucket_name") },
-      { name: "static_bucket", description: "Bucket for collected static files.", value: statics.output("bucket_name") },
-      { name: "media_cdn_domain", description: "CDN host name serving media.", value: media.output("cdn_domain") },
-      { name: "static_cdn_domain", description: "CDN host name serving static files.", value: statics.output("cdn_domain") },
-      { name: "storage_region", description: "Region of the buckets.", value: media.output("region") },
-      { name: "storage_endpoint_url", description: "S3-compatible endpoint of the buckets.", value: media.output("endpoint_url") },
+      ...applicationModuleOutputs({
+        domain,
+        healthCheckPath,
+        image: inputs.container_image.string,
+        databaseUrl: settings.DATABASE_URL,
+        replicaUrls,
+        redisUrl: settings.REDIS_URL,
+        configuration,
+        media: storeOutputs(media),
+        staticFiles: storeOutputs(statics),
+      }),
       { name: "media_distribution_id", description: "The media CloudFront distribution, for invalidations.", value: media.output("distribution_id") },
       { name: "static_distribution_id", description: "The static CloudFront distribution, for invalidations after collectstatic.", value: statics.output("distribution_id") },
       { name: "vpc_id", description: "The VPC.", value: vpc },

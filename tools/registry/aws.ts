@@ -1,19 +1,11 @@
 import { Fn, Op, TerraformIterator, Token } from "cdktf";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { AwsComputePool, UBUNTU_AMI } from "../../modules/aws/compute-pool";
-import { HostBootstrap, PoolRole, Size } from "../../modules/core";
+import { DEFAULTS, HostBootstrap, PoolRole, Size } from "../../modules/core";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import {
-  BACKUP_RETENTION_DAYS,
-  CACHE_VERSIONS,
-  MAX_REPLICAS,
-  MAX_ZONES,
-  NETWORK_PREFIX,
-  POSTGRES_STORAGE_GIB,
-  POSTGRES_VERSIONS,
-} from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
@@ -31,7 +23,7 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
-import { cidrVariable, corsOriginsVariable, dataProtectionNote, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 export const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 
@@ -75,8 +67,8 @@ export const AWS_CACHE_MODULE: ModuleDefinition = {
     allowedSecurityGroups,
     sizeVariable("size", "the cache nodes"),
     machineTypeVariable("node_type", "ElastiCache node type; overrides `size`.", /^cache\.[a-z0-9]+\.[a-z0-9]+$/, 'an ElastiCache node type such as "cache.t4g.small"'),
-    { name: "engine_version", type: "string", description: "Valkey major version.", default: "8", validation: [oneOfRule("engine_version", CACHE_VERSIONS)] },
-    { name: "high_availability", type: "bool", description: "A replica in another zone with automatic failover.", default: false },
+    declaredVariable("version", CACHE_INPUTS.version, "Valkey major version.", "engine_version"),
+    declaredVariable("highAvailability", CACHE_INPUTS.highAvailability, "A replica in another zone with automatic failover."),
     deletionProtectionVariable("the cache and its token"),
   ],
   build(scope, inputs) {
@@ -167,26 +159,14 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
     subnetIds("Subnets for the database (the network's database subnets)"),
     { ...allowedSecurityGroups, description: "Security groups whose members may connect to the primary, the replicas and the pooler (the application hosts). Nothing else can." },
     sizeVariable("size", "the primary (and standby)"),
-    { ...sizeVariable("replica_size", "each read replica"), default: null, validation: [oneOfRule("replica_size", SIZES, true)], description: `Size of each read replica: ${SIZES.join(", ")}; the primary's when null.` },
+    declaredVariable("replicaSize", POSTGRES_INPUTS.replicaSize, `Size of each read replica: ${SIZES.join(", ")}; the primary's when null.`),
     machineTypeVariable("instance_class", "RDS instance class of the primary; overrides `size`.", /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.small"'),
-    { name: "engine_version", type: "string", description: "PostgreSQL major version.", default: "16", validation: [oneOfRule("engine_version", POSTGRES_VERSIONS)] },
-    {
-      name: "storage_gib",
-      type: "number",
-      description: "Allocated storage in GiB; it grows to four times this on its own.",
-      default: POSTGRES_STORAGE_GIB.min,
-      validation: [wholeNumberRule("storage_gib", POSTGRES_STORAGE_GIB.min, POSTGRES_STORAGE_GIB.max)],
-    },
-    { name: "high_availability", type: "bool", description: "A synchronous Multi-AZ standby that takes over on failure.", default: false },
-    { name: "replicas", type: "number", description: "Read replicas that follow the primary.", default: 0, validation: [wholeNumberRule("replicas", 0, MAX_REPLICAS)] },
-    { name: "pooling", type: "bool", description: "RDS Proxy in front of the primary, as the application's write endpoint.", default: false },
-    {
-      name: "backup_retention_days",
-      type: "number",
-      description: "Days of automated backups kept.",
-      default: 7,
-      validation: [wholeNumberRule("backup_retention_days", BACKUP_RETENTION_DAYS.min, BACKUP_RETENTION_DAYS.max)],
-    },
+    declaredVariable("version", POSTGRES_INPUTS.version, "PostgreSQL major version.", "engine_version"),
+    declaredVariable("storageGiB", POSTGRES_INPUTS.storageGiB, "Allocated storage in GiB; it grows to four times this on its own."),
+    declaredVariable("highAvailability", POSTGRES_INPUTS.highAvailability, "A synchronous Multi-AZ standby that takes over on failure."),
+    declaredVariable("replicas", POSTGRES_INPUTS.replicas, "Read replicas that follow the primary."),
+    declaredVariable("pooling", POSTGRES_INPUTS.pooling, "RDS Proxy in front of the primary, as the application's write endpoint."),
+    declaredVariable("backupRetentionDays", POSTGRES_INPUTS.backupRetentionDays, "Days of automated backups kept."),
     { name: "database_name", type: "string", description: "The application database.", default: DATABASE_NAME, validation: [matchesRule("database_name", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     { name: "username", type: "string", description: "The application's database user.", default: DATABASE_USER, validation: [matchesRule("username", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     deletionProtectionVariable("the database, its backups and its credentials"),
@@ -324,8 +304,8 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
     ),
     { name: "target_port", type: "number", description: "The port the hosts serve HTTP on (nginx).", default: NGINX_PORT, validation: [wholeNumberRule("target_port", 1, 65535)] },
     healthCheckPathVariable("The path each host answers 200 on when healthy."),
-    { name: "idle_timeout_seconds", type: "number", description: "Seconds an idle connection is kept open.", default: 60, validation: [wholeNumberRule("idle_timeout_seconds", 1, 4000)] },
-    { name: "drain_seconds", type: "number", description: "Seconds a deregistering host keeps draining requests.", default: 30, validation: [wholeNumberRule("drain_seconds", 0, 3600)] },
+    { name: "idle_timeout_seconds", type: "number", description: "Seconds an idle connection is kept open.", default: DEFAULTS.loadBalancer.idleTimeoutSeconds, validation: [wholeNumberRule("idle_timeout_seconds", 1, 4000)] },
+    { name: "drain_seconds", type: "number", description: "Seconds a deregistering host keeps draining requests.", default: DEFAULTS.loadBalancer.drainSeconds, validation: [wholeNumberRule("drain_seconds", 0, 3600)] },
     {
       ...allowedSecurityGroups,
       name: "target_security_group_ids",
@@ -463,7 +443,7 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
       "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
     ),
     corsOriginsVariable(),
-    { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: 30, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
+    { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: DEFAULTS.objectStore.noncurrentVersionDays, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
     { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
     {
       name: "read_write_role_ids",
@@ -520,7 +500,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
     machineTypeVariable("instance_type", "EC2 instance type; overrides `size`.", /^[a-z][a-z0-9-]*\.[a-z0-9]+$/, 'an EC2 instance type such as "t3.small"'),
     { name: "image_id", type: "string", description: "The AMI: an id, or a `resolve:ssm:` parameter resolved at each launch.", default: UBUNTU_AMI, validation: [matchesRule("image_id", /^(ami-[0-9a-f]+|resolve:ssm:\S+)$/, 'an AMI id such as "ami-0123456789abcdef0" or a "resolve:ssm:" parameter')] },
     ...poolScalingVariables(0),
-    { name: "disk_gib", type: "number", description: "Root volume size in GiB.", default: 30, validation: [wholeNumberRule("disk_gib", 10, 16384)] },
+    { name: "disk_gib", type: "number", description: "Root volume size in GiB.", default: DEFAULTS.pool.diskGiB, validation: [wholeNumberRule("disk_gib", 10, 16384)] },
     ...applicationVariables("Plain settings of the application's environment, by variable name (never secrets: they are readable in the parameter)."),
     {
       name: "secrets",

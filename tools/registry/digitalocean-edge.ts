@@ -1,5 +1,5 @@
 import { Fn } from "cdktf";
-import { CertificateUse, DOMAIN_NAME } from "../../modules/core";
+import { CertificateUse, DEFAULTS, DOMAIN_NAME } from "../../modules/core";
 import { CloudflareDnsFailover, IOriginTarget } from "../../modules/cloudflare/dns-failover";
 import { cloudflareEdgeCidrs } from "../../modules/cloudflare/ip-ranges";
 import { MaintenanceSite } from "../../modules/cloudflare/maintenance-site";
@@ -69,7 +69,7 @@ export const DO_LOAD_BALANCER_MODULE: ModuleDefinition = {
       name: "idle_timeout_seconds",
       type: "number",
       description: "Seconds an idle HTTP connection is kept open.",
-      default: 60,
+      default: DEFAULTS.loadBalancer.idleTimeoutSeconds,
       validation: [wholeNumberRule("idle_timeout_seconds", DO_LB_IDLE_TIMEOUT_SECONDS.min, DO_LB_IDLE_TIMEOUT_SECONDS.max)],
     },
     {
@@ -193,8 +193,8 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       example: "203.0.113.10",
     },
     healthCheckPathVariable("The path the Worker asks over the site's name after a 500: while it answers 2xx or 3xx, the 500 is the application's own and passes through."),
-    maintenanceTextVariable("maintenance_title", "The maintenance page's title and heading.", "Down for maintenance"),
-    maintenanceTextVariable("maintenance_message", "The maintenance page's message.", "We'll be back shortly."),
+    maintenanceTextVariable("maintenance_title", "The maintenance page's title and heading.", DEFAULTS.failover.title),
+    maintenanceTextVariable("maintenance_message", "The maintenance page's message.", DEFAULTS.failover.message),
   ],
   build(scope, inputs) {
     const origin = inputs.origin_address.string;

@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SIZES, equals, negate, optional, secretLocation } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, equals, negate, optional } from "../../modules/core";
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
@@ -10,13 +10,14 @@ import { appConfiguration } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
 import { LAYOUTS } from "../../modules/django/spec";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import { CACHE_VERSIONS, MAX_REPLICAS, NETWORK_PREFIX, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
 import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
 import { CLOUDFLARE, CLOUDFLARE_DNS_FAILOVER_MODULE, DO_CERTIFICATE_MODULE, DO_LOAD_BALANCER_MODULE, TLS, cloudflareId } from "./digitalocean-edge";
 import {
   APPLICATION,
+  applicationModuleOutputs,
   appSecretsLocal,
   attribute,
   CORS_ORIGINS_VARIABLE,
@@ -25,16 +26,16 @@ import {
   failoverVariable,
   MachineTypeAttribute,
   poolApplicationInputs,
-  poolAttributes,
   PoolName,
+  poolsType,
   poolRules,
   poolScalingInputs,
   replicaUrlsOf,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
+  storeOutputs,
   webPoolEnvironment,
   wiredBySubmodules,
-  WORKER_CONCURRENCY_RULE,
 } from "./topology";
 import {
   cidrVariable,
@@ -44,6 +45,8 @@ import {
   matchesRule,
   namePrefixVariable,
   oneOfRule,
+  inputAttributes,
+  inputRules,
   patternVariable,
   wholeNumberRule,
 } from "./variables";
@@ -56,6 +59,9 @@ import {
 
 const DOMAIN_EXAMPLE = 'a lower-case domain name such as "www.example.com"';
 const SIZE_SLUG = (example: string) => `a DigitalOcean size slug such as "${example}"`;
+
+/** The spec's PostgreSQL fields a DigitalOcean database honours: it keeps backups and storage its own way. */
+const DO_POSTGRES_FIELDS = ["size", "replicaSize", "version", "highAvailability", "replicas", "pooling"];
 
 /** The load balancers' size units, as the stacks' `digitalocean.loadBalancerSizeUnit`. */
 const sizeUnitVariable = (name: string, description: string): ModuleVariable => ({
@@ -112,7 +118,6 @@ const DO_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
 
 /** A droplet size slug that overrides a pool's size, as the stacks' `digitalocean.sizes.compute`. */
 const DROPLET_SIZE_ATTRIBUTE: MachineTypeAttribute = { name: "droplet_size", pattern: DO_SIZE_SLUG, what: 'a droplet size slug such as "s-2vcpu-4gb"' };
-const POOL_ATTRIBUTES = poolAttributes(DROPLET_SIZE_ATTRIBUTE);
 
 /** The compute pool module's own inputs that the topology takes as they are. */
 const poolVariable = (name: string) => DO_COMPUTE_POOL_MODULE.variables.find((v) => v.name === name)!;
@@ -128,15 +133,15 @@ const VARIABLES: readonly ModuleVariable[] = [
   { ...cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"), description: "The Cloudflare account id (32 hexadecimal characters): the failover's monitor, pools and maintenance Worker belong to it." },
   { ...cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"), description: "The Cloudflare zone holding `domain` (its id, 32 hexadecimal characters; it must exist)." },
   {
-    ...cidrVariable(`The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`, "10.0.0.0/16"),
-    default: "10.0.0.0/16",
+    ...cidrVariable(`The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`, DEFAULTS.network.cidr),
+    default: DEFAULTS.network.cidr,
   },
   {
     name: "layout",
     type: "string",
     description:
       "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`).",
-    default: "colocated",
+    default: DEFAULTS.layout,
     validation: [oneOfRule("layout", LAYOUTS)],
   },
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
@@ -158,40 +163,35 @@ const VARIABLES: readonly ModuleVariable[] = [
   projectIdVariable,
   {
     name: "pools",
-    type: `object({ web = optional(object({ ${POOL_ATTRIBUTES} }), {}), app = optional(object({ ${POOL_ATTRIBUTES} }), {}), worker = optional(object({ ${POOL_ATTRIBUTES}, concurrency = optional(number), beat = optional(bool, true) }), {}) })`,
+    type: poolsType(DROPLET_SIZE_ATTRIBUTE),
     description:
       "The droplet autoscale pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per droplet, one per vCPU when null; " +
       "`beat` adds a one-droplet Celery beat pool). `size` is small, medium, large or xlarge; `droplet_size` overrides it. Each pool scales between `min` (at least 1) and `max` droplets on CPU.",
     default: {},
     nullable: false,
-    validation: [...poolRules("web", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("app", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("worker", 1, DROPLET_SIZE_ATTRIBUTE), WORKER_CONCURRENCY_RULE],
+    validation: [...poolRules("web", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("app", 1, DROPLET_SIZE_ATTRIBUTE), ...poolRules("worker", 1, DROPLET_SIZE_ATTRIBUTE)],
   },
   {
     name: "postgres",
-    type:
-      'object({ size = optional(string, "small"), replica_size = optional(string), node_size = optional(string), version = optional(string, "16"), ' +
-      "high_availability = optional(bool, false), replicas = optional(number, 0), pooling = optional(bool, false), disaster_recovery_region = optional(string) })",
+    type: `object({ ${inputAttributes(POSTGRES_INPUTS, DO_POSTGRES_FIELDS)}, node_size = optional(string), disaster_recovery_region = optional(string) })`,
     description:
       "Managed PostgreSQL: the primary's `size` (`node_size` overrides its slug), the replicas' (at least the primary's; the primary's when null), major `version`, a standby node (`high_availability`), " +
       "`replicas` read replicas, a PgBouncer pool as the write endpoint (`pooling`), and one more replica in `disaster_recovery_region` (not for reads).",
     default: {},
     nullable: false,
     validation: [
-      oneOfRule("postgres.size", SIZES),
-      oneOfRule("postgres.replica_size", SIZES, true),
+      ...inputRules("postgres", POSTGRES_INPUTS, DO_POSTGRES_FIELDS),
       matchesRule("postgres.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-2vcpu-4gb"), true),
-      oneOfRule("postgres.version", POSTGRES_VERSIONS),
-      wholeNumberRule("postgres.replicas", 0, MAX_REPLICAS),
       oneOfRule("postgres.disaster_recovery_region", DO_REGIONS, true),
     ],
   },
   {
     name: "cache",
-    type: 'object({ size = optional(string, "small"), node_size = optional(string), version = optional(string, "8"), high_availability = optional(bool, false) })',
+    type: `object({ ${inputAttributes(CACHE_INPUTS)}, node_size = optional(string) })`,
     description: "Managed Valkey (cache, sessions, Celery broker): `size` (`node_size` overrides its slug), major `version`, and a standby node (`high_availability`).",
     default: {},
     nullable: false,
-    validation: [oneOfRule("cache.size", SIZES), matchesRule("cache.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-1vcpu-2gb"), true), oneOfRule("cache.version", CACHE_VERSIONS)],
+    validation: [...inputRules("cache", CACHE_INPUTS), matchesRule("cache.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-1vcpu-2gb"), true)],
   },
   {
     name: "cdn",
@@ -429,30 +429,22 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
       return record;
     });
 
-    const secretText = (name: string) => secretLocation(configuration.secrets.find((s) => s.name === name)!.secret);
     const byRole = (output: string) => ({ web: web.output(output), app: app.output(output), worker: worker.output(output), beat: beat.output(output) });
     return [
-      { name: "site_url", description: "The site's public URL.", value: `https://${domain}` },
-      { name: "health_check_url", description: "The site's health path, as a smoke check asks it.", value: `https://${domain}${healthCheckPath}` },
-      { name: "application_image", description: "The image the droplets run: the release deployed.", value: inputs.container_image.string },
-      {
-        name: "database_url",
-        description: "DATABASE_URL for writes (through the pool when there is one); the password is database_password.",
-        value: settings.DATABASE_URL,
-        sensitive: true,
-      },
-      { name: "database_replica_urls", description: "One URL per read replica, for a Django database router.", value: replicaUrls, sensitive: true },
-      { name: "database_password_secret", description: "Where the database password lives (store:location): Terraform state, output as database_password.", value: secretText("DATABASE_PASSWORD") },
+      ...applicationModuleOutputs({
+        domain,
+        healthCheckPath,
+        image: inputs.container_image.string,
+        databaseUrl: settings.DATABASE_URL,
+        replicaUrls,
+        redisUrl: settings.REDIS_URL,
+        configuration,
+        media: storeOutputs(media),
+        staticFiles: storeOutputs(statics),
+      }),
+      // DigitalOcean has no secret store: the passwords themselves, where database_password_secret and redis_password_secret say they are.
       { name: "database_password", description: "The database password (DigitalOcean has no secret store).", value: postgres.output("password"), sensitive: true },
-      { name: "redis_url", description: "REDIS_URL for cache, sessions and the Celery broker; the password is redis_password.", value: settings.REDIS_URL, sensitive: true },
-      { name: "redis_password_secret", description: "Where the Redis password lives (store:location): Terraform state, output as redis_password.", value: secretText("REDIS_PASSWORD") },
       { name: "redis_password", description: "The Redis password (DigitalOcean has no secret store).", value: cache.output("password"), sensitive: true },
-      { name: "media_bucket", description: "Bucket for user uploads (MEDIA).", value: media.output("bucket_name") },
-      { name: "static_bucket", description: "Bucket for collected static files.", value: statics.output("bucket_name") },
-      { name: "media_cdn_domain", description: "CDN host name serving media.", value: media.output("cdn_domain") },
-      { name: "static_cdn_domain", description: "CDN host name serving static files.", value: statics.output("cdn_domain") },
-      { name: "storage_region", description: "Region of the buckets.", value: media.output("region") },
-      { name: "storage_endpoint_url", description: "S3-compatible endpoint of the buckets.", value: media.output("endpoint_url") },
       { name: "media_cdn_id", description: "The media CDN endpoint, for cache purges.", value: media.output("cdn_id") },
       { name: "static_cdn_id", description: "The static CDN endpoint, for cache purges after collectstatic.", value: statics.output("cdn_id") },
       { name: "vpc_uuid", description: "The VPC.", value: vpc },

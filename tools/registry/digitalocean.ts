@@ -1,7 +1,7 @@
 import { Fn, Op, Token } from "cdktf";
 import { DatabaseReplica } from "@cdktf/provider-digitalocean/lib/database-replica";
-import { SIZES, choose, pick } from "../../modules/core";
-import { CACHE_VERSIONS, MAX_REPLICAS, NETWORK_PREFIX, POSTGRES_STORAGE_GIB, POSTGRES_VERSIONS } from "../../modules/django/validate";
+import { DEFAULTS, SIZES, choose, pick } from "../../modules/core";
+import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, POSTGRES_STORAGE_GIB } from "../../modules/django/validate";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
 import { DoCache } from "../../modules/digitalocean/cache";
 import { DoNetwork, ExistingDoNetwork } from "../../modules/digitalocean/network";
@@ -14,6 +14,7 @@ import {
   cidrVariable,
   corsOriginsVariable,
   dataProtectionNote,
+  declaredVariable,
   deletionProtectionVariable,
   domainVariable,
   eachMatchesRule,
@@ -163,10 +164,10 @@ export const DO_POSTGRES_MODULE: ModuleDefinition = {
       description: `Size of each read replica: ${SIZES.join(", ")}, at least \`size\` (DigitalOcean's read-only nodes cannot be smaller than the primary); the primary's when null.`,
     },
     nodeSizeVariable("DigitalOcean size slug of the primary (and standby); overrides `size`.", "db-s-2vcpu-4gb"),
-    { name: "engine_version", type: "string", description: "PostgreSQL major version.", default: "16", validation: [oneOfRule("engine_version", POSTGRES_VERSIONS)] },
-    { name: "high_availability", type: "bool", description: "A standby node that takes over on failure (`node_count` 2).", default: false },
-    { name: "replicas", type: "number", description: "Read replicas that follow the primary, in `region`.", default: 0, validation: [wholeNumberRule("replicas", 0, MAX_REPLICAS)] },
-    { name: "pooling", type: "bool", description: "A PgBouncer pool in transaction mode in front of the primary, as the application's write endpoint.", default: false },
+    declaredVariable("version", POSTGRES_INPUTS.version, "PostgreSQL major version.", "engine_version"),
+    declaredVariable("highAvailability", POSTGRES_INPUTS.highAvailability, "A standby node that takes over on failure (`node_count` 2)."),
+    declaredVariable("replicas", POSTGRES_INPUTS.replicas, "Read replicas that follow the primary, in `region`."),
+    declaredVariable("pooling", POSTGRES_INPUTS.pooling, "A PgBouncer pool in transaction mode in front of the primary, as the application's write endpoint."),
     { name: "database_name", type: "string", description: "The application database.", default: DATABASE_NAME, validation: [matchesRule("database_name", POSTGRES_IDENTIFIER, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     { name: "username", type: "string", description: "The application's database user.", default: DATABASE_USER, validation: [matchesRule("username", POSTGRES_IDENTIFIER, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     {
@@ -267,8 +268,8 @@ export const DO_CACHE_MODULE: ModuleDefinition = {
     allowedDropletTags("the cache"),
     sizeVariable("size", "the cache nodes"),
     nodeSizeVariable("DigitalOcean size slug of the cache nodes; overrides `size`.", "db-s-1vcpu-2gb"),
-    { name: "engine_version", type: "string", description: "Valkey major version.", default: "8", validation: [oneOfRule("engine_version", CACHE_VERSIONS)] },
-    { name: "high_availability", type: "bool", description: "A standby node that takes over on failure (`node_count` 2).", default: false },
+    declaredVariable("version", CACHE_INPUTS.version, "Valkey major version.", "engine_version"),
+    declaredVariable("highAvailability", CACHE_INPUTS.highAvailability, "A standby node that takes over on failure (`node_count` 2)."),
     projectIdVariable,
   ],
   build(scope, inputs) {
@@ -317,7 +318,7 @@ export const DO_OBJECT_STORE_MODULE: ModuleDefinition = {
       "media.example.com",
     ),
     corsOriginsVariable(),
-    { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: 30, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
+    { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: DEFAULTS.objectStore.noncurrentVersionDays, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
     projectIdVariable,
     deletionProtectionVariable("the bucket (no force_destroy)"),
   ],

@@ -1,10 +1,10 @@
 import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
-import { HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
-import { APP_UPSTREAM_SETTING, DEFAULT_WORKER_STOP_SECONDS, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
+import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
+import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
-import { CONTAINER_IMAGE, CPU_TARGET_PERCENT, ENV_NAME, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY, WSGI_CALLABLE } from "../../modules/django/validate";
+import { CONTAINER_IMAGE, ENV_NAME, PYTHON_PATH, WORKER_INPUTS, WSGI_CALLABLE, poolInputs } from "../../modules/django/validate";
 import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
-import { domainVariable, healthCheckPathVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+import { declaredVariable, domainVariable, healthCheckPathVariable, oneOfRule, patternVariable } from "./variables";
 
 /*
  * What every cloud's compute pool module shares: the role and application inputs, and
@@ -19,23 +19,21 @@ export const POOL_ROLE_VARIABLES: readonly ModuleVariable[] = [
     name: "layout",
     type: "string",
     description: `Where web hosts find Django: \`colocated\` (gunicorn on the web host) or \`split\` (an app pool behind an internal load balancer, named by the \`${APP_UPSTREAM_SETTING}\` setting). Only web hosts read it.`,
-    default: "colocated",
+    default: DEFAULTS.layout,
     validation: [oneOfRule("layout", LAYOUTS)],
   },
 ];
 
 /** `min_instances` (at least `minFloor`), `max_instances` and `cpu_target_percent`. */
-export const poolScalingVariables = (minFloor: number): ModuleVariable[] => [
-  { name: "min_instances", type: "number", description: "Fewest hosts.", default: 1, validation: [wholeNumberRule("min_instances", minFloor, MAX_POOL_HOSTS)] },
-  { name: "max_instances", type: "number", description: "Most hosts; above `min_instances`, the pool scales on CPU.", default: 1, validation: [wholeNumberRule("max_instances", 1, MAX_POOL_HOSTS)] },
-  {
-    name: "cpu_target_percent",
-    type: "number",
-    description: "Average CPU the pool scales to hold.",
-    default: 60,
-    validation: [wholeNumberRule("cpu_target_percent", CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max)],
-  },
-];
+export function poolScalingVariables(minFloor: number): ModuleVariable[] {
+  const pool = poolInputs(minFloor);
+  // A pool on its own runs one host unless told otherwise.
+  return [
+    { ...declaredVariable("min", pool.min, "Fewest hosts.", "min_instances"), default: DEFAULTS.module.computePool.min },
+    { ...declaredVariable("max", pool.max, "Most hosts; above `min_instances`, the pool scales on CPU.", "max_instances"), default: DEFAULTS.module.computePool.max },
+    declaredVariable("cpuTargetPercent", pool.cpuTargetPercent, "Average CPU the pool scales to hold."),
+  ];
+}
 
 const envNamesRule = (name: string) => ({
   condition: `alltrue([for k in keys(var.${name}) : can(regex(${JSON.stringify(ENV_NAME.source)}, k))])`,
@@ -50,18 +48,7 @@ export function applicationVariables(environmentDescription: string): ModuleVari
     patternVariable("celery_app", "The Celery application (`celery -A <celery_app>`).", PYTHON_PATH, 'a Python module path such as "shop"', "shop"),
     domainVariable("domain", "The site's host name: web hosts answer health checks as if addressed to it.", "www.example.com"),
     healthCheckPathVariable("The path the load balancer checks; web hosts pass it to Django with the site's host name."),
-    {
-      name: "worker_concurrency",
-      type: "number",
-      description: "Celery worker processes per host; one per vCPU when null.",
-      default: null,
-      validation: [
-        {
-          condition: `var.worker_concurrency == null ? true : var.worker_concurrency == floor(var.worker_concurrency) && var.worker_concurrency >= ${WORKER_CONCURRENCY.min} && var.worker_concurrency <= ${WORKER_CONCURRENCY.max}`,
-          errorMessage: `The worker_concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
-        },
-      ],
-    },
+    declaredVariable("concurrency", WORKER_INPUTS.concurrency, "Celery worker processes per host; one per vCPU when null.", "worker_concurrency"),
     { name: "environment", type: "map(string)", description: environmentDescription, default: {}, validation: [envNamesRule("environment")] },
   ];
 }
@@ -103,7 +90,7 @@ const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout }[] = [
  * is Terraform's): the first boot as the stacks' hosts, and a worker's default warm
  * shutdown, the longest stop (only a bound: a host that stops sooner says so sooner).
  */
-export const HOST_TIMING: Pick<HostBootstrap, "readySeconds" | "stopSeconds"> = { readySeconds: readyDeadlineSeconds(), stopSeconds: DEFAULT_WORKER_STOP_SECONDS };
+export const HOST_TIMING: Pick<HostBootstrap, "readySeconds" | "stopSeconds"> = { readySeconds: readyDeadlineSeconds(), stopSeconds: DEFAULTS.worker.stopTimeoutSeconds };
 
 /**
  * The hosts' user data: the stacks' renderer run for every role (each kept as a heredoc

@@ -1,13 +1,14 @@
 import { Construct } from "constructs";
 import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, SIZES } from "../../modules/core";
+import { AppConfiguration, DEFAULTS } from "../../modules/core";
 import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { CPU_TARGET_PERCENT, MAX_POOL_HOSTS, PYTHON_PATH, WORKER_CONCURRENCY } from "../../modules/django/validate";
-import { ModuleInputs, ModuleVariable, VariableRule } from "./definition";
+import { PYTHON_PATH, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
+import { ApplicationOutputValues, applicationOutputs } from "../../modules/django/topology";
+import { ModuleInputs, ModuleOutput, ModuleVariable, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
-import { eachMatchesRule, maintenanceTextRule, matchesRule, oneOfRule, wholeNumberRule } from "./variables";
+import { eachMatchesRule, inputAttributes, inputRules, maintenanceTextRule, matchesRule, optionalAttribute } from "./variables";
 
 /*
  * What the whole-topology modules (cloudtiers-django on each cloud) share: references to
@@ -36,21 +37,22 @@ export interface MachineTypeAttribute {
   readonly what: string;
 }
 
-/** The attributes every pool object has. */
-export function poolAttributes(machineType: MachineTypeAttribute): string {
-  return `size = optional(string, "small"), min = optional(number, 1), max = optional(number, 2), cpu_target_percent = optional(number, 60), ${machineType.name} = optional(string)`;
+/** The `pools` variable's type: each pool's declared fields and the cloud's machine type; the worker's own fields that a module takes (`concurrency`, `beat`). */
+export function poolsType(machineType: MachineTypeAttribute): string {
+  const pool = `${inputAttributes(poolInputs(0))}, ${machineType.name} = optional(string)`;
+  return `object({ web = optional(object({ ${pool} }), {}), app = optional(object({ ${pool} }), {}), worker = optional(object({ ${pool}, ${inputAttributes(WORKER_INPUTS, ["concurrency", "beat"])} }), {}) })`;
 }
 
 /** The spec's rules for one pool, on `var.pools.<pool>`. */
 export function poolRules(pool: PoolName, minFloor: number, machineType: MachineTypeAttribute): VariableRule[] {
   const path = `pools.${pool}`;
+  const inputs = poolInputs(minFloor);
   return [
-    oneOfRule(`${path}.size`, SIZES),
-    wholeNumberRule(`${path}.min`, minFloor, MAX_POOL_HOSTS),
-    wholeNumberRule(`${path}.max`, 1, MAX_POOL_HOSTS),
+    ...inputRules(path, inputs, ["size", "min", "max"]),
     { condition: `var.${path}.min <= var.${path}.max`, errorMessage: `The ${path}.max must be at least ${path}.min.` },
-    wholeNumberRule(`${path}.cpu_target_percent`, CPU_TARGET_PERCENT.min, CPU_TARGET_PERCENT.max),
+    ...inputRules(path, inputs, ["cpuTargetPercent"]),
     matchesRule(`${path}.${machineType.name}`, machineType.pattern, machineType.what, true),
+    ...(pool === "worker" ? inputRules(path, WORKER_INPUTS, ["concurrency"]) : []),
   ];
 }
 
@@ -89,12 +91,6 @@ export function webPoolEnvironment(split: boolean, upstream: string, environment
     secrets: Fn.conditional(split, {}, secrets),
   };
 }
-
-/** The rule of `pools.worker.concurrency`, which may be null. */
-export const WORKER_CONCURRENCY_RULE: VariableRule = {
-  condition: `var.pools.worker.concurrency == null ? true : var.pools.worker.concurrency == floor(var.pools.worker.concurrency) && var.pools.worker.concurrency >= ${WORKER_CONCURRENCY.min} && var.pools.worker.concurrency <= ${WORKER_CONCURRENCY.max}`,
-  errorMessage: `The pools.worker.concurrency must be a whole number between ${WORKER_CONCURRENCY.min} and ${WORKER_CONCURRENCY.max}.`,
-};
 
 /** The application inputs of the compute pool modules that the topologies take as they are. */
 export const APPLICATION: readonly ModuleVariable[] = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
@@ -166,7 +162,7 @@ export const CORS_ORIGINS_VARIABLE: ModuleVariable = {
 export function failoverVariable(description: string): ModuleVariable {
   return {
     name: "failover",
-    type: 'object({ enabled = optional(bool, false), title = optional(string, "Down for maintenance"), message = optional(string, "We\'ll be back shortly.") })',
+    type: `object({ enabled = optional(bool, false), title = ${optionalAttribute("string", DEFAULTS.failover.title)}, message = ${optionalAttribute("string", DEFAULTS.failover.message)} })`,
     description,
     default: {},
     nullable: false,
@@ -194,6 +190,16 @@ export function environmentLocals(
   const appSettings = new TerraformLocal(scope, "app_settings", settings);
   const environment = new TerraformLocal(scope, "app_environment", Fn.merge([TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null"), extra])).expression;
   return { settings, environment };
+}
+
+/** The stacks' own outputs for the application (`applicationOutputs`) as a module's: the same names, values and descriptions. */
+export function applicationModuleOutputs(values: Omit<ApplicationOutputValues, "imageDescription">): ModuleOutput[] {
+  return applicationOutputs({ ...values, imageDescription: "The image the hosts run: the release deployed." }).map(({ sensitive, ...output }) => ({ ...output, ...(sensitive ? { sensitive } : {}) }));
+}
+
+/** A store submodule's outputs, as `applicationOutputs` reads them. */
+export function storeOutputs(store: { output(name: string): string }): ApplicationOutputValues["media"] {
+  return { bucketName: store.output("bucket_name"), cdnDomain: store.output("cdn_domain"), region: store.output("region"), endpointUrl: store.output("endpoint_url") };
 }
 
 /** `postgres://user@%s:port/db?sslmode=require` for each of `hosts`, by Terraform. */

@@ -1,11 +1,17 @@
-import { DOMAIN_NAME, SIZES } from "../../modules/core";
-import { DENORMAL_PATH, HEALTH_CHECK_PATH, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME } from "../../modules/django/validate";
+import { DEFAULTS, DOMAIN_NAME, SIZES } from "../../modules/core";
+import { DENORMAL_PATH, HEALTH_CHECK_PATH, InputDeclaration, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME, inputVariable } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
+import { hclValue } from "./hcl";
 
 /*
  * Variables and their validation rules, made from the same constants the spec validator
  * uses, so a module refuses what a spec would.
  */
+
+/** An attribute of an object type, `optional(string, "16")`: with `fallback` as its default, else null. */
+export function optionalAttribute(type: string, fallback?: unknown): string {
+  return fallback === undefined ? `optional(${type})` : `optional(${type}, ${hclValue(fallback)})`;
+}
 
 /** Terraform's `regex` takes RE2, which reads these JavaScript patterns the same way. */
 function re2(pattern: RegExp): string {
@@ -33,9 +39,9 @@ export function eachMatchesRule(name: string, pattern: RegExp, what: string, ite
   return { condition: `alltrue([for v in ${items} : can(regex(${re2(pattern)}, v))])`, errorMessage: `Every item of ${name} must be ${what}.` };
 }
 
-export function wholeNumberRule(name: string, min: number, max: number): VariableRule {
+export function wholeNumberRule(name: string, min: number, max: number, nullable = false): VariableRule {
   return {
-    condition: `var.${name} == floor(var.${name}) && var.${name} >= ${min} && var.${name} <= ${max}`,
+    condition: nullOr(name, `var.${name} == floor(var.${name}) && var.${name} >= ${min} && var.${name} <= ${max}`, nullable),
     errorMessage: `The ${name} must be a whole number between ${min} and ${max}.`,
   };
 }
@@ -59,7 +65,7 @@ export function namePrefixVariable(example: string): ModuleVariable {
 }
 
 /** A neutral size, mapped to the cloud's machine type by the module. */
-export function sizeVariable(name: string, what: string, fallback = "small"): ModuleVariable {
+export function sizeVariable(name: string, what: string, fallback: string = DEFAULTS.module.size): ModuleVariable {
   return {
     name,
     type: "string",
@@ -75,7 +81,7 @@ export function deletionProtectionVariable(what: string): ModuleVariable {
     name: "deletion_protection",
     type: "bool",
     description: `Protect ${what} from deletion: the provider's deletion protection where there is one, a final snapshot, a recovery window for secrets.`,
-    default: true,
+    default: DEFAULTS.deletionProtection,
   };
 }
 
@@ -139,7 +145,7 @@ export const NORMAL_HEALTH_CHECK_PATH_RULE: VariableRule = {
 /** `health_check_path`: the path a load balancer or monitor requests, as the spec allows it. */
 export function healthCheckPathVariable(description: string): ModuleVariable {
   return {
-    name: "health_check_path", type: "string", description, default: "/healthz",
+    name: "health_check_path", type: "string", description, default: DEFAULTS.healthCheckPath,
     validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"'), NORMAL_HEALTH_CHECK_PATH_RULE],
   };
 }
@@ -155,4 +161,48 @@ export function maintenanceTextRule(name: string): VariableRule {
 /** A maintenance page's title or message. */
 export function maintenanceTextVariable(name: string, description: string, fallback?: string): ModuleVariable {
   return { name, type: "string", description, ...(fallback !== undefined ? { default: fallback } : {}), validation: [maintenanceTextRule(name)] };
+}
+
+/** The Terraform type of a declared field. */
+const INPUT_TYPES = { oneOf: "string", integer: "number", boolean: "bool" } as const;
+
+/** The declared spec fields among `inputs`: all of them, or those named in `only`, in declaration order. */
+function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): [string, InputDeclaration][] {
+  return Object.entries(inputs).filter(([field]) => !only || only.includes(field));
+}
+
+/**
+ * The attributes of an object variable made from the spec's declared fields
+ * (`size = optional(string, "small"), min = optional(number, 1)`): each typed by its
+ * constraint, defaulting to the spec's default, else the modules' one, else null.
+ */
+export function inputAttributes(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): string {
+  return declared(inputs, only)
+    .map(([field, input]) => `${inputVariable(field, input)} = ${optionalAttribute(INPUT_TYPES[input.constraint.kind], input.default ?? input.moduleDefault)}`)
+    .join(", ");
+}
+
+/** A declared field's constraint on `var.<name>`, in Terraform (a `bool` needs none: its type is its rule). */
+function constraintRules(name: string, input: InputDeclaration): VariableRule[] {
+  const c = input.constraint;
+  const nullable = input.optional === true;
+  if (c.kind === "oneOf") return [oneOfRule(name, c.values, nullable)];
+  if (c.kind === "integer") return [wholeNumberRule(name, c.min, c.max, nullable)];
+  return [];
+}
+
+/** The rules of those attributes on `var.<path>.<attribute>`, the spec validator's constraints in Terraform. */
+export function inputRules(path: string, inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): VariableRule[] {
+  return declared(inputs, only).flatMap(([field, input]) => constraintRules(`${path}.${inputVariable(field, input)}`, input));
+}
+
+/**
+ * A tier module's variable for one declared spec field (`postgres.replicas` as `replicas`):
+ * typed, defaulted and validated from the declaration; `name` when the module calls it
+ * otherwise (`engine_version` for `version`).
+ */
+export function declaredVariable(field: string, input: InputDeclaration, description: string, name = inputVariable(field, input)): ModuleVariable {
+  const fallback = input.default ?? input.moduleDefault ?? (input.optional ? null : undefined);
+  const validation = constraintRules(name, input);
+  return { name, type: INPUT_TYPES[input.constraint.kind], description, ...(fallback !== undefined ? { default: fallback } : {}), ...(validation.length > 0 ? { validation } : {}) };
 }
