@@ -43,13 +43,13 @@ describe("the cloud registrations (CLOUDS)", () => {
     expect(JSON.parse(run.stdout)).toEqual([]);
   });
 
-  it("load what the commands read stacks with (cost rules, diagram readers, preflight checks) only when a command asks: never in a synth", () => {
+  it("load what the commands read stacks with (cost rules, diagram readers, preflight checks), and the tests' samples, only when asked: never in a synth", () => {
     const outdir = `require("node:os").tmpdir() + "/cloudtiers-clouds-probe-" + process.pid`;
     const probe = `
       const { buildApp } = require("./modules/stacks/app");
       const { environments } = require("./environments");
       buildApp(environments, { outdir: ${outdir} }).synth();
-      const loaded = Object.keys(require.cache).map((f) => f.slice(process.cwd().length)).filter((f) => /\\/modules\\/(cost|diagram)\\/|\\/(cost|diagram|preflight)\\.ts$|\\/tools\\//.test(f));
+      const loaded = Object.keys(require.cache).map((f) => f.slice(process.cwd().length)).filter((f) => /\\/modules\\/(cost|diagram)\\/|\\/(cost|diagram|preflight|samples)\\.ts$|\\/tools\\//.test(f));
       require("node:fs").rmSync(${outdir}, { recursive: true, force: true });
       process.stdout.write(JSON.stringify(loaded));`;
     const run = spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "-e", probe], { cwd: root, encoding: "utf8" });
