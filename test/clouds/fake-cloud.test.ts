@@ -11,6 +11,7 @@ import { specSamples } from "../../modules/stacks/samples";
 import { settingsOf } from "../../modules/stacks/settings";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { describeStack, stackDot, synthesiseStacks } from "../../tools/diagram/diagram";
+import { policyRulesTable } from "../../tools/docs/policy-rules";
 import { inspectorOf } from "../contract/inspectors";
 import { OUTPUT_NAMES } from "../helpers";
 import { fixturesOf } from "../policy/fixtures";
@@ -76,6 +77,12 @@ describe("a cloud registered in CLOUDS and nowhere else", () => {
     const reason = "a lab database, reachable for the tests";
     const [waived] = synthesised([lab({ publicDatabase: true }, { policy: { suppress: [{ rule: "CT-DB-001", cloud: "fake", resource: database, reason }] } })]);
     expect(waived.policy.suppressed).toEqual([{ rule: "CT-DB-001", resource: database, message: "public is true", reason }]);
+  });
+
+  it("is named in docs/safety.md's rule table (npm run policy -- --update-docs) in the row of each rule it checks", () => {
+    const rows = policyRulesTable(CLOUDS).split("\n").filter((l) => l.startsWith("| CT-"));
+    expect(rows.filter((l) => l.includes("FAKE")).map((l) => l.split(" | ")[0].slice(2))).toEqual(["CT-DB-001", "CT-NET-001"]);
+    expect(rows.find((l) => l.startsWith("| CT-DB-001 |"))!.split(" | ")[2]).toBe("AWS, DO, FAKE");
   });
 
   it("is priced by its own rules and prices, in its own column", () => {
