@@ -20,6 +20,7 @@ export const GENERATED: readonly GeneratedFile[] = [
     files: ["docs/diagrams/production-aws.dot", "docs/diagrams/production-aws.svg", "docs/diagrams/production-do.dot", "docs/diagrams/production-do.svg"],
     command: ["diagram", "--", "--out", "docs/diagrams", "production-*"],
   },
+  { what: "the policy rules and the clouds that check each, in docs/safety.md", files: ["docs/safety.md"], command: ["policy", "--", "--update-docs"] },
   { what: "production's cost table in docs/cost.md", files: ["docs/cost.md"], command: ["cost", "--", "--update-docs"] },
   { what: "the environments reference and the README's table of the shipped environments", files: ["docs/environments.md", "README.md"], command: ["docs:environments"] },
 ];

@@ -11,7 +11,7 @@ import { validateAwsTopology } from "./validate";
  * this file loads: building only DigitalOcean stacks never loads them (about 95 ms). Only
  * validation, which every spec goes through, the words describing how hosts receive their
  * environment and the policy checks every synth runs are imported above; what the commands
- * use (cost, diagram, preflight) loads when a command first asks for it.
+ * use (cost, diagram, preflight) and the tests' samples load when first asked for.
  */
 const classes = () => ({
   ...(require("@cdktf/provider-aws/lib/provider") as typeof import("@cdktf/provider-aws/lib/provider")),
@@ -48,4 +48,5 @@ export const AWS: CloudAdapter = {
   cost: () => (require("./cost") as typeof import("./cost")).AWS_COST,
   diagram: (name, doc) => (require("./diagram") as typeof import("./diagram")).describeAws(name, doc),
   preflight: () => (require("./preflight") as typeof import("./preflight")).AWS_PREFLIGHT,
+  samples: () => (require("./samples") as typeof import("./samples")).AWS_SAMPLES,
 };

@@ -7,7 +7,7 @@ import { validateDigitalOceanTopology } from "./validate";
 /*
  * The provider classes and tiers are required when the first DigitalOcean stack is built,
  * not when this file loads: building only AWS stacks never loads them (about 30 ms). What
- * the commands use (cost, diagram, preflight) loads when a command first asks for it.
+ * the commands use (cost, diagram, preflight) and the tests' samples load when first asked for.
  */
 const classes = () => ({
   ...(require("@cdktf/provider-digitalocean/lib/provider") as typeof import("@cdktf/provider-digitalocean/lib/provider")),
@@ -39,4 +39,5 @@ export const DIGITALOCEAN: CloudAdapter = {
   cost: () => (require("./cost") as typeof import("./cost")).DIGITALOCEAN_COST,
   diagram: (name, doc) => (require("./diagram") as typeof import("./diagram")).describeDigitalOcean(name, doc),
   preflight: () => (require("./preflight") as typeof import("./preflight")).DIGITALOCEAN_PREFLIGHT,
+  samples: () => (require("./samples") as typeof import("./samples")).DIGITALOCEAN_SAMPLES,
 };

@@ -41,6 +41,19 @@ export interface CloudAdapter {
   diagram(name: string, doc: StackDocument): Diagram;
   /** `npm run preflight`'s checks of an account before an apply. @default - none: preflight refuses the cloud's stacks */
   preflight?(): CloudPreflight;
+  /** The cloud's sections of the sample specs the spec-text test injects into (`modules/stacks/samples.ts`). */
+  samples(): CloudSamples;
+}
+
+/**
+ * A cloud's sections for the two sample specs of `modules/stacks/samples.ts`, which between
+ * them set every field of its sections: `split` (the split layout, its secrets generated or
+ * variables) and `full` (every neutral field, secrets already in a store), which a cloud
+ * that cannot hold it leaves out.
+ */
+export interface CloudSamples {
+  readonly split: Partial<EnvironmentSpec>;
+  readonly full?: Partial<EnvironmentSpec>;
 }
 
 /**

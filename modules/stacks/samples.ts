@@ -1,19 +1,20 @@
+import { CLOUDS } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 
 /*
- * Specs that set every field a spec may have, between them: one with everything an AWS-only
- * environment can hold (secrets already in Secrets Manager), one on both clouds. The test
- * of spec text (test/topology/spec-text.test.ts) injects text into each of their strings,
- * and fails while a field the validators know is set by none of them: give a new field a
- * value here.
+ * Specs that set every field a spec may have, between them: two neutral samples, each given
+ * every registered cloud's sections for it (`CloudAdapter.samples`, in `modules/<cloud>/samples.ts`).
+ * The test of spec text (test/topology/spec-text.test.ts) injects text into each of their
+ * strings, and fails while a field the validators know is set by none of them: give a new
+ * field a value here, or a new section's in its cloud's samples.
  */
 
 const image = "ghcr.io/acme/shop:1.0.0@sha256:ed848f775b63800b8edef92408ea12bde179fd7e5eb2d5bae08ed6416bac1566";
 const organization = "acme";
 
-/** An AWS environment with every AWS and Terraform Cloud field set. */
-export const AWS_SAMPLE: EnvironmentSpec = {
-  environment: "sample-aws",
+/** Every neutral and Terraform Cloud field set, secrets already in a store; promoting from the split sample. */
+const FULL: EnvironmentSpec = {
+  environment: "sample-full",
   application: {
     name: "shop",
     image,
@@ -49,27 +50,13 @@ export const AWS_SAMPLE: EnvironmentSpec = {
     workspacePrefix: "shop",
     terraformVersion: "1.11.4",
     vcs: { repository: "acme/shop-infra", branch: "main", oauthTokenId: "ot-AbC123" },
-    promotesFrom: "sample-both",
-  },
-  policy: { suppress: [{ rule: "CT-DB-004", cloud: "aws", resource: "aws_db_instance.sample", reason: "a sample suppression, for the tests" }] },
-  aws: {
-    region: "eu-west-1",
-    allowedAccountIds: ["123456789012"],
-    natGateways: "single",
-    hostedZoneId: "Z0123456789ABCDEFGHIJ",
-    imageId: "ami-0123456789abcdef0",
-    sizes: { compute: { large: "m7i.xlarge" }, postgres: { large: "db.r7g.large" }, cache: { large: "cache.r7g.large" } },
-    cdnPriceClass: "PriceClass_100",
-    secrets: {
-      STRIPE_API_KEY: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-AbCdEf", jsonKey: "api_key" },
-      REGISTRY_PASSWORD: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/ghcr-AbCdEf" },
-    },
+    promotesFrom: "sample-split",
   },
 };
 
-/** An environment on AWS and on DigitalOcean + Cloudflare, with every DigitalOcean and Cloudflare field set. */
-export const BOTH_CLOUDS_SAMPLE: EnvironmentSpec = {
-  environment: "sample-both",
+/** The split layout, its secrets generated or given as variables, so that every cloud can hold it. */
+const SPLIT: EnvironmentSpec = {
+  environment: "sample-split",
   application: {
     name: "shop",
     image,
@@ -93,18 +80,13 @@ export const BOTH_CLOUDS_SAMPLE: EnvironmentSpec = {
   failover: {},
   production: false,
   terraformCloud: { organization, hostname: "tfe.example.com", vcs: { repository: "acme/shop-infra", githubAppInstallationId: "ghain-AbC123" } },
-  aws: { region: "eu-west-1" },
-  digitalocean: {
-    region: "fra1",
-    sshKeys: ["3b:16:bf:e4:8b:00:8b:b8:59:8c:a9:d3:f0:19:45:fa", "12345"],
-    adminCidrs: ["203.0.113.0/24"],
-    projectId: "01234567-89ab-cdef-0123-456789abcdef",
-    disasterRecoveryRegion: "ams3",
-    loadBalancerSizeUnit: 2,
-    sizes: { compute: { large: "c-4" }, postgres: { large: "db-s-4vcpu-8gb" }, cache: { large: "db-s-2vcpu-4gb" } },
-  },
-  cloudflare: { accountId: "0123456789abcdef0123456789abcdef", zoneId: "fedcba9876543210fedcba9876543210", manageZoneSettings: false, advancedCertificates: true },
 };
 
-/** Both samples, in the order they are built (the AWS one promotes from the other). */
-export const SPEC_SAMPLES: readonly EnvironmentSpec[] = [BOTH_CLOUDS_SAMPLE, AWS_SAMPLE];
+/** Both samples with every registered cloud's sections, in the order they are built (the full one promotes from the split one). */
+export function specSamples(): EnvironmentSpec[] {
+  const samples = CLOUDS.map((c) => c.samples());
+  return [
+    Object.assign({}, SPLIT, ...samples.map((s) => s.split)),
+    Object.assign({}, FULL, ...samples.map((s) => s.full ?? {})),
+  ];
+}

@@ -7,10 +7,14 @@ import { statefulAddresses } from "../../modules/stacks/addresses";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { checkPolicy, cloudTiersStacks, writtenDocument } from "../../modules/stacks/policy";
 import { PreflightUsageError, cloudPreflight } from "../../modules/stacks/preflight";
+import { specSamples } from "../../modules/stacks/samples";
 import { settingsOf } from "../../modules/stacks/settings";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { describeStack, stackDot, synthesiseStacks } from "../../tools/diagram/diagram";
+import { policyRulesTable } from "../../tools/docs/policy-rules";
+import { inspectorOf } from "../contract/inspectors";
 import { OUTPUT_NAMES } from "../helpers";
+import { fixturesOf } from "../policy/fixtures";
 import { FAKE_CLOUD, FAKE_PRICES, FakeSettings } from "./fake-cloud";
 
 /*
@@ -75,6 +79,12 @@ describe("a cloud registered in CLOUDS and nowhere else", () => {
     expect(waived.policy.suppressed).toEqual([{ rule: "CT-DB-001", resource: database, message: "public is true", reason }]);
   });
 
+  it("is named in docs/safety.md's rule table (npm run policy -- --update-docs) in the row of each rule it checks", () => {
+    const rows = policyRulesTable(CLOUDS).split("\n").filter((l) => l.startsWith("| CT-"));
+    expect(rows.filter((l) => l.includes("FAKE")).map((l) => l.split(" | ")[0].slice(2))).toEqual(["CT-DB-001", "CT-NET-001"]);
+    expect(rows.find((l) => l.startsWith("| CT-DB-001 |"))!.split(" | ")[2]).toBe("AWS, DO, FAKE");
+  });
+
   it("is priced by its own rules and prices, in its own column", () => {
     const spec = lab();
     const [{ stack, doc }] = synthesised([spec]);
@@ -106,6 +116,27 @@ describe("a cloud registered in CLOUDS and nowhere else", () => {
     expect(settings.django.variables.find((v) => v.name === "DATABASE_PASSWORD")?.source).toContain("read from the fake vault at boot");
     const [{ doc }] = synthesised([lab()]);
     expect(statefulAddresses(doc, FAKE_CLOUD).map((a) => a.split(".")[0])).toEqual(expect.arrayContaining(["fake_bucket", "fake_database", "fake_secret"]));
+  });
+
+  it("joins the sample specs the spec-text test injects into with its own section, which the app builds", () => {
+    const [split, full] = specSamples();
+    expect(split).toMatchObject({ fake: { region: "lab-2", publicDatabase: false } });
+    expect(full).not.toHaveProperty("fake");
+    expect(withScratchSynth([split, full], [], (app) => cloudTiersStacks(app).map((s) => s.node.id), {})).toContain("sample-split-fake");
+  });
+
+  it("has its parts outside modules/ found by its id, and lacking them, each test that needs one names the file to add", () => {
+    const missing = (file: string, name: string) => new Error(`the cloud "fake" is registered but has no ${file}: add it, exporting ${name} (CONTRIBUTING.md, "Adding a cloud")`);
+    expect(() => inspectorOf(FAKE_CLOUD)).toThrow(missing("test/contract/inspectors/fake.ts", "INSPECTOR"));
+    expect(() => fixturesOf(FAKE_CLOUD)).toThrow(missing("test/policy/fixtures/fake.ts", "FIXTURES"));
+    // The registry's catalog (npm run modules:build) refuses to load at all.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded here, with the fake cloud registered
+    expect(() => jest.isolateModules(() => require("../../tools/registry/catalog"))).toThrow(missing("tools/registry/clouds/fake.ts", "MODULES"));
+    // The shipped clouds' are found the same way.
+    for (const cloud of CLOUDS.filter((c) => c !== FAKE_CLOUD)) {
+      expect(Object.keys(inspectorOf(cloud))).toContain("poolBounds");
+      expect(fixturesOf(cloud).map((f) => f.rule).sort()).toEqual(Object.keys(cloud.policy.checks).sort());
+    }
   });
 
   it("has no preflight until its registration gives one, and preflight says so", () => {

@@ -241,6 +241,8 @@ export const FAKE_CLOUD: CloudAdapter = {
   describeDelivery: () => ({ settings: "in the fake vault's settings file", secrets: { [SECRET_STORE]: "read from the fake vault at boot" } }),
   policy: FAKE_POLICY,
   cost: () => FAKE_COST,
+  // Its section in the split sample, every field set (EnvironmentSpec has no field for it).
+  samples: () => ({ split: { fake: { region: "lab-2", publicDatabase: false } } as Partial<EnvironmentSpec> }),
   diagram(name, doc) {
     const g = new DiagramBuilder();
     const internet = g.node("internet", "internet", ["internet"]);

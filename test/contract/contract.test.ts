@@ -4,14 +4,7 @@ import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { OUTPUT_NAMES, Synth, synth } from "../helpers";
-import { CloudInspector, awsInspector, digitalOceanInspector } from "./inspectors";
-
-/** Every cloud the contract holds. Adding a cloud is adding its inspector here. */
-const INSPECTORS: readonly CloudInspector[] = [awsInspector, digitalOceanInspector];
-
-it("holds every registered cloud (CLOUDS) to the contract", () => {
-  expect(INSPECTORS.map((i) => i.cloud.id)).toEqual(CLOUDS.map((c) => c.id));
-});
+import { inspectorOf } from "./inspectors";
 
 /** One neutral spec: the production shape, with every tier's options exercised. */
 const contract: EnvironmentSpec = {
@@ -29,12 +22,13 @@ const contract: EnvironmentSpec = {
 // Not production: the policy pack, which a directly built stack meets at synth, gives production a failover target.
 const withoutFailover: EnvironmentSpec = { ...contract, environment: "contract-plain", failover: undefined, production: false };
 
-describe.each(INSPECTORS.map((i) => [i.cloud.id, i] as [string, CloudInspector]))("the %s factory honours the neutral contract", (_id, inspector) => {
+/** Every registered cloud, held to the contract through its inspector (test/contract/inspectors/<cloud id>.ts). */
+describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as const))("the %s factory honours the neutral contract", (_id, cloud, inspector) => {
   let s: Synth;
   let plain: Synth;
   beforeAll(() => {
-    s = synth(new CloudTiersStack(Testing.app(), contract, inspector.cloud));
-    plain = synth(new CloudTiersStack(Testing.app(), withoutFailover, inspector.cloud));
+    s = synth(new CloudTiersStack(Testing.app(), contract, cloud));
+    plain = synth(new CloudTiersStack(Testing.app(), withoutFailover, cloud));
   });
 
   it("compute pools: each role's min/max as asked, beat exactly one", () => {

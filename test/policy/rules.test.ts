@@ -1,13 +1,15 @@
 import { RULES, StackDocument } from "../../modules/policy";
 import { CLOUDS } from "../../modules/stacks/clouds";
-import { FIXTURES, Resources } from "./fixtures";
+import { Resources, fixturesOf } from "./fixtures";
 
 const stack = (resources: Resources) => new StackDocument({ resource: resources });
+/** Each registered cloud's fixtures (test/policy/fixtures/<cloud id>.ts), with the cloud. */
+const FIXTURES = CLOUDS.flatMap((cloud) => fixturesOf(cloud).map((f) => ({ ...f, cloud })));
 
 describe("the policy rule pack", () => {
   it("has a passing and a failing fixture for every rule on every cloud it applies to", () => {
     const needed = CLOUDS.flatMap((c) => Object.keys(c.policy.checks).map((rule) => `${rule} ${c.id}`)).sort();
-    expect(FIXTURES.map((f) => `${f.rule} ${f.cloud}`).sort()).toEqual(needed);
+    expect(FIXTURES.map((f) => `${f.rule} ${f.cloud.id}`).sort()).toEqual(needed);
   });
 
   it("has unique, stable ids and a title and rationale for each rule", () => {
@@ -19,8 +21,8 @@ describe("the policy rule pack", () => {
     }
   });
 
-  it.each(FIXTURES.map((f) => [f.rule, f.cloud, f] as const))("%s on %s: passes its passing fixture and reports its failing one", (_rule, cloud, fixture) => {
-    const check = CLOUDS.find((c) => c.id === cloud)!.policy.checks[fixture.rule];
+  it.each(FIXTURES.map((f) => [f.rule, f.cloud.id, f] as const))("%s on %s: passes its passing fixture and reports its failing one", (_rule, _cloud, fixture) => {
+    const check = fixture.cloud.policy.checks[fixture.rule];
     expect(check(stack(fixture.pass))).toEqual([]);
     expect(check(stack(fixture.fail))).toEqual([fixture.finding]);
   });

@@ -2,7 +2,7 @@ import { PoolRole, Size } from "../../modules/core";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
-import { awsInspector } from "../contract/inspectors";
+import { INSPECTOR as awsInspector } from "../contract/inspectors/aws";
 import { checkValues, evaluateUserData, expectRefused, expr, problemsIn, useModule } from "./support";
 
 describe("the AWS cache module", () => {

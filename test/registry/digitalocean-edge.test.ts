@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { terraform } from "../../tools/registry/build";
-import { digitalOceanInspector } from "../contract/inspectors";
+import { INSPECTOR as digitalOceanInspector } from "../contract/inspectors/do";
 import { checkValues, expectRefused, expr, plain, problemsIn, useModule, varArguments } from "./support";
 
 const VPC_UUID = "c2a5e4f0-1b3d-4e6f-8a9b-0c1d2e3f4a5b";

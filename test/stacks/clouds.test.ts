@@ -1,9 +1,10 @@
 import { spawnSync } from "node:child_process";
+import { readdirSync } from "node:fs";
 import { join } from "node:path";
 import { RULES } from "../../modules/policy";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { ENVIRONMENT_FIELDS } from "../../modules/stacks/validate";
-import { CLOUD_MODULES } from "../../tools/registry/catalog";
+import { CLOUD_MODULES_FOLDER } from "../../tools/registry/catalog";
 
 const root = join(__dirname, "..", "..");
 
@@ -16,8 +17,8 @@ describe("the cloud registrations (CLOUDS)", () => {
     expect(ENVIRONMENT_FIELDS.filter((f) => sections.includes(f))).toEqual(sections);
   });
 
-  it("each have their Terraform modules listed in tools/registry/catalog.ts (empty when a cloud ships none), and nothing else is", () => {
-    expect(Object.keys(CLOUD_MODULES).sort()).toEqual(CLOUDS.map((c) => c.id).sort());
+  it("each have their Terraform modules listed in tools/registry/clouds/<id>.ts (empty when a cloud ships none), and no unregistered cloud has one", () => {
+    expect(readdirSync(join(root, CLOUD_MODULES_FOLDER)).sort()).toEqual(CLOUDS.map((c) => `${c.id}.ts`).sort());
   });
 
   it("check only rules the policy pack has", () => {
@@ -42,13 +43,13 @@ describe("the cloud registrations (CLOUDS)", () => {
     expect(JSON.parse(run.stdout)).toEqual([]);
   });
 
-  it("load what the commands read stacks with (cost rules, diagram readers, preflight checks) only when a command asks: never in a synth", () => {
+  it("load what the commands read stacks with (cost rules, diagram readers, preflight checks), and the tests' samples, only when asked: never in a synth", () => {
     const outdir = `require("node:os").tmpdir() + "/cloudtiers-clouds-probe-" + process.pid`;
     const probe = `
       const { buildApp } = require("./modules/stacks/app");
       const { environments } = require("./environments");
       buildApp(environments, { outdir: ${outdir} }).synth();
-      const loaded = Object.keys(require.cache).map((f) => f.slice(process.cwd().length)).filter((f) => /\\/modules\\/(cost|diagram)\\/|\\/(cost|diagram|preflight)\\.ts$|\\/tools\\//.test(f));
+      const loaded = Object.keys(require.cache).map((f) => f.slice(process.cwd().length)).filter((f) => /\\/modules\\/(cost|diagram)\\/|\\/(cost|diagram|preflight|samples)\\.ts$|\\/tools\\//.test(f));
       require("node:fs").rmSync(${outdir}, { recursive: true, force: true });
       process.stdout.write(JSON.stringify(loaded));`;
     const run = spawnSync(process.execPath, ["--require", "./scripts/register-ts.cjs", "-e", probe], { cwd: root, encoding: "utf8" });

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SpecValidator, ValidationError, describeCodePoint } from "../../modules/core";
 import { buildApp } from "../../modules/stacks/app";
-import { SPEC_SAMPLES } from "../../modules/stacks/samples";
+import { specSamples } from "../../modules/stacks/samples";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { environments } from "../../environments";
@@ -13,8 +13,8 @@ import { cloudInitSchema } from "../tools";
  * Every string of the specs is given text cdktf or Terraform would evaluate, and each
  * character that breaks a host's configuration; the string must be refused with a message
  * naming its field, or reach every place it reached before byte for byte. The strings come
- * from the sample specs (modules/stacks/samples.ts), which must set every field the
- * validators know: the test names no field.
+ * from the sample specs (modules/stacks/samples.ts, with each cloud's sections), which must
+ * set every field the validators know: the test names no field.
  */
 
 type Path = readonly (string | number)[];
@@ -25,7 +25,7 @@ interface Leaf {
   readonly value: string;
 }
 
-const SPECS = SPEC_SAMPLES;
+const SPECS = specSamples();
 const ENV = {};
 const show = (path: Path) => path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 

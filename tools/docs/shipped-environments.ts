@@ -8,6 +8,7 @@ import { DEFAULTS } from "../../modules/core";
 import { PoolSpec } from "../../modules/django/spec";
 import { poolRoles } from "../../modules/django/topology";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { withMarkedBlock } from "./marked-block";
 
 export const SHIPPED_TABLE_START = "<!-- the shipped environments: written by npm run docs:environments from environments/ -->";
 export const SHIPPED_TABLE_END = "<!-- end of the shipped environments -->";
@@ -50,9 +51,4 @@ export function shippedEnvironmentsTable(environments: readonly EnvironmentSpec[
 }
 
 /** `readme` with its table replaced by `table`; throws when the markers are missing. */
-export function withShippedTable(readme: string, table: string): string {
-  const start = readme.indexOf(SHIPPED_TABLE_START);
-  const end = readme.indexOf(SHIPPED_TABLE_END);
-  if (start < 0 || end < start) throw new Error(`README.md has no "${SHIPPED_TABLE_START}" ... "${SHIPPED_TABLE_END}" block to rewrite`);
-  return readme.slice(0, start) + table + readme.slice(end + SHIPPED_TABLE_END.length);
-}
+export const withShippedTable = (readme: string, table: string): string => withMarkedBlock(readme, "README.md", SHIPPED_TABLE_START, SHIPPED_TABLE_END, table);

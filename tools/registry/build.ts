@@ -5,23 +5,20 @@ import { join, relative } from "node:path";
 import { Node } from "constructs";
 import { App, DefaultTokenResolver, StringConcat, TerraformElement, Tokenization, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref, TerraformResource, TerraformDataSource } from "cdktf";
 import { choose } from "../../modules/core";
-import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
-import { CloudflareProvider } from "@cdktf/provider-cloudflare/lib/provider";
-import { DigitaloceanProvider } from "@cdktf/provider-digitalocean/lib/provider";
-import { RandomProvider } from "@cdktf/provider-random/lib/provider";
-import { TlsProvider } from "@cdktf/provider-tls/lib/provider";
 import { BuildContext, ModuleDefinition, ModuleInputs, ModuleOutput, ModuleVariable, providerConstraint } from "./definition";
 import { NESTED_ATTRIBUTE_PROVIDERS, hclValue, nestedAsAttributes, repairCdktfHcl } from "./hcl";
 import { tarGz } from "./tarball";
 
-/** The binding packages modules may use, and their provider classes. */
-const PROVIDER_CLASSES: Readonly<Record<string, new (scope: TerraformStack, id: string, config: { alias?: string }) => TerraformProvider>> = {
-  "@cdktf/provider-aws": AwsProvider,
-  "@cdktf/provider-cloudflare": CloudflareProvider,
-  "@cdktf/provider-digitalocean": DigitaloceanProvider,
-  "@cdktf/provider-random": RandomProvider,
-  "@cdktf/provider-tls": TlsProvider,
-};
+type ProviderClass = new (scope: TerraformStack, id: string, config: { alias?: string }) => TerraformProvider;
+
+/** The provider class of a binding package a module uses: the one `TerraformProvider` its deep `lib/provider` path exports. */
+function providerClass(module: string, binding: string): ProviderClass {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- whichever binding the definition names
+  const exported = Object.values(require(`${binding}/lib/provider`) as Record<string, unknown>);
+  const classes = exported.filter((e): e is ProviderClass => typeof e === "function" && e.prototype instanceof TerraformProvider);
+  if (classes.length !== 1) throw new Error(`${module}: no provider class for ${binding}`);
+  return classes[0];
+}
 
 /** The Terraform that generated modules need at least (validation blocks, optional attributes). */
 export const REQUIRED_TERRAFORM = ">= 1.5.0";
@@ -69,8 +66,7 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
   const stack = new ModuleStack(app, definition.name);
   const providers: Record<string, TerraformProvider> = {};
   for (const requirement of definition.providers) {
-    const Provider = PROVIDER_CLASSES[requirement.binding];
-    if (!Provider) throw new Error(`${definition.name}: no provider class for ${requirement.binding}`);
+    const Provider = providerClass(definition.name, requirement.binding);
     providers[requirement.name] = new Provider(stack, requirement.name, {});
     for (const alias of requirement.aliases ?? []) {
       providers[`${requirement.name}.${alias.name}`] = new Provider(stack, `${requirement.name}.${alias.name}`, { alias: alias.name });

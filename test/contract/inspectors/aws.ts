@@ -1,0 +1,66 @@
+import { CloudInspector, block } from "../inspectors";
+import { Config, ref } from "../../helpers";
+
+/** Reads an AWS stack (modules/aws) in the contract's terms. */
+export const INSPECTOR: CloudInspector = {
+  poolBounds(s, role) {
+    const [, asg] = Object.entries(s.resources("aws_autoscaling_group")).find(([, g]) => g.name.endsWith(`-${role}`))!;
+    return { min: asg.min_size, max: asg.max_size };
+  },
+  poolHealthPath(s, role) {
+    const [, asg] = Object.entries(s.resources("aws_autoscaling_group")).find(([, g]) => g.name.endsWith(`-${role}`))!;
+    const tgRef: string | undefined = asg.target_group_arns?.[0];
+    if (!tgRef) return undefined;
+    const [, tg] = Object.entries(s.resources("aws_lb_target_group")).find(([id]) => tgRef === ref(`aws_lb_target_group.${id}`, "arn"))!;
+    return block(tg.health_check)?.path;
+  },
+  redirectsHttpToHttps(s) {
+    const listeners = s.where("aws_lb_listener");
+    const https = listeners.some((l) => l.port === 443 && l.protocol === "HTTPS" && l.certificate_arn);
+    const redirect = listeners.some((l) => {
+      const to = block(block(l.default_action)?.redirect);
+      return l.port === 80 && to?.protocol === "HTTPS" && to.status_code === "HTTP_301";
+    });
+    return https && redirect;
+  },
+  replicasOfPrimary(s) {
+    const primary = Object.entries(s.resources("aws_db_instance")).find(([, d]) => !d.replicate_source_db)!;
+    return s.where("aws_db_instance").filter((d) => d.replicate_source_db === ref(`aws_db_instance.${primary[0]}`, "identifier")).length;
+  },
+  poolerFrontsPrimary(s) {
+    const primary = Object.entries(s.resources("aws_db_instance")).find(([, d]) => !d.replicate_source_db)!;
+    const targets = s.where("aws_db_proxy_target").filter((t) => t.db_instance_identifier === ref(`aws_db_instance.${primary[0]}`, "identifier"));
+    const proxy = Object.keys(s.resources("aws_db_proxy"))[0];
+    return targets.length === 1 && proxy !== undefined && String(s.outputs.database_url.value).includes(ref(`aws_db_proxy.${proxy}`, "endpoint"));
+  },
+  publicEntryPoints(s) {
+    const publicLbs = s.where("aws_lb").filter((lb) => lb.internal === false);
+    const publicSgs = new Set(Object.entries(s.resources("aws_security_group")).filter(([, g]) => g.name_prefix?.endsWith("-public-")).map(([id]) => ref(`aws_security_group.${id}`, "id")));
+    const other = [
+      ...s.where("aws_vpc_security_group_ingress_rule").filter((r) => (r.cidr_ipv4 || r.cidr_ipv6) && !publicSgs.has(r.security_group_id)).map((r) => `ingress ${r.description}`),
+      ...s.where("aws_db_instance").filter((d) => d.publicly_accessible !== false).map((d) => `database ${d.identifier}`),
+      ...s.where("aws_subnet").filter((sn) => sn.map_public_ip_on_launch !== false).map((sn) => `subnet ${sn.cidr_block}`),
+      ...s.where("aws_s3_bucket_public_access_block").filter((b) => !(b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets)).map((b) => `bucket ${b.bucket}`),
+    ];
+    // The maintenance site's distribution answers every miss with its page and a 503; the object stores' do not.
+    const distributions = s.where("aws_cloudfront_distribution");
+    const cdnNames = distributions.filter((d) => !servesOutagePage(d)).flatMap((d) => d.aliases as string[]);
+    const maintenanceSites = distributions.filter(servesOutagePage).length;
+    return { loadBalancers: publicLbs.length, cdnNames: cdnNames.sort(), maintenanceSites, other };
+  },
+  failoverTarget(s) {
+    const secondary = s.where("aws_route53_record").find((r) => r.failover_routing_policy?.type === "SECONDARY");
+    if (!secondary) return undefined;
+    const [id, distribution] = Object.entries(s.resources("aws_cloudfront_distribution")).find(([d]) => secondary.alias.name === ref(`aws_cloudfront_distribution.${d}`, "domain_name"))!;
+    // It must be the maintenance site: a distribution whose bucket holds the uploaded page.
+    const bucketOrigin: string = distribution.origin[0].domain_name;
+    const bucket = Object.keys(s.resources("aws_s3_bucket")).find((b) => bucketOrigin === ref(`aws_s3_bucket.${b}`, "bucket_regional_domain_name"));
+    const page = s.where("aws_s3_object").some((o) => o.key === "index.html" && o.bucket === ref(`aws_s3_bucket.${bucket}`, "id"));
+    return page && servesOutagePage(distribution) ? { maintenanceFor: distribution.aliases[0] } : { maintenanceFor: `not a maintenance site: ${id}` };
+  },
+};
+
+/** A distribution that answers misses with the uploaded page and a 503: the maintenance site. */
+function servesOutagePage(distribution: Config): boolean {
+  return (distribution.custom_error_response ?? []).some((e: Config) => e.response_code === 503 && e.response_page_path === "/index.html");
+}

@@ -1,0 +1,50 @@
+import { CloudInspector, block } from "../inspectors";
+import { Config, ref } from "../../helpers";
+
+/** Reads a DigitalOcean + Cloudflare stack (modules/digitalocean) in the contract's terms. */
+export const INSPECTOR: CloudInspector = {
+  poolBounds(s, role) {
+    const [, pool] = Object.entries(s.resources("digitalocean_droplet_autoscale")).find(([, p]) => p.name.endsWith(`-${role}`))!;
+    const c = pool.config;
+    return c.target_number_instances !== undefined ? { min: c.target_number_instances, max: c.target_number_instances } : { min: c.min_instances, max: c.max_instances };
+  },
+  poolHealthPath(s, role) {
+    const [tagId] = Object.entries(s.resources("digitalocean_tag")).find(([, t]) => t.name.endsWith(`-${role}`))!;
+    const lb = s.where("digitalocean_loadbalancer").find((l) => l.droplet_tag === ref(`digitalocean_tag.${tagId}`, "name"));
+    return lb?.healthcheck.path;
+  },
+  redirectsHttpToHttps(s) {
+    const lb = s.where("digitalocean_loadbalancer").find((l) => l.network === "EXTERNAL")!;
+    return lb.redirect_http_to_https === true && lb.forwarding_rule.some((r: Config) => r.entry_port === 443 && r.entry_protocol === "https" && r.certificate_name);
+  },
+  replicasOfPrimary(s) {
+    const [primaryId] = Object.entries(s.resources("digitalocean_database_cluster")).find(([, c]) => c.engine === "pg")!;
+    // The disaster-recovery replica follows the primary too, but in another region and not for reads.
+    return s.where("digitalocean_database_replica").filter((r) => r.cluster_id === ref(`digitalocean_database_cluster.${primaryId}`, "id") && !r.name.endsWith("-dr")).length;
+  },
+  poolerFrontsPrimary(s) {
+    const [primaryId] = Object.entries(s.resources("digitalocean_database_cluster")).find(([, c]) => c.engine === "pg")!;
+    const pools = Object.entries(s.resources("digitalocean_database_connection_pool")).filter(([, p]) => p.cluster_id === ref(`digitalocean_database_cluster.${primaryId}`, "id"));
+    return pools.length === 1 && String(s.outputs.database_url.value).includes(ref(`digitalocean_database_connection_pool.${pools[0][0]}`, "private_host"));
+  },
+  publicEntryPoints(s) {
+    const external = s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL");
+    const other = [
+      ...s.where("digitalocean_firewall").flatMap((fw) => (fw.inbound_rule ?? []).filter((r: Config) => r.source_addresses).map(() => `firewall ${fw.name}`)),
+      ...s.where("digitalocean_spaces_bucket").filter((b) => b.acl !== "private").map((b) => `bucket ${b.name}`),
+      ...s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL" && !String(block(l.firewall)?.allow).includes("cloudflare_ip_ranges")).map((l) => `load balancer ${l.name} open to all`),
+    ];
+    // PROVIDER GAP: the CDN answers on its endpoint name (no custom domain).
+    const cdnNames = Object.keys(s.resources("digitalocean_cdn")).map((id) => ref(`digitalocean_cdn.${id}`, "endpoint"));
+    // The maintenance page is served on the site's own name, by the edge Worker its route runs.
+    return { loadBalancers: external.length, cdnNames: cdnNames.sort(), maintenanceSites: s.where("cloudflare_workers_route").filter((r) => r.script).length, other };
+  },
+  failoverTarget(s) {
+    const route = s.where("cloudflare_workers_route")[0];
+    if (!route) return undefined;
+    const [, worker] = Object.entries(s.resources("cloudflare_workers_script")).find(([id]) => route.script === ref(`cloudflare_workers_script.${id}`, "script_name"))!;
+    // It must be the maintenance page: the Worker answers with the index page and a 503 when the origin cannot.
+    const page = String(worker.content).includes('"index.html":') && String(worker.content).includes("status: 503");
+    return page ? { maintenanceFor: String(route.pattern).replace(/\/\*$/, "") } : { maintenanceFor: `not a maintenance site: ${worker.script_name}` };
+  },
+};
