@@ -65,7 +65,10 @@ describe("the npm package", () => {
   const work = mkdtempSync(join(tmpdir(), "cloudtiers-package-"));
   afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-  // `npm pack` runs `prepack`, which builds dist/ from scratch.
+  // `npm pack` runs `prepack`, which builds dist/ (incrementally, scripts/build.cjs); the
+  // output of a module since deleted, left by an earlier build, must not be packed.
+  mkdirSync(join(root, "dist"), { recursive: true });
+  writeFileSync(join(root, "dist", "deleted-module.js"), "");
   const packed = JSON.parse(run("npm", ["pack", "--json", "--pack-destination", work], root))[0];
   const files: string[] = packed.files.map((f: { path: string }) => f.path).sort();
 
@@ -76,6 +79,7 @@ describe("the npm package", () => {
     }
     for (const file of files) expect(file).toMatch(/^(package\.json|README\.md|dist\/[a-z-]+(\/[a-z-]+)*\.(js|d\.ts))$/);
     expect(files.filter((f) => f.startsWith("dist/") && f.endsWith(".js")).length).toBeGreaterThan(40);
+    expect(files).not.toContain("dist/deleted-module.js");
   });
 
   it("declares the cdktf packages as peers and names a registry to publish to", () => {
