@@ -117,8 +117,8 @@ describe("the npm package", () => {
     const compilerOptions = { target: "ES2018", lib: ["es2018"], strict: true, skipLibCheck: true, types: ["node"] };
     writeFileSync(join(consumer, "tsconfig.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, module: "CommonJS", outDir: "out" }, files: ["main.ts"] }));
     writeFileSync(join(consumer, "tsconfig.node16.json"), JSON.stringify({ compilerOptions: { ...compilerOptions, module: "node16", moduleResolution: "node16", noEmit: true }, files: ["main.ts"] }));
-    run(process.execPath, [tsc, "-p", "tsconfig.node16.json"], consumer);
-    run(process.execPath, [tsc, "-p", "tsconfig.json"], consumer);
+    // Both in one build mode run: it parses the declarations they share once (about half the time of two runs); either's errors fail it.
+    run(process.execPath, [tsc, "-b", "tsconfig.node16.json", "tsconfig.json"], consumer);
 
     const outdir = join(work, "cdktf.out");
     const report = JSON.parse(run(process.execPath, [join(consumer, "out", "main.js"), outdir], consumer));
