@@ -21,6 +21,9 @@ export interface RequiredTool {
   readonly note?: string;
 }
 
+/** Debian's Python, which the tests run Django and cloud-init with; its modules are `python3:<module>`. */
+const PYTHON = "/usr/bin/python3";
+
 export const REQUIRED_TOOLS: readonly RequiredTool[] = [
   { needs: "nginx", package: "nginx", for: "serves the hosts' nginx configuration" },
   { needs: "cloud-init", package: "cloud-init", for: "validates every host's user data (cloud-init schema)" },
@@ -28,7 +31,7 @@ export const REQUIRED_TOOLS: readonly RequiredTool[] = [
   { needs: "shellcheck", package: "shellcheck", for: "lints the hosts' scripts and the pipeline's" },
   { needs: "systemd-analyze", package: "systemd", for: "verifies the hosts' systemd units" },
   { needs: "/usr/bin/gunicorn", package: "gunicorn", for: "runs the Django test sites behind nginx" },
-  { needs: "/usr/bin/python3", package: "python3", for: "runs Django, cloud-init and the settings snippet" },
+  { needs: PYTHON, package: "python3", for: "runs Django, cloud-init and the settings snippet" },
   { needs: "python3:django", package: "python3-django", for: "the Django test sites, their migrations and releases" },
   { needs: "python3:psycopg2", package: "python3-psycopg2", for: "Django's PostgreSQL driver" },
   {
@@ -90,20 +93,20 @@ export function locate(command: string, path = process.env.PATH ?? ""): string |
 export function missingTools(tools: readonly RequiredTool[] = REQUIRED_TOOLS): RequiredTool[] {
   const modules = tools.filter((t) => t.needs.startsWith("python3:")).map((t) => t.needs.slice("python3:".length));
   let absentModules = new Set(modules);
-  if (modules.length > 0 && executable("/usr/bin/python3")) {
-    const probe = spawnSync("/usr/bin/python3", ["-c", "import importlib.util, sys\nprint(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))", ...modules], { encoding: "utf8" });
+  if (modules.length > 0 && executable(PYTHON)) {
+    const probe = spawnSync(PYTHON, ["-c", "import importlib.util, sys\nprint(' '.join(m for m in sys.argv[1:] if importlib.util.find_spec(m) is None))", ...modules], { encoding: "utf8" });
     if (probe.status === 0) absentModules = new Set(probe.stdout.split(/\s+/).filter(Boolean));
   }
   return tools.filter((t) => (t.needs.startsWith("python3:") ? absentModules.has(t.needs.slice("python3:".length)) : locate(t.needs) === undefined));
 }
 
 /**
- * The path of a required command, or an error naming its package. It fails, never skips:
- * a test that cannot run its tool has not shown anything.
+ * The path of a required command (for a Python module, of the Python that has it), or an
+ * error naming its package. It fails, never skips: a test that cannot run its tool has not
+ * shown anything.
  */
 export function requireTool(needs: string): string {
   const tool = requiredTool(needs);
-  const found = missingTools([tool]).length === 0 ? (needs.startsWith("python3:") ? "/usr/bin/python3" : locate(tool.needs)) : undefined;
-  if (found === undefined) throw new Error(`${needs} is not installed: ${installAdvice([tool]).join("; ")} (npm test checks every tool the tests need first; docs/testing.md)`);
-  return found;
+  if (missingTools([tool]).length > 0) throw new Error(`${needs} is not installed: ${installAdvice([tool]).join("; ")} (npm test checks every tool the tests need first; docs/testing.md)`);
+  return needs.startsWith("python3:") ? PYTHON : locate(tool.needs)!;
 }
