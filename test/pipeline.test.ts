@@ -11,7 +11,8 @@ import { buildApp } from "../modules/stacks/app";
 import { releaseImageVariable } from "../modules/stacks/release";
 import { DEFAULT_TERRAFORM_VERSION } from "../modules/stacks/terraform-cloud";
 import { SHIPPED_STACKS } from "./helpers";
-import { Finished, requireTool, runCommand } from "./tools";
+import { requireTool } from "./required-tools";
+import { Finished, runCommand } from "./tools";
 
 const root = join(__dirname, "..");
 const WORKFLOW = ".github/workflows/cloudtiers.yml";
@@ -77,7 +78,7 @@ describe("the CI pipeline example", () => {
       expect(Object.keys(JSON.parse(readFileSync(join(dir, "cdktf.out", "manifest.json"), "utf8")).stacks)).toContain("terraform-cloud-acme");
       const output = join(dir, "github-output");
       writeFileSync(output, "");
-      requireTool("jq", "jq");
+      requireTool("jq");
       // As GitHub runs a `run:` step on Linux: bash --noprofile --norc -eo pipefail.
       const run = spawnSync("bash", ["--noprofile", "--norc", "-eo", "pipefail", "-c", step.run], { cwd: dir, env: { PATH: process.env.PATH, GITHUB_OUTPUT: output }, encoding: "utf8" });
       expect({ status: run.status, stderr: run.stderr }).toEqual({ status: 0, stderr: "" });
@@ -156,7 +157,7 @@ describe("the CI pipeline example", () => {
   });
 
   it("keeps expressions out of shell scripts, and every script passes shellcheck", () => {
-    const shellcheck = requireTool("shellcheck", "shellcheck");
+    const shellcheck = requireTool("shellcheck");
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     try {
       const scripts = runScripts();
@@ -192,7 +193,7 @@ describe("the CI pipeline example", () => {
   }
 
   it("deploys the release asked for, else keeps the image running, under the variable the stacks read for that environment", async () => {
-    requireTool("jq", "jq");
+    requireTool("jq");
     const name = "The image to deploy (the release asked for, else the one running)";
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     const release = `ghcr.io/acme/shop:2.0.0@sha256:${"ab".repeat(32)}`;
@@ -223,8 +224,8 @@ describe("the CI pipeline example", () => {
   });
 
   it("smoke-checks the deployed site's health path until it answers, and fails after five minutes of silence", async () => {
-    requireTool("jq", "jq");
-    requireTool("curl", "curl");
+    requireTool("jq");
+    requireTool("curl");
     const name = "Smoke check of the site's health path";
     const dir = mkdtempSync(join(tmpdir(), "cloudtiers-pipeline-"));
     let answered = 0;

@@ -1,8 +1,9 @@
 import { spawnSync } from "node:child_process";
 import { chmodSync, chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { freePort, requireTool } from "./tools";
+import { dirname, join } from "node:path";
+import { installAdvice, requireTool, requiredTool } from "./required-tools";
+import { freePort } from "./tools";
 
 /*
  * Throwaway PostgreSQL servers for tests: Debian's PostgreSQL 15, and 16 and 17 from the
@@ -16,23 +17,23 @@ export const POSTGRES_VERSIONS: readonly PostgresVersion[] = ["15", "16", "17"];
 
 const root = join(__dirname, "..");
 
+/** Debian's PostgreSQL 15 server, in REQUIRED_TOOLS. */
+const DEBIAN_POSTGRES = "/usr/lib/postgresql/15/bin/postgres";
+
 /** Where each version's server binaries are. */
 function binaries(version: PostgresVersion): string {
-  const dir = version === "15" ? "/usr/lib/postgresql/15/bin" : join(root, "node_modules", `postgres-${version}`, "native", "bin");
-  if (!existsSync(join(dir, "postgres"))) {
-    throw new Error(
-      version === "15"
-        ? "PostgreSQL 15 is not installed: apt-get install postgresql (.ci/run installs it)"
-        : `PostgreSQL ${version}'s binaries are missing from node_modules/postgres-${version}: run npm ci`,
-    );
-  }
+  if (version === "15") return dirname(requireTool(DEBIAN_POSTGRES));
+  const dir = join(root, "node_modules", `postgres-${version}`, "native", "bin");
+  if (!existsSync(join(dir, "postgres"))) throw new Error(`PostgreSQL ${version}'s binaries are missing from node_modules/postgres-${version}: run npm ci`);
   return dir;
 }
 
 /** A command as the user PostgreSQL runs as: `postgres` when the tests run as root (the server refuses root). */
 function asServerUser(command: string, args: string[]): [string, string[]] {
   if (process.getuid?.() !== 0) return [command, args];
-  if (spawnSync("id", ["-u", "postgres"]).status !== 0) throw new Error("the tests run as root and there is no postgres user to run PostgreSQL as: apt-get install postgresql (.ci/run installs it)");
+  if (spawnSync("id", ["-u", "postgres"]).status !== 0) {
+    throw new Error(`the tests run as root and there is no postgres user to run PostgreSQL as: ${installAdvice([requiredTool(DEBIAN_POSTGRES)]).join("; ")}`);
+  }
   return ["runuser", ["-u", "postgres", "--", command, ...args]];
 }
 
@@ -59,8 +60,8 @@ export const SUPERUSER = "platform_superuser";
 
 export async function startPostgres(version: PostgresVersion): Promise<PostgresServer> {
   const bin = binaries(version);
-  const psql = requireTool("psql", "postgresql-client");
-  const openssl = requireTool("openssl", "openssl");
+  const psql = requireTool("psql");
+  const openssl = requireTool("openssl");
   const dir = mkdtempSync(join(tmpdir(), `cloudtiers-pg${version}-`));
   const data = join(dir, "data");
   if (process.getuid?.() === 0) chownSync(dir, Number(spawnSync("id", ["-u", "postgres"], { encoding: "utf8" }).stdout), Number(spawnSync("id", ["-g", "postgres"], { encoding: "utf8" }).stdout));

@@ -3,18 +3,7 @@ import { createServer, request } from "node:http";
 import { readFileSync } from "node:fs";
 import { AddressInfo } from "node:net";
 import { join } from "node:path";
-
-/**
- * Fails (never skips) when a Debian tool the tests need is missing, saying how to get it.
- * `.ci/run` installs them all.
- */
-export function requireTool(command: string, debianPackage: string): string {
-  const found = spawnSync("sh", ["-c", `command -v ${command}`], { encoding: "utf8" });
-  if (found.status !== 0) {
-    throw new Error(`${command} is not installed: apt-get install ${debianPackage} (.ci/run installs every tool the tests need)`);
-  }
-  return found.stdout.trim();
-}
+import { requireTool } from "./required-tools";
 
 /**
  * Runs Debian's `cloud-init schema --config-file <path>` on each path, in one Python process
@@ -22,7 +11,8 @@ export function requireTool(command: string, debianPackage: string): string {
  * about 0.3 s, most of a check. Returns each file's exit code and everything it printed.
  */
 export function cloudInitSchema(paths: string[]): { path: string; code: number; output: string }[] {
-  const cloudInit = requireTool("cloud-init", "cloud-init python3-jsonschema");
+  const cloudInit = requireTool("cloud-init");
+  requireTool("python3:jsonschema");
   // The interpreter cloud-init is installed for, from its `#!` line (`/usr/bin/python3`, or `/usr/bin/env python3`).
   const [command, ...args] = readFileSync(cloudInit, "utf8").split("\n")[0].replace(/^#!\s*/, "").trim().split(/\s+/);
   const python = command.endsWith("/env") ? args.find((a) => !a.startsWith("-"))! : command;

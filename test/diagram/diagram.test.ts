@@ -10,7 +10,7 @@ import { describeStack, dotCommand, renderSvg, synthesiseStacks } from "../../to
 import { Diagram, DiagramCluster, DiagramEdge, Tier, quote, toDot } from "../../modules/diagram/graph";
 import { SHIPPED_STACKS } from "../helpers";
 import { staleHint } from "../../tools/generated";
-import { requireTool } from "../tools";
+import { requireTool } from "../required-tools";
 
 const root = join(__dirname, "..", "..");
 
@@ -201,11 +201,11 @@ describe("a changed spec changes the diagram", () => {
 describe("Graphviz", () => {
 
   it("dot -Tsvg accepts every stack's DOT, and the SVG is well-formed with every box and its label", () => {
-    requireTool("dot", "graphviz");
+    requireTool("dot");
     // One dot process for all six graphs: it writes one SVG document after another.
     const svgs = renderSvg(shipped.map((s) => s.dot).join("")).split(/(?=<\?xml )/);
     expect(svgs).toHaveLength(shipped.length);
-    const python = requireTool("python3", "python3");
+    const python = requireTool("/usr/bin/python3");
     const parse = spawnSync(python, ["-c", "import sys, json, xml.dom.minidom\nfor doc in json.load(sys.stdin): xml.dom.minidom.parseString(doc)\nprint('ok')"], { input: JSON.stringify(svgs), encoding: "utf8" });
     expect(parse.stderr).toBe("");
     expect(parse.stdout).toBe("ok\n");
@@ -246,7 +246,7 @@ describe("scripts/diagram.ts", () => {
   const run = (args: string[]) => spawnSync(process.execPath, ["--require", register, join(root, "scripts", "diagram.ts"), ...args], { cwd: root, encoding: "utf8", env: { ...process.env, CLOUDTIERS_STACKS: "" } });
 
   it("writes <stack>.dot and <stack>.svg for the stacks a pattern selects, and prints where", () => {
-    requireTool("dot", "graphviz");
+    requireTool("dot");
     const out = mkdtempSync(join(tmpdir(), "cloudtiers-diagram-script-"));
     try {
       const result = run(["--out", out, "dev-*"]);

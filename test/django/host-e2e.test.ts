@@ -1,11 +1,11 @@
-import { spawnSync } from "node:child_process";
 import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gunicorn } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
-import { Processes, freePort, get, requireTool, waitForHttp } from "../tools";
+import { requireTool } from "../required-tools";
+import { Processes, freePort, get, waitForHttp } from "../tools";
 import { AWS_ENV, SNIPPET_DIR } from "./app-environments";
 import { startNginx } from "./nginx";
 
@@ -33,8 +33,8 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
   let appEnv: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
-    requireTool("gunicorn", "gunicorn");
-    if (spawnSync("/usr/bin/python3", ["-c", "import django"]).status !== 0) throw new Error("Django is not installed for /usr/bin/python3: apt-get install python3-django (.ci/run installs it)");
+    requireTool("/usr/bin/gunicorn");
+    requireTool("python3:django");
 
     work = mkdtempSync(join(tmpdir(), "cloudtiers-e2e-"));
     appPort = await freePort();

@@ -12,7 +12,8 @@ import { Layout } from "../../modules/django/spec";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { application } from "../../environments/defaults";
 import { SHIPPED_STACKS, decodeUserData, dropletUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
-import { cloudInitSchema, requireTool } from "../tools";
+import { requireTool } from "../required-tools";
+import { cloudInitSchema } from "../tools";
 
 const run = promisify(execFile);
 
@@ -106,7 +107,7 @@ describe("rendered host configuration, checked by the real tools", () => {
   });
 
   it("shellcheck passes every shell script the user data installs", async () => {
-    const shellcheck = requireTool("shellcheck", "shellcheck");
+    const shellcheck = requireTool("shellcheck");
     const scripts = new Map<string, string>();
     for (const d of docs) for (const f of d.files) if (f.content.startsWith("#!/bin/sh")) scripts.set(f.content, `${safe(d.name)}-${safe(f.path)}.sh`);
     expect(scripts.size).toBeGreaterThanOrEqual(3);
@@ -120,7 +121,7 @@ describe("rendered host configuration, checked by the real tools", () => {
   });
 
   it("systemd-analyze verify (Debian's systemd) accepts every unit the user data installs, without a word", () => {
-    const analyze = requireTool("systemd-analyze", "systemd");
+    const analyze = requireTool("systemd-analyze");
     // Each distinct unit, in a root of its own name: the system's units (targets), the hosts' files, stubs for docker and systemctl.
     const units = new Map<string, { path: string; content: string; doc: Document }>();
     for (const d of docs) for (const f of d.files) if (f.path.startsWith("/etc/systemd/system/")) units.set(`${f.path}\n${f.content}`, { ...f, doc: d });
@@ -157,7 +158,7 @@ describe("rendered host configuration, checked by the real tools", () => {
   });
 
   it("nginx -t accepts every nginx site the user data installs", async () => {
-    const nginx = requireTool("nginx", "nginx");
+    const nginx = requireTool("nginx");
     const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));
     // One web pool per shipped stack on each cloud, and the two layouts' web roles.
     expect(sites).toHaveLength(SHIPPED_STACKS.length + 2);

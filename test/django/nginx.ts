@@ -1,7 +1,8 @@
 import { chmodSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { NGINX_PROXY_SNIPPET, NginxSiteOptions, renderNginxSite } from "../../modules/django/host";
-import { Processes, freePort, requireTool } from "../tools";
+import { requireTool } from "../required-tools";
+import { Processes, freePort } from "../tools";
 
 /**
  * Debian's nginx serving the hosts' own site (`renderNginxSite`) on a free loopback port,
@@ -9,7 +10,7 @@ import { Processes, freePort, requireTool } from "../tools";
  * proxy snippet, the split layout's upstream include) are moved under `work`.
  */
 export async function startNginx(processes: Processes, work: string, site: Omit<NginxSiteOptions, "listenPort" | "proxySnippet" | "upstreamInclude">, upstream?: string): Promise<number> {
-  const nginx = requireTool("nginx", "nginx");
+  const nginx = requireTool("nginx");
   chmodSync(work, 0o755);
   // nginx's workers run unprivileged: their temp directories must be writable to them.
   const temp = ["client_body", "proxy", "fastcgi", "uwsgi", "scgi"].map((kind) => {

@@ -1,4 +1,4 @@
-import { ChildProcess, spawn, spawnSync } from "node:child_process";
+import { ChildProcess, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -7,7 +7,8 @@ import { GUNICORN_PORT, HOST_PATHS, gunicorn, renderUserData } from "../../modul
 import { RELEASE_PY, RELEASE_TABLE } from "../../modules/django/release";
 import { application } from "../../environments/defaults";
 import { PostgresServer, asRds, ok, startPostgres } from "../postgres";
-import { Processes, freePort, get, requireTool, waitForHttp } from "../tools";
+import { requireTool } from "../required-tools";
+import { Processes, freePort, get, waitForHttp } from "../tools";
 import { SNIPPET_DIR } from "./app-environments";
 import { HostRoot } from "./host-root";
 import { startNginx } from "./nginx";
@@ -28,9 +29,8 @@ let script: string;
 let database = 0;
 
 beforeAll(async () => {
-  if (spawnSync("/usr/bin/python3", ["-c", "import django, psycopg2"]).status !== 0) {
-    throw new Error("Django and psycopg2 are not installed for /usr/bin/python3: apt-get install python3-django python3-psycopg2 (.ci/run installs them)");
-  }
+  requireTool("python3:django");
+  requireTool("python3:psycopg2");
   server = await startPostgres("15");
   work = mkdtempSync(join(tmpdir(), "cloudtiers-release-"));
   script = join(work, "release.py");
@@ -224,7 +224,7 @@ describe("a release on a new host, as its unit runs it, behind the real nginx", 
   }
 
   beforeAll(async () => {
-    requireTool("gunicorn", "gunicorn");
+    requireTool("/usr/bin/gunicorn");
     db = freshDatabase();
     expect((await releaseStep(hostEnv(db, "1"), "shop:1")).status).toBe(0);
     const old = await freePort();
