@@ -160,11 +160,12 @@ describe("the single-instance guard (Celery beat)", () => {
   it("a second copy waits for the first to stop; the two never run at the same time", async () => {
     const db = freshDatabase();
     const log = join(work, "beat.log");
-    // Stands in for `celery beat`: logs its start and, on SIGTERM, its end.
+    // Stands in for `celery beat`: logs its start and, on SIGTERM, its end. The handler is in
+    // place before the start is logged: a SIGTERM sent as soon as the start shows is logged too.
     const beat = ["/usr/bin/python3", "-c", `import os, signal, sys, time
 log = open(${JSON.stringify(log)}, "a", buffering=1)
-log.write(f"start {os.getpid()} {time.time()}\\n")
 signal.signal(signal.SIGTERM, lambda *a: (log.write(f"stop {os.getpid()} {time.time()}\\n"), sys.exit(0)))
+log.write(f"start {os.getpid()} {time.time()}\\n")
 while True: time.sleep(0.1)`];
     const env = hostEnv(db, "1");
     const old = start(["exclusive", "beat", "--", ...beat], env);
