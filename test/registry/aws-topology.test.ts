@@ -7,7 +7,7 @@ import { CACHE_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, input
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
-import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, useModule } from "./support";
+import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -259,24 +259,8 @@ describe("the AWS topology module (cloudtiers-django)", () => {
   });
 
   it("gives a caller who leaves an input out what a spec that leaves it out gets: the one table of defaults", () => {
-    const given = (expression: string) => JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, required));
-    const used = given(
-      "{ layout = var.layout, health = var.health_check_path, cidr = var.cidr, cpu = [for p in values(var.pools) : p.cpu_target_percent], beat = var.pools.worker.beat, " +
-        "pg = var.postgres.version, pooling = var.postgres.pooling, backup = var.postgres.backup_retention_days, cache = var.cache.version, title = var.failover.title, message = var.failover.message, protect = var.deletion_protection }",
-    );
-    expect(used).toEqual({
-      layout: DEFAULTS.layout,
-      health: DEFAULTS.healthCheckPath,
-      cidr: DEFAULTS.network.cidr,
-      cpu: [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent],
-      beat: DEFAULTS.worker.beat,
-      pg: DEFAULTS.postgres.version,
-      pooling: DEFAULTS.postgres.pooling, backup: DEFAULTS.postgres.backupRetentionDays,
-      cache: DEFAULTS.cache.version,
-      title: DEFAULTS.failover.title,
-      message: DEFAULTS.failover.message,
-      protect: DEFAULTS.deletionProtection,
-    });
+    const { given, table } = topologyDefaults(read("variables.tf"), required, { backup: ["var.postgres.backup_retention_days", DEFAULTS.postgres.backupRetentionDays] });
+    expect(given).toEqual(table);
   });
 
   it("refuses a bad value of every declared PostgreSQL, cache and pool field, as the spec validator does from the same declaration", () => {

@@ -1,11 +1,11 @@
 import { dev } from "../../environments/dev";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, dropletUserData, synthDoEnvironment } from "../helpers";
-import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, useModule } from "./support";
+import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec (its `digitalocean` and `cloudflare` sections included): what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -344,24 +344,8 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
   });
 
   it("gives a caller who leaves an input out what a spec that leaves it out gets: the one table of defaults", () => {
-    const given = (expression: string) => JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, required));
-    const used = given(
-      "{ layout = var.layout, health = var.health_check_path, cidr = var.cidr, cpu = [for p in values(var.pools) : p.cpu_target_percent], beat = var.pools.worker.beat, " +
-        "pg = var.postgres.version, pooling = var.postgres.pooling, cache = var.cache.version, title = var.failover.title, message = var.failover.message, protect = var.deletion_protection }",
-    );
-    expect(used).toEqual({
-      layout: DEFAULTS.layout,
-      health: DEFAULTS.healthCheckPath,
-      cidr: DEFAULTS.network.cidr,
-      cpu: [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent],
-      beat: DEFAULTS.worker.beat,
-      pg: DEFAULTS.postgres.version,
-      pooling: DEFAULTS.postgres.pooling,
-      cache: DEFAULTS.cache.version,
-      title: DEFAULTS.failover.title,
-      message: DEFAULTS.failover.message,
-      protect: DEFAULTS.deletionProtection,
-    });
+    const { given, table } = topologyDefaults(read("variables.tf"), required);
+    expect(given).toEqual(table);
   });
 
   it("accepts the shipped environments' values", () => {

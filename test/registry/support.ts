@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
 import { MODULES } from "../../tools/registry/catalog";
 import { ModuleDefinition } from "../../tools/registry/definition";
+import { DEFAULTS } from "../../modules/core";
 import { Config, Synth } from "../helpers";
 
 /* What the module tests share: building a module of the catalog, reading its blocks, and asking Terraform about values. */
@@ -201,4 +202,26 @@ export function expectModuleCalls(main: Synth, sources: Record<string, string>, 
   for (const [name, source] of Object.entries(sources)) {
     expect({ name, source: calls[name].source, count: calls[name].count }).toEqual({ name, source: `./modules/${source}`, count: counted[name] === undefined ? undefined : expr(counted[name]) });
   }
+}
+
+/** What a whole-topology module's caller gets for each input left out, as the one table of defaults says: the expression over its variables, and the table's value. */
+const TOPOLOGY_DEFAULTS: Readonly<Record<string, readonly [string, unknown]>> = {
+  layout: ["var.layout", DEFAULTS.layout],
+  health: ["var.health_check_path", DEFAULTS.healthCheckPath],
+  cidr: ["var.cidr", DEFAULTS.network.cidr],
+  cpu: ["[for p in values(var.pools) : p.cpu_target_percent]", [DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent, DEFAULTS.pool.cpuTargetPercent]],
+  beat: ["var.pools.worker.beat", DEFAULTS.worker.beat],
+  pg: ["var.postgres.version", DEFAULTS.postgres.version],
+  pooling: ["var.postgres.pooling", DEFAULTS.postgres.pooling],
+  cache: ["var.cache.version", DEFAULTS.cache.version],
+  title: ["var.failover.title", DEFAULTS.failover.title],
+  message: ["var.failover.message", DEFAULTS.failover.message],
+  protect: ["var.deletion_protection", DEFAULTS.deletionProtection],
+};
+
+/** What Terraform gives, from `variables`, for each input a caller giving only `required` leaves out, beside what the table says (plus the module's own `extra`). */
+export function topologyDefaults(variables: string, required: Record<string, unknown>, extra: Readonly<Record<string, readonly [string, unknown]>> = {}): { given: unknown; table: unknown } {
+  const inputs = Object.entries({ ...TOPOLOGY_DEFAULTS, ...extra });
+  const given = JSON.parse(evaluate(variables, "", `jsonencode({ ${inputs.map(([name, [expression]]) => `${name} = ${expression}`).join(", ")} })`, required));
+  return { given, table: Object.fromEntries(inputs.map(([name, [, value]]) => [name, value])) };
 }
