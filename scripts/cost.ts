@@ -5,10 +5,11 @@ import { environments } from "../environments";
 import { StackCost, UnpricedRegionError, estimateStack, formatComparison } from "../modules/cost";
 import { withScratchSynth } from "../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../modules/stacks/policy";
+import { withBlockUnder } from "../tools/generated";
 import { STACK_SELECTION, runCommand } from "./command-line";
 
 const COST_DOC = join(__dirname, "..", "docs", "cost.md");
-const DOC_COMMAND = "$ npm run cost production\n";
+const DOC_COMMAND = "npm run cost production";
 
 runCommand(
   {
@@ -52,15 +53,7 @@ runCommand(
       process.stdout.write(text);
       return 0;
     }
-    // The block under the command, up to the fence that closes it.
-    const doc = readFileSync(COST_DOC, "utf8");
-    const start = doc.indexOf(DOC_COMMAND);
-    const end = start < 0 ? -1 : doc.indexOf("\n```", start);
-    if (start < 0 || end < 0) {
-      process.stderr.write(`cost: docs/cost.md has no block under "${DOC_COMMAND.trim()}" to rewrite\n`);
-      return 1;
-    }
-    writeFileSync(COST_DOC, `${doc.slice(0, start + DOC_COMMAND.length)}${text.trimEnd()}${doc.slice(end)}`);
+    writeFileSync(COST_DOC, withBlockUnder(readFileSync(COST_DOC, "utf8"), DOC_COMMAND, text));
     process.stdout.write(`docs/cost.md: production's table rewritten\n`);
     return 0;
   },

@@ -393,6 +393,12 @@ export interface ApplicationOutputValues {
   readonly redisUrl: string;
   /** Where the database and Redis passwords live. */
   readonly configuration: AppConfiguration;
+  /**
+   * The outputs a caller reads the passwords from, where it cannot follow `*_password_secret`
+   * (a module whose passwords are in its own state: DigitalOcean's).
+   * @default - the caller follows database_password_secret and redis_password_secret
+   */
+  readonly passwordOutputs?: { readonly database: string; readonly redis: string };
   readonly media: Pick<IObjectStoreCdn, "bucketName" | "cdnDomain" | "region" | "endpointUrl">;
   readonly staticFiles: Pick<IObjectStoreCdn, "bucketName" | "cdnDomain">;
 }
@@ -404,14 +410,15 @@ export interface ApplicationOutputValues {
  */
 export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[] {
   const secretText = (name: string) => secretLocation(o.configuration.secrets.find((s) => s.name === name)!.secret);
+  const password = (output: string | undefined, secret: string) => (output ? `the password is the ${output} output` : `the password is in ${secret}`);
   return [
     { name: "site_url", value: `https://${o.domain}`, description: "The site's public URL.", sensitive: false },
     { name: "health_check_url", value: `https://${o.domain}${o.healthCheckPath}`, description: "The site's health path, as a smoke check asks it.", sensitive: false },
     { name: "application_image", value: o.image, description: o.imageDescription, sensitive: false },
-    { name: "database_url", value: o.databaseUrl, description: "DATABASE_URL for writes (through the pooler when there is one); the password is in database_password_secret.", sensitive: true },
+    { name: "database_url", value: o.databaseUrl, description: `DATABASE_URL for writes (through the pooler when there is one); ${password(o.passwordOutputs?.database, "database_password_secret")}.`, sensitive: true },
     { name: "database_replica_urls", value: o.replicaUrls, description: "One URL per read replica, for a Django database router.", sensitive: true },
     { name: "database_password_secret", value: secretText("DATABASE_PASSWORD"), description: "Where the database password lives (store:id#key).", sensitive: false },
-    { name: "redis_url", value: o.redisUrl, description: "REDIS_URL for cache, sessions and the Celery broker; the password is in redis_password_secret.", sensitive: true },
+    { name: "redis_url", value: o.redisUrl, description: `REDIS_URL for cache, sessions and the Celery broker; ${password(o.passwordOutputs?.redis, "redis_password_secret")}.`, sensitive: true },
     { name: "redis_password_secret", value: secretText("REDIS_PASSWORD"), description: "Where the Redis password lives (store:id#key).", sensitive: false },
     { name: "media_bucket", value: o.media.bucketName, description: "Bucket for user uploads (MEDIA).", sensitive: false },
     { name: "static_bucket", value: o.staticFiles.bucketName, description: "Bucket for collected static files.", sensitive: false },

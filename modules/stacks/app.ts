@@ -131,14 +131,14 @@ function validateAcross(environments: readonly EnvironmentSpec[], planned: reado
 /**
  * The selection patterns and where they came from: the option, else `CLOUDTIERS_STACKS`,
  * else the context's `stacks` (the cdktf CLI's `CDKTF_CONTEXT_JSON` over the option's). Each
- * is a list or a comma-separated string; empty (as an unset CI variable gives) selects nothing
- * in particular: every stack.
+ * is a list or a comma-separated string. An empty `CLOUDTIERS_STACKS` (as an unset CI
+ * variable gives) counts as unset; nothing selected anywhere builds every stack.
  */
 function selectionOf(options: BuildOptions, env: NodeJS.ProcessEnv): Selection | undefined {
   const fromCli = process.env.CDKTF_CONTEXT_JSON ? JSON.parse(process.env.CDKTF_CONTEXT_JSON) : {};
   const context = { ...options.context, ...fromCli };
   const [raw, source] =
-    options.select !== undefined ? [options.select, "the command line"] : env.CLOUDTIERS_STACKS !== undefined ? [env.CLOUDTIERS_STACKS, "CLOUDTIERS_STACKS"] : [context.stacks, "context stacks"];
+    options.select !== undefined ? [options.select, "the command line"] : env.CLOUDTIERS_STACKS?.trim() ? [env.CLOUDTIERS_STACKS, "CLOUDTIERS_STACKS"] : [context.stacks, "context stacks"];
   const patterns = [raw ?? []]
     .flat()
     .flatMap((p: unknown) => String(p).split(","))

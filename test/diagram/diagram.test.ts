@@ -236,7 +236,9 @@ describe("the README's diagrams", () => {
     // Graphviz's layout differs between its versions, so the SVG is held to the DOT's boxes and edges, not to its bytes.
     const seen = titles(readFileSync(svg, "utf8"));
     const expected = new Set([name, ...s.diagram.nodes.map((n) => n.id), ...s.diagram.edges.map((e) => `${e.from}->${e.to}`)]);
-    expect([...seen].filter((t) => !t.startsWith("cluster_")).sort()).toEqual([...expected].sort());
+    const drawn = [...seen].filter((t) => !t.startsWith("cluster_")).sort();
+    const svgRefresh = staleHint(`docs/diagrams/${name}.svg`);
+    expect({ drawn, refresh: svgRefresh }).toEqual({ drawn: [...expected].sort(), refresh: svgRefresh });
     expect({ readmeShows: readFileSync(join(root, "README.md"), "utf8").includes(`(docs/diagrams/${name}.svg)`) }).toEqual({ readmeShows: true });
   });
 });

@@ -333,8 +333,12 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     const stack = synthDoEnvironment(production);
     expect(Object.keys(outputs)).toEqual(expect.arrayContaining(Object.keys(stack.outputs)));
     // The same outputs, written once (applicationOutputs): what each is and whether it is sensitive, as the stack says it (the image is a stack's release, a module's input).
-    const described = (from: Record<string, Config>) => Object.keys(stack.outputs).filter((name) => name !== "application_image").map((name) => [name, from[name].description, from[name].sensitive ?? false]);
+    // A caller cannot read the submodules' state that *_password_secret names: the URLs send it to the module's password outputs instead.
+    const own = ["application_image", "database_url", "redis_url"];
+    const described = (from: Record<string, Config>) => Object.keys(stack.outputs).filter((name) => !own.includes(name)).map((name) => [name, from[name].description, from[name].sensitive ?? false]);
     expect(described(outputs)).toEqual(described(stack.outputs));
+    expect(outputs.database_url.description).toMatch(/; the password is the database_password output\.$/);
+    expect(outputs.redis_url.description).toMatch(/; the password is the redis_password output\.$/);
     for (const name of ["database_url", "database_replica_urls", "redis_url", "database_password", "redis_password"]) expect({ name, sensitive: outputs[name].sensitive }).toEqual({ name, sensitive: true });
     expect(outputs.database_url.value).toBe("postgres://app@${module.postgres.write_host}:${module.postgres.write_port}/app?sslmode=require");
     expect(outputs.database_replica_urls.value).toBe(expr('formatlist("postgres://app@%s:25060/app?sslmode=require", module.postgres.replica_hosts)'));

@@ -9,6 +9,7 @@ import { StackSettings, formatSettings, settingsOf, stackSettings } from "../../
 import { buildApp } from "../../modules/stacks/app";
 import { environments } from "../../environments";
 import { SHIPPED_STACKS } from "../helpers";
+import { SETTINGS_EXCERPT, blockUnder, staleHint } from "../../tools/generated";
 import { AWS_ENV, DO_ENV } from "../django/app-environments";
 
 const SHIPPED = SHIPPED_STACKS.map((s) => s.name);
@@ -149,17 +150,10 @@ describe("npm run settings: what the application receives on each stack", () => 
     expect(bad.stderr).toContain(`"nope" matches no stack; the stacks are ${SHIPPED.join(", ")}`);
   });
 
-  it("is shown in docs/application.md by a real excerpt: its lines are the command's, in order", () => {
-    const readme = readFileSync(join(root, "docs", "application.md"), "utf8");
-    const block = readme.split("```\n$ npm run settings -- production-aws\n")[1].split("```")[0];
-    const excerpt = block.split("\n").filter((l) => l.trim() !== "..." && l !== "");
-    const lines = formatSettings(settingsByStack.get("production-aws")!).split("\n");
-    let at = 0;
-    for (const line of excerpt) {
-      const found = lines.indexOf(line, at);
-      expect({ line, found: found >= 0 }).toEqual({ line, found: true });
-      at = found + 1;
-    }
-    expect(excerpt.length).toBeGreaterThan(10);
+  it(`is shown in ${SETTINGS_EXCERPT.page} as \`${SETTINGS_EXCERPT.command}\` prints it`, () => {
+    const page = readFileSync(join(root, SETTINGS_EXCERPT.page), "utf8");
+    const shown = blockUnder(page, SETTINGS_EXCERPT.command);
+    const refresh = staleHint(SETTINGS_EXCERPT.page);
+    expect({ upToDate: shown === formatSettings(settingsByStack.get(SETTINGS_EXCERPT.stack)!).trimEnd(), refresh }).toEqual({ upToDate: true, refresh });
   });
 });

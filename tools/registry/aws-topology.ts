@@ -6,7 +6,7 @@ import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
-import { AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
+import { AWS_DEFAULTS, AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SecretRef, equals, negate, optional, terraformTemplate } from "../../modules/core";
@@ -178,7 +178,7 @@ const VARIABLES: readonly ModuleVariable[] = [
     name: "nat_gateways",
     type: "string",
     description: "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper).",
-    default: "per-zone",
+    default: AWS_DEFAULTS.natGateways,
     validation: [oneOfRule("nat_gateways", NAT_GATEWAY_MODES)],
   },
   {

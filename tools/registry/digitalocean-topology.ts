@@ -441,8 +441,9 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
         configuration,
         media: storeOutputs(media),
         staticFiles: storeOutputs(statics),
+        passwordOutputs: { database: "database_password", redis: "redis_password" },
       }),
-      // DigitalOcean has no secret store: the passwords themselves, where database_password_secret and redis_password_secret say they are.
+      // DigitalOcean has no secret store: the passwords themselves (*_password_secret names the submodules' state, which a caller cannot read).
       { name: "database_password", description: "The database password (DigitalOcean has no secret store).", value: postgres.output("password"), sensitive: true },
       { name: "redis_password", description: "The Redis password (DigitalOcean has no secret store).", value: cache.output("password"), sensitive: true },
       { name: "media_cdn_id", description: "The media CDN endpoint, for cache purges.", value: media.output("cdn_id") },
