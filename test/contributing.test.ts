@@ -15,8 +15,8 @@ const root = join(__dirname, "..");
 const text = readFileSync(join(root, "CONTRIBUTING.md"), "utf8");
 const code = [...text.matchAll(/`([^`\n]+)`/g)].map((m) => m[1]);
 const links = [...text.matchAll(/\]\(([^)#]+)\)/g)].map((m) => m[1]);
-/** The folders of the shipped clouds, which `<cloud>` stands for. */
-const CLOUD_FOLDERS = ["aws", "digitalocean"];
+/** The folders of the registered clouds, which `<cloud>` stands for: each is named after the cloud's own spec section. */
+const CLOUD_FOLDERS = CLOUDS.map((c) => c.sections[0]);
 /** The registered clouds' ids, which `<id>` stands for. */
 const CLOUD_IDS = CLOUDS.map((c) => c.id);
 /** The text between two headings or phrases of the file. */
