@@ -53,6 +53,8 @@ function pricingContext(doc: StackDocument, stack: string, region: string | unde
 }
 
 const CLOUD_NAMES: Readonly<Record<PriceCloud, string>> = { aws: "AWS", digitalocean: "DigitalOcean", cloudflare: "Cloudflare" };
+/** A price table cloud's name in a message: its own id for a cloud the names above do not know. */
+const cloudName = (cloud: PriceCloud): string => CLOUD_NAMES[cloud] ?? cloud;
 
 /** A stack in a region the price table has no entries for: refused by name, never priced with another region's figures. */
 export class UnpricedRegionError extends Error {
@@ -63,8 +65,8 @@ export class UnpricedRegionError extends Error {
     public readonly region: string,
   ) {
     super(
-      `cost: environment "${environment}" (stack ${stackName}) is in ${CLOUD_NAMES[cloud]} region "${region}", which modules/cost/prices.ts has no prices for; ` +
-        `priced ${CLOUD_NAMES[cloud]} regions: ${pricedRegions(cloud).join(", ")}. Record that region's list prices in prices.ts to estimate it`,
+      `cost: environment "${environment}" (stack ${stackName}) is in ${cloudName(cloud)} region "${region}", which modules/cost/prices.ts has no prices for; ` +
+        `priced ${cloudName(cloud)} regions: ${pricedRegions(cloud).join(", ")}. Record that region's list prices in prices.ts to estimate it`,
     );
     this.name = "UnpricedRegionError";
   }
