@@ -29,14 +29,11 @@ export function cidrSubnet(cidr: string, newBits: number, index: number): string
 
 /** Whether two IPv4 CIDR blocks share an address. */
 export function cidrsOverlap(a: string, b: string): boolean {
-  const range = (cidr: string): [number, number] => {
-    const [address, prefix] = cidr.split("/");
-    const size = 2 ** (32 - Number(prefix));
-    const first = toInt(address) - (toInt(address) % size);
-    return [first, first + size - 1];
-  };
-  const [a0, a1] = range(a);
-  const [b0, b1] = range(b);
+  return rangesOverlap(cidrRange(a), cidrRange(b));
+}
+
+/** Whether two address ranges (`cidrRange`'s) share an address. */
+export function rangesOverlap([a0, a1]: readonly [number, number], [b0, b1]: readonly [number, number]): boolean {
   return a0 <= b1 && b0 <= a1;
 }
 

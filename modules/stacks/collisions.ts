@@ -1,9 +1,7 @@
-import { DEFAULTS, ValidationIssue, cidrsOverlap, isIpv4Cidr } from "../core";
+import { DEFAULTS, ValidationIssue, cidrRange, isIpv4Cidr, rangesOverlap } from "../core";
 import { siteNames } from "../django/names";
 import { soundPrefix } from "../naming/derived";
 import { EnvironmentSpec } from "./spec";
-
-/** The network block a spec's VPCs get when `network.cidr` is left out (DjangoTopology's default). */
 
 /**
  * What two environments of one app may not share, each refused on the later environment
@@ -20,7 +18,7 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
   const prefixes = new Map<string, EnvironmentSpec>();
   const hostNames = new Map<string, { spec: EnvironmentSpec; what: string }>();
   const zoneCreators = new Map<string, EnvironmentSpec>();
-  const vpcsByRegion = new Map<string, { spec: EnvironmentSpec; cidr: string }[]>();
+  const vpcsByRegion = new Map<string, { spec: EnvironmentSpec; cidr: string; range: [number, number] }[]>();
   const other = (e: EnvironmentSpec | undefined, spec: EnvironmentSpec) => (e && e.environment !== spec.environment ? e : undefined);
   for (const spec of specs) {
     const fail = (path: string, message: string) => issues.push({ environment: spec.environment, path, message });
@@ -51,10 +49,10 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
 
     const cidr = spec.network?.cidr ?? DEFAULTS.network.cidr;
     const region = spec.digitalocean?.region;
-    const vpcs = region !== undefined ? (vpcsByRegion.get(region) ?? []) : [];
-    if (region !== undefined && isIpv4Cidr(cidr)) {
-      for (const e of vpcs) {
-        if (!other(e.spec, spec) || !cidrsOverlap(cidr, e.cidr)) continue;
+    const vpc = region !== undefined && isIpv4Cidr(cidr) ? { spec, cidr, range: cidrRange(cidr) } : undefined;
+    if (region !== undefined && vpc !== undefined) {
+      for (const e of vpcsByRegion.get(region) ?? []) {
+        if (!other(e.spec, spec) || !rangesOverlap(vpc.range, e.range)) continue;
         fail(
           "network.cidr",
           `${shown(spec, cidr)} overlaps environment "${e.spec.environment}"'s ${shown(e.spec, e.cidr)} in DigitalOcean region "${region}", where VPC ranges may not overlap: give one of them a block of its own`,
@@ -66,7 +64,7 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
     if (prefix !== undefined && !prefixes.has(prefix)) prefixes.set(prefix, spec);
     for (const name of names) if (!hostNames.has(name.name)) hostNames.set(name.name, { spec, what: name.what });
     if (creates && !zoneCreators.has(spec.dnsZone)) zoneCreators.set(spec.dnsZone, spec);
-    if (region !== undefined && isIpv4Cidr(cidr)) vpcsByRegion.set(region, [...vpcs, { spec, cidr }]);
+    if (region !== undefined && vpc !== undefined) vpcsByRegion.set(region, [...(vpcsByRegion.get(region) ?? []), vpc]);
   }
   return issues;
 }
