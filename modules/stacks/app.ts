@@ -1,15 +1,15 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { AnnotationMetadataEntryType, App } from "cdktf";
+import { AnnotationMetadataEntryType, App, TerraformStack } from "cdktf";
 import { ValidationError, ValidationIssue, answeringFor, formatIssue } from "../core";
-import { formatReport } from "../policy";
+import { StackDocument, formatReport } from "../policy";
 import { CLOUDS, CloudAdapter } from "./clouds";
 import { NamedStack, validateCollisions, validateStackNames } from "./collisions";
 import { withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
-import { OutputSnapshot, checkPolicy } from "./policy";
-import { removeStaleStacks, resourceCount, selectionLine, stackLines } from "./summary";
+import { OutputSnapshot, checkPolicy, writtenDocument } from "./policy";
+import { removeStaleStacks, selectionLine, stackLines } from "./summary";
 import { withReleaseImage } from "./release";
 import { CloudTiersStack, stackName } from "./stack";
 import { BootstrapMember, RemoteWorkspace, TERRAFORM_CLOUD_HOST, TerraformCloudBootstrapStack, describeBackend, remoteWorkspace } from "./terraform-cloud";
@@ -254,7 +254,10 @@ export function synthesize(environments: readonly EnvironmentSpec[], options: Sy
   app.synth();
   // The cdktf CLI prints them itself.
   if (!underCdktfCli()) for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
-  const failing = checkPolicy(app).filter((r) => r.failed.length > 0);
+  // Each written stack read back once, for the policy pack and the summary's resource counts.
+  const documents = new Map<string, StackDocument>();
+  const documentOf = (stack: TerraformStack) => documents.get(stack.node.id) ?? documents.set(stack.node.id, writtenDocument(app, stack)).get(stack.node.id)!;
+  const failing = checkPolicy(app, documentOf).filter((r) => r.failed.length > 0);
   if (failing.length > 0) {
     previous.restore();
     stderr.write(`cloudtiers: the policy pack refused ${failing.length} stack(s); the previous output is unchanged.\n`);
@@ -264,7 +267,7 @@ export function synthesize(environments: readonly EnvironmentSpec[], options: Sy
   // The cdktf CLI removes them itself after the app exits, and fails on one already gone.
   const stale = underCdktfCli() ? { removed: [], kept: [] } : removeStaleStacks(app.outdir);
   const built = plan.stacks.filter((s) => s.selected);
-  const resources = new Map(built.map((s) => [s.name, resourceCount(join(app.outdir, "stacks", s.name, "cdk.tf.json"))]));
+  const resources = new Map(app.node.children.filter(TerraformStack.isStack).map((s) => [s.node.id, documentOf(s).addresses().length]));
   stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(app.outdir, "stacks")}`), ...stackLines(built, resources)].join("\n")}\n`);
   if (stale.removed.length > 0) stdout.write(`removed the stack directories no longer in the manifest: ${stale.removed.join(", ")}\n`);
   for (const { name, why } of stale.kept) stderr.write(`warning: ${join(app.outdir, "stacks", name)} is no longer in the manifest, but was kept: ${why}\n`);

@@ -19,10 +19,10 @@ export function writtenDocument(app: App, stack: TerraformStack): StackDocument 
   return StackDocument.parse(readFileSync(stackFile(app, stack), "utf8"));
 }
 
-/** Runs the policy pack on every stack the app has written. */
-export function checkPolicy(app: App): PolicyReport[] {
+/** Runs the policy pack on every stack the app has written; `read` gives a stack's document (read back from disk unless a caller already holds it). */
+export function checkPolicy(app: App, read: (stack: TerraformStack) => StackDocument = (stack) => writtenDocument(app, stack)): PolicyReport[] {
   return cloudTiersStacks(app).map((stack) =>
-    evaluatePolicy(writtenDocument(app, stack), {
+    evaluatePolicy(read(stack), {
       stack: stack.node.id,
       cloud: stack.cloud.policy,
       production: stack.spec.production ?? true,

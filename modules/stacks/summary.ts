@@ -24,12 +24,6 @@ export function stackLines(stacks: readonly AppStack[], resources?: ReadonlyMap<
   return rows.map((r) => `  ${r.map((cell, i) => (i < r.length - 1 ? cell.padEnd(widths[i]) : cell)).join("  ")}`);
 }
 
-/** The managed resources (not data sources) of a synthesised stack's cdk.tf.json. */
-export function resourceCount(file: string): number {
-  const resource: Record<string, Record<string, unknown>> = JSON.parse(readFileSync(file, "utf8")).resource ?? {};
-  return Object.values(resource).reduce((sum, byName) => sum + Object.keys(byName).length, 0);
-}
-
 /** What `removeStaleStacks` did: the directories removed, and those kept, with why. */
 export interface StaleStacks {
   readonly removed: readonly string[];
