@@ -29,7 +29,6 @@ export const AWS: CloudAdapter = {
   id: "aws",
   sections: ["aws"],
   credentials: ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"],
-  wanted: (spec) => spec.aws !== undefined,
   validate: (spec) => validateAwsTopology(spec.aws, spec),
   configure(stack, spec) {
     const { AwsProvider, AwsTierFactory, RandomProvider } = classes();

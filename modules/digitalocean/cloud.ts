@@ -23,7 +23,6 @@ export const DIGITALOCEAN: CloudAdapter = {
   id: "do",
   sections: ["digitalocean", "cloudflare"],
   credentials: ["DIGITALOCEAN_TOKEN", "SPACES_ACCESS_KEY_ID", "SPACES_SECRET_ACCESS_KEY", "CLOUDFLARE_API_TOKEN"],
-  wanted: (spec) => spec.digitalocean !== undefined,
   validate: (spec) => validateDigitalOceanTopology(spec.digitalocean, spec.cloudflare, spec),
   configure(stack, spec) {
     const { CloudflareProvider, DigitaloceanProvider, DigitalOceanTierFactory, RandomProvider, TlsProvider, cloudflareEdgeCidrs } = classes();

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { AnnotationMetadataEntryType, App, TerraformStack } from "cdktf";
 import { ValidationError, ValidationIssue, answeringFor, formatIssue } from "../core";
 import { StackDocument, formatReport } from "../policy";
-import { CLOUDS, CloudAdapter } from "./clouds";
+import { CLOUDS, CloudAdapter, wants } from "./clouds";
 import { NamedStack, validateCollisions, validateStackNames } from "./collisions";
 import { withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
@@ -66,7 +66,7 @@ export interface PlannedStack {
 
 /** Every stack the specs call for: one per environment and cloud section, named `<environment>-<cloud>`. */
 export function planStacks(environments: readonly EnvironmentSpec[]): PlannedStack[] {
-  return environments.flatMap((spec) => CLOUDS.filter((c) => c.wanted(spec)).map((cloud) => ({ spec, cloud, name: stackName(spec, cloud) })));
+  return environments.flatMap((spec) => CLOUDS.filter((c) => wants(c, spec)).map((cloud) => ({ spec, cloud, name: stackName(spec, cloud) })));
 }
 
 /** The bootstrap stacks: one per Terraform Cloud organization (and host) the stacks use. */
@@ -98,7 +98,7 @@ function validateAcross(environments: readonly EnvironmentSpec[], planned: reado
     const from = spec.terraformCloud?.promotesFrom;
     if (!from || from === spec.environment) continue;
     const source = environments.find((e) => e.environment === from);
-    const clouds = (s: EnvironmentSpec) => CLOUDS.filter((c) => c.wanted(s)).map((c) => c.id);
+    const clouds = (s: EnvironmentSpec) => CLOUDS.filter((c) => wants(c, s)).map((c) => c.id);
     const shared = source ? clouds(spec).filter((c) => clouds(source).includes(c)) : [];
     const path = "terraformCloud.promotesFrom";
     if (!source) {

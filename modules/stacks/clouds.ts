@@ -21,12 +21,10 @@ export { DIGITALOCEAN } from "../digitalocean/cloud";
 export interface CloudAdapter {
   /** The stack name suffix: `production-<id>`. */
   readonly id: string;
-  /** The spec sections this cloud reads, its own first (e.g. `digitalocean`, then `cloudflare`); the spec may have no others. */
+  /** The spec sections this cloud reads, its own first (e.g. `digitalocean`, then `cloudflare`), whose presence asks for the cloud's stack; the spec may have no others. */
   readonly sections: readonly string[];
   /** The environment variables the cloud's providers read their credentials from. */
   readonly credentials: readonly string[];
-  /** Whether the spec has this cloud's section, i.e. wants this cloud's stack. */
-  wanted(spec: EnvironmentSpec): boolean;
   /** The cloud's own rules on the spec. */
   validate(spec: EnvironmentSpec): ValidationIssue[];
   /** Creates the stack's providers (credentials come from the environment) and the factory. */
@@ -54,6 +52,11 @@ export interface CloudAdapter {
 export interface CloudSamples {
   readonly split: Partial<EnvironmentSpec>;
   readonly full?: Partial<EnvironmentSpec>;
+}
+
+/** Whether the spec has the cloud's own section (its first), i.e. wants the cloud's stack. */
+export function wants(cloud: CloudAdapter, spec: EnvironmentSpec): boolean {
+  return (spec as unknown as Record<string, unknown>)[cloud.sections[0]] !== undefined;
 }
 
 /**

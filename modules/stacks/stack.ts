@@ -14,7 +14,7 @@ import { deepMerge } from "cdktf/lib/util";
 import { ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, terraformSpecText } from "../core";
 import { PolicyAtSynth } from "../policy";
 import { DjangoTopology } from "../django/topology";
-import { CLOUDS, CloudAdapter } from "./clouds";
+import { CLOUDS, CloudAdapter, wants } from "./clouds";
 import { EnvironmentSpec } from "./spec";
 import { RemoteWorkspace, TerraformCloudEnvironment, localStatePath, remoteWorkspace } from "./terraform-cloud";
 import { validateEnvironment } from "./validate";
@@ -52,7 +52,7 @@ export function stackName(spec: EnvironmentSpec, cloud: CloudAdapter): string {
 /** A stack built (by a library user) for a cloud whose section the spec lacks. */
 function missingCloud(spec: EnvironmentSpec, cloud: CloudAdapter, name: string): ValidationIssue {
   const section = cloud.sections[0];
-  const has = CLOUDS.filter((c) => c.wanted(spec)).map((c) => `${c.id} (${c.sections[0]})`);
+  const has = CLOUDS.filter((c) => wants(c, spec)).map((c) => `${c.id} (${c.sections[0]})`);
   return {
     environment: typeof spec.environment === "string" && spec.environment ? spec.environment : "(unnamed)",
     path: section,
@@ -141,7 +141,7 @@ export class CloudTiersStack extends TerraformStack {
     // Inside buildApp the spec is validated already, and the policy pack runs after synth.
     if (!answeredFor(spec)) {
       const issues = validateEnvironment(spec, env);
-      if (typeof spec === "object" && spec !== null && !cloud.wanted(spec)) issues.push(missingCloud(spec, cloud, name));
+      if (typeof spec === "object" && spec !== null && !wants(cloud, spec)) issues.push(missingCloud(spec, cloud, name));
       if (issues.length > 0) throw new ValidationError(issues);
       this.node.addValidation(
         new PolicyAtSynth({

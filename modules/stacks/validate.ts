@@ -2,7 +2,7 @@ import { SpecValidator, ValidationIssue, fieldsOf, show, validateSpecText } from
 import { RULES } from "../policy";
 import { DjangoTopologyProps } from "../django/spec";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
-import { CLOUDS } from "./clouds";
+import { CLOUDS, wants } from "./clouds";
 import { validateReleaseImage } from "./release";
 import { CloudSection, EnvironmentSpec, PolicySuppression, TerraformCloudSettings, TerraformCloudVcs } from "./spec";
 import { TerraformCloudEnvironment, organizationOf } from "./terraform-cloud";
@@ -24,7 +24,7 @@ export function validateEnvironment(spec: EnvironmentSpec, env: TerraformCloudEn
   const top = new SpecValidator(typeof spec?.environment === "string" && spec.environment ? spec.environment : "(unnamed)");
   if (!top.fields("", spec, ENVIRONMENT_FIELDS)) return [...top.issues];
   const issues = [...top.issues, ...validateSpecText(top.environment, spec), ...validateTopology(spec)];
-  const wanted = CLOUDS.filter((c) => c.wanted(spec));
+  const wanted = CLOUDS.filter((c) => wants(c, spec));
   if (wanted.length === 0) {
     issues.push({
       environment: spec.environment,

@@ -224,7 +224,6 @@ export const FAKE_CLOUD: CloudAdapter = {
   id: "fake",
   sections: ["fake"],
   credentials: ["FAKE_TOKEN"],
-  wanted: (spec) => fakeSection(spec) !== undefined,
   validate(spec) {
     const v = new SpecValidator(spec.environment);
     const settings = fakeSection(spec)!;
