@@ -5,7 +5,7 @@ import { environments } from "../environments";
 import { StackCost, UnpricedRegionError, estimateStack, formatComparison } from "../modules/cost";
 import { withScratchSynth } from "../modules/stacks/app";
 import { cloudTiersStacks, writtenDocument } from "../modules/stacks/policy";
-import { withBlockUnder } from "../tools/generated";
+import { withBlockUnder } from "../tools/docs/marked-block";
 import { STACK_SELECTION, runCommand } from "./command-line";
 
 const COST_DOC = join(__dirname, "..", "docs", "cost.md");

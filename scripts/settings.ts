@@ -4,7 +4,8 @@ import { withFastStackTraces } from "../modules/stacks/fast-synth";
 import { formatSettings, settingsOf } from "../modules/stacks/settings";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { SETTINGS_EXCERPT, withBlockUnder } from "../tools/generated";
+import { withBlockUnder } from "../tools/docs/marked-block";
+import { SETTINGS_EXCERPT } from "../tools/generated";
 import { STACK_SELECTION, runCommand } from "./command-line";
 
 const SETTINGS_DOC = { ...SETTINGS_EXCERPT, file: join(__dirname, "..", SETTINGS_EXCERPT.page) };

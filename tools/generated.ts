@@ -26,30 +26,6 @@ export const GENERATED: readonly GeneratedFile[] = [
   { what: "the environments reference and the README's table of the shipped environments", files: ["docs/environments.md", "README.md"], command: ["docs:environments"] },
 ];
 
-/**
- * A page's copy of what a command prints: the fenced block that starts with the line
- * `$ <command>`, up to its closing fence. `blockUnder` reads it, `withBlockUnder` replaces it.
- */
-function blockBounds(page: string, command: string): [number, number] | undefined {
-  const opening = `$ ${command}\n`;
-  const start = page.indexOf(opening);
-  const end = start < 0 ? -1 : page.indexOf("\n```", start);
-  return start < 0 || end < 0 ? undefined : [start + opening.length, end];
-}
-
-/** The text of `page`'s block under `$ <command>`; undefined when it has none. */
-export function blockUnder(page: string, command: string): string | undefined {
-  const bounds = blockBounds(page, command);
-  return bounds && page.slice(...bounds);
-}
-
-/** `page` with its block under `$ <command>` replaced by `text`; throws when it has none. */
-export function withBlockUnder(page: string, command: string, text: string): string {
-  const bounds = blockBounds(page, command);
-  if (!bounds) throw new Error(`no block under "$ ${command}" to rewrite`);
-  return `${page.slice(0, bounds[0])}${text.trimEnd()}${page.slice(bounds[1])}`;
-}
-
 /** docs/application.md shows what `npm run settings` prints for this stack, under this command line. */
 export const SETTINGS_EXCERPT = { page: "docs/application.md", command: "npm run settings -- production-aws", stack: "production-aws" } as const;
 

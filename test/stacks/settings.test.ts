@@ -9,7 +9,8 @@ import { StackSettings, formatSettings, settingsOf, stackSettings } from "../../
 import { buildApp } from "../../modules/stacks/app";
 import { environments } from "../../environments";
 import { SHIPPED_STACKS } from "../helpers";
-import { SETTINGS_EXCERPT, blockUnder, staleHint } from "../../tools/generated";
+import { blockUnder } from "../../tools/docs/marked-block";
+import { SETTINGS_EXCERPT, staleHint } from "../../tools/generated";
 import { AWS_ENV, DO_ENV } from "../django/app-environments";
 
 const SHIPPED = SHIPPED_STACKS.map((s) => s.name);
