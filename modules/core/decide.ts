@@ -130,3 +130,25 @@ export function exceeds(a: number, b: number): boolean {
 export function replaceEach(text: string, replacements: readonly (readonly [string, string])[]): string {
   return replacements.reduce((t, [search, by]) => (isReference(t) ? Fn.replace(t, Fn.rawString(search), Fn.rawString(by)) : t.split(search).join(by)), text);
 }
+
+/**
+ * `format` with each `%s` replaced by the next of `values`, by Terraform's `format()` when one
+ * is a reference: inside a Terraform function cdktf renders a template as plain text, so text
+ * made of references must be `format()`'s.
+ */
+export function formatted(format: string, ...values: string[]): string {
+  if (values.some(isReference)) return Fn.format(format, values);
+  let next = 0;
+  return format.replace(/%s/g, () => values[next++]);
+}
+
+/** `value ?? fallback`: Terraform's `coalesce()` when `value` is a reference (which may be `null`). */
+export function orElse<T>(value: T | undefined, fallback: T): T {
+  if (value === undefined) return fallback;
+  return isReference(value) ? (Fn.coalesce([value, fallback]) as T) : value;
+}
+
+/** The lists one after the other: Terraform's `concat()` when one of them is a reference. */
+export function concatenated(...lists: readonly (readonly string[])[]): string[] {
+  return lists.some(isReference) ? Token.asList(Fn.concat([...lists])) : lists.flat();
+}

@@ -10,6 +10,7 @@ import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from 
 import { IPostgresCluster, PostgresProps } from "./postgres";
 import { ApplicationSecretsProps, RegistryAccess, RegistryAccessProps } from "./secrets";
 import { SecretRef } from "./tier";
+import { isReference } from "./decide";
 import type { CloudPolicy } from "../policy/rules";
 
 /**
@@ -42,4 +43,32 @@ export interface TierFactory {
   createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>>;
   /** How the hosts log in to the image's registry: the cloud's own registry with what it needs, or the spec's credentials. */
   createRegistryAccess(scope: Construct, id: string, props: RegistryAccessProps): RegistryAccess;
+  /**
+   * Makes what `make` makes only where `condition` holds, for a condition Terraform decides
+   * (a whole-topology module's variable): a factory that emits module calls counts them.
+   * A factory that builds resources leaves it out: it takes decisions only as literals.
+   * @default - decisions are literals
+   */
+  counted?<T>(condition: boolean, make: () => T): T;
+  /** The pool `condition` picks, for a condition Terraform decides (see `counted`). @default - decisions are literals */
+  either?(condition: boolean, whenTrue: IComputePool, whenFalse: IComputePool): IComputePool;
+}
+
+function decidedByTerraform(factory: TierFactory, what: string): never {
+  throw new Error(`the ${factory.cloud} tier factory builds resources at synth: ${what} must be decided by a literal, not a Terraform reference`);
+}
+
+/**
+ * What `make` makes when `condition` holds: at synth for a literal (nothing at all when it is
+ * false), counted by Terraform through the factory for a reference.
+ */
+export function whenever<T>(factory: TierFactory, condition: boolean, make: () => T): T | undefined {
+  if (!isReference(condition)) return condition ? make() : undefined;
+  return factory.counted ? factory.counted(condition, make) : decidedByTerraform(factory, "a tier that exists or not");
+}
+
+/** `condition ? whenTrue : whenFalse` of two pools: at synth for a literal, through the factory for a reference. */
+export function eitherPool(factory: TierFactory, condition: boolean, whenTrue: IComputePool, whenFalse: IComputePool): IComputePool {
+  if (!isReference(condition)) return condition ? whenTrue : whenFalse;
+  return factory.either ? factory.either(condition, whenTrue, whenFalse) : decidedByTerraform(factory, "a choice of pools");
 }

@@ -1,4 +1,5 @@
 import { SecretRef } from "./tier";
+import { isReference } from "./decide";
 
 /**
  * A plain setting of the application's environment: literal text, or text with Terraform
@@ -27,6 +28,18 @@ export interface AppConfiguration {
    * the registry login's user name and password. @default - nothing
    */
   readonly host?: { readonly settings: readonly AppSetting[]; readonly secrets: readonly AppSecret[] };
+  /**
+   * `condition ? whenTrue : whenFalse`, where Terraform decides (`chooseConfiguration`):
+   * `settings` and `secrets` are empty then, and only a factory that counts (`TierFactory.counted`) gets one.
+   * @default - the configuration is `settings` and `secrets`
+   */
+  readonly choice?: { readonly condition: boolean; readonly whenTrue: AppConfiguration; readonly whenFalse: AppConfiguration };
+}
+
+/** `condition ? whenTrue : whenFalse`: one of them for a literal, a choice Terraform makes for a reference. */
+export function chooseConfiguration(condition: boolean, whenTrue: AppConfiguration, whenFalse: AppConfiguration): AppConfiguration {
+  if (!isReference(condition)) return condition ? whenTrue : whenFalse;
+  return { settings: [], secrets: [], choice: { condition, whenTrue, whenFalse } };
 }
 
 /**

@@ -49,6 +49,12 @@ export interface IPostgresCluster extends IAcceptsTraffic {
   readonly primary: Endpoint;
   /** One per read replica, in order. */
   readonly replicas: readonly Endpoint[];
+  /**
+   * The replicas' host names as one Terraform list, on `port`, where Terraform decides how
+   * many there are (a whole-topology module): `replicas` is empty then.
+   * @default - `replicas`
+   */
+  readonly countedReplicaHosts?: string[];
   /** The pooler in front of the primary, when pooling is on. */
   readonly pooler?: Endpoint;
   readonly databaseName: string;

@@ -1,9 +1,23 @@
-import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster } from "../core";
+import { Fn, Token } from "cdktf";
+import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster, choose, exceeds } from "../core";
 import { DIRECT_DATABASE_SETTING } from "./release";
 
 /** `postgres://user@host:port/db?sslmode=require`; the password travels separately. */
 export function postgresUrl(endpoint: Endpoint, username: string, databaseName: string): string {
   return `postgres://${username}@${endpoint.host}:${endpoint.port}/${databaseName}?sslmode=require`;
+}
+
+/** One URL per read replica (`postgresUrl`): by Terraform's `formatlist()` where it decides how many there are. */
+export function replicaUrls(pg: IPostgresCluster): string[] {
+  if (pg.countedReplicaHosts === undefined) return pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName));
+  return Fn.formatlist(postgresUrl({ host: "%s", port: pg.port }, pg.username, pg.databaseName), [pg.countedReplicaHosts]);
+}
+
+/** `DATABASE_REPLICA_URLS`, comma-separated, where there are replicas: by Terraform (`null` without) where it decides how many there are. */
+function replicaSetting(pg: IPostgresCluster): AppSetting[] {
+  const urls = replicaUrls(pg);
+  if (pg.countedReplicaHosts === undefined) return urls.length > 0 ? [{ name: "DATABASE_REPLICA_URLS", value: urls.join(",") }] : [];
+  return [{ name: "DATABASE_REPLICA_URLS", value: Token.asString(choose<unknown>(exceeds(Fn.lengthOf(pg.countedReplicaHosts), 0), Fn.join(",", urls), undefined)) }];
 }
 
 /** `rediss://host:port/0` (or `redis://` without TLS); the password travels separately. */
@@ -59,9 +73,7 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     { name: "DATABASE_URL", value: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName) },
     // The release step's and beat's locks need a session of their own, which a pooler does not keep.
     ...(pg.pooler ? [{ name: DIRECT_DATABASE_SETTING, value: postgresUrl(pg.primary, pg.username, pg.databaseName) }] : []),
-    ...(pg.replicas.length > 0
-      ? [{ name: "DATABASE_REPLICA_URLS", value: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)).join(",") }]
-      : []),
+    ...replicaSetting(pg),
     { name: "REDIS_URL", value: redisUrl(b.cache) },
     { name: "STORAGE_REGION", value: b.media.region },
     { name: "STORAGE_ENDPOINT_URL", value: b.media.endpointUrl },

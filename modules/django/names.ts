@@ -1,5 +1,5 @@
 import { SpecValidator, isDomainName } from "../core";
-import { DjangoTopologyProps } from "./spec";
+import { DjangoTopologyProps, failoverOn } from "./spec";
 
 /** A host name an environment answers for, with the field it comes from. */
 export interface SiteName {
@@ -18,7 +18,7 @@ export interface SiteName {
 export function siteNames(spec: Pick<DjangoTopologyProps, "domain" | "cdn" | "failover">): SiteName[] {
   if (!isDomainName(spec?.domain)) return [];
   const names: SiteName[] = [
-    { path: "domain", name: spec.domain, what: spec.failover !== undefined ? "the site's and its maintenance site's name (domain)" : "the site's name (domain)" },
+    { path: "domain", name: spec.domain, what: failoverOn(spec) ? "the site's and its maintenance site's name (domain)" : "the site's name (domain)" },
   ];
   for (const [key, kind, label] of [["mediaDomain", "media", "media"], ["staticDomain", "static", "static"]] as const) {
     const given = spec.cdn?.[key];

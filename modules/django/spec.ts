@@ -156,10 +156,17 @@ export interface CacheSpec {
 
 /** DNS failover to a static maintenance page while the site is unhealthy. */
 export interface FailoverSpec {
+  /** Fail over at all: `false` keeps the section but turns failover off. @default true */
+  readonly enabled?: boolean;
   /** The maintenance page's title, 1 to 500 characters. @default "Down for maintenance" */
   readonly title?: string;
   /** The maintenance page's text, 1 to 500 characters. @default "We'll be back shortly." */
   readonly message?: string;
+}
+
+/** Whether the site fails over to a maintenance page: a `failover` section, not turned off. */
+export function failoverOn(spec: Pick<DjangoTopologyProps, "failover">): boolean {
+  return spec.failover === undefined ? false : (spec.failover.enabled ?? true);
 }
 
 /** The whole topology of one environment, in neutral terms. */

@@ -24,16 +24,23 @@ import {
   TierFactory,
   ValidationError,
   answeredFor,
+  choose,
+  chooseConfiguration,
+  concatenated,
+  eitherPool,
+  equals,
+  formatted,
+  whenever,
   validateSpecText,
   validateUnescapedText,
   secretLocation,
 } from "../core";
-import { appConfiguration, postgresUrl, redisUrl } from "./configuration";
+import { appConfiguration, postgresUrl, redisUrl, replicaUrls } from "./configuration";
 import { databaseRoleSetup } from "./database";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, readyDeadlineSeconds, renderUserData, stopSeconds } from "./host";
 import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
-import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec } from "./spec";
+import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec, failoverOn } from "./spec";
 import { namePrefix, validateTopology } from "./validate";
 import { cdnDomains } from "../naming/resource-names";
 
@@ -131,6 +138,9 @@ export class DjangoTopology extends Construct {
     const { media: mediaDomain, static: staticDomain } = cdnDomains(spec);
     this.layout = spec.layout ?? DEFAULTS.layout;
     this.application = spec.application;
+    // Literals in a stack; the module's variables in a whole-topology module, where Terraform decides.
+    const split = equals(this.layout, "split");
+    const failover = failoverOn(spec);
 
     this.network = f.createNetwork(this, "network", {
       namePrefix: prefix,
@@ -153,7 +163,7 @@ export class DjangoTopology extends Construct {
       namePrefix: prefix,
       zone: this.zone,
       domainName: mediaDomain,
-      alternativeNames: [staticDomain, ...(spec.failover ? [spec.domain] : [])],
+      alternativeNames: concatenated([staticDomain], choose(failover, [spec.domain], [])),
       use: "cdn",
     });
 
@@ -182,7 +192,7 @@ export class DjangoTopology extends Construct {
       version: spec.cache.version ?? DEFAULTS.cache.version,
       deletionProtection: protect,
     });
-    const corsOrigins = [`https://${spec.domain}`];
+    const corsOrigins = [formatted("https://%s", spec.domain)];
     this.media = f.createObjectStore(this, "media", {
       namePrefix: prefix,
       purpose: "media",
@@ -271,36 +281,35 @@ export class DjangoTopology extends Construct {
     };
 
     const pools: Partial<Record<PoolRole, IComputePool>> = {};
-    if (this.layout === "colocated") {
-      pools.web = pool("web", "web-pool", spec.pools.web, { port: NGINX_PORT, loadBalancer: this.loadBalancer });
-    } else {
-      const internal = f.createLoadBalancer(this, "internal-load-balancer", {
+    const internal = whenever(f, split, () =>
+      f.createLoadBalancer(this, "internal-load-balancer", {
         namePrefix: prefix,
         network: this.network,
         scheme: "internal",
         targetPort: GUNICORN_PORT,
         healthCheck: { path: healthCheckPath },
-      });
-      this.internalLoadBalancer = internal;
-      pools.web = pool("web", "web-pool", spec.pools.web, {
-        port: NGINX_PORT,
-        loadBalancer: this.loadBalancer,
-        configuration: { settings: [{ name: APP_UPSTREAM_SETTING, value: `${internal.hostname}:${internal.port}` }], secrets: [] },
-        // /healthz on a web host answers through the app tier: an app outage must not get
-        // every web host replaced, only take them out of rotation.
-        replaceUnhealthy: "instance",
-      });
-      internal.allowFrom(pools.web);
-      pools.app = pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal });
-    }
+      }),
+    );
+    this.internalLoadBalancer = internal;
+    // Split-layout web hosts run nginx only: the internal load balancer's address is all they are told.
+    const upstream: AppConfiguration | undefined = internal && { settings: [{ name: APP_UPSTREAM_SETTING, value: `${internal.hostname}:${internal.port}` }], secrets: [] };
+    pools.web = pool("web", "web-pool", spec.pools.web, {
+      port: NGINX_PORT,
+      loadBalancer: this.loadBalancer,
+      configuration: upstream ? chooseConfiguration(split, upstream, this.appConfiguration) : this.appConfiguration,
+      // /healthz on a split-layout web host answers through the app tier: an app outage must not
+      // get every web host replaced, only take them out of rotation.
+      replaceUnhealthy: choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", undefined),
+    });
+    internal?.allowFrom(pools.web);
+    pools.app = whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
-    if (poolRoles(spec).includes("beat")) {
-      pools.beat = pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true });
-    }
+    pools.beat = whenever(f, spec.pools.worker.beat ?? DEFAULTS.worker.beat, () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
     this.pools = pools;
     this.hostConfigurations = configurations;
 
-    const appServers = this.layout === "colocated" ? [pools.web!] : [pools.app!];
+    // The hosts that run Django: the app servers (web when colocated, app when split), workers and beat.
+    const appServers = [pools.app ? eitherPool(f, split, pools.app, pools.web) : pools.web];
     const djangoHosts = [...appServers, pools.worker, ...(pools.beat ? [pools.beat] : [])];
     for (const host of djangoHosts) {
       this.postgres.allowFrom(host);
@@ -309,21 +318,18 @@ export class DjangoTopology extends Construct {
     }
     for (const host of appServers) this.staticFiles.grantReadWrite(host);
 
-    if (spec.failover) {
-      this.maintenanceSite = f.createStaticSite(this, "maintenance-site", {
+    this.maintenanceSite = whenever(f, failover, () =>
+      f.createStaticSite(this, "maintenance-site", {
         namePrefix: prefix,
         domain: spec.domain,
         zone: this.zone,
         certificate: cdnCertificate,
         deletionProtection: protect,
         files: {
-          "index.html": renderMaintenancePage(
-            spec.failover.title ?? DEFAULTS.failover.title,
-            spec.failover.message ?? DEFAULTS.failover.message,
-          ),
+          "index.html": renderMaintenancePage(spec.failover?.title ?? DEFAULTS.failover.title, spec.failover?.message ?? DEFAULTS.failover.message),
         },
-      });
-    }
+      }),
+    );
     this.dns = f.createDnsFailover(this, "dns", {
       namePrefix: prefix,
       zone: this.zone,
@@ -371,7 +377,7 @@ export class DjangoTopology extends Construct {
       image: this.application.image,
       imageDescription: "The image this stack's hosts run: the release deployed (give it back through CLOUDTIERS_IMAGE_<ENVIRONMENT> to return to it).",
       databaseUrl: postgresUrl(pg.pooler ?? pg.primary, pg.username, pg.databaseName),
-      replicaUrls: pg.replicas.map((r) => postgresUrl(r, pg.username, pg.databaseName)),
+      replicaUrls: replicaUrls(pg),
       redisUrl: redisUrl(this.cache),
       configuration: this.appConfiguration,
       media: this.media,

@@ -183,7 +183,7 @@ const FIELDS = {
   postgres: Object.keys(POSTGRES_INPUTS),
   cache: Object.keys(CACHE_INPUTS),
   cdn: fieldsOf<NonNullable<Props["cdn"]>>({ mediaDomain: true, staticDomain: true }),
-  failover: fieldsOf<FailoverSpec>({ title: true, message: true }),
+  failover: fieldsOf<FailoverSpec>({ enabled: true, title: true, message: true }),
 };
 
 /** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
@@ -277,6 +277,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   }
 
   if (props.failover !== undefined) {
+    if (props.failover?.enabled !== undefined) v.boolean("failover.enabled", props.failover.enabled);
     for (const key of ["title", "message"] as const) {
       const text = props.failover?.[key];
       if (text !== undefined && (typeof text !== "string" || text.trim() === "" || text.length > MAX_MAINTENANCE_TEXT)) {

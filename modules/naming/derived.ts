@@ -1,5 +1,5 @@
 import { DEFAULTS, DerivedName, NameRuleId, isDomainName } from "../core";
-import { DjangoTopologyProps } from "../django/spec";
+import { DjangoTopologyProps, failoverOn } from "../django/spec";
 import { poolRoles } from "../django/topology";
 import { MAX_NAME_PREFIX, RESOURCE_NAME, namePrefix } from "../django/validate";
 import { BUCKET_SUFFIX_BYTES, cdnDomains } from "./resource-names";
@@ -56,7 +56,7 @@ export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
     pooling: spec.postgres?.pooling === true,
     postgresVersion: typeof spec.postgres?.version === "string" ? spec.postgres.version : DEFAULTS.postgres.version,
     protect: spec.deletionProtection ?? DEFAULTS.deletionProtection,
-    failover: spec.failover !== undefined,
+    failover: failoverOn(spec),
     domain: domain ? { name: domain, from: ["domain"] } : undefined,
     mediaDomain: media && isDomainName(media) ? { name: media, from: spec.cdn?.mediaDomain !== undefined ? ["cdn.mediaDomain"] : ["domain"] } : media ? { name: media, from: ["domain"] } : undefined,
     healthCheckPath: typeof spec.healthCheckPath === "string" ? { name: spec.healthCheckPath, from: ["healthCheckPath"] } : { name: DEFAULTS.healthCheckPath, from: ["healthCheckPath"] },

@@ -1,3 +1,4 @@
+import { formatted, orElse } from "../core";
 /**
  * How every cloud resource's name is made from the spec, in one place: the constructs
  * name their resources with these, and the validators derive the same names from a spec
@@ -54,5 +55,5 @@ export const BUCKET_SUFFIX_BYTES = 4;
 
 /** The names the media and static CDNs answer to: the spec's, else `media.` and `static.` before the site's domain. */
 export function cdnDomains(spec: { readonly domain: string; readonly cdn?: { readonly mediaDomain?: string; readonly staticDomain?: string } }): { media: string; static: string } {
-  return { media: spec.cdn?.mediaDomain ?? `media.${spec.domain}`, static: spec.cdn?.staticDomain ?? `static.${spec.domain}` };
+  return { media: orElse(spec.cdn?.mediaDomain, formatted("media.%s", spec.domain)), static: orElse(spec.cdn?.staticDomain, formatted("static.%s", spec.domain)) };
 }

@@ -63,6 +63,10 @@ describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as con
   it("DNS failover: the site falls back to the maintenance page, and only when failover is on", () => {
     expect(inspector.failoverTarget(s)).toEqual({ maintenanceFor: contract.domain });
     expect(inspector.failoverTarget(plain)).toBeUndefined();
+    // A failover section turned off is no failover: no maintenance site, the plain record.
+    const off = synth(new CloudTiersStack(Testing.app(), { ...withoutFailover, environment: "contract-off", failover: { title: "Back soon", enabled: false } }, cloud));
+    expect(inspector.failoverTarget(off)).toBeUndefined();
+    expect(inspector.publicEntryPoints(off).maintenanceSites).toBe(0);
   });
 
   it("outputs: the same names, values and sensitivity the app expects", () => {

@@ -5,7 +5,7 @@
  */
 import { AWS_DEFAULTS } from "../../modules/aws/settings";
 import { DEFAULTS } from "../../modules/core";
-import { PoolSpec } from "../../modules/django/spec";
+import { PoolSpec, failoverOn } from "../../modules/django/spec";
 import { poolRoles } from "../../modules/django/topology";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { withMarkedBlock } from "./marked-block";
@@ -26,7 +26,7 @@ const ROWS: readonly [string, (e: EnvironmentSpec) => string][] = [
     (e) => `${e.postgres.size}, ${e.postgres.highAvailability ? "standby" : "no standby"}, ${e.postgres.replicas} replica${e.postgres.replicas === 1 ? "" : "s"}${e.postgres.pooling ? ", pooler" : ""}`,
   ],
   ["Valkey", (e) => `${e.cache.size}${e.cache.highAvailability ? ", replica + failover" : ""}`],
-  ["DNS failover", (e) => (e.failover ? "maintenance page" : NONE)],
+  ["DNS failover", (e) => (failoverOn(e) ? "maintenance page" : NONE)],
   ["deletion protection", (e) => ((e.deletionProtection ?? DEFAULTS.deletionProtection) ? "on" : "off")],
   ["clouds", (e) => [e.aws ? `AWS ${e.aws.region}` : "", e.digitalocean ? `DigitalOcean ${e.digitalocean.region}` : ""].filter(Boolean).join(", ")],
   [
