@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, asText } from "../core";
+import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, asText, listenerPort } from "../core";
 import { awsCertificateOf } from "./certificate";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -34,7 +34,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
     const isPublic = props.scheme === "public";
     const name = loadBalancerName(props.namePrefix, props.scheme);
     this.scheme = props.scheme;
-    this.port = isPublic ? 443 : 80;
+    this.port = listenerPort(props.scheme);
     this.targetPort = props.targetPort;
     this.healthCheckPath = props.healthCheck.path;
     this.peerName = isPublic ? "public load balancer" : "internal load balancer";

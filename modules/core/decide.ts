@@ -44,14 +44,22 @@ export function asText(value: number): string {
   return isReference(value) ? Token.asString(value) : String(value);
 }
 
+/**
+ * A literal operand of a Terraform operator. cdktf 0.21 renders a literal `0` operand as
+ * `undefined` (`length(x) > undefined`), so a zero is given as a raw expression.
+ */
+function operand(value: number): number {
+  return value === 0 ? Token.asNumber(ref("0")) : value;
+}
+
 /** `a + b`, by Terraform when either is a reference. */
 export function plus(a: number, b: number): number {
-  return isReference(a) || isReference(b) ? Op.add(a, b) : a + b;
+  return isReference(a) || isReference(b) ? Op.add(operand(a), operand(b)) : a + b;
 }
 
 /** `value * factor`, by Terraform when it is a reference. */
 export function times(value: number, factor: number): number {
-  return isReference(value) ? Op.mul(value, factor) : value * factor;
+  return isReference(value) ? Op.mul(value, operand(factor)) : value * factor;
 }
 
 /** Copies of a resource, made at synth (one construct each) or by Terraform (`count`). */
@@ -123,7 +131,7 @@ export function equals(a: unknown, b: unknown): boolean {
 
 /** `a > b`, by Terraform when either is a reference. */
 export function exceeds(a: number, b: number): boolean {
-  return isReference(a) || isReference(b) ? (Op.gt(a, b) as unknown as boolean) : a > b;
+  return isReference(a) || isReference(b) ? (Op.gt(operand(a), operand(b)) as unknown as boolean) : a > b;
 }
 
 /** `text` with each search string replaced in turn, by Terraform's `replace()` when it is a reference. */

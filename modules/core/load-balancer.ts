@@ -47,3 +47,8 @@ export interface ILoadBalancer extends IPeer, IAliasTarget, IAcceptsTraffic {
   /** The health check path of its hosts. */
   readonly healthCheckPath: string;
 }
+
+/** The port a load balancer listens on: HTTPS for the public one, HTTP inside the network. */
+export function listenerPort(scheme: LoadBalancerProps["scheme"]): number {
+  return scheme === "public" ? 443 : 80;
+}

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Loadbalancer } from "@cdktf/provider-digitalocean/lib/loadbalancer";
-import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps } from "../core";
+import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, listenerPort } from "../core";
 import { IOriginTarget } from "../cloudflare/dns-failover";
 import { doCertificateOf } from "./certificate";
 import { IDoNetwork, doNetworkOf } from "./network";
@@ -35,7 +35,7 @@ export class DoLoadBalancer extends Construct implements ILoadBalancer, IDoPeer,
     this.network = doNetworkOf(props.network);
     const isPublic = props.scheme === "public";
     this.scheme = props.scheme;
-    this.port = isPublic ? 443 : 80;
+    this.port = listenerPort(props.scheme);
     this.targetPort = props.targetPort;
     this.healthCheckPath = props.healthCheck.path;
     this.peerName = isPublic ? "public load balancer" : "internal load balancer";

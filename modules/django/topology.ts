@@ -49,6 +49,8 @@ export interface DjangoTopologyConfig {
   readonly factory: TierFactory;
   /** The environment, in neutral terms. */
   readonly spec: DjangoTopologyProps;
+  /** What every resource's name starts with. @default `<application.name>-<environment>` */
+  readonly namePrefix?: string;
 }
 
 /** A value the application (or its operator) needs from the stack. */
@@ -131,7 +133,7 @@ export class DjangoTopology extends Construct {
     }
 
     const f = config.factory;
-    const prefix = namePrefix(spec);
+    const prefix = config.namePrefix ?? namePrefix(spec);
     const protect = spec.deletionProtection ?? DEFAULTS.deletionProtection;
     const healthCheckPath = spec.healthCheckPath ?? DEFAULTS.healthCheckPath;
     this.healthCheckPath = healthCheckPath;
@@ -299,7 +301,7 @@ export class DjangoTopology extends Construct {
       configuration: upstream ? chooseConfiguration(split, upstream, this.appConfiguration) : this.appConfiguration,
       // /healthz on a split-layout web host answers through the app tier: an app outage must not
       // get every web host replaced, only take them out of rotation.
-      replaceUnhealthy: choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", undefined),
+      replaceUnhealthy: choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", "load-balancer"),
     });
     internal?.allowFrom(pools.web);
     pools.app = whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
@@ -368,8 +370,11 @@ export class DjangoTopology extends Construct {
     return { application: kept.filter((s) => s.name !== REGISTRY_PASSWORD), registryPassword: kept.find((s) => s.name === REGISTRY_PASSWORD) };
   }
 
-  /** The stack outputs the Django app and its operators need, the same names on every cloud. */
-  public outputs(): TopologyOutput[] {
+  /**
+   * The stack outputs the Django app and its operators need, the same names on every cloud;
+   * a whole-topology module describes its image and passwords in its own terms.
+   */
+  public outputs(terms: Partial<Pick<ApplicationOutputValues, "imageDescription" | "passwordOutputs">> = {}): TopologyOutput[] {
     const pg = this.postgres;
     return applicationOutputs({
       domain: this.dns.recordName,
@@ -382,6 +387,7 @@ export class DjangoTopology extends Construct {
       configuration: this.appConfiguration,
       media: this.media,
       staticFiles: this.staticFiles,
+      ...terms,
     });
   }
 }

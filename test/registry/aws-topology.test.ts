@@ -7,7 +7,7 @@ import { CACHE_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, input
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
-import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
+import { checkValues, evaluate, expressionOf, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -110,9 +110,11 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       role: "web",
       target_group_arns: [expr("module.load_balancer.target_group_arn")],
       allowed_security_group_ids: [expr("module.load_balancer.security_group_id")],
-      replace_on_load_balancer_health: expr('!(var.layout == "split")'),
       subnet_ids: expr("module.network.private_subnet_ids"),
     });
+    // Split-layout web hosts answer their health check through the app tier: an app outage must not get them replaced.
+    const replaces = (layout: string) => evaluate(read("variables.tf"), "", `jsonencode(${expressionOf(call("web_pool").replace_on_load_balancer_health)})`, { ...required, layout });
+    expect({ colocated: replaces("colocated"), split: replaces("split") }).toEqual({ colocated: "true", split: "false" });
     expect(call("load_balancer")).toMatchObject({ target_security_group_ids: [expr("module.web_pool.security_group_id")], subnet_ids: expr("module.network.public_subnet_ids"), target_port: 80 });
     expect(call("internal_load_balancer")).toMatchObject({
       allowed_security_group_ids: [expr("module.web_pool.security_group_id")],
@@ -157,11 +159,18 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
-    expect(call("web_pool")).toMatchObject({
-      environment: expr('(var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment'),
-      secrets: expr('(var.layout == "split") ? {} : local.app_secrets'),
-    });
-    expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.upstream.value).toBe("${aws_lb.load_balancer_load_balancer.dns_name}:80");
+    // What the web pool gets in each layout: the internal load balancer's address on its port, or the application's environment.
+    const web = (input: string, layout: string) => {
+      const expression = expressionOf(call("web_pool")[input])
+        .replace(/module\.internal_load_balancer\[0\]\.dns_name/g, '"internal.example"')
+        .replace(/local\.app_(environment|secrets)/g, 'tomap({ app = "$1" })');
+      return JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, { ...required, layout }));
+    };
+    expect(web("environment", "split")).toEqual({ APP_UPSTREAM: "internal.example:80" });
+    expect(web("environment", "colocated")).toEqual({ app: "environment" });
+    expect(web("secrets", "split")).toEqual({});
+    expect(web("secrets", "colocated")).toEqual({ app: "secrets" });
+    expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.port.value).toBe(80);
 
     // The same names as the production stack's hosts get.
     const stack = synthAwsEnvironment(production);

@@ -1,3 +1,4 @@
+import { Construct } from "constructs";
 import { Fn, Token } from "cdktf";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
@@ -9,12 +10,44 @@ import { POSTGRES_PORT } from "../../modules/aws/postgres";
 import { AWS_DEFAULTS, AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
-import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, SecretRef, equals, negate, optional, terraformTemplate } from "../../modules/core";
-import { appConfiguration } from "../../modules/django/configuration";
-import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
+import {
+  CacheProps,
+  CertificateProps,
+  ComputePoolProps,
+  DEFAULTS,
+  DOMAIN_NAME,
+  DnsFailoverProps,
+  DnsZoneProps,
+  ICache,
+  ICertificate,
+  IComputePool,
+  IDnsFailover,
+  IDnsZone,
+  ILoadBalancer,
+  INetwork,
+  IObjectStoreCdn,
+  IPeer,
+  IPostgresCluster,
+  IStaticSite,
+  LoadBalancerProps,
+  NetworkProps,
+  ObjectStoreProps,
+  PostgresProps,
+  RegistryAccess,
+  SecretRef,
+  StaticSiteProps,
+  TierFactory,
+  answeringFor,
+  listenerPort,
+  negate,
+  pick,
+  optional,
+  terraformTemplate,
+} from "../../modules/core";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { LAYOUTS } from "../../modules/django/spec";
-import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
+import { DjangoTopology } from "../../modules/django/topology";
 import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
@@ -37,25 +70,24 @@ import {
 import { ModuleDefinition, ModuleVariable, RANDOM } from "./definition";
 import {
   APPLICATION,
-  applicationModuleOutputs,
-  appSecretsLocal,
-  attribute,
+  calledPool,
   CORS_ORIGINS_VARIABLE,
-  environmentLocals,
   environmentVariable,
   failoverVariable,
   MachineTypeAttribute,
+  ModulePool,
+  ModuleTierFactory,
+  attribute,
+  called,
+  defined,
+  moduleSpec,
   poolApplicationInputs,
-  PoolName,
+  poolOutputs,
   poolsType,
   poolRules,
-  poolScalingInputs,
-  replicaUrlsOf,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
-  storeOutputs,
-  webPoolEnvironment,
-  wiredBySubmodules,
+  topologyModuleOutputs,
 } from "./topology";
 import {
   cidrVariable,
@@ -120,7 +152,6 @@ const AWS_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
     return [
       { name: "dns_name", description: "The load balancer's DNS name.", value: lb.hostname },
       { name: "port", description: "The port it listens on.", value: lb.port },
-      { name: "upstream", description: `\`<dns_name>:<port>\`: the web hosts' ${APP_UPSTREAM_SETTING} setting.`, value: `${lb.hostname}:${lb.port}` },
       { name: "target_group_arn", description: "The target group the app hosts register in.", value: lb.targetGroup.arn },
       { name: "security_group_id", description: "The load balancer's security group.", value: lb.securityGroupId },
     ];
@@ -257,6 +288,226 @@ const VARIABLES: readonly ModuleVariable[] = [
   deletionProtectionVariable("the database, the cache, the buckets and their secrets"),
 ];
 
+/**
+ * AWS's tiers as calls of its tier modules: DjangoTopology composes cloudtiers-django/aws
+ * through it, as it composes a stack through `AwsTierFactory`. What the topology's props do
+ * not say is the module's own input (`instance_type`, `node_type`, `cors_origins`, ...).
+ */
+class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
+  public readonly cloud = "aws";
+
+  private get zoneId(): string {
+    return this.inputs.zone_id.string;
+  }
+
+  private v(path: string) {
+    return attribute(this.scope, path);
+  }
+
+  protected secretInput(secret: SecretRef): unknown {
+    return { secret_arn: secret.id, json_key: secret.jsonKey };
+  }
+
+  public createNetwork(_scope: Construct, id: string, props: NetworkProps): INetwork {
+    const tier = this.submodule("network", id, { name_prefix: props.namePrefix, cidr: props.cidr, zones: props.zones, nat_gateways: this.inputs.nat_gateways.string });
+    return Object.assign(tier, { cidr: props.cidr, zones: props.zones });
+  }
+
+  /** The zone is the module's `zone_id`: nothing to make. */
+  public createDnsZone(_scope: Construct, _id: string, props: DnsZoneProps): IDnsZone {
+    return { zoneName: props.zoneName };
+  }
+
+  public createCertificate(_scope: Construct, id: string, props: CertificateProps): ICertificate {
+    const inputs = { name_prefix: props.namePrefix, domain_name: props.domainName, alternative_names: props.alternativeNames, zone_id: this.zoneId, use: props.use };
+    // CloudFront reads certificates in us-east-1.
+    const tier = this.submodule("certificate", id, defined(inputs), props.use === "cdn" ? { providers: { aws: "aws.us_east_1" } } : {});
+    return Object.assign(tier, { names: [props.domainName, ...(props.alternativeNames ?? [])], use: props.use });
+  }
+
+  public createPostgres(_scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
+    const network = called(props.network);
+    const tier = this.submodule("postgres", id, {
+      name_prefix: props.namePrefix,
+      vpc_id: network.output("vpc_id"),
+      subnet_ids: network.list("database_subnet_ids"),
+      size: props.size,
+      replica_size: props.replicaSize,
+      instance_class: this.v("postgres.instance_class").string,
+      engine_version: props.version,
+      storage_gib: props.storageGiB,
+      high_availability: props.highAvailability,
+      replicas: props.replicas,
+      pooling: props.pooling,
+      backup_retention_days: props.backupRetentionDays,
+      database_name: props.databaseName,
+      username: props.username,
+      deletion_protection: props.deletionProtection,
+    });
+    return Object.assign(tier, {
+      port: POSTGRES_PORT,
+      primary: { host: tier.output("primary_host"), port: POSTGRES_PORT },
+      // Writes go through the pooler when pooling is on (write_host), the release step's locks to the primary itself.
+      pooler: { host: tier.output("write_host"), port: POSTGRES_PORT },
+      replicas: [],
+      countedReplicaHosts: tier.list("replica_hosts"),
+      databaseName: props.databaseName,
+      username: props.username,
+      password: { store: SECRETS_MANAGER, id: tier.output("credentials_secret_arn"), jsonKey: "password" },
+      allowFrom: (peer: IPeer) => tier.admit("allowed_security_group_ids", (peer as ModulePool).peers("security_group_id")),
+    });
+  }
+
+  public createCache(_scope: Construct, id: string, props: CacheProps): ICache {
+    const network = called(props.network);
+    const tier = this.submodule("cache", id, {
+      name_prefix: props.namePrefix,
+      vpc_id: network.output("vpc_id"),
+      subnet_ids: network.list("database_subnet_ids"),
+      size: props.size,
+      node_type: this.v("cache.node_type").string,
+      engine_version: props.version,
+      high_availability: props.highAvailability,
+      deletion_protection: props.deletionProtection,
+    });
+    return Object.assign(tier, {
+      port: VALKEY_PORT,
+      endpoint: { host: tier.output("host"), port: VALKEY_PORT },
+      tls: true,
+      password: { store: SECRETS_MANAGER, id: tier.output("auth_token_secret_arn"), jsonKey: "password" },
+      allowFrom: (peer: IPeer) => tier.admit("allowed_security_group_ids", (peer as ModulePool).peers("security_group_id")),
+    });
+  }
+
+  public createObjectStore(_scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn {
+    const tier = this.submodule("object-store", id, {
+      name_prefix: props.namePrefix,
+      purpose: props.purpose,
+      cdn_domain: props.cdnDomain,
+      zone_id: this.zoneId,
+      certificate_arn: called(props.certificate).output("arn"),
+      cors_origins: Token.asList(Fn.coalesce([this.inputs.cors_origins.list, props.corsOrigins])),
+      price_class: this.v("cdn.price_class").string,
+      deletion_protection: props.deletionProtection,
+    });
+    return Object.assign(tier, {
+      purpose: props.purpose,
+      bucketName: tier.output("bucket_name"),
+      region: tier.output("region"),
+      endpointUrl: tier.output("endpoint_url"),
+      cdnDomain: tier.output("cdn_domain"),
+      objectAcl: "private" as const,
+      grantReadWrite: (pool: IComputePool) => tier.admit("read_write_role_ids", (pool as ModulePool).peers("instance_role_name")),
+    });
+  }
+
+  public createLoadBalancer(_scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer {
+    const network = called(props.network);
+    const common = { name_prefix: props.namePrefix, vpc_id: network.output("vpc_id") };
+    const check = { target_port: props.targetPort, health_check_path: props.healthCheck.path };
+    // The split layout's internal Network Load Balancer is its own submodule (only this topology uses it).
+    const tier =
+      props.scheme === "public"
+        ? this.submodule("load-balancer", id, { ...common, subnet_ids: network.list("public_subnet_ids"), certificate_arn: props.certificate && called(props.certificate).output("arn"), ...check })
+        : this.submodule("internal-load-balancer", id, { ...common, subnet_ids: network.list("private_subnet_ids"), ...check });
+    return Object.assign(tier, {
+      scheme: props.scheme,
+      hostname: tier.output("dns_name"),
+      port: listenerPort(props.scheme),
+      targetPort: props.targetPort,
+      healthCheckPath: props.healthCheck.path,
+      peerName: `${props.scheme} load balancer`,
+      allowFrom: (peer: IPeer) => tier.admit("allowed_security_group_ids", (peer as ModulePool).peers("security_group_id")),
+    });
+  }
+
+  public createComputePool(_scope: Construct, id: string, props: ComputePoolProps): IComputePool {
+    const network = called(props.network);
+    const lb = props.loadBalancer && called(props.loadBalancer);
+    const role = props.role;
+    const tier = this.submodule(
+      "compute-pool",
+      id,
+      defined({
+        name_prefix: props.namePrefix,
+        role,
+        vpc_id: network.output("vpc_id"),
+        subnet_ids: network.list("private_subnet_ids"),
+        image_id: this.inputs.image_id.string,
+        ...poolApplicationInputs(this.scope, this.inputs, this.inputs.domain.string, this.inputs.health_check_path.string),
+        size: props.size,
+        instance_type: role === "beat" ? undefined : this.v(`pools.${role}.instance_type`).string,
+        min_instances: props.minInstances,
+        max_instances: props.maxInstances,
+        cpu_target_percent: props.cpuTargetPercent,
+        ...this.environmentOf(props.host.configuration),
+        target_group_arns: lb?.each("target_group_arn"),
+        allowed_security_group_ids: lb?.each("security_group_id"),
+        replace_on_load_balancer_health: props.replaceUnhealthy && pick({ "load-balancer": true, instance: false }, props.replaceUnhealthy),
+      }),
+    );
+    const pool = calledPool(tier, props);
+    lb?.admit("target_security_group_ids", pool.peers("security_group_id"));
+    return pool;
+  }
+
+  /** The maintenance site's submodule renders the page itself, from the module's `failover.title` and `failover.message`. */
+  public createStaticSite(_scope: Construct, id: string, props: StaticSiteProps): IStaticSite {
+    const tier = this.submodule("maintenance-site", id, {
+      name_prefix: props.namePrefix,
+      domain: props.domain,
+      certificate_arn: called(props.certificate).output("arn"),
+      title: this.v("failover.title").string,
+      message: this.v("failover.message").string,
+      price_class: this.v("cdn.price_class").string,
+      deletion_protection: props.deletionProtection,
+    });
+    return Object.assign(tier, { domain: props.domain, hostname: tier.output("dns_name") });
+  }
+
+  /** The failover records when there is a maintenance site, one alias record to the load balancer when there is none, as `AwsDnsFailover` makes them. */
+  public createDnsFailover(_scope: Construct, _id: string, props: DnsFailoverProps): IDnsFailover {
+    const primary = called(props.primary);
+    const secondary = props.secondary && called(props.secondary);
+    const failover = secondary?.condition ?? secondary !== undefined;
+    const make = () =>
+      this.submodule(
+        "dns-failover",
+        "dns-failover",
+        {
+          name_prefix: props.namePrefix,
+          zone_id: this.zoneId,
+          record_name: props.recordName,
+          primary_dns_name: primary.output("dns_name"),
+          primary_zone_id: primary.output("zone_id"),
+          health_check_path: props.healthCheckPath,
+          secondary_dns_name: secondary?.output("dns_name"),
+          secondary_zone_id: secondary?.output("zone_id"),
+        },
+      );
+    const dns = secondary ? (secondary.condition === undefined ? make() : this.counted(secondary.condition, make)) : undefined;
+    optional(negate(failover), (meta) =>
+      new Route53Record(this.scope, "site", {
+        ...meta,
+        zoneId: this.zoneId,
+        name: props.recordName,
+        type: "A",
+        alias: { name: primary.output("dns_name"), zoneId: primary.output("zone_id"), evaluateTargetHealth: true },
+      }),
+    );
+    return Object.assign(dns ?? {}, { recordName: props.recordName, failover });
+  }
+
+  public createApplicationSecrets(): never {
+    throw new Error("cloudtiers-django/aws takes the application's secrets as the `secrets` variable: the topology declares none");
+  }
+
+  /** The hosts pull a public image, or one their instance role may read: the module logs in to no registry. */
+  public createRegistryAccess(): RegistryAccess {
+    return { login: "none", server: "" };
+  }
+}
+
 /** The whole DjangoTopology of one environment on AWS, as `DjangoTopology` and `AwsTierFactory` build it for the stacks. */
 export const AWS_DJANGO_MODULE: ModuleDefinition = {
   name: "cloudtiers-django",
@@ -283,241 +534,18 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     { ...AWS_DNS_FAILOVER_MODULE, name: "dns-failover" },
   ],
   build(scope, inputs, context) {
-    const v = (path: string) => attribute(scope, path);
-    const namePrefix = inputs.name_prefix.string;
-    const domain = inputs.domain.string;
-    const split = equals(inputs.layout.string, "split");
-    const failover = v("failover.enabled").boolean;
-    const protect = inputs.deletion_protection.boolean;
-    const healthCheckPath = inputs.health_check_path.string;
-    // Inside a function, text with references in it must be format()'s: cdktf renders templates there as plain text.
-    const mediaDomain = Token.asString(Fn.coalesce([v("cdn.media_domain").string, Fn.format("media.%s", [domain])]));
-    const staticDomain = Token.asString(Fn.coalesce([v("cdn.static_domain").string, Fn.format("static.%s", [domain])]));
-    const corsOrigins = Token.asList(Fn.coalesce([inputs.cors_origins.list, [Fn.format("https://%s", [domain])]]));
-
-    const network = context.submodule("network", { name_prefix: namePrefix, cidr: inputs.cidr.string, zones: inputs.zones.number, nat_gateways: inputs.nat_gateways.string });
-    const vpc = network.output("vpc_id");
-    const certificate = context.submodule("certificate", { name_prefix: namePrefix, domain_name: domain, zone_id: inputs.zone_id.string, use: "load-balancer" });
-    // CloudFront reads certificates in us-east-1; the maintenance page answers for the site's own name.
-    const cdnCertificate = context.submodule(
-      "certificate",
-      {
-        name_prefix: namePrefix,
-        domain_name: mediaDomain,
-        alternative_names: Fn.concat([[staticDomain], Fn.conditional(failover, [domain], [])]),
-        zone_id: inputs.zone_id.string,
-        use: "cdn",
-      },
-      { as: "cdn_certificate", providers: { aws: "aws.us_east_1" } },
-    );
-
-    const postgres = context.submodule("postgres", {
-      name_prefix: namePrefix,
-      vpc_id: vpc,
-      subnet_ids: network.list("database_subnet_ids"),
-      size: v("postgres.size").string,
-      replica_size: v("postgres.replica_size").string,
-      instance_class: v("postgres.instance_class").string,
-      engine_version: v("postgres.version").string,
-      storage_gib: v("postgres.storage_gib").number,
-      high_availability: v("postgres.high_availability").boolean,
-      replicas: v("postgres.replicas").number,
-      pooling: v("postgres.pooling").boolean,
-      backup_retention_days: v("postgres.backup_retention_days").number,
-      database_name: DATABASE_NAME,
-      username: DATABASE_USER,
-      deletion_protection: protect,
-    });
-    const cache = context.submodule("cache", {
-      name_prefix: namePrefix,
-      vpc_id: vpc,
-      subnet_ids: network.list("database_subnet_ids"),
-      size: v("cache.size").string,
-      node_type: v("cache.node_type").string,
-      engine_version: v("cache.version").string,
-      high_availability: v("cache.high_availability").boolean,
-      deletion_protection: protect,
-    });
-    const store = (purpose: "media" | "static", cdnDomain: string) =>
-      context.submodule(
-        "object-store",
-        {
-          name_prefix: namePrefix,
-          purpose,
-          cdn_domain: cdnDomain,
-          zone_id: inputs.zone_id.string,
-          certificate_arn: cdnCertificate.output("arn"),
-          cors_origins: corsOrigins,
-          price_class: v("cdn.price_class").string,
-          deletion_protection: protect,
-        },
-        { as: purpose },
-      );
-    const media = store("media", mediaDomain);
-    const statics = store("static", staticDomain);
-
-    // The application's environment, as appConfiguration makes it for the stacks, from the submodules' outputs.
-    const secret = (arn: string): SecretRef => ({ store: SECRETS_MANAGER, id: arn, jsonKey: "password" });
-    const storeTier = (purpose: "media" | "static", tier: typeof media): IObjectStoreCdn => ({
-      purpose,
-      bucketName: tier.output("bucket_name"),
-      region: tier.output("region"),
-      endpointUrl: tier.output("endpoint_url"),
-      cdnDomain: tier.output("cdn_domain"),
-      objectAcl: "private",
-      grantReadWrite: wiredBySubmodules,
-    });
-    const postgresTier: IPostgresCluster = {
-      port: POSTGRES_PORT,
-      primary: { host: postgres.output("primary_host"), port: POSTGRES_PORT },
-      // Writes go through the pooler when pooling is on (write_host), the release step's locks to the primary itself.
-      pooler: { host: postgres.output("write_host"), port: POSTGRES_PORT },
-      // The replicas' URLs are made below, by Terraform, for however many there are.
-      replicas: [],
-      databaseName: DATABASE_NAME,
-      username: DATABASE_USER,
-      password: secret(postgres.output("credentials_secret_arn")),
-      allowFrom: wiredBySubmodules,
-    };
-    const cacheTier: ICache = { port: VALKEY_PORT, endpoint: { host: cache.output("host"), port: VALKEY_PORT }, tls: true, password: secret(cache.output("auth_token_secret_arn")), allowFrom: wiredBySubmodules };
-    const configuration = appConfiguration({
-      domain,
-      postgres: postgresTier,
-      cache: cacheTier,
-      media: storeTier("media", media),
-      staticFiles: storeTier("static", statics),
-      settingsModule: v("settings_module").string,
-    });
-    const replicaHosts = postgres.list("replica_hosts");
-    const replicaUrls = replicaUrlsOf(replicaHosts, POSTGRES_PORT, DATABASE_USER, DATABASE_NAME);
-    // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
-    const { settings, environment } = environmentLocals(scope, configuration, { hosts: replicaHosts, urls: replicaUrls }, inputs.environment.any);
-    const secrets = appSecretsLocal(scope, Object.fromEntries(configuration.secrets.map((s) => [s.name, { secret_arn: s.secret.id, json_key: s.secret.jsonKey }])), inputs.secrets.any);
-
-    const loadBalancer = context.submodule(
-      "load-balancer",
-      {
-        name_prefix: namePrefix,
-        vpc_id: vpc,
-        subnet_ids: network.list("public_subnet_ids"),
-        certificate_arn: certificate.output("arn"),
-        target_port: NGINX_PORT,
-        health_check_path: healthCheckPath,
-      },
-      { as: "load_balancer" },
-    );
-    const internal = context.submodule(
-      "internal-load-balancer",
-      { name_prefix: namePrefix, vpc_id: vpc, subnet_ids: network.list("private_subnet_ids"), target_port: GUNICORN_PORT, health_check_path: healthCheckPath },
-      { as: "internal_load_balancer", enabled: split },
-    );
-
-    const pool = (role: string, as: string, inputsOf: Record<string, unknown>, enabled?: boolean) =>
-      context.submodule(
-        "compute-pool",
-        {
-          name_prefix: namePrefix,
-          role,
-          vpc_id: vpc,
-          subnet_ids: network.list("private_subnet_ids"),
-          image_id: inputs.image_id.string,
-          ...poolApplicationInputs(scope, inputs, domain, healthCheckPath),
-          ...inputsOf,
-        },
-        { as, enabled },
-      );
-    const scaling = (name: PoolName) => poolScalingInputs(scope, name, INSTANCE_TYPE_ATTRIBUTE);
-    const web = pool("web", "web_pool", {
-      ...scaling("web"),
-      ...webPoolEnvironment(split, internal.instance("upstream"), environment, secrets),
-      target_group_arns: [loadBalancer.output("target_group_arn")],
-      allowed_security_group_ids: [loadBalancer.output("security_group_id")],
-      // Their health check answers through the app tier: an app outage must not get them replaced.
-      replace_on_load_balancer_health: negate(split),
-    });
-    const app = pool(
-      "app",
-      "app_pool",
-      {
-        ...scaling("app"),
-        environment,
-        secrets,
-        target_group_arns: internal.each("target_group_arn"),
-        allowed_security_group_ids: internal.each("security_group_id"),
-      },
-      split,
-    );
-    const worker = pool("worker", "worker_pool", { ...scaling("worker"), environment, secrets });
-    const beat = pool("beat", "beat_pool", { size: "small", min_instances: 1, max_instances: 1, environment, secrets }, v("pools.worker.beat").boolean);
-
-    loadBalancer.set("target_security_group_ids", web.each("security_group_id"));
-    internal.set("allowed_security_group_ids", web.each("security_group_id"));
-    internal.set("target_security_group_ids", app.each("security_group_id"));
-    // The hosts that run Django: the app servers (web when colocated, app when split), workers and beat.
-    const appServers = (output: string) => Token.asList(Fn.conditional(split, [app.instance(output)], [web.output(output)]));
-    const djangoHosts = (output: string) => Token.asList(Fn.concat([appServers(output), worker.each(output), beat.each(output)]));
-    postgres.set("allowed_security_group_ids", djangoHosts("security_group_id"));
-    cache.set("allowed_security_group_ids", djangoHosts("security_group_id"));
-    media.set("read_write_role_ids", djangoHosts("instance_role_name"));
-    statics.set("read_write_role_ids", appServers("instance_role_name"));
-
-    const maintenance = context.submodule(
-      "maintenance-site",
-      {
-        name_prefix: namePrefix,
-        domain,
-        certificate_arn: cdnCertificate.output("arn"),
-        title: v("failover.title").string,
-        message: v("failover.message").string,
-        price_class: v("cdn.price_class").string,
-        deletion_protection: protect,
-      },
-      { as: "maintenance_site", enabled: failover },
-    );
-    const dns = context.submodule(
-      "dns-failover",
-      {
-        name_prefix: namePrefix,
-        zone_id: inputs.zone_id.string,
-        record_name: domain,
-        primary_dns_name: loadBalancer.output("dns_name"),
-        primary_zone_id: loadBalancer.output("zone_id"),
-        health_check_path: healthCheckPath,
-        secondary_dns_name: maintenance.output("dns_name"),
-        secondary_zone_id: maintenance.output("zone_id"),
-      },
-      { as: "dns_failover", enabled: failover },
-    );
-    // Without failover, one alias record to the load balancer, as AwsDnsFailover makes it.
-    optional(negate(failover), (meta) =>
-      new Route53Record(scope, "site", {
-        ...meta,
-        zoneId: inputs.zone_id.string,
-        name: domain,
-        type: "A",
-        alias: { name: loadBalancer.output("dns_name"), zoneId: loadBalancer.output("zone_id"), evaluateTargetHealth: true },
-      }),
-    );
-
-    const pools = { web: web.output("autoscaling_group_name"), app: app.output("autoscaling_group_name"), worker: worker.output("autoscaling_group_name"), beat: beat.output("autoscaling_group_name") };
+    const factory = new AwsModuleFactory(scope, inputs, context);
+    const spec = moduleSpec(scope, inputs, { network: { cidr: inputs.cidr.string, zones: inputs.zones.number } });
+    const topology = answeringFor([spec], () => new DjangoTopology(scope, "topology", { factory, spec, namePrefix: inputs.name_prefix.string }));
+    const pools = poolOutputs(topology, "autoscaling_group_name");
     return [
-      ...applicationModuleOutputs({
-        domain,
-        healthCheckPath,
-        image: inputs.container_image.string,
-        databaseUrl: settings.DATABASE_URL,
-        replicaUrls,
-        redisUrl: settings.REDIS_URL,
-        configuration,
-        media: storeOutputs(media),
-        staticFiles: storeOutputs(statics),
-      }),
-      { name: "media_distribution_id", description: "The media CloudFront distribution, for invalidations.", value: media.output("distribution_id") },
-      { name: "static_distribution_id", description: "The static CloudFront distribution, for invalidations after collectstatic.", value: statics.output("distribution_id") },
-      { name: "vpc_id", description: "The VPC.", value: vpc },
-      { name: "load_balancer_dns_name", description: "The public load balancer's DNS name.", value: loadBalancer.output("dns_name") },
+      ...topologyModuleOutputs(topology),
+      { name: "media_distribution_id", description: "The media CloudFront distribution, for invalidations.", value: called(topology.media).output("distribution_id") },
+      { name: "static_distribution_id", description: "The static CloudFront distribution, for invalidations after collectstatic.", value: called(topology.staticFiles).output("distribution_id") },
+      { name: "vpc_id", description: "The VPC.", value: called(topology.network).output("vpc_id") },
+      { name: "load_balancer_dns_name", description: "The public load balancer's DNS name.", value: topology.loadBalancer.hostname },
       { name: "autoscaling_group_names", description: "Each pool's autoscaling group, by role (null for a pool the layout or beat leaves out).", value: pools },
-      { name: "health_check_id", description: "The Route 53 health check of the site when failover is on, else null.", value: dns.output("health_check_id") },
+      { name: "health_check_id", description: "The Route 53 health check of the site when failover is on, else null.", value: called(topology.dns).output("health_check_id") },
     ];
   },
   notes: [

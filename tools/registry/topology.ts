@@ -1,12 +1,13 @@
 import { Construct } from "constructs";
-import { Fn, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, DEFAULTS } from "../../modules/core";
+import { Fn, Lazy, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
+import { AppConfiguration, ComputePoolProps, DEFAULTS, IComputePool, POOL_ROLES, PoolRole, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { PYTHON_PATH, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
-import { ApplicationOutputValues, applicationOutputs } from "../../modules/django/topology";
-import { ModuleInputs, ModuleOutput, ModuleVariable, VariableRule } from "./definition";
+import { CACHE_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, PYTHON_PATH, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
+import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
+import { ApplicationOutputValues, DjangoTopology, applicationOutputs } from "../../modules/django/topology";
+import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
 import { eachMatchesRule, inputAttributes, inputRules, maintenanceTextRule, matchesRule, optionalAttribute } from "./variables";
 
@@ -205,4 +206,230 @@ export function storeOutputs(store: { output(name: string): string }): Applicati
 /** `postgres://user@%s:port/db?sslmode=require` for each of `hosts`, by Terraform. */
 export function replicaUrlsOf(hosts: string[], port: number, username: string, databaseName: string): string[] {
   return Fn.formatlist(postgresUrl({ host: "%s", port }, username, databaseName), [hosts]);
+}
+
+/*
+ * The whole-topology modules are DjangoTopology itself, composed through a factory whose
+ * tiers are calls of the tier modules (`./modules/<tier>`) and whose decisions (layout,
+ * beat, failover) Terraform makes from the module's variables.
+ */
+
+/** A tier a whole-topology module made by calling its submodule. */
+export class CalledTier {
+  private readonly admitted = new Map<string, string[][]>();
+  constructor(
+    /** The submodule call. */
+    public readonly call: Submodule,
+    /** The condition of the call's `count`, for a tier that exists or not. @default - always called */
+    public readonly condition?: boolean,
+  ) {}
+
+  /** An output (`null` when the call is switched off). */
+  public output(name: string): string {
+    return this.call.output(name);
+  }
+
+  /** A single-value output as a list: one item, none when the call is switched off. */
+  public each(name: string): string[] {
+    return this.call.each(name);
+  }
+
+  /** A list output (empty when the call is switched off). */
+  public list(name: string): string[] {
+    return this.call.list(name);
+  }
+
+  /**
+   * Adds `list` to the list input `input`: the concatenation of every list added, in order
+   * (one list as it is). For inputs made of tiers called after this one (the hosts it admits).
+   */
+  public admit(input: string, list: string[]): void {
+    const lists = this.admitted.get(input);
+    if (lists) {
+      lists.push(list);
+      return;
+    }
+    const all = [list];
+    this.admitted.set(input, all);
+    this.call.set(input, Lazy.anyValue({ produce: () => (all.length === 1 ? all[0] : Fn.concat(all)) }));
+  }
+}
+
+/** A pool of a whole-topology module: `peers` lists what the tiers that admit it name it by. */
+export interface ModulePool extends IComputePool {
+  /** The pool's `output`, as a list of one, none when it does not exist. */
+  peers(output: string): string[];
+}
+
+/** A pool the module called, of the role the topology asked for. */
+export function calledPool(tier: CalledTier, props: ComputePoolProps): ModulePool & CalledTier {
+  return Object.assign(tier, {
+    role: props.role,
+    size: props.size,
+    minInstances: props.minInstances,
+    maxInstances: props.maxInstances,
+    port: props.port,
+    peerName: `${props.role} pool`,
+    allowFrom: wiredBySubmodules,
+    peers: (output: string) => tier.each(output),
+  });
+}
+
+/** `condition ? whenTrue : whenFalse` of two pools: the pool `condition` picks, by Terraform. */
+export function eitherOf(condition: boolean, whenTrue: ModulePool & CalledTier, whenFalse: ModulePool & CalledTier): ModulePool {
+  return {
+    ...whenFalse,
+    peerName: `${whenTrue.peerName} or ${whenFalse.peerName}`,
+    allowFrom: wiredBySubmodules,
+    // The chosen call's own instance behind the condition: a switched-off call is never read.
+    peers: (output: string) => Token.asList(Fn.conditional(condition, [whenTrue.call.instance(output)], [whenFalse.call.instance(output)])),
+  };
+}
+
+/**
+ * What every whole-topology module's factory shares: tiers counted by the decisions
+ * Terraform makes, pools picked by them, and the application's environment given to the
+ * compute pool modules as their `environment` and `secrets` maps.
+ */
+export abstract class ModuleTierFactory implements Partial<TierFactory> {
+  private condition?: boolean;
+  private applicationMaps?: { environment: unknown; secrets: unknown };
+
+  constructor(
+    protected readonly scope: Construct,
+    protected readonly inputs: ModuleInputs,
+    protected readonly context: BuildContext,
+  ) {}
+
+  public counted<T>(condition: boolean, make: () => T): T {
+    if (this.condition !== undefined) throw new Error("a counted tier inside a counted tier: one condition per call");
+    this.condition = condition;
+    try {
+      return make();
+    } finally {
+      this.condition = undefined;
+    }
+  }
+
+  public either(condition: boolean, whenTrue: IComputePool, whenFalse: IComputePool): IComputePool {
+    return eitherOf(condition, whenTrue as ModulePool & CalledTier, whenFalse as ModulePool & CalledTier);
+  }
+
+  /** Calls submodule `name` as `id` (snake_case), counted when inside `counted`. */
+  protected submodule(name: string, id: string, inputs: Readonly<Record<string, unknown>>, call: Omit<SubmoduleCall, "enabled" | "as"> & { as?: string } = {}): CalledTier {
+    const as = call.as ?? id.replace(/-/g, "_");
+    return new CalledTier(this.context.submodule(name, inputs, { ...call, as, enabled: this.condition }), this.condition);
+  }
+
+  /** A secret as the compute pool module's `secrets` map holds it. */
+  protected abstract secretInput(secret: SecretRef): unknown;
+
+  /**
+   * A configuration as the compute pool module's `environment` and `secrets` maps. The
+   * application's (the one with secrets: every Django process has the database's password)
+   * is made once, as `local.app_environment` and `local.app_secrets`, with the module's own
+   * `environment` and `secrets` after the topology's; a split-layout web host's is only the
+   * app tier's address; a choice is Terraform's.
+   */
+  protected environmentOf(configuration: AppConfiguration): { environment: unknown; secrets: unknown } {
+    const { choice } = configuration;
+    if (choice) {
+      const [whenTrue, whenFalse] = [this.environmentOf(choice.whenTrue), this.environmentOf(choice.whenFalse)];
+      return { environment: Fn.conditional(choice.condition, whenTrue.environment, whenFalse.environment), secrets: Fn.conditional(choice.condition, whenTrue.secrets, whenFalse.secrets) };
+    }
+    const settings = Object.fromEntries(configuration.settings.map((s) => [s.name, s.value]));
+    if (configuration.secrets.length === 0) return { environment: Fn.tomap(mapValues(settings, formatOf)), secrets: {} };
+    if (!this.applicationMaps) {
+      const appSettings = new TerraformLocal(this.scope, "app_settings", settings);
+      // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
+      const given = TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null");
+      this.applicationMaps = {
+        environment: new TerraformLocal(this.scope, "app_environment", Fn.merge([given, this.inputs.environment.any])).expression,
+        secrets: new TerraformLocal(this.scope, "app_secrets", Fn.merge([Object.fromEntries(configuration.secrets.map((s) => [s.name, this.secretInput(s.secret)])), this.inputs.secrets.any])).expression,
+      };
+    }
+    return this.applicationMaps;
+  }
+}
+
+/** A cdktf token inside text (`${TfToken[TOKEN.12]}`). */
+const TOKEN = /\$\{TfToken\[[^\]]+\]\}/g;
+
+/**
+ * Text with references in it as Terraform's `format()`: inside a function's arguments cdktf
+ * renders a template's second interpolation as plain text (`"${a}:b.c"` for `"${a}:${b.c}"`).
+ */
+export function formatOf(text: string): string {
+  const tokens = text.match(TOKEN) ?? [];
+  if (tokens.length === 0 || tokens[0] === text) return text;
+  return Fn.format(text.split(TOKEN).map((literal) => literal.replace(/%/g, "%%")).join("%s"), tokens);
+}
+
+function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, f(value)]));
+}
+
+/** The declared fields of `section` (those of `only`, when given) as references to the attributes of `var.<section>`. */
+function declaredReferences<T>(scope: Construct, section: string, inputs: InputDeclarations<T>, only?: readonly string[]): T {
+  const entries = Object.entries(inputs as Record<string, InputDeclaration>).filter(([field]) => !only || only.includes(field));
+  return Object.fromEntries(entries.map(([field, input]) => [field, reference(scope, `${section}.${inputVariable(field, input)}`, input.constraint.kind)])) as T;
+}
+
+function reference(scope: Construct, path: string, kind: InputConstraint["kind"]): unknown {
+  const value = attribute(scope, path);
+  return kind === "integer" ? value.number : kind === "boolean" ? value.boolean : value.string;
+}
+
+/**
+ * The environment spec a whole-topology module's variables make: every field a reference
+ * to the variable that declares it, so that DjangoTopology composes the module as it
+ * composes a stack, and Terraform decides what a spec decides at synth.
+ */
+export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { network: DjangoTopologyProps["network"]; postgresFields?: readonly string[] }): DjangoTopologyProps {
+  const v = (path: string) => attribute(scope, path);
+  const pool = (name: PoolName) => declaredReferences(scope, `pools.${name}`, poolInputs(0));
+  return {
+    environment: "module",
+    application: {
+      name: inputs.name_prefix.string,
+      image: inputs.container_image.string,
+      wsgiModule: inputs.wsgi_module.string,
+      celeryApp: inputs.celery_app.string,
+      settingsModule: inputs.settings_module.string,
+    },
+    domain: inputs.domain.string,
+    dnsZone: "",
+    layout: inputs.layout.string as Layout,
+    network: cloud.network,
+    pools: { web: pool("web"), app: pool("app"), worker: { ...pool("worker"), concurrency: v("pools.worker.concurrency").number, beat: v("pools.worker.beat").boolean } },
+    postgres: declaredReferences(scope, "postgres", POSTGRES_INPUTS, cloud.postgresFields),
+    cache: declaredReferences(scope, "cache", CACHE_INPUTS),
+    cdn: { mediaDomain: v("cdn.media_domain").string, staticDomain: v("cdn.static_domain").string },
+    failover: { enabled: v("failover.enabled").boolean, title: v("failover.title").string, message: v("failover.message").string },
+    healthCheckPath: inputs.health_check_path.string,
+    deletionProtection: inputs.deletion_protection?.boolean,
+  };
+}
+
+/** The call behind a tier the module's factory made. */
+export function called(tier: unknown): CalledTier {
+  if (!(tier instanceof CalledTier)) throw new Error("not a tier of a whole-topology module's factory");
+  return tier;
+}
+
+/** `inputs` without those left undefined (the call leaves them to the submodule's defaults). */
+export function defined(inputs: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(inputs).filter(([, value]) => value !== undefined));
+}
+
+/** An output of every pool, by role: `null` for a pool the layout or beat leaves out. */
+export function poolOutputs(topology: DjangoTopology, output: string): Record<PoolRole, string> {
+  return Object.fromEntries(POOL_ROLES.map((role) => [role, called(topology.pools[role]).output(output)])) as Record<PoolRole, string>;
+}
+
+/** The stacks' own outputs for the application (`DjangoTopology.outputs`) as a module's: the same names, values and descriptions. */
+export function topologyModuleOutputs(topology: DjangoTopology, terms: Pick<ApplicationOutputValues, "passwordOutputs"> = {}): ModuleOutput[] {
+  return topology
+    .outputs({ imageDescription: "The image the hosts run: the release deployed.", ...terms })
+    .map(({ sensitive, ...output }) => ({ ...output, ...(sensitive ? { sensitive } : {}) }));
 }
