@@ -7,7 +7,7 @@ import { CACHE_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, input
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
-import { checkValues, evaluate, expressionOf, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
+import { checkValues, evaluate, inEachLayout, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -113,8 +113,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       subnet_ids: expr("module.network.private_subnet_ids"),
     });
     // Split-layout web hosts answer their health check through the app tier: an app outage must not get them replaced.
-    const replaces = (layout: string) => evaluate(read("variables.tf"), "", `jsonencode(${expressionOf(call("web_pool").replace_on_load_balancer_health)})`, { ...required, layout });
-    expect({ colocated: replaces("colocated"), split: replaces("split") }).toEqual({ colocated: "true", split: "false" });
+    expect(inEachLayout(read("variables.tf"), call("web_pool").replace_on_load_balancer_health, {}, required)).toEqual({ colocated: true, split: false });
     expect(call("load_balancer")).toMatchObject({ target_security_group_ids: [expr("module.web_pool.security_group_id")], subnet_ids: expr("module.network.public_subnet_ids"), target_port: 80 });
     expect(call("internal_load_balancer")).toMatchObject({
       allowed_security_group_ids: [expr("module.web_pool.security_group_id")],
@@ -160,16 +159,9 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
     // What the web pool gets in each layout: the internal load balancer's address on its port, or the application's environment.
-    const web = (input: string, layout: string) => {
-      const expression = expressionOf(call("web_pool")[input])
-        .replace(/module\.internal_load_balancer\[0\]\.dns_name/g, '"internal.example"')
-        .replace(/local\.app_(environment|secrets)/g, 'tomap({ app = "$1" })');
-      return JSON.parse(evaluate(read("variables.tf"), "", `jsonencode(${expression})`, { ...required, layout }));
-    };
-    expect(web("environment", "split")).toEqual({ APP_UPSTREAM: "internal.example:80" });
-    expect(web("environment", "colocated")).toEqual({ app: "environment" });
-    expect(web("secrets", "split")).toEqual({});
-    expect(web("secrets", "colocated")).toEqual({ app: "secrets" });
+    const standIns = { "module.internal_load_balancer[0].dns_name": '"internal.example"', "local.app_environment": '{ app = "environment" }', "local.app_secrets": '{ app = "secrets" }' };
+    expect(inEachLayout(read("variables.tf"), call("web_pool").environment, standIns, required)).toEqual({ colocated: { app: "environment" }, split: { APP_UPSTREAM: "internal.example:80" } });
+    expect(inEachLayout(read("variables.tf"), call("web_pool").secrets, standIns, required)).toEqual({ colocated: { app: "secrets" }, split: {} });
     expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.port.value).toBe(80);
 
     // The same names as the production stack's hosts get.

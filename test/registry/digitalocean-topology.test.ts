@@ -5,7 +5,7 @@ import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, dropletUserData, synthDoEnvironment } from "../helpers";
-import { checkValues, evaluate, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
+import { checkValues, evaluate, expectModuleCalls, inEachLayout, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec (its `digitalocean` and `cloudflare` sections included): what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -205,7 +205,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       healthcheck: [{ check_interval_seconds: 10, healthy_threshold: 2, path: expr("var.health_check_path"), port: expr("var.target_port"), protocol: "http", response_timeout_seconds: 5, unhealthy_threshold: 3 }],
     });
     expect(lb.forwarding_rule[0].certificate_name).toBeUndefined();
-    expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.upstream.value).toBe("${digitalocean_loadbalancer.load_balancer_load_balancer.ip}:80");
+    expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.ip.value).toBe("${digitalocean_loadbalancer.load_balancer_load_balancer.ip}");
     // What the production stack's internal load balancer has, in the same words.
     const stack = synthDoEnvironment(production).one("digitalocean_loadbalancer", "internal-load-balancer");
     expect(stack.forwarding_rule).toEqual([{ entry_port: 80, entry_protocol: "tcp", target_port: 8000, target_protocol: "tcp" }]);
@@ -239,10 +239,10 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
-    expect(call("web_pool")).toMatchObject({
-      environment: expr('(var.layout == "split") ? tomap({ "APP_UPSTREAM" = module.internal_load_balancer[0].upstream }) : local.app_environment'),
-      secrets: expr('(var.layout == "split") ? {} : local.app_secrets'),
-    });
+    // What the web pool gets in each layout: the internal load balancer's address on its port, or the application's environment.
+    const standIns = { "module.internal_load_balancer[0].ip": '"10.10.0.5"', "local.app_environment": '{ app = "environment" }', "local.app_secrets": '{ app = "secrets" }' };
+    expect(inEachLayout(read("variables.tf"), call("web_pool").environment, standIns, required)).toEqual({ colocated: { app: "environment" }, split: { APP_UPSTREAM: "10.10.0.5:80" } });
+    expect(inEachLayout(read("variables.tf"), call("web_pool").secrets, standIns, required)).toEqual({ colocated: { app: "secrets" }, split: {} });
 
     // The same names as the production stack's droplets get, the secrets last (the stacks write them after the settings).
     const stack = synthDoEnvironment(production);

@@ -193,6 +193,16 @@ export function evaluate(variables: string, hcl: string, expression: string, val
 }
 
 /**
+ * What Terraform makes of an input's `value` (parsed) in each layout, with `standIns`
+ * (a reference → the HCL standing in for it) replacing the values of other calls and locals.
+ */
+export function inEachLayout(variables: string, value: unknown, standIns: Readonly<Record<string, string>>, values: Record<string, unknown>): { colocated: unknown; split: unknown } {
+  const expression = Object.entries(standIns).reduce((text, [reference, standIn]) => text.split(reference).join(standIn), expressionOf(value));
+  const inLayout = (layout: string) => JSON.parse(evaluate(variables, "", `jsonencode(${expression})`, { ...values, layout }));
+  return { colocated: inLayout("colocated"), split: inLayout("split") };
+}
+
+/**
  * Asserts that `main` (parsed) calls exactly the modules of `sources` (call name → directory
  * under modules/), and that those of `counted` carry that count expression and the others none.
  */

@@ -1,15 +1,46 @@
+import { Construct } from "constructs";
 import { Fn, Token } from "cdktf";
-import { DEFAULTS, DOMAIN_NAME, ICache, IObjectStoreCdn, IPostgresCluster, equals, negate, optional } from "../../modules/core";
+import {
+  CacheProps,
+  CertificateProps,
+  ComputePoolProps,
+  DEFAULTS,
+  DOMAIN_NAME,
+  DnsFailoverProps,
+  DnsZoneProps,
+  ICache,
+  ICertificate,
+  IComputePool,
+  IDnsFailover,
+  IDnsZone,
+  ILoadBalancer,
+  INetwork,
+  IObjectStoreCdn,
+  IPeer,
+  IPostgresCluster,
+  IStaticSite,
+  LoadBalancerProps,
+  NetworkProps,
+  ObjectStoreProps,
+  PostgresProps,
+  RegistryAccess,
+  SecretRef,
+  StaticSiteProps,
+  TierFactory,
+  answeringFor,
+  listenerPort,
+  negate,
+  optional,
+} from "../../modules/core";
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_LB_SIZE_UNITS, DO_REGIONS, DO_SIZE_SLUG } from "../../modules/digitalocean/settings";
 import { stateSecret } from "../../modules/digitalocean/shared";
 import { DO_DATABASE_PORT, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
-import { appConfiguration } from "../../modules/django/configuration";
-import { APP_UPSTREAM_SETTING, GUNICORN_PORT, NGINX_PORT } from "../../modules/django/host";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { LAYOUTS } from "../../modules/django/spec";
-import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
+import { DjangoTopology } from "../../modules/django/topology";
 import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
@@ -17,25 +48,24 @@ import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
 import { CLOUDFLARE, CLOUDFLARE_DNS_FAILOVER_MODULE, DO_CERTIFICATE_MODULE, DO_LOAD_BALANCER_MODULE, TLS, cloudflareId } from "./digitalocean-edge";
 import {
   APPLICATION,
-  applicationModuleOutputs,
-  appSecretsLocal,
-  attribute,
   CORS_ORIGINS_VARIABLE,
-  environmentLocals,
+  MachineTypeAttribute,
+  ModulePool,
+  ModuleTierFactory,
+  attribute,
+  called,
+  calledPool,
+  defined,
   environmentVariable,
   failoverVariable,
-  MachineTypeAttribute,
+  moduleSpec,
   poolApplicationInputs,
-  PoolName,
+  poolOutputs,
   poolsType,
   poolRules,
-  poolScalingInputs,
-  replicaUrlsOf,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
-  storeOutputs,
-  webPoolEnvironment,
-  wiredBySubmodules,
+  topologyModuleOutputs,
 } from "./topology";
 import {
   cidrVariable,
@@ -111,7 +141,6 @@ const DO_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
       { name: "ip", description: "The load balancer's private IPv4 address.", value: lb.hostname },
       { name: "id", description: "The load balancer's id: the app droplets' firewall admits it (`load_balancer_ids`).", value: lb.lb.id },
       { name: "port", description: "The port it listens on.", value: lb.port },
-      { name: "upstream", description: `\`<ip>:<port>\`: the web droplets' ${APP_UPSTREAM_SETTING} setting.`, value: `${lb.hostname}:${lb.port}` },
     ];
   },
 };
@@ -214,6 +243,223 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
 ];
 
+/**
+ * DigitalOcean's and Cloudflare's tiers as calls of their tier modules: DjangoTopology
+ * composes cloudtiers-django/digitalocean through it, as it composes a stack through
+ * `DigitalOceanTierFactory`. What the topology's props do not say is the module's own input
+ * (`region`, `project_id`, `droplet_size`, `node_size`, `cors_origins`, ...).
+ */
+class DoModuleFactory extends ModuleTierFactory implements TierFactory {
+  public readonly cloud = "do";
+
+  private v(path: string) {
+    return attribute(this.scope, path);
+  }
+
+  /** Where every tier lives. */
+  private get placed(): Record<string, unknown> {
+    return { region: this.inputs.region.string };
+  }
+
+  // DigitalOcean has no secret store: a secret is a submodule's sensitive output, which reaches the droplets in their user data.
+  protected secretInput(secret: SecretRef): unknown {
+    return secret.id;
+  }
+
+  public createNetwork(_scope: Construct, id: string, props: NetworkProps): INetwork {
+    const tier = this.submodule("network", id, { name_prefix: props.namePrefix, ...this.placed, cidr: props.cidr });
+    return Object.assign(tier, { cidr: props.cidr, zones: props.zones });
+  }
+
+  /** The zone is the module's `zone_id`: nothing to make. */
+  public createDnsZone(_scope: Construct, _id: string, props: DnsZoneProps): IDnsZone {
+    return { zoneName: props.zoneName };
+  }
+
+  /**
+   * The load balancer presents an Origin CA certificate to Cloudflare; proxied names present
+   * Cloudflare's edge certificate, which needs nothing here.
+   */
+  public createCertificate(_scope: Construct, id: string, props: CertificateProps): ICertificate {
+    const certificate = { names: [props.domainName, ...(props.alternativeNames ?? [])], use: props.use };
+    if (props.use === "cdn") return certificate;
+    return Object.assign(this.submodule("certificate", id, { name_prefix: props.namePrefix, domain_name: props.domainName, use: props.use }), certificate);
+  }
+
+  public createPostgres(_scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
+    const tier = this.submodule("postgres", id, {
+      name_prefix: props.namePrefix,
+      ...this.placed,
+      vpc_uuid: called(props.network).output("vpc_uuid"),
+      size: props.size,
+      replica_size: props.replicaSize,
+      node_size: this.v("postgres.node_size").string,
+      engine_version: props.version,
+      high_availability: props.highAvailability,
+      replicas: props.replicas,
+      pooling: props.pooling,
+      database_name: props.databaseName,
+      username: props.username,
+      disaster_recovery_region: this.v("postgres.disaster_recovery_region").string,
+      project_id: this.inputs.project_id.string,
+    });
+    return Object.assign(tier, {
+      port: DO_DATABASE_PORT,
+      primary: { host: tier.output("primary_host"), port: DO_DATABASE_PORT },
+      // Writes go to the pool when pooling is on, on the pool's port, else to the primary; the release step's locks always to the primary.
+      pooler: { host: tier.output("write_host"), port: Token.asNumber(tier.output("write_port")) },
+      // Replicas have no pools: reads connect to them directly.
+      replicas: [],
+      countedReplicaHosts: tier.list("replica_hosts"),
+      databaseName: props.databaseName,
+      username: props.username,
+      password: stateSecret(tier.output("password"), `module.${id}.password`),
+      allowFrom: (peer: IPeer) => tier.admit("allowed_droplet_tags", (peer as ModulePool).peers("tag")),
+    });
+  }
+
+  public createCache(_scope: Construct, id: string, props: CacheProps): ICache {
+    const tier = this.submodule("cache", id, {
+      name_prefix: props.namePrefix,
+      ...this.placed,
+      vpc_uuid: called(props.network).output("vpc_uuid"),
+      size: props.size,
+      node_size: this.v("cache.node_size").string,
+      engine_version: props.version,
+      high_availability: props.highAvailability,
+      project_id: this.inputs.project_id.string,
+    });
+    return Object.assign(tier, {
+      port: DO_VALKEY_PORT,
+      endpoint: { host: tier.output("host"), port: DO_VALKEY_PORT },
+      tls: true,
+      password: stateSecret(tier.output("password"), `module.${id}.password`),
+      allowFrom: (peer: IPeer) => tier.admit("allowed_droplet_tags", (peer as ModulePool).peers("tag")),
+    });
+  }
+
+  public createObjectStore(_scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn {
+    const tier = this.submodule("object-store", id, {
+      name_prefix: props.namePrefix,
+      ...this.placed,
+      purpose: props.purpose,
+      cdn_domain: props.cdnDomain,
+      cors_origins: Token.asList(Fn.coalesce([this.inputs.cors_origins.list, props.corsOrigins])),
+      project_id: this.inputs.project_id.string,
+      deletion_protection: props.deletionProtection,
+    });
+    return Object.assign(tier, {
+      purpose: props.purpose,
+      bucketName: tier.output("bucket_name"),
+      region: tier.output("region"),
+      endpointUrl: tier.output("endpoint_url"),
+      cdnDomain: tier.output("cdn_domain"),
+      // A reference to the store's ACL ("public-read": the CDN reads objects anonymously).
+      objectAcl: tier.output("object_acl") as IObjectStoreCdn["objectAcl"],
+      accessKey: { id: tier.output("access_key_id"), secret: stateSecret(tier.output("secret_access_key"), `module.${id}.secret_access_key`) },
+      // The droplets sign with the store's own key.
+      grantReadWrite: () => undefined,
+    });
+  }
+
+  public createLoadBalancer(_scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer {
+    const network = called(props.network);
+    const common = { name_prefix: props.namePrefix, vpc_uuid: network.output("vpc_uuid"), ...this.placed };
+    const rest = { target_port: props.targetPort, health_check_path: props.healthCheck.path, size_unit: this.inputs.load_balancer_size_unit.number, project_id: this.inputs.project_id.string };
+    // The split layout's internal load balancer is its own submodule (only this topology uses it); it admits the VPC's range.
+    const tier =
+      props.scheme === "public"
+        ? this.submodule("load-balancer", id, { ...common, certificate_name: props.certificate && called(props.certificate).output("name"), ...rest })
+        : this.submodule("internal-load-balancer", id, { ...common, cidr: network.output("cidr"), ...rest });
+    return Object.assign(tier, {
+      scheme: props.scheme,
+      hostname: tier.output("ip"),
+      port: listenerPort(props.scheme),
+      targetPort: props.targetPort,
+      healthCheckPath: props.healthCheck.path,
+      peerName: `${props.scheme} load balancer`,
+      // Its firewall admits the VPC's range: DigitalOcean load balancer firewalls name addresses, not droplet tags.
+      allowFrom: () => undefined,
+    });
+  }
+
+  public createComputePool(_scope: Construct, id: string, props: ComputePoolProps): IComputePool {
+    const lb = props.loadBalancer && called(props.loadBalancer);
+    const role = props.role;
+    const tier = this.submodule(
+      "compute-pool",
+      id,
+      defined({
+        name_prefix: props.namePrefix,
+        role,
+        vpc_uuid: called(props.network).output("vpc_uuid"),
+        ssh_keys: this.inputs.ssh_keys.list,
+        admin_cidrs: this.inputs.admin_cidrs.list,
+        project_id: this.inputs.project_id.string,
+        ...poolApplicationInputs(this.scope, this.inputs, this.inputs.domain.string, this.inputs.health_check_path.string),
+        size: props.size,
+        droplet_size: role === "beat" ? undefined : this.v(`pools.${role}.droplet_size`).string,
+        min_instances: props.minInstances,
+        max_instances: props.maxInstances,
+        cpu_target_percent: props.cpuTargetPercent,
+        ...this.environmentOf(props.host.configuration),
+        load_balancer_ids: lb?.each("id"),
+      }),
+    );
+    const pool = calledPool(tier, props);
+    // The load balancer sends traffic to the pool's droplet tag.
+    lb?.call.set("droplet_tag", tier.output("tag"));
+    return pool;
+  }
+
+  /** The maintenance page is the failover's edge Worker: nothing of its own to make. */
+  public createStaticSite(_scope: Construct, _id: string, props: StaticSiteProps): IStaticSite & { condition?: boolean } {
+    return { domain: props.domain, hostname: "", condition: this.decision };
+  }
+
+  /** The failover (its edge Worker serving the maintenance page) when there is a maintenance site, one proxied record of the load balancer when there is none, as `CloudflareDnsFailover` makes them. */
+  public createDnsFailover(_scope: Construct, _id: string, props: DnsFailoverProps): IDnsFailover {
+    const primary = props.primary;
+    const failover = (props.secondary as { condition?: boolean } | undefined)?.condition ?? props.secondary !== undefined;
+    const make = () =>
+      this.submodule(
+        "dns-failover",
+        "dns-failover",
+        {
+          name_prefix: props.namePrefix,
+          account_id: this.inputs.account_id.string,
+          zone_id: this.inputs.zone_id.string,
+          record_name: props.recordName,
+          origin_address: primary.hostname,
+          health_check_path: props.healthCheckPath,
+          maintenance_title: this.v("failover.title").string,
+          maintenance_message: this.v("failover.message").string,
+        },
+      );
+    const dns = props.secondary ? this.counted(failover, make) : undefined;
+    const zone = new ExistingCloudflareZone(this.inputs.zone_id.string, this.inputs.account_id.string, "");
+    optional(negate(failover), ({ count }) => {
+      const ssl = strictOriginSsl(zone, this.scope);
+      const record = proxiedRecord(zone, this.scope, "site", { name: props.recordName, type: "A", content: primary.hostname, comment: `${props.namePrefix}: the load balancer`, ssl });
+      if (count) {
+        ssl.count = count;
+        record.count = count;
+      }
+      return record;
+    });
+    return Object.assign(dns ?? {}, { recordName: props.recordName, failover });
+  }
+
+  public createApplicationSecrets(): never {
+    throw new Error("cloudtiers-django/digitalocean takes the application's secrets as the `secrets` variable: the topology declares none");
+  }
+
+  /** The droplets pull a public image: the module logs in to no registry. */
+  public createRegistryAccess(): RegistryAccess {
+    return { login: "none", server: "" };
+  }
+}
+
 /** The whole DjangoTopology of one environment on DigitalOcean + Cloudflare, as `DjangoTopology` and `DigitalOceanTierFactory` build it for the stacks. */
 export const DO_DJANGO_MODULE: ModuleDefinition = {
   name: "cloudtiers-django",
@@ -239,220 +485,23 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     { ...CLOUDFLARE_DNS_FAILOVER_MODULE, name: "dns-failover" },
   ],
   build(scope, inputs, context) {
-    const v = (path: string) => attribute(scope, path);
-    const namePrefix = inputs.name_prefix.string;
-    const domain = inputs.domain.string;
-    const region = inputs.region.string;
-    const projectId = inputs.project_id.string;
-    const split = equals(inputs.layout.string, "split");
-    const failover = v("failover.enabled").boolean;
-    const healthCheckPath = inputs.health_check_path.string;
-    const sizeUnit = inputs.load_balancer_size_unit.number;
-    // Inside a function, text with references in it must be format()'s: cdktf renders templates there as plain text.
-    const mediaDomain = Token.asString(Fn.coalesce([v("cdn.media_domain").string, Fn.format("media.%s", [domain])]));
-    const staticDomain = Token.asString(Fn.coalesce([v("cdn.static_domain").string, Fn.format("static.%s", [domain])]));
-    const corsOrigins = Token.asList(Fn.coalesce([inputs.cors_origins.list, [Fn.format("https://%s", [domain])]]));
-
-    const network = context.submodule("network", { name_prefix: namePrefix, region, cidr: inputs.cidr.string });
-    const vpc = network.output("vpc_uuid");
-    // The load balancer presents an Origin CA certificate to Cloudflare; proxied names present Cloudflare's edge certificate, which needs nothing here.
-    const certificate = context.submodule("certificate", { name_prefix: namePrefix, domain_name: domain, use: "load-balancer" });
-
-    const postgres = context.submodule("postgres", {
-      name_prefix: namePrefix,
-      region,
-      vpc_uuid: vpc,
-      size: v("postgres.size").string,
-      replica_size: v("postgres.replica_size").string,
-      node_size: v("postgres.node_size").string,
-      engine_version: v("postgres.version").string,
-      high_availability: v("postgres.high_availability").boolean,
-      replicas: v("postgres.replicas").number,
-      pooling: v("postgres.pooling").boolean,
-      database_name: DATABASE_NAME,
-      username: DATABASE_USER,
-      disaster_recovery_region: v("postgres.disaster_recovery_region").string,
-      project_id: projectId,
-    });
-    const cache = context.submodule("cache", {
-      name_prefix: namePrefix,
-      region,
-      vpc_uuid: vpc,
-      size: v("cache.size").string,
-      node_size: v("cache.node_size").string,
-      engine_version: v("cache.version").string,
-      high_availability: v("cache.high_availability").boolean,
-      project_id: projectId,
-    });
-    const store = (purpose: "media" | "static", cdnDomain: string) =>
-      context.submodule(
-        "object-store",
-        { name_prefix: namePrefix, region, purpose, cdn_domain: cdnDomain, cors_origins: corsOrigins, project_id: projectId, deletion_protection: inputs.deletion_protection.boolean },
-        { as: purpose },
-      );
-    const media = store("media", mediaDomain);
-    const statics = store("static", staticDomain);
-
-    // The application's environment, as appConfiguration makes it for the stacks, from the submodules' outputs.
-    // DigitalOcean has no secret store: a secret is a submodule's sensitive output, which reaches the droplets in their user data.
-    const secret = (call: string, output: string, tier: { output(name: string): string }) => stateSecret(tier.output(output), `module.${call}.${output}`);
-    const storeTier = (purpose: "media" | "static", tier: typeof media): IObjectStoreCdn => ({
-      purpose,
-      bucketName: tier.output("bucket_name"),
-      region: tier.output("region"),
-      endpointUrl: tier.output("endpoint_url"),
-      cdnDomain: tier.output("cdn_domain"),
-      // A reference to the store's ACL ("public-read": the CDN reads objects anonymously).
-      objectAcl: tier.output("object_acl") as IObjectStoreCdn["objectAcl"],
-      accessKey: { id: tier.output("access_key_id"), secret: secret(purpose, "secret_access_key", tier) },
-      grantReadWrite: wiredBySubmodules,
-    });
-    const postgresTier: IPostgresCluster = {
-      port: DO_DATABASE_PORT,
-      // Writes go to the pool when pooling is on, on the pool's port, else to the primary; the release step's locks always to the primary.
-      primary: { host: postgres.output("primary_host"), port: DO_DATABASE_PORT },
-      pooler: { host: postgres.output("write_host"), port: Token.asNumber(postgres.output("write_port")) },
-      // The replicas' URLs are made below, by Terraform, for however many there are.
-      replicas: [],
-      databaseName: DATABASE_NAME,
-      username: DATABASE_USER,
-      password: secret("postgres", "password", postgres),
-      allowFrom: wiredBySubmodules,
-    };
-    const cacheTier: ICache = {
-      port: DO_VALKEY_PORT,
-      endpoint: { host: cache.output("host"), port: DO_VALKEY_PORT },
-      tls: true,
-      password: secret("cache", "password", cache),
-      allowFrom: wiredBySubmodules,
-    };
-    const configuration = appConfiguration({
-      domain,
-      postgres: postgresTier,
-      cache: cacheTier,
-      media: storeTier("media", media),
-      staticFiles: storeTier("static", statics),
-      settingsModule: v("settings_module").string,
-    });
-    const replicaHosts = postgres.list("replica_hosts");
-    // Replicas have no pools: reads connect to them directly.
-    const replicaUrls = replicaUrlsOf(replicaHosts, DO_DATABASE_PORT, DATABASE_USER, DATABASE_NAME);
-    // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
-    const { settings, environment } = environmentLocals(scope, configuration, { hosts: replicaHosts, urls: replicaUrls }, inputs.environment.any);
-    const secrets = appSecretsLocal(scope, Object.fromEntries(configuration.secrets.map((s) => [s.name, s.secret.id])), inputs.secrets.any);
-
-    const loadBalancer = context.submodule(
-      "load-balancer",
-      {
-        name_prefix: namePrefix,
-        vpc_uuid: vpc,
-        region,
-        certificate_name: certificate.output("name"),
-        target_port: NGINX_PORT,
-        health_check_path: healthCheckPath,
-        size_unit: sizeUnit,
-        project_id: projectId,
-      },
-      { as: "load_balancer" },
-    );
-    const internal = context.submodule(
-      "internal-load-balancer",
-      {
-        name_prefix: namePrefix,
-        vpc_uuid: vpc,
-        region,
-        cidr: network.output("cidr"),
-        target_port: GUNICORN_PORT,
-        health_check_path: healthCheckPath,
-        size_unit: sizeUnit,
-        project_id: projectId,
-      },
-      { as: "internal_load_balancer", enabled: split },
-    );
-
-    const pool = (role: string, as: string, inputsOf: Record<string, unknown>, enabled?: boolean) =>
-      context.submodule(
-        "compute-pool",
-        {
-          name_prefix: namePrefix,
-          role,
-          vpc_uuid: vpc,
-          ssh_keys: inputs.ssh_keys.list,
-          admin_cidrs: inputs.admin_cidrs.list,
-          project_id: projectId,
-          ...poolApplicationInputs(scope, inputs, domain, healthCheckPath),
-          ...inputsOf,
-        },
-        { as, enabled },
-      );
-    const scaling = (name: PoolName) => poolScalingInputs(scope, name, DROPLET_SIZE_ATTRIBUTE);
-    const web = pool("web", "web_pool", {
-      ...scaling("web"),
-      ...webPoolEnvironment(split, internal.instance("upstream"), environment, secrets),
-      load_balancer_ids: [loadBalancer.output("id")],
-    });
-    const app = pool("app", "app_pool", { ...scaling("app"), environment, secrets, load_balancer_ids: internal.each("id") }, split);
-    const worker = pool("worker", "worker_pool", { ...scaling("worker"), environment, secrets });
-    const beat = pool("beat", "beat_pool", { size: "small", min_instances: 1, max_instances: 1, environment, secrets }, v("pools.worker.beat").boolean);
-
-    loadBalancer.set("droplet_tag", web.output("tag"));
-    internal.set("droplet_tag", app.output("tag"));
-    // The droplets that run Django: the app servers (web when colocated, app when split), workers and beat.
-    const appServers = Token.asList(Fn.conditional(split, [app.instance("tag")], [web.output("tag")]));
-    const djangoTags = Token.asList(Fn.concat([appServers, worker.each("tag"), beat.each("tag")]));
-    postgres.set("allowed_droplet_tags", djangoTags);
-    cache.set("allowed_droplet_tags", djangoTags);
-
-    const dns = context.submodule(
-      "dns-failover",
-      {
-        name_prefix: namePrefix,
-        account_id: inputs.account_id.string,
-        zone_id: inputs.zone_id.string,
-        record_name: domain,
-        origin_address: loadBalancer.output("ip"),
-        health_check_path: healthCheckPath,
-        maintenance_title: v("failover.title").string,
-        maintenance_message: v("failover.message").string,
-      },
-      { as: "dns_failover", enabled: failover },
-    );
-    // Without failover, one proxied record of the load balancer, as CloudflareDnsFailover makes it.
-    const zone = new ExistingCloudflareZone(inputs.zone_id.string, inputs.account_id.string, "");
-    optional(negate(failover), ({ count }) => {
-      const ssl = strictOriginSsl(zone, scope);
-      const record = proxiedRecord(zone, scope, "site", { name: domain, type: "A", content: loadBalancer.output("ip"), comment: `${namePrefix}: the load balancer`, ssl });
-      if (count) {
-        ssl.count = count;
-        record.count = count;
-      }
-      return record;
-    });
-
-    const byRole = (output: string) => ({ web: web.output(output), app: app.output(output), worker: worker.output(output), beat: beat.output(output) });
+    const factory = new DoModuleFactory(scope, inputs, context);
+    const spec = moduleSpec(scope, inputs, { network: { cidr: inputs.cidr.string }, postgresFields: DO_POSTGRES_FIELDS });
+    const topology = answeringFor([spec], () => new DjangoTopology(scope, "topology", { factory, spec, namePrefix: inputs.name_prefix.string }));
+    const postgres = called(topology.postgres);
+    const cache = called(topology.cache);
     return [
-      ...applicationModuleOutputs({
-        domain,
-        healthCheckPath,
-        image: inputs.container_image.string,
-        databaseUrl: settings.DATABASE_URL,
-        replicaUrls,
-        redisUrl: settings.REDIS_URL,
-        configuration,
-        media: storeOutputs(media),
-        staticFiles: storeOutputs(statics),
-        passwordOutputs: { database: "database_password", redis: "redis_password" },
-      }),
+      ...topologyModuleOutputs(topology, { passwordOutputs: { database: "database_password", redis: "redis_password" } }),
       // DigitalOcean has no secret store: the passwords themselves (*_password_secret names the submodules' state, which a caller cannot read).
       { name: "database_password", description: "The database password (DigitalOcean has no secret store).", value: postgres.output("password"), sensitive: true },
       { name: "redis_password", description: "The Redis password (DigitalOcean has no secret store).", value: cache.output("password"), sensitive: true },
-      { name: "media_cdn_id", description: "The media CDN endpoint, for cache purges.", value: media.output("cdn_id") },
-      { name: "static_cdn_id", description: "The static CDN endpoint, for cache purges after collectstatic.", value: statics.output("cdn_id") },
-      { name: "vpc_uuid", description: "The VPC.", value: vpc },
-      { name: "load_balancer_ip", description: "The public load balancer's address (the origin Cloudflare proxies to).", value: loadBalancer.output("ip") },
-      { name: "autoscale_pool_ids", description: "Each pool's droplet autoscale pool, by role (null for a pool the layout or beat leaves out).", value: byRole("autoscale_pool_id") },
-      { name: "droplet_tags", description: "Each pool's droplet tag, by role (null for a pool the layout or beat leaves out).", value: byRole("tag") },
-      { name: "edge_worker_script_name", description: "The site's edge Worker, which serves the maintenance page, when failover is on, else null.", value: dns.output("worker_script_name") },
+      { name: "media_cdn_id", description: "The media CDN endpoint, for cache purges.", value: called(topology.media).output("cdn_id") },
+      { name: "static_cdn_id", description: "The static CDN endpoint, for cache purges after collectstatic.", value: called(topology.staticFiles).output("cdn_id") },
+      { name: "vpc_uuid", description: "The VPC.", value: called(topology.network).output("vpc_uuid") },
+      { name: "load_balancer_ip", description: "The public load balancer's address (the origin Cloudflare proxies to).", value: topology.loadBalancer.hostname },
+      { name: "autoscale_pool_ids", description: "Each pool's droplet autoscale pool, by role (null for a pool the layout or beat leaves out).", value: poolOutputs(topology, "autoscale_pool_id") },
+      { name: "droplet_tags", description: "Each pool's droplet tag, by role (null for a pool the layout or beat leaves out).", value: poolOutputs(topology, "tag") },
+      { name: "edge_worker_script_name", description: "The site's edge Worker, which serves the maintenance page, when failover is on, else null.", value: called(topology.dns).output("worker_script_name") },
     ];
   },
   notes: [

@@ -1,20 +1,19 @@
 import { Construct } from "constructs";
-import { Fn, Lazy, Op, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
+import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
 import { AppConfiguration, ComputePoolProps, DEFAULTS, IComputePool, POOL_ROLES, PoolRole, SecretRef, TierFactory } from "../../modules/core";
-import { MANAGED_SETTINGS, postgresUrl } from "../../modules/django/configuration";
-import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
+import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
 import { CACHE_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, PYTHON_PATH, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
 import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
-import { ApplicationOutputValues, DjangoTopology, applicationOutputs } from "../../modules/django/topology";
+import { ApplicationOutputValues, DjangoTopology } from "../../modules/django/topology";
 import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
 import { eachMatchesRule, inputAttributes, inputRules, maintenanceTextRule, matchesRule, optionalAttribute } from "./variables";
 
 /*
- * What the whole-topology modules (cloudtiers-django on each cloud) share: references to
- * the attributes of their object variables, the inputs that mean the same on every
- * cloud, and the hosts' environment built in Terraform with appConfiguration's names.
+ * What the whole-topology modules (cloudtiers-django on each cloud) share: the inputs that
+ * mean the same on every cloud, and the factory through which DjangoTopology composes
+ * them as it composes a stack: each tier a call of its tier module.
  */
 
 /** A Terraform reference to an attribute of an object variable, e.g. `var.pools.web.size`. */
@@ -23,7 +22,7 @@ export function attribute(scope: Construct, path: string): { string: string; num
   return { string: Token.asString(reference), number: Token.asNumber(reference), boolean: reference as unknown as boolean };
 }
 
-/** A tier a submodule made, for `appConfiguration`: the topology's wiring is the submodules' inputs, never these. */
+/** What a module's tier leaves to its submodule's inputs (a pool's own firewall admits its load balancer there). */
 export function wiredBySubmodules(): never {
   throw new Error("cloudtiers-django wires its tiers through their submodules' inputs");
 }
@@ -57,18 +56,6 @@ export function poolRules(pool: PoolName, minFloor: number, machineType: Machine
   ];
 }
 
-/** A pool's scaling inputs of the compute pool module, from `var.pools.<pool>`. */
-export function poolScalingInputs(scope: Construct, pool: PoolName, machineType: MachineTypeAttribute): Record<string, unknown> {
-  const v = (name: string) => attribute(scope, `pools.${pool}.${name}`);
-  return {
-    size: v("size").string,
-    [machineType.name]: v(machineType.name).string,
-    min_instances: v("min").number,
-    max_instances: v("max").number,
-    cpu_target_percent: v("cpu_target_percent").number,
-  };
-}
-
 /** The compute pool module's inputs that say what every pool runs: the application, the layout, the site's name and health path. */
 export function poolApplicationInputs(scope: Construct, inputs: ModuleInputs, domain: string, healthCheckPath: string): Record<string, unknown> {
   return {
@@ -79,17 +66,6 @@ export function poolApplicationInputs(scope: Construct, inputs: ModuleInputs, do
     domain,
     health_check_path: healthCheckPath,
     worker_concurrency: attribute(scope, "pools.worker.concurrency").number,
-  };
-}
-
-/**
- * The web pool's environment and secrets: split-layout web hosts only proxy, so the
- * internal load balancer's address is all they are told; colocated ones run Django.
- */
-export function webPoolEnvironment(split: boolean, upstream: string, environment: unknown, secrets: unknown): { environment: unknown; secrets: unknown } {
-  return {
-    environment: Fn.conditional(split, Fn.tomap({ [APP_UPSTREAM_SETTING]: upstream }), environment),
-    secrets: Fn.conditional(split, {}, secrets),
   };
 }
 
@@ -143,11 +119,6 @@ export function secretsVariable(type: string, description: string, rules: readon
   return { name: "secrets", type, description, default: {}, nullable: false, sensitive, validation: [...secretNameRules(), ...rules] };
 }
 
-/** `local.app_secrets`: the module's own secrets (`managed`), then the caller's `secrets`. */
-export function appSecretsLocal(scope: Construct, managed: Record<string, unknown>, secrets: unknown): string {
-  return new TerraformLocal(scope, "app_secrets", Fn.merge([managed, secrets])).expression;
-}
-
 const CORS_ORIGINS_RULE = eachMatchesRule("cors_origins", /^https:\/\/[a-z0-9.-]+(:\d+)?$/, 'an https origin such as "https://www.example.com"');
 
 /** `cors_origins`: the buckets' CORS origins, the site's own when null. */
@@ -169,43 +140,6 @@ export function failoverVariable(description: string): ModuleVariable {
     nullable: false,
     validation: [maintenanceTextRule("failover.title"), maintenanceTextRule("failover.message")],
   };
-}
-
-/**
- * The settings of `configuration` as `local.app_settings`, with `DATABASE_REPLICA_URLS`
- * after `DATABASE_URL` made by Terraform for however many replicas there are (`hosts`, whose
- * URLs are `urls`), and `local.app_environment`: those with a value (the stacks leave out a
- * missing settings module and replicas), then `extra`.
- */
-export function environmentLocals(
-  scope: Construct,
-  configuration: AppConfiguration,
-  replicas: { hosts: string[]; urls: string[] },
-  extra: unknown,
-): { settings: Record<string, string>; environment: unknown } {
-  const settings: Record<string, string> = {};
-  for (const { name, value } of configuration.settings) {
-    settings[name] = value;
-    if (name === "DATABASE_URL") settings.DATABASE_REPLICA_URLS = Token.asString(Fn.conditional(Op.gte(Fn.lengthOf(replicas.hosts), 1), Fn.join(",", replicas.urls), null));
-  }
-  const appSettings = new TerraformLocal(scope, "app_settings", settings);
-  const environment = new TerraformLocal(scope, "app_environment", Fn.merge([TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null"), extra])).expression;
-  return { settings, environment };
-}
-
-/** The stacks' own outputs for the application (`applicationOutputs`) as a module's: the same names, values and descriptions. */
-export function applicationModuleOutputs(values: Omit<ApplicationOutputValues, "imageDescription">): ModuleOutput[] {
-  return applicationOutputs({ ...values, imageDescription: "The image the hosts run: the release deployed." }).map(({ sensitive, ...output }) => ({ ...output, ...(sensitive ? { sensitive } : {}) }));
-}
-
-/** A store submodule's outputs, as `applicationOutputs` reads them. */
-export function storeOutputs(store: { output(name: string): string }): ApplicationOutputValues["media"] {
-  return { bucketName: store.output("bucket_name"), cdnDomain: store.output("cdn_domain"), region: store.output("region"), endpointUrl: store.output("endpoint_url") };
-}
-
-/** `postgres://user@%s:port/db?sslmode=require` for each of `hosts`, by Terraform. */
-export function replicaUrlsOf(hosts: string[], port: number, username: string, databaseName: string): string[] {
-  return Fn.formatlist(postgresUrl({ host: "%s", port }, username, databaseName), [hosts]);
 }
 
 /*
@@ -300,6 +234,11 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
     protected readonly inputs: ModuleInputs,
     protected readonly context: BuildContext,
   ) {}
+
+  /** The condition of the `counted` call being made, if any. */
+  protected get decision(): boolean | undefined {
+    return this.condition;
+  }
 
   public counted<T>(condition: boolean, make: () => T): T {
     if (this.condition !== undefined) throw new Error("a counted tier inside a counted tier: one condition per call");
