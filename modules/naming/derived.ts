@@ -46,7 +46,9 @@ export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
   const worker = spec.pools?.worker;
   const layout = spec.layout === "split" ? "split" : "colocated";
   const domain = isDomainName(spec.domain) ? spec.domain : undefined;
-  const media = domain ? cdnDomains(spec).media : undefined;
+  // Names are derived only from text that is a name: a malformed one is its own rule's to report.
+  const mediaDomain = spec.cdn?.mediaDomain;
+  const media = domain ? cdnDomains({ domain, cdn: { mediaDomain: isDomainName(mediaDomain) ? mediaDomain : undefined } }).media : undefined;
   const replicas = spec.postgres?.replicas;
   return {
     prefix: prefix !== undefined && prefix.length <= MAX_NAME_PREFIX ? prefix : undefined,
@@ -58,7 +60,7 @@ export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
     protect: spec.deletionProtection ?? DEFAULTS.deletionProtection,
     failover: failoverOn(spec),
     domain: domain ? { name: domain, from: ["domain"] } : undefined,
-    mediaDomain: media && isDomainName(media) ? { name: media, from: spec.cdn?.mediaDomain !== undefined ? ["cdn.mediaDomain"] : ["domain"] } : media ? { name: media, from: ["domain"] } : undefined,
+    mediaDomain: media && isDomainName(media) ? { name: media, from: isDomainName(mediaDomain) ? ["cdn.mediaDomain"] : ["domain"] } : media ? { name: media, from: ["domain"] } : undefined,
     healthCheckPath: typeof spec.healthCheckPath === "string" ? { name: spec.healthCheckPath, from: ["healthCheckPath"] } : { name: DEFAULTS.healthCheckPath, from: ["healthCheckPath"] },
   };
 }

@@ -77,7 +77,7 @@ const SPLIT: EnvironmentSpec = {
   },
   postgres: { size: "small", storageGiB: 20, highAvailability: false, replicas: 0 },
   cache: { size: "small", highAvailability: false },
-  failover: {},
+  failover: { enabled: true },
   production: false,
   terraformCloud: { organization, hostname: "tfe.example.com", vcs: { repository: "acme/shop-infra", githubAppInstallationId: "ghain-AbC123" } },
 };
