@@ -44,7 +44,11 @@ export const WORKER_STOP_SECONDS = { min: 10, max: 3600 } as const;
 export type InputConstraint =
   | { readonly kind: "oneOf"; readonly values: readonly string[] }
   | { readonly kind: "integer"; readonly min: number; readonly max: number }
-  | { readonly kind: "boolean" };
+  | { readonly kind: "boolean" }
+  /** Text, not blank, of at most `maxLength` characters; `what` says where it goes. */
+  | { readonly kind: "text"; readonly maxLength: number; readonly what: string }
+  /** Text matching `pattern` (RE2-compatible: Terraform checks it too); `what` says what it is. */
+  | { readonly kind: "pattern"; readonly pattern: RegExp; readonly what: string };
 
 /**
  * One field of the spec, declared once: what it takes, what a spec that leaves it out gets,
@@ -63,6 +67,8 @@ export interface InputDeclaration {
   readonly moduleDefault?: string | number | boolean;
   /** Its name in the modules. @default - the field's name in snake_case */
   readonly variable?: string;
+  /** The value a module's usage example passes, where the module requires it. */
+  readonly example?: string;
 }
 
 /** A declaration for every field of `T`, in the spec's order: the compiler refuses a field left undeclared. */
@@ -104,6 +110,31 @@ export const CACHE_INPUTS: InputDeclarations<CacheSpec> = {
   version: { constraint: { kind: "oneOf", values: CACHE_VERSIONS }, default: DEFAULTS.cache.version },
 };
 
+const MAINTENANCE_TEXT: InputConstraint = { kind: "text", maxLength: MAX_MAINTENANCE_TEXT, what: "for the maintenance page" };
+
+/** The failover section's fields. A module's failover is off unless turned on; a spec's section is on unless turned off. */
+export const FAILOVER_INPUTS: InputDeclarations<FailoverSpec> = {
+  enabled: { constraint: BOOLEAN, default: true, moduleDefault: false },
+  title: { constraint: MAINTENANCE_TEXT, default: DEFAULTS.failover.title },
+  message: { constraint: MAINTENANCE_TEXT, default: DEFAULTS.failover.message },
+};
+
+/** The topology's own fields that are one value each. */
+export const TOPOLOGY_INPUTS: InputDeclarations<Pick<DjangoTopologyProps, "layout" | "healthCheckPath" | "deletionProtection" | "createDnsZone">> = {
+  layout: { constraint: { kind: "oneOf", values: LAYOUTS }, default: DEFAULTS.layout },
+  healthCheckPath: { constraint: { kind: "pattern", pattern: HEALTH_CHECK_PATH, what: 'an absolute URL path such as "/healthz"' }, default: DEFAULTS.healthCheckPath },
+  deletionProtection: { constraint: BOOLEAN, default: DEFAULTS.deletionProtection },
+  createDnsZone: { constraint: BOOLEAN, default: DEFAULTS.createDnsZone },
+};
+
+/** The application's fields the hosts run it by. */
+export const APPLICATION_INPUTS: InputDeclarations<Pick<ApplicationSpec, "image" | "wsgiModule" | "celeryApp" | "settingsModule">> = {
+  image: { constraint: { kind: "pattern", pattern: CONTAINER_IMAGE, what: 'a container image reference such as "ghcr.io/acme/shop:1.4.2"' }, variable: "container_image", example: "ghcr.io/acme/shop:1.4.2" },
+  wsgiModule: { constraint: { kind: "pattern", pattern: WSGI_CALLABLE, what: 'a WSGI callable such as "shop.wsgi:application"' }, example: "shop.wsgi:application" },
+  celeryApp: { constraint: { kind: "pattern", pattern: PYTHON_PATH, what: 'a Python module path such as "shop"' }, example: "shop" },
+  settingsModule: { constraint: { kind: "pattern", pattern: PYTHON_PATH, what: 'a Python module path such as "shop.settings.production"' }, optional: true },
+};
+
 /** The module name of a declared field: its own, else the field's name in snake_case. */
 export function inputVariable(field: string, input: InputDeclaration): string {
   return input.variable ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -119,12 +150,28 @@ export function checkInputs<T>(v: SpecValidator, path: string, value: T, inputs:
     if (only && !only.includes(field)) continue;
     const given = (value as Record<string, unknown>)[field];
     if (given === undefined && (input.default !== undefined || input.optional)) continue;
-    const at = `${path}.${field}`;
+    const at = path ? `${path}.${field}` : field;
     const c = input.constraint;
-    const ok = c.kind === "oneOf" ? v.oneOf(at, given, c.values) : c.kind === "integer" ? v.integer(at, given, c.min, c.max) : v.boolean(at, given);
-    if (ok) passed.add(field);
+    if (checkConstraint(v, at, given, c)) passed.add(field);
   }
   return passed;
+}
+
+function checkConstraint(v: SpecValidator, at: string, given: unknown, c: InputConstraint): boolean {
+  switch (c.kind) {
+    case "oneOf":
+      return v.oneOf(at, given, c.values);
+    case "integer":
+      return v.integer(at, given, c.min, c.max);
+    case "boolean":
+      return v.boolean(at, given);
+    case "pattern":
+      return v.matches(at, given, c.pattern, c.what);
+    case "text":
+      if (typeof given === "string" && given.trim() !== "" && given.length <= c.maxLength) return true;
+      v.fail(at, `must be text of 1 to ${c.maxLength} characters ${c.what}, got ${show(given)}`);
+      return false;
+  }
 }
 
 /** Whether nginx leaves `path` as it is: no empty segment inside it (`//`), no `.` or `..` segment. */
@@ -183,7 +230,7 @@ const FIELDS = {
   postgres: Object.keys(POSTGRES_INPUTS),
   cache: Object.keys(CACHE_INPUTS),
   cdn: fieldsOf<NonNullable<Props["cdn"]>>({ mediaDomain: true, staticDomain: true }),
-  failover: fieldsOf<FailoverSpec>({ enabled: true, title: true, message: true }),
+  failover: Object.keys(FAILOVER_INPUTS),
 };
 
 /** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
@@ -224,12 +271,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
         v.fail("application.name", `and environment together ("${prefix}") must be at most ${MAX_NAME_PREFIX} characters, got ${prefix.length}`);
       }
     }
-    v.matches("application.image", app.image, CONTAINER_IMAGE, 'a container image reference such as "ghcr.io/acme/shop:1.4.2"');
-    v.matches("application.wsgiModule", app.wsgiModule, WSGI_CALLABLE, 'a WSGI callable such as "shop.wsgi:application"');
-    v.matches("application.celeryApp", app.celeryApp, PYTHON_PATH, 'a Python module path such as "shop"');
-    if (app.settingsModule !== undefined) {
-      v.matches("application.settingsModule", app.settingsModule, PYTHON_PATH, 'a Python module path such as "shop.settings.production"');
-    }
+    checkInputs(v, "application", app, APPLICATION_INPUTS);
     validateApplicationEnvironment(v, app, ENV_NAME);
   }
 
@@ -243,7 +285,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   validateSiteNames(v, props);
 
   const layout = props.layout ?? DEFAULTS.layout;
-  v.oneOf("layout", layout, LAYOUTS);
+  const top = checkInputs(v, "", props, TOPOLOGY_INPUTS);
   if (props.network?.cidr !== undefined && v.cidr("network.cidr", props.network.cidr)) {
     const prefix = Number(props.network.cidr.split("/")[1]);
     if (prefix < NETWORK_PREFIX.min || prefix > NETWORK_PREFIX.max) {
@@ -276,21 +318,9 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     checkInputs(v, "cache", cache, CACHE_INPUTS);
   }
 
-  if (props.failover !== undefined) {
-    if (props.failover?.enabled !== undefined) v.boolean("failover.enabled", props.failover.enabled);
-    for (const key of ["title", "message"] as const) {
-      const text = props.failover?.[key];
-      if (text !== undefined && (typeof text !== "string" || text.trim() === "" || text.length > MAX_MAINTENANCE_TEXT)) {
-        v.fail(`failover.${key}`, `must be text of 1 to ${MAX_MAINTENANCE_TEXT} characters for the maintenance page, got ${show(text)}`);
-      }
-    }
-  }
-  if (props.deletionProtection !== undefined) v.boolean("deletionProtection", props.deletionProtection);
-  if (props.createDnsZone !== undefined) v.boolean("createDnsZone", props.createDnsZone);
-  if (props.healthCheckPath !== undefined) {
-    if (v.matches("healthCheckPath", props.healthCheckPath, HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"') && !isNormalPath(props.healthCheckPath)) {
-      v.fail("healthCheckPath", `must be ${NORMAL_PATH_WORDS}, got ${show(props.healthCheckPath)}`);
-    }
+  if (props.failover !== undefined) checkInputs(v, "failover", props.failover, FAILOVER_INPUTS);
+  if (top.has("healthCheckPath") && props.healthCheckPath !== undefined && !isNormalPath(props.healthCheckPath)) {
+    v.fail("healthCheckPath", `must be ${NORMAL_PATH_WORDS}, got ${show(props.healthCheckPath)}`);
   }
   return [...v.issues];
 }

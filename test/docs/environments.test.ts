@@ -8,7 +8,7 @@ import { DEFAULTS, SIZES } from "../../modules/core";
 import { AWS_DEFAULTS, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { LAYOUTS, SECRET_SOURCES } from "../../modules/django/spec";
 import { ENVIRONMENT_FIELDS } from "../../modules/stacks/validate";
-import { CACHE_INPUTS, InputDeclaration, POSTGRES_INPUTS, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
 
 describe("the environments reference, docs/environments.md", () => {
   let reference: EnvironmentsReference;
@@ -36,18 +36,20 @@ describe("the environments reference, docs/environments.md", () => {
 
   it("shows each field's @default as the one table of defaults (and the declarations) say it", () => {
     const table: Record<string, unknown> = {
-      layout: DEFAULTS.layout,
-      healthCheckPath: DEFAULTS.healthCheckPath,
-      deletionProtection: DEFAULTS.deletionProtection,
-      createDnsZone: DEFAULTS.createDnsZone,
       "network.cidr": DEFAULTS.network.cidr,
       "network.zones": DEFAULTS.network.zones,
-      "failover.title": DEFAULTS.failover.title,
-      "failover.message": DEFAULTS.failover.message,
       "aws.natGateways": AWS_DEFAULTS.natGateways,
     };
-    const declared: [string, Readonly<Record<string, InputDeclaration>>][] = [["postgres", POSTGRES_INPUTS], ["cache", CACHE_INPUTS], ["pools.web", poolInputs(1)], ["pools.worker", WORKER_INPUTS]];
-    for (const [path, inputs] of declared) for (const [name, input] of Object.entries(inputs)) if (input.default !== undefined) table[`${path}.${name}`] = input.default;
+    const declared: [string, Readonly<Record<string, InputDeclaration>>][] = [
+      ["", TOPOLOGY_INPUTS],
+      ["application", APPLICATION_INPUTS],
+      ["failover", FAILOVER_INPUTS],
+      ["postgres", POSTGRES_INPUTS],
+      ["cache", CACHE_INPUTS],
+      ["pools.web", poolInputs(1)],
+      ["pools.worker", WORKER_INPUTS],
+    ];
+    for (const [path, inputs] of declared) for (const [name, input] of Object.entries(inputs)) if (input.default !== undefined) table[path ? `${path}.${name}` : name] = input.default;
     const shown = Object.keys(table).map((path) => ({ path, default: field(path)?.default }));
     expect(shown).toEqual(Object.entries(table).map(([path, value]) => ({ path, default: `\`${JSON.stringify(value)}\`` })));
   });

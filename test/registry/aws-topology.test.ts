@@ -3,7 +3,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
-import { CACHE_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
@@ -264,23 +264,40 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     expect(given).toEqual(table);
   });
 
-  it("refuses a bad value of every declared PostgreSQL, cache and pool field, as the spec validator does from the same declaration", () => {
-    const bad = (c: InputConstraint) => (c.kind === "oneOf" ? "nope" : c.kind === "integer" ? c.max + 1 : "yes");
-    const declared: [string, Readonly<Record<string, InputDeclaration>>][] = [["postgres", POSTGRES_INPUTS], ["cache", CACHE_INPUTS], ["pools.web", poolInputs(1)]];
-    const checked = declared.map(([path, inputs]) => ({ path, fields: Object.entries(inputs).filter(([, input]) => input.constraint.kind !== "boolean") }));
-    const badSpec = (build: (field: string, input: InputDeclaration) => string) =>
-      Object.fromEntries(checked.map(({ path, fields }) => [path, Object.fromEntries(fields.map(([field, input]) => [build(field, input), bad(input.constraint)]))]));
-    const moduleValues = badSpec((field, input) => inputVariable(field, input));
-    const refused = checkValues(module, { ...required, postgres: moduleValues.postgres, cache: moduleValues.cache, pools: { web: moduleValues["pools.web"] } });
-    const specValues = badSpec((field) => field);
-    const issues = validateTopology({ ...production, postgres: { ...production.postgres, ...specValues.postgres }, cache: { ...production.cache, ...specValues.cache }, pools: { ...production.pools, web: { ...production.pools.web, ...specValues["pools.web"] } } });
-    for (const { path, fields } of checked) {
+  it("refuses a bad value of every declared field, as the spec validator does from the same declaration", () => {
+    const bad = (c: InputConstraint) => ({ oneOf: "nope", integer: c.kind === "integer" ? c.max + 1 : 0, text: " ", pattern: "not a value!", boolean: "yes" })[c.kind];
+    // Each group of declared fields: where the spec has it, where the module has it ("": top-level variables).
+    const groups: [string, string, Readonly<Record<string, InputDeclaration>>][] = [
+      ["postgres", "postgres", POSTGRES_INPUTS],
+      ["cache", "cache", CACHE_INPUTS],
+      ["pools.web", "pools.web", poolInputs(1)],
+      ["failover", "failover", FAILOVER_INPUTS],
+      ["application", "", APPLICATION_INPUTS],
+      ["", "", TOPOLOGY_INPUTS],
+    ];
+    const checked = groups.map(([specPath, modulePath, inputs]) => ({ specPath, modulePath, fields: Object.entries(inputs).filter(([, input]) => input.constraint.kind !== "boolean") }));
+    const put = (target: Record<string, unknown>, path: string, name: string, value: unknown) => {
+      const at = path ? path.split(".").reduce((o, key) => (o[key] = { ...((o[key] as object) ?? {}) }) as Record<string, unknown>, target) : target;
+      at[name] = value;
+    };
+    const moduleValues: Record<string, unknown> = { ...required };
+    const spec = structuredClone(production) as unknown as Record<string, unknown>;
+    for (const { specPath, modulePath, fields } of checked) {
       for (const [field, input] of fields) {
-        const at = { field: `${path}.${field}`, module: refused.includes(`The ${path}.${inputVariable(field, input)} must be`), spec: issues.some((i) => i.path === `${path}.${field}`) };
+        put(moduleValues, modulePath, inputVariable(field, input), bad(input.constraint));
+        put(spec, specPath, field, bad(input.constraint));
+      }
+    }
+    const refused = checkValues(module, moduleValues);
+    const issues = validateTopology(spec as unknown as EnvironmentSpec);
+    const dotted = (path: string, name: string) => (path ? `${path}.${name}` : name);
+    for (const { specPath, modulePath, fields } of checked) {
+      for (const [field, input] of fields) {
+        const at = { field: dotted(specPath, field), module: refused.includes(`The ${dotted(modulePath, inputVariable(field, input))} must be`), spec: issues.some((i) => i.path === dotted(specPath, field)) };
         expect(at).toEqual({ field: at.field, module: true, spec: true });
       }
     }
-    expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(10);
+    expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(18);
   });
 
   it("accepts the shipped environments' values", () => {

@@ -46,9 +46,8 @@ import {
 } from "../../modules/core";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
-import { LAYOUTS } from "../../modules/django/spec";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -91,6 +90,7 @@ import {
 } from "./topology";
 import {
   cidrVariable,
+  declaredVariable,
   dataProtectionNote,
   deletionProtectionVariable,
   domainVariable,
@@ -168,8 +168,8 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
     namePrefixVariable("shop-production"),
     domainVariable("domain", "The site's host name, which the distribution answers for while the site is down.", "www.example.com"),
     patternVariable("certificate_arn", "A validated ACM certificate in us-east-1 covering `domain`.", CLOUDFRONT_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1"),
-    { ...maintenanceTextVariable("title", "The page's title and heading."), example: DEFAULTS.failover.title },
-    { ...maintenanceTextVariable("message", "The page's message."), example: DEFAULTS.failover.message },
+    maintenanceTextVariable("title", "The page's title and heading."),
+    maintenanceTextVariable("message", "The page's message."),
     { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
     deletionProtectionVariable("the page's bucket (no force_destroy)"),
   ],
@@ -212,13 +212,11 @@ const VARIABLES: readonly ModuleVariable[] = [
     default: AWS_DEFAULTS.natGateways,
     validation: [oneOfRule("nat_gateways", NAT_GATEWAY_MODES)],
   },
-  {
-    name: "layout",
-    type: "string",
-    description: "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
-    default: DEFAULTS.layout,
-    validation: [oneOfRule("layout", LAYOUTS)],
-  },
+  declaredVariable(
+    "layout",
+    TOPOLOGY_INPUTS.layout,
+    "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
+  ),
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
   SETTINGS_MODULE_VARIABLE,
   environmentVariable(

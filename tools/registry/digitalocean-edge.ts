@@ -193,8 +193,8 @@ export const CLOUDFLARE_DNS_FAILOVER_MODULE: ModuleDefinition = {
       example: "203.0.113.10",
     },
     healthCheckPathVariable("The path the Worker asks over the site's name after a 500: while it answers 2xx or 3xx, the 500 is the application's own and passes through."),
-    maintenanceTextVariable("maintenance_title", "The maintenance page's title and heading.", DEFAULTS.failover.title),
-    maintenanceTextVariable("maintenance_message", "The maintenance page's message.", DEFAULTS.failover.message),
+    maintenanceTextVariable("title", "The maintenance page's title and heading.", "maintenance_title"),
+    maintenanceTextVariable("message", "The maintenance page's message.", "maintenance_message"),
   ],
   build(scope, inputs) {
     const origin = inputs.origin_address.string;

@@ -39,9 +39,8 @@ import { DO_LB_SIZE_UNITS, DO_REGIONS, DO_SIZE_SLUG } from "../../modules/digita
 import { stateSecret } from "../../modules/digitalocean/shared";
 import { DO_DATABASE_PORT, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
-import { LAYOUTS } from "../../modules/django/spec";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
 import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
@@ -69,6 +68,7 @@ import {
 } from "./topology";
 import {
   cidrVariable,
+  declaredVariable,
   deletionProtectionVariable,
   domainVariable,
   healthCheckPathVariable,
@@ -165,14 +165,11 @@ const VARIABLES: readonly ModuleVariable[] = [
     ...cidrVariable(`The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`, DEFAULTS.network.cidr),
     default: DEFAULTS.network.cidr,
   },
-  {
-    name: "layout",
-    type: "string",
-    description:
-      "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`).",
-    default: DEFAULTS.layout,
-    validation: [oneOfRule("layout", LAYOUTS)],
-  },
+  declaredVariable(
+    "layout",
+    TOPOLOGY_INPUTS.layout,
+    "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`).",
+  ),
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
   SETTINGS_MODULE_VARIABLE,
   environmentVariable(

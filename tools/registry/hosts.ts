@@ -2,9 +2,9 @@ import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
 import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
 import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
-import { CONTAINER_IMAGE, ENV_NAME, PYTHON_PATH, WORKER_INPUTS, WSGI_CALLABLE, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, ENV_NAME, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
 import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
-import { declaredVariable, domainVariable, healthCheckPathVariable, oneOfRule, patternVariable } from "./variables";
+import { declaredVariable, domainVariable, healthCheckPathVariable, oneOfRule } from "./variables";
 
 /*
  * What every cloud's compute pool module shares: the role and application inputs, and
@@ -43,9 +43,9 @@ const envNamesRule = (name: string) => ({
 /** The application the hosts run, and its plain environment (`environment`). */
 export function applicationVariables(environmentDescription: string): ModuleVariable[] {
   return [
-    patternVariable("container_image", "The application's container image.", CONTAINER_IMAGE, 'a container image reference such as "ghcr.io/acme/shop:1.4.2"', "ghcr.io/acme/shop:1.4.2"),
-    patternVariable("wsgi_module", "The WSGI callable gunicorn serves.", WSGI_CALLABLE, 'a WSGI callable such as "shop.wsgi:application"', "shop.wsgi:application"),
-    patternVariable("celery_app", "The Celery application (`celery -A <celery_app>`).", PYTHON_PATH, 'a Python module path such as "shop"', "shop"),
+    declaredVariable("image", APPLICATION_INPUTS.image, "The application's container image."),
+    declaredVariable("wsgiModule", APPLICATION_INPUTS.wsgiModule, "The WSGI callable gunicorn serves."),
+    declaredVariable("celeryApp", APPLICATION_INPUTS.celeryApp, "The Celery application (`celery -A <celery_app>`)."),
     domainVariable("domain", "The site's host name: web hosts answer health checks as if addressed to it.", "www.example.com"),
     healthCheckPathVariable("The path the load balancer checks; web hosts pass it to Django with the site's host name."),
     declaredVariable("concurrency", WORKER_INPUTS.concurrency, "Celery worker processes per host; one per vCPU when null.", "worker_concurrency"),

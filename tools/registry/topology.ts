@@ -1,14 +1,14 @@
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, ComputePoolProps, DEFAULTS, IComputePool, POOL_ROLES, PoolRole, SecretRef, TierFactory } from "../../modules/core";
+import { AppConfiguration, ComputePoolProps, IComputePool, POOL_ROLES, PoolRole, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { CACHE_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, PYTHON_PATH, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
 import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
 import { ApplicationOutputValues, DjangoTopology } from "../../modules/django/topology";
 import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
 import { applicationVariables, envNamesRule } from "./hosts";
-import { eachMatchesRule, inputAttributes, inputRules, maintenanceTextRule, matchesRule, optionalAttribute } from "./variables";
+import { declaredVariable, eachMatchesRule, inputAttributes, inputRules, matchesRule } from "./variables";
 
 /*
  * What the whole-topology modules (cloudtiers-django on each cloud) share: the inputs that
@@ -73,13 +73,7 @@ export function poolApplicationInputs(scope: Construct, inputs: ModuleInputs, do
 export const APPLICATION: readonly ModuleVariable[] = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
 
 /** `settings_module`: `DJANGO_SETTINGS_MODULE`, or the image's. */
-export const SETTINGS_MODULE_VARIABLE: ModuleVariable = {
-  name: "settings_module",
-  type: "string",
-  description: "`DJANGO_SETTINGS_MODULE`; left to the image when null.",
-  default: null,
-  validation: [matchesRule("settings_module", PYTHON_PATH, 'a Python module path such as "shop.settings.production"', true)],
-};
+export const SETTINGS_MODULE_VARIABLE: ModuleVariable = declaredVariable("settingsModule", APPLICATION_INPUTS.settingsModule, "`DJANGO_SETTINGS_MODULE`; left to the image when null.");
 
 /** `environment`: further settings of every Django process, never one the module sets itself. */
 export function environmentVariable(description: string): ModuleVariable {
@@ -134,11 +128,11 @@ export const CORS_ORIGINS_VARIABLE: ModuleVariable = {
 export function failoverVariable(description: string): ModuleVariable {
   return {
     name: "failover",
-    type: `object({ enabled = optional(bool, false), title = ${optionalAttribute("string", DEFAULTS.failover.title)}, message = ${optionalAttribute("string", DEFAULTS.failover.message)} })`,
+    type: `object({ ${inputAttributes(FAILOVER_INPUTS)} })`,
     description,
     default: {},
     nullable: false,
-    validation: [maintenanceTextRule("failover.title"), maintenanceTextRule("failover.message")],
+    validation: inputRules("failover", FAILOVER_INPUTS),
   };
 }
 
@@ -344,7 +338,7 @@ export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { netw
     postgres: declaredReferences(scope, "postgres", POSTGRES_INPUTS, cloud.postgresFields),
     cache: declaredReferences(scope, "cache", CACHE_INPUTS),
     cdn: { mediaDomain: v("cdn.media_domain").string, staticDomain: v("cdn.static_domain").string },
-    failover: { enabled: v("failover.enabled").boolean, title: v("failover.title").string, message: v("failover.message").string },
+    failover: declaredReferences(scope, "failover", FAILOVER_INPUTS),
     healthCheckPath: inputs.health_check_path.string,
     deletionProtection: inputs.deletion_protection?.boolean,
   };

@@ -1,5 +1,5 @@
 import { DEFAULTS, DOMAIN_NAME, SIZES } from "../../modules/core";
-import { DENORMAL_PATH, HEALTH_CHECK_PATH, InputDeclaration, MAX_MAINTENANCE_TEXT, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME, inputVariable } from "../../modules/django/validate";
+import { DENORMAL_PATH, FAILOVER_INPUTS, InputDeclaration, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME, TOPOLOGY_INPUTS, inputVariable } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 import { hclValue } from "./hcl";
 
@@ -77,12 +77,11 @@ export function sizeVariable(name: string, what: string, fallback: string = DEFA
 
 /** `deletion_protection`: the provider's own protection, final snapshots, recovery windows. */
 export function deletionProtectionVariable(what: string): ModuleVariable {
-  return {
-    name: "deletion_protection",
-    type: "bool",
-    description: `Protect ${what} from deletion: the provider's deletion protection where there is one, a final snapshot, a recovery window for secrets.`,
-    default: DEFAULTS.deletionProtection,
-  };
+  return declaredVariable(
+    "deletionProtection",
+    TOPOLOGY_INPUTS.deletionProtection,
+    `Protect ${what} from deletion: the provider's deletion protection where there is one, a final snapshot, a recovery window for secrets.`,
+  );
 }
 
 /** What `deletion_protection` does in a module, and what it cannot do. */
@@ -144,27 +143,22 @@ export const NORMAL_HEALTH_CHECK_PATH_RULE: VariableRule = {
 
 /** `health_check_path`: the path a load balancer or monitor requests, as the spec allows it. */
 export function healthCheckPathVariable(description: string): ModuleVariable {
-  return {
-    name: "health_check_path", type: "string", description, default: DEFAULTS.healthCheckPath,
-    validation: [matchesRule("health_check_path", HEALTH_CHECK_PATH, 'an absolute URL path such as "/healthz"'), NORMAL_HEALTH_CHECK_PATH_RULE],
-  };
+  const variable = declaredVariable("healthCheckPath", TOPOLOGY_INPUTS.healthCheckPath, description);
+  return { ...variable, validation: [...(variable.validation ?? []), NORMAL_HEALTH_CHECK_PATH_RULE] };
 }
 
-/** The text of a maintenance page's title or message, as the spec's `failover.title` and `failover.message` may be: `name` may be an attribute path (`failover.title`). */
-export function maintenanceTextRule(name: string): VariableRule {
-  return {
-    condition: `trimspace(var.${name}) != "" && length(var.${name}) <= ${MAX_MAINTENANCE_TEXT}`,
-    errorMessage: `The ${name} must be text of 1 to ${MAX_MAINTENANCE_TEXT} characters.`,
-  };
-}
-
-/** A maintenance page's title or message. */
-export function maintenanceTextVariable(name: string, description: string, fallback?: string): ModuleVariable {
-  return { name, type: "string", description, ...(fallback !== undefined ? { default: fallback } : {}), validation: [maintenanceTextRule(name)] };
+/** A maintenance page's `title` or `message` (`failover.title`, `failover.message`), under the module's `name`. */
+export function maintenanceTextVariable(field: "title" | "message", description: string, name: string = field): ModuleVariable {
+  return declaredVariable(field, FAILOVER_INPUTS[field], description, name);
 }
 
 /** The Terraform type of a declared field. */
-const INPUT_TYPES = { oneOf: "string", integer: "number", boolean: "bool" } as const;
+const INPUT_TYPES = { oneOf: "string", integer: "number", boolean: "bool", text: "string", pattern: "string" } as const;
+
+/** What a module's caller who leaves a declared field out gets: the modules' own default, else the spec's, else null where the field is optional. */
+function moduleFallback(input: InputDeclaration): string | number | boolean | null | undefined {
+  return input.moduleDefault ?? input.default ?? (input.optional ? null : undefined);
+}
 
 /** The declared spec fields among `inputs`: all of them, or those named in `only`, in declaration order. */
 function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): [string, InputDeclaration][] {
@@ -178,7 +172,7 @@ function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: rea
  */
 export function inputAttributes(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): string {
   return declared(inputs, only)
-    .map(([field, input]) => `${inputVariable(field, input)} = ${optionalAttribute(INPUT_TYPES[input.constraint.kind], input.default ?? input.moduleDefault)}`)
+    .map(([field, input]) => `${inputVariable(field, input)} = ${optionalAttribute(INPUT_TYPES[input.constraint.kind], input.moduleDefault ?? input.default)}`)
     .join(", ");
 }
 
@@ -186,9 +180,18 @@ export function inputAttributes(inputs: Readonly<Record<string, InputDeclaration
 function constraintRules(name: string, input: InputDeclaration): VariableRule[] {
   const c = input.constraint;
   const nullable = input.optional === true;
-  if (c.kind === "oneOf") return [oneOfRule(name, c.values, nullable)];
-  if (c.kind === "integer") return [wholeNumberRule(name, c.min, c.max, nullable)];
-  return [];
+  switch (c.kind) {
+    case "oneOf":
+      return [oneOfRule(name, c.values, nullable)];
+    case "integer":
+      return [wholeNumberRule(name, c.min, c.max, nullable)];
+    case "pattern":
+      return [matchesRule(name, c.pattern, c.what, nullable)];
+    case "text":
+      return [{ condition: nullOr(name, `trimspace(var.${name}) != "" && length(var.${name}) <= ${c.maxLength}`, nullable), errorMessage: `The ${name} must be text of 1 to ${c.maxLength} characters.` }];
+    case "boolean":
+      return [];
+  }
 }
 
 /** The rules of those attributes on `var.<path>.<attribute>`, the spec validator's constraints in Terraform. */
@@ -202,7 +205,14 @@ export function inputRules(path: string, inputs: Readonly<Record<string, InputDe
  * otherwise (`engine_version` for `version`).
  */
 export function declaredVariable(field: string, input: InputDeclaration, description: string, name = inputVariable(field, input)): ModuleVariable {
-  const fallback = input.default ?? input.moduleDefault ?? (input.optional ? null : undefined);
+  const fallback = moduleFallback(input);
   const validation = constraintRules(name, input);
-  return { name, type: INPUT_TYPES[input.constraint.kind], description, ...(fallback !== undefined ? { default: fallback } : {}), ...(validation.length > 0 ? { validation } : {}) };
+  return {
+    name,
+    type: INPUT_TYPES[input.constraint.kind],
+    description,
+    ...(fallback !== undefined ? { default: fallback } : {}),
+    ...(validation.length > 0 ? { validation } : {}),
+    ...(fallback === undefined && input.example !== undefined ? { example: input.example } : {}),
+  };
 }
