@@ -7,12 +7,13 @@ import { MODULES } from "../../tools/registry/catalog";
 import { providerConstraint } from "../../tools/registry/definition";
 import { NORMAL_HEALTH_CHECK_PATH_RULE } from "../../tools/registry/variables";
 import { isNormalPath } from "../../modules/django/validate";
-import { checkValues, escapeRegExp, examples, expectRefused, expr, expressionOf, filesOf, hclOf, problemsIn, protectedResources } from "./support";
+import { checkValues, escapeRegExp, examples, expectRefused, expr, expressionOf, filesOf, hclOf, parsedTogether, problemsIn, protectedResources } from "./support";
 
 describe("the standalone Terraform modules", () => {
   const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-modules-"));
   const version = "1.2.3";
   const built = MODULES.map((definition) => ({ definition, module: buildModule(definition, version, outdir) }));
+  parsedTogether(built.map(({ module }) => module));
   afterAll(() => rmSync(outdir, { recursive: true, force: true }));
 
   it("are every tier the catalog names, each with its files and nothing else", () => {

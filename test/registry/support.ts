@@ -81,6 +81,11 @@ function parseFiles(paths: readonly string[]): Record<string, Config> {
 const built: BuiltModule[] = [];
 const parsedFiles: Record<string, Config> = {};
 
+/** Modules a test file built whose files it reads parsed: they are parsed together on the first look, in one parser start. */
+export function parsedTogether(modules: readonly BuiltModule[]): void {
+  for (const module of modules) if (!built.includes(module)) built.push(module);
+}
+
 /** A file of a built module, parsed (see `asSynth`). */
 export function hclOf(module: BuiltModule, file: string): Synth {
   if (!built.includes(module)) built.push(module);
