@@ -48,7 +48,11 @@ export type InputConstraint =
   /** Text, not blank, of at most `maxLength` characters; `what` says where it goes. */
   | { readonly kind: "text"; readonly maxLength: number; readonly what: string }
   /** Text matching `pattern` (RE2-compatible: Terraform checks it too); `what` says what it is. */
-  | { readonly kind: "pattern"; readonly pattern: RegExp; readonly what: string };
+  | { readonly kind: "pattern"; readonly pattern: RegExp; readonly what: string }
+  /** A lower-case domain name. */
+  | { readonly kind: "domain" }
+  /** An IPv4 CIDR block whose prefix is `minPrefix` to `maxPrefix` bits. */
+  | { readonly kind: "cidr"; readonly minPrefix: number; readonly maxPrefix: number };
 
 /**
  * One field of the spec, declared once: what it takes, what a spec that leaves it out gets,
@@ -119,6 +123,19 @@ export const FAILOVER_INPUTS: InputDeclarations<FailoverSpec> = {
   message: { constraint: MAINTENANCE_TEXT, default: DEFAULTS.failover.message },
 };
 
+const DOMAIN: InputConstraint = { kind: "domain" };
+
+/** The network's CIDR block (how many zones it spans is each cloud's to bound). */
+export const NETWORK_INPUTS: InputDeclarations<Pick<NonNullable<DjangoTopologyProps["network"]>, "cidr">> = {
+  cidr: { constraint: { kind: "cidr", minPrefix: NETWORK_PREFIX.min, maxPrefix: NETWORK_PREFIX.max }, default: DEFAULTS.network.cidr },
+};
+
+/** The CDN's own names for media and static files (each must be in the zone too: `validateTopology`). */
+export const CDN_INPUTS: InputDeclarations<NonNullable<DjangoTopologyProps["cdn"]>> = {
+  mediaDomain: { constraint: DOMAIN, optional: true },
+  staticDomain: { constraint: DOMAIN, optional: true },
+};
+
 /** The topology's own fields that are one value each. */
 export const TOPOLOGY_INPUTS: InputDeclarations<Pick<DjangoTopologyProps, "layout" | "healthCheckPath" | "deletionProtection" | "createDnsZone">> = {
   layout: { constraint: { kind: "oneOf", values: LAYOUTS }, default: DEFAULTS.layout },
@@ -167,6 +184,15 @@ function checkConstraint(v: SpecValidator, at: string, given: unknown, c: InputC
       return v.boolean(at, given);
     case "pattern":
       return v.matches(at, given, c.pattern, c.what);
+    case "domain":
+      return v.domain(at, given);
+    case "cidr": {
+      if (!v.cidr(at, given)) return false;
+      const prefix = Number(given.split("/")[1]);
+      if (prefix >= c.minPrefix && prefix <= c.maxPrefix) return true;
+      v.fail(at, `must be a /${c.minPrefix} to /${c.maxPrefix} block, got "${given}"`);
+      return false;
+    }
     case "text":
       if (typeof given === "string" && given.trim() !== "" && given.length <= c.maxLength) return true;
       v.fail(at, `must be text of 1 to ${c.maxLength} characters ${c.what}, got ${show(given)}`);
@@ -229,7 +255,7 @@ const FIELDS = {
   worker: [...Object.keys(poolInputs(0)), ...Object.keys(WORKER_INPUTS)],
   postgres: Object.keys(POSTGRES_INPUTS),
   cache: Object.keys(CACHE_INPUTS),
-  cdn: fieldsOf<NonNullable<Props["cdn"]>>({ mediaDomain: true, staticDomain: true }),
+  cdn: Object.keys(CDN_INPUTS),
   failover: Object.keys(FAILOVER_INPUTS),
 };
 
@@ -278,20 +304,16 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   const zoneOk = v.domain("dnsZone", props.dnsZone);
   const domainOk = v.domain("domain", props.domain);
   if (zoneOk && domainOk) under(v, "domain", props.domain, props.dnsZone);
+  const cdnOk = props.cdn ? checkInputs(v, "cdn", props.cdn, CDN_INPUTS) : new Set<string>();
   for (const key of ["mediaDomain", "staticDomain"] as const) {
     const value = props.cdn?.[key];
-    if (value !== undefined && v.domain(`cdn.${key}`, value) && zoneOk) under(v, `cdn.${key}`, value, props.dnsZone);
+    if (value !== undefined && cdnOk.has(key) && zoneOk) under(v, `cdn.${key}`, value, props.dnsZone);
   }
   validateSiteNames(v, props);
 
   const layout = props.layout ?? DEFAULTS.layout;
   const top = checkInputs(v, "", props, TOPOLOGY_INPUTS);
-  if (props.network?.cidr !== undefined && v.cidr("network.cidr", props.network.cidr)) {
-    const prefix = Number(props.network.cidr.split("/")[1]);
-    if (prefix < NETWORK_PREFIX.min || prefix > NETWORK_PREFIX.max) {
-      v.fail("network.cidr", `must be a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max} block, got "${props.network.cidr}"`);
-    }
-  }
+  if (props.network) checkInputs(v, "network", props.network, NETWORK_INPUTS);
   if (props.network?.zones !== undefined) v.integer("network.zones", props.network.zones, 1, MAX_ZONES);
 
   if (!props.pools) {

@@ -3,7 +3,7 @@ import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
 import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
-import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, NETWORK_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
@@ -265,13 +265,15 @@ describe("the AWS topology module (cloudtiers-django)", () => {
   });
 
   it("refuses a bad value of every declared field, as the spec validator does from the same declaration", () => {
-    const bad = (c: InputConstraint) => ({ oneOf: "nope", integer: c.kind === "integer" ? c.max + 1 : 0, text: " ", pattern: "not a value!", boolean: "yes" })[c.kind];
+    const bad = (c: InputConstraint) => ({ oneOf: "nope", integer: c.kind === "integer" ? c.max + 1 : 0, text: " ", pattern: "not a value!", domain: "Not.A.Domain", cidr: "10.0.0.0/8", boolean: "yes" })[c.kind];
     // Each group of declared fields: where the spec has it, where the module has it ("": top-level variables).
     const groups: [string, string, Readonly<Record<string, InputDeclaration>>][] = [
       ["postgres", "postgres", POSTGRES_INPUTS],
       ["cache", "cache", CACHE_INPUTS],
       ["pools.web", "pools.web", poolInputs(1)],
       ["failover", "failover", FAILOVER_INPUTS],
+      ["cdn", "cdn", CDN_INPUTS],
+      ["network", "", NETWORK_INPUTS],
       ["application", "", APPLICATION_INPUTS],
       ["", "", TOPOLOGY_INPUTS],
     ];
@@ -297,7 +299,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
         expect(at).toEqual({ field: at.field, module: true, spec: true });
       }
     }
-    expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(18);
+    expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(21);
   });
 
   it("accepts the shipped environments' values", () => {

@@ -14,8 +14,6 @@ import {
   CacheProps,
   CertificateProps,
   ComputePoolProps,
-  DEFAULTS,
-  DOMAIN_NAME,
   DnsFailoverProps,
   DnsZoneProps,
   ICache,
@@ -47,7 +45,7 @@ import {
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -89,7 +87,6 @@ import {
   topologyModuleOutputs,
 } from "./topology";
 import {
-  cidrVariable,
   declaredVariable,
   dataProtectionNote,
   deletionProtectionVariable,
@@ -117,7 +114,6 @@ const AWS_WITH_CLOUDFRONT = { ...AWS, aliases: [{ name: "us_east_1", example: { 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
 const NODE_TYPE = /^cache\.[a-z0-9]+\.[a-z0-9]+$/;
-const DOMAIN_EXAMPLE = 'a lower-case domain name such as "www.example.com"';
 
 /** The split layout's internal Network Load Balancer between the web and the app pool, as `AwsLoadBalancer` builds it. */
 const AWS_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
@@ -200,10 +196,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   namePrefixVariable("shop-production"),
   domainVariable("domain", "The site's host name, e.g. `www.example.com`: the load balancer's certificate, the DNS record, `DJANGO_ALLOWED_HOSTS` and `SITE_URL`.", "www.example.com"),
   { ...zoneId, description: "The Route 53 public hosted zone holding `domain` and the CDN names (it must exist)." },
-  {
-    ...cidrVariable(`The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`, DEFAULTS.network.cidr),
-    default: DEFAULTS.network.cidr,
-  },
+  declaredVariable("cidr", NETWORK_INPUTS.cidr, `The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`),
   { name: "zones", type: "number", description: "How many availability zones the network, the pools and the load balancers span.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
   {
     name: "nat_gateways",
@@ -271,15 +264,11 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "cdn",
-    type: 'object({ media_domain = optional(string), static_domain = optional(string), price_class = optional(string, "PriceClass_100") })',
+    type: `object({ ${inputAttributes(CDN_INPUTS)}, price_class = optional(string, "PriceClass_100") })`,
     description: "The CDN host names of media and static files, in the zone (`media.<domain>` and `static.<domain>` when null), and CloudFront's price class.",
     default: {},
     nullable: false,
-    validation: [
-      matchesRule("cdn.media_domain", DOMAIN_NAME, DOMAIN_EXAMPLE, true),
-      matchesRule("cdn.static_domain", DOMAIN_NAME, DOMAIN_EXAMPLE, true),
-      oneOfRule("cdn.price_class", CDN_PRICE_CLASSES),
-    ],
+    validation: [...inputRules("cdn", CDN_INPUTS), oneOfRule("cdn.price_class", CDN_PRICE_CLASSES)],
   },
   CORS_ORIGINS_VARIABLE,
   failoverVariable("DNS failover: while the load balancer fails its health check, Route 53 answers with a maintenance page (`title`, `message`) on CloudFront."),

@@ -4,8 +4,6 @@ import {
   CacheProps,
   CertificateProps,
   ComputePoolProps,
-  DEFAULTS,
-  DOMAIN_NAME,
   DnsFailoverProps,
   DnsZoneProps,
   ICache,
@@ -40,7 +38,7 @@ import { stateSecret } from "../../modules/digitalocean/shared";
 import { DO_DATABASE_PORT, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
 import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
@@ -87,7 +85,6 @@ import {
  * wires the tiers that DigitalOceanTierFactory makes.
  */
 
-const DOMAIN_EXAMPLE = 'a lower-case domain name such as "www.example.com"';
 const SIZE_SLUG = (example: string) => `a DigitalOcean size slug such as "${example}"`;
 
 /** The spec's PostgreSQL fields a DigitalOcean database honours: it keeps backups and storage its own way. */
@@ -161,10 +158,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   regionVariable,
   { ...cloudflareId("account_id", "account", "0123456789abcdef0123456789abcdef"), description: "The Cloudflare account id (32 hexadecimal characters): the failover's monitor, pools and maintenance Worker belong to it." },
   { ...cloudflareId("zone_id", "zone", "fedcba9876543210fedcba9876543210"), description: "The Cloudflare zone holding `domain` (its id, 32 hexadecimal characters; it must exist)." },
-  {
-    ...cidrVariable(`The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`, DEFAULTS.network.cidr),
-    default: DEFAULTS.network.cidr,
-  },
+  declaredVariable("cidr", NETWORK_INPUTS.cidr, `The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`),
   declaredVariable(
     "layout",
     TOPOLOGY_INPUTS.layout,
@@ -221,12 +215,12 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "cdn",
-    type: "object({ media_domain = optional(string), static_domain = optional(string) })",
+    type: `object({ ${inputAttributes(CDN_INPUTS)} })`,
     description:
       "The host names of media and static files (`media.<domain>` and `static.<domain>` when null). They make the buckets' names: DigitalOcean's CDN serves the files on its own endpoint names (`media_cdn_domain`, `static_cdn_domain`).",
     default: {},
     nullable: false,
-    validation: [matchesRule("cdn.media_domain", DOMAIN_NAME, DOMAIN_EXAMPLE, true), matchesRule("cdn.static_domain", DOMAIN_NAME, DOMAIN_EXAMPLE, true)],
+    validation: inputRules("cdn", CDN_INPUTS),
   },
   sizeUnitVariable("load_balancer_size_unit", "Size units of the load balancers (the public one, and the internal one when split), each about 10,000 connections per second."),
   CORS_ORIGINS_VARIABLE,

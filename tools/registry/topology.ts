@@ -3,7 +3,7 @@ import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref
 import { AppConfiguration, ComputePoolProps, IComputePool, POOL_ROLES, PoolRole, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
 import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
 import { ApplicationOutputValues, DjangoTopology } from "../../modules/django/topology";
 import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
@@ -337,7 +337,7 @@ export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { netw
     pools: { web: pool("web"), app: pool("app"), worker: { ...pool("worker"), concurrency: v("pools.worker.concurrency").number, beat: v("pools.worker.beat").boolean } },
     postgres: declaredReferences(scope, "postgres", POSTGRES_INPUTS, cloud.postgresFields),
     cache: declaredReferences(scope, "cache", CACHE_INPUTS),
-    cdn: { mediaDomain: v("cdn.media_domain").string, staticDomain: v("cdn.static_domain").string },
+    cdn: declaredReferences(scope, "cdn", CDN_INPUTS),
     failover: declaredReferences(scope, "failover", FAILOVER_INPUTS),
     healthCheckPath: inputs.health_check_path.string,
     deletionProtection: inputs.deletion_protection?.boolean,

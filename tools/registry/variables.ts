@@ -1,5 +1,5 @@
 import { DEFAULTS, DOMAIN_NAME, SIZES } from "../../modules/core";
-import { DENORMAL_PATH, FAILOVER_INPUTS, InputDeclaration, MAX_NAME_PREFIX, NETWORK_PREFIX, NORMAL_PATH_WORDS, RESOURCE_NAME, TOPOLOGY_INPUTS, inputVariable } from "../../modules/django/validate";
+import { DENORMAL_PATH, FAILOVER_INPUTS, InputDeclaration, MAX_NAME_PREFIX, NETWORK_INPUTS, NORMAL_PATH_WORDS, RESOURCE_NAME, TOPOLOGY_INPUTS, inputVariable } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 import { hclValue } from "./hcl";
 
@@ -109,19 +109,8 @@ export function patternVariable(name: string, description: string, pattern: RegE
 
 /** `cidr`: a network's IPv4 block, of the sizes the spec validator allows. */
 export function cidrVariable(description: string, example: string): ModuleVariable {
-  return {
-    name: "cidr",
-    type: "string",
-    description,
-    validation: [
-      { condition: "can(cidrhost(var.cidr, 0))", errorMessage: 'The cidr must be an IPv4 CIDR block such as "10.0.0.0/16".' },
-      {
-        condition: `can(cidrhost(var.cidr, 0)) ? tonumber(split("/", var.cidr)[1]) >= ${NETWORK_PREFIX.min} && tonumber(split("/", var.cidr)[1]) <= ${NETWORK_PREFIX.max} : true`,
-        errorMessage: `The cidr must be a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max} block.`,
-      },
-    ],
-    example,
-  };
+  // A tier module is given the network's block: no default of its own.
+  return { ...declaredVariable("cidr", NETWORK_INPUTS.cidr, description), default: undefined, example };
 }
 
 /** `cors_origins`: https origins allowed to fetch a bucket's files across origins. */
@@ -153,7 +142,7 @@ export function maintenanceTextVariable(field: "title" | "message", description:
 }
 
 /** The Terraform type of a declared field. */
-const INPUT_TYPES = { oneOf: "string", integer: "number", boolean: "bool", text: "string", pattern: "string" } as const;
+const INPUT_TYPES = { oneOf: "string", integer: "number", boolean: "bool", text: "string", pattern: "string", domain: "string", cidr: "string" } as const;
 
 /** What a module's caller who leaves a declared field out gets: the modules' own default, else the spec's, else null where the field is optional. */
 function moduleFallback(input: InputDeclaration): string | number | boolean | null | undefined {
@@ -189,6 +178,16 @@ function constraintRules(name: string, input: InputDeclaration): VariableRule[] 
       return [matchesRule(name, c.pattern, c.what, nullable)];
     case "text":
       return [{ condition: nullOr(name, `trimspace(var.${name}) != "" && length(var.${name}) <= ${c.maxLength}`, nullable), errorMessage: `The ${name} must be text of 1 to ${c.maxLength} characters.` }];
+    case "domain":
+      return [matchesRule(name, DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"', nullable)];
+    case "cidr":
+      return [
+        { condition: nullOr(name, `can(cidrhost(var.${name}, 0))`, nullable), errorMessage: `The ${name} must be an IPv4 CIDR block such as "10.0.0.0/16".` },
+        {
+          condition: nullOr(name, `can(cidrhost(var.${name}, 0)) ? tonumber(split("/", var.${name})[1]) >= ${c.minPrefix} && tonumber(split("/", var.${name})[1]) <= ${c.maxPrefix} : true`, nullable),
+          errorMessage: `The ${name} must be a /${c.minPrefix} to /${c.maxPrefix} block.`,
+        },
+      ];
     case "boolean":
       return [];
   }
