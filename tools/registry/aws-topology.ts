@@ -15,23 +15,19 @@ import {
   CertificateProps,
   ComputePoolProps,
   DnsFailoverProps,
-  DnsZoneProps,
   ICache,
   ICertificate,
   IComputePool,
   IDnsFailover,
-  IDnsZone,
   ILoadBalancer,
   INetwork,
   IObjectStoreCdn,
-  IPeer,
   IPostgresCluster,
   IStaticSite,
   LoadBalancerProps,
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
-  RegistryAccess,
   SecretRef,
   StaticSiteProps,
   TierFactory,
@@ -72,9 +68,8 @@ import {
   environmentVariable,
   failoverVariable,
   MachineTypeAttribute,
-  ModulePool,
   ModuleTierFactory,
-  attribute,
+  admitting,
   called,
   defined,
   moduleSpec,
@@ -287,10 +282,6 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
     return this.inputs.zone_id.string;
   }
 
-  private v(path: string) {
-    return attribute(this.scope, path);
-  }
-
   protected secretInput(secret: SecretRef): unknown {
     return { secret_arn: secret.id, json_key: secret.jsonKey };
   }
@@ -298,11 +289,6 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
   public createNetwork(_scope: Construct, id: string, props: NetworkProps): INetwork {
     const tier = this.submodule("network", id, { name_prefix: props.namePrefix, cidr: props.cidr, zones: props.zones, nat_gateways: this.inputs.nat_gateways.string });
     return Object.assign(tier, { cidr: props.cidr, zones: props.zones });
-  }
-
-  /** The zone is the module's `zone_id`: nothing to make. */
-  public createDnsZone(_scope: Construct, _id: string, props: DnsZoneProps): IDnsZone {
-    return { zoneName: props.zoneName };
   }
 
   public createCertificate(_scope: Construct, id: string, props: CertificateProps): ICertificate {
@@ -320,7 +306,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       subnet_ids: network.list("database_subnet_ids"),
       size: props.size,
       replica_size: props.replicaSize,
-      instance_class: this.v("postgres.instance_class").string,
+      instance_class: this.variable("postgres.instance_class").string,
       engine_version: props.version,
       storage_gib: props.storageGiB,
       high_availability: props.highAvailability,
@@ -341,7 +327,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       databaseName: props.databaseName,
       username: props.username,
       password: { store: SECRETS_MANAGER, id: tier.output("credentials_secret_arn"), jsonKey: "password" },
-      allowFrom: (peer: IPeer) => tier.admit("allowed_security_group_ids", (peer as ModulePool).peers("security_group_id")),
+      allowFrom: admitting(tier, "allowed_security_group_ids", "security_group_id"),
     });
   }
 
@@ -352,7 +338,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       vpc_id: network.output("vpc_id"),
       subnet_ids: network.list("database_subnet_ids"),
       size: props.size,
-      node_type: this.v("cache.node_type").string,
+      node_type: this.variable("cache.node_type").string,
       engine_version: props.version,
       high_availability: props.highAvailability,
       deletion_protection: props.deletionProtection,
@@ -362,7 +348,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       endpoint: { host: tier.output("host"), port: VALKEY_PORT },
       tls: true,
       password: { store: SECRETS_MANAGER, id: tier.output("auth_token_secret_arn"), jsonKey: "password" },
-      allowFrom: (peer: IPeer) => tier.admit("allowed_security_group_ids", (peer as ModulePool).peers("security_group_id")),
+      allowFrom: admitting(tier, "allowed_security_group_ids", "security_group_id"),
     });
   }
 
@@ -374,7 +360,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       zone_id: this.zoneId,
       certificate_arn: called(props.certificate).output("arn"),
       cors_origins: Token.asList(Fn.coalesce([this.inputs.cors_origins.list, props.corsOrigins])),
-      price_class: this.v("cdn.price_class").string,
+      price_class: this.variable("cdn.price_class").string,
       deletion_protection: props.deletionProtection,
     });
     return Object.assign(tier, {
@@ -384,7 +370,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       endpointUrl: tier.output("endpoint_url"),
       cdnDomain: tier.output("cdn_domain"),
       objectAcl: "private" as const,
-      grantReadWrite: (pool: IComputePool) => tier.admit("read_write_role_ids", (pool as ModulePool).peers("instance_role_name")),
+      grantReadWrite: admitting(tier, "read_write_role_ids", "instance_role_name"),
     });
   }
 
@@ -404,7 +390,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       targetPort: props.targetPort,
       healthCheckPath: props.healthCheck.path,
       peerName: `${props.scheme} load balancer`,
-      allowFrom: (peer: IPeer) => tier.admit("allowed_security_group_ids", (peer as ModulePool).peers("security_group_id")),
+      allowFrom: admitting(tier, "allowed_security_group_ids", "security_group_id"),
     });
   }
 
@@ -423,7 +409,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
         image_id: this.inputs.image_id.string,
         ...poolApplicationInputs(this.scope, this.inputs, this.inputs.domain.string, this.inputs.health_check_path.string),
         size: props.size,
-        instance_type: role === "beat" ? undefined : this.v(`pools.${role}.instance_type`).string,
+        instance_type: role === "beat" ? undefined : this.variable(`pools.${role}.instance_type`).string,
         min_instances: props.minInstances,
         max_instances: props.maxInstances,
         cpu_target_percent: props.cpuTargetPercent,
@@ -444,9 +430,9 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       name_prefix: props.namePrefix,
       domain: props.domain,
       certificate_arn: called(props.certificate).output("arn"),
-      title: this.v("failover.title").string,
-      message: this.v("failover.message").string,
-      price_class: this.v("cdn.price_class").string,
+      title: this.variable("failover.title").string,
+      message: this.variable("failover.message").string,
+      price_class: this.variable("cdn.price_class").string,
       deletion_protection: props.deletionProtection,
     });
     return Object.assign(tier, { domain: props.domain, hostname: tier.output("dns_name") });
@@ -485,14 +471,6 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
     return Object.assign(dns ?? {}, { recordName: props.recordName, failover });
   }
 
-  public createApplicationSecrets(): never {
-    throw new Error("cloudtiers-django/aws takes the application's secrets as the `secrets` variable: the topology declares none");
-  }
-
-  /** The hosts pull a public image, or one their instance role may read: the module logs in to no registry. */
-  public createRegistryAccess(): RegistryAccess {
-    return { login: "none", server: "" };
-  }
 }
 
 /** The whole DjangoTopology of one environment on AWS, as `DjangoTopology` and `AwsTierFactory` build it for the stacks. */

@@ -5,23 +5,19 @@ import {
   CertificateProps,
   ComputePoolProps,
   DnsFailoverProps,
-  DnsZoneProps,
   ICache,
   ICertificate,
   IComputePool,
   IDnsFailover,
-  IDnsZone,
   ILoadBalancer,
   INetwork,
   IObjectStoreCdn,
-  IPeer,
   IPostgresCluster,
   IStaticSite,
   LoadBalancerProps,
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
-  RegistryAccess,
   SecretRef,
   StaticSiteProps,
   TierFactory,
@@ -47,9 +43,8 @@ import {
   APPLICATION,
   CORS_ORIGINS_VARIABLE,
   MachineTypeAttribute,
-  ModulePool,
   ModuleTierFactory,
-  attribute,
+  admitting,
   called,
   calledPool,
   defined,
@@ -243,10 +238,6 @@ const VARIABLES: readonly ModuleVariable[] = [
 class DoModuleFactory extends ModuleTierFactory implements TierFactory {
   public readonly cloud = "do";
 
-  private v(path: string) {
-    return attribute(this.scope, path);
-  }
-
   /** Where every tier lives. */
   private get placed(): Record<string, unknown> {
     return { region: this.inputs.region.string };
@@ -260,11 +251,6 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
   public createNetwork(_scope: Construct, id: string, props: NetworkProps): INetwork {
     const tier = this.submodule("network", id, { name_prefix: props.namePrefix, ...this.placed, cidr: props.cidr });
     return Object.assign(tier, { cidr: props.cidr, zones: props.zones });
-  }
-
-  /** The zone is the module's `zone_id`: nothing to make. */
-  public createDnsZone(_scope: Construct, _id: string, props: DnsZoneProps): IDnsZone {
-    return { zoneName: props.zoneName };
   }
 
   /**
@@ -284,14 +270,14 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
       vpc_uuid: called(props.network).output("vpc_uuid"),
       size: props.size,
       replica_size: props.replicaSize,
-      node_size: this.v("postgres.node_size").string,
+      node_size: this.variable("postgres.node_size").string,
       engine_version: props.version,
       high_availability: props.highAvailability,
       replicas: props.replicas,
       pooling: props.pooling,
       database_name: props.databaseName,
       username: props.username,
-      disaster_recovery_region: this.v("postgres.disaster_recovery_region").string,
+      disaster_recovery_region: this.variable("postgres.disaster_recovery_region").string,
       project_id: this.inputs.project_id.string,
     });
     return Object.assign(tier, {
@@ -305,7 +291,7 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
       databaseName: props.databaseName,
       username: props.username,
       password: stateSecret(tier.output("password"), `module.${id}.password`),
-      allowFrom: (peer: IPeer) => tier.admit("allowed_droplet_tags", (peer as ModulePool).peers("tag")),
+      allowFrom: admitting(tier, "allowed_droplet_tags", "tag"),
     });
   }
 
@@ -315,7 +301,7 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
       ...this.placed,
       vpc_uuid: called(props.network).output("vpc_uuid"),
       size: props.size,
-      node_size: this.v("cache.node_size").string,
+      node_size: this.variable("cache.node_size").string,
       engine_version: props.version,
       high_availability: props.highAvailability,
       project_id: this.inputs.project_id.string,
@@ -325,7 +311,7 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
       endpoint: { host: tier.output("host"), port: DO_VALKEY_PORT },
       tls: true,
       password: stateSecret(tier.output("password"), `module.${id}.password`),
-      allowFrom: (peer: IPeer) => tier.admit("allowed_droplet_tags", (peer as ModulePool).peers("tag")),
+      allowFrom: admitting(tier, "allowed_droplet_tags", "tag"),
     });
   }
 
@@ -389,7 +375,7 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
         project_id: this.inputs.project_id.string,
         ...poolApplicationInputs(this.scope, this.inputs, this.inputs.domain.string, this.inputs.health_check_path.string),
         size: props.size,
-        droplet_size: role === "beat" ? undefined : this.v(`pools.${role}.droplet_size`).string,
+        droplet_size: role === "beat" ? undefined : this.variable(`pools.${role}.droplet_size`).string,
         min_instances: props.minInstances,
         max_instances: props.maxInstances,
         cpu_target_percent: props.cpuTargetPercent,
@@ -423,8 +409,8 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
           record_name: props.recordName,
           origin_address: primary.hostname,
           health_check_path: props.healthCheckPath,
-          maintenance_title: this.v("failover.title").string,
-          maintenance_message: this.v("failover.message").string,
+          maintenance_title: this.variable("failover.title").string,
+          maintenance_message: this.variable("failover.message").string,
         },
       );
     const dns = props.secondary ? this.counted(failover, make) : undefined;
@@ -441,14 +427,6 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
     return Object.assign(dns ?? {}, { recordName: props.recordName, failover });
   }
 
-  public createApplicationSecrets(): never {
-    throw new Error("cloudtiers-django/digitalocean takes the application's secrets as the `secrets` variable: the topology declares none");
-  }
-
-  /** The droplets pull a public image: the module logs in to no registry. */
-  public createRegistryAccess(): RegistryAccess {
-    return { login: "none", server: "" };
-  }
 }
 
 /** The whole DjangoTopology of one environment on DigitalOcean + Cloudflare, as `DjangoTopology` and `DigitalOceanTierFactory` build it for the stacks. */

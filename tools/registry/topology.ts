@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, ComputePoolProps, IComputePool, POOL_ROLES, PoolRole, SecretRef, TierFactory } from "../../modules/core";
+import { AppConfiguration, ComputePoolProps, DnsZoneProps, IComputePool, IDnsZone, IPeer, POOL_ROLES, PoolRole, RegistryAccess, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
 import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
@@ -189,6 +189,11 @@ export interface ModulePool extends IComputePool {
   peers(output: string): string[];
 }
 
+/** What admits (or grants) a pool: its `output` added to the call's list input `input`. */
+export function admitting(tier: CalledTier, input: string, output: string): (pool: IPeer) => void {
+  return (pool) => tier.admit(input, (pool as ModulePool).peers(output));
+}
+
 /** A pool the module called, of the role the topology asked for. */
 export function calledPool(tier: CalledTier, props: ComputePoolProps): ModulePool & CalledTier {
   return Object.assign(tier, {
@@ -246,6 +251,26 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
 
   public either(condition: boolean, whenTrue: IComputePool, whenFalse: IComputePool): IComputePool {
     return eitherOf(condition, whenTrue as ModulePool & CalledTier, whenFalse as ModulePool & CalledTier);
+  }
+
+  /** A reference to an attribute of an object variable of the module (`pools.web.instance_type`). */
+  protected variable(path: string): { string: string; number: number; boolean: boolean } {
+    return attribute(this.scope, path);
+  }
+
+  /** The zone is the module's `zone_id`: nothing to make. */
+  public createDnsZone(_scope: Construct, _id: string, props: DnsZoneProps): IDnsZone {
+    return { zoneName: props.zoneName };
+  }
+
+  /** The module's `secrets` variable holds the application's secrets: the topology declares none. */
+  public createApplicationSecrets(): never {
+    throw new Error("a whole-topology module takes the application's secrets as its `secrets` variable");
+  }
+
+  /** The hosts pull a public image, or one their identity may read: the module logs in to no registry. */
+  public createRegistryAccess(): RegistryAccess {
+    return { login: "none", server: "" };
   }
 
   /** Calls submodule `name` as `id` (snake_case), counted when inside `counted`. */
