@@ -45,11 +45,12 @@ export function asText(value: number): string {
 }
 
 /**
- * A literal operand of a Terraform operator. cdktf 0.21 renders a literal `0` operand as
- * `undefined` (`length(x) > undefined`), so a zero is given as a raw expression.
+ * A literal operand of a Terraform operator. cdktf 0.21 renders a falsy right operand (`0`,
+ * `false`, `""`) as `undefined` (`length(x) > undefined`), so one is given as a raw expression.
  */
-function operand(value: number): number {
-  return value === 0 ? Token.asNumber(ref("0")) : value;
+function operand<T>(value: T): T {
+  if (isReference(value) || value || value === undefined || value === null) return value;
+  return ref(JSON.stringify(value)) as unknown as T;
 }
 
 /** `a + b`, by Terraform when either is a reference. */
@@ -126,7 +127,7 @@ export function given(value: unknown): boolean {
 
 /** `a == b`, by Terraform when either is a reference. */
 export function equals(a: unknown, b: unknown): boolean {
-  return isReference(a) || isReference(b) ? (Op.eq(a, b) as unknown as boolean) : a === b;
+  return isReference(a) || isReference(b) ? (Op.eq(operand(a), operand(b)) as unknown as boolean) : a === b;
 }
 
 /** `a > b`, by Terraform when either is a reference. */
@@ -151,8 +152,8 @@ export function formatted(format: string, ...values: string[]): string {
 }
 
 /** `value ?? fallback`: Terraform's `coalesce()` when `value` is a reference (which may be `null`). */
-export function orElse<T>(value: T | undefined, fallback: T): T {
-  if (value === undefined) return fallback;
+export function orElse<T>(value: T | undefined | null, fallback: T): T {
+  if (value === undefined || value === null) return fallback;
   return isReference(value) ? (Fn.coalesce([value, fallback]) as T) : value;
 }
 

@@ -156,7 +156,7 @@ export interface CacheSpec {
 
 /** DNS failover to a static maintenance page while the site is unhealthy. */
 export interface FailoverSpec {
-  /** Fail over at all: `false` keeps the section but turns failover off. @default true */
+  /** Fail over at all: `false` keeps the section (its text is still checked) but turns failover off. @default true */
   readonly enabled?: boolean;
   /** The maintenance page's title, 1 to 500 characters. @default "Down for maintenance" */
   readonly title?: string;
@@ -166,7 +166,10 @@ export interface FailoverSpec {
 
 /** Whether the site fails over to a maintenance page: a `failover` section, not turned off. */
 export function failoverOn(spec: Pick<DjangoTopologyProps, "failover">): boolean {
-  return spec.failover === undefined ? false : (spec.failover.enabled ?? true);
+  // Not an object (a spec's mistake, which its validator reports): no failover.
+  const failover: unknown = spec.failover;
+  if (typeof failover !== "object" || failover === null) return false;
+  return (failover as FailoverSpec).enabled ?? true;
 }
 
 /** The whole topology of one environment, in neutral terms. */

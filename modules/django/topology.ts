@@ -22,7 +22,9 @@ import {
   PoolRole,
   RegistryAccess,
   TierFactory,
+  SpecValidator,
   ValidationError,
+  ValidationIssue,
   answeredFor,
   choose,
   chooseConfiguration,
@@ -41,7 +43,7 @@ import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REG
 import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
 import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec, failoverOn } from "./spec";
-import { namePrefix, validateTopology } from "./validate";
+import { MAX_NAME_PREFIX, RESOURCE_NAME, namePrefix, validateTopology } from "./validate";
 import { cdnDomains } from "../naming/resource-names";
 
 export interface DjangoTopologyConfig {
@@ -49,7 +51,11 @@ export interface DjangoTopologyConfig {
   readonly factory: TierFactory;
   /** The environment, in neutral terms. */
   readonly spec: DjangoTopologyProps;
-  /** What every resource's name starts with. @default `<application.name>-<environment>` */
+  /**
+   * What every resource's name starts with, held to the rules of `<application.name>-<environment>`
+   * (a whole-topology module passes its `name_prefix` variable).
+   * @default `<application.name>-<environment>`
+   */
   readonly namePrefix?: string;
 }
 
@@ -113,7 +119,7 @@ export class DjangoTopology extends Construct {
     // Inside a CloudTiersStack (or buildApp) the spec is validated already, and the policy pack runs there.
     if (!answeredFor(spec)) {
       // The neutral rules, then the cloud's own through its factory (region, sizes, names...).
-      const issues = [...validateSpecText(spec.environment, spec), ...validateUnescapedText(spec.environment, spec), ...validateTopology(spec)];
+      const issues = [...validateSpecText(spec.environment, spec), ...validateUnescapedText(spec.environment, spec), ...validateTopology(spec), ...validateNamePrefix(spec.environment, config.namePrefix)];
       if (issues.length === 0) issues.push(...(config.factory.validate?.(spec) ?? []));
       if (issues.length > 0) throw new ValidationError(issues);
       // An environment spec's policy settings, when a library user passes one.
@@ -439,6 +445,16 @@ export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[]
     { name: "storage_region", value: o.media.region, description: "Region of the buckets.", sensitive: false },
     { name: "storage_endpoint_url", value: o.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
   ];
+}
+
+/** A prefix given in place of `<application.name>-<environment>` follows the same rules. */
+function validateNamePrefix(environment: string, prefix: string | undefined): ValidationIssue[] {
+  if (prefix === undefined) return [];
+  const v = new SpecValidator(environment);
+  if (v.matches("namePrefix", prefix, RESOURCE_NAME, "lower-case letters, digits and hyphens, starting with a letter") && prefix.length > MAX_NAME_PREFIX) {
+    v.fail("namePrefix", `must be at most ${MAX_NAME_PREFIX} characters, got ${prefix.length}`);
+  }
+  return [...v.issues];
 }
 
 /** Where an application secret's value comes from, in words (`npm run settings`). */

@@ -67,7 +67,10 @@ export interface InputDeclaration {
   readonly default?: string | number | boolean;
   /** The field may be left out with no value of its own (`replicaSize`: the primary's then). */
   readonly optional?: true;
-  /** What a module's caller gets for a field a spec must give (modules default to the smallest topology). */
+  /**
+   * What a module's caller who leaves the field out gets, where that is not `default`: for a
+   * field a spec must give, the smallest topology; for `failover.enabled`, off.
+   */
   readonly moduleDefault?: string | number | boolean;
   /** Its name in the modules. @default - the field's name in snake_case */
   readonly variable?: string;
@@ -163,6 +166,8 @@ export function inputVariable(field: string, input: InputDeclaration): string {
  */
 export function checkInputs<T>(v: SpecValidator, path: string, value: T, inputs: InputDeclarations<T>, only?: readonly (keyof T & string)[]): Set<string> {
   const passed = new Set<string>();
+  // Not an object: the field check (`SpecValidator.fields`) reports it.
+  if (typeof value !== "object" || value === null) return passed;
   for (const [field, input] of Object.entries(inputs) as [keyof T & string, InputDeclaration][]) {
     if (only && !only.includes(field)) continue;
     const given = (value as Record<string, unknown>)[field];

@@ -1,7 +1,7 @@
 import { App, DefaultTokenResolver, Fn, StringConcat, TerraformStack, TerraformVariable, Token, Tokenization } from "cdktf";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { AwsTierFactory } from "../../modules/aws/factory";
-import { AppConfiguration, IComputePool, chooseConfiguration, concatenated, eitherPool, exceeds, formatted, orElse, plus, whenever } from "../../modules/core";
+import { AppConfiguration, IComputePool, chooseConfiguration, concatenated, eitherPool, equals, exceeds, formatted, orElse, plus, whenever } from "../../modules/core";
 
 /*
  * The topology's decisions: at synth for literals (a stack), by Terraform for references
@@ -20,9 +20,11 @@ describe("decisions the topology makes", () => {
     expect(orElse("a", "b")).toBe("a");
     expect(resolved(orElse(name, "b"))).toBe('${coalesce(var.name, "b")}');
     expect(concatenated(["a"], ["b", "c"])).toEqual(["a", "b", "c"]);
-    // cdktf renders a literal 0 operand as `undefined`.
+    // cdktf renders a falsy literal operand as `undefined`.
     expect(resolved(exceeds(Fn.lengthOf([name]), 0))).toBe("${(length([var.name]) > 0)}");
     expect(resolved(plus(Token.asNumber(name), 0))).toBe("${(var.name + 0)}");
+    expect([resolved(equals(name, "")), resolved(equals(flag, false)), resolved(equals(Token.asNumber(name), 0))]).toEqual(["${(var.name == \"\")}", "${(var.flag == false)}", "${(var.name == 0)}"]);
+    expect(orElse(null, "b")).toBe("b");
   });
 
   it("choose one configuration at synth, or leave the choice to Terraform", () => {

@@ -89,6 +89,7 @@ describe("spec validation", () => {
     ["a section that is not an object", { network: "10.0.0.0/16" }, ['dev: network must be an object, got "10.0.0.0/16"']],
     ["an empty maintenance message", { failover: { message: "  " } }, ['dev: failover.message must be text of 1 to 500 characters for the maintenance page, got "  "']],
     ["failover turned off by text", { failover: { enabled: "no" } }, ['dev: failover.enabled must be true or false, got "no"']],
+    ["a failover section that is null", { failover: null }, ["dev: failover must be an object, got null"]],
     ["a production flag that is not a boolean", { production: "yes" }, ['dev: production must be true or false, got "yes"']],
     ["too many zones", { network: { zones: 5 } }, ["dev: network.zones must be a whole number between 1 and 3, got 5"]],
     ["a CPU target out of range", { pools: { web: { size: "small", min: 1, max: 2, cpuTargetPercent: 99 }, worker: { size: "small", min: 1, max: 1 } } }, ["dev: pools.web.cpuTargetPercent must be a whole number between 10 and 90, got 99"]],

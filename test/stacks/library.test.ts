@@ -74,6 +74,16 @@ describe("the library's entry points hold the same line as buildApp", () => {
       new OwnStack(a, "own-aws", { ...spec, application: { ...spec.application, settings: { ...spec.application.settings, SITE_NAME: "Shop\u2028Two" } } });
       a.synth();
     }).toThrow(/dev: application\.settings\.SITE_NAME must be .*U\+2028/);
+    // A prefix of its own follows the rules of the one it stands for.
+    const withPrefix = (namePrefix: string) => () => {
+      const stack = new TerraformStack(app(), "own-prefix");
+      const spec = specWith();
+      new AwsProvider(stack, "aws", { region: spec.aws!.region });
+      const cdnProvider = new AwsProvider(stack, "us-east-1", { alias: "us_east_1", region: "us-east-1" });
+      new DjangoTopology(stack, "django", { factory: new AwsTierFactory({ settings: spec.aws!, cdnProvider }), spec, namePrefix });
+    };
+    expect(withPrefix("Shop_Dev")).toThrow('invalid environment spec: dev: namePrefix must be lower-case letters, digits and hyphens, starting with a letter, got "Shop_Dev"');
+    expect(withPrefix("shop-dev")).not.toThrow();
   });
 
   it("a DjangoTopology built in a stack of its own refuses text cdktf or Terraform would evaluate there, rather than resolve it", () => {
