@@ -112,8 +112,6 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       allowed_security_group_ids: [expr("module.load_balancer.security_group_id")],
       subnet_ids: expr("module.network.private_subnet_ids"),
     });
-    // Split-layout web hosts answer their health check through the app tier: an app outage must not get them replaced.
-    expect(inEachLayout(read("variables.tf"), call("web_pool").replace_on_load_balancer_health, {}, required)).toEqual({ colocated: true, split: false });
     expect(call("load_balancer")).toMatchObject({ target_security_group_ids: [expr("module.web_pool.security_group_id")], subnet_ids: expr("module.network.public_subnet_ids"), target_port: 80 });
     expect(call("internal_load_balancer")).toMatchObject({
       allowed_security_group_ids: [expr("module.web_pool.security_group_id")],
@@ -158,10 +156,23 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
-    // What the web pool gets in each layout: the internal load balancer's address on its port, or the application's environment.
-    const standIns = { "module.internal_load_balancer[0].dns_name": '"internal.example"', "local.app_environment": '{ app = "environment" }', "local.app_secrets": '{ app = "secrets" }' };
-    expect(inEachLayout(read("variables.tf"), call("web_pool").environment, standIns, required)).toEqual({ colocated: { app: "environment" }, split: { APP_UPSTREAM: "internal.example:80" } });
-    expect(inEachLayout(read("variables.tf"), call("web_pool").secrets, standIns, required)).toEqual({ colocated: { app: "secrets" }, split: {} });
+    // What the web pool gets in each layout, as Terraform applies it: the internal load balancer's address on its port
+    // (a call that exists only in the split layout), or the application's environment; and whether its hosts are
+    // replaced on the load balancer's check (split-layout web hosts answer it through the app tier: an app outage must not get them replaced).
+    const web = call("web_pool");
+    const layouts = inEachLayout(
+      read("variables.tf"),
+      { environment: web.environment, secrets: web.secrets, replace: web.replace_on_load_balancer_health },
+      {
+        locals: { app_environment: '{ app = "environment" }', app_secrets: '{ app = "secrets" }' },
+        calls: { internal_load_balancer: { count: call("internal_load_balancer").count, outputs: { dns_name: '"internal.example"' } } },
+      },
+      required,
+    );
+    expect(layouts).toEqual({
+      colocated: { environment: { app: "environment" }, secrets: { app: "secrets" }, replace: true },
+      split: { environment: { APP_UPSTREAM: "internal.example:80" }, secrets: {}, replace: false },
+    });
     expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.port.value).toBe(80);
 
     // The same names as the production stack's hosts get.

@@ -239,10 +239,19 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
-    // What the web pool gets in each layout: the internal load balancer's address on its port, or the application's environment.
-    const standIns = { "module.internal_load_balancer[0].ip": '"10.10.0.5"', "local.app_environment": '{ app = "environment" }', "local.app_secrets": '{ app = "secrets" }' };
-    expect(inEachLayout(read("variables.tf"), call("web_pool").environment, standIns, required)).toEqual({ colocated: { app: "environment" }, split: { APP_UPSTREAM: "10.10.0.5:80" } });
-    expect(inEachLayout(read("variables.tf"), call("web_pool").secrets, standIns, required)).toEqual({ colocated: { app: "secrets" }, split: {} });
+    // What the web pool gets in each layout, as Terraform applies it: the internal load balancer's address on its port
+    // (a call that exists only in the split layout), or the application's environment.
+    const web = call("web_pool");
+    const layouts = inEachLayout(
+      read("variables.tf"),
+      { environment: web.environment, secrets: web.secrets },
+      {
+        locals: { app_environment: '{ app = "environment" }', app_secrets: '{ app = "secrets" }' },
+        calls: { internal_load_balancer: { count: call("internal_load_balancer").count, outputs: { ip: '"10.10.0.5"' } } },
+      },
+      required,
+    );
+    expect(layouts).toEqual({ colocated: { environment: { app: "environment" }, secrets: { app: "secrets" } }, split: { environment: { APP_UPSTREAM: "10.10.0.5:80" }, secrets: {} } });
 
     // The same names as the production stack's droplets get, the secrets last (the stacks write them after the settings).
     const stack = synthDoEnvironment(production);

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BuiltModule, buildModule, terraform } from "../../tools/registry/build";
@@ -197,14 +197,43 @@ export function evaluate(variables: string, hcl: string, expression: string, val
   }
 }
 
+/** What an expression reads besides the module's variables: locals by name (HCL), and calls of modules with their `count` and outputs. */
+export interface StandIns {
+  readonly locals?: Readonly<Record<string, string>>;
+  readonly calls?: Readonly<Record<string, { readonly count: unknown; readonly outputs: Readonly<Record<string, string>> }>>;
+}
+
 /**
- * What Terraform makes of an input's `value` (parsed) in each layout, with `standIns`
- * (a reference → the HCL standing in for it) replacing the values of other calls and locals.
+ * What Terraform makes of each of `values` (parsed inputs of the module's calls) in each
+ * layout, applied by Terraform itself in a scratch root module: the module's variables, the
+ * locals of `standIns`, and its calls as local modules counted as the module counts them, so
+ * that a reference to a call the layout leaves out (`module.x[0]` with `count = 0`) is
+ * evaluated as it would be. No provider is needed.
  */
-export function inEachLayout(variables: string, value: unknown, standIns: Readonly<Record<string, string>>, values: Record<string, unknown>): { colocated: unknown; split: unknown } {
-  const expression = Object.entries(standIns).reduce((text, [reference, standIn]) => text.split(reference).join(standIn), expressionOf(value));
-  const inLayout = (layout: string) => JSON.parse(evaluate(variables, "", `jsonencode(${expression})`, { ...values, layout }));
-  return { colocated: inLayout("colocated"), split: inLayout("split") };
+export function inEachLayout(variables: string, values: Readonly<Record<string, unknown>>, standIns: StandIns, given: Record<string, unknown>): { colocated: Record<string, unknown>; split: Record<string, unknown> } {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-layouts-"));
+  try {
+    const locals = Object.entries(standIns.locals ?? {}).map(([name, hcl]) => `  ${name} = ${hcl}`);
+    const calls = Object.entries(standIns.calls ?? {}).map(([name, { count, outputs }]) => {
+      mkdirSync(join(dir, name));
+      writeFileSync(join(dir, name, "outputs.tf"), Object.entries(outputs).map(([output, hcl]) => `output "${output}" {\n  value = ${hcl}\n}\n`).join("\n"));
+      return `module "${name}" {\n  source = "./${name}"\n  count  = ${expressionOf(count)}\n}\n`;
+    });
+    const outputs = Object.entries(values).map(([name, value]) => `output "${name}" {\n  value = ${expressionOf(value)}\n}\n`);
+    writeFileSync(join(dir, "main.tf"), [variables, ...(locals.length > 0 ? [`locals {\n${locals.join("\n")}\n}\n`] : []), ...calls, ...outputs].join("\n"));
+    const init = terraform(["init", "-input=false"], { cwd: dir });
+    expect({ ok: init.ok, output: init.ok ? "" : init.output }).toEqual({ ok: true, output: "" });
+    const inLayout = (layout: string) => {
+      const state = join(dir, `${layout}.tfstate`);
+      const apply = terraform(["apply", "-auto-approve", "-input=false", `-state=${state}`, ...varArguments({ ...given, layout })], { cwd: dir });
+      expect({ layout, ok: apply.ok, output: apply.ok ? "" : apply.output }).toEqual({ layout, ok: true, output: "" });
+      const shown = JSON.parse(terraform(["output", "-json", `-state=${state}`], { cwd: dir }).stdout) as Record<string, { value: unknown }>;
+      return Object.fromEntries(Object.entries(shown).map(([name, output]) => [name, output.value]));
+    };
+    return { colocated: inLayout("colocated"), split: inLayout("split") };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }
 
 /**
