@@ -78,7 +78,7 @@ export class AwsTierFactory implements TierFactory {
   }
 
   private get priceClass(): string {
-    return this.settings.cdnPriceClass ?? "PriceClass_100";
+    return this.settings.cdnPriceClass ?? AWS_DEFAULTS.cdnPriceClass;
   }
 
   public createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork {

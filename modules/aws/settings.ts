@@ -1,4 +1,5 @@
 import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, fieldsOf, imageRegistry, show } from "../core";
+import { InputDeclarations, checkInputs } from "../django/validate";
 import { AWS_COMPUTE_SIZES } from "./sizes";
 
 /** One NAT gateway per zone (survives a zone's loss), or one for all (cheaper). */
@@ -6,8 +7,17 @@ export const NAT_GATEWAY_MODES = ["per-zone", "single"] as const;
 /** Load balancers and database subnet groups span at least two zones. */
 export const AWS_MIN_ZONES = 2;
 
+/** CloudFront's price classes: where the edge serves from (`PriceClass_100`: North America and Europe). */
+export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"] as const;
+
 /** What an `aws` section gets for what it leaves out. */
-export const AWS_DEFAULTS = { natGateways: "per-zone" } as const satisfies Pick<AwsSettings, "natGateways">;
+export const AWS_DEFAULTS = { natGateways: "per-zone", cdnPriceClass: "PriceClass_100" } as const satisfies Pick<AwsSettings, "natGateways" | "cdnPriceClass">;
+
+/** The `aws` section's fields that are one choice each, declared once: the validator and the AWS modules' variables follow from them. */
+export const AWS_INPUTS: InputDeclarations<Pick<AwsSettings, "natGateways" | "cdnPriceClass">> = {
+  natGateways: { constraint: { kind: "oneOf", values: NAT_GATEWAY_MODES }, default: AWS_DEFAULTS.natGateways },
+  cdnPriceClass: { constraint: { kind: "oneOf", values: CDN_PRICE_CLASSES }, default: AWS_DEFAULTS.cdnPriceClass, variable: "price_class" },
+};
 
 /** Settings only the AWS stacks read: the `aws` section of an environment spec. */
 export interface AwsSettings {
@@ -34,7 +44,7 @@ export interface AwsSettings {
     readonly cache?: SizeMapOverride;
   };
   /** CloudFront price class. @default "PriceClass_100" */
-  readonly cdnPriceClass?: "PriceClass_100" | "PriceClass_200" | "PriceClass_All";
+  readonly cdnPriceClass?: (typeof CDN_PRICE_CLASSES)[number];
   /**
    * Where the application's `existing` secrets live in Secrets Manager, by name
    * (`REGISTRY_PASSWORD` for a registry password whose source is `existing`). Hosts may
@@ -154,12 +164,11 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
   if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, fieldsOf<NonNullable<AwsSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
-  if (settings.natGateways !== undefined) v.oneOf("aws.natGateways", settings.natGateways, NAT_GATEWAY_MODES);
+  checkInputs(v, "aws", settings, AWS_INPUTS);
   if (settings.hostedZoneId !== undefined) v.matches("aws.hostedZoneId", settings.hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');
   if (settings.imageId !== undefined) {
     v.matches("aws.imageId", settings.imageId, /^(ami-[0-9a-f]{8,17}|resolve:ssm:\/[\w./-]+)$/, 'an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>"');
   }
-  if (settings.cdnPriceClass !== undefined) v.oneOf("aws.cdnPriceClass", settings.cdnPriceClass, ["PriceClass_100", "PriceClass_200", "PriceClass_All"]);
   const bytes = applicationEnvironmentBytes(ctx.settings ?? {}, ctx.secrets.map((secret) => secret.name));
   if (bytes > APPLICATION_ENVIRONMENT_BYTES) {
     v.fail(

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { ENVIRONMENTS_DOC, ENVIRONMENTS_DOC_COMMAND, EnvironmentsReference, ROOT, readEnvironmentsReference, renderEnvironmentsReference } from "../../tools/docs/environments";
 import { staleHint } from "../../tools/generated";
 import { DEFAULTS, SIZES } from "../../modules/core";
-import { AWS_DEFAULTS, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
+import { AWS_INPUTS, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
 import { LAYOUTS, SECRET_SOURCES } from "../../modules/django/spec";
 import { ENVIRONMENT_FIELDS } from "../../modules/stacks/validate";
 import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
@@ -38,7 +38,6 @@ describe("the environments reference, docs/environments.md", () => {
     const table: Record<string, unknown> = {
       "network.cidr": DEFAULTS.network.cidr,
       "network.zones": DEFAULTS.network.zones,
-      "aws.natGateways": AWS_DEFAULTS.natGateways,
     };
     const declared: [string, Readonly<Record<string, InputDeclaration>>][] = [
       ["", TOPOLOGY_INPUTS],
@@ -48,6 +47,7 @@ describe("the environments reference, docs/environments.md", () => {
       ["cache", CACHE_INPUTS],
       ["pools.web", poolInputs(1)],
       ["pools.worker", WORKER_INPUTS],
+      ["aws", AWS_INPUTS],
     ];
     for (const [path, inputs] of declared) for (const [name, input] of Object.entries(inputs)) if (input.default !== undefined) table[path ? `${path}.${name}` : name] = input.default;
     const shown = Object.keys(table).map((path) => ({ path, default: field(path)?.default }));

@@ -7,7 +7,7 @@ import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
-import { AWS_DEFAULTS, AWS_MIN_ZONES, NAT_GATEWAY_MODES, SECRET_ARN } from "../../modules/aws/settings";
+import { AWS_INPUTS, AWS_MIN_ZONES, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import {
@@ -52,7 +52,6 @@ import {
   AWS_NETWORK_MODULE,
   AWS_OBJECT_STORE_MODULE,
   AWS_POSTGRES_MODULE,
-  CDN_PRICE_CLASSES,
   CLOUDFRONT_CERTIFICATE_ARN,
   SECURITY_GROUP_ID,
   allowedSecurityGroups,
@@ -91,7 +90,6 @@ import {
   maintenanceTextVariable,
   matchesRule,
   namePrefixVariable,
-  oneOfRule,
   inputAttributes,
   inputRules,
   patternVariable,
@@ -161,7 +159,7 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
     patternVariable("certificate_arn", "A validated ACM certificate in us-east-1 covering `domain`.", CLOUDFRONT_CERTIFICATE_ARN, "an ACM certificate ARN in us-east-1"),
     maintenanceTextVariable("title", "The page's title and heading."),
     maintenanceTextVariable("message", "The page's message."),
-    { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
+    declaredVariable("cdnPriceClass", AWS_INPUTS.cdnPriceClass, "CloudFront price class."),
     deletionProtectionVariable("the page's bucket (no force_destroy)"),
   ],
   build(scope, inputs, context) {
@@ -193,13 +191,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   { ...zoneId, description: "The Route 53 public hosted zone holding `domain` and the CDN names (it must exist)." },
   declaredVariable("cidr", NETWORK_INPUTS.cidr, `The VPC's IPv4 block, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}.`),
   { name: "zones", type: "number", description: "How many availability zones the network, the pools and the load balancers span.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
-  {
-    name: "nat_gateways",
-    type: "string",
-    description: "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper).",
-    default: AWS_DEFAULTS.natGateways,
-    validation: [oneOfRule("nat_gateways", NAT_GATEWAY_MODES)],
-  },
+  declaredVariable("natGateways", AWS_INPUTS.natGateways, "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper)."),
   declaredVariable(
     "layout",
     TOPOLOGY_INPUTS.layout,
@@ -259,11 +251,11 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "cdn",
-    type: `object({ ${inputAttributes(CDN_INPUTS)}, price_class = optional(string, "PriceClass_100") })`,
+    type: `object({ ${inputAttributes(CDN_INPUTS)}, ${inputAttributes(AWS_INPUTS, ["cdnPriceClass"])} })`,
     description: "The CDN host names of media and static files, in the zone (`media.<domain>` and `static.<domain>` when null), and CloudFront's price class.",
     default: {},
     nullable: false,
-    validation: [...inputRules("cdn", CDN_INPUTS), oneOfRule("cdn.price_class", CDN_PRICE_CLASSES)],
+    validation: [...inputRules("cdn", CDN_INPUTS), ...inputRules("cdn", AWS_INPUTS, ["cdnPriceClass"])],
   },
   CORS_ORIGINS_VARIABLE,
   failoverVariable("DNS failover: while the load balancer fails its health check, Route 53 answers with a maintenance page (`title`, `message`) on CloudFront."),

@@ -7,7 +7,7 @@ import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVaria
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
-import { AWS_MIN_ZONES, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
+import { AWS_INPUTS, AWS_MIN_ZONES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
 import { SIZES, equals, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
@@ -248,13 +248,8 @@ export const AWS_NETWORK_MODULE: ModuleDefinition = {
       "10.30.0.0/16",
     ),
     { name: "zones", type: "number", description: "How many availability zones to spread over.", default: AWS_MIN_ZONES, validation: [wholeNumberRule("zones", AWS_MIN_ZONES, MAX_ZONES)] },
-    {
-      name: "nat_gateways",
-      type: "string",
-      description: "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper).",
-      default: "single",
-      validation: [oneOfRule("nat_gateways", NAT_GATEWAY_MODES)],
-    },
+    // A network on its own starts cheap: one NAT gateway (the stacks and cloudtiers-django: one per zone).
+    { ...declaredVariable("natGateways", AWS_INPUTS.natGateways, "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper)."), default: "single" },
   ],
   build(scope, inputs) {
     const region = new DataAwsRegion(scope, "region", {});
@@ -418,7 +413,6 @@ export const AWS_DNS_FAILOVER_MODULE: ModuleDefinition = {
 
 /** An ACM certificate in us-east-1, where CloudFront reads certificates. */
 export const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/;
-export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClass_All"];
 const ROLE_ID = /^[\w+=,.@-]{1,64}$/;
 
 /** An S3 bucket behind CloudFront for Django's media or static files, as `AwsObjectStore` builds it. */
@@ -444,7 +438,7 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
     ),
     corsOriginsVariable(),
     { name: "noncurrent_version_days", type: "number", description: "Days a replaced or deleted object's old version is kept.", default: DEFAULTS.objectStore.noncurrentVersionDays, validation: [wholeNumberRule("noncurrent_version_days", 1, 3650)] },
-    { name: "price_class", type: "string", description: "CloudFront price class.", default: "PriceClass_100", validation: [oneOfRule("price_class", CDN_PRICE_CLASSES)] },
+    declaredVariable("cdnPriceClass", AWS_INPUTS.cdnPriceClass, "CloudFront price class."),
     {
       name: "read_write_role_ids",
       type: "list(string)",
