@@ -310,9 +310,12 @@ export class DjangoTopology extends Construct {
       replaceUnhealthy: choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", "load-balancer"),
     });
     internal?.allowFrom(pools.web);
-    pools.app = whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
+    const app = whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
+    if (app) pools.app = app;
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
-    pools.beat = whenever(f, spec.pools.worker.beat ?? DEFAULTS.worker.beat, () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
+    const beat = whenever(f, spec.pools.worker.beat ?? DEFAULTS.worker.beat, () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
+    if (beat) pools.beat = beat;
+    // Only the pools there are: a role the layout or beat leaves out has no key.
     this.pools = pools;
     this.hostConfigurations = configurations;
 
