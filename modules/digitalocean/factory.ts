@@ -46,7 +46,7 @@ import { DoLoadBalancer } from "./load-balancer";
 import { DoNetwork } from "./network";
 import { DoObjectStore } from "./object-store";
 import { DoPostgres } from "./postgres";
-import { DigitalOceanSettings } from "./settings";
+import { DO_DEFAULTS, DigitalOceanSettings } from "./settings";
 import { DO_CACHE_SIZES, DO_COMPUTE_SIZES, DO_POSTGRES_SIZES } from "./sizes";
 import { asDo } from "./shared";
 
@@ -112,7 +112,7 @@ export class DigitalOceanTierFactory implements TierFactory {
   public createLoadBalancer(scope: Construct, id: string, props: LoadBalancerProps): ILoadBalancer {
     return new DoLoadBalancer(scope, id, {
       ...props,
-      sizeUnit: this.settings.loadBalancerSizeUnit ?? 1,
+      sizeUnit: this.settings.loadBalancerSizeUnit ?? DO_DEFAULTS.loadBalancerSizeUnit,
       projectId: this.settings.projectId,
       edgeCidrs: this.edgeCidrs,
     });

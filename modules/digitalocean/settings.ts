@@ -1,4 +1,5 @@
 import { ECR_REGISTRY, SIZES, Size, SizeMapOverride, SpecValidator, ValidationIssue, cidrRange, cidrWithin, cidrsCoverAll, cidrsOverlap, fieldsOf, imageRegistry, isIpv4Cidr, show } from "../core";
+import { InputDeclarations, checkInputs } from "../django/validate";
 
 /** How long an autoscale pool waits after a droplet's shutdown event before it destroys it (DigitalOcean's autoscale pool docs). */
 export const DO_SHUTDOWN_SECONDS = 60;
@@ -73,6 +74,17 @@ export const DO_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
 /** Load balancer size units: each about 10,000 connections/s. */
 export const DO_LB_SIZE_UNITS = { min: 1, max: 100 } as const;
 
+/** What a `digitalocean` section gets for what it leaves out. */
+export const DO_DEFAULTS = { loadBalancerSizeUnit: 1 } as const satisfies Pick<DigitalOceanSettings, "loadBalancerSizeUnit">;
+
+/** The `digitalocean` section's fields that are one value each, declared once: the validator and the DigitalOcean modules' variables follow from them. */
+export const DO_INPUTS: InputDeclarations<Pick<DigitalOceanSettings, "region" | "projectId" | "disasterRecoveryRegion" | "loadBalancerSizeUnit">> = {
+  region: { constraint: { kind: "oneOf", values: DO_REGIONS }, example: "fra1" },
+  projectId: { constraint: { kind: "pattern", pattern: DO_UUID, what: "a project id (a UUID)" }, optional: true },
+  disasterRecoveryRegion: { constraint: { kind: "oneOf", values: DO_REGIONS }, optional: true },
+  loadBalancerSizeUnit: { constraint: { kind: "integer", ...DO_LB_SIZE_UNITS }, default: DO_DEFAULTS.loadBalancerSizeUnit },
+};
+
 /** The neutral fields the DigitalOcean rules also look at. */
 export interface DigitalOceanValidationContext {
   readonly environment: string;
@@ -97,18 +109,16 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   const known = fieldsOf<DigitalOceanSettings>({ region: true, sshKeys: true, adminCidrs: true, projectId: true, disasterRecoveryRegion: true, loadBalancerSizeUnit: true, sizes: true });
   if (!v.fields("digitalocean", settings, known)) return [...v.issues];
   if (settings.sizes !== undefined) v.fields("digitalocean.sizes", settings.sizes, fieldsOf<NonNullable<DigitalOceanSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
-  v.oneOf("digitalocean.region", settings.region, DO_REGIONS);
+  const declared = checkInputs(v, "digitalocean", settings, DO_INPUTS);
   if (!Array.isArray(settings.sshKeys) || settings.sshKeys.length === 0) {
     v.fail("digitalocean.sshKeys", `must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got ${show(settings.sshKeys)}`);
   } else {
     settings.sshKeys.forEach((k, i) => v.matches(`digitalocean.sshKeys[${i}]`, k, DO_SSH_KEY, 'an SSH key id or MD5 fingerprint ("ab:cd:...")'));
   }
   if (settings.adminCidrs !== undefined) adminCidrs(v, settings.adminCidrs);
-  if (settings.projectId !== undefined) v.matches("digitalocean.projectId", settings.projectId, DO_UUID, "a project id (UUID)");
-  if (settings.disasterRecoveryRegion !== undefined && v.oneOf("digitalocean.disasterRecoveryRegion", settings.disasterRecoveryRegion, DO_REGIONS)) {
-    if (settings.disasterRecoveryRegion === settings.region) v.fail("digitalocean.disasterRecoveryRegion", `must differ from digitalocean.region ("${settings.region}")`);
+  if (declared.has("disasterRecoveryRegion") && settings.disasterRecoveryRegion !== undefined && settings.disasterRecoveryRegion === settings.region) {
+    v.fail("digitalocean.disasterRecoveryRegion", `must differ from digitalocean.region ("${settings.region}")`);
   }
-  if (settings.loadBalancerSizeUnit !== undefined) v.integer("digitalocean.loadBalancerSizeUnit", settings.loadBalancerSizeUnit, DO_LB_SIZE_UNITS.min, DO_LB_SIZE_UNITS.max);
   for (const table of ["compute", "postgres", "cache"] as const) {
     for (const [size, slug] of Object.entries(settings.sizes?.[table] ?? {})) {
       if (!["small", "medium", "large", "xlarge"].includes(size)) v.fail(`digitalocean.sizes.${table}.${size}`, "is not a size: use small, medium, large or xlarge");

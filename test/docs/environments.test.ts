@@ -6,6 +6,7 @@ import { ENVIRONMENTS_DOC, ENVIRONMENTS_DOC_COMMAND, EnvironmentsReference, ROOT
 import { staleHint } from "../../tools/generated";
 import { DEFAULTS, SIZES } from "../../modules/core";
 import { AWS_INPUTS, NAT_GATEWAY_MODES } from "../../modules/aws/settings";
+import { DO_INPUTS } from "../../modules/digitalocean/settings";
 import { LAYOUTS, SECRET_SOURCES } from "../../modules/django/spec";
 import { ENVIRONMENT_FIELDS } from "../../modules/stacks/validate";
 import { APPLICATION_INPUTS, CACHE_INPUTS, FAILOVER_INPUTS, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
@@ -48,6 +49,7 @@ describe("the environments reference, docs/environments.md", () => {
       ["pools.web", poolInputs(1)],
       ["pools.worker", WORKER_INPUTS],
       ["aws", AWS_INPUTS],
+      ["digitalocean", DO_INPUTS],
     ];
     for (const [path, inputs] of declared) for (const [name, input] of Object.entries(inputs)) if (input.default !== undefined) table[path ? `${path}.${name}` : name] = input.default;
     const shown = Object.keys(table).map((path) => ({ path, default: field(path)?.default }));

@@ -8,12 +8,12 @@ import { ExistingCloudflareZone } from "../../modules/cloudflare/zone";
 import { DoCertificate, ExistingDoCertificate } from "../../modules/digitalocean/certificate";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
-import { DO_LB_SIZE_UNITS, DO_UUID } from "../../modules/digitalocean/settings";
+import { DO_INPUTS } from "../../modules/digitalocean/settings";
 import { NGINX_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement } from "./definition";
 import { DIGITALOCEAN, DROPLET_TAG, regionVariable, vpcUuidVariable } from "./digitalocean";
-import { domainVariable, eachMatchesRule, healthCheckPathVariable, maintenanceTextVariable, matchesRule, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
+import { declaredVariable, domainVariable, eachMatchesRule, healthCheckPathVariable, maintenanceTextVariable, namePrefixVariable, oneOfRule, patternVariable, wholeNumberRule } from "./variables";
 
 /*
  * The traffic-entry tiers of the DigitalOcean + Cloudflare cloud as standalone modules:
@@ -72,20 +72,8 @@ export const DO_LOAD_BALANCER_MODULE: ModuleDefinition = {
       default: DEFAULTS.loadBalancer.idleTimeoutSeconds,
       validation: [wholeNumberRule("idle_timeout_seconds", DO_LB_IDLE_TIMEOUT_SECONDS.min, DO_LB_IDLE_TIMEOUT_SECONDS.max)],
     },
-    {
-      name: "size_unit",
-      type: "number",
-      description: "Load balancer size units, each about 10,000 connections per second.",
-      default: 1,
-      validation: [wholeNumberRule("size_unit", DO_LB_SIZE_UNITS.min, DO_LB_SIZE_UNITS.max)],
-    },
-    {
-      name: "project_id",
-      type: "string",
-      description: "The DigitalOcean project the load balancer joins (a UUID); the account's default project when null.",
-      default: null,
-      validation: [matchesRule("project_id", DO_UUID, "a project id (a UUID)", true)],
-    },
+    declaredVariable("loadBalancerSizeUnit", DO_INPUTS.loadBalancerSizeUnit, "Load balancer size units, each about 10,000 connections per second.", "size_unit"),
+    declaredVariable("projectId", DO_INPUTS.projectId, "The DigitalOcean project the load balancer joins (a UUID); the account's default project when null."),
   ],
   build(scope, inputs) {
     const lb = new DoLoadBalancer(scope, "load-balancer", {

@@ -29,7 +29,7 @@ import {
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
-import { DO_LB_SIZE_UNITS, DO_REGIONS, DO_SIZE_SLUG } from "../../modules/digitalocean/settings";
+import { DO_INPUTS, DO_SIZE_SLUG } from "../../modules/digitalocean/settings";
 import { stateSecret } from "../../modules/digitalocean/shared";
 import { DO_DATABASE_PORT, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
@@ -67,7 +67,6 @@ import {
   healthCheckPathVariable,
   matchesRule,
   namePrefixVariable,
-  oneOfRule,
   inputAttributes,
   inputRules,
   patternVariable,
@@ -86,13 +85,7 @@ const SIZE_SLUG = (example: string) => `a DigitalOcean size slug such as "${exam
 const DO_POSTGRES_FIELDS = ["size", "replicaSize", "version", "highAvailability", "replicas", "pooling"];
 
 /** The load balancers' size units, as the stacks' `digitalocean.loadBalancerSizeUnit`. */
-const sizeUnitVariable = (name: string, description: string): ModuleVariable => ({
-  name,
-  type: "number",
-  description,
-  default: 1,
-  validation: [wholeNumberRule(name, DO_LB_SIZE_UNITS.min, DO_LB_SIZE_UNITS.max)],
-});
+const sizeUnitVariable = (name: string, description: string): ModuleVariable => declaredVariable("loadBalancerSizeUnit", DO_INPUTS.loadBalancerSizeUnit, description, name);
 
 /** The split layout's internal load balancer between the web and the app droplets, as `DoLoadBalancer` builds it (scheme `internal`). */
 const DO_INTERNAL_LOAD_BALANCER_SUBMODULE: ModuleDefinition = {
@@ -188,7 +181,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "postgres",
-    type: `object({ ${inputAttributes(POSTGRES_INPUTS, DO_POSTGRES_FIELDS)}, node_size = optional(string), disaster_recovery_region = optional(string) })`,
+    type: `object({ ${inputAttributes(POSTGRES_INPUTS, DO_POSTGRES_FIELDS)}, node_size = optional(string), ${inputAttributes(DO_INPUTS, ["disasterRecoveryRegion"])} })`,
     description:
       "Managed PostgreSQL: the primary's `size` (`node_size` overrides its slug), the replicas' (at least the primary's; the primary's when null), major `version`, a standby node (`high_availability`), " +
       "`replicas` read replicas, a PgBouncer pool as the write endpoint (`pooling`), and one more replica in `disaster_recovery_region` (not for reads).",
@@ -197,7 +190,7 @@ const VARIABLES: readonly ModuleVariable[] = [
     validation: [
       ...inputRules("postgres", POSTGRES_INPUTS, DO_POSTGRES_FIELDS),
       matchesRule("postgres.node_size", DO_SIZE_SLUG, SIZE_SLUG("db-s-2vcpu-4gb"), true),
-      oneOfRule("postgres.disaster_recovery_region", DO_REGIONS, true),
+      ...inputRules("postgres", DO_INPUTS, ["disasterRecoveryRegion"]),
     ],
   },
   {

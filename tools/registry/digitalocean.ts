@@ -7,7 +7,7 @@ import { DoCache } from "../../modules/digitalocean/cache";
 import { DoNetwork, ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DoObjectStore } from "../../modules/digitalocean/object-store";
 import { DO_BACKUP_DAYS, DoPostgres } from "../../modules/digitalocean/postgres";
-import { DO_REGIONS, DO_SIZE_SLUG, DO_UUID } from "../../modules/digitalocean/settings";
+import { DO_INPUTS, DO_REGIONS, DO_SIZE_SLUG, DO_UUID } from "../../modules/digitalocean/settings";
 import { DO_CACHE_SIZES, DO_DATABASE_PORT, DO_POOL_PORT, DO_POSTGRES_SIZES, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
 import {
@@ -39,13 +39,11 @@ import {
 export const DIGITALOCEAN: ProviderRequirement = { name: "digitalocean", binding: "@cdktf/provider-digitalocean" };
 
 /** The region every resource of the module lives in. */
-export const regionVariable: ModuleVariable = {
-  name: "region",
-  type: "string",
-  description: `The DigitalOcean region: one with droplets, load balancers, managed databases and Spaces (${DO_REGIONS.join(", ")}).`,
-  validation: [oneOfRule("region", DO_REGIONS)],
-  example: "fra1",
-};
+export const regionVariable: ModuleVariable = declaredVariable(
+  "region",
+  DO_INPUTS.region,
+  `The DigitalOcean region: one with droplets, load balancers, managed databases and Spaces (${DO_REGIONS.join(", ")}).`,
+);
 
 /** The VPC a tier joins, e.g. `cloudtiers-network`'s `vpc_uuid`. */
 export const vpcUuidVariable = patternVariable(
@@ -57,13 +55,7 @@ export const vpcUuidVariable = patternVariable(
 );
 
 /** The project resources join; null keeps the account's default project. */
-export const projectIdVariable: ModuleVariable = {
-  name: "project_id",
-  type: "string",
-  description: "The DigitalOcean project the resources join (a UUID); the account's default project when null.",
-  default: null,
-  validation: [matchesRule("project_id", DO_UUID, "a project id (a UUID)", true)],
-};
+export const projectIdVariable: ModuleVariable = declaredVariable("projectId", DO_INPUTS.projectId, "The DigitalOcean project the resources join (a UUID); the account's default project when null.");
 
 /** DigitalOcean's tag names: letters, digits, colons, dashes and underscores, at most 255. */
 export const DROPLET_TAG = /^[A-Za-z0-9:_-]{1,255}$/;
@@ -170,13 +162,7 @@ export const DO_POSTGRES_MODULE: ModuleDefinition = {
     declaredVariable("pooling", POSTGRES_INPUTS.pooling, "A PgBouncer pool in transaction mode in front of the primary, as the application's write endpoint."),
     { name: "database_name", type: "string", description: "The application database.", default: DATABASE_NAME, validation: [matchesRule("database_name", POSTGRES_IDENTIFIER, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     { name: "username", type: "string", description: "The application's database user.", default: DATABASE_USER, validation: [matchesRule("username", POSTGRES_IDENTIFIER, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
-    {
-      name: "disaster_recovery_region",
-      type: "string",
-      description: "One more read replica in this other region, for disaster recovery (not for reads); none when null.",
-      default: null,
-      validation: [oneOfRule("disaster_recovery_region", DO_REGIONS, true)],
-    },
+    declaredVariable("disasterRecoveryRegion", DO_INPUTS.disasterRecoveryRegion, "One more read replica in this other region, for disaster recovery (not for reads); none when null."),
     projectIdVariable,
   ],
   build(scope, inputs) {
