@@ -20,6 +20,8 @@ export function show(value: unknown): string {
  * variables validate names with this very pattern.
  */
 export const DOMAIN_NAME = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z](?:[a-z0-9-]{0,61}[a-z0-9])?$/;
+/** What `DOMAIN_NAME` allows, in the words of every message that refuses a name. */
+export const DOMAIN_NAME_WORDS = 'a lower-case domain name such as "www.example.com"';
 const IPV4_CIDR = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/;
 
 /** True for a lower-case DNS name of at least two labels, e.g. `www.example.com`. */
@@ -87,7 +89,7 @@ export class SpecValidator {
   /** `value` must be a DNS name such as `www.example.com`. */
   public domain(path: string, value: unknown): value is string {
     if (isDomainName(value)) return true;
-    return this.fail(path, `must be a lower-case domain name such as "www.example.com", got ${show(value)}`);
+    return this.fail(path, `must be ${DOMAIN_NAME_WORDS}, got ${show(value)}`);
   }
 
   /** `value` must be an IPv4 CIDR block such as `10.0.0.0/16`. */

@@ -168,9 +168,9 @@ describe("spec validation", () => {
     });
     expect(validateEnvironment(spec).map(formatIssue)).toEqual([
       expect.stringMatching(/^dev: digitalocean.region must be one of "ams3", .*"tor1", got "nyc1"$/),
-      "dev: digitalocean.sshKeys must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got []",
       expect.stringMatching(/^dev: digitalocean.disasterRecoveryRegion must be one of "ams3", .*, got "nyc1"$/),
       "dev: digitalocean.loadBalancerSizeUnit must be a whole number between 1 and 100, got 0",
+      "dev: digitalocean.sshKeys must list at least one SSH key id or fingerprint (DigitalOcean autoscale pools require one), got []",
       'dev: postgres.replicaSize must be at least postgres.size ("large") on DigitalOcean, whose read-only nodes cannot be smaller than the primary, got "medium"',
       "dev: pools.worker.min must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got 0",
       'dev: domain must be "example.com" or one level below it on Cloudflare, whose Universal SSL covers no deeper names, got "www.dev.example.com" (set cloudflare.advancedCertificates if the zone has an Advanced Certificate)',

@@ -17,7 +17,7 @@ import { AwsDnsFailover } from "../../modules/aws/dns-failover";
 import { AwsObjectStore } from "../../modules/aws/object-store";
 import { IAwsAliasTarget } from "../../modules/aws/shared";
 import { ExistingAwsDnsZone } from "../../modules/aws/dns-zone";
-import { DOMAIN_NAME } from "../../modules/core";
+import { DOMAIN_NAME, DOMAIN_NAME_WORDS } from "../../modules/core";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
@@ -352,7 +352,7 @@ export const AWS_CERTIFICATE_MODULE: ModuleDefinition = {
       type: "list(string)",
       description: "Further names it covers.",
       default: [],
-      validation: [eachMatchesRule("alternative_names", DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"')],
+      validation: [eachMatchesRule("alternative_names", DOMAIN_NAME, DOMAIN_NAME_WORDS)],
     },
     zoneId,
     { name: "use", type: "string", description: "Where it is presented, for its Name tag: `load-balancer` or `cdn`.", default: "load-balancer", validation: [oneOfRule("use", ["load-balancer", "cdn"])] },

@@ -1,5 +1,5 @@
 import { Fn } from "cdktf";
-import { CertificateUse, DEFAULTS, DOMAIN_NAME } from "../../modules/core";
+import { CertificateUse, DEFAULTS, DOMAIN_NAME, DOMAIN_NAME_WORDS } from "../../modules/core";
 import { CloudflareDnsFailover, IOriginTarget } from "../../modules/cloudflare/dns-failover";
 import { cloudflareEdgeCidrs } from "../../modules/cloudflare/ip-ranges";
 import { MaintenanceSite } from "../../modules/cloudflare/maintenance-site";
@@ -120,7 +120,7 @@ export const DO_CERTIFICATE_MODULE: ModuleDefinition = {
       type: "list(string)",
       description: "Further names it covers.",
       default: [],
-      validation: [eachMatchesRule("alternative_names", DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"')],
+      validation: [eachMatchesRule("alternative_names", DOMAIN_NAME, DOMAIN_NAME_WORDS)],
     },
     {
       name: "use",

@@ -1,4 +1,4 @@
-import { DEFAULTS, DOMAIN_NAME, SIZES } from "../../modules/core";
+import { DEFAULTS, DOMAIN_NAME, DOMAIN_NAME_WORDS, SIZES } from "../../modules/core";
 import { DENORMAL_PATH, FAILOVER_INPUTS, InputDeclaration, MAX_NAME_PREFIX, NETWORK_INPUTS, NORMAL_PATH_WORDS, RESOURCE_NAME, TOPOLOGY_INPUTS, inputVariable } from "../../modules/django/validate";
 import { ModuleVariable, VariableRule } from "./definition";
 import { hclValue } from "./hcl";
@@ -99,7 +99,7 @@ export function machineTypeVariable(name: string, description: string, pattern: 
 
 /** A lower-case DNS name, e.g. `www.example.com`. */
 export function domainVariable(name: string, description: string, example?: string): ModuleVariable {
-  return patternVariable(name, description, DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"', example);
+  return patternVariable(name, description, DOMAIN_NAME, DOMAIN_NAME_WORDS, example);
 }
 
 /** A required string of a known shape (an id, an ARN), with the example the README and the example call pass. */
@@ -179,7 +179,7 @@ function constraintRules(name: string, input: InputDeclaration): VariableRule[] 
     case "text":
       return [{ condition: nullOr(name, `trimspace(var.${name}) != "" && length(var.${name}) <= ${c.maxLength}`, nullable), errorMessage: `The ${name} must be text of 1 to ${c.maxLength} characters.` }];
     case "domain":
-      return [matchesRule(name, DOMAIN_NAME, 'a lower-case domain name such as "www.example.com"', nullable)];
+      return [matchesRule(name, DOMAIN_NAME, DOMAIN_NAME_WORDS, nullable)];
     case "cidr":
       return [
         { condition: nullOr(name, `can(cidrhost(var.${name}, 0))`, nullable), errorMessage: `The ${name} must be an IPv4 CIDR block such as "10.0.0.0/16".` },
