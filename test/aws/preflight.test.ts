@@ -14,6 +14,7 @@ import { poolRoles } from "../../modules/django/topology";
 import { TEST_CREDENTIALS } from "../fake-secrets-manager";
 import { runScript } from "../tools";
 import { AwsAccount, fakeAws } from "./fake-aws";
+import { failoverOn } from "../../modules/django/spec";
 
 /*
  * npm run preflight's AWS checks, made with the AWS SDK for JavaScript v3 against a local
@@ -129,7 +130,7 @@ describe("npm run preflight: AWS", () => {
       ...Array.from({ length: pg.replicas }, () => [AWS_POSTGRES_SIZES[pg.replicaSize ?? pg.size], "postgres", version, false]),
     ]);
     // CloudFront's certificates (the CDN's names and the failover page's) in us-east-1, the load balancer's in the region.
-    if (spec.cdn && spec.failover) {
+    if (spec.cdn && failoverOn(spec)) {
       expect(needs.certificates).toEqual([
         { region: "us-east-1", names: [...new Set([spec.cdn.mediaDomain, spec.cdn.staticDomain, spec.domain])].sort() },
         { region: spec.aws!.region, names: [spec.domain] },

@@ -11,6 +11,7 @@ import { Diagram, DiagramCluster, DiagramEdge, Tier, quote, toDot } from "../../
 import { SHIPPED_STACKS } from "../helpers";
 import { staleHint } from "../../tools/generated";
 import { requireTool } from "../required-tools";
+import { failoverOn } from "../../modules/django/spec";
 
 const root = join(__dirname, "..", "..");
 
@@ -158,7 +159,7 @@ describe("npm run diagram: each shipped stack's diagram", () => {
   });
 
   it.each(shipped.map((s) => [s.name, s] as const))("%s has every tier of its JSON: pools, PostgreSQL (replicas, standby, pooler), cache, buckets + CDN, load balancers, DNS and failover, with the ports", (name, s) => {
-    expectEveryTier(name, specOf(name).failover !== undefined, s.doc, s.diagram, s.dot);
+    expectEveryTier(name, failoverOn(specOf(name)), s.doc, s.diagram, s.dot);
   });
 
   it("is the same text on every run (sorted, ids from Terraform addresses)", () => {

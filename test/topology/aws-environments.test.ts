@@ -3,6 +3,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
 import { OUTPUT_NAMES, SHIPPED_STACKS, Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
+import { failoverOn } from "../../modules/django/spec";
 
 
 describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spec }) => [spec.environment, spec] as const))("%s on AWS", (_name, spec) => {
@@ -22,8 +23,8 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     expect(s.where("aws_db_instance")).toHaveLength(1 + spec.postgres.replicas);
     expect(s.where("aws_db_proxy")).toHaveLength(spec.postgres.pooling ? 1 : 0);
     expect(s.where("aws_elasticache_replication_group")).toHaveLength(1);
-    expect(s.where("aws_s3_bucket")).toHaveLength(spec.failover ? 3 : 2);
-    expect(s.where("aws_cloudfront_distribution")).toHaveLength(spec.failover ? 3 : 2);
+    expect(s.where("aws_s3_bucket")).toHaveLength(failoverOn(spec) ? 3 : 2);
+    expect(s.where("aws_cloudfront_distribution")).toHaveLength(failoverOn(spec) ? 3 : 2);
     expect(s.where("aws_acm_certificate")).toHaveLength(2);
   });
 
@@ -111,7 +112,7 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
 
   it("routes DNS through the health-checked failover pair exactly when failover is on", () => {
     const records = s.where("aws_route53_record").filter((r) => r.name === spec.domain);
-    if (spec.failover) {
+    if (failoverOn(spec)) {
       const hc = ref(s.address("aws_route53_health_check"), "id");
       expect(records.map((r) => r.failover_routing_policy?.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
       expect(records.find((r) => r.set_identifier === "primary")!.health_check_id).toBe(hc);

@@ -1,5 +1,7 @@
+import { DEFAULTS } from "../../modules/core";
 import { aws as awsDefaults } from "../../environments/defaults";
 import { SHIPPED_STACKS, Synth, dropletUserData, ref, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { failoverOn } from "../../modules/django/spec";
 
 describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec }) => [spec.environment, spec] as const))("%s on DigitalOcean + Cloudflare", (_name, spec) => {
   let s: Synth;
@@ -20,8 +22,8 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     expect(s.where("digitalocean_spaces_bucket")).toHaveLength(2);
     expect(s.where("digitalocean_cdn")).toHaveLength(2);
     expect(s.where("cloudflare_dns_record")).toHaveLength(1);
-    expect(s.where("cloudflare_workers_script")).toHaveLength(spec.failover ? 1 : 0);
-    expect(s.where("cloudflare_workers_route")).toHaveLength(spec.failover ? 1 : 0);
+    expect(s.where("cloudflare_workers_script")).toHaveLength(failoverOn(spec) ? 1 : 0);
+    expect(s.where("cloudflare_workers_route")).toHaveLength(failoverOn(spec) ? 1 : 0);
   });
 
   it("sends each load balancer's traffic to its pool's tag, and each pool admits only its load balancer", () => {
@@ -73,18 +75,18 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     expect(ssl.map(([, z]) => z.value)).toEqual(["strict"]);
     const address = `cloudflare_zone_setting.${ssl[0][0]}`;
     expect(s.one("cloudflare_dns_record", "django_dns").depends_on).toEqual([address]);
-    if (spec.failover) expect(s.one("cloudflare_workers_route").depends_on).toEqual([address]);
+    if (failoverOn(spec)) expect(s.one("cloudflare_workers_route").depends_on).toEqual([address]);
     const others = s.where("cloudflare_zone_setting").filter((z) => z.setting_id !== "ssl");
     expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", "tls_1_3"] : []);
   });
 
   it("proxies the site's name, through the edge Worker with its maintenance page exactly when failover is on", () => {
     expect(s.one("cloudflare_dns_record", "django_dns")).toMatchObject({ name: spec.domain, type: "A", proxied: true });
-    if (spec.failover) {
+    if (failoverOn(spec)) {
       expect(s.one("cloudflare_workers_route").pattern).toBe(`${spec.domain}/*`);
       const content: string = s.one("cloudflare_workers_script").content;
       expect(content).toContain(`const HEALTH_PATH = ${JSON.stringify(spec.healthCheckPath ?? "/healthz")};`);
-      expect(content).toContain(`<title>${spec.failover.title}</title>`);
+      expect(content).toContain(`<title>${spec.failover?.title ?? DEFAULTS.failover.title}</title>`);
     }
   });
 
