@@ -400,11 +400,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
         subnet_ids: network.list("private_subnet_ids"),
         image_id: this.inputs.image_id.string,
         ...poolApplicationInputs(this.scope, this.inputs, this.inputs.domain.string, this.inputs.health_check_path.string),
-        size: props.size,
-        instance_type: role === "beat" ? undefined : this.variable(`pools.${role}.instance_type`).string,
-        min_instances: props.minInstances,
-        max_instances: props.maxInstances,
-        cpu_target_percent: props.cpuTargetPercent,
+        ...this.scaling(props, "instance_type"),
         ...this.environmentOf(props.host.configuration),
         target_group_arns: lb?.each("target_group_arn"),
         allowed_security_group_ids: lb?.each("security_group_id"),
@@ -434,8 +430,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
   public createDnsFailover(_scope: Construct, _id: string, props: DnsFailoverProps): IDnsFailover {
     const primary = called(props.primary);
     const secondary = props.secondary && called(props.secondary);
-    const failover = secondary?.condition ?? secondary !== undefined;
-    const make = () =>
+    const { failover, made: dns } = this.failoverOf(secondary, () =>
       this.submodule(
         "dns-failover",
         "dns-failover",
@@ -449,8 +444,8 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
           secondary_dns_name: secondary?.output("dns_name"),
           secondary_zone_id: secondary?.output("zone_id"),
         },
-      );
-    const dns = secondary ? (secondary.condition === undefined ? make() : this.counted(secondary.condition, make)) : undefined;
+      ),
+    );
     optional(negate(failover), (meta) =>
       new Route53Record(this.scope, "site", {
         ...meta,
@@ -462,7 +457,6 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
     );
     return Object.assign(dns ?? {}, { recordName: props.recordName, failover });
   }
-
 }
 
 /** The whole DjangoTopology of one environment on AWS, as `DjangoTopology` and `AwsTierFactory` build it for the stacks. */

@@ -367,11 +367,7 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
         admin_cidrs: this.inputs.admin_cidrs.list,
         project_id: this.inputs.project_id.string,
         ...poolApplicationInputs(this.scope, this.inputs, this.inputs.domain.string, this.inputs.health_check_path.string),
-        size: props.size,
-        droplet_size: role === "beat" ? undefined : this.variable(`pools.${role}.droplet_size`).string,
-        min_instances: props.minInstances,
-        max_instances: props.maxInstances,
-        cpu_target_percent: props.cpuTargetPercent,
+        ...this.scaling(props, "droplet_size"),
         ...this.environmentOf(props.host.configuration),
         load_balancer_ids: lb?.each("id"),
       }),
@@ -390,8 +386,7 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
   /** The failover (its edge Worker serving the maintenance page) when there is a maintenance site, one proxied record of the load balancer when there is none, as `CloudflareDnsFailover` makes them. */
   public createDnsFailover(_scope: Construct, _id: string, props: DnsFailoverProps): IDnsFailover {
     const primary = props.primary;
-    const failover = (props.secondary as { condition?: boolean } | undefined)?.condition ?? props.secondary !== undefined;
-    const make = () =>
+    const { failover, made: dns } = this.failoverOf(props.secondary, () =>
       this.submodule(
         "dns-failover",
         "dns-failover",
@@ -405,8 +400,8 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
           maintenance_title: this.variable("failover.title").string,
           maintenance_message: this.variable("failover.message").string,
         },
-      );
-    const dns = props.secondary ? this.counted(failover, make) : undefined;
+      ),
+    );
     const zone = new ExistingCloudflareZone(this.inputs.zone_id.string, this.inputs.account_id.string, "");
     optional(negate(failover), ({ count }) => {
       const ssl = strictOriginSsl(zone, this.scope);
@@ -419,7 +414,6 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
     });
     return Object.assign(dns ?? {}, { recordName: props.recordName, failover });
   }
-
 }
 
 /** The whole DjangoTopology of one environment on DigitalOcean + Cloudflare, as `DjangoTopology` and `DigitalOceanTierFactory` build it for the stacks. */

@@ -273,6 +273,30 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
     return { login: "none", server: "" };
   }
 
+  /**
+   * A pool's size and scaling as the compute pool module takes them, with `machineType`
+   * (`instance_type`, `droplet_size`) from `var.pools.<role>`: beat's one host has none.
+   */
+  protected scaling(props: ComputePoolProps, machineType: string): Record<string, unknown> {
+    return {
+      size: props.size,
+      [machineType]: props.role === "beat" ? undefined : this.variable(`pools.${props.role}.${machineType}`).string,
+      min_instances: props.minInstances,
+      max_instances: props.maxInstances,
+      cpu_target_percent: props.cpuTargetPercent,
+    };
+  }
+
+  /**
+   * The DNS failover's parts, made when there is a `secondary` (the maintenance site) and
+   * counted as it is; whether there is failover at all, decided as the secondary's existence.
+   */
+  protected failoverOf<T>(secondary: unknown, make: () => T): { failover: boolean; made?: T } {
+    if (secondary === undefined) return { failover: false };
+    const condition = (secondary as { condition?: boolean }).condition;
+    return condition === undefined ? { failover: true, made: make() } : { failover: condition, made: this.counted(condition, make) };
+  }
+
   /** Calls submodule `name` as `id` (snake_case), counted when inside `counted`. */
   protected submodule(name: string, id: string, inputs: Readonly<Record<string, unknown>>, call: Omit<SubmoduleCall, "enabled" | "as"> & { as?: string } = {}): CalledTier {
     const as = call.as ?? id.replace(/-/g, "_");
@@ -365,7 +389,7 @@ export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { netw
     cdn: declaredReferences(scope, "cdn", CDN_INPUTS),
     failover: declaredReferences(scope, "failover", FAILOVER_INPUTS),
     healthCheckPath: inputs.health_check_path.string,
-    deletionProtection: inputs.deletion_protection?.boolean,
+    deletionProtection: inputs.deletion_protection.boolean,
   };
 }
 
