@@ -70,7 +70,12 @@ export interface TopologyOutput {
 
 /** The pools a spec's topology has, in the order it creates them: web, app (split layout), worker, beat (unless `pools.worker.beat` is false). */
 export function poolRoles(spec: Pick<DjangoTopologyProps, "layout" | "pools">): PoolRole[] {
-  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...((spec.pools.worker.beat ?? DEFAULTS.worker.beat) ? ["beat" as const] : [])];
+  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...(beatOn(spec) ? ["beat" as const] : [])];
+}
+
+/** Whether the spec's topology has a beat pool (`pools.worker.beat`): a literal, or the module's variable. */
+function beatOn(spec: Pick<DjangoTopologyProps, "pools">): boolean {
+  return spec.pools.worker.beat ?? DEFAULTS.worker.beat;
 }
 
 /** The name Django's database user and database get. */
@@ -313,7 +318,7 @@ export class DjangoTopology extends Construct {
     const app = whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
     if (app) pools.app = app;
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
-    const beat = whenever(f, spec.pools.worker.beat ?? DEFAULTS.worker.beat, () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
+    const beat = whenever(f, beatOn(spec), () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
     if (beat) pools.beat = beat;
     // Only the pools there are: a role the layout or beat leaves out has no key.
     this.pools = pools;
