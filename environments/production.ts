@@ -4,7 +4,8 @@ import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults"
 /**
  * Three zones, nginx web pool in front of a gunicorn app pool, Multi-AZ PostgreSQL with
  * two read replicas behind a pooler, Valkey with a standby, DNS failover to a maintenance
- * page, everything stateful protected from deletion; runs follow staging's in Terraform Cloud.
+ * page, alarms to the on-call addresses, everything stateful protected from deletion; runs
+ * follow staging's in Terraform Cloud.
  */
 export const production: EnvironmentSpec = {
   environment: "production",
@@ -28,6 +29,7 @@ export const production: EnvironmentSpec = {
   },
   cache: { size: "medium", highAvailability: true },
   cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com" },
+  alerts: { emails: ["oncall@example.com", "platform@example.com"], latencyP95Ms: 1500 },
   failover: { title: "We'll be right back", message: "The shop is down for maintenance. Please try again in a few minutes." },
   production: true,
   deletionProtection: true,

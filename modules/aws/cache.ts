@@ -1,7 +1,7 @@
 import { Construct } from "constructs";
 import { ElasticacheReplicationGroup } from "@cdktf/provider-aws/lib/elasticache-replication-group";
 import { ElasticacheSubnetGroup } from "@cdktf/provider-aws/lib/elasticache-subnet-group";
-import { CacheProps, Endpoint, ICache, IPeer, SecretRef, choose, protectedLifecycle } from "../core";
+import { CacheProps, Endpoint, ICache, IPeer, SecretRef, choose, isReference, protectedLifecycle } from "../core";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { GeneratedSecret } from "./generated-secret";
@@ -29,6 +29,11 @@ export class AwsCache extends Construct implements ICache {
   public readonly password: SecretRef;
   public readonly securityGroup: TierSecurityGroup;
   public readonly group: ElasticacheReplicationGroup;
+  /**
+   * The group's nodes, as ElastiCache names them (`<group>-001`, `-002`): the names its
+   * per-node metrics are reported under.
+   */
+  public readonly memberClusterIds: readonly string[];
 
   constructor(scope: Construct, id: string, props: AwsCacheProps) {
     super(scope, id);
@@ -80,6 +85,7 @@ export class AwsCache extends Construct implements ICache {
       lifecycle: protectedLifecycle(protect),
     });
     this.endpoint = { host: this.group.primaryEndpointAddress, port: VALKEY_PORT };
+    this.memberClusterIds = isReference(props.highAvailability) ? [] : Array.from({ length: props.highAvailability ? 2 : 1 }, (_, i) => `${name}-${String(i + 1).padStart(3, "0")}`);
   }
 
   public allowFrom(peer: IPeer): void {

@@ -92,6 +92,8 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
   public readonly instanceRole: IamRole;
   public readonly launchTemplate: LaunchTemplate;
   public readonly group: AutoscalingGroup;
+  /** The load balancer the pool's hosts are registered with, if any. */
+  public readonly loadBalancer?: AwsLoadBalancer;
   /** The SSM parameter holding the application's environment document. */
   public readonly environment: SsmParameter;
 
@@ -176,6 +178,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     });
 
     const lb = props.loadBalancer ? asAws(props.loadBalancer, AwsLoadBalancer, "load balancer") : undefined;
+    this.loadBalancer = lb;
     const exclusive = props.exclusive ?? false;
     if (!isReference(exclusive) && exclusive && props.maxInstances !== 1) {
       throw new Error(`the ${props.role} pool is exclusive (one host at most) but maxInstances is ${props.maxInstances}`);

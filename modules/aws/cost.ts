@@ -1,7 +1,7 @@
-import { Resource, StackDocument } from "../policy/document";
+import { Resource, ResourceConfig, StackDocument } from "../policy/document";
 import { RDS_PROXY_MINIMUM_VCPUS, RDS_VCPUS, price } from "../cost/prices";
 import { unpricedRegion } from "../cost/estimate";
-import { CACHE, COMPUTE, CloudCost, DNS, LOAD_BALANCER, NETWORK, OBJECT_STORE, POSTGRES, PricingContext, Rule, SECRETS, TERRAFORM_RULES, TLS, charge, count, globalPrice, required, text } from "../cost/rules";
+import { CACHE, COMPUTE, CloudCost, DNS, LOAD_BALANCER, MONITORING, NETWORK, OBJECT_STORE, POSTGRES, PricingContext, Rule, SECRETS, TERRAFORM_RULES, TLS, charge, count, globalPrice, required, text } from "../cost/rules";
 
 const awsPrice = (ctx: PricingContext, service: string, item: string) => price("aws", service, item, ctx.region);
 
@@ -206,6 +206,19 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
       return advanced ? [charge(SECRETS, r, "SSM Advanced parameter", 1, awsPrice(ctx, "ssm", "advanced-parameter"))] : [];
     },
   },
+
+  // AWS monitoring.
+  aws_cloudwatch_metric_alarm: {
+    tier: MONITORING,
+    // A metric math alarm is billed for every metric its expression reads.
+    charges: (r) => {
+      const metrics = Array.isArray(r.config.metric_query) ? (r.config.metric_query as ResourceConfig[]).filter((q) => q.metric !== undefined).length : 1;
+      return [charge(MONITORING, r, `CloudWatch alarm (${metrics} metric${metrics > 1 ? "s" : ""})`, metrics, globalPrice("aws", "cloudwatch", "alarm-metric"))];
+    },
+  },
+  aws_cloudwatch_dashboard: { tier: MONITORING, charges: (r) => [charge(MONITORING, r, "CloudWatch dashboard", 1, globalPrice("aws", "cloudwatch", "dashboard"))] },
+  aws_sns_topic: { tier: MONITORING, free: "SNS topics have no charge" },
+  aws_sns_topic_subscription: { tier: MONITORING, usage: ["SNS notifications beyond the free tier (email $2.00 per 100,000, HTTPS $0.60 per million)"] },
 };
 
 /** How `npm run cost` prices an AWS stack: in its default provider's region, which the price table must have figures for. */

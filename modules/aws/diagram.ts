@@ -216,6 +216,20 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     }
   }
 
+  // The alarms, and who they reach.
+  const alarms = doc.resources("aws_cloudwatch_metric_alarm");
+  if (alarms.length > 0) {
+    const subscriptions = doc.resources("aws_sns_topic_subscription");
+    const conditions = new Set(alarms.map((a) => a.config.tags?.Condition));
+    const emails = new Set(subscriptions.filter((s) => s.config.protocol === "email").map((s) => s.config.endpoint));
+    const dashboards = doc.resources("aws_cloudwatch_dashboard").length;
+    g.node("alarms", "alarms", [
+      `CloudWatch: ${plural(alarms.length, "alarm")} on ${plural(conditions.size, "condition")}`,
+      `SNS → ${plural(emails.size, "email address", "email addresses")}${subscriptions.some((s) => s.config.protocol === "https") ? " + webhook" : ""}`,
+      dashboards > 0 && `${plural(dashboards, "dashboard")}`,
+    ]);
+  }
+
   // Where the boxes are: the region, its VPC, the VPC's subnet tiers (zones listed).
   const vpc = doc.resources("aws_vpc")[0];
   const nat = doc.resources("aws_nat_gateway").length;

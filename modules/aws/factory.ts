@@ -18,7 +18,9 @@ import {
   IObjectStoreCdn,
   IPostgresCluster,
   IStaticSite,
+  IMonitoring,
   LoadBalancerProps,
+  MonitoringProps,
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
@@ -40,6 +42,7 @@ import { AwsComputePool, UBUNTU_AMI } from "./compute-pool";
 import { AwsDnsFailover } from "./dns-failover";
 import { AwsDnsZone } from "./dns-zone";
 import { AwsLoadBalancer } from "./load-balancer";
+import { AwsMonitoring } from "./monitoring";
 import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
 import { AwsPostgres } from "./postgres";
@@ -131,6 +134,10 @@ export class AwsTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new AwsDnsFailover(scope, id, props);
+  }
+
+  public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {
+    return new AwsMonitoring(scope, id, { ...props, region: this.settings.region, globalProvider: this.cdnProvider });
   }
 
   /** ECR needs no resource: the pools' roles are granted the repository. */

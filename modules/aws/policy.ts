@@ -99,6 +99,12 @@ export const AWS_POLICY: CloudPolicy = {
       s.resources("aws_route53_record").some((r) => r.config.failover_routing_policy?.type === "SECONDARY")
         ? []
         : [{ resource: "(stack)", message: "no SECONDARY failover record" }],
+    // Alarms whose actions publish to a topic someone subscribes to.
+    "CT-OPS-001": (s) => {
+      const heard = s.resources("aws_sns_topic").filter((t) => s.resources("aws_sns_topic_subscription").some((sub) => sub.config.topic_arn === reference(t.address, "arn")));
+      const alarmed = s.resources("aws_cloudwatch_metric_alarm").some((a) => (a.config.alarm_actions ?? []).some((action: string) => heard.some((t) => action === reference(t.address, "arn"))));
+      return alarmed ? [] : [{ resource: "(stack)", message: "no CloudWatch alarm publishes to an SNS topic with a subscription" }];
+    },
     "CT-DATA-001": (s) => each(s.all(AWS_STATEFUL_TYPES), (r) => r.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy is not true"),
     "CT-DATA-002": (s) => [
       ...each(primaries(s), (d) => d.skip_final_snapshot === false && typeof d.final_snapshot_identifier === "string", "skips its final snapshot"),

@@ -44,6 +44,19 @@ export const DEFAULTS = {
     title: "Down for maintenance",
     message: "We'll be back shortly.",
   },
+  /** `alerts`: the thresholds a production site starts from. */
+  alerts: {
+    errorRatePercent: 5,
+    latencyP95Ms: 2000,
+    databaseCpuPercent: 80,
+    databaseStoragePercent: 80,
+    databaseMemoryPercent: 90,
+    databaseConnectionsPercent: 80,
+    replicaLagSeconds: 60,
+    cacheMemoryPercent: 80,
+    cacheEvictions: 0,
+    hostDiskPercent: 85,
+  },
   loadBalancer: {
     idleTimeoutSeconds: 60,
     drainSeconds: 30,

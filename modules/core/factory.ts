@@ -5,6 +5,7 @@ import { CertificateProps, ICertificate } from "./certificate";
 import { ComputePoolProps, IComputePool } from "./compute";
 import { DnsFailoverProps, DnsZoneProps, IDnsFailover, IDnsZone } from "./dns";
 import { ILoadBalancer, LoadBalancerProps } from "./load-balancer";
+import { IMonitoring, MonitoringProps } from "./monitoring";
 import { INetwork, NetworkProps } from "./network";
 import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from "./object-store";
 import { IPostgresCluster, PostgresProps } from "./postgres";
@@ -39,6 +40,12 @@ export interface TierFactory {
   createObjectStore(scope: Construct, id: string, props: ObjectStoreProps): IObjectStoreCdn;
   createStaticSite(scope: Construct, id: string, props: StaticSiteProps): IStaticSite;
   createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover;
+  /**
+   * Alarms on the other tiers, sent to people (a spec's `alerts`). A factory that cannot
+   * alarm leaves it out, and a topology whose spec asks for alerts refuses it.
+   * @default - no alarms
+   */
+  createMonitoring?(scope: Construct, id: string, props: MonitoringProps): IMonitoring;
   /** Keeps the application's own secrets where the cloud's hosts read them; returns where each lives, by name. */
   createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>>;
   /** How the hosts log in to the image's registry: the cloud's own registry with what it needs, or the spec's credentials. */

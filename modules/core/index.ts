@@ -8,6 +8,7 @@ export * from "./errors";
 export * from "./factory";
 export * from "./host";
 export * from "./load-balancer";
+export * from "./monitoring";
 export * from "./network";
 export * from "./object-store";
 export * from "./postgres";

@@ -82,6 +82,18 @@ export const NAME_RULES = {
     what: "Route 53 health check resource path", min: 1, max: 255, pattern: /^\/\S*$/, allowed: "an absolute path without spaces",
     source: `${AWS_API}/Route53/latest/APIReference/API_HealthCheckConfig.html (ResourcePath: maximum length of 255)`,
   },
+  "aws_sns_topic.name": {
+    what: "SNS topic name", min: 1, max: 256, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, underscores and hyphens",
+    source: `${AWS_API}/sns/latest/api/API_CreateTopic.html (Name: "between 1 and 256 characters long")`,
+  },
+  "aws_cloudwatch_metric_alarm.alarm_name": {
+    what: "CloudWatch alarm name", min: 1, max: 255, pattern: /^[\x20-\x7e]+$/, allowed: "printable ASCII characters",
+    source: `${AWS_API}/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (AlarmName: 1-255, ASCII)`,
+  },
+  "aws_cloudwatch_dashboard.dashboard_name": {
+    what: "CloudWatch dashboard name", min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, underscores and hyphens",
+    source: `${AWS_API}/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html (DashboardName: "up to 255 characters"; "only alphanumerics, dash (-), and underscore (_)")`,
+  },
   "aws_route53_record.set_identifier": {
     what: "Route 53 record set identifier", min: 1, max: 128, pattern: /^\S+$/, allowed: "characters other than spaces",
     source: `${AWS_API}/Route53/latest/APIReference/API_ResourceRecordSet.html (SetIdentifier: 1-128)`,
@@ -217,6 +229,14 @@ export const NAME_RULES = {
     what: "database cluster name", min: 3, max: 63, pattern: /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, allowed: "lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen",
     source: `${DO_API}/databases/models/database_cluster.yml (name: no limit stated); the name starts the cluster's host name (<name>-do-user-….db.ondigitalocean.com), so held to a DNS label (unverified upper bound)`,
   },
+  "digitalocean_uptime_check.name": {
+    what: "uptime check name", min: 1, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS,
+    source: `${DO_API}/uptime/models/check.yml (name: no limit stated; held to 255, unverified)`,
+  },
+  "digitalocean_uptime_alert.name": {
+    what: "uptime alert name", min: 1, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS,
+    source: `${DO_API}/uptime/models/alert.yml (name: no limit stated; held to 255, unverified)`,
+  },
   "digitalocean_database_replica.name": {
     what: "database replica name", min: 3, max: 63, pattern: /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, allowed: "lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen",
     source: `${DO_API}/databases/models/database_replica.yml (name: no limit stated; starts a host name like the cluster's)`,
@@ -310,6 +330,14 @@ export const NAME_RULES = {
   "aws_elasticache_subnet_group.description": {
     what: "ElastiCache subnet group description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
     source: `${AWS_API}/AmazonElastiCache/latest/APIReference/API_CreateCacheSubnetGroup.html (CacheSubnetGroupDescription: no limit stated; held to 255)`,
+  },
+  "aws_cloudwatch_metric_alarm.alarm_description": {
+    what: "CloudWatch alarm description", min: 0, max: 1024, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/AmazonCloudWatch/latest/APIReference/API_PutMetricAlarm.html (AlarmDescription: 0-1024)`,
+  },
+  "digitalocean_monitor_alert.description": {
+    what: "alert policy description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${DO_API}/monitoring/models/alert_policy.yml (description: required, no limit stated; held to 255, unverified)`,
   },
   "digitalocean_vpc.description": {
     what: "VPC description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,

@@ -49,10 +49,12 @@ const RDS_PROXY = "https://aws.amazon.com/rds/proxy/pricing/";
 const ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/";
 const ROUTE53 = "https://aws.amazon.com/route53/pricing/";
 const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
+const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
 const SSM_PARAMETERS = "https://aws.amazon.com/systems-manager/pricing/#Parameter_Store";
 const DO_DROPLETS = "https://www.digitalocean.com/pricing/droplets";
 const DO_DATABASES = "https://www.digitalocean.com/pricing/managed-databases";
 const DO_LB = "https://www.digitalocean.com/pricing/load-balancers";
+const DO_UPTIME = "https://docs.digitalocean.com/products/uptime/details/pricing/";
 const DO_SPACES = "https://www.digitalocean.com/pricing/spaces-object-storage";
 const CF_WORKERS = "https://developers.cloudflare.com/workers/platform/pricing/";
 
@@ -93,6 +95,9 @@ export const PRICES: readonly PriceEntry[] = [
   aws("route53", "health-check-non-aws-endpoint", 0.75, "USD/month", ROUTE53, KNOWN, "global"),
   aws("route53", "health-check-feature-aws-endpoint", 1.0, "USD/month", ROUTE53, KNOWN, "global"),
   aws("route53", "health-check-feature-non-aws-endpoint", 2.0, "USD/month", ROUTE53, KNOWN, "global"),
+  // Standard-resolution alarms, per metric an alarm reads (a metric math alarm pays for each), and dashboards: the same in the commercial regions the stacks use.
+  aws("cloudwatch", "alarm-metric", 0.1, "USD/month", CLOUDWATCH, KNOWN, "global"),
+  aws("cloudwatch", "dashboard", 3.0, "USD/month", CLOUDWATCH, KNOWN, "global"),
   aws("secrets-manager", "secret", 0.4, "USD/month", SECRETS),
   aws("ssm", "advanced-parameter", 0.05, "USD/month", SSM_PARAMETERS),
 
@@ -111,6 +116,8 @@ export const PRICES: readonly PriceEntry[] = [
   digitalocean("database-valkey", "db-s-2vcpu-4gb", 60, "USD/month", DO_DATABASES),
   digitalocean("database-valkey", "db-s-4vcpu-8gb", 120, "USD/month", DO_DATABASES),
   digitalocean("database-valkey", "db-s-6vcpu-16gb", 240, "USD/month", DO_DATABASES),
+  // "Each Uptime check costs $1.00 per month ... There is no additional cost for alerts" (docs.digitalocean.com/products/uptime/details).
+  digitalocean("uptime", "check", 1.0, "USD/month", DO_UPTIME),
   digitalocean(
     "load-balancer",
     "node",

@@ -19,11 +19,12 @@ export const TIERS = [
   "DNS + failover, health checks",
   "TLS",
   "secrets + configuration",
+  "monitoring (alarms, dashboards, uptime checks)",
 ] as const;
 
 export type Tier = (typeof TIERS)[number];
 
-export const [NETWORK, COMPUTE, LOAD_BALANCER, POSTGRES, CACHE, OBJECT_STORE, DNS, TLS, SECRETS] = TIERS;
+export const [NETWORK, COMPUTE, LOAD_BALANCER, POSTGRES, CACHE, OBJECT_STORE, DNS, TLS, SECRETS, MONITORING] = TIERS;
 
 /** One priced line: `quantity` units of `entry` a month (and at most `quantityMax`, for pools). */
 export interface Charge {

@@ -20,7 +20,8 @@ export type Tier =
   | "cache"
   | "bucket"
   | "cdn"
-  | "maintenance";
+  | "maintenance"
+  | "alarms";
 
 export interface DiagramNode {
   /** Stable: the Terraform address it was read from (`#suffix` for a part of one resource). */
@@ -138,6 +139,7 @@ const STYLE: Record<Tier, string> = {
   bucket: 'shape=cylinder, style=filled, fillcolor="#f2f2f2"',
   cdn: 'fillcolor="#e8eefc"',
   maintenance: 'fillcolor="#fff3d6"',
+  alarms: 'fillcolor="#fde8f1"',
 };
 
 const EDGE_STYLE: Record<EdgeKind, string> = {

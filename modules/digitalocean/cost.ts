@@ -1,5 +1,5 @@
 import { ResourceConfig, StackDocument } from "../policy/document";
-import { CACHE, COMPUTE, CloudCost, DNS, LOAD_BALANCER, NETWORK, OBJECT_STORE, POSTGRES, Rule, TERRAFORM_RULES, TLS, charge, count, globalPrice, required, text } from "../cost/rules";
+import { CACHE, COMPUTE, CloudCost, DNS, LOAD_BALANCER, MONITORING, NETWORK, OBJECT_STORE, POSTGRES, Rule, TERRAFORM_RULES, TLS, charge, count, globalPrice, required, text } from "../cost/rules";
 
 const DIGITALOCEAN_RULES: Readonly<Record<string, Rule>> = {
   // DigitalOcean network.
@@ -88,6 +88,11 @@ const DIGITALOCEAN_RULES: Readonly<Record<string, Rule>> = {
   cloudflare_workers_route: { tier: DNS, free: "no charge (requests are priced with the Worker)" },
   cloudflare_origin_ca_certificate: { tier: TLS, free: "Origin CA certificates have no charge" },
   cloudflare_zone_setting: { tier: TLS, free: "no charge (the zone's plan is not part of the stack)" },
+
+  // DigitalOcean monitoring.
+  digitalocean_monitor_alert: { tier: MONITORING, free: "DigitalOcean Monitoring alert policies have no charge" },
+  digitalocean_uptime_check: { tier: MONITORING, charges: (r) => [charge(MONITORING, r, "Uptime check", 1, globalPrice("digitalocean", "uptime", "check"))] },
+  digitalocean_uptime_alert: { tier: MONITORING, free: "Uptime alerts have no charge" },
 };
 
 /** How `npm run cost` prices a DigitalOcean + Cloudflare stack: DigitalOcean prices every region alike. */

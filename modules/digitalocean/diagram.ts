@@ -167,6 +167,18 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
   }
 
   const vpcs = doc.resources("digitalocean_vpc");
+  // The alerts, and who they reach.
+  const policies = doc.resources("digitalocean_monitor_alert");
+  const uptime = doc.resources("digitalocean_uptime_check");
+  if (policies.length + uptime.length > 0) {
+    const emails = new Set([...policies.flatMap((p) => p.config.alerts?.email ?? []), ...doc.resources("digitalocean_uptime_alert").flatMap((a) => a.config.notifications?.[0]?.email ?? [])]);
+    g.node("alarms", "alarms", [
+      `Monitoring: ${plural(policies.length, "alert policy", "alert policies")}`,
+      ...uptime.map((u) => `Uptime check ${u.config.target}`),
+      `→ ${plural(emails.size, "email address", "email addresses")}`,
+    ]);
+  }
+
   const regionClusters: DiagramCluster[] = [...inRegion.entries()].map(([name, where]) => {
     const vpc = vpcs.find((v) => v.config.region === name);
     const pg = (ids: string[]) =>

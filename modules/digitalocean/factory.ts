@@ -17,7 +17,9 @@ import {
   IObjectStoreCdn,
   IPostgresCluster,
   IStaticSite,
+  IMonitoring,
   LoadBalancerProps,
+  MonitoringProps,
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
@@ -43,6 +45,7 @@ import { DoCertificate } from "./certificate";
 import { DoComputePool } from "./compute-pool";
 import { validateDigitalOceanTopology } from "./validate";
 import { DoLoadBalancer } from "./load-balancer";
+import { DoMonitoring } from "./monitoring";
 import { DoNetwork } from "./network";
 import { DoObjectStore } from "./object-store";
 import { DoPostgres } from "./postgres";
@@ -151,6 +154,10 @@ export class DigitalOceanTierFactory implements TierFactory {
   public createStaticSite(_scope: Construct, _id: string, props: StaticSiteProps): IStaticSite {
     asDo(props.zone, CloudflareZone, "DNS zone");
     return new MaintenanceSite({ domain: props.domain, files: props.files });
+  }
+
+  public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {
+    return new DoMonitoring(scope, id, props);
   }
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {

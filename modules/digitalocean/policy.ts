@@ -53,6 +53,11 @@ export const DIGITALOCEAN_POLICY: CloudPolicy = {
       s.resources("cloudflare_workers_route").some((r) => typeof r.config.script === "string" && r.config.script.includes("cloudflare_workers_script."))
         ? []
         : [{ resource: "(stack)", message: "no Workers route running the site's edge Worker (the maintenance page)" }],
+    // Alert policies that email someone.
+    "CT-OPS-001": (s) =>
+      s.resources("digitalocean_monitor_alert").some((a) => (a.config.alerts?.email ?? []).length > 0 || (a.config.alerts?.slack ?? []).length > 0)
+        ? []
+        : [{ resource: "(stack)", message: "no Monitoring alert policy sends to an email address or Slack" }],
     "CT-DATA-001": (s) => each(s.all(DIGITALOCEAN_STATEFUL_TYPES), (r) => r.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy is not true"),
   },
 };

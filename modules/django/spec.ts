@@ -164,6 +164,51 @@ export interface FailoverSpec {
   readonly message?: string;
 }
 
+/**
+ * Who is told when the site is unwell, and when. Every alarm goes to every destination; each
+ * threshold has a default a production site can start from.
+ */
+export interface AlertsSpec {
+  /**
+   * Email addresses every alert goes to, 1 to 10. On AWS each address first receives a
+   * message from SNS asking to confirm the subscription: alerts reach it only once confirmed.
+   */
+  readonly emails: readonly string[];
+  /**
+   * An HTTPS endpoint alerts are also posted to (a paging tool's or a chat's webhook). It is
+   * written into the stack and its state like any other argument: use one whose URL is not
+   * itself a credential. AWS posts SNS notifications to it (the endpoint confirms the
+   * subscription); DigitalOcean's alerts reach only email and Slack, and synth says so.
+   * @default - email only
+   * @see docs/operations.md#alerts
+   */
+  readonly webhook?: string;
+  /** 5xx responses at the public load balancer, as a percentage of its requests over 5 minutes: 1 to 100. @default 5 */
+  readonly errorRatePercent?: number;
+  /** The public load balancer's 95th percentile response time over 5 minutes, in milliseconds: 50 to 60000. @default 2000 */
+  readonly latencyP95Ms?: number;
+  /** The database's CPU, in percent, over 10 minutes: 10 to 100. @default 80 */
+  readonly databaseCpuPercent?: number;
+  /** The database's storage in use, as a percentage of its allocated storage: 10 to 99. @default 80 */
+  readonly databaseStoragePercent?: number;
+  /** The database's memory in use, in percent: 10 to 99. @default 90 */
+  readonly databaseMemoryPercent?: number;
+  /** Connections to the database, as a percentage of the most it takes: 10 to 100. @default 80 */
+  readonly databaseConnectionsPercent?: number;
+  /** A read replica's lag behind the primary, in seconds: 1 to 3600. @default 60 */
+  readonly replicaLagSeconds?: number;
+  /** The cache's memory in use, in percent: 10 to 99. @default 80 */
+  readonly cacheMemoryPercent?: number;
+  /**
+   * Keys the cache evicts in 5 minutes before it alarms: 0 to 1000000. Valkey is the
+   * sessions' store and Celery's broker, where an evicted key is a lost session or task, so
+   * the default alarms on any. @default 0
+   */
+  readonly cacheEvictions?: number;
+  /** A host's root disk in use, in percent: 10 to 99. @default 85 */
+  readonly hostDiskPercent?: number;
+}
+
 /** Whether the site fails over to a maintenance page: a `failover` section, not turned off. */
 export function failoverOn(spec: Pick<DjangoTopologyProps, "failover">): boolean {
   // Not an object (a spec's mistake, which its validator reports): no failover.
@@ -239,6 +284,12 @@ export interface DjangoTopologyProps {
    * @see docs/topology.md#the-edge-on-cloudflare-failover-and-what-the-account-needs
    */
   readonly failover?: FailoverSpec;
+  /**
+   * Alarms on the site, its load balancer, pools, database and cache, sent to people.
+   * @default - no alarms (the policy pack requires them in production)
+   * @see docs/operations.md#alerts
+   */
+  readonly alerts?: AlertsSpec;
   /**
    * Protect databases, caches, buckets and zones from destruction.
    * @default true

@@ -15,6 +15,7 @@ import {
   IDnsFailover,
   IDnsZone,
   ILoadBalancer,
+  IMonitoring,
   INetwork,
   IObjectStoreCdn,
   IPostgresCluster,
@@ -43,7 +44,7 @@ import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REG
 import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
 import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec, failoverOn } from "./spec";
-import { MAX_NAME_PREFIX, RESOURCE_NAME, namePrefix, validateTopology } from "./validate";
+import { MAX_NAME_PREFIX, RESOURCE_NAME, alertThresholds, namePrefix, validateTopology } from "./validate";
 import { cdnDomains } from "../naming/resource-names";
 
 export interface DjangoTopologyConfig {
@@ -104,6 +105,8 @@ export class DjangoTopology extends Construct {
   /** With failover only. */
   public readonly maintenanceSite?: IStaticSite;
   public readonly dns: IDnsFailover;
+  /** With `alerts` only: the alarms and where they go. */
+  public readonly monitoring?: IMonitoring;
   /** How the hosts log in to the image's registry. */
   public readonly registry: RegistryAccess;
   /** The application the hosts run, its image the release deployed. */
@@ -124,7 +127,13 @@ export class DjangoTopology extends Construct {
     // Inside a CloudTiersStack (or buildApp) the spec is validated already, and the policy pack runs there.
     if (!answeredFor(spec)) {
       // The neutral rules, then the cloud's own through its factory (region, sizes, names...).
-      const issues = [...validateSpecText(spec.environment, spec), ...validateUnescapedText(spec.environment, spec), ...validateTopology(spec), ...validateNamePrefix(spec.environment, config.namePrefix)];
+      const issues = [
+        ...validateSpecText(spec.environment, spec),
+        ...validateUnescapedText(spec.environment, spec),
+        ...validateTopology(spec),
+        ...validateNamePrefix(spec.environment, config.namePrefix),
+        ...validateMonitoring(spec, config.factory),
+      ];
       if (issues.length === 0) issues.push(...(config.factory.validate?.(spec) ?? []));
       if (issues.length > 0) throw new ValidationError(issues);
       // An environment spec's policy settings, when a library user passes one.
@@ -354,6 +363,26 @@ export class DjangoTopology extends Construct {
       healthCheckPath,
       secondary: this.maintenanceSite,
     });
+
+    if (spec.alerts) {
+      if (!f.createMonitoring) throw new Error(`the ${f.cloud} tier factory cannot alarm (it has no createMonitoring), but the spec has alerts`);
+      this.monitoring = f.createMonitoring(this, "monitoring", {
+        namePrefix: prefix,
+        emails: spec.alerts.emails,
+        webhook: spec.alerts.webhook,
+        thresholds: alertThresholds(spec.alerts),
+        site: this.dns,
+        healthCheckPath,
+        loadBalancer: this.loadBalancer,
+        pools: Object.values(pools),
+        postgres: this.postgres,
+        postgresSize: pg.size,
+        postgresReplicaSize: pg.replicaSize ?? pg.size,
+        postgresStorageGiB: pg.storageGiB,
+        cache: this.cache,
+        cacheSize: spec.cache.size,
+      });
+    }
   }
 
   /**
@@ -453,6 +482,14 @@ export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[]
     { name: "storage_region", value: o.media.region, description: "Region of the buckets.", sensitive: false },
     { name: "storage_endpoint_url", value: o.media.endpointUrl, description: "S3-compatible endpoint of the buckets.", sensitive: false },
   ];
+}
+
+/** A spec that asks for alerts needs a factory that can alarm. */
+function validateMonitoring(spec: DjangoTopologyProps, factory: TierFactory): ValidationIssue[] {
+  if (spec.alerts === undefined || factory.createMonitoring) return [];
+  const v = new SpecValidator(spec.environment);
+  v.fail("alerts", `cannot be built by the ${factory.cloud} tier factory, which has no createMonitoring`);
+  return [...v.issues];
 }
 
 /** A prefix given in place of `<application.name>-<environment>` follows the same rules. */

@@ -1,7 +1,7 @@
 import { DEFAULTS, SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
-import { ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
+import { AlertsSpec, ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -155,6 +155,54 @@ export const APPLICATION_INPUTS: InputDeclarations<Pick<ApplicationSpec, "image"
   settingsModule: { constraint: { kind: "pattern", pattern: PYTHON_PATH, what: 'a Python module path such as "shop.settings.production"' }, optional: true },
 };
 
+/** An email address alerts go to: a practical subset of RFC 5322 that every cloud's notification service takes. */
+export const EMAIL_ADDRESS = /^[A-Za-z0-9._%+-]+@[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*\.[A-Za-z]{2,}$/;
+/** Email addresses an environment's alerts go to, at most. */
+export const MAX_ALERT_EMAILS = 10;
+const PERCENT_USED: InputConstraint = { kind: "integer", min: 10, max: 99 };
+
+/** The alarms' thresholds (`alerts.*`); the destinations are checked by `validateAlerts`. */
+export const ALERT_INPUTS: InputDeclarations<Omit<AlertsSpec, "emails" | "webhook">> = {
+  errorRatePercent: { constraint: between({ min: 1, max: 100 }), default: DEFAULTS.alerts.errorRatePercent },
+  latencyP95Ms: { constraint: between({ min: 50, max: 60000 }), default: DEFAULTS.alerts.latencyP95Ms },
+  databaseCpuPercent: { constraint: between({ min: 10, max: 100 }), default: DEFAULTS.alerts.databaseCpuPercent },
+  databaseStoragePercent: { constraint: PERCENT_USED, default: DEFAULTS.alerts.databaseStoragePercent },
+  databaseMemoryPercent: { constraint: PERCENT_USED, default: DEFAULTS.alerts.databaseMemoryPercent },
+  databaseConnectionsPercent: { constraint: between({ min: 10, max: 100 }), default: DEFAULTS.alerts.databaseConnectionsPercent },
+  replicaLagSeconds: { constraint: between({ min: 1, max: 3600 }), default: DEFAULTS.alerts.replicaLagSeconds },
+  cacheMemoryPercent: { constraint: PERCENT_USED, default: DEFAULTS.alerts.cacheMemoryPercent },
+  cacheEvictions: { constraint: between({ min: 0, max: 1000000 }), default: DEFAULTS.alerts.cacheEvictions },
+  hostDiskPercent: { constraint: PERCENT_USED, default: DEFAULTS.alerts.hostDiskPercent },
+};
+
+/** The thresholds of a spec's alerts, each its own or the default. */
+export function alertThresholds(alerts: AlertsSpec): Required<Omit<AlertsSpec, "emails" | "webhook">> {
+  return { ...DEFAULTS.alerts, ...Object.fromEntries(Object.entries(alerts).filter(([k, v]) => k in ALERT_INPUTS && v !== undefined)) };
+}
+
+/** The destinations of `alerts`: 1 to 10 distinct email addresses, and an HTTPS webhook without credentials in it. */
+function validateAlerts(v: SpecValidator, alerts: AlertsSpec): void {
+  const emails: unknown = alerts.emails;
+  if (!Array.isArray(emails) || emails.length === 0 || emails.length > MAX_ALERT_EMAILS) {
+    v.fail("alerts.emails", `must be a list of 1 to ${MAX_ALERT_EMAILS} email addresses, got ${show(emails)}`);
+  } else {
+    emails.forEach((e, i) => v.matches(`alerts.emails[${i}]`, e, EMAIL_ADDRESS, 'an email address such as "oncall@example.com"'));
+    const repeated = emails.filter((e, i) => typeof e === "string" && emails.findIndex((o) => typeof o === "string" && o.toLowerCase() === e.toLowerCase()) !== i);
+    if (repeated.length > 0) v.fail("alerts.emails", `must not list an address twice, got ${show(repeated[0])} again`);
+  }
+  if (alerts.webhook !== undefined) {
+    const what = 'an https:// URL with a host and no user name or password in it, such as "https://events.example.com/alerts"';
+    let url: URL | undefined;
+    try {
+      url = typeof alerts.webhook === "string" && !/\s/.test(alerts.webhook) ? new URL(alerts.webhook) : undefined;
+    } catch {
+      url = undefined;
+    }
+    if (!url || url.protocol !== "https:" || !url.hostname || url.username || url.password) v.fail("alerts.webhook", `must be ${what}, got ${show(alerts.webhook)}`);
+  }
+  checkInputs(v, "alerts", alerts, ALERT_INPUTS);
+}
+
 /** The module name of a declared field: its own, else the field's name in snake_case. */
 export function inputVariable(field: string, input: InputDeclaration): string {
   return input.variable ?? field.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
@@ -246,7 +294,7 @@ function under(v: SpecValidator, path: string, name: string, zone: string): void
 /** The fields of the neutral spec, level by level (the stack adds the cloud sections to the top level). */
 export const TOPOLOGY_FIELDS = fieldsOf<DjangoTopologyProps>({
   environment: true, application: true, domain: true, dnsZone: true, createDnsZone: true, layout: true, network: true, pools: true,
-  postgres: true, cache: true, cdn: true, failover: true, deletionProtection: true, healthCheckPath: true,
+  postgres: true, cache: true, cdn: true, failover: true, alerts: true, deletionProtection: true, healthCheckPath: true,
 });
 type Props = DjangoTopologyProps;
 const FIELDS = {
@@ -262,6 +310,7 @@ const FIELDS = {
   cache: Object.keys(CACHE_INPUTS),
   cdn: Object.keys(CDN_INPUTS),
   failover: Object.keys(FAILOVER_INPUTS),
+  alerts: ["emails", "webhook", ...Object.keys(ALERT_INPUTS)],
 };
 
 /** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
@@ -277,6 +326,7 @@ function knownFields(v: SpecValidator, props: DjangoTopologyProps): void {
     ["cache", props.cache, FIELDS.cache],
     ["cdn", props.cdn, FIELDS.cdn],
     ["failover", props.failover, FIELDS.failover],
+    ["alerts", props.alerts, FIELDS.alerts],
   ];
   for (const [path, value, allowed] of nested) if (value !== undefined) v.fields(path, value, allowed);
 }
@@ -346,6 +396,8 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   }
 
   if (props.failover !== undefined) checkInputs(v, "failover", props.failover, FAILOVER_INPUTS);
+  // Not an object: the field check above reports it.
+  if (typeof props.alerts === "object" && props.alerts !== null && !Array.isArray(props.alerts)) validateAlerts(v, props.alerts);
   if (top.has("healthCheckPath") && props.healthCheckPath !== undefined && !isNormalPath(props.healthCheckPath)) {
     v.fail("healthCheckPath", `must be ${NORMAL_PATH_WORDS}, got ${show(props.healthCheckPath)}`);
   }

@@ -26,6 +26,15 @@ export const parameterGroupPrefix = (prefix: string, version: string): string =>
 export const poolerName = (databaseName: string): string => `${databaseName}-pooler`;
 /** The cache (replication group or cluster, subnet group, security group). */
 export const cacheName = (prefix: string): string => `${prefix}-cache`;
+
+/** The topic (AWS) or policy names (DigitalOcean) alerts go through. */
+export const alertsTopicName = (prefix: string): string => `${prefix}-alerts`;
+
+/** One alarm: its condition, and what it watches (a pool, a database instance, a cache node). */
+export const alarmName = (prefix: string, condition: string, subject: string): string => `${prefix}-${condition}-${subject}`;
+
+/** The environment's dashboard. */
+export const dashboardName = (prefix: string): string => prefix;
 /** The final snapshot of a protected database or cache. */
 export const finalSnapshotName = (name: string): string => `${name}-final`;
 /** The one-off database setup (Lambda function, role, droplet). */

@@ -157,6 +157,12 @@ export const RULES: readonly PolicyRule[] = [
     productionOnly: true,
   },
   {
+    id: "CT-OPS-001",
+    title: "Production alarms reach someone",
+    rationale: "A site that is down, or a database filling up, must page a person, not wait to be noticed.",
+    productionOnly: true,
+  },
+  {
     id: "CT-DATA-001",
     title: "Production data stores are protected by prevent_destroy",
     rationale: "Terraform refuses any plan that would destroy them, whatever changed in the code.",

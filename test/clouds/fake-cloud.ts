@@ -19,7 +19,10 @@ import {
   IPeer,
   IPostgresCluster,
   IStaticSite,
+  ALARM_CONDITIONS,
+  IMonitoring,
   LoadBalancerProps,
+  MonitoringProps,
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
@@ -30,7 +33,7 @@ import {
   StaticSiteProps,
   TierFactory,
 } from "../../modules/core";
-import { CloudCost, LOAD_BALANCER, COMPUTE, NETWORK, POSTGRES, CACHE, OBJECT_STORE, DNS, TLS, SECRETS, TERRAFORM_RULES, charge } from "../../modules/cost/rules";
+import { CloudCost, LOAD_BALANCER, COMPUTE, NETWORK, POSTGRES, CACHE, OBJECT_STORE, DNS, TLS, SECRETS, MONITORING, TERRAFORM_RULES, charge } from "../../modules/cost/rules";
 import { PriceEntry, price } from "../../modules/cost/prices";
 import { DiagramBuilder } from "../../modules/diagram/graph";
 import { referencesIn } from "../../modules/diagram/references";
@@ -174,6 +177,15 @@ class FakeTierFactory implements TierFactory {
     return { recordName: props.recordName, failover: props.secondary !== undefined };
   }
 
+  /** One alarm per neutral condition it can measure, each emailing the spec's addresses; it cannot measure replica lag. */
+  public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {
+    const gaps: IMonitoring["gaps"] = { "replica-lag": "the fake database has no replicas to lag" };
+    for (const condition of ALARM_CONDITIONS.filter((c) => !(c in gaps))) {
+      new FakeResource(scope, `${id}-${condition}`, "alarm", { name: `${props.namePrefix}-${condition}`, condition, emails: [...props.emails] });
+    }
+    return { gaps };
+  }
+
   public createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>> {
     return Object.fromEntries(props.secrets.map((s) => [s.name, secret(new FakeResource(scope, `${id}-${s.name.toLowerCase()}`, "secret", { name: s.name }, props.deletionProtection))]));
   }
@@ -215,6 +227,7 @@ export const FAKE_COST: CloudCost = {
     fake_bucket: { tier: OBJECT_STORE, usage: ["fake object storage (per GB)"] },
     fake_site: { tier: DNS, free: "static sites have no charge" },
     fake_secret: { tier: SECRETS, free: "secrets have no charge" },
+    fake_alarm: { tier: MONITORING, free: "alarms have no charge" },
   },
   region: (doc) => (doc.json.provider?.fake?.[0]?.region as string | undefined) ?? undefined,
 };

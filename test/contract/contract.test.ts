@@ -1,4 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { Testing } from "cdktf";
+import { ALARM_CONDITIONS, AlarmCondition } from "../../modules/core";
 import { production } from "../../environments/production";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
@@ -17,10 +20,38 @@ const contract: EnvironmentSpec = {
   },
   postgres: { ...production.postgres, replicas: 3, pooling: true },
   healthCheckPath: "/-/health",
+  // Every threshold off its default, so a cloud that ignores one shows.
+  alerts: {
+    emails: ["pager@example.com", "db-team@example.com"],
+    errorRatePercent: 3,
+    latencyP95Ms: 900,
+    databaseCpuPercent: 70,
+    databaseStoragePercent: 75,
+    databaseMemoryPercent: 85,
+    databaseConnectionsPercent: 60,
+    replicaLagSeconds: 45,
+    cacheMemoryPercent: 65,
+    cacheEvictions: 7,
+    hostDiskPercent: 90,
+  },
+};
+
+/** Each condition's threshold as the contract's spec states it, in its own units (the site's has none; a pool's is its minimum). */
+const EXPECTED_THRESHOLDS: Record<Exclude<AlarmCondition, "site-down" | "healthy-hosts">, number> = {
+  "error-rate": 3,
+  "latency-p95": 900,
+  "database-cpu": 70,
+  "database-storage": 75,
+  "database-memory": 85,
+  "database-connections": 60,
+  "replica-lag": 45,
+  "cache-memory": 65,
+  "cache-evictions": 7,
+  "host-disk": 90,
 };
 
 // Not production: the policy pack, which a directly built stack meets at synth, gives production a failover target.
-const withoutFailover: EnvironmentSpec = { ...contract, environment: "contract-plain", failover: undefined, production: false };
+const withoutFailover: EnvironmentSpec = { ...contract, environment: "contract-plain", failover: undefined, alerts: undefined, production: false };
 
 /** Every registered cloud, held to the contract through its inspector (test/contract/inspectors/<cloud id>.ts). */
 describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as const))("the %s factory honours the neutral contract", (_id, cloud, inspector) => {
@@ -67,6 +98,23 @@ describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as con
     const off = synth(new CloudTiersStack(Testing.app(), { ...withoutFailover, environment: "contract-off", failover: { title: "Back soon", enabled: false } }, cloud));
     expect(inspector.failoverTarget(off)).toBeUndefined();
     expect(inspector.publicEntryPoints(off).maintenanceSites).toBe(0);
+  });
+
+  it("alarms: every neutral condition the cloud can measure, at the spec's thresholds, to every address; the rest named as its gaps, in docs/operations.md", () => {
+    const stack = new CloudTiersStack(Testing.app(), contract, cloud);
+    const alarms = inspector.alarms(synth(stack));
+    const gaps = stack.topology.monitoring!.gaps;
+    expect([...new Set(alarms.map((a) => a.condition))].sort()).toEqual(ALARM_CONDITIONS.filter((c) => !(c in gaps)).sort());
+    for (const a of alarms) {
+      expect({ condition: a.condition, emails: a.emails }).toEqual({ condition: a.condition, emails: ["db-team@example.com", "pager@example.com"] });
+      if (a.condition in EXPECTED_THRESHOLDS) expect({ condition: a.condition, threshold: a.threshold }).toEqual({ condition: a.condition, threshold: EXPECTED_THRESHOLDS[a.condition as keyof typeof EXPECTED_THRESHOLDS] });
+    }
+    // A pool's alarm fires below its minimum: the web pool's (2) and the app pool's (3) at least.
+    expect(alarms.filter((a) => a.condition === "healthy-hosts").map((a) => a.threshold)).toEqual(expect.arrayContaining([2, 3]));
+    const operations = readFileSync(join(__dirname, "..", "..", "docs", "operations.md"), "utf8");
+    for (const [condition, why] of Object.entries(gaps)) expect({ condition, documented: operations.includes(why!) }).toEqual({ condition, documented: true });
+    // No alerts section: no alarms.
+    expect(inspector.alarms(plain)).toEqual([]);
   });
 
   it("outputs: the same names, values and sensitivity the app expects", () => {

@@ -1,3 +1,4 @@
+import type { AlarmCondition } from "../../modules/core";
 import type { CloudAdapter } from "../../modules/stacks/clouds";
 import { cloudPart } from "../../tools/cloud-parts";
 import { Config, Synth } from "../helpers";
@@ -21,6 +22,12 @@ export interface CloudInspector {
   publicEntryPoints(s: Synth): { loadBalancers: number; cdnNames: string[]; maintenanceSites: number; other: string[] };
   /** While the origin is unhealthy: the site whose name a maintenance page answers for, if failover is on. */
   failoverTarget(s: Synth): { maintenanceFor: string } | undefined;
+  /**
+   * Every alarm, read from what it measures (its metric or alert type, never its name): the
+   * neutral condition, its threshold in the spec's units (percent, milliseconds, seconds,
+   * hosts, keys) and the email addresses it reaches.
+   */
+  alarms(s: Synth): { condition: AlarmCondition; threshold: number; emails: string[] }[];
 }
 
 /** A nested block: an object in cdktf's JSON, a list of one in a parsed HCL file (a module's), as Terraform's JSON syntax writes it. */

@@ -9,12 +9,12 @@ import { Config, SHIPPED_STACKS, synthAwsEnvironment, synthDoEnvironment } from 
 /** The arguments that name the resource they are on (a reference to another resource's name is checked there). */
 const NAME_ARGUMENTS = new Set([
   "name", "name_prefix", "identifier", "final_snapshot_identifier", "bucket", "function_name", "script_name",
-  "domain_name", "resource_path", "set_identifier", "replication_group_id",
+  "domain_name", "resource_path", "set_identifier", "replication_group_id", "alarm_name", "dashboard_name",
 ]);
 /** Name-like arguments in nested blocks, as `<block>.<argument>`. */
 const NESTED_NAME_ARGUMENTS = new Set(["subject.common_name"]);
 /** Free-text arguments the clouds limit: descriptions and comments, at the top or nested (`auth.description`). */
-const TEXT_ARGUMENTS = new Set(["description", "comment"]);
+const TEXT_ARGUMENTS = new Set(["description", "comment", "alarm_description"]);
 /**
  * Arguments that look like names but name something cloudtiers does not make (with why),
  * or that another row checks.
@@ -99,6 +99,8 @@ describe("NAME_RULES", () => {
   /** Each text row's limit as its source states it, restated here so that a row losing its limit fails. */
   const TEXT_LIMITS: Record<string, number> = {
     "aws_cloudfront_distribution.comment": 128,
+    "aws_cloudwatch_metric_alarm.alarm_description": 1024,
+    "digitalocean_monitor_alert.description": 255,
     "aws_cloudfront_response_headers_policy.comment": 128,
     "aws_cloudfront_origin_access_control.description": 256,
     "aws_security_group.description": 255,

@@ -206,7 +206,7 @@ describe("npm run cost", () => {
       expect(p.region).toMatch(/^(global|[a-z]{2}-[a-z]+-\d|[a-z]{3}\d)$/);
       expect(p.recorded).toMatch(/^\d{4}-\d{2}-\d{2}$/);
       expect(p.recorded <= today).toBe(true);
-      expect(p.source).toMatch(/^https:\/\/(aws\.amazon\.com|www\.digitalocean\.com|(www|developers)\.cloudflare\.com)\//);
+      expect(p.source).toMatch(/^https:\/\/(aws\.amazon\.com|(www|docs)\.digitalocean\.com|(www|developers)\.cloudflare\.com)\//);
       expect(p.basis.length).toBeGreaterThan(10);
     }
     const keys = PRICES.map((p) => `${p.cloud} ${p.service} ${p.item} ${p.region}`);

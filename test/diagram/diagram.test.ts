@@ -148,6 +148,13 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     expect(d.clusters.filter((c) => c.id.startsWith("region-")).map((c) => c.id.slice("region-".length)).sort()).toEqual([...regions].sort());
   }
 
+  // The alarms: one box when the JSON has any, counting them and the addresses they reach.
+  const alarms = aws ? doc.resources("aws_cloudwatch_metric_alarm") : doc.resources("digitalocean_monitor_alert");
+  const emails = new Set(aws ? doc.resources("aws_sns_topic_subscription").filter((x) => x.config.protocol === "email").map((x) => x.config.endpoint) : alarms.flatMap((a) => a.config.alerts.email));
+  expect(nodesOf(d, "alarms").map((n) => [n.lines[0].replace(/ on \d+ conditions$/, ""), n.lines.find((l) => l.includes("→"))])).toEqual(
+    alarms.length === 0 ? [] : [[aws ? `CloudWatch: ${alarms.length} alarms` : `Monitoring: ${alarms.length} alert policies`, expect.stringContaining(`→ ${emails.size} email address`)]],
+  );
+
   // The DOT has every box (with its title) and every edge (with its ports).
   for (const n of d.nodes) expect(dot).toContain(`${quote(n.id)} [label=${quote(n.lines[0]).slice(0, -1)}`);
   for (const e of d.edges) expect(dot).toContain(`${quote(e.from)} -> ${quote(e.to)}${e.labels.length > 0 ? ` [label=${quote(e.labels.join("\n"))}` : ""}`);

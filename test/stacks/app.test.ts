@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError } from "../../modules/core";
 import { buildApp, synthesize } from "../../modules/stacks/app";
+import { AWS_POLICY } from "../../modules/aws/policy";
 import { environments } from "../../environments";
 import { application } from "../../environments/defaults";
 import { SHIPPED_STACKS, capture, specBeside, specWith } from "../helpers";
@@ -56,9 +57,10 @@ describe("the cdktf app", () => {
       delete process.env.CDKTF_OUTDIR;
     }
     expect(err.text()).toContain("cloudtiers: the policy pack refused 1 stack(s); the previous output is unchanged.\n");
-    expect(err.text()).toMatch(/^dev-aws: 23 rules checked, \d+ passed, 0 suppressed, \d+ failed$/m);
+    expect(err.text()).toMatch(new RegExp(`^dev-aws: ${Object.keys(AWS_POLICY.checks).length} rules checked, \\d+ passed, 0 suppressed, \\d+ failed$`, "m"));
     expect(err.text()).toMatch(/^ {2}FAILED CT-DB-004 aws_db_instance\.django_postgres_primary_\w+: multi_az is not true$/m);
     expect(err.text()).toMatch(/^ {2}FAILED CT-DNS-001 \(stack\): no SECONDARY failover record$/m);
+    expect(err.text()).toMatch(/^ {2}FAILED CT-OPS-001 \(stack\): no CloudWatch alarm publishes to an SNS topic with a subscription$/m);
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe(manifest);
     rmSync(outdir, { recursive: true });
@@ -76,6 +78,7 @@ describe("the cdktf app", () => {
       deletionProtection: true,
       digitalocean: undefined,
       failover: {},
+      alerts: { emails: ["oncall@example.com"] },
       postgres: { ...environments[0].postgres, highAvailability: false },
       policy: { suppress: [{ rule: "CT-DB-004", cloud: "aws", resource: `aws_db_instance.${primary}`, reason }] },
     });

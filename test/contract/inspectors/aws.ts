@@ -1,8 +1,52 @@
 import { CloudInspector, block } from "../inspectors";
 import { Config, ref } from "../../helpers";
+import { AlarmCondition, SIZES, SIZE_PROFILES } from "../../../modules/core";
+import { AWS_POSTGRES_SIZES } from "../../../modules/aws/sizes";
+
+const GIB = 1024 ** 3;
+/** A DB instance's memory, from its class's neutral size. */
+const memoryGiB = (instanceClass: string) => SIZE_PROFILES[SIZES.find((size) => AWS_POSTGRES_SIZES[size] === instanceClass)!].memoryGiB;
+
+/** The neutral condition a CloudWatch alarm watches, by its metric (or, for a metric math alarm, the metrics it reads). */
+function conditionOf(alarm: Config): AlarmCondition | undefined {
+  const metrics: string[] = alarm.metric_query ? alarm.metric_query.filter((q: Config) => q.metric).map((q: Config) => block(q.metric)!.metric_name) : [alarm.metric_name];
+  if (metrics.includes("HTTPCode_Target_5XX_Count") && metrics.includes("RequestCount")) return "error-rate";
+  const byMetric: Record<string, AlarmCondition> = {
+    HealthCheckStatus: "site-down",
+    TargetResponseTime: "latency-p95",
+    HealthyHostCount: "healthy-hosts",
+    GroupInServiceInstances: "healthy-hosts",
+    CPUUtilization: "database-cpu",
+    FreeStorageSpace: "database-storage",
+    FreeableMemory: "database-memory",
+    DatabaseConnections: "database-connections",
+    ReplicaLag: "replica-lag",
+    DatabaseMemoryUsagePercentage: "cache-memory",
+    Evictions: "cache-evictions",
+  };
+  return byMetric[metrics[0]];
+}
 
 /** Reads an AWS stack (modules/aws) in the contract's terms. */
 export const INSPECTOR: CloudInspector = {
+  alarms(s) {
+    const instances = s.resources("aws_db_instance");
+    const instance = (alarm: Config) => Object.values(instances).find((i) => ref(`aws_db_instance.${Object.keys(instances).find((k) => instances[k] === i)}`, "identifier") === alarm.dimensions?.DBInstanceIdentifier)!;
+    const primary = Object.values(instances).find((i) => !i.replicate_source_db)!;
+    const topics = Object.keys(s.resources("aws_sns_topic"));
+    const emailsOf = (topicArn: string) => s.where("aws_sns_topic_subscription").filter((sub) => sub.topic_arn === topicArn && sub.protocol === "email").map((sub) => sub.endpoint).sort();
+    return s.where("aws_cloudwatch_metric_alarm").map((alarm) => {
+      const condition = conditionOf(alarm)!;
+      const actions: string[] = alarm.alarm_actions;
+      const emails = [...new Set(actions.filter((a) => topics.some((t) => a === ref(`aws_sns_topic.${t}`, "arn"))).flatMap(emailsOf))].sort();
+      let threshold: number = alarm.threshold;
+      if (condition === "latency-p95") threshold = Math.round(threshold * 1000);
+      if (condition === "database-storage") threshold = Math.round(100 - (100 * threshold) / ((instance(alarm).allocated_storage ?? primary.allocated_storage) * GIB));
+      if (condition === "database-memory") threshold = Math.round(100 - (100 * threshold) / (memoryGiB(instance(alarm).instance_class) * GIB));
+      if (condition === "database-connections") threshold = Math.round((100 * threshold) / Math.min(Math.floor((memoryGiB(instance(alarm).instance_class) * GIB) / 9531392), 5000));
+      return { condition, threshold, emails };
+    });
+  },
   poolBounds(s, role) {
     const [, asg] = Object.entries(s.resources("aws_autoscaling_group")).find(([, g]) => g.name.endsWith(`-${role}`))!;
     return { min: asg.min_size, max: asg.max_size };

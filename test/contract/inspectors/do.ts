@@ -1,8 +1,35 @@
 import { CloudInspector, block } from "../inspectors";
 import { Config, ref } from "../../helpers";
+import { AlarmCondition } from "../../../modules/core";
+
+/** The neutral condition of each alert type, and how its value reads in the spec's units. */
+const ALERT_TYPES: Record<string, { condition: AlarmCondition; scale?: number }> = {
+  "v1/insights/lbaas/increase_in_http_error_rate_percentage_5xx": { condition: "error-rate" },
+  "v1/insights/lbaas/high_http_request_response_time_95p": { condition: "latency-p95", scale: 1000 },
+  "v1/insights/lbaas/droplet_health": { condition: "healthy-hosts" },
+  "v1/insights/droplet/disk_utilization_percent": { condition: "host-disk" },
+};
+/** The dbaas types, which read as the database's or the cache's by the cluster they name. */
+const DBAAS_TYPES: Record<string, [AlarmCondition, AlarmCondition | undefined]> = {
+  "v1/dbaas/alerts/cpu_alerts": ["database-cpu", undefined],
+  "v1/dbaas/alerts/disk_utilization_alerts": ["database-storage", undefined],
+  "v1/dbaas/alerts/memory_utilization_alerts": ["database-memory", "cache-memory"],
+};
 
 /** Reads a DigitalOcean + Cloudflare stack (modules/digitalocean) in the contract's terms. */
 export const INSPECTOR: CloudInspector = {
+  alarms(s) {
+    const clusters = s.resources("digitalocean_database_cluster");
+    const isCache = (entities: string[]) => entities.every((e) => Object.entries(clusters).some(([id, c]) => c.engine === "valkey" && e === ref(`digitalocean_database_cluster.${id}`, "id")));
+    const policies = s.where("digitalocean_monitor_alert").map((a) => {
+      const dbaas = DBAAS_TYPES[a.type];
+      const known = ALERT_TYPES[a.type];
+      const condition = dbaas ? (isCache(a.entities) ? dbaas[1] : dbaas[0]) : known?.condition;
+      return { condition: condition!, threshold: Math.round(a.value * (known?.scale ?? 1)), emails: [...a.alerts.email].sort() };
+    });
+    const uptime = s.where("digitalocean_uptime_alert").filter((u) => u.type === "down").map((u) => ({ condition: "site-down" as const, threshold: 0, emails: [...block(u.notifications)!.email].sort() }));
+    return [...uptime, ...policies];
+  },
   poolBounds(s, role) {
     const [, pool] = Object.entries(s.resources("digitalocean_droplet_autoscale")).find(([, p]) => p.name.endsWith(`-${role}`))!;
     const c = pool.config;
