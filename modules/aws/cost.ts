@@ -218,6 +218,20 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
   },
   aws_cloudwatch_dashboard: { tier: MONITORING, charges: (r) => [charge(MONITORING, r, "CloudWatch dashboard", 1, globalPrice("aws", "cloudwatch", "dashboard"))] },
   aws_sns_topic: { tier: MONITORING, free: "SNS topics have no charge" },
+
+  // AWS edge protection.
+  aws_wafv2_web_acl: {
+    tier: LOAD_BALANCER,
+    charges: (r) => {
+      const rules = Array.isArray(r.config.rule) ? r.config.rule.length : 0;
+      return [
+        charge(LOAD_BALANCER, r, "WAF web ACL", 1, globalPrice("aws", "waf", "web-acl")),
+        ...(rules > 0 ? [charge(LOAD_BALANCER, r, `WAF rules and managed rule groups (${rules})`, rules, globalPrice("aws", "waf", "rule"))] : []),
+      ];
+    },
+    usage: ["WAF requests ($0.60 per million)"],
+  },
+  aws_wafv2_web_acl_association: { tier: LOAD_BALANCER, free: "no charge (priced with the web ACL)" },
   aws_sns_topic_subscription: { tier: MONITORING, usage: ["SNS notifications beyond the free tier (email $2.00 per 100,000, HTTPS $0.60 per million)"] },
 };
 

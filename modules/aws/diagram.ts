@@ -216,6 +216,18 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     }
   }
 
+  // The web application firewall on the public load balancer.
+  for (const acl of doc.resources("aws_wafv2_web_acl")) {
+    const rules = (acl.config.rule ?? []) as { statement?: { rate_based_statement?: { limit: number; evaluation_window_sec?: number }; managed_rule_group_statement?: { name: string } } }[];
+    const rate = rules.find((r) => r.statement?.rate_based_statement)?.statement?.rate_based_statement;
+    const groups = rules.flatMap((r) => (r.statement?.managed_rule_group_statement ? [r.statement.managed_rule_group_statement.name.replace(/^AWSManagedRules/, "")] : []));
+    g.node(acl.address, "firewall", [`AWS WAF: ${acl.config.name}`, rate && `rate limit: ${rate.limit} per ${rate.evaluation_window_sec ?? 300} s per IP`, groups.length > 0 && `managed: ${groups.join(", ")}`]);
+    for (const association of doc.resources("aws_wafv2_web_acl_association")) {
+      const lb = referencesIn(association.config.resource_arn).find((a) => g.has(a));
+      if (lb && referencesIn(association.config.web_acl_arn).includes(acl.address)) g.edge(acl.address, lb, "check", "filters");
+    }
+  }
+
   // The alarms, and who they reach.
   const alarms = doc.resources("aws_cloudwatch_metric_alarm");
   if (alarms.length > 0) {

@@ -18,6 +18,8 @@ import {
   IObjectStoreCdn,
   IPostgresCluster,
   IStaticSite,
+  FirewallProps,
+  IFirewall,
   IMonitoring,
   LoadBalancerProps,
   MonitoringProps,
@@ -42,6 +44,7 @@ import { AwsComputePool, UBUNTU_AMI } from "./compute-pool";
 import { AwsDnsFailover } from "./dns-failover";
 import { AwsDnsZone } from "./dns-zone";
 import { AwsLoadBalancer } from "./load-balancer";
+import { AwsFirewall } from "./firewall";
 import { AwsMonitoring } from "./monitoring";
 import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
@@ -134,6 +137,10 @@ export class AwsTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new AwsDnsFailover(scope, id, props);
+  }
+
+  public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
+    return new AwsFirewall(scope, id, props);
   }
 
   public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {

@@ -89,7 +89,7 @@ export class AwsMonitoring extends Construct implements IMonitoring {
       });
     this.alarm("site-down", "site", {
       provider: props.globalProvider,
-      alarmDescription: `https://${props.site.recordName}${props.healthCheckPath} fails Route 53's health check`,
+      alarmDescription: `${props.healthCheckPath} fails Route 53's health check of ${dns.healthCheck ? "the public load balancer" : `https://${props.site.recordName}`}`,
       namespace: "AWS/Route53",
       metricName: "HealthCheckStatus",
       dimensions: { HealthCheckId: healthCheck.id },
@@ -189,7 +189,20 @@ export class AwsMonitoring extends Construct implements IMonitoring {
         threshold: connections,
       });
       if (subject !== "primary") {
-        this.alarm("replica-lag", subject, { ...rds, alarmDescription: `the ${subject} is more than ${t.replicaLagSeconds} s behind the primary`, metricName: "ReplicaLag", statistic: "Maximum", comparisonOperator: "GreaterThanThreshold", threshold: t.replicaLagSeconds });
+        // "If no user transactions are occurring on the source DB instance, a PostgreSQL read
+        // replica reports a replication lag of up to five minutes" (RDS User Guide, PostgreSQL
+        // read replicas): the lag climbs and resets while the primary is idle. Its minimum over
+        // 10 minutes stays high only when the replica really falls behind.
+        this.alarm("replica-lag", subject, {
+          ...rds,
+          alarmDescription: `the ${subject} stayed more than ${t.replicaLagSeconds} s behind the primary for 10 minutes`,
+          metricName: "ReplicaLag",
+          statistic: "Minimum",
+          period: 600,
+          evaluationPeriods: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: t.replicaLagSeconds,
+        });
       }
     }
 

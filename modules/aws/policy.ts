@@ -105,6 +105,17 @@ export const AWS_POLICY: CloudPolicy = {
       const alarmed = s.resources("aws_cloudwatch_metric_alarm").some((a) => (a.config.alarm_actions ?? []).some((action: string) => heard.some((t) => action === reference(t.address, "arn"))));
       return alarmed ? [] : [{ resource: "(stack)", message: "no CloudWatch alarm publishes to an SNS topic with a subscription" }];
     },
+    // A web ACL with a rate-based rule and a managed rule group, on every public load balancer.
+    "CT-EDGE-001": (s) => {
+      const guarded = s.resources("aws_wafv2_web_acl").filter((acl) => {
+        const statements = (acl.config.rule ?? []).map((r: ResourceConfig) => r.statement ?? {});
+        return statements.some((st: ResourceConfig) => st.rate_based_statement) && statements.some((st: ResourceConfig) => st.managed_rule_group_statement);
+      });
+      const associated = (lb: Resource) =>
+        s.resources("aws_wafv2_web_acl_association").some((a) => a.config.resource_arn === reference(lb.address, "arn") && guarded.some((acl) => a.config.web_acl_arn === reference(acl.address, "arn")));
+      const open = s.resources("aws_lb").filter((lb) => lb.config.internal !== true && !associated(lb));
+      return open.map((lb) => ({ resource: lb.address, message: "has no web ACL with a rate-based rule and a managed rule group" }));
+    },
     "CT-DATA-001": (s) => each(s.all(AWS_STATEFUL_TYPES), (r) => r.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy is not true"),
     "CT-DATA-002": (s) => [
       ...each(primaries(s), (d) => d.skip_final_snapshot === false && typeof d.final_snapshot_identifier === "string", "skips its final snapshot"),

@@ -26,6 +26,8 @@ export const PERMISSIONS: Record<string, { readonly permission: string; readonly
   cloudflare_workers_script: { permission: "Account: Workers Scripts", probe: (a) => `/accounts/${a}/workers/scripts` },
   cloudflare_workers_custom_domain: { permission: "Zone: Workers Routes", probe: (a, z) => `/accounts/${a}/workers/domains?zone_id=${z}` },
   cloudflare_workers_route: { permission: "Zone: Workers Routes", probe: (_a, z) => `/zones/${z}/workers/routes` },
+  // The firewall's managed rules and rate limit: "Zone WAF" (developers.cloudflare.com/api/resources/rulesets/methods/list/).
+  cloudflare_ruleset: { permission: "Zone: Zone WAF", probe: (_a, z) => `/zones/${z}/rulesets` },
 };
 
 /** What the stack asks of Cloudflare. */

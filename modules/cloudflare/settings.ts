@@ -1,5 +1,12 @@
 import { SpecValidator, ValidationIssue, fieldsOf } from "../core";
 
+/** Cloudflare's plans, which decide what the zone's firewall may run. */
+export const CLOUDFLARE_PLANS = ["free", "pro", "business", "enterprise"] as const;
+export type CloudflarePlan = (typeof CLOUDFLARE_PLANS)[number];
+
+/** What a `cloudflare` section gets for what it leaves out. */
+export const CLOUDFLARE_DEFAULTS = { plan: "free" as CloudflarePlan };
+
 /** Settings of the Cloudflare edge in front of a DigitalOcean stack: the `cloudflare` section. */
 export interface CloudflareSettings {
   /** The account that owns the site's edge Worker (32 hex characters). */
@@ -21,6 +28,14 @@ export interface CloudflareSettings {
    * @default false
    */
   readonly advancedCertificates?: boolean;
+  /**
+   * The zone's Cloudflare plan: `free`, `pro`, `business` or `enterprise`. It decides what a
+   * `firewall` runs at the edge: the Free Managed Ruleset and a 10-second rate window on
+   * Free, the Cloudflare Managed Ruleset and a one-minute window above it.
+   * @default "free"
+   * @see docs/operations.md#edge-protection
+   */
+  readonly plan?: CloudflarePlan;
 }
 
 /** A Cloudflare account or zone id: 32 hexadecimal characters. */
@@ -44,11 +59,12 @@ export function validateCloudflareSettings(
     v.fail("cloudflare", "is required with digitalocean: Cloudflare serves the DNS, TLS edge and failover");
     return [...v.issues];
   }
-  if (!v.fields("cloudflare", settings, fieldsOf<CloudflareSettings>({ accountId: true, zoneId: true, manageZoneSettings: true, advancedCertificates: true }))) return [...v.issues];
+  if (!v.fields("cloudflare", settings, fieldsOf<CloudflareSettings>({ accountId: true, zoneId: true, manageZoneSettings: true, advancedCertificates: true, plan: true }))) return [...v.issues];
   v.matches("cloudflare.accountId", settings.accountId, CLOUDFLARE_ID, "a Cloudflare account id (32 hexadecimal characters)");
   v.matches("cloudflare.zoneId", settings.zoneId, CLOUDFLARE_ID, "a Cloudflare zone id (32 hexadecimal characters)");
   if (settings.manageZoneSettings !== undefined) v.boolean("cloudflare.manageZoneSettings", settings.manageZoneSettings);
   if (settings.advancedCertificates !== undefined) v.boolean("cloudflare.advancedCertificates", settings.advancedCertificates);
+  if (settings.plan !== undefined) v.oneOf("cloudflare.plan", settings.plan, CLOUDFLARE_PLANS);
   if (!settings.advancedCertificates) {
     for (const { path, name } of proxied) {
       if (name !== zone && !(name.endsWith(`.${zone}`) && !name.slice(0, -zone.length - 1).includes("."))) {

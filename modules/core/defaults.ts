@@ -57,6 +57,10 @@ export const DEFAULTS = {
     cacheEvictions: 0,
     hostDiskPercent: 85,
   },
+  /** `firewall`: requests one client may send a minute. */
+  firewall: {
+    requestsPerMinute: 600,
+  },
   loadBalancer: {
     idleTimeoutSeconds: 60,
     drainSeconds: 30,

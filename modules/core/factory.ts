@@ -5,6 +5,7 @@ import { CertificateProps, ICertificate } from "./certificate";
 import { ComputePoolProps, IComputePool } from "./compute";
 import { DnsFailoverProps, DnsZoneProps, IDnsFailover, IDnsZone } from "./dns";
 import { ILoadBalancer, LoadBalancerProps } from "./load-balancer";
+import { FirewallProps, IFirewall } from "./firewall";
 import { IMonitoring, MonitoringProps } from "./monitoring";
 import { INetwork, NetworkProps } from "./network";
 import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from "./object-store";
@@ -46,6 +47,12 @@ export interface TierFactory {
    * @default - no alarms
    */
   createMonitoring?(scope: Construct, id: string, props: MonitoringProps): IMonitoring;
+  /**
+   * A web application firewall in front of the site (a spec's `firewall`). A factory that
+   * has none leaves it out, and a topology whose spec asks for one refuses it.
+   * @default - no firewall
+   */
+  createFirewall?(scope: Construct, id: string, props: FirewallProps): IFirewall;
   /** Keeps the application's own secrets where the cloud's hosts read them; returns where each lives, by name. */
   createApplicationSecrets(scope: Construct, id: string, props: ApplicationSecretsProps): Readonly<Record<string, SecretRef>>;
   /** How the hosts log in to the image's registry: the cloud's own registry with what it needs, or the spec's credentials. */

@@ -6,6 +6,7 @@ export * from "./decide";
 export * from "./dns";
 export * from "./errors";
 export * from "./factory";
+export * from "./firewall";
 export * from "./host";
 export * from "./load-balancer";
 export * from "./monitoring";

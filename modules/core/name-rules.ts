@@ -94,6 +94,10 @@ export const NAME_RULES = {
     what: "CloudWatch dashboard name", min: 1, max: 255, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, underscores and hyphens",
     source: `${AWS_API}/AmazonCloudWatch/latest/APIReference/API_PutDashboard.html (DashboardName: "up to 255 characters"; "only alphanumerics, dash (-), and underscore (_)")`,
   },
+  "aws_wafv2_web_acl.name": {
+    what: "WAF web ACL name", min: 1, max: 128, pattern: /^[\w-]+$/, allowed: "letters, digits, underscores and hyphens",
+    source: `${AWS_API}/waf/latest/APIReference/API_CreateWebACL.html (Name: 1-128, ^[\\w\\-]+$)`,
+  },
   "aws_route53_record.set_identifier": {
     what: "Route 53 record set identifier", min: 1, max: 128, pattern: /^\S+$/, allowed: "characters other than spaces",
     source: `${AWS_API}/Route53/latest/APIReference/API_ResourceRecordSet.html (SetIdentifier: 1-128)`,
@@ -229,6 +233,10 @@ export const NAME_RULES = {
     what: "database cluster name", min: 3, max: 63, pattern: /^[a-z](?:[a-z0-9-]*[a-z0-9])?$/, allowed: "lower-case letters, digits and hyphens, starting with a letter and not ending with a hyphen",
     source: `${DO_API}/databases/models/database_cluster.yml (name: no limit stated); the name starts the cluster's host name (<name>-do-user-….db.ondigitalocean.com), so held to a DNS label (unverified upper bound)`,
   },
+  "cloudflare_ruleset.name": {
+    what: "ruleset name", min: 1, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS,
+    source: "https://developers.cloudflare.com/api/resources/rulesets/methods/create/ (name: no limit stated; held to 255, unverified)",
+  },
   "digitalocean_uptime_check.name": {
     what: "uptime check name", min: 1, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS,
     source: `${DO_API}/uptime/models/check.yml (name: no limit stated; held to 255, unverified)`,
@@ -338,6 +346,18 @@ export const NAME_RULES = {
   "digitalocean_monitor_alert.description": {
     what: "alert policy description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
     source: `${DO_API}/monitoring/models/alert_policy.yml (description: required, no limit stated; held to 255, unverified)`,
+  },
+  "aws_wafv2_web_acl.description": {
+    what: "WAF web ACL description", min: 0, max: 256, pattern: /^[\w+=:#@/\-,. ]*$/, allowed: "letters, digits, spaces and + = : # @ / - , . _", text: true,
+    source: `${AWS_API}/waf/latest/APIReference/API_CreateWebACL.html (Description: 1-256, ^[\\w+=:#@/\\-,\\.][\\w+=:#@/\\-,\\.\\s]+[\\w+=:#@/\\-,\\.]$)`,
+  },
+  "cloudflare_ruleset.description": {
+    what: "ruleset description", min: 0, max: 500, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: "https://developers.cloudflare.com/api/resources/rulesets/methods/create/ (description: no limit stated; held to 500, unverified)",
+  },
+  "cloudflare_ruleset.rules.description": {
+    what: "ruleset rule description", min: 0, max: 500, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: "https://developers.cloudflare.com/api/resources/rulesets/methods/create/ (rules[].description: no limit stated; held to 500, unverified)",
   },
   "digitalocean_vpc.description": {
     what: "VPC description", min: 0, max: 255, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,

@@ -50,6 +50,7 @@ const ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/";
 const ROUTE53 = "https://aws.amazon.com/route53/pricing/";
 const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
 const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
+const WAF = "https://aws.amazon.com/waf/pricing/";
 const SSM_PARAMETERS = "https://aws.amazon.com/systems-manager/pricing/#Parameter_Store";
 const DO_DROPLETS = "https://www.digitalocean.com/pricing/droplets";
 const DO_DATABASES = "https://www.digitalocean.com/pricing/managed-databases";
@@ -98,6 +99,9 @@ export const PRICES: readonly PriceEntry[] = [
   // Standard-resolution alarms, per metric an alarm reads (a metric math alarm pays for each), and dashboards: the same in the commercial regions the stacks use.
   aws("cloudwatch", "alarm-metric", 0.1, "USD/month", CLOUDWATCH, KNOWN, "global"),
   aws("cloudwatch", "dashboard", 3.0, "USD/month", CLOUDWATCH, KNOWN, "global"),
+  // A web ACL, and each rule or managed rule group in it (AWS's own groups carry no subscription); requests are usage.
+  aws("waf", "web-acl", 5.0, "USD/month", WAF, KNOWN, "global"),
+  aws("waf", "rule", 1.0, "USD/month", WAF, KNOWN, "global"),
   aws("secrets-manager", "secret", 0.4, "USD/month", SECRETS),
   aws("ssm", "advanced-parameter", 0.05, "USD/month", SSM_PARAMETERS),
 

@@ -21,7 +21,8 @@ export type Tier =
   | "bucket"
   | "cdn"
   | "maintenance"
-  | "alarms";
+  | "alarms"
+  | "firewall";
 
 export interface DiagramNode {
   /** Stable: the Terraform address it was read from (`#suffix` for a part of one resource). */
@@ -140,6 +141,7 @@ const STYLE: Record<Tier, string> = {
   cdn: 'fillcolor="#e8eefc"',
   maintenance: 'fillcolor="#fff3d6"',
   alarms: 'fillcolor="#fde8f1"',
+  firewall: 'fillcolor="#fbe4e4", style="rounded,filled,bold"',
 };
 
 const EDGE_STYLE: Record<EdgeKind, string> = {

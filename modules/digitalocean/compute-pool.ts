@@ -52,8 +52,6 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
   public readonly revisionTag: Tag;
   public readonly firewall: Firewall;
   public readonly pool: DropletAutoscale;
-  /** The load balancer the pool's droplets are registered with (by tag), if any. */
-  public readonly loadBalancer?: DoLoadBalancer;
   private readonly inbound: FirewallInboundRule[] = [];
 
   constructor(scope: Construct, id: string, props: DoComputePoolProps) {
@@ -127,7 +125,6 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
 
     if (props.loadBalancer) {
       const lb = asDo(props.loadBalancer, DoLoadBalancer, "load balancer");
-      this.loadBalancer = lb;
       if (props.port === undefined) throw new Error(`the ${props.role} pool is behind a load balancer but serves no port`);
       lb.targetTag(this.tag.name);
       this.allowFrom(lb);

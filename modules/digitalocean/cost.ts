@@ -88,6 +88,7 @@ const DIGITALOCEAN_RULES: Readonly<Record<string, Rule>> = {
   cloudflare_workers_route: { tier: DNS, free: "no charge (requests are priced with the Worker)" },
   cloudflare_origin_ca_certificate: { tier: TLS, free: "Origin CA certificates have no charge" },
   cloudflare_zone_setting: { tier: TLS, free: "no charge (the zone's plan is not part of the stack)" },
+  cloudflare_ruleset: { tier: LOAD_BALANCER, free: "included in the zone's plan (the plan is not part of the stack)" },
 
   // DigitalOcean monitoring.
   digitalocean_monitor_alert: { tier: MONITORING, free: "DigitalOcean Monitoring alert policies have no charge" },

@@ -166,6 +166,21 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
     }
   }
 
+  // The zone's firewall: its managed rules and rate limit, before every proxied name.
+  const rulesets = doc.resources("cloudflare_ruleset");
+  if (rulesets.length > 0) {
+    const limit = rulesets.flatMap((r) => r.config.rules ?? []).find((rule) => rule.ratelimit)?.ratelimit;
+    const managed = rulesets.some((r) => r.config.phase === "http_request_firewall_managed");
+    cloudflare.push(
+      g.node("firewall", "firewall", [
+        "Cloudflare WAF (the zone's)",
+        managed && "managed rules",
+        limit && `rate limit: ${limit.requests_per_period} per ${limit.period} s per IP`,
+      ]),
+    );
+    for (const record of cloudflare.filter((id) => id.startsWith("cloudflare_dns_record."))) g.edge("firewall", record, "check", "filters");
+  }
+
   const vpcs = doc.resources("digitalocean_vpc");
   // The alerts, and who they reach.
   const policies = doc.resources("digitalocean_monitor_alert");

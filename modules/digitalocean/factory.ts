@@ -17,6 +17,8 @@ import {
   IObjectStoreCdn,
   IPostgresCluster,
   IStaticSite,
+  FirewallProps,
+  IFirewall,
   IMonitoring,
   LoadBalancerProps,
   MonitoringProps,
@@ -36,7 +38,7 @@ import { DjangoTopologyProps } from "../django/spec";
 import { CloudflareDnsFailover } from "../cloudflare/dns-failover";
 import { EdgeCertificate } from "../cloudflare/edge-certificate";
 import { MaintenanceSite } from "../cloudflare/maintenance-site";
-import { CloudflareSettings } from "../cloudflare/settings";
+import { CLOUDFLARE_DEFAULTS, CloudflareSettings } from "../cloudflare/settings";
 import { CloudflareZone } from "../cloudflare/zone";
 import { DoApplicationSecrets } from "./application-secrets";
 import { doRegistryAccess } from "./registry";
@@ -45,6 +47,7 @@ import { DoCertificate } from "./certificate";
 import { DoComputePool } from "./compute-pool";
 import { validateDigitalOceanTopology } from "./validate";
 import { DoLoadBalancer } from "./load-balancer";
+import { CloudflareFirewall } from "../cloudflare/firewall";
 import { DoMonitoring } from "./monitoring";
 import { DoNetwork } from "./network";
 import { DoObjectStore } from "./object-store";
@@ -154,6 +157,16 @@ export class DigitalOceanTierFactory implements TierFactory {
   public createStaticSite(_scope: Construct, _id: string, props: StaticSiteProps): IStaticSite {
     asDo(props.zone, CloudflareZone, "DNS zone");
     return new MaintenanceSite({ domain: props.domain, files: props.files });
+  }
+
+  /** At the Cloudflare edge, for the whole zone (see `CloudflareFirewall`). */
+  public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
+    return new CloudflareFirewall(scope, id, {
+      ...props,
+      zone: asDo(props.zone, CloudflareZone, "DNS zone"),
+      plan: this.cloudflare.plan ?? CLOUDFLARE_DEFAULTS.plan,
+      manageZone: this.cloudflare.manageZoneSettings ?? false,
+    });
   }
 
   public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {

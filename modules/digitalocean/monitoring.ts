@@ -3,7 +3,7 @@ import { Annotations } from "cdktf";
 import { MonitorAlert, MonitorAlertConfig } from "@cdktf/provider-digitalocean/lib/monitor-alert";
 import { UptimeAlert } from "@cdktf/provider-digitalocean/lib/uptime-alert";
 import { UptimeCheck } from "@cdktf/provider-digitalocean/lib/uptime-check";
-import { AlarmCondition, IMonitoring, MonitoringProps, isReference } from "../core";
+import { AlarmCondition, IMonitoring, MonitoringProps } from "../core";
 import { DoCache } from "./cache";
 import { DoComputePool } from "./compute-pool";
 import { DoLoadBalancer } from "./load-balancer";
@@ -21,7 +21,8 @@ export const UPTIME_REGIONS = ["us_east", "us_west", "eu_west", "se_asia"];
  * clusters by id and their droplets by the pool's tag: a policy with neither applies to every
  * resource of its type on the account (the API's alert policy reference).
  *
- * PROVIDER GAPS: no alert types for database connections, replica lag or cache evictions;
+ * PROVIDER GAPS: no alert types for database connections, replica lag, cache evictions or a
+ * pool's healthy hosts;
  * alerts reach email and Slack only, and only addresses verified on the DigitalOcean
  * account (digitalocean/openapi#830).
  */
@@ -30,6 +31,8 @@ export class DoMonitoring extends Construct implements IMonitoring {
     "database-connections": "DigitalOcean Monitoring has no alert on a database's connections",
     "replica-lag": "DigitalOcean Monitoring has no alert on a read replica's lag",
     "cache-evictions": "DigitalOcean Monitoring has no alert on a cache's evictions",
+    "healthy-hosts":
+      "DigitalOcean documents no meaning for the value of a load balancer's droplet_health alert, and the provider (v2.71.0) refuses the autoscale pools' current_instances alert",
   };
   public readonly uptimeCheck: UptimeCheck;
   public readonly alerts: MonitorAlert[] = [];
@@ -58,24 +61,19 @@ export class DoMonitoring extends Construct implements IMonitoring {
     new UptimeAlert(this, "site-down", {
       checkId: this.uptimeCheck.id,
       name: alarmName(props.namePrefix, "site-down", "site"),
-      type: "down",
+      // Down from every region, as Route 53 decides from most of its checkers: not one region's network blip.
+      type: "down_global",
       // The API answers 500 without a period (digitalocean/openapi#828).
       period: "2m",
       notifications: [{ email: [...props.emails] }],
+      // A down alert has no comparison or threshold, and what the API fills in is read back
+      // into these optional, not computed, attributes: a diff on every plan otherwise.
+      lifecycle: { ignoreChanges: ["comparison", "threshold"] },
     });
 
     // The public load balancer: errors and latency (the response time metrics are in seconds).
     this.alert("error-rate", "site", { type: "v1/insights/lbaas/increase_in_http_error_rate_percentage_5xx", entities: [lb.lb.id], compare: "GreaterThan", value: t.errorRatePercent, window: "5m" });
     this.alert("latency-p95", "site", { type: "v1/insights/lbaas/high_http_request_response_time_95p", entities: [lb.lb.id], compare: "GreaterThan", value: t.latencyP95Ms / 1000, window: "5m" });
-
-    // Each load balancer's droplets: DigitalOcean alerts on their health, not on a pool's count.
-    const balanced = [...new Set(pools.map((p) => p.loadBalancer).filter((b): b is DoLoadBalancer => b !== undefined))];
-    for (const behind of balanced) {
-      const served = pools.filter((p) => p.loadBalancer === behind);
-      const fewest = Math.min(...served.map((p) => p.minInstances));
-      if (isReference(fewest)) throw new Error("DoMonitoring needs each pool's minimum at synth");
-      this.alert("healthy-hosts", served.map((p) => p.role).join("-"), { type: "v1/insights/lbaas/droplet_health", entities: [behind.lb.id], compare: "LessThan", value: fewest, window: "5m" });
-    }
 
     // PostgreSQL (the primary's cluster and each replica's) and Valkey: averages across each cluster's nodes.
     const databases = [postgres.cluster.id, ...postgres.replicaNodes.map((r) => r.uuid)];

@@ -58,6 +58,12 @@ export const DIGITALOCEAN_POLICY: CloudPolicy = {
       s.resources("digitalocean_monitor_alert").some((a) => (a.config.alerts?.email ?? []).length > 0 || (a.config.alerts?.slack ?? []).length > 0)
         ? []
         : [{ resource: "(stack)", message: "no Monitoring alert policy sends to an email address or Slack" }],
+    // The zone's managed WAF rules and a rate limiting rule, at the Cloudflare edge in front of the site.
+    "CT-EDGE-001": (s) => {
+      const phase = (name: string) => s.resources("cloudflare_ruleset").filter((r) => r.config.phase === name && (r.config.rules ?? []).some((rule: ResourceConfig) => rule.enabled !== false));
+      const missing = [phase("http_request_firewall_managed").length === 0 && "no managed WAF ruleset", phase("http_ratelimit").length === 0 && "no rate limiting ruleset"].filter((m): m is string => typeof m === "string");
+      return missing.length === 0 ? [] : [{ resource: "(stack)", message: `${missing.join(" and ")} for the zone` }];
+    },
     "CT-DATA-001": (s) => each(s.all(DIGITALOCEAN_STATEFUL_TYPES), (r) => r.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy is not true"),
   },
 };

@@ -16,6 +16,6 @@ export const DIGITALOCEAN_SAMPLES: CloudSamples = {
       loadBalancerSizeUnit: 2,
       sizes: { compute: { large: "c-4" }, postgres: { large: "db-s-4vcpu-8gb" }, cache: { large: "db-s-2vcpu-4gb" } },
     },
-    cloudflare: { accountId: "0123456789abcdef0123456789abcdef", zoneId: "fedcba9876543210fedcba9876543210", manageZoneSettings: false, advancedCertificates: true },
+    cloudflare: { accountId: "0123456789abcdef0123456789abcdef", zoneId: "fedcba9876543210fedcba9876543210", manageZoneSettings: false, advancedCertificates: true, plan: "business" },
   },
 };

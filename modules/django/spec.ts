@@ -209,6 +209,18 @@ export interface AlertsSpec {
   readonly hostDiskPercent?: number;
 }
 
+/** Protection at the edge against floods and malicious requests, in place of fail2ban on a host. */
+export interface FirewallSpec {
+  /**
+   * Requests one client (an IP address) may send in a minute before the edge blocks it for a
+   * while: 10 to 100000. Above what the health checkers send (2 a minute each), and AWS WAF's
+   * smallest limit. On Cloudflare's Free plan the window is 10 seconds (a sixth of this).
+   * @default 600
+   * @see docs/operations.md#edge-protection
+   */
+  readonly requestsPerMinute?: number;
+}
+
 /** Whether the site fails over to a maintenance page: a `failover` section, not turned off. */
 export function failoverOn(spec: Pick<DjangoTopologyProps, "failover">): boolean {
   // Not an object (a spec's mistake, which its validator reports): no failover.
@@ -290,6 +302,13 @@ export interface DjangoTopologyProps {
    * @see docs/operations.md#alerts
    */
   readonly alerts?: AlertsSpec;
+  /**
+   * A web application firewall in front of the site: the cloud's managed rules for common
+   * attacks, known bad inputs and addresses with a bad reputation, and a per-client rate limit.
+   * @default - none (the policy pack requires it in production)
+   * @see docs/operations.md#edge-protection
+   */
+  readonly firewall?: FirewallSpec;
   /**
    * Protect databases, caches, buckets and zones from destruction.
    * @default true

@@ -14,6 +14,7 @@ import {
   IComputePool,
   IDnsFailover,
   IDnsZone,
+  IFirewall,
   ILoadBalancer,
   IMonitoring,
   INetwork,
@@ -107,6 +108,8 @@ export class DjangoTopology extends Construct {
   public readonly dns: IDnsFailover;
   /** With `alerts` only: the alarms and where they go. */
   public readonly monitoring?: IMonitoring;
+  /** With `firewall` only: the web application firewall in front of the site. */
+  public readonly firewall?: IFirewall;
   /** How the hosts log in to the image's registry. */
   public readonly registry: RegistryAccess;
   /** The application the hosts run, its image the release deployed. */
@@ -364,6 +367,17 @@ export class DjangoTopology extends Construct {
       secondary: this.maintenanceSite,
     });
 
+    if (spec.firewall) {
+      if (!f.createFirewall) throw new Error(`the ${f.cloud} tier factory has no firewall (no createFirewall), but the spec asks for one`);
+      this.firewall = f.createFirewall(this, "firewall", {
+        namePrefix: prefix,
+        loadBalancer: this.loadBalancer,
+        zone: this.zone,
+        site: this.dns,
+        requestsPerMinute: spec.firewall.requestsPerMinute ?? DEFAULTS.firewall.requestsPerMinute,
+      });
+    }
+
     if (spec.alerts) {
       if (!f.createMonitoring) throw new Error(`the ${f.cloud} tier factory cannot alarm (it has no createMonitoring), but the spec has alerts`);
       this.monitoring = f.createMonitoring(this, "monitoring", {
@@ -484,11 +498,11 @@ export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[]
   ];
 }
 
-/** A spec that asks for alerts needs a factory that can alarm. */
+/** A spec that asks for alerts or a firewall needs a factory that can build them. */
 function validateMonitoring(spec: DjangoTopologyProps, factory: TierFactory): ValidationIssue[] {
-  if (spec.alerts === undefined || factory.createMonitoring) return [];
   const v = new SpecValidator(spec.environment);
-  v.fail("alerts", `cannot be built by the ${factory.cloud} tier factory, which has no createMonitoring`);
+  if (spec.alerts !== undefined && !factory.createMonitoring) v.fail("alerts", `cannot be built by the ${factory.cloud} tier factory, which has no createMonitoring`);
+  if (spec.firewall !== undefined && !factory.createFirewall) v.fail("firewall", `cannot be built by the ${factory.cloud} tier factory, which has no createFirewall`);
   return [...v.issues];
 }
 

@@ -1,7 +1,7 @@
 import { DEFAULTS, SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
-import { AlertsSpec, ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
+import { AlertsSpec, ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, FirewallSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -175,6 +175,17 @@ export const ALERT_INPUTS: InputDeclarations<Omit<AlertsSpec, "emails" | "webhoo
   hostDiskPercent: { constraint: PERCENT_USED, default: DEFAULTS.alerts.hostDiskPercent },
 };
 
+/**
+ * Requests a minute one client may send: at least AWS WAF's smallest rate limit (10), which
+ * is above what a health checker sends (Route 53's every 30 s, DigitalOcean's uptime checks
+ * every minute), at most what any plan counts.
+ */
+export const FIREWALL_REQUESTS_PER_MINUTE = { min: 10, max: 100000 } as const;
+
+export const FIREWALL_INPUTS: InputDeclarations<FirewallSpec> = {
+  requestsPerMinute: { constraint: between(FIREWALL_REQUESTS_PER_MINUTE), default: DEFAULTS.firewall.requestsPerMinute },
+};
+
 /** The thresholds of a spec's alerts, each its own or the default. */
 export function alertThresholds(alerts: AlertsSpec): Required<Omit<AlertsSpec, "emails" | "webhook">> {
   return { ...DEFAULTS.alerts, ...Object.fromEntries(Object.entries(alerts).filter(([k, v]) => k in ALERT_INPUTS && v !== undefined)) };
@@ -294,7 +305,7 @@ function under(v: SpecValidator, path: string, name: string, zone: string): void
 /** The fields of the neutral spec, level by level (the stack adds the cloud sections to the top level). */
 export const TOPOLOGY_FIELDS = fieldsOf<DjangoTopologyProps>({
   environment: true, application: true, domain: true, dnsZone: true, createDnsZone: true, layout: true, network: true, pools: true,
-  postgres: true, cache: true, cdn: true, failover: true, alerts: true, deletionProtection: true, healthCheckPath: true,
+  postgres: true, cache: true, cdn: true, failover: true, alerts: true, firewall: true, deletionProtection: true, healthCheckPath: true,
 });
 type Props = DjangoTopologyProps;
 const FIELDS = {
@@ -311,6 +322,7 @@ const FIELDS = {
   cdn: Object.keys(CDN_INPUTS),
   failover: Object.keys(FAILOVER_INPUTS),
   alerts: ["emails", "webhook", ...Object.keys(ALERT_INPUTS)],
+  firewall: Object.keys(FIREWALL_INPUTS),
 };
 
 /** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
@@ -327,6 +339,7 @@ function knownFields(v: SpecValidator, props: DjangoTopologyProps): void {
     ["cdn", props.cdn, FIELDS.cdn],
     ["failover", props.failover, FIELDS.failover],
     ["alerts", props.alerts, FIELDS.alerts],
+    ["firewall", props.firewall, FIELDS.firewall],
   ];
   for (const [path, value, allowed] of nested) if (value !== undefined) v.fields(path, value, allowed);
 }
@@ -398,6 +411,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   if (props.failover !== undefined) checkInputs(v, "failover", props.failover, FAILOVER_INPUTS);
   // Not an object: the field check above reports it.
   if (typeof props.alerts === "object" && props.alerts !== null && !Array.isArray(props.alerts)) validateAlerts(v, props.alerts);
+  if (props.firewall !== undefined) checkInputs(v, "firewall", props.firewall, FIREWALL_INPUTS);
   if (top.has("healthCheckPath") && props.healthCheckPath !== undefined && !isNormalPath(props.healthCheckPath)) {
     v.fail("healthCheckPath", `must be ${NORMAL_PATH_WORDS}, got ${show(props.healthCheckPath)}`);
   }

@@ -33,6 +33,9 @@ export const alertsTopicName = (prefix: string): string => `${prefix}-alerts`;
 /** One alarm: its condition, and what it watches (a pool, a database instance, a cache node). */
 export const alarmName = (prefix: string, condition: string, subject: string): string => `${prefix}-${condition}-${subject}`;
 
+/** The web application firewall's web ACL (AWS). */
+export const webAclName = (prefix: string): string => `${prefix}-edge`;
+
 /** The environment's dashboard. */
 export const dashboardName = (prefix: string): string => prefix;
 /** The final snapshot of a protected database or cache. */

@@ -163,6 +163,12 @@ export const RULES: readonly PolicyRule[] = [
     productionOnly: true,
   },
   {
+    id: "CT-EDGE-001",
+    title: "Production sites sit behind a web application firewall with a rate limit",
+    rationale: "Managed rules turn away common attacks and known bad inputs, and a per-client limit a flood, before they reach the hosts.",
+    productionOnly: true,
+  },
+  {
     id: "CT-DATA-001",
     title: "Production data stores are protected by prevent_destroy",
     rationale: "Terraform refuses any plan that would destroy them, whatever changed in the code.",

@@ -53,6 +53,7 @@ const FULL: EnvironmentSpec = {
     cacheEvictions: 10,
     hostDiskPercent: 80,
   },
+  firewall: { requestsPerMinute: 900 },
   deletionProtection: true,
   healthCheckPath: "/healthz",
   production: true,
@@ -93,6 +94,7 @@ const SPLIT: EnvironmentSpec = {
   cache: { size: "small", highAvailability: false },
   failover: { enabled: true },
   alerts: { emails: ["oncall@example.com"] },
+  firewall: {},
   production: false,
   terraformCloud: { organization, hostname: "tfe.example.com", vcs: { repository: "acme/shop-infra", githubAppInstallationId: "ghain-AbC123" } },
 };

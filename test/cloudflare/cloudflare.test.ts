@@ -113,4 +113,12 @@ describe("Cloudflare zone", () => {
       'staging: cloudflare.accountId must be a Cloudflare account id (32 hexadecimal characters), got "nope"',
     ]);
   });
+
+  it("takes the zone's plan by name", () => {
+    const ids = { accountId: "a".repeat(32), zoneId: "b".repeat(32) };
+    expect(validateCloudflareSettings("staging", { ...ids, plan: "business" }, "example.com", [])).toEqual([]);
+    expect(validateCloudflareSettings("staging", { ...ids, plan: "Pro" as never }, "example.com", []).map(formatIssue)).toEqual([
+      'staging: cloudflare.plan must be one of "free", "pro", "business", "enterprise", got "Pro"',
+    ]);
+  });
 });

@@ -85,6 +85,7 @@ export function fakeCloudflare(settings: CloudflareSettings, a: CloudflareAccoun
       [`GET /client/v4/accounts/${account}/load_balancers/monitors`]: list,
       [`GET /client/v4/accounts/${account}/workers/scripts`]: list,
       [`GET /client/v4/zones/${zone}/workers/routes`]: list,
+      [`GET /client/v4/zones/${zone}/rulesets`]: list,
       [`GET /client/v4/accounts/${account}/workers/domains`]: (url) => (url.searchParams.get("zone_id") === zone ? list() : error(400, 1001, "zone_id")),
     },
     (r) => {

@@ -246,9 +246,9 @@ describe("npm run preflight: Cloudflare", () => {
         .map(([p, path]) => `${p} (GET ${path}: 403 9109)`)
         .join("; ")}\n        fix: give CLOUDFLARE_API_TOKEN these permissions, Edit for the apply (docs/preflight.md)`,
     );
-    const unknown = await preflight(spec, edited(doc, { with: ["cloudflare_ruleset"] }), cloudflareAccount(settings, spec.dnsZone));
+    const unknown = await preflight(spec, edited(doc, { with: ["cloudflare_page_rule"] }), cloudflareAccount(settings, spec.dnsZone));
     expect(check(unknown.lines, "token permissions")).toBe(
-      "  FAIL  token permissions: the stack makes cloudflare_ruleset, whose permission preflight does not know\n        fix: add each to PERMISSIONS in modules/cloudflare/preflight.ts",
+      "  FAIL  token permissions: the stack makes cloudflare_page_rule, whose permission preflight does not know\n        fix: add each to PERMISSIONS in modules/cloudflare/preflight.ts",
     );
   });
 

@@ -20,6 +20,8 @@ import {
   IPostgresCluster,
   IStaticSite,
   ALARM_CONDITIONS,
+  FirewallProps,
+  IFirewall,
   IMonitoring,
   LoadBalancerProps,
   MonitoringProps,
@@ -177,6 +179,12 @@ class FakeTierFactory implements TierFactory {
     return { recordName: props.recordName, failover: props.secondary !== undefined };
   }
 
+  /** A firewall on the public load balancer: managed rules and the rate limit; it keeps no list of bad addresses. */
+  public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
+    new FakeResource(scope, id, "firewall", { name: `${props.namePrefix}-edge`, load_balancer: props.loadBalancer.hostname, requests_per_minute: props.requestsPerMinute, managed_rules: true });
+    return { gaps: { "ip-reputation": "the fake cloud keeps no list of addresses with a bad reputation" } };
+  }
+
   /** One alarm per neutral condition it can measure, each emailing the spec's addresses; it cannot measure replica lag. */
   public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {
     const gaps: IMonitoring["gaps"] = { "replica-lag": "the fake database has no replicas to lag" };
@@ -228,6 +236,7 @@ export const FAKE_COST: CloudCost = {
     fake_site: { tier: DNS, free: "static sites have no charge" },
     fake_secret: { tier: SECRETS, free: "secrets have no charge" },
     fake_alarm: { tier: MONITORING, free: "alarms have no charge" },
+    fake_firewall: { tier: LOAD_BALANCER, free: "the fake firewall is free" },
   },
   region: (doc) => (doc.json.provider?.fake?.[0]?.region as string | undefined) ?? undefined,
 };

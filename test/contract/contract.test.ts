@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { Testing } from "cdktf";
-import { ALARM_CONDITIONS, AlarmCondition } from "../../modules/core";
+import { ALARM_CONDITIONS, AlarmCondition, FIREWALL_PROTECTIONS } from "../../modules/core";
 import { production } from "../../environments/production";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
@@ -34,6 +34,7 @@ const contract: EnvironmentSpec = {
     cacheEvictions: 7,
     hostDiskPercent: 90,
   },
+  firewall: { requestsPerMinute: 1500 },
 };
 
 /** Each condition's threshold as the contract's spec states it, in its own units (the site's has none; a pool's is its minimum). */
@@ -51,7 +52,7 @@ const EXPECTED_THRESHOLDS: Record<Exclude<AlarmCondition, "site-down" | "healthy
 };
 
 // Not production: the policy pack, which a directly built stack meets at synth, gives production a failover target.
-const withoutFailover: EnvironmentSpec = { ...contract, environment: "contract-plain", failover: undefined, alerts: undefined, production: false };
+const withoutFailover: EnvironmentSpec = { ...contract, environment: "contract-plain", failover: undefined, alerts: undefined, firewall: undefined, production: false };
 
 /** Every registered cloud, held to the contract through its inspector (test/contract/inspectors/<cloud id>.ts). */
 describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as const))("the %s factory honours the neutral contract", (_id, cloud, inspector) => {
@@ -110,11 +111,23 @@ describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as con
       if (a.condition in EXPECTED_THRESHOLDS) expect({ condition: a.condition, threshold: a.threshold }).toEqual({ condition: a.condition, threshold: EXPECTED_THRESHOLDS[a.condition as keyof typeof EXPECTED_THRESHOLDS] });
     }
     // A pool's alarm fires below its minimum: the web pool's (2) and the app pool's (3) at least.
-    expect(alarms.filter((a) => a.condition === "healthy-hosts").map((a) => a.threshold)).toEqual(expect.arrayContaining([2, 3]));
+    if (!("healthy-hosts" in gaps)) expect(alarms.filter((a) => a.condition === "healthy-hosts").map((a) => a.threshold)).toEqual(expect.arrayContaining([2, 3]));
     const operations = readFileSync(join(__dirname, "..", "..", "docs", "operations.md"), "utf8");
     for (const [condition, why] of Object.entries(gaps)) expect({ condition, documented: operations.includes(why!) }).toEqual({ condition, documented: true });
     // No alerts section: no alarms.
     expect(inspector.alarms(plain)).toEqual([]);
+  });
+
+  it("firewall: the managed rules and the per-client limit in front of the site, the rest named as its gaps, in docs/operations.md", () => {
+    const stack = new CloudTiersStack(Testing.app(), contract, cloud);
+    const firewall = inspector.firewall(synth(stack));
+    const gaps = stack.topology.firewall!.gaps;
+    // Every protection is given, or named as a gap (a protection given only in part is both).
+    expect(FIREWALL_PROTECTIONS.filter((p) => !firewall.protections.includes(p) && !(p in gaps))).toEqual([]);
+    expect(firewall.requestsPerMinute).toBe(1500);
+    const operations = readFileSync(join(__dirname, "..", "..", "docs", "operations.md"), "utf8");
+    for (const [protection, why] of Object.entries(gaps)) expect({ protection, documented: operations.includes(why!) }).toEqual({ protection, documented: true });
+    expect(inspector.firewall(plain)).toEqual({ protections: [] , requestsPerMinute: undefined });
   });
 
   it("outputs: the same names, values and sensitivity the app expects", () => {

@@ -1,4 +1,4 @@
-import type { AlarmCondition } from "../../modules/core";
+import type { AlarmCondition, FirewallProtection } from "../../modules/core";
 import type { CloudAdapter } from "../../modules/stacks/clouds";
 import { cloudPart } from "../../tools/cloud-parts";
 import { Config, Synth } from "../helpers";
@@ -28,6 +28,11 @@ export interface CloudInspector {
    * hosts, keys) and the email addresses it reaches.
    */
   alarms(s: Synth): { condition: AlarmCondition; threshold: number; emails: string[] }[];
+  /**
+   * What stands in front of the site's public entry, read from the firewall's rules: the
+   * protections it runs, and the requests a minute one client may send (if it limits them).
+   */
+  firewall(s: Synth): { protections: FirewallProtection[]; requestsPerMinute?: number };
 }
 
 /** A nested block: an object in cdktf's JSON, a list of one in a parsed HCL file (a module's), as Terraform's JSON syntax writes it. */

@@ -100,6 +100,9 @@ describe("NAME_RULES", () => {
   const TEXT_LIMITS: Record<string, number> = {
     "aws_cloudfront_distribution.comment": 128,
     "aws_cloudwatch_metric_alarm.alarm_description": 1024,
+    "aws_wafv2_web_acl.description": 256,
+    "cloudflare_ruleset.description": 500,
+    "cloudflare_ruleset.rules.description": 500,
     "digitalocean_monitor_alert.description": 255,
     "aws_cloudfront_response_headers_policy.comment": 128,
     "aws_cloudfront_origin_access_control.description": 256,

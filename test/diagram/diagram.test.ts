@@ -155,6 +155,14 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     alarms.length === 0 ? [] : [[aws ? `CloudWatch: ${alarms.length} alarms` : `Monitoring: ${alarms.length} alert policies`, expect.stringContaining(`→ ${emails.size} email address`)]],
   );
 
+  // The firewall: one box when the JSON has one, with the rate limit it holds clients to, filtering the way in.
+  const acls = aws ? doc.resources("aws_wafv2_web_acl") : doc.resources("cloudflare_ruleset");
+  const limit = aws
+    ? acls.flatMap((a) => a.config.rule).find((r) => r.statement.rate_based_statement)?.statement.rate_based_statement.limit
+    : acls.flatMap((r) => r.config.rules).find((r) => r.ratelimit)?.ratelimit.requests_per_period;
+  expect(nodesOf(d, "firewall").map((n) => n.lines.find((l) => l.startsWith("rate limit:")))).toEqual(acls.length === 0 ? [] : [expect.stringContaining(`rate limit: ${limit} per `)]);
+  for (const f of nodesOf(d, "firewall")) expect(d.edges.filter((e) => e.from === f.id).map((e) => tierOf(d, e.to))).toEqual(expect.arrayContaining([aws ? "load-balancer" : "dns"]));
+
   // The DOT has every box (with its title) and every edge (with its ports).
   for (const n of d.nodes) expect(dot).toContain(`${quote(n.id)} [label=${quote(n.lines[0]).slice(0, -1)}`);
   for (const e of d.edges) expect(dot).toContain(`${quote(e.from)} -> ${quote(e.to)}${e.labels.length > 0 ? ` [label=${quote(e.labels.join("\n"))}` : ""}`);

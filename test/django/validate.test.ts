@@ -115,6 +115,12 @@ describe("spec validation", () => {
       { alerts: { emails: ["oncall@example.com"], replicaLagSecond: 30 } as never },
       ['dev: alerts.replicaLagSecond is not a known field (did you mean "replicaLagSeconds"?); known: emails, webhook, errorRatePercent, latencyP95Ms, databaseCpuPercent, databaseStoragePercent, databaseMemoryPercent, databaseConnectionsPercent, replicaLagSeconds, cacheMemoryPercent, cacheEvictions, hostDiskPercent'],
     ],
+    [
+      "a rate limit below what health checkers send",
+      { firewall: { requestsPerMinute: 2 } },
+      ["dev: firewall.requestsPerMinute must be a whole number between 10 and 100000, got 2"],
+    ],
+    ["a firewall that is not a section", { firewall: true as never }, ["dev: firewall must be an object, got true"]],
     ["an alerts section that is a list", { alerts: ["oncall@example.com"] as never }, ['dev: alerts must be an object, got ["oncall@example.com"]']],
     ["a production flag that is not a boolean", { production: "yes" }, ['dev: production must be true or false, got "yes"']],
     ["too many zones", { network: { zones: 5 } }, ["dev: network.zones must be a whole number between 1 and 3, got 5"]],

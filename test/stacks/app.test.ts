@@ -79,6 +79,7 @@ describe("the cdktf app", () => {
       digitalocean: undefined,
       failover: {},
       alerts: { emails: ["oncall@example.com"] },
+      firewall: {},
       postgres: { ...environments[0].postgres, highAvailability: false },
       policy: { suppress: [{ rule: "CT-DB-004", cloud: "aws", resource: `aws_db_instance.${primary}`, reason }] },
     });

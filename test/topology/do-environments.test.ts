@@ -77,7 +77,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     expect(s.one("cloudflare_dns_record", "django_dns").depends_on).toEqual([address]);
     if (failoverOn(spec)) expect(s.one("cloudflare_workers_route").depends_on).toEqual([address]);
     const others = s.where("cloudflare_zone_setting").filter((z) => z.setting_id !== "ssl");
-    expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", "tls_1_3"] : []);
+    // The TLS settings, and the Security Level a firewall sets, only from the environment that manages the zone.
+    const firewall = spec.firewall && spec.cloudflare?.manageZoneSettings ? ["security_level"] : [];
+    expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", ...firewall, "tls_1_3"] : []);
   });
 
   it("proxies the site's name, through the edge Worker with its maintenance page exactly when failover is on", () => {

@@ -1,6 +1,13 @@
 import { CloudInspector, block } from "../inspectors";
 import { Config, ref } from "../../helpers";
-import { AlarmCondition, SIZES, SIZE_PROFILES } from "../../../modules/core";
+import { AlarmCondition, FirewallProtection, SIZES, SIZE_PROFILES } from "../../../modules/core";
+
+/** The protection each AWS managed rule group gives. */
+const RULE_GROUPS: Record<string, FirewallProtection> = {
+  AWSManagedRulesCommonRuleSet: "common-attacks",
+  AWSManagedRulesKnownBadInputsRuleSet: "known-bad-inputs",
+  AWSManagedRulesAmazonIpReputationList: "ip-reputation",
+};
 import { AWS_POSTGRES_SIZES } from "../../../modules/aws/sizes";
 
 const GIB = 1024 ** 3;
@@ -29,6 +36,21 @@ function conditionOf(alarm: Config): AlarmCondition | undefined {
 
 /** Reads an AWS stack (modules/aws) in the contract's terms. */
 export const INSPECTOR: CloudInspector = {
+  firewall(s) {
+    const lbs = s.resources("aws_lb");
+    const [publicLb] = Object.keys(lbs).filter((id) => lbs[id].internal !== true);
+    const association = s.where("aws_wafv2_web_acl_association").find((a) => a.resource_arn === ref(`aws_lb.${publicLb}`, "arn"));
+    const acls = s.resources("aws_wafv2_web_acl");
+    const aclId = association && Object.keys(acls).find((id) => association.web_acl_arn === ref(`aws_wafv2_web_acl.${id}`, "arn"));
+    if (!aclId) return { protections: [] };
+    const statements: Config[] = acls[aclId].rule.map((r: Config) => r.statement);
+    const rate = statements.find((st) => st.rate_based_statement)?.rate_based_statement;
+    const groups = statements.filter((st) => st.managed_rule_group_statement?.vendor_name === "AWS").map((st) => RULE_GROUPS[st.managed_rule_group_statement.name]);
+    return {
+      protections: [...groups, ...(rate ? ["rate-limit" as const] : [])].sort(),
+      requestsPerMinute: rate ? (rate.limit * 60) / (rate.evaluation_window_sec ?? 300) : undefined,
+    };
+  },
   alarms(s) {
     const instances = s.resources("aws_db_instance");
     const instance = (alarm: Config) => Object.values(instances).find((i) => ref(`aws_db_instance.${Object.keys(instances).find((k) => instances[k] === i)}`, "identifier") === alarm.dimensions?.DBInstanceIdentifier)!;

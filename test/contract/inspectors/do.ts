@@ -1,12 +1,12 @@
 import { CloudInspector, block } from "../inspectors";
 import { Config, ref } from "../../helpers";
-import { AlarmCondition } from "../../../modules/core";
+import { AlarmCondition, FirewallProtection } from "../../../modules/core";
+import { MANAGED_RULESETS } from "../../../modules/cloudflare/firewall";
 
 /** The neutral condition of each alert type, and how its value reads in the spec's units. */
 const ALERT_TYPES: Record<string, { condition: AlarmCondition; scale?: number }> = {
   "v1/insights/lbaas/increase_in_http_error_rate_percentage_5xx": { condition: "error-rate" },
   "v1/insights/lbaas/high_http_request_response_time_95p": { condition: "latency-p95", scale: 1000 },
-  "v1/insights/lbaas/droplet_health": { condition: "healthy-hosts" },
   "v1/insights/droplet/disk_utilization_percent": { condition: "host-disk" },
 };
 /** The dbaas types, which read as the database's or the cache's by the cluster they name. */
@@ -18,6 +18,16 @@ const DBAAS_TYPES: Record<string, [AlarmCondition, AlarmCondition | undefined]> 
 
 /** Reads a DigitalOcean + Cloudflare stack (modules/digitalocean) in the contract's terms. */
 export const INSPECTOR: CloudInspector = {
+  firewall(s) {
+    const rulesets = s.where("cloudflare_ruleset");
+    const enabled = (phase: string) => rulesets.filter((r) => r.phase === phase).flatMap((r) => r.rules.filter((rule: Config) => rule.enabled !== false));
+    const managed = enabled("http_request_firewall_managed").some((rule) => rule.action === "execute" && Object.values(MANAGED_RULESETS).includes(rule.action_parameters.id));
+    const [limit] = enabled("http_ratelimit").filter((rule) => rule.action === "block" && rule.ratelimit.characteristics.includes("ip.src"));
+    // Security Level challenges visitors whose IP reputation is poor.
+    const reputation = s.where("cloudflare_zone_setting").some((z) => z.setting_id === "security_level" && ["medium", "high", "under_attack"].includes(z.value));
+    const protections: FirewallProtection[] = [...(managed ? (["common-attacks", "known-bad-inputs"] as const) : []), ...(reputation ? (["ip-reputation"] as const) : []), ...(limit ? (["rate-limit"] as const) : [])];
+    return { protections: protections.sort(), requestsPerMinute: limit ? (limit.ratelimit.requests_per_period * 60) / limit.ratelimit.period : undefined };
+  },
   alarms(s) {
     const clusters = s.resources("digitalocean_database_cluster");
     const isCache = (entities: string[]) => entities.every((e) => Object.entries(clusters).some(([id, c]) => c.engine === "valkey" && e === ref(`digitalocean_database_cluster.${id}`, "id")));
@@ -27,7 +37,7 @@ export const INSPECTOR: CloudInspector = {
       const condition = dbaas ? (isCache(a.entities) ? dbaas[1] : dbaas[0]) : known?.condition;
       return { condition: condition!, threshold: Math.round(a.value * (known?.scale ?? 1)), emails: [...a.alerts.email].sort() };
     });
-    const uptime = s.where("digitalocean_uptime_alert").filter((u) => u.type === "down").map((u) => ({ condition: "site-down" as const, threshold: 0, emails: [...block(u.notifications)!.email].sort() }));
+    const uptime = s.where("digitalocean_uptime_alert").filter((u) => u.type === "down" || u.type === "down_global").map((u) => ({ condition: "site-down" as const, threshold: 0, emails: [...block(u.notifications)!.email].sort() }));
     return [...uptime, ...policies];
   },
   poolBounds(s, role) {
