@@ -229,6 +229,9 @@ export const OUTPUT_NAMES = [
   "storage_region",
 ];
 
+/** The outputs that hold a password's whereabouts or a URL with credentials' place in it: sensitive on every cloud. */
+export const SENSITIVE_OUTPUTS = ["database_replica_urls", "database_url", "redis_url"];
+
 /** A stream that keeps what is written to it, for a command's stdout or stderr. */
 export function capture(): { stream: Writable; text: () => string } {
   let text = "";

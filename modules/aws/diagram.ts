@@ -240,6 +240,14 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
       `SNS → ${plural(emails.size, "email address", "email addresses")}${subscriptions.some((s) => s.config.protocol === "https") ? " + webhook" : ""}`,
       dashboards > 0 && `${plural(dashboards, "dashboard")}`,
     ]);
+    // The health checks the site's alarm watches: the failover's, else one of the alarms' own.
+    for (const alarm of alarms) {
+      const check = ix.first(alarm.config.dimensions?.HealthCheckId, "aws_route53_health_check");
+      if (!check) continue;
+      const c = check.config;
+      if (!g.has(check.address)) g.node(check.address, "health-check", ["Route 53 health check", `${c.type} :${c.port} ${c.resource_path ?? ""}`, `every ${c.request_interval ?? 30} s, ${c.failure_threshold ?? 3} failures`]);
+      g.edge(check.address, "alarms", "check", "site down");
+    }
   }
 
   // Where the boxes are: the region, its VPC, the VPC's subnet tiers (zones listed).

@@ -1,7 +1,6 @@
 import { Construct } from "constructs";
 import { Annotations } from "cdktf";
 import { Ruleset } from "@cdktf/provider-cloudflare/lib/ruleset";
-import { ZoneSetting } from "@cdktf/provider-cloudflare/lib/zone-setting";
 import { FIREWALL_PROTECTIONS, FirewallProps, IFirewall } from "../core";
 import { CloudflarePlan } from "./settings";
 import { ICloudflareZone } from "./zone";
@@ -12,6 +11,9 @@ import { ICloudflareZone } from "./zone";
  * Cloudflare plans ... mitigation against high and wide impacting vulnerabilities") on Free.
  */
 export const MANAGED_RULESETS = { managed: "efb7b8c949ac4650a09736fc376e9aee", free: "77454fe2d30c4220b5701f6fdfb893ba" } as const;
+
+/** The zone phases the firewall writes an entry point ruleset in. */
+export const FIREWALL_PHASES = { managed: "http_request_firewall_managed", rateLimit: "http_ratelimit" } as const;
 
 /**
  * What each plan's rate limiting rules may count over and block for, in seconds
@@ -25,8 +27,12 @@ export const RATE_LIMIT_PERIODS: Readonly<Record<CloudflarePlan, { period: numbe
   enterprise: { period: 60, mitigation: 60 },
 };
 
-/** The zone's Security Level: challenge visitors whose IP reputation is poor (every plan). */
-export const SECURITY_LEVEL = "medium";
+/**
+ * No zone-level control blocks addresses by reputation any longer: Security Level now only
+ * turns Under Attack mode on or off, and "the threat score is always 0"
+ * (developers.cloudflare.com/waf/tools/security-level/).
+ */
+const NO_IP_REPUTATION = "Cloudflare retired the threat score behind Security Level: no zone setting blocks addresses by reputation (Bot Management, Enterprise, is not managed here)";
 
 export interface CloudflareFirewallProps extends FirewallProps {
   readonly zone: ICloudflareZone;
@@ -36,15 +42,17 @@ export interface CloudflareFirewallProps extends FirewallProps {
 }
 
 /**
- * Cloudflare's WAF in front of the site, for the whole zone: its managed ruleset (the
- * plan's), a rate limiting rule per client IP, and the zone's Security Level against
- * addresses with a bad reputation. A zone has one entry point ruleset per phase ("Each phase
- * has at most one entry point ruleset ... at the zone level",
- * developers.cloudflare.com/ruleset-engine/about/rulesets/#entry-point-ruleset; a second
- * stack creating one fails with "exceeded maximum number of zone rulesets",
- * cloudflare/terraform-provider-cloudflare#1210), so only the environment that manages the
- * zone's settings writes them, and they protect every name of the zone. PROVIDER GAPS: on
- * Free, only the Free Managed Ruleset, and a 10-second rate window.
+ * Cloudflare's WAF in front of the site, for the whole zone: a rate limiting rule per client
+ * IP and, on Pro and above, the Cloudflare Managed Ruleset. A zone has one entry point
+ * ruleset per phase ("Each phase has at most one entry point ruleset ... at the zone level",
+ * developers.cloudflare.com/ruleset-engine/about/rulesets/#entry-point-ruleset; the provider
+ * creates one with a POST, which fails with "exceeded maximum number of zone rulesets" where
+ * one exists, cloudflare/terraform-provider-cloudflare#1210 and #6273, and preflight looks
+ * first), so only the environment that manages the zone's settings writes them, and they
+ * protect every name of the zone. On Free, Cloudflare deploys the Free Managed Ruleset itself
+ * ("deployed by default on Free plans", developers.cloudflare.com/waf/get-started/), so the
+ * stack leaves that phase alone. PROVIDER GAPS: on Free, only the Free Managed Ruleset and a
+ * 10-second rate window; no blocking by IP reputation on any plan.
  */
 export class CloudflareFirewall extends Construct implements IFirewall {
   public readonly gaps: IFirewall["gaps"];
@@ -53,41 +61,32 @@ export class CloudflareFirewall extends Construct implements IFirewall {
     super(scope, id);
     if (!props.manageZone) {
       const why = "the zone's rulesets belong to the environment that manages the zone's settings (cloudflare.manageZoneSettings), whose firewall covers every name of the zone";
-      this.gaps = Object.fromEntries(FIREWALL_PROTECTIONS.map((p) => [p, why]));
+      this.gaps = { ...Object.fromEntries(FIREWALL_PROTECTIONS.map((p) => [p, why])), "ip-reputation": NO_IP_REPUTATION };
       Annotations.of(this).addWarning(`PROVIDER GAP: no firewall of its own: ${why}`);
       return;
     }
     const free = props.plan === "free";
+    const freeRules = "Cloudflare's Free plan runs only the Free Managed Ruleset (high-impact vulnerabilities), which Cloudflare deploys itself, not the Cloudflare Managed Ruleset";
     this.gaps = free
-      ? {
-          "common-attacks": "Cloudflare's Free plan runs only the Free Managed Ruleset (high-impact vulnerabilities), not the Cloudflare Managed Ruleset",
-          "known-bad-inputs": "Cloudflare's Free plan runs only the Free Managed Ruleset (high-impact vulnerabilities), not the Cloudflare Managed Ruleset",
-          "rate-limit": "Cloudflare's Free plan counts over 10 seconds, so the limit is a sixth of the spec's a minute",
-        }
-      : {};
-    if (free) Annotations.of(this).addWarning(`PROVIDER GAP: Cloudflare's Free plan runs the Free Managed Ruleset only, and counts requests over 10 seconds (${Math.ceil(props.requestsPerMinute / 6)} per 10 s for ${props.requestsPerMinute} a minute)`);
+      ? { "common-attacks": freeRules, "known-bad-inputs": freeRules, "ip-reputation": NO_IP_REPUTATION, "rate-limit": "Cloudflare's Free plan counts over 10 seconds, so the limit is a sixth of the spec's a minute" }
+      : { "ip-reputation": NO_IP_REPUTATION };
+    if (free) Annotations.of(this).addWarning(`PROVIDER GAP: Cloudflare's Free plan runs the Free Managed Ruleset only (Cloudflare deploys it), and counts requests over 10 seconds (${Math.ceil(props.requestsPerMinute / 6)} per 10 s for ${props.requestsPerMinute} a minute)`);
 
-    new Ruleset(this, "managed-rules", {
-      zoneId: props.zone.zoneId,
-      kind: "zone",
-      phase: "http_request_firewall_managed",
-      name: `${props.namePrefix}: managed WAF rules`,
-      description: "Cloudflare's managed WAF rules for the zone",
-      rules: [
-        {
-          action: "execute",
-          actionParameters: { id: free ? MANAGED_RULESETS.free : MANAGED_RULESETS.managed },
-          expression: "true",
-          description: free ? "Cloudflare Free Managed Ruleset" : "Cloudflare Managed Ruleset",
-          enabled: true,
-        },
-      ],
-    });
+    if (!free) {
+      new Ruleset(this, "managed-rules", {
+        zoneId: props.zone.zoneId,
+        kind: "zone",
+        phase: FIREWALL_PHASES.managed,
+        name: `${props.namePrefix}: managed WAF rules`,
+        description: "Cloudflare's managed WAF rules for the zone",
+        rules: [{ action: "execute", actionParameters: { id: MANAGED_RULESETS.managed }, expression: "true", description: "Cloudflare Managed Ruleset", enabled: true }],
+      });
+    }
     const { period, mitigation } = RATE_LIMIT_PERIODS[props.plan];
     new Ruleset(this, "rate-limit", {
       zoneId: props.zone.zoneId,
       kind: "zone",
-      phase: "http_ratelimit",
+      phase: FIREWALL_PHASES.rateLimit,
       name: `${props.namePrefix}: rate limit`,
       description: "Requests per client IP address",
       rules: [
@@ -101,7 +100,5 @@ export class CloudflareFirewall extends Construct implements IFirewall {
         },
       ],
     });
-    // The binding types `value` as a map; the API takes this setting's value as a string.
-    new ZoneSetting(this, "security-level", { zoneId: props.zone.zoneId, settingId: "security_level", value: SECURITY_LEVEL as unknown as Record<string, string> });
   }
 }

@@ -16,7 +16,7 @@ import { CloudflareSettings } from "./settings";
  * the apply needs, cannot be proved without writing. A type missing here fails the check:
  * preflight must learn to probe what a stack starts using.
  */
-export const PERMISSIONS: Record<string, { readonly permission: string; readonly probe: (accountId: string, zoneId: string) => string }> = {
+export const PERMISSIONS: Record<string, { readonly permission: string; readonly probe: (accountId: string, zoneId: string) => string; readonly absentIsReadable?: true }> = {
   cloudflare_dns_record: { permission: "Zone: DNS", probe: (_a, z) => `/zones/${z}/dns_records?per_page=1` },
   cloudflare_zone_setting: { permission: "Zone: Zone Settings", probe: (_a, z) => `/zones/${z}/settings/ssl` },
   cloudflare_origin_ca_certificate: { permission: "Zone: SSL and Certificates", probe: (_a, z) => `/certificates?zone_id=${z}` },
@@ -26,8 +26,9 @@ export const PERMISSIONS: Record<string, { readonly permission: string; readonly
   cloudflare_workers_script: { permission: "Account: Workers Scripts", probe: (a) => `/accounts/${a}/workers/scripts` },
   cloudflare_workers_custom_domain: { permission: "Zone: Workers Routes", probe: (a, z) => `/accounts/${a}/workers/domains?zone_id=${z}` },
   cloudflare_workers_route: { permission: "Zone: Workers Routes", probe: (_a, z) => `/zones/${z}/workers/routes` },
-  // The firewall's managed rules and rate limit: "Zone WAF" (developers.cloudflare.com/api/resources/rulesets/methods/list/).
-  cloudflare_ruleset: { permission: "Zone: Zone WAF", probe: (_a, z) => `/zones/${z}/rulesets` },
+  // The firewall's rate limit (and managed rules): a phase's entry point needs "Zone WAF", where listing the
+  // zone's rulesets takes any of some twenty permissions; a 404 (no entry point yet) is a read all the same.
+  cloudflare_ruleset: { permission: "Zone: Zone WAF", probe: (_a, z) => `/zones/${z}/rulesets/phases/http_ratelimit/entrypoint`, absentIsReadable: true },
 };
 
 /** What the stack asks of Cloudflare. */
@@ -38,6 +39,8 @@ export interface CloudflareNeeds {
   readonly sslMode?: string;
   /** A Workers route (the failover's Worker): the account needs Workers Paid. */
   readonly workersRoute: boolean;
+  /** The zone phases the stack writes an entry point ruleset in, with the ruleset's address. */
+  readonly rulesetPhases: readonly { readonly phase: string; readonly address: string }[];
   /**
    * The names the stack makes in the zone, as written: its `cloudflare_dns_record` names and
    * the hosts of its Workers route patterns (a pattern with a wildcard host names none).
@@ -52,7 +55,8 @@ export function cloudflareNeeds(doc: StackDocument): CloudflareNeeds {
   const hosts = routes.map((r) => (typeof r.config.pattern === "string" ? r.config.pattern.split("/")[0] : undefined)).filter((h) => h && !h.includes("*"));
   const records = doc.resources("cloudflare_dns_record").map((r) => r.config.name);
   const hostnames = [...new Set([...records, ...hosts].filter((n): n is string => typeof n === "string" && n !== ""))];
-  return { types, sslMode: ssl?.config.value, workersRoute: routes.length > 0, hostnames };
+  const rulesetPhases = doc.resources("cloudflare_ruleset").map((r) => ({ phase: String(r.config.phase), address: r.address }));
+  return { types, sslMode: ssl?.config.value, workersRoute: routes.length > 0, hostnames, rulesetPhases };
 }
 
 /** SSL modes that reach an origin serving HTTPS with an origin certificate and redirecting HTTP to it: `flexible` loops, `off` breaks. */
@@ -218,6 +222,36 @@ export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSet
       },
     });
   }
+  if (needs.rulesetPhases.length > 0) {
+    checks.push({
+      name: "zone rulesets",
+      async run() {
+        // The provider creates a phase's entry point with a POST, which fails where the zone has one
+        // ("exceeded maximum number of zone rulesets", cloudflare/terraform-provider-cloudflare#1210, #6273).
+        const taken: string[] = [];
+        const imports: string[] = [];
+        for (const { phase, address } of needs.rulesetPhases) {
+          try {
+            const existing = await api.result<{ id: string; name?: string }>(`/zones/${zoneId}/rulesets/phases/${phase}/entrypoint`);
+            taken.push(`${phase} (ruleset ${existing.id}${existing.name ? `, "${existing.name}"` : ""})`);
+            imports.push(`terraform import '${address}' zones/${zoneId}/${existing.id}`);
+          } catch (e) {
+            if (!(e instanceof HttpApiError)) throw e;
+            if (e.status === 404) continue;
+            if (e.status === 403) return fail(e.message, "give CLOUDFLARE_API_TOKEN Zone: Zone WAF Read, so that preflight can see the zone's rulesets (Edit for the apply)");
+            throw e;
+          }
+        }
+        if (taken.length > 0) {
+          return fail(
+            `${zoneName} already has an entry point ruleset in ${taken.join(" and ")}, where this stack creates its own: the apply would fail (exceeded maximum number of zone rulesets)`,
+            `take each into the stack's state (${imports.join("; ")}) or delete it in the dashboard, then deploy`,
+          );
+        }
+        return pass(`${zoneName} has no entry point ruleset yet in ${needs.rulesetPhases.map((r) => r.phase).join(", ")}`);
+      },
+    });
+  }
   checks.push({
     name: "token permissions",
     async run() {
@@ -225,10 +259,12 @@ export function cloudflareChecks(needs: CloudflareNeeds, settings: CloudflareSet
       if (unknown.length > 0) return fail(`the stack makes ${unknown.join(", ")}, whose permission preflight does not know`, "add each to PERMISSIONS in modules/cloudflare/preflight.ts");
       const wanted = [...new Map(needs.types.map((t) => [PERMISSIONS[t].permission, PERMISSIONS[t].probe(accountId, zoneId)])).entries()];
       const refused: string[] = [];
+      const absentIsReadable = new Set(needs.types.filter((t) => PERMISSIONS[t].absentIsReadable).map((t) => PERMISSIONS[t].probe(accountId, zoneId)));
       for (const [permission, probe] of wanted) {
         try {
           await api.get(probe);
         } catch (e) {
+          if (e instanceof HttpApiError && e.status === 404 && absentIsReadable.has(probe)) continue;
           if (!(e instanceof HttpApiError && (e.status === 403 || e.status === 401))) throw e;
           refused.push(`${permission} (GET ${probe}: ${e.status} ${e.id})`);
         }

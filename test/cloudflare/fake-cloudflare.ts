@@ -34,6 +34,8 @@ export function cloudflareAccount(settings: CloudflareSettings, zoneName: string
         rate_plan: { id: "workers_paid", public_name: "Workers Paid", currency: "USD", scope: "account", externally_managed: false, is_contract: false, sets: [] },
       },
     ] as Record<string, unknown>[],
+    /** The zone's entry point rulesets, by phase (none: 404, as for a zone that never had one). */
+    entrypoints: {} as Record<string, { id: string; name: string }>,
     /** Paths the token may not read (answered 403, code 9109). */
     forbidden: [] as string[],
   };
@@ -85,7 +87,12 @@ export function fakeCloudflare(settings: CloudflareSettings, a: CloudflareAccoun
       [`GET /client/v4/accounts/${account}/load_balancers/monitors`]: list,
       [`GET /client/v4/accounts/${account}/workers/scripts`]: list,
       [`GET /client/v4/zones/${zone}/workers/routes`]: list,
-      [`GET /client/v4/zones/${zone}/rulesets`]: list,
+      ...Object.fromEntries(
+        ["http_ratelimit", "http_request_firewall_managed"].map((phase) => [
+          `GET /client/v4/zones/${zone}/rulesets/phases/${phase}/entrypoint`,
+          () => (a.entrypoints[phase] ? ok({ ...a.entrypoints[phase], kind: "zone", phase, rules: [] }) : error(404, 10003, "could not find entrypoint ruleset in the zone")),
+        ]),
+      ),
       [`GET /client/v4/accounts/${account}/workers/domains`]: (url) => (url.searchParams.get("zone_id") === zone ? list() : error(400, 1001, "zone_id")),
     },
     (r) => {

@@ -1,6 +1,6 @@
 import { Testing } from "cdktf";
 import { Config, specWith, synthDoEnvironment } from "../helpers";
-import { MANAGED_RULESETS, SECURITY_LEVEL } from "../../modules/cloudflare/firewall";
+import { MANAGED_RULESETS } from "../../modules/cloudflare/firewall";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
 import { warnings } from "../../modules/stacks/app";
@@ -23,16 +23,17 @@ describe("the Cloudflare firewall", () => {
     expect(managed.rules).toEqual([expect.objectContaining({ action: "execute", action_parameters: { id: MANAGED_RULESETS.managed }, expression: "true", enabled: true })]);
     const [limit] = ruleset(s, "http_ratelimit");
     expect(limit.rules).toEqual([expect.objectContaining({ action: "block", expression: "true", enabled: true, ratelimit: { characteristics: ["cf.colo.id", "ip.src"], period: 60, requests_per_period: 600, mitigation_timeout: 60 } })]);
-    expect(s.where("cloudflare_zone_setting").filter((z: Config) => z.setting_id === "security_level")).toEqual([expect.objectContaining({ value: SECURITY_LEVEL })]);
+    // Security Level no longer turns addresses away by reputation: it is left alone.
+    expect(s.where("cloudflare_zone_setting").filter((z: Config) => z.setting_id === "security_level")).toEqual([]);
   });
 
-  it("on Free, runs the Free Managed Ruleset and a sixth of the limit over the 10 seconds Free counts, saying so", () => {
+  it("on Free, leaves the managed phase to the Free Managed Ruleset Cloudflare deploys itself, and counts a sixth of the limit over the 10 seconds Free counts, saying so", () => {
     const app = Testing.app();
     new CloudTiersStack(app, managing("free", 600), CLOUDS.find((c) => c.id === "do")!);
     const s = synthDoEnvironment(managing("free", 600));
-    expect(ruleset(s, "http_request_firewall_managed")[0].rules[0].action_parameters).toEqual({ id: MANAGED_RULESETS.free });
+    expect(ruleset(s, "http_request_firewall_managed")).toEqual([]);
     expect(ruleset(s, "http_ratelimit")[0].rules[0].ratelimit).toMatchObject({ period: 10, requests_per_period: 100, mitigation_timeout: 10 });
-    expect(warnings(app)).toContain("dev-do/django/firewall: PROVIDER GAP: Cloudflare's Free plan runs the Free Managed Ruleset only, and counts requests over 10 seconds (100 per 10 s for 600 a minute)");
+    expect(warnings(app)).toContain("dev-do/django/firewall: PROVIDER GAP: Cloudflare's Free plan runs the Free Managed Ruleset only (Cloudflare deploys it), and counts requests over 10 seconds (100 per 10 s for 600 a minute)");
   });
 
   it("writes nothing from an environment that does not manage the zone (a zone has one ruleset a phase), and says whose firewall covers it", () => {

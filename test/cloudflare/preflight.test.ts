@@ -66,7 +66,10 @@ describe("npm run preflight: Cloudflare", () => {
   it("passes an account that can take the stack, with only read-only GETs carrying the token", async () => {
     const run = await preflight(spec, doc, cloudflareAccount(settings, spec.dnsZone));
     expect(run.lines.filter((l) => l.includes("FAIL"))).toEqual([]);
-    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual(["Cloudflare", "  pass  token", "  pass  zone", "  pass  SSL mode", "  pass  Workers Paid", "  pass  token permissions"]);
+    // The zone's rulesets are looked at where the stack writes any (a firewall of the environment that manages the zone).
+    const phases = cloudflareNeeds(doc).rulesetPhases;
+    const rulesets = phases.length > 0 ? ["  pass  zone rulesets"] : [];
+    expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual(["Cloudflare", "  pass  token", "  pass  zone", "  pass  SSL mode", "  pass  Workers Paid", ...rulesets, "  pass  token permissions"]);
     expect(check(run.lines, "token")).toBe("  pass  token: CLOUDFLARE_API_TOKEN is active, until 2027-06-30T00:00:00Z");
     expect(check(run.lines, "zone")).toBe(`  pass  zone: ${spec.dnsZone} is active, in account ${settings.accountId}`);
     expect(check(run.lines, "Workers Paid")).toBe("  pass  Workers Paid: Workers Paid (Paid), which the failover's Worker route needs");
@@ -76,8 +79,27 @@ describe("npm run preflight: Cloudflare", () => {
     expect(urls.slice(0, 4)).toEqual(["/user/tokens/verify", `/zones/${settings.zoneId}`, `/zones/${settings.zoneId}/settings/ssl`, `/accounts/${settings.accountId}/subscriptions`]);
     // One probe per permission the stack's resource types need, each once.
     const probes = [...new Set(cloudflareNeeds(doc).types.map((t) => PERMISSIONS[t].permission))];
-    expect(urls.slice(4)).toHaveLength(probes.length);
+    expect(urls.slice(4, 4 + phases.length)).toEqual(phases.map((p) => `/zones/${settings.zoneId}/rulesets/phases/${p.phase}/entrypoint`));
+    expect(urls.slice(4 + phases.length)).toHaveLength(probes.length);
     expect(check(run.lines, "token permissions")).toBe(`  pass  token permissions: reads ${probes.join(", ")} (the apply needs each one's Edit, which no read can prove)`);
+  });
+
+  it("fails a zone that already has an entry point ruleset where the stack's firewall creates one, naming the import; and a token without Zone WAF", async () => {
+    const phases = cloudflareNeeds(doc).rulesetPhases;
+    expect(phases.map((p) => p.phase)).toContain("http_ratelimit");
+    const account = cloudflareAccount(settings, spec.dnsZone);
+    account.entrypoints.http_ratelimit = { id: "0f1e2d3c4b5a69788796a5b4c3d2e1f0", name: "default" };
+    const taken = await preflight(spec, doc, account);
+    const address = phases.find((p) => p.phase === "http_ratelimit")!.address;
+    expect(check(taken.lines, "zone rulesets")).toBe(
+      `  FAIL  zone rulesets: ${spec.dnsZone} already has an entry point ruleset in http_ratelimit (ruleset 0f1e2d3c4b5a69788796a5b4c3d2e1f0, "default"), where this stack creates its own: the apply would fail (exceeded maximum number of zone rulesets)\n` +
+        `        fix: take each into the stack's state (terraform import '${address}' zones/${settings.zoneId}/0f1e2d3c4b5a69788796a5b4c3d2e1f0) or delete it in the dashboard, then deploy`,
+    );
+    const denied = cloudflareAccount(settings, spec.dnsZone);
+    denied.forbidden.push(`/zones/${settings.zoneId}/rulesets`);
+    const run = await preflight(spec, doc, denied);
+    expect(check(run.lines, "zone rulesets")).toMatch(/^ {2}FAIL {2}zone rulesets: .+\n {8}fix: give CLOUDFLARE_API_TOKEN Zone: Zone WAF Read/);
+    expect(check(run.lines, "token permissions")).toContain("Zone: Zone WAF (GET /zones/");
   });
 
   it("checks Workers Paid only where the stack makes a Workers route: production's failover, not staging without one", async () => {

@@ -6,7 +6,7 @@ import { production } from "../../environments/production";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
-import { OUTPUT_NAMES, Synth, synth } from "../helpers";
+import { OUTPUT_NAMES, SENSITIVE_OUTPUTS, Synth, synth } from "../helpers";
 import { inspectorOf } from "./inspectors";
 
 /** One neutral spec: the production shape, with every tier's options exercised. */
@@ -136,6 +136,6 @@ describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as con
     expect(s.outputs.database_replica_urls.value).toHaveLength(3);
     expect(String(s.outputs.database_url.value)).toMatch(/^postgres:\/\/app@\$\{.+\}:\d+\/app\?sslmode=require$/);
     expect(String(s.outputs.redis_url.value)).toMatch(/^rediss:\/\/\$\{.+\}:\d+\/0$/);
-    for (const name of ["database_url", "database_replica_urls", "redis_url"]) expect(s.outputs[name].sensitive).toBe(true);
+    for (const name of OUTPUT_NAMES) expect({ name, sensitive: s.outputs[name].sensitive }).toEqual({ name, sensitive: SENSITIVE_OUTPUTS.includes(name) });
   });
 });

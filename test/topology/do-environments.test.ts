@@ -1,6 +1,5 @@
 import { DEFAULTS } from "../../modules/core";
-import { aws as awsDefaults } from "../../environments/defaults";
-import { SHIPPED_STACKS, Synth, dropletUserData, ref, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
+import { OUTPUT_NAMES, SENSITIVE_OUTPUTS, SHIPPED_STACKS, Synth, dropletUserData, ref, synthDoEnvironment } from "../helpers";
 import { failoverOn } from "../../modules/django/spec";
 
 describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec }) => [spec.environment, spec] as const))("%s on DigitalOcean + Cloudflare", (_name, spec) => {
@@ -77,9 +76,7 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     expect(s.one("cloudflare_dns_record", "django_dns").depends_on).toEqual([address]);
     if (failoverOn(spec)) expect(s.one("cloudflare_workers_route").depends_on).toEqual([address]);
     const others = s.where("cloudflare_zone_setting").filter((z) => z.setting_id !== "ssl");
-    // The TLS settings, and the Security Level a firewall sets, only from the environment that manages the zone.
-    const firewall = spec.firewall && spec.cloudflare?.manageZoneSettings ? ["security_level"] : [];
-    expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", ...firewall, "tls_1_3"] : []);
+    expect(others.map((z) => z.setting_id).sort()).toEqual(spec.cloudflare?.manageZoneSettings ? ["always_use_https", "min_tls_version", "tls_1_3"] : []);
   });
 
   it("proxies the site's name, through the edge Worker with its maintenance page exactly when failover is on", () => {
@@ -99,11 +96,10 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     for (const b of s.where("digitalocean_spaces_bucket")) expect(b).toMatchObject({ force_destroy: !protect, lifecycle: { prevent_destroy: protect } });
   });
 
-  it("has the same outputs, with the same names and sensitivity, as the AWS stack", () => {
-    // The same spec on AWS, with the shipped AWS settings where it has none of its own.
-    const aws = synthAwsEnvironment({ ...spec, aws: spec.aws ?? awsDefaults }).outputs;
-    expect(Object.keys(s.outputs).sort()).toEqual(Object.keys(aws).sort());
-    for (const name of Object.keys(aws)) expect({ name, sensitive: s.outputs[name].sensitive }).toEqual({ name, sensitive: aws[name].sensitive });
+  it("has the same outputs, with the same names and sensitivity, as every stack", () => {
+    // The application's outputs, written once (applicationOutputs); an AWS stack of the same spec gives the same (test/contract).
+    expect(Object.keys(s.outputs).sort()).toEqual(OUTPUT_NAMES);
+    for (const name of OUTPUT_NAMES) expect({ name, sensitive: s.outputs[name].sensitive }).toEqual({ name, sensitive: SENSITIVE_OUTPUTS.includes(name) });
     // The user's address in state, as `terraform state show` takes it, and the attribute.
     const [user] = Object.keys(s.resources("digitalocean_database_user"));
     expect(s.outputs.database_password_secret.value).toBe(`terraform-state:digitalocean_database_user.${user}.password`);

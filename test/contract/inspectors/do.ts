@@ -23,9 +23,7 @@ export const INSPECTOR: CloudInspector = {
     const enabled = (phase: string) => rulesets.filter((r) => r.phase === phase).flatMap((r) => r.rules.filter((rule: Config) => rule.enabled !== false));
     const managed = enabled("http_request_firewall_managed").some((rule) => rule.action === "execute" && Object.values(MANAGED_RULESETS).includes(rule.action_parameters.id));
     const [limit] = enabled("http_ratelimit").filter((rule) => rule.action === "block" && rule.ratelimit.characteristics.includes("ip.src"));
-    // Security Level challenges visitors whose IP reputation is poor.
-    const reputation = s.where("cloudflare_zone_setting").some((z) => z.setting_id === "security_level" && ["medium", "high", "under_attack"].includes(z.value));
-    const protections: FirewallProtection[] = [...(managed ? (["common-attacks", "known-bad-inputs"] as const) : []), ...(reputation ? (["ip-reputation"] as const) : []), ...(limit ? (["rate-limit"] as const) : [])];
+    const protections: FirewallProtection[] = [...(managed ? (["common-attacks", "known-bad-inputs"] as const) : []), ...(limit ? (["rate-limit"] as const) : [])];
     return { protections: protections.sort(), requestsPerMinute: limit ? (limit.ratelimit.requests_per_period * 60) / limit.ratelimit.period : undefined };
   },
   alarms(s) {
