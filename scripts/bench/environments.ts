@@ -1,6 +1,7 @@
 import { environments } from "../../environments";
 import { aws, cloudflare, digitalocean } from "../../environments/defaults";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
+import { AWS_MIN_ZONES } from "../../modules/aws/settings";
 
 /** The name of the `index`-th generated environment: `customer-001`, `customer-002`, ... */
 export function generatedName(index: number): string {
@@ -12,7 +13,8 @@ export function generatedName(index: number): string {
  * each shaped in turn like a shipped one (dev, staging, production, dev, ...), with its own
  * name, domain, CDN names and network, and each production promoting from the staging
  * before it, as the shipped production does. Every one has both clouds' sections (the
- * shipped defaults where its shape has none), so `count` environments are `2 × count` stacks.
+ * shipped defaults where its shape has none, and then as many zones as AWS needs at least),
+ * so `count` environments are `2 × count` stacks.
  */
 export function generatedEnvironments(count: number): EnvironmentSpec[] {
   return Array.from({ length: count }, (_, index) => {
@@ -23,7 +25,11 @@ export function generatedEnvironments(count: number): EnvironmentSpec[] {
       ...shape,
       environment: name,
       domain: `${name}.example.com`,
-      network: shape.network && { ...shape.network, cidr: `10.${index % 256}.0.0/16` },
+      network: shape.network && {
+        ...shape.network,
+        cidr: `10.${index % 256}.0.0/16`,
+        ...(shape.aws || shape.network.zones === undefined ? {} : { zones: Math.max(shape.network.zones, AWS_MIN_ZONES) }),
+      },
       cdn: shape.cdn && { mediaDomain: `media.${name}.example.com`, staticDomain: `static.${name}.example.com` },
       terraformCloud: promotesFrom ? { ...shape.terraformCloud, promotesFrom: generatedName(index - 1) } : undefined,
       aws: shape.aws ?? aws,
