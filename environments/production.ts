@@ -4,8 +4,9 @@ import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults"
 /**
  * Three zones, nginx web pool in front of a gunicorn app pool, Multi-AZ PostgreSQL with
  * two read replicas behind a pooler, Valkey with a standby, DNS failover to a maintenance
- * page, alarms to the on-call addresses, a web application firewall at the edge, everything
- * stateful protected from deletion; runs follow staging's in Terraform Cloud.
+ * page, alarms to the on-call addresses, a web application firewall at the edge, logs off
+ * every host, everything stateful protected from deletion; runs follow staging's in
+ * Terraform Cloud.
  */
 export const production: EnvironmentSpec = {
   environment: "production",
@@ -31,12 +32,13 @@ export const production: EnvironmentSpec = {
   cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com" },
   alerts: { emails: ["oncall@example.com", "platform@example.com"], latencyP95Ms: 1500 },
   firewall: { requestsPerMinute: 1200 },
+  logs: { retentionDays: 90 },
   failover: { title: "We'll be right back", message: "The shop is down for maintenance. Please try again in a few minutes." },
   production: true,
   deletionProtection: true,
   // In Terraform Cloud (TF_CLOUD_ORGANIZATION set), a staging apply queues a production run.
   terraformCloud: { promotesFrom: "staging" },
   aws: { ...aws, natGateways: "per-zone" },
-  digitalocean: { ...digitalocean, disasterRecoveryRegion: "ams3" },
+  digitalocean: { ...digitalocean, disasterRecoveryRegion: "ams3", logDestination: "logs.example.com:6514" },
   cloudflare: { ...cloudflare, manageZoneSettings: true, plan: "pro" },
 };

@@ -44,6 +44,7 @@ export const REQUIRED_TOOLS: readonly RequiredTool[] = [
   { needs: "openssl", package: "openssl", for: "the test servers' TLS certificates" },
   { needs: "dot", package: "graphviz", for: "draws the diagrams (npm run diagram)" },
   { needs: "jq", package: "jq", for: "runs the pipeline's steps" },
+  { needs: "/usr/sbin/rsyslogd", package: "rsyslog", for: "checks the hosts' log shipping configuration (rsyslogd -N1)" },
   { needs: "curl", package: "curl", for: "runs the pipeline's smoke check" },
   {
     needs: process.env.TERRAFORM_BINARY ?? "terraform",

@@ -10,6 +10,7 @@ import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
 import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, plainSpecText, terraformTemplate } from "../core";
 import { LIFECYCLE_HOOKS, awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
+import { AwsLogging } from "./logging";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -145,7 +146,9 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       policy: hostPolicy(this.environment.arn, props.environment?.secretArns ?? secretArns(props.readableSecrets ?? []), props.registry),
     });
 
-    const userData = props.host.render(awsHostDelivery(parameterName, name));
+    const logging = props.logging ? asAws(props.logging, AwsLogging, "log destination") : undefined;
+    const delivery = awsHostDelivery(parameterName, name);
+    const userData = props.host.render(logging ? { ...delivery, logShipping: logging.shipping(props.role) } : delivery);
     this.launchTemplate = new LaunchTemplate(this, "launch-template", {
       name,
       description: `${props.role} hosts of ${props.namePrefix}`,
@@ -222,6 +225,8 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       dependsOn: [...network.egressReady, this.environment, readEnvironment, ssmAccess],
       lifecycle: poolLifecycle(exclusive, props.minInstances, props.maxInstances),
     });
+
+    logging?.grant(this, this.instanceRole);
 
     // A host that cannot start its application marks itself unhealthy, and the group
     // replaces it (cloudtiers-unhealthy; the user data's report script); hosts complete the

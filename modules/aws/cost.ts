@@ -69,7 +69,7 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
   // The database setup: a Lambda function invoked a few times in the database's life.
   aws_lambda_function: { tier: POSTGRES, usage: ["the database setup's Lambda invocations (a few seconds on each change; within the free tier)"] },
   aws_lambda_invocation: { tier: POSTGRES, free: "an invocation of the setup function, priced with it" },
-  aws_cloudwatch_log_group: { tier: POSTGRES, usage: ["CloudWatch Logs ingestion and storage of the database setup's log"] },
+  aws_cloudwatch_log_group: { tier: MONITORING, usage: ["CloudWatch Logs ingestion ($0.50 per GB) and storage ($0.03 per GB-month) of the hosts' logs and the database setup's"] },
   aws_iam_role_policy_attachment: { tier: COMPUTE, free: "IAM has no charge" },
   aws_iam_instance_profile: { tier: COMPUTE, free: "IAM has no charge" },
 

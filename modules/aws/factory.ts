@@ -20,7 +20,9 @@ import {
   IStaticSite,
   FirewallProps,
   IFirewall,
+  ILogging,
   IMonitoring,
+  LoggingProps,
   LoadBalancerProps,
   MonitoringProps,
   NetworkProps,
@@ -45,6 +47,7 @@ import { AwsDnsFailover } from "./dns-failover";
 import { AwsDnsZone } from "./dns-zone";
 import { AwsLoadBalancer } from "./load-balancer";
 import { AwsFirewall } from "./firewall";
+import { AwsLogging } from "./logging";
 import { AwsMonitoring } from "./monitoring";
 import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
@@ -137,6 +140,10 @@ export class AwsTierFactory implements TierFactory {
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
     return new AwsDnsFailover(scope, id, props);
+  }
+
+  public createLogging(scope: Construct, id: string, props: LoggingProps): ILogging {
+    return new AwsLogging(scope, id, { ...props, region: this.settings.region });
   }
 
   public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {

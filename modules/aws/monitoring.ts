@@ -11,6 +11,7 @@ import { AwsCache } from "./cache";
 import { AwsComputePool } from "./compute-pool";
 import { AwsDnsFailover } from "./dns-failover";
 import { AwsLoadBalancer } from "./load-balancer";
+import { AGENT_NAMESPACE } from "./logging";
 import { AwsPostgres } from "./postgres";
 import { asAws } from "./shared";
 import { alarmName, alertsTopicName, dashboardName } from "../naming/resource-names";
@@ -47,9 +48,7 @@ export const rdsMaxConnections = (memoryGiB: number): number => Math.min(Math.fl
  * alarm's message holds no secret.
  */
 export class AwsMonitoring extends Construct implements IMonitoring {
-  public readonly gaps: IMonitoring["gaps"] = {
-    "host-disk": "EC2 reports no disk use without the CloudWatch agent on the hosts",
-  };
+  public readonly gaps: IMonitoring["gaps"];
   public readonly topic: SnsTopic;
   public readonly globalTopic: SnsTopic;
   public readonly alarms: CloudwatchMetricAlarm[] = [];
@@ -68,6 +67,9 @@ export class AwsMonitoring extends Construct implements IMonitoring {
     const cache = asAws(props.cache, AwsCache, "cache");
     const dns = asAws(props.site, AwsDnsFailover, "DNS record");
     const pools = props.pools.map((p) => asAws(p, AwsComputePool, "pool"));
+    // The hosts report their disk use through the CloudWatch agent, which shipping their logs installs.
+    const agent = props.logging !== undefined;
+    this.gaps = agent ? {} : { "host-disk": "EC2 reports no disk use without the CloudWatch agent on the hosts, which a logs section installs" };
     if (isReference(postgres.replicaInstances.length)) throw new Error("AwsMonitoring needs the number of replicas at synth");
 
     this.topic = this.alertsTopic("topic", alertsTopicName(prefix), props);
@@ -152,6 +154,24 @@ export class AwsMonitoring extends Construct implements IMonitoring {
         threshold: pool.minInstances,
         treatMissingData: "breaching",
       });
+    }
+
+    // Each pool's fullest root disk, as the agent reports it by autoscaling group.
+    if (agent) {
+      for (const pool of pools) {
+        this.alarm("host-disk", pool.role, {
+          alarmDescription: `a ${pool.role} host's root disk is more than ${t.hostDiskPercent}% full`,
+          namespace: AGENT_NAMESPACE,
+          metricName: "disk_used_percent",
+          dimensions: { AutoScalingGroupName: pool.group.name },
+          statistic: "Maximum",
+          period: 300,
+          evaluationPeriods: 1,
+          comparisonOperator: "GreaterThanThreshold",
+          threshold: t.hostDiskPercent,
+          treatMissingData: "notBreaching",
+        });
+      }
     }
 
     // PostgreSQL: every instance's CPU, storage, memory and connections; each replica's lag.

@@ -2,6 +2,7 @@ import { Op, TerraformResourceLifecycle } from "cdktf";
 import { isReference, negate } from "./decide";
 import { HostBootstrap } from "./host";
 import { ILoadBalancer } from "./load-balancer";
+import { ILogging } from "./logging";
 import { INetwork } from "./network";
 import { Size } from "./sizes";
 import { RegistryAccess } from "./secrets";
@@ -71,6 +72,8 @@ export interface ComputePoolProps extends TierProps {
   readonly registry?: RegistryAccess;
   /** What the hosts run. */
   readonly host: HostBootstrap;
+  /** Where the hosts ship their logs. @default - they stay on the hosts */
+  readonly logging?: ILogging;
 }
 
 /** A pool of hosts. As a peer, it is the source of its hosts' connections. */

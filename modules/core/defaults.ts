@@ -57,6 +57,10 @@ export const DEFAULTS = {
     cacheEvictions: 0,
     hostDiskPercent: 85,
   },
+  /** `logs`: days CloudWatch Logs keeps them. */
+  logs: {
+    retentionDays: 30,
+  },
   /** `firewall`: requests one client may send a minute. */
   firewall: {
     requestsPerMinute: 600,

@@ -6,6 +6,7 @@ import { ComputePoolProps, IComputePool } from "./compute";
 import { DnsFailoverProps, DnsZoneProps, IDnsFailover, IDnsZone } from "./dns";
 import { ILoadBalancer, LoadBalancerProps } from "./load-balancer";
 import { FirewallProps, IFirewall } from "./firewall";
+import { ILogging, LoggingProps } from "./logging";
 import { IMonitoring, MonitoringProps } from "./monitoring";
 import { INetwork, NetworkProps } from "./network";
 import { IObjectStoreCdn, IStaticSite, ObjectStoreProps, StaticSiteProps } from "./object-store";
@@ -47,6 +48,12 @@ export interface TierFactory {
    * @default - no alarms
    */
   createMonitoring?(scope: Construct, id: string, props: MonitoringProps): IMonitoring;
+  /**
+   * Where the hosts ship their logs (a spec's `logs`); pools given it ship theirs there. A
+   * factory that cannot leaves it out, and a topology whose spec asks for logs refuses it.
+   * @default - logs stay on the hosts
+   */
+  createLogging?(scope: Construct, id: string, props: LoggingProps): ILogging;
   /**
    * A web application firewall in front of the site (a spec's `firewall`). A factory that
    * has none leaves it out, and a topology whose spec asks for one refuses it.

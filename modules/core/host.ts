@@ -47,6 +47,19 @@ export function chooseConfiguration(condition: boolean, whenTrue: AppConfigurati
  * pool adapter builds one for its own configuration store; the neutral renderer only
  * installs and runs it.
  */
+/**
+ * How a cloud ships a host's logs off it: the application's container logs (written by
+ * rsyslog to `/var/log/cloudtiers/app.log`) and nginx's (`/var/log/nginx/*.log`).
+ */
+export interface LogShipping {
+  /** Debian/Ubuntu packages the shipper needs. */
+  readonly packages: readonly string[];
+  /** Its configuration files and scripts (`permissions` "0700" for a script). */
+  readonly files: readonly { readonly path: string; readonly content: string; readonly permissions?: string }[];
+  /** Commands run once at first boot, after the packages, each retried (installing and starting an agent). */
+  readonly setupCommands: readonly string[];
+}
+
 export interface HostConfigDelivery {
   /** Debian/Ubuntu packages the fetch script needs. */
   readonly packages: readonly string[];
@@ -80,6 +93,8 @@ export interface HostConfigDelivery {
    * pending. @default - the cloud has no lifecycle hooks: a pool counts a host in once it boots
    */
   readonly lifecycle?: string;
+  /** Ships the host's logs off it. @default - logs stay on the host, in its journal */
+  readonly logShipping?: LogShipping;
 }
 
 /** How a cloud's hosts receive the application's environment, in words safe to print. */

@@ -9,6 +9,7 @@ export * from "./factory";
 export * from "./firewall";
 export * from "./host";
 export * from "./load-balancer";
+export * from "./logging";
 export * from "./monitoring";
 export * from "./network";
 export * from "./object-store";

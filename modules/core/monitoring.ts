@@ -2,6 +2,7 @@ import { ICache } from "./cache";
 import { IComputePool } from "./compute";
 import { IDnsFailover } from "./dns";
 import { ILoadBalancer } from "./load-balancer";
+import { ILogging } from "./logging";
 import { IPostgresCluster } from "./postgres";
 import { Size } from "./sizes";
 import { TierProps } from "./tier";
@@ -67,6 +68,8 @@ export interface MonitoringProps extends TierProps {
   readonly postgresStorageGiB: number;
   readonly cache: ICache;
   readonly cacheSize: Size;
+  /** Where the hosts ship their logs (and, on some clouds, their disk use). @default - nowhere */
+  readonly logging?: ILogging;
 }
 
 export interface IMonitoring {

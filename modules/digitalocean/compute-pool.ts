@@ -5,6 +5,7 @@ import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
 import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, poolLifecycle, isReference, terraformTemplate } from "../core";
 import { inlineHostDelivery } from "./host-delivery";
+import { DoLogging } from "./logging";
 import { DoLoadBalancer } from "./load-balancer";
 import { doNetworkOf } from "./network";
 import { DO_IMAGE } from "./sizes";
@@ -82,7 +83,9 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
       ],
     });
 
-    const userData = terraformTemplate(props.host.render(inlineHostDelivery(props.host.configuration), { sshFrom: props.adminCidrs }));
+    const logging = props.logging ? asDo(props.logging, DoLogging, "log destination") : undefined;
+    const delivery = inlineHostDelivery(props.host.configuration);
+    const userData = terraformTemplate(props.host.render(logging ? { ...delivery, logShipping: logging.shipping(props.role) } : delivery, { sshFrom: props.adminCidrs }));
     // A tag for each version of the droplets' user data (a release: the image is in it), so
     // that `npm run rollout` tells droplets made from the current template from the others.
     // Made before the old one goes: the pool's template names it throughout.

@@ -19,7 +19,9 @@ import {
   IStaticSite,
   FirewallProps,
   IFirewall,
+  ILogging,
   IMonitoring,
+  LoggingProps,
   LoadBalancerProps,
   MonitoringProps,
   NetworkProps,
@@ -48,6 +50,7 @@ import { DoComputePool } from "./compute-pool";
 import { validateDigitalOceanTopology } from "./validate";
 import { DoLoadBalancer } from "./load-balancer";
 import { CloudflareFirewall } from "../cloudflare/firewall";
+import { DoLogging } from "./logging";
 import { DoMonitoring } from "./monitoring";
 import { DoNetwork } from "./network";
 import { DoObjectStore } from "./object-store";
@@ -157,6 +160,12 @@ export class DigitalOceanTierFactory implements TierFactory {
   public createStaticSite(_scope: Construct, _id: string, props: StaticSiteProps): IStaticSite {
     asDo(props.zone, CloudflareZone, "DNS zone");
     return new MaintenanceSite({ domain: props.domain, files: props.files });
+  }
+
+  /** To `digitalocean.logDestination` (see `DoLogging`), which the validation requires with logs. */
+  public createLogging(scope: Construct, id: string, props: LoggingProps): ILogging {
+    if (!this.settings.logDestination) throw new Error("digitalocean.logDestination is required with logs");
+    return new DoLogging(scope, id, { ...props, destination: this.settings.logDestination });
   }
 
   /** At the Cloudflare edge, for the whole zone (see `CloudflareFirewall`). */

@@ -14,6 +14,7 @@ export const DIGITALOCEAN_SAMPLES: CloudSamples = {
       projectId: "01234567-89ab-cdef-0123-456789abcdef",
       disasterRecoveryRegion: "ams3",
       loadBalancerSizeUnit: 2,
+      logDestination: "logs5.papertrailapp.com:12345",
       sizes: { compute: { large: "c-4" }, postgres: { large: "db-s-4vcpu-8gb" }, cache: { large: "db-s-2vcpu-4gb" } },
     },
     cloudflare: { accountId: "0123456789abcdef0123456789abcdef", zoneId: "fedcba9876543210fedcba9876543210", manageZoneSettings: false, advancedCertificates: true, plan: "business" },

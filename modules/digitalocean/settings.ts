@@ -24,6 +24,14 @@ export interface DigitalOceanSettings {
   readonly disasterRecoveryRegion?: string;
   /** Load balancer size units (1-100; each about 10,000 connections/s). @default 1 */
   readonly loadBalancerSizeUnit?: number;
+  /**
+   * Where the hosts send their logs when the spec has `logs`: a syslog-over-TLS endpoint
+   * (RFC 5425), `host:port`, e.g. Papertrail's `logs5.papertrailapp.com:12345`. Required
+   * with `logs`: DigitalOcean keeps no logs for droplets.
+   * @default - none
+   * @see docs/operations.md#logs
+   */
+  readonly logDestination?: string;
   /** Overrides of the size tables, e.g. `{ compute: { large: "c-4" } }`. @default - the shipped tables */
   readonly sizes?: {
     /** The pools' droplet size slugs by size, e.g. `{ large: "c-4" }`. @default - the shipped table (`modules/digitalocean/sizes.ts`) */
@@ -97,7 +105,12 @@ export interface DigitalOceanValidationContext {
   readonly image?: unknown;
   /** `network.cidr`, the VPC's range, when the spec gives one. */
   readonly networkCidr?: unknown;
+  /** Whether the spec ships its logs (`logs`). */
+  readonly logs: boolean;
 }
+
+/** A syslog endpoint: a DNS name (TLS checks its certificate against it) and a port, 1 to 65535. */
+export const LOG_DESTINATION = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,61}[a-z0-9]:(?:[1-9]\d{0,3}|[1-5]\d{4}|6[0-4]\d{3}|65[0-4]\d{2}|655[0-2]\d|6553[0-5])$/;
 
 /** DigitalOcean's own limits on a spec. */
 export function validateDigitalOceanSettings(settings: DigitalOceanSettings | undefined, ctx: DigitalOceanValidationContext): ValidationIssue[] {
@@ -106,7 +119,7 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
     v.fail("digitalocean", "is required to synthesise a DigitalOcean stack");
     return [...v.issues];
   }
-  const known = fieldsOf<DigitalOceanSettings>({ region: true, sshKeys: true, adminCidrs: true, projectId: true, disasterRecoveryRegion: true, loadBalancerSizeUnit: true, sizes: true });
+  const known = fieldsOf<DigitalOceanSettings>({ region: true, sshKeys: true, adminCidrs: true, projectId: true, disasterRecoveryRegion: true, loadBalancerSizeUnit: true, logDestination: true, sizes: true });
   if (!v.fields("digitalocean", settings, known)) return [...v.issues];
   if (settings.sizes !== undefined) v.fields("digitalocean.sizes", settings.sizes, fieldsOf<NonNullable<DigitalOceanSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
   const declared = checkInputs(v, "digitalocean", settings, DO_INPUTS);
@@ -138,6 +151,11 @@ export function validateDigitalOceanSettings(settings: DigitalOceanSettings | un
   for (const s of ctx.secrets.filter((s) => s.source?.source === "existing")) {
     // PROVIDER GAP: DigitalOcean has no secret store.
     v.fail(`${s.path}.source`, 'is "existing", but DigitalOcean has no secret store to hold it: use "variable" (a sensitive Terraform variable)');
+  }
+  if (settings.logDestination !== undefined) {
+    v.matches("digitalocean.logDestination", settings.logDestination, LOG_DESTINATION, 'a syslog-over-TLS endpoint "host:port", such as "logs5.papertrailapp.com:12345"');
+  } else if (ctx.logs) {
+    v.fail("digitalocean.logDestination", 'is required with logs: DigitalOcean keeps no logs for droplets; name a syslog-over-TLS endpoint "host:port" to send them to');
   }
   for (const { path, min } of ctx.poolMinimums) {
     if (min < 1) v.fail(path, `must be at least 1 on DigitalOcean (autoscale pools keep one droplet at least), got ${min}`);

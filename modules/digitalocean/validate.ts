@@ -23,6 +23,7 @@ export function validateDigitalOceanTopology(settings: DigitalOceanSettings | un
       secrets: declaredSecretsOf(spec),
       image: application?.image,
       networkCidr: spec.network?.cidr,
+      logs: spec.logs !== undefined,
     }),
     // Only the site's name is proxied by Cloudflare; the CDN and the maintenance Worker bring their own certificates.
     ...validateCloudflareSettings(spec.environment, cloudflare, spec.dnsZone, [{ path: "domain", name: spec.domain }]),

@@ -49,7 +49,15 @@ export const HOST_PATHS = {
   unattendedUpgrades: "/etc/apt/apt.conf.d/52cloudtiers-unattended-upgrades",
   journald: "/etc/systemd/journald.conf.d/60-cloudtiers.conf",
   dockerDaemon: "/etc/docker/daemon.json",
+  rsyslogApp: "/etc/rsyslog.d/40-cloudtiers-app.conf",
+  appLog: "/var/log/cloudtiers/app.log",
+  logrotate: "/etc/logrotate.d/cloudtiers",
+  nginxAccessLog: "/var/log/nginx/access.log",
+  nginxErrorLog: "/var/log/nginx/error.log",
 } as const;
+
+/** The tag Docker's journald driver gives the application's containers' lines (SYSLOG_IDENTIFIER), which rsyslog files them by. */
+export const APP_LOG_TAG = "cloudtiers-app";
 
 /**
  * How hosts recover from a failure and when they give up. Every step that reaches the
@@ -353,11 +361,11 @@ export function stopSeconds(o: Pick<HostRenderOptions, "role" | "workerStopSecon
   return o.role === "worker" ? (o.workerStopSeconds ?? DEFAULTS.worker.stopTimeoutSeconds) : GUNICORN_GRACEFUL_SECONDS;
 }
 
-function appUnit(o: HostRenderOptions, command: string[]): string {
+function appUnit(o: HostRenderOptions, command: string[], shipped: boolean): string {
   const script = HOST_PATHS.releaseScript;
   const run = [
     "/usr/bin/docker", "run", "--rm", "--name", CONTAINER, "--network", "host",
-    "--env-file", HOST_PATHS.envFile, "--log-driver", "journald",
+    "--env-file", HOST_PATHS.envFile, "--log-driver", "journald", ...(shipped ? ["--log-opt", `tag=${APP_LOG_TAG}`] : []),
     ...(command.includes(script) ? ["--volume", `${script}:${script}:ro`] : []),
     o.application.image, ...command,
   ];
@@ -660,10 +668,38 @@ APT::Periodic::AutocleanInterval "7";
 Unattended-Upgrade::Automatic-Reboot "false";
 `;
 
-/** Container and system logs go to the journal; it keeps at most 1 GiB or two weeks. nginx's logs rotate with Ubuntu's logrotate. */
-const JOURNALD = `[Journal]
+/**
+ * Container and system logs go to the journal; it keeps at most 1 GiB or two weeks. nginx's
+ * logs rotate with Ubuntu's logrotate. Where logs are shipped, the journal hands every line
+ * to rsyslog too, which files the application's by their tag.
+ */
+function journald(shipped: boolean): string {
+  return `[Journal]
 SystemMaxUse=1G
 MaxRetentionSec=14day
+${shipped ? "ForwardToSyslog=yes\n" : ""}`;
+}
+
+/** rsyslog files the application's containers' lines (the release step's among them) apart, for the shipper to read. */
+const RSYSLOG_APP = `# Managed by cloudtiers: the application's container logs (Docker's journald driver tags
+# them ${APP_LOG_TAG}; the journal forwards them), in a file of their own.
+if $programname == "${APP_LOG_TAG}" then {
+    action(type="omfile" file="${HOST_PATHS.appLog}" fileCreateMode="0640" dirCreateMode="0750")
+}
+`;
+
+/** The application's log file rotates daily, a week kept on the host (the shipper has sent it on). */
+const LOGROTATE = `${HOST_PATHS.appLog} {
+    daily
+    rotate 7
+    compress
+    delaycompress
+    missingok
+    notifempty
+    postrotate
+        /usr/lib/rsyslog/rsyslog-rotate
+    endscript
+}
 `;
 
 /**
@@ -688,7 +724,8 @@ function firewallCommands(o: HostRenderOptions, access: HostAccess): string[] {
 /** The packages a role's hosts install at first boot: Docker and the hardening ones, nginx on web hosts, the delivery's. */
 function packagesOf(o: HostRenderOptions, delivery: HostConfigDelivery): string[] {
   const nginx = o.role === "web";
-  return [...new Set(["curl", "docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages])].sort();
+  const shipping = delivery.logShipping ? ["rsyslog", ...delivery.logShipping.packages] : [];
+  return [...new Set(["curl", "docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages, ...shipping])].sort();
 }
 
 /**
@@ -706,6 +743,7 @@ function bootstrapScript(o: HostRenderOptions, delivery: HostConfigDelivery, acc
     "export DEBIAN_FRONTEND=noninteractive",
     ...aptInstall(packagesOf(o, delivery)),
     ...delivery.setupCommands.map((c) => retried("sh", "-c", shellQuote(c))),
+    ...(delivery.logShipping ? ["systemctl restart rsyslog.service", ...delivery.logShipping.setupCommands.map((c) => retried("sh", "-c", shellQuote(c)))] : []),
     ...firewallCommands(o, access),
     ...(nginx ? ["rm -f /etc/nginx/sites-enabled/default", `ln -sf ${HOST_PATHS.nginxSite} /etc/nginx/sites-enabled/cloudtiers`] : []),
     "systemctl daemon-reload",
@@ -753,6 +791,7 @@ export function cloudConfig(doc: object): string {
 export function renderUserData(o: HostRenderOptions, delivery: HostConfigDelivery, access: HostAccess = {}): string {
   const command = containerCommand(o);
   const nginx = o.role === "web";
+  const shipped = delivery.logShipping !== undefined;
   const files: WriteFile[] = [
     writeFile(HOST_PATHS.retry, retryScript(), "0755"),
     writeFile(HOST_PATHS.fetchScript, delivery.fetchScript, "0700"),
@@ -761,11 +800,14 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
     ...(delivery.reportUnhealthy ? [writeFile(HOST_PATHS.reportUnhealthy, delivery.reportUnhealthy, "0700")] : []),
     writeFile(HOST_PATHS.unhealthyUnit, unhealthyUnit()),
     writeFile(HOST_PATHS.bootstrapUnit, bootstrapUnit()),
-    writeFile(HOST_PATHS.dockerDaemon, `${JSON.stringify({ "log-driver": "journald", "live-restore": true }, null, 2)}\n`),
+    writeFile(HOST_PATHS.dockerDaemon, `${JSON.stringify({ "log-driver": "journald", ...(shipped ? { "log-opts": { tag: APP_LOG_TAG } } : {}), "live-restore": true }, null, 2)}\n`),
     writeFile(HOST_PATHS.sshd, SSHD),
     writeFile(HOST_PATHS.fail2ban, FAIL2BAN),
     writeFile(HOST_PATHS.unattendedUpgrades, UNATTENDED_UPGRADES),
-    writeFile(HOST_PATHS.journald, JOURNALD),
+    writeFile(HOST_PATHS.journald, journald(shipped)),
+    ...(delivery.logShipping
+      ? [writeFile(HOST_PATHS.rsyslogApp, RSYSLOG_APP), writeFile(HOST_PATHS.logrotate, LOGROTATE), ...delivery.logShipping.files.map((f) => writeFile(f.path, f.content, f.permissions))]
+      : []),
   ];
   const services: string[] = [];
   if (command) {
@@ -774,7 +816,7 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
       writeFile(HOST_PATHS.pull, pullScript(), "0700"),
       writeFile(HOST_PATHS.releaseScript, RELEASE_PY),
       writeFile(HOST_PATHS.release, releaseWrapper(), "0700"),
-      writeFile(HOST_PATHS.appUnit, appUnit(o, command)),
+      writeFile(HOST_PATHS.appUnit, appUnit(o, command, shipped)),
     );
     services.push("cloudtiers-app.service");
   }

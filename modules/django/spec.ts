@@ -221,6 +221,19 @@ export interface FirewallSpec {
   readonly requestsPerMinute?: number;
 }
 
+/** Logs that leave every host: the application's (gunicorn, Celery) and nginx's. */
+export interface LogsSpec {
+  /**
+   * Days the cloud keeps them, where it keeps them (AWS: CloudWatch Logs); one of the values
+   * CloudWatch takes: 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096,
+   * 1827, 2192, 2557, 2922, 3288, 3653. DigitalOcean keeps none: the endpoint named in
+   * `digitalocean.logDestination` keeps them as long as it does.
+   * @default 30
+   * @see docs/operations.md#logs
+   */
+  readonly retentionDays?: number;
+}
+
 /** Whether the site fails over to a maintenance page: a `failover` section, not turned off. */
 export function failoverOn(spec: Pick<DjangoTopologyProps, "failover">): boolean {
   // Not an object (a spec's mistake, which its validator reports): no failover.
@@ -309,6 +322,15 @@ export interface DjangoTopologyProps {
    * @see docs/operations.md#edge-protection
    */
   readonly firewall?: FirewallSpec;
+  /**
+   * Ship the application's and nginx's logs off every host as they are written, so that
+   * they outlive a host the pool replaces: to CloudWatch Logs on AWS, to the syslog-over-TLS
+   * endpoint `digitalocean.logDestination` on DigitalOcean. On AWS the hosts' disk use is
+   * reported too, which the `host-disk` alarm needs.
+   * @default - logs stay on each host, in its journal
+   * @see docs/operations.md#logs
+   */
+  readonly logs?: LogsSpec;
   /**
    * Protect databases, caches, buckets and zones from destruction.
    * @default true

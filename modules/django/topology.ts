@@ -16,6 +16,7 @@ import {
   IDnsZone,
   IFirewall,
   ILoadBalancer,
+  ILogging,
   IMonitoring,
   INetwork,
   IObjectStoreCdn,
@@ -108,6 +109,8 @@ export class DjangoTopology extends Construct {
   public readonly dns: IDnsFailover;
   /** With `alerts` only: the alarms and where they go. */
   public readonly monitoring?: IMonitoring;
+  /** With `logs` only: where the hosts ship their logs. */
+  public readonly logging?: ILogging;
   /** With `firewall` only: the web application firewall in front of the site. */
   public readonly firewall?: IFirewall;
   /** How the hosts log in to the image's registry. */
@@ -256,6 +259,11 @@ export class DjangoTopology extends Construct {
       host: hostConfiguration(this.registry, secrets.registryPassword),
     });
 
+    if (spec.logs) {
+      if (!f.createLogging) throw new Error(`the ${f.cloud} tier factory cannot ship logs (it has no createLogging), but the spec has logs`);
+      this.logging = f.createLogging(this, "logging", { namePrefix: prefix, retentionDays: spec.logs.retentionDays ?? DEFAULTS.logs.retentionDays });
+    }
+
     this.loadBalancer = f.createLoadBalancer(this, "load-balancer", {
       namePrefix: prefix,
       network: this.network,
@@ -302,6 +310,7 @@ export class DjangoTopology extends Construct {
         // Only the hosts that run the application's image log in to its registry.
         registry: configuration === this.appConfiguration ? this.registry : undefined,
         host: bootstrap(role, p.size, configuration),
+        logging: this.logging,
       });
     };
 
@@ -395,6 +404,7 @@ export class DjangoTopology extends Construct {
         postgresStorageGiB: pg.storageGiB,
         cache: this.cache,
         cacheSize: spec.cache.size,
+        logging: this.logging,
       });
     }
   }
@@ -503,6 +513,7 @@ function validateMonitoring(spec: DjangoTopologyProps, factory: TierFactory): Va
   const v = new SpecValidator(spec.environment);
   if (spec.alerts !== undefined && !factory.createMonitoring) v.fail("alerts", `cannot be built by the ${factory.cloud} tier factory, which has no createMonitoring`);
   if (spec.firewall !== undefined && !factory.createFirewall) v.fail("firewall", `cannot be built by the ${factory.cloud} tier factory, which has no createFirewall`);
+  if (spec.logs !== undefined && !factory.createLogging) v.fail("logs", `cannot be shipped by the ${factory.cloud} tier factory, which has no createLogging`);
   return [...v.issues];
 }
 

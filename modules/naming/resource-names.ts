@@ -33,6 +33,9 @@ export const alertsTopicName = (prefix: string): string => `${prefix}-alerts`;
 /** One alarm: its condition, and what it watches (a pool, a database instance, a cache node). */
 export const alarmName = (prefix: string, condition: string, subject: string): string => `${prefix}-${condition}-${subject}`;
 
+/** A log group of the hosts' logs (AWS): `app` or `nginx`. */
+export const hostLogGroupName = (prefix: string, kind: string): string => `/cloudtiers/${prefix}/${kind}`;
+
 /** The web application firewall's web ACL (AWS). */
 export const webAclName = (prefix: string): string => `${prefix}-edge`;
 

@@ -54,6 +54,7 @@ const FULL: EnvironmentSpec = {
     hostDiskPercent: 80,
   },
   firewall: { requestsPerMinute: 900 },
+  logs: { retentionDays: 60 },
   deletionProtection: true,
   healthCheckPath: "/healthz",
   production: true,
@@ -95,6 +96,7 @@ const SPLIT: EnvironmentSpec = {
   failover: { enabled: true },
   alerts: { emails: ["oncall@example.com"] },
   firewall: {},
+  logs: {},
   production: false,
   terraformCloud: { organization, hostname: "tfe.example.com", vcs: { repository: "acme/shop-infra", githubAppInstallationId: "ghain-AbC123" } },
 };

@@ -3,9 +3,10 @@ import { Config, SHIPPED_STACKS, Synth, synthAwsEnvironment } from "../helpers";
 /**
  * Every host's effective permissions, evaluated: what its role's policies allow, read from
  * the synthesised stack the way IAM reads them (Allow statements; `*` and `?` wildcards in
- * actions and resources; an action's service and name case-insensitive). A policy the
- * test cannot read (an attached managed policy, `NotAction`, a Deny, a document Terraform
- * assembles) counts as allowing everything, so it fails the test rather than pass unseen.
+ * actions and resources; an action's service and name case-insensitive; conditions, which
+ * only narrow, left out). A policy the test cannot read (an attached managed policy,
+ * `NotAction`, a Deny, a document Terraform assembles) counts as allowing everything, so it
+ * fails the test rather than pass unseen.
  */
 const REGION = "eu-west-1";
 const ACCOUNT = "111122223333";
@@ -35,7 +36,8 @@ function statementsOf(policy: string, arns: Map<string, string>): Statement[] {
     return [{ actions: ["*"], resources: ["*"] }];
   }
   return (document.Statement as Config[]).map((st) => {
-    if (st.Effect !== "Allow" || st.NotAction || st.NotResource || st.Condition) return { actions: ["*"], resources: ["*"] };
+    if (st.Effect !== "Allow" || st.NotAction || st.NotResource) return { actions: ["*"], resources: ["*"] };
+    // A Condition only narrows an Allow: read without it, the statement allows as much or more, never less.
     return { actions: list(st.Action), resources: list(st.Resource).map((r) => arns.get(r) ?? r) };
   });
 }

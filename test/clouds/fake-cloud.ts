@@ -22,7 +22,9 @@ import {
   ALARM_CONDITIONS,
   FirewallProps,
   IFirewall,
+  ILogging,
   IMonitoring,
+  LoggingProps,
   LoadBalancerProps,
   MonitoringProps,
   NetworkProps,
@@ -179,6 +181,12 @@ class FakeTierFactory implements TierFactory {
     return { recordName: props.recordName, failover: props.secondary !== undefined };
   }
 
+  /** A log sink the fake hosts write to, kept the spec's days. */
+  public createLogging(scope: Construct, id: string, props: LoggingProps): ILogging {
+    new FakeResource(scope, id, "log_sink", { name: `${props.namePrefix}-logs`, retention_days: props.retentionDays });
+    return { destination: `the fake log sink ${props.namePrefix}-logs` };
+  }
+
   /** A firewall on the public load balancer: managed rules and the rate limit; it keeps no list of bad addresses. */
   public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
     new FakeResource(scope, id, "firewall", { name: `${props.namePrefix}-edge`, load_balancer: props.loadBalancer.hostname, requests_per_minute: props.requestsPerMinute, managed_rules: true });
@@ -237,6 +245,7 @@ export const FAKE_COST: CloudCost = {
     fake_secret: { tier: SECRETS, free: "secrets have no charge" },
     fake_alarm: { tier: MONITORING, free: "alarms have no charge" },
     fake_firewall: { tier: LOAD_BALANCER, free: "the fake firewall is free" },
+    fake_log_sink: { tier: MONITORING, usage: ["fake log storage (per GB)"] },
   },
   region: (doc) => (doc.json.provider?.fake?.[0]?.region as string | undefined) ?? undefined,
 };

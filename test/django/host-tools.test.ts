@@ -157,6 +157,23 @@ describe("rendered host configuration, checked by the real tools", () => {
     }
   });
 
+  it("rsyslogd -N1 (Debian's rsyslog) accepts every rsyslog configuration the user data installs, together, as the host loads them", async () => {
+    const rsyslogd = requireTool("/usr/sbin/rsyslogd");
+    const shipping = docs.filter((d) => d.files.some((f) => f.path.startsWith("/etc/rsyslog.d/")));
+    // Every shipped stack whose spec ships logs: each pool of it.
+    const shipped = SHIPPED_STACKS.filter((x) => x.spec.logs !== undefined).map((x) => x.name);
+    expect(shipped.every((name) => shipping.some((d) => d.name.startsWith(`${name} `)))).toBe(true);
+    for (const d of shipping) {
+      const dir = mkdtempSync(join(work, "rsyslog-"));
+      const confs = d.files.filter((f) => f.path.startsWith("/etc/rsyslog.d/")).sort((a, b) => (a.path < b.path ? -1 : 1));
+      for (const f of confs) writeFileSync(join(dir, f.path.split("/").pop()!), f.content);
+      // Ubuntu's rsyslog.conf sets the work directory (the forwarding queue's) and includes /etc/rsyslog.d/*.conf in name order.
+      writeFileSync(join(dir, "rsyslog.conf"), `global(workDirectory="${dir}")\n${confs.map((f) => `include(file="${join(dir, f.path.split("/").pop()!)}")`).join("\n")}\n`);
+      const result = await outcome(rsyslogd, ["-N1", "-f", join(dir, "rsyslog.conf")]);
+      expect({ host: d.name, code: result.code, errors: result.output.split("\n").filter((l) => /error|warning/i.test(l)) }).toEqual({ host: d.name, code: 0, errors: [] });
+    }
+  });
+
   it("nginx -t accepts every nginx site the user data installs", async () => {
     const nginx = requireTool("nginx");
     const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));

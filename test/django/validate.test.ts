@@ -120,6 +120,12 @@ describe("spec validation", () => {
       { firewall: { requestsPerMinute: 2 } },
       ["dev: firewall.requestsPerMinute must be a whole number between 10 and 100000, got 2"],
     ],
+    [
+      "a retention CloudWatch does not keep",
+      { logs: { retentionDays: 10 }, digitalocean: production.digitalocean },
+      ["dev: logs.retentionDays must be one of the periods CloudWatch Logs keeps logs for, 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653 (days), got 10"],
+    ],
+    ["a retention past ten years", { logs: { retentionDays: 5000 }, digitalocean: production.digitalocean }, ["dev: logs.retentionDays must be a whole number between 1 and 3653, got 5000"]],
     ["a firewall that is not a section", { firewall: true as never }, ["dev: firewall must be an object, got true"]],
     ["an alerts section that is a list", { alerts: ["oncall@example.com"] as never }, ['dev: alerts must be an object, got ["oncall@example.com"]']],
     ["a production flag that is not a boolean", { production: "yes" }, ['dev: production must be true or false, got "yes"']],
