@@ -35,6 +35,8 @@ export interface StackSettings {
   readonly stack: string;
   /** How plain settings reach the hosts. */
   readonly settingsDelivery: string;
+  /** Where the hosts ship their logs (the spec's `logs`), if anywhere. */
+  readonly logs?: string;
   /** The environment of every Django process (gunicorn, Celery worker and beat). */
   readonly django: PoolsEnvironment;
   /** Pools that do not run Django and receive something else (the nginx-only web pool of `split`). */
@@ -95,6 +97,7 @@ export function stackSettings(stack: CloudTiersStack): StackSettings {
   return {
     stack: stack.node.id,
     settingsDelivery: stack.cloud.describeDelivery(stack.spec).settings,
+    ...(topology.logging ? { logs: topology.logging.destination } : {}),
     django: { roles: django, variables: variables(stack, topology.appConfiguration, outputs) },
     others: roles
       .filter((r) => !django.includes(r))
@@ -130,6 +133,7 @@ export function formatSettings(settings: StackSettings): string {
   return [
     `${settings.stack}: the environment of every Django process (pools: ${settings.django.roles.join(", ")})`,
     `Settings travel ${settings.settingsDelivery}.`,
+    settings.logs ? `Logs (the application's and nginx's) leave every host for ${settings.logs}.` : "Logs stay on each host, in its journal (no logs section).",
     "",
     block("Variables:", settings.django),
     ...settings.others.map((o) => `\n${block(`The ${o.roles.join(", ")} pool runs no Django; it receives:`, o)}`),

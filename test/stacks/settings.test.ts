@@ -116,6 +116,14 @@ describe("npm run settings: what the application receives on each stack", () => 
     expect(text).not.toMatch(/\$\{random_password\.|\.password\}|secret_key\}|auth_token\}/);
   });
 
+  it("says where each stack's hosts ship their logs, or that they keep them, as its spec says", () => {
+    for (const { name, spec } of SHIPPED_STACKS) {
+      const printed = formatSettings(settingsByStack.get(name)!);
+      if (!spec.logs) expect(printed).toContain("Logs stay on each host, in its journal (no logs section).");
+      else expect(printed).toContain(`Logs (the application's and nginx's) leave every host for ${stacks.get(name)!.topology.logging!.destination}.`);
+    }
+  });
+
   it("never prints a secret's value, even one written literally into the configuration", () => {
     const stack = stacks.get("dev-do")!;
     const literal = "hunter2-literal-password";
