@@ -226,7 +226,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       lifecycle: poolLifecycle(exclusive, props.minInstances, props.maxInstances),
     });
 
-    logging?.grant(this, this.instanceRole);
+    logging?.grant(this, this.instanceRole, props.role);
 
     // A host that cannot start its application marks itself unhealthy, and the group
     // replaces it (cloudtiers-unhealthy; the user data's report script); hosts complete the

@@ -94,13 +94,15 @@ ${AGENT_CTL} -a fetch-config -m ec2 -s -c file:${AGENT_CONFIG}
     };
   }
 
-  /** Lets `role` write its hosts' streams and their disk metric, and read the tags that name their group. */
-  public grant(scope: Construct, role: IamRole): void {
+  /** Lets `role`, the pool `poolRole`'s, write its hosts' streams (nginx's on web hosts only) and their disk metric, and read the tags that name their group. */
+  public grant(scope: Construct, role: IamRole, poolRole: PoolRole): void {
+    const groups = [this.app, ...(poolRole === "web" ? [this.nginx] : [])];
     new IamRolePolicy(scope, "ship-logs", {
       name: "ship-logs",
       role: role.id,
       policy: policyDocument([
-        { Sid: "WriteLogStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: [`${this.app.arn}:*`, `${this.nginx.arn}:*`] },
+        // What the agent calls with the groups made and no retention of its own to set (its pusher's InitTarget).
+        { Sid: "WriteLogStreams", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: groups.map((g) => `${g.arn}:*`) },
         { Sid: "ReportDiskUse", Effect: "Allow", Action: ["cloudwatch:PutMetricData"], Resource: ["*"], Condition: { StringEquals: { "cloudwatch:namespace": AGENT_NAMESPACE } } },
         // The agent reads the instance's aws:autoscaling:groupName tag for the metric's dimension.
         { Sid: "ReadOwnTags", Effect: "Allow", Action: ["ec2:DescribeTags"], Resource: ["*"] },

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { ILogging, LogShipping, LoggingProps, PoolRole } from "../core";
-import { APP_LOG_TAG, HOST_PATHS } from "../django/host";
+import { APP_LOG_TAG, HOST_PATHS, NGINX_LOG_TAGS } from "../django/host";
 
 export interface DoLoggingProps extends LoggingProps {
   /** The syslog-over-TLS endpoint, `host:port` (`digitalocean.logDestination`). */
@@ -11,7 +11,18 @@ export interface DoLoggingProps extends LoggingProps {
 const QUEUE = { file: "cloudtiers-forward", maxDiskSpace: "512m" } as const;
 /** The CA bundle rsyslog checks the endpoint's certificate against: the host's own (ca-certificates). */
 const CA_FILE = "/etc/ssl/certs/ca-certificates.crt";
-export const RSYSLOG_FORWARD = "/etc/rsyslog.d/60-cloudtiers-forward.conf";
+/** Between the application's file (40-) and the rule that keeps shipped lines out of /var/log/syslog (49-). */
+export const RSYSLOG_FORWARD = "/etc/rsyslog.d/45-cloudtiers-forward.conf";
+
+/**
+ * The names the endpoint's certificate may carry: its own, and the wildcard of its parent
+ * domain, which log services use (rsyslog matches a name without a wildcard by plain string
+ * comparison, runtime/net.c, so `logs5.example.com` alone refuses `*.example.com`).
+ */
+export function permittedPeers(host: string): string {
+  const labels = host.split(".");
+  return labels.length > 2 ? `${host},*.${labels.slice(1).join(".")}` : host;
+}
 
 /**
  * The hosts' logs sent, as they are written, to a syslog-over-TLS endpoint the user names
@@ -37,22 +48,23 @@ export class DoLogging extends Construct implements ILogging {
   /** rsyslog's forwarding of `role`'s hosts' logs: the application's, and nginx's files on web hosts. */
   public shipping(role: PoolRole): LogShipping {
     const nginx = role === "web";
-    const tags = [APP_LOG_TAG, ...(nginx ? ["nginx-access", "nginx-error"] : [])];
+    const tags = [APP_LOG_TAG, ...(nginx ? [NGINX_LOG_TAGS.access, NGINX_LOG_TAGS.error] : [])];
     const conf = `# Managed by cloudtiers: the application's${nginx ? " and nginx's" : ""} logs to ${this.host}:${this.port}, syslog over TLS
-# (RFC 5425), the certificate checked against that name; kept on disk while it cannot be reached.
+# (RFC 5425), the certificate checked against that name; kept on disk while it cannot be reached,
+# and dropped past that rather than hold up the host's other logs.
 ${
   nginx
     ? `module(load="imfile")
-input(type="imfile" File="${HOST_PATHS.nginxAccessLog}" Tag="nginx-access" Severity="info" Facility="local6")
-input(type="imfile" File="${HOST_PATHS.nginxErrorLog}" Tag="nginx-error" Severity="error" Facility="local6")
+input(type="imfile" File="${HOST_PATHS.nginxAccessLog}" Tag="${NGINX_LOG_TAGS.access}" Severity="info" Facility="local6")
+input(type="imfile" File="${HOST_PATHS.nginxErrorLog}" Tag="${NGINX_LOG_TAGS.error}" Severity="error" Facility="local6")
 `
     : ""
 }if ${tags.map((t) => `$programname == "${t}"`).join(" or ")} then {
     action(type="omfwd" target="${this.host}" port="${this.port}" protocol="tcp" TCP_Framing="octet-counted"
-           StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="${this.host}"
+           StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="${permittedPeers(this.host)}"
            streamDriver.CAFile="${CA_FILE}" template="RSYSLOG_SyslogProtocol23Format"
            queue.type="LinkedList" queue.filename="${QUEUE.file}" queue.maxDiskSpace="${QUEUE.maxDiskSpace}"
-           queue.saveOnShutdown="on" action.resumeRetryCount="-1")
+           queue.saveOnShutdown="on" queue.timeoutEnqueue="0" action.resumeRetryCount="-1")
 }
 `;
     return { packages: ["rsyslog-gnutls", "ca-certificates"], files: [{ path: RSYSLOG_FORWARD, content: conf }], setupCommands: [] };

@@ -50,6 +50,7 @@ export const HOST_PATHS = {
   journald: "/etc/systemd/journald.conf.d/60-cloudtiers.conf",
   dockerDaemon: "/etc/docker/daemon.json",
   rsyslogApp: "/etc/rsyslog.d/40-cloudtiers-app.conf",
+  rsyslogStop: "/etc/rsyslog.d/49-cloudtiers-stop.conf",
   appLog: "/var/log/cloudtiers/app.log",
   logrotate: "/etc/logrotate.d/cloudtiers",
   nginxAccessLog: "/var/log/nginx/access.log",
@@ -58,6 +59,10 @@ export const HOST_PATHS = {
 
 /** The tag Docker's journald driver gives the application's containers' lines (SYSLOG_IDENTIFIER), which rsyslog files them by. */
 export const APP_LOG_TAG = "cloudtiers-app";
+/** The tags of nginx's lines, where a shipper reads its files through rsyslog (imfile). */
+export const NGINX_LOG_TAGS = { access: "nginx-access", error: "nginx-error" } as const;
+/** Every tag whose lines a shipper sends on. */
+export const SHIPPED_LOG_TAGS = [APP_LOG_TAG, NGINX_LOG_TAGS.access, NGINX_LOG_TAGS.error];
 
 /**
  * How hosts recover from a failure and when they give up. Every step that reaches the
@@ -688,6 +693,14 @@ if $programname == "${APP_LOG_TAG}" then {
 }
 `;
 
+/**
+ * Once filed (40-) and forwarded (45-, where the cloud forwards), the shipped lines go no
+ * further: Ubuntu's 50-default.conf would copy each into /var/log/syslog as well.
+ */
+const RSYSLOG_STOP = `# Managed by cloudtiers: the shipped lines are filed and sent already; not into /var/log/syslog as well.
+if ${SHIPPED_LOG_TAGS.map((t) => `$programname == "${t}"`).join(" or ")} then stop
+`;
+
 /** The application's log file rotates daily, a week kept on the host (the shipper has sent it on). */
 const LOGROTATE = `${HOST_PATHS.appLog} {
     daily
@@ -743,7 +756,10 @@ function bootstrapScript(o: HostRenderOptions, delivery: HostConfigDelivery, acc
     "export DEBIAN_FRONTEND=noninteractive",
     ...aptInstall(packagesOf(o, delivery)),
     ...delivery.setupCommands.map((c) => retried("sh", "-c", shellQuote(c))),
-    ...(delivery.logShipping ? ["systemctl restart rsyslog.service", ...delivery.logShipping.setupCommands.map((c) => retried("sh", "-c", shellQuote(c)))] : []),
+    // Shipping logs is no reason to give up on a host: one whose shipper cannot be set up serves all the same, its logs in its journal.
+    ...(delivery.logShipping
+      ? ["systemctl restart rsyslog.service", ...delivery.logShipping.setupCommands.map((c) => `${retried("sh", "-c", shellQuote(c))} || echo "cloudtiers-bootstrap: the log shipper did not set up; this host's logs stay in its journal" >&2`)]
+      : []),
     ...firewallCommands(o, access),
     ...(nginx ? ["rm -f /etc/nginx/sites-enabled/default", `ln -sf ${HOST_PATHS.nginxSite} /etc/nginx/sites-enabled/cloudtiers`] : []),
     "systemctl daemon-reload",
@@ -806,7 +822,12 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
     writeFile(HOST_PATHS.unattendedUpgrades, UNATTENDED_UPGRADES),
     writeFile(HOST_PATHS.journald, journald(shipped)),
     ...(delivery.logShipping
-      ? [writeFile(HOST_PATHS.rsyslogApp, RSYSLOG_APP), writeFile(HOST_PATHS.logrotate, LOGROTATE), ...delivery.logShipping.files.map((f) => writeFile(f.path, f.content, f.permissions))]
+      ? [
+          writeFile(HOST_PATHS.rsyslogApp, RSYSLOG_APP),
+          writeFile(HOST_PATHS.rsyslogStop, RSYSLOG_STOP),
+          writeFile(HOST_PATHS.logrotate, LOGROTATE),
+          ...delivery.logShipping.files.map((f) => writeFile(f.path, f.content, f.permissions)),
+        ]
       : []),
   ];
   const services: string[] = [];

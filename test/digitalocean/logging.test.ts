@@ -1,6 +1,6 @@
 import { parse } from "yaml";
 import { dropletUserData, specWith, synthDoEnvironment } from "../helpers";
-import { RSYSLOG_FORWARD } from "../../modules/digitalocean/logging";
+import { RSYSLOG_FORWARD, permittedPeers } from "../../modules/digitalocean/logging";
 import { APP_LOG_TAG, HOST_PATHS } from "../../modules/django/host";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { formatIssue } from "../../modules/core/errors";
@@ -21,9 +21,17 @@ describe("the DigitalOcean hosts' logs", () => {
   it("go to the named endpoint over TLS, its certificate checked against its name, queued on disk while it is away", () => {
     const conf = forward("web-pool");
     expect(conf).toContain('target="logs5.papertrailapp.com" port="12345" protocol="tcp" TCP_Framing="octet-counted"');
-    expect(conf).toContain('StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="logs5.papertrailapp.com"');
+    // Its own name, or its parent domain's wildcard, which log services' certificates carry.
+    expect(conf).toContain('StreamDriver="gtls" StreamDriverMode="1" StreamDriverAuthMode="x509/name" StreamDriverPermittedPeers="logs5.papertrailapp.com,*.papertrailapp.com"');
+    // A full queue drops lines rather than hold up the host's other logs.
+    expect(conf).toContain('queue.timeoutEnqueue="0"');
     expect(conf).toContain('queue.type="LinkedList"');
     expect(conf).toContain('action.resumeRetryCount="-1"');
+  });
+
+  it("trust a certificate for the endpoint's name or its parent domain's wildcard, never a bare top-level one", () => {
+    expect(permittedPeers("logs5.papertrailapp.com")).toBe("logs5.papertrailapp.com,*.papertrailapp.com");
+    expect(permittedPeers("example.com")).toBe("example.com");
   });
 
   it("are the application's on every host and nginx's files on web hosts", () => {
