@@ -228,6 +228,13 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     }
   }
 
+  // Where the hosts' logs go: the log groups their agent writes (the database setup's own log group is its function's).
+  const logGroups = doc.resources("aws_cloudwatch_log_group").filter((l) => String(l.config.name).startsWith("/cloudtiers/"));
+  if (logGroups.length > 0) {
+    g.node("logs", "logs", ["CloudWatch Logs: the hosts' logs", ...logGroups.map((l) => `${l.config.name} (${l.config.retention_in_days} days)`)]);
+    for (const asg of doc.resources("aws_autoscaling_group")) g.edge(asg.address, "logs", "check", "CloudWatch agent");
+  }
+
   // The alarms, and who they reach.
   const alarms = doc.resources("aws_cloudwatch_metric_alarm");
   if (alarms.length > 0) {

@@ -22,7 +22,8 @@ export type Tier =
   | "cdn"
   | "maintenance"
   | "alarms"
-  | "firewall";
+  | "firewall"
+  | "logs";
 
 export interface DiagramNode {
   /** Stable: the Terraform address it was read from (`#suffix` for a part of one resource). */
@@ -142,6 +143,7 @@ const STYLE: Record<Tier, string> = {
   maintenance: 'fillcolor="#fff3d6"',
   alarms: 'fillcolor="#fde8f1"',
   firewall: 'fillcolor="#fbe4e4", style="rounded,filled,bold"',
+  logs: 'fillcolor="#eef1f8"',
 };
 
 const EDGE_STYLE: Record<EdgeKind, string> = {

@@ -182,6 +182,18 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
   }
 
   const vpcs = doc.resources("digitalocean_vpc");
+  // Where the hosts' logs go: the syslog endpoint their user data forwards to (rsyslog over TLS).
+  const forwards = new Set(
+    doc.resources("digitalocean_droplet_autoscale").flatMap((pool) => {
+      const match = /action\(type="omfwd" target="([^"]+)" port="(\d+)"/.exec(String(userDataOf(pool.config) ?? ""));
+      return match ? [`${match[1]}:${match[2]}`] : [];
+    }),
+  );
+  if (forwards.size > 0) {
+    g.node("logs", "logs", ["the hosts' logs: syslog over TLS", ...[...forwards].sort()]);
+    for (const pool of doc.resources("digitalocean_droplet_autoscale")) g.edge(pool.address, "logs", "check", "rsyslog");
+  }
+
   // The alerts, and who they reach.
   const policies = doc.resources("digitalocean_monitor_alert");
   const uptime = doc.resources("digitalocean_uptime_check");

@@ -163,6 +163,11 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
   expect(nodesOf(d, "firewall").map((n) => n.lines.find((l) => l.startsWith("rate limit:")))).toEqual(acls.length === 0 ? [] : [expect.stringContaining(`rate limit: ${limit} per `)]);
   for (const f of nodesOf(d, "firewall")) expect(d.edges.filter((e) => e.from === f.id).map((e) => tierOf(d, e.to))).toEqual(expect.arrayContaining([aws ? "load-balancer" : "dns"]));
 
+  // The logs: one box when the hosts ship them, each pool with an edge to it.
+  const shipping = aws ? doc.resources("aws_cloudwatch_log_group").some((l) => String(l.config.name).startsWith("/cloudtiers/")) : JSON.stringify(doc.json.locals ?? {}).includes("omfwd");
+  expect(nodesOf(d, "logs")).toHaveLength(shipping ? 1 : 0);
+  if (shipping) expect(d.edges.filter((e) => e.to === "logs")).toHaveLength(nodesOf(d, "pool").length);
+
   // The DOT has every box (with its title) and every edge (with its ports).
   for (const n of d.nodes) expect(dot).toContain(`${quote(n.id)} [label=${quote(n.lines[0]).slice(0, -1)}`);
   for (const e of d.edges) expect(dot).toContain(`${quote(e.from)} -> ${quote(e.to)}${e.labels.length > 0 ? ` [label=${quote(e.labels.join("\n"))}` : ""}`);
