@@ -13,7 +13,8 @@ export function generatedName(index: number): string {
  * each shaped in turn like a shipped one (dev, staging, production, dev, ...), with its own
  * name, domain, CDN names and network, and each production promoting from the staging
  * before it, as the shipped production does. Every one has both clouds' sections (the
- * shipped defaults where its shape has none, and then as many zones as AWS needs at least),
+ * shipped defaults where its shape has none, and then as many zones as AWS needs at least and
+ * a log destination where it ships its logs),
  * so `count` environments are `2 × count` stacks.
  */
 export function generatedEnvironments(count: number): EnvironmentSpec[] {
@@ -33,7 +34,8 @@ export function generatedEnvironments(count: number): EnvironmentSpec[] {
       cdn: shape.cdn && { mediaDomain: `media.${name}.example.com`, staticDomain: `static.${name}.example.com` },
       terraformCloud: promotesFrom ? { ...shape.terraformCloud, promotesFrom: generatedName(index - 1) } : undefined,
       aws: shape.aws ?? aws,
-      digitalocean: shape.digitalocean ?? digitalocean,
+      // A shape that ships its logs needs a destination on DigitalOcean, which keeps none.
+      digitalocean: shape.digitalocean ?? (shape.logs ? { ...digitalocean, logDestination: "logs.example.com:6514" } : digitalocean),
       cloudflare: shape.cloudflare ?? cloudflare,
     };
   });
