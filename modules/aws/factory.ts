@@ -46,9 +46,7 @@ import { AwsComputePool, UBUNTU_AMI } from "./compute-pool";
 import { AwsDnsFailover } from "./dns-failover";
 import { AwsDnsZone } from "./dns-zone";
 import { AwsLoadBalancer } from "./load-balancer";
-import { AwsFirewall } from "./firewall";
 import { AwsLogging } from "./logging";
-import { AwsMonitoring } from "./monitoring";
 import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
 import { AwsPostgres } from "./postgres";
@@ -147,10 +145,14 @@ export class AwsTierFactory implements TierFactory {
   }
 
   public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a spec that asks for this tier
+    const { AwsFirewall } = require("./firewall") as typeof import("./firewall");
     return new AwsFirewall(scope, id, props);
   }
 
   public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a spec that asks for this tier
+    const { AwsMonitoring } = require("./monitoring") as typeof import("./monitoring");
     return new AwsMonitoring(scope, id, { ...props, region: this.settings.region, globalProvider: this.cdnProvider });
   }
 

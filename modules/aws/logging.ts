@@ -39,10 +39,7 @@ export class AwsLogging extends Construct implements ILogging {
     super(scope, id);
     this.region = props.region;
     this.names = { app: hostLogGroupName(props.namePrefix, "app"), nginx: hostLogGroupName(props.namePrefix, "nginx") };
-    const group = (kind: string) => {
-      const name = hostLogGroupName(props.namePrefix, kind);
-      return new CloudwatchLogGroup(this, kind, { name, retentionInDays: props.retentionDays, tags: { Name: name } });
-    };
+    const group = (kind: keyof AwsLogging["names"]) => new CloudwatchLogGroup(this, kind, { name: this.names[kind], retentionInDays: props.retentionDays, tags: { Name: this.names[kind] } });
     this.app = group("app");
     this.nginx = group("nginx");
     this.destination = `CloudWatch Logs (${this.names.app}, ${this.names.nginx}; ${props.retentionDays} days)`;

@@ -49,9 +49,7 @@ import { DoCertificate } from "./certificate";
 import { DoComputePool } from "./compute-pool";
 import { validateDigitalOceanTopology } from "./validate";
 import { DoLoadBalancer } from "./load-balancer";
-import { CloudflareFirewall } from "../cloudflare/firewall";
 import { DoLogging } from "./logging";
-import { DoMonitoring } from "./monitoring";
 import { DoNetwork } from "./network";
 import { DoObjectStore } from "./object-store";
 import { DoPostgres } from "./postgres";
@@ -170,6 +168,8 @@ export class DigitalOceanTierFactory implements TierFactory {
 
   /** At the Cloudflare edge, for the whole zone (see `CloudflareFirewall`). */
   public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a spec that asks for this tier
+    const { CloudflareFirewall } = require("../cloudflare/firewall") as typeof import("../cloudflare/firewall");
     return new CloudflareFirewall(scope, id, {
       ...props,
       zone: asDo(props.zone, CloudflareZone, "DNS zone"),
@@ -179,6 +179,8 @@ export class DigitalOceanTierFactory implements TierFactory {
   }
 
   public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a spec that asks for this tier
+    const { DoMonitoring } = require("./monitoring") as typeof import("./monitoring");
     return new DoMonitoring(scope, id, props);
   }
 

@@ -138,7 +138,7 @@ export class DjangoTopology extends Construct {
         ...validateUnescapedText(spec.environment, spec),
         ...validateTopology(spec),
         ...validateNamePrefix(spec.environment, config.namePrefix),
-        ...validateMonitoring(spec, config.factory),
+        ...validateOptionalTiers(spec, config.factory),
       ];
       if (issues.length === 0) issues.push(...(config.factory.validate?.(spec) ?? []));
       if (issues.length > 0) throw new ValidationError(issues);
@@ -260,8 +260,7 @@ export class DjangoTopology extends Construct {
     });
 
     if (spec.logs) {
-      if (!f.createLogging) throw new Error(`the ${f.cloud} tier factory cannot ship logs (it has no createLogging), but the spec has logs`);
-      this.logging = f.createLogging(this, "logging", { namePrefix: prefix, retentionDays: spec.logs.retentionDays ?? DEFAULTS.logs.retentionDays });
+      this.logging = optionalTier(f, "logs")(this, "logging", { namePrefix: prefix, retentionDays: spec.logs.retentionDays ?? DEFAULTS.logs.retentionDays });
     }
 
     this.loadBalancer = f.createLoadBalancer(this, "load-balancer", {
@@ -377,8 +376,7 @@ export class DjangoTopology extends Construct {
     });
 
     if (spec.firewall) {
-      if (!f.createFirewall) throw new Error(`the ${f.cloud} tier factory has no firewall (no createFirewall), but the spec asks for one`);
-      this.firewall = f.createFirewall(this, "firewall", {
+      this.firewall = optionalTier(f, "firewall")(this, "firewall", {
         namePrefix: prefix,
         loadBalancer: this.loadBalancer,
         zone: this.zone,
@@ -388,8 +386,7 @@ export class DjangoTopology extends Construct {
     }
 
     if (spec.alerts) {
-      if (!f.createMonitoring) throw new Error(`the ${f.cloud} tier factory cannot alarm (it has no createMonitoring), but the spec has alerts`);
-      this.monitoring = f.createMonitoring(this, "monitoring", {
+      this.monitoring = optionalTier(f, "alerts")(this, "monitoring", {
         namePrefix: prefix,
         emails: spec.alerts.emails,
         webhook: spec.alerts.webhook,
@@ -508,13 +505,24 @@ export function applicationOutputs(o: ApplicationOutputValues): TopologyOutput[]
   ];
 }
 
-/** A spec that asks for alerts or a firewall needs a factory that can build them. */
-function validateMonitoring(spec: DjangoTopologyProps, factory: TierFactory): ValidationIssue[] {
+/** The spec's optional sections, each with the factory method that builds its tier (a factory may leave it out). */
+const OPTIONAL_TIERS = { alerts: "createMonitoring", firewall: "createFirewall", logs: "createLogging" } as const satisfies Partial<Record<keyof DjangoTopologyProps, keyof TierFactory>>;
+type OptionalSection = keyof typeof OPTIONAL_TIERS;
+
+/** A spec that asks for an optional section needs a factory that builds its tier. */
+function validateOptionalTiers(spec: DjangoTopologyProps, factory: TierFactory): ValidationIssue[] {
   const v = new SpecValidator(spec.environment);
-  if (spec.alerts !== undefined && !factory.createMonitoring) v.fail("alerts", `cannot be built by the ${factory.cloud} tier factory, which has no createMonitoring`);
-  if (spec.firewall !== undefined && !factory.createFirewall) v.fail("firewall", `cannot be built by the ${factory.cloud} tier factory, which has no createFirewall`);
-  if (spec.logs !== undefined && !factory.createLogging) v.fail("logs", `cannot be shipped by the ${factory.cloud} tier factory, which has no createLogging`);
+  for (const [section, method] of Object.entries(OPTIONAL_TIERS) as [OptionalSection, keyof TierFactory][]) {
+    if (spec[section] !== undefined && !factory[method]) v.fail(section, `cannot be built by the ${factory.cloud} tier factory, which has no ${method}`);
+  }
   return [...v.issues];
+}
+
+/** The factory's method for `section`'s tier, bound to it: every registered cloud has one, and a library user's spec is refused first (`validateOptionalTiers`). */
+function optionalTier<S extends OptionalSection>(f: TierFactory, section: S): NonNullable<TierFactory[(typeof OPTIONAL_TIERS)[S]]> {
+  const method = f[OPTIONAL_TIERS[section]];
+  if (!method) throw new Error(`the ${f.cloud} tier factory has no ${OPTIONAL_TIERS[section]}, but the spec has ${section}`);
+  return method.bind(f) as NonNullable<TierFactory[(typeof OPTIONAL_TIERS)[S]]>;
 }
 
 /** A prefix given in place of `<application.name>-<environment>` follows the same rules. */

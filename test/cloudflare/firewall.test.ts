@@ -1,5 +1,5 @@
 import { Testing } from "cdktf";
-import { Config, specWith, synthDoEnvironment } from "../helpers";
+import { Config, specWith, synth, synthDoEnvironment } from "../helpers";
 import { MANAGED_RULESETS } from "../../modules/cloudflare/firewall";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { CloudTiersStack } from "../../modules/stacks/stack";
@@ -29,8 +29,7 @@ describe("the Cloudflare firewall", () => {
 
   it("on Free, leaves the managed phase to the Free Managed Ruleset Cloudflare deploys itself, and counts a sixth of the limit over the 10 seconds Free counts, saying so", () => {
     const app = Testing.app();
-    new CloudTiersStack(app, managing("free", 600), CLOUDS.find((c) => c.id === "do")!);
-    const s = synthDoEnvironment(managing("free", 600));
+    const s = synth(new CloudTiersStack(app, managing("free", 600), CLOUDS.find((c) => c.id === "do")!));
     expect(ruleset(s, "http_request_firewall_managed")).toEqual([]);
     expect(ruleset(s, "http_ratelimit")[0].rules[0].ratelimit).toMatchObject({ period: 10, requests_per_period: 100, mitigation_timeout: 10 });
     expect(warnings(app)).toContain("dev-do/django/firewall: PROVIDER GAP: Cloudflare's Free plan runs the Free Managed Ruleset only (Cloudflare deploys it), and counts requests over 10 seconds (100 per 10 s for 600 a minute)");
@@ -39,8 +38,7 @@ describe("the Cloudflare firewall", () => {
   it("writes nothing from an environment that does not manage the zone (a zone has one ruleset a phase), and says whose firewall covers it", () => {
     const app = Testing.app();
     const spec = specWith({ firewall: {}, cloudflare: { ...dev.cloudflare!, manageZoneSettings: false } });
-    new CloudTiersStack(app, spec, CLOUDS.find((c) => c.id === "do")!);
-    expect(synthDoEnvironment(spec).where("cloudflare_ruleset")).toEqual([]);
+    expect(synth(new CloudTiersStack(app, spec, CLOUDS.find((c) => c.id === "do")!)).where("cloudflare_ruleset")).toEqual([]);
     expect(warnings(app)).toContain(
       "dev-do/django/firewall: PROVIDER GAP: no firewall of its own: the zone's rulesets belong to the environment that manages the zone's settings (cloudflare.manageZoneSettings), whose firewall covers every name of the zone",
     );
