@@ -1,13 +1,13 @@
 import { EnvironmentSpec } from "./types";
 import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults";
 
-/** Production's shape at a smaller scale: split layout, one read replica, pooled connections. */
+/** Production's shape at a smaller scale, with the nginx-balanced layout (web hosts balancing over the app hosts themselves): one read replica, pooled connections. */
 export const staging: EnvironmentSpec = {
   environment: "staging",
   application,
   domain: "staging.example.com",
   dnsZone,
-  layout: "split",
+  layout: "nginx-balanced",
   network: { cidr: "10.20.0.0/16", zones: 2 },
   pools: {
     web: { size: "small", min: 1, max: 2 },

@@ -8,8 +8,8 @@ import { IamRole } from "@cdktf/provider-aws/lib/iam-role";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { LaunchTemplate } from "@cdktf/provider-aws/lib/launch-template";
 import { SsmParameter } from "@cdktf/provider-aws/lib/ssm-parameter";
-import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, plainSpecText, terraformTemplate } from "../core";
-import { LIFECYCLE_HOOKS, awsHostDelivery, environmentDocument, environmentParameterName } from "./host-delivery";
+import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolDiscovery, PoolRole, RegistryAccess, Size, choose, exceeds, poolLifecycle, isReference, optional, plainSpecText, terraformTemplate } from "../core";
+import { LIFECYCLE_HOOKS, awsHostDelivery, environmentDocument, environmentParameterName, groupHostsScript } from "./host-delivery";
 import { AwsLogging } from "./logging";
 import { AwsLoadBalancer } from "./load-balancer";
 import { awsNetworkOf } from "./network";
@@ -97,6 +97,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
   public readonly loadBalancer?: AwsLoadBalancer;
   /** The SSM parameter holding the application's environment document. */
   public readonly environment: SsmParameter;
+  private readonly groupName: string;
 
   constructor(scope: Construct, id: string, props: AwsComputePoolProps) {
     super(scope, id);
@@ -108,6 +109,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     this.maxInstances = props.maxInstances;
     this.port = props.port;
     this.peerName = `${props.role} pool`;
+    this.groupName = name;
 
     this.securityGroup = new TierSecurityGroup(this, "security-group", {
       vpcId: network.vpcId,
@@ -287,5 +289,29 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
   public allowFrom(peer: IPeer): void {
     if (this.port === undefined) throw new Error(`the ${this.role} pool serves no port and accepts no connections`);
     this.securityGroup.allowFromPeer(peer, this.port);
+  }
+
+  /** The group's hosts in service, listed by another pool's hosts through their role (`groupHostsScript`). */
+  public discovery(): PoolDiscovery {
+    return {
+      listScript: groupHostsScript(this.groupName),
+      packages: [],
+      listedWhen: "once it is InService in its autoscaling group: it has answered its health path (the launch lifecycle hook), and until the group begins to terminate it",
+    };
+  }
+
+  /**
+   * Lets `peer`'s role list the group's hosts, and `peer` connect to the port. Neither call
+   * takes a resource narrower than `*` (the Service Authorization Reference lists no resource
+   * type for autoscaling:DescribeAutoScalingGroups or ec2:DescribeInstances): both only read.
+   */
+  public grantDiscovery(peer: IComputePool): void {
+    const pool = asAws(peer, AwsComputePool, "compute pool");
+    this.allowFrom(pool);
+    new IamRolePolicy(this, `discovered-by-${pool.role}`, {
+      name: `discover-${this.role}-hosts`,
+      role: pool.instanceRole.id,
+      policy: policyDocument([{ Sid: "ListHosts", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: ["*"] }]),
+    });
   }
 }

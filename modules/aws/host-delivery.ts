@@ -103,6 +103,31 @@ esac
 `;
 }
 
+/**
+ * Prints `<private IPv4> near|far` for each host of the autoscaling group `groupName` that is
+ * InService and healthy (`PoolDiscovery.listScript`): near in this host's zone. A host is
+ * InService once it answers its health path (the launch hook, `lifecycleScript`) and until
+ * the group begins to terminate it. Two read calls through the instance role:
+ * DescribeAutoScalingGroups for the hosts, DescribeInstances for their addresses and zones.
+ */
+export function groupHostsScript(groupName: string): string {
+  return `#!/bin/sh
+# cloudtiers-list-app-hosts: the app hosts in service in ${groupName}, "near" in this host's zone.
+set -eu
+aws=${AWS_CLI}
+${IMDS}
+region=$(imds placement/region)
+zone=$(imds placement/availability-zone)
+ids=$("$aws" autoscaling describe-auto-scaling-groups --region "$region" --auto-scaling-group-names '${groupName}' \\
+  --query "AutoScalingGroups[0].Instances[?LifecycleState=='InService' && HealthStatus=='Healthy'].InstanceId" --output text)
+case "$ids" in "" | None) exit 0 ;; esac
+# shellcheck disable=SC2086 # one word per instance id
+hosts=$("$aws" ec2 describe-instances --region "$region" --instance-ids $ids \\
+  --query 'Reservations[].Instances[].[PrivateIpAddress,Placement.AvailabilityZone]' --output text)
+printf '%s\\n' "$hosts" | awk -v zone="$zone" 'NF == 2 { print $1, ($2 == zone ? "near" : "far") }'
+`;
+}
+
 /** The region of an ECR registry host (`<account>.dkr.ecr.<region>.amazonaws.com`). */
 function ecrRegion(server: string): string {
   const match = ECR_REGISTRY.exec(server);

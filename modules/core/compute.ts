@@ -5,6 +5,7 @@ import { ILoadBalancer } from "./load-balancer";
 import { ILogging } from "./logging";
 import { INetwork } from "./network";
 import { Size } from "./sizes";
+import { AppSecret } from "./host";
 import { RegistryAccess } from "./secrets";
 import { IPeer, SecretRef, TierProps } from "./tier";
 
@@ -76,6 +77,31 @@ export interface ComputePoolProps extends TierProps {
   readonly logging?: ILogging;
 }
 
+/**
+ * How the hosts of one pool find the hosts of another as it scales (the web hosts of the
+ * `nginx-balanced` layout, its app hosts): from the cloud's own record of the pool, read with
+ * the least the cloud allows, so a host that dies without a word leaves the list when the
+ * cloud drops it, and the hosts need no right to write anything.
+ */
+export interface PoolDiscovery {
+  /**
+   * A POSIX shell script, run as root on a discovering host with the host's own environment
+   * file (`KEY=VALUE` lines) as its argument. It prints one line per host the cloud counts
+   * as serving, `<private IPv4> near` for one in the discovering host's zone and
+   * `<private IPv4> far` for one in another, and exits non-zero when it cannot tell.
+   */
+  readonly listScript: string;
+  /** Debian/Ubuntu packages it needs. */
+  readonly packages: readonly string[];
+  /**
+   * What the discovering hosts' own environment (never the application's) must hold for it.
+   * @default - nothing: the hosts read the list with their cloud identity (`IComputePool.grantDiscovery`)
+   */
+  readonly hostSecrets?: readonly AppSecret[];
+  /** When the cloud lists a new host: in words, for the docs and `npm run settings`. */
+  readonly listedWhen: string;
+}
+
 /** A pool of hosts. As a peer, it is the source of its hosts' connections. */
 export interface IComputePool extends IPeer {
   readonly role: PoolRole;
@@ -86,4 +112,11 @@ export interface IComputePool extends IPeer {
   readonly port?: number;
   /** Lets `peer` connect to `port`; throws for a pool that serves no port. */
   allowFrom(peer: IPeer): void;
+  /**
+   * How another pool's hosts list this pool's hosts (`grantDiscovery` lets them).
+   * @default - none: a layout that needs it cannot be built with this pool
+   */
+  discovery?(): PoolDiscovery;
+  /** Lets `peer`'s hosts list this pool's hosts (`discovery`) and connect to its port. */
+  grantDiscovery?(peer: IComputePool): void;
 }

@@ -1,15 +1,15 @@
 import { Construct } from "constructs";
-import { Fn, Op, TerraformLocal } from "cdktf";
+import { Fn, Op, TerraformLocal, TerraformStack, TerraformVariable } from "cdktf";
 import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
 import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
-import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolRole, Size, choose, equals, poolLifecycle, isReference, terraformTemplate } from "../core";
+import { DEFAULTS, ComputePoolProps, IComputePool, IPeer, PoolDiscovery, PoolRole, Size, choose, equals, poolLifecycle, isReference, terraformTemplate } from "../core";
 import { inlineHostDelivery } from "./host-delivery";
 import { DoLogging } from "./logging";
 import { DoLoadBalancer } from "./load-balancer";
 import { doNetworkOf } from "./network";
 import { DO_IMAGE } from "./sizes";
-import { IDoPeer, asDo, firewallSourcesOf } from "./shared";
+import { IDoPeer, asDo, firewallSourcesOf, stateSecret } from "./shared";
 import { REVISION_DIGEST_LENGTH, poolName, revisionTagName } from "../naming/resource-names";
 
 export interface DoComputePoolProps extends ComputePoolProps {
@@ -22,6 +22,38 @@ export interface DoComputePoolProps extends ComputePoolProps {
 }
 
 const ANYWHERE = ["0.0.0.0/0", "::/0"];
+
+/**
+ * The sensitive Terraform variable holding the token the web droplets of the `nginx-balanced`
+ * layout list the app droplets with, and the name it has in their own environment.
+ * PROVIDER GAP: the provider has no resource that makes an API token, so the operator makes a
+ * custom-scoped one with `droplet:read` only, the least that lists droplets by tag.
+ */
+export const READ_TOKEN = { variable: "digitalocean_read_token", setting: "DIGITALOCEAN_READ_TOKEN" } as const;
+
+/**
+ * Prints `<private IPv4> near` for each active droplet tagged `tag` (`PoolDiscovery.listScript`):
+ * GET /v2/droplets?tag_name= with the read token of the host's own environment ($1), every
+ * page. A region has no zones, so every droplet is near.
+ */
+export function taggedDropletsScript(tag: string): string {
+  return `#!/bin/sh
+# cloudtiers-list-app-hosts: the active droplets tagged ${tag}, by their private address.
+set -eu
+token=$(sed -n 's/^${READ_TOKEN.setting}=//p' "$1")
+if [ -z "$token" ]; then
+  echo "cloudtiers-list-app-hosts: ${READ_TOKEN.setting} is missing from $1" >&2
+  exit 1
+fi
+url='https://api.digitalocean.com/v2/droplets?tag_name=${tag}&per_page=200'
+while [ -n "$url" ]; do
+  # The token goes to curl on its standard input (a header file), never in its arguments.
+  page=$(printf 'Authorization: Bearer %s\n' "$token" | curl -fsS --max-time 10 --retry 2 -H @- "$url")
+  printf '%s' "$page" | jq -r '.droplets[] | select(.status == "active") | .networks.v4[] | select(.type == "private") | "\\(.ip_address) near"'
+  url=$(printf '%s' "$page" | jq -r '.links.pages.next // empty')
+done
+`;
+}
 /** The cooldown of pools that scale (fixed pools have 10 minutes, which cannot be changed). */
 export const DO_COOLDOWN_MINUTES = 10;
 
@@ -54,6 +86,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
   public readonly firewall: Firewall;
   public readonly pool: DropletAutoscale;
   private readonly inbound: FirewallInboundRule[] = [];
+  private readonly tagName: string;
 
   constructor(scope: Construct, id: string, props: DoComputePoolProps) {
     super(scope, id);
@@ -71,6 +104,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
     }
 
     this.tag = new Tag(this, "tag", { name });
+    this.tagName = name;
     if (props.adminCidrs.length > 0) this.inbound.push({ protocol: "tcp", portRange: "22", sourceAddresses: [...props.adminCidrs] });
     this.firewall = new Firewall(this, "firewall", {
       name,
@@ -136,6 +170,43 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
 
   public get firewallSources(): { tags: string[] } {
     return { tags: [this.tag.name] };
+  }
+
+  /**
+   * The pool's active droplets, listed by another pool's droplets through DigitalOcean's API
+   * with a read-only token the operator gives as the sensitive variable `digitalocean_read_token`
+   * (declared here, once per stack): DigitalOcean droplets have no identity to call it with.
+   */
+  public discovery(): PoolDiscovery {
+    const stack = TerraformStack.of(this);
+    const declared = stack.node.tryFindChild(READ_TOKEN.variable) as TerraformVariable | undefined;
+    const token =
+      declared ??
+      new TerraformVariable(stack, READ_TOKEN.variable, {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: `A DigitalOcean API token with the custom scope droplet:read only, which the web droplets list the app droplets with (nginx-balanced layout): set TF_VAR_${READ_TOKEN.variable}, or a sensitive Terraform variable of the workspace`,
+        validation: [{ condition: `\${length(var.${READ_TOKEN.variable}) > 0 && !can(regex("[\\r\\n]", var.${READ_TOKEN.variable}))}`, errorMessage: `${READ_TOKEN.variable} must be one line of text, not empty.` }],
+      });
+    token.overrideLogicalId(READ_TOKEN.variable);
+    return {
+      listScript: taggedDropletsScript(this.tagName),
+      packages: ["jq"],
+      hostSecrets: [
+        {
+          name: READ_TOKEN.setting,
+          secret: stateSecret(token.stringValue, `var.${READ_TOKEN.variable}`),
+          origin: `given to Terraform as the sensitive variable ${READ_TOKEN.variable} (TF_VAR_${READ_TOKEN.variable}): a token with the droplet:read scope only`,
+        },
+      ],
+      listedWhen: "once the droplet is active and answers its health path (DigitalOcean lists a droplet as soon as it runs), until it is destroyed",
+    };
+  }
+
+  /** Lets `peer`'s droplets connect to the port; the token of `discovery` is all they need to list this pool's. */
+  public grantDiscovery(peer: IComputePool): void {
+    this.allowFrom(peer);
   }
 
   /** Admits `peer` on the pool's port. */

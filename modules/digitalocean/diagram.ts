@@ -71,6 +71,15 @@ export function describeDigitalOcean(name: string, doc: StackDocument): Diagram 
     }
   }
 
+  // Pool to pool, on the port a pool's firewall opens to another's tag (the nginx-balanced web droplets to the app droplets).
+  for (const firewall of doc.resources("digitalocean_firewall")) {
+    for (const target of poolsOf(firewall.config.tags)) {
+      for (const rule of (firewall.config.inbound_rule ?? []) as { port_range: string; source_tags?: string[] }[]) {
+        for (const source of poolsOf(rule.source_tags)) g.edge(source, target, "traffic", `:${rule.port_range}`);
+      }
+    }
+  }
+
   // PostgreSQL and Valkey clusters, replicas, the pooler.
   const trusted = (address: string) => {
     const firewall = doc.resources("digitalocean_database_firewall").find((f) => referencesIn(f.config.cluster_id).includes(address));

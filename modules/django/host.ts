@@ -1,8 +1,8 @@
 import { Fn } from "cdktf";
 import { stringify } from "yaml";
-import { DEFAULTS, HostAccess, HostConfigDelivery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
+import { DEFAULTS, HostAccess, HostConfigDelivery, PoolDiscovery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
 import { RELEASE_PY, RELEASE_SCRIPT_PATH } from "./release";
-import { ApplicationSpec, Layout } from "./spec";
+import { ApplicationSpec, Layout, separateAppTier } from "./spec";
 
 /** The port nginx listens on, on every web host. */
 export const NGINX_PORT = 80;
@@ -35,6 +35,11 @@ export const HOST_PATHS = {
   upstreamInclude: "/run/cloudtiers/nginx-upstream.conf",
   appUnit: "/etc/systemd/system/cloudtiers-app.service",
   upstreamUnit: "/etc/systemd/system/cloudtiers-nginx-upstream.service",
+  appHosts: "/usr/local/sbin/cloudtiers-app-hosts",
+  appHostsList: "/usr/local/sbin/cloudtiers-list-app-hosts",
+  appHostsInclude: "/run/cloudtiers/nginx-app-hosts.conf",
+  appHostsUnit: "/etc/systemd/system/cloudtiers-app-hosts.service",
+  appHostsTimer: "/etc/systemd/system/cloudtiers-app-hosts.timer",
   bootstrapUnit: "/etc/systemd/system/cloudtiers-bootstrap.service",
   unhealthyUnit: "/etc/systemd/system/cloudtiers-unhealthy@.service",
   lifecycle: "/usr/local/sbin/cloudtiers-lifecycle",
@@ -108,6 +113,17 @@ export function giveUpSeconds(): number {
 
 const CONTAINER = "cloudtiers-app";
 
+/**
+ * How the web hosts of the `nginx-balanced` layout follow the app hosts: every
+ * `intervalSeconds` they read the cloud's list of the app pool; a host new to it joins
+ * nginx's upstream once it answers the health path within `probeTimeoutSeconds`; nginx
+ * skips a host for `failTimeoutSeconds` after one failed attempt (a refused or timed-out
+ * connection: the request goes on to the next host). A terminating app host keeps serving
+ * `drainSeconds` after its pool begins to terminate it, so that every web host has dropped
+ * it first.
+ */
+export const APP_DISCOVERY = { intervalSeconds: 10, probeTimeoutSeconds: 3, failTimeoutSeconds: 10, drainSeconds: 20 } as const;
+
 /** What one pool's hosts run. */
 export interface HostRenderOptions {
   readonly role: PoolRole;
@@ -132,6 +148,8 @@ export interface HostRenderOptions {
    * `REGISTRY_PASSWORD` of the host's own environment (`password`). @default - no login (a public image)
    */
   readonly registry?: HostRegistryLogin;
+  /** `nginx-balanced` web hosts: how they list the app hosts (the app pool's `discovery()`). */
+  readonly appDiscovery?: PoolDiscovery;
 }
 
 /** How a host logs in to the registry of the application's image. */
@@ -172,8 +190,8 @@ function containerCommand(o: HostRenderOptions): string[] | undefined {
   const app = o.application;
   switch (o.role) {
     case "web":
-      // Colocated web hosts run gunicorn behind nginx on loopback; split web hosts run nginx only.
-      return o.layout === "split" ? undefined : gunicorn(app, o.size, "127.0.0.1");
+      // Colocated web hosts run gunicorn behind nginx on loopback; the other layouts' web hosts run nginx only.
+      return separateAppTier(o.layout) ? undefined : gunicorn(app, o.size, "127.0.0.1");
     case "app":
       return gunicorn(app, o.size, "0.0.0.0");
     case "worker":
@@ -358,7 +376,7 @@ printf '%s\n' "$release" > ${HOST_PATHS.releasedMarker}
 
 /** The roles whose hosts serve the site's pages, and so collect its static files. */
 function collectsStatic(o: HostRenderOptions): boolean {
-  return o.role === "app" || (o.role === "web" && o.layout !== "split");
+  return o.role === "app" || (o.role === "web" && !separateAppTier(o.layout));
 }
 
 /** How long the application's container may take to stop: a worker's warm shutdown, gunicorn's graceful one. */
@@ -481,7 +499,7 @@ ${abandon}${report}systemctl poweroff
 /**
  * The check that tells a role's host does its work, as its load balancer or broker sees
  * it: nginx answers the health path through Django (colocated web hosts), nginx answers
- * at all (split web hosts: their health path reflects the app tier, whose outage must not
+ * at all (split and nginx-balanced web hosts: their health path reflects the app tier, whose outage must not
  * hold web hosts back), gunicorn answers it (app hosts), the worker answers a Celery ping
  * addressed to it over the broker, beat's container runs.
  */
@@ -490,7 +508,7 @@ export function readyCheck(o: Pick<HostRenderOptions, "role" | "layout" | "domai
     `curl ${strict ? "-fsS" : "-sS"} -o /dev/null --max-time 5 -H ${shellQuote(`Host: ${o.domain}`)} ${shellQuote(`http://127.0.0.1:${port}${o.healthCheckPath}`)}`;
   switch (o.role) {
     case "web":
-      return probe(NGINX_PORT, o.layout !== "split");
+      return probe(NGINX_PORT, !separateAppTier(o.layout));
     case "app":
       return probe(GUNICORN_PORT, true);
     case "worker":
@@ -544,15 +562,133 @@ WantedBy=multi-user.target
 }
 
 /** Waits for the pool to terminate this host, stops its work (a worker's warm shutdown), then lets the termination go on. */
-function drainScript(services: readonly string[]): string {
+/** Where `cloudtiers-app-hosts` reads and writes; the hosts' own paths unless a test moves them. */
+export interface AppHostsOptions {
+  readonly domain: string;
+  readonly healthCheckPath: string;
+  /** The cloud's list of the app hosts (`PoolDiscovery.listScript`). @default HOST_PATHS.appHostsList */
+  readonly list?: string;
+  /** @default HOST_PATHS.appHostsInclude */
+  readonly include?: string;
+  /** The host's own environment, the list's argument. @default HOST_PATHS.hostEnvFile */
+  readonly hostEnvFile?: string;
+  /** Fetches it when a boot has none yet. @default - `cloudtiers-env` */
+  readonly fetchEnvironment?: string;
+  /** Makes nginx read the new upstream. @default - systemd reloads nginx if it runs */
+  readonly reload?: string;
+  /** The app hosts' port. @default GUNICORN_PORT */
+  readonly port?: number;
+}
+
+/**
+ * `cloudtiers-app-hosts`, run every `APP_DISCOVERY.intervalSeconds` on the web hosts of the
+ * `nginx-balanced` layout: it reads the cloud's list of the app hosts and writes nginx's
+ * upstream of them. Hosts of this host's zone are the upstream's servers and the others its
+ * backups (nginx sends to a backup only when no server of the zone answers); with none in
+ * the zone, every host is a server. A host new to the list joins once it answers the health
+ * path; one listed before stays while the cloud lists it, nginx skipping it for
+ * `failTimeoutSeconds` after each failed attempt. Only dotted IPv4 addresses are written
+ * into nginx's configuration. When the list cannot be read, nginx keeps the hosts it has.
+ */
+export function appHostsScript(o: AppHostsOptions): string {
+  const d = APP_DISCOVERY;
+  const port = o.port ?? GUNICORN_PORT;
+  const include = o.include ?? HOST_PATHS.appHostsInclude;
+  const hostEnv = o.hostEnvFile ?? HOST_PATHS.hostEnvFile;
+  const probe = `curl -fsS -o /dev/null --max-time ${d.probeTimeoutSeconds} -H ${shellQuote(`Host: ${o.domain}`)} "http://$ip:${port}"${shellQuote(o.healthCheckPath)}`;
+  return `#!/bin/sh
+# cloudtiers-app-hosts: points nginx at the app hosts the cloud lists (every ${d.intervalSeconds} s,
+# cloudtiers-app-hosts.timer), this zone's first; the others are backups.
+set -u
+include=${shellQuote(include)}
+admitted="$include.hosts"
+# write_upstream < "IPv4 near|far" lines: nginx's upstream of them, the far ones backups while a near one is listed.
+write_upstream() {
+  awk '
+    $1 ~ /^[0-9]+[.][0-9]+[.][0-9]+[.][0-9]+$/ && ($2 == "near" || $2 == "far") { n++; ip[n] = $1; near[n] = ($2 == "near"); nearby += near[n] }
+    END {
+      print "# Managed by cloudtiers-app-hosts: the app hosts the cloud lists."
+      print "upstream cloudtiers_app {"
+      print "    least_conn;"
+      if (n == 0) print "    server 127.0.0.1:${port} down;"
+      for (i = 1; i <= n; i++) printf "    server %s:${port} max_fails=1 fail_timeout=${d.failTimeoutSeconds}s%s;\\n", ip[i], (nearby > 0 && !near[i]) ? " backup" : ""
+      print "    keepalive 16;"
+      print "}"
+    }' > "$include.new" && mv "$include.new" "$include"
+}
+mkdir -p "$(dirname "$include")"
+if [ ! -f "$include" ]; then
+  # The boot's first run: no app host yet (nginx answers 502 until one joins).
+  : | write_upstream
+  : > "$admitted"
+fi
+if [ ! -s ${shellQuote(hostEnv)} ]; then ${o.fetchEnvironment ?? `${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`} || exit 1; fi
+if ! listed=$(${o.list ?? HOST_PATHS.appHostsList} ${shellQuote(hostEnv)}); then
+  echo "cloudtiers-app-hosts: the cloud's list of app hosts could not be read; nginx keeps the $(grep -c . "$admitted") it has" >&2
+  exit 1
+fi
+next=$(printf '%s\n' "$listed" | while read -r ip where; do
+  case "$ip" in "" | *[!0-9.]*) continue ;; esac
+  case "$where" in near | far) ;; *) continue ;; esac
+  # A host new to the list joins once it answers; one admitted before stays while listed.
+  if grep -qxF "$ip $where" "$admitted" || ${probe}; then
+    printf '%s %s\n' "$ip" "$where"
+  fi
+done | sort -u)
+if [ "$next" = "$(cat "$admitted")" ]; then exit 0; fi
+printf '%s\n' "$next" | write_upstream
+printf '%s\n' "$next" | sed '/^$/d' > "$admitted"
+echo "cloudtiers-app-hosts: nginx balances over $(grep -c near "$admitted") app host(s) of this zone and $(grep -c far "$admitted") of others: $(cut -d' ' -f1 "$admitted" | paste -sd' ' -)"
+${o.reload ?? "systemctl try-reload-or-restart nginx.service"}
+`;
+}
+
+function appHostsUnit(): string {
+  return `[Unit]
+Description=cloudtiers: point nginx at the app hosts the cloud lists
+After=network-online.target
+Wants=network-online.target
+Before=nginx.service
+
+[Service]
+Type=oneshot
+ExecStart=${HOST_PATHS.appHosts}
+TimeoutStartSec=60
+
+[Install]
+WantedBy=multi-user.target
+`;
+}
+
+function appHostsTimer(): string {
+  return `[Unit]
+Description=cloudtiers: follow the app hosts every ${APP_DISCOVERY.intervalSeconds} s
+
+[Timer]
+OnActiveSec=${APP_DISCOVERY.intervalSeconds}s
+OnUnitActiveSec=${APP_DISCOVERY.intervalSeconds}s
+AccuracySec=1s
+
+[Install]
+WantedBy=timers.target
+`;
+}
+
+function drainScript(services: readonly string[], delaySeconds: number): string {
+  const delay = delaySeconds > 0 ? `echo "cloudtiers-drain: the pool is terminating this host; serving ${delaySeconds} s more, until the web hosts have dropped it"\nsleep ${delaySeconds}\n` : "";
   return `#!/bin/sh
 # cloudtiers-drain: when the pool terminates this host, its work stops first.
 set -eu
 ${HOST_PATHS.lifecycle} wait-terminating
-echo "cloudtiers-drain: the pool is terminating this host; stopping ${services.join(" ")}"
+${delay}echo "cloudtiers-drain: the pool is terminating this host; stopping ${services.join(" ")}"
 systemctl stop ${services.join(" ")} || true
 exec ${HOST_PATHS.lifecycle} terminated
 `;
+}
+
+/** How long a terminating host keeps serving before it stops: an `nginx-balanced` app host until every web host has dropped it. */
+export function drainDelaySeconds(o: Pick<HostRenderOptions, "role" | "layout">): number {
+  return o.role === "app" && o.layout === "nginx-balanced" ? APP_DISCOVERY.drainSeconds : 0;
 }
 
 function drainUnit(stopSeconds: number): string {
@@ -596,6 +732,8 @@ export interface NginxSiteOptions {
   readonly proxySnippet?: string;
   /** Split: the file that sets `$cloudtiers_upstream`. @default HOST_PATHS.upstreamInclude */
   readonly upstreamInclude?: string;
+  /** nginx-balanced: the file holding the app hosts' upstream (`cloudtiers-app-hosts`). @default HOST_PATHS.appHostsInclude */
+  readonly appHostsInclude?: string;
 }
 
 /**
@@ -607,10 +745,13 @@ export function renderNginxSite(o: NginxSiteOptions): string {
   const split = o.layout === "split";
   const snippet = o.proxySnippet ?? HOST_PATHS.proxySnippet;
   const target = split ? "$cloudtiers_upstream" : "http://cloudtiers_app";
-  const upstream = split
-    ? // The internal load balancer's addresses change: resolve its name as its DNS TTL says.
-      `resolver 127.0.0.53 valid=30s ipv6=off;\n`
-    : `upstream cloudtiers_app {\n    server ${o.appAddress ?? `127.0.0.1:${GUNICORN_PORT}`};\n    keepalive 16;\n}\n`;
+  const upstream = {
+    colocated: `upstream cloudtiers_app {\n    server ${o.appAddress ?? `127.0.0.1:${GUNICORN_PORT}`};\n    keepalive 16;\n}\n`,
+    // The internal load balancer's addresses change: resolve its name as its DNS TTL says.
+    split: `resolver 127.0.0.53 valid=30s ipv6=off;\n`,
+    // The app hosts come and go: cloudtiers-app-hosts writes the upstream as the cloud lists them.
+    "nginx-balanced": `include ${o.appHostsInclude ?? HOST_PATHS.appHostsInclude};\n`,
+  }[o.layout];
   return `# Managed by cloudtiers.
 map $http_x_forwarded_proto $cloudtiers_forwarded_proto {
     default $http_x_forwarded_proto;
@@ -738,7 +879,8 @@ function firewallCommands(o: HostRenderOptions, access: HostAccess): string[] {
 function packagesOf(o: HostRenderOptions, delivery: HostConfigDelivery): string[] {
   const nginx = o.role === "web";
   const shipping = delivery.logShipping ? ["rsyslog", ...delivery.logShipping.packages] : [];
-  return [...new Set(["curl", "docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages, ...shipping])].sort();
+  const discovery = o.role === "web" ? (o.appDiscovery?.packages ?? []) : [];
+  return [...new Set(["curl", "docker.io", "jq", "ufw", "fail2ban", "python3-systemd", "unattended-upgrades", ...(nginx ? ["nginx"] : []), ...delivery.packages, ...shipping, ...discovery])].sort();
 }
 
 /**
@@ -847,6 +989,16 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
       files.push(writeFile(HOST_PATHS.upstreamWrapper, upstreamWrapper(), "0700"), writeFile(HOST_PATHS.upstreamUnit, upstreamUnit()));
       services.push("cloudtiers-nginx-upstream.service");
     }
+    if (o.layout === "nginx-balanced") {
+      if (!o.appDiscovery) throw new Error("nginx-balanced web hosts need the app pool's discovery (HostRenderOptions.appDiscovery)");
+      files.push(
+        writeFile(HOST_PATHS.appHostsList, o.appDiscovery.listScript, "0700"),
+        writeFile(HOST_PATHS.appHosts, appHostsScript(o), "0700"),
+        writeFile(HOST_PATHS.appHostsUnit, appHostsUnit()),
+        writeFile(HOST_PATHS.appHostsTimer, appHostsTimer()),
+      );
+      services.push("cloudtiers-app-hosts.service", "cloudtiers-app-hosts.timer");
+    }
   }
   if (delivery.lifecycle) {
     // Stopped before the pool terminates the host: the application, or nginx on split web hosts.
@@ -855,8 +1007,8 @@ export function renderUserData(o: HostRenderOptions, delivery: HostConfigDeliver
       writeFile(HOST_PATHS.lifecycle, delivery.lifecycle, "0700"),
       writeFile(HOST_PATHS.ready, readyScript(o), "0700"),
       writeFile(HOST_PATHS.readyUnit, readyUnit()),
-      writeFile(HOST_PATHS.drain, drainScript(work), "0700"),
-      writeFile(HOST_PATHS.drainUnit, drainUnit(stopSeconds(o))),
+      writeFile(HOST_PATHS.drain, drainScript(work, drainDelaySeconds(o)), "0700"),
+      writeFile(HOST_PATHS.drainUnit, drainUnit(stopSeconds(o) + drainDelaySeconds(o))),
     );
     services.push("cloudtiers-ready.service", "cloudtiers-drain.service");
   }

@@ -1,8 +1,13 @@
 import { Size } from "../core";
 
-/** How the web and app tiers are laid out (see the seeds). */
-export type Layout = "colocated" | "split";
-export const LAYOUTS: readonly Layout[] = ["colocated", "split"];
+/** How the web and app tiers are laid out (the three of seed 000; docs/topology.md#layouts). */
+export type Layout = "colocated" | "split" | "nginx-balanced";
+export const LAYOUTS: readonly Layout[] = ["colocated", "split", "nginx-balanced"];
+
+/** Whether a layout runs gunicorn on an app pool of its own (`pools.app`), rather than on the web hosts (false for a module's reference). */
+export function separateAppTier(layout: Layout): boolean {
+  return layout === "split" || layout === "nginx-balanced";
+}
 
 /** The Django application the hosts run. */
 export interface ApplicationSpec {
@@ -261,7 +266,9 @@ export interface DjangoTopologyProps {
   /**
    * How the web and app tiers are laid out: `colocated`, nginx and gunicorn on each web host
    * behind the public load balancer; `split`, nginx on the web hosts, gunicorn on app hosts
-   * (`pools.app`) behind an internal load balancer.
+   * (`pools.app`) behind an internal load balancer; `nginx-balanced`, nginx on the web hosts
+   * balancing over the app hosts themselves, which they discover as the app pool scales,
+   * preferring those of their own zone (no internal load balancer).
    * @default "colocated"
    * @see docs/topology.md
    */
@@ -282,11 +289,15 @@ export interface DjangoTopologyProps {
      */
     readonly zones?: number;
   };
-  /** The autoscaling pools of hosts: web, app (`split` only) and Celery workers. */
+  /** The autoscaling pools of hosts: web, app (`split` and `nginx-balanced`) and Celery workers. */
   readonly pools: {
-    /** `colocated`: nginx + gunicorn per host. `split`: nginx only. */
+    /** `colocated`: nginx + gunicorn per host. `split` and `nginx-balanced`: nginx only. */
     readonly web: PoolSpec;
-    /** `split` only: gunicorn hosts behind the internal load balancer. @default - none: required with `split`, refused with `colocated` */
+    /**
+     * `split` and `nginx-balanced`: the gunicorn hosts, behind the internal load balancer or
+     * balanced over by the web hosts' nginx.
+     * @default - none: required with `split` and `nginx-balanced`, refused with `colocated`
+     */
     readonly app?: PoolSpec;
     /** Celery workers, and Celery beat on a single host of its own. */
     readonly worker: WorkerPoolSpec;

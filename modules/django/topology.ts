@@ -22,6 +22,7 @@ import {
   IObjectStoreCdn,
   IPostgresCluster,
   IStaticSite,
+  PoolDiscovery,
   PoolRole,
   RegistryAccess,
   TierFactory,
@@ -42,10 +43,10 @@ import {
 } from "../core";
 import { appConfiguration, postgresUrl, redisUrl, replicaUrls } from "./configuration";
 import { databaseRoleSetup } from "./database";
-import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, readyDeadlineSeconds, renderUserData, stopSeconds } from "./host";
+import { APP_UPSTREAM_SETTING, GUNICORN_PORT, HostRenderOptions, NGINX_PORT, REGISTRY_SETTINGS, drainDelaySeconds, readyDeadlineSeconds, renderUserData, stopSeconds } from "./host";
 import { renderMaintenancePage } from "./maintenance-page";
 import { REGISTRY_PASSWORD, declaredSecrets, secretVariableName } from "./secrets";
-import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec, failoverOn } from "./spec";
+import { ApplicationSpec, DjangoTopologyProps, Layout, PoolSpec, failoverOn, separateAppTier } from "./spec";
 import { MAX_NAME_PREFIX, RESOURCE_NAME, alertThresholds, namePrefix, validateTopology } from "./validate";
 import { cdnDomains } from "../naming/resource-names";
 
@@ -71,9 +72,9 @@ export interface TopologyOutput {
   readonly sensitive: boolean;
 }
 
-/** The pools a spec's topology has, in the order it creates them: web, app (split layout), worker, beat (unless `pools.worker.beat` is false). */
+/** The pools a spec's topology has: web, app (split and nginx-balanced layouts), worker, beat (unless `pools.worker.beat` is false). */
 export function poolRoles(spec: Pick<DjangoTopologyProps, "layout" | "pools">): PoolRole[] {
-  return ["web", ...(spec.layout === "split" ? ["app" as const] : []), "worker", ...(beatOn(spec) ? ["beat" as const] : [])];
+  return ["web", ...(separateAppTier(spec.layout ?? DEFAULTS.layout) ? ["app" as const] : []), "worker", ...(beatOn(spec) ? ["beat" as const] : [])];
 }
 
 /** Whether the spec's topology has a beat pool (`pools.worker.beat`): a literal, or the module's variable. */
@@ -168,6 +169,8 @@ export class DjangoTopology extends Construct {
     this.application = spec.application;
     // Literals in a stack; the module's variables in a whole-topology module, where Terraform decides.
     const split = equals(this.layout, "split");
+    // A literal: a whole-topology module's layout is never nginx-balanced (its variable refuses it).
+    const balanced = this.layout === "nginx-balanced";
     const failover = failoverOn(spec);
 
     this.network = f.createNetwork(this, "network", {
@@ -272,8 +275,9 @@ export class DjangoTopology extends Construct {
       healthCheck: { path: healthCheckPath },
     });
 
-    const bootstrap = (role: PoolRole, size: PoolSpec["size"], configuration: AppConfiguration): HostBootstrap => {
+    const bootstrap = (role: PoolRole, size: PoolSpec["size"], configuration: AppConfiguration, appDiscovery?: PoolDiscovery): HostBootstrap => {
       const options: HostRenderOptions = {
+        appDiscovery,
         role,
         layout: this.layout,
         size,
@@ -289,12 +293,12 @@ export class DjangoTopology extends Construct {
         configuration,
         render: (delivery: HostConfigDelivery, access?: HostAccess) => renderUserData(options, delivery, access),
         readySeconds: readyDeadlineSeconds(),
-        stopSeconds: stopSeconds(options),
+        stopSeconds: stopSeconds(options) + drainDelaySeconds(options),
       };
     };
-    type PoolOptions = Pick<ComputePoolProps, "port" | "loadBalancer" | "exclusive" | "replaceUnhealthy"> & { configuration?: AppConfiguration };
+    type PoolOptions = Pick<ComputePoolProps, "port" | "loadBalancer" | "exclusive" | "replaceUnhealthy"> & { configuration?: AppConfiguration; appDiscovery?: PoolDiscovery };
     const configurations: Partial<Record<PoolRole, AppConfiguration>> = {};
-    const pool = (role: PoolRole, id: string, p: PoolSpec, { configuration = this.appConfiguration, ...options }: PoolOptions) => {
+    const pool = (role: PoolRole, id: string, p: PoolSpec, { configuration = this.appConfiguration, appDiscovery, ...options }: PoolOptions) => {
       configurations[role] = configuration;
       return f.createComputePool(this, id, {
         ...options,
@@ -308,7 +312,7 @@ export class DjangoTopology extends Construct {
         readableSecrets: [...configuration.secrets, ...(configuration.host?.secrets ?? [])].map((s) => s.secret),
         // Only the hosts that run the application's image log in to its registry.
         registry: configuration === this.appConfiguration ? this.registry : undefined,
-        host: bootstrap(role, p.size, configuration),
+        host: bootstrap(role, p.size, configuration, appDiscovery),
         logging: this.logging,
       });
     };
@@ -326,16 +330,23 @@ export class DjangoTopology extends Construct {
     this.internalLoadBalancer = internal;
     // Split-layout web hosts run nginx only: the internal load balancer's address is all they are told.
     const upstream: AppConfiguration | undefined = internal && { settings: [{ name: APP_UPSTREAM_SETTING, value: `${internal.hostname}:${internal.port}` }], secrets: [] };
+    // nginx-balanced: the app pool comes first, for the web hosts to know how to list its hosts;
+    // they run nginx only, and hold nothing but what the listing needs.
+    const discovered = balanced ? pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT }) : undefined;
+    const discovery = discovered && discoveryOf(f, discovered);
+    const webConfiguration: AppConfiguration | undefined = discovery && { settings: [], secrets: [], host: discovery.hostSecrets?.length ? { settings: [], secrets: discovery.hostSecrets } : undefined };
     pools.web = pool("web", "web-pool", spec.pools.web, {
       port: NGINX_PORT,
       loadBalancer: this.loadBalancer,
-      configuration: upstream ? chooseConfiguration(split, upstream, this.appConfiguration) : this.appConfiguration,
-      // /healthz on a split-layout web host answers through the app tier: an app outage must not
-      // get every web host replaced, only take them out of rotation.
-      replaceUnhealthy: choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", "load-balancer"),
+      configuration: webConfiguration ?? (upstream ? chooseConfiguration(split, upstream, this.appConfiguration) : this.appConfiguration),
+      appDiscovery: discovery,
+      // /healthz on a split or nginx-balanced web host answers through the app tier: an app
+      // outage must not get every web host replaced, only take them out of rotation.
+      replaceUnhealthy: balanced ? "instance" : choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", "load-balancer"),
     });
     internal?.allowFrom(pools.web);
-    const app = whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
+    discovered?.grantDiscovery!(pools.web);
+    const app = discovered ?? whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
     if (app) pools.app = app;
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
     const beat = whenever(f, beatOn(spec), () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
@@ -345,7 +356,7 @@ export class DjangoTopology extends Construct {
     this.hostConfigurations = configurations;
 
     // The hosts that run Django: the app servers (web when colocated, app when split), workers and beat.
-    const appServers = [pools.app ? eitherPool(f, split, pools.app, pools.web) : pools.web];
+    const appServers = [pools.app ? eitherPool(f, balanced || split, pools.app, pools.web) : pools.web];
     const djangoHosts = [...appServers, pools.worker, ...(pools.beat ? [pools.beat] : [])];
     for (const host of djangoHosts) {
       this.postgres.allowFrom(host);
@@ -523,6 +534,12 @@ function optionalTier<S extends OptionalSection>(f: TierFactory, section: S): No
   const method = f[OPTIONAL_TIERS[section]];
   if (!method) throw new Error(`the ${f.cloud} tier factory has no ${OPTIONAL_TIERS[section]}, but the spec has ${section}`);
   return method.bind(f) as NonNullable<TierFactory[(typeof OPTIONAL_TIERS)[S]]>;
+}
+
+/** How the web hosts list the app pool's hosts: a pool of a factory that cannot say is refused here. */
+function discoveryOf(f: TierFactory, app: IComputePool): PoolDiscovery {
+  if (!app.discovery || !app.grantDiscovery) throw new Error(`the ${f.cloud} tier factory's pools cannot be discovered (IComputePool.discovery), which the nginx-balanced layout needs`);
+  return app.discovery();
 }
 
 /** A prefix given in place of `<application.name>-<environment>` follows the same rules. */

@@ -1,7 +1,7 @@
 import { DEFAULTS, SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
-import { AlertsSpec, ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, FirewallSpec, LogsSpec, LAYOUTS, PoolSpec, PostgresSpec, WorkerPoolSpec } from "./spec";
+import { AlertsSpec, ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, FirewallSpec, LogsSpec, LAYOUTS, PoolSpec, separateAppTier, PostgresSpec, WorkerPoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -397,8 +397,8 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
     v.fail("pools", "is required");
   } else {
     pool(v, "pools.web", props.pools.web, 1);
-    if (layout === "split") pool(v, "pools.app", props.pools.app, 1);
-    else if (props.pools.app !== undefined) v.fail("pools.app", `is only used by the "split" layout, but layout is "${layout}"`);
+    if (LAYOUTS.includes(layout) && separateAppTier(layout)) pool(v, "pools.app", props.pools.app, 1);
+    else if (props.pools.app !== undefined) v.fail("pools.app", `is only used by the ${LAYOUTS.filter(separateAppTier).map((l) => `"${l}"`).join(" and ")} layouts, but layout is "${layout}"`);
     pool(v, "pools.worker", props.pools.worker, 0);
     if (props.pools.worker !== undefined) checkInputs(v, "pools.worker", props.pools.worker, WORKER_INPUTS);
   }

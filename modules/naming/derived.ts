@@ -1,5 +1,5 @@
 import { DEFAULTS, DerivedName, NameRuleId, isDomainName } from "../core";
-import { DjangoTopologyProps, failoverOn } from "../django/spec";
+import { DjangoTopologyProps, LAYOUTS, Layout, failoverOn } from "../django/spec";
 import { poolRoles } from "../django/topology";
 import { MAX_NAME_PREFIX, RESOURCE_NAME, namePrefix } from "../django/validate";
 import { BUCKET_SUFFIX_BYTES, cdnDomains } from "./resource-names";
@@ -21,7 +21,7 @@ export interface NamingFacts {
   /** `<application>-<environment>`, when both are names and fit `MAX_NAME_PREFIX`. */
   readonly prefix?: string;
   readonly roles: readonly string[];
-  readonly layout: "colocated" | "split";
+  readonly layout: Layout;
   readonly replicas: number;
   readonly pooling: boolean;
   readonly postgresVersion: string;
@@ -44,7 +44,7 @@ export function soundPrefix(spec: Pick<DjangoTopologyProps, "application" | "env
 export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
   const prefix = soundPrefix(spec);
   const worker = spec.pools?.worker;
-  const layout = spec.layout === "split" ? "split" : "colocated";
+  const layout = LAYOUTS.includes(spec.layout as Layout) ? (spec.layout as Layout) : "colocated";
   const domain = isDomainName(spec.domain) ? spec.domain : undefined;
   // Names are derived only from text that is a name: a malformed one is its own rule's to report.
   const mediaDomain = spec.cdn?.mediaDomain;

@@ -113,6 +113,9 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     const internal = d.edges.find((e) => e.from === web && tierOf(d, e.to) === "load-balancer")!;
     expect(internal.labels).toEqual([expect.stringMatching(/^:80( TCP)?$/)]);
     expect(d.edges.filter((e) => e.from === internal.to && e.to === poolTitled(d, "app")).flatMap((e) => e.labels)).toEqual([":8000"]);
+  } else if (pools.some((x) => x.role === "app")) {
+    // nginx-balanced: the web hosts straight to the app hosts.
+    expect(d.edges.filter((e) => e.from === web && e.to === poolTitled(d, "app")).flatMap((e) => e.labels)).toEqual([":8000"]);
   } else {
     expect(poolTitled(d, "app")).toBeUndefined();
   }

@@ -3,6 +3,7 @@ import { DoApi, DoApiError } from "../../modules/digitalocean/api";
 import { PoolMember, RolloutFailure, watchRelease } from "../../modules/digitalocean/rollout";
 import { rolloutPools } from "../../modules/stacks/rollout";
 import { environments } from "../../environments";
+import { separateAppTier } from "../../modules/django/spec";
 import { LoopbackServer } from "../fake-api";
 import { runScript } from "../tools";
 
@@ -204,10 +205,10 @@ describe("npm run rollout: following DigitalOcean's pools through a release", ()
     expect(run.error!.message).toBe("shop-dev-web: no autoscale pool has this name: is the stack deployed, with this token's team?");
   });
 
-  it("watches the pools the stack's spec makes: web, app in the split layout, worker, and beat unless switched off", () => {
+  it("watches the pools the stack's spec makes: web, app in the split and nginx-balanced layouts, worker, and beat unless switched off", () => {
     for (const spec of environments.filter((e) => e.digitalocean)) {
       const prefix = `${spec.application.name}-${spec.environment}`;
-      const roles = ["web", ...(spec.layout === "split" ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
+      const roles = ["web", ...(separateAppTier(spec.layout ?? "colocated") ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
       expect(rolloutPools(environments, `${spec.environment}-do`)).toEqual(roles.map((r) => `${prefix}-${r}`));
     }
   });

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
-import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { awsHostDelivery, groupHostsScript } from "../../modules/aws/host-delivery";
 import { HostConfigDelivery, PoolRole } from "../../modules/core";
 import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
 import { HOST_PATHS, HostRenderOptions, renderUserData } from "../../modules/django/host";
-import { Layout } from "../../modules/django/spec";
+import { Layout, separateAppTier } from "../../modules/django/spec";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { application } from "../../environments/defaults";
 import { SHIPPED_STACKS, decodeUserData, dropletUserData, synthAwsEnvironment, synthDoEnvironment } from "../helpers";
@@ -46,10 +46,12 @@ function documents(): Document[] {
   const combos: [Layout, PoolRole][] = [
     ["colocated", "web"], ["colocated", "worker"], ["colocated", "beat"],
     ["split", "web"], ["split", "app"], ["split", "worker"], ["split", "beat"],
+    ["nginx-balanced", "web"], ["nginx-balanced", "app"],
   ];
+  const appDiscovery = { listScript: groupHostsScript("shop-test-app"), packages: [], listedWhen: "-" };
   for (const [layout, role] of combos) {
     const text = renderUserData(
-      { role, layout, size: "large", application, domain: "shop.example.org", healthCheckPath: "/-/health", allowFrom: ["10.1.0.0/16", "10.2.0.0/16"], workerConcurrency: 3 },
+      { role, layout, size: "large", application, domain: "shop.example.org", healthCheckPath: "/-/health", allowFrom: ["10.1.0.0/16", "10.2.0.0/16"], workerConcurrency: 3, appDiscovery },
       awsHostDelivery(`/shop-test/${role}/environment`),
     );
     texts.push(["renderer", `${layout} ${role}`, text]);
@@ -85,11 +87,11 @@ async function outcome(command: string, args: string[]): Promise<{ code: number;
 }
 
 describe("rendered host configuration, checked by the real tools", () => {
-  it("covers every shipped pool on both clouds and every role of both layouts", () => {
-    const pools = (e: EnvironmentSpec) => (e.layout === "split" ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1);
+  it("covers every shipped pool on both clouds and every role of every layout", () => {
+    const pools = (e: EnvironmentSpec) => (separateAppTier(e.layout ?? "colocated") ? 2 : 1) + 1 + (e.pools.worker.beat === false ? 0 : 1);
     // Each DigitalOcean stack also has the database setup's droplet.
     expect(docs.filter((d) => d.source === "stack")).toHaveLength(SHIPPED_STACKS.reduce((n, { spec, cloud }) => n + pools(spec) + (cloud === "do" ? 1 : 0), 0));
-    expect(docs.filter((d) => d.source === "renderer")).toHaveLength(9);
+    expect(docs.filter((d) => d.source === "renderer")).toHaveLength(11);
   });
 
   it("cloud-init schema accepts every user data document, without deprecations", () => {
@@ -126,7 +128,17 @@ describe("rendered host configuration, checked by the real tools", () => {
     const units = new Map<string, { path: string; content: string; doc: Document }>();
     for (const d of docs) for (const f of d.files) if (f.path.startsWith("/etc/systemd/system/")) units.set(`${f.path}\n${f.content}`, { ...f, doc: d });
     expect(new Set([...units.values()].map((u) => u.path.split("/").pop()))).toEqual(
-      new Set(["cloudtiers-app.service", "cloudtiers-nginx-upstream.service", "cloudtiers-bootstrap.service", "cloudtiers-unhealthy@.service", "cloudtiers-database-setup.service", "cloudtiers-ready.service", "cloudtiers-drain.service"]),
+      new Set([
+        "cloudtiers-app.service",
+        "cloudtiers-nginx-upstream.service",
+        "cloudtiers-app-hosts.service",
+        "cloudtiers-app-hosts.timer",
+        "cloudtiers-bootstrap.service",
+        "cloudtiers-unhealthy@.service",
+        "cloudtiers-database-setup.service",
+        "cloudtiers-ready.service",
+        "cloudtiers-drain.service",
+      ]),
     );
     const system = join(work, "system-units");
     cpSync("/lib/systemd/system", system, { recursive: true });
@@ -177,19 +189,23 @@ describe("rendered host configuration, checked by the real tools", () => {
   it("nginx -t accepts every nginx site the user data installs", async () => {
     const nginx = requireTool("nginx");
     const sites = docs.filter((d) => d.files.some((f) => f.path === HOST_PATHS.nginxSite));
-    // One web pool per shipped stack on each cloud, and the two layouts' web roles.
-    expect(sites).toHaveLength(SHIPPED_STACKS.length + 2);
+    // One web pool per shipped stack on each cloud, and the three layouts' web roles.
+    expect(sites).toHaveLength(SHIPPED_STACKS.length + 3);
     for (const d of sites) {
       const dir = mkdtempSync(join(work, "nginx-"));
       const content = (path: string) => d.files.find((f) => f.path === path)!.content;
       writeFileSync(join(dir, "proxy.conf"), content(HOST_PATHS.proxySnippet));
       writeFileSync(join(dir, "upstream.conf"), 'set $cloudtiers_upstream "http://10.0.1.10:80";\n');
+      // What cloudtiers-app-hosts writes (test/django/app-hosts.test.ts serves through it).
+      writeFileSync(join(dir, "app-hosts.conf"), "upstream cloudtiers_app {\n    least_conn;\n    server 10.0.1.10:8000 max_fails=1 fail_timeout=10s;\n    server 10.0.2.10:8000 max_fails=1 fail_timeout=10s backup;\n}\n");
       // Only the absolute include paths move into the scratch directory; the site is otherwise as rendered.
       const site = content(HOST_PATHS.nginxSite)
         .split(HOST_PATHS.proxySnippet)
         .join(join(dir, "proxy.conf"))
         .split(HOST_PATHS.upstreamInclude)
-        .join(join(dir, "upstream.conf"));
+        .join(join(dir, "upstream.conf"))
+        .split(HOST_PATHS.appHostsInclude)
+        .join(join(dir, "app-hosts.conf"));
       writeFileSync(join(dir, "site.conf"), site);
       writeFileSync(join(dir, "nginx.conf"), `pid ${join(dir, "nginx.pid")};\nerror_log ${join(dir, "error.log")};\nevents {}\nhttp {\n    include ${join(dir, "site.conf")};\n}\n`);
       const result = await outcome(nginx, ["-t", "-q", "-e", join(dir, "error.log"), "-c", join(dir, "nginx.conf")]);

@@ -7,9 +7,10 @@ import { Processes, freePort } from "../tools";
 /**
  * Debian's nginx serving the hosts' own site (`renderNginxSite`) on a free loopback port,
  * its files under `work`, as `processes`' `nginx`. Returns the port. The site's paths (the
- * proxy snippet, the split layout's upstream include) are moved under `work`.
+ * proxy snippet, the split layout's upstream include, the nginx-balanced layout's app hosts
+ * `app-hosts.conf`, which must exist before it starts) are moved under `work`.
  */
-export async function startNginx(processes: Processes, work: string, site: Omit<NginxSiteOptions, "listenPort" | "proxySnippet" | "upstreamInclude">, upstream?: string): Promise<number> {
+export async function startNginx(processes: Processes, work: string, site: Omit<NginxSiteOptions, "listenPort" | "proxySnippet" | "upstreamInclude" | "appHostsInclude">, upstream?: string): Promise<number> {
   const nginx = requireTool("nginx");
   chmodSync(work, 0o755);
   // nginx's workers run unprivileged: their temp directories must be writable to them.
@@ -21,7 +22,7 @@ export async function startNginx(processes: Processes, work: string, site: Omit<
   const port = await freePort();
   writeFileSync(join(work, "proxy.conf"), NGINX_PROXY_SNIPPET);
   if (upstream) writeFileSync(join(work, "upstream.conf"), `set $cloudtiers_upstream "http://${upstream}";\n`);
-  writeFileSync(join(work, "site.conf"), renderNginxSite({ ...site, listenPort: port, proxySnippet: join(work, "proxy.conf"), upstreamInclude: join(work, "upstream.conf") }));
+  writeFileSync(join(work, "site.conf"), renderNginxSite({ ...site, listenPort: port, proxySnippet: join(work, "proxy.conf"), upstreamInclude: join(work, "upstream.conf"), appHostsInclude: join(work, "app-hosts.conf") }));
   writeFileSync(
     join(work, "nginx.conf"),
     [

@@ -20,7 +20,7 @@ describe("spec validation", () => {
     ["too many replicas", { postgres: { ...production.postgres, replicas: 9 } }, ["dev: postgres.replicas must be a whole number between 0 and 5, got 9"]],
     ["an unknown size", { cache: { size: "huge" as never, highAvailability: false } }, ['dev: cache.size must be one of "small", "medium", "large", "xlarge", got "huge"']],
     ["min above max", { pools: { web: { size: "small", min: 4, max: 2 }, worker: { size: "small", min: 0, max: 1 } } }, ["dev: pools.web.max must be at least pools.web.min (4), got 2"]],
-    ["an unknown layout", { layout: "mesh" as never }, ['dev: layout must be one of "colocated", "split", got "mesh"']],
+    ["an unknown layout", { layout: "mesh" as never }, ['dev: layout must be one of "colocated", "split", "nginx-balanced", got "mesh"']],
     [
       "split without an app pool",
       { layout: "split" },
@@ -29,7 +29,7 @@ describe("spec validation", () => {
     [
       "an app pool in the colocated layout",
       { pools: { web: { size: "small", min: 1, max: 1 }, app: { size: "small", min: 1, max: 1 }, worker: { size: "small", min: 0, max: 1 } } },
-      ['dev: pools.app is only used by the "split" layout, but layout is "colocated"'],
+      ['dev: pools.app is only used by the "split" and "nginx-balanced" layouts, but layout is "colocated"'],
     ],
     ["a domain outside the zone", { domain: "www.example.org" }, ['dev: domain must be inside the DNS zone "example.com", got "www.example.org"']],
     ["a malformed domain", { domain: "Shop.Example.com" }, ['dev: domain must be a lower-case domain name such as "www.example.com", got "Shop.Example.com"']],

@@ -3,7 +3,7 @@ import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
 import { OUTPUT_NAMES, SHIPPED_STACKS, Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
-import { failoverOn } from "../../modules/django/spec";
+import { failoverOn, separateAppTier } from "../../modules/django/spec";
 
 
 describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spec }) => [spec.environment, spec] as const))("%s on AWS", (_name, spec) => {
@@ -12,7 +12,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     s = synthAwsEnvironment(spec);
   });
   const split = spec.layout === "split";
-  const roles = ["web", ...(split ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
+  // split and nginx-balanced: gunicorn on an app pool of its own.
+  const separate = separateAppTier(spec.layout ?? "colocated");
+  const roles = ["web", ...(separate ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
   const sg = (path: string) => ref(s.address("aws_security_group", path), "id");
 
   it("has every tier: network, load balancer, one pool per role, database, cache, buckets, CDN, DNS", () => {
@@ -50,9 +52,10 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     }
   });
 
-  it("replaces hosts on their own health: split web hosts are not replaced for an app-tier outage; beat never runs twice", () => {
-    expect(s.one("aws_autoscaling_group", "web-pool").health_check_type).toBe(split ? "EC2" : "ELB");
-    if (split) expect(s.one("aws_autoscaling_group", "app-pool").health_check_type).toBe("ELB");
+  it("replaces hosts on their own health: split and nginx-balanced web hosts are not replaced for an app-tier outage; beat never runs twice", () => {
+    expect(s.one("aws_autoscaling_group", "web-pool").health_check_type).toBe(separate ? "EC2" : "ELB");
+    // nginx-balanced app hosts are behind no load balancer: the machine's own health.
+    if (separate) expect(s.one("aws_autoscaling_group", "app-pool").health_check_type).toBe(split ? "ELB" : "EC2");
     if (roles.includes("beat")) {
       expect(s.one("aws_autoscaling_group", "beat-pool")).toMatchObject({ min_size: 1, max_size: 1, suspended_processes: ["AZRebalance"] });
     }
@@ -61,7 +64,7 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
   it("chains security groups internet → load balancer → web (→ internal LB → app) → Postgres/Valkey, and nothing else comes in", () => {
     const edges = s.where("aws_vpc_security_group_ingress_rule").map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4, r.from_port]);
     const lb = sg("django_load-balancer_security-group");
-    const appHosts = split ? ["app-pool"] : ["web-pool"];
+    const appHosts = separate ? ["app-pool"] : ["web-pool"];
     const djangoHosts = [...appHosts, ...roles.filter((r) => r === "worker" || r === "beat").map((r) => `${r}-pool`)];
     const expected: unknown[][] = [
       [lb, "0.0.0.0/0", 443],
@@ -71,6 +74,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     if (split) {
       const nlb = sg("internal-load-balancer");
       expected.push([nlb, sg("web-pool"), 80], [sg("app-pool"), nlb, 8000]);
+    } else if (separate) {
+      // nginx-balanced: the web hosts straight to the app hosts' gunicorn.
+      expected.push([sg("app-pool"), sg("web-pool"), 8000]);
     }
     const postgres = sg("postgres_security-group");
     const cache = sg("cache_security-group");

@@ -1,6 +1,6 @@
 import { DEFAULTS } from "../../modules/core";
 import { OUTPUT_NAMES, SENSITIVE_OUTPUTS, SHIPPED_STACKS, Synth, dropletUserData, ref, synthDoEnvironment } from "../helpers";
-import { failoverOn } from "../../modules/django/spec";
+import { failoverOn, separateAppTier } from "../../modules/django/spec";
 
 describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec }) => [spec.environment, spec] as const))("%s on DigitalOcean + Cloudflare", (_name, spec) => {
   let s: Synth;
@@ -8,7 +8,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
     s = synthDoEnvironment(spec);
   });
   const split = spec.layout === "split";
-  const roles = ["web", ...(split ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
+  // split and nginx-balanced: gunicorn on an app pool of its own.
+  const separate = separateAppTier(spec.layout ?? "colocated");
+  const roles = ["web", ...(separate ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
   const tag = (role: string) => ref(s.address("digitalocean_tag", `${role}-pool/tag`), "name");
 
   it("has every tier: VPC, load balancers, one pool per role, PostgreSQL, Valkey, Spaces + CDN, the Cloudflare edge", () => {
@@ -33,6 +35,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
       const internal = s.address("digitalocean_loadbalancer", "internal-load-balancer");
       expect(s.one("digitalocean_loadbalancer", "internal-load-balancer").droplet_tag).toBe(tag("app"));
       expect(s.one("digitalocean_firewall", "app-pool").inbound_rule).toEqual([{ protocol: "tcp", port_range: "8000", source_load_balancer_uids: [ref(internal, "id")] }]);
+    } else if (separate) {
+      // nginx-balanced: the web droplets straight to the app droplets' gunicorn.
+      expect(s.one("digitalocean_firewall", "app-pool").inbound_rule).toEqual([{ protocol: "tcp", port_range: "8000", source_tags: [tag("web")] }]);
     }
     for (const role of roles.filter((r) => r === "worker" || r === "beat")) {
       expect(s.one("digitalocean_firewall", `${role}-pool`).inbound_rule).toBeUndefined();
@@ -40,7 +45,7 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "do").map(({ spec
   });
 
   it("lets only the Django hosts' tags reach PostgreSQL and Valkey", () => {
-    const djangoHosts = [split ? "app" : "web", ...roles.filter((r) => r === "worker" || r === "beat")];
+    const djangoHosts = [separate ? "app" : "web", ...roles.filter((r) => r === "worker" || r === "beat")];
     const expected = djangoHosts.map((r) => ({ type: "tag", value: tag(r) }));
     // The primary and every replica (the disaster-recovery one too) have trusted sources of their own.
     const nodes = [

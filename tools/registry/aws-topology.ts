@@ -41,7 +41,7 @@ import {
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -78,6 +78,7 @@ import {
   poolRules,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
+  MODULE_LAYOUT,
   topologyModuleOutputs,
 } from "./topology";
 import {
@@ -194,7 +195,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   declaredVariable("natGateways", AWS_INPUTS.natGateways, "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper)."),
   declaredVariable(
     "layout",
-    TOPOLOGY_INPUTS.layout,
+    MODULE_LAYOUT,
     "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
   ),
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),

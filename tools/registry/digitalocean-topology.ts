@@ -34,7 +34,7 @@ import { stateSecret } from "../../modules/digitalocean/shared";
 import { DO_DATABASE_PORT, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
 import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
@@ -57,6 +57,7 @@ import {
   poolRules,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
+  MODULE_LAYOUT,
   topologyModuleOutputs,
 } from "./topology";
 import {
@@ -149,7 +150,7 @@ const VARIABLES: readonly ModuleVariable[] = [
   declaredVariable("cidr", NETWORK_INPUTS.cidr, `The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`),
   declaredVariable(
     "layout",
-    TOPOLOGY_INPUTS.layout,
+    MODULE_LAYOUT,
     "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`).",
   ),
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),

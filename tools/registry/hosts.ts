@@ -12,6 +12,13 @@ import { declaredVariable, domainVariable, healthCheckPathVariable, oneOfRule } 
  * by Terraform.
  */
 
+/**
+ * The layouts the modules build: not `nginx-balanced`, whose web hosts list the app hosts
+ * through the app pool (`IComputePool.discovery`), which the pool modules do not offer yet
+ * (docs/modules.md).
+ */
+export const MODULE_LAYOUTS: readonly Layout[] = LAYOUTS.filter((l) => l !== "nginx-balanced");
+
 /** `role` and `layout`. */
 export const POOL_ROLE_VARIABLES: readonly ModuleVariable[] = [
   { name: "role", type: "string", description: "What the hosts do: `web`, `app`, `worker` or `beat`. Names the pool's resources.", validation: [oneOfRule("role", POOL_ROLES)], example: "web" },
@@ -20,7 +27,7 @@ export const POOL_ROLE_VARIABLES: readonly ModuleVariable[] = [
     type: "string",
     description: `Where web hosts find Django: \`colocated\` (gunicorn on the web host) or \`split\` (an app pool behind an internal load balancer, named by the \`${APP_UPSTREAM_SETTING}\` setting). Only web hosts read it.`,
     default: DEFAULTS.layout,
-    validation: [oneOfRule("layout", LAYOUTS)],
+    validation: [oneOfRule("layout", MODULE_LAYOUTS)],
   },
 ];
 

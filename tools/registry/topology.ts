@@ -3,11 +3,11 @@ import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref
 import { AppConfiguration, ComputePoolProps, DnsZoneProps, IComputePool, IDnsZone, IPeer, POOL_ROLES, PoolRole, RegistryAccess, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, TOPOLOGY_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
 import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
 import { ApplicationOutputValues, DjangoTopology } from "../../modules/django/topology";
 import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
-import { applicationVariables, envNamesRule } from "./hosts";
+import { MODULE_LAYOUTS, applicationVariables, envNamesRule } from "./hosts";
 import { declaredVariable, eachMatchesRule, inputAttributes, inputRules, matchesRule } from "./variables";
 
 /*
@@ -73,6 +73,9 @@ export function poolApplicationInputs(scope: Construct, inputs: ModuleInputs, do
 export const APPLICATION: readonly ModuleVariable[] = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
 
 /** `settings_module`: `DJANGO_SETTINGS_MODULE`, or the image's. */
+/** `layout` as the spec declares it, with the layouts the modules build (`MODULE_LAYOUTS`). */
+export const MODULE_LAYOUT: InputDeclaration = { ...TOPOLOGY_INPUTS.layout, constraint: { kind: "oneOf", values: MODULE_LAYOUTS } };
+
 export const SETTINGS_MODULE_VARIABLE: ModuleVariable = declaredVariable("settingsModule", APPLICATION_INPUTS.settingsModule, "`DJANGO_SETTINGS_MODULE`; left to the image when null.");
 
 /** `environment`: further settings of every Django process, never one the module sets itself. */
