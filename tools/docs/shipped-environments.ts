@@ -5,7 +5,7 @@
  */
 import { AWS_DEFAULTS } from "../../modules/aws/settings";
 import { DEFAULTS } from "../../modules/core";
-import { PoolSpec, failoverOn } from "../../modules/django/spec";
+import { PoolSpec, failoverOn, separateAppTier } from "../../modules/django/spec";
 import { poolRoles } from "../../modules/django/topology";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { withMarkedBlock } from "./marked-block";
@@ -20,7 +20,7 @@ const range = (p?: PoolSpec) => (p === undefined ? NONE : p.min === p.max ? `${p
 const ROWS: readonly [string, (e: EnvironmentSpec) => string][] = [
   ["layout", (e) => e.layout ?? DEFAULTS.layout],
   ["zones / AWS NAT", (e) => `${e.network?.zones ?? DEFAULTS.network.zones} / ${e.aws ? (e.aws.natGateways ?? AWS_DEFAULTS.natGateways) : NONE}`],
-  ["web / app / worker hosts", (e) => `${range(e.pools.web)} / ${range(e.layout === "split" ? e.pools.app : undefined)} / ${range(e.pools.worker)}${poolRoles(e).includes("beat") ? " + beat" : " (no beat)"}`],
+  ["web / app / worker hosts", (e) => `${range(e.pools.web)} / ${range(separateAppTier(e.layout ?? "colocated") ? e.pools.app : undefined)} / ${range(e.pools.worker)}${poolRoles(e).includes("beat") ? " + beat" : " (no beat)"}`],
   [
     "PostgreSQL",
     (e) => `${e.postgres.size}, ${e.postgres.highAvailability ? "standby" : "no standby"}, ${e.postgres.replicas} replica${e.postgres.replicas === 1 ? "" : "s"}${e.postgres.pooling ? ", pooler" : ""}`,
