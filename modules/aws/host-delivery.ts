@@ -120,7 +120,11 @@ region=$(imds placement/region)
 zone=$(imds placement/availability-zone)
 ids=$("$aws" autoscaling describe-auto-scaling-groups --region "$region" --auto-scaling-group-names '${groupName}' \\
   --query "AutoScalingGroups[0].Instances[?LifecycleState=='InService' && HealthStatus=='Healthy'].InstanceId" --output text)
-case "$ids" in "" | None) exit 0 ;; esac
+case "$ids" in
+  "") exit 0 ;;
+  # No such group: not an empty pool, so nginx keeps the hosts it has.
+  None) echo "cloudtiers-list-app-hosts: no autoscaling group ${groupName}" >&2; exit 1 ;;
+esac
 # shellcheck disable=SC2086 # one word per instance id
 hosts=$("$aws" ec2 describe-instances --region "$region" --instance-ids $ids \\
   --query 'Reservations[].Instances[].[PrivateIpAddress,Placement.AvailabilityZone]' --output text)

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, Op, TerraformLocal, TerraformStack, TerraformVariable } from "cdktf";
+import { Annotations, Fn, Op, TerraformLocal, TerraformStack, TerraformVariable } from "cdktf";
 import { DropletAutoscale } from "@cdktf/provider-digitalocean/lib/droplet-autoscale";
 import { Firewall, FirewallInboundRule } from "@cdktf/provider-digitalocean/lib/firewall";
 import { Tag } from "@cdktf/provider-digitalocean/lib/tag";
@@ -26,8 +26,13 @@ const ANYWHERE = ["0.0.0.0/0", "::/0"];
 /**
  * The sensitive Terraform variable holding the token the web droplets of the `nginx-balanced`
  * layout list the app droplets with, and the name it has in their own environment.
- * PROVIDER GAP: the provider has no resource that makes an API token, so the operator makes a
- * custom-scoped one with `droplet:read` only, the least that lists droplets by tag.
+ * PROVIDER GAPS: the provider has no resource that makes an API token, so the operator makes a
+ * custom-scoped one with `droplet:read` and `tag:read` (a filter by tag "requires tag:read
+ * scope", DigitalOcean's API reference; `droplet:read` brings `regions:read`, `sizes:read`,
+ * `actions:read` and `image:read` with it), the least that lists droplets by tag. No scope is
+ * narrower: `droplet:read` also reads the autoscale pools, whose droplet template holds the
+ * app droplets' user data, and with it the application's secrets (`inlineHostDelivery`), so a
+ * web droplet can reach them through its token (a warning at synth).
  */
 export const READ_TOKEN = { variable: "digitalocean_read_token", setting: "DIGITALOCEAN_READ_TOKEN" } as const;
 
@@ -186,10 +191,13 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         type: "string",
         sensitive: true,
         nullable: false,
-        description: `A DigitalOcean API token with the custom scope droplet:read only, which the web droplets list the app droplets with (nginx-balanced layout): set TF_VAR_${READ_TOKEN.variable}, or a sensitive Terraform variable of the workspace`,
+        description: `A DigitalOcean API token with the custom scopes droplet:read and tag:read only, which the web droplets list the app droplets with (nginx-balanced layout): set TF_VAR_${READ_TOKEN.variable}, or a sensitive Terraform variable of the workspace`,
         validation: [{ condition: `\${length(var.${READ_TOKEN.variable}) > 0 && !can(regex("[\\r\\n]", var.${READ_TOKEN.variable}))}`, errorMessage: `${READ_TOKEN.variable} must be one line of text, not empty.` }],
       });
     token.overrideLogicalId(READ_TOKEN.variable);
+    Annotations.of(this).addWarning(
+      `PROVIDER GAP: the web droplets list the ${this.role} droplets with a droplet:read token, which can also read the ${this.role} pool's droplet template, whose user data holds the application's secrets (DigitalOcean has no narrower scope); the split layout keeps them off the web droplets`,
+    );
     return {
       listScript: taggedDropletsScript(this.tagName),
       packages: ["jq"],
@@ -197,7 +205,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
         {
           name: READ_TOKEN.setting,
           secret: stateSecret(token.stringValue, `var.${READ_TOKEN.variable}`),
-          origin: `given to Terraform as the sensitive variable ${READ_TOKEN.variable} (TF_VAR_${READ_TOKEN.variable}): a token with the droplet:read scope only`,
+          origin: `given to Terraform as the sensitive variable ${READ_TOKEN.variable} (TF_VAR_${READ_TOKEN.variable}): a token with the droplet:read and tag:read scopes only`,
         },
       ],
       listedWhen: "once the droplet is active and answers its health path (DigitalOcean lists a droplet as soon as it runs), until it is destroyed",

@@ -1,6 +1,7 @@
 import { ValidationIssue, nameIssues } from "../core";
 import { CloudflareSettings, validateCloudflareSettings } from "../cloudflare/settings";
 import { declaredSecretsOf } from "../django/secrets";
+import { APP_DISCOVERY } from "../django/host";
 import { DjangoTopologyProps } from "../django/spec";
 import { digitalOceanDerivedNames } from "./names";
 import { DO_SHUTDOWN_SECONDS, DigitalOceanSettings, validateDigitalOceanSettings } from "./settings";
@@ -40,5 +41,18 @@ export function validateDigitalOceanTopology(settings: DigitalOceanSettings | un
       message: `must be at most ${DO_SHUTDOWN_SECONDS} on DigitalOcean, which destroys a droplet ${DO_SHUTDOWN_SECONDS} s after its shutdown, got ${stop}`,
     });
   }
+  const webMax = pools.web?.max;
+  if (spec.layout === "nginx-balanced" && typeof webMax === "number" && webMax > DO_LISTING_WEB_MAX) {
+    issues.push({
+      environment: spec.environment,
+      path: "pools.web.max",
+      message: `must be at most ${DO_LISTING_WEB_MAX} with the nginx-balanced layout on DigitalOcean, whose API allows one token ${DO_TOKEN_REQUESTS_PER_HOUR} requests an hour, and each web droplet lists the app droplets every ${APP_DISCOVERY.intervalSeconds} s (${3600 / APP_DISCOVERY.intervalSeconds} an hour), got ${webMax} (use the split layout for more)`,
+    });
+  }
   return issues;
 }
+
+/** DigitalOcean's API rate limit: "5,000 requests per hour" per token (the API reference's rate limits). */
+export const DO_TOKEN_REQUESTS_PER_HOUR = 5000;
+/** The most web droplets that list the app droplets with one token and stay under 90% of its limit. */
+export const DO_LISTING_WEB_MAX = Math.floor((DO_TOKEN_REQUESTS_PER_HOUR * 0.9) / (3600 / APP_DISCOVERY.intervalSeconds));

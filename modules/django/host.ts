@@ -574,7 +574,11 @@ export interface AppHostsOptions {
   readonly hostEnvFile?: string;
   /** Fetches it when a boot has none yet. @default - `cloudtiers-env` */
   readonly fetchEnvironment?: string;
-  /** Makes nginx read the new upstream. @default - systemd reloads nginx if it runs */
+  /**
+   * Makes nginx read the new upstream. @default - systemd reloads nginx if it runs, without
+   * waiting: this unit is ordered before nginx, so a reload job would wait for it to finish
+   * (a deadlock until its start timeout; systemd/systemd#7324)
+   */
   readonly reload?: string;
   /** The app hosts' port. @default GUNICORN_PORT */
   readonly port?: number;
@@ -622,7 +626,8 @@ if [ ! -f "$include" ]; then
   : | write_upstream
   : > "$admitted"
 fi
-if [ ! -s ${shellQuote(hostEnv)} ]; then ${o.fetchEnvironment ?? `${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`} || exit 1; fi
+# The host's own environment (the list's credentials, if any), fetched once a boot.
+if [ ! -e ${shellQuote(hostEnv)} ]; then ${o.fetchEnvironment ?? `${HOST_PATHS.envWrapper} ${HOST_PATHS.envFile}`} || exit 1; fi
 if ! listed=$(${o.list ?? HOST_PATHS.appHostsList} ${shellQuote(hostEnv)}); then
   echo "cloudtiers-app-hosts: the cloud's list of app hosts could not be read; nginx keeps the $(grep -c . "$admitted") it has" >&2
   exit 1
@@ -639,7 +644,7 @@ if [ "$next" = "$(cat "$admitted")" ]; then exit 0; fi
 printf '%s\n' "$next" | write_upstream
 printf '%s\n' "$next" | sed '/^$/d' > "$admitted"
 echo "cloudtiers-app-hosts: nginx balances over $(grep -c near "$admitted") app host(s) of this zone and $(grep -c far "$admitted") of others: $(cut -d' ' -f1 "$admitted" | paste -sd' ' -)"
-${o.reload ?? "systemctl try-reload-or-restart nginx.service"}
+${o.reload ?? "systemctl --no-block try-reload-or-restart nginx.service"}
 `;
 }
 
@@ -719,6 +724,17 @@ proxy_send_timeout 60s;
 proxy_read_timeout 60s;
 `;
 
+/**
+ * nginx-balanced: a request that failed to reach an app host (refused, or no connection in
+ * 5 s) goes on to one more, within 10 s of its first try. A request that timed out waiting
+ * for its answer (60 s) is not replayed on another host, nor is a POST once sent (nginx's
+ * rule), and one slow request cannot take every host out of the upstream in turn.
+ */
+const NEXT_APP_HOST = `    proxy_next_upstream error timeout;
+    proxy_next_upstream_tries 2;
+    proxy_next_upstream_timeout 10s;
+`;
+
 /** What the nginx site needs to know; ports and paths default to the hosts' own. */
 export interface NginxSiteOptions {
   readonly layout: Layout;
@@ -762,7 +778,7 @@ ${upstream}
 server {
     listen ${o.listenPort ?? NGINX_PORT} default_server;
     server_name _;
-${split ? `    include ${o.upstreamInclude ?? HOST_PATHS.upstreamInclude};\n` : ""}
+${split ? `    include ${o.upstreamInclude ?? HOST_PATHS.upstreamInclude};\n` : ""}${o.layout === "nginx-balanced" ? NEXT_APP_HOST : ""}
     client_max_body_size 25m;
     client_body_timeout 60s;
     keepalive_timeout 75s;

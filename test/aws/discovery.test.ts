@@ -38,10 +38,20 @@ const INSTANCES: Instance[] = [
 
 const xml = (tag: string, inner: string) => `<${tag}>${inner}</${tag}>`;
 
+/** The CLI's environment: the test's key (the instance role's, on a host), no configuration files. */
+const cliEnv = (home: string) => ({
+  PATH: "/usr/bin:/bin",
+  HOME: home,
+  AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
+  AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
+  AWS_MAX_ATTEMPTS: "3",
+});
+
 describe("the app hosts' list (AWS: the group's hosts in service, through the instance role)", () => {
   let work: string;
   let api: FakeApi;
   let script: string;
+  let base: string;
   let group: Instance[] = INSTANCES;
   let deny = false;
   const calls: { service: string; region: string; action: string; params: Record<string, string> }[] = [];
@@ -79,7 +89,7 @@ describe("the app hosts' list (AWS: the group's hosts in service, through the in
       },
       () => undefined,
     );
-    const base = await api.start();
+    base = await api.start();
     // The hosts' CLI, pointed at the local endpoint: the same arguments, one more.
     writeFileSync(join(work, "aws"), `#!/bin/sh\nexec ${cli} --endpoint-url ${base} "$@"\n`);
     chmodSync(join(work, "aws"), 0o755);
@@ -98,16 +108,7 @@ describe("the app hosts' list (AWS: the group's hosts in service, through the in
     deny = false;
   });
 
-  const list = () =>
-    runCommand("/bin/sh", [script, "/run/cloudtiers/host.env"], {
-      env: {
-        PATH: "/usr/bin:/bin",
-        HOME: work,
-        AWS_ACCESS_KEY_ID: TEST_CREDENTIALS.accessKeyId,
-        AWS_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey,
-        AWS_MAX_ATTEMPTS: "3",
-      },
-    });
+  const list = () => runCommand("/bin/sh", [script, "/run/cloudtiers/host.env"], { env: cliEnv(work) });
 
   it("prints the InService, healthy hosts' private addresses, near in this host's zone and far in another", async () => {
     const run = await list();
@@ -125,6 +126,13 @@ describe("the app hosts' list (AWS: the group's hosts in service, through the in
   it("prints nothing, and asks nothing more, when the group has no host in service", async () => {
     group = INSTANCES.filter((i) => i.state !== "InService");
     expect(await list()).toMatchObject({ status: 0, stdout: "" });
+    expect(calls.map((c) => c.action)).toEqual(["DescribeAutoScalingGroups"]);
+  }, 30000);
+
+  it("fails, printing no host, when the group does not exist (not an empty pool: nginx keeps the hosts it has)", async () => {
+    writeFileSync(join(work, "other"), groupHostsScript("shop-staging-gone").replace(`aws=${AWS_CLI}`, `aws=${join(work, "aws")}`).replace(/http:\/\/169\.254\.169\.254/g, base));
+    const run = await runCommand("/bin/sh", [join(work, "other"), "/run/cloudtiers/host.env"], { env: cliEnv(work) });
+    expect(run).toMatchObject({ status: 1, stdout: "", stderr: "cloudtiers-list-app-hosts: no autoscaling group shop-staging-gone\n" });
     expect(calls.map((c) => c.action)).toEqual(["DescribeAutoScalingGroups"]);
   }, 30000);
 

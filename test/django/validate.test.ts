@@ -215,6 +215,13 @@ describe("spec validation", () => {
       "dev: createDnsZone is not supported with Cloudflare: give the existing zone's id in cloudflare.zoneId",
       "dev: pools.worker.stopTimeoutSeconds must be at most 60 on DigitalOcean, which destroys a droplet 60 s after its shutdown, got 600",
     ]);
+    // nginx-balanced: every web droplet lists the app droplets with one token, under DigitalOcean's rate limit.
+    const balanced = (max: number) =>
+      validateEnvironment(specWith({ aws: undefined, layout: "nginx-balanced", pools: { web: { size: "small", min: 1, max }, app: { size: "small", min: 1, max: 2 }, worker: { size: "small", min: 1, max: 1 } } })).map(formatIssue);
+    expect(balanced(12)).toEqual([]);
+    expect(balanced(13)).toEqual([
+      "dev: pools.web.max must be at most 12 with the nginx-balanced layout on DigitalOcean, whose API allows one token 5000 requests an hour, and each web droplet lists the app droplets every 10 s (360 an hour), got 13 (use the split layout for more)",
+    ]);
     expect(validateEnvironment(specWith({ aws: undefined, cloudflare: undefined })).map(formatIssue)).toEqual([
       "dev: cloudflare is required with digitalocean: Cloudflare serves the DNS, TLS edge and failover",
     ]);

@@ -61,6 +61,10 @@ describe("the nginx-balanced layout on AWS", () => {
     expect(w[HOST_PATHS.nginxSite]).toContain(`include ${HOST_PATHS.appHostsInclude};`);
     expect(w[HOST_PATHS.nginxSite]).toContain("proxy_pass http://cloudtiers_app;");
     expect(w[HOST_PATHS.bootstrap]).toMatch(/systemctl enable [^\n]*cloudtiers-app-hosts\.service cloudtiers-app-hosts\.timer/);
+    // Not waiting for the reload: the unit is ordered before nginx, whose reload job would wait for it.
+    expect(w[HOST_PATHS.appHosts]).toContain("\nsystemctl --no-block try-reload-or-restart nginx.service\n");
+    // A failed attempt goes on to one more host, never to every host in turn.
+    expect(w[HOST_PATHS.nginxSite]).toContain("proxy_next_upstream_tries 2;");
   });
 
   it("keeps a terminating app host serving until every web host has dropped it, and the terminate hook waits for that too", () => {
