@@ -7,7 +7,7 @@ import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, NETWORK_
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, synthAwsEnvironment } from "../helpers";
-import { checkValues, evaluate, inEachLayout, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
+import { checkValues, expectShippedValues, evaluate, inEachLayout, expectModuleCalls, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec: what a team moving from the stacks to the module would pass. */
 function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
@@ -314,13 +314,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
   });
 
   it("accepts the shipped environments' values, but for the nginx-balanced layout, which it refuses by name (a gap of the modules, docs/modules.md)", () => {
-    for (const spec of [dev, staging, production]) {
-      const values = inputsOf(spec);
-      const balanced = values.layout === "nginx-balanced";
-      expect({ environment: spec.environment, problems: problemsIn(checkValues(module, balanced ? { ...values, layout: "split" } : values)) }).toEqual({ environment: spec.environment, problems: [] });
-      if (balanced) expectRefused(module, values, ['The layout must be one of "colocated", "split".']);
-    }
-    expectRefused(module, { ...inputsOf(dev), layout: "nginx-balanced", pools: { ...(inputsOf(dev).pools as object), app: { size: "small", min: 1, max: 2 } } }, ['The layout must be one of "colocated", "split".']);
+    expectShippedValues(module, [dev, staging, production].map(inputsOf));
   });
 
   it("refuses what the spec refuses, with the rules' messages", () => {
