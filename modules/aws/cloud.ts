@@ -39,8 +39,10 @@ export const AWS: CloudAdapter = {
     };
     new AwsProvider(stack, "aws", { ...common, region: settings.region });
     const cdnProvider = new AwsProvider(stack, "aws-us-east-1", { ...common, alias: "us_east_1", region: "us-east-1" });
+    const dr = settings.disasterRecoveryRegion;
+    const disasterRecoveryProvider = dr === undefined ? undefined : new AwsProvider(stack, "aws-disaster-recovery", { ...common, alias: "disaster_recovery", region: dr });
     new RandomProvider(stack, "random");
-    return new AwsTierFactory({ settings, cdnProvider });
+    return new AwsTierFactory({ settings, cdnProvider, disasterRecoveryProvider });
   },
   describeDelivery: (spec) => awsDeliveryDescription(namePrefix(spec)),
   policy: AWS_POLICY,

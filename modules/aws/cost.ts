@@ -1,9 +1,30 @@
 import { Resource, ResourceConfig, StackDocument } from "../policy/document";
-import { RDS_PROXY_MINIMUM_VCPUS, RDS_VCPUS, price } from "../cost/prices";
+import { RDS_PROXY_MINIMUM_VCPUS, RDS_VCPUS, isPricedRegion, price } from "../cost/prices";
 import { unpricedRegion } from "../cost/estimate";
 import { CACHE, COMPUTE, CloudCost, DNS, LOAD_BALANCER, MONITORING, NETWORK, OBJECT_STORE, POSTGRES, PricingContext, Rule, SECRETS, TERRAFORM_RULES, TLS, charge, count, globalPrice, required, text } from "../cost/rules";
 
 const awsPrice = (ctx: PricingContext, service: string, item: string) => price("aws", service, item, ctx.region);
+
+/** The region a resource lives in: its provider alias's (`aws.disaster_recovery`), else the stack's. */
+function regionOf(r: Resource, ctx: PricingContext): string {
+  const alias = typeof r.config.provider === "string" ? r.config.provider.replace(/^aws\./, "") : undefined;
+  if (alias === undefined) return ctx.region;
+  const found = ((ctx.doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => p.alias === alias)?.region;
+  if (typeof found !== "string") throw new Error(`cost: ${r.address} names the provider ${r.config.provider}, which the stack does not configure`);
+  return found;
+}
+
+/**
+ * `item`'s price in the resource's region. For a resource in another region than the
+ * stack's (the disaster-recovery replica) that the table has no figures for, the stack
+ * region's price, and the line says so: the table records the regions the stacks run in.
+ */
+function priceWhereItIs(r: Resource, ctx: PricingContext, service: string, item: string): { entry: ReturnType<typeof price>; where: string } {
+  const region = regionOf(r, ctx);
+  if (region === ctx.region) return { entry: awsPrice(ctx, service, item), where: "" };
+  if (isPricedRegion("aws", region)) return { entry: price("aws", service, item, region), where: ` in ${region}` };
+  return { entry: awsPrice(ctx, service, item), where: ` in ${region}, at ${ctx.region}'s price (the table has none for ${region})` };
+}
 
 /** An RDS instance's allocated storage: its own, else (a replica) its source's. */
 function allocatedStorage(r: Resource, ctx: PricingContext): number {
@@ -101,13 +122,15 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
       // Multi-AZ bills the standby's instance-hours and storage as well as the primary's
       // (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_OnDemandDBInstances.html, stored copy).
       const multiAz = r.config.multi_az === true;
-      const role = r.config.replicate_source_db ? "read replica" : multiAz ? "primary + Multi-AZ standby" : "primary";
+      const role = r.config.replicate_source_db ? (regionOf(r, ctx) === ctx.region ? "read replica" : "disaster-recovery replica") : multiAz ? "primary + Multi-AZ standby" : "primary";
       const nodes = multiAz ? 2 : 1;
       const storageType = r.config.storage_type ?? "gp2";
       const storage = allocatedStorage(r, ctx);
+      const instance = priceWhereItIs(r, ctx, "rds-postgresql", cls);
+      const disk = priceWhereItIs(r, ctx, "rds-postgresql", storageType);
       return [
-        charge(POSTGRES, r, `${cls} ${role}`, nodes, awsPrice(ctx, "rds-postgresql", cls)),
-        charge(POSTGRES, r, `${storage} GB ${storageType} storage${multiAz ? " × 2 (Multi-AZ)" : ""}`, storage * nodes, awsPrice(ctx, "rds-postgresql", storageType)),
+        charge(POSTGRES, r, `${cls} ${role}${instance.where}`, nodes, instance.entry),
+        charge(POSTGRES, r, `${storage} GB ${storageType} storage${multiAz ? " × 2 (Multi-AZ)" : ""}${disk.where}`, storage * nodes, disk.entry),
       ];
     },
     usage: [
@@ -115,8 +138,15 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
       "RDS backup storage beyond the database's size, snapshots",
       "CloudWatch Logs ingestion of exported PostgreSQL logs",
       "RDS burstable (db.t*) CPU credits above the baseline (Unlimited mode, per vCPU-hour)",
+      "a disaster-recovery replica's replication stream between regions (inter-region data transfer, per GB)",
     ],
   },
+  aws_kms_key: {
+    tier: POSTGRES,
+    charges: (r, ctx) => [charge(POSTGRES, r, `KMS key${regionOf(r, ctx) === ctx.region ? "" : ` in ${regionOf(r, ctx)}`}`, 1, globalPrice("aws", "kms", "key"))],
+    usage: ["KMS requests beyond the free tier (per 10,000)", "a KMS key's first two yearly rotations ($1/month each, then no more)"],
+  },
+  aws_kms_alias: { tier: POSTGRES, free: "aliases have no charge" },
   aws_db_proxy: { tier: POSTGRES, free: "priced through its target: RDS Proxy bills the vCPUs of the database it fronts" },
   aws_db_proxy_default_target_group: { tier: POSTGRES, free: "part of the proxy" },
   aws_db_proxy_target: {
@@ -189,7 +219,14 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
   // AWS secrets + configuration.
   aws_secretsmanager_secret: {
     tier: SECRETS,
-    charges: (r, ctx) => [charge(SECRETS, r, "Secrets Manager secret", 1, awsPrice(ctx, "secrets-manager", "secret"))],
+    // "Replica secrets are considered a distinct secret and will be billed at $0.40 per replica per month" (Secrets Manager's pricing).
+    charges: (r, ctx) => {
+      const replicas = ((r.config.replica ?? []) as { region: string }[]).map((x) => x.region);
+      return [
+        charge(SECRETS, r, "Secrets Manager secret", 1, awsPrice(ctx, "secrets-manager", "secret")),
+        ...replicas.map((region) => charge(SECRETS, r, `its replica in ${region}`, 1, isPricedRegion("aws", region) ? price("aws", "secrets-manager", "secret", region) : awsPrice(ctx, "secrets-manager", "secret"))),
+      ];
+    },
     usage: ["Secrets Manager API calls (per 10,000)"],
   },
   aws_secretsmanager_secret_version: { tier: SECRETS, free: "included in the secret's price" },

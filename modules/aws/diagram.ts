@@ -35,7 +35,9 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     const index = /names, (\d+)\)/.exec(az);
     return index ? `zone ${Number(index[1]) + 1}` : az;
   };
-  const subnets = doc.resources("aws_subnet");
+  // The stack's own region's subnets; a disaster-recovery region's (another provider) are drawn with its replica.
+  const elsewhere = (r: Resource) => typeof r.config.provider === "string";
+  const subnets = doc.resources("aws_subnet").filter((s) => !elsewhere(s));
   const zones = [...new Set(subnets.map(zoneOf))].sort();
   const tierOfSubnets = (value: unknown) => {
     const tiers = new Set(ix.referenced(value, "aws_subnet").map((s) => subnetTier.get(s.address) ?? "private"));
@@ -100,6 +102,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
   const instances = doc.resources("aws_db_instance");
   const primaries = instances.filter((i) => !i.config.replicate_source_db);
   const postgresClusters: DiagramCluster[] = [];
+  const disasterRecovery: DiagramCluster[] = [];
   for (const primary of primaries) {
     const members = [primary.address];
     const subnetGroup = ix.first(primary.config.db_subnet_group_name, "aws_db_subnet_group");
@@ -115,7 +118,15 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
       members.push(standby);
       g.edge(primary.address, standby, "replication", "synchronous");
     }
-    const replicas = instances.filter((i) => referencesIn(i.config.replicate_source_db).includes(primary.address)).sort((a, b) => (a.address < b.address ? -1 : 1));
+    const following = instances.filter((i) => referencesIn(i.config.replicate_source_db).includes(primary.address)).sort((a, b) => (a.address < b.address ? -1 : 1));
+    const replicas = following.filter((i) => !elsewhere(i));
+    // A replica in another region (the provider alias's): the disaster-recovery one.
+    for (const dr of following.filter(elsewhere)) {
+      const drRegion = ((doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => `aws.${p.alias}` === dr.config.provider)?.region ?? "?";
+      g.node(dr.address, "postgres-replica", ["disaster-recovery replica", `AWS ${drRegion}`, dr.config.instance_class, dr.config.kms_key_id ? "encrypted (its region's KMS key)" : undefined]);
+      g.edge(primary.address, dr.address, "replication", `streaming to ${drRegion}`);
+      disasterRecovery.push({ id: `disaster-recovery-${dr.address}`, lines: [`AWS ${drRegion}: disaster recovery`], nodes: [dr.address], clusters: [] });
+    }
     replicas.forEach((replica, n) => {
       g.node(replica.address, "postgres-replica", [`read replica ${n + 1}`, replica.config.instance_class, `:${replica.config.port ?? 5432}`]);
       wear(replica.config.vpc_security_group_ids, replica.address);
@@ -258,7 +269,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
   }
 
   // Where the boxes are: the region, its VPC, the VPC's subnet tiers (zones listed).
-  const vpc = doc.resources("aws_vpc")[0];
+  const vpc = doc.resources("aws_vpc").find((v) => !elsewhere(v));
   const nat = doc.resources("aws_nat_gateway").length;
   const tierCluster = (tier: "public" | "private" | "database"): DiagramCluster => {
     const own = subnets.filter((s) => subnetTier.get(s.address) === tier).sort((a, b) => (zoneOf(a) < zoneOf(b) ? -1 : 1));
@@ -280,7 +291,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
   };
   const regionCluster: DiagramCluster = { id: "region", lines: [`AWS ${region}`], nodes: buckets.map((b) => b.address), clusters: [vpcCluster] };
   const edgeCluster: DiagramCluster = { id: "global", lines: ["AWS global: Route 53, CloudFront"], nodes: ["dns", ...doc.resources("aws_route53_health_check").map((c) => c.address), ...doc.resources("aws_cloudfront_distribution").map((c) => c.address)], clusters: [] };
-  return g.build(name, `${name}: AWS ${region}`, [edgeCluster, regionCluster]);
+  return g.build(name, `${name}: AWS ${region}`, [edgeCluster, regionCluster, ...disasterRecovery]);
 }
 
 function portOf(label: string): number {

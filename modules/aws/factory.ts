@@ -49,7 +49,7 @@ import { AwsLoadBalancer } from "./load-balancer";
 import { AwsLogging } from "./logging";
 import { AwsNetwork } from "./network";
 import { AwsObjectStore } from "./object-store";
-import { AwsPostgres } from "./postgres";
+import { AwsPostgres, AwsPostgresProps } from "./postgres";
 import { AWS_DEFAULTS, AwsSettings } from "./settings";
 import { validateAwsTopology } from "./validate";
 import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "./sizes";
@@ -60,6 +60,15 @@ export interface AwsTierFactoryProps {
   readonly settings: AwsSettings;
   /** The us-east-1 provider alias CloudFront certificates are issued through. */
   readonly cdnProvider: AwsProvider;
+  /** The provider alias of `aws.disasterRecoveryRegion`. @default - none: no disaster-recovery replica */
+  readonly disasterRecoveryProvider?: AwsProvider;
+}
+
+/** The disaster-recovery region and its provider, when the settings name one (the stack makes the provider). */
+function drRegion(settings: AwsSettings, provider: AwsProvider | undefined): AwsPostgresProps["disasterRecovery"] {
+  if (settings.disasterRecoveryRegion === undefined) return undefined;
+  if (!provider) throw new Error(`aws.disasterRecoveryRegion is ${settings.disasterRecoveryRegion}, but the stack gave the tier factory no provider for it (AwsTierFactoryProps.disasterRecoveryProvider)`);
+  return { region: settings.disasterRecoveryRegion, provider };
 }
 
 /** Builds every tier on AWS. Providers are the stack's; this only creates resources. */
@@ -68,17 +77,25 @@ export class AwsTierFactory implements TierFactory {
   public readonly policy = AWS_POLICY;
   private readonly settings: AwsSettings;
   private readonly cdnProvider: AwsProvider;
+  private readonly disasterRecoveryProvider?: AwsProvider;
   private readonly computeSizes: SizeMap;
   private readonly postgresSizes: SizeMap;
   private readonly cacheSizes: SizeMap;
 
   public validate(spec: unknown): readonly ValidationIssue[] {
-    return validateAwsTopology(this.settings, spec as DjangoTopologyProps);
+    const issues = validateAwsTopology(this.settings, spec as DjangoTopologyProps);
+    const dr = this.settings.disasterRecoveryRegion;
+    if (issues.length === 0 && dr !== undefined && !this.disasterRecoveryProvider) {
+      const environment = (spec as DjangoTopologyProps).environment;
+      return [{ environment, path: "aws.disasterRecoveryRegion", message: `is "${dr}", which needs an AWS provider for that region: give it to the factory as AwsTierFactoryProps.disasterRecoveryProvider (the stacks make one, alias disaster_recovery)` }];
+    }
+    return issues;
   }
 
   constructor(props: AwsTierFactoryProps) {
     this.settings = props.settings;
     this.cdnProvider = props.cdnProvider;
+    this.disasterRecoveryProvider = props.disasterRecoveryProvider;
     this.computeSizes = resolveSizeMap(AWS_COMPUTE_SIZES, props.settings.sizes?.compute);
     this.postgresSizes = resolveSizeMap(AWS_POSTGRES_SIZES, props.settings.sizes?.postgres);
     this.cacheSizes = resolveSizeMap(AWS_CACHE_SIZES, props.settings.sizes?.cache);
@@ -117,6 +134,7 @@ export class AwsTierFactory implements TierFactory {
       ...props,
       instanceClass: this.postgresSizes[props.size],
       replicaInstanceClass: this.postgresSizes[props.replicaSize ?? props.size],
+      disasterRecovery: drRegion(this.settings, this.disasterRecoveryProvider),
     });
   }
 

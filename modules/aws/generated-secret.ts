@@ -14,6 +14,8 @@ export interface GeneratedSecretProps {
   readonly username?: string;
   /** Keep the secret: `prevent_destroy` and a 30-day recovery window. */
   readonly protect: boolean;
+  /** Regions Secrets Manager keeps a copy in (the disaster-recovery region). @default - none */
+  readonly replicaRegions?: readonly string[];
 }
 
 /**
@@ -39,6 +41,7 @@ export class GeneratedSecret extends Construct {
       name: props.name,
       description: props.description,
       recoveryWindowInDays: choose(props.protect, 30, 0),
+      replica: props.replicaRegions?.length ? props.replicaRegions.map((region) => ({ region })) : undefined,
       tags: { Name: props.name },
       lifecycle: protectedLifecycle(props.protect),
     });

@@ -14,7 +14,7 @@ const publicAlbs = (s: StackDocument) => s.resources("aws_lb").filter((lb) => lb
 const listenersOf = (s: StackDocument, lb: Resource) => s.resources("aws_lb_listener").filter((l) => l.config.load_balancer_arn === reference(lb.address, "arn"));
 const covers22 = (from?: number, to?: number, protocol?: string) => protocol === "-1" || (from !== undefined && to !== undefined && from <= 22 && 22 <= to);
 
-const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
+const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_kms_key", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
 
 /** The policy pack's checks on an AWS stack (the rules themselves are in modules/policy/rules.ts). */
 export const AWS_POLICY: CloudPolicy = {
@@ -25,8 +25,9 @@ export const AWS_POLICY: CloudPolicy = {
     "CT-DB-003": (s) => each(primaries(s), (d) => (d.backup_retention_period ?? 0) >= 1, "backup_retention_period is below 1 day"),
     "CT-DB-004": (s) => each(primaries(s), (d) => d.multi_az === true, "multi_az is not true"),
     "CT-DB-005": (s) => each(s.resources("aws_db_instance"), (d) => d.deletion_protection === true, "deletion_protection is not true"),
+    // Every instance: a disaster-recovery replica has a parameter group of its own region, and becomes a primary when promoted.
     "CT-DB-006": (s) =>
-      each(primaries(s), (d) => {
+      each(s.resources("aws_db_instance"), (d) => {
         const group = s.resources("aws_db_parameter_group").find((g) => d.parameter_group_name === reference(g.address, "name"));
         return (group?.config.parameter ?? []).some((p: ResourceConfig) => p.name === "rds.force_ssl" && String(p.value) === "1");
       }, "its parameter group does not set rds.force_ssl = 1"),
@@ -99,6 +100,13 @@ export const AWS_POLICY: CloudPolicy = {
       s.resources("aws_route53_record").some((r) => r.config.failover_routing_policy?.type === "SECONDARY")
         ? []
         : [{ resource: "(stack)", message: "no SECONDARY failover record" }],
+    // A replica of each primary through another region's provider (a cross-region replica), encrypted.
+    "CT-DB-008": (s) =>
+      primaries(s).flatMap((p) =>
+        s.resources("aws_db_instance").some((r) => typeof r.config.provider === "string" && r.config.replicate_source_db === reference(p.address, "arn") && r.config.storage_encrypted === true)
+          ? []
+          : [{ resource: p.address, message: "has no encrypted replica in another region (aws.disasterRecoveryRegion)" }],
+      ),
     // Alarms whose actions publish to a topic someone subscribes to.
     "CT-OPS-001": (s) => {
       const heard = s.resources("aws_sns_topic").filter((t) => s.resources("aws_sns_topic_subscription").some((sub) => sub.config.topic_arn === reference(t.address, "arn")));

@@ -1,4 +1,4 @@
-import { TerraformResource } from "cdktf";
+import { TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
 import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
@@ -12,6 +12,7 @@ import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, is
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { AwsDatabaseSetup } from "./database-setup";
+import { AwsDisasterRecovery } from "./disaster-recovery";
 import { GeneratedSecret } from "./generated-secret";
 import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
 import { finalSnapshotName, parameterGroupPrefix, poolerName, postgresName, postgresReplicaName, secretName } from "../naming/resource-names";
@@ -25,6 +26,12 @@ export interface AwsPostgresProps extends PostgresProps {
   readonly instanceClass: string;
   /** RDS instance class of `replicaSize`. */
   readonly replicaInstanceClass: string;
+  /**
+   * An encrypted read replica in another region, with its network, subnet group and key there
+   * (`AwsDisasterRecovery`), of the replicas' class.
+   * @default - none
+   */
+  readonly disasterRecovery?: { readonly region: string; readonly provider: TerraformProvider };
 }
 
 /**
@@ -52,6 +59,8 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
   public readonly proxy?: DbProxy;
   /** The pooler's registration of the primary, which the replicas wait for. */
   public readonly poolerTarget?: DbProxyTarget;
+  /** With `disasterRecovery` only. */
+  public readonly disasterRecovery?: AwsDisasterRecovery;
   /** The Lambda function that makes the application's role the owner of its database. */
   public readonly setup?: AwsDatabaseSetup;
   private readonly proxySecurityGroup?: TierSecurityGroup;
@@ -92,11 +101,14 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     // setup makes and gives the database. Without one (a module whose caller sets up the
     // role), the application logs in as the master user, `username`.
     const setup = props.roleSetup;
+    // The logins are kept in the disaster-recovery region too: a lost region takes its Secrets Manager with it.
+    const replicaRegions = props.disasterRecovery ? [props.disasterRecovery.region] : undefined;
     const credentials = new GeneratedSecret(this, "credentials", {
       name: secretName(props.namePrefix, "postgres/credentials"),
       description: setup ? `Master user of ${name}` : `Login of ${name}`,
       username: setup ? RDS_MASTER_USERNAME : props.username,
       protect,
+      replicaRegions,
     });
     const application = setup
       ? new GeneratedSecret(this, "application-credentials", {
@@ -104,6 +116,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
           description: `Login of ${props.username}, the application's role on ${name}`,
           username: props.username,
           protect,
+          replicaRegions,
         })
       : credentials;
     this.password = application.ref;
@@ -189,6 +202,19 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     });
     this.replicaInstances = replicas.constructs;
     this.replicaHosts = replicas.all("address");
+    if (props.disasterRecovery) {
+      this.disasterRecovery = new AwsDisasterRecovery(this, "disaster-recovery", {
+        ...props.disasterRecovery,
+        namePrefix: props.namePrefix,
+        cidr: network.cidr,
+        source: this.instance,
+        instanceClass: props.replicaInstanceClass,
+        version: props.version,
+        port: POSTGRES_PORT,
+        deletionProtection: protect,
+        after: previous,
+      });
+    }
     this.replicas = isReference(props.replicas) ? [] : this.replicaInstances.map((r) => ({ host: r.address, port: POSTGRES_PORT }));
 
     if (setup) {

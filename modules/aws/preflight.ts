@@ -46,8 +46,10 @@ export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
   const providers = (doc.json.provider?.aws ?? []) as { alias?: string; region: string }[];
   const region = providers.find((p) => !p.alias)!.region;
   const regionOf = (provider: string | undefined) => (provider ? providers.find((p) => `aws.${p.alias}` === provider)!.region : region);
-  const zoneData = Object.values((doc.json.data?.aws_availability_zones ?? {}) as Record<string, { filter?: { name: string; values: string[] }[]; state?: string }>)[0];
-  const zoneIndices = doc.resources("aws_subnet").map((s) => Number(/names, (\d+)\)/.exec(String(s.config.availability_zone))?.[1] ?? 0));
+  // The stack's region only: a disaster-recovery region's resources (another provider) are not checked here (docs/preflight.md).
+  const here = <T extends { config: { provider?: string } }>(resources: T[]) => resources.filter((r) => regionOf(r.config.provider) === region);
+  const zoneData = Object.values((doc.json.data?.aws_availability_zones ?? {}) as Record<string, { filter?: { name: string; values: string[] }[]; state?: string; provider?: string }>).find((z) => regionOf(z.provider) === region);
+  const zoneIndices = here(doc.resources("aws_subnet")).map((s) => Number(/names, (\d+)\)/.exec(String(s.config.availability_zone))?.[1] ?? 0));
   const templates = new Map(doc.resources("aws_launch_template").map((t) => [t.address, t.config.instance_type as string]));
   const pools = doc.resources("aws_autoscaling_group").map(({ config: c }) => ({
     name: c.name,
@@ -57,7 +59,7 @@ export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
   }));
   const instances = doc.resources("aws_db_instance");
   const primaryOf = (c: Record<string, string>) => instances.find((i) => c.replicate_source_db === `\${${i.address}.identifier}` || c.replicate_source_db === `\${${i.address}.arn}`)?.config ?? c;
-  const databases = instances.map(({ config: c }) => ({
+  const databases = here(instances).map(({ config: c }) => ({
     name: c.identifier,
     instanceClass: c.instance_class,
     engine: primaryOf(c).engine,
@@ -81,7 +83,7 @@ export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
     databases,
     caches,
     elasticIps: doc.resources("aws_eip").map((e) => nameTag(e.config)),
-    vpcs: doc.resources("aws_vpc").map((v) => nameTag(v.config)),
+    vpcs: here(doc.resources("aws_vpc")).map((v) => nameTag(v.config)),
     hostedZone,
     certificates,
   };

@@ -17,6 +17,7 @@ export const AWS_SAMPLES: CloudSamples = {
       imageId: "ami-0123456789abcdef0",
       sizes: { compute: { large: "m7i.xlarge" }, postgres: { large: "db.r7g.large" }, cache: { large: "cache.r7g.large" } },
       cdnPriceClass: "PriceClass_100",
+      disasterRecoveryRegion: "eu-central-1",
       secrets: {
         STRIPE_API_KEY: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-AbCdEf", jsonKey: "api_key" },
         REGISTRY_PASSWORD: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/ghcr-AbCdEf" },

@@ -43,6 +43,12 @@ export interface AwsSettings {
     /** The cache's ElastiCache node types by size, e.g. `{ large: "cache.m7g.large" }`. @default - the shipped table (`modules/aws/sizes.ts`) */
     readonly cache?: SizeMapOverride;
   };
+  /**
+   * A region for an encrypted read replica of PostgreSQL, with a network, subnet group and
+   * KMS key of its own there, ready to be promoted if `region` is lost (docs/database.md#disaster-recovery).
+   * @default - none
+   */
+  readonly disasterRecoveryRegion?: string;
   /** CloudFront price class. @default "PriceClass_100" */
   readonly cdnPriceClass?: (typeof CDN_PRICE_CLASSES)[number];
   /**
@@ -160,9 +166,12 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     v.fail("aws", "is required to synthesise an AWS stack");
     return [...v.issues];
   }
-  if (!v.fields("aws", settings, fieldsOf<AwsSettings>({ region: true, allowedAccountIds: true, natGateways: true, hostedZoneId: true, imageId: true, sizes: true, cdnPriceClass: true, secrets: true }))) return [...v.issues];
+  if (!v.fields("aws", settings, fieldsOf<AwsSettings>({ region: true, allowedAccountIds: true, natGateways: true, hostedZoneId: true, imageId: true, sizes: true, cdnPriceClass: true, secrets: true, disasterRecoveryRegion: true }))) return [...v.issues];
   if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, fieldsOf<NonNullable<AwsSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
+  if (settings.disasterRecoveryRegion !== undefined && v.oneOf("aws.disasterRecoveryRegion", settings.disasterRecoveryRegion, AWS_REGIONS) && settings.disasterRecoveryRegion === settings.region) {
+    v.fail("aws.disasterRecoveryRegion", `must differ from aws.region ("${settings.region}")`);
+  }
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
   checkInputs(v, "aws", settings, AWS_INPUTS);
   if (settings.hostedZoneId !== undefined) v.matches("aws.hostedZoneId", settings.hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');

@@ -152,6 +152,14 @@ export const NAME_RULES = {
     what: "CloudWatch log group name", min: 1, max: 512, pattern: /^[.\-_/#A-Za-z0-9]+$/, allowed: "letters, digits and . - _ / #",
     source: `${AWS_API}/AmazonCloudWatchLogs/latest/APIReference/API_CreateLogGroup.html (logGroupName: 1-512)`,
   },
+  "aws_kms_alias.name": {
+    what: "KMS alias name", min: 7, max: 256, pattern: /^alias\/(?!aws\/)[A-Za-z0-9/_-]+$/, allowed: "alias/ then letters, digits, slashes, underscores and hyphens (not alias/aws/)",
+    source: `${AWS_API}/kms/latest/APIReference/API_CreateAlias.html (AliasName: 1-256, ^[a-zA-Z0-9:/_-]+$, begins with alias/, not alias/aws/)`,
+  },
+  "aws_kms_key.description": {
+    what: "KMS key description", min: 0, max: 8192, pattern: FREE_TEXT, allowed: FREE_TEXT_WORDS, text: true,
+    source: `${AWS_API}/kms/latest/APIReference/API_CreateKey.html (Description: 0-8192 characters)`,
+  },
   "aws_secretsmanager_secret.name": {
     what: "Secrets Manager secret name", min: 1, max: 512, pattern: /^[A-Za-z0-9/_+=.@-]+$/, allowed: "letters, digits and / _ + = . @ -",
     source: `${AWS_API}/secretsmanager/latest/apireference/API_CreateSecret.html (Name: 1-512; avoid ending in a hyphen and six characters)`,

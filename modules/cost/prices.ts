@@ -49,6 +49,7 @@ const RDS_PROXY = "https://aws.amazon.com/rds/proxy/pricing/";
 const ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/";
 const ROUTE53 = "https://aws.amazon.com/route53/pricing/";
 const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
+const KMS = "https://aws.amazon.com/kms/pricing/";
 const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
 const WAF = "https://aws.amazon.com/waf/pricing/";
 const SSM_PARAMETERS = "https://aws.amazon.com/systems-manager/pricing/#Parameter_Store";
@@ -91,6 +92,8 @@ export const PRICES: readonly PriceEntry[] = [
   aws("elasticache-valkey", "cache.t4g.medium", 0.0576, "USD/hour", ELASTICACHE, APPROXIMATE),
   aws("elasticache-valkey", "cache.m7g.large", 0.1408, "USD/hour", ELASTICACHE, APPROXIMATE),
   aws("elasticache-valkey", "cache.m7g.xlarge", 0.2816, "USD/hour", ELASTICACHE, APPROXIMATE),
+  // "Each AWS KMS key that you create in AWS KMS costs $1/month (prorated hourly)", in every region.
+  aws("kms", "key", 1, "USD/month", KMS, KNOWN, "global"),
   aws("route53", "hosted-zone", 0.5, "USD/month", ROUTE53, KNOWN, "global"),
   aws("route53", "health-check-aws-endpoint", 0.5, "USD/month", ROUTE53, KNOWN, "global"),
   aws("route53", "health-check-non-aws-endpoint", 0.75, "USD/month", ROUTE53, KNOWN, "global"),

@@ -53,6 +53,13 @@ export const DIGITALOCEAN_POLICY: CloudPolicy = {
       s.resources("cloudflare_workers_route").some((r) => typeof r.config.script === "string" && r.config.script.includes("cloudflare_workers_script."))
         ? []
         : [{ resource: "(stack)", message: "no Workers route running the site's edge Worker (the maintenance page)" }],
+    // A replica of each PostgreSQL cluster in a region of its own (DigitalOcean encrypts every database at rest).
+    "CT-DB-008": (s) =>
+      pgClusters(s).flatMap((c) =>
+        s.resources("digitalocean_database_replica").some((r) => r.config.cluster_id === reference(c.address, "id") && typeof r.config.region === "string" && r.config.region !== c.config.region)
+          ? []
+          : [{ resource: c.address, message: "has no replica in another region (digitalocean.disasterRecoveryRegion)" }],
+      ),
     // Alert policies that email someone.
     "CT-OPS-001": (s) =>
       s.resources("digitalocean_monitor_alert").some((a) => (a.config.alerts?.email ?? []).length > 0 || (a.config.alerts?.slack ?? []).length > 0)

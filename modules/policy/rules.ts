@@ -80,6 +80,12 @@ export const RULES: readonly PolicyRule[] = [
     rationale: "A DigitalOcean database node without firewall rules accepts connections from every address.",
   },
   {
+    id: "CT-DB-008",
+    title: "Production databases keep a replica in another region",
+    rationale: "A region can be lost whole; a replica elsewhere, promoted, is the data's way back (docs/database.md#disaster-recovery).",
+    productionOnly: true,
+  },
+  {
     id: "CT-S3-001",
     title: "Buckets are not public",
     rationale: "Public buckets leak uploads; the CDN is the only way in.",

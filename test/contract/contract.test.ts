@@ -86,6 +86,15 @@ describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as con
     expect(inspector.poolerFrontsPrimary(s)).toBe(true);
   });
 
+  it("PostgreSQL: a disaster-recovery replica in the region the cloud's section names, following the primary, encrypted and protected; none without one", () => {
+    const section = cloud.sections[0] as "aws" | "digitalocean";
+    const region = contract[section]?.disasterRecoveryRegion;
+    expect(region).toBeDefined();
+    expect(inspector.disasterRecovery(s)).toEqual({ region, followsPrimary: true, encrypted: true, protected: true });
+    const none = synth(new CloudTiersStack(Testing.app(), { ...withoutFailover, environment: "contract-nodr", [section]: { ...contract[section], disasterRecoveryRegion: undefined } }, cloud));
+    expect(inspector.disasterRecovery(none)).toBeUndefined();
+  });
+
   it("network: nothing public but the load balancer, the CDN names the outputs give, and the maintenance site", () => {
     const cdnNames = [s.outputs.media_cdn_domain.value, s.outputs.static_cdn_domain.value].sort();
     expect(inspector.publicEntryPoints(s)).toEqual({ loadBalancers: 1, cdnNames, maintenanceSites: 1, other: [] });

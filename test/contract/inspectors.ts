@@ -16,6 +16,11 @@ export interface CloudInspector {
   redirectsHttpToHttps(s: Synth): boolean;
   /** How many read replicas replicate the primary. */
   replicasOfPrimary(s: Synth): number;
+  /**
+   * The disaster-recovery replica, read from its resources: the region it is in, whether it
+   * follows the primary, is encrypted at rest, and is kept from destruction; undefined without one.
+   */
+  disasterRecovery(s: Synth): { region: string; followsPrimary: boolean; encrypted: boolean; protected: boolean } | undefined;
   /** Whether a pooler sits in front of the primary and is the app's write endpoint. */
   poolerFrontsPrimary(s: Synth): boolean;
   /** What the internet can reach: load balancers, CDN host names, maintenance sites; anything else under `other`. */

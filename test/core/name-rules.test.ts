@@ -99,6 +99,7 @@ describe("NAME_RULES", () => {
   /** Each text row's limit as its source states it, restated here so that a row losing its limit fails. */
   const TEXT_LIMITS: Record<string, number> = {
     "aws_cloudfront_distribution.comment": 128,
+    "aws_kms_key.description": 8192,
     "aws_cloudwatch_metric_alarm.alarm_description": 1024,
     "aws_wafv2_web_acl.description": 256,
     "cloudflare_ruleset.description": 500,

@@ -119,7 +119,9 @@ describe("npm run cost", () => {
     const primary = (postgres.highAvailability ? 2 : 1) * (aws("rds-postgresql", primaryClass) + storage);
     const replicas = postgres.replicas * (aws("rds-postgresql", replicaClass) + storage);
     const proxy = postgres.pooling ? Math.max(RDS_VCPUS[primaryClass], RDS_PROXY_MINIMUM_VCPUS) * aws("rds-proxy", "vcpu") : 0;
-    expect(tier(a, "PostgreSQL").min).toBeCloseTo(primary + replicas + proxy, 6);
+    // A disaster-recovery replica: an instance of the replicas' class, the primary's storage and its region's KMS key (at the stack region's prices, said in its lines).
+    const disasterRecovery = production.aws?.disasterRecoveryRegion ? aws("rds-postgresql", replicaClass) + storage + monthly(price("aws", "kms", "key")) : 0;
+    expect(tier(a, "PostgreSQL").min).toBeCloseTo(primary + replicas + proxy + disasterRecovery, 6);
     expect(production.failover).toBeDefined();
     expect(tier(a, "DNS").min).toBeCloseTo(monthly(price("aws", "route53", "health-check-aws-endpoint")) + monthly(price("aws", "route53", "health-check-feature-aws-endpoint")), 6);
     const d = costs.get("production-do")!;

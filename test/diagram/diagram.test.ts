@@ -134,8 +134,11 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
       expect(edges(d, "health-check", "load-balancer", "check").map((e) => e.to)).toEqual([publicLb.from]);
       expect(edges(d, "maintenance", "maintenance")).toHaveLength(1); // CloudFront → its bucket
     }
-    // Zones: the subnet tiers list each zone the JSON's subnets are in.
-    const zones = new Set(doc.resources("aws_subnet").map((s) => s.config.availability_zone)).size;
+    // Zones: the subnet tiers list each zone the JSON's subnets of the stack's region are in (a disaster-recovery region's, of another provider, are drawn with its replica).
+    const zones = new Set(doc.resources("aws_subnet").filter((s) => s.config.provider === undefined).map((s) => s.config.availability_zone)).size;
+    const dr = doc.resources("aws_db_instance").filter((i) => i.config.provider !== undefined);
+    expect(allClusters(d.clusters).filter((c) => c.id.startsWith("disaster-recovery-")).map((c) => c.nodes)).toEqual(dr.map((i) => [i.address]));
+    for (const i of dr) expect(d.edges.filter((e) => e.to === i.address && e.kind === "replication").map((e) => e.labels[0])).toEqual([expect.stringMatching(/^streaming to [a-z]+-[a-z]+-\d$/)]);
     const subnetClusters = allClusters(d.clusters).filter((c) => c.id.startsWith("subnets-"));
     expect(subnetClusters.map((c) => c.id).sort()).toEqual(["subnets-database", "subnets-private", "subnets-public"]);
     for (const c of subnetClusters) expect(c.lines[1].split(" · ")).toHaveLength(zones);

@@ -150,11 +150,13 @@ describe("spec validation", () => {
     ],
     ["a NAT gateway mode AWS does not have", { aws: { region: "eu-west-1", natGateways: "none" } }, ['dev: aws.natGateways must be one of "per-zone", "single", got "none"']],
     ["an AMI that is not one", { aws: { region: "eu-west-1", imageId: "ubuntu" } }, ['dev: aws.imageId must be an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>", got "ubuntu"']],
+    ["a disaster-recovery region that is the site's own", { aws: { region: "eu-west-1", disasterRecoveryRegion: "eu-west-1" } }, ['dev: aws.disasterRecoveryRegion must differ from aws.region ("eu-west-1")']],
+    ["a disaster-recovery region that is not one", { aws: { region: "eu-west-1", disasterRecoveryRegion: "mars-1" } }, [expect.stringMatching(/^dev: aws\.disasterRecoveryRegion must be one of "af-south-1", .*"us-west-2", got "mars-1"$/) as unknown as string]],
     [
       "a misspelt AWS setting",
       { aws: { regoin: "eu-west-1" } },
       [
-        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass, secrets',
+        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass, secrets, disasterRecoveryRegion',
         expect.stringMatching(/^dev: aws\.region must be one of "af-south-1", .*, got nothing$/) as unknown as string,
       ],
     ],

@@ -78,6 +78,7 @@ describe("the cdktf app", () => {
       application: pinned,
       deletionProtection: true,
       digitalocean: undefined,
+      aws: { ...environments[0].aws!, disasterRecoveryRegion: "eu-central-1" },
       failover: {},
       alerts: { emails: ["oncall@example.com"] },
       firewall: {},

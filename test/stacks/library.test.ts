@@ -35,8 +35,10 @@ class OwnStack extends TerraformStack {
     new LocalBackend(this, { path: "own.tfstate" });
     new AwsProvider(this, "aws", { region: spec.aws!.region });
     const cdnProvider = new AwsProvider(this, "us-east-1", { alias: "us_east_1", region: "us-east-1" });
+    const dr = spec.aws!.disasterRecoveryRegion;
+    const disasterRecoveryProvider = dr ? new AwsProvider(this, "dr", { alias: "disaster_recovery", region: dr }) : undefined;
     new RandomProvider(this, "random");
-    new DjangoTopology(this, "django", { factory: new AwsTierFactory({ settings: spec.aws!, cdnProvider }), spec });
+    new DjangoTopology(this, "django", { factory: new AwsTierFactory({ settings: spec.aws!, cdnProvider, disasterRecoveryProvider }), spec });
   }
 }
 

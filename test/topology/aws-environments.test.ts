@@ -2,6 +2,7 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { DataAwsRoute53Zone } from "@cdktf/provider-aws/lib/data-aws-route53-zone";
 import { ALB_SSL_POLICY } from "../../modules/aws/load-balancer";
+import { DR_ZONES } from "../../modules/aws/disaster-recovery";
 import { OUTPUT_NAMES, SHIPPED_STACKS, Synth, decodeUserData, ref, synthAwsEnvironment } from "../helpers";
 import { failoverOn, separateAppTier } from "../../modules/django/spec";
 
@@ -18,11 +19,13 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
   const sg = (path: string) => ref(s.address("aws_security_group", path), "id");
 
   it("has every tier: network, load balancer, one pool per role, database, cache, buckets, CDN, DNS", () => {
-    expect(Object.keys(s.resources("aws_vpc"))).toHaveLength(1);
-    expect(s.where("aws_subnet")).toHaveLength(3 * (spec.network?.zones ?? 2));
+    // With a disaster-recovery region, a VPC there too, of database subnets in two zones.
+    const dr = spec.aws?.disasterRecoveryRegion !== undefined;
+    expect(Object.keys(s.resources("aws_vpc"))).toHaveLength(dr ? 2 : 1);
+    expect(s.where("aws_subnet")).toHaveLength(3 * (spec.network?.zones ?? 2) + (dr ? DR_ZONES : 0));
     expect(s.where("aws_lb")).toHaveLength(split ? 2 : 1);
     expect(s.where("aws_autoscaling_group").map((g) => g.name).sort()).toEqual(roles.map((r) => `shop-${spec.environment}-${r}`).sort());
-    expect(s.where("aws_db_instance")).toHaveLength(1 + spec.postgres.replicas);
+    expect(s.where("aws_db_instance")).toHaveLength(1 + spec.postgres.replicas + (dr ? 1 : 0));
     expect(s.where("aws_db_proxy")).toHaveLength(spec.postgres.pooling ? 1 : 0);
     expect(s.where("aws_elasticache_replication_group")).toHaveLength(1);
     expect(s.where("aws_s3_bucket")).toHaveLength(failoverOn(spec) ? 3 : 2);

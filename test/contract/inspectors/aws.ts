@@ -94,6 +94,20 @@ export const INSPECTOR: CloudInspector = {
     const primary = Object.entries(s.resources("aws_db_instance")).find(([, d]) => !d.replicate_source_db)!;
     return s.where("aws_db_instance").filter((d) => d.replicate_source_db === ref(`aws_db_instance.${primary[0]}`, "identifier")).length;
   },
+  disasterRecovery(s) {
+    const [primary] = Object.entries(s.resources("aws_db_instance")).find(([, d]) => !d.replicate_source_db)!;
+    const dr = s.where("aws_db_instance").find((d) => d.provider !== undefined);
+    if (!dr) return undefined;
+    const region = (s.json.provider.aws as Config[]).find((p) => `aws.${p.alias}` === dr.provider)?.region;
+    // Encrypted with a key of its own region (RDS copies an encrypted instance across regions only so).
+    const key = Object.entries(s.resources("aws_kms_key")).find(([id]) => dr.kms_key_id === ref(`aws_kms_key.${id}`, "arn"))?.[1];
+    return {
+      region,
+      followsPrimary: dr.replicate_source_db === ref(`aws_db_instance.${primary}`, "arn"),
+      encrypted: dr.storage_encrypted === true && key?.provider === dr.provider,
+      protected: dr.deletion_protection === true && dr.lifecycle?.prevent_destroy === true && key?.lifecycle?.prevent_destroy === true,
+    };
+  },
   poolerFrontsPrimary(s) {
     const primary = Object.entries(s.resources("aws_db_instance")).find(([, d]) => !d.replicate_source_db)!;
     const targets = s.where("aws_db_proxy_target").filter((t) => t.db_instance_identifier === ref(`aws_db_instance.${primary[0]}`, "identifier"));

@@ -57,6 +57,19 @@ export const INSPECTOR: CloudInspector = {
     // The disaster-recovery replica follows the primary too, but in another region and not for reads.
     return s.where("digitalocean_database_replica").filter((r) => r.cluster_id === ref(`digitalocean_database_cluster.${primaryId}`, "id") && !r.name.endsWith("-dr")).length;
   },
+  disasterRecovery(s) {
+    const [primaryId] = Object.entries(s.resources("digitalocean_database_cluster")).find(([, c]) => c.engine === "pg")!;
+    const dr = s.where("digitalocean_database_replica").find((r) => r.name.endsWith("-dr"));
+    if (!dr) return undefined;
+    return {
+      region: dr.region,
+      followsPrimary: dr.cluster_id === ref(`digitalocean_database_cluster.${primaryId}`, "id"),
+      // DigitalOcean encrypts every managed database's storage at rest; no setting turns it off.
+      encrypted: true,
+      // No deletion protection exists for a replica: prevent_destroy is what there is.
+      protected: dr.lifecycle?.prevent_destroy === true,
+    };
+  },
   poolerFrontsPrimary(s) {
     const [primaryId] = Object.entries(s.resources("digitalocean_database_cluster")).find(([, c]) => c.engine === "pg")!;
     const pools = Object.entries(s.resources("digitalocean_database_connection_pool")).filter(([, p]) => p.cluster_id === ref(`digitalocean_database_cluster.${primaryId}`, "id"));
