@@ -38,7 +38,7 @@ export const production: EnvironmentSpec = {
   deletionProtection: true,
   // In Terraform Cloud (TF_CLOUD_ORGANIZATION set), a staging apply queues a production run.
   terraformCloud: { promotesFrom: "staging" },
-  aws: { ...aws, natGateways: "per-zone", disasterRecoveryRegion: "eu-central-1" },
+  aws: { ...aws, natGateways: "per-zone", disasterRecoveryRegion: "eu-central-1", disasterRecoveryCidr: "10.130.0.0/16" },
   digitalocean: { ...digitalocean, disasterRecoveryRegion: "ams3", logDestination: "logs.example.com:6514" },
   cloudflare: { ...cloudflare, manageZoneSettings: true, plan: "pro" },
 };

@@ -10,7 +10,7 @@ import { KmsKey } from "@cdktf/provider-aws/lib/kms-key";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { Subnet } from "@cdktf/provider-aws/lib/subnet";
 import { Vpc } from "@cdktf/provider-aws/lib/vpc";
-import { protectedLifecycle } from "../core";
+import { protectedLifecycle, times } from "../core";
 import { subnetCidr } from "./network";
 import { parameterGroupPrefix, postgresDisasterRecoveryName } from "../naming/resource-names";
 
@@ -22,8 +22,12 @@ export interface AwsDisasterRecoveryProps {
   /** The provider of the disaster-recovery region (the stack's `aws.dr` alias). */
   readonly provider: TerraformProvider;
   readonly region: string;
-  /** The primary network's range: the recovery network has the same layout, its database subnets only. */
+  /** The recovery network's own range (`aws.disasterRecoveryCidr`), apart from the primary's so the two can be peered; laid out as the primary's, its database subnets only. */
   readonly cidr: string;
+  /** The primary's storage: the replica grows as it does, to 4× (a replica that fills up stops, and its slot holds the primary's WAL). */
+  readonly storageGiB: number;
+  /** Days of automated backups kept, as the primary's (RDS for PostgreSQL 14.1 and later backs a read replica up). */
+  readonly backupRetentionDays: number;
   /** The primary it follows. */
   readonly source: DbInstance;
   readonly instanceClass: string;
@@ -43,14 +47,20 @@ export interface AwsDisasterRecoveryProps {
  * (`kms_key_id`), and a cross-region source is named by its ARN
  * (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.XRgn.html). Protected like
  * every database: deletion protection, `prevent_destroy`, the key kept 30 days after a delete.
- * RDS for PostgreSQL keeps no automated backups of a read replica: the promotion runbook
- * turns them on (docs/database.md#disaster-recovery).
+ * Its own automated backups, as the primary's ("Automated backups for read replicas are
+ * supported only for RDS for PostgreSQL 14.1 and higher", and with them a promotion takes no
+ * first backup), and storage that grows as the primary's: a cross-region replica holds its
+ * place with a replication slot on the primary, so one that stops (its disk full) makes the
+ * primary keep its WAL (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.html).
+ * Promotion: docs/database.md#disaster-recovery.
  */
 export class AwsDisasterRecovery extends Construct {
   public readonly replica: DbInstance;
   public readonly key: KmsKey;
   public readonly vpc: Vpc;
   public readonly region: string;
+  /** The provider of its region, for what watches it (the alarms). */
+  public readonly provider: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: AwsDisasterRecoveryProps) {
     super(scope, id);
@@ -58,6 +68,7 @@ export class AwsDisasterRecovery extends Construct {
     const provider = props.provider;
     const protect = props.deletionProtection;
     this.region = props.region;
+    this.provider = provider;
 
     this.key = new KmsKey(this, "key", {
       provider,
@@ -116,8 +127,9 @@ export class AwsDisasterRecovery extends Construct {
       autoMinorVersionUpgrade: true,
       copyTagsToSnapshot: true,
       multiAz: false,
-      // RDS for PostgreSQL keeps no automated backups of a read replica; promoting it turns them on.
-      backupRetentionPeriod: 0,
+      maxAllocatedStorage: times(props.storageGiB, 4),
+      backupRetentionPeriod: props.backupRetentionDays,
+      backupWindow: "02:00-03:00",
       skipFinalSnapshot: true,
       deletionProtection: protect,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],

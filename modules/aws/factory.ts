@@ -68,7 +68,8 @@ export interface AwsTierFactoryProps {
 function drRegion(settings: AwsSettings, provider: AwsProvider | undefined): AwsPostgresProps["disasterRecovery"] {
   if (settings.disasterRecoveryRegion === undefined) return undefined;
   if (!provider) throw new Error(`aws.disasterRecoveryRegion is ${settings.disasterRecoveryRegion}, but the stack gave the tier factory no provider for it (AwsTierFactoryProps.disasterRecoveryProvider)`);
-  return { region: settings.disasterRecoveryRegion, provider };
+  if (settings.disasterRecoveryCidr === undefined) throw new Error("aws.disasterRecoveryRegion needs aws.disasterRecoveryCidr (the validator says so first)");
+  return { region: settings.disasterRecoveryRegion, cidr: settings.disasterRecoveryCidr, provider };
 }
 
 /** Builds every tier on AWS. Providers are the stack's; this only creates resources. */

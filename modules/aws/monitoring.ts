@@ -174,6 +174,22 @@ export class AwsMonitoring extends Construct implements IMonitoring {
       }
     }
 
+    // "If no user transactions are occurring on the source DB instance, a PostgreSQL read
+    // replica reports a replication lag of up to five minutes" (RDS User Guide, PostgreSQL
+    // read replicas): the lag climbs and resets while the primary is idle. Its minimum over
+    // 10 minutes stays high only when the replica really falls behind.
+    const replicaLag = (subject: string, rds: Pick<CloudwatchMetricAlarmConfig, "namespace" | "dimensions" | "provider">, topic?: SnsTopic, region?: string, what = subject) =>
+      this.alarm("replica-lag", subject, {
+        ...rds,
+        alarmDescription: `the ${what} stayed more than ${t.replicaLagSeconds} s behind the primary for 10 minutes`,
+        metricName: "ReplicaLag",
+        statistic: "Minimum",
+        period: 600,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanThreshold",
+        threshold: t.replicaLagSeconds,
+      }, topic, region);
+
     // PostgreSQL: every instance's CPU, storage, memory and connections; each replica's lag.
     const instances = [
       { instance: postgres.instance, size: props.postgresSize, subject: "primary" },
@@ -208,22 +224,25 @@ export class AwsMonitoring extends Construct implements IMonitoring {
         comparisonOperator: "GreaterThanThreshold",
         threshold: connections,
       });
-      if (subject !== "primary") {
-        // "If no user transactions are occurring on the source DB instance, a PostgreSQL read
-        // replica reports a replication lag of up to five minutes" (RDS User Guide, PostgreSQL
-        // read replicas): the lag climbs and resets while the primary is idle. Its minimum over
-        // 10 minutes stays high only when the replica really falls behind.
-        this.alarm("replica-lag", subject, {
-          ...rds,
-          alarmDescription: `the ${subject} stayed more than ${t.replicaLagSeconds} s behind the primary for 10 minutes`,
-          metricName: "ReplicaLag",
-          statistic: "Minimum",
-          period: 600,
-          evaluationPeriods: 1,
-          comparisonOperator: "GreaterThanThreshold",
-          threshold: t.replicaLagSeconds,
-        });
-      }
+      if (subject !== "primary") replicaLag(subject, rds);
+    }
+
+    // The disaster-recovery replica, in its region: an alarm lives where its metric is, and
+    // tells a topic of that region. One that stops replicating (its disk full) would make the
+    // primary keep its WAL, and would not be there the day it is needed.
+    const dr = postgres.disasterRecovery;
+    if (dr) {
+      const topic = this.alertsTopic("dr-topic", alertsTopicName(`${prefix}-dr`), props, dr.provider as AwsProvider);
+      const rds = { provider: dr.provider, namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: dr.replica.identifier }, period: 300, evaluationPeriods: 2 };
+      replicaLag("disaster-recovery", rds, topic, dr.region, "disaster-recovery replica");
+      this.alarm("database-storage", "disaster-recovery", {
+        ...rds,
+        alarmDescription: `more than ${t.databaseStoragePercent}% of the disaster-recovery replica's ${props.postgresStorageGiB} GiB in use`,
+        metricName: "FreeStorageSpace",
+        statistic: "Minimum",
+        comparisonOperator: "LessThanThreshold",
+        threshold: Math.round(props.postgresStorageGiB * GIB * (1 - t.databaseStoragePercent / 100)),
+      }, topic, dr.region);
     }
 
     // Valkey: each node of the replication group, named <group>-001, -002 by ElastiCache.

@@ -31,7 +31,7 @@ export interface AwsPostgresProps extends PostgresProps {
    * (`AwsDisasterRecovery`), of the replicas' class.
    * @default - none
    */
-  readonly disasterRecovery?: { readonly region: string; readonly provider: TerraformProvider };
+  readonly disasterRecovery?: { readonly region: string; readonly cidr: string; readonly provider: TerraformProvider };
 }
 
 /**
@@ -206,8 +206,9 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       this.disasterRecovery = new AwsDisasterRecovery(this, "disaster-recovery", {
         ...props.disasterRecovery,
         namePrefix: props.namePrefix,
-        cidr: network.cidr,
         source: this.instance,
+        storageGiB: props.storageGiB,
+        backupRetentionDays: props.backupRetentionDays,
         instanceClass: props.replicaInstanceClass,
         version: props.version,
         port: POSTGRES_PORT,

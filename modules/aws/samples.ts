@@ -18,6 +18,7 @@ export const AWS_SAMPLES: CloudSamples = {
       sizes: { compute: { large: "m7i.xlarge" }, postgres: { large: "db.r7g.large" }, cache: { large: "cache.r7g.large" } },
       cdnPriceClass: "PriceClass_100",
       disasterRecoveryRegion: "eu-central-1",
+      disasterRecoveryCidr: "10.130.0.0/16",
       secrets: {
         STRIPE_API_KEY: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/stripe-AbCdEf", jsonKey: "api_key" },
         REGISTRY_PASSWORD: { arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/ghcr-AbCdEf" },

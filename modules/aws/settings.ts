@@ -1,5 +1,5 @@
-import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, fieldsOf, imageRegistry, show } from "../core";
-import { InputDeclarations, checkInputs } from "../django/validate";
+import { DOCR_REGISTRY, ECR_REGISTRY, SizeMapOverride, SpecValidator, ValidationIssue, cidrsOverlap, fieldsOf, imageRegistry, isIpv4Cidr, show } from "../core";
+import { InputDeclarations, NETWORK_INPUTS, checkInputs } from "../django/validate";
 import { AWS_COMPUTE_SIZES } from "./sizes";
 
 /** One NAT gateway per zone (survives a zone's loss), or one for all (cheaper). */
@@ -49,6 +49,13 @@ export interface AwsSettings {
    * @default - none
    */
   readonly disasterRecoveryRegion?: string;
+  /**
+   * The recovery network's private address block, a /16 to /19 (required with
+   * `disasterRecoveryRegion`): apart from `network.cidr`, so that the two networks, or a
+   * deployment in the recovery region, can be peered with it.
+   * @default - none
+   */
+  readonly disasterRecoveryCidr?: string;
   /** CloudFront price class. @default "PriceClass_100" */
   readonly cdnPriceClass?: (typeof CDN_PRICE_CLASSES)[number];
   /**
@@ -138,6 +145,8 @@ export interface AwsValidationContext {
   /** `application.image`, and whether `application.registry` gives a login. */
   readonly image?: unknown;
   readonly registryLogin: boolean;
+  /** `network.cidr`, which the recovery network must stay apart from. */
+  readonly networkCidr?: string;
   /** `application.settings`, whose size the hosts' environment document must hold. */
   readonly settings?: Readonly<Record<string, unknown>>;
 }
@@ -159,6 +168,24 @@ export function applicationEnvironmentBytes(settings: Readonly<Record<string, un
   return settingBytes + secretNames.reduce((sum, name) => sum + JSON.stringify(name).length + 2 + SECRET_ENTRY_BYTES, 0);
 }
 
+/** The recovery network's block: given with the region (and only then), a private /16 to /19 apart from the site's network. */
+function disasterRecoveryCidr(v: SpecValidator, settings: AwsSettings, networkCidr: string | undefined): void {
+  const cidr = settings.disasterRecoveryCidr;
+  if (settings.disasterRecoveryRegion !== undefined && cidr === undefined) {
+    v.fail("aws.disasterRecoveryCidr", "is required with aws.disasterRecoveryRegion: the recovery network's own private block, a /16 to /19 apart from network.cidr (so the two can be peered)");
+    return;
+  }
+  if (cidr === undefined) return;
+  if (settings.disasterRecoveryRegion === undefined) {
+    v.fail("aws.disasterRecoveryCidr", "is only used with aws.disasterRecoveryRegion");
+    return;
+  }
+  if (!checkInputs(v, "aws", { disasterRecoveryCidr: cidr }, { disasterRecoveryCidr: { constraint: NETWORK_INPUTS.cidr.constraint } }).has("disasterRecoveryCidr")) return;
+  if (networkCidr !== undefined && isIpv4Cidr(networkCidr) && cidrsOverlap(cidr, networkCidr)) {
+    v.fail("aws.disasterRecoveryCidr", `must not overlap network.cidr ("${networkCidr}"), so that the two networks can be peered, got "${cidr}"`);
+  }
+}
+
 /** AWS's own limits on a spec. */
 export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsValidationContext): ValidationIssue[] {
   const v = new SpecValidator(ctx.environment);
@@ -166,12 +193,13 @@ export function validateAwsSettings(settings: AwsSettings | undefined, ctx: AwsV
     v.fail("aws", "is required to synthesise an AWS stack");
     return [...v.issues];
   }
-  if (!v.fields("aws", settings, fieldsOf<AwsSettings>({ region: true, allowedAccountIds: true, natGateways: true, hostedZoneId: true, imageId: true, sizes: true, cdnPriceClass: true, secrets: true, disasterRecoveryRegion: true }))) return [...v.issues];
+  if (!v.fields("aws", settings, fieldsOf<AwsSettings>({ region: true, allowedAccountIds: true, natGateways: true, hostedZoneId: true, imageId: true, sizes: true, cdnPriceClass: true, secrets: true, disasterRecoveryRegion: true, disasterRecoveryCidr: true }))) return [...v.issues];
   if (settings.sizes !== undefined) v.fields("aws.sizes", settings.sizes, fieldsOf<NonNullable<AwsSettings["sizes"]>>({ compute: true, postgres: true, cache: true }));
   v.oneOf("aws.region", settings.region, AWS_REGIONS);
   if (settings.disasterRecoveryRegion !== undefined && v.oneOf("aws.disasterRecoveryRegion", settings.disasterRecoveryRegion, AWS_REGIONS) && settings.disasterRecoveryRegion === settings.region) {
     v.fail("aws.disasterRecoveryRegion", `must differ from aws.region ("${settings.region}")`);
   }
+  disasterRecoveryCidr(v, settings, ctx.networkCidr);
   settings.allowedAccountIds?.forEach((id, i) => v.matches(`aws.allowedAccountIds[${i}]`, id, /^\d{12}$/, "a 12-digit AWS account id"));
   checkInputs(v, "aws", settings, AWS_INPUTS);
   if (settings.hostedZoneId !== undefined) v.matches("aws.hostedZoneId", settings.hostedZoneId, /^Z[A-Z0-9]{1,31}$/, 'a Route 53 hosted zone id such as "Z0123456789ABCDEFGHIJ"');

@@ -16,6 +16,7 @@ export function validateAwsTopology(settings: AwsSettings | undefined, spec: Dja
     ...validateAwsSettings(settings, {
       environment: spec.environment,
       zones: spec.network?.zones ?? DEFAULTS.network.zones,
+      networkCidr: spec.network?.cidr ?? DEFAULTS.network.cidr,
       secrets: declaredSecretsOf(spec),
       image: application?.image,
       registryLogin: application?.registry !== undefined,

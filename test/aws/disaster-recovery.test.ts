@@ -12,7 +12,8 @@ import { Config, Synth, ref, synthAwsEnvironment } from "../helpers";
  */
 
 const REGION = "eu-central-1";
-const spec: EnvironmentSpec = { ...production, aws: { ...production.aws!, disasterRecoveryRegion: REGION } };
+const CIDR = "10.131.0.0/16";
+const spec: EnvironmentSpec = { ...production, aws: { ...production.aws!, disasterRecoveryRegion: REGION, disasterRecoveryCidr: CIDR } };
 
 describe("the disaster-recovery replica on AWS", () => {
   let s: Synth;
@@ -31,9 +32,10 @@ describe("the disaster-recovery replica on AWS", () => {
     }
     // Its zones are that region's.
     expect(Object.values(s.data("aws_availability_zones")).map((z) => z.provider ?? null).sort()).toEqual(["aws.disaster_recovery", null]);
-    // Nothing else is made there.
+    // Nothing else is made there but what watches it (with alerts: its alarms and their topic, test below).
     const everywhere = Object.values(s.json.resource as Record<string, Record<string, Config>>).flatMap((byId) => Object.values(byId));
-    expect(everywhere.filter((r) => r.provider === "aws.disaster_recovery")).toHaveLength(types.reduce((n, t) => n + onDr(t).length, 0));
+    const watching = ["aws_cloudwatch_metric_alarm", "aws_sns_topic", "aws_sns_topic_subscription"].reduce((n, t) => n + s.where(t).filter((r) => r.provider === "aws.disaster_recovery").length, 0);
+    expect(everywhere.filter((r) => r.provider === "aws.disaster_recovery")).toHaveLength(types.reduce((n, t) => n + onDr(t).length, 0) + watching);
   });
 
   it("follows the primary by its ARN (another region's source), encrypted with a key of its region", () => {
@@ -45,8 +47,9 @@ describe("the disaster-recovery replica on AWS", () => {
       instance_class: AWS_POSTGRES_SIZES[spec.postgres.replicaSize ?? spec.postgres.size],
       publicly_accessible: false,
       multi_az: false,
-      // RDS for PostgreSQL keeps no automated backups of a read replica: promotion turns them on.
-      backup_retention_period: 0,
+      // Backed up as the primary (PostgreSQL 14.1 and later back read replicas up), growing as it does.
+      backup_retention_period: spec.postgres.backupRetentionDays,
+      max_allocated_storage: spec.postgres.storageGiB * 4,
     });
     expect(s.one("aws_kms_key", "disaster-recovery")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(s.one("aws_kms_alias", "disaster-recovery").target_key_id).toBe(ref(s.address("aws_kms_key", "disaster-recovery"), "key_id"));
@@ -56,6 +59,18 @@ describe("the disaster-recovery replica on AWS", () => {
     const replicated = s.entries("aws_secretsmanager_secret").filter(([, x]) => x.replica !== undefined);
     expect(replicated.map(([id]) => id.replace(/_secret_[0-9A-F]{8}$/, "")).sort()).toEqual(["django_postgres_application-credentials", "django_postgres_credentials"]);
     for (const [, secret] of replicated) expect(secret.replica).toEqual([{ region: REGION }]);
+  });
+
+  it("is watched where it is: its lag and its storage, alarms of its region telling a topic of its region that the alerts' addresses subscribe to", () => {
+    const topic = s.address("aws_sns_topic", "dr-topic");
+    expect(s.one("aws_sns_topic", "dr-topic").provider).toBe("aws.disaster_recovery");
+    const subscribed = s.where("aws_sns_topic_subscription", "dr-topic").map((x) => [x.provider, x.topic_arn, x.protocol, x.endpoint]);
+    expect(subscribed).toEqual(spec.alerts!.emails.map((email) => ["aws.disaster_recovery", ref(topic, "arn"), "email", email]));
+    const watched = s.where("aws_cloudwatch_metric_alarm").filter((a) => a.dimensions?.DBInstanceIdentifier === ref(s.address("aws_db_instance", "disaster-recovery"), "identifier"));
+    expect(watched.map((a) => [a.metric_name, a.provider, a.alarm_actions, a.threshold]).sort()).toEqual([
+      ["FreeStorageSpace", "aws.disaster_recovery", [ref(topic, "arn")], Math.round(spec.postgres.storageGiB * 1024 ** 3 * (1 - (spec.alerts!.databaseStoragePercent ?? 80) / 100))],
+      ["ReplicaLag", "aws.disaster_recovery", [ref(topic, "arn")], spec.alerts!.replicaLagSeconds ?? 60],
+    ]);
   });
 
   it("is protected like every database: deletion protection and prevent_destroy, its key kept too", () => {
@@ -70,6 +85,8 @@ describe("the disaster-recovery replica on AWS", () => {
     expect(subnets).toHaveLength(DR_ZONES);
     expect(new Set(subnets.map((x) => x.availability_zone)).size).toBe(DR_ZONES);
     const vpc = s.address("aws_vpc", "disaster-recovery");
+    // Its own block, apart from the site's network, so the two can be peered.
+    expect(s.one("aws_vpc", "disaster-recovery").cidr_block).toBe(CIDR);
     for (const subnet of subnets) expect(subnet).toMatchObject({ vpc_id: ref(vpc, "id"), map_public_ip_on_launch: false });
     expect(s.where("aws_internet_gateway").filter((g) => g.vpc_id === ref(vpc, "id"))).toEqual([]);
     expect(s.where("aws_route_table").filter((t) => t.vpc_id === ref(vpc, "id"))).toEqual([]);
@@ -91,7 +108,7 @@ describe("the disaster-recovery replica on AWS", () => {
 
   it("is not made without aws.disasterRecoveryRegion, and neither is its region's provider", () => {
     // Not production: the policy pack asks production for a replica in another region (CT-DB-008).
-    const none = synthAwsEnvironment({ ...spec, environment: "scratch", production: false, aws: { ...spec.aws!, disasterRecoveryRegion: undefined } });
+    const none = synthAwsEnvironment({ ...spec, environment: "scratch", production: false, aws: { ...spec.aws!, disasterRecoveryRegion: undefined, disasterRecoveryCidr: undefined } });
     expect(none.where("aws_db_instance", "disaster-recovery")).toEqual([]);
     expect(none.json.provider.aws.map((p: Config) => p.alias ?? null)).toEqual([null, "us_east_1"]);
     expect(none.where("aws_secretsmanager_secret").filter((x) => x.replica !== undefined)).toEqual([]);

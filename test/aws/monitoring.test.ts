@@ -81,7 +81,9 @@ describe("the AWS alarms", () => {
     expect(alarm(s, "database-memory-primary").threshold).toBe(Math.round(8 * 1024 ** 3 * 0.1));
     expect(rdsMaxConnections(8)).toBe(901);
     expect(alarm(s, "database-connections-primary").threshold).toBe(720);
-    expect(alarms(s).filter((a) => a.metric_name === "ReplicaLag").map((a) => a.dimensions.DBInstanceIdentifier).length).toBe(production.postgres.replicas);
+    // Each replica's, and the disaster-recovery replica's in its region (test/aws/disaster-recovery.test.ts).
+    const dr = production.aws?.disasterRecoveryRegion ? 1 : 0;
+    expect(alarms(s).filter((a) => a.metric_name === "ReplicaLag").map((a) => a.dimensions.DBInstanceIdentifier).length).toBe(production.postgres.replicas + dr);
     expect(alarms(s).filter((a) => a.metric_name === "CPUUtilization")).toHaveLength(1 + production.postgres.replicas);
   });
 

@@ -150,13 +150,24 @@ describe("spec validation", () => {
     ],
     ["a NAT gateway mode AWS does not have", { aws: { region: "eu-west-1", natGateways: "none" } }, ['dev: aws.natGateways must be one of "per-zone", "single", got "none"']],
     ["an AMI that is not one", { aws: { region: "eu-west-1", imageId: "ubuntu" } }, ['dev: aws.imageId must be an AMI id ("ami-0123456789abcdef0") or "resolve:ssm:/<parameter>", got "ubuntu"']],
-    ["a disaster-recovery region that is the site's own", { aws: { region: "eu-west-1", disasterRecoveryRegion: "eu-west-1" } }, ['dev: aws.disasterRecoveryRegion must differ from aws.region ("eu-west-1")']],
-    ["a disaster-recovery region that is not one", { aws: { region: "eu-west-1", disasterRecoveryRegion: "mars-1" } }, [expect.stringMatching(/^dev: aws\.disasterRecoveryRegion must be one of "af-south-1", .*"us-west-2", got "mars-1"$/) as unknown as string]],
+    ["a disaster-recovery region that is the site's own", { aws: { region: "eu-west-1", disasterRecoveryRegion: "eu-west-1", disasterRecoveryCidr: "10.110.0.0/16" } }, ['dev: aws.disasterRecoveryRegion must differ from aws.region ("eu-west-1")']],
+    [
+      "a disaster-recovery region without its network's block",
+      { aws: { region: "eu-west-1", disasterRecoveryRegion: "eu-central-1" } },
+      ["dev: aws.disasterRecoveryCidr is required with aws.disasterRecoveryRegion: the recovery network's own private block, a /16 to /19 apart from network.cidr (so the two can be peered)"],
+    ],
+    [
+      "a disaster-recovery network overlapping the site's",
+      { aws: { region: "eu-west-1", disasterRecoveryRegion: "eu-central-1", disasterRecoveryCidr: "10.10.128.0/17" } },
+      ['dev: aws.disasterRecoveryCidr must not overlap network.cidr ("10.10.0.0/16"), so that the two networks can be peered, got "10.10.128.0/17"'],
+    ],
+    ["a disaster-recovery network without its region", { aws: { region: "eu-west-1", disasterRecoveryCidr: "10.110.0.0/16" } }, ["dev: aws.disasterRecoveryCidr is only used with aws.disasterRecoveryRegion"]],
+    ["a disaster-recovery region that is not one", { aws: { region: "eu-west-1", disasterRecoveryRegion: "mars-1", disasterRecoveryCidr: "10.110.0.0/16" } }, [expect.stringMatching(/^dev: aws\.disasterRecoveryRegion must be one of "af-south-1", .*"us-west-2", got "mars-1"$/) as unknown as string]],
     [
       "a misspelt AWS setting",
       { aws: { regoin: "eu-west-1" } },
       [
-        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass, secrets, disasterRecoveryRegion',
+        'dev: aws.regoin is not a known field (did you mean "region"?); known: region, allowedAccountIds, natGateways, hostedZoneId, imageId, sizes, cdnPriceClass, secrets, disasterRecoveryRegion, disasterRecoveryCidr',
         expect.stringMatching(/^dev: aws\.region must be one of "af-south-1", .*, got nothing$/) as unknown as string,
       ],
     ],

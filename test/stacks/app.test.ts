@@ -78,7 +78,7 @@ describe("the cdktf app", () => {
       application: pinned,
       deletionProtection: true,
       digitalocean: undefined,
-      aws: { ...environments[0].aws!, disasterRecoveryRegion: "eu-central-1" },
+      aws: { ...environments[0].aws!, disasterRecoveryRegion: "eu-central-1", disasterRecoveryCidr: "10.110.0.0/16" },
       failover: {},
       alerts: { emails: ["oncall@example.com"] },
       firewall: {},
