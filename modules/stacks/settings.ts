@@ -101,7 +101,11 @@ export function stackSettings(stack: CloudTiersStack): StackSettings {
     django: { roles: django, variables: variables(stack, topology.appConfiguration, outputs) },
     others: roles
       .filter((r) => !django.includes(r))
-      .map((r) => ({ roles: [r], variables: variables(stack, topology.hostConfigurations[r]!, outputs) })),
+      .map((r) => {
+        // Theirs and, where they have it, what they read for themselves (the nginx-balanced web hosts' listing token).
+        const own = topology.hostConfigurations[r]!;
+        return { roles: [r], variables: [...variables(stack, own, outputs), ...(own.host ? variables(stack, { settings: own.host.settings, secrets: own.host.secrets }, outputs) : [])] };
+      }),
     ...(topology.appConfiguration.host ? { host: { roles: django, variables: variables(stack, topology.appConfiguration.host, outputs) } } : {}),
   };
 }
@@ -127,6 +131,7 @@ export function formatSettings(settings: StackSettings): string {
     const width = Math.max(...env.variables.map((v) => v.name.length));
     return [
       title,
+      ...(env.variables.length === 0 ? ["  nothing"] : []),
       ...env.variables.map((v) => `  ${v.name.padEnd(width)}  ${v.secret ? `secret at ${v.value}` : v.value}\n  ${" ".repeat(width)}  ${v.secret ? v.source : `from ${v.source}`}`),
     ].join("\n");
   };

@@ -103,6 +103,17 @@ describe("npm run settings: what the application receives on each stack", () => 
     expect({ roles: dev.django.roles, others: dev.others }).toEqual({ roles: ["web", "worker"], others: [] });
   });
 
+  it("lists what the nginx-balanced web pool reads for itself: on DigitalOcean the listing token, by location and origin; on AWS nothing (its role lists the app hosts)", () => {
+    const balanced = { ...environments.find((e) => e.environment === "staging")!, layout: "nginx-balanced" as const };
+    const [aws, digitalocean] = ["aws", "do"].map((cloud) => settingsOf([balanced], [`staging-${cloud}`])[0]);
+    expect(digitalocean.others.map((o) => ({ roles: o.roles, variables: o.variables.map((v) => [v.name, v.secret, v.value]) }))).toEqual([
+      { roles: ["web"], variables: [["DIGITALOCEAN_READ_TOKEN", true, "terraform-state:var.digitalocean_read_token"]] },
+    ]);
+    expect(digitalocean.others[0].variables[0].source).toContain("TF_VAR_digitalocean_read_token");
+    expect(aws.others).toEqual([{ roles: ["web"], variables: [] }]);
+    expect(formatSettings(aws)).toContain("The web pool runs no Django; it receives:\n  nothing\n");
+  });
+
   it.each(SHIPPED)("%s: lists secrets by location, never by value or by the expression that yields the value", (name) => {
     const stack = stacks.get(name)!;
     const settings = settingsByStack.get(name)!;
