@@ -14,6 +14,25 @@ import { protectedLifecycle, times } from "../core";
 import { subnetCidr } from "./network";
 import { parameterGroupPrefix, postgresDisasterRecoveryName } from "../naming/resource-names";
 
+/**
+ * The parameter group every PostgreSQL instance of the stacks has, in its region: TLS
+ * required (`rds.force_ssl`), statements slower than a second logged.
+ */
+export function postgresParameters(scope: Construct, p: { provider?: TerraformProvider; namePrefix: string; version: string; name: string }): DbParameterGroup {
+  return new DbParameterGroup(scope, "parameter-group", {
+    provider: p.provider,
+    namePrefix: p.namePrefix,
+    family: `postgres${p.version}`,
+    description: `${p.name}: TLS required`,
+    parameter: [
+      { name: "rds.force_ssl", value: "1" },
+      { name: "log_min_duration_statement", value: "1000" },
+    ],
+    tags: { Name: p.name },
+    lifecycle: { createBeforeDestroy: true },
+  });
+}
+
 /** The zones of the disaster-recovery region its database subnets span: a DB subnet group needs two. */
 export const DR_ZONES = 2;
 
@@ -96,18 +115,7 @@ export class AwsDisasterRecovery extends Construct {
     const subnetGroup = new DbSubnetGroup(this, "subnet-group", { provider, name, description: `${name}: database subnets`, subnetIds: subnets.map((s) => s.id), tags: { Name: name } });
     // Nothing admitted until a recovery: the instance only replicates (AWS carries that).
     const securityGroup = new SecurityGroup(this, "security-group", { provider, namePrefix: `${name}-`, description: "PostgreSQL disaster recovery: nothing admitted until a recovery", vpcId: this.vpc.id, tags: { Name: name }, lifecycle: { createBeforeDestroy: true } });
-    const parameters = new DbParameterGroup(this, "parameter-group", {
-      provider,
-      namePrefix: parameterGroupPrefix(`${props.namePrefix}-dr`, props.version),
-      family: `postgres${props.version}`,
-      description: `${name}: TLS required`,
-      parameter: [
-        { name: "rds.force_ssl", value: "1" },
-        { name: "log_min_duration_statement", value: "1000" },
-      ],
-      tags: { Name: name },
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const parameters = postgresParameters(this, { provider, namePrefix: parameterGroupPrefix(`${props.namePrefix}-dr`, props.version), version: props.version, name });
 
     this.replica = new DbInstance(this, "replica", {
       provider,

@@ -1,7 +1,6 @@
 import { TerraformProvider, TerraformResource } from "cdktf";
 import { Construct } from "constructs";
 import { DbInstance } from "@cdktf/provider-aws/lib/db-instance";
-import { DbParameterGroup } from "@cdktf/provider-aws/lib/db-parameter-group";
 import { DbProxy } from "@cdktf/provider-aws/lib/db-proxy";
 import { DbProxyDefaultTargetGroup } from "@cdktf/provider-aws/lib/db-proxy-default-target-group";
 import { DbProxyTarget } from "@cdktf/provider-aws/lib/db-proxy-target";
@@ -12,7 +11,7 @@ import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, is
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { AwsDatabaseSetup } from "./database-setup";
-import { AwsDisasterRecovery } from "./disaster-recovery";
+import { AwsDisasterRecovery, postgresParameters } from "./disaster-recovery";
 import { GeneratedSecret } from "./generated-secret";
 import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
 import { finalSnapshotName, parameterGroupPrefix, poolerName, postgresName, postgresReplicaName, secretName } from "../naming/resource-names";
@@ -84,17 +83,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       subnetIds: network.subnetIds.database,
       tags: { Name: name },
     });
-    const parameters = new DbParameterGroup(this, "parameter-group", {
-      namePrefix: parameterGroupPrefix(props.namePrefix, props.version),
-      family: `postgres${props.version}`,
-      description: `${name}: TLS required`,
-      parameter: [
-        { name: "rds.force_ssl", value: "1" },
-        { name: "log_min_duration_statement", value: "1000" },
-      ],
-      tags: { Name: name },
-      lifecycle: { createBeforeDestroy: true },
-    });
+    const parameters = postgresParameters(this, { namePrefix: parameterGroupPrefix(props.namePrefix, props.version), version: props.version, name });
 
     // With a role setup, the master user is RDS's admin (no superuser: rds_superuser,
     // CREATEROLE, CREATEDB) and the application logs in as a role of its own, which the
