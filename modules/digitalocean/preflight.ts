@@ -6,6 +6,7 @@ import { StackDocument } from "../policy/document";
 import { Check, CloudPreflight, Outcome, PreflightContext, fail, pass, sdkError, skip, unset } from "../stacks/preflight";
 import { DIGITALOCEAN } from "../stacks/clouds";
 import { DoApi } from "./api";
+import { READ_TOKEN } from "./compute-pool";
 
 /*
  * What a DigitalOcean stack needs of its team, read from the synthesised stack, and the
@@ -33,6 +34,8 @@ export interface DigitalOceanNeeds {
   /** Regions of everything regional: droplets, databases, VPC, buckets, load balancers. */
   readonly regions: readonly string[];
   readonly bucketRegions: readonly string[];
+  /** nginx-balanced: the tag the web droplets list (the app pool's), with the read token the stack declares. @default - no listing */
+  readonly listedTag?: string;
 }
 
 const literal = (value: unknown): value is string => typeof value === "string" && !value.includes("${");
@@ -56,7 +59,9 @@ export function digitalOceanNeeds(doc: StackDocument): DigitalOceanNeeds {
   const bucketRegions = [...new Set(doc.resources("digitalocean_spaces_bucket").map((b) => b.config.region as string))];
   const regional = doc.all(["digitalocean_droplet", "digitalocean_database_cluster", "digitalocean_database_replica", "digitalocean_vpc", "digitalocean_spaces_bucket", "digitalocean_loadbalancer"]);
   const regions = [...new Set([...pools.map((p) => p.region), ...regional.map((r) => r.config.region).filter(literal)])];
-  return { pools, droplets, tags: doc.resources("digitalocean_tag").map((t) => t.config.name).filter(literal), databases, replicas, vpcs, regions, bucketRegions };
+  // nginx-balanced: the web droplets' list script (in their user data, a local) names the tag it lists (taggedDropletsScript).
+  const listedTag = doc.json.variable?.[READ_TOKEN.variable] ? /[?&]tag_name=([a-z0-9-]+)&per_page=200/.exec(JSON.stringify(doc.json.locals ?? {}))?.[1] : undefined;
+  return { pools, droplets, tags: doc.resources("digitalocean_tag").map((t) => t.config.name).filter(literal), databases, replicas, vpcs, regions, bucketRegions, ...(listedTag ? { listedTag } : {}) };
 }
 
 interface Account {
@@ -188,6 +193,31 @@ export function digitalOceanChecks(needs: DigitalOceanNeeds, api: DoApi, context
       },
     },
   ];
+  const listedTag = needs.listedTag;
+  if (listedTag) {
+    checks.push({
+      name: "read token",
+      async run() {
+        const token = env[`TF_VAR_${READ_TOKEN.variable}`];
+        const fix = `make a custom-scoped token with droplet:read and tag:read only (API, Tokens), and set TF_VAR_${READ_TOKEN.variable} (or the workspace's sensitive variable ${READ_TOKEN.variable})`;
+        if (!token) {
+          if (env.TF_CLOUD_ORGANIZATION) return skip(`TF_VAR_${READ_TOKEN.variable} is not set here: in Terraform Cloud it is the workspace's sensitive variable ${READ_TOKEN.variable}, which this check cannot read`);
+          return fail(`TF_VAR_${READ_TOKEN.variable} is not set: the web droplets list the app droplets with it (nginx-balanced layout), and the plan refuses a stack without it`, fix);
+        }
+        // As the web droplets call it: a page of the app tag's droplets, with the read token.
+        const reader = new DoApi({ token, baseUrl: env.DIGITALOCEAN_API_URL || undefined, log: context.log, sleep: context.sleep });
+        try {
+          await reader.get(`/v2/droplets?tag_name=${encodeURIComponent(listedTag)}&per_page=200`);
+        } catch (error) {
+          if (error instanceof HttpApiError && (error.status === 401 || error.status === 403)) {
+            return fail(`TF_VAR_${READ_TOKEN.variable} cannot list droplets by tag (HTTP ${error.status}: ${error.status === 401 ? "DigitalOcean refused it" : "a scope is missing"})`, fix);
+          }
+          throw error;
+        }
+        return pass(`TF_VAR_${READ_TOKEN.variable} lists the droplets tagged ${listedTag}, as the web droplets will`);
+      },
+    });
+  }
   if (needs.bucketRegions.length > 0) {
     const accessKey = env.SPACES_ACCESS_KEY_ID!;
     checks.push(

@@ -19,6 +19,8 @@ import { CLOUDFLARE_TOKEN, cloudflareAccount, fakeCloudflare } from "../cloudfla
  */
 
 const TOKEN = "dop_v1_preflight_token_0123456789";
+/** The nginx-balanced web droplets' token: droplet:read and tag:read only. */
+const READ = "dop_v1_read_only_listing_token_01";
 const SPACES = { accessKeyId: "DO00PREFLIGHTKEY0001", secretAccessKey: "spaces-secret/0123456789abcdef" };
 
 /** How much a stack asks of a team: its pools and database replicas. */
@@ -60,6 +62,7 @@ function team(overrides: Partial<Record<string, unknown>> = {}) {
     ],
     key: { name: "deploy", access_key: SPACES.accessKeyId, grants: [{ bucket: "", permission: "fullaccess" }] },
     buckets: 3,
+    readScopes: ["droplet:read", "tag:read"],
     ...overrides,
   } as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 }
@@ -85,7 +88,16 @@ function fakeDigitalOcean(t: ReturnType<typeof team>) {
       "GET /v2/vpcs": paged("/v2/vpcs", "vpcs", t.vpcs),
       [`GET /v2/spaces/keys/${SPACES.accessKeyId}`]: () => (t.key ? { body: { key: t.key } } : { status: 404, body: { id: "not_found", message: "key not found" } }),
     },
-    (r) => (r.headers.authorization === `Bearer ${TOKEN}` ? undefined : { status: 401, body: { id: "unauthorized", message: "Unable to authenticate you." } }),
+    (r) => {
+      if (r.headers.authorization === `Bearer ${TOKEN}`) return undefined;
+      // The read token may list droplets by tag, and nothing else; a token without tag:read may not filter by tag.
+      if (r.headers.authorization === `Bearer ${t.readToken ?? READ}`) {
+        const url = new URL(r.url, "http://fake");
+        if (url.pathname !== "/v2/droplets" || !url.searchParams.get("tag_name")) return { status: 403, body: { id: "forbidden", message: "You are not authorized to perform this operation" } };
+        return t.readScopes.includes("tag:read") ? undefined : { status: 403, body: { id: "forbidden", message: "You are missing the required scope tag:read." } };
+      }
+      return { status: 401, body: { id: "unauthorized", message: "Unable to authenticate you." } };
+    },
   );
 }
 
@@ -119,7 +131,7 @@ async function preflight(t: ReturnType<typeof team>, env: Record<string, string 
   const context = {
     spec,
     doc: document,
-    env: { DIGITALOCEAN_TOKEN: TOKEN, DIGITALOCEAN_API_URL: await api.start(), SPACES_ACCESS_KEY_ID: SPACES.accessKeyId, SPACES_SECRET_ACCESS_KEY: SPACES.secretAccessKey, SPACES_ENDPOINT_URL: await spaces.start(), ...env },
+    env: { DIGITALOCEAN_TOKEN: TOKEN, TF_VAR_digitalocean_read_token: READ, DIGITALOCEAN_API_URL: await api.start(), SPACES_ACCESS_KEY_ID: SPACES.accessKeyId, SPACES_SECRET_ACCESS_KEY: SPACES.secretAccessKey, SPACES_ENDPOINT_URL: await spaces.start(), ...env },
     log: (l: string) => lines.push(`log ${l}`),
     sleep: async (ms: number) => void sleeps.push(ms),
   };
@@ -167,14 +179,15 @@ describe("npm run preflight: DigitalOcean", () => {
     expect(run.lines.filter((l) => l.includes("FAIL"))).toEqual([]);
     expect(run.failures).toBe(0);
     expect(run.lines[0]).toBe("DigitalOcean");
-    expect(run.lines.map((l) => l.split(":")[0].trim())).toEqual(["DigitalOcean", ...["account", "droplet limit", "regions", "droplet sizes", "database engines", "VPC range", "Spaces key", "Spaces keys sign"].map((c) => `pass  ${c}`)]);
+    const listing = needs.listedTag ? ["read token"] : [];
+    expect(run.lines.map((l) => l.split(":")[0].trim())).toEqual(["DigitalOcean", ...["account", "droplet limit", "regions", "droplet sizes", "database engines", "VPC range", ...listing, "Spaces key", "Spaces keys sign"].map((c) => `pass  ${c}`)]);
     expect(line(run.lines, "account")).toBe('  pass  account: ops@example.com, team "Acme", active');
     expect(line(run.lines, "droplet limit")).toContain(`${droplets(2)} droplets at most`);
     expect(line(run.lines, "droplet limit")).toContain(`and 2 other droplets of the team; the limit is ${droplets(2)}`);
     expect(line(run.lines, "Spaces keys sign")).toBe(`  pass  Spaces keys sign: the key pair lists the team's buckets in ${needs.bucketRegions[0]} (3)`);
     expect(run.api.unexpected).toEqual([]);
     expect(run.spaces.unexpected).toEqual([]);
-    for (const r of run.api.requests) {
+    for (const r of run.api.requests.filter((x) => x.headers.authorization !== `Bearer ${READ}`)) {
       expect({ url: r.url, method: r.method, authorization: r.headers.authorization, accept: r.headers.accept, body: r.body }).toEqual({ url: r.url, method: "GET", authorization: `Bearer ${TOKEN}`, accept: "application/json", body: "" });
     }
     // The paged lists followed page by page through DigitalOcean's links.
@@ -184,6 +197,32 @@ describe("npm run preflight: DigitalOcean", () => {
     expect(urls.at(-1)).toBe(`/v2/spaces/keys/${SPACES.accessKeyId}`);
     expect(run.spaces.requests.map((r) => [r.method, r.url, checkSignature(r, SPACES.secretAccessKey)])).toEqual([["GET", "/?x-id=ListBuckets", { accessKeyId: SPACES.accessKeyId, region: "us-east-1", service: "s3", valid: true }]]);
   });
+
+  it("nginx-balanced: tries the web droplets' read token as they will use it, and fails one that is missing, refused or lacks tag:read", async () => {
+    const balanced = { ...spec, environment: "listing", terraformCloud: undefined, layout: "nginx-balanced" as const, network: { ...spec.network!, cidr: "10.77.0.0/16" }, pools: { ...spec.pools, app: spec.pools.app ?? { size: "small", min: 1, max: 2 } } };
+    const listing = withScratchSynth([balanced], ["*-do"], (app) => writtenDocument(app, cloudTiersStacks(app)[0]));
+    // A team whose droplet limit takes this stack too: only the token is tried here.
+    const roomy = (overrides: Record<string, unknown> = {}) => team({ account: { ...team().account, droplet_limit: 1000 }, ...overrides });
+    const tag = `${balanced.application.name}-listing-app`;
+    expect(digitalOceanNeeds(listing).listedTag).toBe(tag);
+    expect(needs.listedTag === undefined || spec.layout === "nginx-balanced").toBe(true);
+    const ok = await preflight(roomy(), {}, listing);
+    expect(ok.failures).toBe(0);
+    expect(line(ok.lines, "read token")).toBe(`  pass  read token: TF_VAR_digitalocean_read_token lists the droplets tagged ${tag}, as the web droplets will`);
+    expect(ok.api.requests.filter((r) => r.headers.authorization === `Bearer ${READ}`).map((r) => [r.method, r.url])).toEqual([["GET", `/v2/droplets?tag_name=${tag}&per_page=200`]]);
+    const fix = "make a custom-scoped token with droplet:read and tag:read only (API, Tokens), and set TF_VAR_digitalocean_read_token (or the workspace's sensitive variable digitalocean_read_token)";
+    const missing = await preflight(roomy(), { TF_VAR_digitalocean_read_token: undefined }, listing);
+    expect(line(missing.lines, "read token")).toBe(
+      `  FAIL  read token: TF_VAR_digitalocean_read_token is not set: the web droplets list the app droplets with it (nginx-balanced layout), and the plan refuses a stack without it\n        fix: ${fix}`,
+    );
+    const inCloud = await preflight(roomy(), { TF_VAR_digitalocean_read_token: undefined, TF_CLOUD_ORGANIZATION: "acme" }, listing);
+    expect(line(inCloud.lines, "read token")).toMatch(/^ {2}skip {2}read token: TF_VAR_digitalocean_read_token is not set here: in Terraform Cloud/);
+    const noTag = await preflight(roomy({ readScopes: ["droplet:read"] }), {}, listing);
+    expect(line(noTag.lines, "read token")).toContain("FAIL  read token: TF_VAR_digitalocean_read_token cannot list droplets by tag (HTTP 403: a scope is missing)");
+    const refused = await preflight(roomy({ readToken: "dop_v1_other" }), {}, listing);
+    expect(line(refused.lines, "read token")).toContain("FAIL  read token: TF_VAR_digitalocean_read_token cannot list droplets by tag (HTTP 401: DigitalOcean refused it)");
+    expect([missing, noTag, refused].map((r) => r.failures)).toEqual([1, 1, 1]);
+  }, 60000);
 
   it("fails the droplet limit one droplet short, counting other stacks' droplets but not the stack's own", async () => {
     const t = team();
