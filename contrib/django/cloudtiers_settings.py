@@ -22,6 +22,12 @@ project's own settings):
   ``app.config_from_object("django.conf:settings", namespace="CELERY")``). Celery uses
   the next database number: ``cache.clear()`` empties the cache's database (FLUSHDB) and
   must not drop queued tasks. Clearing the cache logs every user out.
+* ``CELERY_BROKER_URL`` (+ ``CELERY_SQS_REGION``, ``CELERY_SQS_QUEUE_URL``,
+  ``CELERY_SQS_VISIBILITY_TIMEOUT``): a broker of its own (``broker.engine: "sqs"``):
+  ``sqs://``, and ``CELERY_BROKER_TRANSPORT_OPTIONS`` naming the region and the queue by
+  its URL, so Celery never lists or creates queues (credentials from the instance role).
+  It replaces the cache as the broker; the results stay in the cache. The image needs
+  ``celery[sqs]``.
 * ``MEDIA_BUCKET`` / ``STATIC_BUCKET``: ``STORAGES`` (Django 4.2+, which refuses it
   beside the older ``DEFAULT_FILE_STORAGE``/``STATICFILES_STORAGE``: drop those) on
   django-storages' S3 backend (``storages.backends.s3.S3Storage``, django-storages
@@ -55,6 +61,7 @@ VARIABLES = (
     "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL",
     "DATABASE_URL", "DATABASE_PASSWORD", "DATABASE_REPLICA_URLS",
     "REDIS_URL", "REDIS_PASSWORD",
+    "CELERY_BROKER_URL", "CELERY_SQS_REGION", "CELERY_SQS_QUEUE_URL", "CELERY_SQS_VISIBILITY_TIMEOUT",
     "STORAGE_REGION", "STORAGE_ENDPOINT_URL", "STORAGE_DEFAULT_ACL",
     "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "MEDIA_ACCESS_KEY_ID", "MEDIA_SECRET_ACCESS_KEY",
     "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "STATIC_ACCESS_KEY_ID", "STATIC_SECRET_ACCESS_KEY",
@@ -214,6 +221,20 @@ if _env("REDIS_URL"):
     CELERY_BROKER_URL = _celery
     CELERY_RESULT_BACKEND = _celery
     __all__ += ["CACHES", "SESSION_ENGINE", "SESSION_CACHE_ALIAS", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"]
+
+if _env("CELERY_BROKER_URL"):
+    # A broker of its own (SQS): the tasks go there, their results stay in the cache.
+    CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
+    if urlsplit(CELERY_BROKER_URL).scheme != "sqs":
+        raise ImproperlyConfigured(f"CELERY_BROKER_URL {CELERY_BROKER_URL!r} is not sqs://")
+    _visibility = _required("CELERY_SQS_VISIBILITY_TIMEOUT", "CELERY_BROKER_URL")
+    # The queue by its URL: Celery neither lists nor creates queues (the hosts may not).
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "region": _required("CELERY_SQS_REGION", "CELERY_BROKER_URL"),
+        "predefined_queues": {"celery": {"url": _required("CELERY_SQS_QUEUE_URL", "CELERY_BROKER_URL")}},
+        "visibility_timeout": int(_visibility),
+    }
+    __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS"]
 
 if _env("MEDIA_BUCKET") or _env("STATIC_BUCKET"):
     _required("MEDIA_BUCKET", "STATIC_BUCKET")

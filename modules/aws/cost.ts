@@ -230,6 +230,8 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
     usage: ["Secrets Manager API calls (per 10,000)"],
   },
   aws_secretsmanager_secret_version: { tier: SECRETS, free: "included in the secret's price" },
+  // A queue has no charge of its own; its requests do, past the first million a month.
+  aws_sqs_queue: { tier: CACHE, usage: ["SQS requests beyond the first million a month (per million; long polling keeps idle workers' receives few)"] },
   aws_ssm_parameter: {
     tier: SECRETS,
     // Intelligent-Tiering stays Standard (no charge) while the value fits 4 KB; past it the

@@ -198,6 +198,18 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
       g.edge(pool, bucket.address, "traffic", `S3 API :443${writes ? " (read-write)" : " (read)"}`);
     }
   }
+  // Celery's SQS queue (its dead-letter queue beside it), and who sends or takes tasks, from the pools' policies.
+  for (const queue of doc.resources("aws_sqs_queue").filter((q) => q.config.redrive_policy)) {
+    const dead = ix.referenced(queue.config.redrive_policy, "aws_sqs_queue")[0];
+    g.node(queue.address, "queue", [`SQS: Celery's broker`, drawnName(queue.config.name), queue.config.sqs_managed_sse_enabled && "encrypted", dead && `dead letters: ${drawnName(dead.config.name)}`]);
+  }
+  for (const policy of doc.resources("aws_iam_role_policy")) {
+    const pool = poolOfRole.get(ix.first(policy.config.role, "aws_iam_role")?.address ?? "");
+    if (!pool) continue;
+    for (const queue of ix.referenced(policy.config.policy, "aws_sqs_queue").filter((q) => g.has(q.address))) {
+      g.edge(pool, queue.address, "traffic", `SQS API :443 (${String(policy.config.policy).includes("sqs:ReceiveMessage") ? "takes tasks" : "sends tasks"})`);
+    }
+  }
   for (const cdn of doc.resources("aws_cloudfront_distribution")) {
     const origins = ix.referenced(cdn.config.origin, "aws_s3_bucket");
     const use = origins.map((o) => bucketPurpose.get(o.address)).find((u) => u) ?? purpose(cdn);

@@ -4,6 +4,8 @@ import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   ApplicationSecretsProps,
   CacheProps,
+  IBroker,
+  QueueBrokerProps,
   CertificateProps,
   ComputePoolProps,
   DnsFailoverProps,
@@ -137,6 +139,12 @@ export class AwsTierFactory implements TierFactory {
       replicaInstanceClass: this.postgresSizes[props.replicaSize ?? props.size],
       disasterRecovery: drRegion(this.settings, this.disasterRecoveryProvider),
     });
+  }
+
+  public createQueueBroker(scope: Construct, id: string, props: QueueBrokerProps): IBroker {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- SQS's bindings load only for a spec that asks for it
+    const { AwsSqsBroker } = require("./broker") as typeof import("./broker");
+    return new AwsSqsBroker(scope, id, { ...props, region: this.settings.region });
   }
 
   public createCache(scope: Construct, id: string, props: CacheProps): ICache {

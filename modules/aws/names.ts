@@ -3,7 +3,7 @@ import { DjangoTopologyProps } from "../django/spec";
 import { BUCKET_SUFFIX_PLACEHOLDER, NameList, namingFacts } from "../naming/derived";
 import {
   bucketName, cacheName, databaseSetupName, finalSnapshotName, lambdaLogGroupName, loadBalancerName, parameterGroupPrefix,
-  poolHostName, poolName, poolerName, postgresName, postgresReplicaName, scalingPolicyName, secretName, securityGroupPrefix,
+  poolHostName, poolName, poolerName, postgresName, postgresReplicaName, scalingPolicyName, secretName, securityGroupPrefix, celeryQueueName,
 } from "../naming/resource-names";
 import { environmentParameterName } from "./host-delivery";
 
@@ -46,6 +46,7 @@ export function awsDerivedNames(spec: DjangoTopologyProps): DerivedName[] {
     n.prefixed(cache, "aws_elasticache_replication_group.replication_group_id", "aws_elasticache_subnet_group.name");
     n.prefixed(securityGroupPrefix(cache), "aws_security_group.name_prefix");
     if (facts.protect) n.prefixed(finalSnapshotName(cache), "aws_elasticache_replication_group.final_snapshot_identifier");
+    if (facts.queueBroker) n.prefixed(`${celeryQueueName(p)}-dead`, "aws_sqs_queue.name");
     for (const purpose of ["media", "static", ...(facts.failover ? ["maintenance"] : [])]) {
       n.prefixed(bucketName(p, purpose, BUCKET_SUFFIX_PLACEHOLDER), "aws_s3_bucket.bucket", "aws_cloudfront_origin_access_control.name", "aws_cloudfront_response_headers_policy.name");
     }

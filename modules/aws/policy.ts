@@ -14,7 +14,7 @@ const publicAlbs = (s: StackDocument) => s.resources("aws_lb").filter((lb) => lb
 const listenersOf = (s: StackDocument, lb: Resource) => s.resources("aws_lb_listener").filter((l) => l.config.load_balancer_arn === reference(lb.address, "arn"));
 const covers22 = (from?: number, to?: number, protocol?: string) => protocol === "-1" || (from !== undefined && to !== undefined && from <= 22 && 22 <= to);
 
-const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_kms_key", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
+const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_kms_key", "aws_sqs_queue", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
 
 /** The policy pack's checks on an AWS stack (the rules themselves are in modules/policy/rules.ts). */
 export const AWS_POLICY: CloudPolicy = {
@@ -90,6 +90,7 @@ export const AWS_POLICY: CloudPolicy = {
         .filter((r) => (INTERNET.includes(r.config.cidr_ipv4) || INTERNET.includes(r.config.cidr_ipv6)) && covers22(r.config.from_port, r.config.to_port, r.config.ip_protocol))
         .map((r) => ({ resource: r.address, message: "admits SSH (22) from the internet" })),
     "CT-VM-001": (s) => each(s.resources("aws_launch_template"), (t) => t.metadata_options?.http_tokens === "required", "metadata_options.http_tokens is not required"),
+    "CT-MQ-001": (s) => each(s.resources("aws_sqs_queue"), (q) => q.sqs_managed_sse_enabled === true || typeof q.kms_master_key_id === "string", "neither sqs_managed_sse_enabled nor kms_master_key_id is set"),
     "CT-CACHE-001": (s) =>
       each(
         s.resources("aws_elasticache_replication_group"),

@@ -57,6 +57,10 @@ export const DEFAULTS = {
     cacheEvictions: 0,
     hostDiskPercent: 85,
   },
+  /** `broker`: Celery's broker is the cache (Valkey). */
+  broker: {
+    engine: "valkey",
+  },
   /** `logs`: days CloudWatch Logs keeps them. */
   logs: {
     retentionDays: 30,

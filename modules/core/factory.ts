@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { IBroker, QueueBrokerProps } from "./broker";
 import { CacheProps, ICache } from "./cache";
 import { ValidationIssue } from "./errors";
 import { CertificateProps, ICertificate } from "./certificate";
@@ -54,6 +55,8 @@ export interface TierFactory {
    * @default - logs stay on the hosts
    */
   createLogging?(scope: Construct, id: string, props: LoggingProps): ILogging;
+  /** Celery's broker on the cloud's queue service (`broker.engine: "sqs"`); a cloud without one refuses the engine in its `validate`. */
+  createQueueBroker?(scope: Construct, id: string, props: QueueBrokerProps): IBroker;
   /**
    * A web application firewall in front of the site (a spec's `firewall`). A factory that
    * has none leaves it out, and a topology whose spec asks for one refuses it.

@@ -1,3 +1,4 @@
+export * from "./broker";
 export * from "./cache";
 export * from "./certificate";
 export * from "./cidr";

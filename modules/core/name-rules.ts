@@ -106,6 +106,10 @@ export const NAME_RULES = {
     what: "Route 53 record name", min: 1, max: 253, pattern: DNS_NAME, allowed: DNS_WORDS,
     source: `${AWS_API}/Route53/latest/APIReference/API_ResourceRecordSet.html (Name: maximum length of 1024, DNS names at most 255 octets, RFC 1035 2.3.4)`,
   },
+  "aws_sqs_queue.name": {
+    what: "SQS queue name", min: 1, max: 80, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores",
+    source: `${AWS_API}/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html (QueueName: up to 80 characters, alphanumeric, hyphens and underscores)`,
+  },
   "aws_ssm_parameter.name": {
     what: "SSM parameter name", min: 1, max: 1011, pattern: /^\/(?:[A-Za-z0-9_.-]+\/){0,14}[A-Za-z0-9_.-]+$/,
     allowed: "letters, digits, . - _ in at most 15 levels separated by /", forbiddenPrefixes: ["/aws", "/ssm", "aws", "ssm"],

@@ -18,6 +18,7 @@ export type Tier =
   | "postgres-replica"
   | "pooler"
   | "cache"
+  | "queue"
   | "bucket"
   | "cdn"
   | "maintenance"
@@ -138,6 +139,7 @@ const STYLE: Record<Tier, string> = {
   "postgres-replica": 'fillcolor="#eef1f8"',
   pooler: 'fillcolor="#e3e9f7"',
   cache: 'fillcolor="#fbe4e4"',
+  queue: 'fillcolor="#fbe4e4"',
   bucket: 'shape=cylinder, style=filled, fillcolor="#f2f2f2"',
   cdn: 'fillcolor="#e8eefc"',
   maintenance: 'fillcolor="#fff3d6"',

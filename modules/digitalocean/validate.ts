@@ -41,6 +41,9 @@ export function validateDigitalOceanTopology(settings: DigitalOceanSettings | un
       message: `must be at most ${DO_SHUTDOWN_SECONDS} on DigitalOcean, which destroys a droplet ${DO_SHUTDOWN_SECONDS} s after its shutdown, got ${stop}`,
     });
   }
+  if (spec.broker?.engine === "sqs") {
+    issues.push({ environment: spec.environment, path: "broker.engine", message: `must be "valkey" on DigitalOcean, which has no queue service (PROVIDER GAP: Celery's broker is the managed Valkey), got "sqs"` });
+  }
   const webMax = pools.web?.max;
   if (spec.layout === "nginx-balanced" && typeof webMax === "number" && webMax > DO_LISTING_WEB_MAX) {
     issues.push({

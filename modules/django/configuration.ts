@@ -1,5 +1,5 @@
 import { Fn, Token } from "cdktf";
-import { AppConfiguration, AppSecret, AppSetting, Endpoint, ICache, IObjectStoreCdn, IPostgresCluster, choose, exceeds } from "../core";
+import { AppConfiguration, AppSecret, AppSetting, Endpoint, IBroker, ICache, IObjectStoreCdn, IPostgresCluster, choose, exceeds } from "../core";
 import { DIRECT_DATABASE_SETTING } from "./release";
 
 /** `postgres://user@host:port/db?sslmode=require`; the password travels separately. */
@@ -31,6 +31,7 @@ export const MANAGED_SETTINGS = [
   "DATABASE_REPLICA_URLS", "REDIS_URL", "REDIS_PASSWORD", "STORAGE_REGION", "STORAGE_ENDPOINT_URL",
   "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "STORAGE_DEFAULT_ACL",
   "MEDIA_ACCESS_KEY_ID", "MEDIA_SECRET_ACCESS_KEY", "STATIC_ACCESS_KEY_ID", "STATIC_SECRET_ACCESS_KEY", "APP_UPSTREAM",
+  "CELERY_BROKER_URL", "CELERY_SQS_REGION", "CELERY_SQS_QUEUE_URL", "CELERY_SQS_VISIBILITY_TIMEOUT",
 ] as const;
 
 /** Where a store needs keys (no host identity), the settings and secrets that carry them. */
@@ -47,6 +48,8 @@ export interface AppBackends {
   readonly domain: string;
   readonly postgres: IPostgresCluster;
   readonly cache: ICache;
+  /** Celery's broker where it is not the cache. @default - the cache (`REDIS_URL`) */
+  readonly broker?: IBroker;
   readonly media: IObjectStoreCdn;
   readonly staticFiles: IObjectStoreCdn;
   readonly settingsModule?: string;
@@ -84,6 +87,7 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     { name: "STORAGE_DEFAULT_ACL", value: b.media.objectAcl },
     ...media.settings,
     ...statics.settings,
+    ...(b.broker?.settings ?? []),
     ...Object.entries(b.extra ?? {}).map(([name, value]) => ({ name, value })),
   ];
   const secrets: AppSecret[] = [
@@ -91,6 +95,7 @@ export function appConfiguration(b: AppBackends): AppConfiguration {
     { name: "REDIS_PASSWORD", secret: b.cache.password },
     ...media.secrets,
     ...statics.secrets,
+    ...(b.broker?.secrets ?? []),
     ...(b.extraSecrets ?? []),
   ];
   return { settings, secrets, ...(b.host ? { host: b.host } : {}) };

@@ -150,6 +150,8 @@ export interface HostRenderOptions {
   readonly registry?: HostRegistryLogin;
   /** `nginx-balanced` web hosts: how they list the app hosts (the app pool's `discovery()`). */
   readonly appDiscovery?: PoolDiscovery;
+  /** Whether Celery's remote control works over the broker (`IBroker.remoteControl`): a worker's readiness is its answer to a ping, else its running process. @default true */
+  readonly celeryRemoteControl?: boolean;
 }
 
 /** How a host logs in to the registry of the application's image. */
@@ -501,9 +503,11 @@ ${abandon}${report}systemctl poweroff
  * it: nginx answers the health path through Django (colocated web hosts), nginx answers
  * at all (split and nginx-balanced web hosts: their health path reflects the app tier, whose outage must not
  * hold web hosts back), gunicorn answers it (app hosts), the worker answers a Celery ping
- * addressed to it over the broker, beat's container runs.
+ * addressed to it over the broker (its container runs, where the broker carries no
+ * broadcast: SQS), beat's container runs.
  */
-export function readyCheck(o: Pick<HostRenderOptions, "role" | "layout" | "domain" | "healthCheckPath" | "application">): string {
+export function readyCheck(o: Pick<HostRenderOptions, "role" | "layout" | "domain" | "healthCheckPath" | "application" | "celeryRemoteControl">): string {
+  const containerRunning = `[ "$(docker inspect --format '{{.State.Running}}' ${CONTAINER} 2>/dev/null)" = true ]`;
   const probe = (port: number, strict: boolean) =>
     `curl ${strict ? "-fsS" : "-sS"} -o /dev/null --max-time 5 -H ${shellQuote(`Host: ${o.domain}`)} ${shellQuote(`http://127.0.0.1:${port}${o.healthCheckPath}`)}`;
   switch (o.role) {
@@ -512,9 +516,11 @@ export function readyCheck(o: Pick<HostRenderOptions, "role" | "layout" | "domai
     case "app":
       return probe(GUNICORN_PORT, true);
     case "worker":
+      // SQS carries no broadcast, so no ping: the worker's process is what there is to tell.
+      if (o.celeryRemoteControl === false) return containerRunning;
       return `docker exec ${CONTAINER} celery -A ${shellQuote(o.application.celeryApp)} inspect ping --destination "celery@$(hostname)" --timeout 10 > /dev/null`;
     case "beat":
-      return `[ "$(docker inspect --format '{{.State.Running}}' ${CONTAINER} 2>/dev/null)" = true ]`;
+      return containerRunning;
   }
 }
 

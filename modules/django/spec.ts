@@ -1,4 +1,4 @@
-import { Size } from "../core";
+import { BrokerEngine, Size } from "../core";
 
 /** How the web and app tiers are laid out (the three of seed 000; docs/topology.md#layouts). */
 export type Layout = "colocated" | "split" | "nginx-balanced";
@@ -226,6 +226,17 @@ export interface FirewallSpec {
   readonly requestsPerMinute?: number;
 }
 
+/** What carries Celery's tasks. */
+export interface BrokerSpec {
+  /**
+   * `valkey`: the cache, as a Redis broker. `sqs` (AWS only): an SQS queue per environment
+   * (and a dead-letter queue), each pool allowed only what it does with it; the results stay
+   * in the cache. The image needs Celery's SQS extra (`celery[sqs]`: boto3, pycurl).
+   * @default "valkey"
+   */
+  readonly engine?: BrokerEngine;
+}
+
 /** Logs that leave every host: the application's (gunicorn, Celery) and nginx's. */
 export interface LogsSpec {
   /**
@@ -342,6 +353,12 @@ export interface DjangoTopologyProps {
    * @see docs/operations.md#logs
    */
   readonly logs?: LogsSpec;
+  /**
+   * Celery's broker.
+   * @default - the cache (Valkey)
+   * @see docs/application.md#celery
+   */
+  readonly broker?: BrokerSpec;
   /**
    * Protect databases, caches, buckets and zones from destruction.
    * @default true

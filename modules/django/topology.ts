@@ -14,6 +14,7 @@ import {
   IComputePool,
   IDnsFailover,
   IDnsZone,
+  IBroker,
   IFirewall,
   ILoadBalancer,
   ILogging,
@@ -82,6 +83,12 @@ function beatOn(spec: Pick<DjangoTopologyProps, "pools">): boolean {
   return spec.pools.worker.beat ?? DEFAULTS.worker.beat;
 }
 
+/**
+ * How long a task's message stays hidden from other workers once one receives it, before it
+ * is delivered again: longer than any task should run (Celery's SQS `visibility_timeout`).
+ */
+export const QUEUE_VISIBILITY_SECONDS = 3600;
+
 /** The name Django's database user and database get. */
 export const DATABASE_NAME = "app";
 export const DATABASE_USER = "app";
@@ -112,6 +119,8 @@ export class DjangoTopology extends Construct {
   public readonly monitoring?: IMonitoring;
   /** With `logs` only: where the hosts ship their logs. */
   public readonly logging?: ILogging;
+  /** With `broker.engine` other than `valkey` only: Celery's broker (else the cache is). */
+  public readonly broker?: IBroker;
   /** With `firewall` only: the web application firewall in front of the site. */
   public readonly firewall?: IFirewall;
   /** How the hosts log in to the image's registry. */
@@ -243,6 +252,12 @@ export class DjangoTopology extends Construct {
       deletionProtection: protect,
     });
 
+    // Celery's broker: the cache, unless the spec names the cloud's queue service.
+    if ((spec.broker?.engine ?? DEFAULTS.broker.engine) === "sqs") {
+      if (!f.createQueueBroker) throw new Error(`the ${f.cloud} tier factory has no createQueueBroker, but broker.engine is "sqs"`);
+      this.broker = f.createQueueBroker(this, "broker", { namePrefix: prefix, deletionProtection: protect, visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS });
+    }
+
     const secrets = this.applicationSecrets(f, prefix, protect, spec.application);
     const credentials = spec.application.registry;
     this.registry = f.createRegistryAccess(this, "registry", {
@@ -254,6 +269,7 @@ export class DjangoTopology extends Construct {
       domain: spec.domain,
       postgres: this.postgres,
       cache: this.cache,
+      broker: this.broker,
       media: this.media,
       staticFiles: this.staticFiles,
       settingsModule: spec.application.settingsModule,
@@ -288,6 +304,7 @@ export class DjangoTopology extends Construct {
         workerConcurrency: spec.pools.worker.concurrency,
         workerStopSeconds: spec.pools.worker.stopTimeoutSeconds,
         registry: this.registry.login === "none" ? undefined : { login: this.registry.login, server: this.registry.server },
+        celeryRemoteControl: this.broker?.remoteControl ?? true,
       };
       return {
         configuration,
@@ -362,6 +379,9 @@ export class DjangoTopology extends Construct {
       this.postgres.allowFrom(host);
       this.cache.allowFrom(host);
       this.media.grantReadWrite(host);
+      // Workers take tasks; the others (the site's hosts, beat) only send them.
+      if (host === pools.worker) this.broker?.grantConsume(host);
+      else this.broker?.grantSend(host);
     }
     for (const host of appServers) this.staticFiles.grantReadWrite(host);
 
@@ -526,6 +546,7 @@ function validateOptionalTiers(spec: DjangoTopologyProps, factory: TierFactory):
   for (const [section, method] of Object.entries(OPTIONAL_TIERS) as [OptionalSection, keyof TierFactory][]) {
     if (spec[section] !== undefined && !factory[method]) v.fail(section, `cannot be built by the ${factory.cloud} tier factory, which has no ${method}`);
   }
+  if (spec.broker?.engine === "sqs" && !factory.createQueueBroker) v.fail("broker.engine", `"sqs" cannot be built by the ${factory.cloud} tier factory, which has no createQueueBroker`);
   return [...v.issues];
 }
 

@@ -1,7 +1,7 @@
-import { DEFAULTS, SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
+import { BROKER_ENGINES, DEFAULTS, SIZES, SpecValidator, ValidationIssue, fieldsOf, show } from "../core";
 import { validateSiteNames } from "./names";
 import { validateApplicationEnvironment } from "./secrets";
-import { AlertsSpec, ApplicationSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, FirewallSpec, LogsSpec, LAYOUTS, PoolSpec, separateAppTier, PostgresSpec, WorkerPoolSpec } from "./spec";
+import { AlertsSpec, ApplicationSpec, BrokerSpec, CacheSpec, DjangoTopologyProps, FailoverSpec, FirewallSpec, LogsSpec, LAYOUTS, PoolSpec, separateAppTier, PostgresSpec, WorkerPoolSpec } from "./spec";
 
 /** Names of applications and environments, and the resource name prefixes made of them. */
 export const RESOURCE_NAME = /^[a-z][a-z0-9-]*[a-z0-9]$/;
@@ -189,6 +189,10 @@ export const LOGS_INPUTS: InputDeclarations<LogsSpec> = {
   retentionDays: { constraint: between({ min: LOG_RETENTION_DAYS[0], max: LOG_RETENTION_DAYS[LOG_RETENTION_DAYS.length - 1] }), default: DEFAULTS.logs.retentionDays },
 };
 
+export const BROKER_INPUTS: InputDeclarations<BrokerSpec> = {
+  engine: { constraint: { kind: "oneOf", values: BROKER_ENGINES }, default: DEFAULTS.broker.engine },
+};
+
 export const FIREWALL_INPUTS: InputDeclarations<FirewallSpec> = {
   requestsPerMinute: { constraint: between(FIREWALL_REQUESTS_PER_MINUTE), default: DEFAULTS.firewall.requestsPerMinute },
 };
@@ -312,7 +316,7 @@ function under(v: SpecValidator, path: string, name: string, zone: string): void
 /** The fields of the neutral spec, level by level (the stack adds the cloud sections to the top level). */
 export const TOPOLOGY_FIELDS = fieldsOf<DjangoTopologyProps>({
   environment: true, application: true, domain: true, dnsZone: true, createDnsZone: true, layout: true, network: true, pools: true,
-  postgres: true, cache: true, cdn: true, failover: true, alerts: true, firewall: true, logs: true, deletionProtection: true, healthCheckPath: true,
+  postgres: true, cache: true, cdn: true, failover: true, alerts: true, firewall: true, logs: true, broker: true, deletionProtection: true, healthCheckPath: true,
 });
 type Props = DjangoTopologyProps;
 const FIELDS = {
@@ -331,6 +335,7 @@ const FIELDS = {
   alerts: ["emails", "webhook", ...Object.keys(ALERT_INPUTS)],
   firewall: Object.keys(FIREWALL_INPUTS),
   logs: Object.keys(LOGS_INPUTS),
+  broker: Object.keys(BROKER_INPUTS),
 };
 
 /** Checks the nested objects' field names; the top level is the stack's to check (it adds cloud sections). */
@@ -349,6 +354,7 @@ function knownFields(v: SpecValidator, props: DjangoTopologyProps): void {
     ["alerts", props.alerts, FIELDS.alerts],
     ["firewall", props.firewall, FIELDS.firewall],
     ["logs", props.logs, FIELDS.logs],
+    ["broker", props.broker, FIELDS.broker],
   ];
   for (const [path, value, allowed] of nested) if (value !== undefined) v.fields(path, value, allowed);
 }
@@ -421,6 +427,7 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   // Not an object: the field check above reports it.
   if (typeof props.alerts === "object" && props.alerts !== null && !Array.isArray(props.alerts)) validateAlerts(v, props.alerts);
   if (props.firewall !== undefined) checkInputs(v, "firewall", props.firewall, FIREWALL_INPUTS);
+  if (props.broker !== undefined) checkInputs(v, "broker", props.broker, BROKER_INPUTS);
   if (props.logs !== undefined && checkInputs(v, "logs", props.logs, LOGS_INPUTS).has("retentionDays") && props.logs.retentionDays !== undefined && !LOG_RETENTION_DAYS.includes(props.logs.retentionDays)) {
     v.fail("logs.retentionDays", `must be one of the periods CloudWatch Logs keeps logs for, ${LOG_RETENTION_DAYS.join(", ")} (days), got ${props.logs.retentionDays}`);
   }

@@ -27,6 +27,8 @@ export interface NamingFacts {
   readonly postgresVersion: string;
   readonly protect: boolean;
   readonly failover: boolean;
+  /** Celery's broker is the cloud's queue service (`broker.engine: "sqs"`). */
+  readonly queueBroker: boolean;
   /** The site's domain and the CDN names, each with the fields it comes from. */
   readonly domain?: { name: string; from: readonly string[] };
   readonly mediaDomain?: { name: string; from: readonly string[] };
@@ -59,6 +61,7 @@ export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
     postgresVersion: typeof spec.postgres?.version === "string" ? spec.postgres.version : DEFAULTS.postgres.version,
     protect: spec.deletionProtection ?? DEFAULTS.deletionProtection,
     failover: failoverOn(spec),
+    queueBroker: spec.broker?.engine === "sqs",
     domain: domain ? { name: domain, from: ["domain"] } : undefined,
     mediaDomain: media && isDomainName(media) ? { name: media, from: isDomainName(mediaDomain) ? ["cdn.mediaDomain"] : ["domain"] } : media ? { name: media, from: ["domain"] } : undefined,
     healthCheckPath: typeof spec.healthCheckPath === "string" ? { name: spec.healthCheckPath, from: ["healthCheckPath"] } : { name: DEFAULTS.healthCheckPath, from: ["healthCheckPath"] },

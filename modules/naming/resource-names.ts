@@ -19,6 +19,8 @@ export const postgresName = (prefix: string): string => `${prefix}-postgres`;
 /** The `ordinal`-th read replica (1-based; a Terraform expression in a module). */
 export const postgresReplicaName = (prefix: string, ordinal: number | string): string => `${postgresName(prefix)}-replica-${ordinal}`;
 /** The disaster recovery replica in another region. */
+/** Celery's SQS queue (and `<name>-dead`, its dead-letter queue). */
+export const celeryQueueName = (prefix: string): string => `${prefix}-celery`;
 export const postgresDisasterRecoveryName = (prefix: string): string => `${postgresName(prefix)}-dr`;
 /** The parameter group's name prefix: one per major version. */
 export const parameterGroupPrefix = (prefix: string, version: string): string => `${postgresName(prefix)}-${version}-`;

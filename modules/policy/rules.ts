@@ -157,6 +157,11 @@ export const RULES: readonly PolicyRule[] = [
     rationale: "Sessions and task payloads in the cache are as sensitive as the database.",
   },
   {
+    id: "CT-MQ-001",
+    title: "Task queues are encrypted at rest",
+    rationale: "Celery's messages carry the tasks' arguments: user data, as sensitive as the database's.",
+  },
+  {
     id: "CT-DNS-001",
     title: "Production sites fail over to a maintenance page",
     rationale: "When the origin is down, users should get a page that says so, not a timeout.",

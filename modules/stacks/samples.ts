@@ -55,6 +55,7 @@ const FULL: EnvironmentSpec = {
   },
   firewall: { requestsPerMinute: 900 },
   logs: { retentionDays: 60 },
+  broker: { engine: "valkey" },
   deletionProtection: true,
   healthCheckPath: "/healthz",
   production: true,
