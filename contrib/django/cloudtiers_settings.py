@@ -22,12 +22,12 @@ project's own settings):
   ``app.config_from_object("django.conf:settings", namespace="CELERY")``). Celery uses
   the next database number: ``cache.clear()`` empties the cache's database (FLUSHDB) and
   must not drop queued tasks. Clearing the cache logs every user out.
-* ``CELERY_BROKER_URL`` (+ ``CELERY_SQS_REGION``, ``CELERY_SQS_QUEUE_URL``,
-  ``CELERY_SQS_VISIBILITY_TIMEOUT``): a broker of its own (``broker.engine: "sqs"``):
+* ``CELERY_BROKER_URL`` (+ ``CELERY_SQS_REGION``, ``CELERY_SQS_QUEUE_URL``): a broker of
+  its own (``broker.engine: "sqs"``):
   ``sqs://``, and ``CELERY_BROKER_TRANSPORT_OPTIONS`` naming the region and the queue by
   its URL, so Celery never lists or creates queues (credentials from the instance role).
-  It replaces the cache as the broker; the results stay in the cache. The image needs
-  ``celery[sqs]``.
+  It replaces the cache as the broker; the results stay in the cache; workers fetch one
+  task at a time. The image needs ``celery[sqs]``.
 * ``MEDIA_BUCKET`` / ``STATIC_BUCKET``: ``STORAGES`` (Django 4.2+, which refuses it
   beside the older ``DEFAULT_FILE_STORAGE``/``STATICFILES_STORAGE``: drop those) on
   django-storages' S3 backend (``storages.backends.s3.S3Storage``, django-storages
@@ -61,7 +61,7 @@ VARIABLES = (
     "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL",
     "DATABASE_URL", "DATABASE_PASSWORD", "DATABASE_REPLICA_URLS",
     "REDIS_URL", "REDIS_PASSWORD",
-    "CELERY_BROKER_URL", "CELERY_SQS_REGION", "CELERY_SQS_QUEUE_URL", "CELERY_SQS_VISIBILITY_TIMEOUT",
+    "CELERY_BROKER_URL", "CELERY_SQS_REGION", "CELERY_SQS_QUEUE_URL",
     "STORAGE_REGION", "STORAGE_ENDPOINT_URL", "STORAGE_DEFAULT_ACL",
     "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "MEDIA_ACCESS_KEY_ID", "MEDIA_SECRET_ACCESS_KEY",
     "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "STATIC_ACCESS_KEY_ID", "STATIC_SECRET_ACCESS_KEY",
@@ -227,14 +227,16 @@ if _env("CELERY_BROKER_URL"):
     CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
     if urlsplit(CELERY_BROKER_URL).scheme != "sqs":
         raise ImproperlyConfigured(f"CELERY_BROKER_URL {CELERY_BROKER_URL!r} is not sqs://")
-    _visibility = _required("CELERY_SQS_VISIBILITY_TIMEOUT", "CELERY_BROKER_URL")
-    # The queue by its URL: Celery neither lists nor creates queues (the hosts may not).
+    # The queue by its URL: Celery neither lists nor creates queues (the hosts may not). Its
+    # visibility timeout is the queue's own; receives wait up to SQS's 20 s for a task.
     CELERY_BROKER_TRANSPORT_OPTIONS = {
         "region": _required("CELERY_SQS_REGION", "CELERY_BROKER_URL"),
         "predefined_queues": {"celery": {"url": _required("CELERY_SQS_QUEUE_URL", "CELERY_BROKER_URL")}},
-        "visibility_timeout": int(_visibility),
+        "wait_time_seconds": 20,
     }
-    __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS"]
+    # One task fetched at a time: a task fetched ahead would sit hidden past its timeout.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+    __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_WORKER_PREFETCH_MULTIPLIER"]
 
 if _env("MEDIA_BUCKET") or _env("STATIC_BUCKET"):
     _required("MEDIA_BUCKET", "STATIC_BUCKET")

@@ -16,8 +16,11 @@ export const MAX_RECEIVES = 5;
 
 /** What a host does with the queue: send tasks, or take them too. */
 const ACTIONS = {
-  send: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"],
-  consume: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
+  // Kombu asks the queue's attributes before each publish (its size) and sends; a worker also
+  // receives, deletes (acks) and puts back (a warm shutdown's unacknowledged messages). With
+  // the queue predefined it never lists, creates or looks queues up.
+  send: ["sqs:SendMessage", "sqs:GetQueueAttributes"],
+  consume: ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"],
 } as const;
 
 /**
@@ -51,6 +54,7 @@ export class AwsSqsBroker extends Construct implements IBroker {
     this.queue = new SqsQueue(this, "queue", {
       name,
       sqsManagedSseEnabled: true,
+      // The queue's own: Celery's visibility_timeout option does nothing for a predefined queue.
       visibilityTimeoutSeconds: props.visibilityTimeoutSeconds,
       messageRetentionSeconds: 1209600,
       // Long polling: a worker's receive waits for a task rather than polling empty.
@@ -65,7 +69,6 @@ export class AwsSqsBroker extends Construct implements IBroker {
       { name: SQS_SETTINGS.url, value: "sqs://" },
       { name: SQS_SETTINGS.region, value: props.region },
       { name: SQS_SETTINGS.queueUrl, value: this.queue.url },
-      { name: SQS_SETTINGS.visibilityTimeout, value: String(props.visibilityTimeoutSeconds) },
     ];
   }
 

@@ -11,12 +11,15 @@ export const SQS_SETTINGS = {
   url: "CELERY_BROKER_URL",
   region: "CELERY_SQS_REGION",
   queueUrl: "CELERY_SQS_QUEUE_URL",
-  visibilityTimeout: "CELERY_SQS_VISIBILITY_TIMEOUT",
 } as const;
 
 /** A queue service as Celery's broker (the results stay in the cache). */
 export interface QueueBrokerProps extends StatefulTierProps {
-  /** How long a task may run before its message is delivered again: Celery's `visibility_timeout`. */
+  /**
+   * How long a received task's message stays hidden before it is delivered again: longer
+   * than any task runs, and than any countdown or ETA (a task held longer comes back, again
+   * and again, until the dead-letter queue takes it).
+   */
   readonly visibilityTimeoutSeconds: number;
 }
 

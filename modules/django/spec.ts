@@ -231,7 +231,7 @@ export interface BrokerSpec {
   /**
    * `valkey`: the cache, as a Redis broker. `sqs` (AWS only): an SQS queue per environment
    * (and a dead-letter queue), each pool allowed only what it does with it; the results stay
-   * in the cache. The image needs Celery's SQS extra (`celery[sqs]`: boto3, pycurl).
+   * in the cache. The image needs Celery's SQS extra (`celery[sqs]`).
    * @default "valkey"
    */
   readonly engine?: BrokerEngine;

@@ -66,19 +66,17 @@ describe("SQS as Celery's broker on AWS", () => {
     expect(s.one("aws_sqs_queue", "broker/dead-letters")).toMatchObject({ name: "shop-production-celery-dead", sqs_managed_sse_enabled: true, message_retention_seconds: 1209600 });
   });
 
-  it("tells every Django process the queue (sqs://, the region, the queue's URL, the visibility timeout), the results staying in the cache", () => {
+  it("tells every Django process the queue (sqs://, the region, the queue's URL), the results staying in the cache", () => {
     for (const role of ["app", "worker", "beat"]) {
       const settings = environment(role).settings;
       expect({
         CELERY_BROKER_URL: settings.CELERY_BROKER_URL,
         CELERY_SQS_REGION: settings.CELERY_SQS_REGION,
         CELERY_SQS_QUEUE_URL: settings.CELERY_SQS_QUEUE_URL,
-        CELERY_SQS_VISIBILITY_TIMEOUT: settings.CELERY_SQS_VISIBILITY_TIMEOUT,
       }).toEqual({
         CELERY_BROKER_URL: "sqs://",
         CELERY_SQS_REGION: production.aws!.region,
         CELERY_SQS_QUEUE_URL: ref(s.address("aws_sqs_queue", "broker/queue"), "url"),
-        CELERY_SQS_VISIBILITY_TIMEOUT: String(QUEUE_VISIBILITY_SECONDS),
       });
       expect(settings.REDIS_URL).toMatch(/^rediss:\/\//);
     }
@@ -88,7 +86,7 @@ describe("SQS as Celery's broker on AWS", () => {
     const arn = ref(s.address("aws_sqs_queue", "broker/queue"), "arn");
     const grants = s.where("aws_iam_role_policy", "broker").map((p: Config) => [p.role, JSON.parse(p.policy).Statement]);
     const role = (r: string) => ref(s.address("aws_iam_role", `${r}-pool`), "id");
-    const send = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:GetQueueUrl"];
+    const send = ["sqs:SendMessage", "sqs:GetQueueAttributes"];
     expect(grants).toEqual(
       expect.arrayContaining([
         [role("app"), [{ Sid: "SendTasks", Effect: "Allow", Action: send, Resource: [arn] }]],

@@ -31,13 +31,14 @@ describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django",
 
   it("with an SQS broker (broker.engine \"sqs\"): Celery's broker is the queue, named by its URL in the region, the results staying in the cache", () => {
     const queue = "https://sqs.eu-west-1.amazonaws.com/123456789012/shop-production-celery";
-    const run = importSnippet({ ...AWS_ENV, CELERY_BROKER_URL: "sqs://", CELERY_SQS_REGION: "eu-west-1", CELERY_SQS_QUEUE_URL: queue, CELERY_SQS_VISIBILITY_TIMEOUT: "3600" });
+    const run = importSnippet({ ...AWS_ENV, CELERY_BROKER_URL: "sqs://", CELERY_SQS_REGION: "eu-west-1", CELERY_SQS_QUEUE_URL: queue });
     expect(run.stderr).toBe("");
     expect(run.settings!.CELERY_BROKER_URL).toBe("sqs://");
-    expect(run.settings!.CELERY_BROKER_TRANSPORT_OPTIONS).toEqual({ region: "eu-west-1", predefined_queues: { celery: { url: queue } }, visibility_timeout: 3600 });
+    expect(run.settings!.CELERY_BROKER_TRANSPORT_OPTIONS).toEqual({ region: "eu-west-1", predefined_queues: { celery: { url: queue } }, wait_time_seconds: 20 });
+    expect(run.settings!.CELERY_WORKER_PREFETCH_MULTIPLIER).toBe(1);
     expect(run.settings!.CELERY_RESULT_BACKEND).toBe(importSnippet(AWS_ENV).settings!.CELERY_RESULT_BACKEND);
     // Without the queue's URL it refuses to start, naming what is missing.
-    const missing = importSnippet({ ...AWS_ENV, CELERY_BROKER_URL: "sqs://", CELERY_SQS_REGION: "eu-west-1", CELERY_SQS_VISIBILITY_TIMEOUT: "3600" });
+    const missing = importSnippet({ ...AWS_ENV, CELERY_BROKER_URL: "sqs://", CELERY_SQS_REGION: "eu-west-1" });
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain("CELERY_SQS_QUEUE_URL");
   });
