@@ -37,6 +37,8 @@ export interface AwsNeeds {
   readonly hostedZone: { readonly name: string; readonly id?: string; readonly created: boolean };
   /** The certificates' regions and names. */
   readonly certificates: readonly { readonly region: string; readonly names: readonly string[] }[];
+  /** The disaster-recovery replica (`aws.disasterRecoveryRegion`): its region, its class and engine, its VPC's Name tag. @default - none */
+  readonly disasterRecovery?: { readonly region: string; readonly name: string; readonly instanceClass: string; readonly engine: string; readonly engineVersion: string; readonly vpc: string };
 }
 
 const nameTag = (c: Record<string, unknown>) => ((c.tags as Record<string, string> | undefined)?.Name ?? "") as string;
@@ -59,6 +61,16 @@ export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
   }));
   const instances = doc.resources("aws_db_instance");
   const primaryOf = (c: Record<string, string>) => instances.find((i) => c.replicate_source_db === `\${${i.address}.identifier}` || c.replicate_source_db === `\${${i.address}.arn}`)?.config ?? c;
+  const elsewhere = instances.find((i) => regionOf(i.config.provider) !== region);
+  const drVpc = doc.resources("aws_vpc").find((v) => elsewhere && v.config.provider === elsewhere.config.provider);
+  const disasterRecovery = elsewhere && {
+    region: regionOf(elsewhere.config.provider),
+    name: elsewhere.config.identifier,
+    instanceClass: elsewhere.config.instance_class,
+    engine: primaryOf(elsewhere.config).engine,
+    engineVersion: String(primaryOf(elsewhere.config).engine_version),
+    vpc: drVpc ? nameTag(drVpc.config) : "",
+  };
   const databases = here(instances).map(({ config: c }) => ({
     name: c.identifier,
     instanceClass: c.instance_class,
@@ -86,6 +98,7 @@ export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
     vpcs: here(doc.resources("aws_vpc")).map((v) => nameTag(v.config)),
     hostedZone,
     certificates,
+    ...(disasterRecovery ? { disasterRecovery } : {}),
   };
 }
 
@@ -139,6 +152,42 @@ export const EIP_QUOTA = { service: "ec2", code: "L-0263D0A3", name: "EC2-VPC El
 export const VPC_QUOTA = { service: "vpc", code: "L-F678F1CE", name: "VPCs per Region" };
 
 const list = (items: readonly string[]) => items.join(", ");
+
+/**
+ * The disaster-recovery region's part: RDS offers the replica's class there for the
+ * engine's version (in some zone: its subnet group's zones are the region's first two), and
+ * the region's VPC quota takes its network.
+ */
+function disasterRecoveryCheck(dr: NonNullable<AwsNeeds["disasterRecovery"]>, context: PreflightContext): Check {
+  return {
+    name: "disaster-recovery region",
+    async run() {
+      const c = clients(context, dr.region);
+      const { DescribeOrderableDBInstanceOptionsCommand } = require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds");
+      const rds = c.rds();
+      const options: { EngineVersion?: string }[] = [];
+      let Marker: string | undefined;
+      do {
+        const page = await rds.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: dr.engine, DBInstanceClass: dr.instanceClass, Vpc: true, Marker }));
+        options.push(...(page.OrderableDBInstanceOptions ?? []));
+        Marker = page.Marker;
+      } while (Marker);
+      const problems: string[] = [];
+      if (!options.some((o) => o.EngineVersion === dr.engineVersion || o.EngineVersion?.startsWith(`${dr.engineVersion}.`))) {
+        problems.push(`${dr.name}: ${dr.instanceClass} with ${dr.engine} ${dr.engineVersion} is not offered in ${dr.region}`);
+      }
+      const ec2 = c.ec2();
+      const vpcs = (await ec2.send(new (require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2")).DescribeVpcsCommand({}))).Vpcs ?? [];
+      const others = vpcs.filter((v) => !(v.Tags ?? []).some((t) => t.Key === "Name" && t.Value === dr.vpc));
+      const quota = await quotaValue(c.quotas(), VPC_QUOTA.service, VPC_QUOTA.code);
+      if (others.length + 1 > quota) problems.push(`its VPC and ${others.length} others in ${dr.region} exceed ${quota} (${VPC_QUOTA.name})`);
+      if (problems.length > 0) {
+        return fail(problems.join("; "), `choose a class RDS offers there (postgres.replicaSize, or aws.sizes), request more VPCs in ${dr.region} (${VPC_QUOTA.code}), or another aws.disasterRecoveryRegion`);
+      }
+      return pass(`${dr.instanceClass} (${dr.engine} ${dr.engineVersion}) is offered in ${dr.region}; its VPC and ${others.length} others fit the quota of ${quota}`);
+    },
+  };
+}
 
 /** The SDK clients of one region, made with the context's credentials and endpoint. */
 function clients(context: PreflightContext, region: string) {
@@ -346,6 +395,7 @@ export function awsChecks(needs: AwsNeeds, spec: EnvironmentSpec, context: Prefl
         return pass(list([...new Set(needs.databases.map((d) => `${d.instanceClass} (${d.engine} ${d.engineVersion})`))]) + ` in each of ${list(zones)}`);
       },
     },
+    ...(needs.disasterRecovery ? [disasterRecoveryCheck(needs.disasterRecovery, context)] : []),
     {
       name: "cache node types",
       async run() {

@@ -27,6 +27,8 @@ export interface AwsAccount {
   vpcs: string[];
   /** `<engine> <class>` → the orderable options. */
   rds: Record<string, { version: string; zones: string[]; multiAz: boolean }[]>;
+  /** Another region's orderable options, where they differ from `rds` (the disaster-recovery region's). */
+  regionRds?: Record<string, AwsAccount["rds"]>;
   cacheVersions: Record<string, string[]>;
   cacheNodeTypes: string[];
   hostedZones: { id: string; name: string; private: boolean }[];
@@ -123,7 +125,7 @@ export function fakeAws(a: AwsAccount) {
       case "servicequotas.GetAWSDefaultServiceQuota":
         return quota(String(p.QuotaCode), false);
       case "rds.DescribeOrderableDBInstanceOptions": {
-        const options = a.rds[`${p.Engine} ${p.DBInstanceClass}`] ?? [];
+        const options = (a.regionRds?.[call.region] ?? a.rds)[`${p.Engine} ${p.DBInstanceClass}`] ?? [];
         const page = p.Marker ? options.slice(1) : options.slice(0, 1);
         const option = (o: (typeof options)[number]) =>
           xml("OrderableDBInstanceOption", xml("Engine", String(p.Engine)) + xml("EngineVersion", o.version) + xml("DBInstanceClass", String(p.DBInstanceClass)) + xml("MultiAZCapable", String(o.multiAz)) + xml("AvailabilityZones", o.zones.map((z) => xml("AvailabilityZone", xml("Name", z))).join("")));

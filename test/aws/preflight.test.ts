@@ -32,6 +32,8 @@ const needs = awsNeeds(doc, spec);
 /** The beat pool the topology adds: one small host, whatever the spec. */
 const BEAT_POOL = { size: "small", min: 1, max: 1 } as const;
 const region = needs.region;
+/** The disaster-recovery replica, where the stack has one (production's shape does). */
+const dr = needs.disasterRecovery;
 const ZONES = ["a", "b", "c", "d"].map((l) => `${region}${l}`);
 const zones = ZONES.slice(0, needs.zoneCount);
 const types = [...new Set(needs.pools.map((p) => p.instanceType))];
@@ -144,7 +146,9 @@ describe("npm run preflight: AWS", () => {
     expect(run.lines.filter((l) => l.includes("FAIL"))).toEqual([]);
     expect(run.lines.map((l) => l.slice(0, 8) + l.slice(8).split(":")[0])).toEqual([
       "AWS",
-      ...["credentials", "availability zones", "instance types", "instance quota", "Elastic IP quota", "VPC quota", "database classes", "cache node types", "hosted zone", "certificate validation"].map((c) => `  pass  ${c}`),
+      ...["credentials", "availability zones", "instance types", "instance quota", "Elastic IP quota", "VPC quota", "database classes", ...(dr ? ["disaster-recovery region"] : []), "cache node types", "hosted zone", "certificate validation"].map(
+        (c) => `  pass  ${c}`,
+      ),
     ]);
     expect(check(run.lines, "credentials")).toBe(`  pass  credentials: arn:aws:iam::${account().account}:user/deployer, account ${account().account}`);
     // The first zones by name, though the API lists them in another order.
@@ -169,6 +173,8 @@ describe("npm run preflight: AWS", () => {
       `ec2 ${region} DescribeVpcs`,
       `servicequotas ${region} GetServiceQuota`,
       ...[...new Set(needs.databases.map((d) => d.instanceClass))].flatMap(() => [`rds ${region} DescribeOrderableDBInstanceOptions`, `rds ${region} DescribeOrderableDBInstanceOptions`]),
+      // The disaster-recovery region's own: the replica's class there, and its VPC quota.
+      ...(dr ? [`rds ${dr.region} DescribeOrderableDBInstanceOptions`, `rds ${dr.region} DescribeOrderableDBInstanceOptions`, `ec2 ${dr.region} DescribeVpcs`, `servicequotas ${dr.region} GetServiceQuota`] : []),
       ...needs.caches.flatMap(() => [`elasticache ${region} DescribeCacheEngineVersions`, `elasticache ${region} DescribeReservedCacheNodesOfferings`]),
       "route53 us-east-1 ListHostedZonesByName",
       "route53 us-east-1 GetHostedZone",
@@ -282,6 +288,19 @@ describe("npm run preflight: AWS", () => {
     expect(check((await preflight(old)).lines, "database classes")).toContain(`${d.instanceClass} with ${d.engine} ${d.engineVersion} is not offered`);
   });
 
+  it("checks the disaster-recovery region on its own: fails a replica class it does not offer, and a VPC quota its network would pass", async () => {
+    const drSpec = { ...spec, aws: { ...spec.aws!, disasterRecoveryRegion: "eu-central-1", disasterRecoveryCidr: "10.131.0.0/16" } };
+    const drDoc = spec.aws?.disasterRecoveryRegion ? doc : withScratchSynth([{ ...drSpec, terraformCloud: undefined }], ["*-aws"], (app) => writtenDocument(app, cloudTiersStacks(app)[0]));
+    const drNeeds = awsNeeds(drDoc, drSpec).disasterRecovery!;
+    expect(drNeeds).toMatchObject({ region: drDoc === doc ? spec.aws!.disasterRecoveryRegion : "eu-central-1", engine: "postgres", vpc: `${drNeeds.name}` });
+    const ok = await preflight(account(), drSpec, drDoc);
+    expect(check(ok.lines, "disaster-recovery region")).toBe(`  pass  disaster-recovery region: ${drNeeds.instanceClass} (postgres ${drNeeds.engineVersion}) is offered in ${drNeeds.region}; its VPC and 2 others fit the quota of 5`);
+    const missing = await preflight(account({ regionRds: { [drNeeds.region]: {} } }), drSpec, drDoc);
+    expect(check(missing.lines, "disaster-recovery region")).toContain(`FAIL  disaster-recovery region: ${drNeeds.name}: ${drNeeds.instanceClass} with postgres ${drNeeds.engineVersion} is not offered in ${drNeeds.region}`);
+    const full = await preflight(account({ quotas: { ...account().quotas, [VPC_QUOTA.code]: 2 } }), drSpec, drDoc);
+    expect(check(full.lines, "disaster-recovery region")).toContain(`its VPC and 2 others in ${drNeeds.region} exceed 2 (VPCs per Region)`);
+  }, 60000);
+
   it("fails a cache engine version the region does not run, and skips a node type with no reserved offering, saying what to confirm by hand", async () => {
     const k = needs.caches[0];
     const doubt = `ElastiCache sells no reserved ${k.nodeType} nodes in ${region}, and no other call of its lists a region's node types: whether the region runs it is not told`;
@@ -325,7 +344,8 @@ describe("npm run preflight: AWS", () => {
     const run = await preflight(account({ throttle: { "ec2.DescribeAvailabilityZones": 1, "servicequotas.GetServiceQuota": 2 } }));
     expect(run.failures).toBe(0);
     expect(run.calls.filter((c) => c.action === "DescribeAvailabilityZones")).toHaveLength(2);
-    expect(run.calls.filter((c) => c.action === "GetServiceQuota")).toHaveLength(5);
+    // Two throttled tries, then the stack region's three quotas, and the disaster-recovery region's VPC quota where there is one.
+    expect(run.calls.filter((c) => c.action === "GetServiceQuota")).toHaveLength(5 + (dr ? 1 : 0));
   });
 });
 
