@@ -7,10 +7,9 @@ const awsPrice = (ctx: PricingContext, service: string, item: string) => price("
 
 /** The region a resource lives in: its provider alias's (`aws.disaster_recovery`), else the stack's. */
 function regionOf(r: Resource, ctx: PricingContext): string {
-  const alias = typeof r.config.provider === "string" ? r.config.provider.replace(/^aws\./, "") : undefined;
-  if (alias === undefined) return ctx.region;
-  const found = ((ctx.doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => p.alias === alias)?.region;
-  if (typeof found !== "string") throw new Error(`cost: ${r.address} names the provider ${r.config.provider}, which the stack does not configure`);
+  if (typeof r.config.provider !== "string") return ctx.region;
+  const found = ctx.doc.providerRegion("aws", r.config.provider);
+  if (found === undefined) throw new Error(`cost: ${r.address} names the provider ${r.config.provider}, which the stack does not configure`);
   return found;
 }
 
@@ -279,7 +278,7 @@ export const AWS_COST: CloudCost = {
   title: "AWS",
   rules: { ...TERRAFORM_RULES, ...AWS_RULES },
   region(doc: StackDocument, stack: string, environment: string) {
-    const region = ((doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => p.alias === undefined)?.region;
+    const region = doc.providerRegion("aws");
     const refusal = typeof region === "string" ? unpricedRegion(environment, stack, "aws", region) : undefined;
     if (refusal) throw refusal;
     return region;

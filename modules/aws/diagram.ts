@@ -13,7 +13,7 @@ import { Index, bounds, drawnName, plural, poolRole, purpose, referencesIn } fro
 export function describeAws(name: string, doc: StackDocument): Diagram {
   const ix = new Index(doc);
   const g = new DiagramBuilder();
-  const region: string = (doc.json.provider?.aws ?? []).find((p: { alias?: string }) => !p.alias)?.region ?? "?";
+  const region = doc.providerRegion("aws") ?? "?";
 
   // Security groups → the boxes that wear them.
   const wearers = new Map<string, string[]>();
@@ -122,7 +122,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     const replicas = following.filter((i) => !elsewhere(i));
     // A replica in another region (the provider alias's): the disaster-recovery one.
     for (const dr of following.filter(elsewhere)) {
-      const drRegion = ((doc.json.provider?.aws ?? []) as { alias?: string; region?: string }[]).find((p) => `aws.${p.alias}` === dr.config.provider)?.region ?? "?";
+      const drRegion = doc.providerRegion("aws", dr.config.provider) ?? "?";
       g.node(dr.address, "postgres-replica", ["disaster-recovery replica", `AWS ${drRegion}`, dr.config.instance_class, dr.config.kms_key_id ? "encrypted (its region's KMS key)" : undefined]);
       g.edge(primary.address, dr.address, "replication", `streaming to ${drRegion}`);
       disasterRecovery.push({ id: `disaster-recovery-${dr.address}`, lines: [`AWS ${drRegion}: disaster recovery`], nodes: [dr.address], clusters: [] });

@@ -45,9 +45,8 @@ const nameTag = (c: Record<string, unknown>) => ((c.tags as Record<string, strin
 
 /** Reads what the stack needs from its synthesised JSON. */
 export function awsNeeds(doc: StackDocument, spec: EnvironmentSpec): AwsNeeds {
-  const providers = (doc.json.provider?.aws ?? []) as { alias?: string; region: string }[];
-  const region = providers.find((p) => !p.alias)!.region;
-  const regionOf = (provider: string | undefined) => (provider ? providers.find((p) => `aws.${p.alias}` === provider)!.region : region);
+  const region = doc.providerRegion("aws")!;
+  const regionOf = (provider: string | undefined) => doc.providerRegion("aws", provider)!;
   // The stack's region only: a disaster-recovery region's resources (another provider) are not checked here (docs/preflight.md).
   const here = <T extends { config: { provider?: string } }>(resources: T[]) => resources.filter((r) => regionOf(r.config.provider) === region);
   const zoneData = Object.values((doc.json.data?.aws_availability_zones ?? {}) as Record<string, { filter?: { name: string; values: string[] }[]; state?: string; provider?: string }>).find((z) => regionOf(z.provider) === region);
@@ -163,30 +162,46 @@ function disasterRecoveryCheck(dr: NonNullable<AwsNeeds["disasterRecovery"]>, co
     name: "disaster-recovery region",
     async run() {
       const c = clients(context, dr.region);
-      const { DescribeOrderableDBInstanceOptionsCommand } = require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds");
-      const rds = c.rds();
-      const options: { EngineVersion?: string }[] = [];
-      let Marker: string | undefined;
-      do {
-        const page = await rds.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: dr.engine, DBInstanceClass: dr.instanceClass, Vpc: true, Marker }));
-        options.push(...(page.OrderableDBInstanceOptions ?? []));
-        Marker = page.Marker;
-      } while (Marker);
       const problems: string[] = [];
-      if (!options.some((o) => o.EngineVersion === dr.engineVersion || o.EngineVersion?.startsWith(`${dr.engineVersion}.`))) {
+      if (ofVersion(await orderableOptions(c.rds(), dr.engine, dr.instanceClass), dr.engineVersion).length === 0) {
         problems.push(`${dr.name}: ${dr.instanceClass} with ${dr.engine} ${dr.engineVersion} is not offered in ${dr.region}`);
       }
-      const ec2 = c.ec2();
-      const vpcs = (await ec2.send(new (require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2")).DescribeVpcsCommand({}))).Vpcs ?? [];
-      const others = vpcs.filter((v) => !(v.Tags ?? []).some((t) => t.Key === "Name" && t.Value === dr.vpc));
-      const quota = await quotaValue(c.quotas(), VPC_QUOTA.service, VPC_QUOTA.code);
-      if (others.length + 1 > quota) problems.push(`its VPC and ${others.length} others in ${dr.region} exceed ${quota} (${VPC_QUOTA.name})`);
+      const { others, quota } = await vpcRoom(c, [dr.vpc]);
+      if (others + 1 > quota) problems.push(`its VPC and ${others} others in ${dr.region} exceed ${quota} (${VPC_QUOTA.name})`);
       if (problems.length > 0) {
         return fail(problems.join("; "), `choose a class RDS offers there (postgres.replicaSize, or aws.sizes), request more VPCs in ${dr.region} (${VPC_QUOTA.code}), or another aws.disasterRecoveryRegion`);
       }
-      return pass(`${dr.instanceClass} (${dr.engine} ${dr.engineVersion}) is offered in ${dr.region}; its VPC and ${others.length} others fit the quota of ${quota}`);
+      return pass(`${dr.instanceClass} (${dr.engine} ${dr.engineVersion}) is offered in ${dr.region}; its VPC and ${others} others fit the quota of ${quota}`);
     },
   };
+}
+
+type OrderableOption = { EngineVersion?: string; MultiAZCapable?: boolean; AvailabilityZones?: { Name?: string }[] };
+
+/** Every option RDS offers for `engine` on `instanceClass` in the client's region, page by page. */
+async function orderableOptions(rds: ReturnType<ReturnType<typeof clients>["rds"]>, engine: string, instanceClass: string): Promise<OrderableOption[]> {
+  const { DescribeOrderableDBInstanceOptionsCommand } = require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds");
+  const options: OrderableOption[] = [];
+  let Marker: string | undefined;
+  do {
+    const page = await rds.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: engine, DBInstanceClass: instanceClass, Vpc: true, Marker }));
+    options.push(...(page.OrderableDBInstanceOptions ?? []));
+    Marker = page.Marker;
+  } while (Marker);
+  return options;
+}
+
+/** The options of a version: a major version ("16") matches its minor versions ("16.4"). */
+function ofVersion(options: readonly OrderableOption[], version: string): OrderableOption[] {
+  return options.filter((o) => o.EngineVersion === version || o.EngineVersion?.startsWith(`${version}.`));
+}
+
+/** The client's region's VPCs other than the stack's (by Name tag), and its VPC quota. */
+async function vpcRoom(c: ReturnType<typeof clients>, own: readonly string[]): Promise<{ others: number; quota: number }> {
+  const { DescribeVpcsCommand } = require("@aws-sdk/client-ec2") as typeof import("@aws-sdk/client-ec2");
+  const vpcs = (await c.ec2().send(new DescribeVpcsCommand({}))).Vpcs ?? [];
+  const others = vpcs.filter((v) => !(v.Tags ?? []).some((t) => t.Key === "Name" && own.includes(t.Value ?? ""))).length;
+  return { others, quota: await quotaValue(c.quotas(), VPC_QUOTA.service, VPC_QUOTA.code) };
 }
 
 /** The SDK clients of one region, made with the context's credentials and endpoint. */
@@ -357,35 +372,22 @@ export function awsChecks(needs: AwsNeeds, spec: EnvironmentSpec, context: Prefl
     {
       name: "VPC quota",
       async run() {
-        const vpcs = (await ec2.send(new (ec2Sdk().DescribeVpcsCommand)({}))).Vpcs ?? [];
-        const others = vpcs.filter((v) => !(v.Tags ?? []).some((t) => t.Key === "Name" && needs.vpcs.includes(t.Value ?? "")));
-        const value = await quotaValue(quotas, VPC_QUOTA.service, VPC_QUOTA.code);
-        const detail = `${needs.vpcs.length} for the stack and ${others.length} others in ${needs.region}, of ${value} (${VPC_QUOTA.name})`;
-        if (needs.vpcs.length + others.length > value) return fail(detail, `request ${needs.vpcs.length + others.length} in Service Quotas (${VPC_QUOTA.code}), or delete an unused VPC`);
+        const { others, quota: value } = await vpcRoom(c, needs.vpcs);
+        const detail = `${needs.vpcs.length} for the stack and ${others} others in ${needs.region}, of ${value} (${VPC_QUOTA.name})`;
+        if (needs.vpcs.length + others > value) return fail(detail, `request ${needs.vpcs.length + others} in Service Quotas (${VPC_QUOTA.code}), or delete an unused VPC`);
         return pass(detail);
       },
     },
     {
       name: "database classes",
       async run() {
-        const { DescribeOrderableDBInstanceOptionsCommand } = require("@aws-sdk/client-rds") as typeof import("@aws-sdk/client-rds");
         const rds = c.rds();
         const problems: string[] = [];
-        const seen = new Map<string, { EngineVersion?: string; MultiAZCapable?: boolean; AvailabilityZones?: { Name?: string }[] }[]>();
+        const seen = new Map<string, OrderableOption[]>();
         for (const d of needs.databases) {
           const key = `${d.engine} ${d.instanceClass}`;
-          if (!seen.has(key)) {
-            const options: { EngineVersion?: string; MultiAZCapable?: boolean; AvailabilityZones?: { Name?: string }[] }[] = [];
-            let Marker: string | undefined;
-            do {
-              const page = await rds.send(new DescribeOrderableDBInstanceOptionsCommand({ Engine: d.engine, DBInstanceClass: d.instanceClass, Vpc: true, Marker }));
-              options.push(...(page.OrderableDBInstanceOptions ?? []));
-              Marker = page.Marker;
-            } while (Marker);
-            seen.set(key, options);
-          }
-          // A major version ("16") matches its minor versions ("16.4").
-          const forVersion = seen.get(key)!.filter((o) => o.EngineVersion === d.engineVersion || o.EngineVersion?.startsWith(`${d.engineVersion}.`));
+          if (!seen.has(key)) seen.set(key, await orderableOptions(rds, d.engine, d.instanceClass));
+          const forVersion = ofVersion(seen.get(key)!, d.engineVersion);
           const missingZones = zones.filter((z) => !forVersion.some((o) => (o.AvailabilityZones ?? []).some((a) => a.Name === z)));
           if (forVersion.length === 0) problems.push(`${d.name}: ${d.instanceClass} with ${d.engine} ${d.engineVersion} is not offered`);
           else if (missingZones.length > 0) problems.push(`${d.name}: ${d.instanceClass} is not offered in ${list(missingZones)}`);

@@ -37,6 +37,15 @@ export class StackDocument {
     return Object.keys(this.json.resource ?? {}).flatMap((type) => this.resources(type).map((r) => r.address));
   }
 
+  /**
+   * The region of the `cloud` provider a resource names (`aws.disaster_recovery`), or of the
+   * default one when it names none; undefined where the stack configures no such provider.
+   */
+  public providerRegion(cloud: string, provider?: string): string | undefined {
+    const configured = (this.json.provider?.[cloud] ?? []) as { alias?: string; region?: string }[];
+    return configured.find((p) => (provider === undefined ? p.alias === undefined : `${cloud}.${p.alias}` === provider))?.region;
+  }
+
   /** The `moved` blocks (`from` → `to`), which carry state across renamed addresses. */
   public moves(): { from: string; to: string }[] {
     return (this.json.moved ?? []) as { from: string; to: string }[];
