@@ -29,7 +29,7 @@ export const production: EnvironmentSpec = {
     backupRetentionDays: 14,
   },
   cache: { size: "medium", highAvailability: true },
-  cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com" },
+  cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com", site: true },
   alerts: { emails: ["oncall@example.com", "platform@example.com"], latencyP95Ms: 1500 },
   firewall: { requestsPerMinute: 1200 },
   logs: { retentionDays: 90 },

@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { CloudfrontDistribution, CloudfrontDistributionCustomErrorResponse } from "@cdktf/provider-aws/lib/cloudfront-distribution";
+import { CloudfrontDistribution, CloudfrontDistributionCustomErrorResponse, CloudfrontDistributionOrigin } from "@cdktf/provider-aws/lib/cloudfront-distribution";
 import { CloudfrontOriginAccessControl } from "@cdktf/provider-aws/lib/cloudfront-origin-access-control";
 import { CloudfrontResponseHeadersPolicy } from "@cdktf/provider-aws/lib/cloudfront-response-headers-policy";
 import { S3Bucket } from "@cdktf/provider-aws/lib/s3-bucket";
@@ -33,6 +33,14 @@ export interface BucketDistributionProps {
   readonly noncurrentVersionDays: number;
   /** Origins allowed cross-origin GETs (and their preflights). */
   readonly corsOrigins: readonly string[];
+  /**
+   * The bucket's own distribution. Absent: another distribution reads it (the site's, when
+   * the whole site is behind CloudFront), which calls `allowReadsBy`.
+   */
+  readonly distribution?: OwnDistributionProps;
+}
+
+export interface OwnDistributionProps {
   /** Host names the distribution answers for. */
   readonly aliases: readonly string[];
   /** Validated us-east-1 ACM certificate ARN covering `aliases`. */
@@ -51,7 +59,9 @@ export interface BucketDistributionProps {
  */
 export class BucketDistribution extends Construct {
   public readonly bucket: S3Bucket;
-  public readonly distribution: CloudfrontDistribution;
+  private accessControl?: CloudfrontOriginAccessControl;
+  /** Absent when another distribution reads the bucket (`BucketDistributionProps.distribution`). */
+  public readonly distribution?: CloudfrontDistribution;
 
   constructor(scope: Construct, id: string, props: BucketDistributionProps) {
     super(scope, id);
@@ -97,24 +107,19 @@ export class BucketDistribution extends Construct {
         corsRule: [{ allowedMethods: ["GET", "HEAD"], allowedOrigins: [...props.corsOrigins], allowedHeaders: ["*"], maxAgeSeconds: 3600 }],
       }),
     );
+    const own = props.distribution;
+    if (!own) return;
     const corsHeaders = optional(withCors, (meta) => this.corsAndSecurityHeaders(props, meta));
     const responseHeaders = isReference(withCors) ? Fn.coalesce([Fn.one(corsHeaders.all("id")), SECURITY_HEADERS]) : (corsHeaders.constructs[0]?.id ?? SECURITY_HEADERS);
-    const oac = new CloudfrontOriginAccessControl(this, "origin-access-control", {
-      name: this.bucket.bucket,
-      description: `CloudFront reads ${this.bucket.bucket}`,
-      originAccessControlOriginType: "s3",
-      signingBehavior: "always",
-      signingProtocol: "sigv4",
-    });
     const originId = "bucket";
     this.distribution = new CloudfrontDistribution(this, "distribution", {
       enabled: true,
-      comment: props.comment,
-      aliases: [...props.aliases],
+      comment: own.comment,
+      aliases: [...own.aliases],
       isIpv6Enabled: true,
       httpVersion: "http2and3",
-      priceClass: props.priceClass,
-      origin: [{ originId, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: oac.id }],
+      priceClass: own.priceClass,
+      origin: [this.origin(originId)],
       defaultCacheBehavior: {
         targetOriginId: originId,
         viewerProtocolPolicy: "redirect-to-https",
@@ -125,18 +130,33 @@ export class BucketDistribution extends Construct {
         originRequestPolicyId: CORS_S3_ORIGIN,
         responseHeadersPolicyId: responseHeaders,
       },
-      customErrorResponse: props.errorResponses ? [...props.errorResponses] : undefined,
+      customErrorResponse: own.errorResponses ? [...own.errorResponses] : undefined,
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: {
-        acmCertificateArn: props.certificateArn,
+        acmCertificateArn: own.certificateArn,
         sslSupportMethod: "sni-only",
         minimumProtocolVersion: CLOUDFRONT_TLS_POLICY,
       },
       tags: { Name: this.bucket.bucket },
     });
-
-    this.allowOnlyCloudFront();
+    this.allowReadsBy(this.distribution);
   }
+
+  /**
+   * The bucket as a distribution's origin, signed through origin access control (made
+   * once, on first use).
+   */
+  public origin(originId: string): CloudfrontDistributionOrigin {
+    this.accessControl ??= new CloudfrontOriginAccessControl(this, "origin-access-control", {
+      name: this.bucket.bucket,
+      description: `CloudFront reads ${this.bucket.bucket}`,
+      originAccessControlOriginType: "s3",
+      signingBehavior: "always",
+      signingProtocol: "sigv4",
+    });
+    return { originId, domainName: this.bucket.bucketRegionalDomainName, originAccessControlId: this.accessControl.id };
+  }
+
 
   /**
    * CORS headers added by CloudFront on every response, cached or not, for the allowed
@@ -167,8 +187,8 @@ export class BucketDistribution extends Construct {
     });
   }
 
-  /** Only this distribution reads objects, and nothing reaches the bucket without TLS. */
-  private allowOnlyCloudFront(): void {
+  /** Only `distribution` reads objects, and nothing reaches the bucket without TLS (once per bucket). */
+  public allowReadsBy(distribution: CloudfrontDistribution): void {
     new S3BucketPolicy(this, "policy", {
       bucket: this.bucket.id,
       policy: policyDocument([
@@ -178,7 +198,7 @@ export class BucketDistribution extends Construct {
           Principal: { Service: "cloudfront.amazonaws.com" },
           Action: "s3:GetObject",
           Resource: `${this.bucket.arn}/*`,
-          Condition: { StringEquals: { "AWS:SourceArn": this.distribution.arn } },
+          Condition: { StringEquals: { "AWS:SourceArn": distribution.arn } },
         },
         {
           Sid: "TlsOnly",

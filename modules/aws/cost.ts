@@ -109,6 +109,7 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
     usage: ["load balancer capacity units (ALB LCU, NLB NLCU; by traffic)"],
   },
   aws_lb_listener: { tier: LOAD_BALANCER, free: "included in the load balancer's price" },
+  aws_lb_listener_rule: { tier: LOAD_BALANCER, free: "included in the load balancer's price (its first 10 rules' evaluations are free)" },
   aws_lb_target_group: { tier: LOAD_BALANCER, free: "included in the load balancer's price" },
 
   // AWS PostgreSQL.

@@ -64,8 +64,14 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
       .sort((a, b) => b.config.port - a.config.port)
       .map((l) => {
         const action = l.config.default_action?.[0] ?? {};
-        const tg = ix.first(action.target_group_arn, "aws_lb_target_group");
-        const text = action.type === "redirect" ? `${l.config.protocol} :${l.config.port} → ${action.redirect?.status_code?.replace("HTTP_", "") ?? ""} :${action.redirect?.port}` : `${l.config.protocol} :${l.config.port} → :${tg?.config.port ?? "?"}`;
+        // Behind CloudFront: refused by default, forwarded by a rule on the distribution's header.
+        const rule = action.type === "fixed-response" ? doc.resources("aws_lb_listener_rule").find((r) => referencesIn(r.config.listener_arn).includes(l.address)) : undefined;
+        const header = rule?.config.condition?.[0]?.http_header?.http_header_name;
+        const tg = ix.first(rule ? rule.config.action?.[0]?.target_group_arn : action.target_group_arn, "aws_lb_target_group");
+        const text =
+          action.type === "redirect"
+            ? `${l.config.protocol} :${l.config.port} → ${action.redirect?.status_code?.replace("HTTP_", "") ?? ""} :${action.redirect?.port}`
+            : `${l.config.protocol} :${l.config.port} → :${tg?.config.port ?? "?"}${header ? ` with ${header}, else ${action.fixed_response?.status_code}` : ""}`;
         const edgeText = `:${l.config.port} ${l.config.protocol}${action.type === "redirect" ? ` → ${action.redirect?.status_code?.replace("HTTP_", "") ?? ""}` : ""}`;
         listenerLabels.set(lb.address, (listenerLabels.get(lb.address) ?? new Map()).set(l.config.port, edgeText));
         return text;
@@ -212,9 +218,19 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
   }
   for (const cdn of doc.resources("aws_cloudfront_distribution")) {
     const origins = ix.referenced(cdn.config.origin, "aws_s3_bucket");
-    const use = origins.map((o) => bucketPurpose.get(o.address)).find((u) => u) ?? purpose(cdn);
+    // The whole site behind CloudFront: the public load balancer is its origin, the maintenance bucket its error pages'.
+    const site = ix.first(cdn.config.origin, "aws_lb");
+    const use = site ? "the whole site" : (origins.map((o) => bucketPurpose.get(o.address)).find((u) => u) ?? purpose(cdn));
     const viewer = cdn.config.default_cache_behavior?.viewer_protocol_policy;
-    g.node(cdn.address, use === "maintenance-site" ? "maintenance" : "cdn", [`CloudFront: ${use === "maintenance-site" ? "maintenance page" : use}`, ...(cdn.config.aliases ?? []), viewer && `viewers: ${viewer}`]);
+    const failover = (cdn.config.custom_error_response ?? []).filter((e: { response_code?: number }) => e.response_code === 503).map((e: { error_code: number }) => e.error_code);
+    g.node(cdn.address, use === "maintenance-site" ? "maintenance" : "cdn", [
+      `CloudFront: ${use === "maintenance-site" ? "maintenance page" : use}`,
+      ...(cdn.config.aliases ?? []),
+      viewer && `viewers: ${viewer}`,
+      site && "uncached: every header, cookie and query string to the origin",
+      site && failover.length > 0 && `origin's ${failover.join("/")} → maintenance page`,
+    ]);
+    if (site) g.edge(cdn.address, site.address, "traffic", ":443 HTTPS\nwith the origin's secret header");
     for (const origin of origins) g.edge(cdn.address, origin.address, "traffic", cdn.config.origin?.some((o: { origin_access_control_id?: string }) => o.origin_access_control_id) ? "origin access control" : "origin");
   }
 
@@ -225,7 +241,8 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
   for (const record of records.filter((r) => r.config.alias)) {
     const target = referencesIn(record.config.alias).find((a) => g.has(a));
     if (!target) continue;
-    const failover = record.config.failover_routing_policy?.type;
+    // A PRIMARY record alone (the whole site behind CloudFront, which fails over itself) reads as a plain one.
+    const failover = records.some((r) => r.config.failover_routing_policy?.type === "SECONDARY") ? record.config.failover_routing_policy?.type : undefined;
     // CloudFront answers viewers on HTTPS (redirecting HTTP to it, per viewer_protocol_policy).
     const ports = fromInternet.get(target)?.sort((a, b) => portOf(b) - portOf(a)) ?? (target.startsWith("aws_cloudfront_distribution.") ? [":443 HTTPS"] : []);
     g.edge(dns, target, "traffic", [failover ? `${failover} ${record.config.name}` : record.config.name, ...ports].join("\n"));
@@ -239,7 +256,7 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     }
   }
 
-  // The web application firewall on the public load balancer.
+  // The web application firewall on the public load balancer, or on the site's distribution.
   for (const acl of doc.resources("aws_wafv2_web_acl")) {
     const rules = (acl.config.rule ?? []) as { statement?: { rate_based_statement?: { limit: number; evaluation_window_sec?: number }; managed_rule_group_statement?: { name: string } } }[];
     const rate = rules.find((r) => r.statement?.rate_based_statement)?.statement?.rate_based_statement;
@@ -249,6 +266,8 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
       const lb = referencesIn(association.config.resource_arn).find((a) => g.has(a));
       if (lb && referencesIn(association.config.web_acl_arn).includes(acl.address)) g.edge(acl.address, lb, "check", "filters");
     }
+    // Scope CLOUDFRONT: the distribution names its web ACL.
+    for (const cdn of doc.resources("aws_cloudfront_distribution").filter((d) => referencesIn(d.config.web_acl_id).includes(acl.address))) g.edge(acl.address, cdn.address, "check", "filters");
   }
 
   // Where the hosts' logs go: the log groups their agent writes (the database setup's own log group is its function's).

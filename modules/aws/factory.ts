@@ -164,7 +164,7 @@ export class AwsTierFactory implements TierFactory {
   }
 
   public createDnsFailover(scope: Construct, id: string, props: DnsFailoverProps): IDnsFailover {
-    return new AwsDnsFailover(scope, id, props);
+    return new AwsDnsFailover(scope, id, { ...props, priceClass: this.priceClass });
   }
 
   public createLogging(scope: Construct, id: string, props: LoggingProps): ILogging {
@@ -174,7 +174,7 @@ export class AwsTierFactory implements TierFactory {
   public createFirewall(scope: Construct, id: string, props: FirewallProps): IFirewall {
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only for a spec that asks for this tier
     const { AwsFirewall } = require("./firewall") as typeof import("./firewall");
-    return new AwsFirewall(scope, id, props);
+    return new AwsFirewall(scope, id, { ...props, globalProvider: this.cdnProvider });
   }
 
   public createMonitoring(scope: Construct, id: string, props: MonitoringProps): IMonitoring {

@@ -1,7 +1,9 @@
 import { Construct } from "constructs";
+import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import { Wafv2WebAcl } from "@cdktf/provider-aws/lib/wafv2-web-acl";
 import { Wafv2WebAclAssociation } from "@cdktf/provider-aws/lib/wafv2-web-acl-association";
 import { FirewallProps, IFirewall } from "../core";
+import { AwsDnsFailover } from "./dns-failover";
 import { AwsLoadBalancer } from "./load-balancer";
 import { asAws } from "./shared";
 import { webAclName } from "../naming/resource-names";
@@ -22,25 +24,35 @@ export const COUNTED_RULES: Readonly<Record<string, readonly string[]>> = { AWSM
 /** The window the rate limit counts over, in seconds (AWS WAF takes 60, 120, 300 or 600). */
 const RATE_WINDOW_SECONDS = 60;
 
+export interface AwsFirewallProps extends FirewallProps {
+  /** The us-east-1 provider a CloudFront web ACL is made through (AWS WAF's rule for scope CLOUDFRONT). */
+  readonly globalProvider: AwsProvider;
+}
+
 /**
- * AWS WAF in front of the public load balancer: a regional web ACL that blocks a client past
- * the spec's requests a minute, then runs AWS's managed rules for IP reputation, known bad
- * inputs and common attacks, allowing the rest; CloudWatch metrics and sampled requests for
- * each rule.
+ * AWS WAF in front of the site: a web ACL that blocks a client past the spec's requests a
+ * minute, then runs AWS's managed rules for IP reputation, known bad inputs and common
+ * attacks, allowing the rest; CloudWatch metrics and sampled requests for each rule. On the
+ * public load balancer (scope REGIONAL); with the whole site behind CloudFront, on the
+ * distribution (scope CLOUDFRONT, made in us-east-1), where the rate limit counts viewers:
+ * behind CloudFront, the load balancer's clients are CloudFront's edges.
  */
 export class AwsFirewall extends Construct implements IFirewall {
   public readonly gaps: IFirewall["gaps"] = {};
   public readonly webAcl: Wafv2WebAcl;
 
-  constructor(scope: Construct, id: string, props: FirewallProps) {
+  constructor(scope: Construct, id: string, props: AwsFirewallProps) {
     super(scope, id);
     const lb = asAws(props.loadBalancer, AwsLoadBalancer, "load balancer");
+    const site = asAws(props.site, AwsDnsFailover, "DNS record").site;
     const name = webAclName(props.namePrefix);
     const visibility = (metric: string) => ({ cloudwatchMetricsEnabled: true, metricName: `${name}-${metric}`, sampledRequestsEnabled: true });
-    this.webAcl = new Wafv2WebAcl(this, "web-acl", {
+    // Another address for the CloudFront ACL: the regional one it replaces is destroyed through its own provider.
+    this.webAcl = new Wafv2WebAcl(this, site ? "cloudfront-web-acl" : "web-acl", {
+      ...(site ? { provider: props.globalProvider } : {}),
       name,
-      description: `${props.namePrefix}: before the public load balancer of the site`,
-      scope: "REGIONAL",
+      description: `${props.namePrefix}: before the ${site ? "CloudFront distribution" : "public load balancer"} of the site`,
+      scope: site ? "CLOUDFRONT" : "REGIONAL",
       defaultAction: { allow: {} },
       rule: [
         {
@@ -68,6 +80,8 @@ export class AwsFirewall extends Construct implements IFirewall {
       visibilityConfig: visibility("all"),
       tags: { Name: name },
     });
-    new Wafv2WebAclAssociation(this, "association", { resourceArn: lb.lb.arn, webAclArn: this.webAcl.arn });
+    // A distribution takes its web ACL's ARN in web_acl_id (WAF's associations are for regional resources only).
+    if (site) site.distribution.webAclId = this.webAcl.arn;
+    else new Wafv2WebAclAssociation(this, "association", { resourceArn: lb.lb.arn, webAclArn: this.webAcl.arn });
   }
 }

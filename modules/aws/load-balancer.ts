@@ -1,8 +1,11 @@
 import { Construct } from "constructs";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
+import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
 import { LbTargetGroup } from "@cdktf/provider-aws/lib/lb-target-group";
-import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, asText, listenerPort } from "../core";
+import { DataAwsEc2ManagedPrefixList } from "@cdktf/provider-aws/lib/data-aws-ec2-managed-prefix-list";
+import { Password } from "@cdktf/provider-random/lib/password";
+import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, ORIGIN_HEADER, asText, listenerPort } from "../core";
 import { awsCertificateOf } from "./certificate";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -13,9 +16,18 @@ import { loadBalancerName } from "../naming/resource-names";
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
 /**
+ * The addresses CloudFront connects to origins from: AWS's managed prefix list, global
+ * (docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html).
+ * Its maximum entries count against the security group's rules quota, so the load balancer
+ * behind the CDN admits it in one rule, on 443 only.
+ */
+export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
+
+/**
  * `public`: an internet-facing Application Load Balancer in the public subnets, HTTPS on
  * 443 with the ACM certificate and a modern TLS policy, HTTP 80 redirected to HTTPS,
- * invalid header fields dropped. `internal`: a Network Load Balancer in the private
+ * invalid header fields dropped. Behind the CDN, HTTPS alone, from CloudFront's addresses
+ * alone, forwarded only with the distribution's secret header. `internal`: a Network Load Balancer in the private
  * subnets, TCP pass-through on 80, with a security group.
  */
 export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPeer, IAwsAliasTarget {
@@ -27,6 +39,8 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
   public readonly lb: Lb;
   public readonly targetGroup: LbTargetGroup;
   public readonly securityGroup: TierSecurityGroup;
+  /** Behind the CDN: the header (and its value, a Terraform reference) the load balancer forwards on. */
+  public readonly originHeader?: { readonly name: string; readonly value: string };
 
   constructor(scope: Construct, id: string, props: LoadBalancerProps) {
     super(scope, id);
@@ -44,7 +58,14 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
       name,
       description: isPublic ? "Public load balancer: HTTPS and HTTP from the internet" : "Internal load balancer: from the web tier",
     });
-    if (isPublic) {
+    const behindCdn = isPublic && props.behindCdn === true;
+    if (behindCdn) {
+      const cloudfront = new DataAwsEc2ManagedPrefixList(this, "cloudfront-addresses", { name: CLOUDFRONT_ORIGIN_FACING });
+      this.securityGroup.allowFromPrefixList("cloudfront", cloudfront.id, 443);
+      // CloudFront's addresses are every distribution's: the header tells this one's traffic apart.
+      const secret = new Password(this, "origin-secret", { length: 40, special: false });
+      this.originHeader = { name: ORIGIN_HEADER, value: secret.result };
+    } else if (isPublic) {
       this.securityGroup.allowFromInternet(443);
       this.securityGroup.allowFromInternet(80);
     }
@@ -86,20 +107,31 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
 
     if (isPublic) {
       const certificate = awsCertificateOf(props.certificate);
-      new LbListener(this, "https", {
+      const forward = { type: "forward", targetGroupArn: this.targetGroup.arn };
+      const https = new LbListener(this, "https", {
         loadBalancerArn: this.lb.arn,
         port: 443,
         protocol: "HTTPS",
         sslPolicy: ALB_SSL_POLICY,
         certificateArn: certificate.arn,
-        defaultAction: [{ type: "forward", targetGroupArn: this.targetGroup.arn }],
+        // Behind the CDN, a request without the distribution's header is refused here.
+        defaultAction: [this.originHeader ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } } : forward],
       });
-      new LbListener(this, "http-redirect", {
-        loadBalancerArn: this.lb.arn,
-        port: 80,
-        protocol: "HTTP",
-        defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
-      });
+      if (this.originHeader) {
+        new LbListenerRule(this, "from-cdn", {
+          listenerArn: https.arn,
+          priority: 1,
+          condition: [{ httpHeader: { httpHeaderName: this.originHeader.name, values: [this.originHeader.value] } }],
+          action: [forward],
+        });
+      } else {
+        new LbListener(this, "http-redirect", {
+          loadBalancerArn: this.lb.arn,
+          port: 80,
+          protocol: "HTTP",
+          defaultAction: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        });
+      }
     } else {
       new LbListener(this, "tcp", {
         loadBalancerArn: this.lb.arn,

@@ -44,19 +44,17 @@ export class AwsObjectStore extends Construct implements IObjectStoreCdn {
       preventDestroy: props.deletionProtection,
       noncurrentVersionDays: props.noncurrentVersionDays ?? DEFAULTS.objectStore.noncurrentVersionDays,
       corsOrigins: props.corsOrigins ?? [],
-      aliases: [props.cdnDomain],
-      certificateArn: certificate.arn,
-      priceClass: props.priceClass,
-      comment: `${props.namePrefix} ${props.purpose}`,
+      distribution: { aliases: [props.cdnDomain], certificateArn: certificate.arn, priceClass: props.priceClass, comment: `${props.namePrefix} ${props.purpose}` },
     });
+    const distribution = this.store.distribution!;
     for (const type of ["A", "AAAA"]) {
       new Route53Record(this, `alias-${type.toLowerCase()}`, {
         zoneId: zone.zoneId,
         name: props.cdnDomain,
         type,
         alias: {
-          name: this.store.distribution.domainName,
-          zoneId: this.store.distribution.hostedZoneId,
+          name: distribution.domainName,
+          zoneId: distribution.hostedZoneId,
           evaluateTargetHealth: false,
         },
       });

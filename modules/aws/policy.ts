@@ -12,6 +12,15 @@ const MODERN_ALB_POLICIES = [
 const primaries = (s: StackDocument) => s.resources("aws_db_instance").filter((d) => !d.config.replicate_source_db);
 const publicAlbs = (s: StackDocument) => s.resources("aws_lb").filter((lb) => lb.config.internal !== true && (lb.config.load_balancer_type ?? "application") === "application");
 const listenersOf = (s: StackDocument, lb: Resource) => s.resources("aws_lb_listener").filter((l) => l.config.load_balancer_arn === reference(lb.address, "arn"));
+const internetIngress = (s: StackDocument) => s.resources("aws_vpc_security_group_ingress_rule").filter((r) => INTERNET.includes(r.config.cidr_ipv4) || INTERNET.includes(r.config.cidr_ipv6));
+/** The CloudFront distributions whose origin is `lb` (the whole site behind the CDN). */
+const distributionsBefore = (s: StackDocument, lb: Resource) =>
+  s.resources("aws_cloudfront_distribution").filter((d) => (d.config.origin ?? []).some((o: ResourceConfig) => o.domain_name === reference(lb.address, "dns_name")));
+/** A public load balancer no viewer reaches but through CloudFront: a distribution's origin, and none of its groups open to the internet. */
+const behindCloudFront = (s: StackDocument, lb: Resource) => {
+  const groups: string[] = lb.config.security_groups ?? [];
+  return distributionsBefore(s, lb).length > 0 && !internetIngress(s).some((r) => groups.includes(r.config.security_group_id));
+};
 const covers22 = (from?: number, to?: number, protocol?: string) => protocol === "-1" || (from !== undefined && to !== undefined && from <= 22 && 22 <= to);
 
 const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_kms_key", "aws_sqs_queue", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
@@ -64,11 +73,13 @@ export const AWS_POLICY: CloudPolicy = {
         "reads a bucket without origin access control",
       ),
     "CT-LB-001": (s) =>
-      each(publicAlbs(s).map((lb) => ({ ...lb, config: { ...lb.config, listeners: listenersOf(s, lb).map((l) => l.config) } })), (lb) => {
-        const https = lb.listeners.some((l: ResourceConfig) => l.port === 443 && l.protocol === "HTTPS");
-        const redirect = lb.listeners.some((l: ResourceConfig) => l.port === 80 && l.default_action?.[0]?.type === "redirect" && l.default_action[0].redirect?.protocol === "HTTPS");
-        return https && redirect;
-      }, "has no HTTPS listener on 443 with HTTP on 80 redirected to it"),
+      publicAlbs(s).flatMap((lb) => {
+        const listeners = listenersOf(s, lb).map((l) => l.config);
+        const https = listeners.some((l) => l.port === 443 && l.protocol === "HTTPS");
+        const redirect = listeners.some((l) => l.port === 80 && l.default_action?.[0]?.type === "redirect" && l.default_action[0].redirect?.protocol === "HTTPS");
+        // Behind CloudFront, CloudFront redirects the viewers' HTTP; the load balancer has HTTPS alone.
+        return https && (redirect || behindCloudFront(s, lb)) ? [] : [{ resource: lb.address, message: "has no HTTPS listener on 443 with HTTP on 80 redirected to it" }];
+      }),
     "CT-LB-002": (s) =>
       each(
         s.resources("aws_lb_listener").filter((l) => l.config.protocol === "HTTPS"),
@@ -76,11 +87,34 @@ export const AWS_POLICY: CloudPolicy = {
         `ssl_policy is not one of ${MODERN_ALB_POLICIES.join(", ")}`,
       ),
     "CT-LB-003": (s) => each(publicAlbs(s), (lb) => lb.drop_invalid_header_fields === true, "drop_invalid_header_fields is not true"),
+    // Every public load balancer CloudFront fronts: its groups admit a prefix list and nothing else, and its HTTPS listener forwards only what carries the distribution's header.
+    "CT-CDN-004": (s) =>
+      publicAlbs(s)
+        .filter((lb) => distributionsBefore(s, lb).length > 0)
+        .flatMap((lb) => {
+          const groups: string[] = lb.config.security_groups ?? [];
+          const ingress = s.resources("aws_vpc_security_group_ingress_rule").filter((r) => groups.includes(r.config.security_group_id));
+          const admitsOnlyPrefixList = ingress.length > 0 && ingress.every((r) => typeof r.config.prefix_list_id === "string" && r.config.cidr_ipv4 === undefined && r.config.cidr_ipv6 === undefined);
+          const headers = distributionsBefore(s, lb).flatMap((d) =>
+            (d.config.origin ?? []).filter((o: ResourceConfig) => o.domain_name === reference(lb.address, "dns_name")).flatMap((o: ResourceConfig) => o.custom_header ?? []),
+          );
+          const listeners = listenersOf(s, lb);
+          const guarded = listeners.every((l) => {
+            if (l.config.default_action?.[0]?.type === "forward") return false;
+            const rules = s.resources("aws_lb_listener_rule").filter((r) => r.config.listener_arn === reference(l.address, "arn") && (r.config.action ?? []).some((a: ResourceConfig) => a.type === "forward"));
+            return rules.every((r) =>
+              (r.config.condition ?? []).some((c: ResourceConfig) => headers.some((h: ResourceConfig) => c.http_header?.http_header_name === h.name && c.http_header.values?.length === 1 && c.http_header.values[0] === h.value)),
+            );
+          });
+          const problems = [
+            ...(admitsOnlyPrefixList ? [] : ["its security group admits more than CloudFront's prefix list"]),
+            ...(guarded ? [] : ["a listener forwards requests without the distribution's secret header"]),
+          ];
+          return problems.map((message) => ({ resource: lb.address, message }));
+        }),
     "CT-NET-001": (s) => {
       const lbGroups = new Set(publicAlbs(s).flatMap((lb) => lb.config.security_groups ?? []));
-      return s
-        .resources("aws_vpc_security_group_ingress_rule")
-        .filter((r) => INTERNET.includes(r.config.cidr_ipv4) || INTERNET.includes(r.config.cidr_ipv6))
+      return internetIngress(s)
         .filter((r) => !(lbGroups.has(r.config.security_group_id) && [80, 443].includes(r.config.from_port) && r.config.from_port === r.config.to_port))
         .map((r) => ({ resource: r.address, message: `admits the internet on ${r.config.from_port ?? "all ports"} outside the public load balancer's 80/443` }));
     },
@@ -97,10 +131,14 @@ export const AWS_POLICY: CloudPolicy = {
         (g) => String(g.at_rest_encryption_enabled) === "true" && g.transit_encryption_enabled === true && typeof g.auth_token === "string",
         "lacks at-rest encryption, transit encryption or an auth token",
       ),
+    // A Route 53 failover pair, or the site's distribution answering its load balancer's failures with a page.
     "CT-DNS-001": (s) =>
-      s.resources("aws_route53_record").some((r) => r.config.failover_routing_policy?.type === "SECONDARY")
+      s.resources("aws_route53_record").some((r) => r.config.failover_routing_policy?.type === "SECONDARY") ||
+      publicAlbs(s).some((lb) =>
+        distributionsBefore(s, lb).some((d) => [502, 503, 504].every((code) => (d.config.custom_error_response ?? []).some((e: ResourceConfig) => e.error_code === code && typeof e.response_page_path === "string"))),
+      )
         ? []
-        : [{ resource: "(stack)", message: "no SECONDARY failover record" }],
+        : [{ resource: "(stack)", message: "no SECONDARY failover record, nor a CloudFront distribution that answers its load balancer's 502, 503 and 504 with a page" }],
     // A replica of each primary through another region's provider (a cross-region replica), encrypted.
     "CT-DB-008": (s) =>
       primaries(s).flatMap((p) =>
@@ -122,7 +160,9 @@ export const AWS_POLICY: CloudPolicy = {
       });
       const associated = (lb: Resource) =>
         s.resources("aws_wafv2_web_acl_association").some((a) => a.config.resource_arn === reference(lb.address, "arn") && guarded.some((acl) => a.config.web_acl_arn === reference(acl.address, "arn")));
-      const open = s.resources("aws_lb").filter((lb) => lb.config.internal !== true && !associated(lb));
+      // Behind CloudFront, the distribution holds the web ACL (its web_acl_id), where the rate limit sees viewers.
+      const fronted = (lb: Resource) => behindCloudFront(s, lb) && distributionsBefore(s, lb).every((d) => guarded.some((acl) => d.config.web_acl_id === reference(acl.address, "arn")));
+      const open = s.resources("aws_lb").filter((lb) => lb.config.internal !== true && !associated(lb) && !fronted(lb));
       return open.map((lb) => ({ resource: lb.address, message: "has no web ACL with a rate-based rule and a managed rule group" }));
     },
     "CT-DATA-001": (s) => each(s.all(AWS_STATEFUL_TYPES), (r) => r.lifecycle?.prevent_destroy === true, "lifecycle.prevent_destroy is not true"),

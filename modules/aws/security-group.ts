@@ -89,6 +89,15 @@ export class TierSecurityGroup extends Construct {
     this.tcpRule("from", "internet", port, { cidrIpv4: "0.0.0.0/0" });
   }
 
+  /**
+   * Lets the addresses of an AWS-managed prefix list connect on `port`. A rule that names a
+   * prefix list counts as the list's maximum entries against the group's rules quota (60
+   * inbound by default), so one such rule per group is the safe number.
+   */
+  public allowFromPrefixList(name: string, prefixListId: string, port: number): void {
+    this.tcpRule("from", name, port, { prefixListId });
+  }
+
   /** Lets this group connect to `peer`'s security group on `port`; returns the rule. */
   public allowToPeer(peer: IPeer, port: number): ITerraformDependable {
     return this.tcpRule("to", peer.peerName, port, { referencedSecurityGroupId: securityGroupOf(peer) });
@@ -99,7 +108,7 @@ export class TierSecurityGroup extends Construct {
     return this.tcpRule("to", "internet", port, { cidrIpv4: "0.0.0.0/0" });
   }
 
-  private tcpRule(direction: "from" | "to", what: string, port: number, source: { referencedSecurityGroupId?: string; cidrIpv4?: string }): ITerraformDependable {
+  private tcpRule(direction: "from" | "to", what: string, port: number, source: { referencedSecurityGroupId?: string; cidrIpv4?: string; prefixListId?: string }): ITerraformDependable {
     const Rule = direction === "from" ? VpcSecurityGroupIngressRule : VpcSecurityGroupEgressRule;
     return new Rule(this, ruleId(direction, what, port), {
       securityGroupId: this.group.id,

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { IStaticSite, StaticSiteProps, isReference, negate, terraformLiteral, terraformTemplate } from "../core";
+import { IStaticSite, MAINTENANCE_PATH, StaticSiteProps, isReference, negate, terraformLiteral, terraformTemplate } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { uniqueBucketName } from "../naming/bucket-name";
@@ -21,11 +21,14 @@ function contentType(path: string): string {
  * The maintenance site: its own private bucket with the pages uploaded as objects, and a
  * CloudFront distribution answering for the site's own name. Every path that is not a
  * page, `/` included, gets `index.html` with status 503, so browsers, monitors and
- * crawlers see an outage.
+ * crawlers see an outage. Served by the site's distribution (`servedBySite`): the bucket
+ * alone, the pages under `MAINTENANCE_PATH`, which that distribution reads.
  */
 export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTarget {
   public readonly domain: string;
   public readonly site: BucketDistribution;
+  /** The pages' path under the site's name when the site distribution serves them; `/` otherwise. */
+  public readonly pagesPath: string;
 
   constructor(scope: Construct, id: string, props: AwsStaticSiteProps) {
     super(scope, id);
@@ -33,26 +36,31 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
     const certificate = awsCertificateOf(props.certificate);
     this.domain = props.domain;
     const unavailable = (errorCode: number) => ({ errorCode, responseCode: 503, responsePagePath: "/index.html", errorCachingMinTtl: 10 });
+    this.pagesPath = props.servedBySite ? MAINTENANCE_PATH : "/";
     this.site = new BucketDistribution(this, "site", {
       bucketName: uniqueBucketName(this, props.namePrefix, "maintenance", props.deletionProtection),
       forceDestroy: negate(props.deletionProtection),
       preventDestroy: props.deletionProtection,
       noncurrentVersionDays: 7,
       corsOrigins: [],
-      aliases: [props.domain],
-      certificateArn: certificate.arn,
-      priceClass: props.priceClass,
-      comment: `${props.namePrefix} maintenance page`,
-      // No default root object: "/" must be a miss like every other path, or monitors and
-      // crawlers get the page with a 200 during an outage. CloudFront asks the bucket for its
-      // root, which CloudFront may not list (the policy grants s3:GetObject only), so S3
-      // answers 403 and the error response serves the page with a 503.
-      errorResponses: [unavailable(403), unavailable(404)],
+      distribution: props.servedBySite
+        ? undefined
+        : {
+            aliases: [props.domain],
+            certificateArn: certificate.arn,
+            priceClass: props.priceClass,
+            comment: `${props.namePrefix} maintenance page`,
+            // No default root object: "/" must be a miss like every other path, or monitors and
+            // crawlers get the page with a 200 during an outage. CloudFront asks the bucket for its
+            // root, which CloudFront may not list (the policy grants s3:GetObject only), so S3
+            // answers 403 and the error response serves the page with a 503.
+            errorResponses: [unavailable(403), unavailable(404)],
+          },
     });
     for (const [path, body] of Object.entries(props.files).sort(([a], [b]) => a.localeCompare(b))) {
       new S3Object(this, `file-${path.replace(/[^a-z0-9]+/gi, "-")}`, {
         bucket: this.site.bucket.id,
-        key: path,
+        key: `${this.pagesPath.slice(1)}${path}`,
         // A page may be a reference (a module's heredoc local): its interpolations stay.
         content: isReference(body) ? terraformTemplate(body) : terraformLiteral(body),
         contentType: contentType(path),
@@ -62,10 +70,15 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
   }
 
   public get hostname(): string {
-    return this.site.distribution.domainName;
+    return this.ownDistribution().domainName;
   }
 
   public get aliasZoneId(): string {
-    return this.site.distribution.hostedZoneId;
+    return this.ownDistribution().hostedZoneId;
+  }
+
+  private ownDistribution() {
+    if (!this.site.distribution) throw new Error(`the maintenance pages of ${this.domain} are served by the site's distribution, under ${this.pagesPath}: they have no name to alias`);
+    return this.site.distribution;
   }
 }

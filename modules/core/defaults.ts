@@ -73,6 +73,10 @@ export const DEFAULTS = {
     idleTimeoutSeconds: 60,
     drainSeconds: 30,
   },
+  /** `cdn.site`: the site's name points at its load balancer (Cloudflare proxies it regardless). */
+  cdn: {
+    site: false,
+  },
   objectStore: {
     /** Days a replaced or deleted object's old version is kept. */
     noncurrentVersionDays: 30,

@@ -1,3 +1,4 @@
+import { ICertificate } from "./certificate";
 import { IAliasTarget, StatefulTierProps, TierProps } from "./tier";
 
 /** A DNS zone that holds the site's records. */
@@ -32,6 +33,17 @@ export interface DnsFailoverProps extends TierProps {
    * @default - no failover: a plain record to the primary, no health check
    */
   readonly secondary?: IAliasTarget;
+  /**
+   * The whole site behind the CDN (`cdn.site`): the name is the CDN's, which reaches the
+   * primary over HTTPS and passes dynamic requests through uncached; the secondary's pages
+   * answer for the primary's failures at the CDN, per request, instead of a DNS switch.
+   * Cloudflare proxies every site's name already: this changes nothing there.
+   * @default - the name points at the primary
+   */
+  readonly cdn?: {
+    /** A CDN certificate covering `recordName`. */
+    readonly certificate: ICertificate;
+  };
 }
 
 /** The site's public DNS name. */

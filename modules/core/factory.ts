@@ -31,6 +31,12 @@ export interface TierFactory {
    * built by a library user runs them; `buildApp` runs the same rules through its cloud adapter.
    */
   validate?(spec: unknown): readonly ValidationIssue[];
+  /**
+   * The cloud's edge proxies the site's own name always (Cloudflare), so a spec's
+   * `cdn.site` adds nothing. @default false: the site's name points at its load balancer
+   * unless `cdn.site` puts the CDN in front
+   */
+  readonly proxiesSite?: boolean;
   /** The policy pack's checks on what this factory builds, which `DjangoTopology` built by a library user runs at synth. @default - none */
   readonly policy?: CloudPolicy;
   createNetwork(scope: Construct, id: string, props: NetworkProps): INetwork;

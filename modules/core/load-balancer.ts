@@ -37,6 +37,13 @@ export interface LoadBalancerProps extends TierProps {
   readonly idleTimeoutSeconds?: number;
   /** Seconds a deregistering host keeps draining requests. @default 30 */
   readonly drainSeconds?: number;
+  /**
+   * `public` only: the whole site is behind the CDN (`cdn.site`), which is all that may
+   * reach the load balancer (HTTPS only, no HTTP listener). Cloudflare's proxy is in front
+   * of every site already: this changes nothing there.
+   * @default false
+   */
+  readonly behindCdn?: boolean;
 }
 
 /** A load balancer. `allowFrom` admits peers to its listener (internal ones only). */
@@ -47,6 +54,14 @@ export interface ILoadBalancer extends IPeer, IAliasTarget, IAcceptsTraffic {
   /** The health check path of its hosts. */
   readonly healthCheckPath: string;
 }
+
+/**
+ * The header a CDN in front of the load balancer adds to every request, with a value only
+ * Terraform state and the CDN hold, so the load balancer can tell its traffic from anyone
+ * else's through the same CDN (AWS, `cdn.site`). The web hosts' nginx drops it: Django,
+ * its error reports and its logs never see the value.
+ */
+export const ORIGIN_HEADER = "X-Origin-Verify";
 
 /** The port a load balancer listens on: HTTPS for the public one, HTTP inside the network. */
 export function listenerPort(scheme: LoadBalancerProps["scheme"]): number {

@@ -56,7 +56,18 @@ export interface StaticSiteProps extends StatefulTierProps {
   readonly certificate: ICertificate;
   /** Files to serve, by path, e.g. `{ "index.html": "<html>..." }`. `index.html` is required. */
   readonly files: Readonly<Record<string, string>>;
+  /**
+   * The whole site is behind the CDN (`cdn.site`): the pages are the site distribution's own
+   * answer to its origin's errors, under `MAINTENANCE_PATH` of the site's name, with no name
+   * or distribution of their own. Cloudflare's maintenance Worker answers at the site's name
+   * always, so this changes nothing there.
+   * @default false
+   */
+  readonly servedBySite?: boolean;
 }
+
+/** Where the maintenance pages live under the site's own name when the site distribution serves them (`StaticSiteProps.servedBySite`); the application cannot use the path. */
+export const MAINTENANCE_PATH = "/_maintenance/";
 
 /** A static site; DNS failover points at it. */
 export interface IStaticSite extends IAliasTarget {

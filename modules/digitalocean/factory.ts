@@ -73,6 +73,8 @@ export interface DigitalOceanTierFactoryProps {
  */
 export class DigitalOceanTierFactory implements TierFactory {
   public readonly cloud = "do";
+  /** Cloudflare proxies the site's name (the firewall, TLS and failover live in the proxy). */
+  public readonly proxiesSite = true;
   public readonly policy = DIGITALOCEAN_POLICY;
   private readonly settings: DigitalOceanSettings;
   private readonly cloudflare: CloudflareSettings;

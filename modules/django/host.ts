@@ -1,6 +1,6 @@
 import { Fn } from "cdktf";
 import { stringify } from "yaml";
-import { DEFAULTS, HostAccess, HostConfigDelivery, PoolDiscovery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
+import { DEFAULTS, HostAccess, HostConfigDelivery, ORIGIN_HEADER, PoolDiscovery, PoolRole, SIZES, SIZE_PROFILES, Size, asText, isReference, pick } from "../core";
 import { RELEASE_PY, RELEASE_SCRIPT_PATH } from "./release";
 import { ApplicationSpec, Layout, separateAppTier } from "./spec";
 
@@ -725,6 +725,7 @@ proxy_set_header Connection "";
 proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
 proxy_set_header X-Forwarded-Proto $cloudtiers_forwarded_proto;
 proxy_set_header X-Real-IP $remote_addr;
+proxy_set_header ${ORIGIN_HEADER} "";
 proxy_connect_timeout 5s;
 proxy_send_timeout 60s;
 proxy_read_timeout 60s;

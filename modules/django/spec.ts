@@ -323,6 +323,16 @@ export interface DjangoTopologyProps {
     readonly mediaDomain?: string;
     /** The static files' host name, inside `dnsZone`. @default `static.<domain>` */
     readonly staticDomain?: string;
+    /**
+     * The whole site behind the CDN (seed 004): on AWS, CloudFront answers for `domain`,
+     * passes every request to the public load balancer uncached with all its headers,
+     * cookies and query string, serves the maintenance page itself when the load balancer
+     * fails (502, 503, 504), and holds the firewall; the load balancer answers CloudFront
+     * alone. Cloudflare proxies every site already: on DigitalOcean this changes nothing.
+     * Not in the standalone Terraform modules.
+     * @default false
+     */
+    readonly site?: boolean;
   };
   /**
    * DNS failover to a static maintenance page while the site is unhealthy: Route 53 and

@@ -123,6 +123,8 @@ export class DjangoTopology extends Construct {
   public readonly broker?: IBroker;
   /** With `firewall` only: the web application firewall in front of the site. */
   public readonly firewall?: IFirewall;
+  /** The site's own name is served by the CDN: `cdn.site`, or a cloud whose edge proxies every site (Cloudflare). */
+  public readonly siteBehindCdn: boolean;
   /** How the hosts log in to the image's registry. */
   public readonly registry: RegistryAccess;
   /** The application the hosts run, its image the release deployed. */
@@ -181,6 +183,9 @@ export class DjangoTopology extends Construct {
     // A literal: a whole-topology module's layout is never nginx-balanced (its variable refuses it).
     const balanced = this.layout === "nginx-balanced";
     const failover = failoverOn(spec);
+    // The whole site behind the CDN: where the cloud's edge does not proxy it already.
+    const siteCdn = (spec.cdn?.site ?? DEFAULTS.cdn.site) === true && f.proxiesSite !== true;
+    this.siteBehindCdn = siteCdn || f.proxiesSite === true;
 
     this.network = f.createNetwork(this, "network", {
       namePrefix: prefix,
@@ -203,7 +208,7 @@ export class DjangoTopology extends Construct {
       namePrefix: prefix,
       zone: this.zone,
       domainName: mediaDomain,
-      alternativeNames: concatenated([staticDomain], choose(failover, [spec.domain], [])),
+      alternativeNames: concatenated([staticDomain], siteCdn ? [spec.domain] : choose(failover, [spec.domain], [])),
       use: "cdn",
     });
 
@@ -289,6 +294,7 @@ export class DjangoTopology extends Construct {
       certificate,
       targetPort: NGINX_PORT,
       healthCheck: { path: healthCheckPath },
+      behindCdn: siteCdn,
     });
 
     const bootstrap = (role: PoolRole, size: PoolSpec["size"], configuration: AppConfiguration, appDiscovery?: PoolDiscovery): HostBootstrap => {
@@ -392,6 +398,7 @@ export class DjangoTopology extends Construct {
         zone: this.zone,
         certificate: cdnCertificate,
         deletionProtection: protect,
+        servedBySite: siteCdn,
         files: {
           "index.html": renderMaintenancePage(spec.failover?.title ?? DEFAULTS.failover.title, spec.failover?.message ?? DEFAULTS.failover.message),
         },
@@ -404,6 +411,7 @@ export class DjangoTopology extends Construct {
       primary: this.loadBalancer,
       healthCheckPath,
       secondary: this.maintenanceSite,
+      cdn: siteCdn ? { certificate: cdnCertificate } : undefined,
     });
 
     if (spec.firewall) {

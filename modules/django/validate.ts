@@ -76,6 +76,8 @@ export interface InputDeclaration {
   readonly variable?: string;
   /** The value a module's usage example passes, where the module requires it. */
   readonly example?: string;
+  /** `false`: a field the standalone modules leave out (docs/modules.md says why). @default true */
+  readonly inModules?: false;
 }
 
 /** A declaration for every field of `T`, in the spec's order: the compiler refuses a field left undeclared. */
@@ -137,6 +139,7 @@ export const NETWORK_INPUTS: InputDeclarations<Pick<NonNullable<DjangoTopologyPr
 export const CDN_INPUTS: InputDeclarations<NonNullable<DjangoTopologyProps["cdn"]>> = {
   mediaDomain: { constraint: DOMAIN, optional: true },
   staticDomain: { constraint: DOMAIN, optional: true },
+  site: { constraint: BOOLEAN, default: DEFAULTS.cdn.site, inModules: false },
 };
 
 /** The topology's own fields that are one value each. */

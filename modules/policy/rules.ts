@@ -122,6 +122,11 @@ export const RULES: readonly PolicyRule[] = [
     rationale: "With origin access control the bucket stays private and only this distribution can read it.",
   },
   {
+    id: "CT-CDN-004",
+    title: "A load balancer behind the CDN answers the CDN alone",
+    rationale: "CloudFront's addresses are every distribution's, anyone's: without a secret header of its own, the site's origin is open to traffic that skips its firewall and its failover.",
+  },
+  {
     id: "CT-LB-001",
     title: "Public load balancers serve HTTPS and redirect HTTP to it",
     rationale: "Users who type the bare name must still end up on an encrypted connection.",

@@ -37,7 +37,7 @@ const FULL: EnvironmentSpec = {
   },
   postgres: { size: "medium", replicaSize: "medium", version: "16", storageGiB: 50, highAvailability: true, replicas: 1, pooling: true, backupRetentionDays: 7 },
   cache: { size: "small", highAvailability: true, version: "8" },
-  cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com" },
+  cdn: { mediaDomain: "media.example.com", staticDomain: "static.example.com", site: true },
   failover: { title: "Back soon", message: "The shop is down for maintenance." },
   alerts: {
     emails: ["oncall@example.com", "ops+shop@example.com"],

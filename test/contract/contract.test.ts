@@ -103,6 +103,14 @@ describe.each(CLOUDS.map((cloud) => [cloud.id, cloud, inspectorOf(cloud)] as con
     expect(inspector.publicEntryPoints(plain)).toEqual({ loadBalancers: 1, cdnNames, maintenanceSites: 0, other: [] });
   });
 
+  it("the whole site behind the CDN: the site's name is the CDN's, dynamic requests pass uncached with all the viewer sent, and the load balancer admits the CDN alone", () => {
+    expect(contract.cdn?.site).toBe(true);
+    expect(inspector.siteEdge(s)).toEqual({ name: contract.domain, uncached: true, viewerRequestPassed: true, originOnlyFromEdge: true });
+    // Without cdn.site, a cloud whose edge proxies every site (Cloudflare) still does; the others point the name at the load balancer.
+    const stack = new CloudTiersStack(Testing.app(), { ...withoutFailover, environment: "contract-direct", cdn: { ...contract.cdn, site: false } }, cloud);
+    expect(inspector.siteEdge(synth(stack))).toEqual(stack.topology.siteBehindCdn ? inspector.siteEdge(s) : undefined);
+  });
+
   it("DNS failover: the site falls back to the maintenance page, and only when failover is on", () => {
     expect(inspector.failoverTarget(s)).toEqual({ maintenanceFor: contract.domain });
     expect(inspector.failoverTarget(plain)).toBeUndefined();

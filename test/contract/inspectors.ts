@@ -25,6 +25,13 @@ export interface CloudInspector {
   poolerFrontsPrimary(s: Synth): boolean;
   /** What the internet can reach: load balancers, CDN host names, maintenance sites; anything else under `other`. */
   publicEntryPoints(s: Synth): { loadBalancers: number; cdnNames: string[]; maintenanceSites: number; other: string[] };
+  /**
+   * The site's own name served by the CDN (the whole site behind it, seed 004): whether
+   * dynamic requests pass uncached with the viewer's headers, cookies and query string, and
+   * whether the load balancer admits the CDN alone; undefined when the name points at the
+   * load balancer.
+   */
+  siteEdge(s: Synth): { name: string; uncached: boolean; viewerRequestPassed: boolean; originOnlyFromEdge: boolean } | undefined;
   /** While the origin is unhealthy: the site whose name a maintenance page answers for, if failover is on. */
   failoverTarget(s: Synth): { maintenanceFor: string } | undefined;
   /**

@@ -123,7 +123,10 @@ describe("npm run cost", () => {
     const disasterRecovery = production.aws?.disasterRecoveryRegion ? aws("rds-postgresql", replicaClass) + storage + monthly(price("aws", "kms", "key")) : 0;
     expect(tier(a, "PostgreSQL").min).toBeCloseTo(primary + replicas + proxy + disasterRecovery, 6);
     expect(production.failover).toBeDefined();
-    expect(tier(a, "DNS").min).toBeCloseTo(monthly(price("aws", "route53", "health-check-aws-endpoint")) + monthly(price("aws", "route53", "health-check-feature-aws-endpoint")), 6);
+    // One HTTPS health check: the failover's, of the load balancer (an AWS endpoint); with the whole site behind
+    // CloudFront, the alarms' own, of the site's name (priced as an endpoint outside AWS, the higher figure).
+    const endpoint = production.cdn?.site ? "non-aws-endpoint" : "aws-endpoint";
+    expect(tier(a, "DNS").min).toBeCloseTo(monthly(price("aws", "route53", `health-check-${endpoint}`)) + monthly(price("aws", "route53", `health-check-feature-${endpoint}`)), 6);
     const d = costs.get("production-do")!;
     // the primary (and its standby), the replicas and the disaster-recovery replica, each a node; the database setup's one-off droplet
     expect(production.digitalocean?.disasterRecoveryRegion).toBeDefined();

@@ -125,11 +125,17 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
   expect(labelsOf(inbound).some((l) => /:443 HTTPS/.test(l))).toBe(true);
   if (aws) {
     expect(d.edges.some((e) => e.from === "internet" && e.to === "dns")).toBe(true);
-    expect(inbound.map((e) => e.from)).toEqual(["dns"]);
+    // The whole site behind CloudFront: DNS names the site's distribution, which alone reaches the load balancer.
+    const site = doc.resources("aws_cloudfront_distribution").find((c) => JSON.stringify(c.config.origin).includes("${aws_lb."));
+    expect(inbound.map((e) => e.from)).toEqual([site ? site.address : "dns"]);
     expect(nodesOf(d, "health-check")).toHaveLength(doc.resources("aws_route53_health_check").length);
     const secondary = d.edges.filter((e) => e.from === "dns" && tierOf(d, e.to) === "maintenance");
-    expect(secondary.map((e) => e.labels[0].split(" ")[0])).toEqual(failover ? ["SECONDARY"] : []);
-    if (failover) {
+    expect(secondary.map((e) => e.labels[0].split(" ")[0])).toEqual(failover && !site ? ["SECONDARY"] : []);
+    if (site) {
+      expect(edges(d, "dns", "cdn").map((e) => e.to)).toContain(site.address);
+      // CloudFront is the failover: the maintenance bucket is the site distribution's other origin.
+      expect(edges(d, "cdn", "maintenance").map((e) => e.from)).toEqual(failover ? [site.address] : []);
+    } else if (failover) {
       expect(labelsOf(inbound)[0]).toMatch(/^PRIMARY /);
       expect(edges(d, "health-check", "load-balancer", "check").map((e) => e.to)).toEqual([publicLb.from]);
       expect(edges(d, "maintenance", "maintenance")).toHaveLength(1); // CloudFront → its bucket
@@ -167,7 +173,9 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     ? acls.flatMap((a) => a.config.rule).find((r) => r.statement.rate_based_statement)?.statement.rate_based_statement.limit
     : acls.flatMap((r) => r.config.rules).find((r) => r.ratelimit)?.ratelimit.requests_per_period;
   expect(nodesOf(d, "firewall").map((n) => n.lines.find((l) => l.startsWith("rate limit:")))).toEqual(acls.length === 0 ? [] : [expect.stringContaining(`rate limit: ${limit} per `)]);
-  for (const f of nodesOf(d, "firewall")) expect(d.edges.filter((e) => e.from === f.id).map((e) => tierOf(d, e.to))).toEqual(expect.arrayContaining([aws ? "load-balancer" : "dns"]));
+  // On AWS, before the load balancer, or before the site's distribution when it fronts the load balancer.
+  const siteCdn = aws && doc.resources("aws_cloudfront_distribution").some((c) => JSON.stringify(c.config.origin).includes("${aws_lb."));
+  for (const f of nodesOf(d, "firewall")) expect(d.edges.filter((e) => e.from === f.id).map((e) => tierOf(d, e.to))).toEqual(expect.arrayContaining([siteCdn ? "cdn" : aws ? "load-balancer" : "dns"]));
 
   // The logs: one box when the hosts ship them, each pool with an edge to it.
   const shipping = aws ? doc.resources("aws_cloudwatch_log_group").some((l) => String(l.config.name).startsWith("/cloudtiers/")) : JSON.stringify(doc.json.locals ?? {}).includes("omfwd");

@@ -2,6 +2,7 @@ import { request } from "node:http";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { ORIGIN_HEADER } from "../../modules/core";
 import { gunicorn } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { requireTool } from "../required-tools";
@@ -70,9 +71,15 @@ describe.each<Layout>(["colocated", "split"])("nginx + gunicorn + Django on loop
   it("honours the load balancer's X-Forwarded-Proto, so Django sees HTTPS", async () => {
     const secure = await get(nginxPort, "/info", { Host: DOMAIN, "X-Forwarded-Proto": "https", "X-Forwarded-For": "203.0.113.9" });
     expect(secure.status).toBe(200);
-    expect(JSON.parse(secure.body)).toEqual({ scheme: "https", secure: true, host: DOMAIN, forwarded_for: "203.0.113.9, 127.0.0.1" });
+    expect(JSON.parse(secure.body)).toEqual({ scheme: "https", secure: true, host: DOMAIN, forwarded_for: "203.0.113.9, 127.0.0.1", origin_header: null });
     const plain = await get(nginxPort, "/info", { Host: DOMAIN });
     expect(JSON.parse(plain.body)).toMatchObject({ scheme: "http", secure: false });
+  });
+
+  it("drops the CDN's secret header before Django: neither its error reports nor its logs can hold the value", async () => {
+    const res = await get(nginxPort, "/info", { Host: DOMAIN, [ORIGIN_HEADER]: "s3cr3t-value-from-cloudfront" });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toMatchObject({ host: DOMAIN, origin_header: null });
   });
 
   it("passes the real Host on, so Django refuses hosts it does not serve", async () => {

@@ -60,7 +60,7 @@ describe("the cdktf app", () => {
     expect(err.text()).toContain("cloudtiers: the policy pack refused 1 stack(s); the previous output is unchanged.\n");
     expect(err.text()).toMatch(new RegExp(`^dev-aws: ${Object.keys(AWS_POLICY.checks).length} rules checked, \\d+ passed, 0 suppressed, \\d+ failed$`, "m"));
     expect(err.text()).toMatch(/^ {2}FAILED CT-DB-004 aws_db_instance\.django_postgres_primary_\w+: multi_az is not true$/m);
-    expect(err.text()).toMatch(/^ {2}FAILED CT-DNS-001 \(stack\): no SECONDARY failover record$/m);
+    expect(err.text()).toMatch(/^ {2}FAILED CT-DNS-001 \(stack\): no SECONDARY failover record, nor a CloudFront distribution that answers its load balancer's 502, 503 and 504 with a page$/m);
     expect(err.text()).toMatch(/^ {2}FAILED CT-OPS-001 \(stack\): no CloudWatch alarm publishes to an SNS topic with a subscription$/m);
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe(manifest);

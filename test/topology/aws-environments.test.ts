@@ -17,6 +17,8 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
   const separate = separateAppTier(spec.layout ?? "colocated");
   const roles = ["web", ...(separate ? ["app"] : []), "worker", ...(spec.pools.worker.beat === false ? [] : ["beat"])];
   const sg = (path: string) => ref(s.address("aws_security_group", path), "id");
+  // The whole site behind CloudFront: the load balancer answers the site's distribution alone.
+  const siteCdn = spec.cdn?.site === true;
 
   it("has every tier: network, load balancer, one pool per role, database, cache, buckets, CDN, DNS", () => {
     // With a disaster-recovery region, a VPC there too, of database subnets in two zones.
@@ -29,7 +31,8 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     expect(s.where("aws_db_proxy")).toHaveLength(spec.postgres.pooling ? 1 : 0);
     expect(s.where("aws_elasticache_replication_group")).toHaveLength(1);
     expect(s.where("aws_s3_bucket")).toHaveLength(failoverOn(spec) ? 3 : 2);
-    expect(s.where("aws_cloudfront_distribution")).toHaveLength(failoverOn(spec) ? 3 : 2);
+    // Media's and static's, and the maintenance site's or the whole site's (which serves the maintenance page then).
+    expect(s.where("aws_cloudfront_distribution")).toHaveLength(failoverOn(spec) || siteCdn ? 3 : 2);
     expect(s.where("aws_acm_certificate")).toHaveLength(2);
   });
 
@@ -43,7 +46,15 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
 
   it("wires the public load balancer's HTTPS listener to a target group the web pool registers with", () => {
     const tg = s.address("aws_lb_target_group", "django_load-balancer");
-    expect(s.one("aws_lb_listener", "django_load-balancer_https").default_action[0].target_group_arn).toBe(ref(tg, "arn"));
+    const https = s.one("aws_lb_listener", "django_load-balancer_https");
+    if (siteCdn) {
+      // Only what carries the distribution's header is forwarded; the rest is refused.
+      expect(https.default_action[0]).toMatchObject({ type: "fixed-response", fixed_response: { status_code: "403" } });
+      const [rule] = s.where("aws_lb_listener_rule");
+      expect(rule).toMatchObject({ listener_arn: ref(s.address("aws_lb_listener", "django_load-balancer_https"), "arn"), action: [{ type: "forward", target_group_arn: ref(tg, "arn") }] });
+    } else {
+      expect(https.default_action[0].target_group_arn).toBe(ref(tg, "arn"));
+    }
     expect(s.one("aws_autoscaling_group", "web-pool").target_group_arns).toEqual([ref(tg, "arn")]);
     if (split) {
       const internal = s.address("aws_lb_target_group", "internal-load-balancer");
@@ -64,14 +75,19 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     }
   });
 
-  it("chains security groups internet → load balancer → web (→ internal LB → app) → Postgres/Valkey, and nothing else comes in", () => {
-    const edges = s.where("aws_vpc_security_group_ingress_rule").map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4, r.from_port]);
+  it("chains security groups internet (or CloudFront) → load balancer → web (→ internal LB → app) → Postgres/Valkey, and nothing else comes in", () => {
     const lb = sg("django_load-balancer_security-group");
     const appHosts = separate ? ["app-pool"] : ["web-pool"];
     const djangoHosts = [...appHosts, ...roles.filter((r) => r === "worker" || r === "beat").map((r) => `${r}-pool`)];
+    const edges = s.where("aws_vpc_security_group_ingress_rule").map((r) => [r.security_group_id, r.referenced_security_group_id ?? r.cidr_ipv4 ?? r.prefix_list_id, r.from_port]);
+    const cloudfront = ref(`data.aws_ec2_managed_prefix_list.${Object.keys(s.data("aws_ec2_managed_prefix_list"))[0]}`, "id");
     const expected: unknown[][] = [
-      [lb, "0.0.0.0/0", 443],
-      [lb, "0.0.0.0/0", 80],
+      ...(siteCdn
+        ? [[lb, cloudfront, 443]]
+        : [
+            [lb, "0.0.0.0/0", 443],
+            [lb, "0.0.0.0/0", 80],
+          ]),
       [sg("web-pool"), lb, 80],
     ];
     if (split) {
@@ -94,9 +110,9 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     expect(edges.map(key).sort()).toEqual(expected.map(key).sort());
   });
 
-  it("opens nothing to the internet but the public load balancer's 80 and 443, and no SSH anywhere", () => {
+  it("opens nothing to the internet but the public load balancer's 80 and 443 (nothing at all behind CloudFront), and no SSH anywhere", () => {
     const open = s.where("aws_vpc_security_group_ingress_rule").filter((r) => r.cidr_ipv4 || r.cidr_ipv6);
-    expect(open.map((r) => r.from_port).sort()).toEqual([443, 80]);
+    expect(open.map((r) => r.from_port).sort()).toEqual(siteCdn ? [] : [443, 80]);
     expect(s.where("aws_vpc_security_group_ingress_rule").filter((r) => r.from_port === 22)).toHaveLength(0);
     expect(s.where("aws_security_group").every((g) => g.ingress === undefined && g.egress === undefined)).toBe(true);
     for (const lt of s.where("aws_launch_template")) expect(lt.key_name).toBeUndefined();
@@ -119,9 +135,17 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
     expect(web).toContain(`location = ${path} {`);
   });
 
-  it("routes DNS through the health-checked failover pair exactly when failover is on", () => {
+  it("routes DNS through the health-checked failover pair exactly when failover is on, or to the site's distribution", () => {
     const records = s.where("aws_route53_record").filter((r) => r.name === spec.domain);
-    if (failoverOn(spec)) {
+    if (siteCdn) {
+      const site = s.address("aws_cloudfront_distribution", "dns_cdn");
+      expect(records.map((r) => [r.type, r.alias.name, r.health_check_id]).sort()).toEqual([
+        ["A", ref(site, "domain_name"), undefined],
+        ["AAAA", ref(site, "domain_name"), undefined],
+      ]);
+      // CloudFront is the failover: only the alarms' own check of the site, through it.
+      expect(s.where("aws_route53_health_check").map((hc) => hc.fqdn)).toEqual(spec.alerts ? [spec.domain] : []);
+    } else if (failoverOn(spec)) {
       const hc = ref(s.address("aws_route53_health_check"), "id");
       expect(records.map((r) => r.failover_routing_policy?.type).sort()).toEqual(["PRIMARY", "SECONDARY"]);
       expect(records.find((r) => r.set_identifier === "primary")!.health_check_id).toBe(hc);

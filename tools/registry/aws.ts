@@ -468,7 +468,7 @@ export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {
       { name: "region", description: "The bucket's region (AWS_S3_REGION_NAME).", value: store.region },
       { name: "endpoint_url", description: "The S3 endpoint (AWS_S3_ENDPOINT_URL).", value: store.endpointUrl },
       { name: "cdn_domain", description: "The CDN's host name (AWS_S3_CUSTOM_DOMAIN).", value: store.cdnDomain },
-      { name: "distribution_id", description: "The CloudFront distribution, for invalidations.", value: store.store.distribution.id },
+      { name: "distribution_id", description: "The CloudFront distribution, for invalidations.", value: store.store.distribution!.id },
     ];
   },
   notes: [dataProtectionNote("the bucket: `force_destroy` stays off, so Terraform cannot delete it while it holds objects; versions keep overwritten and deleted objects for `noncurrent_version_days`")],

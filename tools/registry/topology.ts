@@ -356,7 +356,7 @@ function mapValues<T, U>(record: Readonly<Record<string, T>>, f: (value: T) => U
 
 /** The declared fields of `section` (those of `only`, when given) as references to the attributes of `var.<section>`. */
 function declaredReferences<T>(scope: Construct, section: string, inputs: InputDeclarations<T>, only?: readonly string[]): T {
-  const entries = Object.entries(inputs as Record<string, InputDeclaration>).filter(([field]) => !only || only.includes(field));
+  const entries = Object.entries(inputs as Record<string, InputDeclaration>).filter(([field, input]) => input.inModules !== false && (!only || only.includes(field)));
   return Object.fromEntries(entries.map(([field, input]) => [field, reference(scope, `${section}.${inputVariable(field, input)}`, input.constraint.kind)])) as T;
 }
 

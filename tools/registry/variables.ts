@@ -151,7 +151,7 @@ function moduleFallback(input: InputDeclaration): string | number | boolean | nu
 
 /** The declared spec fields among `inputs`: all of them, or those named in `only`, in declaration order. */
 function declared(inputs: Readonly<Record<string, InputDeclaration>>, only?: readonly string[]): [string, InputDeclaration][] {
-  return Object.entries(inputs).filter(([field]) => !only || only.includes(field));
+  return Object.entries(inputs).filter(([field, input]) => input.inModules !== false && (!only || only.includes(field)));
 }
 
 /**

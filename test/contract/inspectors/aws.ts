@@ -1,5 +1,5 @@
 import { CloudInspector, block } from "../inspectors";
-import { Config, ref } from "../../helpers";
+import { Config, Synth, ref } from "../../helpers";
 import { AlarmCondition, FirewallProtection, SIZES, SIZE_PROFILES } from "../../../modules/core";
 
 /** The protection each AWS managed rule group gives. */
@@ -38,11 +38,11 @@ function conditionOf(alarm: Config): AlarmCondition | undefined {
 /** Reads an AWS stack (modules/aws) in the contract's terms. */
 export const INSPECTOR: CloudInspector = {
   firewall(s) {
-    const lbs = s.resources("aws_lb");
-    const [publicLb] = Object.keys(lbs).filter((id) => lbs[id].internal !== true);
-    const association = s.where("aws_wafv2_web_acl_association").find((a) => a.resource_arn === ref(`aws_lb.${publicLb}`, "arn"));
+    const association = s.where("aws_wafv2_web_acl_association").find((a) => a.resource_arn === ref(`aws_lb.${publicLb(s)}`, "arn"));
+    // Behind CloudFront, the distribution holds the web ACL (scope CLOUDFRONT).
+    const aclArn = siteDistribution(s)?.web_acl_id ?? association?.web_acl_arn;
     const acls = s.resources("aws_wafv2_web_acl");
-    const aclId = association && Object.keys(acls).find((id) => association.web_acl_arn === ref(`aws_wafv2_web_acl.${id}`, "arn"));
+    const aclId = aclArn && Object.keys(acls).find((id) => aclArn === ref(`aws_wafv2_web_acl.${id}`, "arn"));
     if (!aclId) return { protections: [] };
     const statements: Config[] = acls[aclId].rule.map((r: Config) => r.statement);
     const rate = statements.find((st) => st.rate_based_statement)?.rate_based_statement;
@@ -88,7 +88,10 @@ export const INSPECTOR: CloudInspector = {
       const to = block(block(l.default_action)?.redirect);
       return l.port === 80 && to?.protocol === "HTTPS" && to.status_code === "HTTP_301";
     });
-    return https && redirect;
+    // Behind CloudFront: the distribution redirects, and the load balancer has no HTTP at all.
+    const site = siteDistribution(s);
+    const cdnRedirects = site !== undefined && block(site.default_cache_behavior)?.viewer_protocol_policy === "redirect-to-https" && !listeners.some((l) => l.port === 80 && l.protocol === "HTTP");
+    return https && (redirect || cdnRedirects);
   },
   replicasOfPrimary(s) {
     const primary = Object.entries(s.resources("aws_db_instance")).find(([, d]) => !d.replicate_source_db)!;
@@ -124,12 +127,49 @@ export const INSPECTOR: CloudInspector = {
       ...s.where("aws_s3_bucket_public_access_block").filter((b) => !(b.block_public_acls && b.block_public_policy && b.ignore_public_acls && b.restrict_public_buckets)).map((b) => `bucket ${b.bucket}`),
     ];
     // The maintenance site's distribution answers every miss with its page and a 503; the object stores' do not.
+    // The site's own distribution (the whole site behind CloudFront) is the site, not a CDN name for files.
     const distributions = s.where("aws_cloudfront_distribution");
-    const cdnNames = distributions.filter((d) => !servesOutagePage(d)).flatMap((d) => d.aliases as string[]);
+    const site = siteDistribution(s);
+    const cdnNames = distributions.filter((d) => d !== site && !servesOutagePage(d)).flatMap((d) => d.aliases as string[]);
     const maintenanceSites = distributions.filter(servesOutagePage).length;
     return { loadBalancers: publicLbs.length, cdnNames: cdnNames.sort(), maintenanceSites, other };
   },
+  siteEdge(s) {
+    const site = siteDistribution(s);
+    if (!site) return undefined;
+    const lb = publicLb(s);
+    const behaviour = block(site.default_cache_behavior)!;
+    const groups: string[] = s.resources("aws_lb")[lb].security_groups;
+    const ingress = s.where("aws_vpc_security_group_ingress_rule").filter((r) => groups.includes(r.security_group_id));
+    const prefixLists = Object.entries(s.data("aws_ec2_managed_prefix_list"));
+    const [header] = site.origin.find((o: Config) => o.domain_name === ref(`aws_lb.${lb}`, "dns_name")).custom_header;
+    const listenerIds = Object.keys(s.resources("aws_lb_listener")).filter((id) => s.resources("aws_lb_listener")[id].load_balancer_arn === ref(`aws_lb.${lb}`, "arn"));
+    const forwards = s.where("aws_lb_listener_rule").filter((r) => listenerIds.some((id) => r.listener_arn === ref(`aws_lb_listener.${id}`, "arn")));
+    return {
+      name: site.aliases[0],
+      uncached: behaviour.cache_policy_id === CACHING_DISABLED_ID,
+      viewerRequestPassed: behaviour.origin_request_policy_id === ALL_VIEWER_ID && behaviour.allowed_methods.length === 7,
+      originOnlyFromEdge:
+        ingress.length > 0 &&
+        ingress.every((r) => prefixLists.some(([id, p]) => p.name === "com.amazonaws.global.cloudfront.origin-facing" && r.prefix_list_id === ref(`data.aws_ec2_managed_prefix_list.${id}`, "id"))) &&
+        listenerIds.every((id) => block(s.resources("aws_lb_listener")[id].default_action)?.type === "fixed-response") &&
+        forwards.length > 0 &&
+        forwards.every((r) => block(block(r.condition)?.http_header)?.values?.[0] === header.value && header.value.startsWith("${random_password.")),
+    };
+  },
   failoverTarget(s) {
+    const site = siteDistribution(s);
+    if (site) {
+      // CloudFront is the failover: the load balancer's failures answered with the page from the maintenance bucket.
+      const errors = (site.custom_error_response ?? []).filter((e: Config) => [502, 503, 504].includes(e.error_code) && e.response_code === 503);
+      if (errors.length !== 3) return undefined;
+      const path: string = errors[0].response_page_path;
+      const behaviour = (site.ordered_cache_behavior ?? []).find((b: Config) => path.startsWith(String(b.path_pattern).replace(/\*$/, "")));
+      const origin = site.origin.find((o: Config) => o.origin_id === behaviour?.target_origin_id);
+      const bucket = Object.keys(s.resources("aws_s3_bucket")).find((b) => origin?.domain_name === ref(`aws_s3_bucket.${b}`, "bucket_regional_domain_name"));
+      const page = s.where("aws_s3_object").some((o) => `/${o.key}` === path && o.bucket === ref(`aws_s3_bucket.${bucket}`, "id"));
+      return page ? { maintenanceFor: site.aliases[0] } : { maintenanceFor: "not a maintenance page: the site's error page is not the bucket's" };
+    }
     const secondary = s.where("aws_route53_record").find((r) => r.failover_routing_policy?.type === "SECONDARY");
     if (!secondary) return undefined;
     const [id, distribution] = Object.entries(s.resources("aws_cloudfront_distribution")).find(([d]) => secondary.alias.name === ref(`aws_cloudfront_distribution.${d}`, "domain_name"))!;
@@ -141,7 +181,23 @@ export const INSPECTOR: CloudInspector = {
   },
 };
 
-/** A distribution that answers misses with the uploaded page and a 503: the maintenance site. */
+/** A distribution that answers misses, or the site's failures, with the uploaded page and a 503: the maintenance site. */
 function servesOutagePage(distribution: Config): boolean {
-  return (distribution.custom_error_response ?? []).some((e: Config) => e.response_code === 503 && e.response_page_path === "/index.html");
+  return (distribution.custom_error_response ?? []).some((e: Config) => e.response_code === 503 && String(e.response_page_path).endsWith("/index.html"));
+}
+
+/** AWS's managed policies, by the ids AWS documents (docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/using-managed-cache-policies.html). */
+const CACHING_DISABLED_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const ALL_VIEWER_ID = "216adef6-5c7f-47e4-b989-5492eafa07d3";
+
+/** The internet-facing load balancer's id. */
+function publicLb(s: Synth): string {
+  const lbs = s.resources("aws_lb");
+  return Object.keys(lbs).find((id) => lbs[id].internal !== true)!;
+}
+
+/** The distribution whose origin is the public load balancer: the whole site behind CloudFront. */
+function siteDistribution(s: Synth): Config | undefined {
+  const lb = publicLb(s);
+  return s.where("aws_cloudfront_distribution").find((d: Config) => d.origin.some((o: Config) => o.domain_name === ref(`aws_lb.${lb}`, "dns_name")));
 }

@@ -87,6 +87,19 @@ export const INSPECTOR: CloudInspector = {
     // The maintenance page is served on the site's own name, by the edge Worker its route runs.
     return { loadBalancers: external.length, cdnNames: cdnNames.sort(), maintenanceSites: s.where("cloudflare_workers_route").filter((r) => r.script).length, other };
   },
+  siteEdge(s) {
+    const domain = s.where("cloudflare_workers_route")[0]?.pattern?.replace(/\/\*$/, "");
+    const lbs = Object.keys(s.resources("digitalocean_loadbalancer")).filter((id) => s.resources("digitalocean_loadbalancer")[id].network === "EXTERNAL");
+    const site = s.where("cloudflare_dns_record").find((r) => lbs.some((id) => r.content === ref(`digitalocean_loadbalancer.${id}`, "ip")) && (domain === undefined || r.name === domain));
+    if (!site?.proxied) return undefined;
+    return {
+      name: site.name,
+      // Cloudflare caches no HTML unless a cache rule says so, and passes what the viewer sent.
+      uncached: s.where("cloudflare_ruleset").every((r) => r.phase !== "http_request_cache_settings"),
+      viewerRequestPassed: s.where("cloudflare_ruleset").every((r) => r.phase !== "http_request_late_transform" && r.phase !== "http_request_transform"),
+      originOnlyFromEdge: s.where("digitalocean_loadbalancer").filter((l) => l.network === "EXTERNAL").every((l) => String(block(l.firewall)?.allow).includes("cloudflare_ip_ranges")),
+    };
+  },
   failoverTarget(s) {
     const route = s.where("cloudflare_workers_route")[0];
     if (!route) return undefined;
