@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { ITerraformDependable, TerraformResource, dependable } from "cdktf";
 import { Lb } from "@cdktf/provider-aws/lib/lb";
 import { LbListener } from "@cdktf/provider-aws/lib/lb-listener";
 import { LbListenerRule } from "@cdktf/provider-aws/lib/lb-listener-rule";
@@ -9,19 +10,12 @@ import { DEFAULTS, ILoadBalancer, IPeer, LoadBalancerProps, ORIGIN_HEADER, asTex
 import { awsCertificateOf } from "./certificate";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
-import { IAwsAliasTarget, IAwsPeer } from "./shared";
+import { CLOUDFRONT_ORIGIN_FACING, IAwsAliasTarget, IAwsPeer } from "./shared";
 import { loadBalancerName } from "../naming/resource-names";
 
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (the ELB console's recommendation). */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-/**
- * The addresses CloudFront connects to origins from: AWS's managed prefix list, global
- * (docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html).
- * Its maximum entries count against the security group's rules quota, so the load balancer
- * behind the CDN admits it in one rule, on 443 only.
- */
-export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
 
 /**
  * `public`: an internet-facing Application Load Balancer in the public subnets, HTTPS on
@@ -39,6 +33,8 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
   public readonly lb: Lb;
   public readonly targetGroup: LbTargetGroup;
   public readonly securityGroup: TierSecurityGroup;
+  /** Behind the CDN: what shuts everyone but the CDN out, each made to wait for the site's name to move (`closeAfter`). */
+  private readonly closing: TerraformResource[] = [];
   /** Behind the CDN: the header (and its value, a Terraform reference) the load balancer forwards on. */
   public readonly originHeader?: { readonly name: string; readonly value: string };
 
@@ -61,7 +57,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
     const behindCdn = isPublic && props.behindCdn === true;
     if (behindCdn) {
       const cloudfront = new DataAwsEc2ManagedPrefixList(this, "cloudfront-addresses", { name: CLOUDFRONT_ORIGIN_FACING });
-      this.securityGroup.allowFromPrefixList("cloudfront", cloudfront.id, 443);
+      this.closing.push(this.securityGroup.allowFromPrefixList("cloudfront", cloudfront.id, 443, { replaces: "internet" }));
       // CloudFront's addresses are every distribution's: the header tells this one's traffic apart.
       const secret = new Password(this, "origin-secret", { length: 40, special: false });
       this.originHeader = { name: ORIGIN_HEADER, value: secret.result };
@@ -118,6 +114,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
         defaultAction: [this.originHeader ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: "Forbidden" } } : forward],
       });
       if (this.originHeader) {
+        this.closing.push(https);
         new LbListenerRule(this, "from-cdn", {
           listenerArn: https.arn,
           priority: 1,
@@ -144,6 +141,16 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
 
   public get hostname(): string {
     return this.lb.dnsName;
+  }
+
+  /**
+   * Behind the CDN: the load balancer shuts everyone but the CDN out (the security group's
+   * source, the listener's 403) only once `moved` (the site's name on the CDN) is applied,
+   * so a live site that turns `cdn.site` on keeps serving the viewers who still resolve the
+   * load balancer while CloudFront deploys.
+   */
+  public closeAfter(...moved: ITerraformDependable[]): void {
+    for (const resource of this.closing) resource.dependsOn = [...(resource.dependsOn ?? []), ...moved.map((m) => dependable(m))];
   }
 
   public get aliasZoneId(): string {

@@ -1,4 +1,5 @@
 import { CloudPolicy, INTERNET, each } from "../policy/rules";
+import { CLOUDFRONT_ORIGIN_FACING } from "./shared";
 import { Resource, ResourceConfig, StackDocument, reference } from "../policy/document";
 
 const MODERN_ALB_POLICIES = [
@@ -94,7 +95,8 @@ export const AWS_POLICY: CloudPolicy = {
         .flatMap((lb) => {
           const groups: string[] = lb.config.security_groups ?? [];
           const ingress = s.resources("aws_vpc_security_group_ingress_rule").filter((r) => groups.includes(r.config.security_group_id));
-          const admitsOnlyPrefixList = ingress.length > 0 && ingress.every((r) => typeof r.config.prefix_list_id === "string" && r.config.cidr_ipv4 === undefined && r.config.cidr_ipv6 === undefined);
+          const cloudfront = s.dataSources("aws_ec2_managed_prefix_list").filter((l) => l.config.name === CLOUDFRONT_ORIGIN_FACING).map((l) => reference(l.address, "id"));
+          const admitsOnlyPrefixList = ingress.length > 0 && ingress.every((r) => cloudfront.includes(r.config.prefix_list_id) && r.config.cidr_ipv4 === undefined && r.config.cidr_ipv6 === undefined);
           const headers = distributionsBefore(s, lb).flatMap((d) =>
             (d.config.origin ?? []).filter((o: ResourceConfig) => o.domain_name === reference(lb.address, "dns_name")).flatMap((o: ResourceConfig) => o.custom_header ?? []),
           );
@@ -107,7 +109,7 @@ export const AWS_POLICY: CloudPolicy = {
             );
           });
           const problems = [
-            ...(admitsOnlyPrefixList ? [] : ["its security group admits more than CloudFront's prefix list"]),
+            ...(admitsOnlyPrefixList ? [] : [`its security group admits more than CloudFront's prefix list (${CLOUDFRONT_ORIGIN_FACING})`]),
             ...(guarded ? [] : ["a listener forwards requests without the distribution's secret header"]),
           ];
           return problems.map((message) => ({ resource: lb.address, message }));
@@ -161,7 +163,8 @@ export const AWS_POLICY: CloudPolicy = {
       const associated = (lb: Resource) =>
         s.resources("aws_wafv2_web_acl_association").some((a) => a.config.resource_arn === reference(lb.address, "arn") && guarded.some((acl) => a.config.web_acl_arn === reference(acl.address, "arn")));
       // Behind CloudFront, the distribution holds the web ACL (its web_acl_id), where the rate limit sees viewers.
-      const fronted = (lb: Resource) => behindCloudFront(s, lb) && distributionsBefore(s, lb).every((d) => guarded.some((acl) => d.config.web_acl_id === reference(acl.address, "arn")));
+      const fronted = (lb: Resource) =>
+        behindCloudFront(s, lb) && distributionsBefore(s, lb).every((d) => guarded.some((acl) => acl.config.scope === "CLOUDFRONT" && d.config.web_acl_id === reference(acl.address, "arn")));
       const open = s.resources("aws_lb").filter((lb) => lb.config.internal !== true && !associated(lb) && !fronted(lb));
       return open.map((lb) => ({ resource: lb.address, message: "has no web ACL with a rate-based rule and a managed rule group" }));
     },

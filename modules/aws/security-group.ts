@@ -3,7 +3,7 @@ import { Fn, ITerraformDependable, TerraformCount, Token } from "cdktf";
 import { SecurityGroup } from "@cdktf/provider-aws/lib/security-group";
 import { VpcSecurityGroupEgressRule } from "@cdktf/provider-aws/lib/vpc-security-group-egress-rule";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { IPeer, isReference } from "../core";
+import { IPeer, addressAt, isReference } from "../core";
 import { IAwsPeer, securityGroupOf } from "./shared";
 import { securityGroupPrefix } from "../naming/resource-names";
 
@@ -92,10 +92,14 @@ export class TierSecurityGroup extends Construct {
   /**
    * Lets the addresses of an AWS-managed prefix list connect on `port`. A rule that names a
    * prefix list counts as the list's maximum entries against the group's rules quota (60
-   * inbound by default), so one such rule per group is the safe number.
+   * inbound by default), so one such rule per group is the safe number. `replaces`: the name
+   * of the rule on `port` it takes over (a `moved` block), so the change is one modification.
    */
-  public allowFromPrefixList(name: string, prefixListId: string, port: number): void {
-    this.tcpRule("from", name, port, { prefixListId });
+  public allowFromPrefixList(name: string, prefixListId: string, port: number, options: { replaces?: string } = {}): VpcSecurityGroupIngressRule {
+    const rule = this.tcpRule("from", name, port, { prefixListId }) as VpcSecurityGroupIngressRule;
+    // The rule a live group had for `replaces` becomes this one in place (EC2 modifies a rule's source).
+    if (options.replaces) rule.moveFromId(addressAt(this, ruleId("from", options.replaces, port), "aws_vpc_security_group_ingress_rule"));
+    return rule;
   }
 
   /** Lets this group connect to `peer`'s security group on `port`; returns the rule. */

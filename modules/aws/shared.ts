@@ -3,6 +3,14 @@ import { IAliasTarget, IPeer, SecretRef } from "../core";
 /** The secret store AWS tiers put their secrets in. */
 export const SECRETS_MANAGER = "aws-secrets-manager";
 
+/**
+ * The addresses CloudFront connects to origins from: AWS's managed prefix list, global
+ * (docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/LocationsOfEdgeServers.html).
+ * Its maximum entries count against the security group's rules quota, so the load balancer
+ * behind the CDN admits it in one rule, on 443 only.
+ */
+export const CLOUDFRONT_ORIGIN_FACING = "com.amazonaws.global.cloudfront.origin-facing";
+
 /** A peer with a security group: every AWS tier that makes or takes connections. */
 export interface IAwsPeer extends IPeer {
   readonly securityGroupId: string;

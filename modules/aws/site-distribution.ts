@@ -13,18 +13,24 @@ export const ALL_VIEWER = "216adef6-5c7f-47e4-b989-5492eafa07d3";
 const ALL_METHODS = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"];
 
 /**
- * What the load balancer's failures become: the maintenance page with a 503. 502 (no
+ * What the load balancer's failures become: the maintenance page with a 503, for 502 (no
  * answer the load balancer could use, or none from it), 503 (no healthy host) and 504 (a
- * timeout), each cached 10 s at an edge, so an unreachable origin costs one slow request
- * per edge every 10 s and the site is back 10 s after it is. Django's own 500 passes as it is.
+ * timeout: nginx's, the load balancer's, or CloudFront's own when the load balancer does
+ * not answer). Django's own 500 passes as it is; its own 503 or an nginx 504 of one slow view
+ * gets the page too. How long an edge keeps answering with the page before it asks again:
+ * not at all for 502 and 503, which the load balancer gives at once, so one failed request
+ * never stands for others; 10 s for 504, so an unreachable origin costs one slow request
+ * (two 5 s connection attempts) per edge every 10 s, not every viewer's.
  */
-export const FAILOVER_STATUSES = [502, 503, 504] as const;
+export const FAILOVER_STATUSES = { 502: 0, 503: 0, 504: 10 } as const;
 
 /**
  * CloudFront's patience with the load balancer: two connection attempts of 5 s each (the
  * default, 3 × 10 s, would hold a viewer 30 s before the maintenance page), 60 s for an
- * answer, as long as nginx gives gunicorn (60 s is CloudFront's most without a quota
- * increase), and keep-alive connections idle 5 s, under the load balancer's idle timeout.
+ * answer (CloudFront's most without a quota increase), longer than nginx waits for gunicorn
+ * (`NGINX_READ_TIMEOUT_SECONDS`): a slow view ends in nginx's 504, never in CloudFront's
+ * timeout, after which CloudFront would send a GET again (as many times as it tries to
+ * connect); keep-alive connections idle 5 s, under the load balancer's idle timeout.
  */
 export const ORIGIN_TIMEOUTS = { connectionAttempts: 2, connectionTimeout: 5, originReadTimeout: 60, originKeepaliveTimeout: 5 } as const;
 
@@ -53,10 +59,12 @@ export interface SiteDistributionProps {
  */
 export class SiteDistribution extends Construct {
   public readonly distribution: CloudfrontDistribution;
+  public readonly loadBalancer: AwsLoadBalancer;
 
   constructor(scope: Construct, id: string, props: SiteDistributionProps) {
     super(scope, id);
     const lb = props.loadBalancer;
+    this.loadBalancer = lb;
     if (!lb.originHeader) throw new Error("the site's distribution needs a public load balancer made behindCdn (it holds the origin's secret header)");
     const pages = props.maintenance;
     const origin = "load-balancer";
@@ -106,12 +114,13 @@ export class SiteDistribution extends Construct {
           ]
         : undefined,
       customErrorResponse: pages
-        ? FAILOVER_STATUSES.map((errorCode) => ({ errorCode, responseCode: 503, responsePagePath: `${pages.pagesPath}index.html`, errorCachingMinTtl: 10 }))
+        ? Object.entries(FAILOVER_STATUSES).map(([status, cached]) => ({ errorCode: Number(status), responseCode: 503, responsePagePath: `${pages.pagesPath}index.html`, errorCachingMinTtl: cached }))
         : undefined,
       restrictions: { geoRestriction: { restrictionType: "none" } },
       viewerCertificate: { acmCertificateArn: props.certificateArn, sslSupportMethod: "sni-only", minimumProtocolVersion: CLOUDFRONT_TLS_POLICY },
       tags: { Name: `${props.namePrefix}-site` },
     });
+    if (pages?.replacedDistribution) this.distribution.moveFromId(pages.replacedDistribution);
     pages?.site.allowReadsBy(this.distribution);
   }
 }

@@ -1,6 +1,6 @@
 import { Construct } from "constructs";
 import { S3Object } from "@cdktf/provider-aws/lib/s3-object";
-import { IStaticSite, MAINTENANCE_PATH, StaticSiteProps, isReference, negate, terraformLiteral, terraformTemplate } from "../core";
+import { IStaticSite, MAINTENANCE_PATH, StaticSiteProps, addressAt, isReference, negate, terraformLiteral, terraformTemplate } from "../core";
 import { BucketDistribution } from "./bucket-distribution";
 import { awsCertificateOf } from "./certificate";
 import { uniqueBucketName } from "../naming/bucket-name";
@@ -29,6 +29,13 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
   public readonly site: BucketDistribution;
   /** The pages' path under the site's name when the site distribution serves them; `/` otherwise. */
   public readonly pagesPath: string;
+  /**
+   * Served by the site: the address the pages' own distribution had. A live site that turns
+   * `cdn.site` on moves that distribution's state to the site's, which then updates in
+   * place: it holds the site's name, which CloudFront lets no second distribution take
+   * (`CNAMEAlreadyExists`), and the bucket's policy already names its ARN.
+   */
+  public readonly replacedDistribution?: string;
 
   constructor(scope: Construct, id: string, props: AwsStaticSiteProps) {
     super(scope, id);
@@ -57,6 +64,7 @@ export class AwsStaticSite extends Construct implements IStaticSite, IAwsAliasTa
             errorResponses: [unavailable(403), unavailable(404)],
           },
     });
+    if (props.servedBySite) this.replacedDistribution = addressAt(this.site, "distribution", "aws_cloudfront_distribution");
     for (const [path, body] of Object.entries(props.files).sort(([a], [b]) => a.localeCompare(b))) {
       new S3Object(this, `file-${path.replace(/[^a-z0-9]+/gi, "-")}`, {
         bucket: this.site.bucket.id,

@@ -719,6 +719,14 @@ WantedBy=multi-user.target
 `;
 }
 
+/**
+ * How long nginx waits for gunicorn's answer: under every wait in front of it (the load
+ * balancers' 60 s idle timeout, CloudFront's 60 s for an origin, Cloudflare's Worker's 70 s),
+ * so a view that slow gets nginx's 504, which no proxy in front retries (CloudFront would send
+ * a GET again after its own timeout, and the view would run twice).
+ */
+export const NGINX_READ_TIMEOUT_SECONDS = 55;
+
 /** The proxy settings every nginx location includes (nginx drops inherited `proxy_set_header`s once a location sets one). */
 export const NGINX_PROXY_SNIPPET = `proxy_http_version 1.1;
 proxy_set_header Connection "";
@@ -728,13 +736,13 @@ proxy_set_header X-Real-IP $remote_addr;
 proxy_set_header ${ORIGIN_HEADER} "";
 proxy_connect_timeout 5s;
 proxy_send_timeout 60s;
-proxy_read_timeout 60s;
+proxy_read_timeout ${NGINX_READ_TIMEOUT_SECONDS}s;
 `;
 
 /**
  * nginx-balanced: a request that failed to reach an app host (refused, or no connection in
  * 5 s) goes on to one more, within 10 s of its first try. A request that timed out waiting
- * for its answer (60 s) is not replayed on another host, nor is a POST once sent (nginx's
+ * for its answer (55 s) is not replayed on another host, nor is a POST once sent (nginx's
  * rule), and one slow request cannot take every host out of the upstream in turn.
  */
 const NEXT_APP_HOST = `    proxy_next_upstream error timeout;

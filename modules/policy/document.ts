@@ -27,6 +27,11 @@ export class StackDocument {
     return Object.entries(this.json.resource?.[type] ?? {}).map(([id, config]) => ({ address: `${type}.${id}`, type, config: config as ResourceConfig }));
   }
 
+  /** Every data source of `type`, addressed `data.<type>.<id>`. */
+  public dataSources(type: string): Resource[] {
+    return Object.entries(this.json.data?.[type] ?? {}).map(([id, config]) => ({ address: `data.${type}.${id}`, type, config: config as ResourceConfig }));
+  }
+
   /** Every resource of any of `types`. */
   public all(types: readonly string[]): Resource[] {
     return types.flatMap((t) => this.resources(t));

@@ -2,8 +2,9 @@ import { production } from "../../environments/production";
 import { ORIGIN_HEADER } from "../../modules/core";
 import { formatIssue } from "../../modules/core/errors";
 import { AWS_POLICY } from "../../modules/aws/policy";
-import { CLOUDFRONT_ORIGIN_FACING } from "../../modules/aws/load-balancer";
-import { ALL_VIEWER, CACHING_DISABLED, FAILOVER_STATUSES, ORIGIN_TIMEOUTS } from "../../modules/aws/site-distribution";
+import { CLOUDFRONT_ORIGIN_FACING } from "../../modules/aws/shared";
+import { ALL_VIEWER, CACHING_DISABLED, ORIGIN_TIMEOUTS } from "../../modules/aws/site-distribution";
+import { NGINX_PROXY_SNIPPET, NGINX_READ_TIMEOUT_SECONDS } from "../../modules/django/host";
 import { MAINTENANCE_PATH } from "../../modules/core";
 import { StackDocument, evaluatePolicy } from "../../modules/policy";
 import { validateEnvironment } from "../../modules/stacks/validate";
@@ -67,9 +68,12 @@ describe("the whole site behind CloudFront on AWS", () => {
       custom_header: [{ name: ORIGIN_HEADER, value: secret }],
     });
     expect(s.one("random_password", "load-balancer_origin-secret")).toMatchObject({ length: 40, special: false });
-    // CloudFront gives up on an origin well before a viewer would, and waits as long as nginx does for gunicorn.
+    // CloudFront gives up on an unreachable origin within 10 s, and waits for an answer longer than nginx
+    // waits for gunicorn: a slow view ends in nginx's 504, which CloudFront does not retry (it would run the view twice).
     expect(ORIGIN_TIMEOUTS.connectionAttempts * ORIGIN_TIMEOUTS.connectionTimeout).toBeLessThanOrEqual(10);
-    expect(ORIGIN_TIMEOUTS.originReadTimeout).toBe(60);
+    expect(ORIGIN_TIMEOUTS.originReadTimeout).toBeGreaterThan(NGINX_READ_TIMEOUT_SECONDS);
+    expect(ORIGIN_TIMEOUTS.originReadTimeout).toBeLessThanOrEqual(60);
+    expect(NGINX_PROXY_SNIPPET).toContain(`proxy_read_timeout ${NGINX_READ_TIMEOUT_SECONDS}s;`);
   });
 
   it("lets only CloudFront reach the load balancer: one prefix-list rule on 443, no HTTP listener, and a 403 for anything without the header", () => {
@@ -78,7 +82,7 @@ describe("the whole site behind CloudFront on AWS", () => {
     expect(list[1]).toEqual({ name: CLOUDFRONT_ORIGIN_FACING });
     // One rule only: the list counts as its 55 maximum entries against the group's 60 rules.
     expect(s.where("aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === group)).toEqual([
-      { security_group_id: group, prefix_list_id: ref(`data.aws_ec2_managed_prefix_list.${list[0]}`, "id"), ip_protocol: "tcp", from_port: 443, to_port: 443, description: "cloudfront on 443" },
+      { security_group_id: group, prefix_list_id: ref(`data.aws_ec2_managed_prefix_list.${list[0]}`, "id"), ip_protocol: "tcp", from_port: 443, to_port: 443, description: "cloudfront on 443", depends_on: expect.any(Array) },
     ]);
     const listeners = s.where("aws_lb_listener").filter((l) => l.load_balancer_arn === ref(lb(), "arn"));
     expect(listeners.map((l) => [l.port, l.protocol, l.default_action[0].type])).toEqual([[443, "HTTPS", "fixed-response"]]);
@@ -95,8 +99,12 @@ describe("the whole site behind CloudFront on AWS", () => {
 
   it("serves the maintenance page for the load balancer's 502, 503 and 504, from the site's own bucket under its path", () => {
     const page = `${MAINTENANCE_PATH}index.html`;
-    expect(site.custom_error_response).toEqual(FAILOVER_STATUSES.map((code) => ({ error_code: code, response_code: 503, response_page_path: page, error_caching_min_ttl: 10 })));
-    expect(FAILOVER_STATUSES).toEqual([502, 503, 504]);
+    // 502 and 503 come at once from the load balancer: never cached; a 504 (a timeout) for 10 s at an edge.
+    expect(site.custom_error_response).toEqual([
+      { error_code: 502, response_code: 503, response_page_path: page, error_caching_min_ttl: 0 },
+      { error_code: 503, response_code: 503, response_page_path: page, error_caching_min_ttl: 0 },
+      { error_code: 504, response_code: 503, response_page_path: page, error_caching_min_ttl: 10 },
+    ]);
     expect(site.ordered_cache_behavior).toEqual([expect.objectContaining({ path_pattern: `${MAINTENANCE_PATH}*`, target_origin_id: "maintenance", allowed_methods: ["GET", "HEAD"], viewer_protocol_policy: "redirect-to-https" })]);
     const origin = site.origin.find((o: Config) => o.origin_id === "maintenance");
     expect(origin).toEqual({ origin_id: "maintenance", domain_name: ref(maintenanceBucket(), "bucket_regional_domain_name"), origin_access_control_id: ref(s.address("aws_cloudfront_origin_access_control", "maintenance-site"), "id") });
@@ -118,6 +126,22 @@ describe("the whole site behind CloudFront on AWS", () => {
     expect(s.address("aws_route53_record", "dns_primary")).toBeDefined();
     // The alarms watch the site's name, through CloudFront.
     expect(s.where("aws_route53_health_check").map((h) => [h.fqdn, h.type, h.resource_path])).toEqual([[spec.domain, "HTTPS", "/healthz"]]);
+  });
+
+  it("turns on for a live site without an outage: the maintenance distribution and the internet's rule are moved, and the load balancer closes only once the name has moved", () => {
+    // The distribution that held the site's name (the maintenance site's) becomes the site's, in place: CloudFront lets no second one take the name.
+    const moves = s.json.moved as { from: string; to: string }[];
+    expect(moves).toContainEqual({ from: "aws_cloudfront_distribution.django_maintenance-site_distribution_E53A3BA1", to: siteAddress });
+    // The rule that admitted the internet on 443 becomes CloudFront's, in place (EC2 modifies a rule's source)...
+    const cloudfrontRule = s.address("aws_vpc_security_group_ingress_rule", "load-balancer_security-group_from-cloudfront-443");
+    expect(moves).toContainEqual({ from: "aws_vpc_security_group_ingress_rule.django_load-balancer_security-group_from-internet-443_361F824A", to: cloudfrontRule });
+    // ...and, with the listener's 403, only after both of the site's records name the distribution.
+    const records = s.entries("aws_route53_record").filter(([, r]) => r.name === spec.domain).map(([id]) => `aws_route53_record.${id}`).sort();
+    expect(records).toHaveLength(2);
+    expect([...s.one("aws_vpc_security_group_ingress_rule", "from-cloudfront-443").depends_on].sort()).toEqual(records);
+    expect([...s.one("aws_lb_listener", "load-balancer_https").depends_on].sort()).toEqual(records);
+    // Every move's source is an address the stack no longer has, and its target one it has.
+    for (const { from, to } of moves) expect({ from: s.text.includes(`"${from.split(".")[1]}":`), to: s.text.includes(`"${to.split(".")[1]}":`) }).toEqual({ from: false, to: true });
   });
 
   it("puts the firewall on the distribution (scope CLOUDFRONT, made in us-east-1), where its rate limit counts viewers", () => {

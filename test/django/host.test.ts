@@ -198,7 +198,7 @@ describe("nginx site", () => {
 
   it("bounds request bodies and time, and compresses text", () => {
     expect(site).toContain("client_max_body_size 25m;");
-    expect(NGINX_PROXY_SNIPPET).toContain("proxy_read_timeout 60s;");
+    expect(NGINX_PROXY_SNIPPET).toContain("proxy_read_timeout 55s;");
     expect(site).toContain("gzip on;");
   });
 });

@@ -2,7 +2,8 @@ import { RULES, StackDocument } from "../../modules/policy";
 import { CLOUDS } from "../../modules/stacks/clouds";
 import { Resources, fixturesOf } from "./fixtures";
 
-const stack = (resources: Resources) => new StackDocument({ resource: resources });
+/** A fixture's resources by type, and under `data` its data sources by type. */
+const stack = ({ data, ...resources }: Resources) => new StackDocument({ resource: resources, data });
 /** Each registered cloud's fixtures (test/policy/fixtures/<cloud id>.ts), with the cloud. */
 const FIXTURES = CLOUDS.flatMap((cloud) => fixturesOf(cloud).map((f) => ({ ...f, cloud })));
 
