@@ -46,6 +46,8 @@ export const REQUIRED_TOOLS: readonly RequiredTool[] = [
   { needs: "jq", package: "jq", for: "runs the pipeline's steps" },
   { needs: "/usr/sbin/rsyslogd", package: "rsyslog", for: "checks the hosts' log shipping configuration (rsyslogd -N1)" },
   { needs: "curl", package: "curl", for: "runs the pipeline's smoke check" },
+  { needs: "/usr/lib/rabbitmq/bin/rabbitmq-server", package: "rabbitmq-server", for: "a RabbitMQ broker with TLS for Celery (broker.engine \"rabbitmq\")" },
+  { needs: "python3:celery", package: "python3-celery", for: "Celery workers and senders over RabbitMQ, configured by the settings snippet" },
   { needs: "/usr/bin/aws", package: "awscli", for: "runs the AWS hosts' scripts against a local AWS endpoint" },
   {
     needs: process.env.TERRAFORM_BINARY ?? "terraform",

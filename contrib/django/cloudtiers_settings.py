@@ -28,6 +28,10 @@ project's own settings):
   its URL, so Celery never lists or creates queues (credentials from the instance role).
   It replaces the cache as the broker; the results stay in the cache; workers fetch one
   task at a time. The image needs ``celery[sqs]``.
+* ``RABBITMQ_URL`` (+ ``RABBITMQ_USER``, ``RABBITMQ_PASSWORD``): RabbitMQ as the broker
+  (``broker.engine: "rabbitmq"``), ``amqps://<host>:5671``: ``CELERY_BROKER_URL``
+  with the user and the password in it, and ``CELERY_BROKER_USE_SSL`` checking the server's certificate
+  and name. It replaces the cache as the broker; the results stay in the cache.
 * ``MEDIA_BUCKET`` / ``STATIC_BUCKET``: ``STORAGES`` (Django 4.2+, which refuses it
   beside the older ``DEFAULT_FILE_STORAGE``/``STATICFILES_STORAGE``: drop those) on
   django-storages' S3 backend (``storages.backends.s3.S3Storage``, django-storages
@@ -52,6 +56,7 @@ only Django; psycopg, redis-py, django-storages and boto3 load when first used.
 """
 import os
 import random
+import ssl
 from urllib.parse import parse_qsl, quote, unquote, urlsplit, urlunsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -61,7 +66,7 @@ VARIABLES = (
     "DJANGO_SECRET_KEY", "DJANGO_ALLOWED_HOSTS", "SITE_URL",
     "DATABASE_URL", "DATABASE_PASSWORD", "DATABASE_REPLICA_URLS",
     "REDIS_URL", "REDIS_PASSWORD",
-    "CELERY_BROKER_URL", "CELERY_SQS_REGION", "CELERY_SQS_QUEUE_URL",
+    "CELERY_BROKER_URL", "CELERY_SQS_REGION", "CELERY_SQS_QUEUE_URL", "RABBITMQ_URL", "RABBITMQ_USER", "RABBITMQ_PASSWORD",
     "STORAGE_REGION", "STORAGE_ENDPOINT_URL", "STORAGE_DEFAULT_ACL",
     "MEDIA_BUCKET", "MEDIA_CDN_DOMAIN", "MEDIA_ACCESS_KEY_ID", "MEDIA_SECRET_ACCESS_KEY",
     "STATIC_BUCKET", "STATIC_CDN_DOMAIN", "STATIC_ACCESS_KEY_ID", "STATIC_SECRET_ACCESS_KEY",
@@ -142,7 +147,7 @@ def redis_database(url):
 
 
 def celery_url(url, password):
-    """A Redis URL for Celery: the password in it, and for TLS the certificate check Celery asks to be explicit."""
+    """A broker URL for Celery: the password in it, and for Redis over TLS the certificate check Celery asks to be explicit."""
     parts = urlsplit(url)
     user, _, address = parts.netloc.rpartition("@")
     username = user.partition(":")[0]
@@ -223,7 +228,7 @@ if _env("REDIS_URL"):
     __all__ += ["CACHES", "SESSION_ENGINE", "SESSION_CACHE_ALIAS", "CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"]
 
 if _env("CELERY_BROKER_URL"):
-    # A broker of its own (SQS): the tasks go there, their results stay in the cache.
+    # A queue of its own (SQS): the tasks go there, their results stay in the cache.
     CELERY_BROKER_URL = _env("CELERY_BROKER_URL")
     if urlsplit(CELERY_BROKER_URL).scheme != "sqs":
         raise ImproperlyConfigured(f"CELERY_BROKER_URL {CELERY_BROKER_URL!r} is not sqs://")
@@ -237,6 +242,20 @@ if _env("CELERY_BROKER_URL"):
     # One task fetched at a time: a task fetched ahead would sit hidden past its timeout.
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1
     __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_TRANSPORT_OPTIONS", "CELERY_WORKER_PREFETCH_MULTIPLIER"]
+
+if _env("RABBITMQ_URL"):
+    # RabbitMQ over TLS: the tasks go there, their results stay in the cache. Its URL has a
+    # name of its own because Celery takes CELERY_BROKER_URL from the environment before any
+    # setting, and this URL is completed with the password here, the certificate and the
+    # server's name checked against the system's authorities.
+    _rabbitmq = _env("RABBITMQ_URL")
+    if urlsplit(_rabbitmq).scheme != "amqps":
+        raise ImproperlyConfigured(f"RABBITMQ_URL {_rabbitmq!r} is not amqps://")
+    _parts = urlsplit(_rabbitmq)
+    _user = quote(_required("RABBITMQ_USER", "RABBITMQ_URL"), safe="")
+    CELERY_BROKER_URL = celery_url(urlunsplit(_parts._replace(netloc=f"{_user}@{_parts.netloc.rpartition('@')[2]}")), _required("RABBITMQ_PASSWORD", "RABBITMQ_URL"))
+    CELERY_BROKER_USE_SSL = {"cert_reqs": ssl.CERT_REQUIRED, "server_hostname": urlsplit(_rabbitmq).hostname}
+    __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_USE_SSL"]
 
 if _env("MEDIA_BUCKET") or _env("STATIC_BUCKET"):
     _required("MEDIA_BUCKET", "STATIC_BUCKET")

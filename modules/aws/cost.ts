@@ -231,6 +231,16 @@ const AWS_RULES: Readonly<Record<string, Rule>> = {
   },
   aws_secretsmanager_secret_version: { tier: SECRETS, free: "included in the secret's price" },
   // A queue has no charge of its own; its requests do, past the first million a month.
+  aws_mq_broker: {
+    tier: CACHE,
+    charges: (r, ctx) => {
+      const node = text(r, "host_instance_type");
+      const nodes = r.config.deployment_mode === "CLUSTER_MULTI_AZ" ? 3 : 1;
+      return [charge(CACHE, r, `${node} RabbitMQ node${nodes > 1 ? "s (a cluster of three)" : ""}`, nodes, awsPrice(ctx, "amazon-mq-rabbitmq", node))];
+    },
+    usage: ["Amazon MQ broker storage (per GB-month used) and data transfer between zones of a cluster"],
+  },
+  aws_mq_configuration: { tier: CACHE, free: "no charge" },
   aws_sqs_queue: { tier: CACHE, usage: ["SQS requests beyond the first million a month (per million; long polling keeps idle workers' receives few)"] },
   aws_ssm_parameter: {
     tier: SECRETS,

@@ -167,6 +167,19 @@ export function describeAws(name: string, doc: StackDocument): Diagram {
     if (subnetGroup) place(cache.address, subnetGroup.config.subnet_ids);
   }
 
+  // Celery's RabbitMQ (Amazon MQ): who connects comes from its security group's rules.
+  for (const broker of doc.resources("aws_mq_broker")) {
+    const cluster = broker.config.deployment_mode === "CLUSTER_MULTI_AZ";
+    g.node(broker.address, "queue", [
+      `Amazon MQ: RabbitMQ ${broker.config.engine_version ?? ""}`.trim(),
+      drawnName(broker.config.broker_name),
+      `${broker.config.host_instance_type} × ${cluster ? 3 : 1}${cluster ? " (cluster across zones)" : ""}`,
+      broker.config.publicly_accessible === false && "private, AMQPS :5671",
+    ]);
+    wear(broker.config.security_groups, broker.address);
+    place(broker.address, broker.config.subnet_ids);
+  }
+
   // Security group rules: one edge per rule, from the boxes wearing the source group to those wearing the target's.
   const clusterOf = (ids: string[]): string | undefined => postgresClusters.find((c) => ids.length > 1 && ids.every((id) => c.nodes.includes(id)))?.id;
   /** What the internet may open on each load balancer; drawn on the DNS record that leads there. */

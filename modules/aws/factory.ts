@@ -54,7 +54,7 @@ import { AwsObjectStore } from "./object-store";
 import { AwsPostgres, AwsPostgresProps } from "./postgres";
 import { AWS_DEFAULTS, AwsSettings } from "./settings";
 import { validateAwsTopology } from "./validate";
-import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "./sizes";
+import { AWS_BROKER_SIZES, AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "./sizes";
 import { AwsStaticSite } from "./static-site";
 
 export interface AwsTierFactoryProps {
@@ -142,6 +142,11 @@ export class AwsTierFactory implements TierFactory {
   }
 
   public createQueueBroker(scope: Construct, id: string, props: QueueBrokerProps): IBroker {
+    if (props.engine === "rabbitmq") {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports -- Amazon MQ's bindings load only for a spec that asks for it
+      const { AwsRabbitMqBroker } = require("./rabbitmq") as typeof import("./rabbitmq");
+      return new AwsRabbitMqBroker(scope, id, { ...props, instanceType: AWS_BROKER_SIZES[props.size] });
+    }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- SQS's bindings load only for a spec that asks for it
     const { AwsSqsBroker } = require("./broker") as typeof import("./broker");
     return new AwsSqsBroker(scope, id, { ...props, region: this.settings.region });

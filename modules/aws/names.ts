@@ -3,7 +3,7 @@ import { DjangoTopologyProps } from "../django/spec";
 import { BUCKET_SUFFIX_PLACEHOLDER, NameList, namingFacts } from "../naming/derived";
 import {
   bucketName, cacheName, databaseSetupName, finalSnapshotName, lambdaLogGroupName, loadBalancerName, parameterGroupPrefix,
-  poolHostName, poolName, poolerName, postgresName, postgresReplicaName, scalingPolicyName, secretName, securityGroupPrefix, celeryQueueName,
+  poolHostName, poolName, poolerName, postgresName, postgresReplicaName, rabbitMqBrokerName, scalingPolicyName, secretName, securityGroupPrefix, celeryQueueName,
 } from "../naming/resource-names";
 import { environmentParameterName } from "./host-delivery";
 
@@ -47,6 +47,11 @@ export function awsDerivedNames(spec: DjangoTopologyProps): DerivedName[] {
     n.prefixed(securityGroupPrefix(cache), "aws_security_group.name_prefix");
     if (facts.protect) n.prefixed(finalSnapshotName(cache), "aws_elasticache_replication_group.final_snapshot_identifier");
     if (facts.queueBroker) n.prefixed(`${celeryQueueName(p)}-dead`, "aws_sqs_queue.name");
+    if (facts.rabbitMq) {
+      n.prefixed(rabbitMqBrokerName(p), "aws_mq_broker.broker_name", "aws_mq_configuration.name");
+      n.prefixed(securityGroupPrefix(rabbitMqBrokerName(p)), "aws_security_group.name_prefix");
+      n.prefixed(secretName(p, "broker/credentials"), "aws_secretsmanager_secret.name");
+    }
     for (const purpose of ["media", "static", ...(facts.failover ? ["maintenance"] : [])]) {
       n.prefixed(bucketName(p, purpose, BUCKET_SUFFIX_PLACEHOLDER), "aws_s3_bucket.bucket", "aws_cloudfront_origin_access_control.name", "aws_cloudfront_response_headers_policy.name");
     }

@@ -24,7 +24,7 @@ const behindCloudFront = (s: StackDocument, lb: Resource) => {
 };
 const covers22 = (from?: number, to?: number, protocol?: string) => protocol === "-1" || (from !== undefined && to !== undefined && from <= 22 && 22 <= to);
 
-const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_kms_key", "aws_sqs_queue", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
+const AWS_STATEFUL_TYPES = ["aws_db_instance", "aws_kms_key", "aws_sqs_queue", "aws_mq_broker", "aws_elasticache_replication_group", "aws_s3_bucket", "aws_route53_zone", "aws_secretsmanager_secret", "random_id"];
 
 /** The policy pack's checks on an AWS stack (the rules themselves are in modules/policy/rules.ts). */
 export const AWS_POLICY: CloudPolicy = {
@@ -127,6 +127,8 @@ export const AWS_POLICY: CloudPolicy = {
         .map((r) => ({ resource: r.address, message: "admits SSH (22) from the internet" })),
     "CT-VM-001": (s) => each(s.resources("aws_launch_template"), (t) => t.metadata_options?.http_tokens === "required", "metadata_options.http_tokens is not required"),
     "CT-MQ-001": (s) => each(s.resources("aws_sqs_queue"), (q) => q.sqs_managed_sse_enabled === true || typeof q.kms_master_key_id === "string", "neither sqs_managed_sse_enabled nor kms_master_key_id is set"),
+    "CT-MQ-002": (s) =>
+      each(s.resources("aws_mq_broker"), (b) => b.publicly_accessible === false && Array.isArray(b.security_groups) && b.security_groups.length > 0, "is publicly accessible, or has no security group"),
     "CT-CACHE-001": (s) =>
       each(
         s.resources("aws_elasticache_replication_group"),

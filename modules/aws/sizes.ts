@@ -25,4 +25,18 @@ export const AWS_CACHE_SIZES: SizeMap = {
 };
 
 /** Valkey engine version per neutral major version. */
+/**
+ * Amazon MQ for RabbitMQ 3.13's node types by size. The smallest is AWS's "evaluation"
+ * type and runs one node only, so a cluster (`broker.highAvailability`) starts at `medium`
+ * (docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-sizing-guidelines.html).
+ */
+export const AWS_BROKER_SIZES: SizeMap = {
+  small: "mq.t3.micro",
+  medium: "mq.m5.large",
+  large: "mq.m5.xlarge",
+  xlarge: "mq.m5.2xlarge",
+};
+/** The node type that runs a single node only. */
+export const AWS_SINGLE_NODE_BROKER = AWS_BROKER_SIZES.small;
+
 export const AWS_VALKEY_VERSIONS: Readonly<Record<string, string>> = { "7": "7.2", "8": "8.0" };

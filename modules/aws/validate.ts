@@ -1,8 +1,9 @@
-import { DEFAULTS, ValidationIssue, nameIssues } from "../core";
+import { DEFAULTS, SIZES, ValidationIssue, nameIssues } from "../core";
 import { declaredSecretsOf } from "../django/secrets";
 import { DjangoTopologyProps } from "../django/spec";
 import { awsDerivedNames } from "./names";
 import { AwsSettings, validateAwsSettings } from "./settings";
+import { AWS_BROKER_SIZES, AWS_SINGLE_NODE_BROKER } from "./sizes";
 
 /**
  * AWS's rules for a topology on AWS with `settings`: the settings themselves and what the
@@ -23,5 +24,20 @@ export function validateAwsTopology(settings: AwsSettings | undefined, spec: Dja
       settings: application?.settings,
     }),
     ...nameIssues(spec.environment, awsDerivedNames(spec)),
+    ...brokerIssues(spec),
+  ];
+}
+
+/** A RabbitMQ cluster on a node type that runs one node only. */
+function brokerIssues(spec: DjangoTopologyProps): ValidationIssue[] {
+  const b = spec.broker;
+  if (b?.engine !== "rabbitmq" || b.highAvailability !== true || AWS_BROKER_SIZES[b.size ?? DEFAULTS.broker.size] !== AWS_SINGLE_NODE_BROKER) return [];
+  const sizes = SIZES.filter((size) => AWS_BROKER_SIZES[size] !== AWS_SINGLE_NODE_BROKER);
+  return [
+    {
+      environment: spec.environment,
+      path: "broker.size",
+      message: `must be one of ${sizes.map((size) => `"${size}"`).join(", ")} with broker.highAvailability on AWS: "${b.size ?? DEFAULTS.broker.size}" is ${AWS_SINGLE_NODE_BROKER}, which Amazon MQ runs as a single node only, got "${b.size ?? DEFAULTS.broker.size}"`,
+    },
   ];
 }

@@ -1,10 +1,26 @@
 import { IComputePool } from "./compute";
 import { AppSecret, AppSetting } from "./host";
+import { INetwork } from "./network";
+import { Size } from "./sizes";
 import { StatefulTierProps } from "./tier";
 
-/** What carries Celery's tasks: the cache (Valkey), or the cloud's queue service. */
-export type BrokerEngine = "valkey" | "sqs";
-export const BROKER_ENGINES: readonly BrokerEngine[] = ["valkey", "sqs"];
+/** What carries Celery's tasks: the cache (Valkey), the cloud's queue service, or a managed RabbitMQ. */
+export type BrokerEngine = "valkey" | "sqs" | "rabbitmq";
+export const BROKER_ENGINES: readonly BrokerEngine[] = ["valkey", "sqs", "rabbitmq"];
+/** The engines that are a tier of their own rather than the cache. */
+export type QueueEngine = Exclude<BrokerEngine, "valkey">;
+
+/**
+ * The settings a RabbitMQ broker gives every Django process: its URL as the cloud gives it
+ * (`amqps://<host>:5671`), its user and the user's password, from which the settings
+ * snippet makes Celery's `CELERY_BROKER_URL`. Not `CELERY_BROKER_URL` itself: Celery takes
+ * that from the environment before any setting, and the URL there would lack the password.
+ */
+export const RABBITMQ_SETTINGS = {
+  url: "RABBITMQ_URL",
+  user: "RABBITMQ_USER",
+  password: "RABBITMQ_PASSWORD",
+} as const;
 
 /** The settings an SQS broker gives every Django process, from which the settings snippet makes Celery's. */
 export const SQS_SETTINGS = {
@@ -13,12 +29,20 @@ export const SQS_SETTINGS = {
   queueUrl: "CELERY_SQS_QUEUE_URL",
 } as const;
 
-/** A queue service as Celery's broker (the results stay in the cache). */
+/** A broker of its own for Celery (the results stay in the cache). */
 export interface QueueBrokerProps extends StatefulTierProps {
+  readonly engine: QueueEngine;
+  /** Where a broker with hosts (RabbitMQ) lives, reachable from the Django hosts only. */
+  readonly network: INetwork;
+  /** A broker with hosts: their size. */
+  readonly size: Size;
+  /** A broker with hosts: a cluster across zones rather than one node. */
+  readonly highAvailability: boolean;
   /**
-   * How long a received task's message stays hidden before it is delivered again: longer
-   * than any task runs, and than any countdown or ETA (a task held longer comes back, again
-   * and again, until the dead-letter queue takes it).
+   * How long a received task's message stays hidden (SQS) or unacknowledged (RabbitMQ)
+   * before it is delivered again: longer than any task runs, and than any countdown or ETA
+   * (a task held longer comes back, again and again, until SQS's dead-letter queue takes it;
+   * RabbitMQ closes the worker's channel).
    */
   readonly visibilityTimeoutSeconds: number;
 }
@@ -35,7 +59,7 @@ export interface IBroker {
    * broadcast, so a worker's readiness is its process there.
    */
   readonly remoteControl: boolean;
-  /** Lets `pool`'s hosts send tasks (the web, app and beat hosts). */
+  /** Lets `pool`'s hosts send tasks (the web, app and beat hosts). RabbitMQ: they connect; its one user sends and takes. */
   grantSend(pool: IComputePool): void;
   /** Lets `pool`'s hosts send, receive and delete tasks (the workers). */
   grantConsume(pool: IComputePool): void;

@@ -57,9 +57,11 @@ export const DEFAULTS = {
     cacheEvictions: 0,
     hostDiskPercent: 85,
   },
-  /** `broker`: Celery's broker is the cache (Valkey). */
+  /** `broker`: Celery's broker is the cache (Valkey); a RabbitMQ broker is one small node. */
   broker: {
     engine: "valkey",
+    size: "small",
+    highAvailability: false,
   },
   /** `logs`: days CloudWatch Logs keeps them. */
   logs: {

@@ -106,6 +106,14 @@ export const NAME_RULES = {
     what: "Route 53 record name", min: 1, max: 253, pattern: DNS_NAME, allowed: DNS_WORDS,
     source: `${AWS_API}/Route53/latest/APIReference/API_ResourceRecordSet.html (Name: maximum length of 1024, DNS names at most 255 octets, RFC 1035 2.3.4)`,
   },
+  "aws_mq_broker.broker_name": {
+    what: "Amazon MQ broker name", min: 1, max: 50, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores",
+    source: `${AWS_API}/amazon-mq/latest/api-reference/brokers.html (brokerName: 1-50 characters, alphanumerics, dashes or underscores, no spaces)`,
+  },
+  "aws_mq_configuration.name": {
+    what: "Amazon MQ configuration name", min: 1, max: 150, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores",
+    source: `${AWS_API}/amazon-mq/latest/api-reference/configurations.html (name: 1-150 characters, alphanumerics, dashes, periods, underscores and tildes)`,
+  },
   "aws_sqs_queue.name": {
     what: "SQS queue name", min: 1, max: 80, pattern: /^[A-Za-z0-9_-]+$/, allowed: "letters, digits, hyphens and underscores",
     source: `${AWS_API}/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html (QueueName: up to 80 characters, alphanumeric, hyphens and underscores)`,

@@ -48,6 +48,9 @@ const RDS = "https://aws.amazon.com/rds/postgresql/pricing/";
 const RDS_PROXY = "https://aws.amazon.com/rds/proxy/pricing/";
 const ELASTICACHE = "https://aws.amazon.com/elasticache/pricing/";
 const ROUTE53 = "https://aws.amazon.com/route53/pricing/";
+const AMAZON_MQ = "https://aws.amazon.com/amazon-mq/pricing/";
+/** Amazon MQ's figures were not found in any stored copy of its page: the US East list prices as remembered, with Ireland's usual 10 % on top. */
+const UNVERIFIED = `${KNOWN}; Amazon MQ's page was not available in any stored copy: US East's list price as remembered, plus Ireland's usual 10 %, so check it before relying on it`;
 const SECRETS = "https://aws.amazon.com/secrets-manager/pricing/";
 const KMS = "https://aws.amazon.com/kms/pricing/";
 const CLOUDWATCH = "https://aws.amazon.com/cloudwatch/pricing/";
@@ -88,6 +91,11 @@ export const PRICES: readonly PriceEntry[] = [
   aws("rds-postgresql", "gp3", 0.127, "USD/GB-month", RDS, APPROXIMATE),
   aws("rds-proxy", "vcpu", 0.0165, "USD/vCPU-hour", RDS_PROXY, APPROXIMATE),
   // ElastiCache for Valkey, node-based (20% below Redis OSS's node price).
+  // Amazon MQ for RabbitMQ, a broker node (a cluster bills each of its three nodes).
+  aws("amazon-mq-rabbitmq", "mq.t3.micro", 0.0330, "USD/hour", AMAZON_MQ, UNVERIFIED),
+  aws("amazon-mq-rabbitmq", "mq.m5.large", 0.3168, "USD/hour", AMAZON_MQ, UNVERIFIED),
+  aws("amazon-mq-rabbitmq", "mq.m5.xlarge", 0.6336, "USD/hour", AMAZON_MQ, UNVERIFIED),
+  aws("amazon-mq-rabbitmq", "mq.m5.2xlarge", 1.2672, "USD/hour", AMAZON_MQ, UNVERIFIED),
   aws("elasticache-valkey", "cache.t4g.small", 0.0288, "USD/hour", ELASTICACHE, APPROXIMATE),
   aws("elasticache-valkey", "cache.t4g.medium", 0.0576, "USD/hour", ELASTICACHE, APPROXIMATE),
   aws("elasticache-valkey", "cache.m7g.large", 0.1408, "USD/hour", ELASTICACHE, APPROXIMATE),

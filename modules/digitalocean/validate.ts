@@ -41,8 +41,14 @@ export function validateDigitalOceanTopology(settings: DigitalOceanSettings | un
       message: `must be at most ${DO_SHUTDOWN_SECONDS} on DigitalOcean, which destroys a droplet ${DO_SHUTDOWN_SECONDS} s after its shutdown, got ${stop}`,
     });
   }
-  if (spec.broker?.engine === "sqs") {
-    issues.push({ environment: spec.environment, path: "broker.engine", message: `must be "valkey" on DigitalOcean, which has no queue service (PROVIDER GAP: Celery's broker is the managed Valkey), got "sqs"` });
+  const engine = spec.broker?.engine;
+  if (engine === "sqs" || engine === "rabbitmq") {
+    // No managed queue service or RabbitMQ; a broker on droplets of its own would be a data store without managed backups or failover.
+    issues.push({
+      environment: spec.environment,
+      path: "broker.engine",
+      message: `must be "valkey" on DigitalOcean, which has no ${engine === "sqs" ? "queue service" : "managed RabbitMQ"} (PROVIDER GAP: Celery's broker is the managed Valkey), got "${engine}"`,
+    });
   }
   const webMax = pools.web?.max;
   if (spec.layout === "nginx-balanced" && typeof webMax === "number" && webMax > DO_LISTING_WEB_MAX) {

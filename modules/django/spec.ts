@@ -230,11 +230,16 @@ export interface FirewallSpec {
 export interface BrokerSpec {
   /**
    * `valkey`: the cache, as a Redis broker. `sqs` (AWS only): an SQS queue per environment
-   * (and a dead-letter queue), each pool allowed only what it does with it; the results stay
-   * in the cache. The image needs Celery's SQS extra (`celery[sqs]`).
+   * (and a dead-letter queue), each pool allowed only what it does with it; the image needs
+   * Celery's SQS extra (`celery[sqs]`). `rabbitmq` (AWS only: Amazon MQ for RabbitMQ),
+   * private, over TLS, its password in Secrets Manager. The results stay in the cache.
    * @default "valkey"
    */
   readonly engine?: BrokerEngine;
+  /** `rabbitmq` only: the broker's node size. @default "small" */
+  readonly size?: Size;
+  /** `rabbitmq` only: a three-node cluster across zones rather than one node. @default false */
+  readonly highAvailability?: boolean;
 }
 
 /** Logs that leave every host: the application's (gunicorn, Celery) and nginx's. */

@@ -84,8 +84,9 @@ function beatOn(spec: Pick<DjangoTopologyProps, "pools">): boolean {
 }
 
 /**
- * How long a task's message stays hidden from other workers once one receives it, before it
- * is delivered again: longer than any task should run (Celery's SQS `visibility_timeout`).
+ * How long a task's message stays hidden from other workers once one receives it (SQS), or
+ * unacknowledged on a worker (RabbitMQ's `consumer_timeout`), before it is delivered again:
+ * longer than any task should run.
  */
 export const QUEUE_VISIBILITY_SECONDS = 3600;
 
@@ -257,10 +258,19 @@ export class DjangoTopology extends Construct {
       deletionProtection: protect,
     });
 
-    // Celery's broker: the cache, unless the spec names the cloud's queue service.
-    if ((spec.broker?.engine ?? DEFAULTS.broker.engine) === "sqs") {
-      if (!f.createQueueBroker) throw new Error(`the ${f.cloud} tier factory has no createQueueBroker, but broker.engine is "sqs"`);
-      this.broker = f.createQueueBroker(this, "broker", { namePrefix: prefix, deletionProtection: protect, visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS });
+    // Celery's broker: the cache, unless the spec names a broker of its own.
+    const engine = spec.broker?.engine ?? DEFAULTS.broker.engine;
+    if (engine !== "valkey") {
+      if (!f.createQueueBroker) throw new Error(`the ${f.cloud} tier factory has no createQueueBroker, but broker.engine is "${engine}"`);
+      this.broker = f.createQueueBroker(this, "broker", {
+        engine,
+        namePrefix: prefix,
+        network: this.network,
+        size: spec.broker?.size ?? DEFAULTS.broker.size,
+        highAvailability: spec.broker?.highAvailability ?? DEFAULTS.broker.highAvailability,
+        deletionProtection: protect,
+        visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
+      });
     }
 
     const secrets = this.applicationSecrets(f, prefix, protect, spec.application);
@@ -554,7 +564,8 @@ function validateOptionalTiers(spec: DjangoTopologyProps, factory: TierFactory):
   for (const [section, method] of Object.entries(OPTIONAL_TIERS) as [OptionalSection, keyof TierFactory][]) {
     if (spec[section] !== undefined && !factory[method]) v.fail(section, `cannot be built by the ${factory.cloud} tier factory, which has no ${method}`);
   }
-  if (spec.broker?.engine === "sqs" && !factory.createQueueBroker) v.fail("broker.engine", `"sqs" cannot be built by the ${factory.cloud} tier factory, which has no createQueueBroker`);
+  const engine = spec.broker?.engine;
+  if (engine !== undefined && engine !== "valkey" && !factory.createQueueBroker) v.fail("broker.engine", `"${engine}" cannot be built by the ${factory.cloud} tier factory, which has no createQueueBroker`);
   return [...v.issues];
 }
 

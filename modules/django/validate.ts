@@ -194,7 +194,12 @@ export const LOGS_INPUTS: InputDeclarations<LogsSpec> = {
 
 export const BROKER_INPUTS: InputDeclarations<BrokerSpec> = {
   engine: { constraint: { kind: "oneOf", values: BROKER_ENGINES }, default: DEFAULTS.broker.engine },
+  size: { constraint: SIZE, default: DEFAULTS.broker.size },
+  highAvailability: { constraint: BOOLEAN, default: DEFAULTS.broker.highAvailability },
 };
+
+/** The broker's fields that size a broker of hosts, which only `rabbitmq` has. */
+export const RABBITMQ_ONLY_FIELDS = ["size", "highAvailability"] as const;
 
 export const FIREWALL_INPUTS: InputDeclarations<FirewallSpec> = {
   requestsPerMinute: { constraint: between(FIREWALL_REQUESTS_PER_MINUTE), default: DEFAULTS.firewall.requestsPerMinute },
@@ -430,7 +435,14 @@ export function validateTopology(props: DjangoTopologyProps): ValidationIssue[] 
   // Not an object: the field check above reports it.
   if (typeof props.alerts === "object" && props.alerts !== null && !Array.isArray(props.alerts)) validateAlerts(v, props.alerts);
   if (props.firewall !== undefined) checkInputs(v, "firewall", props.firewall, FIREWALL_INPUTS);
-  if (props.broker !== undefined) checkInputs(v, "broker", props.broker, BROKER_INPUTS);
+  if (props.broker !== undefined) {
+    const ok = checkInputs(v, "broker", props.broker, BROKER_INPUTS);
+    const engine = props.broker.engine ?? DEFAULTS.broker.engine;
+    for (const field of RABBITMQ_ONLY_FIELDS) {
+      const value = props.broker[field];
+      if (value !== undefined && ok.has(field) && (props.broker.engine === undefined || ok.has("engine")) && engine !== "rabbitmq") v.fail(`broker.${field}`, `applies to broker.engine "rabbitmq" only (a broker of its own hosts), but the engine is "${engine}", got ${show(value)}`);
+    }
+  }
   if (props.logs !== undefined && checkInputs(v, "logs", props.logs, LOGS_INPUTS).has("retentionDays") && props.logs.retentionDays !== undefined && !LOG_RETENTION_DAYS.includes(props.logs.retentionDays)) {
     v.fail("logs.retentionDays", `must be one of the periods CloudWatch Logs keeps logs for, ${LOG_RETENTION_DAYS.join(", ")} (days), got ${props.logs.retentionDays}`);
   }

@@ -29,6 +29,7 @@ export interface NamingFacts {
   readonly failover: boolean;
   /** Celery's broker is the cloud's queue service (`broker.engine: "sqs"`). */
   readonly queueBroker: boolean;
+  readonly rabbitMq: boolean;
   /** The site's domain and the CDN names, each with the fields it comes from. */
   readonly domain?: { name: string; from: readonly string[] };
   readonly mediaDomain?: { name: string; from: readonly string[] };
@@ -62,6 +63,7 @@ export function namingFacts(spec: DjangoTopologyProps): NamingFacts {
     protect: spec.deletionProtection ?? DEFAULTS.deletionProtection,
     failover: failoverOn(spec),
     queueBroker: spec.broker?.engine === "sqs",
+    rabbitMq: spec.broker?.engine === "rabbitmq",
     domain: domain ? { name: domain, from: ["domain"] } : undefined,
     mediaDomain: media && isDomainName(media) ? { name: media, from: isDomainName(mediaDomain) ? ["cdn.mediaDomain"] : ["domain"] } : media ? { name: media, from: ["domain"] } : undefined,
     healthCheckPath: typeof spec.healthCheckPath === "string" ? { name: spec.healthCheckPath, from: ["healthCheckPath"] } : { name: DEFAULTS.healthCheckPath, from: ["healthCheckPath"] },

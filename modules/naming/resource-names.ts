@@ -21,6 +21,8 @@ export const postgresReplicaName = (prefix: string, ordinal: number | string): s
 /** The disaster recovery replica in another region. */
 /** Celery's SQS queue (and `<name>-dead`, its dead-letter queue). */
 export const celeryQueueName = (prefix: string): string => `${prefix}-celery`;
+/** The Amazon MQ broker that is Celery's RabbitMQ. */
+export const rabbitMqBrokerName = (prefix: string): string => `${prefix}-rabbitmq`;
 export const postgresDisasterRecoveryName = (prefix: string): string => `${postgresName(prefix)}-dr`;
 /** The parameter group's name prefix: one per major version. */
 export const parameterGroupPrefix = (prefix: string, version: string): string => `${postgresName(prefix)}-${version}-`;

@@ -167,6 +167,11 @@ export const RULES: readonly PolicyRule[] = [
     rationale: "Celery's messages carry the tasks' arguments: user data, as sensitive as the database's.",
   },
   {
+    id: "CT-MQ-002",
+    title: "Message brokers are private",
+    rationale: "A broker reachable from the internet exposes every task's arguments, and its login, to anyone who finds it.",
+  },
+  {
     id: "CT-DNS-001",
     title: "Production sites fail over to a maintenance page",
     rationale: "When the origin is down, users should get a page that says so, not a timeout.",

@@ -55,7 +55,7 @@ const FULL: EnvironmentSpec = {
   },
   firewall: { requestsPerMinute: 900 },
   logs: { retentionDays: 60 },
-  broker: { engine: "valkey" },
+  broker: { engine: "rabbitmq", size: "medium", highAvailability: true },
   deletionProtection: true,
   healthCheckPath: "/healthz",
   production: true,

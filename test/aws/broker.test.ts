@@ -2,6 +2,10 @@ import { parse } from "yaml";
 import { Testing } from "cdktf";
 import { production } from "../../environments/production";
 import { MAX_RECEIVES } from "../../modules/aws/broker";
+import { AMQPS_PORT, RABBITMQ_USER, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
+import { AWS_BROKER_SIZES, AWS_SINGLE_NODE_BROKER } from "../../modules/aws/sizes";
+import { AWS_POLICY } from "../../modules/aws/policy";
+import { evaluatePolicy } from "../../modules/policy";
 import { describeAws } from "../../modules/aws/diagram";
 import { StackDocument } from "../../modules/policy/document";
 import { BROKER_ENGINES } from "../../modules/core";
@@ -27,21 +31,24 @@ const withBroker = (engine: string, only: "aws" | "do" = "aws"): EnvironmentSpec
 describe("every broker engine on every cloud: built, or refused by name", () => {
   it.each(CLOUDS.flatMap((cloud) => BROKER_ENGINES.map((engine) => [cloud.id, engine, cloud] as const)))("%s, %s", (cloudId, engine, cloud) => {
     const spec = withBroker(engine, cloudId as "aws" | "do");
-    const refused = cloudId === "do" && engine === "sqs";
+    const refused = cloudId === "do" && engine !== "valkey";
     const issues = validateEnvironment(spec).map(formatIssue).filter((m) => m.includes("broker"));
     if (refused) {
-      expect(issues).toEqual(['production: broker.engine must be "valkey" on DigitalOcean, which has no queue service (PROVIDER GAP: Celery\'s broker is the managed Valkey), got "sqs"']);
+      const service = engine === "sqs" ? "queue service" : "managed RabbitMQ";
+      expect(issues).toEqual([`production: broker.engine must be "valkey" on DigitalOcean, which has no ${service} (PROVIDER GAP: Celery's broker is the managed Valkey), got "${engine}"`]);
       return;
     }
     expect(issues).toEqual([]);
     const s = synth(new CloudTiersStack(Testing.app(), spec, cloud));
-    // Valkey: the cache is the broker (REDIS_URL); a queue broker: its own settings beside the cache's.
-    const queues = s.where("aws_sqs_queue");
-    expect(queues).toHaveLength(engine === "sqs" ? 2 : 0);
+    // Valkey: the cache is the broker (REDIS_URL); a broker of its own: its resources and settings beside the cache's.
+    expect(s.where("aws_sqs_queue")).toHaveLength(engine === "sqs" ? 2 : 0);
+    expect(s.where("aws_mq_broker")).toHaveLength(engine === "rabbitmq" ? 1 : 0);
+    const settings = cloudId === "aws" ? JSON.parse(s.one("aws_ssm_parameter", "worker-pool").value).settings : {};
+    expect(Object.keys(settings).filter((name) => /^(CELERY_BROKER_URL|RABBITMQ_URL)$/.test(name))).toEqual({ valkey: [], sqs: ["CELERY_BROKER_URL"], rabbitmq: ["RABBITMQ_URL"] }[engine]);
   });
 
   it("refuses an engine no cloud offers, naming the ones there are", () => {
-    expect(validateEnvironment(withBroker("kafka")).map(formatIssue)).toEqual(['production: broker.engine must be one of "valkey", "sqs", got "kafka"']);
+    expect(validateEnvironment(withBroker("kafka")).map(formatIssue)).toEqual(['production: broker.engine must be one of "valkey", "sqs", "rabbitmq", got "kafka"']);
   });
 });
 
@@ -121,5 +128,96 @@ describe("SQS as Celery's broker on AWS", () => {
     expect(valkeyWorker[HOST_PATHS.ready]).toContain("inspect ping");
     expect(valkey.where("aws_sqs_queue")).toEqual([]);
     expect(JSON.parse(valkey.one("aws_ssm_parameter", "worker-pool").value).settings.CELERY_BROKER_URL).toBeUndefined();
+  });
+});
+
+describe("RabbitMQ (Amazon MQ) as Celery's broker on AWS", () => {
+  const rabbit = (broker: EnvironmentSpec["broker"]): EnvironmentSpec => ({ ...withBroker("rabbitmq"), broker });
+  let s: Synth;
+  beforeAll(() => {
+    s = synthAwsEnvironment(rabbit({ engine: "rabbitmq", size: "medium", highAvailability: true }));
+  });
+  const broker = () => s.one("aws_mq_broker", "django_broker");
+  const group = () => ref(s.address("aws_security_group", "broker/security-group"), "id");
+
+  it("is a private RabbitMQ 3.13 cluster across the database subnets, kept like the data it holds, its one user's password from state", () => {
+    const credentials = s.address("random_password", "broker/credentials");
+    expect(broker()).toMatchObject({
+      broker_name: "shop-production-rabbitmq",
+      engine_type: "RabbitMQ",
+      engine_version: RABBITMQ_VERSION,
+      auto_minor_version_upgrade: true,
+      host_instance_type: AWS_BROKER_SIZES.medium,
+      deployment_mode: "CLUSTER_MULTI_AZ",
+      publicly_accessible: false,
+      security_groups: [group()],
+      user: [{ username: RABBITMQ_USER, password: ref(credentials, "result") }],
+      logs: { general: true },
+      apply_immediately: false,
+      lifecycle: { prevent_destroy: true },
+    });
+    // The database subnets, one per zone (no route out: the broker needs none).
+    const database = s.entries("aws_subnet", "network").filter(([id]) => id.includes("database")).map(([id]) => ref(`aws_subnet.${id}`, "id"));
+    expect(database).toHaveLength(production.network!.zones!);
+    expect([...broker().subnet_ids].sort()).toEqual(database.sort());
+    // Amazon MQ gives RabbitMQ AWS's own key only: no encryption options to set (the API refuses them).
+    expect(broker().encryption_options).toBeUndefined();
+    // A task may stay unacknowledged on a worker as long as an SQS message may stay hidden.
+    const configuration = s.one("aws_mq_configuration", "broker/configuration");
+    expect(configuration).toMatchObject({ engine_type: "RabbitMQ", engine_version: RABBITMQ_VERSION, data: `consumer_timeout = ${QUEUE_VISIBILITY_SECONDS * 1000}\n` });
+    expect(broker().configuration).toEqual({ id: ref(s.address("aws_mq_configuration", "broker/configuration"), "id"), revision: ref(s.address("aws_mq_configuration", "broker/configuration"), "latest_revision") });
+    expect(s.one("aws_secretsmanager_secret", "broker/credentials")).toMatchObject({ name: "shop-production/broker/credentials", lifecycle: { prevent_destroy: true } });
+  });
+
+  it("admits the Django hosts on AMQPS and nothing else", () => {
+    const sources = s.where("aws_vpc_security_group_ingress_rule").filter((r) => r.security_group_id === group()).map((r) => [r.referenced_security_group_id, r.from_port]);
+    const sg = (role: string) => ref(s.address("aws_security_group", `${role}-pool_security-group`), "id");
+    expect(sources.sort()).toEqual([[sg("app"), AMQPS_PORT], [sg("beat"), AMQPS_PORT], [sg("worker"), AMQPS_PORT]].sort());
+  });
+
+  it("gives every Django process the broker's URL with its user, and its password as a secret, never in the URL", () => {
+    for (const role of ["app", "worker", "beat"]) {
+      const doc = JSON.parse(s.one("aws_ssm_parameter", `${role}-pool`).value) as { settings: Record<string, string>; secrets: Record<string, string> };
+      expect(doc.settings.RABBITMQ_URL).toBe(`\${element(${s.address("aws_mq_broker", "django_broker")}.instances[0].endpoints, 0)}`);
+      expect(doc.settings.RABBITMQ_USER).toBe(RABBITMQ_USER);
+      expect(doc.settings.CELERY_BROKER_URL).toBeUndefined();
+      expect(doc.secrets.RABBITMQ_PASSWORD).toEqual({ id: ref(s.address("aws_secretsmanager_secret", "broker/credentials"), "arn"), jsonKey: "password" });
+      expect(doc.settings.REDIS_URL).toMatch(/^rediss:\/\//);
+    }
+  });
+
+  it("checks a worker's readiness with Celery's ping: RabbitMQ carries the broadcast", () => {
+    const files = Object.fromEntries((parse(decodeUserData(s.one("aws_launch_template", "worker-pool"))).write_files as { path: string; content: string }[]).map((f) => [f.path, f.content]));
+    expect(files[HOST_PATHS.ready]).toContain("inspect ping");
+  });
+
+  it("runs one node without highAvailability, in one subnet, and refuses a cluster of the single-node type", () => {
+    const single = synthAwsEnvironment(rabbit({ engine: "rabbitmq" })).one("aws_mq_broker", "django_broker");
+    expect(single).toMatchObject({ deployment_mode: "SINGLE_INSTANCE", host_instance_type: AWS_BROKER_SIZES.small });
+    expect(single.subnet_ids).toMatch(/^\$\{slice\(/);
+    expect(validateEnvironment(rabbit({ engine: "rabbitmq", highAvailability: true })).map(formatIssue)).toEqual([
+      `production: broker.size must be one of "medium", "large", "xlarge" with broker.highAvailability on AWS: "small" is ${AWS_SINGLE_NODE_BROKER}, which Amazon MQ runs as a single node only, got "small"`,
+    ]);
+  });
+
+  it("refuses a size or highAvailability for an engine without hosts of its own", () => {
+    expect(validateEnvironment({ ...withBroker("sqs"), broker: { engine: "sqs", size: "large" } }).map(formatIssue)).toEqual([
+      'production: broker.size applies to broker.engine "rabbitmq" only (a broker of its own hosts), but the engine is "sqs", got "large"',
+    ]);
+    expect(validateEnvironment({ ...withBroker("valkey"), broker: { highAvailability: true } }).map(formatIssue)).toEqual([
+      'production: broker.highAvailability applies to broker.engine "rabbitmq" only (a broker of its own hosts), but the engine is "valkey", got true',
+    ]);
+  });
+
+  it("is priced per node (three for a cluster), passes the policy pack, and is drawn with who connects", () => {
+    const doc = new StackDocument(s.json);
+    const d = describeAws("production-aws", doc);
+    const address = s.address("aws_mq_broker", "django_broker");
+    expect(d.nodes.find((n) => n.id === address)?.lines).toEqual(["Amazon MQ: RabbitMQ 3.13", "shop-production-rabbitmq", `${AWS_BROKER_SIZES.medium} × 3 (cluster across zones)`, "private, AMQPS :5671"]);
+    const groups = ["app", "beat", "worker"].map((role) => s.address("aws_autoscaling_group", `${role}-pool`));
+    expect(d.edges.filter((e) => e.to === address).map((e) => e.from).sort()).toEqual(groups.sort());
+    const report = evaluatePolicy(doc, { stack: "production-aws", cloud: AWS_POLICY, production: true });
+    expect(report.failed).toEqual([]);
+    expect(report.passed).toContain("CT-MQ-002");
   });
 });

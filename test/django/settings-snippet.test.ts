@@ -43,6 +43,25 @@ describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django",
     expect(missing.stderr).toContain("CELERY_SQS_QUEUE_URL");
   });
 
+  it("with RabbitMQ (broker.engine \"rabbitmq\"): Celery's broker is the AMQPS URL with the user and the quoted password, its certificate and name checked, the results staying in the cache", () => {
+    const host = "b-4c1b3a2e-1f0d-4c55-9d2a-0e8f6b7a9c10.mq.eu-west-1.amazonaws.com";
+    const rabbit = { ...AWS_ENV, RABBITMQ_URL: `amqps://${host}:5671`, RABBITMQ_USER: "celery", RABBITMQ_PASSWORD: "p@ss/w+rd=" };
+    const run = importSnippet(rabbit);
+    expect(run.stderr).toBe("");
+    expect(run.settings!.CELERY_BROKER_URL).toBe(`amqps://celery:p%40ss%2Fw%2Brd%3D@${host}:5671`);
+    // 2 is ssl.CERT_REQUIRED.
+    expect(run.settings!.CELERY_BROKER_USE_SSL).toEqual({ cert_reqs: 2, server_hostname: host });
+    expect(run.settings!.CELERY_RESULT_BACKEND).toBe(importSnippet(AWS_ENV).settings!.CELERY_RESULT_BACKEND);
+    // Without its password or user it refuses to start, naming what is missing; a URL that is not AMQPS is refused too.
+    for (const name of ["RABBITMQ_PASSWORD", "RABBITMQ_USER"]) {
+      const missing = importSnippet(without(rabbit, name));
+      expect({ name, status: missing.status === 0, said: missing.stderr.includes(name) }).toEqual({ name, status: false, said: true });
+    }
+    const plain = importSnippet({ ...rabbit, RABBITMQ_URL: `amqp://${host}:5672` });
+    expect(plain.status).not.toBe(0);
+    expect(plain.stderr).toContain("is not amqps://");
+  });
+
   it("takes SECRET_KEY from DJANGO_SECRET_KEY, the application secret the shipped environments generate", () => {
     expect(importSnippet(AWS_ENV).settings!.SECRET_KEY).toBe(SECRET_KEY);
     expect(importSnippet(DO_ENV).settings!.SECRET_KEY).toBe(SECRET_KEY);
