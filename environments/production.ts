@@ -3,10 +3,11 @@ import { application, aws, cloudflare, digitalocean, dnsZone } from "./defaults"
 
 /**
  * Three zones, nginx web pool in front of a gunicorn app pool, Multi-AZ PostgreSQL with
- * two read replicas behind a pooler, Valkey with a standby, DNS failover to a maintenance
- * page, alarms to the on-call addresses, a web application firewall at the edge, logs off
- * every host, everything stateful protected from deletion; runs follow staging's in
- * Terraform Cloud.
+ * two read replicas behind a pooler and one in a disaster-recovery region, Valkey with a
+ * standby, the whole site behind the CDN with a maintenance page when the origin fails,
+ * alarms to the on-call addresses, a web application firewall at the edge, logs off every
+ * host, everything stateful protected from deletion; runs follow staging's in Terraform
+ * Cloud.
  */
 export const production: EnvironmentSpec = {
   environment: "production",

@@ -255,7 +255,10 @@ if _env("RABBITMQ_URL"):
     _user = quote(_required("RABBITMQ_USER", "RABBITMQ_URL"), safe="")
     CELERY_BROKER_URL = celery_url(urlunsplit(_parts._replace(netloc=f"{_user}@{_parts.netloc.rpartition('@')[2]}")), _required("RABBITMQ_PASSWORD", "RABBITMQ_URL"))
     CELERY_BROKER_USE_SSL = {"cert_reqs": ssl.CERT_REQUIRED, "server_hostname": urlsplit(_rabbitmq).hostname}
-    __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_USE_SSL"]
+    # One task fetched at a time: a message fetched ahead waits unacknowledged behind a long
+    # task, and RabbitMQ closes the channel of one held past its consumer_timeout.
+    CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+    __all__ += ["CELERY_BROKER_URL", "CELERY_BROKER_USE_SSL", "CELERY_WORKER_PREFETCH_MULTIPLIER"]
 
 if _env("MEDIA_BUCKET") or _env("STATIC_BUCKET"):
     _required("MEDIA_BUCKET", "STATIC_BUCKET")

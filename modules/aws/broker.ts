@@ -38,6 +38,7 @@ export class AwsSqsBroker extends Construct implements IBroker {
   public readonly secrets = [];
   public readonly queue: SqsQueue;
   public readonly deadLetters: SqsQueue;
+  public readonly deadLetterQueue: string;
 
   constructor(scope: Construct, id: string, props: AwsSqsBrokerProps) {
     super(scope, id);
@@ -51,6 +52,7 @@ export class AwsSqsBroker extends Construct implements IBroker {
       tags: { Name: `${name}-dead` },
       lifecycle,
     });
+    this.deadLetterQueue = this.deadLetters.name;
     this.queue = new SqsQueue(this, "queue", {
       name,
       sqsManagedSseEnabled: true,

@@ -28,6 +28,8 @@ export interface AwsMonitoringProps extends MonitoringProps {
 }
 
 const GIB = 1024 ** 3;
+/** Why a broker without a dead-letter queue has no dead-tasks alarm. */
+export const DEAD_TASKS_GAP = "only an SQS broker sets aside the tasks that failed again and again (its dead-letter queue); the cache and RabbitMQ deliver them again";
 /**
  * RDS for PostgreSQL's default `max_connections`: LEAST({DBInstanceClassMemory/9531392}, 5000)
  * (docs.aws.amazon.com/AmazonRDS/latest/UserGuide/CHAP_Limits.html#RDS_Limits.MaxConnections).
@@ -69,7 +71,11 @@ export class AwsMonitoring extends Construct implements IMonitoring {
     const pools = props.pools.map((p) => asAws(p, AwsComputePool, "pool"));
     // The hosts report their disk use through the CloudWatch agent, which shipping their logs installs.
     const agent = props.logging !== undefined;
-    this.gaps = agent ? {} : { "host-disk": "EC2 reports no disk use without the CloudWatch agent on the hosts, which a logs section installs" };
+    this.gaps = {
+      ...(agent ? {} : { "host-disk": "EC2 reports no disk use without the CloudWatch agent on the hosts, which a logs section installs" }),
+      // Only SQS keeps the tasks it gave up on; the cache and RabbitMQ deliver them again.
+      ...(props.broker?.deadLetterQueue ? {} : { "dead-tasks": DEAD_TASKS_GAP }),
+    };
     if (isReference(postgres.replicaInstances.length)) throw new Error("AwsMonitoring needs the number of replicas at synth");
 
     this.topic = this.alertsTopic("topic", alertsTopicName(prefix), props);
@@ -255,6 +261,23 @@ export class AwsMonitoring extends Construct implements IMonitoring {
         metricName: "Evictions",
         statistic: "Sum",
         threshold: t.cacheEvictions,
+        treatMissingData: "notBreaching",
+      });
+    }
+
+    // Celery's dead letters: any task set aside is a task that never ran to its end.
+    const deadLetters = props.broker?.deadLetterQueue;
+    if (deadLetters) {
+      this.alarm("dead-tasks", "broker", {
+        alarmDescription: `Celery tasks were set aside in ${deadLetters} after failing to finish again and again: look at them there`,
+        namespace: "AWS/SQS",
+        metricName: "ApproximateNumberOfMessagesVisible",
+        dimensions: { QueueName: deadLetters },
+        statistic: "Maximum",
+        period: 300,
+        evaluationPeriods: 1,
+        comparisonOperator: "GreaterThanOrEqualToThreshold",
+        threshold: 1,
         treatMissingData: "notBreaching",
       });
     }

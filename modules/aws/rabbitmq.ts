@@ -14,9 +14,10 @@ export interface AwsRabbitMqBrokerProps extends QueueBrokerProps {
 }
 
 /**
- * RabbitMQ 3.13: every node type (4.2 runs on Graviton only, and declares quorum queues by
- * default, which Celery handles from 5.5 on only). Amazon MQ takes the major and minor
- * version; minor upgrades are automatic, as Amazon MQ requires from 3.13 on.
+ * RabbitMQ 3.13: every node type, and classic queues, which every Celery 5 handles (4.2
+ * runs on Graviton only and declares quorum queues by default, which Celery handles from 5.5
+ * on only). Amazon MQ takes the major and minor version; minor upgrades are automatic, as
+ * Amazon MQ requires from 3.13 on.
  */
 export const RABBITMQ_VERSION = "3.13";
 /** AMQP over TLS, the only listener Amazon MQ gives RabbitMQ. */

@@ -24,10 +24,10 @@ export const AWS_CACHE_SIZES: SizeMap = {
   xlarge: "cache.m7g.xlarge",
 };
 
-/** Valkey engine version per neutral major version. */
 /**
  * Amazon MQ for RabbitMQ 3.13's node types by size. The smallest is AWS's "evaluation"
- * type and runs one node only, so a cluster (`broker.highAvailability`) starts at `medium`
+ * type and runs one node only, so a cluster (`broker.highAvailability`) starts at `medium`;
+ * a broker cannot go back down to it from another type
  * (docs.aws.amazon.com/amazon-mq/latest/developer-guide/rabbitmq-sizing-guidelines.html).
  */
 export const AWS_BROKER_SIZES: SizeMap = {
@@ -39,4 +39,5 @@ export const AWS_BROKER_SIZES: SizeMap = {
 /** The node type that runs a single node only. */
 export const AWS_SINGLE_NODE_BROKER = AWS_BROKER_SIZES.small;
 
+/** Valkey engine version per neutral major version. */
 export const AWS_VALKEY_VERSIONS: Readonly<Record<string, string>> = { "7": "7.2", "8": "8.0" };

@@ -37,7 +37,7 @@ function brokerIssues(spec: DjangoTopologyProps): ValidationIssue[] {
     {
       environment: spec.environment,
       path: "broker.size",
-      message: `must be one of ${sizes.map((size) => `"${size}"`).join(", ")} with broker.highAvailability on AWS: "${b.size ?? DEFAULTS.broker.size}" is ${AWS_SINGLE_NODE_BROKER}, which Amazon MQ runs as a single node only, got "${b.size ?? DEFAULTS.broker.size}"`,
+      message: `must be one of ${sizes.map((size) => `"${size}"`).join(", ")} with broker.highAvailability on AWS (${AWS_SINGLE_NODE_BROKER}, Amazon MQ's type for it, runs a single node only), got "${b.size ?? DEFAULTS.broker.size}"`,
     },
   ];
 }

@@ -54,6 +54,8 @@ export interface IBroker {
   readonly settings: readonly AppSetting[];
   /** Its secrets, if its URL needs any. */
   readonly secrets: readonly AppSecret[];
+  /** The queue a task goes to after failing to finish again and again, where the broker keeps one (SQS). */
+  readonly deadLetterQueue?: string;
   /**
    * Whether Celery's remote control (`celery inspect ping`) works over it: SQS carries no
    * broadcast, so a worker's readiness is its process there.

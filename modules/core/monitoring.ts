@@ -1,3 +1,4 @@
+import { IBroker } from "./broker";
 import { ICache } from "./cache";
 import { IComputePool } from "./compute";
 import { IDnsFailover } from "./dns";
@@ -27,6 +28,8 @@ export const ALARM_CONDITIONS = [
   "replica-lag",
   "cache-memory",
   "cache-evictions",
+  /** Celery tasks the broker set aside after failing to finish again and again (its dead-letter queue). */
+  "dead-tasks",
   /** A host's root disk filling up. */
   "host-disk",
 ] as const;
@@ -68,6 +71,8 @@ export interface MonitoringProps extends TierProps {
   readonly postgresStorageGiB: number;
   readonly cache: ICache;
   readonly cacheSize: Size;
+  /** Celery's broker where it is not the cache. @default - the cache */
+  readonly broker?: IBroker;
   /** Where the hosts ship their logs (and, on some clouds, their disk use). @default - nowhere */
   readonly logging?: ILogging;
 }

@@ -31,6 +31,7 @@ export class DoMonitoring extends Construct implements IMonitoring {
     "database-connections": "DigitalOcean Monitoring has no alert on a database's connections",
     "replica-lag": "DigitalOcean Monitoring has no alert on a read replica's lag",
     "cache-evictions": "DigitalOcean Monitoring has no alert on a cache's evictions",
+    "dead-tasks": "Celery's broker on DigitalOcean is the cache, which sets no failing task aside",
     "healthy-hosts":
       "DigitalOcean documents no meaning for the value of a load balancer's droplet_health alert, and the provider (v2.71.0) refuses the autoscale pools' current_instances alert",
   };

@@ -450,6 +450,7 @@ export class DjangoTopology extends Construct {
         postgresStorageGiB: pg.storageGiB,
         cache: this.cache,
         cacheSize: spec.cache.size,
+        broker: this.broker,
         logging: this.logging,
       });
     }

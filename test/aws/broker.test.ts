@@ -2,6 +2,7 @@ import { parse } from "yaml";
 import { Testing } from "cdktf";
 import { production } from "../../environments/production";
 import { MAX_RECEIVES } from "../../modules/aws/broker";
+import { DEAD_TASKS_GAP } from "../../modules/aws/monitoring";
 import { AMQPS_PORT, RABBITMQ_USER, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
 import { AWS_BROKER_SIZES, AWS_SINGLE_NODE_BROKER } from "../../modules/aws/sizes";
 import { AWS_POLICY } from "../../modules/aws/policy";
@@ -119,6 +120,23 @@ describe("SQS as Celery's broker on AWS", () => {
     );
   });
 
+  it("alarms on any task set aside in the dead-letter queue, where the spec has alerts; a cache broker names it a gap", () => {
+    const [alarm] = s.where("aws_cloudwatch_metric_alarm").filter((a) => a.tags?.Condition === "dead-tasks");
+    expect(alarm).toMatchObject({
+      namespace: "AWS/SQS",
+      metric_name: "ApproximateNumberOfMessagesVisible",
+      dimensions: { QueueName: ref(s.address("aws_sqs_queue", "broker/dead-letters"), "name") },
+      statistic: "Maximum",
+      comparison_operator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treat_missing_data: "notBreaching",
+    });
+    expect(production.alerts).toBeDefined();
+    const valkey = new CloudTiersStack(Testing.app(), withBroker("valkey"), CLOUDS.find((c) => c.id === "aws")!);
+    expect(synth(valkey).text).not.toContain('"Condition": "dead-tasks"');
+    expect(valkey.topology.monitoring!.gaps["dead-tasks"]).toBe(DEAD_TASKS_GAP);
+  });
+
   it("takes a worker's running process as its readiness: SQS carries no broadcast, so Celery's ping cannot reach it", () => {
     const files = (pool: string) => Object.fromEntries((parse(decodeUserData(s.one("aws_launch_template", pool))).write_files as { path: string; content: string }[]).map((f) => [f.path, f.content]));
     expect(files("worker-pool")[HOST_PATHS.ready]).not.toContain("inspect ping");
@@ -196,7 +214,7 @@ describe("RabbitMQ (Amazon MQ) as Celery's broker on AWS", () => {
     expect(single).toMatchObject({ deployment_mode: "SINGLE_INSTANCE", host_instance_type: AWS_BROKER_SIZES.small });
     expect(single.subnet_ids).toMatch(/^\$\{slice\(/);
     expect(validateEnvironment(rabbit({ engine: "rabbitmq", highAvailability: true })).map(formatIssue)).toEqual([
-      `production: broker.size must be one of "medium", "large", "xlarge" with broker.highAvailability on AWS: "small" is ${AWS_SINGLE_NODE_BROKER}, which Amazon MQ runs as a single node only, got "small"`,
+      `production: broker.size must be one of "medium", "large", "xlarge" with broker.highAvailability on AWS (${AWS_SINGLE_NODE_BROKER}, Amazon MQ's type for it, runs a single node only), got "small"`,
     ]);
   });
 

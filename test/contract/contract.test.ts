@@ -38,7 +38,7 @@ const contract: EnvironmentSpec = {
 };
 
 /** Each condition's threshold as the contract's spec states it, in its own units (the site's has none; a pool's is its minimum). */
-const EXPECTED_THRESHOLDS: Record<Exclude<AlarmCondition, "site-down" | "healthy-hosts">, number> = {
+const EXPECTED_THRESHOLDS: Record<Exclude<AlarmCondition, "site-down" | "healthy-hosts" | "dead-tasks">, number> = {
   "error-rate": 3,
   "latency-p95": 900,
   "database-cpu": 70,

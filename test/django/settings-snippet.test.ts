@@ -51,6 +51,7 @@ describe("contrib/django/cloudtiers_settings.py, imported with Debian's Django",
     expect(run.settings!.CELERY_BROKER_URL).toBe(`amqps://celery:p%40ss%2Fw%2Brd%3D@${host}:5671`);
     // 2 is ssl.CERT_REQUIRED.
     expect(run.settings!.CELERY_BROKER_USE_SSL).toEqual({ cert_reqs: 2, server_hostname: host });
+    expect(run.settings!.CELERY_WORKER_PREFETCH_MULTIPLIER).toBe(1);
     expect(run.settings!.CELERY_RESULT_BACKEND).toBe(importSnippet(AWS_ENV).settings!.CELERY_RESULT_BACKEND);
     // Without its password or user it refuses to start, naming what is missing; a URL that is not AMQPS is refused too.
     for (const name of ["RABBITMQ_PASSWORD", "RABBITMQ_USER"]) {

@@ -30,6 +30,7 @@ function conditionOf(alarm: Config): AlarmCondition | undefined {
     ReplicaLag: "replica-lag",
     DatabaseMemoryUsagePercentage: "cache-memory",
     Evictions: "cache-evictions",
+    ApproximateNumberOfMessagesVisible: "dead-tasks",
     disk_used_percent: "host-disk",
   };
   return byMetric[metrics[0]];
