@@ -57,7 +57,6 @@ export class AwsRabbitMqBroker extends Construct implements IBroker {
     });
     const configuration = new MqConfiguration(this, "configuration", {
       name,
-      description: `${name}: how long a task may stay unacknowledged`,
       engineType: "RabbitMQ",
       engineVersion: RABBITMQ_VERSION,
       // RabbitMQ's own configuration format; milliseconds.

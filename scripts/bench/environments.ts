@@ -14,7 +14,7 @@ export function generatedName(index: number): string {
  * name, domain, CDN names and network, and each production promoting from the staging
  * before it, as the shipped production does. Every one has both clouds' sections (the
  * shipped defaults where its shape has none, and then as many zones as AWS needs at least and
- * a log destination where it ships its logs),
+ * a log destination where it ships its logs, and the cache as Celery's broker),
  * so `count` environments are `2 × count` stacks.
  */
 export function generatedEnvironments(count: number): EnvironmentSpec[] {
@@ -31,7 +31,9 @@ export function generatedEnvironments(count: number): EnvironmentSpec[] {
         cidr: `10.${index % 256}.0.0/16`,
         ...(shape.aws || shape.network.zones === undefined ? {} : { zones: Math.max(shape.network.zones, AWS_MIN_ZONES) }),
       },
-      cdn: shape.cdn && { mediaDomain: `media.${name}.example.com`, staticDomain: `static.${name}.example.com` },
+      cdn: shape.cdn && { ...shape.cdn, mediaDomain: `media.${name}.example.com`, staticDomain: `static.${name}.example.com` },
+      // A broker of its own hosts or queues (AWS only) becomes the cache, which both clouds build.
+      broker: shape.broker?.engine === undefined || shape.broker.engine === "valkey" ? shape.broker : undefined,
       terraformCloud: promotesFrom ? { ...shape.terraformCloud, promotesFrom: generatedName(index - 1) } : undefined,
       aws: shape.aws ?? aws,
       // A shape that ships its logs needs a destination on DigitalOcean, which keeps none.

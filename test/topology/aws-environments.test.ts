@@ -104,6 +104,8 @@ describe.each(SHIPPED_STACKS.filter((stack) => stack.cloud === "aws").map(({ spe
       if (spec.postgres.pooling) expected.push([sg("postgres_pooler-security-group"), sg(host), 5432]);
     }
     if (spec.postgres.pooling) expected.push([postgres, sg("postgres_pooler-security-group"), 5432]);
+    // A RabbitMQ broker admits the Django hosts on AMQPS.
+    if (spec.broker?.engine === "rabbitmq") for (const host of djangoHosts) expected.push([sg("broker_security-group"), sg(host), 5671]);
     // The database setup's function, to the primary.
     expected.push([postgres, sg("postgres_setup_security-group"), 5432]);
     const key = (e: unknown[]) => JSON.stringify(e);
