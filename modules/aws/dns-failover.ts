@@ -40,16 +40,10 @@ export class AwsDnsFailover extends Construct implements IDnsFailover {
         certificateArn: awsCertificateOf(props.cdn.certificate).arn,
         priceClass: props.priceClass ?? AWS_DEFAULTS.cdnPriceClass,
         loadBalancer: asAws(props.primary, AwsLoadBalancer, "load balancer"),
-        maintenance:
-          props.secondary &&
-          asAws(props.secondary, AwsStaticSite, "maintenance site"),
+        maintenance: props.secondary && asAws(props.secondary, AwsStaticSite, "maintenance site"),
       });
       const distribution = this.site.distribution;
-      const alias = {
-        name: distribution.domainName,
-        zoneId: distribution.hostedZoneId,
-        evaluateTargetHealth: false,
-      };
+      const alias = { name: distribution.domainName, zoneId: distribution.hostedZoneId, evaluateTargetHealth: false };
       // The A record keeps the address and routing of the record it replaces, so turning
       // cdn.site on updates it in place: Route 53 refuses a plain record beside failover ones
       // (and a failover one beside a plain one), and Terraform would not order a new record
@@ -60,37 +54,18 @@ export class AwsDnsFailover extends Construct implements IDnsFailover {
           zoneId: zone.zoneId,
           name: props.recordName,
           type: "A",
-          ...(this.failover
-            ? {
-                setIdentifier: "primary",
-                failoverRoutingPolicy: { type: "PRIMARY" },
-              }
-            : {}),
+          ...(this.failover ? { setIdentifier: "primary", failoverRoutingPolicy: { type: "PRIMARY" } } : {}),
           alias,
         }),
-        new Route53Record(this, "site-aaaa", {
-          zoneId: zone.zoneId,
-          name: props.recordName,
-          type: "AAAA",
-          alias,
-        }),
+        new Route53Record(this, "site-aaaa", { zoneId: zone.zoneId, name: props.recordName, type: "AAAA", alias }),
       ];
       this.site.loadBalancer.closeAfter(...records);
       return;
     }
-    const primaryAlias = {
-      name: props.primary.hostname,
-      zoneId: aliasZoneOf(props.primary),
-      evaluateTargetHealth: true,
-    };
+    const primaryAlias = { name: props.primary.hostname, zoneId: aliasZoneOf(props.primary), evaluateTargetHealth: true };
 
     if (!props.secondary) {
-      new Route53Record(this, "site", {
-        zoneId: zone.zoneId,
-        name: props.recordName,
-        type: "A",
-        alias: primaryAlias,
-      });
+      new Route53Record(this, "site", { zoneId: zone.zoneId, name: props.recordName, type: "A", alias: primaryAlias });
       return;
     }
     this.healthCheck = new Route53HealthCheck(this, "health-check", {
@@ -119,11 +94,7 @@ export class AwsDnsFailover extends Construct implements IDnsFailover {
       type: "A",
       setIdentifier: "secondary",
       failoverRoutingPolicy: { type: "SECONDARY" },
-      alias: {
-        name: props.secondary.hostname,
-        zoneId: aliasZoneOf(props.secondary),
-        evaluateTargetHealth: false,
-      },
+      alias: { name: props.secondary.hostname, zoneId: aliasZoneOf(props.secondary), evaluateTargetHealth: false },
     });
   }
 }

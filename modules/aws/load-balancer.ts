@@ -16,13 +16,12 @@ import { loadBalancerName } from "../naming/resource-names";
 /** TLS 1.3 with TLS 1.2 fallback, forward-secret ciphers only (the ELB console's recommendation). */
 export const ALB_SSL_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 
-
 /**
  * `public`: an internet-facing Application Load Balancer in the public subnets, HTTPS on
  * 443 with the ACM certificate and a modern TLS policy, HTTP 80 redirected to HTTPS,
- * invalid header fields dropped. Behind the CDN, HTTPS alone, from CloudFront's addresses
- * alone, forwarded only with the distribution's secret header. `internal`: a Network Load Balancer in the private
- * subnets, TCP pass-through on 80, with a security group.
+ * invalid header fields dropped; behind the CDN, HTTPS alone, from CloudFront's addresses
+ * alone, forwarded only with the distribution's secret header. `internal`: a Network Load
+ * Balancer in the private subnets, TCP pass-through on 80, with a security group.
  */
 export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPeer, IAwsAliasTarget {
   public readonly scheme: "public" | "internal";
@@ -52,6 +51,7 @@ export class AwsLoadBalancer extends Construct implements ILoadBalancer, IAwsPee
     this.securityGroup = new TierSecurityGroup(this, "security-group", {
       vpcId: network.vpcId,
       name,
+      // The same behind the CDN: a security group's new description would replace it, and its rules with it.
       description: isPublic ? "Public load balancer: HTTPS and HTTP from the internet" : "Internal load balancer: from the web tier",
     });
     const behindCdn = isPublic && props.behindCdn === true;
