@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
+import { Fn, TerraformCount } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
 import { AppSetting, IBroker, IComputePool, QueueBrokerProps, SQS_SETTINGS, protectedLifecycle } from "../core";
@@ -82,12 +82,21 @@ export class AwsSqsBroker extends Construct implements IBroker {
     this.grant(pool, "consume");
   }
 
+  /**
+   * The same grant on every role in `roleIds`, which may be a reference (a module's
+   * variable): one policy per role, counted (roles made in the same apply are unknown at plan).
+   */
+  public grantToRoles(roleIds: string[], use: keyof typeof ACTIONS): void {
+    const count = TerraformCount.of(Fn.lengthOf(roleIds));
+    new IamRolePolicy(this, `roles-${use}`, { count, name: "celery-broker", role: Fn.element(roleIds, count.index), policy: this.policy(use) });
+  }
+
   private grant(peer: IComputePool, use: keyof typeof ACTIONS): void {
     const pool = asAws(peer, AwsComputePool, "compute pool");
-    new IamRolePolicy(this, `${use}-${pool.role}`, {
-      name: "celery-broker",
-      role: pool.instanceRole.id,
-      policy: policyDocument([{ Sid: use === "send" ? "SendTasks" : "TakeTasks", Effect: "Allow", Action: [...ACTIONS[use]], Resource: [this.queue.arn] }]),
-    });
+    new IamRolePolicy(this, `${use}-${pool.role}`, { name: "celery-broker", role: pool.instanceRole.id, policy: this.policy(use) });
+  }
+
+  private policy(use: keyof typeof ACTIONS): string {
+    return policyDocument([{ Sid: use === "send" ? "SendTasks" : "TakeTasks", Effect: "Allow", Action: [...ACTIONS[use]], Resource: [this.queue.arn] }]);
   }
 }

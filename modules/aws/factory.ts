@@ -3,6 +3,7 @@ import { Construct } from "constructs";
 import { AwsProvider } from "@cdktf/provider-aws/lib/provider";
 import {
   ApplicationSecretsProps,
+  DEFAULTS,
   CacheProps,
   IBroker,
   QueueBrokerProps,
@@ -145,7 +146,9 @@ export class AwsTierFactory implements TierFactory {
     if (props.engine === "rabbitmq") {
       // eslint-disable-next-line @typescript-eslint/no-require-imports -- Amazon MQ's bindings load only for a spec that asks for it
       const { AwsRabbitMqBroker } = require("./rabbitmq") as typeof import("./rabbitmq");
-      return new AwsRabbitMqBroker(scope, id, { ...props, instanceType: AWS_BROKER_SIZES[props.size] });
+      if (!props.network) throw new Error("a RabbitMQ broker needs the network its hosts live in (QueueBrokerProps.network)");
+      const size = props.size ?? DEFAULTS.broker.size;
+      return new AwsRabbitMqBroker(scope, id, { ...props, network: props.network, size, highAvailability: props.highAvailability ?? DEFAULTS.broker.highAvailability, instanceType: AWS_BROKER_SIZES[size] });
     }
     // eslint-disable-next-line @typescript-eslint/no-require-imports -- SQS's bindings load only for a spec that asks for it
     const { AwsSqsBroker } = require("./broker") as typeof import("./broker");

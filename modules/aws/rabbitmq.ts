@@ -2,13 +2,15 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { MqBroker } from "@cdktf/provider-aws/lib/mq-broker";
 import { MqConfiguration } from "@cdktf/provider-aws/lib/mq-configuration";
-import { AppSecret, AppSetting, IBroker, IComputePool, QueueBrokerProps, RABBITMQ_SETTINGS, choose, protectedLifecycle } from "../core";
+import { AppSecret, AppSetting, IBroker, IComputePool, INetwork, QueueBrokerProps, RABBITMQ_SETTINGS, choose, protectedLifecycle } from "../core";
 import { GeneratedSecret } from "./generated-secret";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { rabbitMqBrokerName, secretName } from "../naming/resource-names";
 
 export interface AwsRabbitMqBrokerProps extends QueueBrokerProps {
+  readonly network: INetwork;
+  readonly highAvailability: boolean;
   /** Amazon MQ's node type for `size`. */
   readonly instanceType: string;
 }

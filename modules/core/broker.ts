@@ -32,12 +32,12 @@ export const SQS_SETTINGS = {
 /** A broker of its own for Celery (the results stay in the cache). */
 export interface QueueBrokerProps extends StatefulTierProps {
   readonly engine: QueueEngine;
-  /** Where a broker with hosts (RabbitMQ) lives, reachable from the Django hosts only. */
-  readonly network: INetwork;
-  /** A broker with hosts: their size. */
-  readonly size: Size;
-  /** A broker with hosts: a cluster across zones rather than one node. */
-  readonly highAvailability: boolean;
+  /** Where a broker with hosts (RabbitMQ, which needs it) lives, reachable from the Django hosts only. @default - a broker without hosts (SQS) */
+  readonly network?: INetwork;
+  /** A broker with hosts: their size. @default DEFAULTS.broker.size */
+  readonly size?: Size;
+  /** A broker with hosts: a cluster across zones rather than one node. @default DEFAULTS.broker.highAvailability */
+  readonly highAvailability?: boolean;
   /**
    * How long a received task's message stays hidden (SQS) or unacknowledged (RabbitMQ)
    * before it is delivered again: longer than any task runs, and than any countdown or ETA

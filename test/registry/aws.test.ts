@@ -1,4 +1,7 @@
-import { PoolRole, Size } from "../../modules/core";
+import { PoolRole, SIZES, Size } from "../../modules/core";
+import { AMQPS_PORT, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
+import { AWS_BROKER_SIZES } from "../../modules/aws/sizes";
+import { QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
@@ -31,6 +34,52 @@ describe("the AWS cache module", () => {
     expect(hcl("main.tf").where("aws_vpc_security_group_ingress_rule")).toEqual([
       expect.objectContaining({ count: expr("length(var.allowed_security_group_ids)"), referenced_security_group_id: expr("element(var.allowed_security_group_ids, count.index)") }),
     ]);
+  });
+});
+
+describe("the AWS RabbitMQ module", () => {
+  const { hcl } = useModule("cloudtiers-rabbitmq", "aws");
+  const broker = () => hcl("main.tf").one("aws_mq_broker");
+
+  it("decides in Terraform what the stacks decide at synth: one node or a cluster, its subnets and its node type", () => {
+    expect(broker()).toMatchObject({
+      engine_type: "RabbitMQ",
+      engine_version: RABBITMQ_VERSION,
+      auto_minor_version_upgrade: true,
+      publicly_accessible: false,
+      deployment_mode: expr('var.high_availability ? "CLUSTER_MULTI_AZ" : "SINGLE_INSTANCE"'),
+      subnet_ids: expr("var.high_availability ? var.subnet_ids : slice(var.subnet_ids, 0, 1)"),
+      host_instance_type: expr(`coalesce(var.host_instance_type, { ${SIZES.map((size) => `"${size}" = "${AWS_BROKER_SIZES[size]}"`).join(", ")} }[var.size])`),
+    });
+    expect(String(hcl("main.tf").one("aws_mq_configuration").data).trim()).toBe(`consumer_timeout = ${QUEUE_VISIBILITY_SECONDS * 1000}`);
+    expect(hcl("main.tf").one("aws_secretsmanager_secret").recovery_window_in_days).toBe(expr("var.deletion_protection ? 30 : 0"));
+  });
+
+  it("admits only the security groups it is given, on AMQPS", () => {
+    expect(hcl("main.tf").where("aws_vpc_security_group_ingress_rule")).toEqual([
+      expect.objectContaining({ count: expr("length(var.allowed_security_group_ids)"), referenced_security_group_id: expr("element(var.allowed_security_group_ids, count.index)"), from_port: AMQPS_PORT, to_port: AMQPS_PORT }),
+    ]);
+  });
+});
+
+describe("the AWS Celery queue module", () => {
+  const { hcl } = useModule("cloudtiers-celery-queue", "aws");
+
+  it("keeps the stacks' queue and dead-letter queue, and grants each listed role only what it does with the queue", () => {
+    const queues = hcl("main.tf").where("aws_sqs_queue");
+    expect(queues.map((q) => [q.sqs_managed_sse_enabled, q.message_retention_seconds])).toEqual([
+      [true, 1209600],
+      [true, 1209600],
+    ]);
+    expect(queues.find((q) => q.redrive_policy)).toMatchObject({ visibility_timeout_seconds: QUEUE_VISIBILITY_SECONDS, receive_wait_time_seconds: 20 });
+    const grants = hcl("main.tf").where("aws_iam_role_policy");
+    const take = ["sqs:SendMessage", "sqs:GetQueueAttributes", "sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessageVisibility"];
+    const byRoles = Object.fromEntries(grants.map((g) => [String(g.count), { role: g.role, actions: JSON.stringify(g.policy) }]));
+    expect(byRoles[expr("length(var.sender_role_ids)") as string].role).toBe(expr("element(var.sender_role_ids, count.index)"));
+    expect(byRoles[expr("length(var.consumer_role_ids)") as string].role).toBe(expr("element(var.consumer_role_ids, count.index)"));
+    // Senders may not take tasks; the workers may.
+    expect(byRoles[expr("length(var.sender_role_ids)") as string].actions).not.toContain("sqs:ReceiveMessage");
+    for (const action of take) expect(byRoles[expr("length(var.consumer_role_ids)") as string].actions).toContain(action);
   });
 });
 

@@ -5,11 +5,13 @@ import { DEFAULTS, HostBootstrap, PoolRole, Size } from "../../modules/core";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
 import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
-import { CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
+import { BROKER_INPUTS, CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { AWS_INPUTS, AWS_MIN_ZONES } from "../../modules/aws/settings";
-import { DATABASE_NAME, DATABASE_USER } from "../../modules/django/topology";
-import { SIZES, equals, pick } from "../../modules/core";
+import { DATABASE_NAME, DATABASE_USER, QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
+import { AMQPS_PORT, AwsRabbitMqBroker, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
+import { AwsSqsBroker, MAX_RECEIVES } from "../../modules/aws/broker";
+import { RABBITMQ_SETTINGS, SIZES, equals, pick } from "../../modules/core";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
 import { AwsCertificate, ExistingAwsCertificate } from "../../modules/aws/certificate";
@@ -21,7 +23,7 @@ import { DOMAIN_NAME, DOMAIN_NAME_WORDS } from "../../modules/core";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
-import { AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
+import { AWS_BROKER_SIZES, AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_SINGLE_NODE_BROKER, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
 import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
@@ -49,6 +51,95 @@ export const allowedSecurityGroups: ModuleVariable = {
   description: "Security groups whose members may connect (the application hosts). Nothing else can. One rule per position (ids may come from resources not made yet): add groups at the end.",
   default: [],
   validation: [eachMatchesRule("allowed_security_group_ids", SECURITY_GROUP_ID, 'a security group id such as "sg-0123456789abcdef0"')],
+};
+
+/** Amazon MQ for RabbitMQ as Celery's broker, as `AwsRabbitMqBroker` builds it for the stacks (`broker.engine: "rabbitmq"`). */
+export const AWS_RABBITMQ_MODULE: ModuleDefinition = {
+  name: "cloudtiers-rabbitmq",
+  provider: "aws",
+  description:
+    `Amazon MQ for RabbitMQ ${RABBITMQ_VERSION} as Celery's broker: one node or a three-node cluster across zones, private in the subnets you give, ` +
+    "AMQPS only from the security groups you name, its one user's password generated in state and kept in Secrets Manager, " +
+    "a message held unacknowledged by a worker for up to an hour (`consumer_timeout`).",
+  providers: [AWS, RANDOM],
+  variables: [
+    namePrefixVariable("shop-production"),
+    vpcId,
+    subnetIds("Subnets for the broker (the network's database subnets): one node takes the first, a cluster one in each zone"),
+    allowedSecurityGroups,
+    declaredVariable("size", BROKER_INPUTS.size, `Size of the broker's nodes: ${SIZES.map((s) => `${s} (${AWS_BROKER_SIZES[s]})`).join(", ")}; ${AWS_SINGLE_NODE_BROKER} runs one node only.`),
+    machineTypeVariable("host_instance_type", "Amazon MQ node type; overrides `size`.", /^mq\.[a-z0-9]+\.[a-z0-9]+$/, 'an Amazon MQ node type such as "mq.m5.large"'),
+    declaredVariable("highAvailability", BROKER_INPUTS.highAvailability, "A three-node cluster across the subnets' zones rather than one node (not on the single-node type)."),
+    deletionProtectionVariable("the broker's password"),
+  ],
+  build(scope, inputs) {
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { database: inputs.subnet_ids.list }, "", 2);
+    const broker = new AwsRabbitMqBroker(scope, "broker", {
+      engine: "rabbitmq",
+      namePrefix: inputs.name_prefix.string,
+      network,
+      size: inputs.size.string as Size,
+      highAvailability: inputs.high_availability.boolean,
+      deletionProtection: inputs.deletion_protection.boolean,
+      visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
+      instanceType: Fn.coalesce([inputs.host_instance_type.string, pick(AWS_BROKER_SIZES, inputs.size.string)]),
+    });
+    broker.securityGroup.allowFromSecurityGroups(inputs.allowed_security_group_ids.list, AMQPS_PORT);
+    const setting = (name: string) => broker.settings.find((s) => s.name === name)!.value;
+    return [
+      { name: "url", description: "The broker's `amqps://` endpoint, as `RABBITMQ_URL`: the settings snippet adds the user and the password.", value: setting(RABBITMQ_SETTINGS.url) },
+      { name: "user", description: "The broker's one user, as `RABBITMQ_USER`.", value: setting(RABBITMQ_SETTINGS.user) },
+      { name: "password_secret_arn", description: "The Secrets Manager secret holding the user's password (JSON key `password`), as `RABBITMQ_PASSWORD`.", value: broker.secrets[0].secret.id },
+      { name: "security_group_id", description: "The broker's security group.", value: broker.securityGroup.id },
+      { name: "broker_id", description: "The Amazon MQ broker.", value: broker.broker.id },
+    ];
+  },
+  notes: [
+    dataProtectionNote("the broker's password (a 30-day recovery window); Amazon MQ has no deletion protection of its own, and the broker holds the queued tasks"),
+    `\`high_availability\` and a move down to ${AWS_SINGLE_NODE_BROKER} make a new broker or are refused by Amazon MQ (the stacks' validator refuses a cluster of ${AWS_SINGLE_NODE_BROKER}; the module cannot see the other variable).`,
+  ],
+};
+
+const roleIds = (name: string, description: string): ModuleVariable => ({
+  name,
+  type: "list(string)",
+  description: `${description} One policy per position (names may come from resources not made yet): add roles at the end.`,
+  default: [],
+});
+
+/** SQS as Celery's broker, as `AwsSqsBroker` builds it for the stacks (`broker.engine: "sqs"`). */
+export const AWS_CELERY_QUEUE_MODULE: ModuleDefinition = {
+  name: "cloudtiers-celery-queue",
+  provider: "aws",
+  description:
+    "SQS as Celery's broker: Celery's default queue, encrypted, long polling, a visibility timeout of an hour, and a dead-letter queue for a task " +
+    `received ${MAX_RECEIVES} times; the roles you name may send tasks, or send and take them, on this queue alone.`,
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    roleIds("sender_role_ids", "IAM roles (names) of the hosts that only send tasks (the site's, beat's)."),
+    roleIds("consumer_role_ids", "IAM roles (names) of the hosts that take tasks (the workers')."),
+    deletionProtectionVariable("the queues"),
+  ],
+  build(scope, inputs) {
+    const region = new DataAwsRegion(scope, "region");
+    const broker = new AwsSqsBroker(scope, "broker", {
+      engine: "sqs",
+      namePrefix: inputs.name_prefix.string,
+      deletionProtection: inputs.deletion_protection.boolean,
+      visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
+      region: region.region,
+    });
+    broker.grantToRoles(inputs.sender_role_ids.list, "send");
+    broker.grantToRoles(inputs.consumer_role_ids.list, "consume");
+    return [
+      { name: "queue_url", description: "The queue's URL, as `CELERY_SQS_QUEUE_URL` (with `CELERY_BROKER_URL=sqs://` and `CELERY_SQS_REGION`).", value: broker.queue.url },
+      { name: "queue_arn", description: "The queue.", value: broker.queue.arn },
+      { name: "region", description: "The queue's region, as `CELERY_SQS_REGION`.", value: region.region },
+      { name: "dead_letter_queue_name", description: "Where a task received too often is set aside: alarm on its messages.", value: broker.deadLetters.name },
+    ];
+  },
+  notes: [dataProtectionNote("nothing more here: SQS has no deletion protection, so the queued tasks go with a destroy")],
 };
 
 /** ElastiCache for Valkey, as `AwsCache` builds it for the stacks. */
