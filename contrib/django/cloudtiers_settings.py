@@ -249,12 +249,12 @@ if _env("RABBITMQ_URL"):
     # setting, and this URL is completed with the password here, the certificate and the
     # server's name checked against the system's authorities.
     _rabbitmq = _env("RABBITMQ_URL")
-    if urlsplit(_rabbitmq).scheme != "amqps":
-        raise ImproperlyConfigured(f"RABBITMQ_URL {_rabbitmq!r} is not amqps://")
     _parts = urlsplit(_rabbitmq)
+    if _parts.scheme != "amqps":
+        raise ImproperlyConfigured(f"RABBITMQ_URL {_rabbitmq!r} is not amqps://")
     _user = quote(_required("RABBITMQ_USER", "RABBITMQ_URL"), safe="")
     CELERY_BROKER_URL = celery_url(urlunsplit(_parts._replace(netloc=f"{_user}@{_parts.netloc.rpartition('@')[2]}")), _required("RABBITMQ_PASSWORD", "RABBITMQ_URL"))
-    CELERY_BROKER_USE_SSL = {"cert_reqs": ssl.CERT_REQUIRED, "server_hostname": urlsplit(_rabbitmq).hostname}
+    CELERY_BROKER_USE_SSL = {"cert_reqs": ssl.CERT_REQUIRED, "server_hostname": _parts.hostname}
     # One task fetched at a time: a message fetched ahead waits unacknowledged behind a long
     # task, and RabbitMQ closes the channel of one held past its consumer_timeout.
     CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -31,13 +31,14 @@ export function validateAwsTopology(settings: AwsSettings | undefined, spec: Dja
 /** A RabbitMQ cluster on a node type that runs one node only. */
 function brokerIssues(spec: DjangoTopologyProps): ValidationIssue[] {
   const b = spec.broker;
-  if (b?.engine !== "rabbitmq" || b.highAvailability !== true || AWS_BROKER_SIZES[b.size ?? DEFAULTS.broker.size] !== AWS_SINGLE_NODE_BROKER) return [];
+  const size = b?.size ?? DEFAULTS.broker.size;
+  if (b?.engine !== "rabbitmq" || b.highAvailability !== true || AWS_BROKER_SIZES[size] !== AWS_SINGLE_NODE_BROKER) return [];
   const sizes = SIZES.filter((size) => AWS_BROKER_SIZES[size] !== AWS_SINGLE_NODE_BROKER);
   return [
     {
       environment: spec.environment,
       path: "broker.size",
-      message: `must be one of ${sizes.map((size) => `"${size}"`).join(", ")} with broker.highAvailability on AWS (${AWS_SINGLE_NODE_BROKER}, Amazon MQ's type for it, runs a single node only), got "${b.size ?? DEFAULTS.broker.size}"`,
+      message: `must be one of ${sizes.map((size) => `"${size}"`).join(", ")} with broker.highAvailability on AWS (${AWS_SINGLE_NODE_BROKER}, Amazon MQ's type for it, runs a single node only), got "${size}"`,
     },
   ];
 }

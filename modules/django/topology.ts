@@ -266,8 +266,9 @@ export class DjangoTopology extends Construct {
         engine,
         namePrefix: prefix,
         network: this.network,
-        size: spec.broker?.size ?? DEFAULTS.broker.size,
-        highAvailability: spec.broker?.highAvailability ?? DEFAULTS.broker.highAvailability,
+        // A hosted broker's (the factory defaults them, for every caller alike).
+        size: spec.broker?.size,
+        highAvailability: spec.broker?.highAvailability,
         deletionProtection: protect,
         visibilityTimeoutSeconds: QUEUE_VISIBILITY_SECONDS,
       });

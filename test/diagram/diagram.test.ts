@@ -120,13 +120,14 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     expect(poolTitled(d, "app")).toBeUndefined();
   }
 
+  // The whole site behind CloudFront: the distribution whose origin is the load balancer.
+  const site = aws ? doc.resources("aws_cloudfront_distribution").find((c) => JSON.stringify(c.config.origin).includes("${aws_lb.")) : undefined;
   // The way in: the internet through DNS (or Cloudflare) to the public load balancer on 443.
   const inbound = d.edges.filter((e) => e.to === publicLb.from && e.kind === "traffic");
   expect(labelsOf(inbound).some((l) => /:443 HTTPS/.test(l))).toBe(true);
   if (aws) {
     expect(d.edges.some((e) => e.from === "internet" && e.to === "dns")).toBe(true);
     // The whole site behind CloudFront: DNS names the site's distribution, which alone reaches the load balancer.
-    const site = doc.resources("aws_cloudfront_distribution").find((c) => JSON.stringify(c.config.origin).includes("${aws_lb."));
     expect(inbound.map((e) => e.from)).toEqual([site ? site.address : "dns"]);
     expect(nodesOf(d, "health-check")).toHaveLength(doc.resources("aws_route53_health_check").length);
     const secondary = d.edges.filter((e) => e.from === "dns" && tierOf(d, e.to) === "maintenance");
@@ -174,8 +175,7 @@ function expectEveryTier(name: string, failover: boolean, doc: StackDocument, d:
     : acls.flatMap((r) => r.config.rules).find((r) => r.ratelimit)?.ratelimit.requests_per_period;
   expect(nodesOf(d, "firewall").map((n) => n.lines.find((l) => l.startsWith("rate limit:")))).toEqual(acls.length === 0 ? [] : [expect.stringContaining(`rate limit: ${limit} per `)]);
   // On AWS, before the load balancer, or before the site's distribution when it fronts the load balancer.
-  const siteCdn = aws && doc.resources("aws_cloudfront_distribution").some((c) => JSON.stringify(c.config.origin).includes("${aws_lb."));
-  for (const f of nodesOf(d, "firewall")) expect(d.edges.filter((e) => e.from === f.id).map((e) => tierOf(d, e.to))).toEqual(expect.arrayContaining([siteCdn ? "cdn" : aws ? "load-balancer" : "dns"]));
+  for (const f of nodesOf(d, "firewall")) expect(d.edges.filter((e) => e.from === f.id).map((e) => tierOf(d, e.to))).toEqual(expect.arrayContaining([site ? "cdn" : aws ? "load-balancer" : "dns"]));
 
   // The logs: one box when the hosts ship them, each pool with an edge to it.
   const shipping = aws ? doc.resources("aws_cloudwatch_log_group").some((l) => String(l.config.name).startsWith("/cloudtiers/")) : JSON.stringify(doc.json.locals ?? {}).includes("omfwd");
