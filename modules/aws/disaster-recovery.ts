@@ -38,8 +38,8 @@ export const DR_ZONES = 2;
 
 export interface AwsDisasterRecoveryProps {
   readonly namePrefix: string;
-  /** The provider of the disaster-recovery region (the stack's `aws.dr` alias). */
-  readonly provider: TerraformProvider;
+  /** The provider of the disaster-recovery region (the stack's `aws.disaster_recovery` alias). @default - the scope's: a module's, which its caller passes */
+  readonly provider?: TerraformProvider;
   readonly region: string;
   /** The recovery network's own range (`aws.disasterRecoveryCidr`), apart from the primary's so the two can be peered; laid out as the primary's, its database subnets only. */
   readonly cidr: string;
@@ -47,8 +47,8 @@ export interface AwsDisasterRecoveryProps {
   readonly storageGiB: number;
   /** Days of automated backups kept, as the primary's (RDS for PostgreSQL 14.1 and later backs a read replica up). */
   readonly backupRetentionDays: number;
-  /** The primary it follows. */
-  readonly source: DbInstance;
+  /** The ARN of the primary it follows: another region's source is named by its ARN. */
+  readonly sourceArn: string;
   readonly instanceClass: string;
   readonly version: string;
   readonly port: number;
@@ -79,7 +79,7 @@ export class AwsDisasterRecovery extends Construct {
   public readonly vpc: Vpc;
   public readonly region: string;
   /** The provider of its region, for what watches it (the alarms). */
-  public readonly provider: TerraformProvider;
+  public readonly provider?: TerraformProvider;
 
   constructor(scope: Construct, id: string, props: AwsDisasterRecoveryProps) {
     super(scope, id);
@@ -121,7 +121,7 @@ export class AwsDisasterRecovery extends Construct {
       provider,
       identifier: name,
       // Another region's source is named by its ARN.
-      replicateSourceDb: props.source.arn,
+      replicateSourceDb: props.sourceArn,
       instanceClass: props.instanceClass,
       storageType: "gp3",
       storageEncrypted: true,

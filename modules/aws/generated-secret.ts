@@ -1,9 +1,9 @@
 import { Construct } from "constructs";
-import { Fn } from "cdktf";
-import { SecretsmanagerSecret } from "@cdktf/provider-aws/lib/secretsmanager-secret";
+import { Fn, TerraformIterator } from "cdktf";
+import { SecretsmanagerSecret, SecretsmanagerSecretConfig } from "@cdktf/provider-aws/lib/secretsmanager-secret";
 import { SecretsmanagerSecretVersion } from "@cdktf/provider-aws/lib/secretsmanager-secret-version";
 import { Password } from "@cdktf/provider-random/lib/password";
-import { SecretRef, choose, protectedLifecycle } from "../core";
+import { SecretRef, choose, isReference, protectedLifecycle } from "../core";
 import { SECRETS_MANAGER } from "./shared";
 
 export interface GeneratedSecretProps {
@@ -14,8 +14,16 @@ export interface GeneratedSecretProps {
   readonly username?: string;
   /** Keep the secret: `prevent_destroy` and a 30-day recovery window. */
   readonly protect: boolean;
-  /** Regions Secrets Manager keeps a copy in (the disaster-recovery region). @default - none */
+  /** Regions Secrets Manager keeps a copy in (the disaster-recovery region); a module's may be a reference. @default - none */
   readonly replicaRegions?: readonly string[];
+}
+
+/** `replica` blocks: one per region, or a dynamic block over a reference (a module's variable). */
+function replicas(regions: readonly string[] | undefined): SecretsmanagerSecretConfig["replica"] {
+  if (!regions?.length) return undefined;
+  if (!isReference(regions)) return regions.map((region) => ({ region }));
+  const each = TerraformIterator.fromList(regions as string[]);
+  return each.dynamic({ region: each.value });
 }
 
 /**
@@ -41,7 +49,7 @@ export class GeneratedSecret extends Construct {
       name: props.name,
       description: props.description,
       recoveryWindowInDays: choose(props.protect, 30, 0),
-      replica: props.replicaRegions?.length ? props.replicaRegions.map((region) => ({ region })) : undefined,
+      replica: replicas(props.replicaRegions),
       tags: { Name: props.name },
       lifecycle: protectedLifecycle(props.protect),
     });

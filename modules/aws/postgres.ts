@@ -31,6 +31,12 @@ export interface AwsPostgresProps extends PostgresProps {
    * @default - none
    */
   readonly disasterRecovery?: { readonly region: string; readonly cidr: string; readonly provider: TerraformProvider };
+  /**
+   * Regions Secrets Manager keeps a copy of the logins in, for a disaster-recovery replica
+   * made elsewhere (a module's `cloudtiers-postgres-disaster-recovery`).
+   * @default - the disaster-recovery region, when there is one
+   */
+  readonly credentialsReplicaRegions?: readonly string[];
 }
 
 /**
@@ -91,7 +97,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
     // role), the application logs in as the master user, `username`.
     const setup = props.roleSetup;
     // The logins are kept in the disaster-recovery region too: a lost region takes its Secrets Manager with it.
-    const replicaRegions = props.disasterRecovery ? [props.disasterRecovery.region] : undefined;
+    const replicaRegions = props.credentialsReplicaRegions ?? (props.disasterRecovery ? [props.disasterRecovery.region] : undefined);
     const credentials = new GeneratedSecret(this, "credentials", {
       name: secretName(props.namePrefix, "postgres/credentials"),
       description: setup ? `Master user of ${name}` : `Login of ${name}`,
@@ -195,7 +201,7 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       this.disasterRecovery = new AwsDisasterRecovery(this, "disaster-recovery", {
         ...props.disasterRecovery,
         namePrefix: props.namePrefix,
-        source: this.instance,
+        sourceArn: this.instance.arn,
         storageGiB: props.storageGiB,
         backupRetentionDays: props.backupRetentionDays,
         instanceClass: props.replicaInstanceClass,

@@ -14,6 +14,11 @@ export const CDN_PRICE_CLASSES = ["PriceClass_100", "PriceClass_200", "PriceClas
 export const AWS_DEFAULTS = { natGateways: "per-zone", cdnPriceClass: "PriceClass_100" } as const satisfies Pick<AwsSettings, "natGateways" | "cdnPriceClass">;
 
 /** The `aws` section's fields that are one choice each, declared once: the validator and the AWS modules' variables follow from them. */
+/** `aws.disasterRecoveryCidr`: a network's block, as `network.cidr`; with `aws.disasterRecoveryRegion` only. */
+export const DISASTER_RECOVERY_INPUTS: InputDeclarations<Pick<AwsSettings, "disasterRecoveryCidr">> = {
+  disasterRecoveryCidr: { constraint: NETWORK_INPUTS.cidr.constraint, optional: true },
+};
+
 export const AWS_INPUTS: InputDeclarations<Pick<AwsSettings, "natGateways" | "cdnPriceClass">> = {
   natGateways: { constraint: { kind: "oneOf", values: NAT_GATEWAY_MODES }, default: AWS_DEFAULTS.natGateways },
   cdnPriceClass: { constraint: { kind: "oneOf", values: CDN_PRICE_CLASSES }, default: AWS_DEFAULTS.cdnPriceClass, variable: "price_class" },
@@ -180,7 +185,7 @@ function disasterRecoveryCidr(v: SpecValidator, settings: AwsSettings, networkCi
     v.fail("aws.disasterRecoveryCidr", "is only used with aws.disasterRecoveryRegion");
     return;
   }
-  if (!checkInputs(v, "aws", { disasterRecoveryCidr: cidr }, { disasterRecoveryCidr: { constraint: NETWORK_INPUTS.cidr.constraint } }).has("disasterRecoveryCidr")) return;
+  if (!checkInputs(v, "aws", { disasterRecoveryCidr: cidr }, DISASTER_RECOVERY_INPUTS).has("disasterRecoveryCidr")) return;
   if (networkCidr !== undefined && isIpv4Cidr(networkCidr) && cidrsOverlap(cidr, networkCidr)) {
     v.fail("aws.disasterRecoveryCidr", `must not overlap network.cidr ("${networkCidr}"), so that the two networks can be peered, got "${cidr}"`);
   }

@@ -38,6 +38,7 @@ function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
       replicas: pg.replicas,
       pooling: pg.pooling,
       backup_retention_days: pg.backupRetentionDays,
+      disaster_recovery_cidr: spec.aws?.disasterRecoveryCidr,
     },
     cache: { size: spec.cache.size, version: spec.cache.version, high_availability: spec.cache.highAvailability },
     cdn: { media_domain: spec.cdn?.mediaDomain, static_domain: spec.cdn?.staticDomain, price_class: spec.aws?.cdnPriceClass },
@@ -59,6 +60,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       certificate: "certificate",
       cdn_certificate: "certificate",
       postgres: "postgres",
+      postgres_disaster_recovery: "postgres-disaster-recovery",
       cache: "cache",
       media: "object-store",
       static: "object-store",
@@ -77,6 +79,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       beat_pool: "var.pools.worker.beat ? 1 : 0",
       maintenance_site: "var.failover.enabled ? 1 : 0",
       dns_failover: "var.failover.enabled ? 1 : 0",
+      postgres_disaster_recovery: "(var.postgres.disaster_recovery_cidr != null) ? 1 : 0",
     };
     expectModuleCalls(hcl("main.tf"), sources, counted);
     // Without failover, one alias record to the load balancer, as the stacks make it.
@@ -92,7 +95,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
   });
 
   it("issues the CloudFront certificate through aws.us_east_1, covering the site's name too when failover is on", () => {
-    expect(hcl("versions.tf").json.terraform.required_providers[0].aws.configuration_aliases).toEqual([expr("aws.us_east_1")]);
+    expect(hcl("versions.tf").json.terraform.required_providers[0].aws.configuration_aliases).toEqual([expr("aws.us_east_1"), expr("aws.disaster_recovery")]);
     expect(call("cdn_certificate")).toMatchObject({
       providers: { aws: expr("aws.us_east_1") },
       domain_name: expr('coalesce(var.cdn.media_domain, format("media.%s", var.domain))'),
@@ -103,6 +106,23 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     for (const store of ["media", "static", "maintenance_site"]) expect({ store, certificate: call(store).certificate_arn }).toEqual({ store, certificate: expr("module.cdn_certificate.arn") });
     expect(call("load_balancer").certificate_arn).toBe(expr("module.certificate.arn"));
     expect(hcl("examples/basic/main.tf").json.provider.aws).toEqual(expect.arrayContaining([{ alias: "us_east_1", region: "us-east-1" }]));
+  });
+
+  it("keeps the database's disaster-recovery replica in the aws.disaster_recovery provider's region, with the logins copied there, as the stacks' aws.disasterRecoveryRegion", () => {
+    const region = "data.aws_region.disaster_recovery_region.region";
+    expect(hcl("main.tf").json.data.aws_region.disaster_recovery_region).toEqual({ provider: expr("aws.disaster_recovery") });
+    expect(call("postgres").credentials_replica_regions).toBe(expr(`(var.postgres.disaster_recovery_cidr != null) ? [${region}] : []`));
+    expect(call("postgres_disaster_recovery")).toMatchObject({
+      providers: { aws: expr("aws.disaster_recovery") },
+      source_db_arn: expr("module.postgres.primary_arn"),
+      cidr: expr("var.postgres.disaster_recovery_cidr"),
+      size: expr("coalesce(var.postgres.replica_size, var.postgres.size)"),
+      engine_version: expr("var.postgres.version"),
+      storage_gib: expr("var.postgres.storage_gib"),
+      backup_retention_days: expr("var.postgres.backup_retention_days"),
+      deletion_protection: expr("var.deletion_protection"),
+    });
+    expect(hcl("examples/basic/main.tf").json.provider.aws).toEqual(expect.arrayContaining([{ alias: "disaster_recovery", region: "eu-central-1" }]));
   });
 
   it("puts the web pool behind the load balancer, and in the split layout the app pool behind the internal one", () => {

@@ -1,6 +1,6 @@
 import { PoolRole, SIZES, Size } from "../../modules/core";
 import { AMQPS_PORT, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
-import { AWS_BROKER_SIZES } from "../../modules/aws/sizes";
+import { AWS_BROKER_SIZES, AWS_POSTGRES_SIZES } from "../../modules/aws/sizes";
 import { QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
 import { renderUserData } from "../../modules/django/host";
@@ -127,6 +127,55 @@ describe("the AWS PostgreSQL module", () => {
       "The database_name must be a PostgreSQL identifier (lower-case letters, digits and _).",
     ]);
     expect(problemsIn(checkValues(module, { ...values, replicas: 2, pooling: true, size: "large", replica_size: "medium" }))).toEqual([]);
+  });
+});
+
+describe("the AWS PostgreSQL disaster-recovery module", () => {
+  const { module, hcl } = useModule("cloudtiers-postgres-disaster-recovery", "aws");
+  const postgres = useModule("cloudtiers-postgres", "aws");
+
+  it("follows the primary by its ARN from its own network, key and subnet group in the provider's region, as the stacks' replica does", () => {
+    const main = hcl("main.tf");
+    expect(main.one("aws_db_instance")).toMatchObject({
+      replicate_source_db: expr("var.source_db_arn"),
+      storage_encrypted: true,
+      kms_key_id: expr("aws_kms_key.disaster_recovery_key.arn"),
+      instance_class: expr(`coalesce(var.instance_class, { ${SIZES.map((size) => `"${size}" = "${AWS_POSTGRES_SIZES[size]}"`).join(", ")} }[var.size])`),
+      max_allocated_storage: expr("(var.storage_gib * 4)"),
+      backup_retention_period: expr("var.backup_retention_days"),
+      deletion_protection: expr("var.deletion_protection"),
+      publicly_accessible: false,
+    });
+    // No provider of its own: the one the caller passes is the recovery region's.
+    expect(main.where("aws_db_instance")[0].provider).toBeUndefined();
+    expect(main.one("aws_kms_key")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
+    expect(main.one("aws_db_parameter_group")).toMatchObject({ family: "postgres${var.engine_version}" });
+    // Laid out as the network module's database subnets (the 144th /24 of a /16 on), in two zones.
+    expect(main.where("aws_subnet").map((s) => s.cidr_block)).toEqual([expr("cidrsubnet(var.cidr, 8, 144)"), expr("cidrsubnet(var.cidr, 8, 145)")]);
+    // Nothing reaches it until a recovery: its group admits nothing, and its network has no route out.
+    expect(main.where("aws_vpc_security_group_ingress_rule")).toEqual([]);
+    expect(main.where("aws_internet_gateway")).toEqual([]);
+  });
+
+  it("is followed by the primary module's ARN, whose credentials Secrets Manager copies into the regions given", () => {
+    expect(postgres.hcl("outputs.tf").outputs.primary_arn.value).toBe(expr("aws_db_instance.postgres_primary.arn"));
+    const secrets = postgres.hcl("main.tf").where("aws_secretsmanager_secret");
+    expect(secrets.length).toBeGreaterThan(0);
+    for (const secret of secrets) expect(secret.dynamic).toEqual({ replica: [{ for_each: expr("toset(var.credentials_replica_regions)"), iterator: expr("each"), content: [{ region: expr("each.value") }] }] });
+  });
+
+  it("refuses what the spec refuses", () => {
+    const values = { name_prefix: "shop-production", source_db_arn: "arn:aws:rds:eu-west-1:123456789012:db:shop-production-postgres", cidr: "10.40.0.0/16" };
+    expectRefused(module, { ...values, source_db_arn: "shop-production-postgres", cidr: "10.40.0.0/12", engine_version: "14", storage_gib: 10 }, [
+      "The source_db_arn must be an RDS instance ARN.",
+      "The cidr must be a /16 to /19 block.",
+      'The engine_version must be one of "15", "16", "17".',
+      "The storage_gib must be a whole number between 20 and 16384.",
+    ]);
+    expect(problemsIn(checkValues(module, { ...values, size: "large", engine_version: "17", storage_gib: 100 }))).toEqual([]);
+    expectRefused(postgres.module, { name_prefix: "shop-production", vpc_id: "vpc-0123456789abcdef0", subnet_ids: ["subnet-0123456789abcdef0", "subnet-0fedcba9876543210"], credentials_replica_regions: ["Frankfurt"] }, [
+      'Every item of credentials_replica_regions must be an AWS region such as "eu-central-1".',
+    ]);
   });
 });
 

@@ -1,5 +1,6 @@
 import { Construct } from "constructs";
-import { Fn, Token } from "cdktf";
+import { Fn, Op, Token } from "cdktf";
+import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
 import { ExistingAwsCertificate } from "../../modules/aws/certificate";
@@ -7,7 +8,7 @@ import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
-import { AWS_INPUTS, AWS_MIN_ZONES, SECRET_ARN } from "../../modules/aws/settings";
+import { AWS_INPUTS, AWS_MIN_ZONES, DISASTER_RECOVERY_INPUTS, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import {
@@ -52,6 +53,7 @@ import {
   AWS_NETWORK_MODULE,
   AWS_OBJECT_STORE_MODULE,
   AWS_POSTGRES_MODULE,
+  AWS_POSTGRES_DISASTER_RECOVERY_MODULE,
   CLOUDFRONT_CERTIFICATE_ARN,
   SECURITY_GROUP_ID,
   allowedSecurityGroups,
@@ -102,8 +104,14 @@ import {
  * modules called as submodules and wired as DjangoTopology wires the tiers.
  */
 
-/** `aws`, and `aws.us_east_1` for the certificate CloudFront presents. */
-const AWS_WITH_CLOUDFRONT = { ...AWS, aliases: [{ name: "us_east_1", example: { region: "us-east-1" } }] };
+/** `aws`; `aws.us_east_1` for the certificate CloudFront presents; `aws.disaster_recovery`, the region of the database's disaster-recovery replica. */
+const AWS_REGIONS = {
+  ...AWS,
+  aliases: [
+    { name: "us_east_1", example: { region: "us-east-1" } },
+    { name: "disaster_recovery", example: { region: "eu-central-1" } },
+  ],
+};
 
 const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[a-z0-9]+$/;
 const INSTANCE_CLASS = /^db\.[a-z0-9]+\.[a-z0-9]+$/;
@@ -234,13 +242,18 @@ const VARIABLES: readonly ModuleVariable[] = [
   },
   {
     name: "postgres",
-    type: `object({ ${inputAttributes(POSTGRES_INPUTS)}, instance_class = optional(string) })`,
+    type: `object({ ${inputAttributes(POSTGRES_INPUTS)}, instance_class = optional(string), ${inputAttributes(DISASTER_RECOVERY_INPUTS)} })`,
     description:
       "RDS for PostgreSQL: the primary's `size` (`instance_class` overrides it), the replicas' (the primary's when null), major `version`, `storage_gib`, a Multi-AZ standby (`high_availability`), " +
-      "`replicas` read replicas, RDS Proxy as the write endpoint (`pooling`) and `backup_retention_days`.",
+      "`replicas` read replicas, RDS Proxy as the write endpoint (`pooling`) and `backup_retention_days`; with `disaster_recovery_cidr`, one more replica in the `aws.disaster_recovery` " +
+      "provider's region, in a network of that block (apart from `cidr`, so the two can be peered), not for reads.",
     default: {},
     nullable: false,
-    validation: [...inputRules("postgres", POSTGRES_INPUTS), matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true)],
+    validation: [
+      ...inputRules("postgres", POSTGRES_INPUTS),
+      matchesRule("postgres.instance_class", INSTANCE_CLASS, 'an RDS instance class such as "db.t4g.small"', true),
+      ...inputRules("postgres", DISASTER_RECOVERY_INPUTS),
+    ],
   },
   {
     name: "cache",
@@ -293,6 +306,9 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
 
   public createPostgres(_scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
     const network = called(props.network);
+    const recoveryCidr = this.variable("postgres.disaster_recovery_cidr").string;
+    const recovery = Op.neq(recoveryCidr, Token.nullValue()) as unknown as boolean;
+    const recoveryRegion = new DataAwsRegion(this.scope, "disaster-recovery-region", { provider: this.context.providers["aws.disaster_recovery"] });
     const tier = this.submodule("postgres", id, {
       name_prefix: props.namePrefix,
       vpc_id: network.output("vpc_id"),
@@ -309,7 +325,28 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
       database_name: props.databaseName,
       username: props.username,
       deletion_protection: props.deletionProtection,
+      // The logins kept in the recovery region too: a lost region takes its Secrets Manager with it.
+      credentials_replica_regions: Fn.conditional(recovery, [recoveryRegion.region], []),
     });
+    // The stacks' aws.disasterRecoveryRegion: the replica in the aws.disaster_recovery provider's region.
+    this.counted(recovery, () =>
+      this.submodule(
+        "postgres-disaster-recovery",
+        "postgres-disaster-recovery",
+        {
+          name_prefix: props.namePrefix,
+          source_db_arn: tier.output("primary_arn"),
+          cidr: recoveryCidr,
+          // The replicas' size, as the stacks' (the primary's when null); instance_class is the primary's alone.
+          size: Fn.coalesce([props.replicaSize, props.size]),
+          engine_version: props.version,
+          storage_gib: props.storageGiB,
+          backup_retention_days: props.backupRetentionDays,
+          deletion_protection: props.deletionProtection,
+        },
+        { providers: { aws: "aws.disaster_recovery" } },
+      ),
+    );
     return Object.assign(tier, {
       port: POSTGRES_PORT,
       primary: { host: tier.output("primary_host"), port: POSTGRES_PORT },
@@ -471,12 +508,13 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     "ElastiCache for Valkey; media and static buckets behind CloudFront on their own names; ACM certificates validated in Route 53; and the site's record, " +
     "with failover to a maintenance page when asked. Each tier is its cloudtiers module, called from `modules/`; the hosts receive the application's environment " +
     "(database, cache and storage settings, passwords from Secrets Manager) built from the tiers' outputs.",
-  providers: [AWS_WITH_CLOUDFRONT, RANDOM],
+  providers: [AWS_REGIONS, RANDOM],
   variables: VARIABLES,
   submodules: [
     { ...AWS_NETWORK_MODULE, name: "network" },
     { ...AWS_CERTIFICATE_MODULE, name: "certificate" },
     { ...AWS_POSTGRES_MODULE, name: "postgres" },
+    { ...AWS_POSTGRES_DISASTER_RECOVERY_MODULE, name: "postgres-disaster-recovery" },
     { ...AWS_CACHE_MODULE, name: "cache" },
     { ...AWS_OBJECT_STORE_MODULE, name: "object-store" },
     { ...AWS_LOAD_BALANCER_MODULE, name: "load-balancer" },
@@ -502,7 +540,8 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
   },
   notes: [
     dataProtectionNote("the database, its backups and credentials, the cache and its token, and the buckets"),
-    "Pass two `aws` configurations: the default one (the region of everything regional) and `aws.us_east_1`, through which the CloudFront certificate is issued and validated. The `random` provider generates the database password and the cache token, kept in state and in Secrets Manager.",
+    "Pass three `aws` configurations: the default one (the region of everything regional), `aws.us_east_1`, through which the CloudFront certificate is issued and validated, and `aws.disaster_recovery`, the region of the database's disaster-recovery replica " +
+      "(used only with `postgres.disaster_recovery_cidr`; without it, pass any, the default one for instance). The `random` provider generates the database password and the cache token, kept in state and in Secrets Manager.",
     "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate` twice, `postgres` with its `pooler`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, `dns-failover`), " +
       "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal load balancer in the split layout, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`.",
     "The split layout's internal Network Load Balancer and the maintenance site have no module of their own in the registry (only this topology uses them), so they are submodules here (`internal-load-balancer`, `maintenance-site`) rather than resources of the root module: " +

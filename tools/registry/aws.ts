@@ -23,6 +23,7 @@ import { DOMAIN_NAME, DOMAIN_NAME_WORDS } from "../../modules/core";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
+import { AwsDisasterRecovery, DR_ZONES } from "../../modules/aws/disaster-recovery";
 import { AWS_BROKER_SIZES, AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_SINGLE_NODE_BROKER, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
 import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
@@ -260,6 +261,13 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
     declaredVariable("backupRetentionDays", POSTGRES_INPUTS.backupRetentionDays, "Days of automated backups kept."),
     { name: "database_name", type: "string", description: "The application database.", default: DATABASE_NAME, validation: [matchesRule("database_name", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
     { name: "username", type: "string", description: "The application's database user.", default: DATABASE_USER, validation: [matchesRule("username", /^[a-z][a-z0-9_]{0,62}$/, "a PostgreSQL identifier (lower-case letters, digits and _)")] },
+    {
+      name: "credentials_replica_regions",
+      type: "list(string)",
+      description: "Regions where Secrets Manager keeps a copy of the credentials: a disaster-recovery replica's (cloudtiers-postgres-disaster-recovery), which a lost primary region would otherwise leave without them.",
+      default: [],
+      validation: [eachMatchesRule("credentials_replica_regions", /^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region such as "eu-central-1"')],
+    },
     deletionProtectionVariable("the database, its backups and its credentials"),
   ],
   submodules: [AWS_POOLER_SUBMODULE],
@@ -283,6 +291,7 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
       deletionProtection: inputs.deletion_protection.boolean,
       instanceClass: Fn.coalesce([inputs.instance_class.string, pick(AWS_POSTGRES_SIZES, size)]),
       replicaInstanceClass: pick(AWS_POSTGRES_SIZES, replicaSize),
+      credentialsReplicaRegions: inputs.credentials_replica_regions.list,
     });
     postgres.securityGroup.allowFromSecurityGroups(inputs.allowed_security_group_ids.list, POSTGRES_PORT);
     const pooler = context.submodule(
@@ -313,6 +322,7 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
       { name: "credentials_secret_arn", description: "The Secrets Manager secret holding `username` and `password`.", value: postgres.password.id },
       { name: "security_group_id", description: "The database's security group.", value: postgres.securityGroup.id },
       { name: "primary_identifier", description: "The primary RDS instance.", value: postgres.instance.identifier },
+      { name: "primary_arn", description: "The primary's ARN: a disaster-recovery replica's `source_db_arn`.", value: postgres.instance.arn },
     ];
   },
   notes: [
@@ -320,6 +330,64 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
     "Replicas are one counted resource (`aws_db_instance.postgres_replica[*]`): lowering `replicas` removes the last ones.",
     "The application logs in as the master user (`username`), as RDS makes it: unlike the cloudtiers stacks, this module runs no database setup, which there makes a role of the application's own " +
       "own the database and keeps the master user for administration. To do the same, create the role and run the setup's SQL (cloudtiers' `databaseRoleSetup`) yourself as the master user.",
+  ],
+};
+
+const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]*$/;
+
+/**
+ * The disaster-recovery replica in another region, as `AwsDisasterRecovery` builds it for the
+ * stacks (`aws.disasterRecoveryRegion`): called with that region's provider.
+ */
+export const AWS_POSTGRES_DISASTER_RECOVERY_MODULE: ModuleDefinition = {
+  name: "cloudtiers-postgres-disaster-recovery",
+  provider: "aws",
+  description:
+    "An encrypted read replica of a cloudtiers-postgres primary in another region, ready to be promoted when the primary's region is lost, with what it needs there: " +
+    `a VPC of database subnets in ${DR_ZONES} zones (no route out, nothing admitted until a recovery), a subnet group, a parameter group requiring TLS and a KMS key of that region. ` +
+    "Its own automated backups, and storage that grows as the primary's. Call it with the recovery region's provider (`providers = { aws = aws.disaster_recovery }`).",
+  providers: [AWS],
+  variables: [
+    namePrefixVariable("shop-production"),
+    patternVariable("source_db_arn", "The primary it follows (cloudtiers-postgres' `primary_arn`): another region's source is named by its ARN.", RDS_INSTANCE_ARN, "an RDS instance ARN", "arn:aws:rds:eu-west-1:123456789012:db:shop-production-postgres"),
+    cidrVariable("The recovery network's IPv4 block, apart from the primary's so that the two networks (or a deployment in the recovery region) can be peered; its database subnets only.", "10.40.0.0/16"),
+    sizeVariable("size", "the replica (the primary's replicas' size)"),
+    machineTypeVariable("instance_class", "RDS instance class; overrides `size`.", /^db\.[a-z0-9]+\.[a-z0-9]+$/, 'an RDS instance class such as "db.t4g.small"'),
+    declaredVariable("version", POSTGRES_INPUTS.version, "The primary's PostgreSQL major version (the replica's parameter group family).", "engine_version"),
+    declaredVariable("storageGiB", POSTGRES_INPUTS.storageGiB, "The primary's allocated storage in GiB: the replica grows to four times it, as the primary does."),
+    declaredVariable("backupRetentionDays", POSTGRES_INPUTS.backupRetentionDays, "Days of the replica's own automated backups (so a promotion takes no first backup)."),
+    deletionProtectionVariable("the replica and its key"),
+  ],
+  build(scope, inputs) {
+    const region = new DataAwsRegion(scope, "region");
+    const dr = new AwsDisasterRecovery(scope, "disaster-recovery", {
+      namePrefix: inputs.name_prefix.string,
+      // The module's resources take the provider it is called with.
+      provider: undefined,
+      region: region.region,
+      cidr: inputs.cidr.string,
+      storageGiB: inputs.storage_gib.number,
+      backupRetentionDays: inputs.backup_retention_days.number,
+      sourceArn: inputs.source_db_arn.string,
+      instanceClass: Fn.coalesce([inputs.instance_class.string, pick(AWS_POSTGRES_SIZES, inputs.size.string)]),
+      version: inputs.engine_version.string,
+      port: POSTGRES_PORT,
+      deletionProtection: inputs.deletion_protection.boolean,
+    });
+    return [
+      { name: "host", description: "The replica's host name (read-only until promoted).", value: dr.replica.address },
+      { name: "identifier", description: "The replica's RDS identifier: the one to promote (`aws rds promote-read-replica`).", value: dr.replica.identifier },
+      { name: "arn", description: "The replica.", value: dr.replica.arn },
+      { name: "region", description: "The recovery region.", value: region.region },
+      { name: "vpc_id", description: "The recovery network: peer it, or deploy the application into it, after a promotion.", value: dr.vpc.id },
+      { name: "kms_key_arn", description: "The key of the replica's storage in the recovery region.", value: dr.key.arn },
+    ];
+  },
+  notes: [
+    dataProtectionNote("RDS deletion protection and a 30-day deletion window for the key (RDS takes no final snapshot of a read replica; the replica's own automated backups go with it)"),
+    "Give the primary's module `credentials_replica_regions = [<this region>]`: Secrets Manager then keeps the logins in the recovery region too, which a lost primary region would otherwise take with it.",
+    "RDS refuses to start a replica while the primary is busy with another (`InvalidDBInstanceState`, hashicorp/terraform-provider-aws#43474): the stacks create this replica after the primary's others; when this module is applied together with the primary's, apply again if RDS refuses.",
+    "Promotion, and what to do after it: the cloudtiers docs, `docs/database.md#disaster-recovery`.",
   ],
 };
 
