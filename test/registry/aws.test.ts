@@ -6,7 +6,12 @@ import { awsHostDelivery } from "../../modules/aws/host-delivery";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { INSPECTOR as awsInspector } from "../contract/inspectors/aws";
-import { checkValues, evaluateUserData, expectRefused, expr, problemsIn, useModule } from "./support";
+import { checkValues, evaluateUserData, examples, expectRefused, expr, problemsIn, useModule } from "./support";
+import { ALL_VIEWER, CACHING_DISABLED, FAILOVER_STATUSES } from "../../modules/aws/site-distribution";
+import { ORIGIN_HEADER } from "../../modules/core";
+import { CLOUDFRONT_ORIGIN_FACING } from "../../modules/aws/shared";
+import { AWS_SITE_CDN_MODULE } from "../../tools/registry/aws";
+import { Config } from "../helpers";
 
 describe("the AWS cache module", () => {
   const { hcl } = useModule("cloudtiers-cache", "aws");
@@ -127,6 +132,62 @@ describe("the AWS PostgreSQL module", () => {
       "The database_name must be a PostgreSQL identifier (lower-case letters, digits and _).",
     ]);
     expect(problemsIn(checkValues(module, { ...values, replicas: 2, pooling: true, size: "large", replica_size: "medium" }))).toEqual([]);
+  });
+});
+
+describe("the AWS site CDN module", () => {
+  const { module, hcl } = useModule("cloudtiers-site-cdn", "aws");
+  const resource = (type: string, name: string) => hcl("main.tf").resources(type)[name];
+
+  it("lets only CloudFront, with this distribution's secret header, reach the load balancer, once the site's name has moved to it", () => {
+    const main = hcl("main.tf");
+    const ingress = main.where("aws_vpc_security_group_ingress_rule");
+    expect(ingress).toEqual([expect.objectContaining({ prefix_list_id: expr("data.aws_ec2_managed_prefix_list.load_balancer_cloudfront_addresses.id"), from_port: 443, to_port: 443 })]);
+    expect(Object.values(main.data("aws_ec2_managed_prefix_list"))).toEqual([{ name: CLOUDFRONT_ORIGIN_FACING }]);
+    // HTTPS only (CloudFront redirects viewers), and a request without the header is refused.
+    expect(main.where("aws_lb_listener")).toEqual([expect.objectContaining({ port: 443, protocol: "HTTPS", certificate_arn: expr("var.certificate_arn") })]);
+    expect(resource("aws_lb_listener", "load_balancer_https").default_action).toEqual([{ type: "fixed-response", fixed_response: [{ content_type: "text/plain", message_body: "Forbidden", status_code: "403" }] }]);
+    expect(main.one("aws_lb_listener_rule")).toMatchObject({
+      action: [{ type: "forward", target_group_arn: expr("aws_lb_target_group.load_balancer_target_group.arn") }],
+      condition: [{ http_header: [{ http_header_name: ORIGIN_HEADER, values: [expr("random_password.load_balancer_origin_secret.result")] }] }],
+    });
+    const records = [expr("aws_route53_record.dns_primary"), expr("aws_route53_record.dns_site_aaaa")];
+    expect(main.one("aws_vpc_security_group_ingress_rule").depends_on).toEqual(records);
+    expect(resource("aws_lb_listener", "load_balancer_https").depends_on).toEqual(records);
+  });
+
+  it("passes every request through uncached with what Django reads, and serves the maintenance page for the load balancer's failures", () => {
+    const distribution = hcl("main.tf").one("aws_cloudfront_distribution");
+    expect(distribution).toMatchObject({
+      aliases: [expr("var.domain")],
+      viewer_certificate: [expect.objectContaining({ acm_certificate_arn: expr("var.cdn_certificate_arn"), ssl_support_method: "sni-only" })],
+      default_cache_behavior: [expect.objectContaining({ target_origin_id: "load-balancer", cache_policy_id: CACHING_DISABLED, origin_request_policy_id: ALL_VIEWER, viewer_protocol_policy: "redirect-to-https" })],
+    });
+    const origin = distribution.origin.find((o: Config) => o.origin_id === "load-balancer");
+    expect(origin).toMatchObject({
+      domain_name: expr("aws_lb.load_balancer_load_balancer.dns_name"),
+      custom_header: [{ name: ORIGIN_HEADER, value: expr("random_password.load_balancer_origin_secret.result") }],
+      custom_origin_config: [expect.objectContaining({ origin_protocol_policy: "https-only" })],
+    });
+    expect(distribution.custom_error_response.map((r: Config) => [r.error_code, r.response_code, r.error_caching_min_ttl])).toEqual(Object.entries(FAILOVER_STATUSES).map(([status, ttl]) => [Number(status), 503, ttl]));
+    for (const type of ["A", "AAAA"]) {
+      expect(hcl("main.tf").where("aws_route53_record").find((r) => r.type === type)).toMatchObject({
+        zone_id: expr("var.zone_id"),
+        name: expr("var.domain"),
+        alias: [{ name: expr("aws_cloudfront_distribution.dns_cdn_distribution.domain_name"), zone_id: expr("aws_cloudfront_distribution.dns_cdn_distribution.hosted_zone_id"), evaluate_target_health: false }],
+      });
+    }
+    // The stacks' moved blocks name the stacks' former addresses: none in a module.
+    expect(hcl("main.tf").json.moved).toBeUndefined();
+  });
+
+  it("refuses what the spec refuses", () => {
+    const values = examples(AWS_SITE_CDN_MODULE);
+    expectRefused(module, { ...values, cdn_certificate_arn: "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b", price_class: "PriceClass_0" }, [
+      "The cdn_certificate_arn must be an ACM certificate ARN in us-east-1.",
+      'The price_class must be one of "PriceClass_100", "PriceClass_200", "PriceClass_All".',
+    ]);
+    expect(problemsIn(checkValues(module, values))).toEqual([]);
   });
 });
 

@@ -11,7 +11,9 @@ import { AWS_INPUTS, AWS_MIN_ZONES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER, QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
 import { AMQPS_PORT, AwsRabbitMqBroker, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
 import { AwsSqsBroker, MAX_RECEIVES } from "../../modules/aws/broker";
-import { RABBITMQ_SETTINGS, SIZES, equals, pick } from "../../modules/core";
+import { ORIGIN_HEADER, RABBITMQ_SETTINGS, SIZES, equals, pick, terraformTemplate } from "../../modules/core";
+import { renderMaintenancePage } from "../../modules/django/maintenance-page";
+import { AwsStaticSite } from "../../modules/aws/static-site";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
 import { AwsNetwork, ExistingAwsNetwork } from "../../modules/aws/network";
 import { AwsCertificate, ExistingAwsCertificate } from "../../modules/aws/certificate";
@@ -26,7 +28,7 @@ import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postg
 import { AwsDisasterRecovery, DR_ZONES } from "../../modules/aws/disaster-recovery";
 import { AWS_BROKER_SIZES, AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_SINGLE_NODE_BROKER, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
 import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
-import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
+import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, maintenanceTextVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 export const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
 
@@ -573,6 +575,102 @@ export const AWS_DNS_FAILOVER_MODULE: ModuleDefinition = {
 /** An ACM certificate in us-east-1, where CloudFront reads certificates. */
 export const CLOUDFRONT_CERTIFICATE_ARN = /^arn:aws[a-z-]*:acm:us-east-1:\d{12}:certificate\/[0-9a-f-]+$/;
 const ROLE_ID = /^[\w+=,.@-]{1,64}$/;
+
+/**
+ * The site's public entry on CloudFront (the stacks' `cdn.site`): the load balancer made
+ * `behindCdn`, the site's distribution, its maintenance pages and its records, as
+ * `AwsDnsFailover` builds them with `cdn`.
+ */
+export const AWS_SITE_CDN_MODULE: ModuleDefinition = {
+  name: "cloudtiers-site-cdn",
+  provider: "aws",
+  description:
+    "The whole site on CloudFront (seed 004: dynamic content through the CDN): the internet-facing Application Load Balancer of cloudtiers-load-balancer, reachable only from " +
+    "CloudFront's origin-facing addresses and only with this distribution's secret header (anything else gets a 403); one distribution answering for the site's name that passes " +
+    "every request to it uncached over HTTPS with every header, cookie and query string Django reads; the maintenance page from a private bucket on the same distribution, " +
+    "answering with a 503 for the load balancer's 502, 503 and 504 (CloudFront is the failover, per request and for every method); and the site's A and AAAA alias records.",
+  providers: [AWS, RANDOM],
+  variables: [
+    namePrefixVariable("shop-production"),
+    vpcId,
+    subnetIds("Public subnets (the network's public subnets)"),
+    domainVariable("domain", "The site's host name: the distribution's alias and the records' name.", "www.example.com"),
+    zoneId,
+    patternVariable(
+      "certificate_arn",
+      "The ACM certificate of the site's name, validated, in the load balancer's region (CloudFront checks the load balancer's certificate against the site's name it forwards).",
+      CERTIFICATE_ARN,
+      "an ACM certificate ARN",
+      "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    ),
+    patternVariable(
+      "cdn_certificate_arn",
+      "A validated ACM certificate in us-east-1 covering `domain`, which the distribution presents.",
+      CLOUDFRONT_CERTIFICATE_ARN,
+      "an ACM certificate ARN in us-east-1",
+      "arn:aws:acm:us-east-1:123456789012:certificate/0f1e2d3c-4b5a-6978-8a9b-0c1d2e3f4a5b",
+    ),
+    ...AWS_LOAD_BALANCER_MODULE.variables.filter((v) => ["target_port", "health_check_path", "idle_timeout_seconds", "drain_seconds", "target_security_group_ids"].includes(v.name)),
+    maintenanceTextVariable("title", "The maintenance page's title and heading."),
+    maintenanceTextVariable("message", "The maintenance page's message."),
+    declaredVariable("cdnPriceClass", AWS_INPUTS.cdnPriceClass, "CloudFront price class."),
+    deletionProtectionVariable("the maintenance page's bucket (no force_destroy)"),
+  ],
+  build(scope, inputs, context) {
+    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list }, "", 2);
+    const lb = new AwsLoadBalancer(scope, "load-balancer", {
+      namePrefix: inputs.name_prefix.string,
+      network,
+      scheme: "public",
+      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "load-balancer"),
+      targetPort: inputs.target_port.number,
+      healthCheck: { path: inputs.health_check_path.string },
+      idleTimeoutSeconds: inputs.idle_timeout_seconds.number,
+      drainSeconds: inputs.drain_seconds.number,
+      behindCdn: true,
+    });
+    lb.securityGroup.allowToSecurityGroups(inputs.target_security_group_ids.list, inputs.target_port.number);
+    const cdnCertificate = new ExistingAwsCertificate(inputs.cdn_certificate_arn.string, "cdn");
+    const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string, "terraform")));
+    const zone = new ExistingAwsDnsZone(inputs.zone_id.string, "");
+    const maintenance = new AwsStaticSite(scope, "maintenance-site", {
+      namePrefix: inputs.name_prefix.string,
+      domain: inputs.domain.string,
+      zone,
+      certificate: cdnCertificate,
+      deletionProtection: inputs.deletion_protection.boolean,
+      files: { "index.html": page },
+      priceClass: inputs.price_class.string,
+      servedBySite: true,
+    });
+    const dns = new AwsDnsFailover(scope, "dns", {
+      namePrefix: inputs.name_prefix.string,
+      zone,
+      recordName: inputs.domain.string,
+      primary: lb,
+      healthCheckPath: inputs.health_check_path.string,
+      secondary: maintenance,
+      cdn: { certificate: cdnCertificate },
+      priceClass: inputs.price_class.string,
+    });
+    const distribution = dns.site!.distribution;
+    return [
+      { name: "distribution_id", description: "The site's CloudFront distribution (for a web ACL, invalidations of the maintenance page).", value: distribution.id },
+      { name: "distribution_domain_name", description: "The distribution's domain name, which the site's records alias.", value: distribution.domainName },
+      { name: "load_balancer_dns_name", description: "The load balancer's DNS name (it answers only CloudFront).", value: lb.hostname },
+      { name: "load_balancer_arn", description: "The load balancer.", value: lb.lb.arn },
+      { name: "target_group_arn", description: "The target group the hosts (an autoscaling group) register in.", value: lb.targetGroup.arn },
+      { name: "security_group_id", description: "The load balancer's security group: admit it on the hosts' `target_port`.", value: lb.securityGroupId },
+      { name: "maintenance_bucket_name", description: "The maintenance page's bucket.", value: maintenance.site.bucket.bucket },
+    ];
+  },
+  notes: [
+    "The load balancer shuts everyone but CloudFront out only once the site's records alias the distribution (its rules depend on them): moving a live site from cloudtiers-load-balancer keeps serving viewers who still resolve the load balancer while CloudFront deploys.",
+    `nginx on the hosts must drop the \`${ORIGIN_HEADER}\` header before Django sees it (the cloudtiers hosts do): it is the distribution's secret.`,
+    "Django sees the viewer's `Host` and `X-Forwarded-Proto` as without a CDN; the viewer's address is the first of `X-Forwarded-For`, where CloudFront puts it.",
+    "Route 53 records of the name other than these (a failover pair made by cloudtiers-dns-failover) must go first: Route 53 refuses a plain A record beside failover ones.",
+  ],
+};
 
 /** An S3 bucket behind CloudFront for Django's media or static files, as `AwsObjectStore` builds it. */
 export const AWS_OBJECT_STORE_MODULE: ModuleDefinition = {

@@ -142,7 +142,16 @@ function renderPart(definition: ModuleDefinition, part: Part, scratch: string): 
     if (partOf(child) !== part) stack.node.tryRemoveChild(child.node.id);
   }
   const locals = part === "main" ? templates.map(({ name, text }) => heredocLocal(name, Tokenization.resolve(text, { scope: stack, resolver: new DefaultTokenResolver(new StringConcat()) }))) : [];
-  return { hcl: [repairCdktfHcl(stack.toHclTerraform().hcl).trim(), ...locals].join("\n\n").concat("\n"), outputs };
+  return { hcl: [withoutMovedBlocks(repairCdktfHcl(stack.toHclTerraform().hcl)).trim(), ...locals].join("\n\n").concat("\n"), outputs };
+}
+
+/**
+ * The HCL without `moved` blocks: those of the constructs name the stacks' former addresses
+ * (the internet's rule a CDN's took over, the maintenance distribution the site's took over),
+ * which a module's resources, with addresses of their own, never had.
+ */
+function withoutMovedBlocks(hcl: string): string {
+  return hcl.replace(/^moved \{\n(?:.*\n)*?\}\n?/gm, "");
 }
 
 /** `locals { <name> = <<-EOT ... EOT }`: a heredoc takes the text as it is (no escapes), interpolations and all. */
