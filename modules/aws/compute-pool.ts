@@ -293,25 +293,29 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
 
   /** The group's hosts in service, listed by another pool's hosts through their role (`groupHostsScript`). */
   public discovery(): PoolDiscovery {
-    return {
-      listScript: groupHostsScript(this.groupName),
-      packages: [],
-      listedWhen: "once it is InService in its autoscaling group: it has answered its health path (the launch lifecycle hook), and until the group begins to terminate it",
-    };
+    return groupDiscovery(this.groupName);
   }
 
-  /**
-   * Lets `peer`'s role list the group's hosts, and `peer` connect to the port. Neither call
-   * takes a resource narrower than `*` (the Service Authorization Reference lists no resource
-   * type for autoscaling:DescribeAutoScalingGroups or ec2:DescribeInstances): both only read.
-   */
+  /** Lets `peer`'s role list the group's hosts (`LIST_HOSTS`), and `peer` connect to the port. */
   public grantDiscovery(peer: IComputePool): void {
     const pool = asAws(peer, AwsComputePool, "compute pool");
     this.allowFrom(pool);
-    new IamRolePolicy(this, `discovered-by-${pool.role}`, {
-      name: `discover-${this.role}-hosts`,
-      role: pool.instanceRole.id,
-      policy: policyDocument([{ Sid: "ListHosts", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: ["*"] }]),
-    });
+    new IamRolePolicy(this, `discovered-by-${pool.role}`, { name: `discover-${this.role}-hosts`, role: pool.instanceRole.id, policy: policyDocument([LIST_HOSTS]) });
   }
 }
+
+/** How hosts list the hosts in service of the autoscaling group `groupName` (`groupHostsScript`), with `LIST_HOSTS`. */
+export function groupDiscovery(groupName: string): PoolDiscovery {
+  return {
+    listScript: groupHostsScript(groupName),
+    packages: [],
+    listedWhen: "once it is InService in its autoscaling group: it has answered its health path (the launch lifecycle hook), and until the group begins to terminate it",
+  };
+}
+
+/**
+ * What a role needs to list a group's hosts. Neither call takes a resource narrower than `*`
+ * (the Service Authorization Reference lists no resource type for
+ * autoscaling:DescribeAutoScalingGroups or ec2:DescribeInstances): both only read.
+ */
+export const LIST_HOSTS = { Sid: "ListHosts", Effect: "Allow", Action: ["autoscaling:DescribeAutoScalingGroups", "ec2:DescribeInstances"], Resource: ["*"] };

@@ -36,6 +36,15 @@ const ANYWHERE = ["0.0.0.0/0", "::/0"];
  */
 export const READ_TOKEN = { variable: "digitalocean_read_token", setting: "DIGITALOCEAN_READ_TOKEN" } as const;
 
+/** How droplets list the active droplets tagged `tag` (`taggedDropletsScript`), with the read token of their own environment. */
+export function tagDiscovery(tag: string): PoolDiscovery {
+  return {
+    listScript: taggedDropletsScript(tag),
+    packages: ["jq"],
+    listedWhen: "once the droplet is active and answers its health path (DigitalOcean lists a droplet as soon as it runs), until it is destroyed",
+  };
+}
+
 /**
  * Prints `<private IPv4> near` for each active droplet tagged `tag` (`PoolDiscovery.listScript`):
  * GET /v2/droplets?tag_name= with the read token of the host's own environment ($1), every
@@ -199,8 +208,7 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
       `PROVIDER GAP: the web droplets list the ${this.role} droplets with a droplet:read token, which can also read the ${this.role} pool's droplet template, whose user data holds the application's secrets (DigitalOcean has no narrower scope); the split layout keeps them off the web droplets`,
     );
     return {
-      listScript: taggedDropletsScript(this.tagName),
-      packages: ["jq"],
+      ...tagDiscovery(this.tagName),
       hostSecrets: [
         {
           name: READ_TOKEN.setting,
@@ -208,7 +216,6 @@ export class DoComputePool extends Construct implements IComputePool, IDoPeer {
           origin: `given to Terraform as the sensitive variable ${READ_TOKEN.variable} (TF_VAR_${READ_TOKEN.variable}): a token with the droplet:read and tag:read scopes only`,
         },
       ],
-      listedWhen: "once the droplet is active and answers its health path (DigitalOcean lists a droplet as soon as it runs), until it is destroyed",
     };
   }
 

@@ -3,10 +3,11 @@ import { AMQPS_PORT, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
 import { AWS_BROKER_SIZES, AWS_POSTGRES_SIZES } from "../../modules/aws/sizes";
 import { QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
+import { LIST_HOSTS, groupDiscovery } from "../../modules/aws/compute-pool";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { INSPECTOR as awsInspector } from "../contract/inspectors/aws";
-import { checkValues, evaluateUserData, examples, expectRefused, expr, problemsIn, useModule } from "./support";
+import { checkValues, evaluateBase64, evaluateUserData, examples, expectRefused, expr, problemsIn, useModule } from "./support";
 import { ALL_VIEWER, CACHING_DISABLED, FAILOVER_STATUSES } from "../../modules/aws/site-distribution";
 import { ORIGIN_HEADER } from "../../modules/core";
 import { CLOUDFRONT_ORIGIN_FACING } from "../../modules/aws/shared";
@@ -409,14 +410,31 @@ describe("the AWS compute pool module", () => {
     domain: "www.example.com",
   };
 
+  const VPC = "data.aws_vpc.vpc.cidr_block";
+  const appGroup = "shop-production-app";
   const userData = (role: PoolRole, layout: string, size: string, extra: Record<string, unknown> = {}) =>
-    evaluateUserData(read, role === "web" ? `web-${layout}` : role, "data.aws_vpc.vpc.cidr_block", "10.30.0.0/16", { ...values, role, layout, size, ...extra });
+    evaluateUserData(read, role === "web" ? `web-${layout}` : role === "app" && layout === "nginx-balanced" ? "app-nginx-balanced" : role, VPC, "10.30.0.0/16", {
+      ...values,
+      role,
+      layout,
+      size,
+      app_autoscaling_group_name: appGroup,
+      ...extra,
+    });
 
   it("gives each role the user data the stacks render for it, through Terraform", () => {
-    const cases: [PoolRole, Layout, Size][] = [["web", "colocated", "medium"], ["web", "split", "small"], ["app", "split", "large"], ["worker", "colocated", "xlarge"], ["beat", "colocated", "small"]];
+    const cases: [PoolRole, Layout, Size][] = [
+      ["web", "colocated", "medium"],
+      ["web", "split", "small"],
+      ["web", "nginx-balanced", "small"],
+      ["app", "split", "large"],
+      ["app", "nginx-balanced", "medium"],
+      ["worker", "colocated", "xlarge"],
+      ["beat", "colocated", "small"],
+    ];
     for (const [role, layout, size] of cases) {
       const expected = renderUserData(
-        { role, layout, size, application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.30.0.0/16"] },
+        { role, layout, size, application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.30.0.0/16"], appDiscovery: role === "web" && layout === "nginx-balanced" ? groupDiscovery(appGroup) : undefined },
         awsHostDelivery(`/shop-production/${role}/environment`, `shop-production-${role}`),
       );
       expect({ role, layout, userData: userData(role, layout, size) }).toEqual({ role, layout, userData: expected });
@@ -432,9 +450,19 @@ describe("the AWS compute pool module", () => {
   it("picks the role's user data, and keeps the stacks' launch template and rollout", () => {
     const main = hcl("main.tf");
     const template = main.one("aws_launch_template");
-    expect(template.user_data).toBe(
-      expr('base64encode({ "web-colocated" = local.user_data_web_colocated, "web-split" = local.user_data_web_split, "app" = local.user_data_app, "worker" = local.user_data_worker, "beat" = local.user_data_beat }[(var.role == "web") ? format("web-%s", var.layout) : var.role])'),
-    );
+    // Each role and layout gets its own variant: app hosts differ only when nginx-balanced (they drain), workers and beat never.
+    const given = (role: PoolRole, layout: Layout) => ({ ...values, role, layout, app_autoscaling_group_name: appGroup });
+    const picked = (role: PoolRole, layout: Layout) => evaluateBase64(read, String(template.user_data).slice(2, -1), VPC, "10.30.0.0/16", given(role, layout));
+    for (const [role, layout, variant] of [
+      ["web", "colocated", "web-colocated"],
+      ["web", "split", "web-split"],
+      ["web", "nginx-balanced", "web-nginx-balanced"],
+      ["app", "colocated", "app"],
+      ["app", "nginx-balanced", "app-nginx-balanced"],
+      ["worker", "nginx-balanced", "worker"],
+    ] as const) {
+      expect({ role, layout, picked: picked(role, layout) }).toEqual({ role, layout, picked: evaluateUserData(read, variant, VPC, "10.30.0.0/16", given(role, layout)) });
+    }
     expect(template.metadata_options).toEqual([expect.objectContaining({ http_tokens: "required", http_put_response_hop_limit: 1 })]);
     expect(template.block_device_mappings[0].ebs).toEqual([expect.objectContaining({ encrypted: "true", volume_size: expr("var.disk_gib"), volume_type: "gp3" })]);
     const group = main.one("aws_autoscaling_group");
@@ -444,6 +472,15 @@ describe("the AWS compute pool module", () => {
       instance_refresh: [expect.objectContaining({ preferences: [{ max_healthy_percentage: expr('(var.role == "beat") ? 100 : 200'), min_healthy_percentage: expr('(var.role == "beat") ? 0 : 100') }] })],
     });
     expect(group.lifecycle[0].precondition.map((p: { condition: string }) => p.condition).sort()).toEqual([expr('(!(var.role == "beat") || (var.max_instances == 1))'), expr("(var.min_instances <= var.max_instances)")]);
+    // nginx-balanced web hosts: told the app pool's group, and their role may list it (LIST_HOSTS), nobody else's.
+    expect(main.one("aws_ssm_parameter").lifecycle[0].precondition.map((p: { condition: string }) => p.condition)).toContainEqual(
+      expr('(!((var.role == "web") && (var.layout == "nginx-balanced")) || (var.app_autoscaling_group_name != null))'),
+    );
+    expect(main.resources("aws_iam_role_policy").discover_app_hosts).toMatchObject({
+      count: expr('((var.role == "web") && (var.layout == "nginx-balanced")) ? 1 : 0'),
+      role: expr("aws_iam_role.pool_role.id"),
+    });
+    expect(JSON.parse(main.resources("aws_iam_role_policy").discover_app_hosts.policy).Statement).toEqual([LIST_HOSTS]);
     expect(main.one("aws_autoscaling_policy").count).toBe(expr("(var.max_instances > var.min_instances) ? 1 : 0"));
   });
 
@@ -464,6 +501,7 @@ describe("the AWS compute pool module", () => {
       ...values,
       role: "db",
       layout: "mixed",
+      app_autoscaling_group_name: "shop's app",
       container_image: "Shop Image",
       wsgi_module: "shop/wsgi.py",
       worker_concurrency: 0,
@@ -473,7 +511,8 @@ describe("the AWS compute pool module", () => {
       secrets: { SECRET_KEY: { secret_arn: "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop-key" } },
     }, [
       'The role must be one of "web", "app", "worker", "beat".',
-      'The layout must be one of "colocated", "split".',
+      'The layout must be one of "colocated", "split", "nginx-balanced".',
+      "The app_autoscaling_group_name must be an autoscaling group name (letters, digits, dots, dashes and underscores).",
       'The container_image must be a container image reference such as "ghcr.io/acme/shop:1.4.2".',
       'The wsgi_module must be a WSGI callable such as "shop.wsgi:application".',
       "The worker_concurrency must be a whole number between 1 and 64.",

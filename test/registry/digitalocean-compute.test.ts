@@ -1,5 +1,6 @@
 import { PoolRole, Size } from "../../modules/core";
 import { encodedEnvironmentDelivery } from "../../modules/digitalocean/host-delivery";
+import { READ_TOKEN, tagDiscovery } from "../../modules/digitalocean/compute-pool";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { checkValues, evaluateUserData, expectRefused, expr, problemsIn, useModule } from "./support";
@@ -22,16 +23,31 @@ describe("the DigitalOcean compute pool module", () => {
   const environmentLines = "DJANGO_SETTINGS_MODULE=shop.settings\nSECRET_KEY=s3cr3t value\n";
   const sshLoop = '      for cidr in 203.0.113.0/24 198.51.100.7/32; do ufw allow proto tcp from "$cidr" to any port 22; done\n';
 
+  const appTag = "shop-production-app";
   const userData = (role: PoolRole, layout: string, size: string) =>
-    evaluateUserData(read, role === "web" ? `web-${layout}` : role, "data.digitalocean_vpc.vpc.ip_range", "10.40.0.0/16", { ...values, role, layout, size });
+    evaluateUserData(read, role === "web" ? `web-${layout}` : role === "app" && layout === "nginx-balanced" ? "app-nginx-balanced" : role, "data.digitalocean_vpc.vpc.ip_range", "10.40.0.0/16", {
+      ...values,
+      role,
+      layout,
+      size,
+      app_tag: appTag,
+    });
 
   it("gives each role the user data the stacks render for it, the environment inline and SSH admitted from admin_cidrs, through Terraform", () => {
-    const cases: [PoolRole, Layout, Size][] = [["web", "colocated", "small"], ["web", "split", "medium"], ["app", "split", "large"], ["worker", "colocated", "xlarge"], ["beat", "colocated", "small"]];
+    const cases: [PoolRole, Layout, Size][] = [
+      ["web", "colocated", "small"],
+      ["web", "split", "medium"],
+      ["web", "nginx-balanced", "small"],
+      ["app", "split", "large"],
+      ["app", "nginx-balanced", "medium"],
+      ["worker", "colocated", "xlarge"],
+      ["beat", "colocated", "small"],
+    ];
     for (const [role, layout, size] of cases) {
       const actual = userData(role, layout, size);
       expect(actual).toContain(sshLoop);
       const expected = renderUserData(
-        { role, layout, size, application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.40.0.0/16"] },
+        { role, layout, size, application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.40.0.0/16"], appDiscovery: role === "web" && layout === "nginx-balanced" ? tagDiscovery(appTag) : undefined },
         encodedEnvironmentDelivery(Buffer.from(environmentLines).toString("base64")),
       );
       // The stacks write one ufw command per block they know; the module loops over the list Terraform knows.
@@ -63,11 +79,14 @@ describe("the DigitalOcean compute pool module", () => {
     );
     expect(main.resources("digitalocean_tag").pool_tag.lifecycle[0].precondition.map((p: { condition: string }) => p.condition)).toEqual([
       expr('(((var.role != "web") || (var.layout != "split")) || contains(keys(var.environment), "APP_UPSTREAM"))'),
+      // nginx-balanced web droplets list the app pool's tag with the read token their own secrets hold.
+      expr(`(!((var.role == "web") && (var.layout == "nginx-balanced")) || ((var.app_tag != null) && contains(keys(var.secrets), "${READ_TOKEN.setting}")))`),
     ]);
   });
 
   it("refuses what the spec refuses", () => {
-    expectRefused(module, { ...values, ssh_keys: [], min_instances: 0, admin_cidrs: ["everyone"], droplet_size: "Big", secrets: { "secret-key": "x" } }, [
+    expectRefused(module, { ...values, ssh_keys: [], min_instances: 0, admin_cidrs: ["everyone"], droplet_size: "Big", secrets: { "secret-key": "x" }, app_tag: "shop app" }, [
+      "The app_tag must be a droplet tag (letters, digits, colons, dashes and underscores).",
       "The ssh_keys must hold at least 1 key.",
       "The min_instances must be a whole number between 1 and 100.",
       'Every item of admin_cidrs must be an IPv4 CIDR block such as "203.0.113.0/24".',

@@ -181,13 +181,18 @@ export function expectRefused(module: BuiltModule, values: Record<string, unknow
  * given as `given` instead of read.
  */
 export function evaluateUserData(read: (file: string) => string, key: string, reference: string, given: string, values: Record<string, unknown>): string {
+  return evaluateBase64(read, `base64encode(local.user_data_${key.replace(/-/g, "_")})`, reference, given, values);
+}
+
+/** What Terraform makes of `expression` (base64 text over the module's locals, the user data the pool picks) for `values`, decoded. */
+export function evaluateBase64(read: (file: string) => string, expression: string, reference: string, given: string, values: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), "cloudtiers-user-data-"));
   try {
     const main = read("main.tf");
     // Every locals block (the user data's templates; the pool's own local naming the one it picks).
     const locals = [...main.matchAll(/^locals \{\n[\s\S]*?\n\}\n/gm)].map((m) => m[0]).join("\n").split(reference).join("var.given");
     writeFileSync(join(dir, "main.tf"), `${read("variables.tf")}\nvariable "given" {\n  type = string\n}\n\n${locals}`);
-    const text = `base64encode(local.user_data_${key.replace(/-/g, "_")})`;
+    const text = expression.split(reference).join("var.given");
     const run = terraform(["console", ...varArguments({ ...values, given })], { cwd: dir, input: `try(nonsensitive(${text}), ${text})\n` });
     expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
     return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");

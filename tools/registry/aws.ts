@@ -1,9 +1,11 @@
 import { Fn, Op, TerraformIterator, Token } from "cdktf";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
-import { AwsComputePool, UBUNTU_AMI } from "../../modules/aws/compute-pool";
+import { AwsComputePool, LIST_HOSTS, UBUNTU_AMI, groupDiscovery } from "../../modules/aws/compute-pool";
+import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
+import { policyDocument } from "../../modules/aws/shared";
 import { DEFAULTS, HostBootstrap, PoolRole, Size } from "../../modules/core";
 import { APP_UPSTREAM_SETTING } from "../../modules/django/host";
-import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
+import { HOST_TIMING, applicationVariables, envNamesRule, hostUserData, layoutRequirements, listsAppHosts, poolRoleVariables, poolScalingVariables, servedPortOf, textOrEmpty } from "./hosts";
 import { VpcSecurityGroupIngressRule } from "@cdktf/provider-aws/lib/vpc-security-group-ingress-rule";
 import { BROKER_INPUTS, CACHE_INPUTS, MAX_ZONES, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
@@ -11,7 +13,7 @@ import { AWS_INPUTS, AWS_MIN_ZONES } from "../../modules/aws/settings";
 import { DATABASE_NAME, DATABASE_USER, QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
 import { AMQPS_PORT, AwsRabbitMqBroker, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
 import { AwsSqsBroker, MAX_RECEIVES } from "../../modules/aws/broker";
-import { ORIGIN_HEADER, RABBITMQ_SETTINGS, SIZES, equals, pick, terraformTemplate } from "../../modules/core";
+import { ORIGIN_HEADER, RABBITMQ_SETTINGS, SIZES, equals, given, optional, pick, terraformTemplate } from "../../modules/core";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import { AwsCache, VALKEY_PORT } from "../../modules/aws/cache";
@@ -334,6 +336,9 @@ export const AWS_POSTGRES_MODULE: ModuleDefinition = {
       "own the database and keeps the master user for administration. To do the same, create the role and run the setup's SQL (cloudtiers' `databaseRoleSetup`) yourself as the master user.",
   ],
 };
+
+/** An autoscaling group's name as cloudtiers names them (the app pool's), quotable in a shell script. */
+const ASG_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,254}$/;
 
 const RDS_INSTANCE_ARN = /^arn:aws[a-z-]*:rds:[a-z0-9-]+:\d{12}:db:[a-z][a-z0-9-]*$/;
 
@@ -736,7 +741,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
   name: "cloudtiers-compute-pool",
   provider: "aws",
   description:
-    "An autoscaling group of Ubuntu 24.04 hosts of one role of a Django application: `web` (nginx in front of gunicorn, or in front of an app pool in the split layout), " +
+    "An autoscaling group of Ubuntu 24.04 hosts of one role of a Django application: `web` (nginx in front of gunicorn, or in front of an app pool: behind an internal load balancer in the split layout, balancing over its hosts in the nginx-balanced one), " +
     "`app` (gunicorn), `worker` (Celery) or `beat` (Celery beat, one host at most, replaced by terminating first). Hosts run your container image under systemd, " +
     "configured by cloud-init (ufw admitting only the role's port from the VPC, fail2ban, unattended security upgrades, no password logins). " +
     "The launch template requires IMDSv2 and encrypts the gp3 root volume; there is no SSH key, Session Manager instead. " +
@@ -744,7 +749,16 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
   providers: [AWS],
   variables: [
     namePrefixVariable("shop-production"),
-    ...POOL_ROLE_VARIABLES,
+    ...poolRoleVariables("the autoscaling group `app_autoscaling_group_name`"),
+    {
+      name: "app_autoscaling_group_name",
+      type: "string",
+      description:
+        "nginx-balanced web hosts: the app pool's autoscaling group (its module's `autoscaling_group_name`), whose hosts in service they balance over; their role may list it. " +
+        "Admit this pool's `security_group_id` to the app pool's port.",
+      default: null,
+      validation: [matchesRule("app_autoscaling_group_name", ASG_NAME, "an autoscaling group name (letters, digits, dots, dashes and underscores)", true)],
+    },
     vpcId,
     subnetIds("Subnets for the hosts (the network's private subnets)"),
     sizeVariable("size", "the hosts"),
@@ -773,7 +787,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
     {
       name: "replace_on_load_balancer_health",
       type: "bool",
-      description: "Replace hosts that fail the load balancer's health check, not only the machine's own. Turn off for hosts whose check also reflects a tier behind them (split-layout web hosts).",
+      description: "Replace hosts that fail the load balancer's health check, not only the machine's own. Turn off for hosts whose check also reflects a tier behind them (split and nginx-balanced web hosts).",
       default: true,
     },
     {
@@ -789,7 +803,7 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
     const host: HostBootstrap = {
       // The environment is the parameter's document below, from the variables.
       configuration: { settings: [], secrets: [] },
-      render: (delivery) => hostUserData(context, inputs, [vpc.cidrBlock], delivery),
+      render: (delivery) => hostUserData(context, inputs, [vpc.cidrBlock], delivery, groupDiscovery(textOrEmpty(inputs.app_autoscaling_group_name.string))),
       ...HOST_TIMING,
     };
     const secrets = TerraformIterator.fromMap(inputs.secrets.any as Record<string, unknown>);
@@ -813,7 +827,13 @@ export const AWS_COMPUTE_POOL_MODULE: ModuleDefinition = {
         secretArns: Token.asList(secrets.pluckProperty("secret_arn")),
       },
     });
-    pool.environment.lifecycle = appUpstreamRequired(inputs);
+    pool.environment.lifecycle = layoutRequirements(inputs, {
+      given: given(inputs.app_autoscaling_group_name.string),
+      errorMessage: "nginx-balanced web hosts list the app hosts of an autoscaling group: give app_autoscaling_group_name (the app pool's).",
+    });
+    optional(listsAppHosts(inputs), (meta) =>
+      new IamRolePolicy(scope, "discover-app-hosts", { ...meta, name: "discover-app-hosts", role: pool.instanceRole.id, policy: policyDocument([LIST_HOSTS]) }),
+    );
     const targetGroups = inputs.target_group_arns.list;
     pool.group.targetGroupArns = targetGroups;
     pool.group.healthCheckType = Fn.conditional(Op.and(Op.gte(Fn.lengthOf(targetGroups), 1), inputs.replace_on_load_balancer_health.boolean), "ELB", "EC2");

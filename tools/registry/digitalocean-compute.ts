@@ -1,15 +1,15 @@
 import { Fn, Op, TerraformIterator, Token } from "cdktf";
 import { DataDigitaloceanVpc } from "@cdktf/provider-digitalocean/lib/data-digitalocean-vpc";
-import { HostBootstrap, PoolRole, Size, equals, pick } from "../../modules/core";
-import { DoComputePool } from "../../modules/digitalocean/compute-pool";
+import { HostBootstrap, PoolRole, Size, equals, given, pick } from "../../modules/core";
+import { DoComputePool, READ_TOKEN, tagDiscovery } from "../../modules/digitalocean/compute-pool";
 import { encodedEnvironmentDelivery } from "../../modules/digitalocean/host-delivery";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
 import { DO_SIZE_SLUG, DO_SSH_KEY, DO_UUID } from "../../modules/digitalocean/settings";
 import { DO_COMPUTE_SIZES } from "../../modules/digitalocean/sizes";
 import { ModuleDefinition } from "./definition";
 import { DIGITALOCEAN, DROPLET_TAG, projectIdVariable, vpcUuidVariable } from "./digitalocean";
-import { HOST_TIMING, POOL_ROLE_VARIABLES, appUpstreamRequired, applicationVariables, envNamesRule, hostUserData, poolScalingVariables, servedPortOf } from "./hosts";
-import { eachMatchesRule, machineTypeVariable, namePrefixVariable, sizeVariable } from "./variables";
+import { HOST_TIMING, applicationVariables, envNamesRule, hostUserData, layoutRequirements, poolRoleVariables, poolScalingVariables, servedPortOf, textOrEmpty } from "./hosts";
+import { eachMatchesRule, machineTypeVariable, matchesRule, namePrefixVariable, sizeVariable } from "./variables";
 
 const CIDR_RULE = "can(cidrhost(v, 0))";
 
@@ -19,14 +19,24 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
   provider: "digitalocean",
   description:
     "A DigitalOcean droplet autoscale pool of Ubuntu 24.04 hosts of one role of a Django application: `web` (nginx in front of gunicorn, or in front of an app pool " +
-    "in the split layout), `app` (gunicorn), `worker` (Celery) or `beat` (Celery beat, one droplet at most). Droplets run your container image under systemd, configured " +
+    "behind an internal load balancer in the split layout, balancing over its droplets in the nginx-balanced one), `app` (gunicorn), `worker` (Celery) or `beat` (Celery beat, one droplet at most). Droplets run your container image under systemd, configured " +
     "by cloud-init (ufw admitting only the role's port from the VPC, fail2ban, unattended security upgrades, no password logins), with the monitoring agent, " +
     "in the VPC, behind a firewall on the pool's tag that admits the role's port only from the load balancers and tags you name, and SSH only from `admin_cidrs`. " +
     "A fixed number of droplets when `min_instances` equals `max_instances`, else CPU target scaling.",
   providers: [DIGITALOCEAN],
   variables: [
     namePrefixVariable("shop-production"),
-    ...POOL_ROLE_VARIABLES,
+    ...poolRoleVariables(`the droplets tagged \`app_tag\`, through DigitalOcean's API with the read token \`secrets\` holds as \`${READ_TOKEN.setting}\``),
+    {
+      name: "app_tag",
+      type: "string",
+      description:
+        `nginx-balanced web droplets: the app pool's tag (its module's \`tag\`), whose active droplets they balance over. They list them with \`secrets.${READ_TOKEN.setting}\`, ` +
+        "a token with the droplet:read and tag:read scopes only (which can also read the app pool's droplet template, and the application's secrets in its user data: DigitalOcean has no narrower scope). " +
+        "Admit this pool's `tag` to the app pool's port (its `allowed_droplet_tags`).",
+      default: null,
+      validation: [matchesRule("app_tag", DROPLET_TAG, "a droplet tag (letters, digits, colons, dashes and underscores)", true)],
+    },
     { ...vpcUuidVariable, description: "The VPC the droplets join (its id, a UUID); its region is theirs." },
     sizeVariable("size", "the droplets"),
     machineTypeVariable("droplet_size", "Droplet size slug; overrides `size`.", DO_SIZE_SLUG, 'a droplet size slug such as "s-2vcpu-4gb"'),
@@ -81,7 +91,7 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
     const environment = Fn.base64encode(Fn.join("", Token.asList(lines)));
     const host: HostBootstrap = {
       configuration: { settings: [], secrets: [] },
-      render: (_, access) => hostUserData(context, inputs, [vpc.ipRange], encodedEnvironmentDelivery(environment), access),
+      render: (_, access) => hostUserData(context, inputs, [vpc.ipRange], encodedEnvironmentDelivery(environment), tagDiscovery(textOrEmpty(inputs.app_tag.string)), access),
       ...HOST_TIMING,
     };
     const { port, serves } = servedPortOf(role);
@@ -101,7 +111,10 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
       adminCidrs: inputs.admin_cidrs.list,
       projectId: inputs.project_id.string,
     });
-    pool.tag.lifecycle = appUpstreamRequired(inputs);
+    pool.tag.lifecycle = layoutRequirements(inputs, {
+      given: Op.and(given(inputs.app_tag.string), Fn.contains(Fn.keys(inputs.secrets.any), READ_TOKEN.setting)) as unknown as boolean,
+      errorMessage: `nginx-balanced web droplets list the app droplets by tag with a read token: give app_tag (the app pool's) and secrets.${READ_TOKEN.setting}.`,
+    });
     // The firewall's inbound rules, decided by Terraform: SSH when admitted, the role's port when it serves one to anybody.
     const ssh = { port_range: "22", source_addresses: inputs.admin_cidrs.list, source_load_balancer_uids: [], source_tags: [] };
     const served = { port_range: Fn.tostring(port), source_addresses: [], source_load_balancer_uids: inputs.load_balancer_ids.list, source_tags: inputs.allowed_droplet_tags.list };

@@ -1,6 +1,6 @@
 import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
-import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
-import { APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
+import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolDiscovery, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
+import { APP_DISCOVERY, APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
 import { APPLICATION_INPUTS, ENV_NAME, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
 import { BuildContext, ModuleInputs, ModuleVariable } from "./definition";
@@ -13,23 +13,28 @@ import { declaredVariable, domainVariable, healthCheckPathVariable, oneOfRule } 
  */
 
 /**
- * The layouts the modules build: not `nginx-balanced`, whose web hosts list the app hosts
- * through the app pool (`IComputePool.discovery`), which the pool modules do not offer yet
- * (docs/modules.md).
+ * The layouts the whole-topology modules build: not `nginx-balanced`, whose app pool they
+ * would have to make before the web pool's hosts are told how to list it (docs/modules.md).
+ * The compute pool modules build every layout.
  */
 export const MODULE_LAYOUTS: readonly Layout[] = LAYOUTS.filter((l) => l !== "nginx-balanced");
 
-/** `role` and `layout`. */
-export const POOL_ROLE_VARIABLES: readonly ModuleVariable[] = [
-  { name: "role", type: "string", description: "What the hosts do: `web`, `app`, `worker` or `beat`. Names the pool's resources.", validation: [oneOfRule("role", POOL_ROLES)], example: "web" },
-  {
-    name: "layout",
-    type: "string",
-    description: `Where web hosts find Django: \`colocated\` (gunicorn on the web host) or \`split\` (an app pool behind an internal load balancer, named by the \`${APP_UPSTREAM_SETTING}\` setting). Only web hosts read it.`,
-    default: DEFAULTS.layout,
-    validation: [oneOfRule("layout", MODULE_LAYOUTS)],
-  },
-];
+/** `role` and `layout`; `appHosts` says how nginx-balanced web hosts are told which app hosts to list (the cloud's variable). */
+export function poolRoleVariables(appHosts: string): ModuleVariable[] {
+  return [
+    { name: "role", type: "string", description: "What the hosts do: `web`, `app`, `worker` or `beat`. Names the pool's resources.", validation: [oneOfRule("role", POOL_ROLES)], example: "web" },
+    {
+      name: "layout",
+      type: "string",
+      description:
+        `Where web hosts find Django: \`colocated\` (gunicorn on the web host), \`split\` (an app pool behind an internal load balancer, named by the \`${APP_UPSTREAM_SETTING}\` setting) ` +
+        `or \`nginx-balanced\` (nginx on each web host balances over the app pool's hosts, listed every ${APP_DISCOVERY.intervalSeconds} s from ${appHosts}, its own zone's first). ` +
+        "Web hosts read it, and app hosts of the nginx-balanced layout, which keep serving until every web host has dropped them.",
+      default: DEFAULTS.layout,
+      validation: [oneOfRule("layout", LAYOUTS)],
+    },
+  ];
+}
 
 /** `min_instances` (at least `minFloor`), `max_instances` and `cpu_target_percent`. */
 export function poolScalingVariables(minFloor: number): ModuleVariable[] {
@@ -70,8 +75,12 @@ export function servedPortOf(role: string): { port: number; serves: boolean } {
   return { port: Token.asNumber(Fn.conditional(serves, Fn.lookup(SERVED_PORTS, role), null)), serves };
 }
 
-/** A `lifecycle` refusing split-layout web hosts without the `APP_UPSTREAM` setting they proxy to. */
-export function appUpstreamRequired(inputs: ModuleInputs): TerraformResourceLifecycle {
+/**
+ * A `lifecycle` refusing web hosts without what their layout needs: split-layout ones the
+ * `APP_UPSTREAM` setting they proxy to; nginx-balanced ones what they list the app hosts by
+ * (`appHosts`: whether the cloud's inputs for it are given, and the message naming them).
+ */
+export function layoutRequirements(inputs: ModuleInputs, appHosts: { given: boolean; errorMessage: string }): TerraformResourceLifecycle {
   const needsNone = Op.or(Op.neq(inputs.role.string, "web"), Op.neq(inputs.layout.string, "split"));
   return {
     precondition: [
@@ -79,18 +88,31 @@ export function appUpstreamRequired(inputs: ModuleInputs): TerraformResourceLife
         condition: Op.or(needsNone, Fn.contains(Fn.keys(inputs.environment.any), APP_UPSTREAM_SETTING)),
         errorMessage: `Split-layout web hosts proxy to the ${APP_UPSTREAM_SETTING} setting: add it to environment (the internal load balancer's host:port).`,
       },
+      { condition: Op.or(Op.not(listsAppHosts(inputs)), appHosts.given), errorMessage: appHosts.errorMessage },
     ],
   };
 }
 
-/** The user data of every role a pool may have, keyed as the module picks one. */
+/** The user data of every role a pool may have, keyed as the module picks one: web hosts differ by layout, app hosts in nginx-balanced (they drain), the others never. */
 const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout }[] = [
   { key: "web-colocated", role: "web", layout: "colocated" },
   { key: "web-split", role: "web", layout: "split" },
+  { key: "web-nginx-balanced", role: "web", layout: "nginx-balanced" },
   { key: "app", role: "app", layout: "split" },
+  { key: "app-nginx-balanced", role: "app", layout: "nginx-balanced" },
   { key: "worker", role: "worker", layout: "colocated" },
   { key: "beat", role: "beat", layout: "colocated" },
 ];
+
+/** The condition, in Terraform, that the pool is nginx-balanced web hosts: they list the app hosts. */
+export function listsAppHosts(inputs: ModuleInputs): boolean {
+  return Op.and(equals(inputs.role.string, "web"), equals(inputs.layout.string, "nginx-balanced")) as unknown as boolean;
+}
+
+/** A module's nullable string variable as text: `""` when null (a template interpolates no null). */
+export function textOrEmpty(value: string): string {
+  return Token.asString(Fn.conditional(Op.eq(value, Token.nullValue()), "", value));
+}
 
 /**
  * How long the module's hosts take to start and to stop, whatever their role (`var.role`
@@ -101,9 +123,10 @@ export const HOST_TIMING: Pick<HostBootstrap, "readySeconds" | "stopSeconds"> = 
 
 /**
  * The hosts' user data: the stacks' renderer run for every role (each kept as a heredoc
- * `local.user_data_<role>`), picked by `var.role` and `var.layout`.
+ * `local.user_data_<role>`), picked by `var.role` and `var.layout`. `appDiscovery` is how
+ * nginx-balanced web hosts list the app hosts, from the module's variables.
  */
-export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowFrom: string[], delivery: HostConfigDelivery, access?: HostAccess): string {
+export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowFrom: string[], delivery: HostConfigDelivery, appDiscovery: PoolDiscovery, access?: HostAccess): string {
   const size = inputs.size.string as Size;
   const application = { name: inputs.name_prefix.string, image: inputs.container_image.string, wsgiModule: inputs.wsgi_module.string, celeryApp: inputs.celery_app.string };
   const workerConcurrency = Token.asNumber(Fn.coalesce([inputs.worker_concurrency.number, celeryConcurrency(size)]));
@@ -114,7 +137,7 @@ export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowF
         `user_data_${key.replace(/-/g, "_")}`,
         terraformTemplate(
           renderUserData(
-            { role, layout, size, application, domain: inputs.domain.string, healthCheckPath: inputs.health_check_path.string, allowFrom, workerConcurrency },
+            { role, layout, size, application, domain: inputs.domain.string, healthCheckPath: inputs.health_check_path.string, allowFrom, workerConcurrency, appDiscovery: key === "web-nginx-balanced" ? appDiscovery : undefined },
             delivery,
             access,
           ),
@@ -123,5 +146,6 @@ export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowF
     ]),
   );
   const role = inputs.role.string;
-  return Token.asString(Fn.lookup(variants, Fn.conditional(equals(role, "web"), Fn.format("web-%s", [inputs.layout.string]), role)));
+  const drainingApp = Op.and(equals(role, "app"), equals(inputs.layout.string, "nginx-balanced"));
+  return Token.asString(Fn.lookup(variants, Fn.conditional(equals(role, "web"), Fn.format("web-%s", [inputs.layout.string]), Fn.conditional(drainingApp, "app-nginx-balanced", role))));
 }
