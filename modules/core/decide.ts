@@ -125,6 +125,11 @@ export function given(value: unknown): boolean {
   return isReference(value) ? (Op.neq(value, Token.nullValue()) as unknown as boolean) : Boolean(value);
 }
 
+/** `a || b`, by Terraform when either is a reference. */
+export function anyOf(a: boolean, b: boolean): boolean {
+  return isReference(a) || isReference(b) ? (Op.or(a, b) as unknown as boolean) : a || b;
+}
+
 /** `a == b`, by Terraform when either is a reference. */
 export function equals(a: unknown, b: unknown): boolean {
   return isReference(a) || isReference(b) ? (Op.eq(operand(a), operand(b)) as unknown as boolean) : a === b;

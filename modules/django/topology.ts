@@ -31,6 +31,7 @@ import {
   ValidationError,
   ValidationIssue,
   answeredFor,
+  anyOf,
   choose,
   chooseConfiguration,
   concatenated,
@@ -181,8 +182,7 @@ export class DjangoTopology extends Construct {
     this.application = spec.application;
     // Literals in a stack; the module's variables in a whole-topology module, where Terraform decides.
     const split = equals(this.layout, "split");
-    // A literal: a whole-topology module's layout is never nginx-balanced (its variable refuses it).
-    const balanced = this.layout === "nginx-balanced";
+    const balanced = equals(this.layout, "nginx-balanced");
     const failover = failoverOn(spec);
     // The whole site behind the CDN: where the cloud's edge does not proxy it already.
     const siteCdn = (spec.cdn?.site ?? DEFAULTS.cdn.site) === true && f.proxiesSite !== true;
@@ -364,23 +364,28 @@ export class DjangoTopology extends Construct {
     this.internalLoadBalancer = internal;
     // Split-layout web hosts run nginx only: the internal load balancer's address is all they are told.
     const upstream: AppConfiguration | undefined = internal && { settings: [{ name: APP_UPSTREAM_SETTING, value: `${internal.hostname}:${internal.port}` }], secrets: [] };
-    // nginx-balanced: the app pool comes first, for the web hosts to know how to list its hosts;
-    // they run nginx only, and hold nothing but what the listing needs.
-    const discovered = balanced ? pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT }) : undefined;
+    // An app tier of its own: behind the internal load balancer (split), or listed by the web hosts (nginx-balanced).
+    const appTier = anyOf(split, balanced);
+    const appPool = () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal });
+    // nginx-balanced (or a module's layout, which Terraform decides): the app pool comes first,
+    // for the web hosts to know how to list its hosts; they run nginx only, and hold nothing
+    // but what the listing needs.
+    const discovered = balanced !== false ? whenever(f, appTier, appPool) : undefined;
     const discovery = discovered && discoveryOf(f, discovered);
-    const webConfiguration: AppConfiguration | undefined = discovery && { settings: [], secrets: [], host: discovery.hostSecrets?.length ? { settings: [], secrets: discovery.hostSecrets } : undefined };
+    const listing: AppConfiguration | undefined = discovery && { settings: [], secrets: [], host: discovery.hostSecrets?.length ? { settings: [], secrets: discovery.hostSecrets } : undefined };
+    const proxying = upstream ? chooseConfiguration(split, upstream, this.appConfiguration) : this.appConfiguration;
     pools.web = pool("web", "web-pool", spec.pools.web, {
       port: NGINX_PORT,
       loadBalancer: this.loadBalancer,
-      configuration: webConfiguration ?? (upstream ? chooseConfiguration(split, upstream, this.appConfiguration) : this.appConfiguration),
+      configuration: listing ? chooseConfiguration(balanced, listing, proxying) : proxying,
       appDiscovery: discovery,
       // /healthz on a split or nginx-balanced web host answers through the app tier: an app
       // outage must not get every web host replaced, only take them out of rotation.
-      replaceUnhealthy: balanced ? "instance" : choose<ComputePoolProps["replaceUnhealthy"]>(split, "instance", "load-balancer"),
+      replaceUnhealthy: choose<ComputePoolProps["replaceUnhealthy"]>(appTier, "instance", "load-balancer"),
     });
     internal?.allowFrom(pools.web);
-    discovered?.grantDiscovery!(pools.web);
-    const app = discovered ?? whenever(f, split, () => pool("app", "app-pool", spec.pools.app!, { port: GUNICORN_PORT, loadBalancer: internal }));
+    if (discovered) whenever(f, balanced, () => discovered.grantDiscovery!(pools.web!));
+    const app = discovered ?? whenever(f, split, appPool);
     if (app) pools.app = app;
     pools.worker = pool("worker", "worker-pool", spec.pools.worker, {});
     const beat = whenever(f, beatOn(spec), () => pool("beat", "beat-pool", { size: "small", min: 1, max: 1 }, { exclusive: true }));
@@ -390,7 +395,7 @@ export class DjangoTopology extends Construct {
     this.hostConfigurations = configurations;
 
     // The hosts that run Django: the app servers (web when colocated, app when split), workers and beat.
-    const appServers = [pools.app ? eitherPool(f, balanced || split, pools.app, pools.web) : pools.web];
+    const appServers = [pools.app ? eitherPool(f, appTier, pools.app, pools.web) : pools.web];
     const djangoHosts = [...appServers, pools.worker, ...(pools.beat ? [pools.beat] : [])];
     for (const host of djangoHosts) {
       this.postgres.allowFrom(host);

@@ -75,7 +75,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     };
     const counted: Record<string, string> = {
       internal_load_balancer: '(var.layout == "split") ? 1 : 0',
-      app_pool: '(var.layout == "split") ? 1 : 0',
+      app_pool: '((var.layout == "split") || (var.layout == "nginx-balanced")) ? 1 : 0',
       beat_pool: "var.pools.worker.beat ? 1 : 0",
       maintenance_site: "var.failover.enabled ? 1 : 0",
       dns_failover: "var.failover.enabled ? 1 : 0",
@@ -125,7 +125,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     expect(hcl("examples/basic/main.tf").json.provider.aws).toEqual(expect.arrayContaining([{ alias: "disaster_recovery", region: "eu-central-1" }]));
   });
 
-  it("puts the web pool behind the load balancer, and in the split layout the app pool behind the internal one", () => {
+  it("puts the web pool behind the load balancer, and the app pool behind the internal one (split) or the web hosts' own nginx (nginx-balanced)", () => {
     expect(call("web_pool")).toMatchObject({
       role: "web",
       target_group_arns: [expr("module.load_balancer.target_group_arn")],
@@ -135,13 +135,16 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     expect(call("load_balancer")).toMatchObject({ target_security_group_ids: [expr("module.web_pool.security_group_id")], subnet_ids: expr("module.network.public_subnet_ids"), target_port: 80 });
     expect(call("internal_load_balancer")).toMatchObject({
       allowed_security_group_ids: [expr("module.web_pool.security_group_id")],
-      target_security_group_ids: expr('(var.layout == "split") ? [module.app_pool[0].security_group_id] : []'),
+      // The app pool's, when there is one: the internal load balancer itself exists in the split layout only.
+      target_security_group_ids: expr('((var.layout == "split") || (var.layout == "nginx-balanced")) ? [module.app_pool[0].security_group_id] : []'),
       target_port: 8000,
     });
     expect(call("app_pool")).toMatchObject({
       target_group_arns: expr('(var.layout == "split") ? [module.internal_load_balancer[0].target_group_arn] : []'),
-      allowed_security_group_ids: expr('(var.layout == "split") ? [module.internal_load_balancer[0].security_group_id] : []'),
+      allowed_security_group_ids: expr('concat((var.layout == "split") ? [module.internal_load_balancer[0].security_group_id] : [], (var.layout == "nginx-balanced") ? [module.web_pool.security_group_id] : [])'),
     });
+    // nginx-balanced web hosts list the app pool's group (the compute pool module lets their role describe it).
+    expect(call("web_pool").app_autoscaling_group_name).toBe(expr('(var.layout == "nginx-balanced") ? module.app_pool[0].autoscaling_group_name : null'));
     for (const [name, role, sizes] of [["worker_pool", "worker", "var.pools.worker"], ["app_pool", "app", "var.pools.app"]]) {
       expect(call(name)).toMatchObject({
         role,
@@ -161,18 +164,19 @@ describe("the AWS topology module (cloudtiers-django)", () => {
   });
 
   it("admits the hosts that run Django to the database and the cache, and grants them the buckets", () => {
-    const hosts = (output: string) => expr(`concat((var.layout == "split") ? [module.app_pool[0].${output}] : [module.web_pool.${output}], [module.worker_pool.${output}], var.pools.worker.beat ? [module.beat_pool[0].${output}] : [])`);
+    const appServers = (output: string) => `((var.layout == "split") || (var.layout == "nginx-balanced")) ? [module.app_pool[0].${output}] : [module.web_pool.${output}]`;
+    const hosts = (output: string) => expr(`concat(${appServers(output)}, [module.worker_pool.${output}], var.pools.worker.beat ? [module.beat_pool[0].${output}] : [])`);
     expect(call("postgres").allowed_security_group_ids).toBe(hosts("security_group_id"));
     expect(call("cache").allowed_security_group_ids).toBe(hosts("security_group_id"));
     expect(call("media").read_write_role_ids).toBe(hosts("instance_role_name"));
     // collectstatic runs on the app servers.
-    expect(call("static").read_write_role_ids).toBe(expr('(var.layout == "split") ? [module.app_pool[0].instance_role_name] : [module.web_pool.instance_role_name]'));
+    expect(call("static").read_write_role_ids).toBe(expr(appServers("instance_role_name")));
     for (const tier of ["postgres", "cache"]) expect({ tier, subnets: call(tier).subnet_ids }).toEqual({ tier, subnets: expr("module.network.database_subnet_ids") });
     // The rules those lists make are counted by position: Terraform knows the lists' length at plan, not the ids.
     expect(hcl("modules/postgres/main.tf").one("aws_vpc_security_group_ingress_rule").count).toBe(expr("length(var.allowed_security_group_ids)"));
   });
 
-  it("gives app, worker and beat hosts the stacks' environment and secrets, and split-layout web hosts only the app tier's address", () => {
+  it("gives app, worker and beat hosts the stacks' environment and secrets, split-layout web hosts only the app tier's address, and nginx-balanced ones only what lists the app hosts", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
@@ -182,16 +186,22 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     const web = call("web_pool");
     const layouts = inEachLayout(
       read("variables.tf"),
-      { environment: web.environment, secrets: web.secrets, replace: web.replace_on_load_balancer_health },
+      { environment: web.environment, secrets: web.secrets, replace: web.replace_on_load_balancer_health, lists: web.app_autoscaling_group_name },
       {
         locals: { app_environment: '{ app = "environment" }', app_secrets: '{ app = "secrets" }' },
-        calls: { internal_load_balancer: { count: call("internal_load_balancer").count, outputs: { dns_name: '"internal.example"' } } },
+        calls: {
+          internal_load_balancer: { count: call("internal_load_balancer").count, outputs: { dns_name: '"internal.example"' } },
+          app_pool: { count: call("app_pool").count, outputs: { autoscaling_group_name: '"shop-app"' } },
+        },
       },
       required,
     );
     expect(layouts).toEqual({
+      // (A null output is left out.)
       colocated: { environment: { app: "environment" }, secrets: { app: "secrets" }, replace: true },
       split: { environment: { APP_UPSTREAM: "internal.example:80" }, secrets: {}, replace: false },
+      // nginx-balanced web hosts hold nothing of the application's: they list the app pool's group with their role.
+      "nginx-balanced": { environment: {}, secrets: {}, replace: false, lists: "shop-app" },
     });
     expect(hcl("modules/internal-load-balancer/outputs.tf").outputs.port.value).toBe(80);
 
@@ -333,7 +343,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     expect(checked.flatMap(({ fields }) => fields).length).toBeGreaterThanOrEqual(21);
   });
 
-  it("accepts the shipped environments' values, but for the nginx-balanced layout, which it refuses by name (a gap of the modules, docs/modules.md)", () => {
+  it("accepts the shipped environments' values", () => {
     expectShippedValues(module, [dev, staging, production].map(inputsOf));
   });
 
@@ -361,7 +371,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
         "The cidr must be a /16 to /19 block.",
         "The zones must be a whole number between 2 and 3.",
         'The nat_gateways must be one of "per-zone", "single".',
-        'The layout must be one of "colocated", "split".',
+        'The layout must be one of "colocated", "split", "nginx-balanced".',
         'The settings_module must be a Python module path such as "shop.settings.production".',
         "No key of environment may be one the module sets itself: DJANGO_ALLOWED_HOSTS,",
         "Every key of environment must be named like an environment variable",

@@ -5,6 +5,7 @@ import { ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { Config, dropletUserData, synthDoEnvironment } from "../helpers";
+import { READ_TOKEN } from "../../modules/digitalocean/compute-pool";
 import { checkValues, expectShippedValues, evaluate, expectModuleCalls, inEachLayout, expectRefused, expr, localsOf, problemsIn, topologyDefaults, useModule } from "./support";
 
 /** The module's inputs for a shipped environment's spec (its `digitalocean` and `cloudflare` sections included): what a team moving from the stacks to the module would pass. */
@@ -91,7 +92,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     };
     const counted: Record<string, string> = {
       internal_load_balancer: '(var.layout == "split") ? 1 : 0',
-      app_pool: '(var.layout == "split") ? 1 : 0',
+      app_pool: '((var.layout == "split") || (var.layout == "nginx-balanced")) ? 1 : 0',
       beat_pool: "var.pools.worker.beat ? 1 : 0",
       dns_failover: "var.failover.enabled ? 1 : 0",
     };
@@ -140,7 +141,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     expect(Object.entries(hcl("main.tf").json.module).filter(([, c]) => (c as Config).providers)).toEqual([]);
   });
 
-  it("puts the web pool behind the load balancer by its tag, and in the split layout the app pool behind the internal one", () => {
+  it("puts the web pool behind the load balancer by its tag, and the app pool behind the internal one (split) or the web droplets' own nginx (nginx-balanced)", () => {
     const web = call("web_pool");
     expect(web).toMatchObject({
       role: "web",
@@ -159,13 +160,17 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
       project_id: expr("var.project_id"),
     });
     expect(call("internal_load_balancer")).toMatchObject({
-      droplet_tag: expr('(var.layout == "split") ? module.app_pool[0].tag : null'),
+      // The app pool's, when there is one: the internal load balancer itself exists in the split layout only.
+      droplet_tag: expr('((var.layout == "split") || (var.layout == "nginx-balanced")) ? module.app_pool[0].tag : null'),
       cidr: expr("module.network.cidr"),
       target_port: 8000,
       size_unit: expr("var.load_balancer_size_unit"),
       health_check_path: expr("var.health_check_path"),
     });
     expect(call("app_pool").load_balancer_ids).toBe(expr('(var.layout == "split") ? [module.internal_load_balancer[0].id] : []'));
+    // nginx-balanced web droplets list the app pool's tag, which admits theirs.
+    expect(call("app_pool").allowed_droplet_tags).toBe(expr('(var.layout == "nginx-balanced") ? [module.web_pool.tag] : []'));
+    expect(web.app_tag).toBe(expr('(var.layout == "nginx-balanced") ? module.app_pool[0].tag : null'));
     for (const [name, role, sizes] of [["worker_pool", "worker", "var.pools.worker"], ["app_pool", "app", "var.pools.app"]]) {
       expect(call(name)).toMatchObject({
         role,
@@ -214,7 +219,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
   });
 
   it("trusts the tags of the droplets that run Django at the database and the cache", () => {
-    const tags = expr('concat((var.layout == "split") ? [module.app_pool[0].tag] : [module.web_pool.tag], [module.worker_pool.tag], var.pools.worker.beat ? [module.beat_pool[0].tag] : [])');
+    const tags = expr('concat(((var.layout == "split") || (var.layout == "nginx-balanced")) ? [module.app_pool[0].tag] : [module.web_pool.tag], [module.worker_pool.tag], var.pools.worker.beat ? [module.beat_pool[0].tag] : [])');
     for (const tier of ["postgres", "cache"]) {
       expect({ tier, ...call(tier) }).toMatchObject({ tier, allowed_droplet_tags: tags, vpc_uuid: expr("module.network.vpc_uuid"), project_id: expr("var.project_id") });
     }
@@ -235,7 +240,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     }
   });
 
-  it("gives app, worker and beat droplets the stacks' environment and secrets, and split-layout web droplets only the app tier's address", () => {
+  it("gives app, worker and beat droplets the stacks' environment and secrets, split-layout web droplets only the app tier's address, and nginx-balanced ones only the read token", () => {
     for (const name of ["app_pool", "worker_pool", "beat_pool"]) {
       expect(call(name)).toMatchObject({ environment: expr("local.app_environment"), secrets: expr("local.app_secrets") });
     }
@@ -249,9 +254,13 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
         locals: { app_environment: '{ app = "environment" }', app_secrets: '{ app = "secrets" }' },
         calls: { internal_load_balancer: { count: call("internal_load_balancer").count, outputs: { ip: '"10.10.0.5"' } } },
       },
-      required,
+      { ...required, [READ_TOKEN.variable]: "dop_v1_read" },
     );
-    expect(layouts).toEqual({ colocated: { environment: { app: "environment" }, secrets: { app: "secrets" } }, split: { environment: { APP_UPSTREAM: "10.10.0.5:80" }, secrets: {} } });
+    expect(layouts).toEqual({
+      colocated: { environment: { app: "environment" }, secrets: { app: "secrets" } },
+      split: { environment: { APP_UPSTREAM: "10.10.0.5:80" }, secrets: {} },
+      "nginx-balanced": { environment: {}, secrets: { [READ_TOKEN.setting]: "dop_v1_read" } },
+    });
 
     // The same names as the production stack's droplets get, the secrets last (the stacks write them after the settings).
     const stack = synthDoEnvironment(production);
@@ -361,7 +370,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
     expect(given).toEqual(table);
   });
 
-  it("accepts the shipped environments' values, but for the nginx-balanced layout, which it refuses by name (a gap of the modules, docs/modules.md)", () => {
+  it("accepts the shipped environments' values", () => {
     expectShippedValues(module, [dev, staging, production].map(inputsOf));
   });
 
@@ -395,7 +404,7 @@ describe("the DigitalOcean topology module (cloudtiers-django)", () => {
         "The account_id must be a Cloudflare account id (32 hexadecimal characters).",
         "The zone_id must be a Cloudflare zone id (32 hexadecimal characters).",
         "The cidr must be a /16 to /19 block.",
-        'The layout must be one of "colocated", "split".',
+        'The layout must be one of "colocated", "split", "nginx-balanced".',
         'The settings_module must be a Python module path such as "shop.settings.production".',
         "No key of environment may be one the module sets itself: DJANGO_ALLOWED_HOSTS,",
         "Every key of environment must be named like an environment variable",

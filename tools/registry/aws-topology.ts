@@ -4,7 +4,7 @@ import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
 import { ExistingAwsCertificate } from "../../modules/aws/certificate";
-import { UBUNTU_AMI } from "../../modules/aws/compute-pool";
+import { UBUNTU_AMI, groupDiscovery } from "../../modules/aws/compute-pool";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
@@ -42,7 +42,7 @@ import {
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
@@ -80,7 +80,6 @@ import {
   poolRules,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
-  MODULE_LAYOUT,
   topologyModuleOutputs,
 } from "./topology";
 import {
@@ -203,8 +202,9 @@ const VARIABLES: readonly ModuleVariable[] = [
   declaredVariable("natGateways", AWS_INPUTS.natGateways, "`per-zone`: a NAT gateway in every zone (survives a zone's loss); `single`: one for all (cheaper)."),
   declaredVariable(
     "layout",
-    MODULE_LAYOUT,
-    "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`).",
+    TOPOLOGY_INPUTS.layout,
+    "`colocated`: nginx and gunicorn on every web host behind the public load balancer. `split`: nginx web hosts, then an internal Network Load Balancer, then gunicorn app hosts (`pools.app`). " +
+      "`nginx-balanced`: nginx on each web host balances over the app hosts itself, listing the app pool's autoscaling group, its own zone's hosts first.",
   ),
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
   SETTINGS_MODULE_VARIABLE,
@@ -230,7 +230,7 @@ const VARIABLES: readonly ModuleVariable[] = [
     name: "pools",
     type: poolsType(INSTANCE_TYPE_ATTRIBUTE),
     description:
-      "The autoscaling pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per host, one per vCPU when null; " +
+      "The autoscaling pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split and nginx-balanced layouts only) and `worker` (Celery; `concurrency` processes per host, one per vCPU when null; " +
       "`beat` adds a one-host Celery beat pool). `size` is small, medium, large or xlarge; `instance_type` overrides it. Each pool scales between `min` and `max` hosts on CPU.",
     default: {},
     nullable: false,
@@ -441,12 +441,21 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
         ...this.scaling(props, "instance_type"),
         ...this.environmentOf(props.host.configuration),
         target_group_arns: lb?.each("target_group_arn"),
-        allowed_security_group_ids: lb?.each("security_group_id"),
         replace_on_load_balancer_health: props.replaceUnhealthy && pick({ "load-balancer": true, instance: false }, props.replaceUnhealthy),
       }),
     );
     const pool = calledPool(tier, props);
+    if (lb) tier.admit("allowed_security_group_ids", lb.each("security_group_id"));
     lb?.admit("target_security_group_ids", pool.peers("security_group_id"));
+    // nginx-balanced web hosts list the app pool's autoscaling group, and connect to its hosts.
+    if (role === "app") {
+      this.discoverable(pool, groupDiscovery(tier.output("autoscaling_group_name")), {
+        webInput: "app_autoscaling_group_name",
+        appOutput: "autoscaling_group_name",
+        webOutput: "security_group_id",
+        admitInput: "allowed_security_group_ids",
+      });
+    }
     return pool;
   }
 
@@ -503,7 +512,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
   provider: "aws",
   description:
     "The whole production topology of a Django application on AWS, as the cloudtiers stacks build it for one environment: a VPC over two or three zones; " +
-    "a public Application Load Balancer (HTTPS, 80→443) in front of autoscaling web hosts (nginx and gunicorn, or in the split layout nginx in front of an internal " +
+    "a public Application Load Balancer (HTTPS, 80→443) in front of autoscaling web hosts (nginx and gunicorn; nginx balancing over gunicorn app hosts itself; or in the split layout nginx in front of an internal " +
     "Network Load Balancer and gunicorn app hosts); Celery workers and a one-host beat pool; RDS for PostgreSQL with a standby, read replicas and RDS Proxy; " +
     "ElastiCache for Valkey; media and static buckets behind CloudFront on their own names; ACM certificates validated in Route 53; and the site's record, " +
     "with failover to a maintenance page when asked. Each tier is its cloudtiers module, called from `modules/`; the hosts receive the application's environment " +
@@ -543,11 +552,11 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     "Pass three `aws` configurations: the default one (the region of everything regional), `aws.us_east_1`, through which the CloudFront certificate is issued and validated, and `aws.disaster_recovery`, the region of the database's disaster-recovery replica " +
       "(used only with `postgres.disaster_recovery_cidr`; without it, pass any, the default one for instance). The `random` provider generates the database password and the cache token, kept in state and in Secrets Manager.",
     "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate` twice, `postgres` with its `pooler`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, `dns-failover`), " +
-      "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool and the internal load balancer in the split layout, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`.",
+      "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool in the split and nginx-balanced layouts, the internal load balancer in the split one, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`.",
     "The split layout's internal Network Load Balancer and the maintenance site have no module of their own in the registry (only this topology uses them), so they are submodules here (`internal-load-balancer`, `maintenance-site`) rather than resources of the root module: " +
       "each is several resources that exist only in one layout or with failover, and Terraform switches a group of resources on and off as a whole only as a counted module.",
     "The hosts get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pooler when pooling, without the password), `DATABASE_DIRECT_URL` (the primary, for the release step), `DATABASE_PASSWORD` (Secrets Manager, key `password`), `DATABASE_REPLICA_URLS`, `REDIS_URL`, `REDIS_PASSWORD`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*`, `STATIC_*`, then `environment`. " +
-      `Split-layout web hosts get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets.`,
+      `Split-layout web hosts get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets; nginx-balanced ones nothing of the application's, only the app pool's group to list (\`app_autoscaling_group_name\`).`,
     "Security group rules that name another tier's group are counted by position (the groups are made in the same apply, so their ids are unknown at plan, and Terraform needs `for_each` keys known): the hosts come in a fixed order (app servers, workers, beat), so turning beat on or off adds or removes only beat's rules.",
     "The database, the cache and the media bucket admit or grant the hosts that run Django (app servers, workers, beat); the static bucket grants the app servers only (they run collectstatic).",
     "With failover, the CloudFront certificate also covers `domain`, and its validation record for `domain` is the same record the load balancer's certificate writes (both allow overwriting): if one certificate is replaced, the next plan restores the record the other needs to renew.",

@@ -112,7 +112,8 @@ export const DO_COMPUTE_POOL_MODULE: ModuleDefinition = {
       projectId: inputs.project_id.string,
     });
     pool.tag.lifecycle = layoutRequirements(inputs, {
-      given: Op.and(given(inputs.app_tag.string), Fn.contains(Fn.keys(inputs.secrets.any), READ_TOKEN.setting)) as unknown as boolean,
+      // A key with a null value (a caller's unset token) is no token.
+      given: Op.and(given(inputs.app_tag.string), Fn.contains(TerraformIterator.fromMap(inputs.secrets.any as Record<string, unknown>).forExpressionForList("key if val != null"), READ_TOKEN.setting)) as unknown as boolean,
       errorMessage: `nginx-balanced web droplets list the app droplets by tag with a read token: give app_tag (the app pool's) and secrets.${READ_TOKEN.setting}.`,
     });
     // The firewall's inbound rules, decided by Terraform: SSH when admitted, the role's port when it serves one to anybody.

@@ -29,12 +29,13 @@ import {
 import { ExistingCloudflareZone, proxiedRecord, strictOriginSsl } from "../../modules/cloudflare/zone";
 import { DoLoadBalancer } from "../../modules/digitalocean/load-balancer";
 import { ExistingDoNetwork } from "../../modules/digitalocean/network";
+import { READ_TOKEN, tagDiscovery } from "../../modules/digitalocean/compute-pool";
 import { DO_INPUTS, DO_SIZE_SLUG } from "../../modules/digitalocean/settings";
 import { stateSecret } from "../../modules/digitalocean/shared";
 import { DO_DATABASE_PORT, DO_VALKEY_PORT } from "../../modules/digitalocean/sizes";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS } from "../../modules/django/validate";
+import { CACHE_INPUTS, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import { ModuleDefinition, ModuleVariable } from "./definition";
 import { DIGITALOCEAN, DO_CACHE_MODULE, DO_NETWORK_MODULE, DO_OBJECT_STORE_MODULE, DO_POSTGRES_MODULE, DROPLET_TAG, projectIdVariable, regionVariable, vpcUuidVariable } from "./digitalocean";
 import { DO_COMPUTE_POOL_MODULE } from "./digitalocean-compute";
@@ -57,7 +58,6 @@ import {
   poolRules,
   secretsVariable,
   SETTINGS_MODULE_VARIABLE,
-  MODULE_LAYOUT,
   topologyModuleOutputs,
 } from "./topology";
 import {
@@ -150,8 +150,9 @@ const VARIABLES: readonly ModuleVariable[] = [
   declaredVariable("cidr", NETWORK_INPUTS.cidr, `The VPC's IPv4 range, a /${NETWORK_PREFIX.min} to /${NETWORK_PREFIX.max}; it must not overlap another VPC of the account.`),
   declaredVariable(
     "layout",
-    MODULE_LAYOUT,
-    "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`).",
+    TOPOLOGY_INPUTS.layout,
+    "`colocated`: nginx and gunicorn on every web droplet behind the public load balancer. `split`: nginx web droplets, then an internal load balancer (TCP pass-through), then gunicorn app droplets (`pools.app`). " +
+      "`nginx-balanced`: nginx on each web droplet balances over the app droplets itself, listing them by tag with `digitalocean_read_token`.",
   ),
   ...APPLICATION.filter((v) => v.name !== "health_check_path"),
   SETTINGS_MODULE_VARIABLE,
@@ -167,6 +168,15 @@ const VARIABLES: readonly ModuleVariable[] = [
     true,
   ),
   APPLICATION.find((v) => v.name === "health_check_path")!,
+  {
+    name: READ_TOKEN.variable,
+    type: "string",
+    description:
+      "nginx-balanced only: a DigitalOcean API token with the custom scopes droplet:read and tag:read only, with which the web droplets list the app droplets " +
+      "(it can also read the app pool's droplet template, whose user data holds the application's secrets: DigitalOcean has no narrower scope). Travels in the web droplets' user data.",
+    default: null,
+    sensitive: true,
+  },
   poolVariable("ssh_keys"),
   poolVariable("admin_cidrs"),
   projectIdVariable,
@@ -174,7 +184,7 @@ const VARIABLES: readonly ModuleVariable[] = [
     name: "pools",
     type: poolsType(DROPLET_SIZE_ATTRIBUTE),
     description:
-      "The droplet autoscale pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split layout only) and `worker` (Celery; `concurrency` processes per droplet, one per vCPU when null; " +
+      "The droplet autoscale pools: `web` (nginx, and gunicorn when colocated), `app` (gunicorn, split and nginx-balanced layouts only) and `worker` (Celery; `concurrency` processes per droplet, one per vCPU when null; " +
       "`beat` adds a one-droplet Celery beat pool). `size` is small, medium, large or xlarge; `droplet_size` overrides it. Each pool scales between `min` (at least 1) and `max` droplets on CPU.",
     default: {},
     nullable: false,
@@ -376,6 +386,16 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
     const pool = calledPool(tier, props);
     // The load balancer sends traffic to the pool's droplet tag.
     lb?.call.set("droplet_tag", tier.output("tag"));
+    // nginx-balanced web droplets list the app pool's tag with the read token, and connect to its droplets.
+    if (role === "app") {
+      const token = stateSecret(this.inputs[READ_TOKEN.variable].string, `var.${READ_TOKEN.variable}`);
+      this.discoverable(pool, { ...tagDiscovery(tier.output("tag")), hostSecrets: [{ name: READ_TOKEN.setting, secret: token, origin: `the module's sensitive variable ${READ_TOKEN.variable}` }] }, {
+        webInput: "app_tag",
+        appOutput: "tag",
+        webOutput: "tag",
+        admitInput: "allowed_droplet_tags",
+      });
+    }
     return pool;
   }
 
@@ -477,7 +497,7 @@ export const DO_DJANGO_MODULE: ModuleDefinition = {
     "The droplets get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pool when pooling, without the password), `DATABASE_DIRECT_URL` (the primary, for the release step), `DATABASE_REPLICA_URLS`, " +
       "`REDIS_URL`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*` and `STATIC_*` (the buckets' keys' ids among them), then `environment`. DigitalOcean has no secret store, so " +
       "`DATABASE_PASSWORD`, `REDIS_PASSWORD`, `MEDIA_SECRET_ACCESS_KEY` and `STATIC_SECRET_ACCESS_KEY` go to the compute pools' sensitive `secrets`: both travel in the droplets' user data " +
-      `and sit in Terraform state. Split-layout web droplets get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets. ` +
+      `and sit in Terraform state. Split-layout web droplets get only \`${APP_UPSTREAM_SETTING}\` (the internal load balancer) and no secrets; nginx-balanced ones only \`${READ_TOKEN.setting}\` (\`${READ_TOKEN.variable}\`), which lists the app droplets. ` +
       "User data is fixed when a droplet is created: a changed environment (pooling turned on, a replica added, a key replaced) reaches new droplets only, so replace the pools' droplets to roll it out.",
     "The tiers find each other by droplet tag: the public load balancer sends traffic to the web pool's tag (and the internal one to the app pool's), each pool's firewall admits its load " +
       "balancer by id, and the database, its replicas, its pool and the cache trust only the tags of the droplets that run Django (app servers, workers, beat).",

@@ -1,13 +1,13 @@
 import { Construct } from "constructs";
 import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref } from "cdktf";
-import { AppConfiguration, ComputePoolProps, DnsZoneProps, IComputePool, IDnsZone, IPeer, POOL_ROLES, PoolRole, RegistryAccess, SecretRef, TierFactory } from "../../modules/core";
+import { AppConfiguration, ComputePoolProps, DnsZoneProps, IComputePool, IDnsZone, IPeer, POOL_ROLES, PoolDiscovery, PoolRole, RegistryAccess, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { APPLICATION_INPUTS, TOPOLOGY_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
 import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
 import { ApplicationOutputValues, DjangoTopology } from "../../modules/django/topology";
 import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
-import { MODULE_LAYOUTS, applicationVariables, envNamesRule } from "./hosts";
+import { applicationVariables, envNamesRule } from "./hosts";
 import { declaredVariable, eachMatchesRule, inputAttributes, inputRules, matchesRule } from "./variables";
 
 /*
@@ -73,9 +73,6 @@ export function poolApplicationInputs(scope: Construct, inputs: ModuleInputs, do
 export const APPLICATION: readonly ModuleVariable[] = applicationVariables("").filter((v) => ["container_image", "wsgi_module", "celery_app", "health_check_path"].includes(v.name));
 
 /** `settings_module`: `DJANGO_SETTINGS_MODULE`, or the image's. */
-/** `layout` as the spec declares it, with the layouts the modules build (`MODULE_LAYOUTS`). */
-export const MODULE_LAYOUT: InputDeclaration = { ...TOPOLOGY_INPUTS.layout, constraint: { kind: "oneOf", values: MODULE_LAYOUTS } };
-
 export const SETTINGS_MODULE_VARIABLE: ModuleVariable = declaredVariable("settingsModule", APPLICATION_INPUTS.settingsModule, "`DJANGO_SETTINGS_MODULE`; left to the image when null.");
 
 /** `environment`: further settings of every Django process, never one the module sets itself. */
@@ -310,6 +307,25 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
   protected abstract secretInput(secret: SecretRef): unknown;
 
   /**
+   * Makes a called app pool one that nginx-balanced web hosts list: `discovery` is the
+   * cloud's list of it, and `grantDiscovery` (called under the layout's condition, `counted`)
+   * tells the web pool's call what to list by (its `webInput`, the app pool's `appOutput`) and
+   * admits the web pool's `webOutput` to the app pool's port (its list input `admitInput`).
+   */
+  protected discoverable(app: ModulePool & CalledTier, discovery: PoolDiscovery, wiring: { webInput: string; appOutput: string; webOutput: string; admitInput: string }): void {
+    Object.assign(app, {
+      discovery: () => discovery,
+      grantDiscovery: (peer: IComputePool) => {
+        const condition = this.decision;
+        if (condition === undefined) throw new Error("a module's app pool is listed by the web hosts only in the nginx-balanced layout: grant it under that condition (counted)");
+        const web = peer as ModulePool & CalledTier;
+        web.call.set(wiring.webInput, Fn.conditional(condition, app.call.instance(wiring.appOutput), null));
+        app.admit(wiring.admitInput, Token.asList(Fn.conditional(condition, web.peers(wiring.webOutput), [])));
+      },
+    });
+  }
+
+  /**
    * A configuration as the compute pool module's `environment` and `secrets` maps. The
    * application's (the one with secrets: every Django process has the database's password)
    * is made once, as `local.app_environment` and `local.app_secrets`, with the module's own
@@ -323,7 +339,11 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
       return { environment: Fn.conditional(choice.condition, whenTrue.environment, whenFalse.environment), secrets: Fn.conditional(choice.condition, whenTrue.secrets, whenFalse.secrets) };
     }
     const settings = Object.fromEntries(configuration.settings.map((s) => [s.name, s.value]));
-    if (configuration.secrets.length === 0) return { environment: Fn.tomap(mapValues(settings, formatOf)), secrets: {} };
+    if (configuration.secrets.length === 0) {
+      // Not the application's: a web host's own (nginx-balanced ones' read token), if any.
+      const own = Object.fromEntries((configuration.host?.secrets ?? []).map((s) => [s.name, this.secretInput(s.secret)]));
+      return { environment: Fn.tomap(mapValues(settings, formatOf)), secrets: own };
+    }
     if (!this.applicationMaps) {
       const appSettings = new TerraformLocal(this.scope, "app_settings", settings);
       // Settings without a value (no settings module, no replicas) are left out, as the stacks leave them out.
