@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Fn, TerraformCount } from "cdktf";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
 import { SqsQueue } from "@cdktf/provider-aws/lib/sqs-queue";
-import { AppSetting, IBroker, IComputePool, QueueBrokerProps, SQS_SETTINGS, protectedLifecycle } from "../core";
+import { AppSetting, IBroker, IComputePool, QueueBrokerProps, protectedLifecycle, sqsSettings } from "../core";
 import { AwsComputePool } from "./compute-pool";
 import { asAws, policyDocument } from "./shared";
 import { celeryQueueName } from "../naming/resource-names";
@@ -65,13 +65,8 @@ export class AwsSqsBroker extends Construct implements IBroker {
       tags: { Name: name },
       lifecycle,
     });
-    // Plain values, each its own setting: the hosts' environment document is JSON already, and
-    // the settings snippet makes Celery's transport options of them.
-    this.settings = [
-      { name: SQS_SETTINGS.url, value: "sqs://" },
-      { name: SQS_SETTINGS.region, value: props.region },
-      { name: SQS_SETTINGS.queueUrl, value: this.queue.url },
-    ];
+    // Plain values, each its own setting: the hosts' environment document is JSON already.
+    this.settings = sqsSettings(props.region, this.queue.url);
   }
 
   public grantSend(pool: IComputePool): void {

@@ -2,7 +2,7 @@ import { Construct } from "constructs";
 import { Fn } from "cdktf";
 import { MqBroker } from "@cdktf/provider-aws/lib/mq-broker";
 import { MqConfiguration } from "@cdktf/provider-aws/lib/mq-configuration";
-import { AppSecret, AppSetting, IBroker, IComputePool, INetwork, QueueBrokerProps, RABBITMQ_SETTINGS, choose, protectedLifecycle } from "../core";
+import { AppSecret, AppSetting, IBroker, IComputePool, INetwork, QueueBrokerProps, RABBITMQ_SETTINGS, choose, protectedLifecycle, rabbitmqSettings } from "../core";
 import { GeneratedSecret } from "./generated-secret";
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
@@ -87,10 +87,7 @@ export class AwsRabbitMqBroker extends Construct implements IBroker {
       lifecycle: protectedLifecycle(protect),
     });
     // `amqps://b-….mq.<region>.amazonaws.com:5671`: the settings snippet adds the user and the password.
-    this.settings = [
-      { name: RABBITMQ_SETTINGS.url, value: Fn.element(this.broker.instances.get(0).endpoints, 0) },
-      { name: RABBITMQ_SETTINGS.user, value: RABBITMQ_USER },
-    ];
+    this.settings = rabbitmqSettings(Fn.element(this.broker.instances.get(0).endpoints, 0), RABBITMQ_USER);
     this.secrets = [{ name: RABBITMQ_SETTINGS.password, secret: credentials.ref }];
   }
 

@@ -29,6 +29,23 @@ export const SQS_SETTINGS = {
   queueUrl: "CELERY_SQS_QUEUE_URL",
 } as const;
 
+/** What every Django process receives for an SQS broker: plain values, from which the settings snippet makes Celery's transport options. */
+export function sqsSettings(region: string, queueUrl: string): AppSetting[] {
+  return [
+    { name: SQS_SETTINGS.url, value: "sqs://" },
+    { name: SQS_SETTINGS.region, value: region },
+    { name: SQS_SETTINGS.queueUrl, value: queueUrl },
+  ];
+}
+
+/** What every Django process receives for a RabbitMQ broker besides its password (`RABBITMQ_SETTINGS.password`): its `amqps://` URL and its user. */
+export function rabbitmqSettings(url: string, user: string): AppSetting[] {
+  return [
+    { name: RABBITMQ_SETTINGS.url, value: url },
+    { name: RABBITMQ_SETTINGS.user, value: user },
+  ];
+}
+
 /** A broker of its own for Celery (the results stay in the cache). */
 export interface QueueBrokerProps extends StatefulTierProps {
   readonly engine: QueueEngine;

@@ -1,7 +1,8 @@
 import { dev } from "../../environments/dev";
+import { AWS_SINGLE_NODE_BROKER } from "../../modules/aws/sizes";
 import { production } from "../../environments/production";
 import { staging } from "../../environments/staging";
-import { DEFAULTS, ICache, IObjectStoreCdn, IPostgresCluster } from "../../modules/core";
+import { BrokerEngine, DEFAULTS, IBroker, ICache, IObjectStoreCdn, IPostgresCluster, RABBITMQ_SETTINGS, SQS_SETTINGS, rabbitmqSettings, sqsSettings } from "../../modules/core";
 import { appConfiguration } from "../../modules/django/configuration";
 import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, NETWORK_INPUTS, InputConstraint, InputDeclaration, POSTGRES_INPUTS, TOPOLOGY_INPUTS, inputVariable, poolInputs, validateTopology } from "../../modules/django/validate";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
@@ -41,6 +42,7 @@ function inputsOf(spec: EnvironmentSpec): Record<string, unknown> {
       disaster_recovery_cidr: spec.aws?.disasterRecoveryCidr,
     },
     cache: { size: spec.cache.size, version: spec.cache.version, high_availability: spec.cache.highAvailability },
+    broker: spec.broker && { engine: spec.broker.engine, size: spec.broker.size, high_availability: spec.broker.highAvailability },
     cdn: { media_domain: spec.cdn?.mediaDomain, static_domain: spec.cdn?.staticDomain, price_class: spec.aws?.cdnPriceClass },
     failover: spec.failover ? { enabled: true, ...spec.failover } : { enabled: false },
     deletion_protection: spec.deletionProtection,
@@ -62,6 +64,8 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       postgres: "postgres",
       postgres_disaster_recovery: "postgres-disaster-recovery",
       cache: "cache",
+      rabbitmq: "rabbitmq",
+      celery_queue: "celery-queue",
       media: "object-store",
       static: "object-store",
       load_balancer: "load-balancer",
@@ -80,6 +84,8 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       maintenance_site: "var.failover.enabled ? 1 : 0",
       dns_failover: "var.failover.enabled ? 1 : 0",
       postgres_disaster_recovery: "(var.postgres.disaster_recovery_cidr != null) ? 1 : 0",
+      rabbitmq: '(var.broker.engine == "rabbitmq") ? 1 : 0',
+      celery_queue: '(var.broker.engine == "sqs") ? 1 : 0',
     };
     expectModuleCalls(hcl("main.tf"), sources, counted);
     // Without failover, one alias record to the load balancer, as the stacks make it.
@@ -209,11 +215,13 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     const stack = synthAwsEnvironment(production);
     const document = (pool: string) => JSON.parse(stack.one("aws_ssm_parameter", pool).value) as { settings: Record<string, string>; secrets: Record<string, unknown> };
     const locals = hcl("main.tf").json.locals;
-    const settingNames = Object.keys(locals.app_settings);
-    // The module's own secrets, then the caller's (`var.secrets`: the stacks' application.secrets).
-    const secretsLocal = /^\$\{merge\((\{.*\}), var\.secrets\)\}$/.exec(locals.app_secrets);
+    // Production's broker is the cache: the settings and secrets of a broker of its own are the module's only with one (left out when null).
+    const brokerNames: string[] = [...Object.values(RABBITMQ_SETTINGS), ...Object.values(SQS_SETTINGS)];
+    const settingNames = Object.keys(locals.app_settings).filter((name) => !brokerNames.includes(name));
+    // The module's own secrets, then the caller's (`var.secrets`: the stacks' application.secrets), those without a value left out.
+    const secretsLocal = /^\$\{\{ for key, val in merge\((\{.*\}), var\.secrets\) : key => val if val\.secret_arn != null \}\}$/.exec(locals.app_secrets);
     expect(secretsLocal).not.toBeNull();
-    const secretNames = [...secretsLocal![1].matchAll(/"([A-Z_]+)" = \{/g)].map((m) => m[1]);
+    const secretNames = [...secretsLocal![1].matchAll(/"([A-Z_]+)" = \{/g)].map((m) => m[1]).filter((name) => !brokerNames.includes(name));
     expect(secretNames.sort()).toEqual(["DATABASE_PASSWORD", "REDIS_PASSWORD"]);
     const applicationSecrets = Object.keys(production.application.secrets ?? {});
     for (const pool of ["app-pool", "worker-pool", "beat-pool"]) {
@@ -224,9 +232,36 @@ describe("the AWS topology module (cloudtiers-django)", () => {
     expect(document("web-pool").secrets).toEqual({});
   });
 
+  it("gives Celery the broker broker.engine names, wired as the stacks wire it: RabbitMQ admitting the Django hosts, SQS letting the site's hosts and beat send and the workers take", () => {
+    const appServers = (output: string) => `((var.layout == "split") || (var.layout == "nginx-balanced")) ? [module.app_pool[0].${output}] : [module.web_pool.${output}]`;
+    const beat = (output: string) => `var.pools.worker.beat ? [module.beat_pool[0].${output}] : []`;
+    expect(call("rabbitmq")).toMatchObject({
+      size: expr("var.broker.size"),
+      high_availability: expr("var.broker.high_availability"),
+      subnet_ids: expr("module.network.database_subnet_ids"),
+      deletion_protection: expr("var.deletion_protection"),
+      allowed_security_group_ids: expr(`concat(${appServers("security_group_id")}, [module.worker_pool.security_group_id], ${beat("security_group_id")})`),
+    });
+    expect(call("celery_queue")).toMatchObject({
+      sender_role_ids: expr(`concat(${appServers("instance_role_name")}, ${beat("instance_role_name")})`),
+      consumer_role_ids: [expr("module.worker_pool.instance_role_name")],
+      deletion_protection: expr("var.deletion_protection"),
+    });
+    // SQS carries no broadcast: a worker is ready once its process runs (the compute pool module picks that user data).
+    for (const pool of ["web_pool", "app_pool", "worker_pool", "beat_pool"]) expect({ pool, remote: call(pool).celery_remote_control }).toEqual({ pool, remote: expr('!(var.broker.engine == "sqs")') });
+    expectRefused(module, { ...required, broker: { engine: "sqs", high_availability: true } }, ['The broker.high_availability applies to broker.engine "rabbitmq" only (a broker of its own hosts).']);
+    expectRefused(module, { ...required, broker: { engine: "rabbitmq", size: "small", high_availability: true } }, [
+      `The broker.size must be one of "medium", "large", "xlarge" with broker.high_availability (${AWS_SINGLE_NODE_BROKER} runs a single node only).`,
+    ]);
+    expectRefused(module, { ...required, broker: { engine: "kafka" } }, ['The broker.engine must be one of "valkey", "sqs", "rabbitmq".']);
+    expect(problemsIn(checkValues(module, { ...required, broker: { engine: "rabbitmq", size: "medium", high_availability: true } }))).toEqual([]);
+  });
+
   it("builds the environment in Terraform as appConfiguration builds it for the stacks", () => {
     // The submodules' outputs stand in as text (`<postgres.write_host>`), the replicas as a variable.
-    const locals = localsOf(read("main.tf")).replace(/module\.postgres\.replica_hosts/g, "var.replica_hosts").replace(/module\.([a-z_]+)\.([a-z_]+)/g, '"<$1.$2>"');
+    const locals = localsOf(read("main.tf"))
+      .replace(/module\.postgres\.replica_hosts/g, "var.replica_hosts")
+      .replace(/module\.([a-z_]+)(?:\[0\])?\.([a-z_]+)/g, '"<$1.$2>"');
     const variables = `${read("variables.tf")}\nvariable "replica_hosts" {\n  type = list(string)\n}\n`;
     const fakeTiers = (replicaHosts: string[]) => {
       const never = () => {
@@ -255,14 +290,28 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       return { postgres, cache, media: store("media"), staticFiles: store("static") };
     };
     const ownArn = "arn:aws:secretsmanager:eu-west-1:123456789012:secret:shop/application-AbC123";
-    const cases: { replicas: string[]; settingsModule?: string; extra: Record<string, string>; own: Record<string, { secret_arn: string; json_key?: string }> }[] = [
-      { replicas: [], extra: { DJANGO_DEBUG: "false" }, own: {} },
-      { replicas: ["replica-1.example", "replica-2.example"], settingsModule: "shop.settings.production", extra: {}, own: { DJANGO_SECRET_KEY: { secret_arn: ownArn, json_key: "DJANGO_SECRET_KEY" } } },
+    // Celery's broker as each engine gives it: the settings and the password its tier's outputs make.
+    const brokers: Record<BrokerEngine, IBroker | undefined> = {
+      valkey: undefined,
+      rabbitmq: {
+        engine: "rabbitmq",
+        settings: rabbitmqSettings("<rabbitmq.url>", "<rabbitmq.user>"),
+        secrets: [{ name: RABBITMQ_SETTINGS.password, secret: { store: "aws-secrets-manager", id: "<rabbitmq.password_secret_arn>", jsonKey: "password" } }],
+        remoteControl: true,
+        grantSend: () => undefined,
+        grantConsume: () => undefined,
+      },
+      sqs: { engine: "sqs", settings: sqsSettings("<celery_queue.region>", "<celery_queue.queue_url>"), secrets: [], remoteControl: false, grantSend: () => undefined, grantConsume: () => undefined },
+    };
+    const cases: { replicas: string[]; settingsModule?: string; extra: Record<string, string>; own: Record<string, { secret_arn: string; json_key?: string }>; engine: BrokerEngine }[] = [
+      { replicas: [], extra: { DJANGO_DEBUG: "false" }, own: {}, engine: "valkey" },
+      { replicas: ["replica-1.example", "replica-2.example"], settingsModule: "shop.settings.production", extra: {}, own: { DJANGO_SECRET_KEY: { secret_arn: ownArn, json_key: "DJANGO_SECRET_KEY" } }, engine: "rabbitmq" },
+      { replicas: [], extra: {}, own: {}, engine: "sqs" },
     ];
-    for (const { replicas, settingsModule, extra, own } of cases) {
-      const values = { ...required, replica_hosts: replicas, environment: extra, secrets: own, ...(settingsModule ? { settings_module: settingsModule } : {}) };
+    for (const { replicas, settingsModule, extra, own, engine } of cases) {
+      const values = { ...required, replica_hosts: replicas, environment: extra, secrets: own, broker: { engine }, ...(settingsModule ? { settings_module: settingsModule } : {}) };
       const extraSecrets = Object.entries(own).map(([name, s]) => ({ name, secret: { store: "aws-secrets-manager", id: s.secret_arn, jsonKey: s.json_key } }));
-      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas), settingsModule, extra, extraSecrets });
+      const expected = appConfiguration({ domain: required.domain, ...fakeTiers(replicas), broker: brokers[engine], settingsModule, extra, extraSecrets });
       const environment = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_environment)", values));
       expect(environment).toEqual(Object.fromEntries(expected.settings.map((s) => [s.name, s.value])));
       const secrets = JSON.parse(evaluate(variables, locals, "jsonencode(local.app_secrets)", values));

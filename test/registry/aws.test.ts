@@ -439,6 +439,15 @@ describe("the AWS compute pool module", () => {
       );
       expect({ role, layout, userData: userData(role, layout, size) }).toEqual({ role, layout, userData: expected });
     }
+    // Over SQS, which carries no broadcast, a worker is ready once its process runs.
+    const silent = evaluateUserData(read, "worker-without-remote-control", VPC, "10.30.0.0/16", { ...values, role: "worker", layout: "colocated", size: "small", celery_remote_control: false });
+    expect(silent).toBe(
+      renderUserData(
+        { role: "worker", layout: "colocated", size: "small", application, domain: values.domain, healthCheckPath: "/healthz", allowFrom: ["10.30.0.0/16"], celeryRemoteControl: false },
+        awsHostDelivery("/shop-production/worker/environment", "shop-production-worker"),
+      ),
+    );
+    expect(silent).not.toBe(userData("worker", "colocated", "small"));
     expect(userData("worker", "colocated", "small", { worker_concurrency: 6, health_check_path: "/up" })).toBe(
       renderUserData(
         { role: "worker", layout: "colocated", size: "small", application, domain: values.domain, healthCheckPath: "/up", allowFrom: ["10.30.0.0/16"], workerConcurrency: 6 },
@@ -463,6 +472,8 @@ describe("the AWS compute pool module", () => {
     ] as const) {
       expect({ role, layout, picked: picked(role, layout) }).toEqual({ role, layout, picked: evaluateUserData(read, variant, VPC, "10.30.0.0/16", given(role, layout)) });
     }
+    const overSqs = { ...given("worker", "colocated"), celery_remote_control: false };
+    expect(evaluateBase64(read, String(template.user_data).slice(2, -1), VPC, "10.30.0.0/16", overSqs)).toBe(evaluateUserData(read, "worker-without-remote-control", VPC, "10.30.0.0/16", overSqs));
     expect(template.metadata_options).toEqual([expect.objectContaining({ http_tokens: "required", http_put_response_hop_limit: 1 })]);
     expect(template.block_device_mappings[0].ebs).toEqual([expect.objectContaining({ encrypted: "true", volume_size: expr("var.disk_gib"), volume_type: "gp3" })]);
     const group = main.one("aws_autoscaling_group");

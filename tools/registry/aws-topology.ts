@@ -5,6 +5,7 @@ import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
 import { ExistingAwsCertificate } from "../../modules/aws/certificate";
 import { UBUNTU_AMI, groupDiscovery } from "../../modules/aws/compute-pool";
+import { AWS_BROKER_SIZES, AWS_SINGLE_NODE_BROKER } from "../../modules/aws/sizes";
 import { AwsLoadBalancer } from "../../modules/aws/load-balancer";
 import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
@@ -12,40 +13,51 @@ import { AWS_INPUTS, AWS_MIN_ZONES, DISASTER_RECOVERY_INPUTS, SECRET_ARN } from 
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
 import { AwsStaticSite } from "../../modules/aws/static-site";
 import {
+  AppSetting,
   CacheProps,
   CertificateProps,
   ComputePoolProps,
   DnsFailoverProps,
   ICache,
   ICertificate,
+  IBroker,
   IComputePool,
   IDnsFailover,
   ILoadBalancer,
   INetwork,
   IObjectStoreCdn,
+  IPeer,
   IPostgresCluster,
   IStaticSite,
   LoadBalancerProps,
   NetworkProps,
   ObjectStoreProps,
   PostgresProps,
+  QueueBrokerProps,
+  RABBITMQ_SETTINGS,
+  SIZES,
   SecretRef,
   StaticSiteProps,
   TierFactory,
   answeringFor,
+  choose,
+  equals,
   listenerPort,
   negate,
   pick,
   optional,
+  rabbitmqSettings,
+  sqsSettings,
   terraformTemplate,
 } from "../../modules/core";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
 import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { DjangoTopology } from "../../modules/django/topology";
-import { CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
+import { BROKER_INPUTS, CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import {
   AWS,
   AWS_CACHE_MODULE,
+  AWS_CELERY_QUEUE_MODULE,
   AWS_CERTIFICATE_MODULE,
   AWS_COMPUTE_POOL_MODULE,
   AWS_DNS_FAILOVER_MODULE,
@@ -54,6 +66,7 @@ import {
   AWS_OBJECT_STORE_MODULE,
   AWS_POSTGRES_MODULE,
   AWS_POSTGRES_DISASTER_RECOVERY_MODULE,
+  AWS_RABBITMQ_MODULE,
   CLOUDFRONT_CERTIFICATE_ARN,
   SECURITY_GROUP_ID,
   allowedSecurityGroups,
@@ -64,6 +77,8 @@ import {
 import { ModuleDefinition, ModuleVariable, RANDOM } from "./definition";
 import {
   APPLICATION,
+  CalledTier,
+  ModulePool,
   calledPool,
   CORS_ORIGINS_VARIABLE,
   environmentVariable,
@@ -271,6 +286,23 @@ const VARIABLES: readonly ModuleVariable[] = [
     nullable: false,
     validation: [...inputRules("cdn", CDN_INPUTS), ...inputRules("cdn", AWS_INPUTS, ["cdnPriceClass"])],
   },
+  {
+    name: "broker",
+    type: `object({ ${inputAttributes(BROKER_INPUTS)} })`,
+    description:
+      "Celery's broker: `engine` valkey (the cache carries the tasks), rabbitmq (Amazon MQ for RabbitMQ, its nodes' `size`, a three-node cluster across zones with `high_availability`) " +
+      "or sqs (SQS with a dead-letter queue; the workers' readiness is then their process, SQS carrying no broadcast).",
+    default: {},
+    nullable: false,
+    validation: [
+      ...inputRules("broker", BROKER_INPUTS),
+      { condition: '!var.broker.high_availability || var.broker.engine == "rabbitmq"', errorMessage: 'The broker.high_availability applies to broker.engine "rabbitmq" only (a broker of its own hosts).' },
+      {
+        condition: `!var.broker.high_availability || !contains(${JSON.stringify(SIZES.filter((size) => AWS_BROKER_SIZES[size] === AWS_SINGLE_NODE_BROKER))}, var.broker.size)`,
+        errorMessage: `The broker.size must be one of ${SIZES.filter((size) => AWS_BROKER_SIZES[size] !== AWS_SINGLE_NODE_BROKER).map((size) => `"${size}"`).join(", ")} with broker.high_availability (${AWS_SINGLE_NODE_BROKER} runs a single node only).`,
+      },
+    ],
+  },
   CORS_ORIGINS_VARIABLE,
   failoverVariable("DNS failover: while the load balancer fails its health check, Route 53 answers with a maintenance page (`title`, `message`) on CloudFront."),
   deletionProtectionVariable("the database, the cache, the buckets and their secrets"),
@@ -290,6 +322,56 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
 
   protected secretInput(secret: SecretRef): unknown {
     return { secret_arn: secret.id, json_key: secret.jsonKey };
+  }
+
+  protected secretGiven(value: string): string {
+    return `${value}.secret_arn != null`;
+  }
+
+  /** Celery's broker when the engine is not the cache: its remote control decides the workers' readiness. */
+  private broker?: IBroker;
+
+  /**
+   * Celery's broker as `broker.engine` says, decided by Terraform: Amazon MQ for RabbitMQ
+   * (`rabbitmq`, the cloudtiers-rabbitmq submodule) or SQS (`sqs`, cloudtiers-celery-queue),
+   * each counted by its engine, none for `valkey` (the cache carries the tasks). Every setting
+   * and secret of the engine not chosen is null, and the hosts' environment leaves it out.
+   */
+  public createQueueBroker(_scope: Construct, _id: string, props: QueueBrokerProps): IBroker {
+    const network = called(props.network);
+    const rabbitmq = equals(props.engine, "rabbitmq");
+    const sqs = equals(props.engine, "sqs");
+    const mq = this.counted(rabbitmq, () =>
+      this.submodule("rabbitmq", "rabbitmq", {
+        name_prefix: props.namePrefix,
+        vpc_id: network.output("vpc_id"),
+        subnet_ids: network.list("database_subnet_ids"),
+        size: props.size,
+        high_availability: props.highAvailability,
+        deletion_protection: props.deletionProtection,
+      }),
+    );
+    const queue = this.counted(sqs, () => this.submodule("celery-queue", "celery-queue", { name_prefix: props.namePrefix, deletion_protection: props.deletionProtection }));
+    // A setting the engine leaves out is null (`choose` to undefined): the hosts' environment drops it.
+    const only = (condition: boolean, settings: readonly AppSetting[]): AppSetting[] => settings.map((setting) => ({ ...setting, value: choose<string | undefined>(condition, setting.value, undefined)! }));
+    const broker: IBroker = {
+      engine: props.engine,
+      settings: [...only(rabbitmq, rabbitmqSettings(mq.call.instance("url"), mq.call.instance("user"))), ...only(sqs, sqsSettings(queue.call.instance("region"), queue.call.instance("queue_url")))],
+      secrets: [{ name: RABBITMQ_SETTINGS.password, secret: { store: SECRETS_MANAGER, id: mq.output("password_secret_arn"), jsonKey: "password" } }],
+      deadLetterQueue: queue.output("dead_letter_queue_name"),
+      // SQS carries no broadcast.
+      remoteControl: negate(sqs),
+      grantSend: (pool) => this.brokerGrant(mq, queue, pool, "sender_role_ids"),
+      grantConsume: (pool) => this.brokerGrant(mq, queue, pool, "consumer_role_ids"),
+    };
+    this.broker = broker;
+    return broker;
+  }
+
+  /** RabbitMQ admits the pool's hosts (its one user sends and takes); SQS grants its role `roles` (senders, or consumers). */
+  private brokerGrant(mq: CalledTier, queue: CalledTier, pool: IPeer, roles: string): void {
+    mq.admit("allowed_security_group_ids", (pool as ModulePool).peers("security_group_id"));
+    queue.admit(roles, (pool as ModulePool).peers("instance_role_name"));
   }
 
   public createNetwork(_scope: Construct, id: string, props: NetworkProps): INetwork {
@@ -441,6 +523,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
         ...this.scaling(props, "instance_type"),
         ...this.environmentOf(props.host.configuration),
         target_group_arns: lb?.each("target_group_arn"),
+        celery_remote_control: this.broker?.remoteControl,
         replace_on_load_balancer_health: props.replaceUnhealthy && pick({ "load-balancer": true, instance: false }, props.replaceUnhealthy),
       }),
     );
@@ -513,8 +596,8 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
   description:
     "The whole production topology of a Django application on AWS, as the cloudtiers stacks build it for one environment: a VPC over two or three zones; " +
     "a public Application Load Balancer (HTTPS, 80→443) in front of autoscaling web hosts (nginx and gunicorn; nginx balancing over gunicorn app hosts itself; or in the split layout nginx in front of an internal " +
-    "Network Load Balancer and gunicorn app hosts); Celery workers and a one-host beat pool; RDS for PostgreSQL with a standby, read replicas and RDS Proxy; " +
-    "ElastiCache for Valkey; media and static buckets behind CloudFront on their own names; ACM certificates validated in Route 53; and the site's record, " +
+    "Network Load Balancer and gunicorn app hosts); Celery workers and a one-host beat pool, their broker the cache, Amazon MQ for RabbitMQ or SQS; " +
+    "RDS for PostgreSQL with a standby, read replicas, RDS Proxy and a disaster-recovery replica in another region; ElastiCache for Valkey; media and static buckets behind CloudFront on their own names; ACM certificates validated in Route 53; and the site's record, " +
     "with failover to a maintenance page when asked. Each tier is its cloudtiers module, called from `modules/`; the hosts receive the application's environment " +
     "(database, cache and storage settings, passwords from Secrets Manager) built from the tiers' outputs.",
   providers: [AWS_REGIONS, RANDOM],
@@ -525,6 +608,8 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     { ...AWS_POSTGRES_MODULE, name: "postgres" },
     { ...AWS_POSTGRES_DISASTER_RECOVERY_MODULE, name: "postgres-disaster-recovery" },
     { ...AWS_CACHE_MODULE, name: "cache" },
+    { ...AWS_RABBITMQ_MODULE, name: "rabbitmq" },
+    { ...AWS_CELERY_QUEUE_MODULE, name: "celery-queue" },
     { ...AWS_OBJECT_STORE_MODULE, name: "object-store" },
     { ...AWS_LOAD_BALANCER_MODULE, name: "load-balancer" },
     AWS_INTERNAL_LOAD_BALANCER_SUBMODULE,
@@ -534,7 +619,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
   ],
   build(scope, inputs, context) {
     const factory = new AwsModuleFactory(scope, inputs, context);
-    const spec = moduleSpec(scope, inputs, { network: { cidr: inputs.cidr.string, zones: inputs.zones.number } });
+    const spec = moduleSpec(scope, inputs, { network: { cidr: inputs.cidr.string, zones: inputs.zones.number }, broker: true });
     const topology = answeringFor([spec], () => new DjangoTopology(scope, "topology", { factory, spec, namePrefix: inputs.name_prefix.string }));
     const pools = poolOutputs(topology, "autoscaling_group_name");
     return [
@@ -552,7 +637,7 @@ export const AWS_DJANGO_MODULE: ModuleDefinition = {
     "Pass three `aws` configurations: the default one (the region of everything regional), `aws.us_east_1`, through which the CloudFront certificate is issued and validated, and `aws.disaster_recovery`, the region of the database's disaster-recovery replica " +
       "(used only with `postgres.disaster_recovery_cidr`; without it, pass any, the default one for instance). The `random` provider generates the database password and the cache token, kept in state and in Secrets Manager.",
     "Every tier is its own cloudtiers module under `modules/` (`network`, `certificate` twice, `postgres` with its `pooler`, `cache`, `object-store` for media and static, `load-balancer`, `compute-pool` for each role, `dns-failover`), " +
-      "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool in the split and nginx-balanced layouts, the internal load balancer in the split one, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`.",
+      "so its resources read the same as when you call that module yourself. Optional parts are counted submodules: the app pool in the split and nginx-balanced layouts, the internal load balancer in the split one, the beat pool when `pools.worker.beat`, the maintenance site and the failover records when `failover.enabled`, RDS Proxy when `postgres.pooling`, the disaster-recovery replica with `postgres.disaster_recovery_cidr`, Amazon MQ or SQS as `broker.engine` says.",
     "The split layout's internal Network Load Balancer and the maintenance site have no module of their own in the registry (only this topology uses them), so they are submodules here (`internal-load-balancer`, `maintenance-site`) rather than resources of the root module: " +
       "each is several resources that exist only in one layout or with failover, and Terraform switches a group of resources on and off as a whole only as a counted module.",
     "The hosts get the application's environment from the tiers' outputs, with the names the stacks use: `DATABASE_URL` (the pooler when pooling, without the password), `DATABASE_DIRECT_URL` (the primary, for the release step), `DATABASE_PASSWORD` (Secrets Manager, key `password`), `DATABASE_REPLICA_URLS`, `REDIS_URL`, `REDIS_PASSWORD`, `SITE_URL`, `DJANGO_ALLOWED_HOSTS`, `STORAGE_*`, `MEDIA_*`, `STATIC_*`, then `environment`. " +

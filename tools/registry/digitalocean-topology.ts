@@ -252,6 +252,10 @@ class DoModuleFactory extends ModuleTierFactory implements TierFactory {
     return secret.id;
   }
 
+  protected secretGiven(value: string): string {
+    return `${value} != null`;
+  }
+
   public createNetwork(_scope: Construct, id: string, props: NetworkProps): INetwork {
     const tier = this.submodule("network", id, { name_prefix: props.namePrefix, ...this.placed, cidr: props.cidr });
     return Object.assign(tier, { cidr: props.cidr, zones: props.zones });

@@ -61,6 +61,13 @@ export function applicationVariables(environmentDescription: string): ModuleVari
     domainVariable("domain", "The site's host name: web hosts answer health checks as if addressed to it.", "www.example.com"),
     healthCheckPathVariable("The path the load balancer checks; web hosts pass it to Django with the site's host name."),
     declaredVariable("concurrency", WORKER_INPUTS.concurrency, "Celery worker processes per host; one per vCPU when null.", "worker_concurrency"),
+    {
+      name: "celery_remote_control",
+      type: "bool",
+      description:
+        "Whether Celery's remote control works over the broker: a new worker is ready once it answers a ping addressed to it. Turn off for SQS, which carries no broadcast: a worker is ready once its process runs.",
+      default: true,
+    },
     { name: "environment", type: "map(string)", description: environmentDescription, default: {}, validation: [envNamesRule("environment")] },
   ];
 }
@@ -93,14 +100,16 @@ export function layoutRequirements(inputs: ModuleInputs, appHosts: { given: bool
   };
 }
 
-/** The user data of every role a pool may have, keyed as the module picks one: web hosts differ by layout, app hosts in nginx-balanced (they drain), the others never. */
-const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout }[] = [
+/** The user data of every role a pool may have, keyed as the module picks one: web hosts differ by layout, app hosts in nginx-balanced (they drain), workers by their broker's remote control. */
+const VARIANTS: readonly { key: string; role: PoolRole; layout: Layout; celeryRemoteControl?: false }[] = [
   { key: "web-colocated", role: "web", layout: "colocated" },
   { key: "web-split", role: "web", layout: "split" },
   { key: "web-nginx-balanced", role: "web", layout: "nginx-balanced" },
   { key: "app", role: "app", layout: "split" },
   { key: "app-nginx-balanced", role: "app", layout: "nginx-balanced" },
   { key: "worker", role: "worker", layout: "colocated" },
+  // Over a broker without broadcast (SQS), a worker's readiness is its running process.
+  { key: "worker-without-remote-control", role: "worker", layout: "colocated", celeryRemoteControl: false },
   { key: "beat", role: "beat", layout: "colocated" },
 ];
 
@@ -131,13 +140,13 @@ export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowF
   const application = { name: inputs.name_prefix.string, image: inputs.container_image.string, wsgiModule: inputs.wsgi_module.string, celeryApp: inputs.celery_app.string };
   const workerConcurrency = Token.asNumber(Fn.coalesce([inputs.worker_concurrency.number, celeryConcurrency(size)]));
   const variants = Object.fromEntries(
-    VARIANTS.map(({ key, role, layout }) => [
+    VARIANTS.map(({ key, role, layout, celeryRemoteControl }) => [
       key,
       context.template(
         `user_data_${key.replace(/-/g, "_")}`,
         terraformTemplate(
           renderUserData(
-            { role, layout, size, application, domain: inputs.domain.string, healthCheckPath: inputs.health_check_path.string, allowFrom, workerConcurrency, appDiscovery: key === "web-nginx-balanced" ? appDiscovery : undefined },
+            { role, layout, size, application, domain: inputs.domain.string, healthCheckPath: inputs.health_check_path.string, allowFrom, workerConcurrency, appDiscovery: key === "web-nginx-balanced" ? appDiscovery : undefined, celeryRemoteControl },
             delivery,
             access,
           ),
@@ -147,5 +156,7 @@ export function hostUserData(context: BuildContext, inputs: ModuleInputs, allowF
   );
   const role = inputs.role.string;
   const drainingApp = Op.and(equals(role, "app"), equals(inputs.layout.string, "nginx-balanced"));
-  return Token.asString(Fn.lookup(variants, Fn.conditional(equals(role, "web"), Fn.format("web-%s", [inputs.layout.string]), Fn.conditional(drainingApp, "app-nginx-balanced", role))));
+  const silentWorker = Op.and(equals(role, "worker"), Op.not(inputs.celery_remote_control.boolean));
+  const other = Fn.conditional(drainingApp, "app-nginx-balanced", Fn.conditional(silentWorker, "worker-without-remote-control", role));
+  return Token.asString(Fn.lookup(variants, Fn.conditional(equals(role, "web"), Fn.format("web-%s", [inputs.layout.string]), other)));
 }

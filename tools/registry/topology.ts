@@ -3,7 +3,7 @@ import { Fn, Lazy, TerraformIterator, TerraformLocal, TerraformStack, Token, ref
 import { AppConfiguration, ComputePoolProps, DnsZoneProps, IComputePool, IDnsZone, IPeer, POOL_ROLES, PoolDiscovery, PoolRole, RegistryAccess, SecretRef, TierFactory } from "../../modules/core";
 import { MANAGED_SETTINGS } from "../../modules/django/configuration";
 import { REGISTRY_PASSWORD } from "../../modules/django/secrets";
-import { APPLICATION_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
+import { APPLICATION_INPUTS, BROKER_INPUTS, CACHE_INPUTS, CDN_INPUTS, FAILOVER_INPUTS, InputConstraint, InputDeclaration, InputDeclarations, POSTGRES_INPUTS, WORKER_INPUTS, inputVariable, poolInputs } from "../../modules/django/validate";
 import { DjangoTopologyProps, Layout } from "../../modules/django/spec";
 import { ApplicationOutputValues, DjangoTopology } from "../../modules/django/topology";
 import { BuildContext, ModuleInputs, ModuleOutput, ModuleVariable, Submodule, SubmoduleCall, VariableRule } from "./definition";
@@ -306,6 +306,9 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
   /** A secret as the compute pool module's `secrets` map holds it. */
   protected abstract secretInput(secret: SecretRef): unknown;
 
+  /** Whether the secret `value` (an HCL expression of `secretInput`'s shape) has one: its id is not null. */
+  protected abstract secretGiven(value: string): string;
+
   /**
    * Makes a called app pool one that nginx-balanced web hosts list: `discovery` is the
    * cloud's list of it, and `grantDiscovery` (called under the layout's condition, `counted`)
@@ -350,7 +353,12 @@ export abstract class ModuleTierFactory implements Partial<TierFactory> {
       const given = TerraformIterator.fromMap(appSettings.asAnyMap).forExpressionForMap("key", "val if val != null");
       this.applicationMaps = {
         environment: new TerraformLocal(this.scope, "app_environment", Fn.merge([given, this.inputs.environment.any])).expression,
-        secrets: new TerraformLocal(this.scope, "app_secrets", Fn.merge([Object.fromEntries(configuration.secrets.map((s) => [s.name, this.secretInput(s.secret)])), this.inputs.secrets.any])).expression,
+        // Secrets without a value (a broker the module's engine leaves out) are left out too.
+        secrets: new TerraformLocal(
+          this.scope,
+          "app_secrets",
+          TerraformIterator.fromMap(Fn.merge([Object.fromEntries(configuration.secrets.map((s) => [s.name, this.secretInput(s.secret)])), this.inputs.secrets.any])).forExpressionForMap("key", `val if ${this.secretGiven("val")}`),
+        ).expression,
       };
     }
     return this.applicationMaps;
@@ -390,7 +398,7 @@ function reference(scope: Construct, path: string, kind: InputConstraint["kind"]
  * to the variable that declares it, so that DjangoTopology composes the module as it
  * composes a stack, and Terraform decides what a spec decides at synth.
  */
-export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { network: DjangoTopologyProps["network"]; postgresFields?: readonly string[] }): DjangoTopologyProps {
+export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { network: DjangoTopologyProps["network"]; postgresFields?: readonly string[]; broker?: true }): DjangoTopologyProps {
   const v = (path: string) => attribute(scope, path);
   const pool = (name: PoolName) => declaredReferences(scope, `pools.${name}`, poolInputs(0));
   return {
@@ -411,6 +419,8 @@ export function moduleSpec(scope: Construct, inputs: ModuleInputs, cloud: { netw
     cache: declaredReferences(scope, "cache", CACHE_INPUTS),
     cdn: declaredReferences(scope, "cdn", CDN_INPUTS),
     failover: declaredReferences(scope, "failover", FAILOVER_INPUTS),
+    // The engine is Terraform's: the factory's broker follows it, none for valkey.
+    ...(cloud.broker ? { broker: declaredReferences(scope, "broker", BROKER_INPUTS) } : {}),
     healthCheckPath: inputs.health_check_path.string,
     deletionProtection: inputs.deletion_protection.boolean,
   };
