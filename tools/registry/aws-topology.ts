@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, Op, Token } from "cdktf";
+import { Fn, Token } from "cdktf";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
@@ -42,6 +42,7 @@ import {
   answeringFor,
   choose,
   equals,
+  given,
   listenerPort,
   negate,
   pick,
@@ -389,7 +390,7 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
   public createPostgres(_scope: Construct, id: string, props: PostgresProps): IPostgresCluster {
     const network = called(props.network);
     const recoveryCidr = this.variable("postgres.disaster_recovery_cidr").string;
-    const recovery = Op.neq(recoveryCidr, Token.nullValue()) as unknown as boolean;
+    const recovery = given(recoveryCidr);
     const recoveryRegion = new DataAwsRegion(this.scope, "disaster-recovery-region", { provider: this.context.providers["aws.disaster_recovery"] });
     const tier = this.submodule("postgres", id, {
       name_prefix: props.namePrefix,
