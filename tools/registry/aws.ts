@@ -29,7 +29,8 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AwsDisasterRecovery, DR_ZONES } from "../../modules/aws/disaster-recovery";
 import { AWS_BROKER_SIZES, AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_SINGLE_NODE_BROKER, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
-import { ModuleDefinition, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
+import { ModuleDefinition, ModuleInputs, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
+import { Construct } from "constructs";
 import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, maintenanceTextVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
 export const AWS: ProviderRequirement = { name: "aws", binding: "@cdktf/provider-aws", example: { region: "eu-west-1" } };
@@ -475,18 +476,7 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
     },
   ],
   build(scope, inputs) {
-    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list }, "", 2);
-    const lb = new AwsLoadBalancer(scope, "load-balancer", {
-      namePrefix: inputs.name_prefix.string,
-      network,
-      scheme: "public",
-      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "load-balancer"),
-      targetPort: inputs.target_port.number,
-      healthCheck: { path: inputs.health_check_path.string },
-      idleTimeoutSeconds: inputs.idle_timeout_seconds.number,
-      drainSeconds: inputs.drain_seconds.number,
-    });
-    lb.securityGroup.allowToSecurityGroups(inputs.target_security_group_ids.list, inputs.target_port.number);
+    const lb = publicLoadBalancer(scope, inputs, false);
     return [
       { name: "dns_name", description: "The load balancer's DNS name, for an alias record.", value: lb.hostname },
       { name: "zone_id", description: "The load balancer's hosted zone, for an alias record.", value: lb.aliasZoneId },
@@ -496,6 +486,23 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
     ];
   },
 };
+
+/** The public load balancer of cloudtiers-load-balancer's variables, reaching the target groups given; `behindCdn` as `AwsLoadBalancer` takes it. */
+function publicLoadBalancer(scope: Construct, inputs: ModuleInputs, behindCdn: boolean): AwsLoadBalancer {
+  const lb = new AwsLoadBalancer(scope, "load-balancer", {
+    namePrefix: inputs.name_prefix.string,
+    network: new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list }, "", 2),
+    scheme: "public",
+    certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "load-balancer"),
+    targetPort: inputs.target_port.number,
+    healthCheck: { path: inputs.health_check_path.string },
+    idleTimeoutSeconds: inputs.idle_timeout_seconds.number,
+    drainSeconds: inputs.drain_seconds.number,
+    behindCdn,
+  });
+  lb.securityGroup.allowToSecurityGroups(inputs.target_security_group_ids.list, inputs.target_port.number);
+  return lb;
+}
 
 export const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 
@@ -622,19 +629,7 @@ export const AWS_SITE_CDN_MODULE: ModuleDefinition = {
     deletionProtectionVariable("the maintenance page's bucket (no force_destroy)"),
   ],
   build(scope, inputs, context) {
-    const network = new ExistingAwsNetwork(inputs.vpc_id.string, { public: inputs.subnet_ids.list }, "", 2);
-    const lb = new AwsLoadBalancer(scope, "load-balancer", {
-      namePrefix: inputs.name_prefix.string,
-      network,
-      scheme: "public",
-      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "load-balancer"),
-      targetPort: inputs.target_port.number,
-      healthCheck: { path: inputs.health_check_path.string },
-      idleTimeoutSeconds: inputs.idle_timeout_seconds.number,
-      drainSeconds: inputs.drain_seconds.number,
-      behindCdn: true,
-    });
-    lb.securityGroup.allowToSecurityGroups(inputs.target_security_group_ids.list, inputs.target_port.number);
+    const lb = publicLoadBalancer(scope, inputs, true);
     const cdnCertificate = new ExistingAwsCertificate(inputs.cdn_certificate_arn.string, "cdn");
     const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string, "terraform")));
     const zone = new ExistingAwsDnsZone(inputs.zone_id.string, "");
