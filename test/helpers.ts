@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import { Writable } from "node:stream";
 import { Testing, TerraformStack } from "cdktf";
 import { Construct } from "constructs";
@@ -127,8 +128,9 @@ export function ref(address: string, attribute: string): string {
   return `\${${address}.${attribute}}`;
 }
 
+/** A launch template's cloud-config: its user data is gzipped, then base64 (`ec2UserData`). */
 export function decodeUserData(launchTemplate: Config): string {
-  return Buffer.from(launchTemplate.user_data, "base64").toString("utf8");
+  return gunzipSync(Uint8Array.from(Buffer.from(launchTemplate.user_data, "base64"))).toString("utf8");
 }
 
 export type { Construct };

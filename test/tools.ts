@@ -11,11 +11,8 @@ import { requireTool } from "./required-tools";
  * about 0.3 s, most of a check. Returns each file's exit code and everything it printed.
  */
 export function cloudInitSchema(paths: string[]): { path: string; code: number; output: string }[] {
-  const cloudInit = requireTool("cloud-init");
   requireTool("python3:jsonschema");
-  // The interpreter cloud-init is installed for, from its `#!` line (`/usr/bin/python3`, or `/usr/bin/env python3`).
-  const [command, ...args] = readFileSync(cloudInit, "utf8").split("\n")[0].replace(/^#!\s*/, "").trim().split(/\s+/);
-  const python = command.endsWith("/env") ? args.find((a) => !a.startsWith("-"))! : command;
+  const python = cloudInitPython();
   const driver = `
 import contextlib, io, json, sys
 from cloudinit.cmd import main as cli
@@ -30,6 +27,31 @@ for path in sys.argv[1:]:
 `;
   const run = spawnSync(python, ["-c", driver, ...paths], { encoding: "utf8" });
   if (run.status !== 0) throw new Error(`cloud-init schema failed to run (${run.status}):\n${run.stderr}`);
+  return run.stdout.trim().split("\n").map((line) => JSON.parse(line));
+}
+
+/** The interpreter Debian's cloud-init is installed for, from its `#!` line (`/usr/bin/python3`, or `/usr/bin/env python3`). */
+function cloudInitPython(): string {
+  const [command, ...args] = readFileSync(requireTool("cloud-init"), "utf8").split("\n")[0].replace(/^#!\s*/, "").trim().split(/\s+/);
+  return command.endsWith("/env") ? args.find((a) => !a.startsWith("-"))! : command;
+}
+
+/**
+ * What cloud-init makes of each user data blob, as it reads an instance's: its own
+ * `UserDataProcessor` (which gunzips, and splits multipart), each part's content type and text.
+ */
+export function cloudInitUserData(blobs: readonly Uint8Array[]): { type: string; text: string }[][] {
+  const driver = `
+import base64, json, sys
+from cloudinit import helpers, user_data
+for line in sys.stdin:
+    message = user_data.UserDataProcessor(helpers.Paths({})).process(base64.b64decode(line))
+    parts = [p for p in message.walk() if p.get_content_maintype() != "multipart"]
+    print(json.dumps([{"type": p.get_content_type(), "text": p.get_payload(decode=True).decode("utf8")} for p in parts]))
+`;
+  const input = blobs.map((b) => Buffer.from(b).toString("base64")).join("\n") + "\n";
+  const run = spawnSync(cloudInitPython(), ["-c", driver], { input, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
+  if (run.status !== 0) throw new Error(`cloud-init's user data processor failed (${run.status}):\n${run.stderr}`);
   return run.stdout.trim().split("\n").map((line) => JSON.parse(line));
 }
 

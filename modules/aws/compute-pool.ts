@@ -1,4 +1,5 @@
 import { Construct } from "constructs";
+import { gzipSync } from "node:zlib";
 import { Fn, Op, Token } from "cdktf";
 import { AutoscalingGroup } from "@cdktf/provider-aws/lib/autoscaling-group";
 import { AutoscalingLifecycleHook } from "@cdktf/provider-aws/lib/autoscaling-lifecycle-hook";
@@ -158,7 +159,7 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
       instanceType: props.instanceType,
       iamInstanceProfile: { arn: profile.arn },
       vpcSecurityGroupIds: [this.securityGroup.id],
-      userData: isReference(userData) ? Fn.base64encode(userData) : Buffer.from(plainSpecText(userData), "utf8").toString("base64"),
+      userData: ec2UserData(userData, name),
       updateDefaultVersion: true,
       metadataOptions: {
         httpEndpoint: "enabled",
@@ -302,6 +303,24 @@ export class AwsComputePool extends Construct implements IComputePool, IAwsPeer 
     this.allowFrom(pool);
     new IamRolePolicy(this, `discovered-by-${pool.role}`, { name: `discover-${this.role}-hosts`, role: pool.instanceRole.id, policy: policyDocument([LIST_HOSTS]) });
   }
+}
+
+/** The most user data EC2 takes, in bytes before its base64 ("User data is limited to 16 KB, in raw form", docs.aws.amazon.com/AWSEC2/latest/UserGuide/instancedata-add-user-data.html). */
+export const EC2_USER_DATA_BYTES = 16384;
+
+/**
+ * A host's cloud-config as a launch template's user data: gzipped, then base64. The hosts'
+ * cloud-config is larger than EC2's limit (`EC2_USER_DATA_BYTES`) and compresses to less than
+ * half of it; cloud-init gunzips user data on its own ("Gzip Compressed Content",
+ * docs.cloud-init.io/en/latest/explanation/format.html). Text with references (a module's) is
+ * gzipped by Terraform (`base64gzip`); a stack's here, deterministically (no name, no time in
+ * the gzip header), and refused when even gzipped it is over the limit.
+ */
+export function ec2UserData(text: string, pool: string): string {
+  if (isReference(text)) return Fn.base64gzip(text);
+  const gzipped = gzipSync(plainSpecText(text), { level: 9 });
+  if (gzipped.length > EC2_USER_DATA_BYTES) throw new Error(`the user data of ${pool} is ${gzipped.length} bytes gzipped, over EC2's ${EC2_USER_DATA_BYTES}`);
+  return gzipped.toString("base64");
 }
 
 /** How hosts list the hosts in service of the autoscaling group `groupName` (`groupHostsScript`), with `LIST_HOSTS`. */

@@ -33,6 +33,14 @@ export function postgresParameters(scope: Construct, p: { provider?: TerraformPr
   });
 }
 
+/**
+ * When RDS backs an instance up and when it may apply maintenance, apart: RDS refuses windows
+ * that overlap ("The backup window and maintenance window must not overlap"), and gives an
+ * instance without a maintenance window a random one, as it does a read replica, which the
+ * provider then sets the backup window on (hashicorp/terraform-provider-aws#7046).
+ */
+export const RDS_WINDOWS = { backup: "02:00-03:00", maintenance: "sun:03:30-sun:04:30" } as const;
+
 /** The zones of the disaster-recovery region its database subnets span: a DB subnet group needs two. */
 export const DR_ZONES = 2;
 
@@ -137,7 +145,8 @@ export class AwsDisasterRecovery extends Construct {
       multiAz: false,
       maxAllocatedStorage: times(props.storageGiB, 4),
       backupRetentionPeriod: props.backupRetentionDays,
-      backupWindow: "02:00-03:00",
+      backupWindow: RDS_WINDOWS.backup,
+      maintenanceWindow: RDS_WINDOWS.maintenance,
       skipFinalSnapshot: true,
       deletionProtection: protect,
       enabledCloudwatchLogsExports: ["postgresql", "upgrade"],

@@ -11,7 +11,7 @@ import { Endpoint, IPeer, IPostgresCluster, PostgresProps, SecretRef, choose, is
 import { awsNetworkOf } from "./network";
 import { TierSecurityGroup } from "./security-group";
 import { AwsDatabaseSetup } from "./database-setup";
-import { AwsDisasterRecovery, postgresParameters } from "./disaster-recovery";
+import { AwsDisasterRecovery, RDS_WINDOWS, postgresParameters } from "./disaster-recovery";
 import { GeneratedSecret } from "./generated-secret";
 import { IAwsPeer, assumeRolePolicy, policyDocument } from "./shared";
 import { finalSnapshotName, parameterGroupPrefix, poolerName, postgresName, postgresReplicaName, secretName } from "../naming/resource-names";
@@ -145,8 +145,8 @@ export class AwsPostgres extends Construct implements IPostgresCluster {
       multiAz: props.highAvailability,
       dbSubnetGroupName: subnets.name,
       backupRetentionPeriod: props.backupRetentionDays,
-      backupWindow: "02:00-03:00",
-      maintenanceWindow: "sun:03:30-sun:04:30",
+      backupWindow: RDS_WINDOWS.backup,
+      maintenanceWindow: RDS_WINDOWS.maintenance,
       deleteAutomatedBackups: negate(protect),
       skipFinalSnapshot: negate(protect),
       finalSnapshotIdentifier: choose(protect, finalSnapshotName(name), undefined),

@@ -1,6 +1,7 @@
-import { SESSION_MANAGER, UBUNTU_AMI } from "../../modules/aws/compute-pool";
+import { EC2_USER_DATA_BYTES, SESSION_MANAGER, UBUNTU_AMI } from "../../modules/aws/compute-pool";
+import { cloudInitUserData } from "../tools";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
-import { awsFixture, decodeUserData, fetchScriptHost, publicLoadBalancer, ref, synth } from "../helpers";
+import { SHIPPED_STACKS, awsFixture, decodeUserData, fetchScriptHost, publicLoadBalancer, ref, synth, synthAwsEnvironment } from "../helpers";
 
 const DB_SECRET = { store: SECRETS_MANAGER, id: "arn:aws:secretsmanager:eu-west-1:111122223333:secret:db-AbCdEf", jsonKey: "password" };
 
@@ -187,5 +188,16 @@ describe("AWS compute pool", () => {
         host: fetchScriptHost(),
       }),
     ).toThrow('AWS hosts can only read secrets from aws-secrets-manager, not from "vault"');
+  });
+});
+
+describe("the hosts' user data on EC2", () => {
+  it("fits EC2's 16 KB in every shipped AWS stack, and cloud-init reads each as the hosts' cloud-config", () => {
+    const templates = SHIPPED_STACKS.filter((s) => s.cloud === "aws").flatMap(({ name, spec }) => synthAwsEnvironment(spec).where("aws_launch_template").map((template) => ({ name, template })));
+    expect(templates.length).toBeGreaterThan(0);
+    const sent = templates.map(({ template }) => Uint8Array.from(Buffer.from(template.user_data, "base64")));
+    for (const [i, { name }] of templates.entries()) expect({ name, fits: sent[i].length <= EC2_USER_DATA_BYTES }).toEqual({ name, fits: true });
+    const read = cloudInitUserData(sent);
+    for (const [i, { name, template }] of templates.entries()) expect({ name, parts: read[i] }).toEqual({ name, parts: [{ type: "text/cloud-config", text: decodeUserData(template) }] });
   });
 });

@@ -51,6 +51,8 @@ describe("the disaster-recovery replica on AWS", () => {
       backup_retention_period: spec.postgres.backupRetentionDays,
       max_allocated_storage: spec.postgres.storageGiB * 4,
     });
+    // Its own maintenance window, apart from its backups: RDS would pick one at random, and refuse the backup window should they overlap.
+    expect({ backup: dr.backup_window, maintenance: dr.maintenance_window }).toEqual({ backup: "02:00-03:00", maintenance: "sun:03:30-sun:04:30" });
     expect(s.one("aws_kms_key", "disaster-recovery")).toMatchObject({ enable_key_rotation: true, deletion_window_in_days: 30 });
     expect(s.one("aws_kms_alias", "disaster-recovery").target_key_id).toBe(ref(s.address("aws_kms_key", "disaster-recovery"), "key_id"));
   });

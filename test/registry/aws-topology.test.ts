@@ -116,7 +116,7 @@ describe("the AWS topology module (cloudtiers-django)", () => {
 
   it("keeps the database's disaster-recovery replica in the aws.disaster_recovery provider's region, with the logins copied there, as the stacks' aws.disasterRecoveryRegion", () => {
     const region = "data.aws_region.disaster_recovery_region.region";
-    expect(hcl("main.tf").json.data.aws_region.disaster_recovery_region).toEqual({ provider: expr("aws.disaster_recovery") });
+    expect(hcl("main.tf").json.data.aws_region.disaster_recovery_region.provider).toBe(expr("aws.disaster_recovery"));
     expect(call("postgres").credentials_replica_regions).toBe(expr(`(var.postgres.disaster_recovery_cidr != null) ? [${region}] : []`));
     expect(call("postgres_disaster_recovery")).toMatchObject({
       providers: { aws: expr("aws.disaster_recovery") },
@@ -129,6 +129,11 @@ describe("the AWS topology module (cloudtiers-django)", () => {
       deletion_protection: expr("var.deletion_protection"),
     });
     expect(hcl("examples/basic/main.tf").json.provider.aws).toEqual(expect.arrayContaining([{ alias: "disaster_recovery", region: "eu-central-1" }]));
+    // Its provider's region is another than the default provider's, when there is a replica.
+    const condition = String(hcl("main.tf").json.data.aws_region.disaster_recovery_region.lifecycle[0].postcondition[0].condition).slice(2, -1);
+    const holds = (recovery: string, cidr: string | null) =>
+      checkValues(module, { ...required, postgres: { disaster_recovery_cidr: cidr } }, condition.replace("self.region", JSON.stringify(recovery)).replace("data.aws_region.region.region", '"eu-west-1"')).trim().endsWith("true");
+    expect({ apart: holds("eu-central-1", "10.130.0.0/16"), same: holds("eu-west-1", "10.130.0.0/16"), unused: holds("eu-west-1", null) }).toEqual({ apart: true, same: false, unused: true });
   });
 
   it("puts the web pool behind the load balancer, and the app pool behind the internal one (split) or the web hosts' own nginx (nginx-balanced)", () => {

@@ -3,11 +3,11 @@ import { AMQPS_PORT, RABBITMQ_VERSION } from "../../modules/aws/rabbitmq";
 import { AWS_BROKER_SIZES, AWS_POSTGRES_SIZES } from "../../modules/aws/sizes";
 import { QUEUE_VISIBILITY_SECONDS } from "../../modules/django/topology";
 import { awsHostDelivery } from "../../modules/aws/host-delivery";
-import { LIST_HOSTS, groupDiscovery } from "../../modules/aws/compute-pool";
+import { EC2_USER_DATA_BYTES, LIST_HOSTS, groupDiscovery } from "../../modules/aws/compute-pool";
 import { renderUserData } from "../../modules/django/host";
 import { Layout } from "../../modules/django/spec";
 import { INSPECTOR as awsInspector } from "../contract/inspectors/aws";
-import { checkValues, evaluateBase64, evaluateUserData, examples, expectRefused, expr, problemsIn, useModule } from "./support";
+import { checkValues, evaluateBase64, evaluateBytes, evaluateUserData, examples, expectRefused, expr, problemsIn, useModule } from "./support";
 import { ALL_VIEWER, CACHING_DISABLED, FAILOVER_STATUSES } from "../../modules/aws/site-distribution";
 import { ORIGIN_HEADER } from "../../modules/core";
 import { CLOUDFRONT_ORIGIN_FACING } from "../../modules/aws/shared";
@@ -224,6 +224,13 @@ describe("the AWS PostgreSQL disaster-recovery module", () => {
     const secrets = postgres.hcl("main.tf").where("aws_secretsmanager_secret");
     expect(secrets.length).toBeGreaterThan(0);
     for (const secret of secrets) expect(secret.dynamic).toEqual({ replica: [{ for_each: expr("toset(var.credentials_replica_regions)"), iterator: expr("each"), content: [{ region: expr("each.value") }] }] });
+  });
+
+  it("refuses to be called with the primary's own region", () => {
+    const values = { name_prefix: "shop-production", source_db_arn: "arn:aws:rds:eu-west-1:123456789012:db:shop-production-postgres", cidr: "10.40.0.0/16" };
+    const condition = String(Object.values(hcl("main.tf").data("aws_region"))[0].lifecycle[0].postcondition[0].condition).slice(2, -1);
+    const holds = (region: string) => checkValues(module, values, condition.replace("self.region", JSON.stringify(region))).trim().endsWith("true");
+    expect({ recovery: holds("eu-central-1"), primary: holds("eu-west-1") }).toEqual({ recovery: true, primary: false });
   });
 
   it("refuses what the spec refuses", () => {
@@ -471,6 +478,9 @@ describe("the AWS compute pool module", () => {
       ["worker", "nginx-balanced", "worker"],
     ] as const) {
       expect({ role, layout, picked: picked(role, layout) }).toEqual({ role, layout, picked: evaluateUserData(read, variant, VPC, "10.30.0.0/16", given(role, layout)) });
+      // Gzipped by Terraform, within what EC2 takes.
+      const sent = evaluateBytes(read, String(template.user_data).slice(2, -1), VPC, "10.30.0.0/16", given(role, layout)).length;
+      expect({ role, layout, fits: sent <= EC2_USER_DATA_BYTES }).toEqual({ role, layout, fits: true });
     }
     const overSqs = { ...given("worker", "colocated"), celery_remote_control: false };
     expect(evaluateBase64(read, String(template.user_data).slice(2, -1), VPC, "10.30.0.0/16", overSqs)).toBe(evaluateUserData(read, "worker-without-remote-control", VPC, "10.30.0.0/16", overSqs));

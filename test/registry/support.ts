@@ -1,3 +1,4 @@
+import { gunzipSync } from "node:zlib";
 import { spawnSync } from "node:child_process";
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -178,8 +179,15 @@ export function evaluateUserData(read: (file: string) => string, key: string, re
   return evaluateBase64(read, `base64encode(local.user_data_${key.replace(/-/g, "_")})`, reference, given, values);
 }
 
-/** What Terraform makes of `expression` (base64 text over the module's locals, the user data the pool picks) for `values`, decoded. */
+/** What Terraform makes of `expression` (base64 text over the module's locals, the user data the pool picks) for `values`, decoded (and gunzipped when gzipped). */
 export function evaluateBase64(read: (file: string) => string, expression: string, reference: string, given: string, values: Record<string, unknown>): string {
+  const bytes = evaluateBytes(read, expression, reference, given, values);
+  // What the launch template picks is gzipped by Terraform (`base64gzip`), as a stack's is.
+  return (bytes[0] === 0x1f && bytes[1] === 0x8b ? gunzipSync(bytes) : Buffer.from(bytes)).toString("utf8");
+}
+
+/** The bytes of `expression` (base64 text over the module's locals) as Terraform makes them for `values`: what EC2 receives. */
+export function evaluateBytes(read: (file: string) => string, expression: string, reference: string, given: string, values: Record<string, unknown>): Uint8Array {
   const dir = mkdtempSync(join(tmpdir(), "cloudtiers-user-data-"));
   try {
     const main = read("main.tf");
@@ -189,7 +197,7 @@ export function evaluateBase64(read: (file: string) => string, expression: strin
     const text = expression.split(reference).join("var.given");
     const run = terraform(["console", ...varArguments({ ...values, given })], { cwd: dir, input: `try(nonsensitive(${text}), ${text})\n` });
     expect({ ok: run.ok, output: run.ok ? "" : run.output }).toEqual({ ok: true, output: "" });
-    return Buffer.from(JSON.parse(run.stdout.trim()), "base64").toString("utf8");
+    return Uint8Array.from(Buffer.from(JSON.parse(run.stdout.trim()), "base64"));
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

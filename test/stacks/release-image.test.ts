@@ -5,7 +5,7 @@ import { ValidationError, formatIssue } from "../../modules/core";
 import { buildApp } from "../../modules/stacks/app";
 import { releaseImageVariable } from "../../modules/stacks/release";
 import { application } from "../../environments/defaults";
-import { specBeside, specWith } from "../helpers";
+import { Config, decodeUserData, specBeside, specWith } from "../helpers";
 
 /*
  * The image of a release comes from CI (CLOUDTIERS_IMAGE_<ENVIRONMENT>), without editing
@@ -54,7 +54,7 @@ describe("the release image CI gives an environment", () => {
     try {
       const prod = out.stack("eu-prod-aws");
       expect(prod.output.application_image.value).toBe(RELEASE);
-      const userData = Object.values(prod.resource.aws_launch_template).map((t) => Buffer.from(t.user_data, "base64").toString("utf8"));
+      const userData = Object.values(prod.resource.aws_launch_template).map((t) => decodeUserData(t as Config));
       expect(userData.filter((u) => u.includes("cloudtiers-app.service")).every((u) => u.includes(RELEASE) && !u.includes(application.image))).toBe(true);
       expect(out.stack("dev-aws").output.application_image.value).toBe(dev.application.image);
     } finally {

@@ -8,6 +8,7 @@ import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { validateEnvironment } from "../../modules/stacks/validate";
 import { environments } from "../../environments";
 import { cloudInitSchema } from "../tools";
+import { decodeUserData } from "../helpers";
 
 /*
  * Every string of the specs is given text cdktf or Terraform would evaluate, and each
@@ -99,7 +100,7 @@ function synthesised(outdir: string): string[] {
   const walk = (value: unknown, key = "") => {
     if (typeof value === "string") {
       texts.push(evaluate(value));
-      if (key === "user_data" && /^[A-Za-z0-9+/]+=*$/.test(value)) texts.push(Buffer.from(value, "base64").toString("utf8"));
+      if (key === "user_data" && /^[A-Za-z0-9+/]+=*$/.test(value)) texts.push(decodeUserData({ user_data: value }));
     } else if (Array.isArray(value)) value.forEach((v) => walk(v, key));
     else if (value !== null && typeof value === "object") {
       for (const [k, v] of Object.entries(value)) {

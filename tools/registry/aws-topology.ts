@@ -1,5 +1,5 @@
 import { Construct } from "constructs";
-import { Fn, Token } from "cdktf";
+import { Fn, Op, TerraformStack, Token, ref } from "cdktf";
 import { DataAwsRegion } from "@cdktf/provider-aws/lib/data-aws-region";
 import { Route53Record } from "@cdktf/provider-aws/lib/route53-record";
 import { VALKEY_PORT } from "../../modules/aws/cache";
@@ -391,7 +391,19 @@ class AwsModuleFactory extends ModuleTierFactory implements TierFactory {
     const network = called(props.network);
     const recoveryCidr = this.variable("postgres.disaster_recovery_cidr").string;
     const recovery = given(recoveryCidr);
-    const recoveryRegion = new DataAwsRegion(this.scope, "disaster-recovery-region", { provider: this.context.providers["aws.disaster_recovery"] });
+    // Another region than everything else's: Secrets Manager keeps no replica of a secret in its own region, and a replica there recovers from nothing.
+    const region = new DataAwsRegion(this.scope, "region");
+    const recoveryRegion = new DataAwsRegion(this.scope, "disaster-recovery-region", {
+      provider: this.context.providers["aws.disaster_recovery"],
+      lifecycle: {
+        postcondition: [
+          {
+            condition: Op.or(Op.not(recovery), Op.neq(ref("self.region", TerraformStack.of(this.scope)), region.region)),
+            errorMessage: "With postgres.disaster_recovery_cidr, the aws.disaster_recovery provider must be of another region than the default aws provider's.",
+          },
+        ],
+      },
+    });
     const tier = this.submodule("postgres", id, {
       name_prefix: props.namePrefix,
       vpc_id: network.output("vpc_id"),

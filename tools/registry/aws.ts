@@ -1,4 +1,4 @@
-import { Fn, Op, TerraformIterator, Token } from "cdktf";
+import { Fn, Op, TerraformIterator, TerraformStack, Token, ref } from "cdktf";
 import { DataAwsVpc } from "@cdktf/provider-aws/lib/data-aws-vpc";
 import { AwsComputePool, LIST_HOSTS, UBUNTU_AMI, groupDiscovery } from "../../modules/aws/compute-pool";
 import { IamRolePolicy } from "@cdktf/provider-aws/lib/iam-role-policy";
@@ -364,10 +364,23 @@ export const AWS_POSTGRES_DISASTER_RECOVERY_MODULE: ModuleDefinition = {
     declaredVariable("version", POSTGRES_INPUTS.version, "The primary's PostgreSQL major version (the replica's parameter group family).", "engine_version"),
     declaredVariable("storageGiB", POSTGRES_INPUTS.storageGiB, "The primary's allocated storage in GiB: the replica grows to four times it, as the primary does."),
     declaredVariable("backupRetentionDays", POSTGRES_INPUTS.backupRetentionDays, "Days of the replica's own automated backups (so a promotion takes no first backup)."),
-    deletionProtectionVariable("the replica and its key"),
+    {
+      ...deletionProtectionVariable("the replica"),
+      description: "Turn on the replica's RDS deletion protection. (RDS takes no final snapshot of a read replica; its key is kept 30 days after a delete either way.)",
+    },
   ],
   build(scope, inputs) {
-    const region = new DataAwsRegion(scope, "region");
+    // The provider's region, which must not be the primary's (the ARN's fourth field): a replica there recovers from nothing.
+    const region = new DataAwsRegion(scope, "region", {
+      lifecycle: {
+        postcondition: [
+          {
+            condition: Op.neq(Fn.element(Fn.split(":", inputs.source_db_arn.string), 3), ref("self.region", TerraformStack.of(scope))),
+            errorMessage: "The aws provider this module is called with must be of another region than the primary's (source_db_arn's).",
+          },
+        ],
+      },
+    });
     const dr = new AwsDisasterRecovery(scope, "disaster-recovery", {
       namePrefix: inputs.name_prefix.string,
       // The module's resources take the provider it is called with.
