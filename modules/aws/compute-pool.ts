@@ -318,7 +318,7 @@ export const EC2_USER_DATA_BYTES = 16384;
  */
 export function ec2UserData(text: string, pool: string): string {
   if (isReference(text)) return Fn.base64gzip(text);
-  const gzipped = gzipSync(plainSpecText(text), { level: 9 });
+  const gzipped = gzipSync(plainSpecText(text));
   if (gzipped.length > EC2_USER_DATA_BYTES) throw new Error(`the user data of ${pool} is ${gzipped.length} bytes gzipped, over EC2's ${EC2_USER_DATA_BYTES}`);
   return gzipped.toString("base64");
 }
