@@ -28,6 +28,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../command-line";
 import { generatedName } from "./environments";
+import { environments } from "../../environments";
 
 const root = join(__dirname, "..", "..");
 const work = join(root, ".bench");
@@ -272,7 +273,8 @@ async function main(): Promise<number> {
   }
 
   const count = scale[scale.length - 1];
-  const pick = generatedName(Math.floor(count / 2));
+  // An environment of the first shape, as the one-stack app's only one (generated environments take the shipped shapes in turn).
+  const pick = generatedName(Math.floor(count / 2 / environments.length) * environments.length);
   const selections = [`${pick}-aws`, `${pick}-*`, "*-do"].map((pattern) =>
     series(`${count} environments, CLOUDTIERS_STACKS=${pattern}`, scaleRuns, app, root, { BENCH_ENVIRONMENTS: String(count), CLOUDTIERS_STACKS: pattern }),
   );
