@@ -1,5 +1,5 @@
 import { environments } from "./environments";
-import { synthesize } from "./modules/stacks/app";
+import { synthesizeAll } from "./modules/stacks/app";
 import { withFastStackTraces } from "./modules/stacks/fast-synth";
 import { STACK_SELECTION, TERRAFORM_CLOUD_SETTINGS, cdktfContext, runCommand } from "./scripts/command-line";
 
@@ -16,7 +16,12 @@ runCommand(
       "workspace) and its resources. The patterns on the command line win over CLOUDTIERS_STACKS, which\n" +
       "wins over cdktf.json's context `stacks`. Exits 1, having written nothing, on an invalid spec or a\n" +
       "stack the policy pack refuses.",
-    environment: { ...STACK_SELECTION, ...TERRAFORM_CLOUD_SETTINGS, CDKTF_OUTDIR: "where to write (default cdktf.out)" },
+    environment: {
+      ...STACK_SELECTION,
+      ...TERRAFORM_CLOUD_SETTINGS,
+      CDKTF_OUTDIR: "where to write (default cdktf.out)",
+      CLOUDTIERS_SYNTH_WORKERS: "processes that synthesise groups of stacks in parallel (default one a core, at least 20 stacks each; 1 for a serial synth): the output is the same",
+    },
   },
-  ({ positionals }) => withFastStackTraces(() => synthesize(environments, { select: positionals.length > 0 ? positionals : undefined, context: cdktfContext() })),
+  ({ positionals }) => withFastStackTraces(() => synthesizeAll(environments, { select: positionals.length > 0 ? positionals : undefined, context: cdktfContext() })),
 );

@@ -1,7 +1,8 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { AnnotationMetadataEntryType, App, TerraformStack } from "cdktf";
+import { spawn } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { availableParallelism, tmpdir } from "node:os";
+import { extname, join } from "node:path";
+import { AnnotationMetadataEntryType, App, Manifest, StackManifest, TerraformStack } from "cdktf";
 import { ValidationError, ValidationIssue, answeringFor, formatIssue } from "../core";
 import { StackDocument, formatReport } from "../policy";
 import { CLOUDS, CloudAdapter, wants } from "./clouds";
@@ -229,6 +230,18 @@ export interface SynthesizeOptions extends Pick<BuildOptions, "select" | "contex
   readonly stderr?: NodeJS.WritableStream;
 }
 
+/** The plan of `environments`, or, for invalid specs, the problems reported line by line (and `undefined`). */
+function plannedOrReported(environments: readonly EnvironmentSpec[], options: SynthesizeOptions, stderr: NodeJS.WritableStream): AppPlan | undefined {
+  try {
+    return planApp(environments, options);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    stderr.write(`cloudtiers: ${e.issues.length} problem(s) in the environment specs; nothing was synthesised.\n`);
+    for (const issue of e.issues) stderr.write(`  ${formatIssue(issue)}\n`);
+    return undefined;
+  }
+}
+
 /**
  * Synthesises the selected stacks (every one when nothing is selected), then holds each to
  * the policy pack. Invalid specs are reported line by line, without a stack trace, and
@@ -239,10 +252,15 @@ export interface SynthesizeOptions extends Pick<BuildOptions, "select" | "contex
  */
 export function synthesize(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): number {
   const { stdout = process.stdout, stderr = process.stderr } = options;
-  let plan: AppPlan;
+  const plan = plannedOrReported(environments, options, stderr);
+  if (!plan) return 1;
+  return synthesizePlanned(plan, stdout, stderr);
+}
+
+/** `synthesize` of a plan, in this process. */
+function synthesizePlanned(plan: AppPlan, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
   let app: App;
   try {
-    plan = planApp(environments, options);
     app = plan.build();
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
@@ -252,26 +270,167 @@ export function synthesize(environments: readonly EnvironmentSpec[], options: Sy
   }
   const previous = new OutputSnapshot(app);
   app.synth();
-  // The cdktf CLI prints them itself.
-  if (!underCdktfCli()) for (const warning of warnings(app)) stderr.write(`warning: ${warning}\n`);
+  const result = groupResult(app);
+  for (const warning of result.warnings) stderr.write(`warning: ${warning}\n`);
+  if (result.failing.length > 0) {
+    previous.restore();
+    return refused(result.failing, stderr);
+  }
+  return finished(plan, app.outdir, result.resources, stdout, stderr);
+}
+
+/** What a synthesised group of stacks says: its warnings (none under the cdktf CLI, which prints them), the policy pack's reports of the stacks it refuses, each stack's resources. */
+export interface SynthGroupResult {
+  readonly warnings: readonly string[];
+  readonly failing: readonly string[];
+  readonly resources: Readonly<Record<string, number>>;
+}
+
+function groupResult(app: App): SynthGroupResult {
   // Each written stack read back once, for the policy pack and the summary's resource counts.
   const documents = new Map<string, StackDocument>();
   const documentOf = (stack: TerraformStack) => documents.get(stack.node.id) ?? documents.set(stack.node.id, writtenDocument(app, stack)).get(stack.node.id)!;
   const failing = checkPolicy(app, documentOf).filter((r) => r.failed.length > 0);
-  if (failing.length > 0) {
-    previous.restore();
-    stderr.write(`cloudtiers: the policy pack refused ${failing.length} stack(s); the previous output is unchanged.\n`);
-    for (const report of failing) stderr.write(formatReport(report));
+  return {
+    // The cdktf CLI prints them itself.
+    warnings: underCdktfCli() ? [] : warnings(app),
+    failing: failing.map(formatReport),
+    resources: Object.fromEntries(failing.length > 0 ? [] : app.node.children.filter(TerraformStack.isStack).map((s) => [s.node.id, documentOf(s).addresses().length])),
+  };
+}
+
+function refused(failing: readonly string[], stderr: NodeJS.WritableStream): number {
+  stderr.write(`cloudtiers: the policy pack refused ${failing.length} stack(s); the previous output is unchanged.\n`);
+  for (const report of failing) stderr.write(report);
+  return 1;
+}
+
+/** The end of a synth that wrote its stacks: the stale stack directories removed, and the summary. */
+function finished(plan: AppPlan, outdir: string, resources: Readonly<Record<string, number>>, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+  // The cdktf CLI removes them itself after the app exits, and fails on one already gone.
+  const stale = underCdktfCli() ? { removed: [], kept: [] } : removeStaleStacks(outdir);
+  const built = plan.stacks.filter((s) => s.selected);
+  stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(outdir, "stacks")}`), ...stackLines(built, new Map(Object.entries(resources)))].join("\n")}\n`);
+  if (stale.removed.length > 0) stdout.write(`removed the stack directories no longer in the manifest: ${stale.removed.join(", ")}\n`);
+  for (const { name, why } of stale.kept) stderr.write(`warning: ${join(outdir, "stacks", name)} is no longer in the manifest, but was kept: ${why}\n`);
+  return 0;
+}
+
+/** A group of a parallel synth, as its worker (`synth-worker.ts`) reads it. */
+export interface SynthJob {
+  readonly specs: readonly EnvironmentSpec[];
+  /** The group's stacks, by name. */
+  readonly select: readonly string[];
+  /** Where the group writes (its own directory). */
+  readonly outdir: string;
+  readonly context?: Readonly<Record<string, unknown>>;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/** A worker's part of a parallel synth: the group's stacks built and synthesised as a serial synth builds them, and held to the policy pack. */
+export function synthGroup(job: SynthJob): SynthGroupResult {
+  const app = planApp(job.specs, { outdir: job.outdir, select: job.select, context: job.context, env: job.env }).build();
+  app.synth();
+  return groupResult(app);
+}
+
+/** Fewest stacks a worker of a parallel synth takes: starting one costs about what 15 stacks do. */
+export const STACKS_PER_WORKER = 20;
+
+/**
+ * How many processes synthesise `stacks` stacks: `CLOUDTIERS_SYNTH_WORKERS` (a whole number,
+ * 1 for a serial synth), else one a core, at least `STACKS_PER_WORKER` stacks each.
+ */
+export function synthWorkers(stacks: number, env: NodeJS.ProcessEnv): number {
+  const given = env.CLOUDTIERS_SYNTH_WORKERS?.trim();
+  if (given) {
+    if (!/^[1-9]\d*$/.test(given)) throw new ValidationError([{ environment: "(synth)", path: "CLOUDTIERS_SYNTH_WORKERS", message: `must be a whole number of processes, 1 or more, got "${given}"` }]);
+    return Math.min(Number(given), Math.max(stacks, 1));
+  }
+  return Math.max(1, Math.min(availableParallelism(), Math.floor(stacks / STACKS_PER_WORKER)));
+}
+
+/**
+ * `synthesize`, with the selected stacks split into groups synthesised in parallel
+ * processes (`synthWorkers`) when there are enough of them, and one output: the groups'
+ * stack directories and one manifest, byte for byte what a serial synth writes. Nothing is
+ * written unless every group synthesised and passed the policy pack; a group that failed
+ * fails the whole synth with its message.
+ */
+export async function synthesizeAll(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): Promise<number> {
+  const { stdout = process.stdout, stderr = process.stderr } = options;
+  const env = options.env ?? process.env;
+  const plan = plannedOrReported(environments, options, stderr);
+  if (!plan) return 1;
+  const names = plan.stacks.filter((s) => s.selected).map((s) => s.name);
+  let workers: number;
+  try {
+    workers = synthWorkers(names.length, env);
+  } catch (e) {
+    if (!(e instanceof ValidationError)) throw e;
+    for (const issue of e.issues) stderr.write(`cloudtiers: ${formatIssue(issue)}\n`);
     return 1;
   }
-  // The cdktf CLI removes them itself after the app exits, and fails on one already gone.
-  const stale = underCdktfCli() ? { removed: [], kept: [] } : removeStaleStacks(app.outdir);
-  const built = plan.stacks.filter((s) => s.selected);
-  const resources = new Map(app.node.children.filter(TerraformStack.isStack).map((s) => [s.node.id, documentOf(s).addresses().length]));
-  stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(app.outdir, "stacks")}`), ...stackLines(built, resources)].join("\n")}\n`);
-  if (stale.removed.length > 0) stdout.write(`removed the stack directories no longer in the manifest: ${stale.removed.join(", ")}\n`);
-  for (const { name, why } of stale.kept) stderr.write(`warning: ${join(app.outdir, "stacks", name)} is no longer in the manifest, but was kept: ${why}\n`);
-  return 0;
+  if (workers <= 1) return synthesizePlanned(plan, stdout, stderr);
+
+  const outdir = env.CDKTF_OUTDIR ?? "cdktf.out";
+  const scratch = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
+  try {
+    // Contiguous groups in the plan's order: their warnings, read in turn, are a serial synth's.
+    const size = Math.ceil(names.length / workers);
+    const groups = Array.from({ length: workers }, (_, i) => names.slice(i * size, (i + 1) * size)).filter((g) => g.length > 0);
+    stderr.write(`synthesising ${names.length} stacks in ${groups.length} processes...\n`);
+    const runs = await Promise.all(groups.map((select, i) => runWorker({ specs: environments, select, outdir: join(scratch, String(i)), context: options.context, env })));
+    const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${groups[i].join(", ")} failed; nothing was written:\n${run.error}`] : []));
+    if (failed.length > 0) {
+      for (const failure of failed) stderr.write(`${failure.trimEnd()}\n`);
+      return 1;
+    }
+    const results = runs as SynthGroupResult[];
+    for (const warning of results.flatMap((r) => r.warnings)) stderr.write(`warning: ${warning}\n`);
+    const failing = results.flatMap((r) => r.failing);
+    if (failing.length > 0) return refused(failing, stderr);
+    writeGroups(groups.map((group, i) => ({ dir: join(scratch, String(i)), stacks: group })), outdir);
+    return finished(plan, outdir, Object.assign({}, ...results.map((r) => r.resources)), stdout, stderr);
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/** Runs one group's worker: its result, or what it printed when it failed. */
+function runWorker(job: SynthJob): Promise<SynthGroupResult | { error: string }> {
+  // This file's sibling, as it is loaded (TypeScript through the loader in execArgv, or the package's JavaScript).
+  const worker = join(__dirname, `synth-worker${extname(__filename)}`);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [...process.execArgv, worker], { env: job.env, stdio: ["pipe", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    child.stdout.on("data", (d) => (out += d));
+    child.stderr.on("data", (d) => (err += d));
+    child.on("error", (e) => resolve({ error: String(e) }));
+    child.on("close", (code) => {
+      if (code !== 0) return resolve({ error: err || `the worker exited with ${code}` });
+      try {
+        resolve(JSON.parse(out));
+      } catch {
+        resolve({ error: `the worker wrote no result:\n${out}${err}` });
+      }
+    });
+    child.stdin.end(JSON.stringify(job));
+  });
+}
+
+/** The groups' stack directories into `outdir`, over what is there as a synth writes them, and one manifest of every stack. */
+function writeGroups(groups: readonly { dir: string; stacks: readonly string[] }[], outdir: string): void {
+  const manifests = groups.map((g) => JSON.parse(readFileSync(join(g.dir, Manifest.fileName), "utf8")) as { version: string; stacks: Record<string, StackManifest> });
+  mkdirSync(join(outdir, Manifest.stacksFolder), { recursive: true });
+  for (const group of groups) {
+    for (const stack of group.stacks) cpSync(join(group.dir, Manifest.stacksFolder, stack), join(outdir, Manifest.stacksFolder, stack), { recursive: true });
+  }
+  // cdktf's own writer, for its key order and layout.
+  const manifest = new Manifest(manifests[0].version, outdir, false);
+  for (const m of manifests) Object.assign(manifest.stacks, m.stacks);
+  manifest.writeToFile();
 }
 
 /**

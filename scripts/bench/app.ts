@@ -3,10 +3,10 @@
  * generated environments, built and checked exactly as main.ts builds the shipped ones
  * (selection through `CLOUDTIERS_STACKS` included).
  */
-import { synthesize } from "../../modules/stacks/app";
+import { synthesizeAll } from "../../modules/stacks/app";
 import { withFastStackTraces } from "../../modules/stacks/fast-synth";
 import { generatedEnvironments } from "./environments";
 
 const count = Number(process.env.BENCH_ENVIRONMENTS);
 if (!Number.isInteger(count) || count < 1) throw new Error(`BENCH_ENVIRONMENTS must be a whole number of environments, 1 or more; got "${process.env.BENCH_ENVIRONMENTS}"`);
-process.exitCode = withFastStackTraces(() => synthesize(generatedEnvironments(count)));
+withFastStackTraces(() => synthesizeAll(generatedEnvironments(count))).then((code) => (process.exitCode = code));
