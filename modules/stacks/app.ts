@@ -230,10 +230,10 @@ export interface SynthesizeOptions extends Pick<BuildOptions, "select" | "contex
   readonly stderr?: NodeJS.WritableStream;
 }
 
-/** The plan of `environments`, or, for invalid specs, the problems reported line by line (and `undefined`). */
-function plannedOrReported(environments: readonly EnvironmentSpec[], options: SynthesizeOptions, stderr: NodeJS.WritableStream): AppPlan | undefined {
+/** `make()`, or, when it finds invalid specs, `undefined` and the problems reported line by line, without a stack trace. */
+function orReported<T>(make: () => T, stderr: NodeJS.WritableStream): T | undefined {
   try {
-    return planApp(environments, options);
+    return make();
   } catch (e) {
     if (!(e instanceof ValidationError)) throw e;
     stderr.write(`cloudtiers: ${e.issues.length} problem(s) in the environment specs; nothing was synthesised.\n`);
@@ -252,22 +252,14 @@ function plannedOrReported(environments: readonly EnvironmentSpec[], options: Sy
  */
 export function synthesize(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): number {
   const { stdout = process.stdout, stderr = process.stderr } = options;
-  const plan = plannedOrReported(environments, options, stderr);
-  if (!plan) return 1;
-  return synthesizePlanned(plan, stdout, stderr);
+  const plan = orReported(() => planApp(environments, options), stderr);
+  return plan ? synthesizePlanned(plan, stdout, stderr) : 1;
 }
 
 /** `synthesize` of a plan, in this process. */
 function synthesizePlanned(plan: AppPlan, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
-  let app: App;
-  try {
-    app = plan.build();
-  } catch (e) {
-    if (!(e instanceof ValidationError)) throw e;
-    stderr.write(`cloudtiers: ${e.issues.length} problem(s) in the environment specs; nothing was synthesised.\n`);
-    for (const issue of e.issues) stderr.write(`  ${formatIssue(issue)}\n`);
-    return 1;
-  }
+  const app = orReported(() => plan.build(), stderr);
+  if (!app) return 1;
   const previous = new OutputSnapshot(app);
   app.synth();
   const result = groupResult(app);
@@ -360,7 +352,7 @@ export function synthWorkers(stacks: number, env: NodeJS.ProcessEnv): number {
 export async function synthesizeAll(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): Promise<number> {
   const { stdout = process.stdout, stderr = process.stderr } = options;
   const env = options.env ?? process.env;
-  const plan = plannedOrReported(environments, options, stderr);
+  const plan = orReported(() => planApp(environments, options), stderr);
   if (!plan) return 1;
   const names = plan.stacks.filter((s) => s.selected).map((s) => s.name);
   let workers: number;
