@@ -12,13 +12,6 @@ import { declaredVariable, domainVariable, healthCheckPathVariable, oneOfRule } 
  * by Terraform.
  */
 
-/**
- * The layouts the whole-topology modules build: not `nginx-balanced`, whose app pool they
- * would have to make before the web pool's hosts are told how to list it (docs/modules.md).
- * The compute pool modules build every layout.
- */
-export const MODULE_LAYOUTS: readonly Layout[] = LAYOUTS.filter((l) => l !== "nginx-balanced");
-
 /** `role` and `layout`; `appHosts` says how nginx-balanced web hosts are told which app hosts to list (the cloud's variable). */
 export function poolRoleVariables(appHosts: string): ModuleVariable[] {
   return [
