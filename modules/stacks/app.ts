@@ -27,6 +27,11 @@ export interface BuildOptions {
   /** Where Terraform Cloud settings and the selection come from. @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /**
+   * The specs were validated already, with this `env`, rules across specs included: a
+   * parallel synth's worker, whose parent validated them. @default false
+   */
+  readonly validated?: boolean;
+  /**
    * The app's context, as cdktf.json's `context` gives it; what the cdktf CLI passes in
    * `CDKTF_CONTEXT_JSON` wins, as in cdktf's `App`. @default - none
    */
@@ -164,7 +169,7 @@ export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions
   // Each environment's release image, where CI gives one (CLOUDTIERS_IMAGE_<ENVIRONMENT>).
   const environments = specs.map((spec) => withReleaseImage(spec, env));
   const planned = planStacks(environments);
-  const issues = [...environments.flatMap((spec) => validateEnvironment(spec, env)), ...validateAcross(environments, planned, env)];
+  const issues = options.validated ? [] : [...environments.flatMap((spec) => validateEnvironment(spec, env)), ...validateAcross(environments, planned, env)];
   if (issues.length > 0) throw new ValidationError(issues);
   const bootstraps = planBootstraps(planned, env);
   const named = (b: { name: string; members: BootstrapMember[] }): NamedStack => {
@@ -319,9 +324,9 @@ export interface SynthJob {
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A worker's part of a parallel synth: the group's stacks built and synthesised as a serial synth builds them, and held to the policy pack. */
+/** A worker's part of a parallel synth: the group's stacks built and synthesised as a serial synth builds them (the parent validated the specs), and held to the policy pack. */
 export function synthGroup(job: SynthJob): SynthGroupResult {
-  const app = planApp(job.specs, { outdir: job.outdir, select: job.select, context: job.context, env: job.env }).build();
+  const app = planApp(job.specs, { outdir: job.outdir, select: job.select, context: job.context, env: job.env, validated: true }).build();
   app.synth();
   return groupResult(app);
 }
@@ -370,10 +375,10 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
   try {
     // Contiguous groups in the plan's order: their warnings, read in turn, are a serial synth's.
     const size = Math.ceil(names.length / workers);
-    const groups = Array.from({ length: workers }, (_, i) => names.slice(i * size, (i + 1) * size)).filter((g) => g.length > 0);
+    const groups = Array.from({ length: workers }, (_, i) => ({ dir: join(scratch, String(i)), stacks: names.slice(i * size, (i + 1) * size) })).filter((g) => g.stacks.length > 0);
     stderr.write(`synthesising ${names.length} stacks in ${groups.length} processes...\n`);
-    const runs = await Promise.all(groups.map((select, i) => runWorker({ specs: environments, select, outdir: join(scratch, String(i)), context: options.context, env })));
-    const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${groups[i].join(", ")} failed; nothing was written:\n${run.error}`] : []));
+    const runs = await Promise.all(groups.map((g) => runWorker({ specs: environments, select: g.stacks, outdir: g.dir, context: options.context, env })));
+    const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${groups[i].stacks.join(", ")} failed; nothing was written:\n${run.error}`] : []));
     if (failed.length > 0) {
       for (const failure of failed) stderr.write(`${failure.trimEnd()}\n`);
       return 1;
@@ -382,7 +387,7 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
     for (const warning of results.flatMap((r) => r.warnings)) stderr.write(`warning: ${warning}\n`);
     const failing = results.flatMap((r) => r.failing);
     if (failing.length > 0) return refused(failing, stderr);
-    writeGroups(groups.map((group, i) => ({ dir: join(scratch, String(i)), stacks: group })), outdir);
+    writeGroups(groups, outdir);
     return finished(plan, outdir, Object.assign({}, ...results.map((r) => r.resources)), stdout, stderr);
   } finally {
     rmSync(scratch, { recursive: true, force: true });

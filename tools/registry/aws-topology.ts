@@ -11,7 +11,6 @@ import { ExistingAwsNetwork } from "../../modules/aws/network";
 import { POSTGRES_PORT } from "../../modules/aws/postgres";
 import { AWS_INPUTS, AWS_MIN_ZONES, DISASTER_RECOVERY_INPUTS, SECRET_ARN } from "../../modules/aws/settings";
 import { SECRETS_MANAGER } from "../../modules/aws/shared";
-import { AwsStaticSite } from "../../modules/aws/static-site";
 import {
   AppSetting,
   CacheProps,
@@ -49,10 +48,8 @@ import {
   optional,
   rabbitmqSettings,
   sqsSettings,
-  terraformTemplate,
 } from "../../modules/core";
 import { APP_UPSTREAM_SETTING, GUNICORN_PORT } from "../../modules/django/host";
-import { renderMaintenancePage } from "../../modules/django/maintenance-page";
 import { DjangoTopology } from "../../modules/django/topology";
 import { BROKER_INPUTS, CACHE_INPUTS, MAX_ZONES, CDN_INPUTS, NETWORK_INPUTS, NETWORK_PREFIX, POSTGRES_INPUTS, TOPOLOGY_INPUTS } from "../../modules/django/validate";
 import {
@@ -70,6 +67,7 @@ import {
   AWS_RABBITMQ_MODULE,
   CLOUDFRONT_CERTIFICATE_ARN,
   SECURITY_GROUP_ID,
+  maintenancePages,
   allowedSecurityGroups,
   subnetIds,
   vpcId,
@@ -187,17 +185,8 @@ const AWS_MAINTENANCE_SITE_SUBMODULE: ModuleDefinition = {
     deletionProtectionVariable("the page's bucket (no force_destroy)"),
   ],
   build(scope, inputs, context) {
-    const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string, "terraform")));
-    const site = new AwsStaticSite(scope, "maintenance-site", {
-      namePrefix: inputs.name_prefix.string,
-      domain: inputs.domain.string,
-      // CloudFront answers for the name through the failover's SECONDARY record: no records here.
-      zone: { zoneName: "" },
-      certificate: new ExistingAwsCertificate(inputs.certificate_arn.string, "cdn"),
-      deletionProtection: inputs.deletion_protection.boolean,
-      files: { "index.html": page },
-      priceClass: inputs.price_class.string,
-    });
+    // CloudFront answers for the name through the failover's SECONDARY record.
+    const site = maintenancePages(scope, inputs, context, new ExistingAwsCertificate(inputs.certificate_arn.string, "cdn"), false);
     return [
       { name: "dns_name", description: "The distribution's domain name, for the SECONDARY alias record.", value: site.hostname },
       { name: "zone_id", description: "The distribution's hosted zone id.", value: site.aliasZoneId },

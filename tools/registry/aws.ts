@@ -29,7 +29,7 @@ import { NGINX_PORT } from "../../modules/django/host";
 import { AwsPostgres, POSTGRES_PORT, addRdsProxy } from "../../modules/aws/postgres";
 import { AwsDisasterRecovery, DR_ZONES } from "../../modules/aws/disaster-recovery";
 import { AWS_BROKER_SIZES, AWS_CACHE_SIZES, AWS_COMPUTE_SIZES, AWS_POSTGRES_SIZES, AWS_SINGLE_NODE_BROKER, AWS_VALKEY_VERSIONS } from "../../modules/aws/sizes";
-import { ModuleDefinition, ModuleInputs, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
+import { BuildContext, ModuleDefinition, ModuleInputs, ModuleVariable, ProviderRequirement, RANDOM } from "./definition";
 import { Construct } from "constructs";
 import { cidrVariable, corsOriginsVariable, dataProtectionNote, declaredVariable, deletionProtectionVariable, domainVariable, healthCheckPathVariable, machineTypeVariable, maintenanceTextVariable, patternVariable, wholeNumberRule, eachMatchesRule, matchesRule, minLengthRule, namePrefixVariable, oneOfRule, sizeVariable } from "./variables";
 
@@ -500,6 +500,25 @@ export const AWS_LOAD_BALANCER_MODULE: ModuleDefinition = {
   },
 };
 
+/**
+ * The maintenance page of a module's `title` and `message`, rendered as the stacks render it
+ * and kept as a heredoc, on its own distribution or `servedBySite` (`AwsStaticSite`). No
+ * records: the site's (or the failover's SECONDARY) answer for its name.
+ */
+export function maintenancePages(scope: Construct, inputs: ModuleInputs, context: BuildContext, certificate: ExistingAwsCertificate, servedBySite: boolean): AwsStaticSite {
+  const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string, "terraform")));
+  return new AwsStaticSite(scope, "maintenance-site", {
+    namePrefix: inputs.name_prefix.string,
+    domain: inputs.domain.string,
+    zone: { zoneName: "" },
+    certificate,
+    deletionProtection: inputs.deletion_protection.boolean,
+    files: { "index.html": page },
+    priceClass: inputs.price_class.string,
+    servedBySite,
+  });
+}
+
 /** The public load balancer of cloudtiers-load-balancer's variables, reaching the target groups given; `behindCdn` as `AwsLoadBalancer` takes it. */
 function publicLoadBalancer(scope: Construct, inputs: ModuleInputs, behindCdn: boolean): AwsLoadBalancer {
   const lb = new AwsLoadBalancer(scope, "load-balancer", {
@@ -644,18 +663,8 @@ export const AWS_SITE_CDN_MODULE: ModuleDefinition = {
   build(scope, inputs, context) {
     const lb = publicLoadBalancer(scope, inputs, true);
     const cdnCertificate = new ExistingAwsCertificate(inputs.cdn_certificate_arn.string, "cdn");
-    const page = context.template("maintenance_page", terraformTemplate(renderMaintenancePage(inputs.title.string, inputs.message.string, "terraform")));
     const zone = new ExistingAwsDnsZone(inputs.zone_id.string, "");
-    const maintenance = new AwsStaticSite(scope, "maintenance-site", {
-      namePrefix: inputs.name_prefix.string,
-      domain: inputs.domain.string,
-      zone,
-      certificate: cdnCertificate,
-      deletionProtection: inputs.deletion_protection.boolean,
-      files: { "index.html": page },
-      priceClass: inputs.price_class.string,
-      servedBySite: true,
-    });
+    const maintenance = maintenancePages(scope, inputs, context, cdnCertificate, true);
     const dns = new AwsDnsFailover(scope, "dns", {
       namePrefix: inputs.name_prefix.string,
       zone,

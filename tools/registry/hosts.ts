@@ -1,5 +1,5 @@
 import { Fn, Op, TerraformResourceLifecycle, Token } from "cdktf";
-import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolDiscovery, PoolRole, Size, equals, terraformTemplate } from "../../modules/core";
+import { DEFAULTS, HostAccess, HostBootstrap, HostConfigDelivery, POOL_ROLES, PoolDiscovery, PoolRole, Size, choose, equals, given, terraformTemplate } from "../../modules/core";
 import { APP_DISCOVERY, APP_UPSTREAM_SETTING, SERVED_PORTS, celeryConcurrency, readyDeadlineSeconds, renderUserData } from "../../modules/django/host";
 import { LAYOUTS, Layout } from "../../modules/django/spec";
 import { APPLICATION_INPUTS, ENV_NAME, WORKER_INPUTS, poolInputs } from "../../modules/django/validate";
@@ -113,7 +113,7 @@ export function listsAppHosts(inputs: ModuleInputs): boolean {
 
 /** A module's nullable string variable as text: `""` when null (a template interpolates no null). */
 export function textOrEmpty(value: string): string {
-  return Token.asString(Fn.conditional(Op.eq(value, Token.nullValue()), "", value));
+  return choose(given(value), value, "");
 }
 
 /**
