@@ -11,7 +11,11 @@
  * changed. Together about 60 ms of a 0.5 s one-stack synth. An entry is used only if it
  * ends with the line that closes every complete one; anything else is transformed again.
  * The directory gains a file for each edited version of a source; deleting it is safe.
+ * V8's code for every module, these included, is kept as well (`code-cache.cjs`).
  */
+// Compiled code kept between runs, for every module loaded after this line.
+require("./code-cache.cjs");
+
 const { createHash } = require("node:crypto");
 const { mkdirSync, readFileSync, renameSync, writeFileSync } = require("node:fs");
 const { join } = require("node:path");

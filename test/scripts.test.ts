@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../modules/stacks/app";
@@ -63,6 +63,73 @@ describe("register-ts", () => {
       // The probe's entries are of no use to any later run.
       for (const name of readdirSync(cache)) if (/probe-\d+-\d+|second \$\{square/.test(readFileSync(join(cache, name), "utf8"))) rmSync(join(cache, name));
     }
+  });
+});
+
+describe("the code cache", () => {
+  const register = join(__dirname, "..", "scripts", "register-ts.cjs");
+  let dir: string;
+  let caches: string[];
+  beforeEach(() => {
+    dir = mkdtempSync(join(tmpdir(), "cloudtiers-code-cache-"));
+    caches = [];
+  });
+  afterEach(() => {
+    rmSync(dir, { recursive: true, force: true });
+    // Each probe's cache file is of no use to any later run.
+    for (const file of caches) rmSync(file, { force: true });
+  });
+
+  /** Runs the probe as a command runs, reporting the cache: what it printed, and how many modules came from the cache and how many were compiled. */
+  function run(env: NodeJS.ProcessEnv = { CLOUDTIERS_CODE_CACHE: "report" }) {
+    const result = spawnSync(process.execPath, ["--require", register, join(dir, "main.js")], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    const report = /code cache (\S+): (\d+) modules from it, (\d+) compiled/.exec(result.stderr);
+    if (report && !caches.includes(report[1])) caches.push(report[1]);
+    return { stdout: result.stdout, stderr: result.stderr, reused: Number(report?.[2] ?? NaN), compiled: Number(report?.[3] ?? NaN), file: report?.[1] };
+  }
+
+  function probe(answer: number): void {
+    writeFileSync(join(dir, "main.js"), 'const dep = require("./dep");\nconsole.log(dep.answer, require.main === module, require.resolve("./dep") === __dirname + "/dep.js", dep.line());\n');
+    writeFileSync(join(dir, "dep.js"), `exports.answer = ${answer};\nexports.line = () => {\n  return new Error("where").stack.split("\\n")[1].replace(/.*\\//, "");\n};\n`);
+  }
+
+  it("runs modules from the code the last run left, as Node runs them: require, require.main, errors' files and lines", () => {
+    probe(41);
+    const first = run();
+    expect(first.stdout).toBe("41 true true dep.js:3:10)\n");
+    expect(first.compiled).toBe(2);
+    const second = run();
+    expect(second.stdout).toBe(first.stdout);
+    expect([second.reused, second.compiled]).toEqual([2, 0]);
+    expect(existsSync(second.file!)).toBe(true);
+  });
+
+  it("compiles a module edited since, even to a source of the same length (which V8 alone would take for the same)", () => {
+    probe(41);
+    run();
+    probe(42);
+    const edited = run();
+    expect(edited.stdout).toBe("42 true true dep.js:3:10)\n");
+    expect([edited.reused, edited.compiled]).toEqual([1, 1]);
+    expect(run()).toMatchObject({ stdout: edited.stdout, reused: 2, compiled: 0 });
+  });
+
+  it("compiles everything when the file is damaged, and writes it again", () => {
+    probe(41);
+    const { file } = run();
+    writeFileSync(file!, new Uint8Array(readFileSync(file!).subarray(0, 100)));
+    expect(run()).toMatchObject({ stdout: "41 true true dep.js:3:10)\n", reused: 0, compiled: 2 });
+    expect(run()).toMatchObject({ reused: 2, compiled: 0 });
+    writeFileSync(file!, "not a cache");
+    expect(run()).toMatchObject({ stdout: "41 true true dep.js:3:10)\n", reused: 0, compiled: 2 });
+  });
+
+  it("is off with CLOUDTIERS_CODE_CACHE=0", () => {
+    probe(41);
+    const { file } = run();
+    rmSync(file!);
+    expect(run({ CLOUDTIERS_CODE_CACHE: "0" }).stdout).toBe("41 true true dep.js:3:10)\n");
+    expect(existsSync(file!)).toBe(false);
   });
 });
 

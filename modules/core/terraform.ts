@@ -1,7 +1,30 @@
 import { Construct } from "constructs";
-import { TerraformStack } from "cdktf";
+import { TerraformElement, TerraformStack } from "cdktf";
 // cdktf's own naming of logical ids (TerraformStack.allocateLogicalId), which it does not export from its index.
 import { makeUniqueId } from "cdktf/lib/private/unique";
+/**
+ * The Terraform versions every stack and Terraform module works with: `moved` blocks between
+ * resource types (cdktf's `moveFromId`) and `import` blocks need 1.5, as do the modules'
+ * validation blocks and optional attributes. It is each stack's and
+ * module's `required_version`, so the Terraform that plans (a workstation's, a CI runner's or a
+ * Terraform Cloud workspace's) refuses to run an older self, naming both versions.
+ */
+export const REQUIRED_TERRAFORM = ">= 1.5.0";
+
+/** The lowest version `REQUIRED_TERRAFORM` allows, as [major, minor, patch]. */
+export const LOWEST_TERRAFORM: readonly [number, number, number] = [1, 5, 0];
+
+/** Writes `terraform { required_version = REQUIRED_TERRAFORM }` into its stack. */
+export class RequiredTerraformVersion extends TerraformElement {
+  constructor(scope: Construct) {
+    super(scope, "required-terraform-version");
+  }
+
+  public override toTerraform(): Record<string, unknown> {
+    return { terraform: { required_version: REQUIRED_TERRAFORM } };
+  }
+}
+
 /**
  * Escapes literal text for a Terraform string, so that `${` and `%{` in it stay text
  * instead of starting an interpolation or directive. Never pass Terraform tokens here.

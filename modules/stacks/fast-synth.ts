@@ -1,4 +1,5 @@
-import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
+import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
+import { LOWEST_TERRAFORM } from "../core";
 
 /**
  * cdktf records the whole stack of every token it creates (thousands per stack, each
@@ -24,39 +25,45 @@ export function skipTokenStackTraces(): () => void {
   };
 }
 
-/** What cdktf's binary version check reads of itself (protected in its declarations). */
+/** What cdktf's Terraform version check reads of itself (protected in its declarations). */
 interface VersionCheck {
-  readonly versionCommand: string;
   readonly versionConstraint: string;
-  readonly hint?: string;
+}
+
+/** Whether every version `REQUIRED_TERRAFORM` allows satisfies `constraint` (cdktf's are all `>=X.Y`). */
+export function allowedByRequiredVersion(constraint: string): boolean {
+  const floor = /^>=\s*(\d+)\.(\d+)(?:\.(\d+))?$/.exec(constraint.trim());
+  if (!floor) return false;
+  const wanted = [Number(floor[1]), Number(floor[2]), Number(floor[3] ?? 0)];
+  const difference = LOWEST_TERRAFORM.map((part, i) => part - wanted[i]).find((d) => d !== 0) ?? 0;
+  return difference >= 0;
 }
 
 /**
- * cdktf checks the Terraform binary's version by running `terraform version` (a process,
- * about 25 ms) in every stack that has a `moved` block or a Terraform Cloud backend, once per
- * stack: 15% of the synthesis of 100 generated stacks. The answer is the same for the whole
- * run, so each check (command, constraint and message) runs once until the returned function
- * is called; a failed check fails every stack that asks it, as before.
+ * cdktf runs `terraform version` (a process, 25-85 ms here) in every stack with a `moved`
+ * block or a Terraform Cloud backend, to refuse a Terraform older than those need. Every stack
+ * cloudtiers builds says so itself, as `required_version` (`REQUIRED_TERRAFORM`), and the
+ * Terraform that plans it enforces that, naming both versions: the binary that matters (a
+ * Terraform Cloud workspace's, not the synthesising machine's), and a synth no longer needs
+ * Terraform installed. So a check `REQUIRED_TERRAFORM` already makes passes without running
+ * anything, until the returned function is called; any other runs as cdktf runs it.
  */
-export function checkBinaryVersionsOnce(): () => void {
-  const prototype = ValidateBinaryVersion.prototype;
+export function leaveTerraformVersionToTerraform(): () => void {
+  const prototype = ValidateTerraformVersion.prototype;
+  // Inherited from ValidateBinaryVersion: put back by deleting the one set here.
   const validate = prototype.validate;
-  const answers = new Map<string, string[]>();
-  prototype.validate = function (this: ValidateBinaryVersion) {
-    const check = this as unknown as VersionCheck;
-    const key = JSON.stringify([check.versionCommand, check.versionConstraint, check.hint]);
-    if (!answers.has(key)) answers.set(key, validate.call(this));
-    return [...answers.get(key)!];
+  prototype.validate = function (this: ValidateTerraformVersion) {
+    return allowedByRequiredVersion((this as unknown as VersionCheck).versionConstraint) ? [] : validate.call(this);
   };
   return () => {
-    prototype.validate = validate;
+    delete (prototype as Partial<ValidateTerraformVersion>).validate;
   };
 }
 
-/** Runs `fn` without token traces (with them if `CLOUDTIERS_TOKEN_TRACES=1`), and with each binary version check run once. */
+/** Runs `fn` without token traces (with them if `CLOUDTIERS_TOKEN_TRACES=1`), and with Terraform's version left to the stacks' `required_version`. */
 export function withFastStackTraces<T>(fn: () => T): T {
   const restoreTraces = skipTokenStackTraces();
-  const restoreChecks = checkBinaryVersionsOnce();
+  const restoreChecks = leaveTerraformVersionToTerraform();
   try {
     return fn();
   } finally {

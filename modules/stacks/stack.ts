@@ -11,7 +11,7 @@ import {
   Tokenization,
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
-import { ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, terraformSpecText } from "../core";
+import { RequiredTerraformVersion, ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, terraformSpecText } from "../core";
 import { PolicyAtSynth } from "../policy";
 import { DjangoTopology } from "../django/topology";
 import { CLOUDS, CloudAdapter, wants } from "./clouds";
@@ -165,6 +165,7 @@ export class CloudTiersStack extends TerraformStack {
     } else {
       new LocalBackend(this, { path: localStatePath(name) });
     }
+    new RequiredTerraformVersion(this);
     // The constructs see the spec's text as marks, written as Terraform's escapes in `toTerraform`.
     // The stack has validated the spec: the topology built from its literal copy need not again.
     const literal = literalSpec(spec);

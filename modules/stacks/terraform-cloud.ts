@@ -8,7 +8,7 @@ import { VariableSet } from "@cdktf/provider-tfe/lib/variable-set";
 import { Workspace, WorkspaceConfig } from "@cdktf/provider-tfe/lib/workspace";
 import { WorkspaceSettings } from "@cdktf/provider-tfe/lib/workspace-settings";
 import { WorkspaceVariableSet } from "@cdktf/provider-tfe/lib/workspace-variable-set";
-import { literalSpec, terraformSpecText } from "../core";
+import { RequiredTerraformVersion, literalSpec, terraformSpecText } from "../core";
 import { EnvironmentSpec, TerraformCloudVcs } from "./spec";
 
 /** The Terraform version remote runs use unless the spec says otherwise. */
@@ -122,6 +122,7 @@ export class TerraformCloudBootstrapStack extends TerraformStack {
     const members = given.map((m) => ({ ...m, spec: literalSpec(m.spec) }));
     const { organization, hostname } = members[0].workspace;
     new LocalBackend(this, { path: localStatePath(name) });
+    new RequiredTerraformVersion(this);
     new TfeProvider(this, "tfe", { hostname });
 
     // Projects are looked up, not created: they usually carry team access managed elsewhere.

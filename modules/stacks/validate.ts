@@ -1,4 +1,4 @@
-import { SpecValidator, ValidationIssue, fieldsOf, show, validateSpecText } from "../core";
+import { LOWEST_TERRAFORM, REQUIRED_TERRAFORM, SpecValidator, ValidationIssue, fieldsOf, show, validateSpecText } from "../core";
 import { RULES } from "../policy";
 import { DjangoTopologyProps } from "../django/spec";
 import { TOPOLOGY_FIELDS, validateTopology } from "../django/validate";
@@ -44,6 +44,20 @@ const ORGANIZATION = "a Terraform Cloud organization name (letters, digits, - an
 const PROJECT = /^[A-Za-z0-9][A-Za-z0-9 _-]{0,39}$/;
 const PROJECT_NAME = "a project name of up to 40 letters, digits, spaces, - and _";
 
+/** A workspace's Terraform: an exact version, `>= X.Y[.Z]` or `~> X.Y[.Z]`, as Terraform Cloud takes them. */
+const TERRAFORM_VERSION = /^(~> ?|>= ?)?(\d+)\.(\d+)(?:\.(\d+))?$/;
+
+/** Whether the newest version a workspace's `terraformVersion` picks satisfies `REQUIRED_TERRAFORM`. */
+function allowsRequiredTerraform(version: string): boolean {
+  const [, operator, major, minor, patch] = TERRAFORM_VERSION.exec(version)!;
+  const parts = [Number(major), Number(minor), Number(patch ?? 0)];
+  // `>=` has no newest; `~> X.Y` allows every X.*, `~> X.Y.Z` every X.Y.*.
+  if (operator?.startsWith(">=")) return true;
+  const newest = operator?.startsWith("~>") ? (patch === undefined ? [parts[0], Infinity, Infinity] : [parts[0], parts[1], Infinity]) : parts;
+  const difference = newest.map((part, i) => part - LOWEST_TERRAFORM[i]).find((d) => d !== 0) ?? 0;
+  return difference >= 0;
+}
+
 /** The backend choice, the Terraform Cloud section, and the environment variables it falls back to. */
 function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnvironment): ValidationIssue[] {
   const v = new SpecValidator(spec.environment);
@@ -56,7 +70,11 @@ function validateTerraformCloud(spec: EnvironmentSpec, env: TerraformCloudEnviro
     if (tfc.hostname !== undefined) v.domain("terraformCloud.hostname", tfc.hostname);
     if (tfc.project !== undefined) v.matches("terraformCloud.project", tfc.project, PROJECT, PROJECT_NAME);
     if (tfc.workspacePrefix !== undefined) v.matches("terraformCloud.workspacePrefix", tfc.workspacePrefix, TFC_NAME, "letters, digits, - and _ (workspace names are <prefix>-<environment>-<cloud>)");
-    if (tfc.terraformVersion !== undefined) v.matches("terraformCloud.terraformVersion", tfc.terraformVersion, /^(~> ?|>= ?)?\d+\.\d+(\.\d+)?$/, 'a Terraform version such as "1.11.4" or "~> 1.11"');
+    if (tfc.terraformVersion !== undefined && v.matches("terraformCloud.terraformVersion", tfc.terraformVersion, TERRAFORM_VERSION, 'a Terraform version such as "1.11.4" or "~> 1.11"')) {
+      if (!allowsRequiredTerraform(tfc.terraformVersion)) {
+        v.fail("terraformCloud.terraformVersion", `allows no Terraform the stacks can run on (they need ${REQUIRED_TERRAFORM}), got "${tfc.terraformVersion}"`);
+      }
+    }
     if (tfc.vcs !== undefined && v.fields("terraformCloud.vcs", tfc.vcs, fieldsOf<TerraformCloudVcs>({ repository: true, branch: true, oauthTokenId: true, githubAppInstallationId: true }))) {
       const vcs = tfc.vcs;
       v.matches("terraformCloud.vcs.repository", vcs.repository, /^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/, 'a repository as "<owner>/<name>"');

@@ -2,8 +2,9 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
-import { ValidateBinaryVersion } from "cdktf/lib/validations/validate-binary-version";
-import { skipTokenStackTraces, withFastStackTraces } from "../../modules/stacks/fast-synth";
+import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
+import { REQUIRED_TERRAFORM } from "../../modules/core";
+import { allowedByRequiredVersion, skipTokenStackTraces, withFastStackTraces } from "../../modules/stacks/fast-synth";
 
 /** A capture into a plain object, the way cdktf records a token's trace. */
 function tokenTrace(): string {
@@ -62,8 +63,10 @@ describe("withFastStackTraces", () => {
 });
 
 /**
- * cdktf runs `terraform version` for every stack that needs a recent Terraform (a `moved`
- * block, a cloud backend, `terraform_data`): the fast synth asks once a run.
+ * cdktf runs `terraform version` in every stack that needs a recent Terraform (a `moved`
+ * block, a cloud backend, `terraform_data`); every stack cloudtiers builds says which
+ * Terraform it needs itself (`required_version`), so the fast synth runs no Terraform for
+ * what that already covers.
  */
 describe("the fast synth's Terraform version check", () => {
   let dir: string;
@@ -82,27 +85,36 @@ describe("the fast synth's Terraform version check", () => {
     return { binary, calls: () => readFileSync(log, "utf8").split("\n").filter(Boolean).length };
   }
 
-  /** Three stacks, each with the check cdktf adds for Terraform 1.4 (\`terraform_data\`), made with the binary given. */
-  function synthThree(binary: string): void {
+  /** Three stacks, each with cdktf's check for `constraint`, run with the binary given (cdktf's own runs `terraform` from PATH). */
+  function synthThree(binary: string, constraint: string): void {
     const app = new App({ outdir: join(dir, "out") });
     for (const id of ["a", "b", "c"]) {
       const stack = new TerraformStack(app, id);
-      stack.node.addValidation(new ValidateBinaryVersion("terraform", ">=1.4", `${binary} version`, "The built-in Terraform data resource is only supported for Terraform >=1.4."));
+      const check = new ValidateTerraformVersion(constraint, `Needs Terraform ${constraint}.`);
+      (check as unknown as { versionCommand: string }).versionCommand = `${binary} version`;
+      stack.node.addValidation(check);
     }
     app.synth();
   }
 
-  it("asks the binary once for every stack, and gives each stack the same answer", () => {
-    const { binary, calls } = fakeTerraform("1.9.0");
-    withFastStackTraces(() => synthThree(binary));
+  it("runs no Terraform for the checks cdktf adds for moved blocks, cloud backends and terraform_data, and cdktf's own check again afterwards", () => {
+    const { binary, calls } = fakeTerraform("1.3.0");
+    for (const constraint of [">=1.5", ">=1.1", ">=1.4"]) withFastStackTraces(() => synthThree(binary, constraint));
+    expect(calls()).toBe(0);
+    // Left as cdktf does it outside: the first stack runs the binary, and its Terraform too old is refused.
+    expect(() => synthThree(binary, ">=1.5")).toThrow(/\[a\] terraform version 1\.3\.0 is lower than the required version >=1\.5/);
     expect(calls()).toBe(1);
-    // Left as cdktf does it outside: once a stack.
-    synthThree(binary);
-    expect(calls()).toBe(1 + 3);
   });
 
-  it("still refuses a Terraform too old, with cdktf's own message for the first stack that needs a newer one", () => {
-    const { binary } = fakeTerraform("1.3.0");
-    expect(() => withFastStackTraces(() => synthThree(binary))).toThrow(/\[a\] terraform version 1\.3\.0 is lower than the required version >=1\.4/);
+  it("runs cdktf's check for a Terraform newer than the stacks' required_version, and refuses one too old with cdktf's message", () => {
+    const { binary, calls } = fakeTerraform("1.6.0");
+    expect(() => withFastStackTraces(() => synthThree(binary, ">=1.7"))).toThrow(/\[a\] terraform version 1\.6\.0 is lower than the required version >=1\.7/);
+    expect(calls()).toBeGreaterThan(0);
+  });
+
+  it("counts a check as made by required_version only when every version it allows passes the check", () => {
+    expect(REQUIRED_TERRAFORM).toBe(">= 1.5.0");
+    for (const covered of [">=1.5", ">= 1.5.0", ">=1.1", ">=1.4", ">=0.15"]) expect([covered, allowedByRequiredVersion(covered)]).toEqual([covered, true]);
+    for (const beyond of [">=1.5.1", ">=1.6", ">=2.0", "~> 1.5", "1.5.0", "<2.0"]) expect([beyond, allowedByRequiredVersion(beyond)]).toEqual([beyond, false]);
   });
 });

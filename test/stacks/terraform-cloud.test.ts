@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ValidationError, formatIssue } from "../../modules/core";
+import { REQUIRED_TERRAFORM, ValidationError, formatIssue } from "../../modules/core";
 import { BuildOptions, buildApp } from "../../modules/stacks/app";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { DEFAULT_TERRAFORM_VERSION } from "../../modules/stacks/terraform-cloud";
@@ -158,6 +158,14 @@ describe("the Terraform Cloud settings of a spec", () => {
     ]);
   });
 
+  it("refuse a workspace Terraform older than the stacks need, and take any that allows a newer one", () => {
+    const given = (terraformVersion: string) => problems([specWith({ terraformCloud: { terraformVersion } })], { env: ACME });
+    for (const old of ["1.4.6", "~> 1.4.0", "0.15.5", "~> 0.15"]) {
+      expect(given(old)).toEqual([`dev: terraformCloud.terraformVersion allows no Terraform the stacks can run on (they need >= 1.5.0), got "${old}"`]);
+    }
+    for (const fine of ["1.5.0", "1.11.4", "~> 1.4", "~> 1.5.2", ">= 1.0", "2.0"]) expect([fine, given(fine)]).toEqual([fine, []]);
+  });
+
   it("hold the environment variables they fall back to to the same rules, naming the variable", () => {
     expect(problems([specWith()], { env: { TF_CLOUD_ORGANIZATION: "acme corp", TF_CLOUD_HOSTNAME: "https://tfe.example.com", TF_CLOUD_PROJECT: "a/b" } })).toEqual([
       'dev: TF_CLOUD_ORGANIZATION must be a Terraform Cloud organization name (letters, digits, - and _), got "acme corp"',
@@ -205,6 +213,14 @@ describe("the bootstrap stack", () => {
     Object.values(resources(b, "tfe_run_trigger"))
       .map((t) => `${workspaceNamed(b, t.sourceable_id)} -> ${workspaceNamed(b, t.workspace_id)}`)
       .sort();
+
+  it("and every other stack say which Terraform they need, and the workspaces run one it allows", () => {
+    const all = synthStacks(environments, { env: ACME });
+    expect(Object.keys(all)).toContain("terraform-cloud-acme");
+    for (const [name, stack] of Object.entries(all)) expect([name, stack.terraform.required_version]).toEqual([name, REQUIRED_TERRAFORM]);
+    for (const workspace of Object.values(workspaces)) expect(workspace.terraform_version).toBe(DEFAULT_TERRAFORM_VERSION);
+    expect(problems([specWith({ terraformCloud: { terraformVersion: DEFAULT_TERRAFORM_VERSION } })], { env: ACME })).toEqual([]);
+  });
 
   it("is built only when an organization is known, with local state and the token left to the environment", () => {
     expect(Object.keys(stacks)).toEqual(["terraform-cloud-acme"]);

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { Node } from "constructs";
 import { App, DefaultTokenResolver, StringConcat, TerraformElement, Tokenization, TerraformHclModule, TerraformOutput, TerraformProvider, TerraformStack, TerraformVariable, Token, ref, TerraformResource, TerraformDataSource } from "cdktf";
-import { choose } from "../../modules/core";
+import { REQUIRED_TERRAFORM, choose } from "../../modules/core";
 import { BuildContext, ModuleDefinition, ModuleInputs, ModuleOutput, ModuleVariable, providerConstraint } from "./definition";
 import { NESTED_ATTRIBUTE_PROVIDERS, hclValue, nestedAsAttributes, repairCdktfHcl } from "./hcl";
 import { tarGz } from "./tarball";
@@ -19,9 +19,6 @@ function providerClass(module: string, binding: string): ProviderClass {
   if (classes.length !== 1) throw new Error(`${module}: no provider class for ${binding}`);
   return classes[0];
 }
-
-/** The Terraform that generated modules need at least (validation blocks, optional attributes). */
-export const REQUIRED_TERRAFORM = ">= 1.5.0";
 
 export interface BuiltModule {
   readonly name: string;
