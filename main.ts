@@ -1,6 +1,5 @@
 import { environments } from "./environments";
 import { synthesizeAll } from "./modules/stacks/app";
-import { withFastStackTraces } from "./modules/stacks/fast-synth";
 import { STACK_SELECTION, TERRAFORM_CLOUD_SETTINGS, cdktfContext, runCommand } from "./scripts/command-line";
 
 // The app command of cdktf.json: the cdktf CLI runs it with no arguments.
@@ -23,5 +22,5 @@ runCommand(
       CLOUDTIERS_SYNTH_WORKERS: "processes that synthesise groups of stacks in parallel (default one a core, at least 20 stacks each; 1 for a serial synth): the output is the same",
     },
   },
-  ({ positionals }) => withFastStackTraces(() => synthesizeAll(environments, { select: positionals.length > 0 ? positionals : undefined, context: cdktfContext() })),
+  ({ positionals }) => synthesizeAll(environments, { select: positionals.length > 0 ? positionals : undefined, context: cdktfContext() }),
 );

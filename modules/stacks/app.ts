@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { AnnotationMetadataEntryType, App, Manifest, StackManifest, TerraformStack } from "cdktf";
@@ -349,7 +349,8 @@ export function synthWorkers(stacks: number, env: NodeJS.ProcessEnv): number {
 
 /**
  * `synthesize`, with the selected stacks split into groups synthesised in parallel
- * processes (`synthWorkers`) when there are enough of them, and one output: the groups'
+ * processes (`synthWorkers`) when there are enough of them (this one synthesises the
+ * first group itself), each without token traces (`withFastStackTraces`), and one output: the groups'
  * stack directories and one manifest, byte for byte what a serial synth writes. Nothing is
  * written unless every group synthesised and passed the policy pack; a group that failed
  * fails the whole synth with its message.
@@ -368,7 +369,7 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
     for (const issue of e.issues) stderr.write(`cloudtiers: ${formatIssue(issue)}\n`);
     return 1;
   }
-  if (workers <= 1) return synthesizePlanned(plan, stdout, stderr);
+  if (workers <= 1) return withFastStackTraces(() => synthesizePlanned(plan, stdout, stderr));
 
   const outdir = env.CDKTF_OUTDIR ?? "cdktf.out";
   const scratch = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
@@ -377,7 +378,11 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
     const size = Math.ceil(names.length / workers);
     const groups = Array.from({ length: workers }, (_, i) => ({ dir: join(scratch, String(i)), stacks: names.slice(i * size, (i + 1) * size) })).filter((g) => g.stacks.length > 0);
     stderr.write(`synthesising ${names.length} stacks in ${groups.length} processes...\n`);
-    const runs = await Promise.all(groups.map((g) => runWorker({ specs: environments, select: g.stacks, outdir: g.dir, context: options.context, env })));
+    const job = (g: (typeof groups)[number]): SynthJob => ({ specs: environments, select: g.stacks, outdir: g.dir, context: options.context, env });
+    // The first group is this process's own, synthesised while the others' workers run.
+    const others = groups.slice(1).map((g, i) => runWorker(job(g), join(scratch, `job-${i + 1}.json`)));
+    const own = withFastStackTraces(() => ownGroup(job(groups[0])));
+    const runs = [own, ...(await Promise.all(others))];
     const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${groups[i].stacks.join(", ")} failed; nothing was written:\n${run.error}`] : []));
     if (failed.length > 0) {
       for (const failure of failed) stderr.write(`${failure.trimEnd()}\n`);
@@ -394,12 +399,32 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
   }
 }
 
-/** Runs one group's worker: its result, or what it printed when it failed. */
-function runWorker(job: SynthJob): Promise<SynthGroupResult | { error: string }> {
+/** What a worker prints when its group fails: the problems a construct found, as a serial synth reports them, or the error. */
+export function groupFailure(e: unknown): string {
+  if (e instanceof ValidationError) return `${e.issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}\n`;
+  return `${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`;
+}
+
+/** This process's group of a parallel synth, failing as a worker does. */
+function ownGroup(job: SynthJob): SynthGroupResult | { error: string } {
+  try {
+    return synthGroup(job);
+  } catch (e) {
+    return { error: groupFailure(e) };
+  }
+}
+
+/**
+ * Runs one group's worker: its result, or what it printed when it failed. The job goes in a
+ * file, not down a pipe: this process synthesises its own group meanwhile, and writes to a
+ * pipe only between its own steps.
+ */
+function runWorker(job: SynthJob, file: string): Promise<SynthGroupResult | { error: string }> {
+  writeFileSync(file, JSON.stringify(job));
   // This file's sibling, as it is loaded (TypeScript through the loader in execArgv, or the package's JavaScript).
   const worker = join(__dirname, `synth-worker${extname(__filename)}`);
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [...process.execArgv, worker], { env: job.env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...process.execArgv, worker, file], { env: job.env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -413,7 +438,6 @@ function runWorker(job: SynthJob): Promise<SynthGroupResult | { error: string }>
         resolve({ error: `the worker wrote no result:\n${out}${err}` });
       }
     });
-    child.stdin.end(JSON.stringify(job));
   });
 }
 

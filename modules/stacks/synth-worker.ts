@@ -1,20 +1,18 @@
 /**
- * One group of a parallel synth (`synthesizeAll`): reads a `SynthJob` as JSON on stdin,
- * builds and synthesises the stacks it names into its own directory exactly as a serial
- * synth builds them, holds them to the policy pack, and writes a `SynthGroupResult` as JSON
- * on stdout. A problem a construct finds is written as a serial synth reports it, and the
- * worker exits 1. Run by `synthesizeAll` only.
+ * One group of a parallel synth (`synthesizeAll`): reads a `SynthJob` as JSON from the file
+ * named on its command line, builds and synthesises the stacks it names into its own
+ * directory exactly as a serial synth builds them, holds them to the policy pack, and writes a
+ * `SynthGroupResult` as JSON on stdout. A problem a construct finds is written as a serial
+ * synth reports it, and the worker exits 1. Run by `synthesizeAll` only.
  */
 import { readFileSync } from "node:fs";
-import { ValidationError, formatIssue } from "../core";
-import { synthGroup } from "./app";
+import { groupFailure, synthGroup } from "./app";
 import { withFastStackTraces } from "./fast-synth";
 
 try {
-  const job = JSON.parse(readFileSync(0, "utf8"));
+  const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
   process.stdout.write(JSON.stringify(withFastStackTraces(() => synthGroup(job))));
 } catch (e) {
-  if (!(e instanceof ValidationError)) throw e;
-  process.stderr.write(`${e.issues.map((issue) => `  ${formatIssue(issue)}`).join("\n")}\n`);
+  process.stderr.write(groupFailure(e));
   process.exitCode = 1;
 }

@@ -4,9 +4,8 @@
  * (selection through `CLOUDTIERS_STACKS` included).
  */
 import { synthesizeAll } from "../../modules/stacks/app";
-import { withFastStackTraces } from "../../modules/stacks/fast-synth";
 import { generatedEnvironments } from "./environments";
 
 const count = Number(process.env.BENCH_ENVIRONMENTS);
 if (!Number.isInteger(count) || count < 1) throw new Error(`BENCH_ENVIRONMENTS must be a whole number of environments, 1 or more; got "${process.env.BENCH_ENVIRONMENTS}"`);
-withFastStackTraces(() => synthesizeAll(generatedEnvironments(count))).then((code) => (process.exitCode = code));
+synthesizeAll(generatedEnvironments(count)).then((code) => (process.exitCode = code));

@@ -63,7 +63,10 @@ describe("a parallel synth", () => {
     expect(parallel).toEqual({ ...serial, progress: parallel.progress });
   });
 
-  it("fails as a whole when one group fails, with that stack's report, and leaves the previous output as it was", () => {
+  it.each([
+    ["this process's own group", "first"],
+    ["a worker's group", "second"],
+  ])("fails as a whole when one group fails (%s), with that stack's report, and leaves the previous output as it was", (_, where) => {
     // Two AWS stacks, one a group each: qa passes the policy pack; dev held to production rules does not.
     const pinned = { ...specWith().application, image: application.image };
     const good = specBeside("qa", 40, { digitalocean: undefined, cloudflare: undefined, terraformCloud: undefined });
@@ -82,7 +85,7 @@ synthesizeAll(JSON.parse(readFileSync(process.env.SPECS!, "utf8"))).then((code) 
     expect(run(script, { SPECS: specs, CDKTF_OUTDIR: outdir, CLOUDTIERS_SYNTH_WORKERS: "1" }).status).toBe(0);
     const before = tree(outdir);
 
-    writeFileSync(specs, JSON.stringify([strict, good]));
+    writeFileSync(specs, JSON.stringify(where === "first" ? [strict, good] : [good, strict]));
     const failed = run(script, { SPECS: specs, CDKTF_OUTDIR: outdir, CLOUDTIERS_SYNTH_WORKERS: "2" });
     expect(failed.status).toBe(1);
     expect(failed.stderr).toContain("synthesising 2 stacks in 2 processes...\n");
