@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { promisify } from "node:util";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { awsHostDelivery, groupHostsScript } from "../../modules/aws/host-delivery";
 import { HostConfigDelivery, PoolRole } from "../../modules/core";
 import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
@@ -92,6 +92,10 @@ describe("rendered host configuration, checked by the real tools", () => {
     // Each DigitalOcean stack also has the database setup's droplet.
     expect(docs.filter((d) => d.source === "stack")).toHaveLength(SHIPPED_STACKS.reduce((n, { spec, cloud }) => n + pools(spec) + (cloud === "do" ? 1 : 0), 0));
     expect(docs.filter((d) => d.source === "renderer")).toHaveLength(11);
+  });
+
+  it("every user data document is, byte for byte, yaml's rendering of the whole document (cloudConfig renders each file once a process)", () => {
+    for (const d of docs) expect({ name: d.name, text: `#cloud-config\n${stringify(parse(d.text), { lineWidth: 0 })}` }).toEqual({ name: d.name, text: d.text });
   });
 
   it("cloud-init schema accepts every user data document, without deprecations", () => {
