@@ -38,7 +38,16 @@ function mapStrings<T>(value: T, f: (text: string) => string): T {
   if (value === null || typeof value !== "object") return value;
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
-  return Object.fromEntries(Object.entries(value).map(([key, item]) => [f(key), mapStrings(item, f)])) as T;
+  const mapped: Record<string, unknown> = {};
+  // A plain object's own keys only (its prototype is Object's or none); a key "__proto__" stays a key.
+  for (const key in value) setOwn(mapped, f(key), mapStrings((value as Record<string, unknown>)[key], f));
+  return mapped as T;
+}
+
+/** `target[key] = item`, as a key of its own even for "__proto__" (which assignment takes for the prototype). */
+export function setOwn(target: Record<string, unknown>, key: string, item: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value: item, enumerable: true, writable: true, configurable: true });
+  else target[key] = item;
 }
 
 /** A spec whose every string is written with marks: what a stack builds its constructs from. */

@@ -960,16 +960,17 @@ export interface WriteFile {
 /** One of cloud-init's `write_files`, owned by root. */
 export const writeFile = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, permissions, owner: "root:root", content });
 
-/** Each `write_files` entry as `stringify` writes it inside the document, by its fields: most are the same in every pool and stack. */
-const renderedFiles = new Map<string, string>();
+/** Each `write_files` entry as `stringify` writes it inside the document, by content, then path, permissions and owner: most are the same in every pool and stack. */
+const renderedFiles = new Map<string, Map<string, string>>();
 
 function renderedFile(file: WriteFile): string {
-  const key = JSON.stringify([file.path, file.permissions, file.owner, file.content]);
-  let text = renderedFiles.get(key);
+  const byContent = renderedFiles.get(file.content) ?? renderedFiles.set(file.content, new Map()).get(file.content)!;
+  const key = `${file.path}\0${file.permissions}\0${file.owner}`;
+  let text = byContent.get(key);
   if (text === undefined) {
     // Rendered as the one entry of a document's `write_files`, less that key's line: what the whole document's rendering holds for it.
     text = stringify({ write_files: [file] }, { lineWidth: 0 }).slice("write_files:\n".length);
-    renderedFiles.set(key, text);
+    byContent.set(key, text);
   }
   return text;
 }

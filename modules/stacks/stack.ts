@@ -11,7 +11,7 @@ import {
   Tokenization,
 } from "cdktf";
 import { deepMerge } from "cdktf/lib/util";
-import { RequiredTerraformVersion, ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, terraformSpecText } from "../core";
+import { RequiredTerraformVersion, ValidationError, ValidationIssue, answeredFor, answeringFor, literalSpec, setOwn, terraformSpecText } from "../core";
 import { PolicyAtSynth } from "../policy";
 import { DjangoTopology } from "../django/topology";
 import { CLOUDS, CloudAdapter, wants } from "./clouds";
@@ -40,7 +40,11 @@ function withoutUnset(value: unknown): unknown {
   const prototype = Object.getPrototypeOf(value);
   if (prototype !== Object.prototype && prototype !== null) return value;
   const kept: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) if (item !== undefined) kept[key] = withoutUnset(item);
+  // A plain object's own keys only (its prototype is Object's or none); no entries array made.
+  for (const key in value) {
+    const item = (value as Record<string, unknown>)[key];
+    if (item !== undefined) setOwn(kept, key, withoutUnset(item));
+  }
   return kept;
 }
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SpecValidator, ValidationError, describeCodePoint } from "../../modules/core";
+import { SpecValidator, ValidationError, describeCodePoint, literalSpec, terraformSpecText } from "../../modules/core";
 import { buildApp } from "../../modules/stacks/app";
 import { specSamples } from "../../modules/stacks/samples";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
@@ -200,5 +200,16 @@ describe("every string of a spec", () => {
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
+  });
+});
+
+describe("the marks of spec text", () => {
+  it("go on and come off every string, a key named __proto__ kept as a key, never taken for the prototype", () => {
+    const spec = JSON.parse('{"tags": {"__proto__": "${x}", "team": "%{y}"}, "list": [{"__proto__": "z"}], "n": 1, "on": true, "none": null}');
+    const literal = literalSpec(spec);
+    expect(Object.getPrototypeOf(literal.tags)).toBe(Object.prototype);
+    expect(Object.keys(literal.tags)).toEqual(["__proto__", "team"]);
+    expect(terraformSpecText(literal)).toEqual(JSON.parse('{"tags": {"__proto__": "$${x}", "team": "%%{y}"}, "list": [{"__proto__": "z"}], "n": 1, "on": true, "none": null}'));
+    expect(JSON.stringify(terraformSpecText(literal))).toBe('{"tags":{"__proto__":"$${x}","team":"%%{y}"},"list":[{"__proto__":"z"}],"n":1,"on":true,"none":null}');
   });
 });
