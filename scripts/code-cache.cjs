@@ -5,10 +5,10 @@
  * every run, about 260 ms of a 1 s synth of the shipped stacks here, and each process of a
  * parallel synth pays it again.
  *
- * Each command (the script Node runs) has one file in node_modules/.cache/cloudtiers-v8,
- * read once when the command starts: for each module, a hash of its source and the code V8
- * made of it, as the last run left it (the functions that run compiled, not only the top
- * level). A module is compiled from that code only if its source hashes the same and V8
+ * Each command (the script Node runs, with Node's options) has one file in
+ * node_modules/.cache/cloudtiers-v8, whose index is read when the command starts: for each
+ * module, a hash of its source and the code V8 made of it, as the last run left it (the
+ * functions that ran compiled, not only the top level). A module is compiled from that code only if its source hashes the same and V8
  * accepts it (same Node, same flags); otherwise, or with no file, it is compiled as Node
  * compiles it, and the command writes its file again when it exits, written aside and then
  * renamed, so a concurrent run reads the old file or the new one, never half of one. The
@@ -97,7 +97,8 @@ function writeCache(file, fresh) {
 
 function enable() {
   const entry = process.argv[1] ? resolve(process.argv[1]) : "(no script)";
-  const key = createHash("sha256").update(`${process.version}\0${process.arch}\0${entry}`).digest("hex").slice(0, 24);
+  // Node's options (a profiler's, a heap size) change V8's flags, and V8 refuses code made under other flags: each set has its own file.
+  const key = createHash("sha256").update(JSON.stringify([process.version, process.arch, entry, process.execArgv])).digest("hex").slice(0, 24);
   const file = join(__dirname, "..", "node_modules", ".cache", "cloudtiers-v8", `${key}.bin`);
   const cache = openCache(file);
   // Modules compiled without usable code: their code is written when the command exits.

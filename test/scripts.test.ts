@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { buildApp } from "../modules/stacks/app";
 import { environments } from "../environments";
 import { generatedEnvironments, generatedName } from "../scripts/bench/environments";
+import { REST_OTHER, SYNTH_CATEGORIES, categoryTimes } from "../scripts/bench/profile";
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { platformOf, completeLockfile } = require("../scripts/complete-lockfile.cjs");
@@ -130,6 +131,42 @@ describe("the code cache", () => {
     rmSync(file!);
     expect(run({ CLOUDTIERS_CODE_CACHE: "0" }).stdout).toBe("41 true true dep.js:3:10)\n");
     expect(existsSync(file!)).toBe(false);
+  });
+});
+
+describe("the benchmark's CPU profile reading", () => {
+  it("counts each sample once, for the outermost category on its stack, whatever that calls", () => {
+    const frame = (functionName: string, url: string) => ({ functionName, url });
+    const cdktf = "file:///p/node_modules/cdktf/lib";
+    const profile = {
+      nodes: [
+        { id: 1, callFrame: frame("(root)", ""), children: [2, 5, 7] },
+        { id: 2, callFrame: frame("resolve", `${cdktf}/tokens/private/resolve.js`), children: [3] },
+        { id: 3, callFrame: frame("resolve", `${cdktf}/tokens/private/resolve.js`), children: [4] },
+        { id: 4, callFrame: frame("mapStrings", "file:///p/modules/core/spec-text.ts") },
+        { id: 5, callFrame: frame("toTerraform", "file:///p/modules/stacks/stack.ts"), children: [6] },
+        { id: 6, callFrame: frame("toTerraform", `${cdktf}/terraform-resource.js`), children: [8] },
+        { id: 7, callFrame: frame("(garbage collector)", "") },
+        { id: 8, callFrame: frame("resolve", `${cdktf}/tokens/private/resolve.js`) },
+      ],
+      samples: [3, 4, 5, 6, 8, 7, 7, 1],
+      timeDeltas: [1000, 2000, 3000, 4000, 500, 5000, 500, 250],
+    };
+    const { total, byCategory, rest } = categoryTimes(profile, SYNTH_CATEGORIES);
+    expect(total).toBe(16.25);
+    // Outside every category: the stack's own toTerraform (3 ms) and the root (0.25 ms), by their innermost frame.
+    expect(rest).toEqual({
+      "cdktf, constructs and the bindings, called while building (constructors, tokens)": 0,
+      "the yaml library (user data)": 0,
+      "cloudtiers' own code": 3,
+      [REST_OTHER]: 0.25,
+    });
+    expect(byCategory).toEqual({
+      "cdktf resolving tokens": 3,
+      "cdktf's toTerraform of each resource (the bindings' attributes)": 4.5,
+      "cdktf writing each stack's JSON (json-stable-stringify)": 0,
+      "garbage collection": 5.5,
+    });
   });
 });
 

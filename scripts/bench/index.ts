@@ -17,7 +17,13 @@
  * 3. Selection at scale: one stack, one environment and one cloud selected out of the 400.
  *    Target: one stack out of 400 within 10% of the one-stack app (one generated
  *    environment, one of its stacks selected).
- * 4. `npm test`: its wall time, and the highest sum of its processes' resident memory
+ * 4. Where a stack's time goes: CPU profiles of two serial synths (10 and 50 environments),
+ *    each sample counted for the outermost category on its stack (scripts/bench/profile.ts),
+ *    and the difference divided by the stacks between them: cdktf's own work (resolving
+ *    tokens, each resource's toTerraform, its JSON writer), garbage collection, and the rest
+ *    (cloudtiers building and checking the stacks). The same for the shipped stacks against
+ *    the floor. Not a target: it says what the targets above can reach without patching cdktf.
+ * 5. `npm test`: its wall time, and the highest sum of its processes' resident memory
  *    (Jest's workers, tsc, ESLint and the tools the tests run; pages they share count once
  *    for each, so an upper bound). Target: at most 60 s.
  *
@@ -29,6 +35,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../command-line";
 import { generatedName } from "./environments";
+import { SYNTH_CATEGORIES, categoryTimes, readProfile } from "./profile";
 import { environments } from "../../environments";
 
 const root = join(__dirname, "..", "..");
@@ -104,6 +111,26 @@ function series(label: string, count: number, args: string[], cwd: string, env: 
   if (stacks.size !== 1) throw new Error(`${label}: the runs wrote different numbers of stacks (${[...stacks].join(", ")})`);
   return { label, seconds: median(samples.map((s) => s.seconds)), peakMiB: Math.max(...samples.map((s) => s.peakMiB)), stacks: samples[0].stacks };
 }
+
+/** One synth under V8's CPU profiler, in a child process: milliseconds in all and in each of SYNTH_CATEGORIES, and the stacks written. */
+function profiled(args: string[], env: NodeJS.ProcessEnv): ReturnType<typeof categoryTimes> & { stacks: number } {
+  const dir = mkdtempSync(join(tmpdir(), "cloudtiers-profile-"));
+  const outdir = join(dir, "out");
+  try {
+    const run = spawnSync(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${join(dir, "profile")}`, ...args], {
+      cwd: root,
+      env: { ...cleanEnv(), ...env, CDKTF_OUTDIR: outdir, CLOUDTIERS_SYNTH_WORKERS: "1" },
+      encoding: "utf8",
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    if (run.status !== 0) throw new Error(`${args.join(" ")} failed under the profiler:\n${run.stderr}`);
+    return { ...categoryTimes(readProfile(join(dir, "profile")), SYNTH_CATEGORIES), stacks: readdirSync(join(outdir, "stacks")).length };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const CDKTF_OWN = SYNTH_CATEGORIES.filter((c) => c.name.startsWith("cdktf")).map((c) => c.name);
 
 /**
  * The floor: what any cdktf app costs here, in plain JavaScript (nothing to compile) with
@@ -304,6 +331,29 @@ async function main(): Promise<number> {
     measured: seconds(selections[0].seconds),
     met: selections[0].seconds <= single.seconds * 1.1,
   });
+
+  process.stderr.write("  where a stack's time goes: CPU profiles of 10 and 50 environments, serial, and of the shipped stacks...\n");
+  const [small, big] = [10, 50].map((n) => profiled(app, { BENCH_ENVIRONMENTS: String(n) }));
+  const stacksBetween = big.stacks - small.stacks;
+  const perStack = (ms: (p: typeof small) => number) => (ms(big) - ms(small)) / stacksBetween;
+  const profiledStack = perStack((p) => p.total);
+  const cdktfStack = CDKTF_OWN.reduce((sum, name) => sum + perStack((p) => p.byCategory[name]), 0);
+  const share = (ms: number) => `${((ms / profiledStack) * 100).toFixed(0)}%`;
+  table([
+    [`a stack's serial time, profiled (${small.stacks} to ${big.stacks} stacks)`, "ms a stack, profiled", "share"],
+    ...SYNTH_CATEGORIES.map((c) => perStack((p) => p.byCategory[c.name])).map((ms, i) => [SYNTH_CATEGORIES[i].name, ms.toFixed(1), share(ms)]),
+    ...Object.keys(small.rest).map((name) => [`the rest, run by ${name}`, perStack((p) => p.rest[name]).toFixed(1), share(perStack((p) => p.rest[name]))]),
+    ["all", profiledStack.toFixed(1), "100%"],
+  ]);
+  const cdktfShare = cdktfStack / profiledStack;
+  process.stdout.write(
+    `cdktf's own work is ${(cdktfShare * 100).toFixed(0)}% of a stack: ${(cdktfShare * marginal).toFixed(1)} ms of the ${marginal.toFixed(1)} ms measured without the profiler${cdktfShare * marginal > 15 ? ", more than the 15 ms target before any of cloudtiers' code runs" : ""}.\n`,
+  );
+  const shippedProfile = profiled([...register, "main.ts"], {});
+  const shippedCdktf = (CDKTF_OWN.reduce((sum, name) => sum + shippedProfile.byCategory[name], 0) / shippedProfile.total) * shipped.seconds;
+  process.stdout.write(
+    `the shipped stacks: cdktf's own work on them is ${shippedCdktf.toFixed(2)} s of ${seconds(shipped.seconds)}; with the floor's ${seconds(floor.seconds)} that is ${((floor.seconds + shippedCdktf) / floor.seconds).toFixed(2)}x the floor before any of cloudtiers' code runs or loads.\n\n`,
+  );
 
   if (process.env.BENCH_TESTS !== "0") {
     process.stderr.write("  npm test...\n");
