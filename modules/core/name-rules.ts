@@ -404,8 +404,9 @@ export function checkName(id: NameRuleId, name: string): string[] {
   if (name.length < rule.min || name.length > rule.max) broken.push(`must be ${rule.min} to ${rule.max} characters, not ${name.length}`);
   if (!rule.pattern.test(name)) broken.push(`must be ${rule.allowed}`);
   if (rule.noDoubleHyphen && name.includes("--")) broken.push("must not contain two hyphens in a row");
-  for (const p of rule.forbiddenPrefixes ?? []) if (name.toLowerCase().startsWith(p)) broken.push(`must not start with "${p}"`);
-  for (const s of rule.forbiddenSuffixes ?? []) if (name.toLowerCase().endsWith(s)) broken.push(`must not end with "${s}"`);
+  const lower = name.toLowerCase();
+  for (const p of rule.forbiddenPrefixes ?? []) if (lower.startsWith(p)) broken.push(`must not start with "${p}"`);
+  for (const s of rule.forbiddenSuffixes ?? []) if (lower.endsWith(s)) broken.push(`must not end with "${s}"`);
   return broken;
 }
 

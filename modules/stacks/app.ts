@@ -7,9 +7,9 @@ import { ValidationError, ValidationIssue, answeringFor, formatIssue } from "../
 import { StackDocument, formatReport } from "../policy";
 import { CLOUDS, CloudAdapter, wants } from "./clouds";
 import { NamedStack, validateCollisions, validateStackNames } from "./collisions";
-import { withFastStackTraces } from "./fast-synth";
+import { forgetTokensSince, tokenCount, withFastStackTraces } from "./fast-synth";
 import { EnvironmentSpec } from "./spec";
-import { OutputSnapshot, checkPolicy, writtenDocument } from "./policy";
+import { checkPolicy, writtenDocument } from "./policy";
 import { removeStaleStacks, selectionLine, stackLines } from "./summary";
 import { withReleaseImage } from "./release";
 import { CloudTiersStack, stackName } from "./stack";
@@ -155,7 +155,11 @@ function selectionOf(options: BuildOptions, env: NodeJS.ProcessEnv): Selection |
 
 /** Whether a stack name matches a selection pattern, `*` matching any run of characters. */
 export function matches(pattern: string, name: string): boolean {
-  return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`).test(name);
+  return patternExpression(pattern).test(name);
+}
+
+function patternExpression(pattern: string): RegExp {
+  return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
 }
 
 /**
@@ -165,7 +169,8 @@ export function matches(pattern: string, name: string): boolean {
  * written, so an invalid spec leaves the output directory untouched.
  */
 export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions = {}): AppPlan {
-  const env = options.env ?? process.env;
+  // A plain copy: every read of process.env asks the C library, and each spec reads several.
+  const env = options.env ?? { ...process.env };
   // Each environment's release image, where CI gives one (CLOUDTIERS_IMAGE_<ENVIRONMENT>).
   const environments = specs.map((spec) => withReleaseImage(spec, env));
   const planned = planStacks(environments);
@@ -191,7 +196,10 @@ export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions
       unmatched.map((p) => ({ environment: "(selection)", path: selection!.source, message: `"${p}" matches no stack; the stacks are ${available.join(", ")}` })),
     );
   }
-  const selected = (name: string) => !selection || selection.patterns.some((p) => matches(p, name));
+  // Each pattern made once: a synth's groups select hundreds of stacks by name.
+  const exact = new Set(selection?.patterns.filter((p) => !p.includes("*")));
+  const wildcards = (selection?.patterns ?? []).filter((p) => p.includes("*")).map(patternExpression);
+  const selected = (name: string) => !selection || exact.has(name) || wildcards.some((w) => w.test(name));
   return {
     selection,
     stacks: [
@@ -250,40 +258,63 @@ function orReported<T>(make: () => T, stderr: NodeJS.WritableStream): T | undefi
 /**
  * Synthesises the selected stacks (every one when nothing is selected), then holds each to
  * the policy pack. Invalid specs are reported line by line, without a stack trace, and
- * nothing is written; a policy violation is reported with its stack's report, and the
- * previous output is put back. Otherwise the stack directories the manifest no longer lists
- * are removed, and the summary says, one line per stack, its cloud, where its state lives
- * and its resources. Returns the exit code.
+ * nothing is written; a policy violation is reported with its stack's report, and nothing
+ * is written either. Otherwise the stack directories the manifest no longer lists are
+ * removed, and the summary says, one line per stack, its cloud, where its state lives and
+ * its resources. Returns the exit code. In this process; `synthesizeAll` is the same with
+ * many stacks spread over processes.
  */
 export function synthesize(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): number {
   const { stdout = process.stdout, stderr = process.stderr } = options;
   const plan = orReported(() => planApp(environments, options), stderr);
-  return plan ? synthesizePlanned(plan, stdout, stderr) : 1;
+  if (!plan) return 1;
+  return withScratch((scratch) => {
+    const job = { specs: environments, select: selectedNames(plan), outdir: scratch, context: options.context, env: options.env ?? process.env };
+    const result = orReported(() => withFastStackTraces(() => synthGroup(job)), stderr);
+    return result ? written(plan, [result], outdirOf(options), stdout, stderr) : 1;
+  });
 }
 
-/** `synthesize` of a plan, in this process. */
-function synthesizePlanned(plan: AppPlan, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
-  const app = orReported(() => plan.build(), stderr);
-  if (!app) return 1;
-  const previous = new OutputSnapshot(app);
-  app.synth();
-  const result = groupResult(app);
-  for (const warning of result.warnings) stderr.write(`warning: ${warning}\n`);
-  if (result.failing.length > 0) {
-    previous.restore();
-    return refused(result.failing, stderr);
+/** Where a synth writes: `CDKTF_OUTDIR` (the cdktf CLI sets it), else `cdktf.out`, as cdktf's `App`. */
+function outdirOf(options: SynthesizeOptions): string {
+  return options.env?.CDKTF_OUTDIR ?? process.env.CDKTF_OUTDIR ?? "cdktf.out";
+}
+
+function selectedNames(plan: AppPlan): string[] {
+  return plan.stacks.filter((s) => s.selected).map((s) => s.name);
+}
+
+/** `use(dir)` of a new scratch directory, removed afterwards. */
+function withScratch<T>(use: (dir: string) => T): T {
+  const scratch = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
+  let async = false;
+  try {
+    const result = use(scratch);
+    if (result instanceof Promise) {
+      async = true;
+      return result.finally(() => rmSync(scratch, { recursive: true, force: true })) as T;
+    }
+    return result;
+  } finally {
+    if (!async) rmSync(scratch, { recursive: true, force: true });
   }
-  return finished(plan, app.outdir, result.resources, stdout, stderr);
 }
 
-/** What a synthesised group of stacks says: its warnings (none under the cdktf CLI, which prints them), the policy pack's reports of the stacks it refuses, each stack's resources. */
+/** Where one cdktf App of a synth wrote (`manifest.json`, `stacks/<name>/`), and its stacks. */
+export interface OutputPart {
+  readonly dir: string;
+  readonly stacks: readonly string[];
+}
+
+/** What a synthesised group of stacks says: its warnings (none under the cdktf CLI, which prints them), the policy pack's reports of the stacks it refuses, each stack's resources, and where its Apps wrote. */
 export interface SynthGroupResult {
   readonly warnings: readonly string[];
   readonly failing: readonly string[];
   readonly resources: Readonly<Record<string, number>>;
+  readonly parts: readonly OutputPart[];
 }
 
-function groupResult(app: App): SynthGroupResult {
+function appResult(app: App, part: OutputPart): SynthGroupResult {
   // Each written stack read back once, for the policy pack and the summary's resource counts.
   const documents = new Map<string, StackDocument>();
   const documentOf = (stack: TerraformStack) => documents.get(stack.node.id) ?? documents.set(stack.node.id, writtenDocument(app, stack)).get(stack.node.id)!;
@@ -293,6 +324,7 @@ function groupResult(app: App): SynthGroupResult {
     warnings: underCdktfCli() ? [] : warnings(app),
     failing: failing.map(formatReport),
     resources: Object.fromEntries(failing.length > 0 ? [] : app.node.children.filter(TerraformStack.isStack).map((s) => [s.node.id, documentOf(s).addresses().length])),
+    parts: [part],
   };
 }
 
@@ -302,33 +334,67 @@ function refused(failing: readonly string[], stderr: NodeJS.WritableStream): num
   return 1;
 }
 
-/** The end of a synth that wrote its stacks: the stale stack directories removed, and the summary. */
-function finished(plan: AppPlan, outdir: string, resources: Readonly<Record<string, number>>, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+/**
+ * The end of a synth whose groups all synthesised: their warnings in order; then, if the
+ * policy pack refused none, every part written into `outdir`, the stale stack directories
+ * removed, and the summary.
+ */
+function written(plan: AppPlan, results: readonly SynthGroupResult[], outdir: string, stdout: NodeJS.WritableStream, stderr: NodeJS.WritableStream): number {
+  for (const warning of results.flatMap((r) => r.warnings)) stderr.write(`warning: ${warning}\n`);
+  const failing = results.flatMap((r) => r.failing);
+  if (failing.length > 0) return refused(failing, stderr);
+  writeParts(results.flatMap((r) => r.parts), outdir);
   // The cdktf CLI removes them itself after the app exits, and fails on one already gone.
   const stale = underCdktfCli() ? { removed: [], kept: [] } : removeStaleStacks(outdir);
-  const built = plan.stacks.filter((s) => s.selected);
-  stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(outdir, "stacks")}`), ...stackLines(built, new Map(Object.entries(resources)))].join("\n")}\n`);
+  const resources = new Map(results.flatMap((r) => Object.entries(r.resources)));
+  stdout.write(`${[selectionLine(plan, "synthesised", ` into ${join(outdir, "stacks")}`), ...stackLines(plan.stacks.filter((s) => s.selected), resources)].join("\n")}\n`);
   if (stale.removed.length > 0) stdout.write(`removed the stack directories no longer in the manifest: ${stale.removed.join(", ")}\n`);
   for (const { name, why } of stale.kept) stderr.write(`warning: ${join(outdir, "stacks", name)} is no longer in the manifest, but was kept: ${why}\n`);
   return 0;
 }
 
-/** A group of a parallel synth, as its worker (`synth-worker.ts`) reads it. */
+/** A group of stacks to synthesise, in this process or a worker (`synth-worker.ts`). */
 export interface SynthJob {
   readonly specs: readonly EnvironmentSpec[];
   /** The group's stacks, by name. */
   readonly select: readonly string[];
-  /** Where the group writes (its own directory). */
+  /** Where the group writes (a directory of its own). */
   readonly outdir: string;
   readonly context?: Readonly<Record<string, unknown>>;
   readonly env: NodeJS.ProcessEnv;
 }
 
-/** A worker's part of a parallel synth: the group's stacks built and synthesised as a serial synth builds them (the parent validated the specs), and held to the policy pack. */
+/**
+ * Stacks one cdktf App holds at a time. cdktf keeps every token it makes in a map of the
+ * whole process, and through them every construct, so an App of hundreds of stacks grows
+ * by about 0.45 MiB a stack, and collecting a larger heap costs more. A group's stacks are
+ * built and synthesised this many at a time, and the tokens an App made are forgotten once
+ * it has written its stacks (`forgetTokensSince`).
+ */
+export const STACKS_PER_APP = 20;
+
+/**
+ * A group's stacks built and synthesised as a serial synth builds them (its specs were
+ * validated before the groups were made), `STACKS_PER_APP` at a time, each App into a
+ * directory of its own under `job.outdir`, and held to the policy pack.
+ */
 export function synthGroup(job: SynthJob): SynthGroupResult {
-  const app = planApp(job.specs, { outdir: job.outdir, select: job.select, context: job.context, env: job.env, validated: true }).build();
-  app.synth();
-  return groupResult(app);
+  const results: SynthGroupResult[] = [];
+  for (let start = 0; start < job.select.length; start += STACKS_PER_APP) {
+    const part = { dir: join(job.outdir, String(results.length)), stacks: job.select.slice(start, start + STACKS_PER_APP) };
+    const tokens = tokenCount();
+    mkdirSync(part.dir, { recursive: true });
+    const app = planApp(job.specs, { outdir: part.dir, select: part.stacks, context: job.context, env: job.env, validated: true }).build();
+    app.synth();
+    results.push(appResult(app, part));
+    forgetTokensSince(tokens);
+  }
+  return {
+    warnings: results.flatMap((r) => r.warnings),
+    failing: results.flatMap((r) => r.failing),
+    resources: Object.assign({}, ...results.map((r) => r.resources)),
+    parts: results.flatMap((r) => r.parts),
+  };
 }
 
 /** Fewest stacks a worker of a parallel synth takes: starting one costs about what 15 stacks do. */
@@ -350,17 +416,17 @@ export function synthWorkers(stacks: number, env: NodeJS.ProcessEnv): number {
 /**
  * `synthesize`, with the selected stacks split into groups synthesised in parallel
  * processes (`synthWorkers`) when there are enough of them (this one synthesises the
- * first group itself), each without token traces (`withFastStackTraces`), and one output: the groups'
- * stack directories and one manifest, byte for byte what a serial synth writes. Nothing is
- * written unless every group synthesised and passed the policy pack; a group that failed
- * fails the whole synth with its message.
+ * first group itself), each without token traces (`withFastStackTraces`), and one output:
+ * every App's stack directories and one manifest, byte for byte what a serial synth writes.
+ * Nothing is written unless every group synthesised and passed the policy pack; a group
+ * that failed fails the whole synth with its message.
  */
 export async function synthesizeAll(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): Promise<number> {
   const { stdout = process.stdout, stderr = process.stderr } = options;
   const env = options.env ?? process.env;
   const plan = orReported(() => planApp(environments, options), stderr);
   if (!plan) return 1;
-  const names = plan.stacks.filter((s) => s.selected).map((s) => s.name);
+  const names = selectedNames(plan);
   let workers: number;
   try {
     workers = synthWorkers(names.length, env);
@@ -369,34 +435,26 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
     for (const issue of e.issues) stderr.write(`cloudtiers: ${formatIssue(issue)}\n`);
     return 1;
   }
-  if (workers <= 1) return withFastStackTraces(() => synthesizePlanned(plan, stdout, stderr));
+  if (workers <= 1) return synthesize(environments, options);
 
-  const outdir = env.CDKTF_OUTDIR ?? "cdktf.out";
-  const scratch = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
-  try {
+  return withScratch(async (scratch) => {
     // Contiguous groups in the plan's order: their warnings, read in turn, are a serial synth's.
     const size = Math.ceil(names.length / workers);
-    const groups = Array.from({ length: workers }, (_, i) => ({ dir: join(scratch, String(i)), stacks: names.slice(i * size, (i + 1) * size) })).filter((g) => g.stacks.length > 0);
+    const groups = Array.from({ length: workers }, (_, i) => names.slice(i * size, (i + 1) * size)).filter((g) => g.length > 0);
     stderr.write(`synthesising ${names.length} stacks in ${groups.length} processes...\n`);
-    const job = (g: (typeof groups)[number]): SynthJob => ({ specs: environments, select: g.stacks, outdir: g.dir, context: options.context, env });
+    const job = (stacks: readonly string[], i: number): SynthJob => ({ specs: environments, select: stacks, outdir: join(scratch, String(i)), context: options.context, env });
     // The first group is this process's own, synthesised while the others' workers run.
-    const others = groups.slice(1).map((g, i) => runWorker(job(g), join(scratch, `job-${i + 1}.json`)));
-    const own = withFastStackTraces(() => ownGroup(job(groups[0])));
+    const others = groups.slice(1).map((g, i) => runWorker(job(g, i + 1), join(scratch, `job-${i + 1}.json`)));
+    const own = withFastStackTraces(() => ownGroup(job(groups[0], 0)));
     const runs = [own, ...(await Promise.all(others))];
-    const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${groups[i].stacks.join(", ")} failed; nothing was written:\n${run.error}`] : []));
+    const named = (g: readonly string[]) => (g.length <= 3 ? g.join(", ") : `${g[0]} to ${g[g.length - 1]} (${g.length} stacks)`);
+    const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${named(groups[i])} failed; nothing was written:\n${run.error}`] : []));
     if (failed.length > 0) {
       for (const failure of failed) stderr.write(`${failure.trimEnd()}\n`);
       return 1;
     }
-    const results = runs as SynthGroupResult[];
-    for (const warning of results.flatMap((r) => r.warnings)) stderr.write(`warning: ${warning}\n`);
-    const failing = results.flatMap((r) => r.failing);
-    if (failing.length > 0) return refused(failing, stderr);
-    writeGroups(groups, outdir);
-    return finished(plan, outdir, Object.assign({}, ...results.map((r) => r.resources)), stdout, stderr);
-  } finally {
-    rmSync(scratch, { recursive: true, force: true });
-  }
+    return written(plan, runs as SynthGroupResult[], outdirOf(options), stdout, stderr);
+  });
 }
 
 /** What a worker prints when its group fails: the problems a construct found, as a serial synth reports them, or the error. */
@@ -441,12 +499,12 @@ function runWorker(job: SynthJob, file: string): Promise<SynthGroupResult | { er
   });
 }
 
-/** The groups' stack directories into `outdir`, over what is there as a synth writes them, and one manifest of every stack. */
-function writeGroups(groups: readonly { dir: string; stacks: readonly string[] }[], outdir: string): void {
-  const manifests = groups.map((g) => JSON.parse(readFileSync(join(g.dir, Manifest.fileName), "utf8")) as { version: string; stacks: Record<string, StackManifest> });
+/** Every part's stack directories into `outdir`, over what is there as a synth writes them, and one manifest of every stack, in the parts' order. */
+function writeParts(parts: readonly OutputPart[], outdir: string): void {
+  const manifests = parts.map((p) => JSON.parse(readFileSync(join(p.dir, Manifest.fileName), "utf8")) as { version: string; stacks: Record<string, StackManifest> });
   mkdirSync(join(outdir, Manifest.stacksFolder), { recursive: true });
-  for (const group of groups) {
-    for (const stack of group.stacks) cpSync(join(group.dir, Manifest.stacksFolder, stack), join(outdir, Manifest.stacksFolder, stack), { recursive: true });
+  for (const part of parts) {
+    for (const stack of part.stacks) cpSync(join(part.dir, Manifest.stacksFolder, stack), join(outdir, Manifest.stacksFolder, stack), { recursive: true });
   }
   // cdktf's own writer, for its key order and layout.
   const manifest = new Manifest(manifests[0].version, outdir, false);

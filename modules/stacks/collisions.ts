@@ -64,7 +64,11 @@ export function validateCollisions(environments: readonly EnvironmentSpec[]): Va
     if (prefix !== undefined && !prefixes.has(prefix)) prefixes.set(prefix, spec);
     for (const name of names) if (!hostNames.has(name.name)) hostNames.set(name.name, { spec, what: name.what });
     if (creates && !zoneCreators.has(spec.dnsZone)) zoneCreators.set(spec.dnsZone, spec);
-    if (region !== undefined && vpc !== undefined) vpcsByRegion.set(region, [...(vpcsByRegion.get(region) ?? []), vpc]);
+    if (region !== undefined && vpc !== undefined) {
+      const inRegion = vpcsByRegion.get(region);
+      if (inRegion) inRegion.push(vpc);
+      else vpcsByRegion.set(region, [vpc]);
+    }
   }
   return issues;
 }
@@ -90,11 +94,13 @@ export interface NamedStack {
  */
 export function validateStackNames(stacks: readonly NamedStack[]): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
-  stacks.forEach((s, i) => {
-    const first = stacks.findIndex((t) => t.name.toLowerCase() === s.name.toLowerCase());
-    if (first < i) {
-      issues.push({ environment: s.environment, path: s.path, message: `gives ${s.what} the name "${s.name}", the name of ${stacks[first].what} too: every stack needs a name of its own` });
-    }
-  });
+  // The first stack of each name, indexed: an app of hundreds of stacks is benchmarked.
+  const first = new Map<string, NamedStack>();
+  for (const s of stacks) {
+    const key = s.name.toLowerCase();
+    const earlier = first.get(key);
+    if (earlier) issues.push({ environment: s.environment, path: s.path, message: `gives ${s.what} the name "${s.name}", the name of ${earlier.what} too: every stack needs a name of its own` });
+    else first.set(key, s);
+  }
   return issues;
 }

@@ -1,3 +1,6 @@
+// cdktf's index first: its token map, loaded before it, closes a cycle inside cdktf (the map needs its errors, which need its tokens, which need the map).
+import "cdktf";
+import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";
 import { LOWEST_TERRAFORM } from "../core";
 
@@ -58,6 +61,33 @@ export function leaveTerraformVersionToTerraform(): () => void {
   return () => {
     delete (prototype as Partial<ValidateTerraformVersion>).validate;
   };
+}
+
+/** What cdktf's token map holds (private in its declarations): every token of the process, by a key ending in its number. */
+interface TokenStore {
+  readonly stringTokenMap: Map<string, unknown>;
+  readonly numberTokenMap: Map<number, unknown>;
+  readonly tokenCounter: number;
+}
+
+const tokenStore = (): TokenStore => TokenMap.instance() as unknown as TokenStore;
+
+/** How many tokens cdktf has made in this process so far: the number the next one gets. */
+export function tokenCount(): number {
+  return tokenStore().tokenCounter;
+}
+
+/**
+ * Forgets the tokens cdktf made since it had made `count` (`tokenCount()`): cdktf keeps every
+ * token for the life of the process, and through them the constructs they stand for. For an
+ * App that has written its stacks, whose tokens nothing resolves again. Numbering goes on
+ * where it was, so a later token never takes a forgotten one's key, and a forgotten token
+ * still in use fails to resolve with cdktf's own error rather than resolving to another.
+ */
+export function forgetTokensSince(count: number): void {
+  const store = tokenStore();
+  for (const key of store.stringTokenMap.keys()) if (Number(key.slice(key.lastIndexOf(".") + 1)) >= count) store.stringTokenMap.delete(key);
+  for (const key of store.numberTokenMap.keys()) if (key >= count) store.numberTokenMap.delete(key);
 }
 
 /** Runs `fn` without token traces (with them if `CLOUDTIERS_TOKEN_TRACES=1`), and with Terraform's version left to the stacks' `required_version`. */

@@ -1,5 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { App, TerraformStack } from "cdktf";
 import { PolicyReport, StackDocument, evaluatePolicy } from "../policy";
 import { CloudTiersStack } from "./stack";
@@ -29,30 +29,4 @@ export function checkPolicy(app: App, read: (stack: TerraformStack) => StackDocu
       suppressions: (stack.spec.policy?.suppress ?? []).filter((s) => s.cloud === stack.cloud.id),
     }),
   );
-}
-
-/**
- * The files a synth writes, as they were before it: `restore()` puts them back (and
- * removes the ones that did not exist), so a synth refused by the policy leaves the
- * previous output as it was.
- */
-export class OutputSnapshot {
-  private readonly files = new Map<string, string | undefined>();
-
-  constructor(app: App) {
-    for (const file of [join(app.outdir, "manifest.json"), ...app.node.children.filter((c) => c instanceof TerraformStack).map((s) => stackFile(app, s))]) {
-      this.files.set(file, existsSync(file) ? readFileSync(file, "utf8") : undefined);
-    }
-  }
-
-  public restore(): void {
-    for (const [file, content] of this.files) {
-      if (content === undefined) {
-        rmSync(file, { force: true });
-      } else {
-        mkdirSync(dirname(file), { recursive: true });
-        writeFileSync(file, content);
-      }
-    }
-  }
 }

@@ -37,7 +37,7 @@ export interface TerraformCloudSettings {
   readonly project?: string;
   /** Workspaces are named `<prefix>-<environment>-<cloud>`. @default - `application.name` */
   readonly workspacePrefix?: string;
-  /** The Terraform version remote runs use. @default "1.11.4" */
+  /** The Terraform version remote runs use: one the stacks' `required_version` (">= 1.5.0") allows. @default "1.11.4" */
   readonly terraformVersion?: string;
   /**
    * Makes the workspaces VCS-driven: runs start from commits to the repository, which
