@@ -3,9 +3,9 @@ import { TerraformElement, TerraformStack } from "cdktf";
 // cdktf's own naming of logical ids (TerraformStack.allocateLogicalId), which it does not export from its index.
 import { makeUniqueId } from "cdktf/lib/private/unique";
 /**
- * The Terraform versions every stack and Terraform module works with: `moved` blocks between
- * resource types (cdktf's `moveFromId`) and `import` blocks need 1.5, as do the modules'
- * validation blocks and optional attributes. It is each stack's and
+ * The Terraform versions every stack and Terraform module works with: cdktf writes its
+ * `moved` blocks (`moveFromId`) and `import` blocks for Terraform 1.5 and refuses older, and
+ * the modules' validation blocks and optional attributes need it too. It is each stack's and
  * module's `required_version`, so the Terraform that plans (a workstation's, a CI runner's or a
  * Terraform Cloud workspace's) refuses to run an older self, naming both versions.
  */

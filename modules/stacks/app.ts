@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { AnnotationMetadataEntryType, App, Manifest, StackManifest, TerraformStack } from "cdktf";
@@ -265,13 +265,18 @@ function orReported<T>(make: () => T, stderr: NodeJS.WritableStream): T | undefi
  * many stacks spread over processes.
  */
 export function synthesize(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): number {
+  const plan = orReported(() => planApp(environments, options), options.stderr ?? process.stderr);
+  return plan ? synthesizeHere(plan, environments, options) : 1;
+}
+
+/** `synthesize` of a plan made of `environments`, in this process. */
+function synthesizeHere(plan: AppPlan, environments: readonly EnvironmentSpec[], options: SynthesizeOptions): number {
   const { stdout = process.stdout, stderr = process.stderr } = options;
-  const plan = orReported(() => planApp(environments, options), stderr);
-  if (!plan) return 1;
-  return withScratch((scratch) => {
+  const outdir = outdirOf(options);
+  return withScratch(outdir, (scratch) => {
     const job = { specs: environments, select: selectedNames(plan), outdir: scratch, context: options.context, env: options.env ?? process.env };
     const result = orReported(() => withFastStackTraces(() => synthGroup(job)), stderr);
-    return result ? written(plan, [result], outdirOf(options), stdout, stderr) : 1;
+    return result ? written(plan, [result], outdir, stdout, stderr) : 1;
   });
 }
 
@@ -284,9 +289,13 @@ function selectedNames(plan: AppPlan): string[] {
   return plan.stacks.filter((s) => s.selected).map((s) => s.name);
 }
 
-/** `use(dir)` of a new scratch directory, removed afterwards. */
-function withScratch<T>(use: (dir: string) => T): T {
-  const scratch = mkdtempSync(join(tmpdir(), "cloudtiers-synth-"));
+/**
+ * `use(dir)` of a new scratch directory inside `outdir` (so that what it holds moves into
+ * place by renaming), removed afterwards.
+ */
+function withScratch<T>(outdir: string, use: (dir: string) => T): T {
+  mkdirSync(outdir, { recursive: true });
+  const scratch = mkdtempSync(join(outdir, ".synth-"));
   let async = false;
   try {
     const result = use(scratch);
@@ -435,9 +444,9 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
     for (const issue of e.issues) stderr.write(`cloudtiers: ${formatIssue(issue)}\n`);
     return 1;
   }
-  if (workers <= 1) return synthesize(environments, options);
+  if (workers <= 1) return synthesizeHere(plan, environments, options);
 
-  return withScratch(async (scratch) => {
+  return withScratch(outdirOf(options), async (scratch) => {
     // Contiguous groups in the plan's order: their warnings, read in turn, are a serial synth's.
     const size = Math.ceil(names.length / workers);
     const groups = Array.from({ length: workers }, (_, i) => names.slice(i * size, (i + 1) * size)).filter((g) => g.length > 0);
@@ -499,12 +508,24 @@ function runWorker(job: SynthJob, file: string): Promise<SynthGroupResult | { er
   });
 }
 
-/** Every part's stack directories into `outdir`, over what is there as a synth writes them, and one manifest of every stack, in the parts' order. */
+/**
+ * Every part's stack directories into `outdir`, and one manifest of every stack in the
+ * parts' order. Each file or directory an App wrote in a stack's directory replaces the one
+ * of its name there (cdktf's own synth replaces them too); anything else there stays, such
+ * as the `.terraform` directory and lock file `cdktf deploy` leaves.
+ */
 function writeParts(parts: readonly OutputPart[], outdir: string): void {
   const manifests = parts.map((p) => JSON.parse(readFileSync(join(p.dir, Manifest.fileName), "utf8")) as { version: string; stacks: Record<string, StackManifest> });
-  mkdirSync(join(outdir, Manifest.stacksFolder), { recursive: true });
   for (const part of parts) {
-    for (const stack of part.stacks) cpSync(join(part.dir, Manifest.stacksFolder, stack), join(outdir, Manifest.stacksFolder, stack), { recursive: true });
+    for (const stack of part.stacks) {
+      const from = join(part.dir, Manifest.stacksFolder, stack);
+      const to = join(outdir, Manifest.stacksFolder, stack);
+      mkdirSync(to, { recursive: true });
+      for (const entry of readdirSync(from)) {
+        rmSync(join(to, entry), { recursive: true, force: true });
+        renameSync(join(from, entry), join(to, entry));
+      }
+    }
   }
   // cdktf's own writer, for its key order and layout.
   const manifest = new Manifest(manifests[0].version, outdir, false);

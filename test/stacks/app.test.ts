@@ -1,6 +1,6 @@
 import { staging } from "../../environments/staging";
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ValidationError } from "../../modules/core";
@@ -65,6 +65,28 @@ describe("the cdktf app", () => {
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe(manifest);
     rmSync(outdir, { recursive: true });
+  });
+
+  it("rewrites what it writes in a stack's directory and keeps what Terraform left there (.terraform, the lock file), with no scratch left behind", () => {
+    const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+    try {
+      const dev = [environments[0]];
+      const synth = () => synthesize(dev, { env: { CDKTF_OUTDIR: outdir }, stdout: capture().stream, stderr: capture().stream });
+      expect(synth()).toBe(0);
+      const stack = join(outdir, "stacks", "dev-aws");
+      const written = readFileSync(join(stack, "cdk.tf.json"), "utf8");
+      mkdirSync(join(stack, ".terraform", "providers"), { recursive: true });
+      writeFileSync(join(stack, ".terraform", "providers", "marker"), "kept");
+      writeFileSync(join(stack, ".terraform.lock.hcl"), "# kept\n");
+      writeFileSync(join(stack, "cdk.tf.json"), "{}");
+      expect(synth()).toBe(0);
+      expect(readFileSync(join(stack, "cdk.tf.json"), "utf8")).toBe(written);
+      expect(readFileSync(join(stack, ".terraform", "providers", "marker"), "utf8")).toBe("kept");
+      expect(readFileSync(join(stack, ".terraform.lock.hcl"), "utf8")).toBe("# kept\n");
+      expect(readdirSync(outdir).sort()).toEqual(["manifest.json", "stacks"]);
+    } finally {
+      rmSync(outdir, { recursive: true, force: true });
+    }
   });
 
   it("lets a spec suppress a rule for one resource, with a reason", () => {
