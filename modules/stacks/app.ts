@@ -59,8 +59,11 @@ export interface AppPlan {
   readonly stacks: readonly AppStack[];
   /** `undefined` when nothing is selected, i.e. every stack is built. */
   readonly selection?: Selection;
-  /** Builds the selected stacks into a new App (which creates its output directory). */
-  build(): App;
+  /**
+   * Builds the selected stacks into a new App (which creates its output directory); or,
+   * given `only`, those of its stacks, into its `outdir`.
+   */
+  build(only?: { readonly stacks: readonly string[]; readonly outdir: string }): App;
 }
 
 /** A stack the specs call for, before it is built. */
@@ -206,13 +209,15 @@ export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions
       ...planned.map((p) => ({ name: p.name, cloud: p.cloud.id, backend: describeBackend(p.name, remoteWorkspace(p.spec, p.cloud.id, env)), selected: selected(p.name) })),
       ...bootstraps.map((b) => ({ name: b.name, cloud: "terraform-cloud", backend: describeBackend(b.name, undefined), selected: selected(b.name) })),
     ],
-    build: () => {
-      const app = new App({ outdir: options.outdir, context: options.context ? { ...options.context } : undefined });
+    build: (only) => {
+      const wanted = only ? new Set(only.stacks) : undefined;
+      const builds = (name: string) => (wanted ? wanted.has(name) : selected(name));
+      const app = new App({ outdir: only?.outdir ?? options.outdir, context: options.context ? { ...options.context } : undefined });
       // Validated above, with the rules across environments, and held to the policy pack by `synthesize` and `npm run policy`: not again per stack.
       answeringFor(environments, () => {
-        for (const p of planned.filter((p) => selected(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
+        for (const p of planned.filter((p) => builds(p.name))) new CloudTiersStack(app, p.spec, p.cloud, env);
       });
-      for (const b of bootstraps.filter((b) => selected(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
+      for (const b of bootstraps.filter((b) => builds(b.name))) new TerraformCloudBootstrapStack(app, b.name, b.members);
       return app;
     },
   };
@@ -275,7 +280,7 @@ function synthesizeHere(plan: AppPlan, environments: readonly EnvironmentSpec[],
   const outdir = outdirOf(options);
   return withScratch(outdir, (scratch) => {
     const job = { specs: environments, select: selectedNames(plan), outdir: scratch, context: options.context, env: options.env ?? process.env };
-    const result = orReported(() => withFastStackTraces(() => synthGroup(job)), stderr);
+    const result = orReported(() => withFastStackTraces(() => synthGroup(job, plan)), stderr);
     return result ? written(plan, [result], outdir, stdout, stderr) : 1;
   });
 }
@@ -387,13 +392,13 @@ export const STACKS_PER_APP = 20;
  * validated before the groups were made), `STACKS_PER_APP` at a time, each App into a
  * directory of its own under `job.outdir`, and held to the policy pack.
  */
-export function synthGroup(job: SynthJob): SynthGroupResult {
+export function synthGroup(job: SynthJob, plan: AppPlan = planApp(job.specs, { select: job.select, context: job.context, env: job.env, validated: true })): SynthGroupResult {
   const results: SynthGroupResult[] = [];
   for (let start = 0; start < job.select.length; start += STACKS_PER_APP) {
     const part = { dir: join(job.outdir, String(results.length)), stacks: job.select.slice(start, start + STACKS_PER_APP) };
     const tokens = tokenCount();
     mkdirSync(part.dir, { recursive: true });
-    const app = planApp(job.specs, { outdir: part.dir, select: part.stacks, context: job.context, env: job.env, validated: true }).build();
+    const app = plan.build({ stacks: part.stacks, outdir: part.dir });
     app.synth();
     results.push(appResult(app, part));
     forgetTokensSince(tokens);
@@ -454,7 +459,7 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
     const job = (stacks: readonly string[], i: number): SynthJob => ({ specs: environments, select: stacks, outdir: join(scratch, String(i)), context: options.context, env });
     // The first group is this process's own, synthesised while the others' workers run.
     const others = groups.slice(1).map((g, i) => runWorker(job(g, i + 1), join(scratch, `job-${i + 1}.json`)));
-    const own = withFastStackTraces(() => ownGroup(job(groups[0], 0)));
+    const own = withFastStackTraces(() => ownGroup(job(groups[0], 0), plan));
     const runs = [own, ...(await Promise.all(others))];
     const named = (g: readonly string[]) => (g.length <= 3 ? g.join(", ") : `${g[0]} to ${g[g.length - 1]} (${g.length} stacks)`);
     const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${named(groups[i])} failed; nothing was written:\n${run.error}`] : []));
@@ -473,9 +478,9 @@ export function groupFailure(e: unknown): string {
 }
 
 /** This process's group of a parallel synth, failing as a worker does. */
-function ownGroup(job: SynthJob): SynthGroupResult | { error: string } {
+function ownGroup(job: SynthJob, plan: AppPlan): SynthGroupResult | { error: string } {
   try {
-    return synthGroup(job);
+    return synthGroup(job, plan);
   } catch (e) {
     return { error: groupFailure(e) };
   }
