@@ -92,19 +92,33 @@ export function escapeRefused(text: string): string {
   return text.replace(new RegExp(REFUSED_TEXT.source, "g"), (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, "0")}`);
 }
 
-/** Visits every string of a spec, object keys too, with its field's path and how to name it (made only for a message). */
-function eachString(spec: unknown, visit: (path: string, text: string, what: () => string) => void): void {
+/**
+ * Visits every string of a spec, object keys too, with its field's path and how to name it,
+ * both made only when asked (for a message): specs are walked whole at every synth.
+ */
+function eachString(spec: unknown, visit: (path: () => string, text: string, what: () => string) => void): void {
+  const parts: (string | number)[] = [];
+  const path = () => parts.reduce<string>((at, part) => (typeof part === "number" ? `${at}[${part}]` : at ? `${at}.${part}` : part), "");
   const it = () => "it";
-  const walk = (path: string, value: unknown) => {
+  const walk = (value: unknown): void => {
     if (typeof value === "string") return visit(path, value, it);
     if (value === null || typeof value !== "object") return;
-    if (Array.isArray(value)) return value.forEach((item, i) => walk(`${path}[${i}]`, item));
-    for (const [key, item] of Object.entries(value)) {
+    if (Array.isArray(value)) {
+      value.forEach((item, i) => {
+        parts.push(i);
+        walk(item);
+        parts.pop();
+      });
+      return;
+    }
+    for (const key of Object.keys(value)) {
       visit(path, key, () => `the name of one of its fields, "${escapeRefused(key)}",`);
-      walk(path ? `${path}.${key}` : key, item);
+      parts.push(key);
+      walk((value as Record<string, unknown>)[key]);
+      parts.pop();
     }
   };
-  walk("", spec);
+  walk(spec);
 }
 
 /**
@@ -115,7 +129,7 @@ export function validateSpecText(environment: string, spec: unknown): Validation
   const issues: ValidationIssue[] = [];
   eachString(spec, (path, text, what) => {
     const m = REFUSED_TEXT.exec(text);
-    if (m) issues.push({ environment, path: path || "(spec)", message: `must be ${ALLOWED_TEXT}; ${what()} has ${describeCodePoint(m[0].charCodeAt(0))} at character ${m.index + 1}` });
+    if (m) issues.push({ environment, path: path() || "(spec)", message: `must be ${ALLOWED_TEXT}; ${what()} has ${describeCodePoint(m[0].charCodeAt(0))} at character ${m.index + 1}` });
   });
   return issues;
 }
@@ -135,7 +149,7 @@ export function validateUnescapedText(environment: string, spec: unknown): Valid
     if (m) {
       issues.push({
         environment,
-        path: path || "(spec)",
+        path: path() || "(spec)",
         message: `must not hold "${m[0]}" in a DjangoTopology built outside a CloudTiersStack, where cdktf and Terraform would evaluate it; ${what()} has it at character ${m.index + 1}: build the stack as a CloudTiersStack, which carries it as text, or remove it`,
       });
     }
