@@ -1,30 +1,33 @@
 /**
- * V8's compiled code for every CommonJS module a command loads, kept between runs (Node 22's
- * `module.enableCompileCache`, which Node 20 lacks). Loading modules was the largest part of
- * a synth: Node compiles the same cdktf and provider sources (about 700 files, 15 MB) on
- * every run, about 260 ms of a 1 s synth of the shipped stacks here, and each process of a
- * parallel synth pays it again.
+ * V8's compiled code for the project's CommonJS modules (its own and its dependencies'),
+ * kept between runs: Node 22's `module.enableCompileCache`, which Node 20 lacks. Loading
+ * modules was the largest part of a synth: Node compiled the same cdktf and provider
+ * sources (about 700 files, 15 MB) on every run, about 260 ms of a 1 s synth of the shipped
+ * stacks here, and each process of a parallel synth paid it again.
  *
- * Each command (the script Node runs, with Node's options) has one file in
- * node_modules/.cache/cloudtiers-v8, whose index is read when the command starts: for each
- * module, a hash of its source and the code V8 made of it, as the last run left it (the
- * functions that ran compiled, not only the top level). A module is compiled from that code only if its source hashes the same and V8
- * accepts it (same Node, same flags); otherwise, or with no file, it is compiled as Node
- * compiles it, and the command writes its file again when it exits, written aside and then
- * renamed, so a concurrent run reads the old file or the new one, never half of one. The
- * directory is safe to delete. `CLOUDTIERS_CODE_CACHE=0` turns it off; so does an inspector
- * (`--inspect`), which needs Node's own loader to stop on a module's first line.
- * `CLOUDTIERS_CODE_CACHE=report` says on stderr, at exit, how many modules came from the
- * file and how many were compiled.
+ * One file in node_modules/.cache/cloudtiers-v8 for each Node and set of options that reach
+ * V8 (`NODE_OPTIONS` included: the cdktf CLI sets a heap size there, and V8 refuses code
+ * made under other flags). Its index is read when a command starts: for each module, a hash
+ * of its source and where its code is; a module's code is read when the module loads. A
+ * module is compiled from it only if its source hashes the same (V8 itself checks only the
+ * length) and V8 accepts it; otherwise Node's way, and the command writes the file again as
+ * it exits: every module it had plus the new ones, written aside and then renamed, so a
+ * concurrent run reads the old file or the new one, never half of one. The directory is safe
+ * to delete.
  *
- * A module is run as Node's loader runs it: the same wrapper, `this` and arguments, and a
- * `require` made as Node makes one. ES modules, and anything but a plain CommonJS module,
- * go to Node's loader unchanged.
+ * A module is compiled in Node's wrapper (placed so that lines and columns are the file's)
+ * and called as Node calls it, with a `require` made as Node makes one. Node's own loader
+ * takes everything else: ES modules, files outside the project, a module that imports
+ * dynamically (`import(` anywhere in it), one that is not CommonJS after all. The cache is
+ * off with `CLOUDTIERS_CODE_CACHE=0`, under an inspector (`--inspect`, here or in
+ * NODE_OPTIONS: it stops on a module's first line through Node's loader) and with source
+ * maps on; `CLOUDTIERS_CODE_CACHE=report` says on stderr, at exit, how many modules came
+ * from the file and how many were compiled.
  */
 const Module = require("node:module");
 const { createHash } = require("node:crypto");
-const { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, writeFileSync } = require("node:fs");
-const { dirname, join, resolve } = require("node:path");
+const { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } = require("node:fs");
+const { dirname, join } = require("node:path");
 const vm = require("node:vm");
 
 const FORMAT = 1;
@@ -88,29 +91,59 @@ function writeCache(file, fresh) {
   const index = Buffer.from(JSON.stringify({ format: FORMAT, modules }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(index.length);
-  mkdirSync(dirname(file), { recursive: true });
   const partial = `${file}.${process.pid}`;
-  writeFileSync(partial, Buffer.concat([length, index, ...parts]));
-  renameSync(partial, file);
-  if (previous) closeSync(previous.fd);
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(partial, Buffer.concat([length, index, ...parts]));
+    renameSync(partial, file);
+  } catch {
+    // An unwritable cache only costs the next run the compiling.
+    rmSync(partial, { force: true });
+  } finally {
+    if (previous) closeSync(previous.fd);
+  }
+}
+
+/** Node's options as V8 sees them: a preloaded script's name or a profile's directory changes nothing V8 checks, so they are left out. */
+function v8Options(args) {
+  const kept = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === "--require" || args[i] === "-r") i += 1;
+    else if (!/^--(require|[\w-]+-(dir|name))=/.test(args[i])) kept.push(args[i]);
+  }
+  return kept;
 }
 
 function enable() {
-  const entry = process.argv[1] ? resolve(process.argv[1]) : "(no script)";
-  // Node's options (a profiler's, a heap size) change V8's flags, and V8 refuses code made under other flags: each set has its own file.
-  const key = createHash("sha256").update(JSON.stringify([process.version, process.arch, entry, process.execArgv])).digest("hex").slice(0, 24);
-  const file = join(__dirname, "..", "node_modules", ".cache", "cloudtiers-v8", `${key}.bin`);
+  const root = join(__dirname, "..");
+  // V8 refuses code made by another Node or under other flags (a profiler's, a heap size, which the cdktf CLI sets in NODE_OPTIONS): each set has its own file.
+  const key = createHash("sha256")
+    .update(JSON.stringify([process.version, process.arch, v8Options(process.execArgv), process.env.NODE_OPTIONS ?? ""]))
+    .digest("hex")
+    .slice(0, 24);
+  const file = join(root, "node_modules", ".cache", "cloudtiers-v8", `${key}.bin`);
   const cache = openCache(file);
-  // Modules compiled without usable code: their code is written when the command exits.
+  // Modules compiled without usable code, and the code made of them: written when the command exits.
   const fresh = new Map();
   const compile = Module.prototype._compile;
+  // Node's wrapper: its opening is on the module's first line, which then starts that much further right.
+  const columnOffset = -Module.wrapper[0].length;
 
   let reused = 0;
   Module.prototype._compile = function compileWithCache(content, filename, format) {
-    if (format !== undefined && format !== "commonjs") return compile.call(this, content, filename, format);
+    // Node's own loader for anything else: an ES module, a file outside the project, one that imports dynamically (which needs Node's loader behind it).
+    if ((format !== undefined && format !== "commonjs") || !filename.startsWith(root) || content.includes("import(")) return compile.call(this, content, filename, format);
     const hash = createHash("sha1").update(content).digest("base64");
     const cachedData = codeFor(cache, filename, hash);
-    const script = new vm.Script(Module.wrap(content), { filename, cachedData, importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER });
+    let script;
+    try {
+      // A hashbang line, which only a script's start may hold, as a comment of its length.
+      script = new vm.Script(Module.wrap(content.startsWith("#!") ? `//${content.slice(2)}` : content), { filename, columnOffset, cachedData });
+    } catch {
+      // Not a plain CommonJS module after all (ES module syntax Node detects): Node's loader decides, and reports a real error as it would.
+      return compile.call(this, content, filename, format);
+    }
+    // Its code is made when the command exits, with every function that ran by then.
     if (cachedData === undefined || script.cachedDataRejected) fresh.set(filename, { hash, script });
     else reused += 1;
     // As Node's makeRequireFunction makes it (arrows: `this` is the module).
@@ -126,13 +159,13 @@ function enable() {
   process.once("exit", () => {
     if (cache) closeSync(cache.fd);
     if (process.env.CLOUDTIERS_CODE_CACHE === "report") process.stderr.write(`code cache ${file}: ${reused} modules from it, ${fresh.size} compiled\n`);
-    if (fresh.size === 0) return;
-    try {
-      writeCache(file, fresh);
-    } catch {
-      // An unwritable cache only costs the next run the compiling.
-    }
+    if (fresh.size > 0) writeCache(file, fresh);
   });
 }
 
-if (process.env.CLOUDTIERS_CODE_CACHE !== "0" && !process.execArgv.some((a) => a.startsWith("--inspect"))) enable();
+/** Whether an inspector may be asked for (`--inspect` here or in NODE_OPTIONS): it needs Node's own loader to stop on a module's first line. */
+function inspecting() {
+  return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? "").split(/\s+/)].some((a) => a.startsWith("--inspect"));
+}
+
+if (process.env.CLOUDTIERS_CODE_CACHE !== "0" && !inspecting() && !process.sourceMapsEnabled) enable();

@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildApp } from "../modules/stacks/app";
@@ -69,21 +69,24 @@ describe("register-ts", () => {
 
 describe("the code cache", () => {
   const register = join(__dirname, "..", "scripts", "register-ts.cjs");
+  // A Node option of its own gives these runs a cache file of their own, which the tests may damage.
+  const isolated = { NODE_OPTIONS: "--no-deprecation" };
   let dir: string;
   let caches: string[];
   beforeEach(() => {
-    dir = mkdtempSync(join(tmpdir(), "cloudtiers-code-cache-"));
+    // Inside the project: the cache keeps only the project's modules.
+    mkdirSync(join(__dirname, "..", "node_modules", ".cache"), { recursive: true });
+    dir = mkdtempSync(join(__dirname, "..", "node_modules", ".cache", "code-cache-probe-"));
     caches = [];
   });
   afterEach(() => {
     rmSync(dir, { recursive: true, force: true });
-    // Each probe's cache file is of no use to any later run.
     for (const file of caches) rmSync(file, { force: true });
   });
 
-  /** Runs the probe as a command runs, reporting the cache: what it printed, and how many modules came from the cache and how many were compiled. */
+  /** Runs `main.js` as a command runs, reporting the cache: what it printed, and how many modules came from the cache and how many were compiled. */
   function run(env: NodeJS.ProcessEnv = { CLOUDTIERS_CODE_CACHE: "report" }) {
-    const result = spawnSync(process.execPath, ["--require", register, join(dir, "main.js")], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+    const result = spawnSync(process.execPath, ["--require", register, join(dir, "main.js")], { encoding: "utf8", env: { PATH: process.env.PATH, ...isolated, ...env } });
     const report = /code cache (\S+): (\d+) modules from it, (\d+) compiled/.exec(result.stderr);
     if (report && !caches.includes(report[1])) caches.push(report[1]);
     return { stdout: result.stdout, stderr: result.stderr, reused: Number(report?.[2] ?? NaN), compiled: Number(report?.[3] ?? NaN), file: report?.[1] };
@@ -123,6 +126,21 @@ describe("the code cache", () => {
     expect(run()).toMatchObject({ reused: 2, compiled: 0 });
     writeFileSync(file!, "not a cache");
     expect(run()).toMatchObject({ stdout: "41 true true dep.js:3:10)\n", reused: 0, compiled: 2 });
+  });
+
+  it("leaves to Node a module that imports dynamically, one written as an ES module, and keeps a hashbang and line 1's columns as Node has them", () => {
+    writeFileSync(
+      join(dir, "main.js"),
+      '#!/usr/bin/env node\nconst where = () => new Error("x").stack.split("\\n")[1].replace(/.*\\//, "");\n' +
+        'require("./dynamic").load().then((os) => console.log(typeof os.cpus, require("./esm.js").kind, require("./first").line(), where()));\n',
+    );
+    writeFileSync(join(dir, "dynamic.js"), 'exports.load = () => import("node:os");\n');
+    writeFileSync(join(dir, "esm.js"), 'export const kind = "esm";\n');
+    writeFileSync(join(dir, "first.js"), 'exports.line = () => new Error("x").stack.split("\\n")[1].replace(/.*\\//, "");\n');
+    // What Node alone prints: the error positions as Node's loader gives them.
+    const expected = spawnSync(process.execPath, [join(dir, "main.js")], { encoding: "utf8", env: { PATH: process.env.PATH, NODE_OPTIONS: "--no-warnings" } }).stdout;
+    expect(expected).toBe("function esm first.js:1:22) main.js:2:21)\n");
+    for (const round of [1, 2]) expect({ round, ...run() }).toMatchObject({ round, stdout: expected, compiled: round === 1 ? 2 : 0, reused: round === 1 ? 0 : 2 });
   });
 
   it("is off with CLOUDTIERS_CODE_CACHE=0", () => {
