@@ -12,7 +12,7 @@ import { makeUniqueId } from "cdktf/lib/private/unique";
 export const REQUIRED_TERRAFORM = ">= 1.5.0";
 
 /** The lowest version `REQUIRED_TERRAFORM` allows, as [major, minor, patch]. */
-export const LOWEST_TERRAFORM: readonly [number, number, number] = [1, 5, 0];
+export const LOWEST_TERRAFORM = REQUIRED_TERRAFORM.replace(/^>=\s*/, "").split(".").map(Number) as unknown as readonly [number, number, number];
 
 /** Writes `terraform { required_version = REQUIRED_TERRAFORM }` into its stack. */
 export class RequiredTerraformVersion extends TerraformElement {

@@ -960,18 +960,21 @@ export interface WriteFile {
 /** One of cloud-init's `write_files`, owned by root. */
 export const writeFile = (path: string, content: string, permissions = "0644"): WriteFile => ({ path, permissions, owner: "root:root", content });
 
-/** Each `write_files` entry as `stringify` writes it inside the document, by content, then path, permissions and owner: most are the same in every pool and stack. */
+/** A `write_files` entry as `stringify` writes it inside a document: rendered as the one entry of a document's `write_files`, less that key's line. */
+function fileText(file: WriteFile): string {
+  return stringify({ write_files: [file] }, { lineWidth: 0 }).slice("write_files:\n".length);
+}
+
+/** Each entry's text by content, then its other fields: most are the same in every pool and stack. */
 const renderedFiles = new Map<string, Map<string, string>>();
 
 function renderedFile(file: WriteFile): string {
+  // A file that refers to a resource (a cdktf token) is its stack's alone: rendered, not kept.
+  if (file.content.includes("${TfToken[")) return fileText(file);
   const byContent = renderedFiles.get(file.content) ?? renderedFiles.set(file.content, new Map()).get(file.content)!;
-  const key = `${file.path}\0${file.permissions}\0${file.owner}`;
-  let text = byContent.get(key);
-  if (text === undefined) {
-    // Rendered as the one entry of a document's `write_files`, less that key's line: what the whole document's rendering holds for it.
-    text = stringify({ write_files: [file] }, { lineWidth: 0 }).slice("write_files:\n".length);
-    byContent.set(key, text);
-  }
+  const key = JSON.stringify(Object.entries(file).filter(([field]) => field !== "content"));
+  const text = byContent.get(key) ?? fileText(file);
+  byContent.set(key, text);
   return text;
 }
 

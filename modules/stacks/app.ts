@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { extname, join } from "node:path";
 import { AnnotationMetadataEntryType, App, Manifest, StackManifest, TerraformStack } from "cdktf";
@@ -279,7 +279,7 @@ function synthesizeHere(plan: AppPlan, environments: readonly EnvironmentSpec[],
   const { stdout = process.stdout, stderr = process.stderr } = options;
   const outdir = outdirOf(options);
   return withScratch(outdir, (scratch) => {
-    const job = { specs: environments, select: selectedNames(plan), outdir: scratch, context: options.context, env: options.env ?? process.env };
+    const job = { specs: environments, select: selectedNames(plan), outdir: scratch, context: options.context, env: options.env ?? { ...process.env } };
     const result = orReported(() => withFastStackTraces(() => synthGroup(job, plan)), stderr);
     return result ? written(plan, [result], outdir, stdout, stderr) : 1;
   });
@@ -299,18 +299,24 @@ function selectedNames(plan: AppPlan): string[] {
  * place by renaming), removed afterwards.
  */
 function withScratch<T>(outdir: string, use: (dir: string) => T): T {
+  const existed = existsSync(outdir);
   mkdirSync(outdir, { recursive: true });
   const scratch = mkdtempSync(join(outdir, ".synth-"));
+  const cleanUp = () => {
+    rmSync(scratch, { recursive: true, force: true });
+    // A synth that wrote nothing leaves no output directory it made.
+    if (!existed && readdirSync(outdir).length === 0) rmSync(outdir, { recursive: true, force: true });
+  };
   let async = false;
   try {
     const result = use(scratch);
     if (result instanceof Promise) {
       async = true;
-      return result.finally(() => rmSync(scratch, { recursive: true, force: true })) as T;
+      return result.finally(cleanUp) as T;
     }
     return result;
   } finally {
-    if (!async) rmSync(scratch, { recursive: true, force: true });
+    if (!async) cleanUp();
   }
 }
 
@@ -383,7 +389,10 @@ export interface SynthJob {
  * whole process, and through them every construct, so an App of hundreds of stacks grows
  * by about 0.45 MiB a stack, and collecting a larger heap costs more. A group's stacks are
  * built and synthesised this many at a time, and the tokens an App made are forgotten once
- * it has written its stacks (`forgetTokensSince`).
+ * it has written its stacks (`forgetTokensSince`). So no module may make a token when it
+ * loads: one loaded while an App is built (a cloud's classes load with its first stack)
+ * would lose it, and the next App would fail on it (a test builds a cloud's first stack
+ * after twenty of another's).
  */
 export const STACKS_PER_APP = 20;
 
@@ -437,7 +446,7 @@ export function synthWorkers(stacks: number, env: NodeJS.ProcessEnv): number {
  */
 export async function synthesizeAll(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): Promise<number> {
   const { stdout = process.stdout, stderr = process.stderr } = options;
-  const env = options.env ?? process.env;
+  const env = options.env ?? { ...process.env };
   const plan = orReported(() => planApp(environments, options), stderr);
   if (!plan) return 1;
   const names = selectedNames(plan);
@@ -492,7 +501,8 @@ function ownGroup(job: SynthJob, plan: AppPlan): SynthGroupResult | { error: str
  * pipe only between its own steps.
  */
 function runWorker(job: SynthJob, file: string): Promise<SynthGroupResult | { error: string }> {
-  writeFileSync(file, JSON.stringify(job));
+  // Its environment (credentials among it) is the process's own, never the file's.
+  writeFileSync(file, JSON.stringify({ ...job, env: undefined }), { mode: 0o600 });
   // This file's sibling, as it is loaded (TypeScript through the loader in execArgv, or the package's JavaScript).
   const worker = join(__dirname, `synth-worker${extname(__filename)}`);
   return new Promise((resolve) => {
@@ -520,6 +530,8 @@ function runWorker(job: SynthJob, file: string): Promise<SynthGroupResult | { er
  * as the `.terraform` directory and lock file `cdktf deploy` leaves.
  */
 function writeParts(parts: readonly OutputPart[], outdir: string): void {
+  // No stacks: what cdktf writes for an App without any, a manifest of none.
+  if (parts.length === 0) return new App({ outdir }).synth();
   const manifests = parts.map((p) => JSON.parse(readFileSync(join(p.dir, Manifest.fileName), "utf8")) as { version: string; stacks: Record<string, StackManifest> });
   for (const part of parts) {
     for (const stack of part.stacks) {

@@ -49,17 +49,20 @@ export function allowedByRequiredVersion(constraint: string): boolean {
  * Terraform that plans it enforces that, naming both versions: the binary that matters (a
  * Terraform Cloud workspace's, not the synthesising machine's), and a synth no longer needs
  * Terraform installed. So a check `REQUIRED_TERRAFORM` already makes passes without running
- * anything, until the returned function is called; any other runs as cdktf runs it.
+ * anything, until the returned function is called; any other runs as cdktf runs it. For apps
+ * whose every stack declares `REQUIRED_TERRAFORM`, as every stack cloudtiers builds does.
  */
 export function leaveTerraformVersionToTerraform(): () => void {
   const prototype = ValidateTerraformVersion.prototype;
-  // Inherited from ValidateBinaryVersion: put back by deleting the one set here.
+  // Inherited from ValidateBinaryVersion, or an outer call's: whichever it is goes back.
+  const own = Object.getOwnPropertyDescriptor(prototype, "validate");
   const validate = prototype.validate;
   prototype.validate = function (this: ValidateTerraformVersion) {
     return allowedByRequiredVersion((this as unknown as VersionCheck).versionConstraint) ? [] : validate.call(this);
   };
   return () => {
-    delete (prototype as Partial<ValidateTerraformVersion>).validate;
+    if (own) Object.defineProperty(prototype, "validate", own);
+    else delete (prototype as Partial<ValidateTerraformVersion>).validate;
   };
 }
 

@@ -10,7 +10,8 @@ import { groupFailure, synthGroup } from "./app";
 import { withFastStackTraces } from "./fast-synth";
 
 try {
-  const job = JSON.parse(readFileSync(process.argv[2], "utf8"));
+  // The job's environment is this process's own (credentials never go in the file).
+  const job = { ...JSON.parse(readFileSync(process.argv[2], "utf8")), env: { ...process.env } };
   process.stdout.write(JSON.stringify(withFastStackTraces(() => synthGroup(job))));
 } catch (e) {
   process.stderr.write(groupFailure(e));

@@ -7,7 +7,7 @@ import { parse, stringify } from "yaml";
 import { awsHostDelivery, groupHostsScript } from "../../modules/aws/host-delivery";
 import { HostConfigDelivery, PoolRole } from "../../modules/core";
 import { inlineHostDelivery } from "../../modules/digitalocean/host-delivery";
-import { HOST_PATHS, HostRenderOptions, renderUserData } from "../../modules/django/host";
+import { HOST_PATHS, HostRenderOptions, cloudConfig, renderUserData, writeFile } from "../../modules/django/host";
 import { Layout, separateAppTier } from "../../modules/django/spec";
 import { EnvironmentSpec } from "../../modules/stacks/spec";
 import { application } from "../../environments/defaults";
@@ -96,6 +96,14 @@ describe("rendered host configuration, checked by the real tools", () => {
 
   it("every user data document is, byte for byte, yaml's rendering of the whole document (cloudConfig renders each file once a process)", () => {
     for (const d of docs) expect({ name: d.name, text: `#cloud-config\n${stringify(parse(d.text), { lineWidth: 0 })}` }).toEqual({ name: d.name, text: d.text });
+    // Rendered again by cloudConfig, whose memory now holds every file above, each document is what yaml makes of it alone.
+    for (const d of docs) {
+      const doc = parse(d.text);
+      expect({ name: d.name, text: cloudConfig(doc) }).toEqual({ name: d.name, text: `#cloud-config\n${stringify(doc, { lineWidth: 0 })}` });
+    }
+    // Files alike but for one field each are told apart.
+    const alike = { users: ["default"], write_files: [writeFile("/a", "same\n"), writeFile("/b", "same\n"), writeFile("/a", "same\n", "0700"), writeFile("/a", "other\n")] };
+    expect(cloudConfig(alike)).toBe(`#cloud-config\n${stringify(alike, { lineWidth: 0 })}`);
   });
 
   it("cloud-init schema accepts every user data document, without deprecations", () => {

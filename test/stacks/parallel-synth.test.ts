@@ -2,9 +2,12 @@ import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { availableParallelism, tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { STACKS_PER_WORKER, synthWorkers } from "../../modules/stacks/app";
+import { DefaultTokenResolver, Lazy, StringConcat, TerraformStack, Testing, Token, Tokenization } from "cdktf";
+import { STACKS_PER_APP, STACKS_PER_WORKER, planStacks, synthWorkers, synthesize } from "../../modules/stacks/app";
+import { forgetTokensSince, tokenCount } from "../../modules/stacks/fast-synth";
+import { generatedEnvironments } from "../../scripts/bench/environments";
 import { application } from "../../environments/defaults";
-import { specBeside, specWith } from "../helpers";
+import { capture, specBeside, specWith } from "../helpers";
 
 const root = join(__dirname, "..", "..");
 const register = join(root, "scripts", "register-ts.cjs");
@@ -99,6 +102,56 @@ synthesizeAll(JSON.parse(readFileSync(process.env.SPECS!, "utf8"))).then((code) 
     const result = run("main.ts", { CDKTF_OUTDIR: join(dir, "out"), CLOUDTIERS_SYNTH_WORKERS: "two" });
     expect(result.status).toBe(1);
     expect(result.stderr).toContain('CLOUDTIERS_SYNTH_WORKERS must be a whole number of processes, 1 or more, got "two"');
+  });
+});
+
+describe("a synth of many stacks, twenty to a cdktf App", () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), "cloudtiers-apps-"))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it("writes what one cdktf App of every stack writes, byte for byte, when a cloud's first stack is the last of an App", () => {
+    // Nineteen DigitalOcean stacks, then the first AWS one, the first App's last: AWS's classes load while it is built, and the next App builds AWS stacks too.
+    const specs = generatedEnvironments(STACKS_PER_APP + 1).map((spec, i) => (i < STACKS_PER_APP - 1 ? { ...spec, aws: undefined } : spec));
+    const names = planStacks(specs).map((p) => p.name);
+    expect(names.slice(0, STACKS_PER_APP - 1).every((n) => n.endsWith("-do"))).toBe(true);
+    expect([names[STACKS_PER_APP - 1], names[STACKS_PER_APP + 1]]).toEqual([expect.stringMatching(/-aws$/), expect.stringMatching(/-aws$/)]);
+    writeFileSync(join(dir, "specs.json"), JSON.stringify(specs));
+    // Each in a process of its own, as a command runs: a cloud's classes load with its first stack there.
+    const app = join(root, "modules", "stacks", "app");
+    const synth = (name: string, body: string) => {
+      const script = join(dir, `${name}.ts`);
+      writeFileSync(script, `import { readFileSync } from "node:fs";\nimport * as cloudtiers from ${JSON.stringify(app)};\nconst specs = JSON.parse(readFileSync(process.env.SPECS!, "utf8"));\n${body}\n`);
+      const result = run(script, { SPECS: join(dir, "specs.json"), CDKTF_OUTDIR: join(dir, name), CLOUDTIERS_SYNTH_WORKERS: "1" });
+      expect({ name, status: result.status, stderr: result.status === 0 ? "" : result.stderr }).toEqual({ name, status: 0, stderr: "" });
+      return tree(join(dir, name));
+    };
+    const apps = synth("apps", "cloudtiers.synthesizeAll(specs).then((code) => (process.exitCode = code));");
+    const one = synth("one", `import { withFastStackTraces } from ${JSON.stringify(join(root, "modules", "stacks", "fast-synth"))};\nwithFastStackTraces(() => cloudtiers.buildApp(specs).synth());`);
+    expect(Object.keys(apps).filter((f) => f.endsWith("cdk.tf.json"))).toHaveLength(names.length);
+    expect(apps).toEqual(one);
+  });
+
+  it("forgets an App's tokens once it has written its stacks: one still in use fails to resolve, loudly", () => {
+    const stack = new TerraformStack(Testing.app(), "probe");
+    const resolve = (token: string) => Tokenization.resolve(token, { scope: stack, preparing: false, resolver: new DefaultTokenResolver(new StringConcat()) });
+    const kept = Token.asString(Lazy.stringValue({ produce: () => "kept" }));
+    const count = tokenCount();
+    const forgotten = Token.asString(Lazy.stringValue({ produce: () => "forgotten" }));
+    expect(resolve(forgotten)).toBe("forgotten");
+    forgetTokensSince(count);
+    expect(resolve(kept)).toBe("kept");
+    expect(() => resolve(forgotten)).toThrow(/Unrecognized Token Key/);
+    // Numbering goes on: a new token never takes a forgotten one's key.
+    expect(Token.asString(Lazy.stringValue({ produce: () => "new" }))).not.toBe(forgotten);
+  });
+
+  it("writes a manifest of no stacks for specs that call for none", () => {
+    const out = join(dir, "none");
+    const stdout = capture();
+    expect(synthesize([], { env: { CDKTF_OUTDIR: out }, stdout: stdout.stream, stderr: capture().stream })).toBe(0);
+    expect(JSON.parse(readFileSync(join(out, "manifest.json"), "utf8")).stacks).toEqual({});
+    expect(readdirSync(out).sort()).toEqual(["manifest.json", "stacks"]);
   });
 });
 
