@@ -420,7 +420,7 @@ export function synthGroup(job: SynthJob, plan: AppPlan = planApp(job.specs, { s
   };
 }
 
-/** Fewest stacks a worker of a parallel synth takes: starting one costs about what 15 stacks do. */
+/** Fewest stacks a group of a parallel synth takes: starting a worker (Node, and loading the modules from the code cache) costs about what 6 stacks do, and a group must pay for it. */
 export const STACKS_PER_WORKER = 20;
 
 /**
