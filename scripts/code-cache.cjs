@@ -27,7 +27,7 @@
 const Module = require("node:module");
 const { createHash } = require("node:crypto");
 const { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } = require("node:fs");
-const { dirname, join } = require("node:path");
+const { dirname, join, sep } = require("node:path");
 const vm = require("node:vm");
 
 const FORMAT = 1;
@@ -116,6 +116,7 @@ function v8Options(args) {
 
 function enable() {
   const root = join(__dirname, "..");
+  const inProject = `${root}${sep}`;
   // V8 refuses code made by another Node or under other flags (a profiler's, a heap size, which the cdktf CLI sets in NODE_OPTIONS): each set has its own file.
   const key = createHash("sha256")
     .update(JSON.stringify([process.version, process.arch, v8Options(process.execArgv), process.env.NODE_OPTIONS ?? ""]))
@@ -132,7 +133,7 @@ function enable() {
   let reused = 0;
   Module.prototype._compile = function compileWithCache(content, filename, format) {
     // Node's own loader for anything else: an ES module, a file outside the project, one that imports dynamically (which needs Node's loader behind it).
-    if ((format !== undefined && format !== "commonjs") || !filename.startsWith(root) || content.includes("import(")) return compile.call(this, content, filename, format);
+    if ((format !== undefined && format !== "commonjs") || !filename.startsWith(inProject) || content.includes("import(")) return compile.call(this, content, filename, format);
     const hash = createHash("sha1").update(content).digest("base64");
     const cachedData = codeFor(cache, filename, hash);
     let script;
