@@ -12,13 +12,14 @@
  * module is compiled from it only if its source hashes the same (V8 itself checks only the
  * length) and V8 accepts it; otherwise Node's way, and the command writes the file again as
  * it exits: every module it had plus the new ones, written aside and then renamed, so a
- * concurrent run reads the old file or the new one, never half of one. The directory is safe
- * to delete.
+ * concurrent run reads the old file or the new one, never half of one (the payload carries no
+ * checksum of its own: V8 checks its header). Files of other options unused for 30 days go
+ * then. The directory is safe to delete.
  *
  * A module is compiled in Node's wrapper (placed so that lines and columns are the file's)
  * and called as Node calls it, with a `require` made as Node makes one. Node's own loader
  * takes everything else: ES modules, files outside the project, a module that imports
- * dynamically (`import(` anywhere in it), one that is not CommonJS after all. The cache is
+ * dynamically (`import(` anywhere in it, even in a comment), one that is not CommonJS after all. The cache is
  * off with `CLOUDTIERS_CODE_CACHE=0`, under an inspector (`--inspect`, here or in
  * NODE_OPTIONS: it stops on a module's first line through Node's loader) and with source
  * maps on; `CLOUDTIERS_CODE_CACHE=report` says on stderr, at exit, how many modules came
@@ -26,11 +27,14 @@
  */
 const Module = require("node:module");
 const { createHash } = require("node:crypto");
-const { closeSync, fstatSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeFileSync } = require("node:fs");
-const { dirname, join, sep } = require("node:path");
+const { closeSync, fstatSync, mkdirSync, openSync, readSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } = require("node:fs");
+const { basename, dirname, join, sep } = require("node:path");
 const vm = require("node:vm");
 
 const FORMAT = 1;
+
+/** A dynamic import, which needs Node's loader behind the module (with spaces or comments before its parenthesis too). */
+const DYNAMIC_IMPORT = /\bimport\s*(\/\*[^]*?\*\/\s*)*\(/;
 
 /**
  * The cache file's layout: a 4-byte length, that much JSON `{ format, modules: { file: [hash,
@@ -104,14 +108,33 @@ function writeCache(file, fresh) {
   }
 }
 
-/** Node's options as V8 sees them: a preloaded script's name or a profile's directory changes nothing V8 checks, so they are left out. */
+/** Node's options that change nothing V8 checks: a preloaded script, warnings, a profile's or report's directory and name. */
+const NODE_ONLY = /^(--require|-r|--import|--loader|--experimental-loader|--no-deprecation|--no-warnings|--[\w-]+-(dir|name))(=|$)/;
+
+/** Node's options as V8 sees them: those that change nothing V8 checks left out, with their values. */
 function v8Options(args) {
   const kept = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === "--require" || args[i] === "-r") i += 1;
-    else if (!/^--(require|[\w-]+-(dir|name))=/.test(args[i])) kept.push(args[i]);
+    const option = NODE_ONLY.exec(args[i]);
+    if (!option) kept.push(args[i]);
+    // A value given apart (`--require x`): skipped with its option.
+    else if (option[3] === "" && !/^--no-/.test(args[i])) i += 1;
   }
   return kept;
+}
+
+/** Files of the cache left by other Nodes or options, unused for 30 days, and partial files a killed run left an hour ago: removed. */
+function prune(directory, keep) {
+  const now = Date.now();
+  for (const name of readdirSync(directory)) {
+    const path = join(directory, name);
+    try {
+      const age = now - statSync(path).mtimeMs;
+      if ((name.endsWith(".bin") && name !== keep && age > 30 * 86400e3) || (/\.bin\.\d+$/.test(name) && age > 3600e3)) rmSync(path, { force: true });
+    } catch {
+      // Gone already, or another run's: it is not this run's to keep.
+    }
+  }
 }
 
 function enable() {
@@ -119,7 +142,7 @@ function enable() {
   const inProject = `${root}${sep}`;
   // V8 refuses code made by another Node or under other flags (a profiler's, a heap size, which the cdktf CLI sets in NODE_OPTIONS): each set has its own file.
   const key = createHash("sha256")
-    .update(JSON.stringify([process.version, process.arch, v8Options(process.execArgv), process.env.NODE_OPTIONS ?? ""]))
+    .update(JSON.stringify([process.version, process.arch, v8Options(process.execArgv), v8Options((process.env.NODE_OPTIONS ?? "").split(/\s+/).filter(Boolean))]))
     .digest("hex")
     .slice(0, 24);
   const file = join(root, "node_modules", ".cache", "cloudtiers-v8", `${key}.bin`);
@@ -133,7 +156,7 @@ function enable() {
   let reused = 0;
   Module.prototype._compile = function compileWithCache(content, filename, format) {
     // Node's own loader for anything else: an ES module, a file outside the project, one that imports dynamically (which needs Node's loader behind it).
-    if ((format !== undefined && format !== "commonjs") || !filename.startsWith(inProject) || content.includes("import(")) return compile.call(this, content, filename, format);
+    if ((format !== undefined && format !== "commonjs") || !filename.startsWith(inProject) || DYNAMIC_IMPORT.test(content)) return compile.call(this, content, filename, format);
     const hash = createHash("sha1").update(content).digest("base64");
     const cachedData = codeFor(cache, filename, hash);
     let script;
@@ -160,7 +183,10 @@ function enable() {
   process.once("exit", () => {
     if (cache) closeSync(cache.fd);
     if (process.env.CLOUDTIERS_CODE_CACHE === "report") process.stderr.write(`code cache ${file}: ${reused} modules from it, ${fresh.size} compiled\n`);
-    if (fresh.size > 0) writeCache(file, fresh);
+    if (fresh.size > 0) {
+      writeCache(file, fresh);
+      prune(dirname(file), basename(file));
+    }
   });
 }
 

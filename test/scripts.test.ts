@@ -69,8 +69,8 @@ describe("register-ts", () => {
 
 describe("the code cache", () => {
   const register = join(__dirname, "..", "scripts", "register-ts.cjs");
-  // A Node option of its own gives these runs a cache file of their own, which the tests may damage.
-  const isolated = { NODE_OPTIONS: "--no-deprecation" };
+  // A V8 option of its own (Node's own options count for nothing) gives these runs a cache file of their own, which the tests may damage.
+  const isolated = { NODE_OPTIONS: "--stack-trace-limit=11 --no-deprecation" };
   let dir: string;
   let caches: string[];
   beforeEach(() => {
@@ -134,13 +134,25 @@ describe("the code cache", () => {
       '#!/usr/bin/env node\nconst where = () => new Error("x").stack.split("\\n")[1].replace(/.*\\//, "");\n' +
         'require("./dynamic").load().then((os) => console.log(typeof os.cpus, require("./esm.js").kind, require("./first").line(), where()));\n',
     );
-    writeFileSync(join(dir, "dynamic.js"), 'exports.load = () => import("node:os");\n');
+    writeFileSync(join(dir, "dynamic.js"), 'exports.load = () => import ("node:os");\n');
     writeFileSync(join(dir, "esm.js"), 'export const kind = "esm";\n');
     writeFileSync(join(dir, "first.js"), 'exports.line = () => new Error("x").stack.split("\\n")[1].replace(/.*\\//, "");\n');
     // What Node alone prints: the error positions as Node's loader gives them.
     const expected = spawnSync(process.execPath, [join(dir, "main.js")], { encoding: "utf8", env: { PATH: process.env.PATH, NODE_OPTIONS: "--no-warnings" } }).stdout;
     expect(expected).toBe("function esm first.js:1:22) main.js:2:21)\n");
     for (const round of [1, 2]) expect({ round, ...run() }).toMatchObject({ round, stdout: expected, compiled: round === 1 ? 2 : 0, reused: round === 1 ? 0 : 2 });
+  });
+
+  it("keeps only the project's modules: one outside it, even beside it under a name that begins with the project's, is Node's", () => {
+    const beside = mkdtempSync(`${join(__dirname, "..")}-probe-`);
+    try {
+      writeFileSync(join(beside, "outside.js"), "exports.answer = 43;\n");
+      writeFileSync(join(dir, "main.js"), `console.log(require(${JSON.stringify(join(beside, "outside.js"))}).answer);\n`);
+      expect(run()).toMatchObject({ stdout: "43\n", compiled: 1 });
+      expect(run()).toMatchObject({ stdout: "43\n", reused: 1, compiled: 0 });
+    } finally {
+      rmSync(beside, { recursive: true, force: true });
+    }
   });
 
   it("is off with CLOUDTIERS_CODE_CACHE=0", () => {

@@ -12,7 +12,13 @@ import { makeUniqueId } from "cdktf/lib/private/unique";
 export const REQUIRED_TERRAFORM = ">= 1.5.0";
 
 /** The lowest version `REQUIRED_TERRAFORM` allows, as [major, minor, patch]. */
-export const LOWEST_TERRAFORM = REQUIRED_TERRAFORM.replace(/^>=\s*/, "").split(".").map(Number) as unknown as readonly [number, number, number];
+export const LOWEST_TERRAFORM = lowestOf(REQUIRED_TERRAFORM);
+
+function lowestOf(constraint: string): readonly [number, number, number] {
+  const parts = /^>=\s*(\d+)\.(\d+)(?:\.(\d+))?$/.exec(constraint);
+  if (!parts) throw new Error(`REQUIRED_TERRAFORM must be ">= X.Y[.Z]", got "${constraint}"`);
+  return [Number(parts[1]), Number(parts[2]), Number(parts[3] ?? 0)];
+}
 
 /** Writes `terraform { required_version = REQUIRED_TERRAFORM }` into its stack. */
 export class RequiredTerraformVersion extends TerraformElement {

@@ -193,13 +193,19 @@ export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions
 
   const selection = selectionOf(options, env);
   const available = [...planned.map((p) => p.name), ...bootstraps.map((b) => b.name)];
-  const unmatched = (selection?.patterns ?? []).filter((p) => !available.some((name) => matches(p, name)));
+  // Each pattern made once: a synth's groups select hundreds of stacks by name.
+  const names = new Set(available);
+  const matchesNone = (p: string) => {
+    if (!p.includes("*")) return !names.has(p);
+    const expression = patternExpression(p);
+    return !available.some((name) => expression.test(name));
+  };
+  const unmatched = (selection?.patterns ?? []).filter(matchesNone);
   if (unmatched.length > 0) {
     throw new ValidationError(
       unmatched.map((p) => ({ environment: "(selection)", path: selection!.source, message: `"${p}" matches no stack; the stacks are ${available.join(", ")}` })),
     );
   }
-  // Each pattern made once: a synth's groups select hundreds of stacks by name.
   const exact = new Set(selection?.patterns.filter((p) => !p.includes("*")));
   const wildcards = (selection?.patterns ?? []).filter((p) => p.includes("*")).map(patternExpression);
   const selected = (name: string) => !selection || exact.has(name) || wildcards.some((w) => w.test(name));
@@ -301,7 +307,8 @@ function selectedNames(plan: AppPlan): string[] {
 function withScratch<T>(outdir: string, use: (dir: string) => T): T {
   const existed = existsSync(outdir);
   mkdirSync(outdir, { recursive: true });
-  const scratch = mkdtempSync(join(outdir, ".synth-"));
+  removeAbandonedScratch(outdir);
+  const scratch = mkdtempSync(join(outdir, `.synth-${process.pid}-`));
   const cleanUp = () => {
     rmSync(scratch, { recursive: true, force: true });
     // A synth that wrote nothing leaves no output directory it made.
@@ -317,6 +324,24 @@ function withScratch<T>(outdir: string, use: (dir: string) => T): T {
     return result;
   } finally {
     if (!async) cleanUp();
+  }
+}
+
+/** The scratch directories of synths whose process is gone (killed before it cleaned up). */
+function removeAbandonedScratch(outdir: string): void {
+  for (const name of readdirSync(outdir)) {
+    const pid = /^\.synth-(\d+)-/.exec(name)?.[1];
+    if (pid !== undefined && !alive(Number(pid))) rmSync(join(outdir, name), { recursive: true, force: true });
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    // EPERM: alive, another user's.
+    return (e as NodeJS.ErrnoException).code === "EPERM";
   }
 }
 

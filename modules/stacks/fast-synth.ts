@@ -1,4 +1,4 @@
-// cdktf's index first: its token map, loaded before it, closes a cycle inside cdktf (the map needs its errors, which need its tokens, which need the map).
+// cdktf's index first: its token map, loaded before it, closes a cycle inside cdktf (the map needs its token encoding, which needs its tokens, whose resolver asks the map for its instance as it loads).
 import "cdktf";
 import { TokenMap } from "cdktf/lib/tokens/private/token-map";
 import { ValidateTerraformVersion } from "cdktf/lib/validations/validate-terraform-version";

@@ -89,6 +89,25 @@ describe("the cdktf app", () => {
     }
   });
 
+  it("leaves no output directory it made when the policy pack refuses, and removes the scratch a killed synth left", () => {
+    const parent = mkdtempSync(join(tmpdir(), "cloudtiers-"));
+    try {
+      const fresh = join(parent, "out");
+      const strict = specWith({ production: true, application: pinned, digitalocean: undefined });
+      expect(synthesize([strict], { env: { CDKTF_OUTDIR: fresh }, stdout: capture().stream, stderr: capture().stream })).toBe(1);
+      expect(existsSync(fresh)).toBe(false);
+
+      // A synth killed mid-way leaves its scratch, named with its process id; the next synth removes it, and keeps a live one's.
+      const dead = spawnSync(process.execPath, ["-e", "process.stdout.write(String(process.pid))"], { encoding: "utf8" }).stdout;
+      mkdirSync(join(fresh, `.synth-${dead}-abc123`, "0"), { recursive: true });
+      mkdirSync(join(fresh, `.synth-${process.pid}-def456`));
+      expect(synthesize([environments[0]], { env: { CDKTF_OUTDIR: fresh }, stdout: capture().stream, stderr: capture().stream })).toBe(0);
+      expect(readdirSync(fresh).sort()).toEqual([`.synth-${process.pid}-def456`, "manifest.json", "stacks"]);
+    } finally {
+      rmSync(parent, { recursive: true, force: true });
+    }
+  });
+
   it("lets a spec suppress a rule for one resource, with a reason", () => {
     const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-"));
     const app = buildApp([specWith({ digitalocean: undefined })], { outdir });

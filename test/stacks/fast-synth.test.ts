@@ -112,6 +112,17 @@ describe("the fast synth's Terraform version check", () => {
     expect(calls()).toBeGreaterThan(0);
   });
 
+  it("puts back what it replaced when calls nest", () => {
+    const { binary, calls } = fakeTerraform("1.3.0");
+    withFastStackTraces(() => {
+      withFastStackTraces(() => synthThree(binary, ">=1.5"));
+      // Still inside the outer call: its patch is back, so no Terraform runs.
+      synthThree(binary, ">=1.5");
+    });
+    expect(calls()).toBe(0);
+    expect(() => synthThree(binary, ">=1.5")).toThrow(/lower than the required version/);
+  });
+
   it("counts a check as made by required_version only when every version it allows passes the check", () => {
     expect(REQUIRED_TERRAFORM).toBe(">= 1.5.0");
     for (const covered of [">=1.5", ">= 1.5.0", ">=1.1", ">=1.4", ">=0.15"]) expect([covered, allowedByRequiredVersion(covered)]).toEqual([covered, true]);
