@@ -158,11 +158,14 @@ function selectionOf(options: BuildOptions, env: NodeJS.ProcessEnv): Selection |
 
 /** Whether a stack name matches a selection pattern, `*` matching any run of characters. */
 export function matches(pattern: string, name: string): boolean {
-  return patternExpression(pattern).test(name);
+  return patternTest(pattern)(name);
 }
 
-function patternExpression(pattern: string): RegExp {
-  return new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+/** A selection pattern as a test of stack names, made once: a name without `*` is compared, not matched (a synth's groups select hundreds of stacks by name). */
+function patternTest(pattern: string): (name: string) => boolean {
+  if (!pattern.includes("*")) return (name) => name === pattern;
+  const expression = new RegExp(`^${pattern.split("*").map((part) => part.replace(/[.+?^${}()|[\]\\]/g, "\\$&")).join(".*")}$`);
+  return (name) => expression.test(name);
 }
 
 /**
@@ -172,8 +175,7 @@ function patternExpression(pattern: string): RegExp {
  * written, so an invalid spec leaves the output directory untouched.
  */
 export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions = {}): AppPlan {
-  // A plain copy: every read of process.env asks the C library, and each spec reads several.
-  const env = options.env ?? { ...process.env };
+  const env = envOf(options);
   // Each environment's release image, where CI gives one (CLOUDTIERS_IMAGE_<ENVIRONMENT>).
   const environments = specs.map((spec) => withReleaseImage(spec, env));
   const planned = planStacks(environments);
@@ -193,22 +195,15 @@ export function planApp(specs: readonly EnvironmentSpec[], options: BuildOptions
 
   const selection = selectionOf(options, env);
   const available = [...planned.map((p) => p.name), ...bootstraps.map((b) => b.name)];
-  // Each pattern made once: a synth's groups select hundreds of stacks by name.
-  const names = new Set(available);
-  const matchesNone = (p: string) => {
-    if (!p.includes("*")) return !names.has(p);
-    const expression = patternExpression(p);
-    return !available.some((name) => expression.test(name));
-  };
-  const unmatched = (selection?.patterns ?? []).filter(matchesNone);
+  const patterns = selection?.patterns ?? [];
+  const tests = patterns.map(patternTest);
+  const unmatched = patterns.filter((_, i) => !available.some(tests[i]));
   if (unmatched.length > 0) {
     throw new ValidationError(
       unmatched.map((p) => ({ environment: "(selection)", path: selection!.source, message: `"${p}" matches no stack; the stacks are ${available.join(", ")}` })),
     );
   }
-  const exact = new Set(selection?.patterns.filter((p) => !p.includes("*")));
-  const wildcards = (selection?.patterns ?? []).filter((p) => p.includes("*")).map(patternExpression);
-  const selected = (name: string) => !selection || exact.has(name) || wildcards.some((w) => w.test(name));
+  const selected = (name: string) => !selection || tests.some((test) => test(name));
   return {
     selection,
     stacks: [
@@ -284,11 +279,19 @@ export function synthesize(environments: readonly EnvironmentSpec[], options: Sy
 function synthesizeHere(plan: AppPlan, environments: readonly EnvironmentSpec[], options: SynthesizeOptions): number {
   const { stdout = process.stdout, stderr = process.stderr } = options;
   const outdir = outdirOf(options);
-  return withScratch(outdir, (scratch) => {
-    const job = { specs: environments, select: selectedNames(plan), outdir: scratch, context: options.context, env: options.env ?? { ...process.env } };
-    const result = orReported(() => withFastStackTraces(() => synthGroup(job, plan)), stderr);
+  const scratch = newScratch(outdir);
+  try {
+    const job = { specs: environments, select: selectedNames(plan), outdir: scratch.dir, context: options.context, env: envOf(options) };
+    const result = orReported(() => synthGroup(job, plan), stderr);
     return result ? written(plan, [result], outdir, stdout, stderr) : 1;
-  });
+  } finally {
+    scratch.remove();
+  }
+}
+
+/** The environment `options` give, else a plain copy of the process's: every read of process.env asks the C library, and each spec reads several. */
+function envOf(options: { readonly env?: NodeJS.ProcessEnv }): NodeJS.ProcessEnv {
+  return options.env ?? { ...process.env };
 }
 
 /** Where a synth writes: `CDKTF_OUTDIR` (the cdktf CLI sets it), else `cdktf.out`, as cdktf's `App`. */
@@ -301,30 +304,21 @@ function selectedNames(plan: AppPlan): string[] {
 }
 
 /**
- * `use(dir)` of a new scratch directory inside `outdir` (so that what it holds moves into
- * place by renaming), removed afterwards.
+ * A new scratch directory inside `outdir` (so that what it holds moves into place by
+ * renaming), and how to remove it: with `outdir` too if this made it and nothing was written.
  */
-function withScratch<T>(outdir: string, use: (dir: string) => T): T {
+function newScratch(outdir: string): { readonly dir: string; remove(): void } {
   const existed = existsSync(outdir);
   mkdirSync(outdir, { recursive: true });
   removeAbandonedScratch(outdir);
-  const scratch = mkdtempSync(join(outdir, `.synth-${process.pid}-`));
-  const cleanUp = () => {
-    rmSync(scratch, { recursive: true, force: true });
-    // A synth that wrote nothing leaves no output directory it made.
-    if (!existed && readdirSync(outdir).length === 0) rmSync(outdir, { recursive: true, force: true });
+  const dir = mkdtempSync(join(outdir, `.synth-${process.pid}-`));
+  return {
+    dir,
+    remove: () => {
+      rmSync(dir, { recursive: true, force: true });
+      if (!existed && readdirSync(outdir).length === 0) rmSync(outdir, { recursive: true, force: true });
+    },
   };
-  let async = false;
-  try {
-    const result = use(scratch);
-    if (result instanceof Promise) {
-      async = true;
-      return result.finally(cleanUp) as T;
-    }
-    return result;
-  } finally {
-    if (!async) cleanUp();
-  }
 }
 
 /** The scratch directories of synths whose process is gone (killed before it cleaned up). */
@@ -424,9 +418,14 @@ export const STACKS_PER_APP = 20;
 /**
  * A group's stacks built and synthesised as a serial synth builds them (its specs were
  * validated before the groups were made), `STACKS_PER_APP` at a time, each App into a
- * directory of its own under `job.outdir`, and held to the policy pack.
+ * directory of its own under `job.outdir`, without token traces (`withFastStackTraces`),
+ * and held to the policy pack.
  */
 export function synthGroup(job: SynthJob, plan: AppPlan = planApp(job.specs, { select: job.select, context: job.context, env: job.env, validated: true })): SynthGroupResult {
+  return withFastStackTraces(() => synthParts(job, plan));
+}
+
+function synthParts(job: SynthJob, plan: AppPlan): SynthGroupResult {
   const results: SynthGroupResult[] = [];
   for (let start = 0; start < job.select.length; start += STACKS_PER_APP) {
     const part = { dir: join(job.outdir, String(results.length)), stacks: job.select.slice(start, start + STACKS_PER_APP) };
@@ -464,14 +463,14 @@ export function synthWorkers(stacks: number, env: NodeJS.ProcessEnv): number {
 /**
  * `synthesize`, with the selected stacks split into groups synthesised in parallel
  * processes (`synthWorkers`) when there are enough of them (this one synthesises the
- * first group itself), each without token traces (`withFastStackTraces`), and one output:
+ * first group itself), and one output:
  * every App's stack directories and one manifest, byte for byte what a serial synth writes.
  * Nothing is written unless every group synthesised and passed the policy pack; a group
  * that failed fails the whole synth with its message.
  */
 export async function synthesizeAll(environments: readonly EnvironmentSpec[], options: SynthesizeOptions = {}): Promise<number> {
   const { stdout = process.stdout, stderr = process.stderr } = options;
-  const env = options.env ?? { ...process.env };
+  const env = envOf(options);
   const plan = orReported(() => planApp(environments, options), stderr);
   if (!plan) return 1;
   const names = selectedNames(plan);
@@ -485,15 +484,17 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
   }
   if (workers <= 1) return synthesizeHere(plan, environments, options);
 
-  return withScratch(outdirOf(options), async (scratch) => {
+  const outdir = outdirOf(options);
+  const scratch = newScratch(outdir);
+  try {
     // Contiguous groups in the plan's order: their warnings, read in turn, are a serial synth's.
     const size = Math.ceil(names.length / workers);
     const groups = Array.from({ length: workers }, (_, i) => names.slice(i * size, (i + 1) * size)).filter((g) => g.length > 0);
     stderr.write(`synthesising ${names.length} stacks in ${groups.length} processes...\n`);
-    const job = (stacks: readonly string[], i: number): SynthJob => ({ specs: environments, select: stacks, outdir: join(scratch, String(i)), context: options.context, env });
+    const job = (stacks: readonly string[], i: number): SynthJob => ({ specs: environments, select: stacks, outdir: join(scratch.dir, String(i)), context: options.context, env });
     // The first group is this process's own, synthesised while the others' workers run.
-    const others = groups.slice(1).map((g, i) => runWorker(job(g, i + 1), join(scratch, `job-${i + 1}.json`)));
-    const own = withFastStackTraces(() => ownGroup(job(groups[0], 0), plan));
+    const others = groups.slice(1).map((g, i) => runWorker(job(g, i + 1), join(scratch.dir, `job-${i + 1}.json`)));
+    const own = ownGroup(job(groups[0], 0), plan);
     const runs = [own, ...(await Promise.all(others))];
     const named = (g: readonly string[]) => (g.length <= 3 ? g.join(", ") : `${g[0]} to ${g[g.length - 1]} (${g.length} stacks)`);
     const failed = runs.flatMap((run, i) => ("error" in run ? [`cloudtiers: synthesising ${named(groups[i])} failed; nothing was written:\n${run.error}`] : []));
@@ -501,8 +502,10 @@ export async function synthesizeAll(environments: readonly EnvironmentSpec[], op
       for (const failure of failed) stderr.write(`${failure.trimEnd()}\n`);
       return 1;
     }
-    return written(plan, runs as SynthGroupResult[], outdirOf(options), stdout, stderr);
-  });
+    return written(plan, runs as SynthGroupResult[], outdir, stdout, stderr);
+  } finally {
+    scratch.remove();
+  }
 }
 
 /** What a worker prints when its group fails: the problems a construct found, as a serial synth reports them, or the error. */

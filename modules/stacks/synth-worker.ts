@@ -7,12 +7,11 @@
  */
 import { readFileSync } from "node:fs";
 import { groupFailure, synthGroup } from "./app";
-import { withFastStackTraces } from "./fast-synth";
 
 try {
   // The job's environment is this process's own (credentials never go in the file).
   const job = { ...JSON.parse(readFileSync(process.argv[2], "utf8")), env: { ...process.env } };
-  process.stdout.write(JSON.stringify(withFastStackTraces(() => synthGroup(job))));
+  process.stdout.write(JSON.stringify(synthGroup(job)));
 } catch (e) {
   process.stderr.write(groupFailure(e));
   process.exitCode = 1;
