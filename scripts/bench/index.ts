@@ -35,7 +35,7 @@ import { availableParallelism, tmpdir } from "node:os";
 import { join } from "node:path";
 import { runCommand } from "../command-line";
 import { generatedName } from "./environments";
-import { REST_GROUPS, SYNTH_CATEGORIES, categoryTimes, readProfile } from "./profile";
+import { SYNTH_CATEGORIES, categoryTimes, cdktfOwn, readProfile } from "./profile";
 import { environments } from "../../environments";
 
 const root = join(__dirname, "..", "..");
@@ -72,24 +72,33 @@ function cleanEnv(): NodeJS.ProcessEnv {
   return env;
 }
 
-/** One synth in a child process, into a fresh output directory: wall time, peak memory, stacks written. */
-function measure(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv): Sample {
-  const rssFile = join(work, "rss");
+/**
+ * One synth in a child process, Node given `nodeArgs` first, into a fresh output directory
+ * that `read` looks at before it is removed: the wall time and what `read` gives.
+ */
+function synthInChild<T>(nodeArgs: string[], args: string[], cwd: string, env: NodeJS.ProcessEnv, read: (outdir: string) => T): { seconds: number; read: T } {
   const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-bench-"));
   try {
     const started = process.hrtime.bigint();
-    const run = spawnSync(process.execPath, ["--require", join(work, "rss-hook.cjs"), ...args], {
-      cwd,
-      env: { ...cleanEnv(), ...extraEnv, CDKTF_OUTDIR: outdir, BENCH_RSS_FILE: rssFile },
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
+    const run = spawnSync(process.execPath, [...nodeArgs, ...args], { cwd, env: { ...cleanEnv(), ...env, CDKTF_OUTDIR: outdir }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
-    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
-    const peaks = readFileSync(rssFile, "utf8").trim().split("\n").map(Number);
-    return { seconds, peakMiB: peaks.reduce((a, b) => a + b, 0) / 1024, stacks: readdirSync(join(outdir, "stacks")).length };
+    if (run.status !== 0) throw new Error(`${[...nodeArgs, ...args].join(" ")} failed:\n${run.stderr}`);
+    return { seconds, read: read(outdir) };
   } finally {
     rmSync(outdir, { recursive: true, force: true });
+  }
+}
+
+const stacksWritten = (outdir: string) => readdirSync(join(outdir, "stacks")).length;
+
+/** One synth in a child process: wall time, peak memory (every process's, summed), stacks written. */
+function measure(args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv): Sample {
+  const rssFile = join(work, "rss");
+  try {
+    const { seconds, read: stacks } = synthInChild(["--require", join(work, "rss-hook.cjs")], args, cwd, { ...extraEnv, BENCH_RSS_FILE: rssFile }, stacksWritten);
+    const peaks = readFileSync(rssFile, "utf8").trim().split("\n").map(Number);
+    return { seconds, peakMiB: peaks.reduce((a, b) => a + b, 0) / 1024, stacks };
+  } finally {
     rmSync(rssFile, { force: true });
   }
 }
@@ -112,19 +121,12 @@ function series(label: string, count: number, args: string[], cwd: string, env: 
   return { label, seconds: median(samples.map((s) => s.seconds)), peakMiB: Math.max(...samples.map((s) => s.peakMiB)), stacks: samples[0].stacks };
 }
 
-/** One synth under V8's CPU profiler, in a child process: milliseconds in all and in each of SYNTH_CATEGORIES, and the stacks written. */
+/** One serial synth under V8's CPU profiler, in a child process: milliseconds in all and in each of SYNTH_CATEGORIES, and the stacks written. */
 function profiled(args: string[], env: NodeJS.ProcessEnv): ReturnType<typeof categoryTimes> & { stacks: number } {
   const dir = mkdtempSync(join(tmpdir(), "cloudtiers-profile-"));
-  const outdir = join(dir, "out");
   try {
-    const run = spawnSync(process.execPath, [`--cpu-prof`, `--cpu-prof-dir=${join(dir, "profile")}`, ...args], {
-      cwd: root,
-      env: { ...cleanEnv(), ...env, CDKTF_OUTDIR: outdir, CLOUDTIERS_SYNTH_WORKERS: "1" },
-      encoding: "utf8",
-      maxBuffer: 64 * 1024 * 1024,
-    });
-    if (run.status !== 0) throw new Error(`${args.join(" ")} failed under the profiler:\n${run.stderr}`);
-    return { ...categoryTimes(readProfile(join(dir, "profile")), SYNTH_CATEGORIES), stacks: readdirSync(join(outdir, "stacks")).length };
+    const { read: stacks } = synthInChild(["--cpu-prof", `--cpu-prof-dir=${dir}`], args, root, { ...env, CLOUDTIERS_SYNTH_WORKERS: "1" }, stacksWritten);
+    return { ...categoryTimes(readProfile(dir), SYNTH_CATEGORIES), stacks };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -135,20 +137,7 @@ function bindingModules(args: string[]): string[] {
   const list = join(work, "bindings.json");
   const hook = join(work, "bindings-hook.cjs");
   writeFileSync(hook, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(list)}, JSON.stringify(Object.keys(require.cache).filter((f) => /\\/node_modules\\/@cdktf\\/provider-/.test(f)))));\n`);
-  const outdir = mkdtempSync(join(tmpdir(), "cloudtiers-bindings-"));
-  try {
-    const run = spawnSync(process.execPath, ["--require", hook, ...args], { cwd: root, env: { ...cleanEnv(), CDKTF_OUTDIR: outdir }, encoding: "utf8", maxBuffer: 64 * 1024 * 1024 });
-    if (run.status !== 0) throw new Error(`${args.join(" ")} failed:\n${run.stderr}`);
-    return JSON.parse(readFileSync(list, "utf8"));
-  } finally {
-    rmSync(outdir, { recursive: true, force: true });
-  }
-}
-
-/** cdktf's own work in a profile: its resolver, toTerraform and JSON writer, and its (and the bindings') code that cloudtiers' constructs call. */
-function cdktfOwn(p: ReturnType<typeof categoryTimes>): number {
-  const categories = SYNTH_CATEGORIES.filter((c) => c.name.startsWith("cdktf")).reduce((sum, c) => sum + p.byCategory[c.name], 0);
-  return categories + p.rest[REST_GROUPS[0].name];
+  return synthInChild(["--require", hook], args, root, {}, () => JSON.parse(readFileSync(list, "utf8")) as string[]).read;
 }
 
 /**

@@ -18,13 +18,15 @@ export interface CpuProfile {
 export interface Category {
   readonly name: string;
   readonly test: (functionName: string, url: string) => boolean;
+  /** Whether it is cdktf's own work (cdktf's or its bindings' code), which no app of these resources avoids. */
+  readonly cdktf?: boolean;
 }
 
 /** The categories of a synth: cdktf's own per-resource work, its JSON writer, the garbage collector; everything else is the rest. */
 export const SYNTH_CATEGORIES: readonly Category[] = [
-  { name: "cdktf resolving tokens", test: (f, url) => f === "resolve" && url.endsWith("/node_modules/cdktf/lib/tokens/private/resolve.js") },
-  { name: "cdktf's toTerraform of each resource (the bindings' attributes)", test: (f, url) => f === "toTerraform" && /\/node_modules\/cdktf\/lib\/terraform-(resource|data-source|provider)\.js$/.test(url) },
-  { name: "cdktf writing each stack's JSON (json-stable-stringify)", test: (_, url) => url.includes("/node_modules/json-stable-stringify/") },
+  { name: "cdktf resolving tokens", cdktf: true, test: (f, url) => f === "resolve" && url.endsWith("/node_modules/cdktf/lib/tokens/private/resolve.js") },
+  { name: "cdktf's toTerraform of each resource (the bindings' attributes)", cdktf: true, test: (f, url) => f === "toTerraform" && /\/node_modules\/cdktf\/lib\/terraform-(resource|data-source|provider)\.js$/.test(url) },
+  { name: "cdktf writing each stack's JSON (json-stable-stringify)", cdktf: true, test: (_, url) => url.includes("/node_modules/json-stable-stringify/") },
   { name: "garbage collection", test: (f) => f === "(garbage collector)" },
 ];
 
@@ -34,13 +36,19 @@ export const SYNTH_CATEGORIES: readonly Category[] = [
  * own, the YAML library's, or Node's.
  */
 export const REST_GROUPS: readonly Category[] = [
-  { name: "cdktf, constructs and the bindings, called while building (constructors, tokens)", test: (_, url) => /\/node_modules\/(cdktf|constructs|@cdktf)\//.test(url) },
+  { name: "cdktf, constructs and the bindings, called while building (constructors, tokens)", cdktf: true, test: (_, url) => /\/node_modules\/(cdktf|constructs|@cdktf)\//.test(url) },
   { name: "the yaml library (user data)", test: (_, url) => url.includes("/node_modules/yaml/") },
   { name: "cloudtiers' own code", test: (_, url) => url.startsWith("file://") && !url.includes("/node_modules/") },
 ];
 
 /** What Node itself ran (loading, files, hashing) and anything else of the rest. */
 export const REST_OTHER = "Node and everything else (loading modules, files)";
+
+/** Milliseconds of cdktf's own work in `categoryTimes`' answer: the categories and groups of the rest marked `cdktf`. */
+export function cdktfOwn(times: { byCategory: Record<string, number>; rest: Record<string, number> }, categories: readonly Category[] = SYNTH_CATEGORIES, groups: readonly Category[] = REST_GROUPS): number {
+  const sum = (list: readonly Category[], of: Record<string, number>) => list.filter((c) => c.cdktf).reduce((total, c) => total + of[c.name], 0);
+  return sum(categories, times.byCategory) + sum(groups, times.rest);
+}
 
 /**
  * Milliseconds of the profile in each category (`byCategory`), in all (`total`), and the
